@@ -1,0 +1,62 @@
+import type { Command } from "commander";
+import { type QuotaResult, UpstreamError, currentName, getProfile, refreshQuotas, resolveChatgptBase } from "@prodex/core";
+import { type Cli, withCli } from "../cli-context.ts";
+import { quotaJson } from "../output/quota-json.ts";
+import { renderQuotaText } from "../output/quota-text.ts";
+
+type QuotaOptions = { profile?: string; all?: boolean; detail?: boolean; raw?: boolean; json?: boolean; once?: boolean; baseUrl?: string };
+
+export function registerQuota(program: Command): void {
+  program
+    .command("quota")
+    .description("show each profile's usage windows and status")
+    .option("-p, --profile <name>", "one profile")
+    .option("--all", "every profile (default: the current one)")
+    .option("--detail", "exact reset times")
+    .option("--raw", "print the upstream JSON")
+    .option("--json", "machine-readable output (schema prodex.quota/v1)")
+    .option("--once", "print once and exit (the default outside a terminal)")
+    .option("--base-url <url>", "ChatGPT base URL (default: $CODEX_CHATGPT_BASE_URL or https://chatgpt.com/backend-api)")
+    .action((opts: QuotaOptions) => withCli({}, (cli) => quota(cli, opts)));
+}
+
+function pick(cli: Cli, opts: QuotaOptions) {
+  if (opts.profile) return [getProfile(cli.ctx, opts.profile)];
+  const all = cli.ctx.store.profiles.list();
+  if (opts.all) return all;
+  const current = currentName(cli.ctx);
+  return all.filter((p) => p.name === current);
+}
+
+async function quota(cli: Cli, opts: QuotaOptions): Promise<void> {
+  const profiles = pick(cli, opts);
+  if (profiles.length === 0) {
+    cli.io.err("prodex: no profiles yet: prodex login, or prodex profile import-current");
+    process.exitCode = 1;
+    return;
+  }
+  const base = resolveChatgptBase(opts.baseUrl, cli.io.env);
+  const live = cli.io.isTTY && !opts.once && !opts.json && !opts.raw;
+  for (;;) {
+    const results = await refreshQuotas(cli.ctx, profiles, base);
+    const now = cli.ctx.now();
+    if (opts.raw) {
+      cli.io.out(JSON.stringify(Object.fromEntries(results.map((r) => [r.profile.name, r.raw === null ? { error: r.error } : JSON.parse(r.raw)])), null, 2));
+    } else if (opts.json) {
+      cli.io.out(JSON.stringify(quotaJson(results, currentName(cli.ctx), now)));
+    } else {
+      const text = renderQuotaText(results, { now, current: currentName(cli.ctx), detail: opts.detail ?? false, color: cli.io.color });
+      cli.io.out(live ? `\x1b[H\x1b[2J${text}\n\nrefreshing every 5s — Ctrl-C to quit` : text);
+    }
+    if (!live) return finish(results);
+    await Bun.sleep(5_000);
+  }
+}
+
+/** Exit 3 when no requested profile could be read at all; the rows already say why. */
+function finish(results: QuotaResult[]): void {
+  if (results.every((r) => r.error !== null)) {
+    const first = results[0]?.error ?? "quota fetch failed";
+    process.exitCode = new UpstreamError(first).exitCode;
+  }
+}

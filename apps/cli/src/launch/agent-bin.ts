@@ -1,0 +1,83 @@
+import { existsSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+// Which Codex / Claude Code binary prodex runs: the env override, else the version prodex
+// depends on (pinned and tested), else whatever is on PATH.
+
+export const TESTED = { codex: "0.169.0", claude: "2.1.197" } as const;
+export type Agent = keyof typeof TESTED;
+
+export type AgentBin = { path: string; source: "env" | "bundled" | "path"; agent: Agent };
+
+const require = createRequire(import.meta.url);
+
+function codexTriple(): { pkg: string; triple: string } | null {
+  const arch = process.arch === "x64" ? "x64" : process.arch === "arm64" ? "arm64" : null;
+  if (!arch) return null;
+  if (process.platform === "linux") return { pkg: `@openai/codex-linux-${arch}`, triple: `${arch === "x64" ? "x86_64" : "aarch64"}-unknown-linux-musl` };
+  if (process.platform === "darwin") return { pkg: `@openai/codex-darwin-${arch}`, triple: `${arch === "x64" ? "x86_64" : "aarch64"}-apple-darwin` };
+  return null;
+}
+
+function bundledCodex(): string | null {
+  try {
+    const root = dirname(require.resolve("@openai/codex/package.json"));
+    const t = codexTriple();
+    if (t) {
+      // The native binary directly: saves a Node start and keeps signals simple.
+      const native = join(dirname(createRequire(join(root, "package.json")).resolve(`${t.pkg}/package.json`)), "vendor", t.triple, "bin", "codex");
+      if (existsSync(native)) return native;
+    }
+    const js = join(root, "bin", "codex.js");
+    return existsSync(js) ? js : null;
+  } catch {
+    return null;
+  }
+}
+
+function bundledClaude(): string | null {
+  try {
+    const root = dirname(require.resolve("@anthropic-ai/claude-code/package.json"));
+    const arch = process.arch === "x64" || process.arch === "arm64" ? process.arch : null;
+    const os = process.platform === "linux" || process.platform === "darwin" ? process.platform : null;
+    if (arch && os) {
+      // The wrapper's bin/claude.exe is a shell placeholder until its postinstall copies the
+      // platform binary over it (Bun skips dependency postinstalls), so go to the platform package.
+      try {
+        const pkg = createRequire(join(root, "package.json")).resolve(`@anthropic-ai/claude-code-${os}-${arch}/package.json`);
+        const native = join(dirname(pkg), "claude");
+        if (existsSync(native)) return native;
+      } catch {
+        // fall through to the wrapper
+      }
+    }
+    const wrapper = join(root, "bin", "claude.exe");
+    return existsSync(wrapper) && statSync(wrapper).size > 1_000_000 ? wrapper : null;
+  } catch {
+    return null;
+  }
+}
+
+export function resolveAgentBin(agent: Agent, env: Record<string, string | undefined>): AgentBin | null {
+  const override = agent === "codex" ? env.PRODEX_CODEX_BIN : env.PRODEX_CLAUDE_BIN;
+  if (override) return { path: override, source: "env", agent };
+  const bundled = agent === "codex" ? bundledCodex() : bundledClaude();
+  if (bundled) return { path: bundled, source: "bundled", agent };
+  const onPath = Bun.which(agent === "codex" ? "codex" : "claude", { PATH: env.PATH ?? "" });
+  return onPath ? { path: onPath, source: "path", agent } : null;
+}
+
+/** `codex --version` → "0.169.0"; null when it cannot be run. */
+export async function agentVersion(bin: AgentBin): Promise<string | null> {
+  try {
+    const proc = Bun.spawn([bin.path, "--version"], { stdout: "pipe", stderr: "ignore", stdin: "ignore" });
+    const timer = setTimeout(() => proc.kill(), 5_000);
+    const text = await new Response(proc.stdout).text();
+    clearTimeout(timer);
+    await proc.exited;
+    return text.match(/\d+\.\d+\.\d+[\w.-]*/)?.[0] ?? null;
+  } catch {
+    return null;
+  }
+}

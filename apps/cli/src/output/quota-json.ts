@@ -1,0 +1,38 @@
+import { type QuotaResult, effectiveUsed, quotaStatus } from "@prodex/core";
+import { iso } from "./time.ts";
+
+/** `prodex quota --json` (schema prodex.quota/v1, documented in docs/json.md). */
+export function quotaJson(results: QuotaResult[], current: string | null, now: number) {
+  return {
+    schema: "prodex.quota/v1",
+    generatedAt: iso(now),
+    profiles: results.map((r) => {
+      const windows = r.snapshot?.windows ?? [];
+      return {
+        name: r.profile.name,
+        email: r.profile.email,
+        accountId: r.profile.accountId,
+        plan: r.snapshot?.plan ?? r.profile.plan,
+        current: r.profile.name === current,
+        status: quotaStatus(windows, now),
+        needsLogin: r.needsLogin || r.profile.authState === "needs_login",
+        fetchedAt: iso(r.snapshot?.fetchedAt ?? null),
+        ageSeconds: r.snapshot ? Math.max(0, Math.round((now - r.snapshot.fetchedAt) / 1000)) : null,
+        stale: r.error !== null,
+        error: r.error,
+        windows: windows.map((w) => {
+          const used = effectiveUsed(w, now);
+          return {
+            limit: w.limit,
+            label: w.label,
+            usedPercent: used,
+            remainingPercent: Math.max(0, 100 - used),
+            windowSeconds: w.windowSeconds,
+            resetAt: iso(w.resetAt),
+            resetInSeconds: w.resetAt === null ? null : Math.max(0, Math.round((w.resetAt - now) / 1000)),
+          };
+        }),
+      };
+    }),
+  };
+}

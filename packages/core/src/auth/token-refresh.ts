@@ -1,0 +1,188 @@
+import { statSync } from "node:fs";
+import { z } from "zod";
+import { AuthError, UpstreamError, errorMessage } from "../errors.ts";
+import { withFileLock } from "../fs/file-lock.ts";
+import { type ChatgptAuth, authPath, readAuth, withTokens, writeAuth } from "./auth-file.ts";
+
+export const CODEX_CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann";
+export const DEFAULT_REFRESH_URL = "https://auth.openai.com/oauth/token";
+/** Refresh proactively when the access token expires within this window. */
+export const REFRESH_SKEW_MS = 5 * 60_000;
+
+export type ProfileRef = { name: string; codexHome: string };
+export type RefreshReason = "proactive_expiry" | "unauthorized_recovery";
+
+export type TokenHooks = {
+  onRefreshed?: (profile: ProfileRef, reason: RefreshReason, auth: ChatgptAuth) => void;
+  onNeedsLogin?: (profile: ProfileRef, reason: string) => void;
+  onFailed?: (profile: ProfileRef, error: Error) => void;
+};
+
+export type TokenManagerOptions = {
+  refreshUrl?: string;
+  fetch?: typeof fetch;
+  hooks?: TokenHooks;
+  now?: () => number;
+  timeoutMs?: number;
+};
+
+const refreshResponse = z.object({
+  access_token: z.string().min(1),
+  refresh_token: z.string().min(1).optional(),
+  id_token: z.string().min(1).optional(),
+});
+
+const refreshError = z
+  .object({
+    error: z.union([z.string(), z.object({ code: z.string().nullish(), message: z.string().nullish() }).loose()]).optional(),
+    error_description: z.string().optional(),
+  })
+  .loose();
+
+// Codes after which only a new login helps (the refresh token family is gone).
+const DEAD_LOGIN_CODES = new Set(["refresh_token_reused", "refresh_token_expired", "refresh_token_invalidated", "invalid_grant"]);
+
+export function refreshUrlFromEnv(env: Record<string, string | undefined>): string {
+  return env.CODEX_REFRESH_TOKEN_URL_OVERRIDE || DEFAULT_REFRESH_URL;
+}
+
+/**
+ * Hands out access tokens for profiles and refreshes them safely:
+ * one refresh per profile at a time (in-process single flight + cross-process lock file),
+ * re-reading auth.json under the lock first (another process may have refreshed already),
+ * atomic writes, and never an older token over a newer one.
+ */
+export class TokenManager {
+  private readonly inflight = new Map<string, Promise<ChatgptAuth>>();
+  private readonly cache = new Map<string, { mtimeMs: number; size: number; auth: ChatgptAuth }>();
+  private readonly refreshUrl: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly now: () => number;
+
+  constructor(private readonly options: TokenManagerOptions = {}) {
+    this.refreshUrl = options.refreshUrl ?? DEFAULT_REFRESH_URL;
+    this.fetchImpl = options.fetch ?? fetch;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The profile's login as on disk (cached by mtime), or an AuthError saying what to do. */
+  read(profile: ProfileRef): ChatgptAuth {
+    const path = authPath(profile.codexHome);
+    let stat: { mtimeMs: number; size: number } | undefined;
+    try {
+      stat = statSync(path);
+    } catch {
+      stat = undefined;
+    }
+    const hit = this.cache.get(profile.codexHome);
+    if (stat && hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return hit.auth;
+    const state = readAuth(profile.codexHome);
+    if (state.kind !== "chatgpt") {
+      this.cache.delete(profile.codexHome);
+      const why =
+        state.kind === "invalid" ? state.reason : state.kind === "api-key" ? `${path} holds an API key, not a ChatGPT login` : `no login in ${path}`;
+      throw new AuthError(`profile "${profile.name}": ${why}`, profile.name, true, `run: prodex login -p ${profile.name}`);
+    }
+    if (stat) this.cache.set(profile.codexHome, { mtimeMs: stat.mtimeMs, size: stat.size, auth: state });
+    return state;
+  }
+
+  /** A token good for at least the refresh window; refreshes first when it is about to expire. */
+  async current(profile: ProfileRef): Promise<ChatgptAuth> {
+    const auth = this.read(profile);
+    if (!this.expiresSoon(auth)) return auth;
+    return this.refresh(profile, "proactive_expiry", auth.accessToken);
+  }
+
+  /** After upstream said 401 to `rejectedAccessToken`: use a newer token if one exists, else refresh. */
+  afterUnauthorized(profile: ProfileRef, rejectedAccessToken: string): Promise<ChatgptAuth> {
+    return this.refresh(profile, "unauthorized_recovery", rejectedAccessToken);
+  }
+
+  expiresSoon(auth: ChatgptAuth): boolean {
+    return auth.expiresAt !== null && auth.expiresAt - this.now() < REFRESH_SKEW_MS;
+  }
+
+  refresh(profile: ProfileRef, reason: RefreshReason, staleAccessToken: string): Promise<ChatgptAuth> {
+    const running = this.inflight.get(profile.codexHome);
+    if (running) return running;
+    const job = withFileLock(authPath(profile.codexHome), () => this.refreshLocked(profile, reason, staleAccessToken)).finally(() =>
+      this.inflight.delete(profile.codexHome),
+    );
+    this.inflight.set(profile.codexHome, job);
+    return job;
+  }
+
+  private async refreshLocked(profile: ProfileRef, reason: RefreshReason, staleAccessToken: string): Promise<ChatgptAuth> {
+    this.cache.delete(profile.codexHome);
+    const onDisk = this.read(profile);
+    // Someone else (another prodex, or Codex itself) already replaced the token we found wanting.
+    if (onDisk.accessToken !== staleAccessToken && !this.expiresSoon(onDisk)) return onDisk;
+    if (reason === "proactive_expiry" && !this.expiresSoon(onDisk)) return onDisk;
+
+    const fresh = await this.callTokenEndpoint(profile, onDisk, reason);
+    const next = withTokens(
+      onDisk.json,
+      { accessToken: fresh.access_token, refreshToken: fresh.refresh_token ?? onDisk.refreshToken, idToken: fresh.id_token ?? onDisk.idToken },
+      onDisk.accountId,
+      new Date(Math.max(this.now(), onDisk.lastRefresh + 1)),
+    );
+    this.cache.delete(profile.codexHome);
+    const latest = readAuth(profile.codexHome);
+    // Never put an older login over a newer one written while we were refreshing (outside our lock).
+    if (latest.kind === "chatgpt" && latest.refreshToken !== onDisk.refreshToken && latest.lastRefresh >= Date.parse(next.last_refresh ?? "")) {
+      return latest;
+    }
+    writeAuth(profile.codexHome, next);
+    const written = this.read(profile);
+    this.options.hooks?.onRefreshed?.(profile, reason, written);
+    return written;
+  }
+
+  private async callTokenEndpoint(profile: ProfileRef, auth: ChatgptAuth, reason: RefreshReason): Promise<z.infer<typeof refreshResponse>> {
+    let res: Response;
+    try {
+      res = await this.fetchImpl(this.refreshUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify({ client_id: CODEX_CLIENT_ID, grant_type: "refresh_token", refresh_token: auth.refreshToken, refresh_reason: reason }),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
+      });
+    } catch (cause) {
+      const err = new UpstreamError(`profile "${profile.name}": token refresh failed: ${errorMessage(cause)}`, undefined, "check your network and retry", { cause });
+      this.options.hooks?.onFailed?.(profile, err);
+      throw err;
+    }
+    const text = await res.text();
+    let body: unknown = null;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = null;
+    }
+    if (res.ok) {
+      const ok = refreshResponse.safeParse(body);
+      if (ok.success) return ok.data;
+      const err = new UpstreamError(`profile "${profile.name}": token refresh answered an unexpected body`, res.status, "retry later");
+      this.options.hooks?.onFailed?.(profile, err);
+      throw err;
+    }
+    const code = errorCode(body);
+    if (res.status === 401 || (code !== null && DEAD_LOGIN_CODES.has(code))) {
+      const why = code ?? `HTTP ${res.status}`;
+      this.options.hooks?.onNeedsLogin?.(profile, why);
+      throw new AuthError(`profile "${profile.name}" needs login: its refresh token was rejected (${why})`, profile.name, true, `run: prodex login -p ${profile.name}`);
+    }
+    const err = new UpstreamError(`profile "${profile.name}": token refresh failed with HTTP ${res.status}${code ? ` (${code})` : ""}`, res.status, "retry later");
+    this.options.hooks?.onFailed?.(profile, err);
+    throw err;
+  }
+}
+
+function errorCode(body: unknown): string | null {
+  const parsed = refreshError.safeParse(body);
+  if (!parsed.success) return null;
+  const e = parsed.data.error;
+  if (typeof e === "string") return e;
+  return e?.code ?? null;
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from "node:crypto";
+import { Store } from "@prodex/store";
+import { TokenManager, refreshUrlFromEnv } from "./auth/token-refresh.ts";
+import { EventLog } from "./events/event-log.ts";
+import { type Env, type Paths, resolvePaths } from "./paths.ts";
+
+export type ContextOptions = {
+  env?: Env;
+  fetch?: typeof fetch;
+  /** Who writes events: "cli", "proxy:<launch id>"… */
+  source?: string;
+  eventMode?: "sync" | "buffered";
+  now?: () => number;
+};
+
+/** Everything a command or the proxy needs, opened once: paths, store, tokens, events. */
+export class Context {
+  readonly env: Env;
+  readonly paths: Paths;
+  readonly fetch: typeof fetch;
+  readonly now: () => number;
+  readonly source: string;
+  private storeHandle: Store | null = null;
+  private eventLog: EventLog | null = null;
+  private tokenManager: TokenManager | null = null;
+
+  constructor(private readonly options: ContextOptions = {}) {
+    this.env = options.env ?? process.env;
+    this.paths = resolvePaths(this.env);
+    this.fetch = options.fetch ?? fetch;
+    this.now = options.now ?? Date.now;
+    this.source = options.source ?? `cli:${randomUUID().slice(0, 8)}`;
+  }
+
+  /** Opened on first use so `prodex --version` never touches the database. */
+  get store(): Store {
+    this.storeHandle ??= Store.open(this.paths.db);
+    return this.storeHandle;
+  }
+
+  get events(): EventLog {
+    this.eventLog ??= new EventLog(this.store, { source: this.source, mode: this.options.eventMode ?? "sync", now: this.now });
+    return this.eventLog;
+  }
+
+  get tokens(): TokenManager {
+    this.tokenManager ??= new TokenManager({
+      refreshUrl: refreshUrlFromEnv(this.env),
+      fetch: this.fetch,
+      now: this.now,
+      hooks: {
+        onRefreshed: (profile, reason) => {
+          this.store.profiles.update(profile.name, { authState: "ok" });
+          this.events.emit({ kind: "token.refreshed", profile: profile.name, message: `refreshed ${profile.name}'s token (${reason === "proactive_expiry" ? "about to expire" : "after 401"})` });
+        },
+        onNeedsLogin: (profile, why) => {
+          this.store.profiles.update(profile.name, { authState: "needs_login" });
+          this.events.emit({ kind: "auth.needs_login", level: "error", profile: profile.name, message: `${profile.name} needs login (${why}): run prodex login -p ${profile.name}` });
+        },
+        onFailed: (profile, error) => {
+          this.events.emit({ kind: "token.refresh_failed", level: "warn", profile: profile.name, message: error.message });
+        },
+      },
+    });
+    return this.tokenManager;
+  }
+
+  close(): void {
+    this.eventLog?.flush();
+    this.storeHandle?.close();
+    this.storeHandle = null;
+  }
+}

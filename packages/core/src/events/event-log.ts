@@ -1,0 +1,103 @@
+import type { EventRow, Store } from "@prodex/store";
+import type { NewEvent, PoolEvent } from "./types.ts";
+
+export type EventListener = (event: PoolEvent) => void;
+
+export function rowToEvent(row: EventRow): PoolEvent {
+  return {
+    id: row.id,
+    at: row.at,
+    kind: row.kind as PoolEvent["kind"],
+    level: row.level,
+    profile: row.profileName,
+    message: row.message,
+    data: row.data ?? undefined,
+    pid: row.pid ?? undefined,
+    source: row.source ?? undefined,
+  };
+}
+
+/**
+ * Writes the pool's timeline to the store and tells in-process listeners at once.
+ * `buffered` (the proxy) batches store writes off the request path; `sync` (CLI commands)
+ * writes each event before returning.
+ */
+export class EventLog {
+  private readonly listeners = new Set<EventListener>();
+  private pending: PoolEvent[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private seq = 0;
+
+  constructor(
+    private readonly store: Store | null,
+    private readonly options: { source: string; mode?: "sync" | "buffered"; flushMs?: number; now?: () => number } = { source: "cli" },
+  ) {}
+
+  emit(input: NewEvent): PoolEvent {
+    const event: PoolEvent = {
+      id: 0,
+      at: input.at ?? (this.options.now ?? Date.now)(),
+      kind: input.kind,
+      level: input.level ?? "info",
+      profile: input.profile ?? null,
+      message: input.message,
+      data: input.data,
+      pid: process.pid,
+      source: this.options.source,
+    };
+    if (this.options.mode === "buffered" || !this.store) {
+      event.id = --this.seq; // local ids are negative until the store assigns one; only used as keys
+      this.pending.push(event);
+      this.schedule();
+    } else {
+      event.id = this.write([event])[0] ?? 0;
+    }
+    for (const listener of this.listeners) listener(event);
+    return event;
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Writes what is buffered now (called on a timer and on shutdown). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length) this.write(batch);
+  }
+
+  private schedule(): void {
+    if (this.timer || !this.store) return;
+    this.timer = setTimeout(() => this.flush(), this.options.flushMs ?? 100);
+    this.timer.unref?.();
+  }
+
+  private write(batch: PoolEvent[]): number[] {
+    if (!this.store) return [];
+    const store = this.store;
+    try {
+      return store.transaction(() =>
+        batch.map(
+          (e) =>
+            store.events.append({
+              at: e.at,
+              kind: e.kind,
+              level: e.level,
+              profileName: e.profile,
+              message: e.message,
+              data: e.data ?? null,
+              pid: e.pid ?? null,
+              source: e.source ?? null,
+            }).id,
+        ),
+      );
+    } catch {
+      // The timeline is best effort: a locked or full disk must never fail a request.
+      return [];
+    }
+  }
+}

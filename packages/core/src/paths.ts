@@ -1,0 +1,35 @@
+import { homedir, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export type Env = Record<string, string | undefined>;
+
+export type Paths = {
+  home: string;
+  prodexHome: string;
+  db: string;
+  config: string;
+  profilesDir: string;
+  locksDir: string;
+  /** Codex state shared by every managed profile (history, sessions, config). */
+  sharedCodexHome: string;
+  runtimeLogDir: string;
+  /** Points at the newest runtime log (`prodex-runtime-latest.path`). */
+  runtimeLogPointer: string;
+};
+
+export function resolvePaths(env: Env = process.env): Paths {
+  const home = env.HOME || homedir();
+  const prodexHome = resolve(env.PRODEX_HOME || join(home, ".prodex"));
+  const runtimeLogDir = resolve(env.PRODEX_RUNTIME_LOG_DIR || env.TMPDIR || tmpdir());
+  return {
+    home,
+    prodexHome,
+    db: join(prodexHome, "prodex.db"),
+    config: join(prodexHome, "config.json"),
+    profilesDir: join(prodexHome, "profiles"),
+    locksDir: join(prodexHome, "locks"),
+    sharedCodexHome: resolve(env.PRODEX_SHARED_CODEX_HOME || join(home, ".codex")),
+    runtimeLogDir,
+    runtimeLogPointer: join(runtimeLogDir, "prodex-runtime-latest.path"),
+  };
+}

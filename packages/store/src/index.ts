@@ -1,0 +1,10 @@
+export { Store } from "./store.ts";
+export { StoreError } from "./errors.ts";
+export type { OpenOptions } from "./db.ts";
+export type { StoredWindow } from "./schema.ts";
+export type { ProfileRow, NewProfile, ProfilePatch } from "./repositories/profiles.ts";
+export type { UsageRow, NewUsage } from "./repositories/usage.ts";
+export type { EventRow, NewEventRow, EventQuery } from "./repositories/events.ts";
+export type { BindingRow, BindingKind } from "./repositories/bindings.ts";
+export type { BackoffRow, BackoffReason } from "./repositories/backoffs.ts";
+export type { RuntimeRow } from "./repositories/runtimes.ts";

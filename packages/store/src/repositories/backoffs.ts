@@ -1,0 +1,39 @@
+import { eq, gt, lte } from "drizzle-orm";
+import type { Db } from "../db.ts";
+import { backoffs } from "../schema.ts";
+
+export type BackoffRow = typeof backoffs.$inferSelect;
+export type BackoffReason = BackoffRow["reason"];
+
+export class BackoffsRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Backoffs still in force at `now`, keyed by profile id. */
+  active(now = Date.now()): Map<number, BackoffRow> {
+    const rows = this.db.select().from(backoffs).where(gt(backoffs.until, now)).all();
+    return new Map(rows.map((r) => [r.profileId, r]));
+  }
+
+  get(profileId: number): BackoffRow | undefined {
+    return this.db.select().from(backoffs).where(eq(backoffs.profileId, profileId)).get();
+  }
+
+  set(profileId: number, reason: BackoffReason, until: number, message: string | null, now = Date.now()): BackoffRow {
+    const prev = this.get(profileId);
+    const attempts = prev && prev.until > now - 60_000 ? prev.attempts + 1 : 1;
+    return this.db
+      .insert(backoffs)
+      .values({ profileId, reason, until, attempts, message, updatedAt: now })
+      .onConflictDoUpdate({ target: backoffs.profileId, set: { reason, until, attempts, message, updatedAt: now } })
+      .returning()
+      .get();
+  }
+
+  clear(profileId: number): boolean {
+    return this.db.delete(backoffs).where(eq(backoffs.profileId, profileId)).returning().all().length > 0;
+  }
+
+  prune(now = Date.now()): number {
+    return this.db.delete(backoffs).where(lte(backoffs.until, now - 86_400_000)).returning().all().length;
+  }
+}
