@@ -20,10 +20,19 @@ function report(error: unknown): number {
   return 1;
 }
 
+/** Bare `prodex [args]` means `prodex run [args]`. */
+export function withDefaultCommand(argv: string[], commands: string[]): string[] {
+  const first = argv[0];
+  if (first === undefined) return ["run"];
+  if (["-h", "--help", "-V", "--version", "help"].includes(first) || commands.includes(first)) return argv;
+  return ["run", ...argv];
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  const commands = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
   try {
-    await program.parseAsync(argv, { from: "user" });
+    await program.parseAsync(withDefaultCommand(argv, commands), { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (error) {
     return report(error);

@@ -20,3 +20,4 @@ export * from "./profiles/names.ts";
 export * from "./profiles/shared-state.ts";
 export * from "./profiles/profile-service.ts";
 export * from "./profiles/bundle.ts";
+export * from "./pool/preflight.ts";

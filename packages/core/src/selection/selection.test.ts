@@ -122,6 +122,12 @@ describe("select", () => {
       reason: /no profile can serve; skipped a \(exhausted\), b \(exhausted\)/,
     },
     { name: "no profiles", candidates: [], choice: null, reason: /no profiles configured/ },
+    {
+      name: "an unhealthy profile ranks behind a healthy equal",
+      candidates: [c("a", [w("5h", 20, 2.5)], { health: 0.4 }), c("b", [w("5h", 30, 2.5)])],
+      choice: "b",
+      reason: /picked b/,
+    },
   ];
 
   test.each(cases)("$name", ({ candidates, current, pinned, exclude, choice, reason }) => {

@@ -12,6 +12,8 @@ export type Candidate = {
   backoffUntil: number | null;
   backoffReason?: string | null;
   lastSelectedAt: number | null;
+  /** 0..1, lowered by recent transient failures and recovered by successes (default 1). */
+  health?: number;
 };
 
 export type SelectionInput = {
@@ -78,7 +80,9 @@ export function select(input: SelectionInput): Selection {
       skipped.push(skip);
       continue;
     }
-    ranked.push({ name: c.name, pressure: pressure(c.windows, now), status: quotaStatus(c.windows, now), lastSelectedAt: c.lastSelectedAt });
+    // An unhealthy account looks proportionally more pressed, so healthy ones are tried first.
+    const p = pressure(c.windows, now) / Math.max(c.health ?? 1, 0.2);
+    ranked.push({ name: c.name, pressure: p, status: quotaStatus(c.windows, now), lastSelectedAt: c.lastSelectedAt });
   }
   const skippedText = skipped.length ? `; skipped ${skipped.map((s) => `${s.name} (${s.why})`).join(", ")}` : "";
 
@@ -111,4 +115,11 @@ export function select(input: SelectionInput): Selection {
   const from = input.current && input.current !== pick.name ? ` instead of ${input.current}` : "";
   const tieText = near.length > 1 ? ", least recently used of equals" : "";
   return { choice: pick.name, reason: `picked ${pick.name}${from}: ${left}${tieText}${skippedText}`, ranked: out, skipped };
+}
+
+/** How long a transiently failing account rests: rate limits and overloads back off exponentially. */
+export function transientBackoffFor(kind: "transient" | "overload" | "auth", attempts: number): number {
+  if (kind === "auth") return 10 * 60_000;
+  const base = kind === "overload" ? 5_000 : 2_000;
+  return Math.min(base * 2 ** Math.max(0, attempts - 1), 300_000);
 }

@@ -1,0 +1,65 @@
+// How Codex is started behind the proxy (pure; see docs/codex-integration.md for the why).
+
+export type ProxyEndpoints = { codexBaseUrl: string; chatgptBaseUrl: string; refreshUrl: string; secret: string };
+
+export type LaunchSpec = { cmd: string[]; env: Record<string, string>; overrides: string[] };
+
+const LOOPBACK = ["127.0.0.1", "localhost", "::1"];
+
+/** `NO_PROXY` always covers loopback so a user's HTTP(S)_PROXY never sees proxy traffic. */
+export function withLoopbackNoProxy(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  const existing = (out.NO_PROXY ?? out.no_proxy ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const merged = [...existing, ...LOOPBACK.filter((h) => !existing.includes(h))].join(",");
+  out.NO_PROXY = merged;
+  out.no_proxy = merged;
+  return out;
+}
+
+/**
+ * `-c` overrides that send all of Codex's ChatGPT traffic through the proxy (Codex 0.169):
+ * a custom Responses provider on the proxy (same origin is fine for custom providers, and
+ * inference stays there whatever workspace discovery says) plus `chatgpt_base_url` for the
+ * wham/* routes, which the proxy answers or forwards.
+ */
+export function codexOverrides(p: ProxyEndpoints, options: { websockets: boolean }): string[] {
+  const provider = [
+    `name="prodex"`,
+    `base_url="${p.codexBaseUrl}"`,
+    `wire_api="responses"`,
+    `requires_openai_auth=true`,
+    `supports_websockets=${options.websockets}`,
+  ].join(",");
+  return ["-c", `model_providers.prodex={${provider}}`, "-c", "model_provider=prodex", "-c", `chatgpt_base_url="${p.chatgptBaseUrl}"`];
+}
+
+export function codexLaunch(options: {
+  bin: string;
+  /** Leading codex words, e.g. ["exec"] for `prodex exec`. */
+  subcommand: string[];
+  userArgs: string[];
+  codexHome: string;
+  proxy: ProxyEndpoints;
+  env: Record<string, string | undefined>;
+  websockets: boolean;
+}): LaunchSpec {
+  const overrides = codexOverrides(options.proxy, { websockets: options.websockets });
+  const env = withLoopbackNoProxy(options.env);
+  env.CODEX_HOME = options.codexHome;
+  // Codex refreshes through the proxy, which single-flights refreshes across the pool.
+  env.CODEX_REFRESH_TOKEN_URL_OVERRIDE = options.proxy.refreshUrl;
+  return { cmd: [options.bin, ...options.subcommand, ...overrides, ...options.userArgs], env, overrides };
+}
+
+/** Replaces every occurrence of a secret (the per-launch token) for printing. */
+export function redact(text: string, secrets: string[]): string {
+  let out = text;
+  for (const s of secrets) if (s) out = out.split(s).join("***");
+  return out;
+}
+
+/** Environment variables whose values are secrets whatever their content. */
+export function isSecretName(name: string): boolean {
+  return /TOKEN|SECRET|PASSWORD|API_KEY|AUTH/i.test(name) && !/^CODEX_REFRESH_TOKEN_URL_OVERRIDE$/.test(name);
+}

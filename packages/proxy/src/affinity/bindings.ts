@@ -1,0 +1,79 @@
+import type { Context } from "@prodex/core";
+import type { BindingKind } from "@prodex/store";
+
+const TTL: Record<BindingKind, number> = {
+  response_id: 6 * 3_600_000,
+  turn_state: 3_600_000,
+  session: 24 * 3_600_000,
+  prompt_cache_key: 24 * 3_600_000,
+  claude_session: 24 * 3_600_000,
+};
+
+/**
+ * Continuation bindings (key → profile) with an in-memory cache in front of the store. Writes
+ * are batched off the request path; lookups fall back to the store so bindings made by another
+ * prodex process, or before a restart, still count.
+ */
+export class Bindings {
+  private readonly memory = new Map<string, { profile: string; expiresAt: number }>();
+  private queue: { kind: BindingKind; key: string; profile: string; at: number }[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly ctx: Context) {}
+
+  lookup(kind: BindingKind, key: string): string | null {
+    const now = this.ctx.now();
+    const id = `${kind}\u0000${key}`;
+    const hit = this.memory.get(id);
+    if (hit && hit.expiresAt > now) return hit.profile;
+    try {
+      const row = this.ctx.store.bindings.get(kind, key, now);
+      if (!row) return null;
+      const profile = this.ctx.store.profiles.byId(row.profileId)?.name ?? null;
+      if (profile) this.memory.set(id, { profile, expiresAt: row.expiresAt });
+      return profile;
+    } catch {
+      return null;
+    }
+  }
+
+  bind(kind: BindingKind, key: string | null, profile: string): void {
+    if (!key) return;
+    const now = this.ctx.now();
+    const id = `${kind}\u0000${key}`;
+    const prev = this.memory.get(id);
+    this.memory.set(id, { profile, expiresAt: now + TTL[kind] });
+    // Re-binding the same owner within a minute changes nothing worth a write.
+    if (prev && prev.profile === profile && prev.expiresAt - TTL[kind] > now - 60_000) return;
+    this.queue.push({ kind, key, profile, at: now });
+    if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), 100);
+      this.timer.unref?.();
+    }
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    try {
+      const ids = new Map(this.ctx.store.profiles.list().map((p) => [p.name, p.id]));
+      this.ctx.store.transaction(() => {
+        for (const b of batch) {
+          const id = ids.get(b.profile);
+          if (id !== undefined) this.ctx.store.bindings.put(b.kind, b.key, id, TTL[b.kind], b.at);
+        }
+      });
+    } catch {
+      // Memory still has them; a later flush or the next process re-learns them.
+    }
+    if (this.memory.size > 50_000) this.prune();
+  }
+
+  private prune(): void {
+    const now = this.ctx.now();
+    for (const [id, v] of this.memory) if (v.expiresAt <= now) this.memory.delete(id);
+  }
+}

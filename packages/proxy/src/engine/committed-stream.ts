@@ -1,0 +1,72 @@
+import { windowsFromHeaders } from "@prodex/core";
+import type { Committed } from "./forward.ts";
+import type { ProxyState } from "./proxy-state.ts";
+import type { StreamEvent } from "../stream/upstream-stream.ts";
+
+export type StreamObserver = {
+  /** Sees every parsed event after (and including) the held ones. */
+  onEvent?: (event: StreamEvent) => void;
+  /** Called once: `completed` when the upstream sent response.completed. */
+  onEnd?: (result: { completed: boolean; aborted: boolean; error: string | null }) => void;
+};
+
+/**
+ * The client's body for a committed SSE answer: the held bytes as they came, then the rest of
+ * the upstream stream chunk by chunk. Pull-based, so a slow client slows the upstream read
+ * (back-pressure); a client that goes away cancels the upstream request.
+ */
+export function committedBody(state: ProxyState, committed: Committed, observer: StreamObserver = {}): ReadableStream<Uint8Array> {
+  const stream = committed.stream;
+  const head = committed.hold?.head.slice() ?? [];
+  let completed = false;
+  let ended = false;
+  const see = (events: StreamEvent[]) => {
+    for (const e of events) {
+      if (e.type === "response.completed") completed = true;
+      observer.onEvent?.(e);
+    }
+  };
+  const finish = (aborted: boolean, error: string | null) => {
+    if (ended) return;
+    ended = true;
+    const latency = state.ctx.now() - committed.startedAt;
+    if (completed) state.pool.succeeded(committed.profile, latency, windowsFromHeaders(committed.response.headers, state.ctx.now()));
+    state.log.line(completed ? "info" : "warn", "request", { profile: committed.profile, status: committed.response.status, ms: latency, attempts: committed.attempts, completed, aborted, error });
+    observer.onEnd?.({ completed, aborted, error });
+  };
+  see(committed.hold?.events ?? []);
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const chunk = head.shift();
+      if (chunk) {
+        controller.enqueue(chunk);
+        return;
+      }
+      if (!stream) {
+        controller.close();
+        finish(false, null);
+        return;
+      }
+      try {
+        const next = await stream.next();
+        if (next === null) {
+          see(stream.flush());
+          controller.close();
+          finish(false, null);
+          return;
+        }
+        see(next.events);
+        controller.enqueue(next.chunk);
+      } catch (error) {
+        // After commit an upstream failure is the client's to see: end the stream as it broke.
+        const message = error instanceof Error ? error.message : String(error);
+        controller.error(error);
+        finish(false, message);
+      }
+    },
+    cancel() {
+      stream?.cancel();
+      finish(true, "client disconnected");
+    },
+  });
+}

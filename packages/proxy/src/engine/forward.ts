@@ -1,0 +1,234 @@
+import { AuthError, type ChatgptAuth, errorMessage } from "@prodex/core";
+import { type AffinityKeys, mustStay, ownerOf, stripEncrypted } from "../affinity/affinity-keys.ts";
+import { type Verdict, classifyNetworkError, classifyResponse } from "../rotation/classify.ts";
+import { UpstreamStream, type HoldResult } from "../stream/upstream-stream.ts";
+import { upstreamRequestHeaders } from "../upstream/headers.ts";
+import { type RequestBody, encodeJson } from "../upstream/request-body.ts";
+import { poolUnavailable, staleContinuation, type LocalAnswer } from "./local-answers.ts";
+import type { ProxyState } from "./proxy-state.ts";
+
+export type ForwardRequest = {
+  method: string;
+  /** Path under the ChatGPT base, with query, e.g. "/codex/responses". */
+  path: string;
+  headers: Headers;
+  body: RequestBody | null;
+  keys: AffinityKeys;
+  /** Hold the SSE answer until the commit point (inference); false = unary pass-through. */
+  stream: boolean;
+  signal: AbortSignal;
+  /** Label for logs/events: "codex", "claude", "ws". */
+  client: string;
+};
+
+export type Committed = {
+  kind: "committed";
+  profile: string;
+  response: Response;
+  /** Present for held streams: the buffered head and the reader to continue with. */
+  stream: UpstreamStream | null;
+  hold: Extract<HoldResult, { kind: "commit" }> | null;
+  attempts: number;
+  startedAt: number;
+};
+
+export type Outcome = Committed | { kind: "local"; answer: LocalAnswer; attempts: number };
+
+type Failure = { verdict: Extract<Verdict, { action: "rotate" }>; status: number; body: string; headers: Headers };
+
+/**
+ * Sends one request to the pool: picks the account (continuation owner first, then the
+ * selection policy), and moves the request to another account on any failure seen before the
+ * commit point. After commit the caller streams; nothing here rotates mid-stream.
+ */
+export async function forward(state: ProxyState, req: ForwardRequest): Promise<Outcome> {
+  const { pool, ctx } = state;
+  const startedAt = ctx.now();
+  const tried = new Set<string>();
+  const refreshed = new Set<string>();
+  const owner = ownerOf(req.keys, (kind, key) => state.bindings.lookup(kind, key));
+  let last: Failure | null = null;
+  let previous: { name: string; reason: string } | null = null;
+  let attempts = 0;
+
+  while (attempts < state.maxAttempts && ctx.now() - startedAt < state.rotateBudgetMs) {
+    if (req.signal.aborted) break;
+    const pick = choose(state, req, owner, tried);
+    if (pick.kind === "local") return { kind: "local", answer: pick.answer, attempts };
+    if (pick.kind === "none") break;
+    const name = pick.name;
+    if (previous && previous.name !== name) {
+      ctx.events.emit({ kind: "rotation", profile: name, message: `${previous.name} → ${name}: ${previous.reason}`, data: { from: previous.name, to: name, reason: previous.reason, client: req.client } });
+      state.log.line("info", "rotate", { from: previous.name, to: name, reason: previous.reason, path: req.path });
+    }
+    pool.select(name, pick.reason);
+    attempts++;
+
+    let auth: ChatgptAuth;
+    try {
+      auth = await ctx.tokens.current(pool.ref(name));
+    } catch (error) {
+      tried.add(name);
+      if (error instanceof AuthError && error.needsLogin) pool.markNeedsLogin(name);
+      previous = { name, reason: errorMessage(error) };
+      continue;
+    }
+
+    const body = bodyFor(req, owner?.profile ?? null, name);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    req.signal.addEventListener("abort", onAbort, { once: true });
+    let response: Response;
+    try {
+      response = await state.fetch(`${state.upstreamBase}${req.path}`, {
+        method: req.method,
+        headers: upstreamRequestHeaders(req.headers, auth, { dropContentEncoding: body.rewritten }),
+        body: body.bytes,
+        signal: controller.signal,
+        redirect: "manual",
+      });
+    } catch (error) {
+      req.signal.removeEventListener("abort", onAbort);
+      if (req.signal.aborted) break;
+      const verdict = classifyNetworkError(error);
+      if (verdict.action !== "rotate") continue;
+      last = null;
+      previous = { name, reason: verdict.reason };
+      fail(state, name, verdict, tried);
+      continue;
+    }
+
+    const verdict = classifyResponse(response.status, response.headers, null, ctx.now());
+    if (verdict.action === "commit" && !(response.status >= 400)) {
+      if (!req.stream || !isSse(response)) {
+        req.signal.removeEventListener("abort", onAbort);
+        return { kind: "committed", profile: name, response, stream: null, hold: null, attempts, startedAt };
+      }
+      const stream = new UpstreamStream(response.body ?? emptyBody(), controller, ctx.now);
+      const held = await stream.hold(state.hold);
+      if (held.kind === "commit") return { kind: "committed", profile: name, response, stream, hold: held, attempts, startedAt };
+      req.signal.removeEventListener("abort", onAbort);
+      if (held.verdict.action === "refresh" && !refreshed.has(name)) {
+        refreshed.add(name);
+        await refreshAfter401(state, name, auth, tried);
+        continue;
+      }
+      const rotate = asRotate(held.verdict);
+      last = { verdict: rotate, status: 200, body: "", headers: response.headers };
+      previous = { name, reason: rotate.reason };
+      fail(state, name, rotate, tried);
+      continue;
+    }
+
+    // An error status: read it (bounded) to classify and, if it is the last word, pass it on.
+    const text = await readBounded(response, 64 * 1024);
+    req.signal.removeEventListener("abort", onAbort);
+    const full = classifyResponse(response.status, response.headers, parseJson(text), ctx.now());
+    if (full.action === "commit") {
+      return { kind: "committed", profile: name, response: new Response(text, { status: response.status, headers: response.headers }), stream: null, hold: null, attempts, startedAt };
+    }
+    if (full.action === "refresh" && !refreshed.has(name)) {
+      refreshed.add(name);
+      await refreshAfter401(state, name, auth, tried);
+      continue;
+    }
+    const rotate = asRotate(full);
+    last = { verdict: rotate, status: response.status, body: text, headers: response.headers };
+    previous = { name, reason: rotate.reason };
+    fail(state, name, rotate, tried);
+    if (!pool.autoRotate) break;
+  }
+
+  // Nothing could serve. The upstream's own last answer is the most faithful thing to return
+  // (Codex knows how to show a usage-limit 429), else a local explanation.
+  const answer = last && last.status >= 400 ? { status: last.status, headers: last.headers, body: last.body } : poolUnavailable(state, tried);
+  state.log.line("warn", "no account could serve", { path: req.path, attempts, tried: [...tried].join(",") });
+  return { kind: "local", answer, attempts };
+}
+
+type Pick = { kind: "profile"; name: string; reason: string } | { kind: "none" } | { kind: "local"; answer: LocalAnswer };
+
+function choose(state: ProxyState, req: ForwardRequest, owner: { profile: string; via: string } | null, tried: Set<string>): Pick {
+  const { pool } = state;
+  if (owner && !tried.has(owner.profile)) {
+    const blocked = pool.blocked(owner.profile);
+    // A transient backoff does not outrank ownership: try the owner first anyway.
+    if (!blocked || blocked.why === "backed off") return { kind: "profile", name: owner.profile, reason: `continues on its owner (${owner.via})` };
+    if (mustStay(req.keys)) return { kind: "local", answer: staleContinuation(state, owner.profile, blocked) };
+  } else if (owner && mustStay(req.keys)) {
+    return { kind: "local", answer: staleContinuation(state, owner.profile, pool.blocked(owner.profile) ?? { why: "backed off", until: null }) };
+  }
+  const selection = pool.choose(tried);
+  if (selection.choice === null) return { kind: "none" };
+  return { kind: "profile", name: selection.choice, reason: selection.reason };
+}
+
+/** The bytes to send to `name`: the original, or without reasoning bound to another account. */
+function bodyFor(req: ForwardRequest, owner: string | null, name: string): { bytes: Uint8Array | undefined; rewritten: boolean } {
+  if (!req.body) return { bytes: undefined, rewritten: false };
+  const json = req.body.json;
+  const movedAway = owner !== null && owner !== name;
+  if (movedAway && req.keys.encryptedItems > 0 && json && typeof json === "object" && !Array.isArray(json)) {
+    return { bytes: encodeJson(stripEncrypted(json as Record<string, unknown>).body), rewritten: true };
+  }
+  return { bytes: req.body.bytes, rewritten: false };
+}
+
+/** A second 401 (after a refresh) means the account's login is the problem: back it off. */
+function asRotate(verdict: Extract<Verdict, { action: "rotate" | "refresh" }>): Extract<Verdict, { action: "rotate" }> {
+  return verdict.action === "refresh" ? { action: "rotate", kind: "auth", reason: `${verdict.reason} after a token refresh`, until: null } : verdict;
+}
+
+function fail(state: ProxyState, name: string, verdict: Extract<Verdict, { action: "rotate" }>, tried: Set<string>): void {
+  tried.add(name);
+  state.pool.failed(name, verdict.kind, verdict.reason, verdict.until);
+  state.log.line("warn", "attempt failed", { profile: name, kind: verdict.kind, reason: verdict.reason });
+}
+
+async function refreshAfter401(state: ProxyState, name: string, auth: ChatgptAuth, tried: Set<string>): Promise<void> {
+  try {
+    await state.ctx.tokens.afterUnauthorized(state.pool.ref(name), auth.accessToken);
+  } catch (error) {
+    tried.add(name);
+    if (error instanceof AuthError && error.needsLogin) state.pool.markNeedsLogin(name);
+    state.pool.failed(name, "auth", errorMessage(error), null);
+  }
+}
+
+function isSse(response: Response): boolean {
+  return (response.headers.get("content-type") ?? "").includes("text/event-stream");
+}
+
+function emptyBody(): ReadableStream<Uint8Array> {
+  return new ReadableStream({ start: (c) => c.close() });
+}
+
+async function readBounded(response: Response, max: number): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      chunks.push(r.value);
+      size += r.value.byteLength;
+      if (size >= max) {
+        reader.cancel().catch(() => {});
+        break;
+      }
+    }
+  } catch {
+    // a broken error body is still an error; classify on what arrived
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,52 @@
+import type { ProxyState } from "./proxy-state.ts";
+
+/** An answer the proxy gives itself (no upstream response to pass on). */
+export type LocalAnswer = { status: number; headers: Headers; body: string };
+
+function json(status: number, body: unknown): LocalAnswer {
+  return { status, headers: new Headers({ "content-type": "application/json" }), body: JSON.stringify(body) };
+}
+
+function when(until: number | null): string {
+  return until === null ? "an unknown time" : new Date(until).toISOString().replace(/\.\d+Z$/, "Z");
+}
+
+/** Every account is exhausted, backed off or logged out. Shaped like ChatGPT's own 429 when it is quota. */
+export function poolUnavailable(state: ProxyState, tried: Set<string>): LocalAnswer {
+  const snapshot = state.pool.snapshot();
+  const resets = snapshot.profiles.flatMap((p) => (p.backoff ? [p.backoff.until] : [])).filter((u) => u > state.ctx.now());
+  const earliest = resets.length ? Math.min(...resets) : null;
+  const details = snapshot.profiles.map((p) => `${p.name}: ${p.needsLogin ? "needs login" : p.backoff ? `${p.backoff.reason} until ${when(p.backoff.until)}` : p.status}`).join("; ");
+  const allQuota = snapshot.profiles.length > 0 && snapshot.profiles.every((p) => p.status === "exhausted" || p.backoff?.reason === "quota");
+  if (allQuota) {
+    return json(429, {
+      error: {
+        type: "usage_limit_reached",
+        message: `Every account in the prodex pool has hit its usage limit (${details}). The earliest resets at ${when(earliest)}.`,
+        resets_at: earliest === null ? undefined : Math.ceil(earliest / 1000),
+        resets_in_seconds: earliest === null ? undefined : Math.max(0, Math.ceil((earliest - state.ctx.now()) / 1000)),
+      },
+    });
+  }
+  return json(503, {
+    error: {
+      type: "server_error",
+      code: "pool_unavailable",
+      message: `No account in the prodex pool can serve right now (${details || "no profiles"}${tried.size ? `; tried ${[...tried].join(", ")}` : ""}).`,
+    },
+  });
+}
+
+/** The conversation's state lives on an account that cannot serve, and cannot move without losing it. */
+export function staleContinuation(state: ProxyState, owner: string, blocked: { why: string; until: number | null }): LocalAnswer {
+  const row = state.pool.row(owner);
+  const who = row?.email ? `${owner} (${row.email})` : owner;
+  const until = blocked.until ? ` until ${when(blocked.until)}` : "";
+  return json(409, {
+    error: {
+      type: "stale_continuation",
+      code: "stale_continuation",
+      message: `This conversation's state belongs to account ${who}, which is ${blocked.why}${until}; it cannot continue on another account. Start a new conversation to continue on the pool, or wait for ${owner} to reset.`,
+    },
+  });
+}

@@ -1,0 +1,68 @@
+import { type UsageWindow, effectiveUsed, pressure } from "@prodex/core";
+import type { PoolRuntime } from "../pool/pool-runtime.ts";
+
+/**
+ * The pool seen as one account: the windows of the best account that can serve now (lowest
+ * pressure), or, when none can, of the one that resets first. Codex shows these and, since
+ * 0.154, may refuse to submit when they look exhausted — so it must see the pool, not one account.
+ */
+export function pooledWindows(pool: PoolRuntime, now: number): { profile: string | null; windows: UsageWindow[]; exhausted: boolean } {
+  const snap = pool.snapshot();
+  const ready = snap.profiles.filter((p) => !p.needsLogin && p.status !== "exhausted" && !p.backoff);
+  if (ready.length > 0) {
+    const best = ready.reduce((a, b) => (pressure(b.windows, now) < pressure(a.windows, now) ? b : a));
+    return { profile: best.name, windows: best.windows, exhausted: false };
+  }
+  const waiting = snap.profiles.filter((p) => !p.needsLogin);
+  if (waiting.length === 0) return { profile: null, windows: [], exhausted: true };
+  const resetOf = (p: (typeof waiting)[number]) => Math.min(p.backoff?.until ?? Infinity, ...p.windows.map((w) => w.resetAt ?? Infinity));
+  const first = waiting.reduce((a, b) => (resetOf(b) < resetOf(a) ? b : a));
+  return { profile: first.name, windows: first.windows, exhausted: true };
+}
+
+function wireWindow(w: UsageWindow | undefined, now: number) {
+  if (!w) return null;
+  return {
+    used_percent: effectiveUsed(w, now),
+    limit_window_seconds: w.windowSeconds,
+    reset_after_seconds: w.resetAt === null ? null : Math.max(0, Math.round((w.resetAt - now) / 1000)),
+    reset_at: w.resetAt === null ? null : Math.round(w.resetAt / 1000),
+  };
+}
+
+function mainWindows(windows: UsageWindow[]): [UsageWindow | undefined, UsageWindow | undefined] {
+  const main = windows.filter((w) => w.limit === "codex");
+  const primary = main.find((w) => w.label === "5h") ?? main[0];
+  const secondary = main.find((w) => w !== primary);
+  return [primary, secondary];
+}
+
+/** `GET wham/usage` answered for the pool (examples/wham-usage.json shape). */
+export function pooledUsageBody(pool: PoolRuntime, accountId: string | null, now: number): Record<string, unknown> {
+  const { profile, windows, exhausted } = pooledWindows(pool, now);
+  const row = profile ? pool.row(profile) : undefined;
+  const [primary, secondary] = mainWindows(windows);
+  return {
+    account_id: accountId ?? row?.accountId ?? null,
+    email: row?.email ?? null,
+    plan_type: row?.plan ?? "plus",
+    rate_limit: { allowed: !exhausted, limit_reached: exhausted, primary_window: wireWindow(primary, now), secondary_window: wireWindow(secondary, now) },
+    credits: null,
+    additional_rate_limits: null,
+  };
+}
+
+/** Rewrites an answer's `x-codex-primary/secondary-*` headers to the pool's view. */
+export function applyPooledHeaders(headers: Headers, pool: PoolRuntime, now: number): void {
+  const { windows } = pooledWindows(pool, now);
+  const [primary, secondary] = mainWindows(windows);
+  for (const [slot, w] of [["primary", primary], ["secondary", secondary]] as const) {
+    if (!w || !headers.has(`x-codex-${slot}-used-percent`)) continue;
+    headers.set(`x-codex-${slot}-used-percent`, String(effectiveUsed(w, now)));
+    if (w.windowSeconds) headers.set(`x-codex-${slot}-window-minutes`, String(Math.round(w.windowSeconds / 60)));
+    if (w.resetAt !== null) {
+      headers.set(`x-codex-${slot}-reset-at`, String(Math.round(w.resetAt / 1000)));
+      headers.set(`x-codex-${slot}-reset-after-seconds`, String(Math.max(0, Math.round((w.resetAt - now) / 1000))));
+    }
+  }
+}

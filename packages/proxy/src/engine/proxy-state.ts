@@ -1,0 +1,21 @@
+import type { Context } from "@prodex/core";
+import type { Bindings } from "../affinity/bindings.ts";
+import type { PoolRuntime } from "../pool/pool-runtime.ts";
+import type { HoldLimits } from "../rotation/commit-point.ts";
+import type { RuntimeLog } from "../runtime/runtime-log.ts";
+
+/** What every route handler shares: one per running proxy. */
+export type ProxyState = {
+  ctx: Context;
+  pool: PoolRuntime;
+  bindings: Bindings;
+  log: RuntimeLog;
+  /** The real ChatGPT base, e.g. https://chatgpt.com/backend-api (no trailing slash). */
+  upstreamBase: string;
+  hold: HoldLimits;
+  /** Attempts per request, counting the first. */
+  maxAttempts: number;
+  /** Time a request may spend rotating before the proxy gives up. */
+  rotateBudgetMs: number;
+  fetch: typeof fetch;
+};

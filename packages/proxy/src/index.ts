@@ -1,0 +1,7 @@
+export { startProxy, type ProxyHandle, type ProxyOptions } from "./server.ts";
+export type { ProxyState } from "./engine/proxy-state.ts";
+export { PoolRuntime } from "./pool/pool-runtime.ts";
+export * from "./rotation/classify.ts";
+export * from "./rotation/commit-point.ts";
+export * from "./affinity/affinity-keys.ts";
+export * from "./sse/index.ts";

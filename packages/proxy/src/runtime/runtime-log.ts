@@ -1,0 +1,65 @@
+import { appendFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "@prodex/core";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogFields = Record<string, string | number | boolean | null | undefined>;
+
+/**
+ * The proxy's runtime log: one line per decision (text, or JSON lines with format "json"),
+ * in PRODEX_RUNTIME_LOG_DIR with a `prodex-runtime-latest.path` pointer to the newest file.
+ * Lines are buffered and appended off the request path; a full disk loses log lines, never requests.
+ */
+export class RuntimeLog {
+  readonly path: string;
+  private buffer: string[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private broken = false;
+
+  constructor(
+    dir: string,
+    private readonly format: "text" | "json" = "text",
+    pointer = join(dir, "prodex-runtime-latest.path"),
+  ) {
+    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    this.path = join(dir, `prodex-runtime-${stamp}-${process.pid}.log`);
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      appendFileSync(this.path, "", { mode: 0o600 });
+      writeFileAtomic(pointer, `${this.path}\n`, 0o600);
+    } catch {
+      this.broken = true;
+    }
+  }
+
+  line(level: LogLevel, message: string, fields: LogFields = {}): void {
+    if (this.broken) return;
+    const at = new Date().toISOString();
+    if (this.format === "json") {
+      this.buffer.push(`${JSON.stringify({ at, level, message, ...fields })}\n`);
+    } else {
+      const kv = Object.entries(fields)
+        .filter(([, v]) => v !== undefined && v !== null)
+        .map(([k, v]) => `${k}=${typeof v === "string" && /\s/.test(v) ? JSON.stringify(v) : v}`)
+        .join(" ");
+      this.buffer.push(`${at} ${level.toUpperCase().padEnd(5)} ${message}${kv ? ` ${kv}` : ""}\n`);
+    }
+    if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), 50);
+      this.timer.unref?.();
+    }
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.buffer.length === 0 || this.broken) return;
+    const text = this.buffer.join("");
+    this.buffer = [];
+    try {
+      appendFileSync(this.path, text);
+    } catch {
+      // Disk full or gone: drop the lines; serving requests matters more than logging them.
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import { randomBytes } from "node:crypto";
+import type { Context } from "@prodex/core";
+import type { Server } from "bun";
+import { Hono } from "hono";
+import { Bindings } from "./affinity/bindings.ts";
+import type { ProxyState } from "./engine/proxy-state.ts";
+import { PoolRuntime } from "./pool/pool-runtime.ts";
+import { DEFAULT_HOLD, type HoldLimits } from "./rotation/commit-point.ts";
+import { controlRoute, eventsRoute, stateJson } from "./routes/admin.ts";
+import { accountsCheck, pooledUsage } from "./routes/chatgpt-local.ts";
+import { codexInference, passThrough, upstreamPath } from "./routes/codex-routes.ts";
+import { hostGuard, pathSecretGuard } from "./routes/guards.ts";
+import { oauthToken } from "./routes/oauth-token.ts";
+import { RuntimeLog } from "./runtime/runtime-log.ts";
+
+export type ProxyOptions = {
+  ctx: Context;
+  /** The real ChatGPT base, e.g. https://chatgpt.com/backend-api. */
+  upstreamBase: string;
+  /** The profile to start on (the launch's `--profile` or the current one). */
+  preferred: string | null;
+  autoRotate?: boolean;
+  port?: number;
+  secret?: string;
+  hold?: HoldLimits;
+  maxAttempts?: number;
+  rotateBudgetMs?: number;
+  logFormat?: "text" | "json";
+  fetch?: typeof fetch;
+  /** Reload shared pool state this often (0 = never; tests). */
+  syncMs?: number;
+};
+
+export type ProxyHandle = {
+  url: string;
+  port: number;
+  secret: string;
+  /** `openai_base_url` / provider base for Codex. */
+  codexBaseUrl: string;
+  /** `chatgpt_base_url` for Codex (trailing slash, as Codex joins paths onto it). */
+  chatgptBaseUrl: string;
+  /** Where the launched Codex refreshes its token (`CODEX_REFRESH_TOKEN_URL_OVERRIDE`). */
+  refreshUrl: string;
+  eventsUrl: string;
+  state: ProxyState;
+  runtimeLogPath: string;
+  stop(options?: { drainMs?: number }): Promise<void>;
+};
+
+export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
+  const { ctx } = options;
+  const secret = options.secret ?? randomBytes(24).toString("base64url");
+  const log = new RuntimeLog(ctx.paths.runtimeLogDir, options.logFormat ?? (ctx.env.PRODEX_RUNTIME_LOG_FORMAT === "json" ? "json" : "text"), ctx.paths.runtimeLogPointer);
+  const pool = new PoolRuntime(ctx, { preferred: options.preferred, autoRotate: options.autoRotate ?? true, syncMs: options.syncMs });
+  const state: ProxyState = {
+    ctx,
+    pool,
+    bindings: new Bindings(ctx),
+    log,
+    upstreamBase: options.upstreamBase.replace(/\/+$/, ""),
+    hold: options.hold ?? DEFAULT_HOLD,
+    maxAttempts: options.maxAttempts ?? Math.max(3, Math.min(8, pool.names().length + 1)),
+    rotateBudgetMs: options.rotateBudgetMs ?? 90_000,
+    fetch: options.fetch ?? fetch,
+  };
+  let server: Server<undefined> | null = null;
+  const app = createApp(state, secret, () => server?.port ?? 0, options.preferred);
+  server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: options.port ?? 0,
+    // Streams may sit quiet while a model thinks; the proxy never cuts them for idleness.
+    idleTimeout: 0,
+    fetch: (req) => app.fetch(req),
+    error: (error) => {
+      log.line("error", "unhandled proxy error", { error: error.message });
+      return Response.json({ error: { type: "server_error", message: "prodex proxy internal error" } }, { status: 500 });
+    },
+  });
+  const port = server.port ?? 0;
+  const url = `http://127.0.0.1:${port}`;
+  const base = `${url}/s/${secret}`;
+  ctx.events.emit({ kind: "proxy.started", message: `proxy listening on 127.0.0.1:${port} → ${state.upstreamBase}`, data: { port } });
+  log.line("info", "proxy started", { port, upstream: state.upstreamBase, preferred: options.preferred ?? "-", autoRotate: pool.autoRotate });
+
+  let stopped = false;
+  return {
+    url,
+    port,
+    secret,
+    codexBaseUrl: `${base}/backend-api/codex`,
+    chatgptBaseUrl: `${base}/backend-api/`,
+    refreshUrl: `${base}/oauth/token`,
+    eventsUrl: `${base}/__prodex/events`,
+    state,
+    runtimeLogPath: log.path,
+    async stop(stopOptions = {}) {
+      if (stopped) return;
+      stopped = true;
+      const drain = server?.stop(false);
+      if (drain) await Promise.race([drain, Bun.sleep(stopOptions.drainMs ?? 2_000)]);
+      server?.stop(true);
+      pool.close();
+      state.bindings.flush();
+      ctx.events.emit({ kind: "proxy.stopped", message: `proxy on port ${port} stopped` });
+      ctx.events.flush();
+      log.line("info", "proxy stopped", { port });
+      log.flush();
+    },
+  };
+}
+
+function createApp(state: ProxyState, secret: string, port: () => number, childProfile: string | null): Hono {
+  const s = new Hono();
+  s.get("/backend-api/wham/accounts/check", (c) => accountsCheck(state, c));
+  s.get("/backend-api/wham/usage", (c) => pooledUsage(state, c));
+  s.post("/backend-api/codex/responses", (c) => codexInference(state, c, upstreamPath(c, "/backend-api"), true));
+  s.post("/backend-api/codex/responses/compact", (c) => codexInference(state, c, upstreamPath(c, "/backend-api"), false));
+  s.all("/backend-api/*", (c) => passThrough(state, c, upstreamPath(c, "/backend-api")));
+  s.post("/oauth/token", (c) => oauthToken(state, c, childProfile));
+  s.get("/__prodex/state", () => stateJson(state));
+  s.get("/__prodex/events", (c) => eventsRoute(state, c));
+  s.post("/__prodex/control", (c) => controlRoute(state, c));
+
+  const app = new Hono();
+  app.use("*", hostGuard(port));
+  app.use("/s/:secret/*", pathSecretGuard(secret));
+  app.route("/s/:secret", s);
+  app.notFound((c) => c.json({ error: { type: "not_found", message: "prodex proxy: unknown route" } }, 404));
+  app.onError((error, c) => {
+    state.log.line("error", "route failed", { path: new URL(c.req.url).pathname.replace(secret, "***"), error: error.message });
+    return c.json({ error: { type: "server_error", message: "prodex proxy: internal error while handling the request" } }, 500);
+  });
+  return app;
+}

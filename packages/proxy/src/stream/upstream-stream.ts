@@ -1,0 +1,136 @@
+import { SseParser, type SseMessage } from "../sse/index.ts";
+import { type Verdict, classifyEarlyEvent } from "../rotation/classify.ts";
+import { type HoldLimits, isHoldEvent } from "../rotation/commit-point.ts";
+
+type ReadResult = { done: true; value?: undefined } | { done: false; value: Uint8Array };
+
+/** A parsed SSE event with its JSON payload (null when the data is not JSON). */
+export type StreamEvent = { message: SseMessage; json: Record<string, unknown> | null; type: string | undefined };
+
+export function toStreamEvent(message: SseMessage): StreamEvent {
+  let json: Record<string, unknown> | null = null;
+  if (message.data.charCodeAt(0) === 0x7b) {
+    try {
+      const v: unknown = JSON.parse(message.data);
+      json = typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+    } catch {
+      json = null;
+    }
+  }
+  const type = typeof json?.type === "string" ? json.type : message.event;
+  return { message, json, type };
+}
+
+export type HoldResult =
+  /** Commit: write `head` (raw bytes, exactly as upstream sent them), then keep reading. */
+  | { kind: "commit"; head: Uint8Array[]; events: StreamEvent[]; why: "output" | "limit" | "ended" }
+  /** Failure before commit: nothing reached the client; the request may move. */
+  | { kind: "rotate"; verdict: Extract<Verdict, { action: "rotate" | "refresh" }> };
+
+/**
+ * Reads an upstream SSE body. Before the commit point it buffers (bounded by time and size)
+ * and watches for failures; after it, it hands raw chunks through untouched while still
+ * parsing, so callers can see `response.completed`, ids and usage without re-encoding.
+ */
+export class UpstreamStream {
+  private readonly reader: { read(): Promise<ReadResult>; cancel(): Promise<void> };
+  private readonly parser = new SseParser();
+  private pending: Promise<ReadResult> | null = null;
+  private done = false;
+
+  constructor(
+    body: ReadableStream<Uint8Array>,
+    private readonly abort: AbortController,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.reader = body.getReader() as unknown as UpstreamStream["reader"];
+  }
+
+  async hold(limits: HoldLimits): Promise<HoldResult> {
+    const head: Uint8Array[] = [];
+    const events: StreamEvent[] = [];
+    let bytes = 0;
+    const deadline = this.now() + limits.maxMs;
+    for (;;) {
+      const left = deadline - this.now();
+      if (left <= 0 || bytes >= limits.maxBytes) return { kind: "commit", head, events, why: "limit" };
+      let r: ReadResult | "timeout";
+      try {
+        r = await this.readWithin(left);
+      } catch (error) {
+        this.cancel();
+        const message = error instanceof Error ? error.message : String(error);
+        return { kind: "rotate", verdict: { action: "rotate", kind: "transient", reason: `stream broke before output (${message.slice(0, 100)})`, until: null } };
+      }
+      if (r === "timeout") return { kind: "commit", head, events, why: "limit" };
+      if (r.done) {
+        this.done = true;
+        const tail = this.parser.flush().map(toStreamEvent);
+        events.push(...tail);
+        const early = this.firstFailureBeforeOutput(events);
+        if (early) return { kind: "rotate", verdict: early };
+        if (events.some((e) => !isHoldEvent(e.type))) return { kind: "commit", head, events, why: "ended" };
+        return { kind: "rotate", verdict: { action: "rotate", kind: "transient", reason: "stream ended before any output", until: null } };
+      }
+      head.push(r.value);
+      bytes += r.value.byteLength;
+      const fresh = this.parser.feed(r.value).map(toStreamEvent);
+      events.push(...fresh);
+      const failure = this.firstFailureBeforeOutput(fresh);
+      if (failure) {
+        this.cancel();
+        return { kind: "rotate", verdict: failure };
+      }
+      if (fresh.some((e) => !isHoldEvent(e.type))) return { kind: "commit", head, events, why: "output" };
+    }
+  }
+
+  /** Next raw chunk after the commit point (null at the end), with its parsed events. */
+  async next(): Promise<{ chunk: Uint8Array; events: StreamEvent[] } | null> {
+    if (this.done) return null;
+    const r = await (this.pending ?? this.reader.read());
+    this.pending = null;
+    if (r.done) {
+      this.done = true;
+      return null;
+    }
+    return { chunk: r.value, events: this.parser.feed(r.value).map(toStreamEvent) };
+  }
+
+  /** Events of a final unterminated frame, once `next()` returned null. */
+  flush(): StreamEvent[] {
+    return this.parser.flush().map(toStreamEvent);
+  }
+
+  cancel(): void {
+    this.done = true;
+    this.abort.abort();
+    this.reader.cancel().catch(() => {});
+  }
+
+  /** A failure counts only if no output event came before it in this batch. */
+  private firstFailureBeforeOutput(events: StreamEvent[]): Extract<Verdict, { action: "rotate" | "refresh" }> | null {
+    for (const e of events) {
+      if (e.json) {
+        const v = classifyEarlyEvent(e.json, this.now());
+        if (v && v.action !== "commit") return v;
+      }
+      if (!isHoldEvent(e.type)) return null;
+    }
+    return null;
+  }
+
+  private readWithin(ms: number): Promise<ReadResult | "timeout"> {
+    const read = this.pending ?? this.reader.read();
+    this.pending = read;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), ms);
+    });
+    return Promise.race([read, timeout]).then((r) => {
+      clearTimeout(timer);
+      if (r !== "timeout") this.pending = null;
+      return r;
+    });
+  }
+}

@@ -1,0 +1,45 @@
+// Header hygiene between client, proxy and upstream. Only credentials are replaced; hop-by-hop
+// headers are dropped; everything else passes through untouched.
+
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+  "content-length",
+  // Bun's fetch negotiates and decodes compression itself.
+  "accept-encoding",
+]);
+
+const CREDENTIALS = new Set(["authorization", "chatgpt-account-id", "x-api-key", "cookie"]);
+
+// Set by the client for the proxy only (prodex's own secret / websocket handshake).
+const CLIENT_ONLY = new Set(["sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol", "origin"]);
+
+export function upstreamRequestHeaders(client: Headers, creds: { accessToken: string; accountId: string }, options: { dropContentEncoding?: boolean } = {}): Headers {
+  const out = new Headers();
+  client.forEach((value, key) => {
+    if (HOP_BY_HOP.has(key) || CREDENTIALS.has(key) || CLIENT_ONLY.has(key)) return;
+    if (options.dropContentEncoding && key === "content-encoding") return;
+    out.set(key, value);
+  });
+  out.set("authorization", `Bearer ${creds.accessToken}`);
+  out.set("chatgpt-account-id", creds.accountId);
+  return out;
+}
+
+/** Upstream response headers for the client: hop-by-hop and encoding (already decoded) removed. */
+export function clientResponseHeaders(upstream: Headers): Headers {
+  const out = new Headers();
+  upstream.forEach((value, key) => {
+    if (HOP_BY_HOP.has(key) || key === "content-encoding" || key === "set-cookie") return;
+    out.set(key, value);
+  });
+  return out;
+}

@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { type PoolFixture, eventTypes, poolFixture, postResponses, responsesBody } from "../helpers/pool-fixture.ts";
+
+let f: PoolFixture | null = null;
+afterEach(async () => {
+  await f?.close();
+  f = null;
+});
+
+const two = [
+  { id: "acct-a", primary: { usedPercent: 10 } },
+  { id: "acct-b", primary: { usedPercent: 20 } },
+];
+
+describe("codex SSE through the proxy", () => {
+  test("streams the answer with the serving account's credentials", async () => {
+    f = await poolFixture(two);
+    const res = await postResponses(f, responsesBody());
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(eventTypes(text)).toContain("response.completed");
+    expect(text).toContain("hi from mock");
+    const seen = f.mock.requests({ path: "/backend-api/codex/responses" });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.accountId).toBe("acct-a");
+  });
+
+  test("429 usage_limit_reached before commit moves the request to another account", async () => {
+    f = await poolFixture(two);
+    f.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 900 });
+    const res = await postResponses(f, responsesBody());
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("hi from mock");
+    expect(f.mock.requests({ path: "/backend-api/codex/responses" }).map((r) => r.accountId)).toEqual(["acct-a", "acct-b"]);
+    const snap = f.proxy.state.pool.snapshot();
+    expect(snap.current).toBe("p2");
+    expect(snap.profiles.find((p) => p.name === "p1")?.backoff?.reason).toBe("quota");
+  });
+
+  test("usage limit inside the first events of a 200 stream is rotated too", async () => {
+    f = await poolFixture(two);
+    f.mock.fault("acct-a", { kind: "stream_failed_usage_limit" });
+    const res = await postResponses(f, responsesBody());
+    const text = await res.text();
+    expect(eventTypes(text)).not.toContain("response.failed");
+    expect(text).toContain("hi from mock");
+  });
+
+  test("an error after the commit point passes through unchanged", async () => {
+    f = await poolFixture(two);
+    f.mock.fault("acct-a", { kind: "error_after_commit", afterEvents: 5 });
+    const res = await postResponses(f, responsesBody());
+    const types = eventTypes(await res.text());
+    expect(types).toContain("response.output_text.delta");
+    expect(types.at(-1)).toBe("response.failed");
+    expect(f.mock.requests({ path: "/backend-api/codex/responses" })).toHaveLength(1);
+  });
+
+  test("5xx and connection resets before the first byte rotate", async () => {
+    f = await poolFixture(two);
+    f.mock.fault("acct-a", { kind: "server_error", status: 502 });
+    expect(await (await postResponses(f, responsesBody())).text()).toContain("hi from mock");
+    f.proxy.state.pool.reload();
+  });
+
+  test("every account exhausted: Codex gets a usage-limit 429 naming the earliest reset", async () => {
+    f = await poolFixture([
+      { id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 600 } },
+      { id: "acct-b", primary: { usedPercent: 100, resetAfterSeconds: 300 } },
+    ]);
+    const res = await postResponses(f, responsesBody());
+    expect(res.status).toBe(429);
+    const body = (await res.json()) as { error: { type: string; resets_at?: number } };
+    expect(body.error.type).toBe("usage_limit_reached");
+  });
+
+  test("requests without the per-launch secret get 401", async () => {
+    f = await poolFixture(two);
+    const res = await fetch(`${f.proxy.url}/s/wrong-secret/backend-api/codex/responses`, { method: "POST", body: "{}" });
+    expect(res.status).toBe(401);
+    const bare = await fetch(`${f.proxy.url}/backend-api/codex/responses`, { method: "POST", body: "{}" });
+    expect(bare.status).toBe(404);
+  });
+
+  test("browser-style requests are refused", async () => {
+    f = await poolFixture(two);
+    const res = await fetch(`${f.proxy.codexBaseUrl}/models`, { headers: { origin: "http://evil.example" } });
+    expect(res.status).toBe(403);
+  });
+});
