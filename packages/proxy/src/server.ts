@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { Bindings } from "./affinity/bindings.ts";
 import type { ProxyState } from "./engine/proxy-state.ts";
 import { PoolRuntime } from "./pool/pool-runtime.ts";
+import { DEFAULT_QUOTA_REFRESH, QuotaRefresher, type QuotaRefreshOptions } from "./pool/quota-refresher.ts";
 import { DEFAULT_HOLD, type HoldLimits } from "./rotation/commit-point.ts";
 import { controlRoute, eventsRoute, stateJson } from "./routes/admin.ts";
 import { accountsCheck, pooledUsage } from "./routes/chatgpt-local.ts";
@@ -29,6 +30,8 @@ export type ProxyOptions = {
   fetch?: typeof fetch;
   /** Reload shared pool state this often (0 = never; tests). */
   syncMs?: number;
+  /** Background usage fetches for accounts the pool knows too little about (false = off). */
+  quotaRefresh?: QuotaRefreshOptions | false;
 };
 
 export type ProxyHandle = {
@@ -43,6 +46,8 @@ export type ProxyHandle = {
   refreshUrl: string;
   eventsUrl: string;
   state: ProxyState;
+  /** Fetches stale accounts' usage now (also runs in the background). */
+  refreshQuota(): Promise<void>;
   runtimeLogPath: string;
   stop(options?: { drainMs?: number }): Promise<void>;
 };
@@ -76,6 +81,8 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
       return Response.json({ error: { type: "server_error", message: "prodex proxy internal error" } }, { status: 500 });
     },
   });
+  const refresher = options.quotaRefresh === false ? null : new QuotaRefresher(state, options.quotaRefresh ?? DEFAULT_QUOTA_REFRESH);
+  refresher?.start();
   const port = server.port ?? 0;
   const url = `http://127.0.0.1:${port}`;
   const base = `${url}/s/${secret}`;
@@ -92,6 +99,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
     refreshUrl: `${base}/oauth/token`,
     eventsUrl: `${base}/__prodex/events`,
     state,
+    refreshQuota: () => refresher?.refreshStale() ?? Promise.resolve(),
     runtimeLogPath: log.path,
     async stop(stopOptions = {}) {
       if (stopped) return;
@@ -99,6 +107,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
       const drain = server?.stop(false);
       if (drain) await Promise.race([drain, Bun.sleep(stopOptions.drainMs ?? 2_000)]);
       server?.stop(true);
+      refresher?.stop();
       pool.close();
       state.bindings.flush();
       ctx.events.emit({ kind: "proxy.stopped", message: `proxy on port ${port} stopped` });

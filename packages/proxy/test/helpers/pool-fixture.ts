@@ -39,7 +39,7 @@ export async function poolFixture(accounts: MockAccountInit[], options: Partial<
     ctx.store.profiles.update(name, { accountId: a.id });
     return name;
   });
-  const proxy = await startProxy({ ctx, upstreamBase: mock.baseUrl, preferred: names[0] ?? null, syncMs: 0, ...options });
+  const proxy = await startProxy({ ctx, upstreamBase: mock.baseUrl, preferred: names[0] ?? null, syncMs: 0, quotaRefresh: false, ...options });
   return {
     dir,
     env,

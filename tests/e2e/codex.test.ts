@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { type CliEnv, cliEnv } from "../helpers/cli-env.ts";
+
+// The real Codex CLI (@openai/codex, pinned) through `prodex exec`, against the mock backend.
+
+let world: CliEnv | null = null;
+afterEach(async () => {
+  await world?.close();
+  world = null;
+});
+
+function failure(r: { code: number; stdout: string; stderr: string }): string {
+  return `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr.slice(-3000)}`;
+}
+
+describe("prodex exec with the real Codex CLI", () => {
+  test("the first account exhausted by its usage window: the launch picks another", async () => {
+    world = await cliEnv([
+      { id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 1200 } },
+      { id: "acct-b", primary: { usedPercent: 10 } },
+    ]);
+    const r = await world.prodex(["exec", "--skip-git-repo-check", "say hi"]);
+    expect(r.code, failure(r)).toBe(0);
+    expect(r.stdout).toContain("hi from mock");
+    expect(r.stderr).toContain("starting on p2");
+    const served = world.mock.requests({ path: "/backend-api/codex/responses" }).map((q) => q.accountId);
+    expect(served.length).toBeGreaterThan(0);
+    expect(served.every((id) => id === "acct-b")).toBe(true);
+  }, 90_000);
+
+  test("the first account answers 429 usage_limit_reached on /responses: the answer still prints, exit 0", async () => {
+    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 5 } }, { id: "acct-b", primary: { usedPercent: 50 } }]);
+    world.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 1800 });
+    const r = await world.prodex(["exec", "--skip-git-repo-check", "say hi"]);
+    expect(r.code, failure(r)).toBe(0);
+    expect(r.stdout).toContain("hi from mock");
+    expect(r.stderr).not.toContain("usage limit");
+    const served = world.mock.requests({ path: "/backend-api/codex/responses" }).map((q) => `${q.accountId}:${q.status}`);
+    expect(served).toContain("acct-a:429");
+    expect(served).toContain("acct-b:200");
+  }, 90_000);
+
+  test("a tool-call turn keeps its account", async () => {
+    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 40 } }, { id: "acct-b", primary: { usedPercent: 40 } }]);
+    const r = await world.prodex(["exec", "--skip-git-repo-check", "--dangerously-bypass-approvals-and-sandbox", "use the tool please"]);
+    expect(r.code, failure(r)).toBe(0);
+    expect(r.stdout).toContain("tool said:");
+    expect(r.stdout).toContain("tool-ran");
+    const turn = world.mock.requests({ path: "/backend-api/codex/responses" }).filter((q) => q.status === 200);
+    expect(turn.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(turn.map((q) => q.accountId)).size).toBe(1);
+  }, 90_000);
+
+  test("piped stdin reaches codex exec", async () => {
+    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 5 } }]);
+    const r = await world.prodex(["exec", "--skip-git-repo-check", "-"], { stdin: "say hi from stdin\n" });
+    expect(r.code, failure(r)).toBe(0);
+    expect(r.stdout).toContain("hi from mock");
+    const last = world.mock.requests({ path: "/backend-api/codex/responses" }).at(-1);
+    expect(JSON.stringify(last?.body)).toContain("say hi from stdin");
+  }, 90_000);
+
+  test("no ready profile: a clear line naming the earliest reset, exit 2", async () => {
+    world = await cliEnv([
+      { id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 600 } },
+      { id: "acct-b", secondary: { usedPercent: 100, resetAfterSeconds: 6000 } },
+    ]);
+    const r = await world.prodex(["exec", "--skip-git-repo-check", "say hi"]);
+    expect(r.code, failure(r)).toBe(2);
+    expect(r.stderr).toContain("no profile can serve now");
+    expect(r.stderr).toContain("earliest resets");
+    expect(r.stderr).not.toContain("    at ");
+  }, 90_000);
+});

@@ -1,0 +1,81 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Context, addProfile, writeAuth } from "@prodex/core";
+import { type MockAccountInit, type MockBackend, type MockOptions, createMockBackend } from "@prodex/mock";
+
+export const REPO = resolve(import.meta.dir, "../..");
+export const CLI = join(REPO, "apps/cli/src/main.ts");
+
+export type RunResult = { code: number; stdout: string; stderr: string };
+
+export type CliEnv = {
+  dir: string;
+  env: Record<string, string>;
+  mock: MockBackend;
+  names: string[];
+  /** Runs `prodex <args>` as a subprocess with this env. */
+  prodex(args: string[], options?: { stdin?: string; timeoutMs?: number; env?: Record<string, string> }): Promise<RunResult>;
+  close(): Promise<void>;
+};
+
+/**
+ * An isolated world for end-to-end tests: a mock ChatGPT backend, temp HOME / PRODEX_HOME /
+ * shared Codex home / runtime-log dir, and one managed profile per mock account (p1, p2, …)
+ * logged in with the mock's tokens. Nothing here touches process.env or the user's files.
+ */
+export async function cliEnv(accounts: MockAccountInit[], mockOptions: Omit<MockOptions, "accounts"> = {}): Promise<CliEnv> {
+  const dir = mkdtempSync(join(tmpdir(), "prodex-e2e-"));
+  const mock = await createMockBackend({ ...mockOptions, accounts });
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: join(dir, "home"),
+    TMPDIR: join(dir, "tmp"),
+    PRODEX_HOME: join(dir, "prodex"),
+    PRODEX_SHARED_CODEX_HOME: join(dir, "shared-codex"),
+    PRODEX_RUNTIME_LOG_DIR: join(dir, "logs"),
+    CODEX_CHATGPT_BASE_URL: mock.baseUrl,
+    CODEX_REFRESH_TOKEN_URL_OVERRIDE: mock.refreshUrl,
+    PRODEX_TUI: "0",
+    NO_COLOR: "1",
+    // Keep Codex quiet and offline apart from the mock.
+    CODEX_DISABLE_ANALYTICS: "1",
+    RUST_LOG: "error",
+  };
+  for (const d of [env.HOME, env.TMPDIR]) mkdirSync(d as string, { recursive: true });
+  const ctx = new Context({ env, source: "test-setup" });
+  const names = accounts.map((a, i) => {
+    const name = `p${i + 1}`;
+    const row = addProfile(ctx, { name });
+    writeAuth(row.codexHome, mock.authFile(a.id));
+    ctx.store.profiles.update(name, { accountId: a.id });
+    return name;
+  });
+  ctx.close();
+  // A workspace Codex can run in (it refuses some things outside a git repo).
+  writeFileSync(join(dir, "home", "README.md"), "e2e workspace\n");
+
+  return {
+    dir,
+    env,
+    mock,
+    names,
+    async prodex(args, options = {}) {
+      const proc = Bun.spawn(["bun", CLI, ...args], {
+        cwd: env.HOME,
+        env: { ...env, ...options.env },
+        stdin: options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin),
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      const timer = setTimeout(() => proc.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+      const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+      clearTimeout(timer);
+      return { code, stdout, stderr };
+    },
+    async close() {
+      await mock.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
