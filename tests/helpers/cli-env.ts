@@ -42,7 +42,9 @@ export async function cliEnv(accounts: MockAccountInit[], mockOptions: Omit<Mock
     CODEX_DISABLE_ANALYTICS: "1",
     RUST_LOG: "error",
   };
-  for (const d of [env.HOME, env.TMPDIR]) mkdirSync(d as string, { recursive: true });
+  for (const d of [env.HOME, env.TMPDIR, env.PRODEX_SHARED_CODEX_HOME]) mkdirSync(d as string, { recursive: true });
+  // Codex otherwise reports metrics to ab.chatgpt.com; tests talk to loopback only.
+  writeFileSync(join(env.PRODEX_SHARED_CODEX_HOME as string, "config.toml"), "[analytics]\nenabled = false\n");
   const ctx = new Context({ env, source: "test-setup" });
   const names = accounts.map((a, i) => {
     const name = `p${i + 1}`;
