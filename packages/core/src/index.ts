@@ -21,3 +21,4 @@ export * from "./profiles/shared-state.ts";
 export * from "./profiles/profile-service.ts";
 export * from "./profiles/bundle.ts";
 export * from "./pool/preflight.ts";
+export * from "./config/config.ts";

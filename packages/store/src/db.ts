@@ -21,7 +21,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): { sqlite:
   try {
     sqlite = new Database(path, options.readonly ? { readonly: true } : { create: true, readwrite: true });
   } catch (cause) {
-    throw new StoreError(`cannot open the prodex database ${path}: ${describe(cause)}`, path, { cause });
+    throw new StoreError(`cannot open the prodex database ${path}: ${describe(cause)}; check that ${dir} is a directory you can write, or set PRODEX_HOME`, path, { cause });
   }
   try {
     sqlite.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);

@@ -7,6 +7,7 @@ import {
   addProfile,
   authPath,
   currentName,
+  errorMessage,
   getProfile,
   nameFromEmail,
   readAuth,
@@ -53,7 +54,13 @@ async function login(cli: Cli, opts: { profile?: string; deviceAuth?: boolean })
   const home = mkdtempSync(join(tmpRoot, "login-"));
   try {
     const args = [bin.path, "login", ...(opts.deviceAuth ? ["--device-auth"] : [])];
-    const child = Bun.spawn(args, { env: { ...io.env, CODEX_HOME: home }, stdio: ["inherit", "inherit", "inherit"] });
+    let child: ReturnType<typeof Bun.spawn>;
+    try {
+      child = Bun.spawn(args, { env: { ...io.env, CODEX_HOME: home }, stdio: ["inherit", "inherit", "inherit"] });
+    } catch (cause) {
+      // A bad PRODEX_CODEX_BIN (missing, not executable) is the user's to fix: say so in one line.
+      throw new UsageError(`cannot run Codex CLI at ${bin.path} (${spawnReason(cause)})`, "install it (npm i -g @openai/codex) or fix PRODEX_CODEX_BIN", { cause });
+    }
     const code = await child.exited;
     if (code !== 0) throw new UsageError(`codex login exited with ${code}; nothing was changed`);
     const auth = readAuth(home);
@@ -65,6 +72,13 @@ async function login(cli: Cli, opts: { profile?: string; deviceAuth?: boolean })
       throw new ConflictError(`this account (${auth.email ?? auth.accountId}) is already the profile "${owner.name}"`, `log in again with: prodex login -p ${owner.name}`);
     }
     const existing = ctx.store.profiles.get(name);
+    // A name derived from the email can collide with another account's profile: never replace that login.
+    if (!opts.profile && existing?.accountId && existing.accountId !== auth.accountId) {
+      throw new ConflictError(
+        `a profile named "${name}" already holds another account (${existing.email ?? existing.accountId})`,
+        "pick a name for this one: prodex login -p NAME",
+      );
+    }
     if (existing) {
       writeAuth(existing.codexHome, auth.json);
       ctx.store.profiles.update(name, { accountId: auth.accountId, email: auth.email, plan: auth.plan, authState: "ok" });
@@ -77,4 +91,9 @@ async function login(cli: Cli, opts: { profile?: string; deviceAuth?: boolean })
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+function spawnReason(cause: unknown): string {
+  if (typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string") return cause.code;
+  return errorMessage(cause);
 }

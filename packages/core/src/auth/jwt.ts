@@ -1,20 +1,23 @@
 import { z } from "zod";
 
 // Claims Codex reads (protocol reference §1). Unsigned test JWTs are fine: we never verify, only read.
+// Each claim is read on its own: one oddly typed claim (a null plan) must not hide the account id or expiry.
+const str = z.string().optional().catch(undefined);
+
 const authClaims = z
   .object({
-    chatgpt_account_id: z.string().optional(),
-    chatgpt_plan_type: z.string().optional(),
-    chatgpt_user_id: z.string().optional(),
+    chatgpt_account_id: str,
+    chatgpt_plan_type: str,
+    chatgpt_user_id: str,
   })
   .loose();
 
 const claimsSchema = z
   .object({
-    email: z.string().optional(),
-    exp: z.number().optional(),
-    "https://api.openai.com/profile": z.object({ email: z.string().optional() }).loose().optional(),
-    "https://api.openai.com/auth": authClaims.optional(),
+    email: str,
+    exp: z.number().optional().catch(undefined),
+    "https://api.openai.com/profile": z.object({ email: str }).loose().optional().catch(undefined),
+    "https://api.openai.com/auth": authClaims.optional().catch(undefined),
   })
   .loose();
 

@@ -129,8 +129,9 @@ export class TokenManager {
     );
     this.cache.delete(profile.codexHome);
     const latest = readAuth(profile.codexHome);
-    // Never put an older login over a newer one written while we were refreshing (outside our lock).
-    if (latest.kind === "chatgpt" && latest.refreshToken !== onDisk.refreshToken && latest.lastRefresh >= Date.parse(next.last_refresh ?? "")) {
+    // Never put an older login over a newer one: Codex and `prodex login` write without our lock. A copy
+    // that replaced the one we refreshed from, and is not older than it, was written after we started: keep it.
+    if (latest.kind === "chatgpt" && latest.refreshToken !== onDisk.refreshToken && latest.lastRefresh >= onDisk.lastRefresh) {
       return latest;
     }
     writeAuth(profile.codexHome, next);

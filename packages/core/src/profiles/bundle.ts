@@ -1,8 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { z } from "zod";
 import type { ProfileRow } from "@prodex/store";
-import { type AuthJson, parseAuth, readAuth, writeAuth } from "../auth/auth-file.ts";
+import { type AuthJson, authPath, parseAuth, readAuth, writeAuth } from "../auth/auth-file.ts";
 import type { Context } from "../context.ts";
 import { UsageError } from "../errors.ts";
 import { linkSharedState } from "./shared-state.ts";
@@ -18,7 +18,8 @@ const sealedSchema = z.object({
   format: z.literal("prodex-bundle"),
   version: z.literal(1),
   encrypted: z.literal(true),
-  kdf: z.object({ name: z.literal("scrypt"), salt: z.string(), N: z.number(), r: z.number(), p: z.number() }),
+  // Bounded: the parameters come from the file, and scrypt's memory is 128·N·r bytes (a huge N kills the process).
+  kdf: z.object({ name: z.literal("scrypt"), salt: z.string(), N: z.number().int().min(1024).max(1 << 20), r: z.number().int().min(1).max(16), p: z.number().int().min(1).max(4) }),
   cipher: z.literal("aes-256-gcm"),
   iv: z.string(),
   tag: z.string(),
@@ -105,6 +106,8 @@ export function applyBundle(ctx: Context, entries: BundleEntry[]): ImportOutcome
     if (owner) return { name, result: "skipped", why: `account already in the pool as "${owner.name}"` };
     if (ctx.store.profiles.get(name)) return { name, result: "skipped", why: `a profile named "${name}" already exists` };
     const home = managedHome(ctx, name);
+    // A login left behind by `profile remove` may be newer than the bundle's copy: never write over it.
+    if (existsSync(authPath(home))) return { name, result: "skipped", why: `${home} already holds a login but no profile uses it` };
     mkdirSync(home, { recursive: true, mode: 0o700 });
     linkSharedState(home, ctx.paths.sharedCodexHome);
     writeAuth(home, entry.auth as AuthJson);

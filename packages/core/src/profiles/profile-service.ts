@@ -1,9 +1,10 @@
-import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { ProfileRow } from "@prodex/store";
 import { type AuthState, authPath, readAuth } from "../auth/auth-file.ts";
 import type { Context } from "../context.ts";
 import { ConflictError, NotFoundError, UsageError } from "../errors.ts";
+import { writeFileAtomic } from "../fs/atomic-write.ts";
 import { linkSharedState } from "./shared-state.ts";
 import { nameFromEmail, validateProfileName } from "./names.ts";
 
@@ -80,7 +81,8 @@ export function addProfile(ctx: Context, options: AddOptions): ProfileRow {
   }
   mkdirSync(home, { recursive: true, mode: 0o700 });
   linkSharedState(home, ctx.paths.sharedCodexHome);
-  if (source) copyFileSync(authPath(source), authPath(home));
+  // A private (0600), atomic copy: copyFileSync would keep a world-readable source's mode.
+  if (source) writeFileAtomic(authPath(home), readFileSync(authPath(source)), 0o600);
   const row = ctx.store.transaction(() => {
     const inserted = ctx.store.profiles.insert({ name, codexHome: home, kind: "managed", accountId: auth?.accountId, email: auth?.email, plan: auth?.plan });
     if (options.activate || ctx.store.profiles.list().length === 1) ctx.store.settings.set(CURRENT_KEY, name);

@@ -8,9 +8,14 @@ export function resolveChatgptBase(flag: string | undefined, env: Record<string,
   return (flag || env.CODEX_CHATGPT_BASE_URL || DEFAULT_CHATGPT_BASE).replace(/\/+$/, "");
 }
 
-/** `{base}/wham/usage`, or `{base}/api/codex/usage` for a base without `/backend-api`. */
+/**
+ * `{base}/wham/usage`, or `{base}/api/codex/usage` for a base without `/backend-api`. Like Codex's
+ * backend client, a bare ChatGPT host (`https://chatgpt.com`) gets `/backend-api` first.
+ */
 export function usageUrl(base: string): string {
-  return base.includes("/backend-api") ? `${base}/wham/usage` : `${base}/api/codex/usage`;
+  let b = base.replace(/\/+$/, "");
+  if ((b.startsWith("https://chatgpt.com") || b.startsWith("https://chat.openai.com")) && !b.includes("/backend-api")) b = `${b}/backend-api`;
+  return b.includes("/backend-api") ? `${b}/wham/usage` : `${b}/api/codex/usage`;
 }
 
 export type FetchUsageOptions = {

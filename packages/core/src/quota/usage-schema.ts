@@ -15,8 +15,9 @@ const rateLimitSchema = z
   .object({
     allowed: z.boolean().nullish(),
     limit_reached: z.boolean().nullish(),
-    primary_window: windowSchema.nullish(),
-    secondary_window: windowSchema.nullish(),
+    // A window we cannot read is unknown (dropped), never a failed fetch and never "exhausted".
+    primary_window: windowSchema.nullish().catch(null),
+    secondary_window: windowSchema.nullish().catch(null),
   })
   .loose();
 

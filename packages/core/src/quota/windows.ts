@@ -77,7 +77,8 @@ export function windowsFromHeaders(headers: Headers, now: number): UsageWindow[]
   const out: UsageWindow[] = [];
   for (const slot of ["primary", "secondary"] as const) {
     const used = headers.get(`x-codex-${slot}-used-percent`);
-    if (used === null || Number.isNaN(Number(used))) continue;
+    // An empty header is unknown, not 0% used (Number("") is 0).
+    if (used === null || used.trim() === "" || Number.isNaN(Number(used))) continue;
     const minutes = Number(headers.get(`x-codex-${slot}-window-minutes`));
     const resetAt = Number(headers.get(`x-codex-${slot}-reset-at`));
     const after = Number(headers.get(`x-codex-${slot}-reset-after-seconds`));
