@@ -34,6 +34,14 @@ export function codexOverrides(p: ProxyEndpoints, options: { websockets: boolean
   return ["-c", `model_providers.prodex={${provider}}`, "-c", "model_provider=prodex", "-c", `chatgpt_base_url="${p.chatgptBaseUrl}"`];
 }
 
+/**
+ * Codex talks to the proxy over its Responses websocket (the proxy rotates it like HTTP);
+ * `PRODEX_CODEX_WEBSOCKETS=0` keeps Codex on HTTP/SSE if a setup needs that.
+ */
+export function codexWebsockets(env: Record<string, string | undefined>): boolean {
+  return env.PRODEX_CODEX_WEBSOCKETS !== "0";
+}
+
 export function codexLaunch(options: {
   bin: string;
   /** Leading codex words, e.g. ["exec"] for `prodex exec`. */

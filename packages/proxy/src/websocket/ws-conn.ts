@@ -1,0 +1,161 @@
+import type { ServerWebSocket } from "bun";
+import { extractAffinity, ownerOf } from "../affinity/affinity-keys.ts";
+import type { ProxyState } from "../engine/proxy-state.ts";
+import type { UpstreamSocket } from "./upstream-socket.ts";
+import { ResponseChain } from "./ws-chain.ts";
+import { errorFrame, parseClientFrame } from "./ws-frames.ts";
+import { relayCreate } from "./ws-relay.ts";
+import { type Outcome, withRotation } from "./ws-rotation.ts";
+
+export type WsData = { conn: WsConn };
+
+/** Frames a client may queue behind a response in flight before it is cut off. */
+const MAX_PENDING = 32;
+let ids = 0;
+
+/**
+ * One Codex websocket: the client side, at most one upstream socket (to the account serving
+ * it), the response chain for replays, and a queue so `response.create` frames are answered
+ * one after another, as the real server does per connection.
+ */
+export class WsConn {
+  readonly id = ++ids;
+  readonly chain = new ResponseChain();
+  /** Aborted when the client leaves (or the proxy stops): everything in flight winds down. */
+  readonly gone = new AbortController();
+  upstream: { socket: UpstreamSocket; profile: string; token: string } | null = null;
+  private client: ServerWebSocket<WsData> | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private pending = 0;
+  private drained: (() => void)[] = [];
+  private slow = 0;
+  private readonly openedAt: number;
+  requests = 0;
+  onEnd: (() => void) | null = null;
+
+  constructor(
+    readonly state: ProxyState,
+    /** The client's handshake headers (session-id, x-codex-*, openai-beta …). */
+    readonly headers: Headers,
+  ) {
+    this.openedAt = state.ctx.now();
+  }
+
+  /** Before the client's upgrade is accepted: open the upstream for the account it would use. */
+  connect(): Promise<Outcome> {
+    const keys = extractAffinity(this.headers, null);
+    const owner = ownerOf(keys, (kind, key) => this.state.bindings.lookup(kind, key));
+    return withRotation(this, { owner, stuck: false, label: "connect" }, async () => ({ kind: "done" }));
+  }
+
+  attach(ws: ServerWebSocket<WsData>): void {
+    this.client = ws;
+    this.state.log.line("info", "ws open", { conn: this.id, profile: this.upstream?.profile ?? "-" });
+  }
+
+  receive(message: string | Uint8Array): void {
+    if (this.gone.signal.aborted) return;
+    const frame = parseClientFrame(message);
+    if (frame.kind === "other") {
+      // Acks and the like belong to the response in flight: straight to its socket.
+      this.upstream?.socket.send(frame.text);
+      return;
+    }
+    if (++this.pending > MAX_PENDING) {
+      this.state.log.line("warn", "ws client floods frames; closing", { conn: this.id });
+      this.close(1008, "too many frames in flight");
+      return;
+    }
+    this.queue = this.queue
+      .then(async () => {
+        if (this.gone.signal.aborted) return;
+        if (frame.kind === "bad") {
+          this.state.log.line("warn", "ws bad frame", { conn: this.id, error: frame.message });
+          await this.send(errorFrame(frame.status, { type: "invalid_request_error", code: "invalid_frame", message: `prodex proxy: ${frame.message}` }));
+          return;
+        }
+        this.requests++;
+        await relayCreate(this, frame);
+      })
+      .catch(async (error: unknown) => {
+        // A bug here must cost one request, never the proxy.
+        const message = error instanceof Error ? error.message : String(error);
+        this.state.log.line("error", "ws relay failed", { conn: this.id, error: message });
+        await this.send(errorFrame(500, { type: "server_error", message: "prodex proxy: internal error while relaying the request" })).catch(() => false);
+      })
+      .finally(() => {
+        this.pending--;
+      });
+  }
+
+  /**
+   * One frame to the client. Waits while the client is slow (send reported back-pressure),
+   * holding the upstream read meanwhile. False when the client is gone.
+   */
+  async send(text: string): Promise<boolean> {
+    const ws = this.client;
+    if (!ws || this.gone.signal.aborted) return false;
+    const status = ws.send(text);
+    if (status === 0) {
+      // Dropped: the client's buffer is past the limit or the socket is closing.
+      this.close(1011, "client too slow");
+      return false;
+    }
+    if (status === -1) await this.waitDrain();
+    return !this.gone.signal.aborted;
+  }
+
+  drain(): void {
+    for (const wake of this.drained.splice(0)) wake();
+  }
+
+  useUpstream(socket: UpstreamSocket, profile: string, token: string): void {
+    this.dropUpstream();
+    this.upstream = { socket, profile, token };
+    // Between requests an upstream close just ends that socket: the next request opens
+    // another and replays from the chain. During a request the relay sees the close itself.
+    socket.onClose(() => {
+      if (this.upstream?.socket === socket) this.upstream = null;
+    });
+  }
+
+  dropUpstream(): void {
+    const up = this.upstream;
+    this.upstream = null;
+    up?.socket.close(1000);
+  }
+
+  /** Closes the client with `code` (an abnormal upstream end is passed on as one). */
+  close(code: number, reason = ""): void {
+    const ws = this.client;
+    if (ws && !this.gone.signal.aborted) {
+      if (code === 1006) ws.terminate();
+      else ws.close(code, reason.slice(0, 120));
+    }
+    this.end(code, reason);
+  }
+
+  /** The client went away (or was closed): free the upstream socket and everything kept. */
+  end(code: number, reason: string): void {
+    if (this.gone.signal.aborted) return;
+    this.gone.abort();
+    this.drain();
+    const up = this.upstream;
+    this.upstream = null;
+    up?.socket.terminate();
+    this.chain.clear();
+    this.state.log.line("info", "ws closed", { conn: this.id, code, reason: reason || undefined, requests: this.requests, ms: this.state.ctx.now() - this.openedAt, drains: this.slow || undefined });
+    this.onEnd?.();
+  }
+
+  private async waitDrain(): Promise<void> {
+    const up = this.upstream?.socket;
+    if (this.slow++ === 0) this.state.log.line("info", "ws client back-pressure: upstream reads paused until it drains", { conn: this.id });
+    up?.pause();
+    await new Promise<void>((resolve) => {
+      if (this.gone.signal.aborted) return resolve();
+      this.drained.push(resolve);
+    });
+    up?.resume();
+  }
+}

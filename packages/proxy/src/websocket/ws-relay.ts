@@ -1,0 +1,248 @@
+// One `response.create` through the pool: held until the first output event (nothing reaches
+// Codex before that, so a limit or an outage moves the request to another account unseen),
+// then relayed frame by frame. Afterwards its response is bound to the account that served it.
+import type { UsageWindow } from "@prodex/core";
+import { extractAffinity, ownerOf, stripEncrypted } from "../affinity/affinity-keys.ts";
+import { poolUnavailable } from "../engine/local-answers.ts";
+import { pooledWindows } from "../engine/pooled-usage.ts";
+import { classifyEarlyEvent } from "../rotation/classify.ts";
+import { type HoldLimits, isHoldEvent } from "../rotation/commit-point.ts";
+import type { UpstreamSocket } from "./upstream-socket.ts";
+import { type ChainEntry, fullInput, hasCompaction, replayBody } from "./ws-chain.ts";
+import type { WsConn } from "./ws-conn.ts";
+import { type ClientFrame, type ServerEvent, errorFrame, httpErrorFrame, isTerminal, localAnswerFrame, responseIdOf, serverEvent } from "./ws-frames.ts";
+import { relayableClose } from "./ws-headers.ts";
+import { isRateLimitEvent, pooledRateLimitEvent, windowsFromRateLimitEvent } from "./ws-rate-limits.ts";
+import { type Owner, type Step, withRotation } from "./ws-rotation.ts";
+
+type CreateFrame = Extract<ClientFrame, { kind: "create" }>;
+
+/** What went upstream for an attempt: the text, the full input the upstream now holds, and its size. */
+type Sent = { text: string; input: unknown[] | null; chars: number };
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export async function relayCreate(conn: WsConn, frame: CreateFrame): Promise<void> {
+  const { state } = conn;
+  const { ctx } = state;
+  const startedAt = ctx.now();
+  const keys = extractAffinity(conn.headers, frame.body);
+  const prevId = keys.previousResponseId;
+  const prev = conn.chain.get(prevId);
+  // A previous response the proxy did not keep can only still live on the socket open now.
+  const home = conn.upstream?.socket.id ?? null;
+  const bound = ownerOf(keys, (kind, key) => state.bindings.lookup(kind, key));
+  const owner: Owner | null = prev
+    ? { profile: prev.profile, via: "response_id" }
+    : (bound ?? (prevId !== null && conn.upstream ? { profile: conn.upstream.profile, via: "connection" } : null));
+  // Compaction items (or a previous response the proxy did not keep) cannot be replayed elsewhere.
+  const stuck = keys.compaction || (prev?.compaction ?? false) || (prevId !== null && prev === undefined);
+  const label = frame.generate ? "response" : "prewarm";
+  const result: { served: Served | null } = { served: null };
+
+  const outcome = await withRotation(conn, { owner, stuck, label }, async (name): Promise<Step> => {
+    const up = conn.upstream;
+    if (!up) return { kind: "failed", verdict: { action: "rotate", kind: "transient", reason: "upstream socket closed", until: null }, last: null };
+    const sent = bodyFor(frame, { prev, prevId, home, owner, encrypted: keys.encryptedItems }, name, up.socket);
+    if (!sent) return { kind: "answer", frame: lostContinuation(prevId) };
+    if (!up.socket.send(sent.text)) return { kind: "failed", verdict: { action: "rotate", kind: "transient", reason: "upstream socket closed before the request went out", until: null }, last: null };
+    const held = await hold(conn, up.socket, state.hold);
+    if (held.kind === "gone") return { kind: "gone" };
+    if (held.kind === "reconnect") return { kind: "reconnect", reason: held.reason };
+    // A socket that sat open since an earlier request and closed unanswered is not the account's fault.
+    if (held.kind === "rotate" && held.silent && up.socket.id === home) return { kind: "reconnect", reason: held.verdict.reason };
+    if (held.kind === "rotate") return { kind: "failed", verdict: held.verdict, last: held.text ? { kind: "frame", text: held.text } : null };
+    const end = await relayCommitted(conn, up.socket, name, held.events);
+    result.served = { profile: name, socket: up.socket, sent, end };
+    return end.kind === "gone" ? { kind: "gone" } : { kind: "done" };
+  });
+
+  const ms = ctx.now() - startedAt;
+  const log = (level: "info" | "warn", fields: Record<string, string | number | boolean | null | undefined>) =>
+    state.log.line(level, "request", { transport: "ws", conn: conn.id, what: label, ms, attempts: outcome.attempts, ...fields });
+  const done = result.served;
+  if (outcome.kind === "gone") return log("warn", { profile: done?.profile, completed: false, aborted: true, error: "client disconnected" });
+  if (outcome.kind !== "done") {
+    const text = answerFor(conn, outcome);
+    log("warn", { status: statusOf(text), completed: false, error: outcome.kind });
+    await conn.send(text);
+    return;
+  }
+  if (!done) return; // "done" is only reported once a response was relayed
+  finish(conn, frame, keys, done, ms);
+  log(done.end.kind === "completed" ? "info" : "warn", { profile: done.profile, completed: done.end.kind === "completed", end: done.end.kind, error: done.end.kind === "closed" ? `upstream closed (${done.end.code})` : undefined });
+}
+
+/**
+ * The frame for `name` on `socket`: as Codex sent it when that socket holds the previous
+ * response, else replayed as a self-contained request. Null: the state is gone for good.
+ */
+function bodyFor(
+  frame: CreateFrame,
+  at: { prev: ChainEntry | undefined; prevId: string | null; home: number | null; owner: Owner | null; encrypted: number },
+  name: string,
+  socket: UpstreamSocket,
+): Sent | null {
+  const { prev, prevId, owner } = at;
+  if (prevId === null) {
+    // A fresh request moved off its owner sheds reasoning only the owner can read (as on HTTP).
+    if (owner && owner.profile !== name && at.encrypted > 0) return whole(stripEncrypted(frame.body).body);
+    return { text: frame.text, input: fullInput(frame.body, undefined), chars: frame.text.length };
+  }
+  if (prev && prev.socket === socket.id) return { text: frame.text, input: fullInput(frame.body, prev), chars: prev.chars + frame.text.length };
+  if (!prev) return (owner === null || owner.profile === name) && socket.id === at.home ? { text: frame.text, input: null, chars: frame.text.length } : null;
+  return whole(replayBody(frame.body, prev, name).body);
+}
+
+function whole(body: Record<string, unknown>): Sent {
+  const text = JSON.stringify(body);
+  return { text, input: fullInput(body, undefined), chars: text.length };
+}
+
+type Held =
+  | { kind: "commit"; events: ServerEvent[] }
+  /** `silent`: the socket closed before answering anything. */
+  | { kind: "rotate"; verdict: Extract<Step, { kind: "failed" }>["verdict"]; text: string | null; silent?: boolean }
+  | { kind: "reconnect"; reason: string }
+  | { kind: "gone" };
+
+/** The upstream's "this connection is too old" error: Codex would reconnect and resend; the proxy does it itself. */
+const CONNECTION_LIMIT = "websocket_connection_limit_reached";
+
+/** Frames up to the commit point; a failure before it is the account's, not the client's. */
+async function hold(conn: WsConn, socket: UpstreamSocket, limits: HoldLimits): Promise<Held> {
+  const { ctx } = conn.state;
+  const events: ServerEvent[] = [];
+  const deadline = ctx.now() + limits.maxMs;
+  let chars = 0;
+  for (;;) {
+    const left = deadline - ctx.now();
+    if (left <= 0 || chars >= limits.maxBytes) return { kind: "commit", events };
+    const m = await socket.next(left, conn.gone.signal);
+    if (m === "aborted") return { kind: "gone" };
+    if (m === "timeout") return { kind: "commit", events };
+    if (m.kind === "closed") {
+      const reason = `upstream websocket closed before output (${m.code})`;
+      return { kind: "rotate", verdict: { action: "rotate", kind: "transient", reason, until: null }, text: null, silent: events.length === 0 };
+    }
+    const event = serverEvent(m.text);
+    events.push(event);
+    chars += m.text.length;
+    if (event.type === "error" && isRecord(event.json?.error) && event.json.error.code === CONNECTION_LIMIT) return { kind: "reconnect", reason: CONNECTION_LIMIT };
+    const verdict = event.json ? classifyEarlyEvent(event.json, ctx.now()) : null;
+    if (verdict && verdict.action !== "commit") return { kind: "rotate", verdict, text: m.text };
+    // Usage snapshots only describe the account; they are not output.
+    if (!isHoldEvent(event.type) && !isRateLimitEvent(event.json)) return { kind: "commit", events };
+  }
+}
+
+type Served = { profile: string; socket: UpstreamSocket; sent: Sent; end: StreamEnd };
+
+type StreamEnd =
+  /** `windows`: the account's usage as this response's codex.rate_limits frames reported it. */
+  | { kind: "completed" | "failed" | "incomplete" | "error"; id: string | null; output: unknown[]; windows: UsageWindow[] }
+  | { kind: "closed"; code: number }
+  | { kind: "gone" };
+
+/** After commit: the held frames, then everything up to the response's last event, unchanged. */
+async function relayCommitted(conn: WsConn, socket: UpstreamSocket, profile: string, held: ServerEvent[]): Promise<StreamEnd> {
+  const { state } = conn;
+  const done: unknown[] = [];
+  let id: string | null = null;
+  let windows: UsageWindow[] = [];
+  const forward = async (event: ServerEvent): Promise<StreamEnd | null> => {
+    const seen = responseIdOf(event);
+    if (seen && seen !== id) {
+      // Known from response.created on: a continuation of it must come back to this account.
+      id = seen;
+      state.bindings.bind("response_id", id, profile);
+    }
+    let text = event.text;
+    if (event.json && isRateLimitEvent(event.json)) {
+      const now = state.ctx.now();
+      const reported = windowsFromRateLimitEvent(event.json, now);
+      if (reported.length) {
+        windows = reported;
+        state.pool.observe(profile, reported);
+      }
+      text = JSON.stringify(pooledRateLimitEvent(event.json, pooledWindows(state.pool, now).windows, now));
+    }
+    if (event.type === "response.output_item.done" && isRecord(event.json?.item)) done.push(event.json.item);
+    if (!(await conn.send(text))) return { kind: "gone" };
+    if (!isTerminal(event.type)) return null;
+    const response = event.json?.response;
+    const output = isRecord(response) && Array.isArray(response.output) && response.output.length > 0 ? response.output : done;
+    const kind = event.type === "response.completed" ? "completed" : event.type === "response.incomplete" ? "incomplete" : event.type === "error" ? "error" : "failed";
+    return { kind, id, output, windows };
+  };
+  for (const event of held) {
+    const end = await forward(event);
+    if (end) return end;
+  }
+  for (;;) {
+    // After commit the proxy never cuts a stream for idleness: the model may think for minutes.
+    const m = await socket.next(60_000, conn.gone.signal);
+    if (m === "timeout") continue;
+    if (m === "aborted") return { kind: "gone" };
+    if (m.kind === "closed") {
+      // The answer broke after Codex saw part of it: Codex must see the same break.
+      state.log.line("warn", "ws upstream closed mid-response", { conn: conn.id, profile, code: m.code });
+      conn.close(relayableClose(m.code) ? m.code : m.code === 1005 ? 1000 : 1006, m.reason);
+      return { kind: "closed", code: m.code };
+    }
+    const end = await forward(serverEvent(m.text));
+    if (end) return end;
+  }
+}
+
+/** Bindings, chain, pool success and usage for a served response. */
+function finish(conn: WsConn, frame: CreateFrame, keys: ReturnType<typeof extractAffinity>, served: Served, ms: number): void {
+  const { state } = conn;
+  const { end, profile, socket, sent } = served;
+  if (end.kind !== "completed" && end.kind !== "incomplete") return;
+  const b = state.bindings;
+  b.bind("response_id", end.id, profile);
+  b.bind("turn_state", socket.handshake.get("x-codex-turn-state") ?? keys.turnState, profile);
+  b.bind("session", keys.session, profile);
+  b.bind("prompt_cache_key", keys.promptCacheKey, profile);
+  if (end.id && sent.input) {
+    const chars = sent.chars + JSON.stringify(end.output).length;
+    conn.chain.record({ id: end.id, profile, socket: socket.id, input: sent.input, output: end.output, compaction: hasCompaction(sent.input) || hasCompaction(end.output), chars });
+  }
+  // A prewarm makes no output: it says nothing about the account's health or speed.
+  if (frame.generate && end.kind === "completed") state.pool.succeeded(profile, ms, end.windows);
+}
+
+/** What Codex gets when no account could serve: the upstream's own last word, else the proxy's. */
+function answerFor(conn: WsConn, outcome: Exclude<Awaited<ReturnType<typeof withRotation>>, { kind: "done" | "gone" }>): string {
+  switch (outcome.kind) {
+    case "answer":
+      return outcome.frame;
+    case "local":
+      return localAnswerFrame(outcome.answer);
+    case "refused":
+      return httpErrorFrame(outcome.status, outcome.headers, outcome.body);
+    case "exhausted": {
+      const last = outcome.last;
+      if (last?.kind === "frame") return last.text;
+      if (last?.kind === "http" && last.status >= 400) return httpErrorFrame(last.status, last.headers, last.body);
+      return localAnswerFrame(poolUnavailable(conn.state, outcome.tried));
+    }
+  }
+}
+
+function statusOf(frame: string): number | undefined {
+  const event = serverEvent(frame);
+  return typeof event.json?.status === "number" ? event.json.status : undefined;
+}
+
+/** The previous response lived on an upstream socket that is gone, and the proxy kept no copy. */
+function lostContinuation(prevId: string | null): string {
+  return errorFrame(409, {
+    type: "stale_continuation",
+    code: "stale_continuation",
+    message: `prodex proxy: the upstream connection that held response ${prevId ?? "?"} is gone and the conversation cannot be replayed; resend the full input on a new connection.`,
+  });
+}
