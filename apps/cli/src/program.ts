@@ -1,8 +1,15 @@
 import { Command, CommanderError } from "commander";
+import { registerClaude } from "./commands/claude.ts";
+import { registerCleanup } from "./commands/cleanup.ts";
+import { registerDemo } from "./commands/demo.ts";
+import { registerDoctor } from "./commands/doctor.ts";
+import { registerInfo } from "./commands/info.ts";
 import { registerLogin } from "./commands/login.ts";
+import { registerLogs } from "./commands/logs.ts";
 import { registerProfile } from "./commands/profile.ts";
 import { registerQuota } from "./commands/quota.ts";
 import { registerRun } from "./commands/run.ts";
+import { registerServe } from "./commands/serve.ts";
 import { VERSION } from "./version.ts";
 
 export function buildProgram(): Command {
@@ -17,6 +24,13 @@ export function buildProgram(): Command {
   registerLogin(program);
   registerQuota(program);
   registerRun(program);
+  registerClaude(program);
+  registerServe(program);
+  registerInfo(program);
+  registerDoctor(program);
+  registerLogs(program);
+  registerCleanup(program);
+  registerDemo(program);
   return program;
 }
 

@@ -12,7 +12,9 @@ import { accountsCheck, pooledUsage } from "./routes/chatgpt-local.ts";
 import { codexInference, passThrough, upstreamPath } from "./routes/codex-routes.ts";
 import { hostGuard, pathSecretGuard } from "./routes/guards.ts";
 import { oauthToken } from "./routes/oauth-token.ts";
+import { type ClaudeOptions, anthropicRoutes, claudeRouteOptions } from "./routes/anthropic-routes.ts";
 import { RuntimeLog } from "./runtime/runtime-log.ts";
+import { type CodexWebsocket, type WsData, codexWebsocket } from "./websocket/codex-websocket.ts";
 
 export type ProxyOptions = {
   ctx: Context;
@@ -32,6 +34,8 @@ export type ProxyOptions = {
   syncMs?: number;
   /** Background usage fetches for accounts the pool knows too little about (false = off). */
   quotaRefresh?: QuotaRefreshOptions | false;
+  /** Claude Code's Anthropic routes at the root: model mapping, keep-alive interval. */
+  claude?: ClaudeOptions;
 };
 
 export type ProxyHandle = {
@@ -68,14 +72,17 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
     rotateBudgetMs: options.rotateBudgetMs ?? 90_000,
     fetch: options.fetch ?? fetch,
   };
-  let server: Server<undefined> | null = null;
-  const app = createApp(state, secret, () => server?.port ?? 0, options.preferred);
-  server = Bun.serve({
+  let server: Server<WsData> | null = null;
+  const ws = codexWebsocket(state);
+  const app = createApp(state, secret, () => server?.port ?? 0, options.preferred, ws);
+  app.route("/", anthropicRoutes(state, secret, claudeRouteOptions(options.claude)));
+  server = Bun.serve<WsData>({
     hostname: "127.0.0.1",
     port: options.port ?? 0,
     // Streams may sit quiet while a model thinks; the proxy never cuts them for idleness.
     idleTimeout: 0,
     fetch: (req) => app.fetch(req),
+    websocket: ws.handlers,
     error: (error) => {
       log.line("error", "unhandled proxy error", { error: error.message });
       return Response.json({ error: { type: "server_error", message: "prodex proxy internal error" } }, { status: 500 });
@@ -83,6 +90,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   });
   const refresher = options.quotaRefresh === false ? null : new QuotaRefresher(state, options.quotaRefresh ?? DEFAULT_QUOTA_REFRESH);
   refresher?.start();
+  ws.bind(server);
   const port = server.port ?? 0;
   const url = `http://127.0.0.1:${port}`;
   const base = `${url}/s/${secret}`;
@@ -104,6 +112,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
     async stop(stopOptions = {}) {
       if (stopped) return;
       stopped = true;
+      ws.closeAll();
       const drain = server?.stop(false);
       if (drain) await Promise.race([drain, Bun.sleep(stopOptions.drainMs ?? 2_000)]);
       server?.stop(true);
@@ -118,8 +127,9 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   };
 }
 
-function createApp(state: ProxyState, secret: string, port: () => number, childProfile: string | null): Hono {
+function createApp(state: ProxyState, secret: string, port: () => number, childProfile: string | null, ws: CodexWebsocket): Hono {
   const s = new Hono();
+  s.get("/backend-api/codex/responses", ws.route);
   s.get("/backend-api/wham/accounts/check", (c) => accountsCheck(state, c));
   s.get("/backend-api/wham/usage", (c) => pooledUsage(state, c));
   s.post("/backend-api/codex/responses", (c) => codexInference(state, c, upstreamPath(c, "/backend-api"), true));

@@ -19,6 +19,8 @@ export type ForwardRequest = {
   signal: AbortSignal;
   /** Label for logs/events: "codex", "claude", "ws". */
   client: string;
+  /** The bytes for one account, when they depend on it (translated Claude requests: reasoning only its owner can read). Overrides `body`. */
+  bodyFor?: (profile: string) => Uint8Array | string;
 };
 
 export type Committed = {
@@ -74,7 +76,7 @@ export async function forward(state: ProxyState, req: ForwardRequest): Promise<O
       continue;
     }
 
-    const body = bodyFor(req, owner?.profile ?? null, name);
+    const body = req.bodyFor ? { bytes: req.bodyFor(name), rewritten: true } : bodyFor(req, owner?.profile ?? null, name);
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     req.signal.addEventListener("abort", onAbort, { once: true });

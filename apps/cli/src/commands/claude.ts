@@ -1,0 +1,122 @@
+import { join } from "node:path";
+import type { Command } from "commander";
+import { type Context, ModelName, NotFoundError, UsageError, currentName, getProfile, loadConfig, preflight, resolveChatgptBase } from "@prodex/core";
+import { DEFAULT_MODELS, type ModelConfig, startProxy } from "@prodex/proxy";
+import { type Cli, withCli } from "../cli-context.ts";
+import { TESTED, agentVersion, resolveAgentBin } from "../launch/agent-bin.ts";
+import { runInherited } from "../launch/child.ts";
+import { approveLaunchKey, claudeSource, prepareClaudeHome } from "../launch/claude-home.ts";
+import { type ClaudeLaunchSpec, claudeLaunch, isHeadless } from "../launch/claude-launch.ts";
+import { isSecretName, redact } from "../launch/codex-launch.ts";
+import { runAgent } from "../launch/run-agent.ts";
+
+export type ClaudeOptions = {
+  profile?: string;
+  autoRotate?: boolean;
+  skipQuotaCheck?: boolean;
+  model?: string;
+  baseUrl?: string;
+  dryRun?: boolean;
+  tui?: boolean;
+  quiet?: boolean;
+};
+
+export function registerClaude(program: Command): void {
+  program
+    .command("claude")
+    .description("run Claude Code on the ChatGPT pool (Anthropic API translated by the proxy)")
+    .argument("[claudeArgs...]", "arguments for claude (after --; e.g. -- -p \"say hi\")")
+    // No -p short flag here: `prodex claude -p "…"` is Claude's print mode.
+    .option("--profile <name>", "start on this profile (default: the current one)")
+    .option("--no-auto-rotate", "stay on one profile; pass its limit errors through")
+    .option("--skip-quota-check", "launch without checking quota first")
+    .option("--model <model>", "the model Claude Code starts on (a GPT name, or a Claude name mapped by claude.models)")
+    .option("--base-url <url>", "ChatGPT base URL upstream (default: $CODEX_CHATGPT_BASE_URL or https://chatgpt.com/backend-api)")
+    .option("--dry-run", "print the command and environment (secrets redacted) and exit")
+    .option("--no-tui", "no dashboard: run Claude Code directly in this terminal")
+    .option("-q, --quiet", "no prodex messages on stderr")
+    .passThroughOptions()
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action((claudeArgs: string[], opts: ClaudeOptions) => withCli({ quiet: opts.quiet }, (cli) => launchClaude(cli, opts, claudeArgs)));
+}
+
+/** Model mapping and start model: `--model` > PRODEX_CLAUDE_MODEL > config.json `claude.model`; families from `claude.models`. */
+export function claudeModels(ctx: Context, flag: string | undefined, env: Record<string, string | undefined>): { models: ModelConfig; model: string | null } {
+  const config = loadConfig(ctx.paths.config).claude;
+  const models: ModelConfig = { ...DEFAULT_MODELS, ...config?.models };
+  const [raw, where] = flag !== undefined ? [flag, "--model"] : env.PRODEX_CLAUDE_MODEL ? [env.PRODEX_CLAUDE_MODEL, "PRODEX_CLAUDE_MODEL"] : [config?.model ?? null, "config"];
+  if (raw === null) return { models, model: null };
+  const parsed = ModelName.safeParse(raw);
+  if (!parsed.success) throw new UsageError(`${where} "${raw}" ${parsed.error.issues[0]?.message ?? "is not a model name"}`, "e.g. --model gpt-5, or --model sonnet");
+  return { models, model: parsed.data };
+}
+
+function managedDir(ctx: Context): string {
+  return join(ctx.paths.prodexHome, "claude");
+}
+
+async function launchClaude(cli: Cli, opts: ClaudeOptions, userArgs: string[]): Promise<void> {
+  const { ctx, io } = cli;
+  const bin = resolveAgentBin("claude", io.env);
+  if (!bin) throw new UsageError("Claude Code not found", "reinstall prodex, install @anthropic-ai/claude-code, or set PRODEX_CLAUDE_BIN");
+  const base = resolveChatgptBase(opts.baseUrl, io.env);
+  const { models, model } = claudeModels(ctx, opts.model, io.env);
+  if (opts.profile) getProfile(ctx, opts.profile);
+  const preferred = opts.profile ?? currentName(ctx);
+  if (!preferred) throw new NotFoundError("no profiles yet", "add one: prodex login, or prodex profile import-current (or try prodex demo)");
+  const dir = managedDir(ctx);
+
+  if (opts.dryRun) return dryRun(cli, { bin: bin.path, userArgs, dir, models, model, preferred });
+
+  let chosen = preferred;
+  if (!opts.skipQuotaCheck) {
+    const result = await preflight(ctx, base, preferred);
+    if (opts.autoRotate === false && result.profile !== preferred) {
+      throw new UsageError(`${preferred} cannot serve now (${result.reason}) and --no-auto-rotate keeps prodex on it`, "drop --no-auto-rotate or pick another --profile");
+    }
+    chosen = result.profile;
+    if (chosen !== preferred) io.note(`starting on ${chosen}: ${result.reason}`);
+  }
+
+  const version = await agentVersion(bin);
+  if (version && version !== TESTED.claude) io.warn(`Claude Code ${version} found; prodex is tested with ${TESTED.claude} — if something misbehaves, set PRODEX_CLAUDE_BIN or pin @anthropic-ai/claude-code@${TESTED.claude}`);
+
+  const home = prepareClaudeHome(dir, claudeSource(io.env, dir));
+  if (home.imported.length) io.note(`imported Claude Code settings into ${dir} (from ${home.imported.join(", ")})`);
+  for (const n of home.notes) io.warn(n);
+
+  const proxy = await startProxy({ ctx, upstreamBase: base, preferred: chosen, autoRotate: opts.autoRotate !== false, claude: { models } });
+  try {
+    await approveLaunchKey(dir, proxy.secret);
+    const spec = claudeLaunch({ bin: bin.path, userArgs, baseUrl: proxy.url, token: proxy.secret, configDir: dir, models, model, env: io.env });
+    const tui = opts.tui !== false && !isHeadless(userArgs);
+    process.exitCode = await runAgent(cli, { spec, proxy, agent: "claude", tui, run: runInherited });
+  } finally {
+    await proxy.stop();
+  }
+}
+
+type DryRunInput = { bin: string; userArgs: string[]; dir: string; models: ModelConfig; model: string | null; preferred: string };
+
+/** Pure: the lines `--dry-run` prints (the token is a placeholder; inherited secrets are masked). */
+export function dryRunLines(spec: ClaudeLaunchSpec, input: DryRunInput, env: Record<string, string | undefined>): string[] {
+  const changed = Object.entries(spec.env).filter(([k, v]) => env[k] !== v);
+  const quote = (a: string) => (/[\s"'{}]/.test(a) ? `'${a}'` : a);
+  return [
+    `profile: ${input.preferred}`,
+    `claude config dir: ${input.dir}`,
+    `models: opus → ${input.models.opus}, sonnet → ${input.models.sonnet}, haiku → ${input.models.haiku}, other → ${input.models.default}${input.model ? `; starts on ${input.model}` : ""}`,
+    `command: ${spec.cmd.map(quote).join(" ")}`,
+    "environment (changed):",
+    ...changed.map(([k, v]) => `  ${k}=${isSecretName(k) && k !== "CLAUDE_CODE_MAX_CONTEXT_TOKENS" ? "***" : v}`),
+    `environment (removed): ${spec.removed.length ? spec.removed.join(", ") : "none"}`,
+  ];
+}
+
+function dryRun(cli: Cli, input: DryRunInput): void {
+  const env = cli.io.env;
+  const spec = claudeLaunch({ ...input, baseUrl: "http://127.0.0.1:<port>", token: "<per-launch token>", configDir: input.dir, env });
+  const secrets = Object.entries(env).filter(([k, v]) => isSecretName(k) && v).map(([, v]) => v as string);
+  cli.io.out(redact(dryRunLines(spec, input, env).join("\n"), secrets));
+}

@@ -1,0 +1,41 @@
+import { Hono } from "hono";
+import { anthropicError } from "../anthropic/errors.ts";
+import { DEFAULT_MODELS, type ModelConfig } from "../anthropic/model-map.ts";
+import { getModel, listModels } from "../anthropic/models.ts";
+import type { ProxyState } from "../engine/proxy-state.ts";
+import { type ClaudeRouteOptions, anthropicCountTokens, anthropicMessages } from "./anthropic-messages.ts";
+import { anthropicJson } from "./anthropic-reply.ts";
+import { keySecretGuard } from "./guards.ts";
+
+export type ClaudeOptions = { models?: Partial<ModelConfig>; pingMs?: number };
+
+export const DEFAULT_PING_MS = 15_000;
+
+export function claudeRouteOptions(options: ClaudeOptions = {}): ClaudeRouteOptions {
+  const models: ModelConfig = { ...DEFAULT_MODELS };
+  for (const family of ["opus", "sonnet", "haiku", "default"] as const) {
+    const m = options.models?.[family];
+    if (m) models[family] = m;
+  }
+  return { models, pingMs: options.pingMs ?? DEFAULT_PING_MS };
+}
+
+/**
+ * The Anthropic API surface Claude Code uses, at the proxy's root (`ANTHROPIC_BASE_URL`).
+ * `/` answers Claude Code's unauthenticated preconnect (`HEAD /`, no key) and says nothing;
+ * everything under `/v1` needs the per-launch token as `x-api-key` or `Authorization: Bearer`.
+ */
+export function anthropicRoutes(state: ProxyState, secret: string, options: ClaudeRouteOptions): Hono {
+  const app = new Hono();
+  app.on(["GET", "HEAD"], "/", (c) => c.body(null, 200));
+  app.use("/v1/*", keySecretGuard(secret));
+  app.post("/v1/messages", (c) => anthropicMessages(state, c, options));
+  app.post("/v1/messages/count_tokens", (c) => anthropicCountTokens(c));
+  app.get("/v1/models", () => anthropicJson(200, listModels(options.models)));
+  app.get("/v1/models/:id", (c) => {
+    const id = c.req.param("id");
+    const model = getModel(id, options.models);
+    return model ? anthropicJson(200, model) : anthropicJson(404, anthropicError("not_found_error", `model: ${id} is not served by prodex; GET /v1/models lists the names it answers to.`));
+  });
+  return app;
+}
