@@ -4,7 +4,7 @@ import { startProxy } from "@prodex/proxy";
 import { type Cli, withCli } from "../cli-context.ts";
 import { TESTED, agentVersion, resolveAgentBin } from "../launch/agent-bin.ts";
 import { runInherited } from "../launch/child.ts";
-import { codexLaunch, isSecretName, redact } from "../launch/codex-launch.ts";
+import { codexLaunch, codexWebsockets, isSecretName, redact } from "../launch/codex-launch.ts";
 import { runAgent } from "../launch/run-agent.ts";
 
 export type RunOptions = {
@@ -67,7 +67,7 @@ async function launchCodex(cli: Cli, opts: RunOptions, subcommand: string[], use
   const proxy = await startProxy({ ctx, upstreamBase: base, preferred: chosen, autoRotate: opts.autoRotate !== false });
   try {
     const profile = getProfile(ctx, chosen);
-    const spec = codexLaunch({ bin: bin.path, subcommand, userArgs, codexHome: profile.codexHome, proxy, env: io.env, websockets: false });
+    const spec = codexLaunch({ bin: bin.path, subcommand, userArgs, codexHome: profile.codexHome, proxy, env: io.env, websockets: codexWebsockets(io.env) });
     const code = await runAgent(cli, { spec, proxy, agent: "codex", tui: opts.tui !== false, run: runInherited });
     process.exitCode = code;
   } finally {
@@ -78,7 +78,7 @@ async function launchCodex(cli: Cli, opts: RunOptions, subcommand: string[], use
 function dryRun(cli: Cli, bin: string, subcommand: string[], userArgs: string[], preferred: string): void {
   const profile = getProfile(cli.ctx, preferred);
   const placeholder = { codexBaseUrl: "http://127.0.0.1:<port>/s/<secret>/backend-api/codex", chatgptBaseUrl: "http://127.0.0.1:<port>/s/<secret>/backend-api/", refreshUrl: "http://127.0.0.1:<port>/s/<secret>/oauth/token", secret: "<secret>" };
-  const spec = codexLaunch({ bin, subcommand, userArgs, codexHome: profile.codexHome, proxy: placeholder, env: cli.io.env, websockets: false });
+  const spec = codexLaunch({ bin, subcommand, userArgs, codexHome: profile.codexHome, proxy: placeholder, env: cli.io.env, websockets: codexWebsockets(cli.io.env) });
   const changed = Object.entries(spec.env).filter(([k, v]) => cli.io.env[k] !== v);
   const secretValues = Object.entries(cli.io.env).filter(([k, v]) => isSecretName(k) && v).map(([, v]) => v as string);
   const lines = [

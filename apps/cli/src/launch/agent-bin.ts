@@ -1,16 +1,27 @@
 import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { versionFromInstall } from "./package-version.ts";
 
 // Which Codex / Claude Code binary prodex runs: the env override, else the version prodex
-// depends on (pinned and tested), else whatever is on PATH.
+// depends on (pinned and tested), else the one `prodex demo` installed into
+// $PRODEX_HOME/agents (the compiled binary has no node_modules), else whatever is on PATH.
 
 export const TESTED = { codex: "0.169.0", claude: "2.1.197" } as const;
 export type Agent = keyof typeof TESTED;
 
-export type AgentBin = { path: string; source: "env" | "bundled" | "path"; agent: Agent };
+export type AgentBin = { path: string; source: "env" | "bundled" | "agents" | "path"; agent: Agent };
 
 const require = createRequire(import.meta.url);
+// The compiled binary's modules live in Bun's virtual /$bunfs: no node_modules beside them, so
+// the bundled lookup is skipped (it would only cost `prodex --version` a resolver start-up).
+const COMPILED = import.meta.url.includes("$bunfs");
+
+/** Where prodex installs agents itself (`prodex demo --install-agent`: npm install in this dir). */
+export function agentsDir(env: Record<string, string | undefined>): string {
+  return join(resolve(env.PRODEX_HOME || join(env.HOME || homedir(), ".prodex")), "agents");
+}
 
 function codexTriple(): { pkg: string; triple: string } | null {
   const arch = process.arch === "x64" ? "x64" : process.arch === "arm64" ? "arm64" : null;
@@ -18,6 +29,22 @@ function codexTriple(): { pkg: string; triple: string } | null {
   if (process.platform === "linux") return { pkg: `@openai/codex-linux-${arch}`, triple: `${arch === "x64" ? "x86_64" : "aarch64"}-unknown-linux-musl` };
   if (process.platform === "darwin") return { pkg: `@openai/codex-darwin-${arch}`, triple: `${arch === "x64" ? "x86_64" : "aarch64"}-apple-darwin` };
   return null;
+}
+
+/**
+ * An agent npm-installed into `dir` (hoisted or nested), by path: no module resolution, whose
+ * cache would still say "missing" right after `prodex demo` installed it.
+ */
+function installedAgent(agent: Agent, dir: string): string | null {
+  const modules = [join(dir, "node_modules"), join(dir, "node_modules", agent === "codex" ? "@openai/codex" : "@anthropic-ai/claude-code", "node_modules")];
+  const candidates: string[] = [];
+  if (agent === "codex") {
+    const t = codexTriple();
+    if (t) candidates.push(...modules.map((m) => join(m, t.pkg, "vendor", t.triple, "bin", "codex")));
+  } else if ((process.arch === "x64" || process.arch === "arm64") && (process.platform === "linux" || process.platform === "darwin")) {
+    candidates.push(...modules.map((m) => join(m, `@anthropic-ai/claude-code-${process.platform}-${process.arch}`, "claude")));
+  }
+  return candidates.find((c) => existsSync(c)) ?? null;
 }
 
 function bundledCodex(): string | null {
@@ -62,14 +89,18 @@ function bundledClaude(): string | null {
 export function resolveAgentBin(agent: Agent, env: Record<string, string | undefined>): AgentBin | null {
   const override = agent === "codex" ? env.PRODEX_CODEX_BIN : env.PRODEX_CLAUDE_BIN;
   if (override) return { path: override, source: "env", agent };
-  const bundled = agent === "codex" ? bundledCodex() : bundledClaude();
+  const bundled = COMPILED ? null : agent === "codex" ? bundledCodex() : bundledClaude();
   if (bundled) return { path: bundled, source: "bundled", agent };
+  const installed = installedAgent(agent, agentsDir(env));
+  if (installed) return { path: installed, source: "agents", agent };
   const onPath = Bun.which(agent === "codex" ? "codex" : "claude", { PATH: env.PATH ?? "" });
   return onPath ? { path: onPath, source: "path", agent } : null;
 }
 
-/** `codex --version` → "0.169.0"; null when it cannot be run. */
+/** `codex --version` → "0.169.0" (read off its package when possible); null when it cannot be run. */
 export async function agentVersion(bin: AgentBin): Promise<string | null> {
+  const known = versionFromInstall(bin.path);
+  if (known) return known;
   try {
     const proc = Bun.spawn([bin.path, "--version"], { stdout: "pipe", stderr: "ignore", stdin: "ignore" });
     const timer = setTimeout(() => proc.kill(), 5_000);

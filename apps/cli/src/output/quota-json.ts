@@ -1,11 +1,12 @@
 import { type QuotaResult, effectiveUsed, quotaStatus } from "@prodex/core";
+import type { QuotaJson } from "./schemas/quota.ts";
 import { iso } from "./time.ts";
 
 /** `prodex quota --json` (schema prodex.quota/v1, documented in docs/json.md). */
-export function quotaJson(results: QuotaResult[], current: string | null, now: number) {
+export function quotaJson(results: QuotaResult[], current: string | null, now: number): QuotaJson {
   return {
     schema: "prodex.quota/v1",
-    generatedAt: iso(now),
+    generatedAt: new Date(now).toISOString(),
     profiles: results.map((r) => {
       const windows = r.snapshot?.windows ?? [];
       return {

@@ -1,0 +1,69 @@
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Context } from "@prodex/core";
+import { pidAlive } from "../runtime-registry.ts";
+import { type CleanupScan, type LogFile, logPid } from "./cleanup-plan.ts";
+
+function entries(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function stat(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** Runtime logs this user owns in the (possibly shared) runtime log directory. */
+export function scanRuntimeLogs(dir: string): LogFile[] {
+  const uid = process.getuid?.();
+  const out: LogFile[] = [];
+  for (const name of entries(dir)) {
+    if (!/^prodex-runtime-.*\.log$/.test(name)) continue;
+    const path = join(dir, name);
+    const s = stat(path);
+    if (!s?.isFile() || (uid !== undefined && s.uid !== uid)) continue;
+    const pid = logPid(name);
+    out.push({ path, mtimeMs: s.mtimeMs, bytes: s.size, pid, pidAlive: pid !== null && pid !== process.pid && pidAlive(pid) });
+  }
+  return out;
+}
+
+export function latestLogTarget(pointer: string): string | null {
+  try {
+    return readFileSync(pointer, "utf8").trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Dirs under `$PRODEX_HOME/profiles` that no profile row points at. */
+export function scanOrphans(ctx: Context): CleanupScan["orphans"] {
+  const known = new Set(ctx.store.profiles.list().map((p) => resolve(p.codexHome)));
+  return entries(ctx.paths.profilesDir)
+    .map((name) => ({ name, path: join(ctx.paths.profilesDir, name) }))
+    .filter((d) => stat(d.path)?.isDirectory() && !known.has(resolve(d.path)))
+    .map((d) => ({ ...d, hasAuth: existsSync(join(d.path, "auth.json")) }));
+}
+
+export function scanCleanup(ctx: Context): CleanupScan {
+  const tmp = join(ctx.paths.prodexHome, "tmp");
+  return {
+    now: ctx.now(),
+    logs: scanRuntimeLogs(ctx.paths.runtimeLogDir),
+    latestLog: latestLogTarget(ctx.paths.runtimeLogPointer),
+    loginHomes: entries(tmp)
+      .filter((n) => n.startsWith("login-"))
+      .map((n) => ({ path: join(tmp, n), s: stat(join(tmp, n)) }))
+      .filter((h) => h.s?.isDirectory())
+      .map((h) => ({ path: h.path, mtimeMs: h.s?.mtimeMs ?? 0 })),
+    runtimes: ctx.store.runtimes.list().map((r) => ({ id: r.id, kind: r.kind, pid: r.pid, alive: pidAlive(r.pid) })),
+    orphans: scanOrphans(ctx),
+  };
+}

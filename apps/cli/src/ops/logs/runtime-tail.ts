@@ -1,0 +1,43 @@
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { NotFoundError } from "@prodex/core";
+
+/** The runtime log named by `prodex-runtime-latest.path`, or a clear error when there is none. */
+export function latestRuntimeLog(pointer: string): string {
+  if (!existsSync(pointer)) throw new NotFoundError(`no runtime log yet (${pointer} does not exist)`, "it appears once prodex has run a proxy (prodex run, exec, serve or demo)");
+  const path = readFileSync(pointer, "utf8").trim();
+  if (!path || !existsSync(path)) throw new NotFoundError(`the runtime log ${path || "(empty pointer)"} named by ${pointer} is gone`, "prodex cleanup may have removed it; it reappears on the next run");
+  return path;
+}
+
+/** The last `n` complete lines of a file (n = 0: none) and the offset just after them, for tailing on. */
+export function lastLines(path: string, n: number): { lines: string[]; offset: number } {
+  const text = readFileSync(path, "utf8");
+  const end = text.lastIndexOf("\n");
+  const whole = end < 0 ? "" : text.slice(0, end);
+  const offset = end < 0 ? 0 : Buffer.byteLength(text.slice(0, end + 1));
+  if (n <= 0 || end < 0) return { lines: [], offset };
+  return { lines: whole.split("\n").slice(-n), offset };
+}
+
+/** Reads what was appended since `offset`; returns complete lines and the offset after them. */
+export function readAppended(path: string, offset: number): { lines: string[]; offset: number } {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return { lines: [], offset };
+  }
+  if (size < offset) offset = 0; // truncated or replaced: start over
+  if (size === offset) return { lines: [], offset };
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(size - offset);
+    const read = readSync(fd, buf, 0, buf.length, offset);
+    const text = buf.subarray(0, read).toString("utf8");
+    const end = text.lastIndexOf("\n");
+    if (end < 0) return { lines: [], offset };
+    return { lines: text.slice(0, end).split("\n"), offset: offset + Buffer.byteLength(text.slice(0, end + 1)) };
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,46 @@
+import type { Context } from "@prodex/core";
+import type { RuntimeRow } from "@prodex/store";
+
+/** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
+export function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return typeof e === "object" && e !== null && "code" in e && e.code === "EPERM";
+  }
+}
+
+export type Registration = { id: string; close(): void };
+
+/**
+ * Lists this process in the store's `runtimes` (so `prodex info` and dashboards find it) and
+ * keeps its heartbeat fresh; `close()` removes it. The URL is the bare origin: no secret.
+ */
+export function registerRuntime(ctx: Context, row: { kind: RuntimeRow["kind"]; url: string; upstream: string }, heartbeatMs = 15_000): Registration {
+  const id = `${row.kind}:${process.pid}:${ctx.source}`;
+  ctx.store.runtimes.register({ id, kind: row.kind, pid: process.pid, url: row.url, upstream: row.upstream, secretPath: null }, ctx.now());
+  const timer = setInterval(() => {
+    try {
+      ctx.store.runtimes.heartbeat(id, ctx.now());
+    } catch {
+      // a busy database skips one beat
+    }
+  }, heartbeatMs);
+  timer.unref?.();
+  let closed = false;
+  return {
+    id,
+    close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(timer);
+      try {
+        ctx.store.runtimes.remove(id);
+      } catch {
+        // `prodex cleanup` removes registrations whose pid is gone
+      }
+    },
+  };
+}

@@ -1,0 +1,8 @@
+import { z } from "zod";
+
+/** ISO-8601 UTC timestamps, as `Date.prototype.toISOString` writes them. */
+export const isoTime = z.iso.datetime();
+export const isoTimeOrNull = isoTime.nullable();
+export const quotaStatus = z.enum(["ready", "thin", "critical", "exhausted", "unknown"]);
+export const windowLabel = z.enum(["5h", "weekly", "other"]);
+export const percent = z.number().min(0);

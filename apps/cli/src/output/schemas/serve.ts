@@ -1,0 +1,27 @@
+import { z } from "zod";
+
+/** The one line `prodex serve --json` prints once the proxy listens. It holds the proxy secret. */
+export const serveSchema = z.strictObject({
+  schema: z.literal("prodex.serve/v1"),
+  pid: z.number().int(),
+  url: z.string(),
+  port: z.number().int(),
+  upstream: z.string(),
+  /** The per-run path secret: the credential for this proxy. Treat it like a password. */
+  secret: z.string(),
+  profile: z.string().nullable(),
+  codex: z.strictObject({
+    baseUrl: z.string(),
+    chatgptBaseUrl: z.string(),
+    refreshUrl: z.string(),
+    /** `codex` arguments that point it at the pool. */
+    args: z.array(z.string()),
+    env: z.record(z.string(), z.string()),
+  }),
+  openai: z.strictObject({ baseUrl: z.string(), responsesUrl: z.string() }),
+  /** Claude Code on the pool: ANTHROPIC_BASE_URL and the rest of `prodex claude`'s settings. */
+  claude: z.strictObject({ baseUrl: z.string(), args: z.array(z.string()), env: z.record(z.string(), z.string()) }).nullable(),
+  eventsUrl: z.string(),
+});
+
+export type ServeJson = z.infer<typeof serveSchema>;

@@ -1,0 +1,52 @@
+import { describe, expect, test } from "bun:test";
+import { DEFAULT_MODELS } from "@prodex/proxy";
+import { serveSchema } from "./schemas/serve.ts";
+import { serveJson, serveText, shellQuote } from "./serve-output.ts";
+
+const base = "http://127.0.0.1:4100/s/SECRETxyz";
+const endpoints = {
+  url: "http://127.0.0.1:4100",
+  port: 4100,
+  secret: "SECRETxyz",
+  codexBaseUrl: `${base}/backend-api/codex`,
+  chatgptBaseUrl: `${base}/backend-api/`,
+  refreshUrl: `${base}/oauth/token`,
+  eventsUrl: `${base}/__prodex/events`,
+};
+
+describe("serveJson", () => {
+  test("matches prodex.serve/v1 and carries what a Codex needs", () => {
+    const json = serveJson(endpoints, { pid: 42, upstream: "http://127.0.0.1:9/backend-api", profile: "p1", codexHome: "/h/p1", websockets: true, claudeModels: DEFAULT_MODELS, env: { NO_PROXY: "corp.example" } });
+    expect(serveSchema.parse(json)).toEqual(json);
+    expect(json.codex.env).toEqual({ CODEX_REFRESH_TOKEN_URL_OVERRIDE: `${base}/oauth/token`, CODEX_HOME: "/h/p1", NO_PROXY: "corp.example,127.0.0.1,localhost,::1" });
+    expect(json.codex.args).toContain("model_provider=prodex");
+    expect(json.codex.args.join(" ")).toContain(`base_url="${base}/backend-api/codex"`);
+    expect(json.openai.responsesUrl).toBe(`${base}/backend-api/codex/responses`);
+    expect(json.claude?.env).toMatchObject({ ANTHROPIC_BASE_URL: "http://127.0.0.1:4100", ANTHROPIC_API_KEY: "SECRETxyz", ANTHROPIC_DEFAULT_SONNET_MODEL: DEFAULT_MODELS.sonnet });
+    expect(json.claude?.args[0]).toBe("--settings");
+  });
+
+  test("no profile: no CODEX_HOME", () => {
+    const json = serveJson(endpoints, { pid: 1, upstream: "u", profile: null, codexHome: null, websockets: false, claudeModels: null, env: {} });
+    expect(Object.keys(json.codex.env).sort()).toEqual(["CODEX_REFRESH_TOKEN_URL_OVERRIDE", "NO_PROXY"]);
+    expect(json.claude).toBeNull();
+  });
+});
+
+describe("shellQuote", () => {
+  test.each([
+    ["plain/path-1.2", "plain/path-1.2"],
+    ["model_provider=prodex", "model_provider=prodex"],
+    ['chatgpt_base_url="http://x/"', `'chatgpt_base_url="http://x/"'`],
+    ["it's", `'it'\\''s'`],
+  ])("%s → %s", (input, expected) => expect(shellQuote(input)).toBe(expected));
+});
+
+test("serveText prints a copy-paste Codex command with the overrides quoted", () => {
+  const text = serveText(serveJson(endpoints, { pid: 1, upstream: "u", profile: "p1", codexHome: "/h/p1", websockets: true, claudeModels: DEFAULT_MODELS, env: {} }));
+  expect(text).toContain("export ANTHROPIC_BASE_URL=http://127.0.0.1:4100");
+  expect(text).toContain("claude --settings '{");
+  expect(text).toContain(`export CODEX_REFRESH_TOKEN_URL_OVERRIDE=${base}/oauth/token`);
+  expect(text).toContain("codex -c 'model_providers.prodex={");
+  expect(text).toContain("treat them like a password");
+});

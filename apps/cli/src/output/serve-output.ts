@@ -1,0 +1,96 @@
+import type { ModelConfig } from "@prodex/proxy";
+import { GPT_CONTEXT_TOKENS, modelEnv, routingSettings } from "../launch/claude-launch.ts";
+import { codexOverrides, withLoopbackNoProxy } from "../launch/codex-launch.ts";
+import type { ServeJson } from "./schemas/serve.ts";
+
+export type ServeEndpoints = {
+  url: string;
+  port: number;
+  secret: string;
+  codexBaseUrl: string;
+  chatgptBaseUrl: string;
+  refreshUrl: string;
+  eventsUrl: string;
+};
+
+/** Everything a script needs to point a client at the pool (prodex.serve/v1). Holds the secret. */
+export type ServeContext = {
+  pid: number;
+  upstream: string;
+  profile: string | null;
+  codexHome: string | null;
+  websockets: boolean;
+  /** The Claude model mapping the proxy serves with; null when it serves no Anthropic routes. */
+  claudeModels: ModelConfig | null;
+  env: Record<string, string | undefined>;
+};
+
+/** Claude Code's settings for the proxy, as `prodex claude` sets them (the key is the proxy secret). */
+function claudeJson(p: ServeEndpoints, models: ModelConfig, noProxy: string): NonNullable<ServeJson["claude"]> {
+  return {
+    baseUrl: p.url,
+    args: ["--settings", routingSettings(p.url)],
+    env: {
+      ANTHROPIC_BASE_URL: p.url,
+      ANTHROPIC_API_KEY: p.secret,
+      ...modelEnv(models, null),
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+      CLAUDE_CODE_DISABLE_1M_CONTEXT: "1",
+      CLAUDE_CODE_MAX_CONTEXT_TOKENS: String(GPT_CONTEXT_TOKENS),
+      NO_PROXY: noProxy,
+    },
+  };
+}
+
+export function serveJson(p: ServeEndpoints, o: ServeContext): ServeJson {
+  const env: Record<string, string> = { CODEX_REFRESH_TOKEN_URL_OVERRIDE: p.refreshUrl };
+  if (o.codexHome) env.CODEX_HOME = o.codexHome;
+  const noProxy = withLoopbackNoProxy({ NO_PROXY: o.env.NO_PROXY ?? o.env.no_proxy }).NO_PROXY ?? "";
+  env.NO_PROXY = noProxy;
+  return {
+    schema: "prodex.serve/v1",
+    pid: o.pid,
+    url: p.url,
+    port: p.port,
+    upstream: o.upstream,
+    secret: p.secret,
+    profile: o.profile,
+    codex: { baseUrl: p.codexBaseUrl, chatgptBaseUrl: p.chatgptBaseUrl, refreshUrl: p.refreshUrl, args: codexOverrides(p, { websockets: o.websockets }), env },
+    openai: { baseUrl: p.codexBaseUrl, responsesUrl: `${p.codexBaseUrl}/responses` },
+    claude: o.claudeModels ? claudeJson(p, o.claudeModels, noProxy) : null,
+    eventsUrl: p.eventsUrl,
+  };
+}
+
+/** POSIX-shell quoting for the copy-paste lines. */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+export function serveText(s: ServeJson): string {
+  const exports = Object.entries(s.codex.env).map(([k, v]) => `  export ${k}=${shellQuote(v)}`);
+  return [
+    `prodex serve: the pool on ${s.url} → ${s.upstream}${s.profile ? ` (starting on ${s.profile})` : ""}; stop with Ctrl-C or SIGTERM`,
+    "The URLs below carry this run's secret: treat them like a password.",
+    "",
+    "Codex CLI:",
+    ...exports,
+    `  codex ${s.codex.args.map(shellQuote).join(" ")}`,
+    "",
+    "OpenAI Responses API clients (streaming, as Codex sends it; any API key — the proxy signs with a pooled account):",
+    `  base URL ${s.openai.baseUrl}`,
+    "",
+    ...(s.claude
+      ? [
+          "Claude Code (interactive Claude asks once to accept the key; -p does not):",
+          ...Object.entries(s.claude.env)
+            .filter(([k]) => k.startsWith("ANTHROPIC_") || k === "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC")
+            .filter(([k]) => !/_(NAME|DESCRIPTION)$/.test(k))
+            .map(([k, v]) => `  export ${k}=${shellQuote(v)}`),
+          `  claude ${s.claude.args.map(shellQuote).join(" ")}`,
+        ]
+      : ["Claude Code: not served by this proxy"]),
+    "",
+    `Pool events (SSE): ${s.eventsUrl}`,
+  ].join("\n");
+}

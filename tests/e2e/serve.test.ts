@@ -1,0 +1,140 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { Context } from "@prodex/core";
+import { resolveAgentBin } from "../../apps/cli/src/launch/agent-bin.ts";
+import { serveSchema } from "../../apps/cli/src/output/schemas/serve.ts";
+import { type CliEnv, cliEnv } from "../helpers/cli-env.ts";
+import { type Running, startProdex } from "../helpers/long-running.ts";
+
+// `prodex serve`: the proxy alone, for scripts. Real processes, real signals, the mock upstream.
+
+let world: CliEnv | null = null;
+let serving: Running | null = null;
+afterEach(async () => {
+  serving?.proc.kill("SIGKILL");
+  await serving?.exit();
+  serving = null;
+  await world?.close();
+  world = null;
+});
+
+function runtimes(env: Record<string, string>) {
+  const ctx = new Context({ env, source: "test-read" });
+  try {
+    return ctx.store.runtimes.list();
+  } finally {
+    ctx.close();
+  }
+}
+
+function allRuntimeLogs(dir: string): string {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".log"))
+    .map((f) => readFileSync(join(dir, f), "utf8"))
+    .join("\n");
+}
+
+function responsesBody(text: string) {
+  return { model: "gpt-5", stream: true, store: false, instructions: "", input: [{ type: "message", role: "user", content: [{ type: "input_text", text }] }], tools: [], include: [], prompt_cache_key: crypto.randomUUID() };
+}
+
+describe("prodex serve", () => {
+  test("--json: one line a script can use; the real Codex CLI and Claude Code answer through it; SIGTERM stops it cleanly", async () => {
+    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 10 } }]);
+    serving = startProdex(["serve", "--json"], world.env);
+    const info = serveSchema.parse(JSON.parse(await serving.firstLine));
+    expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(info.profile).toBe("p1");
+    expect(runtimes(world.env).map((r) => [r.kind, r.pid, r.url])).toEqual([["serve", serving.proc.pid, info.url]]);
+
+    const codex = join(import.meta.dir, "../../apps/cli/node_modules/.bin/codex");
+    const run = Bun.spawn([codex, "exec", "--skip-git-repo-check", ...info.codex.args, "-c", "analytics.enabled=false", "say hi"], {
+      cwd: world.env.HOME,
+      env: { ...world.env, ...info.codex.env },
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [out, err, code] = await Promise.all([new Response(run.stdout).text(), new Response(run.stderr).text(), run.exited]);
+    expect(code, err).toBe(0);
+    expect(out).toContain("hi from mock");
+
+    // …and the real Claude Code, headless, with the claude settings from the same line.
+    if (!info.claude) throw new Error("serve printed no claude settings");
+    const claudeBin = resolveAgentBin("claude", process.env);
+    if (!claudeBin) throw new Error("Claude Code not installed; run bun install");
+    const claude = Bun.spawn([claudeBin.path, ...info.claude.args, "-p", "say hi"], {
+      cwd: world.env.HOME,
+      env: { ...world.env, ...info.claude.env, CLAUDE_CONFIG_DIR: join(world.dir, "claude-config") },
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [cOut, cErr, cCode] = await Promise.all([new Response(claude.stdout).text(), new Response(claude.stderr).text(), claude.exited]);
+    expect(cCode, cErr).toBe(0);
+    expect(cOut).toBe("hi from mock\n");
+
+    serving.proc.kill("SIGTERM");
+    expect(await serving.exit()).toBe(0);
+    expect(runtimes(world.env)).toEqual([]);
+    // The secret went to stdout only: not into the runtime log, the events, or stderr.
+    expect(allRuntimeLogs(world.env.PRODEX_RUNTIME_LOG_DIR as string)).not.toContain(info.secret);
+    expect(serving.stderr()).not.toContain(info.secret);
+    const ctx = new Context({ env: world.env, source: "test-read" });
+    const events = ctx.store.events.list({ limit: 10_000 });
+    ctx.close();
+    expect(events.length).toBeGreaterThan(0);
+    expect(JSON.stringify(events)).not.toContain(info.secret);
+  }, 60_000);
+
+  test("text mode prints copy-paste lines; SIGINT drains an in-flight stream, then exits 130", async () => {
+    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 10 } }], { stream: { chunks: 8, chunkDelayMs: 250 } });
+    serving = startProdex(["serve", "--drain", "20"], world.env);
+    await serving.firstLine;
+    while (!serving.stdout().includes("Pool events")) await Bun.sleep(20);
+    const text = serving.stdout();
+    expect(text).toContain("export CODEX_REFRESH_TOKEN_URL_OVERRIDE=");
+    expect(text).toContain("codex -c 'model_providers.prodex={");
+    const base = /base URL (\S+)/.exec(text)?.[1];
+    expect(base).toBeDefined();
+
+    const res = await fetch(`${base}/responses`, { method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream", authorization: "Bearer x" }, body: JSON.stringify(responsesBody("say hi")) });
+    expect(res.status).toBe(200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    expect(first.done).toBe(false);
+    serving.proc.kill("SIGINT");
+    let rest = new TextDecoder().decode(first.value);
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      rest += new TextDecoder().decode(r.value);
+    }
+    // The stream that was in flight when the signal came finished whole.
+    expect(rest).toContain("response.completed");
+    expect(await serving.exit()).toBe(130);
+    expect(serving.stderr()).toContain("draining");
+    expect(runtimes(world.env)).toEqual([]);
+  }, 60_000);
+
+  test("a port in use: one clear line, exit 1", async () => {
+    world = await cliEnv([{ id: "acct-a" }]);
+    const blocker = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("x") });
+    try {
+      const r = await world.prodex(["serve", "--port", String(blocker.port)]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`port ${blocker.port} on 127.0.0.1 is already in use`);
+      expect(r.stderr).not.toContain("    at ");
+    } finally {
+      blocker.stop(true);
+    }
+  }, 60_000);
+
+  test("no profiles: a clear line, exit 1", async () => {
+    world = await cliEnv([]);
+    const r = await world.prodex(["serve"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("no profiles yet");
+  }, 60_000);
+});

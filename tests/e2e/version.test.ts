@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { versionSchema } from "../../apps/cli/src/output/schemas/version.ts";
+import { type CliEnv, cliEnv } from "../helpers/cli-env.ts";
+
+// `prodex --version`: the agents it found, without touching the database; slow or odd agents
+// are bounded and cached.
+
+let world: CliEnv | null = null;
+afterEach(async () => {
+  await world?.close();
+  world = null;
+});
+
+describe("prodex --version", () => {
+  test("names prodex and the pinned agents, and creates nothing", async () => {
+    world = await cliEnv([]);
+    const home = join(world.dir, "fresh-prodex-home");
+    const r = await world.prodex(["--version"], { env: { PRODEX_HOME: home } });
+    expect(r.code, r.stderr).toBe(0);
+    const [first, codex, claude] = r.stdout.trim().split("\n");
+    expect(first).toMatch(/^prodex \d+\.\d+\.\d+ \(bun \d+\.\d+\.\d+, \w+-\w+\)$/);
+    expect(codex).toMatch(/^codex {2}0\.169\.0 {2}bundled: /);
+    expect(claude).toMatch(/^claude 2\.1\.197 {2}bundled: /);
+    expect(existsSync(home)).toBe(false);
+    expect((await world.prodex(["-V"], { env: { PRODEX_HOME: home } })).stdout).toBe(r.stdout);
+  }, 60_000);
+
+  test("an agent that never answers is cut off; one outside any package is run once, then cached", async () => {
+    world = await cliEnv([]);
+    const hang = join(world.dir, "hang");
+    writeFileSync(hang, "#!/bin/sh\nexec sleep 60\n", { mode: 0o755 });
+    const counter = join(world.dir, "runs");
+    const claude = join(world.dir, "claude-bin");
+    writeFileSync(claude, `#!/bin/sh\necho run >> ${counter}\necho "2.1.300 (Claude Code)"\n`, { mode: 0o755 });
+    const env = { PRODEX_CODEX_BIN: hang, PRODEX_CLAUDE_BIN: claude };
+
+    const r = await world.prodex(["--version", "--json"], { env, timeoutMs: 20_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const v = versionSchema.parse(JSON.parse(r.stdout));
+    expect(v.agents).toEqual([
+      { agent: "codex", found: true, version: null, tested: "0.169.0", source: "env", path: hang },
+      { agent: "claude", found: true, version: "2.1.300", tested: "2.1.197", source: "env", path: claude },
+    ]);
+    expect(readFileSync(counter, "utf8")).toBe("run\n");
+
+    await world.prodex(["--version"], { env, timeoutMs: 20_000 });
+    expect(readFileSync(counter, "utf8")).toBe("run\n");
+    // A changed binary is asked again.
+    utimesSync(claude, new Date(), new Date(Date.now() + 5_000));
+    await world.prodex(["--version"], { env, timeoutMs: 20_000 });
+    expect(readFileSync(counter, "utf8")).toBe("run\nrun\n");
+  }, 60_000);
+});
