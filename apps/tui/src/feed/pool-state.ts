@@ -1,0 +1,103 @@
+import type { PoolEvent, PoolFeedMessage, PoolSnapshot, ProfileView, UsageWindow } from "@prodex/core/types";
+
+export type QuotaPoint = { at: number; used: number };
+
+/** What the dashboard draws: the latest snapshot, the event tail, and per-profile quota history. */
+export type PoolState = {
+  snapshot: PoolSnapshot;
+  /** Oldest first. */
+  events: PoolEvent[];
+  history: Record<string, QuotaPoint[]>;
+  lastRotation: PoolEvent | null;
+};
+
+const EVENT_LIMIT = 500;
+const HISTORY_LIMIT = 120;
+
+export function initPoolState(snapshot: PoolSnapshot, events: PoolEvent[] = []): PoolState {
+  const tail = events.slice(-EVENT_LIMIT);
+  const state: PoolState = { snapshot, events: tail, history: {}, lastRotation: findLastRotation(tail) };
+  return { ...state, history: addHistory(state.history, snapshot) };
+}
+
+export function applyFeedMessage(state: PoolState, msg: PoolFeedMessage): PoolState {
+  if (msg.type === "snapshot") return { ...state, snapshot: msg.snapshot, history: addHistory(state.history, msg.snapshot) };
+  const e = msg.event;
+  // The feed may replay what recent() already returned; ids are unique per store.
+  if (state.events.some((x) => x.id === e.id)) return state;
+  const events = state.events.length >= EVENT_LIMIT ? [...state.events.slice(1), e] : [...state.events, e];
+  return { ...state, events, lastRotation: e.kind === "rotation" ? e : state.lastRotation };
+}
+
+function findLastRotation(events: PoolEvent[]): PoolEvent | null {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (e?.kind === "rotation") return e;
+  }
+  return null;
+}
+
+function addHistory(history: Record<string, QuotaPoint[]>, snap: PoolSnapshot): Record<string, QuotaPoint[]> {
+  let next = history;
+  for (const p of snap.profiles) {
+    const w = mainWindows(p).primary;
+    if (!w || p.fetchedAt === null) continue;
+    const points = next[p.name] ?? [];
+    const last = points[points.length - 1];
+    if (last && last.at >= p.fetchedAt) continue;
+    if (next === history) next = { ...history };
+    next[p.name] = [...points, { at: p.fetchedAt, used: w.usedPercent }].slice(-HISTORY_LIMIT);
+  }
+  return next;
+}
+
+/** The main Codex limit's 5h and weekly windows, and any additional limits. */
+export function mainWindows(p: ProfileView): { primary?: UsageWindow; weekly?: UsageWindow; others: UsageWindow[] } {
+  const main = p.windows.filter((w) => w.limit === "codex");
+  const primary = main.find((w) => w.label === "5h") ?? main.find((w) => w.label !== "weekly");
+  const weekly = main.find((w) => w.label === "weekly");
+  const others = p.windows.filter((w) => w !== primary && w !== weekly);
+  return { primary, weekly, others };
+}
+
+export type PoolTotals = {
+  requests: number;
+  errors: number;
+  latencyMs: number | null;
+  counts: Record<ProfileView["status"], number>;
+  needsLogin: number;
+};
+
+export function poolTotals(snap: PoolSnapshot): PoolTotals {
+  const counts = { ready: 0, thin: 0, critical: 0, exhausted: 0, unknown: 0 };
+  let requests = 0;
+  let errors = 0;
+  let needsLogin = 0;
+  let latSum = 0;
+  let latWeight = 0;
+  for (const p of snap.profiles) {
+    counts[p.status]++;
+    requests += p.requests;
+    errors += p.errors;
+    if (p.needsLogin) needsLogin++;
+    if (p.latencyMs !== null) {
+      // Weight each profile's median by its traffic: a rough pool-wide figure.
+      const w = Math.max(1, p.requests);
+      latSum += p.latencyMs * w;
+      latWeight += w;
+    }
+  }
+  return { requests, errors, latencyMs: latWeight ? latSum / latWeight : null, counts, needsLogin };
+}
+
+/** The profile serving now, by snapshot.current, else the one flagged current. */
+export function servingProfile(snap: PoolSnapshot): ProfileView | undefined {
+  return snap.profiles.find((p) => p.name === snap.current) ?? snap.profiles.find((p) => p.current);
+}
+
+/** Reads `data.from`/`data.to`/`data.reason` of a rotation when the proxy supplies them. */
+export function rotationInfo(e: PoolEvent): { from: string | null; to: string | null; reason: string | null } {
+  const d = e.data ?? {};
+  const str = (v: unknown) => (typeof v === "string" && v ? v : null);
+  return { from: str(d.from), to: str(d.to) ?? e.profile, reason: str(d.reason) };
+}

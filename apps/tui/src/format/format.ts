@@ -1,0 +1,107 @@
+import type { Glyphs } from "../env/theme.ts";
+
+const S = 1000;
+const M = 60 * S;
+const H = 60 * M;
+const D = 24 * H;
+
+/** Compact duration: "37s", "4m 12s", "41m", "2h 13m", "4d 2h". */
+export function fmtDuration(ms: number): string {
+  const v = Math.max(0, ms);
+  if (v < M) return `${Math.ceil(v / S)}s`;
+  if (v < 10 * M) {
+    const s = Math.floor((v % M) / S);
+    return s ? `${Math.floor(v / M)}m ${s}s` : `${Math.floor(v / M)}m`;
+  }
+  if (v < H) return `${Math.round(v / M)}m`;
+  if (v < D) {
+    const m = Math.floor((v % H) / M);
+    return m ? `${Math.floor(v / H)}h ${m}m` : `${Math.floor(v / H)}h`;
+  }
+  const h = Math.floor((v % D) / H);
+  return h ? `${Math.floor(v / D)}d ${h}h` : `${Math.floor(v / D)}d`;
+}
+
+/** Time until a reset: "2h 13m", "now" when already past, "—" when unknown. */
+export function fmtReset(resetAt: number | null, now: number, unknown = "—"): string {
+  if (resetAt === null) return unknown;
+  if (resetAt <= now) return "now";
+  return fmtDuration(resetAt - now);
+}
+
+export function fmtAgo(at: number, now: number): string {
+  const d = now - at;
+  if (d < 2 * S) return "just now";
+  return `${fmtDuration(d)} ago`;
+}
+
+/** Local wall-clock time, HH:MM:SS. */
+export function fmtClock(at: number): string {
+  const d = new Date(at);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export function fmtLatency(ms: number | null): string {
+  if (ms === null) return "—";
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
+  return `${Math.round(ms / 1000)}s`;
+}
+
+export function fmtCount(n: number): string {
+  if (n < 1000) return String(n);
+  if (n < 10_000) return `${(n / 1000).toFixed(1)}k`;
+  if (n < 1_000_000) return `${Math.round(n / 1000)}k`;
+  return `${(n / 1_000_000).toFixed(1)}M`;
+}
+
+export function clampPct(p: number): number {
+  if (!Number.isFinite(p)) return 0;
+  return Math.min(100, Math.max(0, p));
+}
+
+export function fmtPct(p: number): string {
+  return `${Math.round(clampPct(p))}%`;
+}
+
+/** A bar split into its filled part and its track, so each can be styled. Width in cells. */
+export function barParts(pct: number, width: number, g: Glyphs): { filled: string; track: string } {
+  const w = Math.max(0, Math.floor(width));
+  const eighths = Math.round((clampPct(pct) / 100) * w * 8);
+  let full = Math.floor(eighths / 8);
+  let part = g.partial[eighths % 8] ?? "";
+  // ASCII has no partial cells: round to the nearest whole cell instead.
+  if (part === "" && eighths % 8 >= 4) full += 1;
+  if (full >= w) {
+    full = w;
+    part = "";
+  }
+  const filled = g.full.repeat(full) + part;
+  const used = full + (part ? 1 : 0);
+  return { filled, track: g.track.repeat(w - used) };
+}
+
+/** Sparkline of 0..100 values, newest last, at most `width` cells. */
+export function sparkline(values: number[], width: number, g: Glyphs): string {
+  const last = values.slice(-Math.max(0, width));
+  const top = g.spark.length - 1;
+  return last.map((v) => g.spark[Math.round((clampPct(v) / 100) * top)] ?? "").join("");
+}
+
+/** Cut a plain string to a display width, adding an ellipsis when cut. */
+export function truncate(s: string, width: number, ellipsis = "…"): string {
+  if (width <= 0) return "";
+  if (Bun.stringWidth(s) <= width) return s;
+  return Bun.sliceAnsi(s, 0, width, { ellipsis });
+}
+
+export function padEnd(s: string, width: number): string {
+  const w = Bun.stringWidth(s);
+  return w >= width ? s : s + " ".repeat(width - w);
+}
+
+export function padStart(s: string, width: number): string {
+  const w = Bun.stringWidth(s);
+  return w >= width ? s : " ".repeat(width - w) + s;
+}

@@ -1,0 +1,60 @@
+import type { PoolEvent, PoolSnapshot } from "@prodex/core/types";
+import type { Key } from "../wrap/keys.ts";
+
+export type LevelFilter = "all" | "warn" | "error";
+
+/** UI state of the full-screen pool view. */
+export type PoolViewState = { selected: number; level: LevelFilter; text: string; editing: boolean };
+
+export type PoolAction = { type: "pin"; profile: string | null } | { type: "autoRotate"; enabled: boolean } | { type: "close" };
+
+export const initialPoolView: PoolViewState = { selected: 0, level: "all", text: "", editing: false };
+
+const nextLevel: Record<LevelFilter, LevelFilter> = { all: "warn", warn: "error", error: "all" };
+
+/** One key in the pool view → the new view state and what to ask of the pool, if anything. */
+export function poolKey(view: PoolViewState, key: Key, snap: PoolSnapshot): { view: PoolViewState; action?: PoolAction } {
+  const n = snap.profiles.length;
+  const sel = Math.min(view.selected, Math.max(0, n - 1));
+  if (view.editing) {
+    if (key.name === "enter" || key.name === "escape") return { view: { ...view, editing: false } };
+    if (key.name === "backspace") return { view: { ...view, text: view.text.slice(0, -1) } };
+    if (key.name === "ctrl" && key.ch === "u") return { view: { ...view, text: "" } };
+    if (key.name === "char") return { view: { ...view, text: view.text + key.ch } };
+    return { view };
+  }
+  const ch = key.name === "char" ? key.ch : "";
+  if (key.name === "up" || ch === "k") return { view: { ...view, selected: Math.max(0, sel - 1) } };
+  if (key.name === "down" || ch === "j") return { view: { ...view, selected: Math.min(Math.max(0, n - 1), sel + 1) } };
+  if (key.name === "home" || ch === "g") return { view: { ...view, selected: 0 } };
+  if (key.name === "end" || ch === "G") return { view: { ...view, selected: Math.max(0, n - 1) } };
+  if (ch >= "1" && ch <= "9") {
+    const i = Number(ch) - 1;
+    const p = snap.profiles[i];
+    if (!p) return { view };
+    return { view: { ...view, selected: i }, action: { type: "pin", profile: p.name } };
+  }
+  if (key.name === "enter" || ch === "p") {
+    const p = snap.profiles[sel];
+    if (!p) return { view };
+    // Pinning the pinned profile again releases it.
+    return { view, action: { type: "pin", profile: snap.pinned === p.name ? null : p.name } };
+  }
+  if (ch === "u" || ch === "0") return { view, action: { type: "pin", profile: null } };
+  if (ch === "a") return { view, action: { type: "autoRotate", enabled: !snap.autoRotate } };
+  if (ch === "f") return { view: { ...view, level: nextLevel[view.level] } };
+  if (ch === "/") return { view: { ...view, editing: true } };
+  if (ch === "c") return { view: { ...view, level: "all", text: "" } };
+  if (key.name === "escape" || ch === "q" || ch === "d" || (key.name === "ctrl" && key.ch === "c")) return { view, action: { type: "close" } };
+  return { view };
+}
+
+export function filterEvents(events: PoolEvent[], view: PoolViewState): PoolEvent[] {
+  const text = view.text.toLowerCase();
+  return events.filter((e) => {
+    if (view.level === "warn" && e.level === "info") return false;
+    if (view.level === "error" && e.level !== "error") return false;
+    if (!text) return true;
+    return e.message.toLowerCase().includes(text) || e.kind.includes(text) || (e.profile ?? "").toLowerCase().includes(text);
+  });
+}

@@ -1,0 +1,69 @@
+import { describe, expect, test } from "bun:test";
+import { makeTheme } from "../env/theme.ts";
+import { initPoolState } from "../feed/pool-state.ts";
+import { initialPoolView } from "../pool/pool-controller.ts";
+import { Screen } from "../screen/screen.ts";
+import { blitLines } from "../screen/blit-lines.ts";
+import { confirmLines, helpLines } from "./help-overlay.ts";
+import { lineText, lineWidth, seg } from "./lines.ts";
+import { poolBudget, poolLines } from "./pool-view.ts";
+import { panelBudget, panelLines } from "./side-panel.ts";
+import { sampleEvents, sampleSnapshot } from "./fixtures.ts";
+
+const now = new Date(2025, 5, 1, 12, 0, 0).getTime();
+const theme = makeTheme();
+const state = initPoolState(sampleSnapshot(now), sampleEvents(now));
+
+describe("views have exact sizes", () => {
+  for (const [w, h] of [[32, 12], [44, 45], [60, 20]] as const)
+    test(`panel ${w}x${h}`, () => {
+      const lines = panelLines({ state, theme, width: w, height: h, now });
+      expect(lines).toHaveLength(h);
+      for (const l of lines) expect(lineWidth(l)).toBe(w);
+    });
+  for (const [w, h] of [[80, 24], [160, 45], [60, 8]] as const)
+    test(`pool view ${w}x${h}`, () => {
+      const lines = poolLines({ state, view: initialPoolView, theme, width: w, height: h, now });
+      expect(lines).toHaveLength(h);
+      for (const l of lines) expect(lineWidth(l)).toBe(w);
+    });
+  test("help and confirm boxes", () => {
+    for (const l of helpLines(theme, "Ctrl-]", 60)) expect(lineWidth(l)).toBe(60);
+    expect(confirmLines(theme, "Quit codex?", 40).map(lineText)[1]).toContain("Quit codex?  y yes  n no");
+  });
+});
+
+describe("budgets", () => {
+  const profiles = sampleSnapshot(now).profiles;
+  test("panel: detailed, then compact, then a subset", () => {
+    expect(panelBudget(profiles, 45, now)).toEqual({ compact: false, shown: 4, activityRows: 45 - 7 - 12 });
+    expect(panelBudget(profiles, 16, now)).toEqual({ compact: true, shown: 4, activityRows: 5 });
+    expect(panelBudget(profiles, 11, now)).toEqual({ compact: true, shown: 0, activityRows: 3 });
+  });
+  test("pool view: the table first, history only with room for events", () => {
+    expect(poolBudget(4, 45)).toEqual({ table: 5, history: 4, events: 31 });
+    expect(poolBudget(4, 14)).toEqual({ table: 5, history: 0, events: 4 });
+  });
+});
+
+describe("pool view content", () => {
+  test("selection, filter description and footer", () => {
+    const lines = poolLines({ state, view: { ...initialPoolView, selected: 1, level: "warn", text: "back" }, theme, width: 140, height: 30, now, title: "codex" }).map(lineText);
+    expect(lines[0]).toMatch(/^ prodex pool · 4 profiles · serving work · auto · 188 req · 4 err · 701ms median\s+12:00:00 $/);
+    expect(lines.find((l) => l.startsWith("› 2 personal"))).toBeDefined();
+    expect(lines.find((l) => l.includes("events · warn+ · \"back\""))).toBeDefined();
+    const events = lines.filter((l) => /^\d\d:\d\d:\d\d /.test(l));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toContain("backoff");
+    expect(lines[29]).toContain("esc back to codex");
+  });
+});
+
+test("blitLines writes styled cells and clips wide glyphs at the edge", () => {
+  const s = new Screen(6, 2);
+  blitLines(s, [[seg("ab", { hue: "green", bold: true }), seg("界界界", { dim: true })], [seg("x")]], 0, 0, 5, 2);
+  expect(s.rowText(0)).toBe("ab界  "); // the second 界 would straddle the edge: left blank
+  expect(s.fg[0]).toBe(2);
+  expect(s.attrs[0]).toBe(1);
+  expect(s.rowText(1)).toBe("x     ");
+});
