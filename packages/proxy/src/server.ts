@@ -49,6 +49,8 @@ export type ProxyHandle = {
   /** Where the launched Codex refreshes its token (`CODEX_REFRESH_TOKEN_URL_OVERRIDE`). */
   refreshUrl: string;
   eventsUrl: string;
+  stateUrl: string;
+  controlUrl: string;
   state: ProxyState;
   /** Fetches stale accounts' usage now (also runs in the background). */
   refreshQuota(): Promise<void>;
@@ -106,6 +108,8 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
     chatgptBaseUrl: `${base}/backend-api/`,
     refreshUrl: `${base}/oauth/token`,
     eventsUrl: `${base}/__prodex/events`,
+    stateUrl: `${base}/__prodex/state`,
+    controlUrl: `${base}/__prodex/control`,
     state,
     refreshQuota: () => refresher?.refreshStale() ?? Promise.resolve(),
     runtimeLogPath: log.path,

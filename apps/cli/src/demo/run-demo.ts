@@ -1,12 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PoolEvent } from "@prodex/core";
-import { type ProxyHandle, startProxy } from "@prodex/proxy";
+import { type ProxyHandle, connectFeed, startProxy } from "@prodex/proxy";
 import type { AgentBin } from "../launch/agent-bin.ts";
 import { codexLaunch, codexWebsockets } from "../launch/codex-launch.ts";
 import type { Io } from "../output/io.ts";
 import { ensureCodex } from "./agent-install.ts";
-import { inProcessFeed } from "./demo-feed.ts";
 import { DEMO_ACCOUNTS, type DemoWorld, createDemoWorld } from "./demo-world.ts";
 
 export type DemoOptions = { prompts: number; keep: boolean; installAgent: boolean; interactive: boolean; dashboard: boolean };
@@ -77,7 +76,7 @@ async function dashboard(s: Session): Promise<number> {
   writeFileSync(join(world.env.PRODEX_SHARED_CODEX_HOME as string, "config.toml"), `[projects.${JSON.stringify(world.work)}]\ntrust_level = "trusted"\n`);
   const spec = codexLaunch({ bin: s.bin.path, subcommand: [], userArgs: QUIET_CODEX, codexHome: s.codexHome, proxy: s.proxy, env: world.env, websockets: codexWebsockets(world.env) });
   const { runWrapped } = await import("@prodex/tui/runtime");
-  const feed = inProcessFeed(world.ctx, s.proxy);
+  const feed = await connectFeed(s.proxy);
   try {
     const code = await runWrapped({ cmd: spec.cmd, env: spec.env, cwd: world.work, feed, title: "codex (demo)" });
     io.note(`demo over: ${s.rotations.length} rotation(s); pool: ${poolLine(world)}`);

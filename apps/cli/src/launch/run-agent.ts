@@ -1,4 +1,4 @@
-import type { ProxyHandle } from "@prodex/proxy";
+import { connectFeed, type ProxyHandle } from "@prodex/proxy";
 import type { Cli } from "../cli-context.ts";
 import type { LaunchSpec } from "./codex-launch.ts";
 
@@ -6,12 +6,29 @@ export type RunAgentOptions = {
   spec: LaunchSpec;
   proxy: ProxyHandle;
   agent: "codex" | "claude";
+  /** false for --no-tui (and exec / print mode); the terminal and env can still veto it. */
   tui: boolean;
   run: (cmd: string[], env: Record<string, string>) => Promise<number>;
 };
 
-/** Runs the agent headless (inherited stdio). The dashboard path plugs in here. */
+/**
+ * Runs the agent inside the dashboard when this is an interactive terminal (the pool panel fed
+ * by the proxy's event stream), else headless with the terminal handed over as is.
+ */
 export async function runAgent(cli: Cli, options: RunAgentOptions): Promise<number> {
-  cli.io.note(`${options.agent} via the pool (proxy 127.0.0.1:${options.proxy.port}, log ${options.proxy.runtimeLogPath})`);
-  return options.run(options.spec.cmd, options.spec.env);
+  const { spec, proxy, agent } = options;
+  if (options.tui) {
+    // Loaded only on this path: the headless path and scripts never pay for the dashboard.
+    const tui = await import("@prodex/tui/runtime");
+    if (tui.shouldUseTui(cli.io.env, process.stdout)) {
+      const feed = await connectFeed(proxy);
+      try {
+        return await tui.runWrapped({ cmd: spec.cmd, env: spec.env, feed, title: agent });
+      } finally {
+        feed.close();
+      }
+    }
+  }
+  cli.io.note(`${agent} via the pool (proxy 127.0.0.1:${proxy.port}, log ${proxy.runtimeLogPath})`);
+  return options.run(spec.cmd, spec.env);
 }

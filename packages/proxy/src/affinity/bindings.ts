@@ -18,6 +18,8 @@ export class Bindings {
   private readonly memory = new Map<string, { profile: string; expiresAt: number }>();
   private queue: { kind: BindingKind; key: string; profile: string; at: number }[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Profile name → store id, for writes. */
+  private ids: Map<string, number> | null = null;
 
   constructor(private readonly ctx: Context) {}
 
@@ -58,18 +60,29 @@ export class Bindings {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
+    // Profile ids rarely change: no full profiles read on every flush (each 100 ms under load);
+    // a profile removed or re-added under its name since gets a fresh read and one retry.
+    if (this.write(batch, false) === "stale") this.write(batch, true);
+    if (this.memory.size > 50_000) this.prune();
+  }
+
+  /** One transaction for the batch; "stale" when a cached profile id no longer exists. */
+  private write(batch: typeof this.queue, fresh: boolean): "ok" | "stale" | "failed" {
     try {
-      const ids = new Map(this.ctx.store.profiles.list().map((p) => [p.name, p.id]));
+      if (fresh || !this.ids || batch.some((b) => !this.ids?.has(b.profile))) this.ids = new Map(this.ctx.store.profiles.list().map((p) => [p.name, p.id]));
+      const ids = this.ids;
       this.ctx.store.transaction(() => {
         for (const b of batch) {
           const id = ids.get(b.profile);
           if (id !== undefined) this.ctx.store.bindings.put(b.kind, b.key, id, TTL[b.kind], b.at);
         }
       });
-    } catch {
-      // Memory still has them; a later flush or the next process re-learns them.
+      return "ok";
+    } catch (error) {
+      // Otherwise memory still has them; a later flush or the next process re-learns them.
+      this.ids = null;
+      return error instanceof Error && "code" in error && error.code === "SQLITE_CONSTRAINT_FOREIGNKEY" ? "stale" : "failed";
     }
-    if (this.memory.size > 50_000) this.prune();
   }
 
   private prune(): void {

@@ -71,8 +71,11 @@ export async function forward(state: ProxyState, req: ForwardRequest): Promise<O
       auth = await ctx.tokens.current(pool.ref(name));
     } catch (error) {
       tried.add(name);
-      if (error instanceof AuthError && error.needsLogin) pool.markNeedsLogin(name);
       previous = { name, reason: errorMessage(error) };
+      // A dead login is final; a refresh that failed for now rests the account so the next
+      // requests do not each retry it (and flap between accounts).
+      if (error instanceof AuthError && error.needsLogin) pool.markNeedsLogin(name);
+      else pool.failed(name, "auth", previous.reason, ctx.now() + 30_000);
       continue;
     }
 

@@ -1,22 +1,43 @@
 import { type UsageWindow, effectiveUsed, pressure } from "@prodex/core";
-import type { PoolRuntime } from "../pool/pool-runtime.ts";
+import type { PoolRuntime, UsageState } from "../pool/pool-runtime.ts";
+
+export type Pooled = { profile: string | null; windows: UsageWindow[]; exhausted: boolean };
 
 /**
  * The pool seen as one account: the windows of the best account that can serve now (lowest
  * pressure), or, when none can, of the one that resets first. Codex shows these and, since
  * 0.154, may refuse to submit when they look exhausted — so it must see the pool, not one account.
+ * Runs on every answer, so it reads `usageStates` (no per-profile latency medians) and scores each
+ * profile once.
  */
-export function pooledWindows(pool: PoolRuntime, now: number): { profile: string | null; windows: UsageWindow[]; exhausted: boolean } {
-  const snap = pool.snapshot();
-  const ready = snap.profiles.filter((p) => !p.needsLogin && p.status !== "exhausted" && !p.backoff);
-  if (ready.length > 0) {
-    const best = ready.reduce((a, b) => (pressure(b.windows, now) < pressure(a.windows, now) ? b : a));
-    return { profile: best.name, windows: best.windows, exhausted: false };
+export function pooledWindows(pool: PoolRuntime, now: number): Pooled {
+  return pickPooled(pool.usageStates(now), now);
+}
+
+/** The decision behind `pooledWindows` (pure; the first of equals wins). */
+export function pickPooled(states: readonly UsageState[], now: number): Pooled {
+  let best: UsageState | null = null;
+  let bestPressure = Number.POSITIVE_INFINITY;
+  for (const s of states) {
+    if (s.needsLogin || s.exhausted || s.backoffUntil !== null) continue;
+    const p = pressure(s.windows, now);
+    if (best === null || p < bestPressure) {
+      best = s;
+      bestPressure = p;
+    }
   }
-  const waiting = snap.profiles.filter((p) => !p.needsLogin);
-  if (waiting.length === 0) return { profile: null, windows: [], exhausted: true };
-  const resetOf = (p: (typeof waiting)[number]) => Math.min(p.backoff?.until ?? Infinity, ...p.windows.map((w) => w.resetAt ?? Infinity));
-  const first = waiting.reduce((a, b) => (resetOf(b) < resetOf(a) ? b : a));
+  if (best) return { profile: best.name, windows: best.windows, exhausted: false };
+  let first: UsageState | null = null;
+  let firstReset = Number.POSITIVE_INFINITY;
+  for (const s of states) {
+    if (s.needsLogin) continue;
+    const reset = Math.min(s.backoffUntil ?? Number.POSITIVE_INFINITY, ...s.windows.map((w) => w.resetAt ?? Number.POSITIVE_INFINITY));
+    if (first === null || reset < firstReset) {
+      first = s;
+      firstReset = reset;
+    }
+  }
+  if (!first) return { profile: null, windows: [], exhausted: true };
   return { profile: first.name, windows: first.windows, exhausted: true };
 }
 

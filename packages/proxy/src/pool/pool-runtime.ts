@@ -28,6 +28,9 @@ type Live = {
   persistedUsageAt: number;
 };
 
+/** What the pooled usage view needs of a profile (see `PoolRuntime.usageStates`). */
+export type UsageState = { name: string; windows: UsageWindow[]; needsLogin: boolean; exhausted: boolean; backoffUntil: number | null };
+
 export type PoolRuntimeOptions = {
   preferred: string | null;
   autoRotate: boolean;
@@ -213,6 +216,24 @@ export class PoolRuntime {
   markNeedsLogin(name: string): void {
     const p = this.live.get(name);
     if (p) p.usable = false;
+  }
+
+  /**
+   * Each profile's windows and whether it can take work now: the cheap part of `snapshot()`
+   * that runs on every request (pooled usage headers), without the dashboard's counters.
+   */
+  usageStates(now: number): UsageState[] {
+    const out: UsageState[] = [];
+    for (const p of this.live.values()) {
+      out.push({
+        name: p.row.name,
+        windows: p.windows,
+        needsLogin: !p.usable,
+        exhausted: quotaStatus(p.windows, now) === "exhausted",
+        backoffUntil: p.backoff && p.backoff.until > now ? p.backoff.until : null,
+      });
+    }
+    return out;
   }
 
   snapshot(): PoolSnapshot {

@@ -1,0 +1,83 @@
+import type { PoolEvent, PoolFeed, PoolFeedMessage, PoolSnapshot } from "@prodex/core";
+import { SseParser } from "../sse/index.ts";
+
+const RECENT = 200;
+
+export type FeedEndpoints = { eventsUrl: string; stateUrl: string; controlUrl: string };
+
+/**
+ * A dashboard's live view of a proxy (in this process or a shared broker): the proxy's
+ * `__prodex/events` SSE stream, reconnected with backoff while open. Controls go back over HTTP.
+ */
+export async function connectFeed(endpoints: FeedEndpoints, options: { fetch?: typeof fetch } = {}): Promise<PoolFeed> {
+  const f = options.fetch ?? fetch;
+  const initial = await f(endpoints.stateUrl);
+  if (!initial.ok) throw new Error(`pool state unavailable (HTTP ${initial.status})`);
+  let snapshot = (await initial.json()) as PoolSnapshot;
+  const recent: PoolEvent[] = [];
+  const listeners = new Set<(m: PoolFeedMessage) => void>();
+  const abort = new AbortController();
+  const seen = new Set<string>();
+
+  const deliver = (message: PoolFeedMessage) => {
+    if (message.type === "snapshot") snapshot = message.snapshot;
+    else {
+      // A reconnect replays recent events; show each one once.
+      const key = `${message.event.source ?? ""}:${message.event.id}:${message.event.at}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      if (seen.size > RECENT * 4) seen.clear();
+      recent.push(message.event);
+      if (recent.length > RECENT) recent.shift();
+    }
+    for (const l of listeners) l(message);
+  };
+
+  const pump = async () => {
+    let delay = 200;
+    while (!abort.signal.aborted) {
+      try {
+        const res = await f(endpoints.eventsUrl, { headers: { accept: "text/event-stream" }, signal: abort.signal });
+        if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+        delay = 200;
+        const parser = new SseParser();
+        for await (const chunk of res.body) {
+          for (const m of parser.feed(chunk)) {
+            if (m.event !== "snapshot" && m.event !== "event") continue;
+            try {
+              const data: unknown = JSON.parse(m.data);
+              deliver(m.event === "snapshot" ? { type: "snapshot", snapshot: data as PoolSnapshot } : { type: "event", event: data as PoolEvent });
+            } catch {
+              // a malformed frame is skipped, the stream goes on
+            }
+          }
+        }
+      } catch {
+        if (abort.signal.aborted) return;
+      }
+      await Bun.sleep(delay);
+      delay = Math.min(delay * 2, 5_000);
+    }
+  };
+  void pump();
+
+  const control = async (body: unknown) => {
+    const res = await f(endpoints.controlUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    if (res.ok) deliver({ type: "snapshot", snapshot: (await res.json()) as PoolSnapshot });
+  };
+
+  return {
+    snapshot: () => snapshot,
+    recent: () => [...recent],
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    pin: (profile) => control({ pin: profile }),
+    setAutoRotate: (enabled) => control({ autoRotate: enabled }),
+    close() {
+      abort.abort();
+      listeners.clear();
+    },
+  };
+}

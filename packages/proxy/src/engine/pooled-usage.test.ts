@@ -1,0 +1,32 @@
+import { describe, expect, test } from "bun:test";
+import type { UsageWindow } from "@prodex/core";
+import type { UsageState } from "../pool/pool-runtime.ts";
+import { pickPooled } from "./pooled-usage.ts";
+
+const now = 1_800_000_000_000;
+const win = (usedPercent: number, resetInMin: number): UsageWindow => ({ label: "5h", usedPercent, windowSeconds: 18_000, resetAt: now + resetInMin * 60_000, limit: "codex" });
+const state = (name: string, windows: UsageWindow[], extra: Partial<UsageState> = {}): UsageState => ({ name, windows, needsLogin: false, exhausted: false, backoffUntil: null, ...extra });
+
+describe("pickPooled (the pool's windows, as one account)", () => {
+  const cases: [string, UsageState[], { profile: string | null; exhausted: boolean }][] = [
+    ["lowest pressure among ready profiles", [state("a", [win(80, 60)]), state("b", [win(10, 60)]), state("c", [win(50, 60)])], { profile: "b", exhausted: false }],
+    ["the first of equals", [state("a", [win(10, 60)]), state("b", [win(10, 60)])], { profile: "a", exhausted: false }],
+    [
+      "backed off, exhausted and logged-out profiles are not ready",
+      [state("a", [win(1, 60)], { backoffUntil: now + 1000 }), state("b", [win(1, 60)], { exhausted: true }), state("c", [win(1, 60)], { needsLogin: true }), state("d", [win(90, 60)])],
+      { profile: "d", exhausted: false },
+    ],
+    [
+      "none ready: the logged-in profile that resets first",
+      [state("a", [win(100, 90)], { exhausted: true }), state("b", [win(100, 200)], { exhausted: true, backoffUntil: now + 10 * 60_000 }), state("c", [win(100, 5)], { needsLogin: true })],
+      { profile: "b", exhausted: true },
+    ],
+    ["nobody logged in", [state("a", [], { needsLogin: true })], { profile: null, exhausted: true }],
+    ["an empty pool", [], { profile: null, exhausted: true }],
+  ];
+  test.each(cases)("%s", (_, states, want) => {
+    const got = pickPooled(states, now);
+    expect({ profile: got.profile, exhausted: got.exhausted }).toEqual(want);
+    expect(got.windows).toEqual(states.find((s) => s.name === want.profile)?.windows ?? []);
+  });
+});
