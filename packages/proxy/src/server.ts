@@ -61,6 +61,8 @@ export type ProxyHandle = {
 export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   const { ctx } = options;
   const secret = options.secret ?? randomBytes(24).toString("base64url");
+  // The timeline is written in batches from here on: no request waits on the database for it.
+  ctx.events.useBuffered();
   const log = new RuntimeLog(ctx.paths.runtimeLogDir, options.logFormat ?? (ctx.env.PRODEX_RUNTIME_LOG_FORMAT === "json" ? "json" : "text"), ctx.paths.runtimeLogPointer);
   const pool = new PoolRuntime(ctx, { preferred: options.preferred, autoRotate: options.autoRotate ?? true, syncMs: options.syncMs });
   const state: ProxyState = {

@@ -78,9 +78,9 @@ describe("Store", () => {
     const s = Store.open(tempDb());
     const first = s.events.append({ at: 1, kind: "rotation", message: "a → b", profileName: "b" });
     s.events.append({ at: 2, kind: "backoff", message: "a backed off", profileName: "a" });
-    expect(s.events.list({ afterId: first.id }).map((e) => e.kind)).toEqual(["backoff"]);
+    expect(s.events.list({ afterId: first }).map((e) => e.kind)).toEqual(["backoff"]);
     expect(s.events.list({ profile: "b" }).map((e) => e.message)).toEqual(["a → b"]);
-    expect(s.events.lastId()).toBe(first.id + 1);
+    expect(s.events.lastId()).toBe(first + 1);
     s.close();
   });
 

@@ -27,11 +27,19 @@ export class EventLog {
   private pending: PoolEvent[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private seq = 0;
+  private buffered: boolean;
 
   constructor(
     private readonly store: Store | null,
     private readonly options: { source: string; mode?: "sync" | "buffered"; flushMs?: number; now?: () => number } = { source: "cli" },
-  ) {}
+  ) {
+    this.buffered = options.mode === "buffered";
+  }
+
+  /** From now on, batch store writes off the caller's path (the proxy must never wait on the timeline). */
+  useBuffered(): void {
+    this.buffered = true;
+  }
 
   emit(input: NewEvent): PoolEvent {
     const event: PoolEvent = {
@@ -45,7 +53,7 @@ export class EventLog {
       pid: process.pid,
       source: this.options.source,
     };
-    if (this.options.mode === "buffered" || !this.store) {
+    if (this.buffered || !this.store) {
       event.id = --this.seq; // local ids are negative until the store assigns one; only used as keys
       this.pending.push(event);
       this.schedule();
@@ -92,7 +100,7 @@ export class EventLog {
               data: e.data ?? null,
               pid: e.pid ?? null,
               source: e.source ?? null,
-            }).id,
+            }),
         ),
       );
     } catch {

@@ -14,14 +14,19 @@ export type ProfileState = {
   usable: boolean;
 };
 
-export function loadProfileStates(ctx: Context, now = ctx.now()): ProfileState[] {
+/** Whether a profile has a usable ChatGPT login on disk (the proxy passes a cached check). */
+export type LoginCheck = (profile: ProfileRow) => boolean;
+
+const readLogin: LoginCheck = (p) => readAuth(p.codexHome).kind === "chatgpt";
+
+export function loadProfileStates(ctx: Context, now = ctx.now(), hasLogin: LoginCheck = readLogin): ProfileState[] {
   const usage = ctx.store.usage.latestAll();
   const backoffs = ctx.store.backoffs.active(now);
   return ctx.store.profiles.list().map((profile) => ({
     profile,
     usage: usage.get(profile.id) ?? null,
     backoff: backoffs.get(profile.id) ?? null,
-    usable: profile.authState === "ok" && readAuth(profile.codexHome).kind === "chatgpt",
+    usable: profile.authState === "ok" && hasLogin(profile),
   }));
 }
 

@@ -72,7 +72,7 @@ export class PoolRuntime {
     const now = this.ctx.now();
     let states: ReturnType<typeof loadProfileStates>;
     try {
-      states = loadProfileStates(this.ctx, now);
+      states = loadProfileStates(this.ctx, now, (row) => this.hasLogin(row));
     } catch {
       return; // a busy database must not stall the proxy; the next tick retries
     }
@@ -97,6 +97,16 @@ export class PoolRuntime {
     }
     this.live = next;
     if (this.current && !next.has(this.current)) this.current = null;
+  }
+
+  /** Cached by auth.json's mtime (TokenManager), so a reload does not re-parse every login. */
+  private hasLogin(row: ProfileRow): boolean {
+    try {
+      this.ctx.tokens.read({ name: row.name, codexHome: row.codexHome });
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   names(): string[] {

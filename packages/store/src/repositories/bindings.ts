@@ -1,35 +1,46 @@
-import { and, count, eq, gt, lte } from "drizzle-orm";
+import { and, count, eq, gt, lte, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
 import { bindings } from "../schema.ts";
 
 export type BindingRow = typeof bindings.$inferSelect;
 export type BindingKind = BindingRow["kind"];
 
+const p = (name: string) => sql.placeholder(name);
+
+/** Continuation bindings. On the proxy's request path, so every query is prepared once. */
 export class BindingsRepo {
-  constructor(private readonly db: Db) {}
+  private readonly getQ;
+  private readonly putQ;
+  private readonly removeQ;
+
+  constructor(private readonly db: Db) {
+    this.getQ = db
+      .select()
+      .from(bindings)
+      .where(and(eq(bindings.kind, sql`${p("kind")}`), eq(bindings.key, sql`${p("key")}`), gt(bindings.expiresAt, sql`${p("now")}`)))
+      .prepare();
+    this.putQ = db
+      .insert(bindings)
+      .values({ kind: sql`${p("kind")}`, key: sql`${p("key")}`, profileId: sql`${p("profileId")}`, createdAt: sql`${p("now")}`, lastUsedAt: sql`${p("now")}`, expiresAt: sql`${p("expiresAt")}` })
+      .onConflictDoUpdate({
+        target: [bindings.kind, bindings.key],
+        set: { profileId: sql`excluded.profile_id`, lastUsedAt: sql`excluded.last_used_at`, expiresAt: sql`excluded.expires_at` },
+      })
+      .prepare();
+    this.removeQ = db.delete(bindings).where(and(eq(bindings.kind, sql`${p("kind")}`), eq(bindings.key, sql`${p("key")}`))).prepare();
+  }
 
   /** The live (unexpired) binding, if any. */
   get(kind: BindingKind, key: string, now = Date.now()): BindingRow | undefined {
-    return this.db
-      .select()
-      .from(bindings)
-      .where(and(eq(bindings.kind, kind), eq(bindings.key, key), gt(bindings.expiresAt, now)))
-      .get();
+    return this.getQ.get({ kind, key, now });
   }
 
   put(kind: BindingKind, key: string, profileId: number, ttlMs: number, now = Date.now()): void {
-    this.db
-      .insert(bindings)
-      .values({ kind, key, profileId, createdAt: now, lastUsedAt: now, expiresAt: now + ttlMs })
-      .onConflictDoUpdate({
-        target: [bindings.kind, bindings.key],
-        set: { profileId, lastUsedAt: now, expiresAt: now + ttlMs },
-      })
-      .run();
+    this.putQ.run({ kind, key, profileId, now, expiresAt: now + ttlMs });
   }
 
   remove(kind: BindingKind, key: string): void {
-    this.db.delete(bindings).where(and(eq(bindings.kind, kind), eq(bindings.key, key))).run();
+    this.removeQ.run({ kind, key });
   }
 
   prune(now = Date.now()): number {

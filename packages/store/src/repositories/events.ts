@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, gte, inArray, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, gt, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
 import { events } from "../schema.ts";
 
@@ -13,18 +13,33 @@ export type EventQuery = {
   limit?: number;
 };
 
-export class EventsRepo {
-  constructor(private readonly db: Db) {}
+const p = (name: string) => sql`${sql.placeholder(name)}`;
 
-  append(row: NewEventRow): EventRow {
-    return this.db.insert(events).values(row).returning().get();
+export class EventsRepo {
+  private readonly appendQ;
+
+  constructor(private readonly db: Db) {
+    this.appendQ = db
+      .insert(events)
+      .values({ at: p("at"), kind: p("kind"), level: p("level"), profileName: p("profileName"), message: p("message"), data: p("data"), pid: p("pid"), source: p("source") })
+      .returning({ id: events.id })
+      .prepare();
   }
 
-  appendMany(rows: NewEventRow[]): void {
-    if (rows.length === 0) return;
-    this.db.transaction((tx) => {
-      for (const row of rows) tx.insert(events).values(row).run();
-    });
+  /** Appends one event; returns its id. */
+  append(row: NewEventRow): number {
+    const id = this.appendQ.get({
+      at: row.at,
+      kind: row.kind,
+      level: row.level ?? "info",
+      profileName: row.profileName ?? null,
+      message: row.message,
+      data: row.data === undefined || row.data === null ? null : JSON.stringify(row.data),
+      pid: row.pid ?? null,
+      source: row.source ?? null,
+    })?.id;
+    if (id === undefined) throw new Error("event insert returned no id");
+    return id;
   }
 
   /** Newest last. With `afterId`, returns the rows that followed it (for tailing). */

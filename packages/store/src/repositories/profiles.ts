@@ -1,4 +1,4 @@
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
 import { profiles } from "../schema.ts";
 
@@ -8,19 +8,28 @@ export type NewProfile = Pick<ProfileRow, "name" | "codexHome" | "kind"> &
 export type ProfilePatch = Partial<Pick<ProfileRow, "accountId" | "email" | "plan" | "authState" | "codexHome">>;
 
 export class ProfilesRepo {
-  constructor(private readonly db: Db) {}
+  // Read on the proxy's paths (pool reloads, binding lookups): prepared once.
+  private readonly listQ;
+  private readonly getQ;
+  private readonly byIdQ;
+
+  constructor(private readonly db: Db) {
+    this.listQ = db.select().from(profiles).orderBy(asc(profiles.createdAt), asc(profiles.id)).prepare();
+    this.getQ = db.select().from(profiles).where(eq(profiles.name, sql`${sql.placeholder("name")}`)).prepare();
+    this.byIdQ = db.select().from(profiles).where(eq(profiles.id, sql`${sql.placeholder("id")}`)).prepare();
+  }
 
   /** Stable order: creation order, then name. */
   list(): ProfileRow[] {
-    return this.db.select().from(profiles).orderBy(asc(profiles.createdAt), asc(profiles.id)).all();
+    return this.listQ.all();
   }
 
   get(name: string): ProfileRow | undefined {
-    return this.db.select().from(profiles).where(eq(profiles.name, name)).get();
+    return this.getQ.get({ name });
   }
 
   byId(id: number): ProfileRow | undefined {
-    return this.db.select().from(profiles).where(eq(profiles.id, id)).get();
+    return this.byIdQ.get({ id });
   }
 
   byAccount(accountId: string): ProfileRow | undefined {
