@@ -63,7 +63,7 @@ export const events = sqliteTable(
 export const bindings = sqliteTable(
   "bindings",
   {
-    kind: text("kind", { enum: ["response_id", "turn_state", "session", "prompt_cache_key", "claude_session"] }).notNull(),
+    kind: text("kind", { enum: ["response_id", "turn_state", "session", "prompt_cache_key", "claude_session", "encrypted"] }).notNull(),
     key: text("key").notNull(),
     profileId: integer("profile_id")
       .notNull()

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { extractAffinity, mustStay, ownerOf, stripEncrypted } from "./affinity-keys.ts";
+import { extractAffinity, foreignBlobs, mustStay, ownerOf, stripEncrypted } from "./affinity-keys.ts";
+import { blobKey } from "./body-scan.ts";
 
 const body = {
   model: "gpt-5",
@@ -15,7 +16,17 @@ const body = {
 describe("extractAffinity", () => {
   test("reads headers and body keys", () => {
     const k = extractAffinity(new Headers({ "x-codex-turn-state": "ts-1", "session-id": "s-1", "x-claude-code-session-id": "cs" }), body);
-    expect(k).toEqual({ previousResponseId: null, turnState: "ts-1", session: "s-1", promptCacheKey: "thread-1", claudeSession: "cs", encryptedItems: 1, compaction: false });
+    expect(k).toEqual({
+      previousResponseId: null,
+      turnState: "ts-1",
+      session: "s-1",
+      promptCacheKey: "thread-1",
+      claudeSession: "cs",
+      encrypted: ["enc-a"],
+      compactionBlobs: [],
+      encryptedItems: 1,
+      compaction: false,
+    });
     expect(mustStay(k)).toBe(false);
   });
   test("thread-id stands in for session-id", () => {
@@ -55,5 +66,32 @@ describe("ownerOf", () => {
   ];
   test.each(cases)("$name", ({ headers, body: b, want }) => {
     expect(ownerOf(extractAffinity(new Headers(headers), b), lookup)).toEqual(want);
+  });
+});
+
+describe("encrypted ownership", () => {
+  const keys = extractAffinity(new Headers({ "session-id": "s-1" }), {
+    input: [
+      { type: "reasoning", encrypted_content: "from-a" },
+      { type: "reasoning", encrypted_content: "from-b" },
+      { type: "reasoning", encrypted_content: "nobody" },
+    ],
+  });
+  const owners: Record<string, string> = { [blobKey("from-a")]: "a", [blobKey("from-b")]: "b", "session:s-1": "a" };
+  const lookup = (kind: string, key: string) => (kind === "encrypted" ? (owners[key] ?? null) : (owners[`${kind}:${key}`] ?? null));
+
+  test("the newest readable blob names the owner, ahead of the session", () => {
+    expect(ownerOf(keys, lookup)).toEqual({ profile: "b", via: "encrypted" });
+  });
+  test.each([
+    { name: "b keeps its own and unbound blobs", to: "b", owner: "b", want: ["from-a"] },
+    { name: "moving to c drops everything it cannot read", to: "c", owner: "b", want: ["from-a", "from-b", "nobody"] },
+    { name: "without a known owner, unbound blobs stay", to: "a", owner: null, want: ["from-b"] },
+  ])("$name", ({ to, owner, want }) => {
+    expect([...foreignBlobs(keys, to, owner, lookup)].sort()).toEqual([...want].sort());
+  });
+  test("stripEncrypted can drop only some blobs", () => {
+    const body = { input: [{ type: "reasoning", encrypted_content: "x" }, { type: "reasoning", encrypted_content: "y" }] };
+    expect(stripEncrypted(body, new Set(["x"])).body.input).toEqual([{ type: "reasoning", encrypted_content: "y" }]);
   });
 });

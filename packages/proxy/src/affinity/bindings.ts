@@ -7,7 +7,12 @@ const TTL: Record<BindingKind, number> = {
   session: 24 * 3_600_000,
   prompt_cache_key: 24 * 3_600_000,
   claude_session: 24 * 3_600_000,
+  // Reasoning blobs live as long as the conversation that carries them.
+  encrypted: 7 * 24 * 3_600_000,
 };
+
+/** How long "nobody owns this" is remembered (encrypted blobs are asked about on every request). */
+const MISS_TTL_MS = 30_000;
 
 /**
  * Continuation bindings (key → profile) with an in-memory cache in front of the store. Writes
@@ -15,7 +20,7 @@ const TTL: Record<BindingKind, number> = {
  * prodex process, or before a restart, still count.
  */
 export class Bindings {
-  private readonly memory = new Map<string, { profile: string; expiresAt: number }>();
+  private readonly memory = new Map<string, { profile: string | null; expiresAt: number }>();
   private queue: { kind: BindingKind; key: string; profile: string; at: number }[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   /** Profile name → store id, for writes. */
@@ -30,7 +35,10 @@ export class Bindings {
     if (hit && hit.expiresAt > now) return hit.profile;
     try {
       const row = this.ctx.store.bindings.get(kind, key, now);
-      if (!row) return null;
+      if (!row) {
+        if (kind === "encrypted") this.memory.set(id, { profile: null, expiresAt: now + MISS_TTL_MS });
+        return null;
+      }
       const profile = this.ctx.store.profiles.byId(row.profileId)?.name ?? null;
       if (profile) this.memory.set(id, { profile, expiresAt: row.expiresAt });
       return profile;

@@ -1,6 +1,6 @@
 import { AuthError, type ChatgptAuth, errorMessage } from "@prodex/core";
-import { type AffinityKeys, mustStay, ownerOf, stripEncrypted } from "../affinity/affinity-keys.ts";
-import { type Verdict, classifyNetworkError, classifyResponse } from "../rotation/classify.ts";
+import { type AffinityKeys, foreignBlobs, mustStay, ownerOf, stripEncrypted } from "../affinity/affinity-keys.ts";
+import { type Verdict, classifyNetworkError, classifyResponse, errorInfo } from "../rotation/classify.ts";
 import { UpstreamStream, type HoldResult } from "../stream/upstream-stream.ts";
 import { upstreamRequestHeaders } from "../upstream/headers.ts";
 import { type RequestBody, encodeJson } from "../upstream/request-body.ts";
@@ -32,6 +32,8 @@ export type Committed = {
   hold: Extract<HoldResult, { kind: "commit" }> | null;
   attempts: number;
   startedAt: number;
+  /** Encrypted reasoning left out of what this account received (it belongs to another). */
+  stripped: ReadonlySet<string>;
 };
 
 export type Outcome = Committed | { kind: "local"; answer: LocalAnswer; attempts: number };
@@ -52,13 +54,17 @@ export async function forward(state: ProxyState, req: ForwardRequest): Promise<O
   let last: Failure | null = null;
   let previous: { name: string; reason: string } | null = null;
   let attempts = 0;
+  // Accounts that refused the request's encrypted reasoning: they get it without any.
+  const stripAll = new Set<string>();
+  let retrySame: string | null = null;
 
   while (attempts < state.maxAttempts && ctx.now() - startedAt < state.rotateBudgetMs) {
     if (req.signal.aborted) break;
-    const pick = choose(state, req, owner, tried);
+    const pick: Pick = retrySame ? { kind: "profile", name: retrySame, reason: "retry without unreadable reasoning" } : choose(state, req, owner, tried);
+    retrySame = null;
     if (pick.kind === "local") return { kind: "local", answer: pick.answer, attempts };
     if (pick.kind === "none") break;
-    const name = pick.name;
+    const name: string = pick.name;
     if (previous && previous.name !== name) {
       ctx.events.emit({ kind: "rotation", profile: name, message: `${previous.name} → ${name}: ${previous.reason}`, data: { from: previous.name, to: name, reason: previous.reason, client: req.client } });
       state.log.line("info", "rotate", { from: previous.name, to: name, reason: previous.reason, path: req.path });
@@ -79,7 +85,7 @@ export async function forward(state: ProxyState, req: ForwardRequest): Promise<O
       continue;
     }
 
-    const body = req.bodyFor ? { bytes: req.bodyFor(name), rewritten: true } : bodyFor(req, owner?.profile ?? null, name);
+    const body = req.bodyFor ? { bytes: req.bodyFor(name), rewritten: true, stripped: NONE } : bodyFor(state, req, owner?.profile ?? null, name, stripAll.has(name));
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     req.signal.addEventListener("abort", onAbort, { once: true });
@@ -107,11 +113,11 @@ export async function forward(state: ProxyState, req: ForwardRequest): Promise<O
     if (verdict.action === "commit" && !(response.status >= 400)) {
       if (!req.stream || !isSse(response)) {
         req.signal.removeEventListener("abort", onAbort);
-        return { kind: "committed", profile: name, response, stream: null, hold: null, attempts, startedAt };
+        return { kind: "committed", profile: name, response, stream: null, hold: null, attempts, startedAt, stripped: body.stripped };
       }
       const stream = new UpstreamStream(response.body ?? emptyBody(), controller, ctx.now);
       const held = await stream.hold(state.hold);
-      if (held.kind === "commit") return { kind: "committed", profile: name, response, stream, hold: held, attempts, startedAt };
+      if (held.kind === "commit") return { kind: "committed", profile: name, response, stream, hold: held, attempts, startedAt, stripped: body.stripped };
       req.signal.removeEventListener("abort", onAbort);
       if (held.verdict.action === "refresh" && !refreshed.has(name)) {
         refreshed.add(name);
@@ -128,9 +134,18 @@ export async function forward(state: ProxyState, req: ForwardRequest): Promise<O
     // An error status: read it (bounded) to classify and, if it is the last word, pass it on.
     const text = await readBounded(response, 64 * 1024);
     req.signal.removeEventListener("abort", onAbort);
-    const full = classifyResponse(response.status, response.headers, parseJson(text), ctx.now());
+    const errorBody = parseJson(text);
+    // Reasoning this account cannot decrypt (made elsewhere, bindings unknown): retry it bare once.
+    if (response.status === 400 && req.keys.encryptedItems > 0 && !stripAll.has(name) && encryptedRejected(errorBody)) {
+      stripAll.add(name);
+      retrySame = name;
+      state.log.line("warn", "retry without encrypted reasoning", { profile: name, path: req.path });
+      continue;
+    }
+    const full = classifyResponse(response.status, response.headers, errorBody, ctx.now());
     if (full.action === "commit") {
-      return { kind: "committed", profile: name, response: new Response(text, { status: response.status, headers: response.headers }), stream: null, hold: null, attempts, startedAt };
+      const passed = new Response(text, { status: response.status, headers: response.headers });
+      return { kind: "committed", profile: name, response: passed, stream: null, hold: null, attempts, startedAt, stripped: body.stripped };
     }
     if (full.action === "refresh" && !refreshed.has(name)) {
       refreshed.add(name);
@@ -168,15 +183,21 @@ function choose(state: ProxyState, req: ForwardRequest, owner: { profile: string
   return { kind: "profile", name: selection.choice, reason: selection.reason };
 }
 
-/** The bytes to send to `name`: the original, or without reasoning bound to another account. */
-function bodyFor(req: ForwardRequest, owner: string | null, name: string): { bytes: Uint8Array | undefined; rewritten: boolean } {
-  if (!req.body) return { bytes: undefined, rewritten: false };
-  const json = req.body.json;
-  const movedAway = owner !== null && owner !== name;
-  if (movedAway && req.keys.encryptedItems > 0 && json && typeof json === "object" && !Array.isArray(json)) {
-    return { bytes: encodeJson(stripEncrypted(json as Record<string, unknown>).body), rewritten: true };
-  }
-  return { bytes: req.body.bytes, rewritten: false };
+const NONE: ReadonlySet<string> = new Set();
+
+/** The bytes to send to `name`: the original, or without encrypted reasoning it cannot read. */
+function bodyFor(state: ProxyState, req: ForwardRequest, owner: string | null, name: string, all: boolean): { bytes: Uint8Array | undefined; rewritten: boolean; stripped: ReadonlySet<string> } {
+  if (!req.body) return { bytes: undefined, rewritten: false, stripped: NONE };
+  if (req.keys.encryptedItems === 0) return { bytes: req.body.bytes, rewritten: false, stripped: NONE };
+  const foreign = all ? new Set(req.keys.encrypted) : foreignBlobs(req.keys, name, owner, (kind, key) => state.bindings.lookup(kind, key));
+  const json = foreign.size > 0 ? req.body.json() : null;
+  if (!json || typeof json !== "object" || Array.isArray(json)) return { bytes: req.body.bytes, rewritten: false, stripped: NONE };
+  return { bytes: encodeJson(stripEncrypted(json as Record<string, unknown>, foreign).body), rewritten: true, stripped: foreign };
+}
+
+function encryptedRejected(body: unknown): boolean {
+  const info = errorInfo(body);
+  return info?.code === "invalid_encrypted_content" || /encrypted content/i.test(info?.message ?? "");
 }
 
 /** A second 401 (after a refresh) means the account's login is the problem: back it off. */

@@ -39,8 +39,9 @@ function upstreamHeaders(session: string | null): Headers {
 async function readBody(req: Request): Promise<{ ok: true; json: unknown } | { ok: false; res: Response }> {
   try {
     const body = await readRequestBody(req);
-    if (body.json === null) return { ok: false, res: invalidRequest("The request body is not JSON: send an Anthropic Messages request (application/json).") };
-    return { ok: true, json: body.json };
+    const json = body.json();
+    if (json === null) return { ok: false, res: invalidRequest("The request body is not JSON: send an Anthropic Messages request (application/json).") };
+    return { ok: true, json };
   } catch (error) {
     if (error instanceof BodyError) return { ok: false, res: invalidRequest(error.message, error.status) };
     return { ok: false, res: invalidRequest("Could not read the request body.") };

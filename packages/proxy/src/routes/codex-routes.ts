@@ -1,6 +1,8 @@
 import { windowsFromHeaders } from "@prodex/core";
 import type { Context as HonoContext } from "hono";
-import { extractAffinity } from "../affinity/affinity-keys.ts";
+import { type AffinityKeys, affinityFromScan, extractAffinity } from "../affinity/affinity-keys.ts";
+import { EMPTY_SCAN, blobKey, scanBody } from "../affinity/body-scan.ts";
+import type { StreamEvent } from "../stream/upstream-stream.ts";
 import { committedBody } from "../engine/committed-stream.ts";
 import { type Committed, type Outcome, forward } from "../engine/forward.ts";
 import { applyPooledHeaders } from "../engine/pooled-usage.ts";
@@ -26,9 +28,11 @@ export function localResponse(outcome: Extract<Outcome, { kind: "local" }>): Res
 }
 
 /** Records who served the request, so its continuations come back to the same account. */
-export function bindContinuations(state: ProxyState, committed: Committed, keys: ReturnType<typeof extractAffinity>): void {
+export function bindContinuations(state: ProxyState, committed: Committed, keys: AffinityKeys): void {
   if (committed.response.status >= 400) return;
   const b = state.bindings;
+  // The account accepted this reasoning, so it can read it: later requests carrying it come here.
+  for (const blob of keys.encrypted) if (!committed.stripped.has(blob)) b.bind("encrypted", blobKey(blob), committed.profile);
   b.bind("turn_state", committed.response.headers.get("x-codex-turn-state") ?? keys.turnState, committed.profile);
   b.bind("session", keys.session, committed.profile);
   b.bind("prompt_cache_key", keys.promptCacheKey, committed.profile);
@@ -44,7 +48,7 @@ export async function codexInference(state: ProxyState, c: HonoContext, path: st
     return bodyError(error) ?? Response.json({ error: { message: "cannot read the request body" } }, { status: 400 });
   }
   const headers = c.req.raw.headers;
-  const keys = extractAffinity(headers, body.json);
+  const keys = affinityFromScan(headers, body.text === null ? EMPTY_SCAN : scanBody(body.text));
   const outcome = await forward(state, { method: "POST", path, headers, body, keys, stream, signal: c.req.raw.signal, client: "codex" });
   if (outcome.kind === "local") return localResponse(outcome);
   bindContinuations(state, outcome, keys);
@@ -58,7 +62,17 @@ export async function codexInference(state: ProxyState, c: HonoContext, path: st
     state.pool.succeeded(outcome.profile, now - outcome.startedAt, windows);
     return new Response(outcome.response.body, { status: outcome.response.status, headers: out });
   }
-  return new Response(committedBody(state, outcome), { status: outcome.response.status, headers: out });
+  const owner = outcome.profile;
+  return new Response(committedBody(state, outcome, { onEvent: (e) => bindOutputBlob(state, owner, e) }), { status: outcome.response.status, headers: out });
+}
+
+/** New reasoning (or compaction) an answer carries belongs to the account that wrote it. */
+function bindOutputBlob(state: ProxyState, profile: string, event: StreamEvent): void {
+  if (event.type !== "response.output_item.done") return;
+  const item = event.json?.item;
+  if (typeof item !== "object" || item === null || Array.isArray(item)) return;
+  const blob = (item as Record<string, unknown>).encrypted_content;
+  if (typeof blob === "string") state.bindings.bind("encrypted", blobKey(blob), profile);
 }
 
 /** Anything else under the ChatGPT base: forwarded with the serving account's credentials. */

@@ -4,22 +4,40 @@ import { type HoldLimits, isHoldEvent } from "../rotation/commit-point.ts";
 
 type ReadResult = { done: true; value?: undefined } | { done: false; value: Uint8Array };
 
-/** A parsed SSE event with its JSON payload (null when the data is not JSON). */
-export type StreamEvent = { message: SseMessage; json: Record<string, unknown> | null; type: string | undefined };
+/**
+ * One SSE event. Its JSON is parsed on first use only: after the commit point most events are
+ * piped through untouched, and Codex streams name their type in the `event:` line already.
+ */
+export class StreamEvent {
+  readonly type: string | undefined;
+  private parsed: Record<string, unknown> | null | undefined;
+
+  constructor(readonly message: SseMessage) {
+    this.type = message.event ?? (typeof this.json?.type === "string" ? this.json.type : undefined);
+  }
+
+  get json(): Record<string, unknown> | null {
+    if (this.parsed !== undefined) return this.parsed;
+    let json: Record<string, unknown> | null = null;
+    if (this.message.data.charCodeAt(0) === 0x7b) {
+      try {
+        const v: unknown = JSON.parse(this.message.data);
+        json = typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+      } catch {
+        json = null;
+      }
+    }
+    this.parsed = json;
+    return json;
+  }
+}
 
 export function toStreamEvent(message: SseMessage): StreamEvent {
-  let json: Record<string, unknown> | null = null;
-  if (message.data.charCodeAt(0) === 0x7b) {
-    try {
-      const v: unknown = JSON.parse(message.data);
-      json = typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-    } catch {
-      json = null;
-    }
-  }
-  const type = typeof json?.type === "string" ? json.type : message.event;
-  return { message, json, type };
+  return new StreamEvent(message);
 }
+
+/** Events whose payload can say "this account failed" (the rest need no parse before commit). */
+const FAILURE_TYPES = new Set(["response.failed", "error", "response.incomplete"]);
 
 export type HoldResult =
   /** Commit: write `head` (raw bytes, exactly as upstream sent them), then keep reading. */
@@ -111,7 +129,7 @@ export class UpstreamStream {
   /** A failure counts only if no output event came before it in this batch. */
   private firstFailureBeforeOutput(events: StreamEvent[]): Extract<Verdict, { action: "rotate" | "refresh" }> | null {
     for (const e of events) {
-      if (e.json) {
+      if ((e.type === undefined || FAILURE_TYPES.has(e.type)) && e.json) {
         const v = classifyEarlyEvent(e.json, this.now());
         if (v && v.action !== "commit") return v;
       }

@@ -5,8 +5,10 @@ export type RequestBody = {
   bytes: Uint8Array;
   /** `content-encoding` of `bytes` (zstd from Codex's built-in provider), or null. */
   encoding: string | null;
-  /** Parsed JSON (null when the body is not JSON; it is then forwarded as is). */
-  json: unknown;
+  /** The decoded body (null when it is not UTF-8 text). */
+  text: string | null;
+  /** Parsed JSON, on first call only (null when the body is not JSON; it is then forwarded as is). */
+  json(): unknown;
 };
 
 export class BodyError extends Error {
@@ -41,15 +43,28 @@ export async function readRequestBody(req: Request, maxBytes = MAX_BODY_BYTES): 
     }
   }
   if (plain.byteLength > maxBytes) throw new BodyError(`request body exceeds the ${maxBytes}-byte limit once decompressed`, 413);
-  let json: unknown = null;
-  if (plain.byteLength > 0 && (plain[0] === 0x7b || plain[0] === 0x5b || plain[0] === 0x20 || plain[0] === 0x0a)) {
-    try {
-      json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plain));
-    } catch {
-      json = null;
-    }
+  let text: string | null = null;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(plain);
+  } catch {
+    text = null;
   }
-  return { bytes, encoding, json };
+  let parsed: { value: unknown } | null = null;
+  const json = () => {
+    if (parsed) return parsed.value;
+    let value: unknown = null;
+    const t = text?.trimStart();
+    if (t && (t[0] === "{" || t[0] === "[")) {
+      try {
+        value = JSON.parse(t);
+      } catch {
+        value = null;
+      }
+    }
+    parsed = { value };
+    return value;
+  };
+  return { bytes, encoding, text, json };
 }
 
 /** Bytes for a body the proxy rewrote (always sent uncompressed). */

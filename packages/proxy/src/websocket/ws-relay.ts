@@ -2,7 +2,8 @@
 // Codex before that, so a limit or an outage moves the request to another account unseen),
 // then relayed frame by frame. Afterwards its response is bound to the account that served it.
 import type { UsageWindow } from "@prodex/core";
-import { extractAffinity, ownerOf, stripEncrypted } from "../affinity/affinity-keys.ts";
+import { blobsIn, extractAffinity, foreignBlobs, ownerOf, stripEncrypted } from "../affinity/affinity-keys.ts";
+import { blobKey } from "../affinity/body-scan.ts";
 import { poolUnavailable } from "../engine/local-answers.ts";
 import { pooledWindows } from "../engine/pooled-usage.ts";
 import { classifyEarlyEvent } from "../rotation/classify.ts";
@@ -45,7 +46,8 @@ export async function relayCreate(conn: WsConn, frame: CreateFrame): Promise<voi
   const outcome = await withRotation(conn, { owner, stuck, label }, async (name): Promise<Step> => {
     const up = conn.upstream;
     if (!up) return { kind: "failed", verdict: { action: "rotate", kind: "transient", reason: "upstream socket closed", until: null }, last: null };
-    const sent = bodyFor(frame, { prev, prevId, home, owner, encrypted: keys.encryptedItems }, name, up.socket);
+    const foreign = foreignBlobs(keys, name, owner?.profile ?? null, (kind, key) => state.bindings.lookup(kind, key));
+    const sent = bodyFor(frame, { prev, prevId, home, owner, foreign }, name, up.socket);
     if (!sent) return { kind: "answer", frame: lostContinuation(prevId) };
     if (!up.socket.send(sent.text)) return { kind: "failed", verdict: { action: "rotate", kind: "transient", reason: "upstream socket closed before the request went out", until: null }, last: null };
     const held = await hold(conn, up.socket, state.hold);
@@ -81,14 +83,14 @@ export async function relayCreate(conn: WsConn, frame: CreateFrame): Promise<voi
  */
 function bodyFor(
   frame: CreateFrame,
-  at: { prev: ChainEntry | undefined; prevId: string | null; home: number | null; owner: Owner | null; encrypted: number },
+  at: { prev: ChainEntry | undefined; prevId: string | null; home: number | null; owner: Owner | null; foreign: ReadonlySet<string> },
   name: string,
   socket: UpstreamSocket,
 ): Sent | null {
   const { prev, prevId, owner } = at;
   if (prevId === null) {
-    // A fresh request moved off its owner sheds reasoning only the owner can read (as on HTTP).
-    if (owner && owner.profile !== name && at.encrypted > 0) return whole(stripEncrypted(frame.body).body);
+    // A fresh request sheds reasoning this account cannot read (as on HTTP).
+    if (at.foreign.size > 0) return whole(stripEncrypted(frame.body, at.foreign).body);
     return { text: frame.text, input: fullInput(frame.body, undefined), chars: frame.text.length };
   }
   if (prev && prev.socket === socket.id) return { text: frame.text, input: fullInput(frame.body, prev), chars: prev.chars + frame.text.length };
@@ -207,6 +209,8 @@ function finish(conn: WsConn, frame: CreateFrame, keys: ReturnType<typeof extrac
   b.bind("turn_state", socket.handshake.get("x-codex-turn-state") ?? keys.turnState, profile);
   b.bind("session", keys.session, profile);
   b.bind("prompt_cache_key", keys.promptCacheKey, profile);
+  // What this account read and wrote is its own: later requests carrying it come back here.
+  for (const blob of [...blobsIn(sent.input ?? []), ...blobsIn(end.output)]) b.bind("encrypted", blobKey(blob), profile);
   if (end.id && sent.input) {
     const chars = sent.chars + JSON.stringify(end.output).length;
     conn.chain.record({ id: end.id, profile, socket: socket.id, input: sent.input, output: end.output, compaction: hasCompaction(sent.input) || hasCompaction(end.output), chars });

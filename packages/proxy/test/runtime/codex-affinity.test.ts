@@ -49,6 +49,57 @@ describe("continuation affinity", () => {
     expect(JSON.stringify(last?.body)).not.toContain("encrypted_content");
   });
 
+  test("after a move, later full-history requests keep working on the new account", async () => {
+    f = await poolFixture([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 10 } }]);
+    const fx = f;
+    const reasoningOf = (sse: string) =>
+      sse
+        .split("\n")
+        .filter((l) => l.startsWith("data: "))
+        .map((l) => JSON.parse(l.slice(6)) as { type: string; item?: { type: string } })
+        .find((e) => e.type === "response.output_item.done" && e.item?.type === "reasoning")?.item;
+    const user = (text: string) => ({ type: "message", role: "user", content: [{ type: "input_text", text }] });
+    const turn = async (input: unknown[]) => {
+      const res = await postResponses(fx, responsesBody("x", { prompt_cache_key: "k1", include: ["reasoning.encrypted_content"], input }), { "session-id": "s1" });
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const history: unknown[] = [user("one")];
+    history.push(reasoningOf(await turn(history)), user("two"));
+    fx.mock.exhaust("acct-a", 900);
+    history.push(reasoningOf(await turn(history)), user("three"));
+    // Codex resends everything: acct-a's reasoning and acct-b's. Only acct-b's may go to acct-b.
+    const third = await turn(history);
+    expect(third).toContain("hi from mock");
+    const calls = fx.mock.requests({ path: "/backend-api/codex/responses" }).filter((r) => r.status === 200).map((r) => r.accountId);
+    expect(calls).toEqual(["acct-a", "acct-b", "acct-b"]);
+    const last = JSON.stringify(fx.mock.requests({ path: "/backend-api/codex/responses" }).at(-1)?.body);
+    expect(last.match(/"encrypted_content":/g)?.length).toBe(1);
+  });
+
+  test("reasoning the account cannot read (owner unknown) is retried without it", async () => {
+    f = await poolFixture([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 10 } }]);
+    // Reasoning made by acct-a outside this proxy (say, before prodex): nobody bound it.
+    const a = f.mock.authFile("acct-a");
+    const direct = await fetch(`${f.mock.baseUrl}/codex/responses`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${a.tokens.access_token}`, "chatgpt-account-id": "acct-a", "content-type": "application/json" },
+      body: JSON.stringify(responsesBody("hi", { include: ["reasoning.encrypted_content"] })),
+    });
+    const item = (await direct.text())
+      .split("\n")
+      .filter((l) => l.startsWith("data: "))
+      .map((l) => JSON.parse(l.slice(6)) as { type: string; item?: { type: string } })
+      .find((e) => e.type === "response.output_item.done" && e.item?.type === "reasoning")?.item;
+    expect(item).toBeDefined();
+    f.mock.exhaust("acct-a", 900);
+    const res = await postResponses(f, responsesBody("again", { input: [item, { type: "message", role: "user", content: [{ type: "input_text", text: "again" }] }] }));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("hi from mock");
+    const b = f.mock.requests({ path: "/backend-api/codex/responses", accountId: "acct-b" }).map((r) => r.status);
+    expect(b).toEqual([400, 200]);
+  });
+
   test("an exhausted owner of compacted history: a clear 409 stale_continuation", async () => {
     f = await poolFixture([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 10 } }]);
     await (await postResponses(f, responsesBody("hi", { prompt_cache_key: "k1" }), { "session-id": "s1" })).text();
