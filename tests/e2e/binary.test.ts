@@ -7,6 +7,7 @@ import { resolveAgentBin } from "../../apps/cli/src/launch/agent-bin.ts";
 import { profilesSchema } from "../../apps/cli/src/output/schemas/profiles.ts";
 import { quotaSchema } from "../../apps/cli/src/output/schemas/quota.ts";
 import { versionSchema } from "../../apps/cli/src/output/schemas/version.ts";
+import { stopBrokers } from "../helpers/brokers.ts";
 import { ensureBinary, run } from "../helpers/dist.ts";
 
 // The compiled binary, copied alone into an empty directory, on a PATH with no Bun and no
@@ -44,6 +45,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  if (env) await stopBrokers(env.PRODEX_HOME as string);
   await mock?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });

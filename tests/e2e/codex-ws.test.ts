@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type MockAccountInit, type MockBackend, createMockBackend } from "@prodex/mock";
+import { stopBrokers } from "../helpers/brokers.ts";
 
 // The real Codex CLI 0.169 (apps/cli's pinned @openai/codex) through `prodex exec`, talking to
 // the proxy over its Responses websocket, against the mock backend. Everything is a subprocess
@@ -60,6 +61,7 @@ async function setup(accounts: MockAccountInit[]): Promise<World> {
     mock,
     prodex: (args) => run(args),
     async close() {
+      await stopBrokers(env.PRODEX_HOME as string);
       await mock.stop();
       rmSync(dir, { recursive: true, force: true });
     },

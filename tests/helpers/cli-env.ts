@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Context, addProfile, writeAuth } from "@prodex/core";
 import { type MockAccountInit, type MockBackend, type MockOptions, createMockBackend } from "@prodex/mock";
+import { stopBrokers } from "./brokers.ts";
 
 export const REPO = resolve(import.meta.dir, "../..");
 export const CLI = join(REPO, "apps/cli/src/main.ts");
@@ -76,6 +77,8 @@ export async function cliEnv(accounts: MockAccountInit[], mockOptions: Omit<Mock
       return { code, stdout, stderr };
     },
     async close() {
+      // Launches share a detached broker that outlives them by design: end it with the test.
+      await stopBrokers(env.PRODEX_HOME as string);
       await mock.stop();
       rmSync(dir, { recursive: true, force: true });
     },

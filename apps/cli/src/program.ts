@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerBroker } from "./commands/broker.ts";
 import { registerClaude } from "./commands/claude.ts";
 import { registerCleanup } from "./commands/cleanup.ts";
 import { registerDemo } from "./commands/demo.ts";
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerLogs(program);
   registerCleanup(program);
   registerDemo(program);
+  registerBroker(program);
   return program;
 }
 

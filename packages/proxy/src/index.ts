@@ -1,4 +1,11 @@
-export { startProxy, type ProxyHandle, type ProxyOptions } from "./server.ts";
+export { startProxy, launchEndpoints, type LaunchEndpoints, type ProxyHandle, type ProxyOptions } from "./server.ts";
+export type { LaunchScope } from "./engine/launch-scope.ts";
+export { attachBroker, type AttachOptions, type BrokerLease } from "./broker/attach.ts";
+export { runBrokerProcess } from "./broker/broker-main.ts";
+export { startBroker, type BrokerHandle, type BrokerOptions } from "./broker/run-broker.ts";
+export { BrokerError } from "./broker/broker-error.ts";
+export { brokerPaths, brokerKey, readAdminSecret, type BrokerPaths } from "./broker/broker-paths.ts";
+export { brokersFor, leaseRowId } from "./broker/registration.ts";
 export type { ProxyState } from "./engine/proxy-state.ts";
 export { PoolRuntime } from "./pool/pool-runtime.ts";
 export * from "./rotation/classify.ts";

@@ -2,7 +2,12 @@ import { randomBytes } from "node:crypto";
 import type { Context } from "@prodex/core";
 import type { Server } from "bun";
 import { Hono } from "hono";
+import { routePath } from "hono/route";
 import { Bindings } from "./affinity/bindings.ts";
+import { adminRoutes } from "./broker/admin-routes.ts";
+import type { LeaseTable } from "./broker/lease-table.ts";
+import type { Metrics } from "./broker/metrics.ts";
+import type { LaunchScope, ProxyEnv } from "./engine/launch-scope.ts";
 import type { ProxyState } from "./engine/proxy-state.ts";
 import { PoolRuntime } from "./pool/pool-runtime.ts";
 import { DEFAULT_QUOTA_REFRESH, QuotaRefresher, type QuotaRefreshOptions } from "./pool/quota-refresher.ts";
@@ -10,7 +15,7 @@ import { DEFAULT_HOLD, type HoldLimits } from "./rotation/commit-point.ts";
 import { controlRoute, eventsRoute, stateJson } from "./routes/admin.ts";
 import { accountsCheck, pooledUsage } from "./routes/chatgpt-local.ts";
 import { codexInference, passThrough, upstreamPath } from "./routes/codex-routes.ts";
-import { hostGuard, pathSecretGuard } from "./routes/guards.ts";
+import { type Authenticate, hostGuard, pathSecretGuard, secretAuth, unauthorized } from "./routes/guards.ts";
 import { oauthToken } from "./routes/oauth-token.ts";
 import { type ClaudeOptions, anthropicRoutes, claudeRouteOptions } from "./routes/anthropic-routes.ts";
 import { RuntimeLog } from "./runtime/runtime-log.ts";
@@ -36,11 +41,25 @@ export type ProxyOptions = {
   quotaRefresh?: QuotaRefreshOptions | false;
   /** Claude Code's Anthropic routes at the root: model mapping, keep-alive interval. */
   claude?: ClaudeOptions;
+  /** Run as the shared broker: launches' leases instead of one launch secret, plus `/__admin`. */
+  broker?: BrokerMount;
 };
 
-export type ProxyHandle = {
+export type BrokerMount = {
+  leases: LeaseTable;
+  adminSecret: string;
+  metrics: Metrics;
+  startedAt: number;
+  /** True once the broker decided to exit (no new leases). */
+  closing: () => boolean;
+  alive: (pid: number) => boolean;
+};
+
+/** What a launch points its agent and dashboard at: one proxy, one launch secret. */
+export type LaunchEndpoints = {
   url: string;
   port: number;
+  /** The launch's secret (in-process: the proxy's; on a broker: its lease's). */
   secret: string;
   /** `openai_base_url` / provider base for Codex. */
   codexBaseUrl: string;
@@ -51,10 +70,32 @@ export type ProxyHandle = {
   eventsUrl: string;
   stateUrl: string;
   controlUrl: string;
+  runtimeLogPath: string;
+};
+
+/** Pure: a launch's URLs on the proxy at `url` for `secret`. */
+export function launchEndpoints(url: string, secret: string, runtimeLogPath: string): LaunchEndpoints {
+  const base = `${url}/s/${secret}`;
+  return {
+    url,
+    port: Number(new URL(url).port),
+    secret,
+    codexBaseUrl: `${base}/backend-api/codex`,
+    chatgptBaseUrl: `${base}/backend-api/`,
+    refreshUrl: `${base}/oauth/token`,
+    eventsUrl: `${base}/__prodex/events`,
+    stateUrl: `${base}/__prodex/state`,
+    controlUrl: `${base}/__prodex/control`,
+    runtimeLogPath,
+  };
+}
+
+export type ProxyHandle = LaunchEndpoints & {
+  /** The address the server reports it is bound to (always loopback). */
+  hostname: string;
   state: ProxyState;
   /** Fetches stale accounts' usage now (also runs in the background). */
   refreshQuota(): Promise<void>;
-  runtimeLogPath: string;
   stop(options?: { drainMs?: number }): Promise<void>;
 };
 
@@ -75,11 +116,19 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
     maxAttempts: options.maxAttempts ?? Math.max(3, Math.min(8, pool.names().length + 1)),
     rotateBudgetMs: options.rotateBudgetMs ?? 90_000,
     fetch: options.fetch ?? fetch,
+    metrics: options.broker?.metrics,
   };
   let server: Server<WsData> | null = null;
   const ws = codexWebsocket(state);
-  const app = createApp(state, secret, () => server?.port ?? 0, options.preferred, ws);
-  app.route("/", anthropicRoutes(state, secret, claudeRouteOptions(options.claude)));
+  // In-process the one launch secret is the only key; a broker takes any live lease's.
+  const launch: LaunchScope = { id: "launch", profile: options.preferred, autoRotate: true, models: null };
+  const broker = options.broker;
+  const auth: Authenticate = broker ? (given) => broker.leases.authenticate(given) : secretAuth(secret, launch);
+  const app = createApp(state, auth, () => server?.port ?? 0, ws);
+  if (broker) {
+    app.route("/__admin/:secret", adminRoutes(state, { ...broker, secret: broker.adminSecret, url: () => `http://127.0.0.1:${server?.port ?? 0}`, runtimeLog: log.path, wsOpen: ws.count }));
+  }
+  app.route("/", anthropicRoutes(state, auth, claudeRouteOptions(options.claude)));
   server = Bun.serve<WsData>({
     hostname: "127.0.0.1",
     port: options.port ?? 0,
@@ -97,24 +146,15 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   ws.bind(server);
   const port = server.port ?? 0;
   const url = `http://127.0.0.1:${port}`;
-  const base = `${url}/s/${secret}`;
   ctx.events.emit({ kind: "proxy.started", message: `proxy listening on 127.0.0.1:${port} → ${state.upstreamBase}`, data: { port } });
   log.line("info", "proxy started", { port, upstream: state.upstreamBase, preferred: options.preferred ?? "-", autoRotate: pool.autoRotate });
 
   let stopped = false;
   return {
-    url,
-    port,
-    secret,
-    codexBaseUrl: `${base}/backend-api/codex`,
-    chatgptBaseUrl: `${base}/backend-api/`,
-    refreshUrl: `${base}/oauth/token`,
-    eventsUrl: `${base}/__prodex/events`,
-    stateUrl: `${base}/__prodex/state`,
-    controlUrl: `${base}/__prodex/control`,
+    ...launchEndpoints(url, secret, log.path),
+    hostname: server.hostname ?? "",
     state,
     refreshQuota: () => refresher?.refreshStale() ?? Promise.resolve(),
-    runtimeLogPath: log.path,
     async stop(stopOptions = {}) {
       if (stopped) return;
       stopped = true;
@@ -133,27 +173,53 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   };
 }
 
-function createApp(state: ProxyState, secret: string, port: () => number, childProfile: string | null, ws: CodexWebsocket): Hono {
-  const s = new Hono();
+function createApp(state: ProxyState, auth: Authenticate, port: () => number, ws: CodexWebsocket): Hono<ProxyEnv> {
+  const s = new Hono<ProxyEnv>();
   s.get("/backend-api/codex/responses", ws.route);
   s.get("/backend-api/wham/accounts/check", (c) => accountsCheck(state, c));
   s.get("/backend-api/wham/usage", (c) => pooledUsage(state, c));
-  s.post("/backend-api/codex/responses", (c) => codexInference(state, c, upstreamPath(c, "/backend-api"), true));
-  s.post("/backend-api/codex/responses/compact", (c) => codexInference(state, c, upstreamPath(c, "/backend-api"), false));
-  s.all("/backend-api/*", (c) => passThrough(state, c, upstreamPath(c, "/backend-api")));
-  s.post("/oauth/token", (c) => oauthToken(state, c, childProfile));
+  s.post("/backend-api/codex/responses", (c) => codexInference(state, c, upstreamPath(c, "/backend-api"), true, c.get("scope")));
+  s.post("/backend-api/codex/responses/compact", (c) => codexInference(state, c, upstreamPath(c, "/backend-api"), false, c.get("scope")));
+  s.all("/backend-api/*", (c) => passThrough(state, c, upstreamPath(c, "/backend-api"), c.get("scope")));
+  s.post("/oauth/token", (c) => oauthToken(state, c, c.get("scope").profile));
   s.get("/__prodex/state", () => stateJson(state));
   s.get("/__prodex/events", (c) => eventsRoute(state, c));
   s.post("/__prodex/control", (c) => controlRoute(state, c));
 
-  const app = new Hono();
+  const app = new Hono<ProxyEnv>();
+  const metrics = state.metrics;
+  if (metrics) {
+    // The matched route pattern, never the path: secrets ride in paths.
+    app.use("*", async (c, next) => {
+      await next();
+      metrics.request(routeLabel(routePath(c)), c.res.status);
+    });
+  }
   app.use("*", hostGuard(port));
-  app.use("/s/:secret/*", pathSecretGuard(secret));
+  app.use("/s/:secret/*", pathSecretGuard(auth));
   app.route("/s/:secret", s);
-  app.notFound((c) => c.json({ error: { type: "not_found", message: "prodex proxy: unknown route" } }, 404));
+  // A guarded path that never met its guard (no secret segment at all) is refused as unauthenticated.
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    if ((c.get("scope") === undefined && UNSCOPED.test(path)) || NO_ADMIN_SECRET.test(path)) return unauthorized();
+    return c.json({ error: { type: "not_found", message: "prodex proxy: unknown route" } }, 404);
+  });
   app.onError((error, c) => {
-    state.log.line("error", "route failed", { path: new URL(c.req.url).pathname.replace(secret, "***"), error: error.message });
+    state.log.line("error", "route failed", { path: redactPath(new URL(c.req.url).pathname), error: error.message });
     return c.json({ error: { type: "server_error", message: "prodex proxy: internal error while handling the request" } }, 500);
   });
   return app;
+}
+
+const UNSCOPED = /^\/(s|backend-api|oauth|__prodex)(\/|$)/;
+/** `/__admin`, `/__admin/x`, `/__admin//…`: too short to carry an admin secret and a route. */
+const NO_ADMIN_SECRET = /^\/__admin(\/[^/]*)?$|^\/__admin\/\//;
+
+/** `/s/<secret>/…` and `/__admin/<secret>/…` with the secret masked (log lines). */
+export function redactPath(path: string): string {
+  return path.replace(/^\/(s|__admin)\/[^/]+/, "/$1/***");
+}
+
+function routeLabel(pattern: string): string {
+  return pattern.replace(/^\/(s|__admin)\/:secret/, "") || "/";
 }

@@ -1,13 +1,14 @@
 import { join } from "node:path";
 import type { Command } from "commander";
 import { type Context, ModelName, NotFoundError, UsageError, currentName, getProfile, loadConfig, preflight, resolveChatgptBase } from "@prodex/core";
-import { DEFAULT_MODELS, type ModelConfig, startProxy } from "@prodex/proxy";
+import { DEFAULT_MODELS, type ModelConfig } from "@prodex/proxy";
 import { type Cli, withCli } from "../cli-context.ts";
 import { TESTED, agentVersion, resolveAgentBin } from "../launch/agent-bin.ts";
 import { runInherited } from "../launch/child.ts";
 import { approveLaunchKey, claudeSource, prepareClaudeHome } from "../launch/claude-home.ts";
 import { type ClaudeLaunchSpec, claudeLaunch, isHeadless } from "../launch/claude-launch.ts";
 import { isSecretName, redact } from "../launch/codex-launch.ts";
+import { openLaunchProxy } from "../launch/launch-proxy.ts";
 import { runAgent } from "../launch/run-agent.ts";
 
 export type ClaudeOptions = {
@@ -86,14 +87,15 @@ async function launchClaude(cli: Cli, opts: ClaudeOptions, userArgs: string[]): 
   if (home.imported.length) io.note(`imported Claude Code settings into ${dir} (from ${home.imported.join(", ")})`);
   for (const n of home.notes) io.warn(n);
 
-  const proxy = await startProxy({ ctx, upstreamBase: base, preferred: chosen, autoRotate: opts.autoRotate !== false, claude: { models } });
+  const launch = await openLaunchProxy(cli, { upstream: base, profile: chosen, autoRotate: opts.autoRotate !== false, models });
   try {
+    const proxy = launch.endpoints;
     await approveLaunchKey(dir, proxy.secret);
     const spec = claudeLaunch({ bin: bin.path, userArgs, baseUrl: proxy.url, token: proxy.secret, configDir: dir, models, model, env: io.env });
     const tui = opts.tui !== false && !isHeadless(userArgs);
     process.exitCode = await runAgent(cli, { spec, proxy, agent: "claude", tui, run: runInherited });
   } finally {
-    await proxy.stop();
+    await launch.close();
   }
 }
 

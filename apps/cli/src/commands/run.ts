@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import { NotFoundError, UsageError, currentName, getProfile, preflight, resolveChatgptBase } from "@prodex/core";
-import { startProxy } from "@prodex/proxy";
 import { type Cli, withCli } from "../cli-context.ts";
 import { TESTED, agentVersion, resolveAgentBin } from "../launch/agent-bin.ts";
 import { runInherited } from "../launch/child.ts";
 import { codexLaunch, codexWebsockets, isSecretName, redact } from "../launch/codex-launch.ts";
+import { openLaunchProxy } from "../launch/launch-proxy.ts";
 import { runAgent } from "../launch/run-agent.ts";
 
 export type RunOptions = {
@@ -64,14 +64,16 @@ async function launchCodex(cli: Cli, opts: RunOptions, subcommand: string[], use
   const version = await agentVersion(bin);
   if (version && version !== TESTED.codex) io.warn(`Codex ${version} found; prodex is tested with ${TESTED.codex} — if something misbehaves, set PRODEX_CODEX_BIN or pin @openai/codex@${TESTED.codex}`);
 
-  const proxy = await startProxy({ ctx, upstreamBase: base, preferred: chosen, autoRotate: opts.autoRotate !== false });
+  // The shared broker (one pool state for every launch of this PRODEX_HOME), or PRODEX_BROKER=0: a proxy of our own.
+  const launch = await openLaunchProxy(cli, { upstream: base, profile: chosen, autoRotate: opts.autoRotate !== false });
   try {
     const profile = getProfile(ctx, chosen);
+    const proxy = launch.endpoints;
     const spec = codexLaunch({ bin: bin.path, subcommand, userArgs, codexHome: profile.codexHome, proxy, env: io.env, websockets: codexWebsockets(io.env) });
     const code = await runAgent(cli, { spec, proxy, agent: "codex", tui: opts.tui !== false, run: runInherited });
     process.exitCode = code;
   } finally {
-    await proxy.stop();
+    await launch.close();
   }
 }
 

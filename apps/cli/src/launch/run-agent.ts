@@ -1,10 +1,10 @@
-import { connectFeed, type ProxyHandle } from "@prodex/proxy";
+import { connectFeed, type LaunchEndpoints } from "@prodex/proxy";
 import type { Cli } from "../cli-context.ts";
 import type { LaunchSpec } from "./codex-launch.ts";
 
 export type RunAgentOptions = {
   spec: LaunchSpec;
-  proxy: ProxyHandle;
+  proxy: LaunchEndpoints;
   agent: "codex" | "claude";
   /** false for --no-tui (and exec / print mode); the terminal and env can still veto it. */
   tui: boolean;

@@ -55,9 +55,25 @@ export function infoText(info: InfoJson, o: { now: number; color: boolean }): st
   lines.push("", `pool: ${c.profiles} profile(s), ${c.ready} ready, ${c.exhausted} exhausted, ${c.needsLogin} need login`);
   for (const w of c.windows) lines.push(windowLine(w, o.now));
   lines.push("", info.runtimes.length ? "processes:" : "processes: none registered");
-  for (const r of info.runtimes) {
+  for (const { r, lease } of runtimeOrder(info.runtimes)) {
     const state = r.alive ? paint.green("running") : paint.yellow("dead (prodex cleanup removes it)");
-    lines.push(`  ${r.kind.padEnd(6)} pid ${String(r.pid).padEnd(7)} ${state}  ${r.url}  started ${formatAge(o.now - Date.parse(r.startedAt))}`);
+    const kind = lease ? "└ launch" : r.kind.padEnd(8);
+    lines.push(`  ${kind.padEnd(8)} pid ${String(r.pid).padEnd(7)} ${state}  ${r.url}  started ${formatAge(o.now - Date.parse(r.startedAt))}`);
   }
   return lines.join("\n");
+}
+
+type Runtime = InfoJson["runtimes"][number];
+
+/** Pure: each broker followed by the launches leasing it (same URL); everything else in order. */
+export function runtimeOrder(runtimes: Runtime[]): { r: Runtime; lease: boolean }[] {
+  const isLease = (r: Runtime) => r.kind === "proxy" && r.id.startsWith("lease:");
+  const brokers = new Set(runtimes.filter((r) => r.kind === "broker").map((r) => r.url));
+  const out: { r: Runtime; lease: boolean }[] = [];
+  for (const r of runtimes) {
+    if (isLease(r) && brokers.has(r.url)) continue;
+    out.push({ r, lease: isLease(r) });
+    if (r.kind === "broker") for (const l of runtimes.filter((x) => isLease(x) && x.url === r.url)) out.push({ r: l, lease: true });
+  }
+  return out;
 }

@@ -29,12 +29,14 @@ export function committedBody(state: ProxyState, committed: Committed, observer:
   const finish = (aborted: boolean, error: string | null) => {
     if (ended) return;
     ended = true;
+    state.metrics?.streamClosed();
     const latency = state.ctx.now() - committed.startedAt;
     if (completed) state.pool.succeeded(committed.profile, latency, windowsFromHeaders(committed.response.headers, state.ctx.now()));
     state.log.line(completed ? "info" : "warn", "request", { profile: committed.profile, status: committed.response.status, ms: latency, attempts: committed.attempts, completed, aborted, error });
     observer.onEnd?.({ completed, aborted, error });
   };
   see(committed.hold?.events ?? []);
+  state.metrics?.streamOpened();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       const chunk = head.shift();

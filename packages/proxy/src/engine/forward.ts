@@ -4,6 +4,7 @@ import { type Verdict, classifyNetworkError, classifyResponse, errorInfo } from 
 import { UpstreamStream, type HoldResult } from "../stream/upstream-stream.ts";
 import { upstreamRequestHeaders } from "../upstream/headers.ts";
 import { type RequestBody, encodeJson } from "../upstream/request-body.ts";
+import { type LaunchScope, mayRotate, stayOn } from "./launch-scope.ts";
 import { poolUnavailable, staleContinuation, type LocalAnswer } from "./local-answers.ts";
 import type { ProxyState } from "./proxy-state.ts";
 
@@ -21,6 +22,8 @@ export type ForwardRequest = {
   client: string;
   /** The bytes for one account, when they depend on it (translated Claude requests: reasoning only its owner can read). Overrides `body`. */
   bodyFor?: (profile: string) => Uint8Array | string;
+  /** The launch the request comes from (per-lease options on a broker). */
+  scope?: LaunchScope;
 };
 
 export type Committed = {
@@ -52,7 +55,7 @@ export async function forward(state: ProxyState, req: ForwardRequest): Promise<O
   const refreshed = new Set<string>();
   const owner = ownerOf(req.keys, (kind, key) => state.bindings.lookup(kind, key));
   let last: Failure | null = null;
-  let previous: { name: string; reason: string } | null = null;
+  let previous: { name: string; reason: string; kind: string } | null = null;
   let attempts = 0;
   // Accounts that refused the request's encrypted reasoning: they get it without any.
   const stripAll = new Set<string>();
@@ -66,7 +69,7 @@ export async function forward(state: ProxyState, req: ForwardRequest): Promise<O
     if (pick.kind === "none") break;
     const name: string = pick.name;
     if (previous && previous.name !== name) {
-      ctx.events.emit({ kind: "rotation", profile: name, message: `${previous.name} → ${name}: ${previous.reason}`, data: { from: previous.name, to: name, reason: previous.reason, client: req.client } });
+      ctx.events.emit({ kind: "rotation", profile: name, message: `${previous.name} → ${name}: ${previous.reason}`, data: { from: previous.name, to: name, reason: previous.reason, kind: previous.kind, client: req.client } });
       state.log.line("info", "rotate", { from: previous.name, to: name, reason: previous.reason, path: req.path });
     }
     pool.select(name, pick.reason);
@@ -77,7 +80,7 @@ export async function forward(state: ProxyState, req: ForwardRequest): Promise<O
       auth = await ctx.tokens.current(pool.ref(name));
     } catch (error) {
       tried.add(name);
-      previous = { name, reason: errorMessage(error) };
+      previous = { name, reason: errorMessage(error), kind: "auth" };
       // A dead login is final; a refresh that failed for now rests the account so the next
       // requests do not each retry it (and flap between accounts).
       if (error instanceof AuthError && error.needsLogin) pool.markNeedsLogin(name);
@@ -104,7 +107,7 @@ export async function forward(state: ProxyState, req: ForwardRequest): Promise<O
       const verdict = classifyNetworkError(error);
       if (verdict.action !== "rotate") continue;
       last = null;
-      previous = { name, reason: verdict.reason };
+      previous = { name, reason: verdict.reason, kind: verdict.kind };
       fail(state, name, verdict, tried);
       continue;
     }
@@ -119,6 +122,8 @@ export async function forward(state: ProxyState, req: ForwardRequest): Promise<O
       const held = await stream.hold(state.hold);
       if (held.kind === "commit") return { kind: "committed", profile: name, response, stream, hold: held, attempts, startedAt, stripped: body.stripped };
       req.signal.removeEventListener("abort", onAbort);
+      // The client left while the answer was held: the broken read is its doing, not the account's.
+      if (req.signal.aborted) break;
       if (held.verdict.action === "refresh" && !refreshed.has(name)) {
         refreshed.add(name);
         await refreshAfter401(state, name, auth, tried);
@@ -126,7 +131,7 @@ export async function forward(state: ProxyState, req: ForwardRequest): Promise<O
       }
       const rotate = asRotate(held.verdict);
       last = { verdict: rotate, status: 200, body: "", headers: response.headers };
-      previous = { name, reason: rotate.reason };
+      previous = { name, reason: rotate.reason, kind: rotate.kind };
       fail(state, name, rotate, tried);
       continue;
     }
@@ -154,9 +159,9 @@ export async function forward(state: ProxyState, req: ForwardRequest): Promise<O
     }
     const rotate = asRotate(full);
     last = { verdict: rotate, status: response.status, body: text, headers: response.headers };
-    previous = { name, reason: rotate.reason };
+    previous = { name, reason: rotate.reason, kind: rotate.kind };
     fail(state, name, rotate, tried);
-    if (!pool.autoRotate) break;
+    if (!mayRotate(pool, req.scope)) break;
   }
 
   // Nothing could serve. The upstream's own last answer is the most faithful thing to return
@@ -178,7 +183,7 @@ function choose(state: ProxyState, req: ForwardRequest, owner: { profile: string
   } else if (owner && mustStay(req.keys)) {
     return { kind: "local", answer: staleContinuation(state, owner.profile, pool.blocked(owner.profile) ?? { why: "backed off", until: null }) };
   }
-  const selection = pool.choose(tried);
+  const selection = pool.choose(tried, stayOn(req.scope));
   if (selection.choice === null) return { kind: "none" };
   return { kind: "profile", name: selection.choice, reason: selection.reason };
 }

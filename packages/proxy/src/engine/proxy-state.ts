@@ -1,5 +1,6 @@
 import type { Context } from "@prodex/core";
 import type { Bindings } from "../affinity/bindings.ts";
+import type { Metrics } from "../broker/metrics.ts";
 import type { PoolRuntime } from "../pool/pool-runtime.ts";
 import type { HoldLimits } from "../rotation/commit-point.ts";
 import type { RuntimeLog } from "../runtime/runtime-log.ts";
@@ -18,4 +19,6 @@ export type ProxyState = {
   /** Time a request may spend rotating before the proxy gives up. */
   rotateBudgetMs: number;
   fetch: typeof fetch;
+  /** A broker's counters (absent in-process: nothing is counted). */
+  metrics?: Metrics;
 };

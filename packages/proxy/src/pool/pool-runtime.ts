@@ -134,11 +134,16 @@ export class PoolRuntime {
     return null;
   }
 
-  /** Ranks the pool with the selection policy; without auto-rotate only the current profile is offered. */
-  choose(exclude: ReadonlySet<string>): Selection {
+  /**
+   * Ranks the pool with the selection policy. Only one profile is offered when the caller is
+   * held to one (`stayOn`: a launch with --no-auto-rotate on a broker) or, without auto-rotate,
+   * the current one.
+   */
+  choose(exclude: ReadonlySet<string>, stayOn: string | null = null): Selection {
     const now = this.ctx.now();
     const all = [...this.live.values()];
-    const pool = this.autoRotate || !this.current ? all : all.filter((p) => p.row.name === this.current);
+    const only = stayOn ?? (this.autoRotate ? null : this.current);
+    const pool = only ? all.filter((p) => p.row.name === only) : all;
     return select({
       candidates: pool.map((p) => ({
         name: p.row.name,

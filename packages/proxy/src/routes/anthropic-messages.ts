@@ -8,8 +8,9 @@ import { AnthropicStreamTranslator } from "../anthropic/responses-to-anthropic.t
 import { fromZodError } from "../anthropic/translate-error.ts";
 import { AnthropicRequest } from "../anthropic/types.ts";
 import { type Committed, forward } from "../engine/forward.ts";
+import type { LaunchScope } from "../engine/launch-scope.ts";
 import type { ProxyState } from "../engine/proxy-state.ts";
-import { BodyError, readRequestBody } from "../upstream/request-body.ts";
+import { BodyError, jsonBodyError, readRequestBody } from "../upstream/request-body.ts";
 import { OwnerTags, newestSignatureOwner } from "./anthropic-owner.ts";
 import { anthropicJson, errorBodyResponse, invalidRequest, upstreamFailure } from "./anthropic-reply.ts";
 import { anthropicSseBody, collectAnthropic } from "./anthropic-stream.ts";
@@ -39,9 +40,11 @@ function upstreamHeaders(session: string | null): Headers {
 async function readBody(req: Request): Promise<{ ok: true; json: unknown } | { ok: false; res: Response }> {
   try {
     const body = await readRequestBody(req);
-    const json = body.json();
-    if (json === null) return { ok: false, res: invalidRequest("The request body is not JSON: send an Anthropic Messages request (application/json).") };
-    return { ok: true, json };
+    const invalid = jsonBodyError(body);
+    if (!invalid) return { ok: true, json: body.json() };
+    // Undecodable bytes or an unknown encoding say so; text that does not parse gets the Messages hint.
+    const notJson = body.text !== null && invalid.status === 400;
+    return { ok: false, res: invalidRequest(notJson ? "The request body is not JSON: send an Anthropic Messages request (application/json)." : invalid.message, invalid.status) };
   } catch (error) {
     if (error instanceof BodyError) return { ok: false, res: invalidRequest(error.message, error.status) };
     return { ok: false, res: invalidRequest("Could not read the request body.") };
@@ -52,7 +55,7 @@ async function readBody(req: Request): Promise<{ ok: true; json: unknown } | { o
  * `POST /v1/messages`: Claude Messages → Responses, through the same rotation engine as Codex
  * (owner first, safe rotation before commit, token refresh, backoffs, events), and back.
  */
-export async function anthropicMessages(state: ProxyState, c: HonoContext, options: ClaudeRouteOptions): Promise<Response> {
+export async function anthropicMessages(state: ProxyState, c: HonoContext, options: ClaudeRouteOptions, scope?: LaunchScope): Promise<Response> {
   const read = await readBody(c.req.raw);
   if (!read.ok) return read.res;
   const json = read.json;
@@ -104,6 +107,7 @@ export async function anthropicMessages(state: ProxyState, c: HonoContext, optio
     signal: c.req.raw.signal,
     client: "claude",
     bodyFor,
+    scope,
   });
   if (outcome.kind === "local") {
     const { status, body, headers: h } = outcome.answer;

@@ -6,9 +6,10 @@ import type { StreamEvent } from "../stream/upstream-stream.ts";
 import { committedBody } from "../engine/committed-stream.ts";
 import { type Committed, type Outcome, forward } from "../engine/forward.ts";
 import { applyPooledHeaders } from "../engine/pooled-usage.ts";
+import type { LaunchScope } from "../engine/launch-scope.ts";
 import type { ProxyState } from "../engine/proxy-state.ts";
 import { clientResponseHeaders } from "../upstream/headers.ts";
-import { BodyError, readRequestBody } from "../upstream/request-body.ts";
+import { BodyError, jsonBodyError, readRequestBody } from "../upstream/request-body.ts";
 
 /** The path under the ChatGPT base that the client asked for, with its query. */
 export function upstreamPath(c: HonoContext, prefix: string): string {
@@ -18,8 +19,11 @@ export function upstreamPath(c: HonoContext, prefix: string): string {
 }
 
 export function bodyError(error: unknown): Response | null {
-  if (!(error instanceof BodyError)) return null;
-  return Response.json({ error: { type: "invalid_request_error", message: error.message } }, { status: error.status });
+  return error instanceof BodyError ? bodyErrorResponse(error) : null;
+}
+
+function bodyErrorResponse(error: BodyError): Response {
+  return Response.json({ error: { type: "invalid_request_error", message: `prodex proxy: ${error.message}` } }, { status: error.status });
 }
 
 export function localResponse(outcome: Extract<Outcome, { kind: "local" }>): Response {
@@ -40,16 +44,18 @@ export function bindContinuations(state: ProxyState, committed: Committed, keys:
 }
 
 /** `POST …/codex/responses` (SSE) and `…/responses/compact` (unary JSON), with safe rotation. */
-export async function codexInference(state: ProxyState, c: HonoContext, path: string, stream: boolean): Promise<Response> {
+export async function codexInference(state: ProxyState, c: HonoContext, path: string, stream: boolean, scope?: LaunchScope): Promise<Response> {
   let body: Awaited<ReturnType<typeof readRequestBody>>;
   try {
     body = await readRequestBody(c.req.raw);
   } catch (error) {
     return bodyError(error) ?? Response.json({ error: { message: "cannot read the request body" } }, { status: 400 });
   }
+  const invalid = jsonBodyError(body);
+  if (invalid) return bodyErrorResponse(invalid);
   const headers = c.req.raw.headers;
   const keys = affinityFromScan(headers, body.text === null ? EMPTY_SCAN : scanBody(body.text));
-  const outcome = await forward(state, { method: "POST", path, headers, body, keys, stream, signal: c.req.raw.signal, client: "codex" });
+  const outcome = await forward(state, { method: "POST", path, headers, body, keys, stream, signal: c.req.raw.signal, client: "codex", scope });
   if (outcome.kind === "local") return localResponse(outcome);
   bindContinuations(state, outcome, keys);
   const out = clientResponseHeaders(outcome.response.headers);
@@ -76,7 +82,7 @@ function bindOutputBlob(state: ProxyState, profile: string, event: StreamEvent):
 }
 
 /** Anything else under the ChatGPT base: forwarded with the serving account's credentials. */
-export async function passThrough(state: ProxyState, c: HonoContext, path: string): Promise<Response> {
+export async function passThrough(state: ProxyState, c: HonoContext, path: string, scope?: LaunchScope): Promise<Response> {
   const method = c.req.method;
   let body = null;
   if (method !== "GET" && method !== "HEAD") {
@@ -88,7 +94,7 @@ export async function passThrough(state: ProxyState, c: HonoContext, path: strin
   }
   const headers = c.req.raw.headers;
   const keys = extractAffinity(headers, null);
-  const outcome = await forward(state, { method, path, headers, body, keys, stream: false, signal: c.req.raw.signal, client: "codex" });
+  const outcome = await forward(state, { method, path, headers, body, keys, stream: false, signal: c.req.raw.signal, client: "codex", scope });
   if (outcome.kind === "local") return localResponse(outcome);
   return new Response(outcome.response.body, { status: outcome.response.status, headers: clientResponseHeaders(outcome.response.headers) });
 }

@@ -1,5 +1,6 @@
 import type { Server, WebSocketHandler } from "bun";
 import type { Context as HonoContext, Next } from "hono";
+import type { ProxyEnv } from "../engine/launch-scope.ts";
 import type { ProxyState } from "../engine/proxy-state.ts";
 import { clientResponseHeaders } from "../upstream/headers.ts";
 import { WsConn, type WsData } from "./ws-conn.ts";
@@ -10,12 +11,14 @@ export type { WsData } from "./ws-conn.ts";
 
 export type CodexWebsocket = {
   /** `GET …/codex/responses` behind the secret and host guards: upgrades, or hands on to `next`. */
-  route: (c: HonoContext, next: Next) => Promise<Response | void>;
+  route: (c: HonoContext<ProxyEnv>, next: Next) => Promise<Response | void>;
   handlers: WebSocketHandler<WsData>;
   /** The Bun server that performs upgrades (known once `Bun.serve` returned). */
   bind(server: Server<WsData>): void;
   /** Closes every client and upstream socket (proxy stop). */
   closeAll(): void;
+  /** Open client sockets (metrics). */
+  count(): number;
 };
 
 /**
@@ -30,7 +33,7 @@ export function codexWebsocket(state: ProxyState): CodexWebsocket {
     async route(c, next) {
       if (c.req.header("upgrade")?.toLowerCase() !== "websocket") return next();
       if (!server) return c.json({ error: { type: "server_error", message: "prodex proxy: websocket not ready" } }, 503);
-      const conn = new WsConn(state, new Headers(c.req.raw.headers));
+      const conn = new WsConn(state, new Headers(c.req.raw.headers), c.get("scope"));
       const first = await conn.connect();
       if (first.kind === "refused") {
         // The upstream does not take websockets (e.g. 426): Codex falls back to HTTPS on this answer.
@@ -66,5 +69,6 @@ export function codexWebsocket(state: ProxyState): CodexWebsocket {
     closeAll() {
       for (const conn of [...live]) conn.close(1001, "prodex proxy stopping");
     },
+    count: () => live.size,
   };
 }

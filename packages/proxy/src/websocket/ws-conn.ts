@@ -1,5 +1,6 @@
 import type { ServerWebSocket } from "bun";
 import { extractAffinity, ownerOf } from "../affinity/affinity-keys.ts";
+import type { LaunchScope } from "../engine/launch-scope.ts";
 import type { ProxyState } from "../engine/proxy-state.ts";
 import type { UpstreamSocket } from "./upstream-socket.ts";
 import { ResponseChain } from "./ws-chain.ts";
@@ -37,6 +38,8 @@ export class WsConn {
     readonly state: ProxyState,
     /** The client's handshake headers (session-id, x-codex-*, openai-beta …). */
     readonly headers: Headers,
+    /** The launch the socket belongs to (per-lease options on a broker). */
+    readonly scope?: LaunchScope,
   ) {
     this.openedAt = state.ctx.now();
   }

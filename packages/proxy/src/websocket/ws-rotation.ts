@@ -2,6 +2,7 @@
 // selection policy; back off and move on any failure before the commit point; bounded by
 // maxAttempts and rotateBudgetMs), with "open a socket to the account" as the first step.
 import { AuthError, type ChatgptAuth, errorMessage, windowsFromHeaders } from "@prodex/core";
+import { type LaunchScope, mayRotate, stayOn } from "../engine/launch-scope.ts";
 import type { LocalAnswer } from "../engine/local-answers.ts";
 import { staleContinuation } from "../engine/local-answers.ts";
 import type { ProxyState } from "../engine/proxy-state.ts";
@@ -44,7 +45,7 @@ export type Pick = { kind: "profile"; name: string; reason: string } | { kind: "
  * `connected`: the account the connection's socket is open to; a request with no owner stays
  * there while it can serve (the policy chose it moments ago; switching costs a handshake).
  */
-export function pickAccount(state: ProxyState, owner: Owner | null, stuck: boolean, tried: ReadonlySet<string>, connected: string | null = null): Pick {
+export function pickAccount(state: ProxyState, owner: Owner | null, stuck: boolean, tried: ReadonlySet<string>, connected: string | null = null, scope?: LaunchScope): Pick {
   const { pool } = state;
   if (owner && !tried.has(owner.profile)) {
     const blocked = pool.blocked(owner.profile);
@@ -53,8 +54,9 @@ export function pickAccount(state: ProxyState, owner: Owner | null, stuck: boole
   } else if (owner && stuck) {
     return { kind: "local", answer: staleContinuation(state, owner.profile, pool.blocked(owner.profile) ?? { why: "backed off", until: null }) };
   }
-  if (!owner && connected && !tried.has(connected) && !pool.blocked(connected)) return { kind: "profile", name: connected, reason: "stays on the connection's account" };
-  const selection = pool.choose(tried);
+  const held = stayOn(scope);
+  if (!owner && connected && !tried.has(connected) && !pool.blocked(connected) && (!held || held === connected)) return { kind: "profile", name: connected, reason: "stays on the connection's account" };
+  const selection = pool.choose(tried, held);
   if (selection.choice === null) return { kind: "none" };
   return { kind: "profile", name: selection.choice, reason: selection.reason };
 }
@@ -75,19 +77,19 @@ export async function withRotation(
   const refreshed = new Set<string>();
   /** The access token each account's handshake used (what a 401 rejected). */
   const tokens = new Map<string, string>();
-  let previous: { name: string; reason: string } | null = null;
+  let previous: { name: string; reason: string; kind: string } | null = null;
   let last: LastFailure | null = null;
   let attempts = 0;
   let reconnected = false;
 
   while (attempts < state.maxAttempts && ctx.now() - startedAt < state.rotateBudgetMs) {
     if (conn.gone.signal.aborted) return { kind: "gone", attempts };
-    const pick = pickAccount(state, route.owner, route.stuck, tried, conn.upstream?.socket.open ? conn.upstream.profile : null);
+    const pick = pickAccount(state, route.owner, route.stuck, tried, conn.upstream?.socket.open ? conn.upstream.profile : null, conn.scope);
     if (pick.kind === "local") return { kind: "local", answer: pick.answer, attempts };
     if (pick.kind === "none") break;
     const name = pick.name;
     if (previous && previous.name !== name) {
-      ctx.events.emit({ kind: "rotation", profile: name, message: `${previous.name} → ${name}: ${previous.reason}`, data: { from: previous.name, to: name, reason: previous.reason, client: "ws" } });
+      ctx.events.emit({ kind: "rotation", profile: name, message: `${previous.name} → ${name}: ${previous.reason}`, data: { from: previous.name, to: name, reason: previous.reason, kind: previous.kind, client: "ws" } });
       state.log.line("info", "rotate", { from: previous.name, to: name, reason: previous.reason, transport: "ws", what: route.label });
     }
     pool.select(name, pick.reason);
@@ -119,11 +121,11 @@ export async function withRotation(
     }
     const rotate = asRotate(step.verdict);
     if (step.last) last = step.last;
-    previous = { name, reason: rotate.reason };
+    previous = { name, reason: rotate.reason, kind: rotate.kind };
     tried.add(name);
     pool.failed(name, rotate.kind, rotate.reason, rotate.until);
     state.log.line("warn", "attempt failed", { profile: name, kind: rotate.kind, reason: rotate.reason, transport: "ws", what: route.label });
-    if (!pool.autoRotate) break;
+    if (!mayRotate(pool, conn.scope)) break;
   }
   if (conn.gone.signal.aborted) return { kind: "gone", attempts };
   state.log.line("warn", "no account could serve", { transport: "ws", what: route.label, attempts, tried: [...tried].join(",") });

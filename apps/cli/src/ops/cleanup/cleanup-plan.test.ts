@@ -3,7 +3,7 @@ import { type CleanupScan, type LogFile, LOG_KEEP_NEWEST, logPid, planCleanup } 
 
 const D = 86_400_000;
 const NOW = 1_800_000_000_000;
-const empty: CleanupScan = { now: NOW, logs: [], latestLog: null, loginHomes: [], runtimes: [], orphans: [] };
+const empty: CleanupScan = { now: NOW, logs: [], latestLog: null, loginHomes: [], runtimes: [], orphans: [], brokerFiles: [] };
 const log = (name: string, ageDays: number, extra: Partial<LogFile> = {}): LogFile => ({ path: `/logs/${name}`, mtimeMs: NOW - ageDays * D, bytes: 100, pid: null, pidAlive: false, ...extra });
 
 describe("logPid", () => {
@@ -32,6 +32,15 @@ describe("planCleanup", () => {
   test("temporary login homes older than a day", () => {
     const scan = { ...empty, loginHomes: [{ path: "/h/tmp/login-a", mtimeMs: NOW - 2 * D }, { path: "/h/tmp/login-b", mtimeMs: NOW - 3_600_000 }] };
     expect(planCleanup(scan, { force: false }).map((a) => a.target)).toEqual(["/h/tmp/login-a"]);
+  });
+
+  test("files of stopped shared proxies go; a running broker's, or one just starting, stay", () => {
+    const f = (path: string, live: boolean, ageMs: number) => ({ path, mtimeMs: NOW - ageMs, bytes: 10, live });
+    const scan = { ...empty, brokerFiles: [f("/h/broker/a.secret", false, D), f("/h/broker/a.log", false, D), f("/h/broker/b.secret", true, D), f("/h/broker/c.secret", false, 5_000)] };
+    expect(planCleanup(scan, { force: false }).map((a) => [a.kind, a.target])).toEqual([
+      ["broker-file", "/h/broker/a.secret"],
+      ["broker-file", "/h/broker/a.log"],
+    ]);
   });
 
   test("dead registrations go, live ones stay", () => {

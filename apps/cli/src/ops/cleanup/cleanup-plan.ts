@@ -3,11 +3,15 @@
 export const LOG_MAX_AGE_MS = 7 * 86_400_000;
 export const LOG_KEEP_NEWEST = 40;
 export const LOGIN_HOME_MAX_AGE_MS = 86_400_000;
+/** A broker writes its secret as it starts, before it registers: younger files may be one starting. */
+export const BROKER_FILE_MIN_AGE_MS = 60_000;
 
 export type LogFile = { path: string; mtimeMs: number; bytes: number; pid: number | null; pidAlive: boolean };
 export type LoginHome = { path: string; mtimeMs: number };
 export type Registration = { id: string; kind: string; pid: number; alive: boolean };
 export type OrphanHome = { path: string; name: string; hasAuth: boolean };
+/** A shared proxy's admin secret or log under `$PRODEX_HOME/broker`; `live`: a running broker owns it. */
+export type BrokerFile = { path: string; mtimeMs: number; bytes: number; live: boolean };
 
 export type CleanupScan = {
   now: number;
@@ -17,9 +21,10 @@ export type CleanupScan = {
   loginHomes: LoginHome[];
   runtimes: Registration[];
   orphans: OrphanHome[];
+  brokerFiles: BrokerFile[];
 };
 
-export type ActionKind = "runtime-log" | "login-home" | "runtime" | "orphan-home";
+export type ActionKind = "runtime-log" | "login-home" | "runtime" | "orphan-home" | "broker-file";
 export type Action = { kind: ActionKind; target: string; reason: string; bytes: number | null; remove: boolean };
 
 /** `prodex-runtime-<time>-<pid>.log` → pid. */
@@ -44,6 +49,10 @@ export function planCleanup(scan: CleanupScan, options: { force: boolean }): Act
   }
   for (const r of scan.runtimes) {
     if (!r.alive) actions.push({ kind: "runtime", target: r.id, reason: `registered ${r.kind} whose process (pid ${r.pid}) is gone`, bytes: null, remove: true });
+  }
+  for (const f of scan.brokerFiles) {
+    if (f.live || scan.now - f.mtimeMs < BROKER_FILE_MIN_AGE_MS) continue;
+    actions.push({ kind: "broker-file", target: f.path, reason: "left by a shared proxy that is no longer running", bytes: f.bytes, remove: true });
   }
   for (const o of scan.orphans) {
     if (!o.hasAuth) actions.push({ kind: "orphan-home", target: o.path, reason: "managed home with no profile", bytes: null, remove: true });

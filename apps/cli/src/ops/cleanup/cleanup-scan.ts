@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Context } from "@prodex/core";
 import { pidAlive } from "../runtime-registry.ts";
-import { type CleanupScan, type LogFile, logPid } from "./cleanup-plan.ts";
+import { type BrokerFile, type CleanupScan, type LogFile, logPid } from "./cleanup-plan.ts";
 
 function entries(dir: string): string[] {
   try {
@@ -52,6 +52,28 @@ export function scanOrphans(ctx: Context): CleanupScan["orphans"] {
     .map((d) => ({ ...d, hasAuth: existsSync(join(d.path, "auth.json")) }));
 }
 
+/** `$PRODEX_HOME/broker/<key>.secret|.log`; live when a registered broker with a running pid has that key. */
+export function scanBrokerFiles(ctx: Context): BrokerFile[] {
+  const dir = join(ctx.paths.prodexHome, "broker");
+  const liveKeys = new Set(
+    ctx.store.runtimes
+      .list()
+      .filter((r) => r.kind === "broker" && r.secretPath && pidAlive(r.pid))
+      .map((r) => keyOf(r.secretPath ?? "")),
+  );
+  const out: BrokerFile[] = [];
+  for (const name of entries(dir)) {
+    if (!/\.(secret|log)$/.test(name)) continue;
+    const path = join(dir, name);
+    const s = stat(path);
+    if (!s?.isFile()) continue;
+    out.push({ path, mtimeMs: s.mtimeMs, bytes: s.size, live: liveKeys.has(keyOf(name)) });
+  }
+  return out;
+}
+
+const keyOf = (path: string): string => (path.split("/").at(-1) ?? "").replace(/\.(secret|log)$/, "");
+
 export function scanCleanup(ctx: Context): CleanupScan {
   const tmp = join(ctx.paths.prodexHome, "tmp");
   return {
@@ -65,5 +87,6 @@ export function scanCleanup(ctx: Context): CleanupScan {
       .map((h) => ({ path: h.path, mtimeMs: h.s?.mtimeMs ?? 0 })),
     runtimes: ctx.store.runtimes.list().map((r) => ({ id: r.id, kind: r.kind, pid: r.pid, alive: pidAlive(r.pid) })),
     orphans: scanOrphans(ctx),
+    brokerFiles: scanBrokerFiles(ctx),
   };
 }
