@@ -1,7 +1,7 @@
 // The bench's server processes: spawned from the runner scripts, ready when they print their
 // JSON line, measured through /proc, and stopped by their own pid.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import type { Subprocess } from "bun";
 
 export type Child = {
@@ -16,8 +16,10 @@ const RUNNERS = join(import.meta.dir, "../runners");
 
 export type SpawnOptions = { args?: string[]; stdin?: string; bunFlags?: string[]; timeoutMs?: number };
 
+/** `script` is a file in bench/runners, or an absolute path to another runner (e.g. the mock's own main.ts). */
 export async function spawnRunner(name: string, script: string, options: SpawnOptions = {}): Promise<Child> {
-  const proc = Bun.spawn([process.execPath, ...(options.bunFlags ?? []), join(RUNNERS, script), ...(options.args ?? [])], {
+  const path = isAbsolute(script) ? script : join(RUNNERS, script);
+  const proc = Bun.spawn([process.execPath, ...(options.bunFlags ?? []), path, ...(options.args ?? [])], {
     stdin: options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin),
     stdout: "pipe",
     stderr: "pipe",

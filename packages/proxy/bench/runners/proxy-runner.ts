@@ -3,8 +3,9 @@
  * The prodex proxy for the bench, in its own process and set up as `prodex run` sets it up
  * (default Context, default sync and background quota refresh), over a temp PRODEX_HOME with one
  * profile per mock account. Reads `{baseUrl, refreshUrl, accounts:[{id, auth}]}` (the mock
- * runner's line) on stdin; prints `{url, codexBaseUrl}`; stops cleanly on SIGTERM, so
- * `bun --cpu-prof` can write its profile.
+ * runner's line) on stdin; prints `{url, codexBaseUrl, runtimeLogPath}`; stops cleanly on SIGTERM,
+ * so `bun --cpu-prof` can write its profile. SIGUSR2 runs a full GC (the load harness settles
+ * memory with it before reading RSS).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -46,7 +47,7 @@ const names = accounts.map((a, i) => {
   return name;
 });
 const proxy = await startProxy({ ctx, upstreamBase: baseUrl, preferred: names[0] ?? null });
-process.stdout.write(`${JSON.stringify({ url: proxy.url, codexBaseUrl: proxy.codexBaseUrl })}\n`);
+process.stdout.write(`${JSON.stringify({ url: proxy.url, codexBaseUrl: proxy.codexBaseUrl, runtimeLogPath: proxy.runtimeLogPath })}\n`);
 
 let stopping = false;
 const shutdown = async () => {
@@ -59,3 +60,4 @@ const shutdown = async () => {
 };
 process.on("SIGTERM", () => void shutdown());
 process.on("SIGINT", () => void shutdown());
+process.on("SIGUSR2", () => Bun.gc(true));
