@@ -3,7 +3,7 @@ import { UsageError, getProfile } from "@prodex/core";
 import { type Cli, withCli } from "../cli-context.ts";
 import { parseSince } from "../ops/logs/since.ts";
 import { lastLines, latestRuntimeLog, readAppended } from "../ops/logs/runtime-tail.ts";
-import { eventLineJson, eventLineText } from "../output/event-line.ts";
+import { eventLineJson, eventLineText, printable } from "../output/event-line.ts";
 import type { RuntimeLineJson } from "../output/schemas/logs.ts";
 
 type LogsOptions = { follow?: boolean; json?: boolean; profile?: string; since?: string; runtime?: boolean; lines: number };
@@ -77,7 +77,7 @@ async function runtimeLogs(cli: Cli, opts: LogsOptions): Promise<void> {
   if (opts.profile || opts.since) throw new UsageError("--profile and --since filter the events, not the runtime log", "drop them, or drop --runtime");
   let file = latestRuntimeLog(ctx.paths.runtimeLogPointer);
   const print = (lines: string[]) => {
-    for (const line of lines) io.out(opts.json ? JSON.stringify({ schema: "prodex.runtime-log/v1", file, line } satisfies RuntimeLineJson) : line);
+    for (const line of lines) io.out(opts.json ? JSON.stringify({ schema: "prodex.runtime-log/v1", file, line } satisfies RuntimeLineJson) : printable(line));
   };
   const start = lastLines(file, opts.lines);
   print(start.lines);

@@ -18,4 +18,11 @@ describe("event lines", () => {
     expect(today).toMatch(/^\d\d:\d\d:\d\d WARN  rotation\s+p2\s+p1 hit its limit; moved to p2$/);
     expect(eventLineText(row, { now: row.at + 3 * 86_400_000, color: false })).toMatch(/^2026-03-0[12] \d\d:\d\d:\d\d /);
   });
+
+  test("text: control characters from upstream text are escaped, never sent to the terminal", () => {
+    const hostile = { ...row, message: "p1 → p2: rate limited (HTTP 429 \u001b]52;c;ZXZpbA==\u0007\u001b[2J)\ninjected line\u009b31m" };
+    const line = eventLineText(hostile, { now: row.at + 60_000, color: false });
+    expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(line).toContain("\\u{1b}]52;c;ZXZpbA==\\u{7}\\u{1b}[2J)\\u{a}injected line\\u{9b}31m");
+  });
 });

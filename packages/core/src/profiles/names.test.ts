@@ -30,6 +30,11 @@ describe("validateProfileName", () => {
     ["a:b", "colon"],
     ["a*", "glob"],
     ["~", "tilde"],
+    ["\u0440ro", "Cyrillic lookalike of p"],
+    ["\uff50\uff11", "fullwidth lookalikes"],
+    ["a\u200bb", "zero-width space"],
+    ["a\u2024b", "one-dot leader (looks like '.')"],
+    ["a\u2215b", "division slash (looks like '/')"],
   ];
   for (const [name, why] of invalid) {
     test(`invalid (${why}): ${JSON.stringify(name)}`, () => {

@@ -23,8 +23,10 @@ export function listProfiles(ctx: Context): ProfileInfo[] {
 
 export function getProfile(ctx: Context, name: string): ProfileRow {
   const p = ctx.store.profiles.get(name);
-  if (!p) throw new NotFoundError(`no profile named "${name}"`, `see: prodex profile list`);
-  return p;
+  if (p) return p;
+  // A name no profile could ever have (a path, a control character) says so, on one line.
+  validateProfileName(name);
+  throw new NotFoundError(`no profile named "${name}"`, `see: prodex profile list`);
 }
 
 export function currentName(ctx: Context): string | null {
@@ -93,6 +95,7 @@ export function addProfile(ctx: Context, options: AddOptions): ProfileRow {
 
 /** Copies the login Codex uses now (`$CODEX_HOME` or `~/.codex`) into a new managed profile. */
 export function importCurrent(ctx: Context, name?: string): ProfileRow {
+  if (name !== undefined) validateProfileName(name);
   const from = resolve(ctx.env.CODEX_HOME || ctx.paths.sharedCodexHome);
   const auth = authForImport(from);
   if (!auth) throw new UsageError(`no Codex login found in ${authPath(from)}`, "run `codex login` first, or: prodex login");

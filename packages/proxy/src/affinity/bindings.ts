@@ -13,6 +13,8 @@ const TTL: Record<BindingKind, number> = {
 
 /** How long "nobody owns this" is remembered (encrypted blobs are asked about on every request). */
 const MISS_TTL_MS = 30_000;
+const MEMORY_CAP = 50_000;
+const MEMORY_KEEP = 40_000;
 
 /**
  * Continuation bindings (key → profile) with an in-memory cache in front of the store. Writes
@@ -71,7 +73,7 @@ export class Bindings {
     // Profile ids rarely change: no full profiles read on every flush (each 100 ms under load);
     // a profile removed or re-added under its name since gets a fresh read and one retry.
     if (this.write(batch, false) === "stale") this.write(batch, true);
-    if (this.memory.size > 50_000) this.prune();
+    if (this.memory.size > MEMORY_CAP) this.prune();
   }
 
   /** One transaction for the batch; "stale" when a cached profile id no longer exists. */
@@ -93,8 +95,14 @@ export class Bindings {
     }
   }
 
+  /** Drops expired entries, then the oldest, so a long-lived broker's memory stays bounded (the store keeps them). */
   private prune(): void {
     const now = this.ctx.now();
     for (const [id, v] of this.memory) if (v.expiresAt <= now) this.memory.delete(id);
+    let excess = this.memory.size - MEMORY_KEEP;
+    for (const id of this.memory.keys()) {
+      if (excess-- <= 0) break;
+      this.memory.delete(id);
+    }
   }
 }

@@ -60,13 +60,27 @@ export async function forward(state: ProxyState, req: ForwardRequest): Promise<O
   // Accounts that refused the request's encrypted reasoning: they get it without any.
   const stripAll = new Set<string>();
   let retrySame: string | null = null;
+  let waits = 0;
 
   while (attempts < state.maxAttempts && ctx.now() - startedAt < state.rotateBudgetMs) {
     if (req.signal.aborted) break;
     const pick: Pick = retrySame ? { kind: "profile", name: retrySame, reason: "retry without unreadable reasoning" } : choose(state, req, owner, tried);
     retrySame = null;
     if (pick.kind === "local") return { kind: "local", answer: pick.answer, attempts };
-    if (pick.kind === "none") break;
+    if (pick.kind === "none") {
+      // Nothing ready, but an account is only resting briefly (a rate limit, an overload):
+      // wait it out rather than refuse the client while it could still be served.
+      const soon = pool.soonestTransient();
+      const wait = soon ? soon.until - ctx.now() : Infinity;
+      if (!soon || waits >= MAX_WAITS || wait > MAX_WAIT_MS || ctx.now() + wait - startedAt > state.rotateBudgetMs) break;
+      waits++;
+      state.log.line("info", "waiting for a resting account", { profile: soon.name, ms: Math.max(0, Math.round(wait)), path: req.path });
+      await Bun.sleep(Math.max(0, wait));
+      if (req.signal.aborted) break;
+      pool.clearTransient(soon.name);
+      tried.delete(soon.name);
+      continue;
+    }
     const name: string = pick.name;
     if (previous && previous.name !== name) {
       ctx.events.emit({ kind: "rotation", profile: name, message: `${previous.name} → ${name}: ${previous.reason}`, data: { from: previous.name, to: name, reason: previous.reason, kind: previous.kind, client: req.client } });
@@ -189,6 +203,9 @@ function choose(state: ProxyState, req: ForwardRequest, owner: { profile: string
 }
 
 const NONE: ReadonlySet<string> = new Set();
+/** Waiting for a briefly resting account: at most this long, this many times per request. */
+const MAX_WAIT_MS = 10_000;
+const MAX_WAITS = 3;
 
 /** The bytes to send to `name`: the original, or without encrypted reasoning it cannot read. */
 function bodyFor(state: ProxyState, req: ForwardRequest, owner: string | null, name: string, all: boolean): { bytes: Uint8Array | undefined; rewritten: boolean; stripped: ReadonlySet<string> } {

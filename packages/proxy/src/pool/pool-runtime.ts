@@ -129,7 +129,10 @@ export class PoolRuntime {
     const now = this.ctx.now();
     if (!p) return { why: "unknown profile", until: null };
     if (!p.usable) return { why: "needs login", until: null };
-    if (quotaStatus(p.windows, now) === "exhausted") return { why: "exhausted", until: p.backoff?.until ?? null };
+    // A usage-limit backoff is the upstream's own word: an answer that began before the limit
+    // may still bring older usage headers, but the account stays full until the backoff ends.
+    const quotaHeld = p.backoff?.reason === "quota" && p.backoff.until > now;
+    if (quotaHeld || quotaStatus(p.windows, now) === "exhausted") return { why: "exhausted", until: p.backoff?.until ?? null };
     if (p.backoff && p.backoff.until > now) return { why: "backed off", until: p.backoff.until };
     return null;
   }
@@ -220,12 +223,35 @@ export class PoolRuntime {
     } else {
       p.health = Math.max(0, p.health - 0.3);
       const attempts = p.backoff && p.backoff.until > now - 60_000 ? 2 : 1;
-      untilAt = Math.max(until ?? 0, now + transientBackoffFor(kind, attempts));
+      // The upstream's Retry-After is the best estimate; our own exponential rest is the fallback.
+      untilAt = until !== null && until > now ? until : now + transientBackoffFor(kind, attempts);
     }
     p.backoff = { reason: kind, until: untilAt, message: reason };
     this.persist(() => this.ctx.store.backoffs.set(p.row.id, kind, untilAt, reason, now));
     this.ctx.events.emit({ kind: "backoff", level: "warn", profile: name, message: `${name} backed off until ${new Date(untilAt).toISOString()}: ${reason}`, data: { reason: kind, until: untilAt } });
     return untilAt;
+  }
+
+  /**
+   * The account that comes back soonest from a rate-limit rest, if any: when nothing can
+   * serve, waiting a moment for it beats refusing the client.
+   */
+  soonestTransient(): { name: string; until: number } | null {
+    const now = this.ctx.now();
+    let best: { name: string; until: number } | null = null;
+    for (const p of this.live.values()) {
+      // Rate limits pass quickly; an overloaded or failing upstream is not worth waiting on.
+      if (!p.usable || !p.backoff || p.backoff.reason !== "transient" || p.backoff.until <= now) continue;
+      if (quotaStatus(p.windows, now) === "exhausted") continue;
+      if (!best || p.backoff.until < best.until) best = { name: p.row.name, until: p.backoff.until };
+    }
+    return best;
+  }
+
+  /** Lifts a short rest early (the caller waited it out). */
+  clearTransient(name: string): void {
+    const p = this.live.get(name);
+    if (p?.backoff && p.backoff.reason !== "quota") p.backoff = null;
   }
 
   markNeedsLogin(name: string): void {

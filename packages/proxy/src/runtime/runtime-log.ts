@@ -1,4 +1,5 @@
-import { appendFileSync, mkdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { appendFileSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "@prodex/core";
 
@@ -22,14 +23,15 @@ export class RuntimeLog {
     pointer = join(dir, "prodex-runtime-latest.path"),
   ) {
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-    this.path = join(dir, `prodex-runtime-${stamp}-${process.pid}.log`);
+    let path = join(dir, `prodex-runtime-${stamp}-${process.pid}.log`);
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      appendFileSync(this.path, "", { mode: 0o600 });
-      writeFileAtomic(pointer, `${this.path}\n`, 0o600);
+      path = createOwn(dir, stamp);
+      writeFileAtomic(pointer, `${path}\n`, 0o600);
     } catch {
       this.broken = true;
     }
+    this.path = path;
   }
 
   line(level: LogLevel, message: string, fields: LogFields = {}): void {
@@ -40,7 +42,8 @@ export class RuntimeLog {
     } else {
       const kv = Object.entries(fields)
         .filter(([, v]) => v !== undefined && v !== null)
-        .map(([k, v]) => `${k}=${typeof v === "string" && /\s/.test(v) ? JSON.stringify(v) : v}`)
+        // Quoted (and so escaped) when a value could break the line or reach a terminal as a control sequence.
+        .map(([k, v]) => `${k}=${typeof v === "string" && /[\s\u0000-\u001f\u007f]/.test(v) ? JSON.stringify(v) : v}`)
         .join(" ");
       this.buffer.push(`${at} ${level.toUpperCase().padEnd(5)} ${message}${kv ? ` ${kv}` : ""}\n`);
     }
@@ -60,6 +63,23 @@ export class RuntimeLog {
       appendFileSync(this.path, text);
     } catch {
       // Disk full or gone: drop the lines; serving requests matters more than logging them.
+    }
+  }
+}
+
+/**
+ * A log file that is new and ours. The default directory is the shared TMPDIR: O_EXCL never opens
+ * a file (or follows a symlink) another user planted at a guessable name; a clash takes a random name.
+ */
+function createOwn(dir: string, stamp: string): string {
+  for (let attempt = 0; ; attempt++) {
+    const path = join(dir, `prodex-runtime-${stamp}${attempt ? `-r${randomBytes(4).toString("hex")}` : ""}-${process.pid}.log`);
+    try {
+      closeSync(openSync(path, "wx", 0o600));
+      return path;
+    } catch (error) {
+      const exists = typeof error === "object" && error !== null && "code" in error && error.code === "EEXIST";
+      if (!exists || attempt >= 3) throw error;
     }
   }
 }

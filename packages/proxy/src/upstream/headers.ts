@@ -24,8 +24,9 @@ const CLIENT_ONLY = new Set(["sec-websocket-key", "sec-websocket-version", "sec-
 
 export function upstreamRequestHeaders(client: Headers, creds: { accessToken: string; accountId: string }, options: { dropContentEncoding?: boolean } = {}): Headers {
   const out = new Headers();
+  const listed = connectionListed(client);
   client.forEach((value, key) => {
-    if (HOP_BY_HOP.has(key) || CREDENTIALS.has(key) || CLIENT_ONLY.has(key)) return;
+    if (HOP_BY_HOP.has(key) || CREDENTIALS.has(key) || CLIENT_ONLY.has(key) || listed.has(key)) return;
     if (options.dropContentEncoding && key === "content-encoding") return;
     out.set(key, value);
   });
@@ -37,9 +38,19 @@ export function upstreamRequestHeaders(client: Headers, creds: { accessToken: st
 /** Upstream response headers for the client: hop-by-hop and encoding (already decoded) removed. */
 export function clientResponseHeaders(upstream: Headers): Headers {
   const out = new Headers();
+  const listed = connectionListed(upstream);
   upstream.forEach((value, key) => {
-    if (HOP_BY_HOP.has(key) || key === "content-encoding" || key === "set-cookie") return;
+    if (HOP_BY_HOP.has(key) || listed.has(key) || key === "content-encoding" || key === "set-cookie") return;
     out.set(key, value);
   });
   return out;
 }
+
+/** Headers the sender named in `Connection` are hop-by-hop too (RFC 9110 §7.6.1). */
+function connectionListed(headers: Headers): ReadonlySet<string> {
+  const value = headers.get("connection");
+  if (!value) return NONE;
+  return new Set(value.split(",").map((name) => name.trim().toLowerCase()).filter(Boolean));
+}
+
+const NONE: ReadonlySet<string> = new Set();

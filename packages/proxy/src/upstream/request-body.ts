@@ -1,4 +1,8 @@
+import { gunzipSync, zstdDecompressSync } from "node:zlib";
+
 // The client's request body: kept as the exact bytes for forwarding, decoded once for routing.
+// Every read is bounded: a body that grows past the limit (declared, streamed or once
+// decompressed) is refused as soon as it does, never buffered whole first.
 
 export type RequestBody = {
   /** What goes upstream unless the proxy rewrites the body. */
@@ -22,27 +26,20 @@ export class BodyError extends Error {
 
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
+const DECODERS: Record<string, (bytes: Uint8Array, options: { maxOutputLength: number }) => Uint8Array> = {
+  zstd: zstdDecompressSync,
+  gzip: gunzipSync,
+};
+
 export async function readRequestBody(req: Request, maxBytes = MAX_BODY_BYTES): Promise<RequestBody> {
-  const declared = Number(req.headers.get("content-length") ?? 0);
+  const length = req.headers.get("content-length");
+  const declared = Number(length ?? 0);
   if (declared > maxBytes) throw new BodyError(`request body of ${declared} bytes exceeds the ${maxBytes}-byte limit`, 413);
-  const bytes = new Uint8Array(await req.arrayBuffer());
+  // A declared length is enforced by the HTTP parser; a streamed (chunked) body is counted as it arrives.
+  const bytes = length !== null ? new Uint8Array(await req.arrayBuffer()) : await readCapped(req.body, maxBytes);
   if (bytes.byteLength > maxBytes) throw new BodyError(`request body exceeds the ${maxBytes}-byte limit`, 413);
   const encoding = req.headers.get("content-encoding")?.toLowerCase() ?? null;
-  let plain: Uint8Array = bytes;
-  if (encoding === "zstd") {
-    try {
-      plain = Bun.zstdDecompressSync(bytes);
-    } catch {
-      throw new BodyError("request body says zstd but does not decompress", 400);
-    }
-  } else if (encoding === "gzip") {
-    try {
-      plain = Bun.gunzipSync(bytes);
-    } catch {
-      throw new BodyError("request body says gzip but does not decompress", 400);
-    }
-  }
-  if (plain.byteLength > maxBytes) throw new BodyError(`request body exceeds the ${maxBytes}-byte limit once decompressed`, 413);
+  const plain = encoding ? decode(bytes, encoding, maxBytes) : bytes;
   let text: string | null = null;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(plain);
@@ -65,6 +62,52 @@ export async function readRequestBody(req: Request, maxBytes = MAX_BODY_BYTES): 
     return value;
   };
   return { bytes, encoding, text, json };
+}
+
+/** Decompresses zstd or gzip with an output cap (a few KB of zstd can expand to gigabytes); other encodings stay as they are. */
+function decode(bytes: Uint8Array, encoding: string, maxBytes: number): Uint8Array {
+  const decoder = DECODERS[encoding];
+  if (!decoder) return bytes;
+  try {
+    return decoder(bytes, { maxOutputLength: maxBytes });
+  } catch (error) {
+    if (tooLarge(error)) throw new BodyError(`request body exceeds the ${maxBytes}-byte limit once decompressed`, 413);
+    throw new BodyError(`request body says ${encoding} but does not decompress`, 400);
+  }
+}
+
+function tooLarge(error: unknown): boolean {
+  return typeof error === "object" && error !== null && "code" in error && error.code === "ERR_BUFFER_TOO_LARGE";
+}
+
+async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array> {
+  if (!body) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const r = await reader.read();
+    if (r.done) break;
+    size += r.value.byteLength;
+    if (size > maxBytes) {
+      reader.cancel().catch(() => {});
+      throw new BodyError(`request body exceeds the ${maxBytes}-byte limit`, 413);
+    }
+    chunks.push(r.value);
+  }
+  return chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks);
+}
+
+/**
+ * The inference routes take a JSON request (Codex's Responses body): anything else is refused
+ * here with a clear line rather than spent on an account's upstream request.
+ */
+export function jsonBodyError(body: RequestBody): BodyError | null {
+  const { encoding } = body;
+  if (encoding && encoding !== "identity" && !DECODERS[encoding]) return new BodyError(`request body has content-encoding ${encoding}; send it uncompressed, zstd or gzip`, 415);
+  if (body.text === null) return new BodyError("request body is not valid UTF-8 text; send a JSON request", 400);
+  if (body.json() === null) return new BodyError("request body is not valid JSON; send a JSON request", 400);
+  return null;
 }
 
 /** Bytes for a body the proxy rewrote (always sent uncompressed). */

@@ -79,12 +79,35 @@ describe("codex SSE through the proxy", () => {
     const res = await fetch(`${f.proxy.url}/s/wrong-secret/backend-api/codex/responses`, { method: "POST", body: "{}" });
     expect(res.status).toBe(401);
     const bare = await fetch(`${f.proxy.url}/backend-api/codex/responses`, { method: "POST", body: "{}" });
-    expect(bare.status).toBe(404);
+    // No secret segment at all is the same refusal as a wrong one.
+    expect(bare.status).toBe(401);
   });
 
   test("browser-style requests are refused", async () => {
     f = await poolFixture(two);
     const res = await fetch(`${f.proxy.codexBaseUrl}/models`, { headers: { origin: "http://evil.example" } });
     expect(res.status).toBe(403);
+  });
+});
+
+describe("resting accounts", () => {
+  test("a rate-limited sole account is waited out, not refused", async () => {
+    f = await poolFixture([{ id: "acct-a", primary: { usedPercent: 10 } }]);
+    f.mock.fault("acct-a", { kind: "rate_limit" });
+    const res = await postResponses(f, responsesBody());
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("hi from mock");
+    expect(f.mock.requests({ path: "/backend-api/codex/responses" }).map((r) => r.status)).toEqual([429, 200]);
+  });
+
+  test("an account under a usage-limit backoff gets no traffic, even for its own conversations", async () => {
+    f = await poolFixture(two);
+    await (await postResponses(f, responsesBody("hi", { prompt_cache_key: "k1" }), { "session-id": "s1" })).text();
+    f.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 900 });
+    await (await postResponses(f, responsesBody("new", { prompt_cache_key: "k2" }))).text();
+    // Older usage headers (an answer that began before the limit) must not revive it.
+    f.proxy.state.pool.observe("p1", [{ label: "5h", usedPercent: 20, windowSeconds: 18_000, resetAt: Date.now() + 3_600_000, limit: "codex" }]);
+    await (await postResponses(f, responsesBody("more", { prompt_cache_key: "k1" }), { "session-id": "s1" })).text();
+    expect(f.mock.requests({ path: "/backend-api/codex/responses" }).map((r) => `${r.accountId}:${r.status}`)).toEqual(["acct-a:200", "acct-a:429", "acct-b:200", "acct-b:200"]);
   });
 });

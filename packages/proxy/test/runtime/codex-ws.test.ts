@@ -329,7 +329,7 @@ describe("codex websocket through the proxy", () => {
     f = await poolFixture(two);
     const wrong = `ws://127.0.0.1:${f.proxy.port}/s/wrong-secret/backend-api/codex/responses`;
     await expect(WsClient.open(wrong, codexWsHeaders())).rejects.toThrow("401");
-    await expect(WsClient.open(`ws://127.0.0.1:${f.proxy.port}/backend-api/codex/responses`, codexWsHeaders())).rejects.toThrow("404");
+    await expect(WsClient.open(`ws://127.0.0.1:${f.proxy.port}/backend-api/codex/responses`, codexWsHeaders())).rejects.toThrow("401");
     await expect(WsClient.open(proxyWsUrl(f), codexWsHeaders({ origin: "http://evil.example" }))).rejects.toThrow("403");
     expect(f.mock.requests({ path: "/backend-api/codex/responses" })).toHaveLength(0);
   });

@@ -1,0 +1,81 @@
+import { describe, expect, test } from "bun:test";
+import { gzipSync } from "node:zlib";
+import { BodyError, jsonBodyError, readRequestBody } from "./request-body.ts";
+
+const LIMIT = 1024;
+
+function req(body: Uint8Array | string | ReadableStream<Uint8Array>, headers: Record<string, string> = {}): Request {
+  return new Request("http://127.0.0.1/x", { method: "POST", headers, body });
+}
+
+async function failure(request: Request): Promise<{ status: number; message: string } | null> {
+  try {
+    await readRequestBody(request, LIMIT);
+    return null;
+  } catch (error) {
+    if (!(error instanceof BodyError)) throw error;
+    return { status: error.status, message: error.message };
+  }
+}
+
+function stream(total: number, chunk = 100): ReadableStream<Uint8Array> {
+  let sent = 0;
+  return new ReadableStream({
+    pull(c) {
+      if (sent >= total) return c.close();
+      const n = Math.min(chunk, total - sent);
+      sent += n;
+      c.enqueue(new Uint8Array(n).fill(0x20));
+    },
+  });
+}
+
+describe("readRequestBody limits", () => {
+  const zeros = new Uint8Array(LIMIT + 1);
+  const cases: [string, () => Request, { status: number; message: RegExp } | null][] = [
+    ["at the limit", () => req(new Uint8Array(LIMIT).fill(0x20)), null],
+    ["declared over the limit", () => req("{}", { "content-length": String(LIMIT + 1) }), { status: 413, message: /of 1025 bytes exceeds the 1024-byte limit/ }],
+    ["streamed over the limit", () => req(stream(LIMIT * 4)), { status: 413, message: /exceeds the 1024-byte limit$/ }],
+    ["streamed within the limit", () => req(stream(LIMIT)), null],
+    ["zstd over the limit once decompressed", () => req(Bun.zstdCompressSync(zeros), { "content-encoding": "zstd" }), { status: 413, message: /once decompressed/ }],
+    ["gzip over the limit once decompressed", () => req(gzipSync(zeros), { "content-encoding": "gzip" }), { status: 413, message: /once decompressed/ }],
+    ["zstd that is not", () => req("nope", { "content-encoding": "zstd" }), { status: 400, message: /says zstd but does not decompress/ }],
+    ["gzip that is not", () => req("nope", { "content-encoding": "gzip" }), { status: 400, message: /says gzip but does not decompress/ }],
+  ];
+  for (const [why, make, want] of cases) {
+    test(why, async () => {
+      const got = await failure(make());
+      if (want === null) expect(got).toBeNull();
+      else {
+        expect(got?.status).toBe(want.status);
+        expect(got?.message).toMatch(want.message);
+      }
+    });
+  }
+
+  test("zstd within the limit decodes to the text", async () => {
+    const body = await readRequestBody(req(Bun.zstdCompressSync(new TextEncoder().encode('{"a":1}')), { "content-encoding": "zstd" }), LIMIT);
+    expect(body.text).toBe('{"a":1}');
+    expect(body.json()).toEqual({ a: 1 });
+  });
+});
+
+describe("jsonBodyError", () => {
+  const cases: [string, Uint8Array | string, Record<string, string>, number | null, RegExp | null][] = [
+    ["an object", '{"a":1}', {}, null, null],
+    ["an array", "[1]", {}, null, null],
+    ["malformed", "{a:1}", {}, 400, /not valid JSON/],
+    ["a bare string", '"hi"', {}, 400, /not valid JSON/],
+    ["empty", "", {}, 400, /not valid JSON/],
+    ["invalid UTF-8", new Uint8Array([0x7b, 0xff, 0x7d]), {}, 400, /not valid UTF-8/],
+    ["an unknown encoding", "{}", { "content-encoding": "br" }, 415, /content-encoding br/],
+    ["identity", "{}", { "content-encoding": "identity" }, null, null],
+  ];
+  for (const [why, body, headers, status, message] of cases) {
+    test(why, async () => {
+      const error = jsonBodyError(await readRequestBody(req(body, headers), LIMIT));
+      expect(error?.status ?? null).toBe(status);
+      if (message) expect(error?.message).toMatch(message);
+    });
+  }
+});

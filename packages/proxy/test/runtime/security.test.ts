@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, spyOn, test } from "bun:test";
+import * as nodeCrypto from "node:crypto";
+import { networkInterfaces } from "node:os";
+import { type PoolFixture, poolFixture, responsesBody } from "../helpers/pool-fixture.ts";
+import { httpText, rawRequest, upgradeText } from "../helpers/raw-http.ts";
+
+// Who may talk to the proxy: loopback only, only clients holding the per-launch secret, never a
+// browser page (Origin, a rebound DNS name). Every refusal is checked on the wire and by what the
+// upstream mock saw: a refused request must never reach an account.
+
+let f: PoolFixture;
+beforeAll(async () => {
+  f = await poolFixture([{ id: "acct-a" }, { id: "acct-b" }]);
+});
+afterAll(() => f.close());
+
+const host = () => `127.0.0.1:${f.proxy.port}`;
+const upstreamCount = () => f.mock.requests().length;
+const json = (value: unknown) => JSON.stringify(value);
+
+/** The route families behind the path secret: [label, method, path after /s/<secret>, body]. */
+const ROUTES: [string, string, string, string][] = [
+  ["Codex HTTP", "POST", "/backend-api/codex/responses", json(responsesBody())],
+  ["Codex compact", "POST", "/backend-api/codex/responses/compact", json(responsesBody())],
+  ["ChatGPT pass-through", "GET", "/backend-api/wham/tasks/list", ""],
+  ["chatgpt-local accounts/check", "GET", "/backend-api/wham/accounts/check", ""],
+  ["chatgpt-local usage", "GET", "/backend-api/wham/usage", ""],
+  ["oauth token", "POST", "/oauth/token", json({ grant_type: "refresh_token", refresh_token: "rt" })],
+  ["admin feed", "GET", "/__prodex/events", ""],
+  ["admin state", "GET", "/__prodex/state", ""],
+  ["admin control", "POST", "/__prodex/control", json({ autoRotate: true })],
+];
+
+/** Secrets that must not open the door, by how they differ from the real one. */
+const WRONG = (secret: string): [string, string][] => [
+  ["wrong", "A".repeat(secret.length)],
+  ["prefix", secret.slice(0, -1)],
+  ["with extra chars", `${secret}x`],
+  ["prefix of 8", secret.slice(0, 8)],
+  ["one letter's case flipped", flipFirstLetter(secret)],
+  ["percent-encoded NUL appended", `${secret}%00`],
+];
+
+function flipFirstLetter(text: string): string {
+  const i = text.search(/[A-Za-z]/);
+  const c = text.charAt(i);
+  return `${text.slice(0, i)}${c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()}${text.slice(i + 1)}`;
+}
+
+function request(method: string, path: string, body: string, headers: Record<string, string> = {}): string {
+  return httpText(method, path, { Host: host(), "Content-Type": "application/json", Connection: "close", ...headers }, body);
+}
+
+describe("listening address", () => {
+  test("the server reports 127.0.0.1 and its URLs are loopback", () => {
+    expect(f.proxy.hostname).toBe("127.0.0.1");
+    for (const url of [f.proxy.url, f.proxy.codexBaseUrl, f.proxy.chatgptBaseUrl, f.proxy.refreshUrl, f.proxy.eventsUrl]) expect(new URL(url).hostname).toBe("127.0.0.1");
+  });
+
+  test("a non-loopback address of this machine does not reach it", async () => {
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a !== undefined && a.family === "IPv4" && !a.internal);
+    if (!external) {
+      console.log("skipped the non-loopback connect: this machine has no non-loopback IPv4 address");
+      return;
+    }
+    // The machine's own interface address: the connection stays on this host.
+    const connected = await Bun.connect({ hostname: external.address, port: f.proxy.port, socket: { data() {} } }).then(
+      (s) => {
+        s.end();
+        return true;
+      },
+      () => false,
+    );
+    expect(connected, `connected to ${external.address}:${f.proxy.port}`).toBe(false);
+    // And the proxy still answers on loopback.
+    expect((await fetch(`${f.proxy.stateUrl}`)).status).toBe(200);
+  });
+});
+
+describe("the per-launch secret", () => {
+  for (const [label, method, path, body] of ROUTES) {
+    test(`${label}: a missing, wrong, truncated or padded secret is a 401 that reaches no account`, async () => {
+      const before = upstreamCount();
+      const missing = await rawRequest(f.proxy.port, request(method, `/s/${path}`, body));
+      expect(missing.status, "secret segment missing").toBe(401);
+      const bare = await rawRequest(f.proxy.port, request(method, path, body));
+      expect(bare.status, "no /s/ prefix at all").toBe(401);
+      for (const [why, secret] of WRONG(f.proxy.secret)) {
+        const r = await rawRequest(f.proxy.port, request(method, `/s/${secret}${path}`, body));
+        expect(r.status, why).toBe(401);
+        expect(r.body).toContain("missing or wrong per-launch secret");
+      }
+      expect(upstreamCount()).toBe(before);
+      // The right secret opens it (the feed streams: read its head only).
+      const ok = await fetch(`${f.proxy.url}/s/${f.proxy.secret}${path}`, { method, body: body || undefined, headers: { "content-type": "application/json" } });
+      expect(ok.status).not.toBe(401);
+      await ok.body?.cancel();
+    });
+  }
+
+  test("websocket upgrade: a wrong or missing secret is a 401 before any upstream socket", async () => {
+    const before = upstreamCount();
+    for (const [why, secret] of [...WRONG(f.proxy.secret), ["missing", ""] as [string, string]]) {
+      const r = await rawRequest(f.proxy.port, upgradeText(`/s/${secret}/backend-api/codex/responses`, host()));
+      expect(r.status, why).toBe(401);
+    }
+    expect(upstreamCount()).toBe(before);
+    const ok = await rawRequest(f.proxy.port, upgradeText(`/s/${f.proxy.secret}/backend-api/codex/responses`, host()));
+    expect(ok.status).toBe(101);
+  });
+
+  const claude: [string, Record<string, string>][] = [
+    ["no key", {}],
+    ["wrong x-api-key", { "x-api-key": "sk-ant-wrong" }],
+    ["x-api-key prefix", { "x-api-key": "PREFIX" }],
+    ["x-api-key with extra chars", { "x-api-key": "EXTRA" }],
+    ["wrong Bearer", { authorization: "Bearer nope" }],
+    ["Bearer prefix", { authorization: "Bearer PREFIX" }],
+    ["right Bearer but a wrong x-api-key (x-api-key decides)", { "x-api-key": "nope", authorization: "Bearer RIGHT" }],
+  ];
+  for (const [why, raw] of claude) {
+    test(`Claude /v1/*: ${why} is a 401`, async () => {
+      const s = f.proxy.secret;
+      const headers = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.replace("PREFIX", s.slice(0, -1)).replace("EXTRA", `${s}x`).replace("RIGHT", s)]));
+      const before = upstreamCount();
+      const body = json({ model: "claude-sonnet-4-5", max_tokens: 16, messages: [{ role: "user", content: "hi" }] });
+      for (const [method, path, b] of [["POST", "/v1/messages", body], ["POST", "/v1/messages/count_tokens", body], ["GET", "/v1/models", ""]] as const) {
+        const r = await fetch(`${f.proxy.url}${path}`, { method, headers: { "content-type": "application/json", ...headers }, body: b || undefined });
+        expect(r.status, `${method} ${path}`).toBe(401);
+        expect(await r.text()).toContain("missing or wrong per-launch secret");
+      }
+      expect(upstreamCount()).toBe(before);
+    });
+  }
+
+  test("Claude /v1/*: the right key as x-api-key or Bearer is accepted", async () => {
+    const ways: Record<string, string>[] = [{ "x-api-key": f.proxy.secret }, { authorization: `Bearer ${f.proxy.secret}` }];
+    for (const headers of ways) {
+      expect((await fetch(`${f.proxy.url}/v1/models`, { headers })).status).toBe(200);
+    }
+  });
+
+  test("secrets are compared in constant time", async () => {
+    const spy = spyOn(nodeCrypto, "timingSafeEqual");
+    try {
+      await fetch(`${f.proxy.url}/s/${"B".repeat(f.proxy.secret.length)}/__prodex/state`);
+      await fetch(`${f.proxy.url}/s/short/__prodex/state`);
+      await fetch(`${f.proxy.url}/v1/models`, { headers: { "x-api-key": "short" } });
+      // Every guess, of any length, went through timingSafeEqual (no early length exit).
+      expect(spy.mock.calls.length).toBeGreaterThanOrEqual(3);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe("browser-style requests are refused", () => {
+  const forged: [string, Record<string, string>][] = [
+    ["an Origin header", { Origin: "https://evil.example" }],
+    ["Origin: null (sandboxed iframe, file://)", { Origin: "null" }],
+    ["a loopback Origin", { Origin: "http://127.0.0.1:1234" }],
+    ["Sec-Fetch-Site", { "Sec-Fetch-Site": "cross-site" }],
+  ];
+  const hosts = (port: number): [string, string][] => [
+    ["DNS rebinding name", `evil.example:${port}`],
+    ["wildcard-DNS loopback name", `127.0.0.1.nip.io:${port}`],
+    ["loopback with the wrong port", `127.0.0.1:${port + 1}`],
+    ["no port", "127.0.0.1"],
+    ["empty", ""],
+  ];
+
+  test("on every HTTP route family, with the right secret", async () => {
+    const before = upstreamCount();
+    for (const [label, method, path, body] of ROUTES) {
+      const url = `/s/${f.proxy.secret}${path}`;
+      for (const [why, headers] of forged) expect((await rawRequest(f.proxy.port, request(method, url, body, headers))).status, `${label}: ${why}`).toBe(403);
+      for (const [why, h] of hosts(f.proxy.port)) expect((await rawRequest(f.proxy.port, request(method, url, body, { Host: h }))).status, `${label}: Host ${why}`).toBe(403);
+    }
+    expect(upstreamCount()).toBe(before);
+  });
+
+  test("on Claude's /v1/messages and the unauthenticated HEAD /, with the right key", async () => {
+    const body = json({ model: "claude-sonnet-4-5", max_tokens: 16, messages: [{ role: "user", content: "hi" }] });
+    const before = upstreamCount();
+    for (const [why, headers] of forged) {
+      expect((await rawRequest(f.proxy.port, request("POST", "/v1/messages", body, { "x-api-key": f.proxy.secret, ...headers }))).status, why).toBe(403);
+      expect((await rawRequest(f.proxy.port, request("HEAD", "/", "", headers))).status, `HEAD / ${why}`).toBe(403);
+    }
+    for (const [why, h] of hosts(f.proxy.port)) {
+      expect((await rawRequest(f.proxy.port, request("POST", "/v1/messages", body, { "x-api-key": f.proxy.secret, Host: h }))).status, why).toBe(403);
+    }
+    expect(upstreamCount()).toBe(before);
+  });
+
+  test("on the websocket upgrade, with the right secret", async () => {
+    const path = `/s/${f.proxy.secret}/backend-api/codex/responses`;
+    const before = upstreamCount();
+    for (const [why, headers] of forged) expect((await rawRequest(f.proxy.port, upgradeText(path, host(), headers))).status, why).toBe(403);
+    for (const [why, h] of hosts(f.proxy.port)) expect((await rawRequest(f.proxy.port, upgradeText(path, h))).status, why).toBe(403);
+    expect(upstreamCount()).toBe(before);
+  });
+
+  test("the loopback names a launched client uses are served", async () => {
+    for (const h of [`127.0.0.1:${f.proxy.port}`, `localhost:${f.proxy.port}`]) {
+      expect((await rawRequest(f.proxy.port, request("GET", `/s/${f.proxy.secret}/__prodex/state`, "", { Host: h }))).status, h).toBe(200);
+    }
+  });
+});
