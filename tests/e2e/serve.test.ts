@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { Context } from "@prodex/core";
+import { Context, writeAuth } from "@prodex/core";
 import { resolveAgentBin } from "../../apps/cli/src/launch/agent-bin.ts";
 import { serveSchema } from "../../apps/cli/src/output/schemas/serve.ts";
 import { type CliEnv, cliEnv } from "../helpers/cli-env.ts";
@@ -88,6 +88,49 @@ describe("prodex serve", () => {
     expect(JSON.stringify(events)).not.toContain(info.secret);
   }, 60_000);
 
+  test("the real Codex refreshes its expired login through the refresh URL in its environment", async () => {
+    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 10 } }]);
+    serving = startProdex(["serve", "--json"], world.env);
+    const info = serveSchema.parse(JSON.parse(await serving.firstLine));
+    // The login expires after serve started (and checked it): Codex must refresh before its first request.
+    const ctx = new Context({ env: world.env, source: "test-setup" });
+    try {
+      writeAuth(ctx.store.profiles.get("p1")?.codexHome ?? "", world.mock.authFile("acct-a", { expiresInSeconds: -60 }));
+    } finally {
+      ctx.close();
+    }
+    // A tap in front of the refresh URL, to see Codex's own refresh and the proxy's answer.
+    const refreshUrl = info.codex.env.CODEX_REFRESH_TOKEN_URL_OVERRIDE ?? "";
+    expect(refreshUrl).toContain(`/k/${info.secret}/oauth/token`);
+    const seen: number[] = [];
+    const tap = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: async (req) => {
+        const res = await fetch(refreshUrl, { method: "POST", headers: { "content-type": "application/json" }, body: await req.text() });
+        seen.push(res.status);
+        return new Response(await res.text(), { status: res.status, headers: { "content-type": "application/json" } });
+      },
+    });
+    try {
+      const codex = join(import.meta.dir, "../../apps/cli/node_modules/.bin/codex");
+      const run = Bun.spawn([codex, "exec", "--skip-git-repo-check", ...info.codex.args, "-c", "analytics.enabled=false", "say hi"], {
+        cwd: world.env.HOME,
+        env: { ...world.env, ...info.codex.env, CODEX_REFRESH_TOKEN_URL_OVERRIDE: `http://127.0.0.1:${tap.port}/oauth/token` },
+        stdin: "ignore",
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      const [out, err, code] = await Promise.all([new Response(run.stdout).text(), new Response(run.stderr).text(), run.exited]);
+      expect(code, err.slice(-2000)).toBe(0);
+      expect(out).toContain("hi from mock");
+      expect(seen).toEqual([200]);
+      expect(info.codex.args.join(" ")).not.toContain(info.secret);
+    } finally {
+      tap.stop(true);
+    }
+  }, 60_000);
+
   test("text mode prints copy-paste lines; SIGINT drains an in-flight stream, then exits 130", async () => {
     world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 10 } }], { stream: { chunks: 8, chunkDelayMs: 250 } });
     serving = startProdex(["serve", "--drain", "20"], world.env);
@@ -96,10 +139,15 @@ describe("prodex serve", () => {
     const text = serving.stdout();
     expect(text).toContain("export CODEX_REFRESH_TOKEN_URL_OVERRIDE=");
     expect(text).toContain("codex -c 'model_providers.prodex={");
+    expect(text).toContain("export PRODEX_LAUNCH_KEY=");
     const base = /base URL (\S+)/.exec(text)?.[1];
+    const key = /header x-prodex-key: (\S+)/.exec(text)?.[1];
     expect(base).toBeDefined();
+    expect(key).toBeDefined();
+    // The base URL alone (what a Codex's arguments show) is not enough: the header carries the secret.
+    expect((await fetch(`${base}/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(responsesBody("say hi")) })).status).toBe(401);
 
-    const res = await fetch(`${base}/responses`, { method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream", authorization: "Bearer x" }, body: JSON.stringify(responsesBody("say hi")) });
+    const res = await fetch(`${base}/responses`, { method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream", authorization: "Bearer x", "x-prodex-key": key ?? "" }, body: JSON.stringify(responsesBody("say hi")) });
     expect(res.status).toBe(200);
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     const first = await reader.read();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Context, readAuth, writeAuth } from "@prodex/core";
+import { pathId } from "@prodex/proxy";
 import { resolveAgentBin } from "../../apps/cli/src/launch/agent-bin.ts";
 import { stopBrokers } from "../helpers/brokers.ts";
 import { type CliEnv, type RunResult, cliEnv } from "../helpers/cli-env.ts";
@@ -37,7 +38,9 @@ const tokens = new Map<string, Secret>();
 const launchSecrets = new Map<string, Secret>();
 let serveSecret = "";
 let serveStdout = "";
-let capture = "";
+/** What the wrapped Codex got: its arguments (readable by other users), and its environment (private). */
+let argvCapture = "";
+let envCapture = "";
 
 function record(what: string, r: RunResult): RunResult {
   outputs.push({ where: `${what} stdout`, text: r.stdout }, { where: `${what} stderr`, text: r.stderr });
@@ -66,11 +69,11 @@ function collectTokens(): void {
   }
 }
 
-/** Secrets the wrapped Codex was handed: the launch's path secret, and the broker's admin secret if one ran. */
+/** Secrets the wrapped Codex was handed: the launch's secret (from its environment), and the broker's admin secret if one ran. */
 function collectLaunchSecrets(): void {
-  if (!existsSync(capture)) return;
-  const text = readFileSync(capture, "utf8");
-  for (const m of text.matchAll(/\/s\/([A-Za-z0-9_-]{16,})\//g)) launchSecrets.set(m[1] as string, { label: "the exec launch's secret", value: m[1] as string });
+  if (!existsSync(envCapture)) return;
+  const text = readFileSync(envCapture, "utf8");
+  for (const m of text.matchAll(/^PRODEX_LAUNCH_KEY=(\S+)$/gm)) launchSecrets.set(m[1] as string, { label: "the exec launch's secret", value: m[1] as string });
   for (const m of text.matchAll(/^admin-secret: (\S+)$/gm)) launchSecrets.set(m[1] as string, { label: "the broker's admin secret", value: m[1] as string });
 }
 
@@ -92,14 +95,23 @@ beforeAll(async () => {
   } finally {
     ctx.close();
   }
-  // The real Codex behind a wrapper that notes what prodex handed it (the launch secret rides in its arguments).
+  // The real Codex behind a wrapper that notes what prodex handed it: its arguments (what other
+  // users can read in /proc/<pid>/cmdline) apart from its environment (where the launch secret goes).
   const real = resolveAgentBin("codex", { PATH: w.env.PATH });
   if (!real) throw new Error("Codex CLI is not installed (node_modules)");
-  capture = join(w.dir, "codex-launch.txt");
+  argvCapture = join(w.dir, "codex-argv.txt");
+  envCapture = join(w.dir, "codex-env.txt");
   const wrapper = join(w.dir, "codex-wrapper.sh");
   writeFileSync(
     wrapper,
-    `#!/bin/sh\nprintf '%s\\n' "$@" >> '${capture}'\nfor f in "$PRODEX_HOME"/broker/*.secret; do [ -f "$f" ] && printf 'admin-secret: %s\\n' "$(cat "$f")" >> '${capture}'; done\nexec '${real.path}' "$@"\n`,
+    [
+      "#!/bin/sh",
+      `printf '%s\\n' "$@" >> '${argvCapture}'`,
+      `printf 'PRODEX_LAUNCH_KEY=%s\\nCODEX_REFRESH_TOKEN_URL_OVERRIDE=%s\\n' "$PRODEX_LAUNCH_KEY" "$CODEX_REFRESH_TOKEN_URL_OVERRIDE" >> '${envCapture}'`,
+      `for f in "$PRODEX_HOME"/broker/*.secret; do [ -f "$f" ] && printf 'admin-secret: %s\\n' "$(cat "$f")" >> '${envCapture}'; done`,
+      `exec '${real.path}' "$@"`,
+      "",
+    ].join("\n"),
   );
   chmodSync(wrapper, 0o755);
   w.env.PRODEX_CODEX_BIN = wrapper;
@@ -120,7 +132,12 @@ describe("secrets stay out of every output", () => {
       ok(await prodex(["profile", "list", "--json"]), "profile list --json");
       ok(await prodex(["profile", "list"]), "profile list");
       ok(await prodex(["run", "--dry-run"], USER_ENV), "run --dry-run");
-      ok(await prodex(["exec", "--dry-run", "say hi"], USER_ENV), "exec --dry-run");
+      const dry = await prodex(["exec", "--dry-run", "say hi"], USER_ENV);
+      ok(dry, "exec --dry-run");
+      // The launch secret's variable is masked; the arguments name only a path id and the header's variable.
+      expect(dry.stdout).toContain("PRODEX_LAUNCH_KEY=***");
+      expect(dry.stdout).toContain("/s/<path-id>/backend-api/codex");
+      expect(dry.stdout).toContain('env_http_headers={"x-prodex-key"="PRODEX_LAUNCH_KEY"}');
       ok(await prodex(["claude", "--dry-run"], USER_ENV), "claude --dry-run");
       ok(await prodex(["doctor", "--json", "--offline"], USER_ENV), "doctor --json");
       ok(await prodex(["doctor", "--verbose"], USER_ENV), "doctor");
@@ -139,15 +156,28 @@ describe("secrets stay out of every output", () => {
       collectTokens();
       collectLaunchSecrets();
       expect(launchSecrets.size, "the wrapped Codex saw no launch secret").toBeGreaterThan(0);
+      // The launch secret is in Codex's environment only: its arguments carry the one-way path id.
+      const argv = readFileSync(argvCapture, "utf8");
+      const env = readFileSync(envCapture, "utf8");
+      const launchKeys = [...env.matchAll(/^PRODEX_LAUNCH_KEY=(\S+)$/gm)].map((m) => m[1] as string);
+      expect(launchKeys.length).toBeGreaterThan(0);
+      for (const key of launchKeys) {
+        expect(argv.includes(key), "the launch secret is in Codex's arguments").toBe(false);
+        expect(argv).toContain(`/s/${pathId(key)}/backend-api/codex`);
+        expect(env).toContain(`CODEX_REFRESH_TOKEN_URL_OVERRIDE=http://127.0.0.1:`);
+        expect(env).toContain(`/k/${key}/oauth/token`);
+      }
+      expect(argv).toContain('env_http_headers={"x-prodex-key"="PRODEX_LAUNCH_KEY"}');
+      for (const { value } of launchSecrets.values()) expect(argv.includes(value), "a secret is in Codex's arguments").toBe(false);
 
       // serve: its secret goes to stdout; then error paths through it.
       const serve = startProdex(["serve", "--json", "-p", "p2", "--no-auto-rotate"], w.env);
-      const info = JSON.parse(await serve.firstLine) as { secret: string; url: string; codex: { baseUrl: string } };
+      const info = JSON.parse(await serve.firstLine) as { secret: string; url: string; codex: { baseUrl: string }; openai: { headers: Record<string, string> } };
       serveSecret = info.secret;
       const errors: Source[] = [];
       const body = async (what: string, res: Response) => errors.push({ where: `error body: ${what} (HTTP ${res.status})`, text: `${[...res.headers].join("\n")}\n${await res.text()}` });
       const responses = (headers: Record<string, string> = {}, payload = JSON.stringify({ model: "gpt-5", stream: true, input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }] })) =>
-        fetch(`${info.codex.baseUrl}/responses`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: payload });
+        fetch(`${info.codex.baseUrl}/responses`, { method: "POST", headers: { "content-type": "application/json", ...info.openai.headers, ...headers }, body: payload });
       // A 401 upstream, before and after a refresh, with rotation off: the upstream's answer reaches the client.
       // (p1 rests after its 429 above: serve stays on p2.)
       w.mock.fault("acct-b", { kind: "unauthorized" }, { kind: "unauthorized" });
@@ -164,12 +194,15 @@ describe("secrets stay out of every output", () => {
       expect(claude.status).toBeGreaterThanOrEqual(400);
       await body("claude after upstream 401", claude);
       // The proxy's own refusals.
-      await body("wrong secret", await fetch(`${info.codex.baseUrl.replace(info.secret, "x".repeat(info.secret.length))}/responses`, { method: "POST", body: "{}" }));
+      await body("wrong secret", await responses({ "x-prodex-key": "x".repeat(info.secret.length) }));
+      await body("path id without the header", await fetch(`${info.codex.baseUrl}/responses`, { method: "POST", body: "{}" }));
+      await body("wrong path id", await fetch(`${info.url}/s/${"x".repeat(32)}/backend-api/codex/responses`, { method: "POST", headers: info.openai.headers, body: "{}" }));
       await body("browser origin", await responses({ origin: "https://evil.example" }));
       await body("not JSON", await responses({}, "{oops"));
       await body("wrong Claude key", await fetch(`${info.url}/v1/messages`, { method: "POST", headers: { "x-api-key": "nope" }, body: "{}" }));
       await body("oversized", await responses({ "content-encoding": "zstd" }, "x"));
-      await body("control: unknown profile", await fetch(`${info.url}/s/${info.secret}/__prodex/control`, { method: "POST", body: JSON.stringify({ pin: "nosuch" }) }));
+      await body("control: unknown profile", await fetch(`${info.url}/k/${info.secret}/__prodex/control`, { method: "POST", body: JSON.stringify({ pin: "nosuch" }) }));
+      await body("oauth: a refresh token the profile never held", await fetch(`${info.url}/k/${info.secret}/oauth/token`, { method: "POST", body: JSON.stringify({ grant_type: "refresh_token", refresh_token: "never-held" }) }));
       serve.proc.kill("SIGTERM");
       expect(await serve.exit(30_000)).toBe(0);
       serveStdout = serve.stdout();

@@ -55,7 +55,7 @@ const SESSION = crypto.randomUUID();
 
 // ---- the servers ----
 const mockReady = z.object({ url: z.string(), baseUrl: z.string(), accounts: z.array(z.object({ id: z.string(), auth: z.object({ tokens: z.object({ access_token: z.string() }) }) })).min(1) });
-const proxyReady = z.object({ url: z.string(), codexBaseUrl: z.string(), secret: z.string() });
+const proxyReady = z.object({ url: z.string(), codexBaseUrl: z.string(), codexHeaders: z.record(z.string(), z.string()), secret: z.string() });
 
 const mock = await spawnRunner("mock", "mock-runner.ts", { args: ["--accounts", "2"] });
 const m = mockReady.parse(mock.ready);
@@ -96,7 +96,7 @@ const sse = { "content-type": "application/json", accept: "text/event-stream" };
 const claudeHeaders = (key: string) => ({ ...sse, "anthropic-version": "2023-06-01", "x-api-key": key, "x-claude-code-session-id": SESSION, "user-agent": "claude-cli/2.1.197 (external, sdk-cli)" });
 const variants: Variant[] = [
   { name: "direct", run: () => timed(`${m.baseUrl}/codex/responses`, { ...sse, authorization: `Bearer ${account.auth.tokens.access_token}`, "chatgpt-account-id": account.id }, responsesBody, "response.completed") },
-  { name: "prodex codex", run: () => timed(`${p.codexBaseUrl}/responses`, { ...sse, authorization: "Bearer client-side", "chatgpt-account-id": "acct-client", "session-id": SESSION }, responsesBody, "response.completed") },
+  { name: "prodex codex", run: () => timed(`${p.codexBaseUrl}/responses`, { ...sse, authorization: "Bearer client-side", "chatgpt-account-id": "acct-client", "session-id": SESSION, ...p.codexHeaders }, responsesBody, "response.completed") },
   { name: "prodex claude", run: () => timed(`${p.url}/v1/messages?beta=true`, claudeHeaders(p.secret), claudeBody, "message_stop") },
 ];
 if (ccr) {

@@ -70,7 +70,7 @@ const mockLine = z.object({
   accounts: z.array(z.object({ id: z.string(), auth: z.object({ tokens: z.object({ access_token: z.string(), account_id: z.string() }) }).loose() })).min(1),
 });
 const urlLine = z.object({ url: z.string() });
-const proxyLine = z.object({ url: z.string(), codexBaseUrl: z.string() });
+const proxyLine = z.object({ url: z.string(), codexBaseUrl: z.string(), codexHeaders: z.record(z.string(), z.string()), stateUrl: z.string() });
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const status = (line: string) => process.stderr.write(`· ${line}\n`);
@@ -108,7 +108,8 @@ try {
     { name: DIRECT, url: `${m.baseUrl}/codex/responses`, auth: real },
     { name: FLOOR, url: `${f.url}/backend-api/codex/responses`, auth: real },
     // Codex sends its own (stale, placeholder) login; prodex replaces it with the serving account's.
-    { name: PRODEX, url: `${p.codexBaseUrl}/responses`, auth: { authorization: "Bearer codex-side-token", "chatgpt-account-id": "acct-client" } },
+    // Plus the launch header Codex sends from PRODEX_LAUNCH_KEY.
+    { name: PRODEX, url: `${p.codexBaseUrl}/responses`, auth: { authorization: "Bearer codex-side-token", "chatgpt-account-id": "acct-client", ...p.codexHeaders } },
   ];
   const servers = new Map([
     [FLOOR, floor.pid],
@@ -219,8 +220,7 @@ try {
   // Last: its usage-limit faults back accounts off, which must not reach the phases above.
   if (wsSkipped === null) {
     status(`websocket: fresh sockets and rotations (${plan.wsFresh} each)`);
-    const stateUrl = `${p.codexBaseUrl.replace(/\/backend-api\/codex$/, "")}/__prodex/state`;
-    fresh = await wsExtra(targets[0] as Target, targets[2] as Target, { mockUrl: m.url, stateUrl, accounts: m.accounts.map((a) => a.id) }, plan.wsFresh);
+    fresh = await wsExtra(targets[0] as Target, targets[2] as Target, { mockUrl: m.url, stateUrl: p.stateUrl, accounts: m.accounts.map((a) => a.id) }, plan.wsFresh);
   }
 } catch (error) {
   log(`bench:proxy: the run failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -12,10 +12,11 @@ import type { ProxyState } from "./engine/proxy-state.ts";
 import { PoolRuntime } from "./pool/pool-runtime.ts";
 import { DEFAULT_QUOTA_REFRESH, QuotaRefresher, type QuotaRefreshOptions } from "./pool/quota-refresher.ts";
 import { DEFAULT_HOLD, type HoldLimits } from "./rotation/commit-point.ts";
+import { RecentRefreshTokens, observeLogins } from "./engine/refresh-tokens.ts";
 import { controlRoute, eventsRoute, stateJson } from "./routes/admin.ts";
 import { accountsCheck, pooledUsage } from "./routes/chatgpt-local.ts";
 import { codexInference, passThrough, upstreamPath } from "./routes/codex-routes.ts";
-import { type Authenticate, hostGuard, pathSecretGuard, secretAuth, unauthorized } from "./routes/guards.ts";
+import { type Authenticate, LAUNCH_KEY_HEADER, hostGuard, launchKeyGuard, pathId, pathIdGuard, pathSecretGuard, secretAuth, unauthorized } from "./routes/guards.ts";
 import { oauthToken } from "./routes/oauth-token.ts";
 import { type ClaudeOptions, anthropicRoutes, claudeRouteOptions } from "./routes/anthropic-routes.ts";
 import { RuntimeLog } from "./runtime/runtime-log.ts";
@@ -59,14 +60,19 @@ export type BrokerMount = {
 export type LaunchEndpoints = {
   url: string;
   port: number;
-  /** The launch's secret (in-process: the proxy's; on a broker: its lease's). */
+  /** The launch's secret (in-process: the proxy's; on a broker: its lease's). Only ever in the child's environment. */
   secret: string;
-  /** `openai_base_url` / provider base for Codex. */
+  /** pathId(secret): names the launch in Codex's URLs, which other users can read in its arguments. */
+  pathId: string;
+  /** `openai_base_url` / provider base for Codex (`/s/<path id>/…`): needs `codexHeaders` as well. */
   codexBaseUrl: string;
   /** `chatgpt_base_url` for Codex (trailing slash, as Codex joins paths onto it). */
   chatgptBaseUrl: string;
-  /** Where the launched Codex refreshes its token (`CODEX_REFRESH_TOKEN_URL_OVERRIDE`). */
+  /** What a client of `codexBaseUrl` sends (Codex: `env_http_headers` from PRODEX_LAUNCH_KEY). */
+  codexHeaders: Record<string, string>;
+  /** Where the launched Codex refreshes its token (`CODEX_REFRESH_TOKEN_URL_OVERRIDE`; carries the secret). */
   refreshUrl: string;
+  /** The dashboards' feed, state and controls (carry the secret). */
   eventsUrl: string;
   stateUrl: string;
   controlUrl: string;
@@ -75,17 +81,21 @@ export type LaunchEndpoints = {
 
 /** Pure: a launch's URLs on the proxy at `url` for `secret`. */
 export function launchEndpoints(url: string, secret: string, runtimeLogPath: string): LaunchEndpoints {
-  const base = `${url}/s/${secret}`;
+  const id = pathId(secret);
+  const named = `${url}/s/${id}`;
+  const keyed = `${url}/k/${secret}`;
   return {
     url,
     port: Number(new URL(url).port),
     secret,
-    codexBaseUrl: `${base}/backend-api/codex`,
-    chatgptBaseUrl: `${base}/backend-api/`,
-    refreshUrl: `${base}/oauth/token`,
-    eventsUrl: `${base}/__prodex/events`,
-    stateUrl: `${base}/__prodex/state`,
-    controlUrl: `${base}/__prodex/control`,
+    pathId: id,
+    codexBaseUrl: `${named}/backend-api/codex`,
+    chatgptBaseUrl: `${named}/backend-api/`,
+    codexHeaders: { [LAUNCH_KEY_HEADER]: secret },
+    refreshUrl: `${keyed}/oauth/token`,
+    eventsUrl: `${keyed}/__prodex/events`,
+    stateUrl: `${keyed}/__prodex/state`,
+    controlUrl: `${keyed}/__prodex/control`,
     runtimeLogPath,
   };
 }
@@ -117,13 +127,18 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
     rotateBudgetMs: options.rotateBudgetMs ?? 90_000,
     fetch: options.fetch ?? fetch,
     metrics: options.broker?.metrics,
+    refreshTokens: new RecentRefreshTokens(),
   };
   let server: Server<WsData> | null = null;
   const ws = codexWebsocket(state);
   // In-process the one launch secret is the only key; a broker takes any live lease's.
   const launch: LaunchScope = { id: "launch", profile: options.preferred, autoRotate: true, models: null };
   const broker = options.broker;
-  const auth: Authenticate = broker ? (given) => broker.leases.authenticate(given) : secretAuth(secret, launch);
+  const auth: Authenticate = broker ? { secret: (given) => broker.leases.authenticate(given), pathId: (given) => broker.leases.authenticatePath(given) } : secretAuth(secret, launch);
+  // The refresh tokens a launched Codex may present: what each profile holds now, and held lately.
+  observeLogins(state);
+  const watchLogins = setInterval(() => observeLogins(state), LOGIN_WATCH_MS);
+  watchLogins.unref?.();
   const app = createApp(state, auth, () => server?.port ?? 0, ws);
   if (broker) {
     app.route("/__admin/:secret", adminRoutes(state, { ...broker, secret: broker.adminSecret, url: () => `http://127.0.0.1:${server?.port ?? 0}`, runtimeLog: log.path, wsOpen: ws.count }));
@@ -163,6 +178,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
       if (drain) await Promise.race([drain, Bun.sleep(stopOptions.drainMs ?? 2_000)]);
       server?.stop(true);
       refresher?.stop();
+      clearInterval(watchLogins);
       pool.close();
       state.bindings.flush();
       ctx.events.emit({ kind: "proxy.stopped", message: `proxy on port ${port} stopped` });
@@ -173,18 +189,27 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   };
 }
 
+/** How often the proxy notes the refresh token each profile holds (a stat per profile; see `observeLogins`). */
+const LOGIN_WATCH_MS = 30_000;
+
 function createApp(state: ProxyState, auth: Authenticate, port: () => number, ws: CodexWebsocket): Hono<ProxyEnv> {
+  // `/s/<path id>`: Codex's URLs, readable in its arguments. Without the launch header only the
+  // ChatGPT routes Codex calls without it open (launchKeyGuard); inference needs both.
   const s = new Hono<ProxyEnv>();
+  s.use("/backend-api/*", launchKeyGuard());
   s.get("/backend-api/codex/responses", ws.route);
   s.get("/backend-api/wham/accounts/check", (c) => accountsCheck(state, c));
   s.get("/backend-api/wham/usage", (c) => pooledUsage(state, c));
   s.post("/backend-api/codex/responses", (c) => codexInference(state, c, upstreamPath(c, "/backend-api"), true, c.get("scope")));
   s.post("/backend-api/codex/responses/compact", (c) => codexInference(state, c, upstreamPath(c, "/backend-api"), false, c.get("scope")));
   s.all("/backend-api/*", (c) => passThrough(state, c, upstreamPath(c, "/backend-api"), c.get("scope")));
-  s.post("/oauth/token", (c) => oauthToken(state, c, c.get("scope").profile));
-  s.get("/__prodex/state", () => stateJson(state));
-  s.get("/__prodex/events", (c) => eventsRoute(state, c));
-  s.post("/__prodex/control", (c) => controlRoute(state, c));
+
+  // `/k/<secret>`: URLs that live only in environments and in-process (refresh, dashboards).
+  const k = new Hono<ProxyEnv>();
+  k.post("/oauth/token", (c) => oauthToken(state, c, c.get("scope")));
+  k.get("/__prodex/state", () => stateJson(state));
+  k.get("/__prodex/events", (c) => eventsRoute(state, c));
+  k.post("/__prodex/control", (c) => controlRoute(state, c));
 
   const app = new Hono<ProxyEnv>();
   const metrics = state.metrics;
@@ -196,8 +221,10 @@ function createApp(state: ProxyState, auth: Authenticate, port: () => number, ws
     });
   }
   app.use("*", hostGuard(port));
-  app.use("/s/:secret/*", pathSecretGuard(auth));
-  app.route("/s/:secret", s);
+  app.use("/s/:pathId/*", pathIdGuard(auth));
+  app.route("/s/:pathId", s);
+  app.use("/k/:secret/*", pathSecretGuard(auth));
+  app.route("/k/:secret", k);
   // A guarded path that never met its guard (no secret segment at all) is refused as unauthenticated.
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;
@@ -211,15 +238,15 @@ function createApp(state: ProxyState, auth: Authenticate, port: () => number, ws
   return app;
 }
 
-const UNSCOPED = /^\/(s|backend-api|oauth|__prodex)(\/|$)/;
+const UNSCOPED = /^\/(s|k|backend-api|oauth|__prodex)(\/|$)/;
 /** `/__admin`, `/__admin/x`, `/__admin//…`: too short to carry an admin secret and a route. */
 const NO_ADMIN_SECRET = /^\/__admin(\/[^/]*)?$|^\/__admin\/\//;
 
-/** `/s/<secret>/…` and `/__admin/<secret>/…` with the secret masked (log lines). */
+/** `/s/<path id>/…`, `/k/<secret>/…` and `/__admin/<secret>/…` with the credential masked (log lines). */
 export function redactPath(path: string): string {
-  return path.replace(/^\/(s|__admin)\/[^/]+/, "/$1/***");
+  return path.replace(/^\/(s|k|__admin)\/[^/]+/, "/$1/***");
 }
 
 function routeLabel(pattern: string): string {
-  return pattern.replace(/^\/(s|__admin)\/:secret/, "") || "/";
+  return pattern.replace(/^\/(s\/:pathId|k\/:secret|__admin\/:secret)/, "") || "/";
 }

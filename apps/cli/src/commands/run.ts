@@ -79,7 +79,12 @@ async function launchCodex(cli: Cli, opts: RunOptions, subcommand: string[], use
 
 function dryRun(cli: Cli, bin: string, subcommand: string[], userArgs: string[], preferred: string): void {
   const profile = getProfile(cli.ctx, preferred);
-  const placeholder = { codexBaseUrl: "http://127.0.0.1:<port>/s/<secret>/backend-api/codex", chatgptBaseUrl: "http://127.0.0.1:<port>/s/<secret>/backend-api/", refreshUrl: "http://127.0.0.1:<port>/s/<secret>/oauth/token", secret: "<secret>" };
+  const placeholder = {
+    codexBaseUrl: "http://127.0.0.1:<port>/s/<path-id>/backend-api/codex",
+    chatgptBaseUrl: "http://127.0.0.1:<port>/s/<path-id>/backend-api/",
+    refreshUrl: "http://127.0.0.1:<port>/k/<secret>/oauth/token",
+    secret: "<secret>",
+  };
   const spec = codexLaunch({ bin, subcommand, userArgs, codexHome: profile.codexHome, proxy: placeholder, env: cli.io.env, websockets: codexWebsockets(cli.io.env) });
   const changed = Object.entries(spec.env).filter(([k, v]) => cli.io.env[k] !== v);
   const secretValues = Object.entries(cli.io.env).filter(([k, v]) => isSecretName(k) && v).map(([, v]) => v as string);

@@ -1,4 +1,5 @@
 // How Codex is started behind the proxy (pure; see docs/codex-integration.md for the why).
+import { LAUNCH_KEY_ENV, LAUNCH_KEY_HEADER } from "@prodex/proxy";
 
 export type ProxyEndpoints = { codexBaseUrl: string; chatgptBaseUrl: string; refreshUrl: string; secret: string };
 
@@ -21,7 +22,9 @@ export function withLoopbackNoProxy(env: Record<string, string | undefined>): Re
  * `-c` overrides that send all of Codex's ChatGPT traffic through the proxy (Codex 0.169):
  * a custom Responses provider on the proxy (same origin is fine for custom providers, and
  * inference stays there whatever workspace discovery says) plus `chatgpt_base_url` for the
- * wham/* routes, which the proxy answers or forwards.
+ * wham/* routes, which the proxy answers or forwards. Arguments are readable by other users,
+ * so the URLs carry only the launch's path id; the provider's requests add the secret as a
+ * header Codex reads from its environment (`env_http_headers`).
  */
 export function codexOverrides(p: ProxyEndpoints, options: { websockets: boolean }): string[] {
   const provider = [
@@ -30,6 +33,7 @@ export function codexOverrides(p: ProxyEndpoints, options: { websockets: boolean
     `wire_api="responses"`,
     `requires_openai_auth=true`,
     `supports_websockets=${options.websockets}`,
+    `env_http_headers={"${LAUNCH_KEY_HEADER}"="${LAUNCH_KEY_ENV}"}`,
   ].join(",");
   return ["-c", `model_providers.prodex={${provider}}`, "-c", "model_provider=prodex", "-c", `chatgpt_base_url="${p.chatgptBaseUrl}"`];
 }
@@ -57,6 +61,8 @@ export function codexLaunch(options: {
   env.CODEX_HOME = options.codexHome;
   // Codex refreshes through the proxy, which single-flights refreshes across the pool.
   env.CODEX_REFRESH_TOKEN_URL_OVERRIDE = options.proxy.refreshUrl;
+  // The launch secret: only in the environment (private to the user), never in the arguments.
+  env[LAUNCH_KEY_ENV] = options.proxy.secret;
   return { cmd: [options.bin, ...options.subcommand, ...overrides, ...options.userArgs], env, overrides };
 }
 
@@ -69,5 +75,6 @@ export function redact(text: string, secrets: string[]): string {
 
 /** Environment variables whose values are secrets whatever their content. */
 export function isSecretName(name: string): boolean {
+  if (name === LAUNCH_KEY_ENV) return true;
   return /TOKEN|SECRET|PASSWORD|API_KEY|AUTH/i.test(name) && !/^CODEX_REFRESH_TOKEN_URL_OVERRIDE$/.test(name);
 }

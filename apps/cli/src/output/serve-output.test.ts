@@ -1,34 +1,32 @@
 import { describe, expect, test } from "bun:test";
-import { DEFAULT_MODELS } from "@prodex/proxy";
+import { DEFAULT_MODELS, launchEndpoints } from "@prodex/proxy";
 import { serveSchema } from "./schemas/serve.ts";
 import { serveJson, serveText, shellQuote } from "./serve-output.ts";
 
-const base = "http://127.0.0.1:4100/s/SECRETxyz";
-const endpoints = {
-  url: "http://127.0.0.1:4100",
-  port: 4100,
-  secret: "SECRETxyz",
-  codexBaseUrl: `${base}/backend-api/codex`,
-  chatgptBaseUrl: `${base}/backend-api/`,
-  refreshUrl: `${base}/oauth/token`,
-  eventsUrl: `${base}/__prodex/events`,
-};
+const endpoints = launchEndpoints("http://127.0.0.1:4100", "SECRETxyz", "/tmp/log");
+const base = `http://127.0.0.1:4100/s/${endpoints.pathId}`;
+const keyed = "http://127.0.0.1:4100/k/SECRETxyz";
 
 describe("serveJson", () => {
   test("matches prodex.serve/v1 and carries what a Codex needs", () => {
     const json = serveJson(endpoints, { pid: 42, upstream: "http://127.0.0.1:9/backend-api", profile: "p1", codexHome: "/h/p1", websockets: true, claudeModels: DEFAULT_MODELS, env: { NO_PROXY: "corp.example" } });
     expect(serveSchema.parse(json)).toEqual(json);
-    expect(json.codex.env).toEqual({ CODEX_REFRESH_TOKEN_URL_OVERRIDE: `${base}/oauth/token`, CODEX_HOME: "/h/p1", NO_PROXY: "corp.example,127.0.0.1,localhost,::1" });
+    expect(json.codex.env).toEqual({ CODEX_REFRESH_TOKEN_URL_OVERRIDE: `${keyed}/oauth/token`, PRODEX_LAUNCH_KEY: "SECRETxyz", CODEX_HOME: "/h/p1", NO_PROXY: "corp.example,127.0.0.1,localhost,::1" });
     expect(json.codex.args).toContain("model_provider=prodex");
     expect(json.codex.args.join(" ")).toContain(`base_url="${base}/backend-api/codex"`);
+    expect(json.codex.args.join(" ")).toContain('env_http_headers={"x-prodex-key"="PRODEX_LAUNCH_KEY"}');
+    // The arguments are readable by other users: no secret in them.
+    expect(json.codex.args.join(" ")).not.toContain("SECRETxyz");
     expect(json.openai.responsesUrl).toBe(`${base}/backend-api/codex/responses`);
+    expect(json.openai.headers).toEqual({ "x-prodex-key": "SECRETxyz" });
+    expect(json.eventsUrl).toBe(`${keyed}/__prodex/events`);
     expect(json.claude?.env).toMatchObject({ ANTHROPIC_BASE_URL: "http://127.0.0.1:4100", ANTHROPIC_API_KEY: "SECRETxyz", ANTHROPIC_DEFAULT_SONNET_MODEL: DEFAULT_MODELS.sonnet });
     expect(json.claude?.args[0]).toBe("--settings");
   });
 
   test("no profile: no CODEX_HOME", () => {
     const json = serveJson(endpoints, { pid: 1, upstream: "u", profile: null, codexHome: null, websockets: false, claudeModels: null, env: {} });
-    expect(Object.keys(json.codex.env).sort()).toEqual(["CODEX_REFRESH_TOKEN_URL_OVERRIDE", "NO_PROXY"]);
+    expect(Object.keys(json.codex.env).sort()).toEqual(["CODEX_REFRESH_TOKEN_URL_OVERRIDE", "NO_PROXY", "PRODEX_LAUNCH_KEY"]);
     expect(json.claude).toBeNull();
   });
 });
@@ -46,7 +44,9 @@ test("serveText prints a copy-paste Codex command with the overrides quoted", ()
   const text = serveText(serveJson(endpoints, { pid: 1, upstream: "u", profile: "p1", codexHome: "/h/p1", websockets: true, claudeModels: DEFAULT_MODELS, env: {} }));
   expect(text).toContain("export ANTHROPIC_BASE_URL=http://127.0.0.1:4100");
   expect(text).toContain("claude --settings '{");
-  expect(text).toContain(`export CODEX_REFRESH_TOKEN_URL_OVERRIDE=${base}/oauth/token`);
+  expect(text).toContain(`export CODEX_REFRESH_TOKEN_URL_OVERRIDE=${keyed}/oauth/token`);
+  expect(text).toContain("export PRODEX_LAUNCH_KEY=SECRETxyz");
+  expect(text).toContain("header x-prodex-key: SECRETxyz");
   expect(text).toContain("codex -c 'model_providers.prodex={");
   expect(text).toContain("treat them like a password");
 });

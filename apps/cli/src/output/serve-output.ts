@@ -1,4 +1,4 @@
-import type { ModelConfig } from "@prodex/proxy";
+import { LAUNCH_KEY_ENV, type ModelConfig } from "@prodex/proxy";
 import { GPT_CONTEXT_TOKENS, modelEnv, routingSettings } from "../launch/claude-launch.ts";
 import { codexOverrides, withLoopbackNoProxy } from "../launch/codex-launch.ts";
 import type { ServeJson } from "./schemas/serve.ts";
@@ -9,6 +9,8 @@ export type ServeEndpoints = {
   secret: string;
   codexBaseUrl: string;
   chatgptBaseUrl: string;
+  /** Headers a client of `codexBaseUrl` must send (the secret); Codex sends them from its environment. */
+  codexHeaders: Record<string, string>;
   refreshUrl: string;
   eventsUrl: string;
 };
@@ -43,7 +45,8 @@ function claudeJson(p: ServeEndpoints, models: ModelConfig, noProxy: string): No
 }
 
 export function serveJson(p: ServeEndpoints, o: ServeContext): ServeJson {
-  const env: Record<string, string> = { CODEX_REFRESH_TOKEN_URL_OVERRIDE: p.refreshUrl };
+  // The secret goes in the environment (the provider's header, the refresh URL); the arguments carry only the path id.
+  const env: Record<string, string> = { CODEX_REFRESH_TOKEN_URL_OVERRIDE: p.refreshUrl, [LAUNCH_KEY_ENV]: p.secret };
   if (o.codexHome) env.CODEX_HOME = o.codexHome;
   const noProxy = withLoopbackNoProxy({ NO_PROXY: o.env.NO_PROXY ?? o.env.no_proxy }).NO_PROXY ?? "";
   env.NO_PROXY = noProxy;
@@ -56,7 +59,7 @@ export function serveJson(p: ServeEndpoints, o: ServeContext): ServeJson {
     secret: p.secret,
     profile: o.profile,
     codex: { baseUrl: p.codexBaseUrl, chatgptBaseUrl: p.chatgptBaseUrl, refreshUrl: p.refreshUrl, args: codexOverrides(p, { websockets: o.websockets }), env },
-    openai: { baseUrl: p.codexBaseUrl, responsesUrl: `${p.codexBaseUrl}/responses` },
+    openai: { baseUrl: p.codexBaseUrl, responsesUrl: `${p.codexBaseUrl}/responses`, headers: { ...p.codexHeaders } },
     claude: o.claudeModels ? claudeJson(p, o.claudeModels, noProxy) : null,
     eventsUrl: p.eventsUrl,
   };
@@ -71,7 +74,7 @@ export function serveText(s: ServeJson): string {
   const exports = Object.entries(s.codex.env).map(([k, v]) => `  export ${k}=${shellQuote(v)}`);
   return [
     `prodex serve: the pool on ${s.url} → ${s.upstream}${s.profile ? ` (starting on ${s.profile})` : ""}; stop with Ctrl-C or SIGTERM`,
-    "The URLs below carry this run's secret: treat them like a password.",
+    "The lines below carry this run's secret: treat them like a password.",
     "",
     "Codex CLI:",
     ...exports,
@@ -79,6 +82,7 @@ export function serveText(s: ServeJson): string {
     "",
     "OpenAI Responses API clients (streaming, as Codex sends it; any API key — the proxy signs with a pooled account):",
     `  base URL ${s.openai.baseUrl}`,
+    ...Object.entries(s.openai.headers).map(([k, v]) => `  header ${k}: ${v}`),
     "",
     ...(s.claude
       ? [

@@ -19,7 +19,8 @@ export type Target = {
   /** `…/codex/responses` over http. */
   url: string;
   /** Credentials the client sends: the real account's for direct and floor, a placeholder for prodex (it swaps them). */
-  auth: { authorization: string; "chatgpt-account-id": string };
+  /** The client's own login, plus any header the target needs (prodex: the launch's `x-prodex-key`). */
+  auth: { authorization: string; "chatgpt-account-id": string; [header: string]: string };
 };
 
 export type Prepared = { url: string; headers: Record<string, string>; body: Uint8Array; frame: string };

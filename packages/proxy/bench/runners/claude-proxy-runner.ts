@@ -45,7 +45,7 @@ const names = accounts.map((a, i) => {
   return name;
 });
 const proxy = await startProxy({ ctx, upstreamBase: baseUrl, preferred: names[0] ?? null });
-process.stdout.write(`${JSON.stringify({ url: proxy.url, codexBaseUrl: proxy.codexBaseUrl, secret: proxy.secret })}\n`);
+process.stdout.write(`${JSON.stringify({ url: proxy.url, codexBaseUrl: proxy.codexBaseUrl, codexHeaders: proxy.codexHeaders, secret: proxy.secret })}\n`);
 
 let stopping = false;
 const shutdown = async () => {

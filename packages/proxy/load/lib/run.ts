@@ -69,7 +69,7 @@ export async function runScenario(s: Scenario, o: LoadOptions, progress: (line: 
   try {
     target = await startProxyProcess(backend.ready);
     const t = target;
-    progress(`target: ${t.name} (pid ${t.pid ?? "?"}) at ${t.codexBaseUrl.replace(/\/s\/[^/]+\//, "/s/***/")}`);
+    progress(`target: ${t.name} (pid ${t.pid ?? "?"}) at ${t.codexBaseUrl.replace(/\/[sk]\/[^/]+\//, (m) => `${m.slice(0, 3)}***/`)}`);
     if (t.eventsUrl) await feed.connect(t.eventsUrl);
     await readiness.begin();
     const timeoutMs = 60_000;

@@ -10,8 +10,8 @@ export type Target = {
   codexBaseUrl: string;
   /** Claude Code's ANTHROPIC_BASE_URL (`/v1/messages`), or null when the target has none. */
   anthropicBaseUrl: string | null;
-  /** What Codex presents: its own (placeholder) login; the target swaps in the serving account's. */
-  codexAuth: { authorization: string; "chatgpt-account-id": string };
+  /** What Codex presents: its own (placeholder) login, which the target swaps for the serving account's, and the launch header. */
+  codexAuth: { authorization: string; "chatgpt-account-id": string; [header: string]: string };
   /** What Claude Code presents as its API key. */
   anthropicKey: string | null;
   /** `__prodex/state` (pool snapshot) and `__prodex/events` (live feed), when the target offers them. */
@@ -26,23 +26,29 @@ export type Target = {
   stop(): Promise<void>;
 };
 
-const proxyReady = z.object({ url: z.string(), codexBaseUrl: z.string(), runtimeLogPath: z.string().optional() });
+const proxyReady = z.object({
+  url: z.string(),
+  codexBaseUrl: z.string(),
+  codexHeaders: z.record(z.string(), z.string()),
+  secret: z.string(),
+  stateUrl: z.string(),
+  eventsUrl: z.string(),
+  runtimeLogPath: z.string().optional(),
+});
 
 /** The prodex proxy in its own process, in front of `mockReady` (the mock runner's ready line). */
 export async function startProxyProcess(mockReady: unknown): Promise<Target> {
   const child = await spawnRunner("proxy", "proxy-runner.ts", { stdin: JSON.stringify(mockReady) });
   const p = proxyReady.parse(child.ready);
-  // The per-launch secret rides in the Codex path (`/s/<secret>/…`); Claude Code sends it as its key.
-  const secret = /\/s\/([^/]+)\//.exec(p.codexBaseUrl)?.[1] ?? null;
-  const admin = p.codexBaseUrl.replace(/\/backend-api\/codex$/, "");
+  // The launch secret: Codex sends it as a header (its URLs carry only the path id), Claude Code as its key.
   return {
     name: "proxy-process",
     codexBaseUrl: p.codexBaseUrl,
-    anthropicBaseUrl: secret ? p.url : null,
-    codexAuth: { authorization: "Bearer codex-side-token", "chatgpt-account-id": "acct-client" },
-    anthropicKey: secret,
-    stateUrl: `${admin}/__prodex/state`,
-    eventsUrl: `${admin}/__prodex/events`,
+    anthropicBaseUrl: p.url,
+    codexAuth: { authorization: "Bearer codex-side-token", "chatgpt-account-id": "acct-client", ...p.codexHeaders },
+    anthropicKey: p.secret,
+    stateUrl: p.stateUrl,
+    eventsUrl: p.eventsUrl,
     pid: child.pid,
     runtimeLogPath: p.runtimeLogPath ?? null,
     gc: () => {

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { pathId } from "../routes/guards.ts";
 import { LEASE_STALE_MS, type LeaseEnd, LeaseTable, leaseEnd } from "./lease-table.ts";
 
 describe("leaseEnd", () => {
@@ -38,6 +39,12 @@ describe("LeaseTable", () => {
     expect(leases.authenticate(a.secret)).toEqual({ id: a.id, profile: "p1", autoRotate: true, models: null });
     expect(leases.authenticate(b.secret)?.autoRotate).toBe(false);
     expect(leases.authenticate(`${a.secret}x`)).toBeNull();
+    // Codex's URLs name a lease by its path id, which leads to the lease's own secret (for the header check).
+    expect(leases.authenticatePath(pathId(a.secret))).toEqual({ scope: a.scope, secret: a.secret, pathId: pathId(a.secret) });
+    expect(leases.authenticatePath(pathId(b.secret))?.secret).toBe(b.secret);
+    expect(leases.authenticatePath(a.secret)).toBeNull();
+    expect(leases.authenticate(pathId(a.secret))).toBeNull();
+    expect(leases.authenticatePath(undefined)).toBeNull();
     expect(leases.authenticate(undefined)).toBeNull();
     expect(leases.authenticate("")).toBeNull();
   });
@@ -49,6 +56,7 @@ describe("LeaseTable", () => {
     expect(leases.release(a.id)?.id).toBe(a.id);
     expect(leases.release(a.id)).toBeNull();
     expect(leases.authenticate(a.secret)).toBeNull();
+    expect(leases.authenticatePath(pathId(a.secret))).toBeNull();
     expect(leases.authenticate(b.secret)?.id).toBe(b.id);
     expect(events).toEqual(["open 10", "open 11", "end 10 released"]);
   });

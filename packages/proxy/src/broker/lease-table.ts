@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { ModelConfig } from "../anthropic/model-map.ts";
 import type { LaunchScope } from "../engine/launch-scope.ts";
-import { sameSecret } from "../routes/guards.ts";
+import { type LaunchCredentials, launchCredentials, sameSecret } from "../routes/guards.ts";
 
 /** A lease's heartbeat older than this (and its pid still there) ends it. */
 export const LEASE_STALE_MS = 20_000;
@@ -12,11 +12,13 @@ export type LeaseInput = { pid: number; profile: string | null; autoRotate: bool
 
 export type Lease = LeaseInput & {
   id: string;
-  /** The launch's own credential: its agent's URLs and API key carry it. Never logged. */
+  /** The launch's own credential: its agent's environment carries it (header, API key, refresh URL). Never logged. */
   secret: string;
   openedAt: number;
   beatAt: number;
   readonly scope: LaunchScope;
+  /** The scope with its secret and path id (derived from the secret at open; not stored anywhere). */
+  readonly launch: LaunchCredentials;
 };
 
 export type LeaseEnd = "released" | "pid gone" | "heartbeat stale";
@@ -68,7 +70,7 @@ export class LeaseTable {
     const id = known?.id ?? newId();
     const secret = known?.secret ?? newSecret();
     const scope: LaunchScope = { id, profile: input.profile, autoRotate: input.autoRotate, models: input.models };
-    const lease: Lease = { ...input, id, secret, openedAt: now, beatAt: now, scope };
+    const lease: Lease = { ...input, id, secret, openedAt: now, beatAt: now, scope, launch: launchCredentials(secret, scope) };
     this.leases.set(id, lease);
     this.hooks.opened?.(lease);
     return lease;
@@ -114,6 +116,13 @@ export class LeaseTable {
   authenticate(given: string | undefined): LaunchScope | null {
     let found: LaunchScope | null = null;
     for (const lease of this.leases.values()) if (sameSecret(given, lease.secret)) found = lease.scope;
+    return found;
+  }
+
+  /** The live lease whose path id this is (Codex's `/s/<id>/` URLs), compared like `authenticate`. */
+  authenticatePath(given: string | undefined): LaunchCredentials | null {
+    let found: LaunchCredentials | null = null;
+    for (const lease of this.leases.values()) if (sameSecret(given, lease.launch.pathId)) found = lease.launch;
     return found;
   }
 }

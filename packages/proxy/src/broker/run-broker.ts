@@ -1,5 +1,6 @@
 import { type Context, withFileLock } from "@prodex/core";
 import { type ProxyHandle, startProxy } from "../server.ts";
+import { observeLogins } from "../engine/refresh-tokens.ts";
 import { type BrokerPaths, brokerPaths, readAdminSecret, removeAdminSecret, writeAdminSecret } from "./broker-paths.ts";
 import { LEASE_STALE_MS, LeaseTable, newSecret } from "./lease-table.ts";
 import { Metrics } from "./metrics.ts";
@@ -66,6 +67,8 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       idleSince = null;
       const { pool } = proxy.state;
       if (pool.current === null && l.profile && pool.row(l.profile)) pool.current = l.profile;
+      // The refresh token this launch's Codex is about to read: its own refreshes present it.
+      if (l.profile) observeLogins(proxy.state, [l.profile]);
       rows(() => ctx.store.runtimes.register({ id: leaseRowId(l.id), kind: "proxy", pid: l.pid, url, upstream, secretPath: null }, ctx.now()));
       proxy.state.log.line("info", "lease opened", { lease: l.id, pid: l.pid, profile: l.profile ?? "-", autoRotate: l.autoRotate, leases: leases.size });
     },

@@ -17,7 +17,13 @@ export type LaunchScope = {
 };
 
 /** Hono's typed context variables for the proxy's routes. */
-export type ProxyEnv = { Variables: { scope: LaunchScope } };
+export type ProxyEnv = {
+  Variables: {
+    scope: LaunchScope;
+    /** The request carried the launch's secret in its header (set on `/s/<path id>/…` only). */
+    keyed: boolean;
+  };
+};
 
 /** The profile a scope's requests are held to, or null when the pool may choose. */
 export function stayOn(scope: LaunchScope | undefined): string | null {

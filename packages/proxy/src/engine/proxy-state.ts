@@ -4,6 +4,7 @@ import type { Metrics } from "../broker/metrics.ts";
 import type { PoolRuntime } from "../pool/pool-runtime.ts";
 import type { HoldLimits } from "../rotation/commit-point.ts";
 import type { RuntimeLog } from "../runtime/runtime-log.ts";
+import type { RecentRefreshTokens } from "./refresh-tokens.ts";
 
 /** What every route handler shares: one per running proxy. */
 export type ProxyState = {
@@ -19,6 +20,8 @@ export type ProxyState = {
   /** Time a request may spend rotating before the proxy gives up. */
   rotateBudgetMs: number;
   fetch: typeof fetch;
+  /** Refresh tokens the profiles held lately: what `/oauth/token` accepts. */
+  refreshTokens: RecentRefreshTokens;
   /** A broker's counters (absent in-process: nothing is counted). */
   metrics?: Metrics;
 };

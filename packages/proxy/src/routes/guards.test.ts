@@ -1,7 +1,7 @@
 import { describe, expect, spyOn, test } from "bun:test";
 import * as nodeCrypto from "node:crypto";
 import { Hono } from "hono";
-import { hostGuard, sameSecret } from "./guards.ts";
+import { hostGuard, keylessPath, pathId, sameSecret } from "./guards.ts";
 
 describe("sameSecret", () => {
   const secret = "s3cr3t-0123456789abcdefghijklmn";
@@ -48,4 +48,45 @@ describe("hostGuard", () => {
     ["Sec-Fetch-Site", { host: "127.0.0.1:4000", "sec-fetch-site": "same-origin" }, 403],
   ];
   for (const [why, headers, status] of cases) test(why, async () => expect((await app.request("/", { headers })).status).toBe(status));
+});
+
+describe("pathId", () => {
+  const secret = "s3cr3t-0123456789abcdefghijklmn";
+  test("is 32 base64url characters, stable, and not the secret", () => {
+    expect(pathId(secret)).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(pathId(secret)).toBe(pathId(secret));
+    expect(pathId(secret)).not.toContain(secret.slice(0, 8));
+    expect(pathId(`${secret}x`)).not.toBe(pathId(secret));
+  });
+});
+
+describe("keylessPath", () => {
+  const cases: [string, boolean][] = [
+    ["wham/accounts/check", true],
+    ["wham/usage", true],
+    ["wham/settings/user", true],
+    ["wham/rate-limit-reset-credits", true],
+    ["ps/plugins/installed", true],
+    ["ps/plugins/suggested/codex", true],
+    ["ps/mcp", true],
+    ["codex/analytics-events/events", true],
+    ["codex/responses", false],
+    ["codex/responses/compact", false],
+    ["codex/models", false],
+    ["codex/analytics-events", false],
+    ["me", false],
+    ["", false],
+    ["wham", false],
+    ["wham/", false],
+    ["wham//usage", false],
+    ["wham/../codex/responses", false],
+    ["wham/./usage", false],
+    ["wham/..%2fcodex/responses", false],
+    ["wham%2fusage", false],
+    ["ps/%2e%2e/codex/responses", false],
+    ["ps/a\\..\\codex", false],
+    ["WHAM/usage", false],
+    ["/wham/usage", false],
+  ];
+  for (const [rest, want] of cases) test(`${JSON.stringify(rest)} → ${want}`, () => expect(keylessPath(rest)).toBe(want));
 });

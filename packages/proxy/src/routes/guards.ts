@@ -4,6 +4,16 @@ import type { LaunchScope, ProxyEnv } from "../engine/launch-scope.ts";
 
 // Who may talk to the proxy: only clients prodex launched (they carry a per-launch secret),
 // only through loopback names (no DNS rebinding), and never a browser page (no Origin).
+//
+// A launch has two credentials. Its secret S is the real one; it travels only where other users
+// cannot read it (the child's environment: a header for Codex, the API key for Claude Code, the
+// refresh URL). Codex's process arguments carry only pathId(S), which names the launch for the
+// ChatGPT routes Codex calls without the header and opens nothing else (docs/security.md).
+
+/** The header Codex sends on its provider's routes (`env_http_headers`), with the launch secret. */
+export const LAUNCH_KEY_HEADER = "x-prodex-key";
+/** The environment variable a launched Codex reads that header's value from. */
+export const LAUNCH_KEY_ENV = "PRODEX_LAUNCH_KEY";
 
 /** Constant-time: fixed-length digests are compared, so neither the content nor the length of a guess shows in the timing. */
 export function sameSecret(given: string | undefined | null, secret: string): boolean {
@@ -15,12 +25,33 @@ function digest(text: string): Buffer {
   return createHash("sha256").update(text).digest();
 }
 
-/** The launch a presented secret belongs to, or null: the one launch secret, or a broker's leases. */
-export type Authenticate = (given: string | undefined) => LaunchScope | null;
+/** The one-way id of a launch secret that may appear in process arguments (`/s/<id>/…`): 192 bits of SHA-256, base64url. */
+export function pathId(secret: string): string {
+  return createHash("sha256").update(secret).digest("base64url").slice(0, 32);
+}
+
+/** A launch as the guards know it. */
+export type LaunchCredentials = { scope: LaunchScope; secret: string; pathId: string };
+
+/** Which launch a presented credential belongs to, or null: the one launch in-process, or a broker's leases. */
+export type Authenticate = {
+  /** By the launch secret (`/k/<secret>`, Claude Code's key). */
+  secret(given: string | undefined): LaunchScope | null;
+  /** By the path id (`/s/<id>`): the launch, whose secret the header must then match. */
+  pathId(given: string | undefined): LaunchCredentials | null;
+};
+
+export function launchCredentials(secret: string, scope: LaunchScope): LaunchCredentials {
+  return { scope, secret, pathId: pathId(secret) };
+}
 
 /** In-process: one secret, one launch. */
 export function secretAuth(secret: string, scope: LaunchScope): Authenticate {
-  return (given) => (sameSecret(given, secret) ? scope : null);
+  const launch = launchCredentials(secret, scope);
+  return {
+    secret: (given) => (sameSecret(given, secret) ? scope : null),
+    pathId: (given) => (sameSecret(given, launch.pathId) ? launch : null),
+  };
 }
 
 export function hostGuard(port: () => number): MiddlewareHandler {
@@ -36,10 +67,43 @@ export function hostGuard(port: () => number): MiddlewareHandler {
   };
 }
 
-/** The secret rides in the path for Codex (`/s/<secret>/…`). */
+/** Codex's routes (`/s/<path id>/…`): the path names the launch; whether the header proved it is noted for `launchKeyGuard`. */
+export function pathIdGuard(auth: Authenticate): MiddlewareHandler<ProxyEnv> {
+  return async (c, next) => {
+    const launch = auth.pathId(c.req.param("pathId"));
+    if (!launch) return unauthorized();
+    c.set("scope", launch.scope);
+    c.set("keyed", sameSecret(c.req.header(LAUNCH_KEY_HEADER), launch.secret));
+    await next();
+  };
+}
+
+/**
+ * Pure: whether a path under the ChatGPT base (after `backend-api/`) is one Codex calls without
+ * the launch header (its `chatgpt_base_url` routes), so the path id alone may open it. Plain
+ * segments only: anything encoded or odd needs the header, so no spelling can reach another route.
+ */
+export function keylessPath(rest: string): boolean {
+  if (!/^(wham|ps|codex\/analytics-events)\//.test(rest)) return false;
+  return rest.split("/").every((segment) => /^[A-Za-z0-9_~@:+-][A-Za-z0-9._~@:+-]*$/.test(segment));
+}
+
+/** Everything under `/s/<id>/backend-api/` but the keyless ChatGPT routes needs the launch header too. */
+export function launchKeyGuard(): MiddlewareHandler<ProxyEnv> {
+  return async (c, next) => {
+    if (!c.get("keyed")) {
+      // The path as routed (Bun has already resolved dot segments).
+      const rest = new URL(c.req.url).pathname.replace(/^\/s\/[^/]+\/backend-api\//, "");
+      if (!keylessPath(rest)) return missingKey();
+    }
+    await next();
+  };
+}
+
+/** The secret itself in the path (`/k/<secret>/…`): the refresh and dashboard URLs, which never appear in arguments. */
 export function pathSecretGuard(auth: Authenticate): MiddlewareHandler<ProxyEnv> {
   return async (c, next) => {
-    const scope = auth(c.req.param("secret"));
+    const scope = auth.secret(c.req.param("secret"));
     if (!scope) return unauthorized();
     c.set("scope", scope);
     await next();
@@ -50,7 +114,7 @@ export function pathSecretGuard(auth: Authenticate): MiddlewareHandler<ProxyEnv>
 export function keySecretGuard(auth: Authenticate): MiddlewareHandler<ProxyEnv> {
   return async (c, next) => {
     const bearer = c.req.header("authorization")?.replace(/^Bearer\s+/i, "");
-    const scope = auth(c.req.header("x-api-key") ?? bearer);
+    const scope = auth.secret(c.req.header("x-api-key") ?? bearer);
     if (!scope) return unauthorized();
     c.set("scope", scope);
     await next();
@@ -67,4 +131,11 @@ export function adminGuard(secret: string): MiddlewareHandler {
 
 export function unauthorized(): Response {
   return Response.json({ error: { type: "authentication_error", message: "prodex proxy: missing or wrong per-launch secret" } }, { status: 401 });
+}
+
+function missingKey(): Response {
+  return Response.json(
+    { error: { type: "authentication_error", message: `prodex proxy: missing or wrong ${LAUNCH_KEY_HEADER} header (launch Codex through prodex, or send the launch secret from ${LAUNCH_KEY_ENV})` } },
+    { status: 401 },
+  );
 }

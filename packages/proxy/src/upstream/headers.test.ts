@@ -7,7 +7,7 @@ describe("upstreamRequestHeaders", () => {
   const dropped: [string, Record<string, string>][] = [
     ["hop-by-hop", { connection: "keep-alive", "keep-alive": "timeout=5", te: "trailers", trailer: "x", "transfer-encoding": "chunked", upgrade: "websocket", "proxy-authorization": "Basic x", "proxy-connection": "keep-alive" }],
     ["named in Connection", { connection: "close, X-Hop, x-other", "x-hop": "1", "x-other": "2" }],
-    ["client credentials", { authorization: "Bearer client", "x-api-key": "client-key", cookie: "a=b", "chatgpt-account-id": "acct-client" }],
+    ["client credentials", { authorization: "Bearer client", "x-api-key": "client-key", cookie: "a=b", "chatgpt-account-id": "acct-client", "x-prodex-key": "launch-secret" }],
     ["for the proxy only", { origin: "http://x", "sec-websocket-key": "k", "sec-websocket-protocol": "p", host: "127.0.0.1:1", "content-length": "9", "accept-encoding": "br" }],
   ];
   for (const [why, headers] of dropped) {

@@ -1,5 +1,6 @@
 // Header hygiene between client, proxy and upstream. Only credentials are replaced; hop-by-hop
 // headers are dropped; everything else passes through untouched.
+import { LAUNCH_KEY_HEADER } from "../routes/guards.ts";
 
 const HOP_BY_HOP = new Set([
   "connection",
@@ -17,7 +18,8 @@ const HOP_BY_HOP = new Set([
   "accept-encoding",
 ]);
 
-const CREDENTIALS = new Set(["authorization", "chatgpt-account-id", "x-api-key", "cookie"]);
+// The client's credentials, including the launch secret Codex sends the proxy (never the upstream's business).
+const CREDENTIALS = new Set(["authorization", "chatgpt-account-id", "x-api-key", "cookie", LAUNCH_KEY_HEADER]);
 
 // Set by the client for the proxy only (prodex's own secret / websocket handshake).
 const CLIENT_ONLY = new Set(["sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol", "origin"]);

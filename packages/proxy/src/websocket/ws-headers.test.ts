@@ -29,6 +29,7 @@ describe("upstreamHandshakeHeaders", () => {
     "x-codex-window-id": "s-1:0",
     "x-codex-turn-state": "ts-1",
     cookie: "c=1",
+    "x-prodex-key": "launch-secret",
   });
   const out = upstreamHandshakeHeaders(client, { accessToken: "pool-token", accountId: "acct-pool" });
 
@@ -36,6 +37,8 @@ describe("upstreamHandshakeHeaders", () => {
     expect(out.authorization).toBe("Bearer pool-token");
     expect(out["chatgpt-account-id"]).toBe("acct-pool");
     expect(out.cookie).toBeUndefined();
+    // The launch secret is for the proxy: it never reaches the upstream.
+    expect(out["x-prodex-key"]).toBeUndefined();
   });
   test.each(["connection", "upgrade", "host", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions"])("drops %s", (name) => {
     expect(out[name]).toBeUndefined();

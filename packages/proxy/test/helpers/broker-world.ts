@@ -6,6 +6,7 @@ import { type MockAccountInit, type MockBackend, createMockBackend } from "@prod
 import { type AttachOptions, type BrokerLease, attachBroker } from "../../src/broker/attach.ts";
 import { type BrokerPaths, brokerPaths } from "../../src/broker/broker-paths.ts";
 import { pidAlive } from "../../src/broker/registration.ts";
+import type { LaunchEndpoints } from "../../src/server.ts";
 
 export const BROKER_MAIN = join(import.meta.dir, "../fixtures/broker-process.ts");
 export const ATTACH_MAIN = join(import.meta.dir, "../fixtures/attach-process.ts");
@@ -113,10 +114,11 @@ export function fakeLaunch(): { pid: number; kill(): Promise<void> } {
   };
 }
 
-export function responsesRequest(url: string, text: string, signal?: AbortSignal): Promise<Response> {
-  return fetch(`${url}/responses`, {
+/** A Codex-shaped request on a launch's endpoints, with its launch header (as Codex sends it). */
+export function responsesRequest(launch: Pick<LaunchEndpoints, "codexBaseUrl" | "codexHeaders">, text: string, signal?: AbortSignal): Promise<Response> {
+  return fetch(`${launch.codexBaseUrl}/responses`, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "text/event-stream" },
+    headers: { "content-type": "application/json", accept: "text/event-stream", ...launch.codexHeaders },
     body: JSON.stringify({ model: "gpt-5", stream: true, store: false, input: [{ type: "message", role: "user", content: [{ type: "input_text", text }] }], prompt_cache_key: crypto.randomUUID() }),
     signal,
   });

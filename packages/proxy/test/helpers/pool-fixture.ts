@@ -73,7 +73,7 @@ export function responsesBody(text = "say hi", extra: Record<string, unknown> = 
 export function postResponses(f: PoolFixture, body: Record<string, unknown>, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
   return fetch(`${f.proxy.codexBaseUrl}/responses`, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "text/event-stream", authorization: "Bearer codex-side-token", "chatgpt-account-id": "acct-client", ...headers },
+    headers: { "content-type": "application/json", accept: "text/event-stream", authorization: "Bearer codex-side-token", "chatgpt-account-id": "acct-client", ...f.proxy.codexHeaders, ...headers },
     body: JSON.stringify(body),
     signal,
   });

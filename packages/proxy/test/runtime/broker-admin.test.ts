@@ -27,7 +27,7 @@ describe("admin endpoints", () => {
     if (!secret) throw new Error("no admin secret file");
     const admin = `${lease.url}/__admin/${secret}`;
 
-    const res = await responsesRequest(lease.codexBaseUrl, "count me");
+    const res = await responsesRequest(lease, "count me");
     expect(res.status).toBe(200);
     await res.text();
 
@@ -65,10 +65,10 @@ describe("admin endpoints", () => {
   test("the admin secret is a 0600 file in a 0700 dir, and no secret reaches the database or a log", async () => {
     w = await brokerWorld([{ id: "acct-a" }]);
     const lease = await w.attach({ profile: "p1" });
-    const res = await responsesRequest(lease.codexBaseUrl, "hello");
+    const res = await responsesRequest(lease, "hello");
     await res.text();
     // An unknown route and a wrong secret leave log lines behind too.
-    await (await fetch(`${lease.codexBaseUrl}/nope`, { method: "POST", body: "{" })).text();
+    await (await fetch(`${lease.codexBaseUrl}/nope`, { method: "POST", headers: lease.codexHeaders, body: "{" })).text();
     const secret = readAdminSecret(w.paths);
     if (!secret) throw new Error("no admin secret file");
     expect(statSync(w.paths.secretFile).mode & 0o777).toBe(0o600);

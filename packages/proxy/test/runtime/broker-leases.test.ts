@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { readAuth } from "@prodex/core";
 import { connectFeed } from "../../src/client/feed-client.ts";
 import { type BrokerWorld, brokerWorld, responsesRequest } from "../helpers/broker-world.ts";
 
@@ -24,17 +25,32 @@ describe("leases", () => {
     expect(a.codexBaseUrl.startsWith(`${a.url}/s/`)).toBe(true);
 
     for (const l of [a, b]) {
-      const res = await responsesRequest(l.codexBaseUrl, "say hi");
+      const res = await responsesRequest(l, "say hi");
       expect(res.status).toBe(200);
       expect(await res.text()).toContain("response.completed");
+      // The URLs Codex's arguments carry name the lease without holding its secret.
+      expect(l.codexBaseUrl).not.toContain(l.secret);
+      expect(l.refreshUrl).toContain(`/k/${l.secret}/`);
     }
+    // Each launch's Codex refreshes through its own lease, for its own profile's login only.
+    const rt = (name: string) => {
+      const auth = readAuth(w?.ctx.store.profiles.get(name)?.codexHome ?? "");
+      return auth.kind === "chatgpt" ? auth.refreshToken : "";
+    };
+    const refresh = (url: string, token: string) => fetch(url, { method: "POST", body: JSON.stringify({ grant_type: "refresh_token", refresh_token: token }) });
+    expect((await refresh(a.refreshUrl, rt("p1"))).status).toBe(200);
+    expect((await refresh(b.refreshUrl, rt("p2"))).status).toBe(200);
+    expect((await refresh(a.refreshUrl, rt("p2"))).status).toBe(401);
+    // A lease's path opens only with that lease's own secret in the header, not another live one's.
+    expect((await responsesRequest({ codexBaseUrl: a.codexBaseUrl, codexHeaders: b.codexHeaders }, "crossed")).status).toBe(401);
+    expect((await responsesRequest({ codexBaseUrl: a.codexBaseUrl, codexHeaders: {} }, "no header")).status).toBe(401);
 
     await a.release();
-    expect((await responsesRequest(a.codexBaseUrl, "after release")).status).toBe(401);
+    expect((await responsesRequest(a, "after release")).status).toBe(401);
     expect((await fetch(`${a.url}/v1/models`, { headers: { "x-api-key": a.secret } })).status).toBe(401);
     // Revoking one launch leaves the other alone.
     expect((await fetch(`${b.url}/v1/models`, { headers: { "x-api-key": b.secret } })).status).toBe(200);
-    expect((await responsesRequest(b.codexBaseUrl, "still here")).status).toBe(200);
+    expect((await responsesRequest(b, "still here")).status).toBe(200);
     await b.release();
   }, 30_000);
 
@@ -43,10 +59,10 @@ describe("leases", () => {
     w.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 1800 }, { kind: "usage_limit", resetsInSeconds: 1800 });
     const a = await w.attach({ profile: "p1" });
     const b = await w.attach({ profile: "p1" });
-    const first = await responsesRequest(a.codexBaseUrl, "from A");
+    const first = await responsesRequest(a, "from A");
     expect(first.status).toBe(200);
     await first.text();
-    const second = await responsesRequest(b.codexBaseUrl, "from B");
+    const second = await responsesRequest(b, "from B");
     expect(second.status).toBe(200);
     await second.text();
     expect(inference(w).map((q) => `${q.accountId} ${q.status}`)).toEqual(["acct-a 429", "acct-b 200", "acct-b 200"]);
@@ -58,10 +74,10 @@ describe("leases", () => {
     w.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 1800 });
     const held = await w.attach({ profile: "p1", autoRotate: false });
     const free = await w.attach({ profile: "p1", autoRotate: true });
-    const limited = await responsesRequest(held.codexBaseUrl, "held");
+    const limited = await responsesRequest(held, "held");
     expect(limited.status).toBe(429);
     expect(await limited.text()).toContain("usage_limit_reached");
-    const served = await responsesRequest(free.codexBaseUrl, "free");
+    const served = await responsesRequest(free, "free");
     expect(served.status).toBe(200);
     await served.text();
     expect(inference(w).map((q) => `${q.accountId} ${q.status}`)).toEqual(["acct-a 429", "acct-b 200"]);
@@ -75,7 +91,7 @@ describe("leases", () => {
     const b = await w.attach({ profile: "p2" });
     const feed = await connectFeed(b);
     try {
-      const res = await responsesRequest(a.codexBaseUrl, "from A");
+      const res = await responsesRequest(a, "from A");
       expect(res.status).toBe(200);
       await res.text();
       const end = Date.now() + 10_000;

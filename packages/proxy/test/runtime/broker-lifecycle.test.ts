@@ -46,7 +46,7 @@ describe("broker lifecycle", () => {
     w = await brokerWorld([{ id: "acct-a" }]);
     w.mock.setOptions({ stream: { chunks: 12, chunkDelayMs: 100 } });
     const lease = await w.attach();
-    const res = await responsesRequest(lease.codexBaseUrl, "a long answer");
+    const res = await responsesRequest(lease, "a long answer");
     expect(res.status).toBe(200);
     const reader = res.body?.getReader();
     if (!reader) throw new Error("no body");

@@ -131,14 +131,14 @@ describe("streaming hygiene", () => {
   test("zstd-compressed request bodies are accepted and forwarded", async () => {
     f = await poolFixture([{ id: "acct-a", primary: { usedPercent: 10 } }]);
     const raw = Bun.zstdCompressSync(new TextEncoder().encode(JSON.stringify(responsesBody("zipped hello"))));
-    const res = await fetch(`${f.proxy.codexBaseUrl}/responses`, { method: "POST", headers: { "content-type": "application/json", "content-encoding": "zstd" }, body: raw });
+    const res = await fetch(`${f.proxy.codexBaseUrl}/responses`, { method: "POST", headers: { "content-type": "application/json", "content-encoding": "zstd", ...f.proxy.codexHeaders }, body: raw });
     expect(await res.text()).toContain("hi from mock");
     expect(JSON.stringify(f.mock.requests({ path: "/backend-api/codex/responses" })[0]?.body)).toContain("zipped hello");
   });
 
   test("malformed bodies get a clear error and the proxy keeps serving", async () => {
     f = await poolFixture([{ id: "acct-a", primary: { usedPercent: 10 } }]);
-    const bad = await fetch(`${f.proxy.codexBaseUrl}/responses`, { method: "POST", headers: { "content-encoding": "zstd" }, body: "not zstd" });
+    const bad = await fetch(`${f.proxy.codexBaseUrl}/responses`, { method: "POST", headers: { "content-encoding": "zstd", ...f.proxy.codexHeaders }, body: "not zstd" });
     expect(bad.status).toBe(400);
     expect(await (await postResponses(f, responsesBody())).text()).toContain("hi from mock");
   });

@@ -76,8 +76,13 @@ describe("codex SSE through the proxy", () => {
 
   test("requests without the per-launch secret get 401", async () => {
     f = await poolFixture(two);
-    const res = await fetch(`${f.proxy.url}/s/wrong-secret/backend-api/codex/responses`, { method: "POST", body: "{}" });
+    const res = await fetch(`${f.proxy.url}/s/wrong-path-id/backend-api/codex/responses`, { method: "POST", headers: f.proxy.codexHeaders, body: "{}" });
     expect(res.status).toBe(401);
+    // The right path id without the launch header: what another user reading Codex's arguments has.
+    const named = await fetch(`${f.proxy.codexBaseUrl}/responses`, { method: "POST", body: JSON.stringify(responsesBody()) });
+    expect(named.status).toBe(401);
+    expect(await named.text()).toContain("x-prodex-key");
+    expect(f.mock.requests()).toHaveLength(0);
     const bare = await fetch(`${f.proxy.url}/backend-api/codex/responses`, { method: "POST", body: "{}" });
     // No secret segment at all is the same refusal as a wrong one.
     expect(bare.status).toBe(401);
@@ -85,7 +90,7 @@ describe("codex SSE through the proxy", () => {
 
   test("browser-style requests are refused", async () => {
     f = await poolFixture(two);
-    const res = await fetch(`${f.proxy.codexBaseUrl}/models`, { headers: { origin: "http://evil.example" } });
+    const res = await fetch(`${f.proxy.codexBaseUrl}/models`, { headers: { ...f.proxy.codexHeaders, origin: "http://evil.example" } });
     expect(res.status).toBe(403);
   });
 });

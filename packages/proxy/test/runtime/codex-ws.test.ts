@@ -19,7 +19,7 @@ const two = [
 ];
 
 async function open(fx: PoolFixture, headers = codexWsHeaders()): Promise<WsClient> {
-  const c = await WsClient.open(proxyWsUrl(fx), headers);
+  const c = await WsClient.open(proxyWsUrl(fx), { ...fx.proxy.codexHeaders, ...headers });
   clients.push(c);
   return c;
 }
@@ -250,13 +250,15 @@ describe("codex websocket through the proxy", () => {
     // Stop reading: the proxy's sends back up, it pauses the upstream, then waits for drain.
     // (≈12 MB in all with the done events: the mock, like any Bun server, drops frames past 16 MB unsent.)
     c.ws.pause();
-    await Bun.sleep(1_500);
+    // Wait for the proxy to notice (a loaded machine may take a while), not a fixed time.
+    const fx = f;
+    for (let i = 0; i < 150 && !(await runtimeLog(fx)).includes("ws client back-pressure"); i++) await Bun.sleep(100);
     c.ws.resume();
-    const frames = await c.turn(20_000);
+    const frames = await c.turn(40_000);
     expect(types(frames).at(-1)).toBe("response.completed");
     expect(deltas(frames).length).toBe(50 * 48 * 1024);
     expect(await runtimeLog(f)).toContain("ws client back-pressure");
-  }, 30_000);
+  }, 60_000);
 
   test("bad frames get an error frame and the connection keeps working", async () => {
     f = await poolFixture(two);
@@ -288,7 +290,7 @@ describe("codex websocket through the proxy", () => {
     const other = await startProxy({ ctx: f.ctx, upstreamBase: `http://127.0.0.1:${fake.port}/backend-api`, preferred: "p1", syncMs: 0, quotaRefresh: false });
     try {
       const url = `${other.codexBaseUrl.replace(/^http/, "ws")}/responses`;
-      await expect(WsClient.open(url, codexWsHeaders())).rejects.toThrow("426");
+      await expect(WsClient.open(url, codexWsHeaders(other.codexHeaders))).rejects.toThrow("426");
       // Not the account's fault: nobody is backed off for it.
       expect(other.state.pool.snapshot().profiles.every((p) => p.backoff === null)).toBe(true);
     } finally {
@@ -304,7 +306,7 @@ describe("codex websocket through the proxy", () => {
     closed.stop(true);
     const other = await startProxy({ ctx: f.ctx, upstreamBase: `http://127.0.0.1:${port}/backend-api`, preferred: "p1", syncMs: 0, quotaRefresh: false });
     try {
-      const c = await WsClient.open(`${other.codexBaseUrl.replace(/^http/, "ws")}/responses`, codexWsHeaders());
+      const c = await WsClient.open(`${other.codexBaseUrl.replace(/^http/, "ws")}/responses`, codexWsHeaders(other.codexHeaders));
       clients.push(c);
       c.create(responsesBody("say hi"));
       const [frame] = await c.turn();
@@ -325,12 +327,18 @@ describe("codex websocket through the proxy", () => {
     expect(await runtimeLog(f)).toMatch(/ws closed conn=\d+ code=1001/);
   });
 
-  test("the upgrade needs the per-launch secret, a loopback Host and no Origin", async () => {
+  test("the upgrade needs the launch's path id and its secret in the header, a loopback Host and no Origin", async () => {
     f = await poolFixture(two);
-    const wrong = `ws://127.0.0.1:${f.proxy.port}/s/wrong-secret/backend-api/codex/responses`;
-    await expect(WsClient.open(wrong, codexWsHeaders())).rejects.toThrow("401");
-    await expect(WsClient.open(`ws://127.0.0.1:${f.proxy.port}/backend-api/codex/responses`, codexWsHeaders())).rejects.toThrow("401");
-    await expect(WsClient.open(proxyWsUrl(f), codexWsHeaders({ origin: "http://evil.example" }))).rejects.toThrow("403");
+    const key = f.proxy.codexHeaders;
+    const wrong = `ws://127.0.0.1:${f.proxy.port}/s/wrong-path-id/backend-api/codex/responses`;
+    await expect(WsClient.open(wrong, codexWsHeaders(key))).rejects.toThrow("401");
+    await expect(WsClient.open(`ws://127.0.0.1:${f.proxy.port}/backend-api/codex/responses`, codexWsHeaders(key))).rejects.toThrow("401");
+    // The path id alone (what Codex's arguments show other users) opens no socket.
+    await expect(WsClient.open(proxyWsUrl(f), codexWsHeaders())).rejects.toThrow("401");
+    await expect(WsClient.open(proxyWsUrl(f), codexWsHeaders({ "x-prodex-key": f.proxy.pathId }))).rejects.toThrow("401");
+    // Nor does the secret in the path where the path id belongs.
+    await expect(WsClient.open(`ws://127.0.0.1:${f.proxy.port}/s/${f.proxy.secret}/backend-api/codex/responses`, codexWsHeaders(key))).rejects.toThrow("401");
+    await expect(WsClient.open(proxyWsUrl(f), codexWsHeaders({ ...key, origin: "http://evil.example" }))).rejects.toThrow("403");
     expect(f.mock.requests({ path: "/backend-api/codex/responses" })).toHaveLength(0);
   });
 });

@@ -78,10 +78,14 @@ describe("the broker", () => {
     expect((await fetch(other.stateUrl)).status).toBe(200);
     await other.release();
     expect((await fetch(other.stateUrl)).status).toBe(401);
-    expect((await fetch(`${lease.url}/s/${admin}/__prodex/state`)).status).toBe(401);
+    expect((await fetch(`${lease.url}/k/${admin}/__prodex/state`)).status).toBe(401);
+    expect((await fetch(`${lease.url}/s/${admin}/backend-api/wham/usage`)).status).toBe(401);
     expect((await fetch(`${lease.url}/v1/models`, { headers: { "x-api-key": admin } })).status).toBe(401);
     expect((await fetch(`${lease.url}/v1/models`, { headers: { "x-api-key": lease.secret } })).status).toBe(200);
-    expect((await rawRequest(port(), upgradeText(`/s/${other.secret}/backend-api/codex/responses`, host()))).status).toBe(401);
+    expect((await rawRequest(port(), upgradeText(`/s/${other.pathId}/backend-api/codex/responses`, host(), { "X-Prodex-Key": other.secret }))).status).toBe(401);
+    // A live lease's path id with its own secret upgrades; with the other (released) lease's secret it does not.
+    expect((await rawRequest(port(), upgradeText(`/s/${lease.pathId}/backend-api/codex/responses`, host(), { "X-Prodex-Key": other.secret }))).status).toBe(401);
+    expect((await rawRequest(port(), upgradeText(`/s/${lease.pathId}/backend-api/codex/responses`, host(), { "X-Prodex-Key": lease.secret }))).status).toBe(101);
   });
 
   test("browser-style requests are refused on admin, lease and websocket routes", async () => {
@@ -94,9 +98,9 @@ describe("the broker", () => {
     const before = w.mock.requests().length;
     for (const [why, headers] of forged) {
       for (const [method, path, body] of ADMIN_ROUTES) expect((await rawRequest(port(), req(method, `/__admin/${admin}${path}`, body, headers))).status, `admin ${path}: ${why}`).toBe(403);
-      expect((await rawRequest(port(), req("GET", `/s/${lease.secret}/__prodex/state`, "", headers))).status, `state: ${why}`).toBe(403);
+      expect((await rawRequest(port(), req("GET", `/k/${lease.secret}/__prodex/state`, "", headers))).status, `state: ${why}`).toBe(403);
       const { Host: h, ...rest } = headers;
-      expect((await rawRequest(port(), upgradeText(`/s/${lease.secret}/backend-api/codex/responses`, h ?? host(), rest))).status, `ws: ${why}`).toBe(403);
+      expect((await rawRequest(port(), upgradeText(`/s/${lease.pathId}/backend-api/codex/responses`, h ?? host(), { "X-Prodex-Key": lease.secret, ...rest }))).status, `ws: ${why}`).toBe(403);
     }
     expect(w.mock.requests().length).toBe(before);
   });
@@ -108,7 +112,7 @@ describe("the broker", () => {
     expect((await rawRequest(port(), req("PUT", `${base}/0123456789ab`, JSON.stringify({ pid: 1, profile: null, autoRotate: true, secret: "short" })))).status).toBe(400);
     const burst = Array.from({ length: 20 }, (_, i) => rawRequest(port(), i % 2 ? crypto.getRandomValues(new Uint8Array(2048)) : `POST ${base} HTTP/1.1\r\nHost: ${host()}\r\nContent-Length: 999\r\n\r\n{`, { halfClose: true, waitMs: 2_000 }));
     for (const r of await Promise.all(burst)) expect(r.status < 500 || r.status === 505).toBe(true);
-    const res = await responsesRequest(lease.codexBaseUrl, "still serving?");
+    const res = await responsesRequest(lease, "still serving?");
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("hi from mock");
     expect((await fetch(`${lease.url}/__admin/${admin}/health`)).status).toBe(200);
@@ -117,7 +121,7 @@ describe("the broker", () => {
   test("the admin secret lives only in its 0600 file; health, metrics and logs carry no secret", async () => {
     expect(lstatSync(w.paths.dir).mode & 0o777).toBe(0o700);
     expect(lstatSync(w.paths.secretFile).mode & 0o777).toBe(0o600);
-    const res = await responsesRequest(lease.codexBaseUrl, "one more");
+    const res = await responsesRequest(lease, "one more");
     await res.text();
     const bodies = await Promise.all(["/health", "/metrics"].map(async (p) => ({ where: `admin ${p}`, text: await (await fetch(`${lease.url}/__admin/${admin}${p}`)).text() })));
     const secrets = [

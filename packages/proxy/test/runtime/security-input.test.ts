@@ -16,7 +16,9 @@ afterAll(() => f.close());
 
 const LIMIT = 64 * 1024 * 1024;
 const host = () => `127.0.0.1:${f.proxy.port}`;
-const codexPath = () => `/s/${f.proxy.secret}/backend-api/codex/responses`;
+const codexPath = () => `/s/${f.proxy.pathId}/backend-api/codex/responses`;
+/** The launch header, as a raw request line (Codex sends it from PRODEX_LAUNCH_KEY). */
+const keyLine = () => `X-Prodex-Key: ${f.proxy.secret}\r\n`;
 const upstreamCount = () => f.mock.requests().length;
 
 /** The proxy still does its job: a Codex request streams an answer from an account. */
@@ -37,8 +39,8 @@ function bomb(encoding: "zstd" | "gzip", copies: number): Uint8Array {
 
 type Route = { label: string; url: () => string; headers: () => Record<string, string> };
 const ROUTES: Route[] = [
-  { label: "Codex responses", url: () => `${f.proxy.codexBaseUrl}/responses`, headers: () => ({}) },
-  { label: "Codex compact", url: () => `${f.proxy.codexBaseUrl}/responses/compact`, headers: () => ({}) },
+  { label: "Codex responses", url: () => `${f.proxy.codexBaseUrl}/responses`, headers: () => f.proxy.codexHeaders },
+  { label: "Codex compact", url: () => `${f.proxy.codexBaseUrl}/responses/compact`, headers: () => f.proxy.codexHeaders },
   { label: "Claude messages", url: () => `${f.proxy.url}/v1/messages`, headers: () => ({ "x-api-key": f.proxy.secret }) },
   { label: "Claude count_tokens", url: () => `${f.proxy.url}/v1/messages/count_tokens`, headers: () => ({ "x-api-key": f.proxy.secret }) },
 ];
@@ -53,8 +55,8 @@ describe("oversized bodies", () => {
   test("a declared Content-Length over the limit is a 413 on every body route, answered before the body", async () => {
     const before = upstreamCount();
     const requests = [
-      ["Codex responses", httpText("POST", codexPath(), { Host: host(), "Content-Length": String(LIMIT + 1) }, "{")],
-      ["Codex pass-through", httpText("POST", `/s/${f.proxy.secret}/backend-api/wham/tasks`, { Host: host(), "Content-Length": String(LIMIT + 1) }, "{")],
+      ["Codex responses", httpText("POST", codexPath(), { Host: host(), "X-Prodex-Key": f.proxy.secret, "Content-Length": String(LIMIT + 1) }, "{")],
+      ["Codex pass-through", httpText("POST", `/s/${f.proxy.pathId}/backend-api/wham/tasks`, { Host: host(), "Content-Length": String(LIMIT + 1) }, "{")],
       ["Claude messages", httpText("POST", "/v1/messages", { Host: host(), "x-api-key": f.proxy.secret, "Content-Length": String(LIMIT + 1) }, "{")],
     ] as const;
     for (const [label, text] of requests) {
@@ -77,7 +79,7 @@ describe("oversized bodies", () => {
       },
     });
     const before = upstreamCount();
-    const res = await fetch(`${f.proxy.codexBaseUrl}/responses`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const res = await fetch(`${f.proxy.codexBaseUrl}/responses`, { method: "POST", headers: { "content-type": "application/json", ...f.proxy.codexHeaders }, body });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain(`exceeds the ${LIMIT}-byte limit`);
     expect(upstreamCount()).toBe(before);
@@ -150,7 +152,7 @@ describe("headers", () => {
     ];
     const before = upstreamCount();
     for (const [why, line] of tricks) {
-      const text = `POST ${codexPath()} HTTP/1.1\r\nHost: ${host()}\r\nContent-Type: application/json\r\n${line}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+      const text = `POST ${codexPath()} HTTP/1.1\r\nHost: ${host()}\r\n${keyLine()}Content-Type: application/json\r\n${line}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
       expect((await rawRequest(f.proxy.port, text)).status, why).toBe(400);
     }
     expect(upstreamCount()).toBe(before);
@@ -163,8 +165,8 @@ describe("headers", () => {
   test("request smuggling shapes (Content-Length with Transfer-Encoding, two lengths) are refused", async () => {
     const before = upstreamCount();
     const smuggle = [
-      `POST ${codexPath()} HTTP/1.1\r\nHost: ${host()}\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
-      `POST ${codexPath()} HTTP/1.1\r\nHost: ${host()}\r\nContent-Length: 2\r\nContent-Length: 4\r\n\r\n{}{}`,
+      `POST ${codexPath()} HTTP/1.1\r\nHost: ${host()}\r\n${keyLine()}Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+      `POST ${codexPath()} HTTP/1.1\r\nHost: ${host()}\r\n${keyLine()}Content-Length: 2\r\nContent-Length: 4\r\n\r\n{}{}`,
     ];
     for (const text of smuggle) expect((await rawRequest(f.proxy.port, text)).status).toBe(400);
     expect(upstreamCount()).toBe(before);
@@ -177,6 +179,7 @@ describe("headers", () => {
       codexPath(),
       {
         Host: host(),
+        "X-Prodex-Key": f.proxy.secret,
         "Content-Type": "application/json",
         // `close` so the raw reader sees the end of the streamed answer.
         Connection: "close, X-Hop-Secret",
@@ -199,7 +202,7 @@ describe("headers", () => {
     const seen = f.mock.requests({ path: "/backend-api/codex/responses" }).at(-1);
     if (!seen) throw new Error("the mock saw no request");
     const h = seen.headers;
-    for (const name of ["x-hop-secret", "keep-alive", "te", "trailer", "proxy-authorization", "proxy-connection", "cookie", "x-api-key"]) expect(h[name], name).toBeUndefined();
+    for (const name of ["x-hop-secret", "keep-alive", "te", "trailer", "proxy-authorization", "proxy-connection", "cookie", "x-api-key", "x-prodex-key"]) expect(h[name], name).toBeUndefined();
     expect(h.connection ?? "").not.toContain("x-hop-secret");
     expect(h["x-codex-note"]).toBe("kept");
     // The mock keeps the last 6 characters of the bearer: the account's token, not the client's.
@@ -211,12 +214,12 @@ describe("headers", () => {
   });
 
   test("the websocket handshake upstream carries the account's credentials only", async () => {
-    const r = await rawRequest(f.proxy.port, upgradeText(codexPath(), host(), { Authorization: "Bearer client-own-token-0123456789", "X-Api-Key": "client-own-api-key", Cookie: "session=client-cookie" }));
+    const r = await rawRequest(f.proxy.port, upgradeText(codexPath(), host(), { "X-Prodex-Key": f.proxy.secret, Authorization: "Bearer client-own-token-0123456789", "X-Api-Key": "client-own-api-key", Cookie: "session=client-cookie" }));
     expect(r.status).toBe(101);
     const seen = f.mock.requests({ path: "/backend-api/codex/responses" }).filter((q) => q.status === 101).at(-1);
     if (!seen) throw new Error("the mock saw no websocket handshake");
     expect(seen.headers.authorization).not.toContain("456789");
-    for (const name of ["x-api-key", "cookie"]) expect(seen.headers[name], name).toBeUndefined();
+    for (const name of ["x-api-key", "cookie", "x-prodex-key"]) expect(seen.headers[name], name).toBeUndefined();
     expect(JSON.stringify(seen.headers)).not.toContain(f.proxy.secret);
   });
 
@@ -247,14 +250,14 @@ describe("garbage on the socket", () => {
       ["HTTP/0.9", "GET /\r\n", false],
       ["unknown HTTP version", `GET / HTTP/9.9\r\nHost: ${h}\r\n\r\n`, false],
       ["a request line only, half-closed", `POST ${codexPath()} HTTP/1.1\r\n`, true],
-      ["headers without the blank line, half-closed", `GET /s/${s}/__prodex/state HTTP/1.1\r\nHost: ${h}\r\n`, true],
-      ["a body shorter than its Content-Length, half-closed", `POST ${codexPath()} HTTP/1.1\r\nHost: ${h}\r\nContent-Length: 1000\r\n\r\n{"model":`, true],
-      ["a broken chunk size", `POST ${codexPath()} HTTP/1.1\r\nHost: ${h}\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n`, false],
-      ["a chunked body cut short, half-closed", `POST ${codexPath()} HTTP/1.1\r\nHost: ${h}\r\nTransfer-Encoding: chunked\r\n\r\n100\r\n{"input":`, true],
+      ["headers without the blank line, half-closed", `GET /k/${s}/__prodex/state HTTP/1.1\r\nHost: ${h}\r\n`, true],
+      ["a body shorter than its Content-Length, half-closed", `POST ${codexPath()} HTTP/1.1\r\nHost: ${h}\r\n${keyLine()}Content-Length: 1000\r\n\r\n{"model":`, true],
+      ["a broken chunk size", `POST ${codexPath()} HTTP/1.1\r\nHost: ${h}\r\n${keyLine()}Transfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n`, false],
+      ["a chunked body cut short, half-closed", `POST ${codexPath()} HTTP/1.1\r\nHost: ${h}\r\n${keyLine()}Transfer-Encoding: chunked\r\n\r\n100\r\n{"input":`, true],
       ["a Claude body cut short, half-closed", `POST /v1/messages HTTP/1.1\r\nHost: ${h}\r\nx-api-key: ${s}\r\nContent-Length: 500\r\n\r\n{"messages":[`, true],
-      ["a 200 KB header", `GET /s/${s}/__prodex/state HTTP/1.1\r\nHost: ${h}\r\nX-Big: ${"a".repeat(200_000)}\r\n\r\n`, false],
-      ["a 200 KB URL", `GET /s/${s}/__prodex/state?${"a".repeat(200_000)} HTTP/1.1\r\nHost: ${h}\r\n\r\n`, false],
-      ["a handshake then garbage frames", `${upgradeText(codexPath(), h)}${"\u0081\u00ff".repeat(50)}`, false],
+      ["a 200 KB header", `GET /k/${s}/__prodex/state HTTP/1.1\r\nHost: ${h}\r\nX-Big: ${"a".repeat(200_000)}\r\n\r\n`, false],
+      ["a 200 KB URL", `GET /k/${s}/__prodex/state?${"a".repeat(200_000)} HTTP/1.1\r\nHost: ${h}\r\n\r\n`, false],
+      ["a handshake then garbage frames", `${upgradeText(codexPath(), h, { "X-Prodex-Key": s })}${"\u0081\u00ff".repeat(50)}`, false],
       ["nothing at all, half-closed", "", true],
     ];
     const burst = Array.from({ length: 3 }, () => payloads).flat();

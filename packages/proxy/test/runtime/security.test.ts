@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, spyOn, test } from "bun:test";
 import * as nodeCrypto from "node:crypto";
 import { networkInterfaces } from "node:os";
+import { readAuth } from "@prodex/core";
 import { type PoolFixture, poolFixture, responsesBody } from "../helpers/pool-fixture.ts";
 import { httpText, rawRequest, upgradeText } from "../helpers/raw-http.ts";
 
@@ -18,20 +19,41 @@ const host = () => `127.0.0.1:${f.proxy.port}`;
 const upstreamCount = () => f.mock.requests().length;
 const json = (value: unknown) => JSON.stringify(value);
 
-/** The route families behind the path secret: [label, method, path after /s/<secret>, body]. */
-const ROUTES: [string, string, string, string][] = [
-  ["Codex HTTP", "POST", "/backend-api/codex/responses", json(responsesBody())],
-  ["Codex compact", "POST", "/backend-api/codex/responses/compact", json(responsesBody())],
-  ["ChatGPT pass-through", "GET", "/backend-api/wham/tasks/list", ""],
-  ["chatgpt-local accounts/check", "GET", "/backend-api/wham/accounts/check", ""],
-  ["chatgpt-local usage", "GET", "/backend-api/wham/usage", ""],
-  ["oauth token", "POST", "/oauth/token", json({ grant_type: "refresh_token", refresh_token: "rt" })],
-  ["admin feed", "GET", "/__prodex/events", ""],
-  ["admin state", "GET", "/__prodex/state", ""],
-  ["admin control", "POST", "/__prodex/control", json({ autoRotate: true })],
+/**
+ * Which credential opens a route family: "key" — Codex's provider routes, the path id
+ * (`/s/<id>/…`, readable in Codex's arguments) AND the secret in the `x-prodex-key` header;
+ * "path" — the ChatGPT routes Codex calls without the header, the path id alone; "secret" —
+ * `/k/<secret>/…` (refresh and dashboards; these URLs live only in environments).
+ */
+type Needs = "key" | "path" | "secret";
+
+/** [label, method, path after the credential segment, body, what opens it]. */
+const ROUTES: [string, string, string, () => string, Needs][] = [
+  ["Codex HTTP", "POST", "/backend-api/codex/responses", () => json(responsesBody()), "key"],
+  ["Codex compact", "POST", "/backend-api/codex/responses/compact", () => json(responsesBody()), "key"],
+  ["Codex models", "GET", "/backend-api/codex/models", () => "", "key"],
+  ["ChatGPT pass-through outside Codex's keyless routes", "GET", "/backend-api/me", () => "", "key"],
+  ["ChatGPT pass-through", "GET", "/backend-api/wham/tasks/list", () => "", "path"],
+  ["chatgpt-local accounts/check", "GET", "/backend-api/wham/accounts/check", () => "", "path"],
+  ["chatgpt-local usage", "GET", "/backend-api/wham/usage", () => "", "path"],
+  ["oauth token", "POST", "/oauth/token", () => json({ grant_type: "refresh_token", refresh_token: refreshToken("p1") }), "secret"],
+  ["admin feed", "GET", "/__prodex/events", () => "", "secret"],
+  ["admin state", "GET", "/__prodex/state", () => "", "secret"],
+  ["admin control", "POST", "/__prodex/control", () => json({ autoRotate: true }), "secret"],
 ];
 
-/** Secrets that must not open the door, by how they differ from the real one. */
+function refreshToken(name: string): string {
+  const auth = readAuth(f.proxy.state.pool.row(name)?.codexHome ?? "");
+  if (auth.kind !== "chatgpt") throw new Error(`${name} has no login`);
+  return auth.refreshToken;
+}
+
+/** Where a route family lives, opened with `credential`. */
+function routePath(needs: Needs, credential: string, path: string): string {
+  return needs === "secret" ? `/k/${credential}${path}` : `/s/${credential}${path}`;
+}
+
+/** Credentials that must not open the door, by how they differ from the real one. */
 const WRONG = (secret: string): [string, string][] => [
   ["wrong", "A".repeat(secret.length)],
   ["prefix", secret.slice(0, -1)],
@@ -55,6 +77,9 @@ describe("listening address", () => {
   test("the server reports 127.0.0.1 and its URLs are loopback", () => {
     expect(f.proxy.hostname).toBe("127.0.0.1");
     for (const url of [f.proxy.url, f.proxy.codexBaseUrl, f.proxy.chatgptBaseUrl, f.proxy.refreshUrl, f.proxy.eventsUrl]) expect(new URL(url).hostname).toBe("127.0.0.1");
+    // What goes in Codex's arguments names the launch; the secret is only in the environment's URLs and header.
+    for (const url of [f.proxy.codexBaseUrl, f.proxy.chatgptBaseUrl]) expect(url).not.toContain(f.proxy.secret);
+    for (const url of [f.proxy.refreshUrl, f.proxy.eventsUrl, f.proxy.stateUrl, f.proxy.controlUrl]) expect(url).toContain(`/k/${f.proxy.secret}/`);
   });
 
   test("a non-loopback address of this machine does not reach it", async () => {
@@ -80,35 +105,83 @@ describe("listening address", () => {
 });
 
 describe("the per-launch secret", () => {
-  for (const [label, method, path, body] of ROUTES) {
-    test(`${label}: a missing, wrong, truncated or padded secret is a 401 that reaches no account`, async () => {
+  const key = () => ({ "X-Prodex-Key": f.proxy.secret });
+  for (const [label, method, path, body, needs] of ROUTES) {
+    test(`${label}: a missing, wrong, truncated or padded credential is a 401 that reaches no account`, async () => {
       const before = upstreamCount();
-      const missing = await rawRequest(f.proxy.port, request(method, `/s/${path}`, body));
-      expect(missing.status, "secret segment missing").toBe(401);
-      const bare = await rawRequest(f.proxy.port, request(method, path, body));
-      expect(bare.status, "no /s/ prefix at all").toBe(401);
-      for (const [why, secret] of WRONG(f.proxy.secret)) {
-        const r = await rawRequest(f.proxy.port, request(method, `/s/${secret}${path}`, body));
+      const right = needs === "secret" ? f.proxy.secret : f.proxy.pathId;
+      const headers = needs === "key" ? key() : {};
+      const missing = await rawRequest(f.proxy.port, request(method, `/${needs === "secret" ? "k" : "s"}/${path.slice(1)}`, body(), headers));
+      expect(missing.status, "credential segment missing").toBe(401);
+      const bare = await rawRequest(f.proxy.port, request(method, path, body(), headers));
+      expect(bare.status, "no /s/ or /k/ prefix at all").toBe(401);
+      for (const [why, wrong] of WRONG(right)) {
+        const r = await rawRequest(f.proxy.port, request(method, routePath(needs, wrong, path), body(), headers));
         expect(r.status, why).toBe(401);
         expect(r.body).toContain("missing or wrong per-launch secret");
       }
+      if (needs === "key") {
+        // The path id alone — all another user can read in Codex's arguments — opens nothing here.
+        const bareId = await rawRequest(f.proxy.port, request(method, routePath(needs, right, path), body()));
+        expect(bareId.status, "path id without the header").toBe(401);
+        expect(bareId.body).toContain("x-prodex-key");
+        for (const [why, wrong] of [...WRONG(f.proxy.secret), ["the path id as the header", f.proxy.pathId] as [string, string]]) {
+          const r = await rawRequest(f.proxy.port, request(method, routePath(needs, right, path), body(), { "X-Prodex-Key": wrong }));
+          expect(r.status, `header: ${why}`).toBe(401);
+        }
+      }
+      if (needs !== "secret") {
+        // The secret itself is not a path id.
+        expect((await rawRequest(f.proxy.port, request(method, `/s/${f.proxy.secret}${path}`, body(), key()))).status, "secret as the path id").toBe(401);
+      } else {
+        // Neither is a path id a secret, and these routes are gone from `/s/`.
+        expect((await rawRequest(f.proxy.port, request(method, `/k/${f.proxy.pathId}${path}`, body()))).status, "path id on /k/").toBe(401);
+        const moved = await rawRequest(f.proxy.port, request(method, `/s/${f.proxy.pathId}${path}`, body(), key()));
+        expect(moved.status, "the route under /s/<path id>").toBe(404);
+      }
       expect(upstreamCount()).toBe(before);
-      // The right secret opens it (the feed streams: read its head only).
-      const ok = await fetch(`${f.proxy.url}/s/${f.proxy.secret}${path}`, { method, body: body || undefined, headers: { "content-type": "application/json" } });
+      // The right credential opens it (the feed streams: read its head only).
+      const ok = await fetch(`${f.proxy.url}${routePath(needs, right, path)}`, { method, body: body() || undefined, headers: { "content-type": "application/json", ...(needs === "key" ? f.proxy.codexHeaders : {}) } });
       expect(ok.status).not.toBe(401);
       await ok.body?.cancel();
     });
   }
 
-  test("websocket upgrade: a wrong or missing secret is a 401 before any upstream socket", async () => {
+  test("websocket upgrade: a wrong or missing path id or header is a 401 before any upstream socket", async () => {
     const before = upstreamCount();
-    for (const [why, secret] of [...WRONG(f.proxy.secret), ["missing", ""] as [string, string]]) {
-      const r = await rawRequest(f.proxy.port, upgradeText(`/s/${secret}/backend-api/codex/responses`, host()));
+    const path = (id: string) => `/s/${id}/backend-api/codex/responses`;
+    for (const [why, id] of [...WRONG(f.proxy.pathId), ["missing", ""] as [string, string], ["the secret as the path id", f.proxy.secret] as [string, string]]) {
+      const r = await rawRequest(f.proxy.port, upgradeText(path(id), host(), { "X-Prodex-Key": f.proxy.secret }));
       expect(r.status, why).toBe(401);
     }
+    for (const [why, wrong] of [...WRONG(f.proxy.secret), ["the path id", f.proxy.pathId] as [string, string]]) {
+      const r = await rawRequest(f.proxy.port, upgradeText(path(f.proxy.pathId), host(), { "X-Prodex-Key": wrong }));
+      expect(r.status, `header: ${why}`).toBe(401);
+    }
+    const noHeader = await rawRequest(f.proxy.port, upgradeText(path(f.proxy.pathId), host()));
+    expect(noHeader.status, "the path id alone").toBe(401);
     expect(upstreamCount()).toBe(before);
-    const ok = await rawRequest(f.proxy.port, upgradeText(`/s/${f.proxy.secret}/backend-api/codex/responses`, host()));
+    const ok = await rawRequest(f.proxy.port, upgradeText(path(f.proxy.pathId), host(), { "X-Prodex-Key": f.proxy.secret }));
     expect(ok.status).toBe(101);
+  });
+
+  test("keyless ChatGPT routes cannot be spelled into another route", async () => {
+    const before = upstreamCount();
+    const id = f.proxy.pathId;
+    const tricks = [
+      `/s/${id}/backend-api/wham/../codex/responses`,
+      `/s/${id}/backend-api/wham/%2e%2e/codex/responses`,
+      `/s/${id}/backend-api/wham/..%2fcodex/responses`,
+      `/s/${id}/backend-api/wham%2f..%2fcodex/responses`,
+      `/s/${id}/backend-api/ps/%2e%2e%2fcodex%2fresponses`,
+      `/s/${id}/backend-api//wham/../codex/models`,
+      `/s/${id}/backend-api/codex/analytics-events/../models`,
+    ];
+    for (const path of tricks) {
+      const r = await rawRequest(f.proxy.port, request("POST", path, json(responsesBody())));
+      expect(r.status, path).toBe(401);
+    }
+    expect(upstreamCount()).toBe(before);
   });
 
   const claude: [string, Record<string, string>][] = [
@@ -145,11 +218,13 @@ describe("the per-launch secret", () => {
   test("secrets are compared in constant time", async () => {
     const spy = spyOn(nodeCrypto, "timingSafeEqual");
     try {
-      await fetch(`${f.proxy.url}/s/${"B".repeat(f.proxy.secret.length)}/__prodex/state`);
-      await fetch(`${f.proxy.url}/s/short/__prodex/state`);
+      await fetch(`${f.proxy.url}/k/${"B".repeat(f.proxy.secret.length)}/__prodex/state`);
+      await fetch(`${f.proxy.url}/k/short/__prodex/state`);
+      await fetch(`${f.proxy.url}/s/short/backend-api/wham/usage`);
+      await fetch(`${f.proxy.codexBaseUrl}/models`, { headers: { "x-prodex-key": "short" } });
       await fetch(`${f.proxy.url}/v1/models`, { headers: { "x-api-key": "short" } });
       // Every guess, of any length, went through timingSafeEqual (no early length exit).
-      expect(spy.mock.calls.length).toBeGreaterThanOrEqual(3);
+      expect(spy.mock.calls.length).toBeGreaterThanOrEqual(5);
     } finally {
       spy.mockRestore();
     }
@@ -171,12 +246,13 @@ describe("browser-style requests are refused", () => {
     ["empty", ""],
   ];
 
-  test("on every HTTP route family, with the right secret", async () => {
+  test("on every HTTP route family, with the right credentials", async () => {
     const before = upstreamCount();
-    for (const [label, method, path, body] of ROUTES) {
-      const url = `/s/${f.proxy.secret}${path}`;
-      for (const [why, headers] of forged) expect((await rawRequest(f.proxy.port, request(method, url, body, headers))).status, `${label}: ${why}`).toBe(403);
-      for (const [why, h] of hosts(f.proxy.port)) expect((await rawRequest(f.proxy.port, request(method, url, body, { Host: h }))).status, `${label}: Host ${why}`).toBe(403);
+    for (const [label, method, path, body, needs] of ROUTES) {
+      const url = routePath(needs, needs === "secret" ? f.proxy.secret : f.proxy.pathId, path);
+      const key = { "X-Prodex-Key": f.proxy.secret };
+      for (const [why, headers] of forged) expect((await rawRequest(f.proxy.port, request(method, url, body(), { ...key, ...headers }))).status, `${label}: ${why}`).toBe(403);
+      for (const [why, h] of hosts(f.proxy.port)) expect((await rawRequest(f.proxy.port, request(method, url, body(), { ...key, Host: h }))).status, `${label}: Host ${why}`).toBe(403);
     }
     expect(upstreamCount()).toBe(before);
   });
@@ -194,17 +270,18 @@ describe("browser-style requests are refused", () => {
     expect(upstreamCount()).toBe(before);
   });
 
-  test("on the websocket upgrade, with the right secret", async () => {
-    const path = `/s/${f.proxy.secret}/backend-api/codex/responses`;
+  test("on the websocket upgrade, with the right path id and header", async () => {
+    const path = `/s/${f.proxy.pathId}/backend-api/codex/responses`;
+    const key = { "X-Prodex-Key": f.proxy.secret };
     const before = upstreamCount();
-    for (const [why, headers] of forged) expect((await rawRequest(f.proxy.port, upgradeText(path, host(), headers))).status, why).toBe(403);
-    for (const [why, h] of hosts(f.proxy.port)) expect((await rawRequest(f.proxy.port, upgradeText(path, h))).status, why).toBe(403);
+    for (const [why, headers] of forged) expect((await rawRequest(f.proxy.port, upgradeText(path, host(), { ...key, ...headers }))).status, why).toBe(403);
+    for (const [why, h] of hosts(f.proxy.port)) expect((await rawRequest(f.proxy.port, upgradeText(path, h, key))).status, why).toBe(403);
     expect(upstreamCount()).toBe(before);
   });
 
   test("the loopback names a launched client uses are served", async () => {
     for (const h of [`127.0.0.1:${f.proxy.port}`, `localhost:${f.proxy.port}`]) {
-      expect((await rawRequest(f.proxy.port, request("GET", `/s/${f.proxy.secret}/__prodex/state`, "", { Host: h }))).status, h).toBe(200);
+      expect((await rawRequest(f.proxy.port, request("GET", `/k/${f.proxy.secret}/__prodex/state`, "", { Host: h }))).status, h).toBe(200);
     }
   });
 });

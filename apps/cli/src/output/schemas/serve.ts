@@ -7,18 +7,20 @@ export const serveSchema = z.strictObject({
   url: z.string(),
   port: z.number().int(),
   upstream: z.string(),
-  /** The per-run path secret: the credential for this proxy. Treat it like a password. */
+  /** The per-run secret: the credential for this proxy. Treat it like a password. */
   secret: z.string(),
   profile: z.string().nullable(),
   codex: z.strictObject({
     baseUrl: z.string(),
     chatgptBaseUrl: z.string(),
     refreshUrl: z.string(),
-    /** `codex` arguments that point it at the pool. */
+    /** `codex` arguments that point it at the pool (no secret: only the path id). */
     args: z.array(z.string()),
+    /** Its environment: PRODEX_LAUNCH_KEY (the secret, sent as a header) and the refresh URL. */
     env: z.record(z.string(), z.string()),
   }),
-  openai: z.strictObject({ baseUrl: z.string(), responsesUrl: z.string() }),
+  /** Responses API clients: `headers` (the secret) go with every request to `baseUrl`. */
+  openai: z.strictObject({ baseUrl: z.string(), responsesUrl: z.string(), headers: z.record(z.string(), z.string()) }),
   /** Claude Code on the pool: ANTHROPIC_BASE_URL and the rest of `prodex claude`'s settings. */
   claude: z.strictObject({ baseUrl: z.string(), args: z.array(z.string()), env: z.record(z.string(), z.string()) }).nullable(),
   eventsUrl: z.string(),
