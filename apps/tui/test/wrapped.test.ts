@@ -90,7 +90,7 @@ describe("runWrapped", () => {
     const after = await t.stdout.screen();
     expect(t.stdout.viewer.buffer.active.type).toBe("normal");
     expect(after.some((l) => l.startsWith("bye: resume with fake-agent resume 42"))).toBe(true);
-  }, 30000);
+  }, 90_000);
 
   test("resolves with the agent's own exit code and restores the terminal", async () => {
     const t = start(120, 30);
@@ -99,7 +99,7 @@ describe("runWrapped", () => {
     expect(await t.done).toBe(7);
     expect(t.stdin.rawCalls).toEqual([true, false]);
     expect(t.stdout.written.endsWith("\x1b[?1049l\x1b[23;0t")).toBe(true);
-  }, 20000);
+  }, 60_000);
 
   test("what the agent leaves on its normal screen is printed after the dashboard closes", async () => {
     const t = start(120, 30, { cmd: ["bash", "-c", "printf '\\e[32mresume with: agent resume 42\\e[0m\\n'; exit 3"] });
@@ -110,7 +110,7 @@ describe("runWrapped", () => {
     const screen = await t.stdout.screen();
     expect(t.stdout.viewer.buffer.active.type).toBe("normal");
     expect(screen.some((l) => l.startsWith("resume with: agent resume 42"))).toBe(true);
-  }, 20000);
+  }, 60_000);
 
   test("an agent's synchronized update is drawn whole, never half", async () => {
     // First key: open an update and draw half a frame. Second key: finish it.
@@ -132,7 +132,7 @@ describe("runWrapped", () => {
     const first = t.stdout.chunks.find((c) => c.includes("PART-ONE"));
     expect(first).toBeDefined();
     expect(first).toContain("PART-TWO");
-  }, 20000);
+  }, 60_000);
 
   test("a command that cannot start rejects with a clear error and leaves the terminal as it was", async () => {
     const t = start(120, 30, { cmd: ["prodex-no-such-agent-xyz"] });
@@ -153,7 +153,7 @@ describe("runWrapped", () => {
     await expect(t.done).rejects.toThrow("boom: malformed snapshot");
     expect(t.stdin.raw).toBe(false);
     expect(t.stdout.written.endsWith("\x1b[?1049l\x1b[23;0t")).toBe(true);
-  }, 20000);
+  }, 60_000);
 
   test("a bad prefix key fails before touching the terminal", async () => {
     const t = start(120, 30, { prefixKey: "C-1" });
