@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { Store } from "@prodex/store";
 import { TokenManager, refreshUrlFromEnv } from "./auth/token-refresh.ts";
 import { EventLog } from "./events/event-log.ts";
+import { busyError } from "./faults/fault-effects.ts";
+import { Faults } from "./faults/faults.ts";
 import { type Env, type Paths, resolvePaths } from "./paths.ts";
 
 export type ContextOptions = {
@@ -20,6 +22,8 @@ export class Context {
   readonly fetch: typeof fetch;
   readonly now: () => number;
   readonly source: string;
+  /** PRODEX_FAULTS, parsed (a bad value fails here, at start-up); null when unset, which is always in normal use. */
+  readonly faults: Faults | null;
   private storeHandle: Store | null = null;
   private eventLog: EventLog | null = null;
   private tokenManager: TokenManager | null = null;
@@ -30,12 +34,24 @@ export class Context {
     this.fetch = options.fetch ?? fetch;
     this.now = options.now ?? Date.now;
     this.source = options.source ?? `cli:${randomUUID().slice(0, 8)}`;
+    this.faults = Faults.fromEnv(this.env);
   }
 
   /** Opened on first use so `prodex --version` never touches the database. */
   get store(): Store {
-    this.storeHandle ??= Store.open(this.paths.db);
+    this.storeHandle ??= Store.open(this.paths.db, this.storeFaults());
     return this.storeHandle;
+  }
+
+  /** The store's fault seam (db.busy): each armed write fails as a locked database would. */
+  private storeFaults(): { beforeWrite: () => void } | undefined {
+    const faults = this.faults;
+    if (!faults?.has("db.busy")) return undefined;
+    return {
+      beforeWrite: () => {
+        if (faults.take("db.busy")) throw busyError();
+      },
+    };
   }
 
   get events(): EventLog {
@@ -48,6 +64,7 @@ export class Context {
       refreshUrl: refreshUrlFromEnv(this.env),
       fetch: this.fetch,
       now: this.now,
+      faults: this.faults,
       hooks: {
         onRefreshed: (profile, reason) => {
           this.store.profiles.update(profile.name, { authState: "ok" });
@@ -66,7 +83,7 @@ export class Context {
   }
 
   close(): void {
-    this.eventLog?.flush();
+    this.eventLog?.drain();
     this.storeHandle?.close();
     this.storeHandle = null;
   }

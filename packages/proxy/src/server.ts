@@ -20,6 +20,7 @@ import { type Authenticate, LAUNCH_KEY_HEADER, hostGuard, launchKeyGuard, pathId
 import { oauthToken } from "./routes/oauth-token.ts";
 import { type ClaudeOptions, anthropicRoutes, claudeRouteOptions } from "./routes/anthropic-routes.ts";
 import { RuntimeLog } from "./runtime/runtime-log.ts";
+import { DEFAULT_STALL_MS } from "./stream/upstream-stream.ts";
 import { type CodexWebsocket, type WsData, codexWebsocket } from "./websocket/codex-websocket.ts";
 
 export type ProxyOptions = {
@@ -34,6 +35,8 @@ export type ProxyOptions = {
   hold?: HoldLimits;
   maxAttempts?: number;
   rotateBudgetMs?: number;
+  /** Upstream silence after which an answer counts as stalled: moved before the commit point, ended after it (default 300 s, Codex's own idle limit). */
+  stallMs?: number;
   logFormat?: "text" | "json";
   fetch?: typeof fetch;
   /** Reload shared pool state this often (0 = never; tests). */
@@ -114,7 +117,10 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   const secret = options.secret ?? randomBytes(24).toString("base64url");
   // The timeline is written in batches from here on: no request waits on the database for it.
   ctx.events.useBuffered();
-  const log = new RuntimeLog(ctx.paths.runtimeLogDir, options.logFormat ?? (ctx.env.PRODEX_RUNTIME_LOG_FORMAT === "json" ? "json" : "text"), ctx.paths.runtimeLogPointer);
+  // Every store write the proxy makes is best effort (its memory stays right, buffers retry): a
+  // lock another process holds may cost one write, never the event loop for the 10 s default.
+  ctx.store.busyTimeout(PROXY_BUSY_TIMEOUT_MS);
+  const log = new RuntimeLog(ctx.paths.runtimeLogDir, options.logFormat ?? (ctx.env.PRODEX_RUNTIME_LOG_FORMAT === "json" ? "json" : "text"), ctx.paths.runtimeLogPointer, ctx.faults);
   const pool = new PoolRuntime(ctx, { preferred: options.preferred, autoRotate: options.autoRotate ?? true, syncMs: options.syncMs });
   const state: ProxyState = {
     ctx,
@@ -125,6 +131,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
     hold: options.hold ?? DEFAULT_HOLD,
     maxAttempts: options.maxAttempts ?? Math.max(3, Math.min(8, pool.names().length + 1)),
     rotateBudgetMs: options.rotateBudgetMs ?? 90_000,
+    stallMs: options.stallMs ?? DEFAULT_STALL_MS,
     fetch: options.fetch ?? fetch,
     metrics: options.broker?.metrics,
     refreshTokens: new RecentRefreshTokens(),
@@ -180,14 +187,17 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
       refresher?.stop();
       clearInterval(watchLogins);
       pool.close();
-      state.bindings.flush();
+      state.bindings.drain();
       ctx.events.emit({ kind: "proxy.stopped", message: `proxy on port ${port} stopped` });
-      ctx.events.flush();
+      ctx.events.drain();
       log.line("info", "proxy stopped", { port });
       log.flush();
     },
   };
 }
+
+/** How long one of the proxy's store writes waits for another process's lock (bun:sqlite blocks the thread meanwhile). */
+const PROXY_BUSY_TIMEOUT_MS = 10_000;
 
 /** How often the proxy notes the refresh token each profile holds (a stat per profile; see `observeLogins`). */
 const LOGIN_WATCH_MS = 30_000;

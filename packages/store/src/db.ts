@@ -12,7 +12,14 @@ export type OpenOptions = {
   /** Milliseconds a writer waits for another process's lock before failing. */
   busyTimeoutMs?: number;
   readonly?: boolean;
+  /**
+   * Called before every write statement (insert, update, delete); throwing fails that write as
+   * SQLite would. The fault-injection seam (PRODEX_FAULTS=db.busy); absent, nothing is wrapped.
+   */
+  beforeWrite?: (sql: string) => void;
 };
+
+const WRITE = /^\s*(insert|update|delete|replace)\b/i;
 
 export function openDatabase(path: string, options: OpenOptions = {}): { sqlite: Database; db: Db } {
   const dir = dirname(path);
@@ -41,7 +48,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): { sqlite:
       { cause },
     );
   }
-  return { sqlite, db: drizzle(sqlite, { schema }) };
+  const beforeWrite = options.beforeWrite;
+  // Drizzle tells its logger each statement just before running it: the one place every repository's write passes.
+  const logger = beforeWrite ? { logQuery: (sql: string) => (WRITE.test(sql) ? beforeWrite(sql) : undefined) } : undefined;
+  return { sqlite, db: drizzle(sqlite, { schema, logger }) };
 }
 
 /** Applies embedded migrations in order. IMMEDIATE makes concurrent first opens wait, not race. */

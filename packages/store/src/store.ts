@@ -44,6 +44,11 @@ export class Store {
     return this.sqlite.transaction(fn).immediate();
   }
 
+  /** How long a write waits for another process's lock before failing with SQLITE_BUSY (see `OpenOptions`). */
+  busyTimeout(ms: number): void {
+    this.sqlite.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(ms))}`);
+  }
+
   /** `PRAGMA integrity_check` + foreign keys; returns the problems found (empty when healthy). */
   integrityCheck(): string[] {
     try {

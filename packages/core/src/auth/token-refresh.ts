@@ -1,6 +1,8 @@
 import { statSync } from "node:fs";
 import { z } from "zod";
 import { AuthError, UpstreamError, errorMessage } from "../errors.ts";
+import { hang, tokenFetch } from "../faults/fault-effects.ts";
+import type { Faults } from "../faults/faults.ts";
 import { withFileLock } from "../fs/file-lock.ts";
 import { type ChatgptAuth, authPath, readAuth, withTokens, writeAuth } from "./auth-file.ts";
 
@@ -24,6 +26,8 @@ export type TokenManagerOptions = {
   hooks?: TokenHooks;
   now?: () => number;
   timeoutMs?: number;
+  /** PRODEX_FAULTS (token.down, token.reused, token.hang); null/absent: none. */
+  faults?: Faults | null;
 };
 
 const refreshResponse = z.object({
@@ -119,8 +123,21 @@ export class TokenManager {
     // Someone else (another prodex, or Codex itself) already replaced the token we found wanting.
     if (onDisk.accessToken !== staleAccessToken && !this.expiresSoon(onDisk)) return onDisk;
     if (reason === "proactive_expiry" && !this.expiresSoon(onDisk)) return onDisk;
+    // Fault seam: the lock is held and nothing was sent yet (a kill here must cost nothing).
+    const held = this.options.faults?.take("token.hang", profile.name);
+    if (held) await hang(held.arg);
 
-    const fresh = await this.callTokenEndpoint(profile, onDisk, reason);
+    const answer = await this.callTokenEndpoint(profile, onDisk, reason);
+    if (!answer.ok) {
+      // Rejected (used, revoked): if a new login replaced the one we sent meanwhile (`prodex login`,
+      // Codex, another machine's copy), that one is good and nobody needs to log in.
+      this.cache.delete(profile.codexHome);
+      const now = readAuth(profile.codexHome);
+      if (now.kind === "chatgpt" && now.refreshToken !== onDisk.refreshToken) return this.read(profile);
+      this.notify(() => this.options.hooks?.onNeedsLogin?.(profile, answer.why));
+      throw new AuthError(`profile "${profile.name}" needs login: its refresh token was rejected (${answer.why})`, profile.name, true, `run: prodex login -p ${profile.name}`);
+    }
+    const fresh = answer.tokens;
     const next = withTokens(
       onDisk.json,
       { accessToken: fresh.access_token, refreshToken: fresh.refresh_token ?? onDisk.refreshToken, idToken: fresh.id_token ?? onDisk.idToken },
@@ -136,14 +153,25 @@ export class TokenManager {
     }
     writeAuth(profile.codexHome, next);
     const written = this.read(profile);
-    this.options.hooks?.onRefreshed?.(profile, reason, written);
+    this.notify(() => this.options.hooks?.onRefreshed?.(profile, reason, written));
     return written;
   }
 
-  private async callTokenEndpoint(profile: ProfileRef, auth: ChatgptAuth, reason: RefreshReason): Promise<z.infer<typeof refreshResponse>> {
-    let res: Response;
+  /** Hooks observe (events, the store's auth state): a busy store there must never fail a refresh that worked. */
+  private notify(hook: () => void): void {
     try {
-      res = await this.fetchImpl(this.refreshUrl, {
+      hook();
+    } catch {
+      // observers are best effort
+    }
+  }
+
+  /** The endpoint's new tokens; `ok: false` when it rejected the refresh token for good (a new login is needed). */
+  private async callTokenEndpoint(profile: ProfileRef, auth: ChatgptAuth, reason: RefreshReason): Promise<{ ok: true; tokens: z.infer<typeof refreshResponse> } | { ok: false; why: string }> {
+    let res: Response;
+    const f = this.options.faults ? tokenFetch(this.options.faults, profile.name, this.fetchImpl) : this.fetchImpl;
+    try {
+      res = await f(this.refreshUrl, {
         method: "POST",
         headers: { "content-type": "application/json", accept: "application/json" },
         body: JSON.stringify({ client_id: CODEX_CLIENT_ID, grant_type: "refresh_token", refresh_token: auth.refreshToken, refresh_reason: reason }),
@@ -151,7 +179,7 @@ export class TokenManager {
       });
     } catch (cause) {
       const err = new UpstreamError(`profile "${profile.name}": token refresh failed: ${errorMessage(cause)}`, undefined, "check your network and retry", { cause });
-      this.options.hooks?.onFailed?.(profile, err);
+      this.notify(() => this.options.hooks?.onFailed?.(profile, err));
       throw err;
     }
     const text = await res.text();
@@ -163,19 +191,15 @@ export class TokenManager {
     }
     if (res.ok) {
       const ok = refreshResponse.safeParse(body);
-      if (ok.success) return ok.data;
+      if (ok.success) return { ok: true, tokens: ok.data };
       const err = new UpstreamError(`profile "${profile.name}": token refresh answered an unexpected body`, res.status, "retry later");
-      this.options.hooks?.onFailed?.(profile, err);
+      this.notify(() => this.options.hooks?.onFailed?.(profile, err));
       throw err;
     }
     const code = errorCode(body);
-    if (res.status === 401 || (code !== null && DEAD_LOGIN_CODES.has(code))) {
-      const why = code ?? `HTTP ${res.status}`;
-      this.options.hooks?.onNeedsLogin?.(profile, why);
-      throw new AuthError(`profile "${profile.name}" needs login: its refresh token was rejected (${why})`, profile.name, true, `run: prodex login -p ${profile.name}`);
-    }
+    if (res.status === 401 || (code !== null && DEAD_LOGIN_CODES.has(code))) return { ok: false, why: code ?? `HTTP ${res.status}` };
     const err = new UpstreamError(`profile "${profile.name}": token refresh failed with HTTP ${res.status}${code ? ` (${code})` : ""}`, res.status, "retry later");
-    this.options.hooks?.onFailed?.(profile, err);
+    this.notify(() => this.options.hooks?.onFailed?.(profile, err));
     throw err;
   }
 }

@@ -3,6 +3,11 @@ import type { NewEvent, PoolEvent } from "./types.ts";
 
 export type EventListener = (event: PoolEvent) => void;
 
+/** Events kept for the store while it refuses writes. */
+const MAX_PENDING = 5_000;
+/** How soon a refused batch is offered again (a locked store is not asked ten times a second). */
+const RETRY_MS = 1_000;
+
 export function rowToEvent(row: EventRow): PoolEvent {
   return {
     id: row.id,
@@ -58,7 +63,7 @@ export class EventLog {
       this.pending.push(event);
       this.schedule();
     } else {
-      event.id = this.write([event])[0] ?? 0;
+      event.id = this.write([event])?.[0] ?? 0;
     }
     for (const listener of this.listeners) listener(event);
     return event;
@@ -69,22 +74,34 @@ export class EventLog {
     return () => this.listeners.delete(listener);
   }
 
-  /** Writes what is buffered now (called on a timer and on shutdown). */
-  flush(): void {
+  /** Writes what is buffered now (called on a timer and on shutdown); a busy store keeps it for the next try. */
+  flush(): boolean {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const batch = this.pending;
     this.pending = [];
-    if (batch.length) this.write(batch);
+    if (batch.length === 0 || this.write(batch) !== null) return true;
+    // Bounded: a store that stays locked costs the oldest events, never memory without end.
+    this.pending = batch.concat(this.pending).slice(-MAX_PENDING);
+    this.schedule(RETRY_MS);
+    return false;
   }
 
-  private schedule(): void {
+  /** On shutdown: a few tries, so a store busy for a moment still gets the last events. */
+  drain(tries = 3): void {
+    for (let i = 0; i < tries; i++) if (this.flush()) break;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private schedule(ms = this.options.flushMs ?? 100): void {
     if (this.timer || !this.store) return;
-    this.timer = setTimeout(() => this.flush(), this.options.flushMs ?? 100);
+    this.timer = setTimeout(() => this.flush(), ms);
     this.timer.unref?.();
   }
 
-  private write(batch: PoolEvent[]): number[] {
+  /** The stored ids, or null when the store refused the batch (locked, full). */
+  private write(batch: PoolEvent[]): number[] | null {
     if (!this.store) return [];
     const store = this.store;
     try {
@@ -105,7 +122,7 @@ export class EventLog {
       );
     } catch {
       // The timeline is best effort: a locked or full disk must never fail a request.
-      return [];
+      return null;
     }
   }
 }

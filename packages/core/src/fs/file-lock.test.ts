@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, utimesSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { LocalStateError } from "../errors.ts";
 import { useTempDirs } from "../testing/temp-dirs.ts";
@@ -76,4 +77,39 @@ describe("withFileLock", () => {
     expect((err as LocalStateError).message).toContain(path);
     expect((err as LocalStateError).message).not.toContain("\n");
   });
+
+  test("takes over at once a lock whose holder was killed (its pid is gone), and the temp files it left", async () => {
+    const dir = temp();
+    const path = join(dir, "auth.json");
+    const dead = await deadPid();
+    mkdirSync(`${path}.lock`);
+    writeFileSync(join(`${path}.lock`, "owner"), JSON.stringify({ pid: dead, host: hostname() }));
+    writeFileSync(join(dir, `.auth.json.${dead}.abc.tmp`), "half a write");
+    // Fresh mtime: proper-lockfile alone would wait staleMs; a one-second wait proves the pid check.
+    expect(await withFileLock(path, async () => "got it", { staleMs: 60_000, waitMs: 1_000 })).toBe("got it");
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test("a live holder's lock is not taken over, however it was found", async () => {
+    const path = join(temp(), "auth.json");
+    mkdirSync(`${path}.lock`);
+    writeFileSync(join(`${path}.lock`, "owner"), JSON.stringify({ pid: process.pid, host: hostname() }));
+    const err = await withFileLock(path, async () => "never", { staleMs: 60_000, waitMs: 300 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LocalStateError);
+    expect(existsSync(`${path}.lock`)).toBe(true);
+  });
+
+  test("while held, the lock names its holder; released, nothing is left", async () => {
+    const path = join(temp(), "auth.json");
+    const owner = await withFileLock(path, async () => JSON.parse(await Bun.file(join(`${path}.lock`, "owner")).text()) as unknown);
+    expect(owner).toEqual({ pid: process.pid, host: hostname() });
+    expect(existsSync(`${path}.lock`)).toBe(false);
+  });
 });
+
+/** A pid that certainly ran and is gone now. */
+async function deadPid(): Promise<number> {
+  const p = Bun.spawn(["true"]);
+  await p.exited;
+  return p.pid;
+}

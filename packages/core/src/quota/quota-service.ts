@@ -35,10 +35,14 @@ export async function refreshProfileQuota(ctx: Context, profile: ProfileRow, bas
     const fetchedAt = ctx.now();
     const windows = windowsFromUsage(result.usage, fetchedAt);
     const plan = result.usage.plan_type ?? auth.plan ?? profile.plan;
-    ctx.store.transaction(() => {
-      ctx.store.usage.insert({ profileId: profile.id, fetchedAt, source: "live", plan, windows, raw: result.raw });
-      if (profile.authState !== "ok" || profile.plan !== plan) ctx.store.profiles.update(profile.name, { authState: "ok", plan });
-    });
+    try {
+      ctx.store.transaction(() => {
+        ctx.store.usage.insert({ profileId: profile.id, fetchedAt, source: "live", plan, windows, raw: result.raw });
+        if (profile.authState !== "ok" || profile.plan !== plan) ctx.store.profiles.update(profile.name, { authState: "ok", plan });
+      });
+    } catch {
+      // A busy store loses this snapshot's copy, not the answer: the caller still gets fresh windows.
+    }
     const status = quotaStatus(windows, fetchedAt);
     const summary = windows.filter((w) => w.limit === "codex").map((w) => `${w.label} ${Math.max(0, 100 - w.usedPercent).toFixed(0)}% left`).join(", ");
     ctx.events.emit({ kind: "quota.fetched", profile: profile.name, message: `${profile.name}: ${status}${summary ? ` (${summary})` : ""}`, data: { status } });

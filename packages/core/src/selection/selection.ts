@@ -36,6 +36,9 @@ export type Selection =
   | { choice: string; reason: string; ranked: Ranked[]; skipped: Skipped[] }
   | { choice: null; reason: string; earliestReset: number | null; ranked: []; skipped: Skipped[] };
 
+/** Plain code-unit order: deterministic ties without the cost of locale collation. */
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 const WEIGHT: Record<UsageWindow["label"], number> = { "5h": 1, weekly: 2, other: 1 };
 const DEFAULT_WINDOW_SECONDS: Record<UsageWindow["label"], number> = { "5h": 18_000, weekly: 604_800, other: 18_000 };
 /** What a never-fetched profile is assumed to look like: both windows half used, half through. */
@@ -93,7 +96,7 @@ export function select(input: SelectionInput): Selection {
     return { choice: null, reason, earliestReset, ranked: [], skipped };
   }
 
-  ranked.sort((a, b) => a.pressure - b.pressure || a.name.localeCompare(b.name));
+  ranked.sort((a, b) => a.pressure - b.pressure || byName(a.name, b.name));
   const best = ranked[0] as (typeof ranked)[number];
   const out = ranked.map(({ name, pressure: p, status }) => ({ name, pressure: p, status }));
   const fmt = (p: number) => p.toFixed(2);
@@ -109,7 +112,7 @@ export function select(input: SelectionInput): Selection {
 
   // Near-equal candidates: spread the load, least recently selected first (never selected = oldest).
   const near = ranked.filter((r) => r.pressure <= best.pressure * (1 + tie));
-  near.sort((a, b) => (a.lastSelectedAt ?? -1) - (b.lastSelectedAt ?? -1) || a.pressure - b.pressure || a.name.localeCompare(b.name));
+  near.sort((a, b) => (a.lastSelectedAt ?? -1) - (b.lastSelectedAt ?? -1) || a.pressure - b.pressure || byName(a.name, b.name));
   const pick = near[0] as (typeof near)[number];
   const left = pick.status === "unknown" ? "quota unknown" : `${pick.status}, pressure ${fmt(pick.pressure)}`;
   const from = input.current && input.current !== pick.name ? ` instead of ${input.current}` : "";

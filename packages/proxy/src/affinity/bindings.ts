@@ -15,6 +15,9 @@ const TTL: Record<BindingKind, number> = {
 const MISS_TTL_MS = 30_000;
 const MEMORY_CAP = 50_000;
 const MEMORY_KEEP = 40_000;
+/** Bindings waiting for a busy store, and how soon it is asked again. */
+const MAX_QUEUE = 20_000;
+const RETRY_MS = 1_000;
 
 /**
  * Continuation bindings (key → profile) with an in-memory cache in front of the store. Writes
@@ -64,16 +67,32 @@ export class Bindings {
     }
   }
 
-  flush(): void {
+  /** Writes the queued bindings; false when the store refused them (they stay queued). */
+  flush(): boolean {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const batch = this.queue;
     this.queue = [];
-    if (batch.length === 0) return;
+    if (batch.length === 0) return true;
     // Profile ids rarely change: no full profiles read on every flush (each 100 ms under load);
     // a profile removed or re-added under its name since gets a fresh read and one retry.
-    if (this.write(batch, false) === "stale") this.write(batch, true);
+    let result = this.write(batch, false);
+    if (result === "stale") result = this.write(batch, true);
+    if (result === "failed") {
+      // A busy store: keep the batch (bounded) for the next flush, so a restart still finds the owners.
+      this.queue = batch.concat(this.queue).slice(-MAX_QUEUE);
+      this.timer ??= setTimeout(() => this.flush(), RETRY_MS);
+      this.timer.unref?.();
+    }
     if (this.memory.size > MEMORY_CAP) this.prune();
+    return result !== "failed";
+  }
+
+  /** On shutdown: a few tries, so a store busy for a moment still gets what this process learned. */
+  drain(tries = 3): void {
+    for (let i = 0; i < tries; i++) if (this.flush()) break;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
   }
 
   /** One transaction for the batch; "stale" when a cached profile id no longer exists. */

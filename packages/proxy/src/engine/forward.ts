@@ -1,7 +1,8 @@
 import { AuthError, type ChatgptAuth, errorMessage } from "@prodex/core";
 import { type AffinityKeys, foreignBlobs, mustStay, ownerOf, stripEncrypted } from "../affinity/affinity-keys.ts";
 import { type Verdict, classifyNetworkError, classifyResponse, errorInfo } from "../rotation/classify.ts";
-import { UpstreamStream, type HoldResult } from "../stream/upstream-stream.ts";
+import { faultyFetch } from "../faults/upstream-faults.ts";
+import { UpstreamStalledError, UpstreamStream, type HoldResult } from "../stream/upstream-stream.ts";
 import { upstreamRequestHeaders } from "../upstream/headers.ts";
 import { type RequestBody, encodeJson } from "../upstream/request-body.ts";
 import { type LaunchScope, mayRotate, stayOn } from "./launch-scope.ts";
@@ -107,23 +108,29 @@ export async function forward(state: ProxyState, req: ForwardRequest): Promise<O
     const onAbort = () => controller.abort();
     req.signal.addEventListener("abort", onAbort, { once: true });
     let response: Response;
+    const url = `${state.upstreamBase}${req.path}`;
+    const init: RequestInit = {
+      method: req.method,
+      headers: upstreamRequestHeaders(req.headers, auth, { dropContentEncoding: body.rewritten }),
+      body: body.bytes,
+      signal: controller.signal,
+      redirect: "manual",
+    };
+    // An upstream that never starts answering is as good as down: give the request to another account.
+    const silent = setTimeout(() => controller.abort(new UpstreamStalledError(state.stallMs)), state.stallMs);
     try {
-      response = await state.fetch(`${state.upstreamBase}${req.path}`, {
-        method: req.method,
-        headers: upstreamRequestHeaders(req.headers, auth, { dropContentEncoding: body.rewritten }),
-        body: body.bytes,
-        signal: controller.signal,
-        redirect: "manual",
-      });
+      response = await (ctx.faults ? faultyFetch(ctx.faults, name, state.fetch, url, init) : state.fetch(url, init));
     } catch (error) {
       req.signal.removeEventListener("abort", onAbort);
       if (req.signal.aborted) break;
-      const verdict = classifyNetworkError(error);
+      const verdict = classifyNetworkError(controller.signal.reason instanceof UpstreamStalledError ? controller.signal.reason : error);
       if (verdict.action !== "rotate") continue;
       last = null;
       previous = { name, reason: verdict.reason, kind: verdict.kind };
       fail(state, name, verdict, tried);
       continue;
+    } finally {
+      clearTimeout(silent);
     }
 
     const verdict = classifyResponse(response.status, response.headers, null, ctx.now());
@@ -132,7 +139,7 @@ export async function forward(state: ProxyState, req: ForwardRequest): Promise<O
         req.signal.removeEventListener("abort", onAbort);
         return { kind: "committed", profile: name, response, stream: null, hold: null, attempts, startedAt, stripped: body.stripped };
       }
-      const stream = new UpstreamStream(response.body ?? emptyBody(), controller, ctx.now);
+      const stream = new UpstreamStream(response.body ?? emptyBody(), controller, ctx.now, state.stallMs);
       const held = await stream.hold(state.hold);
       if (held.kind === "commit") return { kind: "committed", profile: name, response, stream, hold: held, attempts, startedAt, stripped: body.stripped };
       req.signal.removeEventListener("abort", onAbort);

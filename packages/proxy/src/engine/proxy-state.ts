@@ -19,6 +19,8 @@ export type ProxyState = {
   maxAttempts: number;
   /** Time a request may spend rotating before the proxy gives up. */
   rotateBudgetMs: number;
+  /** Upstream silence (no headers, no byte) after which an answer counts as stalled. */
+  stallMs: number;
   fetch: typeof fetch;
   /** Refresh tokens the profiles held lately: what `/oauth/token` accepts. */
   refreshTokens: RecentRefreshTokens;

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, setSystemTime, test } from "bun:test";
 import { lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Faults, parseFaults } from "@prodex/core";
 import { RuntimeLog } from "./runtime-log.ts";
 
 let dir = "";
@@ -53,5 +54,33 @@ describe("RuntimeLog in a shared directory", () => {
     expect(text.trimEnd().split("\n")).toHaveLength(1);
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
     expect(text).toContain('reason="upstream 500 \\u001b[2J\\u0007" code="x\\ny"');
+  });
+});
+
+describe("RuntimeLog on a full disk (log.disk_full)", () => {
+  test("a failed append loses its lines only: the next starts on a fresh line and says how many were lost", () => {
+    dir = mkdtempSync(join(tmpdir(), "prodex-log-"));
+    // The first two appends fail halfway, as ENOSPC does.
+    const log = new RuntimeLog(dir, "json", join(dir, "pointer"), new Faults(parseFaults("log.disk_full:2")));
+    const batches = [[1], [2, 3], [4, 5], [6]];
+    for (const batch of batches) {
+      for (const n of batch) log.line("info", "request", { n });
+      log.flush();
+    }
+    const lines = readFileSync(log.path, "utf8").split("\n");
+    expect(lines.at(-1)).toBe("");
+    const records = lines.slice(0, -1).flatMap((l) => {
+      try {
+        return [JSON.parse(l) as { message: string; n?: number; lines?: number; error?: string }];
+      } catch {
+        return [];
+      }
+    });
+    // At most one broken line per failed append; no record glued to the one after it.
+    expect(lines.length - 1 - records.length).toBeLessThanOrEqual(2);
+    const note = records.findIndex((r) => r.message === "runtime log lines lost");
+    expect(records[note]).toMatchObject({ lines: 3 });
+    expect(records[note]?.error).toContain("ENOSPC");
+    expect(records.slice(note + 1).map((r) => r.n)).toEqual([4, 5, 6]);
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { appendFileSync, closeSync, mkdirSync, openSync } from "node:fs";
+import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "@prodex/core";
+import { type Faults, diskFullError, errorMessage, writeFileAtomic } from "@prodex/core";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
@@ -9,18 +9,26 @@ export type LogFields = Record<string, string | number | boolean | null | undefi
 /**
  * The proxy's runtime log: one line per decision (text, or JSON lines with format "json"),
  * in PRODEX_RUNTIME_LOG_DIR with a `prodex-runtime-latest.path` pointer to the newest file.
- * Lines are buffered and appended off the request path; a full disk loses log lines, never requests.
+ * Lines are buffered and appended off the request path; a full disk loses log lines, never requests,
+ * and once appends work again the log says how many were lost and starts on a fresh line.
  */
 export class RuntimeLog {
   readonly path: string;
   private buffer: string[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private broken = false;
+  /** Lines dropped by failed appends since the last one that worked, and why. */
+  private lost = 0;
+  private lostWhy = "";
+  /** A failed append left a partial line at the end of the file. */
+  private cut = false;
 
   constructor(
     dir: string,
     private readonly format: "text" | "json" = "text",
     pointer = join(dir, "prodex-runtime-latest.path"),
+    /** PRODEX_FAULTS (log.disk_full); null: none. */
+    private readonly faults: Faults | null = null,
   ) {
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
     let path = join(dir, `prodex-runtime-${stamp}-${process.pid}.log`);
@@ -36,17 +44,7 @@ export class RuntimeLog {
 
   line(level: LogLevel, message: string, fields: LogFields = {}): void {
     if (this.broken) return;
-    const at = new Date().toISOString();
-    if (this.format === "json") {
-      this.buffer.push(`${JSON.stringify({ at, level, message, ...fields })}\n`);
-    } else {
-      const kv = Object.entries(fields)
-        .filter(([, v]) => v !== undefined && v !== null)
-        // Quoted (and so escaped) when a value could break the line or reach a terminal as a control sequence.
-        .map(([k, v]) => `${k}=${typeof v === "string" && /[\s\u0000-\u001f\u007f]/.test(v) ? JSON.stringify(v) : v}`)
-        .join(" ");
-      this.buffer.push(`${at} ${level.toUpperCase().padEnd(5)} ${message}${kv ? ` ${kv}` : ""}\n`);
-    }
+    this.buffer.push(this.render(level, message, fields));
     if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), 50);
       this.timer.unref?.();
@@ -57,13 +55,58 @@ export class RuntimeLog {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.buffer.length === 0 || this.broken) return;
-    const text = this.buffer.join("");
+    const lines = this.buffer;
     this.buffer = [];
+    let text = lines.join("");
+    if (this.lost > 0) text = this.render("warn", "runtime log lines lost", { lines: this.lost, error: this.lostWhy }) + text;
+    if (this.cut) text = `\n${text}`;
     try {
-      appendFileSync(this.path, text);
-    } catch {
+      this.append(text);
+      this.lost = 0;
+      this.cut = false;
+    } catch (error) {
       // Disk full or gone: drop the lines; serving requests matters more than logging them.
+      this.lost += lines.length;
+      this.lostWhy = errorMessage(error).slice(0, 120);
+      this.cut = this.cut || endsMidLine(this.path);
     }
+  }
+
+  private append(text: string): void {
+    if (this.faults?.take("log.disk_full")) {
+      // As a real ENOSPC: part of the text lands, then the write fails.
+      appendFileSync(this.path, text.slice(0, Math.floor(text.length / 2)));
+      throw diskFullError(this.path);
+    }
+    appendFileSync(this.path, text);
+  }
+
+  private render(level: LogLevel, message: string, fields: LogFields): string {
+    const at = new Date().toISOString();
+    if (this.format === "json") return `${JSON.stringify({ at, level, message, ...fields })}\n`;
+    const kv = Object.entries(fields)
+      .filter(([, v]) => v !== undefined && v !== null)
+      // Quoted (and so escaped) when a value could break the line or reach a terminal as a control sequence.
+      .map(([k, v]) => `${k}=${typeof v === "string" && /[\s\u0000-\u001f\u007f]/.test(v) ? JSON.stringify(v) : v}`)
+      .join(" ");
+    return `${at} ${level.toUpperCase().padEnd(5)} ${message}${kv ? ` ${kv}` : ""}\n`;
+  }
+}
+
+/** Whether the file's last byte is not a newline (a write broke off inside a line). */
+function endsMidLine(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const size = fstatSync(fd).size;
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

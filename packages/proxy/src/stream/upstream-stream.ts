@@ -45,6 +45,17 @@ export type HoldResult =
   /** Failure before commit: nothing reached the client; the request may move. */
   | { kind: "rotate"; verdict: Extract<Verdict, { action: "rotate" | "refresh" }> };
 
+/** How long an upstream may stay silent (no byte) before its answer counts as stalled: Codex's own idle limit. */
+export const DEFAULT_STALL_MS = 300_000;
+
+/** The upstream sent nothing for `ms`: before the commit point the request moves, after it the client's stream ends with this. */
+export class UpstreamStalledError extends Error {
+  override name = "UpstreamStalledError";
+  constructor(readonly ms: number) {
+    super(`upstream stalled: no data for ${ms >= 1000 ? `${Math.round(ms / 1000)}s` : `${ms}ms`}`);
+  }
+}
+
 /**
  * Reads an upstream SSE body. Before the commit point it buffers (bounded by time and size)
  * and watches for failures; after it, it hands raw chunks through untouched while still
@@ -55,13 +66,19 @@ export class UpstreamStream {
   private readonly parser = new SseParser();
   private pending: Promise<ReadResult> | null = null;
   private done = false;
+  private lastByteAt: number;
+  private watchdog: ReturnType<typeof setTimeout> | null = null;
+  private stalled = false;
 
   constructor(
     body: ReadableStream<Uint8Array>,
     private readonly abort: AbortController,
     private readonly now: () => number = Date.now,
+    /** Silence (no byte) after which the answer counts as stalled (see DEFAULT_STALL_MS). */
+    private readonly stallMs = DEFAULT_STALL_MS,
   ) {
     this.reader = body.getReader() as unknown as UpstreamStream["reader"];
+    this.lastByteAt = now();
   }
 
   async hold(limits: HoldLimits): Promise<HoldResult> {
@@ -70,17 +87,24 @@ export class UpstreamStream {
     let bytes = 0;
     const deadline = this.now() + limits.maxMs;
     for (;;) {
-      const left = deadline - this.now();
-      if (left <= 0 || bytes >= limits.maxBytes) return { kind: "commit", head, events, why: "limit" };
+      const now = this.now();
+      // Committing on time needs something to commit: an answer with no byte yet is waited for until it stalls.
+      if (bytes >= limits.maxBytes || (head.length > 0 && now >= deadline)) return { kind: "commit", head, events, why: "limit" };
+      const quiet = this.lastByteAt + this.stallMs - now;
+      if (quiet <= 0) {
+        // Nothing reached the client: another account can take the request.
+        this.cancel();
+        return { kind: "rotate", verdict: { action: "rotate", kind: "transient", reason: `${new UpstreamStalledError(this.stallMs).message} before output`, until: null } };
+      }
       let r: ReadResult | "timeout";
       try {
-        r = await this.readWithin(left);
+        r = await this.readWithin(head.length > 0 ? Math.min(deadline - now, quiet) : quiet);
       } catch (error) {
         this.cancel();
         const message = error instanceof Error ? error.message : String(error);
         return { kind: "rotate", verdict: { action: "rotate", kind: "transient", reason: `stream broke before output (${message.slice(0, 100)})`, until: null } };
       }
-      if (r === "timeout") return { kind: "commit", head, events, why: "limit" };
+      if (r === "timeout") continue;
       if (r.done) {
         this.done = true;
         const tail = this.parser.flush().map(toStreamEvent);
@@ -90,6 +114,7 @@ export class UpstreamStream {
         if (events.some((e) => !isHoldEvent(e.type))) return { kind: "commit", head, events, why: "ended" };
         return { kind: "rotate", verdict: { action: "rotate", kind: "transient", reason: "stream ended before any output", until: null } };
       }
+      this.lastByteAt = this.now();
       head.push(r.value);
       bytes += r.value.byteLength;
       const fresh = this.parser.feed(r.value).map(toStreamEvent);
@@ -103,15 +128,26 @@ export class UpstreamStream {
     }
   }
 
-  /** Next raw chunk after the commit point (null at the end), with its parsed events. */
+  /**
+   * Next raw chunk after the commit point (null at the end), with its parsed events. Throws
+   * UpstreamStalledError once the upstream has been silent for the stall limit (and cancels it).
+   */
   async next(): Promise<{ chunk: Uint8Array; events: StreamEvent[] } | null> {
     if (this.done) return null;
-    const r = await (this.pending ?? this.reader.read());
+    this.watch();
+    let r: ReadResult;
+    try {
+      r = await (this.pending ?? this.reader.read());
+    } catch (error) {
+      throw this.stalled ? new UpstreamStalledError(this.stallMs) : error;
+    }
     this.pending = null;
+    if (this.stalled) throw new UpstreamStalledError(this.stallMs);
     if (r.done) {
-      this.done = true;
+      this.finish();
       return null;
     }
+    this.lastByteAt = this.now();
     return { chunk: r.value, events: this.parser.feed(r.value).map(toStreamEvent) };
   }
 
@@ -121,9 +157,37 @@ export class UpstreamStream {
   }
 
   cancel(): void {
-    this.done = true;
+    this.finish();
     this.abort.abort();
     this.reader.cancel().catch(() => {});
+  }
+
+  private finish(): void {
+    this.done = true;
+    if (this.watchdog) clearTimeout(this.watchdog);
+    this.watchdog = null;
+  }
+
+  /**
+   * One timer per stream, not per chunk: it wakes when the stall limit could have passed and
+   * re-arms for the rest when bytes came meanwhile.
+   */
+  private watch(): void {
+    if (this.watchdog || this.done) return;
+    const check = () => {
+      this.watchdog = null;
+      if (this.done) return;
+      const quiet = this.lastByteAt + this.stallMs - this.now();
+      if (quiet > 0) {
+        this.watchdog = setTimeout(check, quiet);
+        this.watchdog.unref?.();
+        return;
+      }
+      this.stalled = true;
+      this.cancel();
+    };
+    this.watchdog = setTimeout(check, Math.max(1, this.lastByteAt + this.stallMs - this.now()));
+    this.watchdog.unref?.();
   }
 
   /** A failure counts only if no output event came before it in this batch. */
