@@ -132,7 +132,8 @@ describe("operators see the broker", () => {
     const stop = join(w.dir, "stop");
     const fake = join(w.dir, "fake-codex");
     writeFileSync(fake, `#!/bin/sh\n[ "$1" = --version ] && { echo codex-cli 0.169.0; exit 0; }\nwhile [ ! -e "${stop}" ]; do sleep 0.05; done\n`, { mode: 0o755 });
-    const launch = startProdex(["exec", "--quiet", "say hi"], { ...w.env, PRODEX_CODEX_BIN: fake });
+    // No revival: this test wants the crash's leftovers, not a new broker on the dead one's port.
+    const launch = startProdex(["exec", "--quiet", "say hi"], { ...w.env, PRODEX_CODEX_BIN: fake, PRODEX_BROKER_REVIVE: "0" });
     try {
       await infoAndCleanup(w, launch, stop);
     } finally {

@@ -12,5 +12,14 @@ export const manifest = {
     // Keep in step with RUNTIME_SHARDS in .ci/run (the guard compares them).
     { label: "runtime-proxy", filter: "packages/proxy/test/runtime/", timeoutMinutes: 10 },
   ],
-  cases: [],
+  cases: [
+    // Fault injection (docs/faults.md): these start brokers and SIGKILL processes mid-work, and
+    // lean on timing (heartbeats, Codex's retries); one at a time keeps them honest on 2 cores.
+    { id: "faults-broker-revive", label: "broker killed mid-stream, revived on its port", file: "packages/proxy/test/faults/broker-revive.test.ts",
+      tags: ["runtime:serial"], reason: "spawns a broker and SIGKILLs it mid-stream; the revival waits on a 5 s heartbeat" },
+    { id: "faults-broker-kill", label: "broker SIGKILL under prodex exec", file: "tests/faults/broker-kill.test.ts",
+      tags: ["runtime:serial"], reason: "SIGKILLs the shared broker under the real Codex CLI, which retries on its own clock" },
+    { id: "faults-launch-kill", label: "launch SIGKILL mid-token-refresh", file: "tests/faults/launch-kill.test.ts",
+      tags: ["runtime:serial"], reason: "SIGKILLs a prodex exec holding a refresh lock; the next launch must reclaim it" },
+  ],
 } satisfies ManifestInput;

@@ -197,7 +197,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
 }
 
 /** How long one of the proxy's store writes waits for another process's lock (bun:sqlite blocks the thread meanwhile). */
-const PROXY_BUSY_TIMEOUT_MS = 10_000;
+const PROXY_BUSY_TIMEOUT_MS = 200;
 
 /** How often the proxy notes the refresh token each profile holds (a stat per profile; see `observeLogins`). */
 const LOGIN_WATCH_MS = 30_000;

@@ -9,3 +9,9 @@ export class StoreError extends Error {
     super(message, options);
   }
 }
+
+/** SQLite said another connection holds the lock (SQLITE_BUSY*, SQLITE_LOCKED*): the same write may work in a moment. */
+export function isBusy(error: unknown): boolean {
+  const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
+  return typeof code === "string" && /^SQLITE_(BUSY|LOCKED)/.test(code);
+}

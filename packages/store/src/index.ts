@@ -1,5 +1,5 @@
 export { Store } from "./store.ts";
-export { StoreError } from "./errors.ts";
+export { StoreError, isBusy } from "./errors.ts";
 export type { OpenOptions } from "./db.ts";
 export type { StoredWindow } from "./schema.ts";
 export type { ProfileRow, NewProfile, ProfilePatch } from "./repositories/profiles.ts";

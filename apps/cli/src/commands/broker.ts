@@ -11,9 +11,12 @@ export function registerBroker(program: Command): void {
     .command("__broker", { hidden: true })
     .description("the shared proxy process launches attach to (started by prodex itself)")
     .option("--upstream <url>", "ChatGPT base URL upstream")
-    .action(async (opts: { upstream?: string }) => {
+    .option("--port <n>", "listen on this loopback port (a launch reviving its dead broker passes the old one)")
+    .action(async (opts: { upstream?: string; port?: string }) => {
       const upstream = resolveChatgptBase(opts.upstream, process.env);
       if (!/^https?:\/\//.test(upstream)) throw new UsageError(`--upstream must be an http(s) URL, got "${upstream}"`);
-      process.exitCode = await runBrokerProcess({ env: process.env, upstream });
+      const port = opts.port === undefined ? undefined : Number(opts.port);
+      if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new UsageError(`--port must be a port number, got "${opts.port}"`);
+      process.exitCode = await runBrokerProcess({ env: process.env, upstream, port });
     });
 }

@@ -41,6 +41,7 @@ export async function openLaunchProxy(cli: Cli, o: LaunchProxyOptions): Promise<
     return { endpoints: proxy, shared: false, close: () => proxy.stop() };
   }
   let lost = false;
+  let revived: number | null = null;
   const lease = await attachBroker({
     ctx,
     upstream: o.upstream,
@@ -50,12 +51,18 @@ export async function openLaunchProxy(cli: Cli, o: LaunchProxyOptions): Promise<
     onLost: () => {
       lost = true;
     },
+    onRevived: (pid) => {
+      revived = pid;
+    },
   });
+  const started = lease.broker.pid;
   return {
     endpoints: lease,
     shared: true,
     async close() {
       await lease.release();
+      // Said at the end: during the run the agent owns the terminal.
+      if (revived !== null) io.warn(`the shared proxy (pid ${started}) died during the run; a new one (pid ${revived}) took over on its port; see ${lease.broker.log}`);
       if (lost) io.warn(`the shared proxy (pid ${lease.broker.pid}) stopped answering during the run; see ${lease.broker.log}`);
     },
   };

@@ -132,8 +132,8 @@ export class TokenManager {
       // Rejected (used, revoked): if a new login replaced the one we sent meanwhile (`prodex login`,
       // Codex, another machine's copy), that one is good and nobody needs to log in.
       this.cache.delete(profile.codexHome);
-      const now = readAuth(profile.codexHome);
-      if (now.kind === "chatgpt" && now.refreshToken !== onDisk.refreshToken) return this.read(profile);
+      const replaced = readAuth(profile.codexHome);
+      if (replaced.kind === "chatgpt" && replaced.refreshToken !== onDisk.refreshToken) return this.read(profile);
       this.notify(() => this.options.hooks?.onNeedsLogin?.(profile, answer.why));
       throw new AuthError(`profile "${profile.name}" needs login: its refresh token was rejected (${answer.why})`, profile.name, true, `run: prodex login -p ${profile.name}`);
     }

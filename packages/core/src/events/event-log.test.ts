@@ -81,6 +81,27 @@ describe("EventLog buffered (the proxy)", () => {
     expect(() => buffered.flush()).not.toThrow();
   });
 
+  test("a busy store keeps the batch and takes it once it answers; a broken one is not retried", () => {
+    const dir = temp();
+    const env = { HOME: dir, PRODEX_HOME: join(dir, "prodex") };
+    const ctx = new Context({ env: { ...env, PRODEX_FAULTS: "db.busy:2" }, eventMode: "buffered", source: "proxy:t" });
+    try {
+      ctx.events.emit({ kind: "rotation", message: "during" });
+      expect(ctx.events.flush()).toBe(false);
+      ctx.events.emit({ kind: "rotation", message: "still during" });
+      expect(ctx.events.flush()).toBe(false);
+      expect(ctx.events.flush()).toBe(true);
+      expect(ctx.store.events.list().map((r) => r.message)).toEqual(["during", "still during"]);
+    } finally {
+      ctx.close();
+    }
+    const store = openStore();
+    const log = new EventLog(store, { source: "proxy", mode: "buffered" });
+    store.close();
+    log.emit({ kind: "error", message: "x" });
+    expect(log.flush()).toBe(true);
+  });
+
   test("without a store events only reach listeners", () => {
     const log = new EventLog(null, { source: "mem" });
     const heard: string[] = [];

@@ -1,4 +1,4 @@
-import type { EventRow, Store } from "@prodex/store";
+import { type EventRow, type Store, isBusy } from "@prodex/store";
 import type { NewEvent, PoolEvent } from "./types.ts";
 
 export type EventListener = (event: PoolEvent) => void;
@@ -63,7 +63,8 @@ export class EventLog {
       this.pending.push(event);
       this.schedule();
     } else {
-      event.id = this.write([event])?.[0] ?? 0;
+      const ids = this.write([event]);
+      event.id = ids === "busy" ? 0 : (ids[0] ?? 0);
     }
     for (const listener of this.listeners) listener(event);
     return event;
@@ -74,13 +75,13 @@ export class EventLog {
     return () => this.listeners.delete(listener);
   }
 
-  /** Writes what is buffered now (called on a timer and on shutdown); a busy store keeps it for the next try. */
+  /** Writes what is buffered now (called on a timer and on shutdown); false when a busy store kept it for the next try. */
   flush(): boolean {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const batch = this.pending;
     this.pending = [];
-    if (batch.length === 0 || this.write(batch) !== null) return true;
+    if (batch.length === 0 || this.write(batch) !== "busy") return true;
     // Bounded: a store that stays locked costs the oldest events, never memory without end.
     this.pending = batch.concat(this.pending).slice(-MAX_PENDING);
     this.schedule(RETRY_MS);
@@ -100,8 +101,8 @@ export class EventLog {
     this.timer.unref?.();
   }
 
-  /** The stored ids, or null when the store refused the batch (locked, full). */
-  private write(batch: PoolEvent[]): number[] | null {
+  /** The stored ids; "busy" when another process holds the lock (worth another try), [] on any other failure. */
+  private write(batch: PoolEvent[]): number[] | "busy" {
     if (!this.store) return [];
     const store = this.store;
     try {
@@ -120,9 +121,9 @@ export class EventLog {
             }),
         ),
       );
-    } catch {
+    } catch (error) {
       // The timeline is best effort: a locked or full disk must never fail a request.
-      return null;
+      return isBusy(error) ? "busy" : [];
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { Context } from "@prodex/core";
-import type { BindingKind } from "@prodex/store";
+import { type BindingKind, isBusy } from "@prodex/store";
 
 const TTL: Record<BindingKind, number> = {
   response_id: 6 * 3_600_000,
@@ -67,7 +67,7 @@ export class Bindings {
     }
   }
 
-  /** Writes the queued bindings; false when the store refused them (they stay queued). */
+  /** Writes the queued bindings; false when a busy store refused them (they stay queued). */
   flush(): boolean {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -78,14 +78,14 @@ export class Bindings {
     // a profile removed or re-added under its name since gets a fresh read and one retry.
     let result = this.write(batch, false);
     if (result === "stale") result = this.write(batch, true);
-    if (result === "failed") {
+    if (result === "busy") {
       // A busy store: keep the batch (bounded) for the next flush, so a restart still finds the owners.
       this.queue = batch.concat(this.queue).slice(-MAX_QUEUE);
       this.timer ??= setTimeout(() => this.flush(), RETRY_MS);
       this.timer.unref?.();
     }
     if (this.memory.size > MEMORY_CAP) this.prune();
-    return result !== "failed";
+    return result !== "busy";
   }
 
   /** On shutdown: a few tries, so a store busy for a moment still gets what this process learned. */
@@ -95,8 +95,8 @@ export class Bindings {
     this.timer = null;
   }
 
-  /** One transaction for the batch; "stale" when a cached profile id no longer exists. */
-  private write(batch: typeof this.queue, fresh: boolean): "ok" | "stale" | "failed" {
+  /** One transaction for the batch; "stale" when a cached profile id no longer exists, "busy" when another process holds the lock. */
+  private write(batch: typeof this.queue, fresh: boolean): "ok" | "stale" | "busy" | "failed" {
     try {
       if (fresh || !this.ids || batch.some((b) => !this.ids?.has(b.profile))) this.ids = new Map(this.ctx.store.profiles.list().map((p) => [p.name, p.id]));
       const ids = this.ids;
@@ -110,7 +110,8 @@ export class Bindings {
     } catch (error) {
       // Otherwise memory still has them; a later flush or the next process re-learns them.
       this.ids = null;
-      return error instanceof Error && "code" in error && error.code === "SQLITE_CONSTRAINT_FOREIGNKEY" ? "stale" : "failed";
+      if (error instanceof Error && "code" in error && error.code === "SQLITE_CONSTRAINT_FOREIGNKEY") return "stale";
+      return isBusy(error) ? "busy" : "failed";
     }
   }
 

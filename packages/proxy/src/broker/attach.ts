@@ -18,8 +18,10 @@ export type AttachOptions = {
   env: Record<string, string | undefined>;
   lease: Omit<LeaseRequest, "pid" | "models"> & { pid?: number; models?: LeaseRequest["models"] };
   fetch?: typeof fetch;
-  /** Called once if the broker stops answering heartbeats while the launch runs. */
+  /** Called once if the broker stops answering heartbeats while the launch runs (and no new one could take its place). */
   onLost?: () => void;
+  /** The broker died and a new one on its port re-admitted this lease (the agent's URLs work again). */
+  onRevived?: (pid: number) => void;
 };
 
 export type BrokerLease = LaunchEndpoints & {
@@ -30,6 +32,8 @@ export type BrokerLease = LaunchEndpoints & {
 };
 
 const LOG_MAX_BYTES = 1024 * 1024;
+/** PRODEX_BROKER_REVIVE values that keep a launch from restarting its crashed broker. */
+const OFF = new Set(["0", "off", "false", "no"]);
 
 /**
  * Attaches a launch to the shared broker of (PRODEX_HOME, upstream), starting one if none is
@@ -44,7 +48,7 @@ export async function attachBroker(options: AttachOptions): Promise<BrokerLease>
   const startMs = envMs(options.env.PRODEX_BROKER_START_TIMEOUT_MS, 20_000);
   const request: LeaseRequest = { pid: options.lease.pid ?? process.pid, profile: options.lease.profile, autoRotate: options.lease.autoRotate, models: options.lease.models ?? null };
 
-  const { broker, lease, started } = await withFileLock(
+  const attached = await withFileLock(
     paths.lock,
     async () => {
       // A broker found alive may still fail to lease (it crashed a moment ago): then start one.
@@ -61,12 +65,28 @@ export async function attachBroker(options: AttachOptions): Promise<BrokerLease>
     { waitMs: startMs + 10_000 },
   );
 
+  const { lease, started } = attached;
+  const revive = !OFF.has((options.env.PRODEX_BROKER_REVIVE ?? "").trim().toLowerCase());
+  let broker = attached.broker;
   let released = false;
   let lost = false;
+  let reviving = false;
   const beat = setInterval(async () => {
-    if (released) return;
+    if (released || reviving) return;
     const answer = await renewLease(broker, lease.id, { ...request, secret: lease.secret }, f);
     if (answer.kind === "granted" || released || lost) return;
+    // Killed or crashed: a new broker on the same port takes this lease back, and the agent (still
+    // retrying its URLs, which name that port) carries on. Otherwise the agent's requests fail.
+    if (revive && answer.kind === "unreachable" && !pidAlive(broker.pid)) {
+      reviving = true;
+      const revived = await reviveBroker(options, paths, broker, { id: lease.id, secret: lease.secret, request }, startMs, f).catch(() => null);
+      reviving = false;
+      if (revived && !released) {
+        broker = revived;
+        options.onRevived?.(revived.pid);
+        return;
+      }
+    }
     lost = true;
     options.onLost?.();
   }, lease.heartbeatMs);
@@ -75,7 +95,10 @@ export async function attachBroker(options: AttachOptions): Promise<BrokerLease>
   return {
     ...launchEndpoints(broker.url, lease.secret, lease.runtimeLog),
     leaseId: lease.id,
-    broker: { pid: broker.pid, url: broker.url, started, log: paths.logFile },
+    // A getter: after a revival the lease is held on the new broker.
+    get broker() {
+      return { pid: broker.pid, url: broker.url, started, log: paths.logFile };
+    },
     async release() {
       if (released) return;
       released = true;
@@ -83,6 +106,30 @@ export async function attachBroker(options: AttachOptions): Promise<BrokerLease>
       await releaseLease(broker, lease.id, f);
     },
   };
+}
+
+/**
+ * After the launch's broker died: under the attach lock, the broker now serving this upstream
+ * (another launch may have revived it already), else, if it crashed, a new one started on the
+ * dead one's port; it re-admits the lease (same id and secret). Null when none can answer there.
+ */
+async function reviveBroker(options: AttachOptions, paths: BrokerPaths, dead: BrokerRef, lease: { id: string; secret: string; request: LeaseRequest }, startMs: number, f: typeof fetch): Promise<BrokerRef | null> {
+  const port = new URL(dead.url).port;
+  return withFileLock(
+    paths.lock,
+    async () => {
+      // A broker stopped on purpose (SIGTERM, cleanup) deregistered first; only a crash leaves its row.
+      const crashed = options.ctx.store.runtimes.list().some((r) => r.kind === "broker" && r.pid === dead.pid);
+      const found = await findBroker(options.ctx, paths, options.upstream, f);
+      if (!found && !crashed) return null;
+      // A broker elsewhere (a newer launch started it) cannot serve an agent whose URLs name our port.
+      const next = found ?? (await spawnBroker({ ...options, command: [...options.command, "--port", port] }, paths, startMs, f));
+      if (next.url !== dead.url) return null;
+      const answer = await renewLease(next, lease.id, { ...lease.request, secret: lease.secret }, f);
+      return answer.kind === "granted" ? next : null;
+    },
+    { waitMs: startMs + 10_000 },
+  );
 }
 
 /** A registered broker for `upstream` whose process lives and whose admin health answers; drops dead registrations. */

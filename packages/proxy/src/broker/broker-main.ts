@@ -7,10 +7,10 @@ import { startBroker } from "./run-broker.ts";
  * the grace period, or until SIGTERM/SIGINT (in-flight streams drain for up to
  * PRODEX_BROKER_DRAIN_MS; a second signal stops at once). Its stdout/stderr are the broker log.
  */
-export async function runBrokerProcess(options: { env: Env; upstream: string }): Promise<number> {
+export async function runBrokerProcess(options: { env: Env; upstream: string; port?: number }): Promise<number> {
   const { env } = options;
   const ctx = new Context({ env, source: `broker:${process.pid}` });
-  const broker = await startBroker({ ctx, upstream: options.upstream, graceMs: envMs(env.PRODEX_BROKER_GRACE_MS, 5_000) });
+  const broker = await startBroker({ ctx, upstream: options.upstream, port: options.port, graceMs: envMs(env.PRODEX_BROKER_GRACE_MS, 5_000) });
   const drainMs = envMs(env.PRODEX_BROKER_DRAIN_MS, 10_000);
   process.stderr.write(`${new Date().toISOString()} prodex broker pid ${process.pid} on ${broker.url} for ${broker.proxy.state.upstreamBase}\n`);
   let signals = 0;

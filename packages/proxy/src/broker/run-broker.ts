@@ -9,6 +9,8 @@ import { brokerRowId, leaseRowId, pidAlive } from "./registration.ts";
 export type BrokerOptions = {
   ctx: Context;
   upstream: string;
+  /** Listen here (a broker revived by a launch takes its dead predecessor's port); default: any free port. */
+  port?: number;
   /** Exit this long after the last lease ended (default 5 s). */
   graceMs?: number;
   /** Before any launch attached, wait at least this long (default max(grace, 10 s)). */
@@ -81,7 +83,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
   });
 
   writeAdminSecret(paths, adminSecret);
-  const proxy = await startProxy({ ctx, upstreamBase: options.upstream, preferred: null, ...options.proxy, broker: { leases, adminSecret, metrics, startedAt, closing: () => closing, alive } });
+  const proxy = await startProxy({ ctx, upstreamBase: options.upstream, preferred: null, port: options.port, ...options.proxy, broker: { leases, adminSecret, metrics, startedAt, closing: () => closing, alive } });
   url = proxy.url;
   upstream = proxy.state.upstreamBase;
   const rowId = brokerRowId(paths.key, process.pid);

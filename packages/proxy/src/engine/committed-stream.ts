@@ -62,8 +62,9 @@ export function committedBody(state: ProxyState, committed: Committed, observer:
       } catch (error) {
         // After commit an upstream failure is the client's to see: end the stream as it broke.
         const message = error instanceof Error ? error.message : String(error);
-        controller.error(error);
         finish(false, message);
+        // No reason: Bun then resets the client's connection without printing a stack (the runtime log has the why).
+        controller.error();
       }
     },
     cancel() {

@@ -27,10 +27,15 @@ export function anthropicSseBody(state: ProxyState, committed: Committed, t: Ant
   const enc = new TextEncoder();
   let out = "";
   let started = false;
+  // committedBody errors without a reason (so Bun prints no stack when it serves one); it tells the why here.
+  let broke: string | null = null;
   const raw = committedBody(state, committed, {
     onEvent: (e) => {
       const event = responsesEvent(e);
       if (event) out += t.push(event);
+    },
+    onEnd: (r) => {
+      broke = r.error;
     },
   }).getReader();
   type Read = Awaited<ReturnType<typeof raw.read>>;
@@ -64,7 +69,7 @@ export function anthropicSseBody(state: ProxyState, committed: Committed, t: Ant
         try {
           r = await next();
         } catch (error) {
-          out += t.error("api_error", `The upstream stream broke: ${why(error)}`);
+          out += t.error("api_error", `The upstream stream broke: ${broke ?? why(error)}`);
           if (out) controller.enqueue(enc.encode(out));
           controller.close();
           return;
@@ -93,10 +98,14 @@ export function anthropicSseBody(state: ProxyState, committed: Committed, t: Ant
 /** For `stream:false`: reads the committed stream to its end and builds one message. */
 export async function collectAnthropic(state: ProxyState, committed: Committed, model: string, opts: MessageOptions, signal: AbortSignal): Promise<CollectResult> {
   const events: ResponsesEvent[] = [];
+  let broke: string | null = null;
   const reader = committedBody(state, committed, {
     onEvent: (e) => {
       const event = responsesEvent(e);
       if (event) events.push(event);
+    },
+    onEnd: (r) => {
+      broke = r.error;
     },
   }).getReader();
   const onAbort = () => void reader.cancel().catch(() => {});
@@ -107,7 +116,7 @@ export async function collectAnthropic(state: ProxyState, committed: Committed, 
       if (r.done) break;
     }
   } catch (error) {
-    return { ok: false, error: { type: "error", error: { type: "api_error", message: `The upstream stream broke: ${why(error)}` } } };
+    return { ok: false, error: { type: "error", error: { type: "api_error", message: `The upstream stream broke: ${broke ?? why(error)}` } } };
   } finally {
     signal.removeEventListener("abort", onAbort);
   }

@@ -88,17 +88,17 @@ export class UpstreamStream {
     const deadline = this.now() + limits.maxMs;
     for (;;) {
       const now = this.now();
-      // Committing on time needs something to commit: an answer with no byte yet is waited for until it stalls.
       if (bytes >= limits.maxBytes || (head.length > 0 && now >= deadline)) return { kind: "commit", head, events, why: "limit" };
-      const quiet = this.lastByteAt + this.stallMs - now;
-      if (quiet <= 0) {
-        // Nothing reached the client: another account can take the request.
+      // Silent past the stall limit, or not one byte by the hold's deadline (a live upstream says
+      // response.created at once; there is nothing to commit): stalled. Nothing reached the client.
+      const stalledAt = head.length > 0 ? this.lastByteAt + this.stallMs : Math.min(deadline, this.lastByteAt + this.stallMs);
+      if (now >= stalledAt) {
         this.cancel();
-        return { kind: "rotate", verdict: { action: "rotate", kind: "transient", reason: `${new UpstreamStalledError(this.stallMs).message} before output`, until: null } };
+        return { kind: "rotate", verdict: { action: "rotate", kind: "transient", reason: `${new UpstreamStalledError(now - this.lastByteAt).message} before output`, until: null } };
       }
       let r: ReadResult | "timeout";
       try {
-        r = await this.readWithin(head.length > 0 ? Math.min(deadline - now, quiet) : quiet);
+        r = await this.readWithin(Math.min(deadline, stalledAt) - now);
       } catch (error) {
         this.cancel();
         const message = error instanceof Error ? error.message : String(error);
