@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Context, addProfile, writeAuth } from "@prodex/core";
-import { createMockBackend } from "@prodex/mock";
+import { createMockBackend, prodexEnv } from "@prodex/mock";
 import { ROOT, compile, newestSource } from "./compile.ts";
 
 const runsArg = process.argv.indexOf("--runs");
@@ -61,12 +61,7 @@ try {
 
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: join(dir, "home"),
-    PRODEX_HOME: join(dir, "prodex"),
-    PRODEX_SHARED_CODEX_HOME: join(dir, "shared-codex"),
-    PRODEX_RUNTIME_LOG_DIR: join(dir, "logs"),
-    CODEX_CHATGPT_BASE_URL: mock.baseUrl,
-    CODEX_REFRESH_TOKEN_URL_OVERRIDE: mock.refreshUrl,
+    ...prodexEnv(mock, dir),
     NO_COLOR: "1",
   };
   mkdirSync(env.HOME as string, { recursive: true });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type MockBackend, createMockBackend } from "@prodex/mock";
+import { type MockBackend, createMockBackend, prodexEnv } from "@prodex/mock";
 import { resolveAgentBin } from "../../apps/cli/src/launch/agent-bin.ts";
 import { profilesSchema } from "../../apps/cli/src/output/schemas/profiles.ts";
 import { quotaSchema } from "../../apps/cli/src/output/schemas/quota.ts";
@@ -32,13 +32,8 @@ beforeAll(async () => {
   writeFileSync(join(dir, "login", "auth.json"), JSON.stringify(mock.authFile("acct-a")), { mode: 0o600 });
   env = {
     PATH: join(dir, "bin"),
-    HOME: join(dir, "home"),
+    ...prodexEnv(mock, dir),
     TMPDIR: join(dir, "tmp"),
-    PRODEX_HOME: join(dir, "prodex"),
-    PRODEX_SHARED_CODEX_HOME: join(dir, "shared-codex"),
-    PRODEX_RUNTIME_LOG_DIR: join(dir, "logs"),
-    CODEX_CHATGPT_BASE_URL: mock.baseUrl,
-    CODEX_REFRESH_TOKEN_URL_OVERRIDE: mock.refreshUrl,
     NO_COLOR: "1",
     RUST_LOG: "error",
   };

@@ -5,7 +5,7 @@ import { Context } from "@prodex/core";
 import { brokerPaths } from "@prodex/proxy";
 import { gone, registeredBrokers } from "../helpers/brokers.ts";
 import { type InfoJson, infoSchema } from "../../apps/cli/src/output/schemas/info.ts";
-import { type CliEnv, type RunResult, cliEnv } from "../helpers/cli-env.ts";
+import { type CliEnv, cliEnv, failure } from "../helpers/cli-env.ts";
 import { startProdex } from "../helpers/long-running.ts";
 
 // The shared broker with the real Codex CLI: two `prodex exec` at once on one PRODEX_HOME are
@@ -21,10 +21,6 @@ afterEach(async () => {
   // Leak check: close() ended every broker the test started.
   for (const pid of pids) expect(await gone(pid, 1_000)).toBe(true);
 });
-
-function failure(r: RunResult): string {
-  return `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr.slice(-3000)}`;
-}
 
 async function until<T>(what: string, ms: number, probe: () => T | null | undefined | false): Promise<T> {
   const end = Date.now() + ms;

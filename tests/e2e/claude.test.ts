@@ -1,21 +1,13 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CLI, type CliEnv, cliEnv } from "../helpers/cli-env.ts";
+import { type CliEnv, CLI, failure, useCliEnvs } from "../helpers/cli-env.ts";
 import { ptyScreen } from "../helpers/pty-screen.ts";
 
 // The real Claude Code (@anthropic-ai/claude-code, pinned) through `prodex claude`, against the
 // mock ChatGPT backend. The user's own Claude home is the temp HOME's ~/.claude and ~/.claude.json.
 
-let world: CliEnv | null = null;
-afterEach(async () => {
-  await world?.close();
-  world = null;
-});
-
-function failure(r: { code: number; stdout: string; stderr: string }): string {
-  return `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr.slice(-3000)}`;
-}
+const openEnv = useCliEnvs();
 
 const responses = (w: CliEnv) => w.mock.requests({ path: "/backend-api/codex/responses" });
 
@@ -28,7 +20,7 @@ function trap() {
 
 describe("prodex claude with the real Claude Code", () => {
   test("headless: -p prints the pool's answer, only it, and exits 0", async () => {
-    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 20 } }]);
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 20 } }]);
     const r = await world.prodex(["claude", "--", "-p", "say hi"]);
     expect(r.code, failure(r)).toBe(0);
     expect(r.stdout).toBe("hi from mock\n");
@@ -39,7 +31,7 @@ describe("prodex claude with the real Claude Code", () => {
   }, 60_000);
 
   test("the first account exhausted: the launch starts on the next one", async () => {
-    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 1200 } }, { id: "acct-b", primary: { usedPercent: 10 } }]);
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 1200 } }, { id: "acct-b", primary: { usedPercent: 10 } }]);
     const r = await world.prodex(["claude", "--", "-p", "say hi"]);
     expect(r.code, failure(r)).toBe(0);
     expect(r.stdout).toBe("hi from mock\n");
@@ -48,7 +40,7 @@ describe("prodex claude with the real Claude Code", () => {
   }, 60_000);
 
   test("the first account hits its limit mid-session: the request moves and Claude never sees it", async () => {
-    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 5 } }, { id: "acct-b", primary: { usedPercent: 50 } }]);
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 5 } }, { id: "acct-b", primary: { usedPercent: 50 } }]);
     world.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 1800 });
     const r = await world.prodex(["claude", "--", "-p", "say hi"]);
     expect(r.code, failure(r)).toBe(0);
@@ -59,7 +51,7 @@ describe("prodex claude with the real Claude Code", () => {
   }, 60_000);
 
   test("tool round trip: Claude runs Bash, the answer comes back, thinking returns to its account", async () => {
-    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 40 } }, { id: "acct-b", primary: { usedPercent: 40 } }]);
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 40 } }, { id: "acct-b", primary: { usedPercent: 40 } }]);
     const r = await world.prodex(["claude", "--", "-p", "use the tool please", "--allowedTools", "Bash"]);
     expect(r.code, failure(r)).toBe(0);
     expect(r.stdout).toContain("tool said:");
@@ -74,7 +66,7 @@ describe("prodex claude with the real Claude Code", () => {
   }, 90_000);
 
   test("nothing leaks to another vendor: inherited keys, routing and project settings are overridden", async () => {
-    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 10 } }]);
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 10 } }]);
     const t = trap();
     try {
       const workspace = world.env.HOME as string;
@@ -93,7 +85,7 @@ describe("prodex claude with the real Claude Code", () => {
   }, 60_000);
 
   test("--dry-run prints command and environment with the token redacted", async () => {
-    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 10 } }]);
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 10 } }]);
     const r = await world.prodex(["claude", "--dry-run", "--model", "gpt-5-codex", "--", "-p", "hi"], { env: { ANTHROPIC_API_KEY: "sk-ant-api03-real-user-key" } });
     expect(r.code, failure(r)).toBe(0);
     expect(r.stdout).toContain("ANTHROPIC_API_KEY=***");
@@ -108,7 +100,7 @@ describe("prodex claude with the real Claude Code", () => {
   }, 30_000);
 
   test("a bad --model is one clear line and exit 1", async () => {
-    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 10 } }]);
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 10 } }]);
     const r = await world.prodex(["claude", "--model", "gpt 5", "--", "-p", "hi"]);
     expect(r.code, failure(r)).toBe(1);
     expect(r.stderr).toContain('--model "gpt 5"');
@@ -116,7 +108,7 @@ describe("prodex claude with the real Claude Code", () => {
   }, 30_000);
 
   test("interactive start: no onboarding or API-key question, the input box answers through the pool, /model shows the mapping", async () => {
-    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 10 } }]);
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 10 } }]);
     const home = world.env.HOME as string;
     // The user's own Claude state: this folder trusted, a user MCP server, a settings file with a key helper.
     writeFileSync(join(home, ".claude.json"), JSON.stringify({ hasCompletedOnboarding: true, projects: { [home]: { hasTrustDialogAccepted: true } }, mcpServers: { notes: { type: "stdio", command: "true" } }, primaryApiKey: "sk-ant-api03-stored" }));

@@ -1,21 +1,13 @@
-import { afterEach, describe, expect, test } from "bun:test";
-import { type CliEnv, cliEnv } from "../helpers/cli-env.ts";
+import { describe, expect, test } from "bun:test";
+import { failure, useCliEnvs } from "../helpers/cli-env.ts";
 
 // The real Codex CLI (@openai/codex, pinned) through `prodex exec`, against the mock backend.
 
-let world: CliEnv | null = null;
-afterEach(async () => {
-  await world?.close();
-  world = null;
-});
-
-function failure(r: { code: number; stdout: string; stderr: string }): string {
-  return `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr.slice(-3000)}`;
-}
+const openEnv = useCliEnvs();
 
 describe("prodex exec with the real Codex CLI", () => {
   test("the first account exhausted by its usage window: the launch picks another", async () => {
-    world = await cliEnv([
+    const world = await openEnv([
       { id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 1200 } },
       { id: "acct-b", primary: { usedPercent: 10 } },
     ]);
@@ -29,7 +21,7 @@ describe("prodex exec with the real Codex CLI", () => {
   }, 90_000);
 
   test("the first account answers 429 usage_limit_reached on /responses: the answer still prints, exit 0", async () => {
-    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 5 } }, { id: "acct-b", primary: { usedPercent: 50 } }]);
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 5 } }, { id: "acct-b", primary: { usedPercent: 50 } }]);
     world.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 1800 });
     const r = await world.prodex(["exec", "--skip-git-repo-check", "say hi"]);
     expect(r.code, failure(r)).toBe(0);
@@ -41,7 +33,7 @@ describe("prodex exec with the real Codex CLI", () => {
   }, 90_000);
 
   test("a tool-call turn keeps its account", async () => {
-    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 40 } }, { id: "acct-b", primary: { usedPercent: 40 } }]);
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 40 } }, { id: "acct-b", primary: { usedPercent: 40 } }]);
     const r = await world.prodex(["exec", "--skip-git-repo-check", "--dangerously-bypass-approvals-and-sandbox", "use the tool please"]);
     expect(r.code, failure(r)).toBe(0);
     expect(r.stdout).toContain("tool said:");
@@ -52,7 +44,7 @@ describe("prodex exec with the real Codex CLI", () => {
   }, 90_000);
 
   test("piped stdin reaches codex exec", async () => {
-    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 5 } }]);
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 5 } }]);
     const r = await world.prodex(["exec", "--skip-git-repo-check", "-"], { stdin: "say hi from stdin\n" });
     expect(r.code, failure(r)).toBe(0);
     expect(r.stdout).toContain("hi from mock");
@@ -61,7 +53,7 @@ describe("prodex exec with the real Codex CLI", () => {
   }, 90_000);
 
   test("no ready profile: a clear line naming the earliest reset, exit 2", async () => {
-    world = await cliEnv([
+    const world = await openEnv([
       { id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 600 } },
       { id: "acct-b", secondary: { usedPercent: 100, resetAfterSeconds: 6000 } },
     ]);

@@ -1,18 +1,14 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Context, addProfile, writeAuth } from "@prodex/core";
 import { doctorSchema } from "../../apps/cli/src/output/schemas/doctor.ts";
-import { type CliEnv, cliEnv } from "../helpers/cli-env.ts";
+import { type CliEnv, useCliEnvs } from "../helpers/cli-env.ts";
 
 // `prodex doctor` against broken setups: each problem is found, explained with a fix, and sets
 // the exit code; nothing crashes and no secret is printed.
 
-let world: CliEnv | null = null;
-afterEach(async () => {
-  await world?.close();
-  world = null;
-});
+const openEnv = useCliEnvs();
 
 async function doctor(w: CliEnv, args: string[] = [], env: Record<string, string> = {}) {
   const r = await w.prodex(["doctor", "--json", ...args], { env });
@@ -34,7 +30,7 @@ const home = (w: CliEnv, name: string) => join(w.env.PRODEX_HOME as string, "pro
 
 describe("prodex doctor", () => {
   test("a healthy pool: exit 0, the upstream answers, every profile logged in", async () => {
-    world = await cliEnv([{ id: "acct-a" }, { id: "acct-b" }]);
+    const world = await openEnv([{ id: "acct-a" }, { id: "acct-b" }]);
     const r = await doctor(world);
     expect(r.code, r.stderr).toBe(0);
     expect(r.report.ok).toBe(true);
@@ -47,7 +43,7 @@ describe("prodex doctor", () => {
   }, 60_000);
 
   test("a fresh machine: nothing is created, nothing fails", async () => {
-    world = await cliEnv([]);
+    const world = await openEnv([]);
     const fresh = { PRODEX_HOME: join(world.dir, "never-made") };
     const r = await doctor(world, ["--offline"], fresh);
     expect(r.code, r.stderr).toBe(0);
@@ -57,7 +53,7 @@ describe("prodex doctor", () => {
   }, 60_000);
 
   test("loose permissions: auth.json readable by others is an error with a chmod fix (exit 4)", async () => {
-    world = await cliEnv([{ id: "acct-a" }]);
+    const world = await openEnv([{ id: "acct-a" }]);
     const auth = join(home(world, "p1"), "auth.json");
     chmodSync(auth, 0o644);
     chmodSync(world.env.PRODEX_HOME as string, 0o755);
@@ -74,7 +70,7 @@ describe("prodex doctor", () => {
   }, 60_000);
 
   test("auth problems: expired (refreshable), needs login, invalid auth.json, the same account twice", async () => {
-    world = await cliEnv([{ id: "acct-a" }, { id: "acct-b" }, { id: "acct-c" }]);
+    const world = await openEnv([{ id: "acct-a" }, { id: "acct-b" }, { id: "acct-c" }]);
     const w = world;
     writeAuth(home(w, "p1"), w.mock.authFile("acct-a", { expiresInSeconds: -120 }));
     edit(w, (ctx) => ctx.store.profiles.update("p2", { authState: "needs_login" }));
@@ -95,7 +91,7 @@ describe("prodex doctor", () => {
   }, 60_000);
 
   test("a corrupt database is reported, not a crash (exit 4)", async () => {
-    world = await cliEnv([{ id: "acct-a" }]);
+    const world = await openEnv([{ id: "acct-a" }]);
     // New files (rm, then write): a closed-but-not-yet-finalized SQLite handle in this process may
     // still map the old ones, and truncating a mapped file would crash the test runner.
     for (const f of ["prodex.db", "prodex.db-wal", "prodex.db-shm"]) rmSync(join(world.env.PRODEX_HOME as string, f), { force: true });
@@ -109,7 +105,7 @@ describe("prodex doctor", () => {
   }, 60_000);
 
   test("a database cut short is reported too", async () => {
-    world = await cliEnv([{ id: "acct-a" }, { id: "acct-b" }]);
+    const world = await openEnv([{ id: "acct-a" }, { id: "acct-b" }]);
     edit(world, (ctx) => {
       for (let i = 0; i < 300; i++) ctx.events.emit({ kind: "control", message: `filler ${i} ${"x".repeat(200)}` });
       ctx.store.transaction(() => {});
@@ -128,7 +124,7 @@ describe("prodex doctor", () => {
   }, 60_000);
 
   test("an unreachable upstream is an error (exit 3)", async () => {
-    world = await cliEnv([{ id: "acct-a" }]);
+    const world = await openEnv([{ id: "acct-a" }]);
     const closed = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("") });
     const port = closed.port;
     closed.stop(true);
@@ -139,7 +135,7 @@ describe("prodex doctor", () => {
   }, 60_000);
 
   test("proxy env: explained with credentials hidden", async () => {
-    world = await cliEnv([{ id: "acct-a" }]);
+    const world = await openEnv([{ id: "acct-a" }]);
     const r = await doctor(world, ["--offline"], { HTTPS_PROXY: "http://me:hunter2@proxy.invalid:3128", NO_PROXY: "corp.example" });
     expect(r.code).toBe(0);
     expect(r.find("env.proxy")[0]?.message).toContain("HTTPS_PROXY=http://***@proxy.invalid:3128");
@@ -148,7 +144,7 @@ describe("prodex doctor", () => {
   }, 60_000);
 
   test("an agent off the tested version is a warning naming the fix", async () => {
-    world = await cliEnv([{ id: "acct-a" }]);
+    const world = await openEnv([{ id: "acct-a" }]);
     const fake = join(world.dir, "fake-codex");
     writeFileSync(fake, "#!/bin/sh\necho codex-cli 0.100.0\n", { mode: 0o755 });
     const r = await doctor(world, ["--offline"], { PRODEX_CODEX_BIN: fake });
@@ -162,7 +158,7 @@ describe("prodex doctor", () => {
   }, 60_000);
 
   test("stale runtime logs and dead registrations point at prodex cleanup", async () => {
-    world = await cliEnv([{ id: "acct-a" }]);
+    const world = await openEnv([{ id: "acct-a" }]);
     const logs = world.env.PRODEX_RUNTIME_LOG_DIR as string;
     mkdirSync(logs, { recursive: true });
     const old = join(logs, "prodex-runtime-2020-01-01T00-00-00-000Z-999999.log");

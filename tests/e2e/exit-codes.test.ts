@@ -1,18 +1,14 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Context } from "@prodex/core";
-import { type CliEnv, cliEnv } from "../helpers/cli-env.ts";
+import { useCliEnvs } from "../helpers/cli-env.ts";
 import { startProdex } from "../helpers/long-running.ts";
 
 // docs/exit-codes.md, one case per code: 0 ok, 1 usage, 2 no ready profile, 3 upstream/auth,
 // 4 local state, 130 interrupted, and the child's own code for run/exec.
 
-let world: CliEnv | null = null;
-afterEach(async () => {
-  await world?.close();
-  world = null;
-});
+const openEnv = useCliEnvs();
 
 function oneLine(stderr: string): void {
   expect(stderr).not.toContain("    at ");
@@ -28,7 +24,7 @@ async function closedPort(): Promise<number> {
 
 describe("exit codes", () => {
   test("0: success", async () => {
-    world = await cliEnv([{ id: "acct-a" }]);
+    const world = await openEnv([{ id: "acct-a" }]);
     expect((await world.prodex(["profile", "list"])).code).toBe(0);
     expect((await world.prodex(["quota", "--json"])).code).toBe(0);
   }, 60_000);
@@ -40,7 +36,7 @@ describe("exit codes", () => {
     [["logs", "--lines", "many"], "--lines must be"],
     [["demo", "--prompts", "0"], "--prompts must be"],
   ])("1: usage error %j", async (args, text) => {
-    world = await cliEnv([{ id: "acct-a" }]);
+    const world = await openEnv([{ id: "acct-a" }]);
     const r = await world.prodex(args);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(text);
@@ -48,7 +44,7 @@ describe("exit codes", () => {
   }, 60_000);
 
   test("2: no profile can serve", async () => {
-    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 900 } }]);
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 900 } }]);
     const r = await world.prodex(["exec", "--skip-git-repo-check", "say hi"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("no profile can serve now");
@@ -56,13 +52,13 @@ describe("exit codes", () => {
   }, 60_000);
 
   test("3: upstream unreachable", async () => {
-    world = await cliEnv([{ id: "acct-a" }]);
+    const world = await openEnv([{ id: "acct-a" }]);
     const r = await world.prodex(["quota", "--json", "--base-url", `http://127.0.0.1:${await closedPort()}/backend-api`]);
     expect(r.code).toBe(3);
   }, 60_000);
 
   test("4: the database is unusable", async () => {
-    world = await cliEnv([{ id: "acct-a" }]);
+    const world = await openEnv([{ id: "acct-a" }]);
     const home = world.env.PRODEX_HOME as string;
     for (const f of ["prodex.db", "prodex.db-wal", "prodex.db-shm"]) rmSync(join(home, f), { force: true });
     writeFileSync(join(home, "prodex.db"), "garbage ".repeat(1000));
@@ -73,7 +69,7 @@ describe("exit codes", () => {
   }, 60_000);
 
   test("130: interrupted", async () => {
-    world = await cliEnv([{ id: "acct-a" }]);
+    const world = await openEnv([{ id: "acct-a" }]);
     const ctx = new Context({ env: world.env, source: "test-setup" });
     ctx.events.emit({ kind: "control", message: "ready" });
     ctx.close();
@@ -84,7 +80,7 @@ describe("exit codes", () => {
   }, 60_000);
 
   test("run/exec: the agent's own exit code", async () => {
-    world = await cliEnv([{ id: "acct-a" }]);
+    const world = await openEnv([{ id: "acct-a" }]);
     const fake = join(world.dir, "fake-codex");
     writeFileSync(fake, "#!/bin/sh\n[ \"$1\" = --version ] && { echo codex-cli 0.169.0; exit 0; }\nexit 7\n", { mode: 0o755 });
     const r = await world.prodex(["exec", "--quiet", "say hi"], { env: { PRODEX_CODEX_BIN: fake } });

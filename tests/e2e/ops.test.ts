@@ -1,19 +1,15 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { appendFileSync, existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Context } from "@prodex/core";
 import { infoSchema } from "../../apps/cli/src/output/schemas/info.ts";
 import { eventLineSchema, runtimeLineSchema } from "../../apps/cli/src/output/schemas/logs.ts";
-import { type CliEnv, cliEnv } from "../helpers/cli-env.ts";
+import { type CliEnv, useCliEnvs } from "../helpers/cli-env.ts";
 import { startProdex } from "../helpers/long-running.ts";
 
 // info, logs and cleanup against a real store (temp PRODEX_HOME), as subprocesses.
 
-let world: CliEnv | null = null;
-afterEach(async () => {
-  await world?.close();
-  world = null;
-});
+const openEnv = useCliEnvs();
 
 const H = 3_600_000;
 
@@ -32,7 +28,7 @@ function fiveHour(used: number, resetAt: number) {
 
 describe("prodex info", () => {
   test("pools stored quota, estimates the run-out from the recent burn, lists live and dead processes", async () => {
-    world = await cliEnv([{ id: "acct-a" }, { id: "acct-b" }]);
+    const world = await openEnv([{ id: "acct-a" }, { id: "acct-b" }]);
     const now = Date.now();
     withCtx(world, (ctx) => {
       const [a, b] = ctx.store.profiles.list();
@@ -69,7 +65,7 @@ describe("prodex info", () => {
   }, 60_000);
 
   test("no profiles: says how to start", async () => {
-    world = await cliEnv([]);
+    const world = await openEnv([]);
     const r = await world.prodex(["info"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("no profiles yet");
@@ -78,7 +74,7 @@ describe("prodex info", () => {
 
 describe("prodex logs", () => {
   test("--json lines, --profile and --since filter, --follow tails until SIGTERM (exit 0) or SIGINT (130)", async () => {
-    world = await cliEnv([{ id: "acct-a" }, { id: "acct-b" }]);
+    const world = await openEnv([{ id: "acct-a" }, { id: "acct-b" }]);
     const now = Date.now();
     withCtx(world, (ctx) => {
       ctx.events.emit({ kind: "control", profile: "p1", message: "old p1", at: now - 5 * H });
@@ -112,7 +108,7 @@ describe("prodex logs", () => {
   }, 60_000);
 
   test("--runtime prints the newest runtime log and follows it", async () => {
-    world = await cliEnv([{ id: "acct-a" }]);
+    const world = await openEnv([{ id: "acct-a" }]);
     const dir = world.env.PRODEX_RUNTIME_LOG_DIR as string;
     const missing = await world.prodex(["logs", "--runtime"]);
     expect(missing.code).toBe(1);
@@ -138,7 +134,7 @@ describe("prodex logs", () => {
 
 describe("prodex cleanup", () => {
   test("--dry-run lists, the real run removes; a home holding a login needs --force", async () => {
-    world = await cliEnv([{ id: "acct-a" }]);
+    const world = await openEnv([{ id: "acct-a" }]);
     const logs = world.env.PRODEX_RUNTIME_LOG_DIR as string;
     const prodexHome = world.env.PRODEX_HOME as string;
     mkdirSync(logs, { recursive: true });

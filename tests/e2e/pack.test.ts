@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type MockBackend, createMockBackend } from "@prodex/mock";
+import { type MockBackend, createMockBackend, prodexEnv } from "@prodex/mock";
 import { quotaSchema } from "../../apps/cli/src/output/schemas/quota.ts";
 import { versionSchema } from "../../apps/cli/src/output/schemas/version.ts";
 import { bunInstallCache, packTarball, run } from "../helpers/dist.ts";
@@ -28,13 +28,8 @@ beforeAll(async () => {
   if (install.code !== 0) throw new Error(`bun add ${tarball} failed:\n${install.stderr}`);
   mock = await createMockBackend({ accounts: [{ id: "acct-a", primary: { usedPercent: 40 } }] });
   env = {
-    HOME: join(dir, "home"),
+    ...prodexEnv(mock, dir),
     TMPDIR: join(dir, "tmp"),
-    PRODEX_HOME: join(dir, "prodex"),
-    PRODEX_SHARED_CODEX_HOME: join(dir, "shared-codex"),
-    PRODEX_RUNTIME_LOG_DIR: join(dir, "logs"),
-    CODEX_CHATGPT_BASE_URL: mock.baseUrl,
-    CODEX_REFRESH_TOKEN_URL_OVERRIDE: mock.refreshUrl,
     NO_COLOR: "1",
   };
   writeFileSync(join(dir, "auth.json"), JSON.stringify(mock.authFile("acct-a")), { mode: 0o600 });

@@ -1,18 +1,14 @@
-import { afterEach, describe, expect, test } from "bun:test";
-import { type CliEnv, cliEnv } from "../helpers/cli-env.ts";
+import { describe, expect, test } from "bun:test";
+import { useCliEnvs } from "../helpers/cli-env.ts";
 
 // `prodex exec` (and `prodex claude -- -p`) in a pipeline behave like the clients: stdout carries only the agent's output,
 // prodex's own messages go to stderr (none with --quiet), and nothing waits for a terminal.
 
-let world: CliEnv | null = null;
-afterEach(async () => {
-  await world?.close();
-  world = null;
-});
+const openEnv = useCliEnvs();
 
 describe("exec in a pipeline", () => {
   test("stdout is exactly the agent's answer; prodex's notes are on stderr", async () => {
-    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 900 } }, { id: "acct-b" }]);
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 900 } }, { id: "acct-b" }]);
     const r = await world.prodex(["exec", "--skip-git-repo-check", "-c", "analytics.enabled=false", "say hi"], { env: { CI: "true" } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe("hi from mock\n");
@@ -20,7 +16,7 @@ describe("exec in a pipeline", () => {
   }, 90_000);
 
   test("--quiet: not one prodex line anywhere", async () => {
-    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 900 } }, { id: "acct-b" }]);
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 900 } }, { id: "acct-b" }]);
     const r = await world.prodex(["exec", "--quiet", "--skip-git-repo-check", "-c", "analytics.enabled=false", "say hi"], { env: { CI: "true" } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe("hi from mock\n");
@@ -29,7 +25,7 @@ describe("exec in a pipeline", () => {
   }, 90_000);
 
   test("claude -p --quiet: stdout is Claude's answer, stderr has no prodex line", async () => {
-    world = await cliEnv([{ id: "acct-a" }]);
+    const world = await openEnv([{ id: "acct-a" }]);
     const r = await world.prodex(["claude", "--quiet", "--", "-p", "say hi"], { env: { CI: "true" } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe("hi from mock\n");
@@ -37,14 +33,14 @@ describe("exec in a pipeline", () => {
   }, 90_000);
 
   test("input on stdin is the prompt, as with codex exec -", async () => {
-    world = await cliEnv([{ id: "acct-a" }]);
+    const world = await openEnv([{ id: "acct-a" }]);
     const r = await world.prodex(["exec", "-q", "--skip-git-repo-check", "-c", "analytics.enabled=false", "-"], { stdin: "say hi from a pipe\n" });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe("hi from mock\n");
   }, 90_000);
 
   test("without a terminal nothing waits for input: a password prompt fails at once with the way out", async () => {
-    world = await cliEnv([{ id: "acct-a" }]);
+    const world = await openEnv([{ id: "acct-a" }]);
     const started = Date.now();
     const r = await world.prodex(["profile", "export", "--password", "-"], { env: { CI: "true" }, timeoutMs: 20_000 });
     expect(r.code).toBe(1);

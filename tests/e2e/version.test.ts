@@ -1,21 +1,17 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { versionSchema } from "../../apps/cli/src/output/schemas/version.ts";
-import { type CliEnv, cliEnv } from "../helpers/cli-env.ts";
+import { useCliEnvs } from "../helpers/cli-env.ts";
 
 // `prodex --version`: the agents it found, without touching the database; slow or odd agents
 // are bounded and cached.
 
-let world: CliEnv | null = null;
-afterEach(async () => {
-  await world?.close();
-  world = null;
-});
+const openEnv = useCliEnvs();
 
 describe("prodex --version", () => {
   test("names prodex and the pinned agents, and creates nothing", async () => {
-    world = await cliEnv([]);
+    const world = await openEnv([]);
     const home = join(world.dir, "fresh-prodex-home");
     const r = await world.prodex(["--version"], { env: { PRODEX_HOME: home } });
     expect(r.code, r.stderr).toBe(0);
@@ -28,7 +24,7 @@ describe("prodex --version", () => {
   }, 60_000);
 
   test("an agent that never answers is cut off; one outside any package is run once, then cached", async () => {
-    world = await cliEnv([]);
+    const world = await openEnv([]);
     const hang = join(world.dir, "hang");
     writeFileSync(hang, "#!/bin/sh\nexec sleep 60\n", { mode: 0o755 });
     const counter = join(world.dir, "runs");

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { authSnapshot, integrityProblems } from "../../packages/proxy/test/helpers/integrity.ts";
 import { gone, registeredBrokers } from "../helpers/brokers.ts";
-import { type CliEnv, cliEnv } from "../helpers/cli-env.ts";
+import { type CliEnv, failure, useCliEnvs } from "../helpers/cli-env.ts";
 import { startProdex } from "../helpers/long-running.ts";
 
 // The shared broker killed with SIGKILL while it streams an answer to the real Codex CLI
@@ -10,15 +10,7 @@ import { startProdex } from "../helpers/long-running.ts";
 // back, so the same `prodex exec` finishes its answer. The store and every auth.json are
 // intact, and the next `prodex exec` answers too, with no manual step.
 
-let world: CliEnv | null = null;
-afterEach(async () => {
-  await world?.close();
-  world = null;
-});
-
-function failure(r: { code: number; stdout: string; stderr: string }): string {
-  return `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr.slice(-3000)}`;
-}
+const openEnv = useCliEnvs();
 
 async function activeStreams(w: CliEnv): Promise<number> {
   const res = await fetch(`${w.mock.url}/__mock/state`);
@@ -28,7 +20,7 @@ async function activeStreams(w: CliEnv): Promise<number> {
 describe("broker killed mid-stream", () => {
   test("the stream breaks, a new broker takes the dead one's port and lease, the launch finishes; the next prodex exec answers", async () => {
     // A slow answer (about 4 s of deltas), so the broker dies in the middle of it.
-    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 20 } }], { stream: { chunks: 16, chunkDelayMs: 250 } });
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 20 } }], { stream: { chunks: 16, chunkDelayMs: 250 } });
     const w = world;
     const home = w.env.PRODEX_HOME as string;
     const good = authSnapshot(home);

@@ -1,18 +1,14 @@
-import { afterEach, describe, expect, test } from "bun:test";
-import { type CliEnv, cliEnv } from "../helpers/cli-env.ts";
+import { describe, expect, test } from "bun:test";
+import { useCliEnvs } from "../helpers/cli-env.ts";
 
 // PRODEX_FAULTS is read once, at start-up: a name prodex does not know is one clear line and
 // exit 1 before anything runs, never a stack, never a run with the fault silently ignored.
 
-let world: CliEnv | null = null;
-afterEach(async () => {
-  await world?.close();
-  world = null;
-});
+const openEnv = useCliEnvs();
 
 describe("PRODEX_FAULTS at start-up", () => {
   test("an unknown fault: one line naming it and the known ones, exit 1, nothing started", async () => {
-    world = await cliEnv([{ id: "acct-a" }]);
+    const world = await openEnv([{ id: "acct-a" }]);
     const r = await world.prodex(["exec", "--skip-git-repo-check", "say hi"], { env: { PRODEX_FAULTS: "db.busy:1,upstream.connection_refused@p1" } });
     expect(r.code).toBe(1);
     const lines = r.stderr.trim().split("\n");

@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { authPath, parseAuth, writeAuth } from "@prodex/core";
 import { authSnapshot, integrityProblems } from "../../packages/proxy/test/helpers/integrity.ts";
 import { registeredBrokers } from "../helpers/brokers.ts";
-import { type CliEnv, cliEnv } from "../helpers/cli-env.ts";
+import { failure, useCliEnvs } from "../helpers/cli-env.ts";
 import { startProdex } from "../helpers/long-running.ts";
 
 // `prodex exec` (the real Codex CLI) killed with SIGKILL in the middle of a token refresh: its
@@ -12,19 +12,11 @@ import { startProdex } from "../helpers/long-running.ts";
 // endpoint is called). The next launch takes the dead launch's lock over at once, refreshes
 // exactly once, and Codex answers; nothing is reused, nothing is half-written, nothing is left.
 
-let world: CliEnv | null = null;
-afterEach(async () => {
-  await world?.close();
-  world = null;
-});
-
-function failure(r: { code: number; stdout: string; stderr: string }): string {
-  return `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr.slice(-3000)}`;
-}
+const openEnv = useCliEnvs();
 
 describe("launch killed mid-token-refresh", () => {
   test("the next launch reclaims the lock, refreshes once (no reuse error), and Codex answers", async () => {
-    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 10 } }]);
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 10 } }]);
     const w = world;
     const home = w.env.PRODEX_HOME as string;
     const p1 = join(home, "profiles", "p1");

@@ -1,15 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { Context } from "@prodex/core";
+import { Context, pidAlive } from "@prodex/core";
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The pids of brokers registered under `prodexHome` (no database, or one a test broke on purpose: none). */
 export function registeredBrokers(prodexHome: string): number[] {
@@ -27,7 +19,7 @@ export function registeredBrokers(prodexHome: string): number[] {
 /** Waits until `pid` is gone; false after `ms`. */
 export async function gone(pid: number, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
-  while (alive(pid)) {
+  while (pidAlive(pid)) {
     if (Date.now() > until) return false;
     await Bun.sleep(25);
   }
@@ -39,7 +31,7 @@ export async function gone(pid: number, ms: number): Promise<boolean> {
  * broker registered under `prodexHome`, wait, SIGKILL what is left. Returns the pids it ended.
  */
 export async function stopBrokers(prodexHome: string, ms = 10_000): Promise<number[]> {
-  const pids = registeredBrokers(prodexHome).filter(alive);
+  const pids = registeredBrokers(prodexHome).filter(pidAlive);
   for (const pid of pids) process.kill(pid, "SIGTERM");
   for (const pid of pids) {
     if (await gone(pid, ms)) continue;

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { afterEach } from "bun:test";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { Context, addProfile, writeAuth } from "@prodex/core";
 import { type MockAccountInit, type MockBackend, type MockOptions, createMockBackend } from "@prodex/mock";
+import { poolHome } from "../../packages/proxy/test/helpers/pool-home.ts";
 import { stopBrokers } from "./brokers.ts";
 
 export const REPO = resolve(import.meta.dir, "../..");
@@ -25,36 +25,24 @@ export type CliEnv = {
  * shared Codex home / runtime-log dir, and one managed profile per mock account (p1, p2, …)
  * logged in with the mock's tokens. Nothing here touches process.env or the user's files.
  */
-export async function cliEnv(accounts: MockAccountInit[], mockOptions: Omit<MockOptions, "accounts"> = {}): Promise<CliEnv> {
-  const dir = mkdtempSync(join(tmpdir(), "prodex-e2e-"));
+export async function cliEnv(accounts: MockAccountInit[], mockOptions: Omit<MockOptions, "accounts"> = {}, options: { addProfiles?: boolean } = {}): Promise<CliEnv> {
   const mock = await createMockBackend({ ...mockOptions, accounts });
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: join(dir, "home"),
-    TMPDIR: join(dir, "tmp"),
-    PRODEX_HOME: join(dir, "prodex"),
-    PRODEX_SHARED_CODEX_HOME: join(dir, "shared-codex"),
-    PRODEX_RUNTIME_LOG_DIR: join(dir, "logs"),
-    CODEX_CHATGPT_BASE_URL: mock.baseUrl,
-    CODEX_REFRESH_TOKEN_URL_OVERRIDE: mock.refreshUrl,
-    PRODEX_TUI: "0",
-    NO_COLOR: "1",
-    // Keep Codex quiet and offline apart from the mock.
-    CODEX_DISABLE_ANALYTICS: "1",
-    RUST_LOG: "error",
-  };
-  for (const d of [env.HOME, env.TMPDIR, env.PRODEX_SHARED_CODEX_HOME]) mkdirSync(d as string, { recursive: true });
-  // Codex otherwise reports metrics to ab.chatgpt.com; tests talk to loopback only.
-  writeFileSync(join(env.PRODEX_SHARED_CODEX_HOME as string, "config.toml"), "[analytics]\nenabled = false\n");
-  const ctx = new Context({ env, source: "test-setup" });
-  const names = accounts.map((a, i) => {
-    const name = `p${i + 1}`;
-    const row = addProfile(ctx, { name });
-    writeAuth(row.codexHome, mock.authFile(a.id));
-    ctx.store.profiles.update(name, { accountId: a.id });
-    return name;
+  const { dir, env, names } = poolHome(mock, options.addProfiles === false ? [] : accounts, {
+    prefix: "prodex-e2e-",
+    env: (dir) => ({
+      TMPDIR: join(dir, "tmp"),
+      PRODEX_TUI: "0",
+      NO_COLOR: "1",
+      // Keep Codex quiet and offline apart from the mock.
+      CODEX_DISABLE_ANALYTICS: "1",
+      RUST_LOG: "error",
+    }),
+    prepare: (env) => {
+      for (const d of [env.HOME, env.TMPDIR, env.PRODEX_SHARED_CODEX_HOME]) mkdirSync(d as string, { recursive: true });
+      // Codex otherwise reports metrics to ab.chatgpt.com; tests talk to loopback only.
+      writeFileSync(join(env.PRODEX_SHARED_CODEX_HOME as string, "config.toml"), "[analytics]\nenabled = false\n");
+    },
   });
-  ctx.close();
   // A workspace Codex can run in (it refuses some things outside a git repo).
   writeFileSync(join(dir, "home", "README.md"), "e2e workspace\n");
 
@@ -83,4 +71,22 @@ export async function cliEnv(accounts: MockAccountInit[], mockOptions: Omit<Mock
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Opens worlds for the tests of a file, each closed after its test. */
+export function useCliEnvs(): typeof cliEnv {
+  const open: CliEnv[] = [];
+  afterEach(async () => {
+    for (const w of open.splice(0)) await w.close();
+  });
+  return async (...args) => {
+    const w = await cliEnv(...args);
+    open.push(w);
+    return w;
+  };
+}
+
+/** A failed run, for an assertion's message: exit code, stdout, and the tail of stderr. */
+export function failure(r: RunResult): string {
+  return `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr.slice(-3000)}`;
 }

@@ -1,17 +1,9 @@
-import { afterAll, describe, expect, test } from "bun:test";
-import { appendFileSync, rmSync, writeFileSync } from "node:fs";
+import { describe, expect, test } from "bun:test";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, copyFixture } from "./helpers.ts";
+import { cli, useFixtureTrees } from "./helpers.ts";
 
-const made: string[] = [];
-function tree(name: string): string {
-  const dir = copyFixture(name);
-  made.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const tree = useFixtureTrees();
 
 describe("ci:runtime-manifest on fixture trees", () => {
   test("a covered tree passes", async () => {

@@ -1,4 +1,5 @@
-import { cpSync, mkdtempSync, readdirSync, renameSync } from "node:fs";
+import { afterAll } from "bun:test";
+import { cpSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -28,4 +29,17 @@ export async function cli(args: string[], root: string, env: Record<string, stri
   const p = Bun.spawn({ cmd: [process.execPath, cliPath, ...args, `--root=${root}`, `--manifest=${join(root, "manifest.json")}`], cwd: root, env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
   const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   return { code, out: `${out}${err}` };
+}
+
+/** `copyFixture` for the tests of a file: every copy is removed after the file's tests. */
+export function useFixtureTrees(): (name: string) => string {
+  const made: string[] = [];
+  afterAll(() => {
+    for (const d of made) rmSync(d, { recursive: true, force: true });
+  });
+  return (name) => {
+    const dir = copyFixture(name);
+    made.push(dir);
+    return dir;
+  };
 }

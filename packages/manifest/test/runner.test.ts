@@ -1,17 +1,10 @@
-import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, rmSync } from "node:fs";
+import { describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { cli, copyFixture } from "./helpers.ts";
+import { cli, useFixtureTrees } from "./helpers.ts";
 
-const made: string[] = [];
-function tree(): string {
-  const dir = copyFixture("lanes");
-  made.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const copy = useFixtureTrees();
+const tree = () => copy("lanes");
 
 const minute = 60_000;
 

@@ -1,20 +1,15 @@
-import { afterAll, expect, test } from "bun:test";
-import { rmSync } from "node:fs";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { parseJunit } from "../src/run/junit.ts";
 import { scanSource } from "../src/scan/scan-tests.ts";
-import { copyFixture } from "./helpers.ts";
+import { useFixtureTrees } from "./helpers.ts";
 
-const made: string[] = [];
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const copy = useFixtureTrees();
 
 // The guard trusts the static scan instead of asking Bun (Bun has no --list): check that, for
 // every naming form the repo uses, the scan predicts exactly the names Bun reports.
 test("the static scan agrees with the names bun test reports", async () => {
-  const dir = copyFixture("names");
-  made.push(dir);
+  const dir = copy("names");
   const file = "names.test.ts";
   const junit = join(dir, "junit.xml");
   const p = Bun.spawn({ cmd: [process.execPath, "test", "--reporter=junit", `--reporter-outfile=${junit}`, `./${file}`], cwd: dir, stdout: "ignore", stderr: "ignore", env: { ...process.env } });

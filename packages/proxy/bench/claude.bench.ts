@@ -59,7 +59,7 @@ const proxyReady = z.object({ url: z.string(), codexBaseUrl: z.string(), codexHe
 
 const mock = await spawnRunner("mock", "mock-runner.ts", { args: ["--accounts", "2"] });
 const m = mockReady.parse(mock.ready);
-const proxy = await spawnRunner("prodex", "claude-proxy-runner.ts", { stdin: JSON.stringify(mock.ready) });
+const proxy = await spawnRunner("prodex", "proxy-runner.ts", { stdin: JSON.stringify(mock.ready) });
 const p = proxyReady.parse(proxy.ready);
 const account = m.accounts[0] as (typeof m.accounts)[number];
 let ccr: Ccr | null = null;

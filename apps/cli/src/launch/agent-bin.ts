@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { versionFromInstall } from "./package-version.ts";
+import { probeVersion, versionFromInstall } from "./package-version.ts";
 
 // Which Codex / Claude Code binary prodex runs: the env override, else the version prodex
 // depends on (pinned and tested), else the one `prodex demo` installed into
@@ -101,14 +101,5 @@ export function resolveAgentBin(agent: Agent, env: Record<string, string | undef
 export async function agentVersion(bin: AgentBin): Promise<string | null> {
   const known = versionFromInstall(bin.path);
   if (known) return known;
-  try {
-    const proc = Bun.spawn([bin.path, "--version"], { stdout: "pipe", stderr: "ignore", stdin: "ignore" });
-    const timer = setTimeout(() => proc.kill(), 5_000);
-    const text = await new Response(proc.stdout).text();
-    clearTimeout(timer);
-    await proc.exited;
-    return text.match(/\d+\.\d+\.\d+[\w.-]*/)?.[0] ?? null;
-  } catch {
-    return null;
-  }
+  return probeVersion(bin.path, 5_000);
 }

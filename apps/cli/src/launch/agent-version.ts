@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileS
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { type Agent, type AgentBin, TESTED, resolveAgentBin } from "./agent-bin.ts";
-import { versionFromInstall } from "./package-version.ts";
+import { probeVersion, versionFromInstall } from "./package-version.ts";
 
 export type AgentInfo = {
   agent: Agent;
@@ -49,19 +49,6 @@ function fingerprint(path: string): { real: string; size: number; mtimeMs: numbe
   }
 }
 
-/** Runs `<bin> --version` with a deadline; the first x.y.z on stdout, or null. */
-export async function probeVersion(path: string, timeoutMs: number): Promise<string | null> {
-  try {
-    const proc = Bun.spawn([path, "--version"], { stdout: "pipe", stderr: "ignore", stdin: "ignore" });
-    const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
-    const text = await new Response(proc.stdout).text();
-    clearTimeout(timer);
-    await proc.exited;
-    return text.match(/\d+\.\d+\.\d+[\w.-]*/)?.[0] ?? null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Both agents' versions, in parallel: from the package they came from, else the cache, else by

@@ -48,3 +48,17 @@ export function versionFromInstall(path: string): string | null {
   }
   return null;
 }
+
+/** Runs `<bin> --version` with a deadline; the first x.y.z on stdout, or null. */
+export async function probeVersion(path: string, timeoutMs: number): Promise<string | null> {
+  try {
+    const proc = Bun.spawn([path, "--version"], { stdout: "pipe", stderr: "ignore", stdin: "ignore" });
+    const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
+    const text = await new Response(proc.stdout).text();
+    clearTimeout(timer);
+    await proc.exited;
+    return text.match(/\d+\.\d+\.\d+[\w.-]*/)?.[0] ?? null;
+  } catch {
+    return null;
+  }
+}

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, writ
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { z } from "zod";
+import { pidAlive } from "./pid.ts";
 
 // Who holds a lock directory: `<lock>/owner` (pid, host), written right after the directory is
 // made and removed right before it goes, so it always describes the directory it is in. A
@@ -34,16 +35,6 @@ export function readOwner(lockDir: string): LockOwner | null {
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
-  }
-}
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as someone else.
-    return typeof error === "object" && error !== null && "code" in error && error.code === "EPERM";
   }
 }
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bun
 /**
- * The prodex proxy for the bench, in its own process and set up as `prodex run` sets it up
- * (default Context, default sync and background quota refresh), over a temp PRODEX_HOME with one
- * profile per mock account. Reads `{baseUrl, refreshUrl, accounts:[{id, auth}]}` (the mock
- * runner's line) on stdin; prints `{url, codexBaseUrl, runtimeLogPath}`; stops cleanly on SIGTERM,
- * so `bun --cpu-prof` can write its profile. SIGUSR2 runs a full GC (the load harness settles
- * memory with it before reading RSS).
+ * The prodex proxy for the benches and the load harness, in its own process and set up as
+ * `prodex run` / `prodex claude` set it up (default Context, default sync and background quota
+ * refresh), over a temp PRODEX_HOME with one profile per mock account. Reads the mock runner's
+ * line `{baseUrl, refreshUrl, accounts:[{id, auth}]}` on stdin; prints `{url, codexBaseUrl,
+ * codexHeaders, secret, …, runtimeLogPath}` (`secret`: the per-launch token Claude Code would
+ * get); stops cleanly on SIGTERM, so `bun --cpu-prof` can write its profile. SIGUSR2 runs a full
+ * GC (the load harness settles memory with it before reading RSS).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

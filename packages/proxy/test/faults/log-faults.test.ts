@@ -1,21 +1,13 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { type FaultWorld, ask, faultWorld, readAll, servesCleanly, types } from "../helpers/fault-world.ts";
+import { TWO_ACCOUNTS, ask, readAll, servesCleanly, types, useFaultWorlds } from "../helpers/fault-world.ts";
 
 // A full disk under the runtime log (PRODEX_FAULTS=log.disk_full: each append writes part of its
 // lines, then fails with ENOSPC) must never affect serving; once the disk takes writes again the
 // log goes on, on a fresh line, saying how many lines it lost.
 
-let world: FaultWorld | null = null;
-afterEach(async () => {
-  await world?.close();
-  world = null;
-});
+const openWorld = useFaultWorlds();
 
-const TWO = [
-  { id: "acct-a", primary: { usedPercent: 10 } },
-  { id: "acct-b", primary: { usedPercent: 20 } },
-];
 
 type Record = { message: string; lines?: number; error?: string; profile?: string };
 
@@ -33,8 +25,7 @@ function records(path: string): { parsed: Record[]; broken: number } {
 
 describe("runtime log on a full disk", () => {
   test("every append failing: requests (and a rotation) are served as usual", async () => {
-    world = await faultWorld(TWO);
-    const w = world;
+    const w = await openWorld(TWO_ACCOUNTS);
     w.mock.fault("acct-a", { kind: "server_error", status: 502 });
     const { proxy, ctx } = await w.start("log.disk_full", { logFormat: "json" });
     for (let i = 0; i < 3; i++) {
@@ -51,8 +42,7 @@ describe("runtime log on a full disk", () => {
   }, 20_000);
 
   test("the disk fills, then frees: the log resumes on a fresh line and counts what it lost", async () => {
-    world = await faultWorld(TWO);
-    const w = world;
+    const w = await openWorld(TWO_ACCOUNTS);
     const { proxy } = await w.start("log.disk_full:2", { logFormat: "json" });
     for (let i = 0; i < 3; i++) {
       expect(types((await readAll(await ask(proxy, `turn ${i}`))).text)).toContain("response.completed");

@@ -2,26 +2,20 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Context, authPath, parseAuth } from "@prodex/core";
-import { type FaultWorld, ask, faultWorld, readAll, servesCleanly, types } from "../helpers/fault-world.ts";
+import { type FaultWorld, TWO_ACCOUNTS, ask, readAll, servesCleanly, types, useFaultWorlds } from "../helpers/fault-world.ts";
 
 // A busy store (PRODEX_FAULTS=db.busy, and a real lock another process holds) must never fail
 // or stall a request: the proxy keeps the pool in memory and writes the store when it can.
 
-let world: FaultWorld | null = null;
 let locker: Bun.Subprocess<"pipe", "pipe", "inherit"> | null = null;
 afterEach(async () => {
   locker?.kill("SIGKILL");
   await locker?.exited;
   locker = null;
-  await world?.close();
-  world = null;
 });
+const openWorld = useFaultWorlds();
 
-const TWO = [
-  { id: "acct-a", primary: { usedPercent: 10 } },
-  { id: "acct-b", primary: { usedPercent: 20 } },
-];
-const inference = (w: FaultWorld) => w.mock.requests({ path: "/backend-api/codex/responses" }).map((q) => `${q.accountId}:${q.status}`);
+const accountsSeen = (w: FaultWorld) => w.mock.requests({ path: "/backend-api/codex/responses" }).map((q) => `${q.accountId}:${q.status}`);
 const home = (w: FaultWorld) => w.env.PRODEX_HOME as string;
 /** A context on the world's store with no faults: what the next process reads. */
 function reader<T>(w: FaultWorld, fn: (ctx: Context) => T): T {
@@ -35,14 +29,13 @@ function reader<T>(w: FaultWorld, fn: (ctx: Context) => T): T {
 
 describe("database busy", () => {
   test("db.busy on every write: a request that refreshes p1's token and rotates off its limit is served; auth.json has the new login", async () => {
-    world = await faultWorld(TWO, { expiring: ["acct-a"] });
-    const w = world;
+    const w = await openWorld(TWO_ACCOUNTS, { expiring: ["acct-a"] });
     w.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 900 });
     const { proxy, ctx } = await w.start("db.busy");
     const body = await readAll(await ask(proxy));
     expect(body.error).toBeNull();
     expect(types(body.text)).toContain("response.completed");
-    expect(inference(w)).toEqual(["acct-a:429", "acct-b:200"]);
+    expect(accountsSeen(w)).toEqual(["acct-a:429", "acct-b:200"]);
     // The refresh worked although its store bookkeeping could not be written.
     expect(w.mock.refreshCalls("acct-a")).toBe(1);
     const p1 = parseAuth(readFileSync(authPath(join(home(w), "profiles", "p1")), "utf8"));
@@ -58,8 +51,7 @@ describe("database busy", () => {
   }, 20_000);
 
   test("db.busy for the first writes: what the busy store refused (events, bindings) is written once it answers", async () => {
-    world = await faultWorld(TWO);
-    const w = world;
+    const w = await openWorld(TWO_ACCOUNTS);
     const running = await w.start("db.busy:2");
     const key = crypto.randomUUID();
     const res = await fetch(`${running.proxy.codexBaseUrl}/responses`, {
@@ -82,8 +74,7 @@ describe("database busy", () => {
   }, 20_000);
 
   test("another process holds the write lock: requests (with a rotation) are served while it still holds it", async () => {
-    world = await faultWorld(TWO);
-    const w = world;
+    const w = await openWorld(TWO_ACCOUNTS);
     const { proxy } = await w.start();
     locker = await holdWriteLock(join(home(w), "prodex.db"));
     w.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 900 });
@@ -93,7 +84,7 @@ describe("database busy", () => {
     }
     // Still locked: the answers did not wait for it (with SQLite's 10 s wait per write they would still be coming).
     expect(locker.exitCode).toBeNull();
-    expect(inference(w)).toEqual(["acct-a:429", "acct-b:200", "acct-b:200", "acct-b:200"]);
+    expect(accountsSeen(w)).toEqual(["acct-a:429", "acct-b:200", "acct-b:200", "acct-b:200"]);
     locker.stdin.end();
     expect(await locker.exited).toBe(0);
     locker = null;

@@ -1,22 +1,13 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { authPath, parseAuth } from "@prodex/core";
-import { type FaultWorld, ask, faultWorld, readAll, servesCleanly, types } from "../helpers/fault-world.ts";
+import { type FaultWorld, TWO_ACCOUNTS, ask, inference, readAll, servesCleanly, types, useFaultWorlds } from "../helpers/fault-world.ts";
 
 // PRODEX_FAULTS on the token refresh seam, through the proxy: p1's login is about to expire, so
 // the first request on it refreshes. The token endpoint is down, or calls the token reused.
 
-let world: FaultWorld | null = null;
-afterEach(async () => {
-  await world?.close();
-  world = null;
-});
+const openWorld = useFaultWorlds();
 
-const TWO = [
-  { id: "acct-a", primary: { usedPercent: 10 } },
-  { id: "acct-b", primary: { usedPercent: 20 } },
-];
-const inference = (w: FaultWorld) => w.mock.requests({ path: "/backend-api/codex/responses" });
 const authText = (w: FaultWorld, name: string) => {
   const home = w.env.PRODEX_HOME as string;
   return readFileSync(authPath(`${home}/profiles/${name}`), "utf8");
@@ -24,8 +15,7 @@ const authText = (w: FaultWorld, name: string) => {
 
 describe("token endpoint faults", () => {
   test("token.down: the request moves to p2; p1's auth.json is untouched; the next launch refreshes p1 once", async () => {
-    world = await faultWorld(TWO, { expiring: ["acct-a"] });
-    const w = world;
+    const w = await openWorld(TWO_ACCOUNTS, { expiring: ["acct-a"] });
     const { proxy } = await w.start("token.down@p1");
     const body = await readAll(await ask(proxy));
     expect(body.error).toBeNull();
@@ -50,8 +40,7 @@ describe("token endpoint faults", () => {
   }, 30_000);
 
   test("token.reused: p1 needs a login (said once, nothing written), the request moves to p2, the next launch serves without trying p1", async () => {
-    world = await faultWorld(TWO, { expiring: ["acct-a"] });
-    const w = world;
+    const w = await openWorld(TWO_ACCOUNTS, { expiring: ["acct-a"] });
     const { proxy, ctx } = await w.start("token.reused@p1");
     const body = await readAll(await ask(proxy));
     expect(types(body.text)).toContain("response.completed");

@@ -1,23 +1,14 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { FaultName } from "@prodex/core";
-import { type FaultWorld, ask, askRaw, faultWorld, readAll, servesCleanly, types } from "../helpers/fault-world.ts";
+import { type FaultWorld, TWO_ACCOUNTS, ask, askRaw, inference, readAll, servesCleanly, types, useFaultWorlds } from "../helpers/fault-world.ts";
 
 // PRODEX_FAULTS on the proxy's upstream HTTP seam (docs/faults.md): before the commit point a
 // failure moves the request to a ready account and the client never knows; after it the
 // client's stream ends with an error, promptly, never a hang. After each fault: the store and
 // every auth.json are intact, and a fresh launch on the same PRODEX_HOME serves.
 
-let world: FaultWorld | null = null;
-afterEach(async () => {
-  await world?.close();
-  world = null;
-});
+const openWorld = useFaultWorlds();
 
-const TWO = [
-  { id: "acct-a", primary: { usedPercent: 10 } },
-  { id: "acct-b", primary: { usedPercent: 20 } },
-];
-const inference = (w: FaultWorld) => w.mock.requests({ path: "/backend-api/codex/responses" });
 
 /** The mock's answer is about 2.4 kB; its first output_text.delta starts near byte 940. */
 const IN_RESPONSE_CREATED = 100;
@@ -49,8 +40,7 @@ describe("before the commit point: rotated while another account is ready", () =
   ];
   for (const c of cases) {
     test(`${c.name} (${c.fault}): the client gets p2's whole answer`, async () => {
-      world = await faultWorld(TWO);
-      const w = world;
+      const w = await openWorld(TWO_ACCOUNTS);
       const { proxy, ctx } = await w.start(c.fault, c.stallMs ? { stallMs: c.stallMs } : {});
       const res = await ask(proxy);
       expect(res.status).toBe(200);
@@ -73,8 +63,7 @@ describe("before the commit point: rotated while another account is ready", () =
   }
 
   test("an upstream that never sends its headers (the mock's slow first byte) counts as stalled too", async () => {
-    world = await faultWorld(TWO);
-    const w = world;
+    const w = await openWorld(TWO_ACCOUNTS);
     w.mock.fault("acct-a", { kind: "slow_first_byte", delayMs: 30_000 });
     const { proxy } = await w.start(undefined, { stallMs: 400 });
     const body = await readAll(await ask(proxy));
@@ -85,7 +74,7 @@ describe("before the commit point: rotated while another account is ready", () =
   }, 20_000);
 
   test("every account refusing: the client gets one clear 503 from the proxy, not a hang", async () => {
-    world = await faultWorld(TWO);
+    const world = await openWorld(TWO_ACCOUNTS);
     const { proxy } = await world.start("upstream.connect_refused");
     const res = await ask(proxy);
     expect(res.status).toBe(503);
@@ -98,8 +87,7 @@ describe("before the commit point: rotated while another account is ready", () =
 
 describe("after the commit point: the stream ends with an error, promptly", () => {
   test(`reset after the first deltas (upstream.reset_after=${AFTER_FIRST_DELTAS}): what arrived is kept, the stream breaks, nothing is replayed elsewhere`, async () => {
-    world = await faultWorld(TWO);
-    const w = world;
+    const w = await openWorld(TWO_ACCOUNTS);
     const { proxy } = await w.start(`upstream.reset_after=${AFTER_FIRST_DELTAS}@p1`);
     const res = await askRaw(proxy);
     expect(res.status).toBe(200);
@@ -111,8 +99,7 @@ describe("after the commit point: the stream ends with an error, promptly", () =
   }, 20_000);
 
   test(`stalled after the first deltas (upstream.stall_after=${AFTER_FIRST_DELTAS}, stall limit 500 ms): the client's stream ends with an error, the upstream is let go`, async () => {
-    world = await faultWorld(TWO);
-    const w = world;
+    const w = await openWorld(TWO_ACCOUNTS);
     const { proxy } = await w.start(`upstream.stall_after=${AFTER_FIRST_DELTAS}@p1`, { stallMs: 500 });
     // Bounded by the test's own timeout: without the stall limit the proxy never closes this socket.
     const res = await askRaw(proxy);

@@ -1,12 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { Context, addProfile, writeAuth } from "@prodex/core";
+import { Context } from "@prodex/core";
 import { type MockAccountInit, type MockBackend, createMockBackend } from "@prodex/mock";
 import { type AttachOptions, type BrokerLease, attachBroker } from "../../src/broker/attach.ts";
 import { type BrokerPaths, brokerPaths } from "../../src/broker/broker-paths.ts";
 import { pidAlive } from "../../src/broker/registration.ts";
 import type { LaunchEndpoints } from "../../src/server.ts";
+import { poolHome } from "./pool-home.ts";
 
 export const BROKER_MAIN = join(import.meta.dir, "../fixtures/broker-process.ts");
 export const ATTACH_MAIN = join(import.meta.dir, "../fixtures/attach-process.ts");
@@ -34,26 +34,9 @@ export type BrokerWorld = {
  * and checks none is left.
  */
 export async function brokerWorld(accounts: MockAccountInit[], envExtra: Record<string, string> = {}): Promise<BrokerWorld> {
-  const dir = mkdtempSync(join(tmpdir(), "prodex-broker-"));
   const mock = await createMockBackend({ accounts });
-  const env: Record<string, string> = {
-    HOME: join(dir, "home"),
-    PRODEX_HOME: join(dir, "prodex"),
-    PRODEX_SHARED_CODEX_HOME: join(dir, "shared-codex"),
-    PRODEX_RUNTIME_LOG_DIR: join(dir, "logs"),
-    CODEX_REFRESH_TOKEN_URL_OVERRIDE: mock.refreshUrl,
-    PATH: process.env.PATH ?? "",
-    PRODEX_BROKER_GRACE_MS: "300",
-    ...envExtra,
-  };
+  const { dir, env, names } = poolHome(mock, accounts, { prefix: "prodex-broker-", env: { PRODEX_BROKER_GRACE_MS: "300", ...envExtra } });
   const ctx = new Context({ env, source: "test-launch" });
-  const names = accounts.map((a, i) => {
-    const name = `p${i + 1}`;
-    const row = addProfile(ctx, { name });
-    writeAuth(row.codexHome, mock.authFile(a.id));
-    ctx.store.profiles.update(name, { accountId: a.id });
-    return name;
-  });
   const command = [process.execPath, BROKER_MAIN, "--upstream", mock.baseUrl];
   const seen = new Set<number>();
   const brokers = () => {

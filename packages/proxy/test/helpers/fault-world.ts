@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Context, addProfile, writeAuth } from "@prodex/core";
+import { afterEach } from "bun:test";
+import { rmSync } from "node:fs";
+import { Context } from "@prodex/core";
 import { type MockAccountInit, type MockBackend, createMockBackend } from "@prodex/mock";
 import { type ProxyHandle, type ProxyOptions, startProxy } from "../../src/server.ts";
 import { type AuthSnapshot, authSnapshot, integrityProblems } from "./integrity.ts";
+import { eventTypes } from "./pool-fixture.ts";
+import { poolHome } from "./pool-home.ts";
 
 export type FaultProxy = { ctx: Context; proxy: ProxyHandle; stop(): Promise<void> };
 
@@ -29,27 +30,32 @@ export type FaultWorldOptions = {
   expiring?: string[];
 };
 
+/** Two ready accounts, acct-a preferred (less used). */
+export const TWO_ACCOUNTS: MockAccountInit[] = [
+  { id: "acct-a", primary: { usedPercent: 10 } },
+  { id: "acct-b", primary: { usedPercent: 20 } },
+];
+
+/** What the mock saw on the inference route, in order. */
+export const inference = (w: FaultWorld) => w.mock.requests({ path: "/backend-api/codex/responses" });
+
+/** Opens fault worlds for the tests of a file, each closed after its test. */
+export function useFaultWorlds(): (accounts?: MockAccountInit[], options?: FaultWorldOptions) => Promise<FaultWorld> {
+  const open: FaultWorld[] = [];
+  afterEach(async () => {
+    for (const w of open.splice(0)) await w.close();
+  });
+  return async (accounts = TWO_ACCOUNTS, options = {}) => {
+    const w = await faultWorld(accounts, options);
+    open.push(w);
+    return w;
+  };
+}
+
 /** A mock backend and a temp PRODEX_HOME with one profile per account (p1, p2, …); nothing global. */
 export async function faultWorld(accounts: MockAccountInit[], options: FaultWorldOptions = {}): Promise<FaultWorld> {
-  const dir = mkdtempSync(join(tmpdir(), "prodex-faults-"));
   const mock = await createMockBackend({ accounts });
-  const env: Record<string, string> = {
-    HOME: join(dir, "home"),
-    PRODEX_HOME: join(dir, "prodex"),
-    PRODEX_SHARED_CODEX_HOME: join(dir, "shared-codex"),
-    PRODEX_RUNTIME_LOG_DIR: join(dir, "logs"),
-    CODEX_REFRESH_TOKEN_URL_OVERRIDE: mock.refreshUrl,
-    PATH: process.env.PATH ?? "",
-  };
-  const setup = new Context({ env, source: "test-setup" });
-  const names = accounts.map((a, i) => {
-    const name = `p${i + 1}`;
-    const row = addProfile(setup, { name });
-    writeAuth(row.codexHome, mock.authFile(a.id, options.expiring?.includes(a.id) ? { expiresInSeconds: 60 } : undefined));
-    setup.store.profiles.update(name, { accountId: a.id });
-    return name;
-  });
-  setup.close();
+  const { dir, env, names } = poolHome(mock, accounts, { prefix: "prodex-faults-", expiring: options.expiring });
   const home = env.PRODEX_HOME as string;
   const good = authSnapshot(home);
   const running = new Set<FaultProxy>();
@@ -156,18 +162,7 @@ export async function readAll(res: Response): Promise<{ text: string; error: str
 }
 
 /** `data:` event types of an SSE text, in order. */
-export function types(sse: string): string[] {
-  return sse
-    .split("\n")
-    .filter((l) => l.startsWith("data: "))
-    .map((l) => {
-      try {
-        return String((JSON.parse(l.slice(6)) as { type?: string }).type);
-      } catch {
-        return "?";
-      }
-    });
-}
+export const types = eventTypes;
 
 /** A full answer through a fresh launch (no faults): what "the next launch recovers" means. */
 export async function servesCleanly(world: FaultWorld): Promise<{ ok: boolean; account: string | null; detail: string }> {

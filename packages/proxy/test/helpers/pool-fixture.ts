@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Context, addProfile, writeAuth } from "@prodex/core";
+import { afterEach } from "bun:test";
+import { rmSync } from "node:fs";
+import { Context } from "@prodex/core";
 import { type MockAccountInit, type MockBackend, createMockBackend } from "@prodex/mock";
 import { type ProxyHandle, type ProxyOptions, startProxy } from "../../src/server.ts";
+import { poolHome } from "./pool-home.ts";
 
 export type PoolFixture = {
   dir: string;
@@ -16,29 +16,33 @@ export type PoolFixture = {
   close(): Promise<void>;
 };
 
+/** Two ready accounts, acct-a preferred (less used). */
+export const TWO_ACCOUNTS: MockAccountInit[] = [
+  { id: "acct-a", primary: { usedPercent: 10 } },
+  { id: "acct-b", primary: { usedPercent: 20 } },
+];
+
+/** Opens pool fixtures for the tests of a file, each closed after its test. */
+export function usePoolFixtures(): (accounts: MockAccountInit[], options?: Partial<Omit<ProxyOptions, "ctx" | "upstreamBase">>) => Promise<PoolFixture> {
+  const open: PoolFixture[] = [];
+  afterEach(async () => {
+    for (const f of open.splice(0)) await f.close();
+  });
+  return async (accounts, options = {}) => {
+    const f = await poolFixture(accounts, options);
+    open.push(f);
+    return f;
+  };
+}
+
 /**
  * A mock ChatGPT backend with `accounts`, a temp PRODEX_HOME holding one profile per account
  * (logged in with the mock's tokens), and a real proxy in front. Nothing shared, nothing global.
  */
 export async function poolFixture(accounts: MockAccountInit[], options: Partial<Omit<ProxyOptions, "ctx" | "upstreamBase">> = {}): Promise<PoolFixture> {
-  const dir = mkdtempSync(join(tmpdir(), "prodex-rt-"));
   const mock = await createMockBackend({ accounts });
-  const env: Record<string, string> = {
-    HOME: join(dir, "home"),
-    PRODEX_HOME: join(dir, "prodex"),
-    PRODEX_SHARED_CODEX_HOME: join(dir, "shared-codex"),
-    PRODEX_RUNTIME_LOG_DIR: join(dir, "logs"),
-    CODEX_REFRESH_TOKEN_URL_OVERRIDE: mock.refreshUrl,
-    PATH: process.env.PATH ?? "",
-  };
+  const { dir, env, names } = poolHome(mock, accounts, { prefix: "prodex-rt-" });
   const ctx = new Context({ env, source: "test-proxy", eventMode: "buffered" });
-  const names = accounts.map((a, i) => {
-    const name = `p${i + 1}`;
-    const row = addProfile(ctx, { name });
-    writeAuth(row.codexHome, mock.authFile(a.id));
-    ctx.store.profiles.update(name, { accountId: a.id });
-    return name;
-  });
   const proxy = await startProxy({ ctx, upstreamBase: mock.baseUrl, preferred: names[0] ?? null, syncMs: 0, quotaRefresh: false, ...options });
   return {
     dir,

@@ -1,30 +1,23 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { decodeSignature } from "../../src/anthropic/signature.ts";
 import { estimateTokens } from "../../src/anthropic/count-tokens.ts";
 import { AnthropicRequest } from "../../src/anthropic/types.ts";
 import { ownerTag } from "../../src/routes/anthropic-owner.ts";
 import { frames, summarize } from "../helpers/anthropic-stream.ts";
 import { claudeHeaders, messagesBody, postMessages, served, upstreamBodies } from "../helpers/claude-client.ts";
-import { type PoolFixture, poolFixture } from "../helpers/pool-fixture.ts";
+import { TWO_ACCOUNTS, usePoolFixtures } from "../helpers/pool-fixture.ts";
 
 // Claude Code's Anthropic routes against the mock ChatGPT backend, through the real proxy.
 
-let f: PoolFixture | null = null;
-afterEach(async () => {
-  await f?.close();
-  f = null;
-});
+const openPool = usePoolFixtures();
 
-const two = [
-  { id: "acct-a", primary: { usedPercent: 10 } },
-  { id: "acct-b", primary: { usedPercent: 20 } },
-];
+const two = TWO_ACCOUNTS;
 
 type Message = { type: string; content: { type: string; text?: string; thinking?: string; signature?: string; id?: string; name?: string; input?: unknown }[]; stop_reason: string; model: string };
 
 describe("Claude Code's routes", () => {
   test("HEAD / and GET / answer the preconnect without a key; /v1 needs the per-launch token", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     expect((await fetch(`${f.proxy.url}/`, { method: "HEAD" })).status).toBe(200);
     expect((await fetch(`${f.proxy.url}/`)).status).toBe(200);
     const none = await postMessages(f, messagesBody("say hi"), { key: null });
@@ -37,7 +30,7 @@ describe("Claude Code's routes", () => {
   });
 
   test("a text answer streams as Anthropic SSE with event lines, from the mapped model", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const res = await postMessages(f, messagesBody("say hi"), { session: "sess-text" });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/event-stream");
@@ -64,7 +57,7 @@ describe("Claude Code's routes", () => {
   });
 
   test("tool round trip: thinking is signed for its account and comes back to it as reasoning", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const session = "sess-tool";
     const ask = { role: "user", content: [{ type: "text", text: "please use the tool" }] };
     const first = summarize(frames(await (await postMessages(f, messagesBody([ask]), { session })).text()));
@@ -100,7 +93,7 @@ describe("Claude Code's routes", () => {
   });
 
   test("stream:false gets one JSON message", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const res = await postMessages(f, messagesBody("say hi", { stream: false }));
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("application/json");
@@ -113,7 +106,7 @@ describe("Claude Code's routes", () => {
   });
 
   test("count_tokens is a local estimate that never reaches upstream", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const body = messagesBody("count these words, please");
     const res = await postMessages(f, body, { path: "/v1/messages/count_tokens?beta=true" });
     expect(res.status).toBe(200);
@@ -124,7 +117,7 @@ describe("Claude Code's routes", () => {
   });
 
   test("models: the list, one model, and an unknown one", async () => {
-    f = await poolFixture(two, { claude: { models: { opus: "gpt-5-codex" } } });
+    const f = await openPool(two, { claude: { models: { opus: "gpt-5-codex" } } });
     const headers = claudeHeaders(f);
     const list = (await (await fetch(`${f.proxy.url}/v1/models?limit=1000`, { headers })).json()) as { data: { id: string; display_name: string }[] };
     expect(list.data.map((m) => m.id)).toContain("claude-opus-4-8");
@@ -137,7 +130,7 @@ describe("Claude Code's routes", () => {
   });
 
   test("configured model mapping reaches upstream", async () => {
-    f = await poolFixture(two, { claude: { models: { opus: "gpt-5-codex", haiku: "gpt-5-nano" } } });
+    const f = await openPool(two, { claude: { models: { opus: "gpt-5-codex", haiku: "gpt-5-nano" } } });
     await (await postMessages(f, messagesBody("say hi"))).text();
     await (await postMessages(f, messagesBody("say hi", { model: "claude-haiku-4-5" }))).text();
     await (await postMessages(f, messagesBody("say hi", { model: "gpt-4.1" }))).text();
@@ -145,7 +138,7 @@ describe("Claude Code's routes", () => {
   });
 
   test("untranslatable input is a 400 invalid_request_error in Anthropic shape, never forwarded", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const cases: [unknown, RegExp][] = [
       ["{not json", /not JSON/],
       [{ model: "claude-opus-4-8" }, /messages/],
@@ -165,7 +158,7 @@ describe("Claude Code's routes", () => {
   });
 
   test("a silent upstream gets ping events; the stream stays well formed", async () => {
-    f = await poolFixture(two, { claude: { pingMs: 40 } });
+    const f = await openPool(two, { claude: { pingMs: 40 } });
     f.mock.setOptions({ stream: { chunks: 3, chunkDelayMs: 150 } });
     const text = await (await postMessages(f, messagesBody("say hi"))).text();
     const list = frames(text);
@@ -175,7 +168,7 @@ describe("Claude Code's routes", () => {
   });
 
   test("a client that goes away cancels the upstream stream", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     f.mock.setOptions({ stream: { chunks: 10, chunkDelayMs: 100 } });
     const controller = new AbortController();
     const res = await postMessages(f, messagesBody("say hi"), { signal: controller.signal });

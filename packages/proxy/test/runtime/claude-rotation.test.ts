@@ -1,23 +1,16 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { decodeSignature } from "../../src/anthropic/signature.ts";
 import { ownerTag } from "../../src/routes/anthropic-owner.ts";
 import { frames, summarize } from "../helpers/anthropic-stream.ts";
 import { messagesBody, postMessages, served, upstreamBodies } from "../helpers/claude-client.ts";
-import { type PoolFixture, poolFixture } from "../helpers/pool-fixture.ts";
+import { type PoolFixture, TWO_ACCOUNTS, usePoolFixtures } from "../helpers/pool-fixture.ts";
 
 // The same rotation engine as Codex, seen from Claude Code: safe moves before commit, affinity,
 // and failures in the Anthropic shape Claude Code's retry logic understands.
 
-let f: PoolFixture | null = null;
-afterEach(async () => {
-  await f?.close();
-  f = null;
-});
+const openPool = usePoolFixtures();
 
-const two = [
-  { id: "acct-a", primary: { usedPercent: 10 } },
-  { id: "acct-b", primary: { usedPercent: 20 } },
-];
+const two = TWO_ACCOUNTS;
 
 type ErrorBody = { type: string; error: { type: string; message: string } };
 
@@ -42,7 +35,7 @@ async function toolTurn(fx: PoolFixture, session: string) {
 
 describe("rotation for Claude Code", () => {
   test("429 usage_limit_reached before commit: the request moves to the next account", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     f.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 900 });
     const res = await postMessages(f, messagesBody("say hi"));
     expect(res.status).toBe(200);
@@ -55,7 +48,7 @@ describe("rotation for Claude Code", () => {
   });
 
   test("a usage limit inside the first events of a 200 stream moves too", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     f.mock.fault("acct-a", { kind: "stream_failed_usage_limit" });
     const text = await (await postMessages(f, messagesBody("say hi"))).text();
     expect(text).not.toContain("event: error");
@@ -63,7 +56,7 @@ describe("rotation for Claude Code", () => {
   });
 
   test("every account used up: rate_limit_error with x-should-retry: false and the earliest reset", async () => {
-    f = await poolFixture([
+    const f = await openPool([
       { id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 600 } },
       { id: "acct-b", primary: { usedPercent: 100, resetAfterSeconds: 300 } },
     ]);
@@ -77,7 +70,7 @@ describe("rotation for Claude Code", () => {
   });
 
   test("--no-auto-rotate: the one account's limit is passed on, and retrying cannot help", async () => {
-    f = await poolFixture(two, { autoRotate: false });
+    const f = await openPool(two, { autoRotate: false });
     f.mock.exhaust("acct-a", 600);
     const res = await postMessages(f, messagesBody("say hi"));
     expect(res.status).toBe(429);
@@ -87,7 +80,7 @@ describe("rotation for Claude Code", () => {
   });
 
   test("5xx on every account: an Anthropic api/overloaded error Claude Code may retry", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     f.mock.fault("acct-a", { kind: "overloaded" });
     f.mock.fault("acct-b", { kind: "overloaded" });
     const res = await postMessages(f, messagesBody("say hi"));
@@ -98,7 +91,7 @@ describe("rotation for Claude Code", () => {
   });
 
   test("a failure after the commit point ends the stream with an error event", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     f.mock.fault("acct-a", { kind: "error_after_commit", afterEvents: 5 });
     const list = frames(await (await postMessages(f, messagesBody("say hi"))).text());
     const s = summarize(list);
@@ -108,7 +101,7 @@ describe("rotation for Claude Code", () => {
   });
 
   test("an upstream that drops the stream after commit is an error, not a silent end_turn", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     f.mock.fault("acct-a", { kind: "drop_after_events", events: 8 });
     const s = summarize(frames(await (await postMessages(f, messagesBody("say hi"))).text()));
     expect(s.events.at(-1)).toBe("error");
@@ -116,7 +109,7 @@ describe("rotation for Claude Code", () => {
   });
 
   test("a conversation keeps its account (x-claude-code-session-id) while new ones go elsewhere", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     // Claude Code sends its session id both as a header and inside metadata.user_id.
     const turn = async (session: string) => (await postMessages(f as PoolFixture, messagesBody("say hi", {}, session), { session })).text();
     await turn("s1");
@@ -128,7 +121,7 @@ describe("rotation for Claude Code", () => {
   });
 
   test("a thinking signature finds its account even without a session binding", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const { history } = await toolTurn(f, "first-session");
     // Pin p2 (new work goes there), then continue under a session prodex never saw.
     f.proxy.state.pool.pinned = "p2";
@@ -138,7 +131,7 @@ describe("rotation for Claude Code", () => {
   });
 
   test("moving an account-bound conversation: the other account's reasoning is dropped, the turn completes", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const { history, signature } = await toolTurn(f, "sess-move");
     expect(decodeSignature(signature)?.owner).toBe(ownerTag("acct-a", "p1"));
     f.mock.exhaust("acct-a", 900);
@@ -154,7 +147,7 @@ describe("rotation for Claude Code", () => {
   });
 
   test("a token the upstream refuses is refreshed once and the request still completes", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     f.mock.fault("acct-a", { kind: "unauthorized" });
     const s = summarize(frames(await (await postMessages(f, messagesBody("say hi"))).text()));
     expect(s.blocks.find((b) => b.type === "text")?.text).toBe("hi from mock");

@@ -1,13 +1,9 @@
-import { afterEach, describe, expect, test } from "bun:test";
-import { type PoolFixture, poolFixture, postResponses, responsesBody } from "../helpers/pool-fixture.ts";
+import { describe, expect, test } from "bun:test";
+import { type PoolFixture, postResponses, responsesBody, usePoolFixtures } from "../helpers/pool-fixture.ts";
 
 // Found by the load harness (abort scenarios): a client that leaves while the proxy holds the
 // answer (before its first output event) must not cost the serving account a backoff.
-let f: PoolFixture | null = null;
-afterEach(async () => {
-  await f?.close();
-  f = null;
-});
+const openPool = usePoolFixtures();
 
 async function activeStreams(fx: PoolFixture): Promise<number> {
   const state = (await (await fetch(`${fx.mock.url}/__mock/state`)).json()) as { activeStreams: number };
@@ -16,7 +12,7 @@ async function activeStreams(fx: PoolFixture): Promise<number> {
 
 describe("a client that leaves before the first output event", () => {
   test("cancels the upstream and leaves its account healthy", async () => {
-    f = await poolFixture([{ id: "acct-a" }, { id: "acct-b" }]);
+    const f = await openPool([{ id: "acct-a" }, { id: "acct-b" }]);
     // The answer starts at once (response.created) but its first delta takes a while: the proxy holds.
     f.mock.setOptions({ stream: { chunkDelayMs: 2_000 } });
     const kinds: string[] = [];

@@ -1,18 +1,14 @@
-import { afterEach, describe, expect, test } from "bun:test";
-import { type PoolFixture, poolFixture, postResponses, responsesBody } from "../helpers/pool-fixture.ts";
+import { describe, expect, test } from "bun:test";
+import { type PoolFixture, postResponses, responsesBody, usePoolFixtures } from "../helpers/pool-fixture.ts";
 
-let f: PoolFixture | null = null;
-afterEach(async () => {
-  await f?.close();
-  f = null;
-});
+const openPool = usePoolFixtures();
 
 const served = (fx: PoolFixture) => fx.mock.requests({ path: "/backend-api/codex/responses" }).map((r) => r.accountId);
 const heavy = [{ label: "5h" as const, usedPercent: 90, windowSeconds: 18_000, resetAt: Date.now() + 4 * 3_600_000, limit: "codex" }];
 
 describe("continuation affinity", () => {
   test("turn state keeps a turn on its account while another account is better", async () => {
-    f = await poolFixture([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 10 } }], { quotaRefresh: { intervalMs: 3_600_000, staleMs: 0 } });
+    const f = await openPool([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 10 } }], { quotaRefresh: { intervalMs: 3_600_000, staleMs: 0 } });
     const first = await postResponses(f, responsesBody("hi", { prompt_cache_key: "k1" }), { "session-id": "s1" });
     const turnState = first.headers.get("x-codex-turn-state");
     await first.text();
@@ -26,7 +22,7 @@ describe("continuation affinity", () => {
   });
 
   test("session affinity survives a proxy-side preference change", async () => {
-    f = await poolFixture([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 10 } }]);
+    const f = await openPool([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 10 } }]);
     await (await postResponses(f, responsesBody("hi", { prompt_cache_key: "k1" }), { "session-id": "s1" })).text();
     f.proxy.state.pool.observe("p1", heavy);
     await (await postResponses(f, responsesBody("more", { prompt_cache_key: "k1" }), { "session-id": "s1" })).text();
@@ -34,7 +30,7 @@ describe("continuation affinity", () => {
   });
 
   test("an exhausted owner: a conversation with encrypted reasoning moves after dropping it", async () => {
-    f = await poolFixture([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 10 } }]);
+    const f = await openPool([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 10 } }]);
     const body = responsesBody("hi", { prompt_cache_key: "k1", include: ["reasoning.encrypted_content"] });
     const text = await (await postResponses(f, body, { "session-id": "s1" })).text();
     const reasoning = text.split("\n").filter((l) => l.startsWith("data: ")).map((l) => JSON.parse(l.slice(6)) as { type: string; item?: { type: string } }).find((e) => e.type === "response.output_item.done" && e.item?.type === "reasoning")?.item;
@@ -50,7 +46,7 @@ describe("continuation affinity", () => {
   });
 
   test("after a move, later full-history requests keep working on the new account", async () => {
-    f = await poolFixture([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 10 } }]);
+    const f = await openPool([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 10 } }]);
     const fx = f;
     const reasoningOf = (sse: string) =>
       sse
@@ -78,7 +74,7 @@ describe("continuation affinity", () => {
   });
 
   test("reasoning the account cannot read (owner unknown) is retried without it", async () => {
-    f = await poolFixture([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 10 } }]);
+    const f = await openPool([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 10 } }]);
     // Reasoning made by acct-a outside this proxy (say, before prodex): nobody bound it.
     const a = f.mock.authFile("acct-a");
     const direct = await fetch(`${f.mock.baseUrl}/codex/responses`, {
@@ -101,7 +97,7 @@ describe("continuation affinity", () => {
   });
 
   test("an exhausted owner of compacted history: a clear 409 stale_continuation", async () => {
-    f = await poolFixture([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 10 } }]);
+    const f = await openPool([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 10 } }]);
     await (await postResponses(f, responsesBody("hi", { prompt_cache_key: "k1" }), { "session-id": "s1" })).text();
     f.mock.exhaust("acct-a", 900);
     f.proxy.state.pool.failed("p1", "quota", "usage limit reached", Date.now() + 900_000);
@@ -115,7 +111,7 @@ describe("continuation affinity", () => {
 
 describe("streaming hygiene", () => {
   test("a client that disconnects mid-stream aborts the upstream request", async () => {
-    f = await poolFixture([{ id: "acct-a", primary: { usedPercent: 10 } }]);
+    const f = await openPool([{ id: "acct-a", primary: { usedPercent: 10 } }]);
     f.mock.setOptions({ stream: { chunks: 40, chunkDelayMs: 25 } });
     const controller = new AbortController();
     const res = await postResponses(f, responsesBody(), {}, controller.signal);
@@ -129,7 +125,7 @@ describe("streaming hygiene", () => {
   });
 
   test("zstd-compressed request bodies are accepted and forwarded", async () => {
-    f = await poolFixture([{ id: "acct-a", primary: { usedPercent: 10 } }]);
+    const f = await openPool([{ id: "acct-a", primary: { usedPercent: 10 } }]);
     const raw = Bun.zstdCompressSync(new TextEncoder().encode(JSON.stringify(responsesBody("zipped hello"))));
     const res = await fetch(`${f.proxy.codexBaseUrl}/responses`, { method: "POST", headers: { "content-type": "application/json", "content-encoding": "zstd", ...f.proxy.codexHeaders }, body: raw });
     expect(await res.text()).toContain("hi from mock");
@@ -137,7 +133,7 @@ describe("streaming hygiene", () => {
   });
 
   test("malformed bodies get a clear error and the proxy keeps serving", async () => {
-    f = await poolFixture([{ id: "acct-a", primary: { usedPercent: 10 } }]);
+    const f = await openPool([{ id: "acct-a", primary: { usedPercent: 10 } }]);
     const bad = await fetch(`${f.proxy.codexBaseUrl}/responses`, { method: "POST", headers: { "content-encoding": "zstd", ...f.proxy.codexHeaders }, body: "not zstd" });
     expect(bad.status).toBe(400);
     expect(await (await postResponses(f, responsesBody())).text()).toContain("hi from mock");
@@ -146,7 +142,7 @@ describe("streaming hygiene", () => {
 
 describe("tokens", () => {
   test("an access token about to expire is refreshed once, even for parallel requests", async () => {
-    f = await poolFixture([{ id: "acct-a", primary: { usedPercent: 10 } }]);
+    const f = await openPool([{ id: "acct-a", primary: { usedPercent: 10 } }]);
     const { writeAuth } = await import("@prodex/core");
     const row = f.ctx.store.profiles.get("p1");
     if (!row) throw new Error("no profile");
@@ -157,7 +153,7 @@ describe("tokens", () => {
   });
 
   test("a 401 triggers one refresh and a retry on the same account", async () => {
-    f = await poolFixture([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 10 } }]);
+    const f = await openPool([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 10 } }]);
     f.mock.fault("acct-a", { kind: "unauthorized" });
     expect(await (await postResponses(f, responsesBody())).text()).toContain("hi from mock");
     expect(f.mock.refreshCalls("acct-a")).toBe(1);

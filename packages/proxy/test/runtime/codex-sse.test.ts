@@ -1,20 +1,13 @@
-import { afterEach, describe, expect, test } from "bun:test";
-import { type PoolFixture, eventTypes, poolFixture, postResponses, responsesBody } from "../helpers/pool-fixture.ts";
+import { describe, expect, test } from "bun:test";
+import { TWO_ACCOUNTS, eventTypes, postResponses, responsesBody, usePoolFixtures } from "../helpers/pool-fixture.ts";
 
-let f: PoolFixture | null = null;
-afterEach(async () => {
-  await f?.close();
-  f = null;
-});
+const openPool = usePoolFixtures();
 
-const two = [
-  { id: "acct-a", primary: { usedPercent: 10 } },
-  { id: "acct-b", primary: { usedPercent: 20 } },
-];
+const two = TWO_ACCOUNTS;
 
 describe("codex SSE through the proxy", () => {
   test("streams the answer with the serving account's credentials", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const res = await postResponses(f, responsesBody());
     expect(res.status).toBe(200);
     const text = await res.text();
@@ -26,7 +19,7 @@ describe("codex SSE through the proxy", () => {
   });
 
   test("429 usage_limit_reached before commit moves the request to another account", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     f.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 900 });
     const res = await postResponses(f, responsesBody());
     expect(res.status).toBe(200);
@@ -38,7 +31,7 @@ describe("codex SSE through the proxy", () => {
   });
 
   test("usage limit inside the first events of a 200 stream is rotated too", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     f.mock.fault("acct-a", { kind: "stream_failed_usage_limit" });
     const res = await postResponses(f, responsesBody());
     const text = await res.text();
@@ -47,7 +40,7 @@ describe("codex SSE through the proxy", () => {
   });
 
   test("an error after the commit point passes through unchanged", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     f.mock.fault("acct-a", { kind: "error_after_commit", afterEvents: 5 });
     const res = await postResponses(f, responsesBody());
     const types = eventTypes(await res.text());
@@ -57,14 +50,14 @@ describe("codex SSE through the proxy", () => {
   });
 
   test("5xx and connection resets before the first byte rotate", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     f.mock.fault("acct-a", { kind: "server_error", status: 502 });
     expect(await (await postResponses(f, responsesBody())).text()).toContain("hi from mock");
     f.proxy.state.pool.reload();
   });
 
   test("every account exhausted: Codex gets a usage-limit 429 naming the earliest reset", async () => {
-    f = await poolFixture([
+    const f = await openPool([
       { id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 600 } },
       { id: "acct-b", primary: { usedPercent: 100, resetAfterSeconds: 300 } },
     ]);
@@ -75,7 +68,7 @@ describe("codex SSE through the proxy", () => {
   });
 
   test("requests without the per-launch secret get 401", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const res = await fetch(`${f.proxy.url}/s/wrong-path-id/backend-api/codex/responses`, { method: "POST", headers: f.proxy.codexHeaders, body: "{}" });
     expect(res.status).toBe(401);
     // The right path id without the launch header: what another user reading Codex's arguments has.
@@ -89,7 +82,7 @@ describe("codex SSE through the proxy", () => {
   });
 
   test("browser-style requests are refused", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const res = await fetch(`${f.proxy.codexBaseUrl}/models`, { headers: { ...f.proxy.codexHeaders, origin: "http://evil.example" } });
     expect(res.status).toBe(403);
   });
@@ -97,7 +90,7 @@ describe("codex SSE through the proxy", () => {
 
 describe("resting accounts", () => {
   test("a rate-limited sole account is waited out, not refused", async () => {
-    f = await poolFixture([{ id: "acct-a", primary: { usedPercent: 10 } }]);
+    const f = await openPool([{ id: "acct-a", primary: { usedPercent: 10 } }]);
     f.mock.fault("acct-a", { kind: "rate_limit" });
     const res = await postResponses(f, responsesBody());
     expect(res.status).toBe(200);
@@ -106,7 +99,7 @@ describe("resting accounts", () => {
   });
 
   test("an account under a usage-limit backoff gets no traffic, even for its own conversations", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     await (await postResponses(f, responsesBody("hi", { prompt_cache_key: "k1" }), { "session-id": "s1" })).text();
     f.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 900 });
     await (await postResponses(f, responsesBody("new", { prompt_cache_key: "k2" }))).text();

@@ -1,22 +1,17 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import type { PoolEvent } from "@prodex/core";
 import { startProxy } from "../../src/server.ts";
-import { type PoolFixture, poolFixture, responsesBody } from "../helpers/pool-fixture.ts";
+import { type PoolFixture, TWO_ACCOUNTS, responsesBody, usePoolFixtures } from "../helpers/pool-fixture.ts";
 import { type Frame, WsClient, codexWsHeaders, deltas, proxyWsUrl, responseOf } from "../helpers/ws-client.ts";
 
-let f: PoolFixture | null = null;
 let clients: WsClient[] = [];
-afterEach(async () => {
+afterEach(() => {
   for (const c of clients) c.close();
   clients = [];
-  await f?.close();
-  f = null;
 });
+const openPool = usePoolFixtures();
 
-const two = [
-  { id: "acct-a", primary: { usedPercent: 10 } },
-  { id: "acct-b", primary: { usedPercent: 20 } },
-];
+const two = TWO_ACCOUNTS;
 
 async function open(fx: PoolFixture, headers = codexWsHeaders()): Promise<WsClient> {
   const c = await WsClient.open(proxyWsUrl(fx), { ...fx.proxy.codexHeaders, ...headers });
@@ -46,7 +41,7 @@ async function activeStreams(fx: PoolFixture): Promise<number> {
 
 describe("codex websocket through the proxy", () => {
   test("answers a request with the serving account's credentials and Codex's own handshake headers", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const c = await open(f, codexWsHeaders({ "session-id": "sess-plain" }));
     c.create(responsesBody("say hi"));
     const frames = await c.turn();
@@ -62,7 +57,7 @@ describe("codex websocket through the proxy", () => {
   });
 
   test("prewarm, then previous_response_id stays on its account although another is now better", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const c = await open(f);
     c.create({ ...responsesBody("hi"), generate: false });
     const prewarm = await c.turn();
@@ -83,7 +78,7 @@ describe("codex websocket through the proxy", () => {
   });
 
   test("the first frames stay on the account the upgrade connected to: no second handshake", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const c = await open(f);
     f.proxy.state.pool.observe("p1", [{ label: "5h", usedPercent: 95, windowSeconds: 18_000, resetAt: Date.now() + 3_600_000, limit: "codex" }]);
     expect(f.proxy.state.pool.choose(new Set()).choice).toBe("p2");
@@ -96,7 +91,7 @@ describe("codex websocket through the proxy", () => {
   });
 
   test("a usage-limit error frame before commit is rotated away unseen, the conversation replayed on the next account", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const events: PoolEvent[] = [];
     f.ctx.events.subscribe((e) => events.push(e));
     const c = await open(f);
@@ -124,7 +119,7 @@ describe("codex websocket through the proxy", () => {
   });
 
   test("a stream that fails or drops before any output moves too", async () => {
-    f = await poolFixture([...two, { id: "acct-c", primary: { usedPercent: 30 } }]);
+    const f = await openPool([...two, { id: "acct-c", primary: { usedPercent: 30 } }]);
     f.mock.fault("acct-a", { kind: "stream_failed_usage_limit" });
     const c = await open(f);
     c.create(responsesBody("one"));
@@ -139,7 +134,7 @@ describe("codex websocket through the proxy", () => {
   });
 
   test("an error after the commit point passes through unchanged", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     f.mock.fault("acct-a", { kind: "error_after_commit", afterEvents: 5 });
     const c = await open(f);
     c.create(responsesBody("say hi"));
@@ -150,7 +145,7 @@ describe("codex websocket through the proxy", () => {
   });
 
   test("the upstream breaking after commit breaks the client's socket the same way", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     f.mock.fault("acct-a", { kind: "drop_after_events", events: 6 });
     const c = await open(f);
     c.create(responsesBody("say hi"));
@@ -161,7 +156,7 @@ describe("codex websocket through the proxy", () => {
   });
 
   test("a 401 error frame refreshes the account's token and replays on a new socket", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const c = await open(f);
     c.create(responsesBody("one"));
     const first = await c.turn();
@@ -173,7 +168,7 @@ describe("codex websocket through the proxy", () => {
   });
 
   test("an upstream socket that closes between requests is reopened and the turn replayed, with no back-off", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const c = await open(f);
     c.create(responsesBody("one"));
     const first = await c.turn();
@@ -189,7 +184,7 @@ describe("codex websocket through the proxy", () => {
   });
 
   test("owner exhausted: replayed on the same connection; from a connection without its state, a clear stale_continuation frame", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const a = await open(f);
     a.create(responsesBody("one"));
     const first = await a.turn();
@@ -216,7 +211,7 @@ describe("codex websocket through the proxy", () => {
   });
 
   test("every account at its limit: Codex gets the usage-limit error frame", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     f.mock.exhaust("acct-a", 600);
     f.mock.exhaust("acct-b", 300);
     const c = await open(f);
@@ -227,7 +222,7 @@ describe("codex websocket through the proxy", () => {
   });
 
   test("a client that goes away mid-answer closes the upstream socket", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     f.mock.setOptions({ stream: { chunks: 100, chunkDelayMs: 30 } });
     const c = await open(f);
     c.create(responsesBody("say hi"));
@@ -243,7 +238,7 @@ describe("codex websocket through the proxy", () => {
   });
 
   test("a slow client holds the upstream back, and still gets every frame in order", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     f.mock.setOptions({ stream: { chunks: 50, chunkSize: 48 * 1024 } });
     const c = await open(f);
     c.create(responsesBody("say hi"));
@@ -261,7 +256,7 @@ describe("codex websocket through the proxy", () => {
   }, 60_000);
 
   test("bad frames get an error frame and the connection keeps working", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const c = await open(f);
     c.ws.send("{not json");
     const [bad] = await c.turn();
@@ -275,7 +270,7 @@ describe("codex websocket through the proxy", () => {
   });
 
   test("a frame over the size limit gets a 413 error frame, not a crash", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const c = await open(f);
     c.create({ ...responsesBody("x"), padding: "x".repeat(64 * 1024 * 1024 + 16) });
     const [frame] = await c.turn(20_000);
@@ -285,7 +280,7 @@ describe("codex websocket through the proxy", () => {
   }, 30_000);
 
   test("an upstream that refuses websockets (426) refuses Codex's upgrade too, so Codex falls back to HTTPS", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const fake = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("Upgrade Required", { status: 426 }) });
     const other = await startProxy({ ctx: f.ctx, upstreamBase: `http://127.0.0.1:${fake.port}/backend-api`, preferred: "p1", syncMs: 0, quotaRefresh: false });
     try {
@@ -300,7 +295,7 @@ describe("codex websocket through the proxy", () => {
   });
 
   test("an unreachable upstream: the upgrade is taken, each request gets a clear pool_unavailable frame", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const closed = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("") });
     const port = closed.port;
     closed.stop(true);
@@ -318,7 +313,7 @@ describe("codex websocket through the proxy", () => {
   });
 
   test("stopping the proxy closes Codex's socket and the upstream one", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const c = await open(f);
     c.create(responsesBody("say hi"));
     await c.turn();
@@ -328,7 +323,7 @@ describe("codex websocket through the proxy", () => {
   });
 
   test("the upgrade needs the launch's path id and its secret in the header, a loopback Host and no Origin", async () => {
-    f = await poolFixture(two);
+    const f = await openPool(two);
     const key = f.proxy.codexHeaders;
     const wrong = `ws://127.0.0.1:${f.proxy.port}/s/wrong-path-id/backend-api/codex/responses`;
     await expect(WsClient.open(wrong, codexWsHeaders(key))).rejects.toThrow("401");

@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readAuth, writeAuth } from "@prodex/core";
-import { type PoolFixture, poolFixture } from "../helpers/pool-fixture.ts";
+import { type PoolFixture, usePoolFixtures } from "../helpers/pool-fixture.ts";
 
 // Codex's own token refresh through the proxy (`CODEX_REFRESH_TOKEN_URL_OVERRIDE` → `/k/<secret>/oauth/token`):
 // answered with the launch profile's current tokens, for a refresh token that profile holds or
 // held lately — never for a guess, another profile's token, or without the secret in the path.
 
-let f: PoolFixture | null = null;
-afterEach(async () => {
-  await f?.close();
-  f = null;
-});
+const openPool = usePoolFixtures();
 
 function login(fx: PoolFixture, name: string) {
   const auth = readAuth(fx.proxy.state.pool.row(name)?.codexHome ?? "");
@@ -24,7 +20,7 @@ function refresh(url: string, refreshToken: string): Promise<Response> {
 
 describe("/oauth/token", () => {
   test("the launch profile's current refresh token gets its current tokens", async () => {
-    f = await poolFixture([{ id: "acct-a" }, { id: "acct-b" }]);
+    const f = await openPool([{ id: "acct-a" }, { id: "acct-b" }]);
     const p1 = login(f, "p1");
     const res = await refresh(f.proxy.refreshUrl, p1.refreshToken);
     expect(res.status).toBe(200);
@@ -32,7 +28,7 @@ describe("/oauth/token", () => {
   });
 
   test("a refresh token the profile held before a rotation still gets the new tokens", async () => {
-    f = await poolFixture([{ id: "acct-a" }, { id: "acct-b" }]);
+    const f = await openPool([{ id: "acct-a" }, { id: "acct-b" }]);
     const before = login(f, "p1");
     // Another process rotates p1's login after the launch started (Codex still holds the old one).
     writeAuth(f.proxy.state.pool.row("p1")?.codexHome ?? "", f.mock.authFile("acct-a"));
@@ -46,7 +42,7 @@ describe("/oauth/token", () => {
   });
 
   test("a token the launch profile never held is invalid_grant, and nothing is refreshed", async () => {
-    f = await poolFixture([{ id: "acct-a" }, { id: "acct-b" }]);
+    const f = await openPool([{ id: "acct-a" }, { id: "acct-b" }]);
     const calls = () => f?.mock.refreshCalls("acct-a") ?? 0;
     const before = calls();
     for (const [why, token] of [
@@ -62,7 +58,7 @@ describe("/oauth/token", () => {
   });
 
   test("only under /k/<secret>: not under the path id Codex's arguments show, nor with a wrong secret", async () => {
-    f = await poolFixture([{ id: "acct-a" }]);
+    const f = await openPool([{ id: "acct-a" }]);
     const token = login(f, "p1").refreshToken;
     const named = await refresh(`${f.proxy.url}/s/${f.proxy.pathId}/oauth/token`, token);
     expect(named.status).toBe(404);
