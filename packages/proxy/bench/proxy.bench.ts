@@ -211,7 +211,9 @@ try {
     if (cpu0 !== null && cpu1 !== null) soakCpuMs = (cpu1 - cpu0) / left;
     if (soak.errors) status(`memory soak: ${soak.errors} requests failed (${soak.firstError})`);
   }
-  await Bun.sleep(500); // let timers flush (bindings, events, log) before reading memory
+  // Read memory as a user would find it: timers flushed (bindings, events, log) and the idle
+  // collection the proxy runs after a second of quiet done (runtime/idle-gc.ts).
+  await Bun.sleep(2_000);
   const after = memoryOf(proxy.pid);
   const floorAfter = memoryOf(floor.pid);
   const floorMb = floorBefore && floorAfter ? { beforeMb: floorBefore.rssMb, afterMb: floorAfter.rssMb } : null;

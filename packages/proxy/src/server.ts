@@ -19,6 +19,7 @@ import { codexInference, passThrough, upstreamPath } from "./routes/codex-routes
 import { type Authenticate, LAUNCH_KEY_HEADER, hostGuard, launchKeyGuard, pathId, pathIdGuard, pathSecretGuard, secretAuth, unauthorized } from "./routes/guards.ts";
 import { oauthToken } from "./routes/oauth-token.ts";
 import { type ClaudeOptions, anthropicRoutes, claudeRouteOptions } from "./routes/anthropic-routes.ts";
+import { IdleCollector } from "./runtime/idle-gc.ts";
 import { RuntimeLog } from "./runtime/runtime-log.ts";
 import { DEFAULT_STALL_MS } from "./stream/upstream-stream.ts";
 import { type CodexWebsocket, type WsData, codexWebsocket } from "./websocket/codex-websocket.ts";
@@ -151,13 +152,23 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
     app.route("/__admin/:secret", adminRoutes(state, { ...broker, secret: broker.adminSecret, url: () => `http://127.0.0.1:${server?.port ?? 0}`, runtimeLog: log.path, wsOpen: ws.count }));
   }
   app.route("/", anthropicRoutes(state, auth, claudeRouteOptions(options.claude)));
+  const idle = new IdleCollector({ inFlight: () => (server?.pendingRequests ?? 0) + ws.inFlight() });
   server = Bun.serve<WsData>({
     hostname: "127.0.0.1",
     port: options.port ?? 0,
     // Streams may sit quiet while a model thinks; the proxy never cuts them for idleness.
     idleTimeout: 0,
-    fetch: (req) => app.fetch(req),
-    websocket: ws.handlers,
+    fetch: (req) => {
+      idle.touch();
+      return app.fetch(req);
+    },
+    websocket: {
+      ...ws.handlers,
+      message: (socket, message) => {
+        idle.touch();
+        ws.handlers.message?.(socket, message);
+      },
+    },
     error: (error) => {
       log.line("error", "unhandled proxy error", { error: error.message });
       return Response.json({ error: { type: "server_error", message: "prodex proxy internal error" } }, { status: 500 });
@@ -165,6 +176,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   });
   const refresher = options.quotaRefresh === false ? null : new QuotaRefresher(state, options.quotaRefresh ?? DEFAULT_QUOTA_REFRESH);
   refresher?.start();
+  idle.start();
   ws.bind(server);
   const port = server.port ?? 0;
   const url = `http://127.0.0.1:${port}`;
@@ -185,6 +197,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
       if (drain) await Promise.race([drain, Bun.sleep(stopOptions.drainMs ?? 2_000)]);
       server?.stop(true);
       refresher?.stop();
+      idle.stop();
       clearInterval(watchLogins);
       pool.close();
       state.bindings.drain();

@@ -19,6 +19,8 @@ export type CodexWebsocket = {
   closeAll(): void;
   /** Open client sockets (metrics). */
   count(): number;
+  /** Turns in flight on all sockets. */
+  inFlight(): number;
 };
 
 /**
@@ -70,5 +72,10 @@ export function codexWebsocket(state: ProxyState): CodexWebsocket {
       for (const conn of [...live]) conn.close(1001, "prodex proxy stopping");
     },
     count: () => live.size,
+    inFlight: () => {
+      let n = 0;
+      for (const conn of live) n += conn.inFlight;
+      return n;
+    },
   };
 }

@@ -56,6 +56,11 @@ export class WsConn {
     this.state.log.line("info", "ws open", { conn: this.id, profile: this.upstream?.profile ?? "-" });
   }
 
+  /** Client frames received and not yet answered (the turns in flight). */
+  get inFlight(): number {
+    return this.pending;
+  }
+
   receive(message: string | Uint8Array): void {
     if (this.gone.signal.aborted) return;
     const frame = parseClientFrame(message);
