@@ -1,9 +1,20 @@
 import { describe, expect, test } from "bun:test";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { failure, useCliEnvs } from "../helpers/cli-env.ts";
 
 // The real Codex CLI (@openai/codex, pinned) through `prodex exec`, against the mock backend.
 
 const openEnv = useCliEnvs();
+
+/** Every runtime log the launch (and its broker) wrote. */
+function runtimeLogs(env: Record<string, string>): string {
+  const dir = env.PRODEX_RUNTIME_LOG_DIR as string;
+  return readdirSync(dir)
+    .filter((n) => n.endsWith(".log"))
+    .map((n) => readFileSync(join(dir, n), "utf8"))
+    .join("\n");
+}
 
 describe("prodex exec with the real Codex CLI", () => {
   test("the first account exhausted by its usage window: the launch picks another", async () => {
@@ -18,6 +29,12 @@ describe("prodex exec with the real Codex CLI", () => {
     const served = world.mock.requests({ path: "/backend-api/codex/responses" }).map((q) => q.accountId);
     expect(served.length).toBeGreaterThan(0);
     expect(served.every((id) => id === "acct-b")).toBe(true);
+    // Codex's workspace check carries its own login, which the pool knows: answered by the pool,
+    // not passed upstream as sent (what a caller with only the path id gets). Only `ps/mcp`,
+    // which Codex 0.169 sends with no login at all, goes as sent, as it would without prodex.
+    expect(world.mock.requests({ path: "/backend-api/wham/accounts/check" })).toEqual([]);
+    const asSent = [...runtimeLogs(world.env).matchAll(/keyless route passed as sent path=(\S+)/g)].map((m) => m[1]);
+    expect(asSent.filter((path) => path !== "/ps/mcp")).toEqual([]);
   }, 90_000);
 
   test("the first account answers 429 usage_limit_reached on /responses: the answer still prints, exit 0", async () => {

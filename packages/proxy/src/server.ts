@@ -12,11 +12,12 @@ import type { ProxyState } from "./engine/proxy-state.ts";
 import { PoolRuntime } from "./pool/pool-runtime.ts";
 import { DEFAULT_QUOTA_REFRESH, QuotaRefresher, type QuotaRefreshOptions } from "./pool/quota-refresher.ts";
 import { DEFAULT_HOLD, type HoldLimits } from "./rotation/commit-point.ts";
-import { RecentRefreshTokens, observeLogins } from "./engine/refresh-tokens.ts";
+import { ACCESS_TOKENS_PER_PROFILE, RecentTokens, observeLogins } from "./engine/recent-tokens.ts";
 import { controlRoute, eventsRoute, stateJson } from "./routes/admin.ts";
 import { accountsCheck, pooledUsage } from "./routes/chatgpt-local.ts";
 import { codexInference, passThrough, upstreamPath } from "./routes/codex-routes.ts";
-import { type Authenticate, LAUNCH_KEY_HEADER, hostGuard, launchKeyGuard, pathId, pathIdGuard, pathSecretGuard, secretAuth, unauthorized } from "./routes/guards.ts";
+import { type Authenticate, LAUNCH_KEY_HEADER, hostGuard, pathId, pathIdGuard, pathSecretGuard, secretAuth, unauthorized } from "./routes/guards.ts";
+import { keylessGuard } from "./routes/keyless.ts";
 import { oauthToken } from "./routes/oauth-token.ts";
 import { type ClaudeOptions, anthropicRoutes, claudeRouteOptions } from "./routes/anthropic-routes.ts";
 import { IdleCollector } from "./runtime/idle-gc.ts";
@@ -135,7 +136,8 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
     stallMs: options.stallMs ?? DEFAULT_STALL_MS,
     fetch: options.fetch ?? fetch,
     metrics: options.broker?.metrics,
-    refreshTokens: new RecentRefreshTokens(),
+    refreshTokens: new RecentTokens(),
+    accessTokens: new RecentTokens(Number.POSITIVE_INFINITY, ACCESS_TOKENS_PER_PROFILE),
   };
   let server: Server<WsData> | null = null;
   const ws = codexWebsocket(state);
@@ -219,7 +221,7 @@ function createApp(state: ProxyState, auth: Authenticate, port: () => number, ws
   // `/s/<path id>`: Codex's URLs, readable in its arguments. Without the launch header only the
   // ChatGPT routes Codex calls without it open (launchKeyGuard); inference needs both.
   const s = new Hono<ProxyEnv>();
-  s.use("/backend-api/*", launchKeyGuard());
+  s.use("/backend-api/*", keylessGuard(state));
   s.get("/backend-api/codex/responses", ws.route);
   s.get("/backend-api/wham/accounts/check", (c) => accountsCheck(state, c));
   s.get("/backend-api/wham/usage", (c) => pooledUsage(state, c));

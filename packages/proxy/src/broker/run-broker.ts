@@ -1,6 +1,6 @@
 import { type Context, withFileLock } from "@prodex/core";
 import { type ProxyHandle, startProxy } from "../server.ts";
-import { observeLogins } from "../engine/refresh-tokens.ts";
+import { observeLogins } from "../engine/recent-tokens.ts";
 import { type BrokerPaths, brokerPaths, readAdminSecret, removeAdminSecret, writeAdminSecret } from "./broker-paths.ts";
 import { LEASE_STALE_MS, LeaseTable, newSecret } from "./lease-table.ts";
 import { Metrics } from "./metrics.ts";

@@ -4,7 +4,7 @@ import type { Metrics } from "../broker/metrics.ts";
 import type { PoolRuntime } from "../pool/pool-runtime.ts";
 import type { HoldLimits } from "../rotation/commit-point.ts";
 import type { RuntimeLog } from "../runtime/runtime-log.ts";
-import type { RecentRefreshTokens } from "./refresh-tokens.ts";
+import type { RecentTokens } from "./recent-tokens.ts";
 
 /** What every route handler shares: one per running proxy. */
 export type ProxyState = {
@@ -23,7 +23,9 @@ export type ProxyState = {
   stallMs: number;
   fetch: typeof fetch;
   /** Refresh tokens the profiles held lately: what `/oauth/token` accepts. */
-  refreshTokens: RecentRefreshTokens;
+  refreshTokens: RecentTokens;
+  /** Access tokens the profiles held since the proxy started: Codex's own login on the keyless ChatGPT routes. */
+  accessTokens: RecentTokens;
   /** A broker's counters (absent in-process: nothing is counted). */
   metrics?: Metrics;
 };

@@ -67,7 +67,7 @@ export function hostGuard(port: () => number): MiddlewareHandler {
   };
 }
 
-/** Codex's routes (`/s/<path id>/…`): the path names the launch; whether the header proved it is noted for `launchKeyGuard`. */
+/** Codex's routes (`/s/<path id>/…`): the path names the launch; whether the header proved it is noted for `keylessGuard`. */
 export function pathIdGuard(auth: Authenticate): MiddlewareHandler<ProxyEnv> {
   return async (c, next) => {
     const launch = auth.pathId(c.req.param("pathId"));
@@ -86,18 +86,6 @@ export function pathIdGuard(auth: Authenticate): MiddlewareHandler<ProxyEnv> {
 export function keylessPath(rest: string): boolean {
   if (!/^(wham|ps|codex\/analytics-events)\//.test(rest)) return false;
   return rest.split("/").every((segment) => /^[A-Za-z0-9_~@:+-][A-Za-z0-9._~@:+-]*$/.test(segment));
-}
-
-/** Everything under `/s/<id>/backend-api/` but the keyless ChatGPT routes needs the launch header too. */
-export function launchKeyGuard(): MiddlewareHandler<ProxyEnv> {
-  return async (c, next) => {
-    if (!c.get("keyed")) {
-      // The path as routed (Bun has already resolved dot segments).
-      const rest = new URL(c.req.url).pathname.replace(/^\/s\/[^/]+\/backend-api\//, "");
-      if (!keylessPath(rest)) return missingKey();
-    }
-    await next();
-  };
 }
 
 /** The secret itself in the path (`/k/<secret>/…`): the refresh and dashboard URLs, which never appear in arguments. */
@@ -133,7 +121,7 @@ export function unauthorized(): Response {
   return Response.json({ error: { type: "authentication_error", message: "prodex proxy: missing or wrong per-launch secret" } }, { status: 401 });
 }
 
-function missingKey(): Response {
+export function missingKey(): Response {
   return Response.json(
     { error: { type: "authentication_error", message: `prodex proxy: missing or wrong ${LAUNCH_KEY_HEADER} header (launch Codex through prodex, or send the launch secret from ${LAUNCH_KEY_ENV})` } },
     { status: 401 },

@@ -3,7 +3,7 @@ import type { Context as HonoContext } from "hono";
 import { z } from "zod";
 import type { LaunchScope } from "../engine/launch-scope.ts";
 import type { ProxyState } from "../engine/proxy-state.ts";
-import { observeLogins } from "../engine/refresh-tokens.ts";
+import { observeLogins } from "../engine/recent-tokens.ts";
 
 const refreshRequest = z.object({ grant_type: z.literal("refresh_token"), refresh_token: z.string().min(1) }).loose();
 
@@ -36,6 +36,7 @@ export async function oauthToken(state: ProxyState, c: HonoContext, scope: Launc
   }
   const now = state.ctx.now();
   state.refreshTokens.note(name, auth.refreshToken, now);
+  state.accessTokens.note(name, auth.accessToken, now);
   const expiresIn = auth.expiresAt ? Math.max(0, Math.round((auth.expiresAt - now) / 1000)) : 3600;
   return Response.json({ id_token: auth.idToken, access_token: auth.accessToken, refresh_token: auth.refreshToken, token_type: "Bearer", expires_in: expiresIn });
 }

@@ -25,15 +25,27 @@ const CREDENTIALS = new Set(["authorization", "chatgpt-account-id", "x-api-key",
 const CLIENT_ONLY = new Set(["sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol", "origin"]);
 
 export function upstreamRequestHeaders(client: Headers, creds: { accessToken: string; accountId: string }, options: { dropContentEncoding?: boolean } = {}): Headers {
+  const out = forwardable(client, (key) => CREDENTIALS.has(key) || (options.dropContentEncoding === true && key === "content-encoding"));
+  out.set("authorization", `Bearer ${creds.accessToken}`);
+  out.set("chatgpt-account-id", creds.accountId);
+  return out;
+}
+
+// What a caller the pool does not know may send upstream of its own: its ChatGPT login, nothing of prodex's.
+const AS_SENT_KEPT = new Set(["authorization", "chatgpt-account-id"]);
+
+/** The client's request as it sent it, credentials included (no pool account's): hop-by-hop and prodex's own headers dropped. */
+export function asSentRequestHeaders(client: Headers): Headers {
+  return forwardable(client, (key) => CREDENTIALS.has(key) && !AS_SENT_KEPT.has(key));
+}
+
+function forwardable(client: Headers, drop: (key: string) => boolean): Headers {
   const out = new Headers();
   const listed = connectionListed(client);
   client.forEach((value, key) => {
-    if (HOP_BY_HOP.has(key) || CREDENTIALS.has(key) || CLIENT_ONLY.has(key) || listed.has(key)) return;
-    if (options.dropContentEncoding && key === "content-encoding") return;
+    if (HOP_BY_HOP.has(key) || CLIENT_ONLY.has(key) || listed.has(key) || drop(key)) return;
     out.set(key, value);
   });
-  out.set("authorization", `Bearer ${creds.accessToken}`);
-  out.set("chatgpt-account-id", creds.accountId);
   return out;
 }
 

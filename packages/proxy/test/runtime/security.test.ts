@@ -22,7 +22,8 @@ const json = (value: unknown) => JSON.stringify(value);
 /**
  * Which credential opens a route family: "key" — Codex's provider routes, the path id
  * (`/s/<id>/…`, readable in Codex's arguments) AND the secret in the `x-prodex-key` header;
- * "path" — the ChatGPT routes Codex calls without the header, the path id alone; "secret" —
+ * "path" — the ChatGPT routes Codex calls without the header: the path id, and Codex's own login
+ * (an access token the pool holds) for the pool to serve them (else they pass as sent); "secret" —
  * `/k/<secret>/…` (refresh and dashboards; these URLs live only in environments).
  */
 type Needs = "key" | "path" | "secret";
@@ -42,11 +43,14 @@ const ROUTES: [string, string, string, () => string, Needs][] = [
   ["admin control", "POST", "/__prodex/control", () => json({ autoRotate: true }), "secret"],
 ];
 
-function refreshToken(name: string): string {
+function login(name: string): { accessToken: string; refreshToken: string } {
   const auth = readAuth(f.proxy.state.pool.row(name)?.codexHome ?? "");
   if (auth.kind !== "chatgpt") throw new Error(`${name} has no login`);
-  return auth.refreshToken;
+  return auth;
 }
+const refreshToken = (name: string) => login(name).refreshToken;
+/** What Codex sends on its `chatgpt_base_url` routes: the login in its CODEX_HOME. */
+const codexLogin = (name = "p1") => ({ authorization: `Bearer ${login(name).accessToken}` });
 
 /** Where a route family lives, opened with `credential`. */
 function routePath(needs: Needs, credential: string, path: string): string {
@@ -141,7 +145,8 @@ describe("the per-launch secret", () => {
       }
       expect(upstreamCount()).toBe(before);
       // The right credential opens it (the feed streams: read its head only).
-      const ok = await fetch(`${f.proxy.url}${routePath(needs, right, path)}`, { method, body: body() || undefined, headers: { "content-type": "application/json", ...(needs === "key" ? f.proxy.codexHeaders : {}) } });
+      const opener = needs === "key" ? f.proxy.codexHeaders : needs === "path" ? codexLogin() : {};
+      const ok = await fetch(`${f.proxy.url}${routePath(needs, right, path)}`, { method, body: body() || undefined, headers: { "content-type": "application/json", ...opener } });
       expect(ok.status).not.toBe(401);
       await ok.body?.cancel();
     });
@@ -163,6 +168,39 @@ describe("the per-launch secret", () => {
     expect(upstreamCount()).toBe(before);
     const ok = await rawRequest(f.proxy.port, upgradeText(path(f.proxy.pathId), host(), { "X-Prodex-Key": f.proxy.secret }));
     expect(ok.status).toBe(101);
+  });
+
+  test("the path id alone serves the keyless ChatGPT routes only as sent: never on a pool account", async () => {
+    const usage = `${f.proxy.url}/s/${f.proxy.pathId}/backend-api/wham/usage`;
+    const seen = () => f.mock.requests({ path: "/backend-api/wham/usage" });
+    // Codex's own login: the pool answers (its best account's windows), nothing goes upstream.
+    const before = seen().length;
+    const pooled = await fetch(usage, { headers: codexLogin("p2") });
+    expect(pooled.status).toBe(200);
+    expect(seen().length).toBe(before);
+    // Without a login the pool knows, the request goes upstream as sent: no pool credentials.
+    for (const [why, headers] of [
+      ["no login", {}],
+      ["a stranger's token", { authorization: "Bearer not-a-pool-token" }],
+      ["a pool token's prefix", { authorization: `Bearer ${login("p1").accessToken.slice(0, -1)}` }],
+      ["a pool refresh token", { authorization: `Bearer ${refreshToken("p1")}` }],
+    ] as [string, Record<string, string>][]) {
+      const n = seen().length;
+      const r = await fetch(usage, { headers });
+      expect(r.status, why).toBe(401);
+      const upstream = seen().slice(n);
+      expect(upstream.length, why).toBe(1);
+      expect(upstream[0]?.accountId, why).toBeNull();
+      expect(upstream[0]?.headers["chatgpt-account-id"], why).toBeUndefined();
+      expect(upstream[0]?.headers["x-prodex-key"], why).toBeUndefined();
+    }
+    // A pass-through route too: the body and the caller's own headers go, nothing of the pool's.
+    const n = f.mock.requests().length;
+    const mcp = await fetch(`${f.proxy.url}/s/${f.proxy.pathId}/backend-api/ps/mcp`, { method: "POST", headers: { "content-type": "application/json" }, body: json({ jsonrpc: "2.0", id: 1, method: "tools/list" }) });
+    await mcp.body?.cancel();
+    const sent = f.mock.requests().slice(n);
+    expect(sent.map((q) => [q.path, q.accountId, q.headers.authorization ?? null])).toEqual([["/backend-api/ps/mcp", null, null]]);
+    expect(sent[0]?.body).toEqual({ jsonrpc: "2.0", id: 1, method: "tools/list" });
   });
 
   test("keyless ChatGPT routes cannot be spelled into another route", async () => {

@@ -4,15 +4,21 @@ import type { ProxyState } from "./proxy-state.ts";
 /** How long a refresh token the proxy saw stays acceptable to `/oauth/token` after it was last seen. */
 export const REFRESH_TOKEN_WINDOW_MS = 60 * 60_000;
 const PER_PROFILE = 8;
+/**
+ * Access tokens kept per profile. They are not windowed: a launched Codex keeps the one it read
+ * at start for as long as ChatGPT accepts it, and the proxy replaces a token days apart.
+ */
+export const ACCESS_TOKENS_PER_PROFILE = 16;
 
 type Seen = { token: string; at: number };
 
 /**
- * The refresh tokens each profile held recently, as this proxy saw them (in memory only).
- * A launched Codex presents the one it read at start, which the proxy may have rotated since;
- * `/oauth/token` answers such a token, and refuses one the profile never held while we watched.
+ * Tokens each profile held recently, as this proxy saw them in the profiles' auth.json (in
+ * memory only). A launched Codex presents what it read at start, which the proxy may have
+ * rotated since: `/oauth/token` answers a refresh token the profile held within the window, and
+ * the keyless ChatGPT routes take an access token any profile held as Codex's own login.
  */
-export class RecentRefreshTokens {
+export class RecentTokens {
   private readonly byProfile = new Map<string, Seen[]>();
 
   constructor(
@@ -36,15 +42,23 @@ export class RecentRefreshTokens {
     for (const s of this.byProfile.get(profile) ?? []) if (sameSecret(token, s.token) && now - s.at <= this.windowMs) found = true;
     return found;
   }
+
+  /** The profile that held `token` within the window, if any. */
+  holder(token: string, now: number): string | null {
+    for (const profile of this.byProfile.keys()) if (this.held(profile, token, now)) return profile;
+    return null;
+  }
 }
 
-/** Notes the refresh token each of `names` holds now (auth.json as on disk; TokenManager caches by mtime). */
+/** Notes the tokens each of `names` holds now (auth.json as on disk; TokenManager caches by mtime). */
 export function observeLogins(state: ProxyState, names: readonly string[] = state.pool.names()): void {
   const now = state.ctx.now();
   for (const name of names) {
     if (!state.pool.row(name)) continue;
     try {
-      state.refreshTokens.note(name, state.ctx.tokens.read(state.pool.ref(name)).refreshToken, now);
+      const auth = state.ctx.tokens.read(state.pool.ref(name));
+      state.refreshTokens.note(name, auth.refreshToken, now);
+      state.accessTokens.note(name, auth.accessToken, now);
     } catch {
       // no usable login: nothing to note
     }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { RecentRefreshTokens } from "./refresh-tokens.ts";
+import { RecentTokens } from "./recent-tokens.ts";
 
-describe("RecentRefreshTokens", () => {
+describe("RecentTokens", () => {
   const HOUR = 3_600_000;
   const cases: { name: string; notes: [string, string, number][]; ask: [string, string, number]; want: boolean }[] = [
     { name: "a token the profile held just now", notes: [["p1", "rt-1", 0]], ask: ["p1", "rt-1", 10], want: true },
@@ -15,14 +15,23 @@ describe("RecentRefreshTokens", () => {
     { name: "a profile never seen", notes: [], ask: ["p1", "rt-1", 0], want: false },
   ];
   test.each(cases)("$name", ({ notes, ask, want }) => {
-    const r = new RecentRefreshTokens();
+    const r = new RecentTokens();
     for (const [p, t, at] of notes) r.note(p, t, at);
     expect(r.held(...ask)).toBe(want);
   });
 
   test("keeps only the newest few per profile", () => {
-    const r = new RecentRefreshTokens(HOUR, 3);
+    const r = new RecentTokens(HOUR, 3);
     for (let i = 1; i <= 5; i++) r.note("p1", `rt-${i}`, i);
     expect([1, 2, 3, 4, 5].map((i) => r.held("p1", `rt-${i}`, 10))).toEqual([false, false, true, true, true]);
+  });
+
+  test("holder: the profile that held a token, across profiles; none for a stranger's or a stale one", () => {
+    const r = new RecentTokens(HOUR);
+    r.note("p1", "at-1", 0);
+    r.note("p2", "at-2", 0);
+    expect(r.holder("at-2", 10)).toBe("p2");
+    expect(r.holder("at-3", 10)).toBeNull();
+    expect(r.holder("at-1", HOUR + 1)).toBeNull();
   });
 });
