@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { registerBroker } from "./commands/broker.ts";
 import { registerClaude } from "./commands/claude.ts";
 import { registerCleanup } from "./commands/cleanup.ts";
+import { registerDashboard } from "./commands/dashboard.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerDoctor } from "./commands/doctor.ts";
 import { registerInfo } from "./commands/info.ts";
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerClaude(program);
   registerServe(program);
   registerInfo(program);
+  registerDashboard(program);
   registerDoctor(program);
   registerLogs(program);
   registerCleanup(program);

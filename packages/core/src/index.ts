@@ -12,6 +12,7 @@ export * from "./auth/token-refresh.ts";
 export * from "./events/types.ts";
 export * from "./events/pool-view.ts";
 export { EventLog, rowToEvent, type EventListener } from "./events/event-log.ts";
+export { NO_PROXY_TO_CONTROL, storeFeed, type StoreFeedOptions } from "./events/store-feed.ts";
 export * from "./quota/types.ts";
 export * from "./quota/usage-schema.ts";
 export * from "./quota/windows.ts";

@@ -16,3 +16,4 @@ export * from "./sse/index.ts";
 export { DEFAULT_MODELS, mapModel, type ModelConfig } from "./anthropic/model-map.ts";
 export { type ClaudeOptions, DEFAULT_PING_MS } from "./routes/anthropic-routes.ts";
 export { connectFeed, type FeedEndpoints } from "./client/feed-client.ts";
+export { findBrokerFeed, type BrokerFeed } from "./broker/broker-feed.ts";

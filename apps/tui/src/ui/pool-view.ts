@@ -39,16 +39,17 @@ export function poolLines(props: PoolViewProps): Line[] {
   const serving = servingProfile(snap);
   const budget = poolBudget(snap.profiles.length, height);
   const out: Line[] = [];
-  out.push(
-    spread(
-      [
-        seg(" prodex pool", { bold: true, hue: hue(theme, "cyan") }),
-        dim(` ${g.dot} ${snap.profiles.length} profiles ${g.dot} `),
+  const live: Line = snap.offline
+    ? [plain("no proxy running"), dim(` ${g.dot} stored quota ${g.dot} next launch starts on ${snap.current ?? "—"}`)]
+    : [
         plain(serving ? `serving ${serving.name}` : "nothing serving"),
         dim(` ${g.dot} `),
         ...modeTag(snap, theme),
         dim(` ${g.dot} ${fmtCount(totals.requests)} req ${g.dot} ${fmtCount(totals.errors)} err ${g.dot} ${fmtLatency(totals.latencyMs)} median`),
-      ],
+      ];
+  out.push(
+    spread(
+      [seg(" prodex pool", { bold: true, hue: hue(theme, "cyan") }), dim(` ${g.dot} ${snap.profiles.length} profiles ${g.dot} `), ...live],
       [dim(`${fmtClock(now)} `)],
       width,
       g.ellipsis,

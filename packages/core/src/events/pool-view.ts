@@ -27,6 +27,8 @@ export type PoolSnapshot = {
   pinned: string | null;
   autoRotate: boolean;
   profiles: ProfileView[];
+  /** Read from the store with no proxy running: nothing serves, `current` is where the next launch starts. */
+  offline?: boolean;
 };
 
 export type PoolFeedMessage = { type: "event"; event: PoolEvent } | { type: "snapshot"; snapshot: PoolSnapshot };

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { ProxyState } from "../engine/proxy-state.ts";
-import { eventsRoute } from "../routes/admin.ts";
+import { controlRoute, eventsRoute, stateJson } from "../routes/admin.ts";
 import { adminGuard } from "../routes/guards.ts";
 import { type BrokerHealth, type LeaseGranted, leaseRequest, renewRequest } from "./admin-schemas.ts";
 import { LEASE_HEARTBEAT_MS, type Lease, type LeaseTable } from "./lease-table.ts";
@@ -23,7 +23,7 @@ export type AdminContext = {
 
 /**
  * A broker's operator and lease endpoints under `/__admin/<admin secret>`: health, metrics
- * (Prometheus text), the dashboards' event feed, and the leases launches hold. A wrong secret
+ * (Prometheus text), the pool dashboard's feed, state and control, and the leases launches hold. A wrong secret
  * is a 401 (constant-time compare).
  */
 export function adminRoutes(state: ProxyState, admin: AdminContext): Hono {
@@ -31,7 +31,10 @@ export function adminRoutes(state: ProxyState, admin: AdminContext): Hono {
   app.use("*", adminGuard(admin.secret));
   app.get("/health", () => Response.json(healthOf(state, admin) satisfies BrokerHealth));
   app.get("/metrics", () => new Response(prometheusText(admin.metrics.families(gauges(state, admin))), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } }));
+  // The whole pool's dashboard feed and controls (`prodex dashboard`); a launch's own are under `/k/<its secret>/__prodex`.
   app.get("/events", (c) => eventsRoute(state, c));
+  app.get("/state", () => stateJson(state));
+  app.post("/control", (c) => controlRoute(state, c));
   app.post("/leases", async (c) => {
     if (admin.closing()) return shuttingDown();
     const parsed = leaseRequest.safeParse(await json(c.req.raw));

@@ -1,0 +1,39 @@
+import type { Command } from "commander";
+import { type PoolFeed, UsageError, resolveChatgptBase, storeFeed } from "@prodex/core";
+import { connectFeed, findBrokerFeed } from "@prodex/proxy";
+import { withCli } from "../cli-context.ts";
+
+type DashboardOptions = { baseUrl?: string };
+
+/**
+ * `prodex dashboard` (alias `status`): the pool view alone, full screen. Attached to the running
+ * shared broker when there is one (live state, every launch's events, pin and pause for the
+ * whole pool), else to the store (every profile's stored usage and backoffs, and the timeline
+ * other prodex processes write, read-only).
+ */
+export function registerDashboard(program: Command): void {
+  program
+    .command("dashboard")
+    .alias("status")
+    .description("the pool view alone: every profile, quota, backoffs and the live event log (q to quit)")
+    .option("--base-url <url>", "attach to the broker for this ChatGPT base first (default: CODEX_CHATGPT_BASE_URL or ChatGPT)")
+    .action((opts: DashboardOptions) =>
+      withCli({}, async ({ ctx, io }) => {
+        // Loaded only here: other commands never pay for the dashboard.
+        const tui = await import("@prodex/tui/runtime");
+        if (!tui.shouldUseTui(io.env, process.stdout)) {
+          throw new UsageError(
+            "prodex dashboard needs an interactive terminal (stdout is not one, or CI / PRODEX_TUI=0 / TERM=dumb is set)",
+            "for scripts: prodex info --json, prodex quota --json, prodex logs --follow",
+          );
+        }
+        const broker = await findBrokerFeed(ctx, resolveChatgptBase(opts.baseUrl, io.env));
+        const feed: PoolFeed = broker ? await connectFeed(broker.endpoints) : storeFeed(ctx);
+        try {
+          await tui.runPoolView({ feed, env: io.env });
+        } finally {
+          feed.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,97 @@
+import { describe, expect, test } from "bun:test";
+import { Context } from "@prodex/core";
+import { Terminal } from "@xterm/headless";
+import { CLI, type CliEnv, failure, useCliEnvs } from "../helpers/cli-env.ts";
+
+// `prodex dashboard` on a real pseudo-terminal: the pool view alone, attached to the running
+// broker when there is one, else to the store; and one clear line without a terminal.
+
+const openEnv = useCliEnvs();
+const COLS = 140;
+const ROWS = 40;
+
+type Screen = { text(): Promise<string>; has(s: string): Promise<void>; write(keys: string): void; exited: Promise<number> };
+
+function dashboard(world: CliEnv): Screen {
+  const viewer = new Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
+  const proc = Bun.spawn(["bun", CLI, "dashboard"], {
+    cwd: world.env.HOME,
+    env: { ...world.env, PRODEX_TUI: "1", TERM: "xterm-256color", LANG: "C.UTF-8" },
+    terminal: { cols: COLS, rows: ROWS, data: (_t, d) => viewer.write(d.slice()) },
+  });
+  const text = async () => {
+    await new Promise<void>((r) => viewer.write("", r));
+    const b = viewer.buffer.active;
+    return Array.from({ length: ROWS }, (_, y) => b.getLine(b.viewportY + y)?.translateToString(true) ?? "").join("\n");
+  };
+  const has = async (s: string) => {
+    const end = Date.now() + 20_000;
+    while (!(await text()).includes(s)) {
+      if (Date.now() > end) throw new Error(`timed out waiting for "${s}" on screen:\n${await text()}`);
+      await Bun.sleep(25);
+    }
+  };
+  return { text, has, write: (keys) => proc.terminal?.write(keys), exited: proc.exited };
+}
+
+describe("prodex dashboard", () => {
+  test("no proxy running: the store's profiles and the timeline other processes write; pin says why it cannot", async () => {
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 30 } }, { id: "acct-b", primary: { usedPercent: 70 } }]);
+    const quota = await world.prodex(["quota", "--all", "--json"]);
+    expect(quota.code, failure(quota)).toBe(0);
+    const screen = dashboard(world);
+    await screen.has("no proxy running · stored quota · next launch starts on p1");
+    await screen.has("p2");
+    // Another prodex process writes to the timeline: it shows up.
+    const other = new Context({ env: world.env, source: "another-prodex" });
+    other.events.emit({ kind: "rotation", profile: "p2", message: "p1 → p2: a test rotation" });
+    other.close();
+    await screen.has("p1 → p2: a test rotation");
+    screen.write("p");
+    await screen.has("no prodex proxy running: pin and pause act on a live pool");
+    screen.write("q");
+    expect(await screen.exited).toBe(0);
+  }, 60_000);
+
+  test("a broker running: attached to it, pin reaches the live pool", async () => {
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 30 } }, { id: "acct-b", primary: { usedPercent: 70 } }]);
+    const broker = Bun.spawn(["bun", CLI, "__broker", "--upstream", world.mock.baseUrl], { env: { ...world.env, PRODEX_BROKER_GRACE_MS: "60000" }, stdout: "ignore", stderr: "ignore" });
+    const ctx = new Context({ env: world.env, source: "test" });
+    try {
+      const end = Date.now() + 20_000;
+      while (!ctx.store.runtimes.list().some((r) => r.kind === "broker" && r.pid === broker.pid)) {
+        if (Date.now() > end) throw new Error("the broker did not register");
+        await Bun.sleep(50);
+      }
+      const screen = dashboard(world);
+      await screen.has("p1");
+      expect(await screen.text()).not.toContain("no proxy running");
+      screen.write("j");
+      screen.write("p");
+      await screen.has("pinned p2");
+      // The broker itself recorded the pin: it reached the running pool, not the screen alone.
+      const until = Date.now() + 10_000;
+      const pinnedByBroker = () => ctx.store.events.list({ limit: 50 }).some((e) => e.kind === "control" && e.message === "pinned p2" && e.source !== "test");
+      while (!pinnedByBroker() && Date.now() < until) await Bun.sleep(50);
+      expect(pinnedByBroker()).toBe(true);
+      screen.write("q");
+      expect(await screen.exited).toBe(0);
+    } finally {
+      ctx.close();
+      broker.kill("SIGTERM");
+      await broker.exited;
+    }
+  }, 60_000);
+
+  test("without a terminal: one line saying what to use instead, exit 1", async () => {
+    const world = await openEnv([{ id: "acct-a" }]);
+    for (const args of [["dashboard"], ["status"]]) {
+      const r = await world.prodex(args, { env: { PRODEX_TUI: "1" } });
+      expect(r.code, failure(r)).toBe(1);
+      expect(r.stderr).toContain("prodex dashboard needs an interactive terminal");
+      expect(r.stderr).toContain("prodex info --json");
+      expect(r.stderr).not.toContain("    at ");
+      expect(r.stdout).toBe("");
+    }
+  }, 60_000);
+});
