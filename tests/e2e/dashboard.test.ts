@@ -12,9 +12,9 @@ const ROWS = 40;
 
 type Screen = { text(): Promise<string>; has(s: string): Promise<void>; write(keys: string): void; exited: Promise<number> };
 
-function dashboard(world: CliEnv): Screen {
+function dashboard(world: CliEnv, args = ["dashboard"]): Screen {
   const viewer = new Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
-  const proc = Bun.spawn(["bun", CLI, "dashboard"], {
+  const proc = Bun.spawn(["bun", CLI, ...args], {
     cwd: world.env.HOME,
     env: { ...world.env, PRODEX_TUI: "1", TERM: "xterm-256color", LANG: "C.UTF-8" },
     terminal: { cols: COLS, rows: ROWS, data: (_t, d) => viewer.write(d.slice()) },
@@ -93,5 +93,20 @@ describe("prodex dashboard", () => {
       expect(r.stderr).not.toContain("    at ");
       expect(r.stdout).toBe("");
     }
+  }, 60_000);
+
+  test("prodex quota on a terminal draws the dashboard's table, refreshing until Ctrl-C", async () => {
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 30 } }, { id: "acct-b", primary: { usedPercent: 100, resetAfterSeconds: 3000 } }]);
+    const screen = dashboard(world, ["quota", "--all"]);
+    await screen.has("refreshing every 5s");
+    const text = await screen.text();
+    // The pool view's columns, status badges and bars (not the plain pipe table's "5H LEFT").
+    expect(text).toMatch(/PROFILE\s+STATUS\s+5H/);
+    expect(text).toContain("Ready");
+    expect(text).toContain("Exhausted");
+    expect(text).toContain("█");
+    expect(text).not.toContain("5H LEFT");
+    screen.write("\x03");
+    expect(await screen.exited).not.toBe(0);
   }, 60_000);
 });

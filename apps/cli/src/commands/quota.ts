@@ -3,6 +3,7 @@ import { type QuotaResult, UpstreamError, currentName, getProfile, refreshQuotas
 import { type Cli, withCli } from "../cli-context.ts";
 import { quotaJson } from "../output/quota-json.ts";
 import { renderQuotaText } from "../output/quota-text.ts";
+import { quotaViews } from "../output/quota-views.ts";
 
 type QuotaOptions = { profile?: string; all?: boolean; detail?: boolean; raw?: boolean; json?: boolean; once?: boolean; baseUrl?: string };
 
@@ -37,6 +38,8 @@ async function quota(cli: Cli, opts: QuotaOptions): Promise<void> {
   }
   const base = resolveChatgptBase(opts.baseUrl, cli.io.env);
   const live = cli.io.isTTY && !opts.once && !opts.json && !opts.raw;
+  // On a terminal the dashboard's own table (loaded only then); pipes get the plain text table.
+  const tui = live ? await import("@prodex/tui/runtime") : null;
   for (;;) {
     const results = await refreshQuotas(cli.ctx, profiles, base);
     const now = cli.ctx.now();
@@ -44,9 +47,13 @@ async function quota(cli: Cli, opts: QuotaOptions): Promise<void> {
       cli.io.out(JSON.stringify(Object.fromEntries(results.map((r) => [r.profile.name, r.raw === null ? { error: r.error } : JSON.parse(r.raw)])), null, 2));
     } else if (opts.json) {
       cli.io.out(JSON.stringify(quotaJson(results, currentName(cli.ctx), now)));
+    } else if (tui) {
+      const theme = tui.detectTheme(cli.io.env);
+      const table = tui.renderQuotaTable(quotaViews(results, currentName(cli.ctx), now), { detail: opts.detail ?? false, color: cli.io.color, ascii: theme.ascii, now, width: process.stdout.columns || 100 });
+      const failures = results.filter((r) => r.error !== null).map((r) => `${r.profile.name}: ${r.error}${r.snapshot ? " (showing the last good snapshot)" : ""}`);
+      cli.io.out(`\x1b[H\x1b[2J${[table, ...failures].join("\n")}\n\nrefreshing every 5s — Ctrl-C to quit`);
     } else {
-      const text = renderQuotaText(results, { now, current: currentName(cli.ctx), detail: opts.detail ?? false, color: cli.io.color });
-      cli.io.out(live ? `\x1b[H\x1b[2J${text}\n\nrefreshing every 5s — Ctrl-C to quit` : text);
+      cli.io.out(renderQuotaText(results, { now, current: currentName(cli.ctx), detail: opts.detail ?? false, color: cli.io.color }));
     }
     if (!live) return finish(results);
     await Bun.sleep(5_000);

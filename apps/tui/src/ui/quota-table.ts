@@ -38,7 +38,8 @@ export function quotaTableLines(props: QuotaTableProps): Line[] {
   const now = props.now ?? Date.now();
   const width = props.width ?? 100;
   const numW = props.numbered ? 2 : 0;
-  const nameW = Math.min(20, Math.max(7, ...props.profiles.map((p) => p.name.length + 2))) + numW;
+  // At least "PROFILE" and its gap, so short names never glue the header together.
+  const nameW = Math.min(20, Math.max(9, ...props.profiles.map((p) => p.name.length + 2))) + numW;
   const detailW = props.detail ? 6 + 6 + 5 + 8 + 2 : 0;
   // marker 2 + name + status + two window cells (bar + 13, + 1 gap each)
   const barW = Math.max(4, Math.min(20, Math.floor((width - 2 - nameW - STATUS_W - detailW - 28 - 8) / 2)));
