@@ -17,22 +17,9 @@ export class WsConn {
   }
 
   /** Opens a socket, or explains why the server would not upgrade. */
-  static open(url: string, headers: Record<string, string>, timeoutMs = 5_000): Promise<{ ok: true; conn: WsConn } | { ok: false; why: string }> {
-    return new Promise((resolve) => {
-      const ws = new WebSocket(url, { headers });
-      const timer = setTimeout(() => {
-        ws.close();
-        resolve({ ok: false, why: `no upgrade within ${timeoutMs} ms` });
-      }, timeoutMs);
-      ws.onopen = () => {
-        clearTimeout(timer);
-        resolve({ ok: true, conn: new WsConn(ws) });
-      };
-      ws.onerror = () => {
-        clearTimeout(timer);
-        resolve({ ok: false, why: "the upgrade was refused" });
-      };
-    });
+  static async open(url: string, headers: Record<string, string>, timeoutMs = 5_000): Promise<{ ok: true; conn: WsConn } | { ok: false; why: string }> {
+    const opened = await openSocket(url, headers, timeoutMs);
+    return opened.ok ? { ok: true, conn: new WsConn(opened.ws) } : opened;
   }
 
   turn(frame: string): Promise<Sample> {
@@ -68,4 +55,25 @@ export class WsConn {
     this.pending = null;
     p?.reject(error);
   }
+}
+
+export type Opened = { ok: true; ws: WebSocket } | { ok: false; why: string };
+
+/** A websocket with `headers` (Bun's client), or why the server would not upgrade. */
+export function openSocket(url: string, headers: Record<string, string>, timeoutMs: number): Promise<Opened> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { headers });
+    const timer = setTimeout(() => {
+      ws.close();
+      resolve({ ok: false, why: `no upgrade within ${timeoutMs} ms` });
+    }, timeoutMs);
+    ws.onopen = () => {
+      clearTimeout(timer);
+      resolve({ ok: true, ws });
+    };
+    ws.onerror = () => {
+      clearTimeout(timer);
+      resolve({ ok: false, why: "the upgrade was refused" });
+    };
+  });
 }

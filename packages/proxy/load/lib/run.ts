@@ -1,6 +1,7 @@
 // Plays one scenario: the mock and the target in their own processes, observers on both, an
 // unmeasured warm-up and a memory baseline, the measured run, a settle, and the report.
 import { readFileSync, statSync } from "node:fs";
+import { seeded } from "@prodex/mock";
 import { indexedReply } from "./answer-text.ts";
 import { startBackend } from "./backend.ts";
 import { clients } from "./clients.ts";
@@ -25,17 +26,6 @@ export function phasesOf(s: Scenario, size: Size): Phase[] {
   return s.phases ? s.phases(size) : [{ name: "main", concurrency: size.concurrency, requests: size.requests }];
 }
 
-/** mulberry32: the run's own seeded choices (which requests abort, where rate limits land). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 
 export async function runScenario(s: Scenario, o: LoadOptions, progress: (line: string) => void): Promise<Report> {

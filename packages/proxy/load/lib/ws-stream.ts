@@ -1,30 +1,11 @@
 // Codex's Responses websocket as a load client: one socket per worker, `response.create` frames
 // out, the answer's frames back, one turn at a time. Leaving mid-answer closes the socket (as
 // Codex does); the next turn opens a fresh one.
+import { openSocket } from "../../bench/lib/ws-client.ts";
 import { checkText } from "./answer-text.ts";
 import type { Answer, StreamResult } from "./http-stream.ts";
 import { eventJson, responsesReading } from "./reading.ts";
 import type { Behaviour } from "./types.ts";
-
-type Opened = { ok: true; ws: WebSocket } | { ok: false; why: string };
-
-function open(url: string, headers: Record<string, string>, timeoutMs: number): Promise<Opened> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url, { headers });
-    const timer = setTimeout(() => {
-      ws.close();
-      resolve({ ok: false, why: `no upgrade within ${timeoutMs} ms` });
-    }, timeoutMs);
-    ws.onopen = () => {
-      clearTimeout(timer);
-      resolve({ ok: true, ws });
-    };
-    ws.onerror = () => {
-      clearTimeout(timer);
-      resolve({ ok: false, why: "the upgrade was refused" });
-    };
-  });
-}
 
 export class WsSession {
   private ws: WebSocket | null = null;
@@ -38,7 +19,7 @@ export class WsSession {
     const t0 = performance.now();
     const base = { route: "codex-ws" as const, deltas: 0, orderViolations: 0, incomplete: false, bytes: 0, turnState: null, completed: false, aborted: false };
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
-      const opened = await open(this.url, this.headers, timeoutMs);
+      const opened = await openSocket(this.url, this.headers, timeoutMs);
       if (!opened.ok) return { ...base, status: 0, ttfb: null, total: performance.now() - t0, error: `websocket: ${opened.why}` };
       this.ws = opened.ws;
     }
