@@ -79,3 +79,23 @@ export function shape(list: Frame[]): string[] {
   }
   return out;
 }
+
+/**
+ * What Claude Code sends after a tool-use answer: the ask, the assistant's thinking and tool_use
+ * echoed back (signature included), and the tool's output as a tool_result.
+ */
+export function toolRoundTrip(ask: unknown, answer: Summary, output: string, extra: Record<string, unknown> = {}): unknown[] {
+  const thinking = answer.blocks.find((b) => b.type === "thinking");
+  const tool = answer.blocks.find((b) => b.type === "tool_use");
+  return [
+    ask,
+    {
+      role: "assistant",
+      content: [
+        { type: "thinking", thinking: thinking?.text ?? "", signature: thinking?.signature ?? "" },
+        { type: "tool_use", id: tool?.id ?? "", name: tool?.name ?? "Bash", input: JSON.parse(tool?.text ?? "{}") },
+      ],
+    },
+    { role: "user", content: [{ type: "tool_result", tool_use_id: tool?.id ?? "", content: output, ...extra }] },
+  ];
+}

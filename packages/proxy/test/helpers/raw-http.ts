@@ -1,5 +1,6 @@
 // Plain TCP to the proxy, for what fetch() will not send: a forged Host, a websocket handshake,
 // broken framing, bare CR/LF in headers, garbage bytes, half-closed sockets.
+import { networkInterfaces } from "node:os";
 
 export type RawReply = {
   /** 0 when the server closed (or said nothing) without an HTTP status line. */
@@ -72,4 +73,26 @@ export function upgradeText(path: string, host: string, extra: Record<string, st
     "Sec-WebSocket-Version": "13",
     ...extra,
   });
+}
+
+/**
+ * Whether `port` answers a TCP connect on this machine's own non-loopback IPv4 address; null
+ * when the machine has none (the check cannot be made, and says so).
+ */
+export async function reachableOffLoopback(port: number): Promise<{ address: string; connected: boolean } | null> {
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a !== undefined && a.family === "IPv4" && !a.internal);
+  if (!external) {
+    console.log("skipped the non-loopback connect: this machine has no non-loopback IPv4 address");
+    return null;
+  }
+  const connected = await Bun.connect({ hostname: external.address, port, socket: { data() {} } }).then(
+    (s) => {
+      s.end();
+      return true;
+    },
+    () => false,
+  );
+  return { address: external.address, connected };
 }

@@ -3,7 +3,7 @@ import { decodeSignature } from "../../src/anthropic/signature.ts";
 import { estimateTokens } from "../../src/anthropic/count-tokens.ts";
 import { AnthropicRequest } from "../../src/anthropic/types.ts";
 import { ownerTag } from "../../src/routes/anthropic-owner.ts";
-import { frames, summarize } from "../helpers/anthropic-stream.ts";
+import { frames, summarize, toolRoundTrip } from "../helpers/anthropic-stream.ts";
 import { claudeHeaders, messagesBody, postMessages, served, upstreamBodies } from "../helpers/claude-client.ts";
 import { TWO_ACCOUNTS, usePoolFixtures } from "../helpers/pool-fixture.ts";
 
@@ -70,17 +70,7 @@ describe("Claude Code's routes", () => {
     expect(sig?.owner).toBe(ownerTag("acct-a", "p1"));
 
     // Claude Code echoes thinking + tool_use and answers with the tool's output.
-    const history = [
-      ask,
-      {
-        role: "assistant",
-        content: [
-          { type: "thinking", thinking: thinking?.text ?? "", signature: thinking?.signature ?? "" },
-          { type: "tool_use", id: tool?.id ?? "", name: "Bash", input: JSON.parse(tool?.text ?? "{}") },
-        ],
-      },
-      { role: "user", content: [{ type: "tool_result", tool_use_id: tool?.id ?? "", content: "tool-ran", is_error: false }] },
-    ];
+    const history = toolRoundTrip(ask, first, "tool-ran", { is_error: false });
     const second = summarize(frames(await (await postMessages(f, messagesBody(history), { session })).text()));
     expect(second.stopReason).toBe("end_turn");
     expect(second.blocks.find((b) => b.type === "text")?.text).toBe("tool said: tool-ran");

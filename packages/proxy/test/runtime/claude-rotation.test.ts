@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { decodeSignature } from "../../src/anthropic/signature.ts";
 import { ownerTag } from "../../src/routes/anthropic-owner.ts";
-import { frames, summarize } from "../helpers/anthropic-stream.ts";
+import { frames, summarize, toolRoundTrip } from "../helpers/anthropic-stream.ts";
 import { messagesBody, postMessages, served, upstreamBodies } from "../helpers/claude-client.ts";
 import { type PoolFixture, TWO_ACCOUNTS, usePoolFixtures } from "../helpers/pool-fixture.ts";
 
@@ -17,20 +17,7 @@ type ErrorBody = { type: string; error: { type: string; message: string } };
 async function toolTurn(fx: PoolFixture, session: string) {
   const ask = { role: "user", content: [{ type: "text", text: "run the tool" }] };
   const s = summarize(frames(await (await postMessages(fx, messagesBody([ask]), { session })).text()));
-  const thinking = s.blocks.find((b) => b.type === "thinking");
-  const tool = s.blocks.find((b) => b.type === "tool_use");
-  const history = [
-    ask,
-    {
-      role: "assistant",
-      content: [
-        { type: "thinking", thinking: thinking?.text ?? "", signature: thinking?.signature ?? "" },
-        { type: "tool_use", id: tool?.id ?? "", name: "Bash", input: JSON.parse(tool?.text ?? "{}") },
-      ],
-    },
-    { role: "user", content: [{ type: "tool_result", tool_use_id: tool?.id ?? "", content: "tool-ran" }] },
-  ];
-  return { history, signature: thinking?.signature ?? "" };
+  return { history: toolRoundTrip(ask, s, "tool-ran"), signature: s.blocks.find((b) => b.type === "thinking")?.signature ?? "" };
 }
 
 describe("rotation for Claude Code", () => {

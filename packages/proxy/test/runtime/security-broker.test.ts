@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { lstatSync } from "node:fs";
-import { networkInterfaces } from "node:os";
 import { readAuth } from "@prodex/core";
 import type { BrokerLease } from "../../src/broker/attach.ts";
 import { readAdminSecret } from "../../src/broker/broker-paths.ts";
 import { type BrokerWorld, brokerWorld, responsesRequest } from "../helpers/broker-world.ts";
-import { httpText, rawRequest, upgradeText } from "../helpers/raw-http.ts";
+import { httpText, rawRequest, reachableOffLoopback, upgradeText } from "../helpers/raw-http.ts";
 import { fileSources, findLeaks } from "../../../../tests/helpers/leak-scan.ts";
 
 // The shared broker is the same proxy with leases: the same loopback-only, secret-only,
@@ -41,21 +40,8 @@ function req(method: string, path: string, body: string, headers: Record<string,
 describe("the broker", () => {
   test("listens on 127.0.0.1 only", async () => {
     expect(new URL(lease.url).hostname).toBe("127.0.0.1");
-    const external = Object.values(networkInterfaces())
-      .flat()
-      .find((a) => a !== undefined && a.family === "IPv4" && !a.internal);
-    if (!external) {
-      console.log("skipped the non-loopback connect: this machine has no non-loopback IPv4 address");
-      return;
-    }
-    const connected = await Bun.connect({ hostname: external.address, port: port(), socket: { data() {} } }).then(
-      (s) => {
-        s.end();
-        return true;
-      },
-      () => false,
-    );
-    expect(connected, `connected to ${external.address}:${port()}`).toBe(false);
+    const probe = await reachableOffLoopback(port());
+    if (probe) expect(probe.connected, `connected to ${probe.address}:${port()}`).toBe(false);
   });
 
   test("admin endpoints: a missing, wrong, truncated or padded admin secret is a 401; a lease secret is not one", async () => {
