@@ -1,55 +1,42 @@
-import { describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { Context } from "@prodex/core";
-import { Terminal } from "@xterm/headless";
 import { CLI, type CliEnv, failure, useCliEnvs } from "../helpers/cli-env.ts";
+import { type PtyScreen, ptyScreen } from "../helpers/pty-screen.ts";
 
 // `prodex dashboard` on a real pseudo-terminal: the pool view alone, attached to the running
 // broker when there is one, else to the store; and one clear line without a terminal.
 
 const openEnv = useCliEnvs();
-const COLS = 140;
-const ROWS = 40;
 
-type Screen = { text(): Promise<string>; has(s: string): Promise<void>; write(keys: string): void; exited: Promise<number> };
+const screens: PtyScreen[] = [];
+afterEach(async () => {
+  for (const s of screens.splice(0)) await s.kill();
+});
 
-function dashboard(world: CliEnv, args = ["dashboard"]): Screen {
-  const viewer = new Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
-  const proc = Bun.spawn(["bun", CLI, ...args], {
-    cwd: world.env.HOME,
-    env: { ...world.env, PRODEX_TUI: "1", TERM: "xterm-256color", LANG: "C.UTF-8" },
-    terminal: { cols: COLS, rows: ROWS, data: (_t, d) => viewer.write(d.slice()) },
-  });
-  const text = async () => {
-    await new Promise<void>((r) => viewer.write("", r));
-    const b = viewer.buffer.active;
-    return Array.from({ length: ROWS }, (_, y) => b.getLine(b.viewportY + y)?.translateToString(true) ?? "").join("\n");
-  };
-  const has = async (s: string) => {
-    const end = Date.now() + 20_000;
-    while (!(await text()).includes(s)) {
-      if (Date.now() > end) throw new Error(`timed out waiting for "${s}" on screen:\n${await text()}`);
-      await Bun.sleep(25);
-    }
-  };
-  return { text, has, write: (keys) => proc.terminal?.write(keys), exited: proc.exited };
+async function dashboard(world: CliEnv, args = ["dashboard"]): Promise<PtyScreen> {
+  const screen = await ptyScreen(["bun", CLI, ...args], { env: { ...world.env, PRODEX_TUI: "1", LANG: "C.UTF-8" }, cwd: world.env.HOME as string, cols: 140, rows: 40 });
+  screens.push(screen);
+  return screen;
 }
+
+const literal = (s: string) => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
 
 describe("prodex dashboard", () => {
   test("no proxy running: the store's profiles and the timeline other processes write; pin says why it cannot", async () => {
     const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 30 } }, { id: "acct-b", primary: { usedPercent: 70 } }]);
     const quota = await world.prodex(["quota", "--all", "--json"]);
     expect(quota.code, failure(quota)).toBe(0);
-    const screen = dashboard(world);
-    await screen.has("no proxy running · stored quota · next launch starts on p1");
-    await screen.has("p2");
+    const screen = await dashboard(world);
+    await screen.waitFor(literal("no proxy running · stored quota · next launch starts on p1"), 20_000);
+    await screen.waitFor(literal("p2"), 20_000);
     // Another prodex process writes to the timeline: it shows up.
     const other = new Context({ env: world.env, source: "another-prodex" });
     other.events.emit({ kind: "rotation", profile: "p2", message: "p1 → p2: a test rotation" });
     other.close();
-    await screen.has("p1 → p2: a test rotation");
-    screen.write("p");
-    await screen.has("no prodex proxy running: pin and pause act on a live pool");
-    screen.write("q");
+    await screen.waitFor(literal("p1 → p2: a test rotation"), 20_000);
+    screen.type("p");
+    await screen.waitFor(literal("no prodex proxy running: pin and pause act on a live pool"), 20_000);
+    screen.type("q");
     expect(await screen.exited).toBe(0);
   }, 60_000);
 
@@ -63,18 +50,18 @@ describe("prodex dashboard", () => {
         if (Date.now() > end) throw new Error("the broker did not register");
         await Bun.sleep(50);
       }
-      const screen = dashboard(world);
-      await screen.has("p1");
-      expect(await screen.text()).not.toContain("no proxy running");
-      screen.write("j");
-      screen.write("p");
-      await screen.has("pinned p2");
+      const screen = await dashboard(world);
+      await screen.waitFor(literal("p1"), 20_000);
+      expect(await screen.screen()).not.toContain("no proxy running");
+      screen.type("j");
+      screen.type("p");
+      await screen.waitFor(literal("pinned p2"), 20_000);
       // The broker itself recorded the pin: it reached the running pool, not the screen alone.
       const until = Date.now() + 10_000;
       const pinnedByBroker = () => ctx.store.events.list({ limit: 50 }).some((e) => e.kind === "control" && e.message === "pinned p2" && e.source !== "test");
       while (!pinnedByBroker() && Date.now() < until) await Bun.sleep(50);
       expect(pinnedByBroker()).toBe(true);
-      screen.write("q");
+      screen.type("q");
       expect(await screen.exited).toBe(0);
     } finally {
       ctx.close();
@@ -97,16 +84,16 @@ describe("prodex dashboard", () => {
 
   test("prodex quota on a terminal draws the dashboard's table, refreshing until Ctrl-C", async () => {
     const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 30 } }, { id: "acct-b", primary: { usedPercent: 100, resetAfterSeconds: 3000 } }]);
-    const screen = dashboard(world, ["quota", "--all"]);
-    await screen.has("refreshing every 5s");
-    const text = await screen.text();
+    const screen = await dashboard(world, ["quota", "--all"]);
+    await screen.waitFor(literal("refreshing every 5s"), 20_000);
+    const text = await screen.screen();
     // The pool view's columns, status badges and bars (not the plain pipe table's "5H LEFT").
     expect(text).toMatch(/PROFILE\s+STATUS\s+5H/);
     expect(text).toContain("Ready");
     expect(text).toContain("Exhausted");
     expect(text).toContain("█");
     expect(text).not.toContain("5H LEFT");
-    screen.write("\x03");
+    screen.type("\x03");
     expect(await screen.exited).not.toBe(0);
   }, 60_000);
 });
