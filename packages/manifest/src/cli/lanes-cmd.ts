@@ -2,7 +2,7 @@ import { join, resolve } from "node:path";
 import type { Context } from "../load.ts";
 import { estimateWeights } from "../plan/balance.ts";
 import { envParallelLane, everythingSerial, fastLane, serialLane, serialSuites, shardLane, stressLane, type Lane, type PlanInput } from "../plan/lanes.ts";
-import { fileSizes, loadTimings, saveTimings, timingsPath } from "../plan/timings.ts";
+import { balancingTimings, fileSizes, saveTimings, timingsPath } from "../plan/timings.ts";
 import { bunfigTimeout } from "../run/bunfig.ts";
 import { defaultHooks, prebuild } from "../run/prebuild.ts";
 import { measuredTimings, printSummary, runLanes } from "../run/run-lanes.ts";
@@ -15,7 +15,7 @@ type Exec = { jobs: number; requireTests: boolean; prebuild: boolean; artifactDi
 
 export async function planInput(ctx: Context): Promise<PlanInput> {
   const files = ctx.files.map((f) => f.file);
-  const weights = estimateWeights(await fileSizes(ctx.root, files), await loadTimings(timingsPath(ctx.root)));
+  const weights = estimateWeights(await fileSizes(ctx.root, files), await balancingTimings(ctx.root));
   return { manifest: ctx.manifest, plans: ctx.plans, claims: ctx.claims, weights };
 }
 

@@ -4,6 +4,7 @@ import { UsageError } from "./args.ts";
 import { benchCommand } from "./bench-cmd.ts";
 import { guardCommand, type Print } from "./guard-cmd.ts";
 import { allCommand, envParallelCommand, fastCommand, runtimeShardCommand, serialCommand, stressCommand } from "./lanes-cmd.ts";
+import { seedCommand } from "./seed-cmd.ts";
 
 const commands: Record<string, (argv: string[], print: Print) => Promise<number>> = {
   guard: guardCommand,
@@ -14,6 +15,7 @@ const commands: Record<string, (argv: string[], print: Print) => Promise<number>
   stress: stressCommand,
   "env-parallel": envParallelCommand,
   bench: benchCommand,
+  "timings-seed": seedCommand,
 };
 
 const usage = `usage: bun packages/manifest/src/cli/main.ts <${Object.keys(commands).join("|")}> [options]   (see docs/testing.md)`;

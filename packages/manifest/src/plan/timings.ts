@@ -9,6 +9,21 @@ export function timingsPath(root: string): string {
   return join(root, ".artifacts", "timings.json");
 }
 
+/**
+ * Committed timings from a CI-like machine: what a fresh clone (CI) balances by before it has
+ * recorded its own. Refresh it with `bun run test:timings-seed` after a full run.
+ */
+export function seedTimingsPath(root: string): string {
+  return join(root, "packages", "manifest", "timings.seed.json");
+}
+
+/** The seed, with this checkout's own recorded timings over it. */
+export async function balancingTimings(root: string): Promise<Map<string, number>> {
+  const merged = await loadTimings(seedTimingsPath(root));
+  for (const [f, ms] of await loadTimings(timingsPath(root))) merged.set(f, ms);
+  return merged;
+}
+
 /** Recorded timings, or none when the file is missing or unreadable (it is only a hint). */
 export async function loadTimings(path: string): Promise<Map<string, number>> {
   const f = Bun.file(path);
