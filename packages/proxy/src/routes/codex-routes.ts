@@ -9,7 +9,7 @@ import { applyPooledHeaders } from "../engine/pooled-usage.ts";
 import type { LaunchScope } from "../engine/launch-scope.ts";
 import type { ProxyState } from "../engine/proxy-state.ts";
 import { clientResponseHeaders } from "../upstream/headers.ts";
-import { BodyError, jsonBodyError, readRequestBody } from "../upstream/request-body.ts";
+import { BodyError, forwardedJsonError, readRequestBody } from "../upstream/request-body.ts";
 
 /** The path under the ChatGPT base that the client asked for, with its query. */
 export function upstreamPath(c: HonoContext, prefix: string): string {
@@ -51,7 +51,7 @@ export async function codexInference(state: ProxyState, c: HonoContext, path: st
   } catch (error) {
     return bodyError(error) ?? Response.json({ error: { message: "cannot read the request body" } }, { status: 400 });
   }
-  const invalid = jsonBodyError(body);
+  const invalid = forwardedJsonError(body);
   if (invalid) return bodyErrorResponse(invalid);
   const headers = c.req.raw.headers;
   const keys = affinityFromScan(headers, body.text === null ? EMPTY_SCAN : scanBody(body.text));

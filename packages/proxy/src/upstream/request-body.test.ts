@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { gzipSync } from "node:zlib";
-import { BodyError, jsonBodyError, readRequestBody } from "./request-body.ts";
+import { BodyError, forwardedJsonError, jsonBodyError, readRequestBody } from "./request-body.ts";
 
 const LIMIT = 1024;
 
@@ -60,22 +60,26 @@ describe("readRequestBody limits", () => {
   });
 });
 
-describe("jsonBodyError", () => {
+describe("jsonBodyError and forwardedJsonError (the same answers, one without parsing)", () => {
   const cases: [string, Uint8Array | string, Record<string, string>, number | null, RegExp | null][] = [
     ["an object", '{"a":1}', {}, null, null],
     ["an array", "[1]", {}, null, null],
     ["malformed", "{a:1}", {}, 400, /not valid JSON/],
     ["a bare string", '"hi"', {}, 400, /not valid JSON/],
     ["empty", "", {}, 400, /not valid JSON/],
+    ["whitespace, then an object", ' \n {"a":1} ', {}, null, null],
+    ["an object, then junk", '{"a":1} x', {}, 400, /not valid JSON/],
     ["invalid UTF-8", new Uint8Array([0x7b, 0xff, 0x7d]), {}, 400, /not valid UTF-8/],
     ["an unknown encoding", "{}", { "content-encoding": "br" }, 415, /content-encoding br/],
     ["identity", "{}", { "content-encoding": "identity" }, null, null],
   ];
   for (const [why, body, headers, status, message] of cases) {
     test(why, async () => {
-      const error = jsonBodyError(await readRequestBody(req(body, headers), LIMIT));
-      expect(error?.status ?? null).toBe(status);
-      if (message) expect(error?.message).toMatch(message);
+      for (const check of [jsonBodyError, forwardedJsonError]) {
+        const error = check(await readRequestBody(req(body, headers), LIMIT));
+        expect(error?.status ?? null).toBe(status);
+        if (message) expect(error?.message).toMatch(message);
+      }
     });
   }
 });

@@ -1,4 +1,5 @@
 import { gunzipSync, zstdDecompressSync } from "node:zlib";
+import { isJson } from "./json-syntax.ts";
 
 // The client's request body: kept as the exact bytes for forwarding, decoded once for routing.
 // Every read is bounded: a body that grows past the limit (declared, streamed or once
@@ -47,20 +48,7 @@ export async function readRequestBody(req: Request, maxBytes = MAX_BODY_BYTES): 
     text = null;
   }
   let parsed: { value: unknown } | null = null;
-  const json = () => {
-    if (parsed) return parsed.value;
-    let value: unknown = null;
-    const t = text?.trimStart();
-    if (t && (t[0] === "{" || t[0] === "[")) {
-      try {
-        value = JSON.parse(t);
-      } catch {
-        value = null;
-      }
-    }
-    parsed = { value };
-    return value;
-  };
+  const json = () => (parsed ??= { value: parseContainer(text) }).value;
   return { bytes, encoding, text, json };
 }
 
@@ -99,15 +87,37 @@ async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: num
 }
 
 /**
- * The inference routes take a JSON request (Codex's Responses body): anything else is refused
- * here with a clear line rather than spent on an account's upstream request.
+ * The inference routes take a JSON request (an object or array): anything else is refused here
+ * with a clear line rather than spent on an account's upstream request.
  */
 export function jsonBodyError(body: RequestBody): BodyError | null {
+  return formatError(body) ?? (body.json() === null ? notJson() : null);
+}
+
+/** `jsonBodyError` for a body that is forwarded as bytes: the same answer, without parsing it. */
+export function forwardedJsonError(body: RequestBody): BodyError | null {
+  return formatError(body) ?? (body.text !== null && CONTAINER.test(body.text) && isJson(body.text) ? null : notJson());
+}
+
+function formatError(body: RequestBody): BodyError | null {
   const { encoding } = body;
   if (encoding && encoding !== "identity" && !DECODERS[encoding]) return new BodyError(`request body has content-encoding ${encoding}; send it uncompressed, zstd or gzip`, 415);
   if (body.text === null) return new BodyError("request body is not valid UTF-8 text; send a JSON request", 400);
-  if (body.json() === null) return new BodyError("request body is not valid JSON; send a JSON request", 400);
   return null;
+}
+
+const notJson = () => new BodyError("request body is not valid JSON; send a JSON request", 400);
+
+/** JSON whitespace, then the start of an object or array. */
+const CONTAINER = /^[ \t\n\r]*[{[]/;
+
+function parseContainer(text: string | null): unknown {
+  if (text === null || !CONTAINER.test(text)) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /** Bytes for a body the proxy rewrote (always sent uncompressed). */
