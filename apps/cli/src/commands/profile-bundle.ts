@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { UsageError, applyBundle, bundleEntries, getProfile, isSealed, openBundle, sealBundle, writeFileAtomic } from "@prodex/core";
+import { UsageError, applyBundle, bundleEntries, getProfile, isSealed, openBundle, printableAscii, sealBundle, writeFileAtomic } from "@prodex/core";
 import type { Cli } from "../cli-context.ts";
 import { promptSecret } from "../output/prompt.ts";
 
@@ -33,11 +33,7 @@ export async function importBundle(cli: Cli, file: string): Promise<void> {
   const text = file === "-" ? await Bun.stdin.text() : readFileSync(path, "utf8");
   const entries = openBundle(text, isSealed(text) ? await password(cli, false) : undefined);
   const outcomes = applyBundle(cli.ctx, entries);
-  for (const o of outcomes) cli.io.out(o.result === "imported" ? `imported ${o.name}` : `skipped ${printable(o.name)}: ${o.why}`);
+  for (const o of outcomes) cli.io.out(o.result === "imported" ? `imported ${o.name}` : `skipped ${printableAscii(o.name)}: ${o.why}`);
   if (!outcomes.some((o) => o.result === "imported")) process.exitCode = 1;
 }
 
-/** A name from a bundle file, shown without control or non-ASCII characters (no terminal tricks, one line). */
-export function printable(name: string): string {
-  return name.replace(/[^\x20-\x7e]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
-}

@@ -1,3 +1,4 @@
+import { printable } from "@prodex/core";
 import pc from "picocolors";
 import type { EventRow } from "@prodex/store";
 import type { EventLineJson } from "./schemas/logs.ts";
@@ -30,9 +31,4 @@ export function eventLineText(row: EventRow, o: { now: number; color: boolean })
   const paint = pc.createColors(o.color);
   const level = row.level === "error" ? paint.red("ERROR") : row.level === "warn" ? paint.yellow("WARN ") : paint.dim("INFO ");
   return `${stamp(row.at, o.now)} ${level} ${printable(row.kind).padEnd(18)} ${printable(row.profileName ?? "-").padEnd(12)} ${printable(row.message)}`;
-}
-
-/** Messages can carry upstream text (error codes): control characters are shown, never sent to the terminal. */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
 }

@@ -1,3 +1,4 @@
+import { printable } from "@prodex/core";
 import type { Hue, Theme } from "../env/theme.ts";
 
 // Styled lines: what every view is built from. Pure data, so the same view can be drawn by Ink
@@ -7,9 +8,11 @@ export type Seg = { text: string; hue?: Hue; bold?: boolean; dim?: boolean; inve
 export type Line = Seg[];
 export type Style = Omit<Seg, "text">;
 
-export const seg = (text: string, style: Style = {}): Seg => ({ text, ...style });
-export const dim = (text: string): Seg => ({ text, dim: true });
-export const plain = (text: string): Seg => ({ text });
+// Every segment's text goes through `printable`: event messages and names carry upstream text, and
+// a control character in a cell would reach the user's terminal as a command.
+export const seg = (text: string, style: Style = {}): Seg => ({ text: printable(text), ...style });
+export const dim = (text: string): Seg => ({ text: printable(text), dim: true });
+export const plain = (text: string): Seg => ({ text: printable(text) });
 export const blank = (): Line => [];
 
 export function lineWidth(line: Line): number {

@@ -67,3 +67,14 @@ test("blitLines writes styled cells and clips wide glyphs at the edge", () => {
   expect(s.attrs[0]).toBe(1);
   expect(s.rowText(1)).toBe("x     ");
 });
+
+test("upstream text cannot steer the terminal: control characters in events and names are shown, not sent", () => {
+  const hostile = "\u001b]52;c;ZXZpbA==\u0007\u001b[2J\nnext\u009b31m\u202e";
+  const events = [...sampleEvents(now), { id: 99, at: now - 1000, kind: "error" as const, level: "error" as const, profile: `p${hostile}`, message: `upstream said ${hostile}` }];
+  const hostileState = initPoolState(sampleSnapshot(now), events);
+  const panel = panelLines({ state: hostileState, theme, width: 60, height: 30, now }).map(lineText);
+  const pool = poolLines({ state: hostileState, view: initialPoolView, theme, width: 160, height: 40, now }).map(lineText);
+  const shown = [...panel, ...pool].join("\n");
+  expect(shown).toContain("upstream said \\u{1b}]52;c;ZXZpbA==\\u{7}");
+  expect(shown).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/u);
+});
