@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { ProxyState } from "../engine/proxy-state.ts";
 import { controlRoute, eventsRoute, stateJson } from "../routes/admin.ts";
 import { adminGuard } from "../routes/guards.ts";
+import { readSmallJson } from "../upstream/request-body.ts";
 import { type BrokerHealth, type LeaseGranted, leaseRequest, renewRequest } from "./admin-schemas.ts";
 import { LEASE_HEARTBEAT_MS, type Lease, type LeaseTable } from "./lease-table.ts";
 import { type Gauges, Metrics, prometheusText } from "./metrics.ts";
@@ -83,12 +84,10 @@ function gauges(state: ProxyState, admin: AdminContext): Gauges {
   return { leases: admin.leases.size, backoffsActive: resting, wsOpen: admin.wsOpen(), rssBytes: process.memoryUsage.rss(), uptimeSeconds: Math.round((now - admin.startedAt) / 1000) };
 }
 
+/** The lease body (a few fields, read within the small-body cap), or null for anything else. */
 async function json(req: Request): Promise<unknown> {
-  try {
-    return await req.json();
-  } catch {
-    return null;
-  }
+  const read = await readSmallJson(req);
+  return "error" in read ? null : read.json;
 }
 
 function badLease(): Response {

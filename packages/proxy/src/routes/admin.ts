@@ -3,6 +3,7 @@ import type { Context as HonoContext } from "hono";
 import { z } from "zod";
 import type { ProxyState } from "../engine/proxy-state.ts";
 import { encodeSse } from "../sse/index.ts";
+import { readSmallJson } from "../upstream/request-body.ts";
 
 const control = z.union([z.object({ pin: z.string().nullable() }), z.object({ autoRotate: z.boolean() })]);
 
@@ -12,13 +13,9 @@ export function stateJson(state: ProxyState): Response {
 
 /** `POST __prodex/control`: pin a profile (or null to unpin), pause/resume auto-rotate. */
 export async function controlRoute(state: ProxyState, c: HonoContext): Promise<Response> {
-  let json: unknown;
-  try {
-    json = await c.req.json();
-  } catch {
-    return Response.json({ error: { message: "body must be JSON" } }, { status: 400 });
-  }
-  const parsed = control.safeParse(json);
+  const read = await readSmallJson(c.req.raw);
+  if ("error" in read) return Response.json({ error: { message: read.error.message } }, { status: read.error.status });
+  const parsed = control.safeParse(read.json);
   if (!parsed.success) return Response.json({ error: { message: 'expected {"pin": name|null} or {"autoRotate": boolean}' } }, { status: 400 });
   const body = parsed.data;
   if ("pin" in body) {

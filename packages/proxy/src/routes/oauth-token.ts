@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { LaunchScope } from "../engine/launch-scope.ts";
 import type { ProxyState } from "../engine/proxy-state.ts";
 import { observeLogins } from "../engine/recent-tokens.ts";
+import { readSmallJson } from "../upstream/request-body.ts";
 
 const refreshRequest = z.object({ grant_type: z.literal("refresh_token"), refresh_token: z.string().min(1) }).loose();
 
@@ -16,13 +17,9 @@ const refreshRequest = z.object({ grant_type: z.literal("refresh_token"), refres
  * keeps the one it read at start; the proxy may have rotated it since).
  */
 export async function oauthToken(state: ProxyState, c: HonoContext, scope: LaunchScope): Promise<Response> {
-  let json: unknown;
-  try {
-    json = await c.req.json();
-  } catch {
-    return Response.json({ error: "invalid_request", error_description: "body must be JSON" }, { status: 400 });
-  }
-  const parsed = refreshRequest.safeParse(json);
+  const read = await readSmallJson(c.req.raw);
+  if ("error" in read) return Response.json({ error: "invalid_request", error_description: read.error.message }, { status: read.error.status });
+  const parsed = refreshRequest.safeParse(read.json);
   if (!parsed.success) return Response.json({ error: "unsupported_grant_type", error_description: "only refresh_token is supported" }, { status: 400 });
   const name = holder(state, scope, parsed.data.refresh_token);
   if (!name) return Response.json({ error: "invalid_grant", error_description: "refresh token unknown to this launch's profile" }, { status: 401 });

@@ -26,6 +26,8 @@ export class BodyError extends Error {
 }
 
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** Control bodies (token refresh, dashboard control, broker leases) are a few hundred bytes. */
+export const SMALL_BODY_BYTES = 64 * 1024;
 
 const DECODERS: Record<string, (bytes: Uint8Array, options: { maxOutputLength: number }) => Uint8Array> = {
   zstd: zstdDecompressSync,
@@ -50,6 +52,16 @@ export async function readRequestBody(req: Request, maxBytes = MAX_BODY_BYTES): 
   let parsed: { value: unknown } | null = null;
   const json = () => (parsed ??= { value: parseContainer(text) }).value;
   return { bytes, encoding, text, json };
+}
+
+/** A small JSON object or array (a control request), read within `maxBytes`; else the error to answer with. */
+export async function readSmallJson(req: Request, maxBytes = SMALL_BODY_BYTES): Promise<{ json: unknown } | { error: BodyError }> {
+  try {
+    const json = (await readRequestBody(req, maxBytes)).json();
+    return json === null ? { error: notJson() } : { json };
+  } catch (error) {
+    return { error: error instanceof BodyError ? error : new BodyError("cannot read the request body", 400) };
+  }
 }
 
 /** Decompresses zstd or gzip with an output cap (a few KB of zstd can expand to gigabytes); other encodings stay as they are. */

@@ -69,3 +69,24 @@ describe("/oauth/token", () => {
     expect((await refresh(f.proxy.refreshUrl, token)).status).toBe(200);
   });
 });
+
+describe("small control bodies (token refresh, dashboard control)", () => {
+  test("past 64 KiB — declared or streamed — or not JSON: one clear error, nothing refreshed or changed", async () => {
+    const f = await openPool([{ id: "acct-a" }, { id: "acct-b" }]);
+    const calls = f.mock.refreshCalls("acct-a");
+    const big = JSON.stringify({ grant_type: "refresh_token", refresh_token: login(f, "p1").refreshToken, pad: "x".repeat(70_000) });
+    const streamed = () => new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(new TextEncoder().encode(big)), c.close()) });
+    for (const url of [f.proxy.refreshUrl, f.proxy.controlUrl]) {
+      const declared = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: big });
+      expect(declared.status, url).toBe(413);
+      expect(await declared.text()).toContain("exceeds the 65536-byte limit");
+      const chunked = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: streamed() });
+      expect(chunked.status, url).toBe(413);
+      const junk = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+      expect(junk.status, url).toBe(400);
+      expect(await junk.text()).toContain("not valid JSON");
+    }
+    expect(f.mock.refreshCalls("acct-a")).toBe(calls);
+    expect(f.proxy.state.pool.pinned).toBeNull();
+  });
+});

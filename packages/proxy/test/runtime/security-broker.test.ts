@@ -93,7 +93,7 @@ describe("the broker", () => {
 
   test("malformed lease requests get a 400 and the broker keeps serving", async () => {
     const base = `/__admin/${admin}/leases`;
-    const bad = ["{oops", "", "null", "[]", JSON.stringify({ pid: "1", profile: null, autoRotate: true }), JSON.stringify({ pid: -1, profile: null, autoRotate: true }), JSON.stringify({ pid: 1, profile: null, autoRotate: true, extra: 1 })];
+    const bad = ["{oops", "", "null", "[]", JSON.stringify({ pid: "1", profile: null, autoRotate: true }), JSON.stringify({ pid: -1, profile: null, autoRotate: true }), JSON.stringify({ pid: 1, profile: null, autoRotate: true, extra: 1 }), `${JSON.stringify({ pid: process.pid, profile: null, autoRotate: true })}${" ".repeat(70_000)}`];
     for (const body of bad) expect((await rawRequest(port(), req("POST", base, body))).status, body).toBe(400);
     expect((await rawRequest(port(), req("PUT", `${base}/0123456789ab`, JSON.stringify({ pid: 1, profile: null, autoRotate: true, secret: "short" })))).status).toBe(400);
     const burst = Array.from({ length: 20 }, (_, i) => rawRequest(port(), i % 2 ? crypto.getRandomValues(new Uint8Array(2048)) : `POST ${base} HTTP/1.1\r\nHost: ${host()}\r\nContent-Length: 999\r\n\r\n{`, { halfClose: true, waitMs: 2_000 }));
