@@ -1,9 +1,11 @@
 #!/usr/bin/env bun
 /**
  * Run the mock standalone: `bun packages/mock/src/main.ts --accounts 3 --port 0`.
- * Prints one JSON line (url, baseUrl, refreshUrl, accounts with a fresh auth.json each), serves until SIGTERM.
+ * Prints one JSON line (url, baseUrl, refreshUrl, accounts with a fresh auth.json each), serves until SIGTERM
+ * or until the process that started it is gone.
  */
 import { parseArgs } from "node:util";
+import { exitWithParent } from "./parent-watch.ts";
 import { createMockBackend } from "./server.ts";
 
 const usage = "usage: bun packages/mock/src/main.ts [--accounts N] [--port P] [--reply TEXT] [--cost PERCENT]";
@@ -58,3 +60,4 @@ process.stdout.write(`${JSON.stringify(out)}\n`);
 const shutdown = () => void mock.stop().then(() => process.exit(0));
 process.on("SIGTERM", shutdown);
 process.on("SIGINT", shutdown);
+exitWithParent(shutdown);

@@ -5,6 +5,7 @@
  * (websocket). No guards, no parsing, no accounts. Prints `{url}`, serves until SIGTERM.
  */
 import type { ServerWebSocket } from "bun";
+import { exitWithParent } from "@prodex/mock";
 
 const upstream = process.argv[2];
 if (!upstream?.startsWith("http://127.0.0.1:")) {
@@ -61,3 +62,4 @@ const shutdown = () => {
 };
 process.on("SIGTERM", shutdown);
 process.on("SIGINT", shutdown);
+exitWithParent(shutdown);

@@ -5,7 +5,7 @@
  * Prints one JSON line `{url, baseUrl, refreshUrl, accounts:[{id, auth}]}`, serves until SIGTERM.
  */
 import { parseArgs } from "node:util";
-import { createMockBackend } from "@prodex/mock";
+import { createMockBackend, exitWithParent } from "@prodex/mock";
 
 const { values } = parseArgs({
   options: { accounts: { type: "string", default: "4" }, chunks: { type: "string", default: "8" }, "chunk-size": { type: "string", default: "16" } },
@@ -27,3 +27,4 @@ process.stdout.write(`${JSON.stringify({ url: mock.url, baseUrl: mock.baseUrl, r
 const shutdown = () => void mock.stop().then(() => process.exit(0));
 process.on("SIGTERM", shutdown);
 process.on("SIGINT", shutdown);
+exitWithParent(shutdown);

@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Context, addProfile, writeAuth } from "@prodex/core";
+import { exitWithParent } from "@prodex/mock";
 import { z } from "zod";
 import { startProxy } from "../../src/server.ts";
 
@@ -61,4 +62,5 @@ const shutdown = async () => {
 };
 process.on("SIGTERM", () => void shutdown());
 process.on("SIGINT", () => void shutdown());
+exitWithParent(() => void shutdown());
 process.on("SIGUSR2", () => Bun.gc(true));
