@@ -5,11 +5,17 @@ import { pickPooled } from "./pooled-usage.ts";
 
 const now = 1_800_000_000_000;
 const win = (usedPercent: number, resetInMin: number): UsageWindow => ({ label: "5h", usedPercent, windowSeconds: 18_000, resetAt: now + resetInMin * 60_000, limit: "codex" });
+const week = (usedPercent: number): UsageWindow => ({ label: "weekly", usedPercent, windowSeconds: 604_800, resetAt: now + 3 * 86_400_000, limit: "codex" });
 const state = (name: string, windows: UsageWindow[], extra: Partial<UsageState> = {}): UsageState => ({ name, windows, needsLogin: false, exhausted: false, backoffUntil: null, ...extra });
 
 describe("pickPooled (the pool's windows, as one account)", () => {
   const cases: [string, UsageState[], { profile: string | null; exhausted: boolean }][] = [
-    ["lowest pressure among ready profiles", [state("a", [win(80, 60)]), state("b", [win(10, 60)]), state("c", [win(50, 60)])], { profile: "b", exhausted: false }],
+    ["the most headroom among ready profiles", [state("a", [win(80, 60)]), state("b", [win(10, 60)]), state("c", [win(50, 60)])], { profile: "b", exhausted: false }],
+    // Selection may serve from a, which resets in 15 minutes; Codex must still see the pool's room, not a warning.
+    ["a nearly spent account that resets soon is not the pool's face", [state("a", [win(70, 15)]), state("b", [win(35, 180)]), state("c", [win(10, 270)])], { profile: "c", exhausted: false }],
+    ["the tightest window decides", [state("a", [win(10, 60), week(90)]), state("b", [win(40, 60), week(40)])], { profile: "b", exhausted: false }],
+    ["known windows win over unknown ones", [state("a", []), state("b", [win(95, 60)])], { profile: "b", exhausted: false }],
+    ["only unknown windows: the first ready profile", [state("a", [], { needsLogin: true }), state("b", []), state("c", [])], { profile: "b", exhausted: false }],
     ["the first of equals", [state("a", [win(10, 60)]), state("b", [win(10, 60)])], { profile: "a", exhausted: false }],
     [
       "backed off, exhausted and logged-out profiles are not ready",

@@ -1,14 +1,15 @@
-import { type UsageWindow, effectiveUsed, pressure } from "@prodex/core";
+import { type UsageWindow, effectiveUsed } from "@prodex/core";
 import type { PoolRuntime, UsageState } from "../pool/pool-runtime.ts";
 
 export type Pooled = { profile: string | null; windows: UsageWindow[]; exhausted: boolean };
 
 /**
- * The pool seen as one account: the windows of the best account that can serve now (lowest
- * pressure), or, when none can, of the one that resets first. Codex shows these and, since
- * 0.154, may refuse to submit when they look exhausted — so it must see the pool, not one account.
- * Runs on every answer, so it reads `usageStates` (no per-profile latency medians) and scores each
- * profile once.
+ * The pool seen as one account: the windows of the ready account with the most headroom (the
+ * largest share left in its tightest window), or, when none is ready, of the one that resets
+ * first. Codex warns as the share left falls ("less than 50% of your 5h limit left") and, since
+ * 0.154, may refuse to submit when it looks exhausted — so it must see what the pool can still
+ * give, not the nearly spent account that happens to serve because it resets soonest.
+ * Runs on every answer, so it reads `usageStates` (no per-profile latency medians).
  */
 export function pooledWindows(pool: PoolRuntime, now: number): Pooled {
   return pickPooled(pool.usageStates(now), now);
@@ -17,13 +18,13 @@ export function pooledWindows(pool: PoolRuntime, now: number): Pooled {
 /** The decision behind `pooledWindows` (pure; the first of equals wins). */
 export function pickPooled(states: readonly UsageState[], now: number): Pooled {
   let best: UsageState | null = null;
-  let bestPressure = Number.POSITIVE_INFINITY;
+  let bestLeft = Number.NEGATIVE_INFINITY;
   for (const s of states) {
     if (s.needsLogin || s.exhausted || s.backoffUntil !== null) continue;
-    const p = pressure(s.windows, now);
-    if (best === null || p < bestPressure) {
+    const left = headroom(s.windows, now);
+    if (best === null || left > bestLeft) {
       best = s;
-      bestPressure = p;
+      bestLeft = left;
     }
   }
   if (best) return { profile: best.name, windows: best.windows, exhausted: false };
@@ -39,6 +40,13 @@ export function pickPooled(states: readonly UsageState[], now: number): Pooled {
   }
   if (!first) return { profile: null, windows: [], exhausted: true };
   return { profile: first.name, windows: first.windows, exhausted: true };
+}
+
+/** Percent left in the tightest main window; -1 when none is known (known windows win). */
+function headroom(windows: UsageWindow[], now: number): number {
+  let left = Number.POSITIVE_INFINITY;
+  for (const w of windows) if (w.limit === "codex") left = Math.min(left, 100 - effectiveUsed(w, now));
+  return left === Number.POSITIVE_INFINITY ? -1 : left;
 }
 
 function wireWindow(w: UsageWindow | undefined, now: number) {
