@@ -49,7 +49,7 @@ async function launchCodex(cli: Cli, opts: RunOptions, subcommand: string[], use
   const preferred = opts.profile ?? currentName(ctx);
   if (!preferred) throw new NotFoundError("no profiles yet", "add one: prodex login, or prodex profile import-current (or try prodex demo)");
 
-  if (opts.dryRun) return dryRun(cli, bin.path, subcommand, userArgs, preferred);
+  if (opts.dryRun) return dryRun(cli, bin.path, subcommand, userArgs, preferred, await agentVersion(bin));
 
   let chosen = preferred;
   if (!opts.skipQuotaCheck) {
@@ -69,7 +69,7 @@ async function launchCodex(cli: Cli, opts: RunOptions, subcommand: string[], use
   try {
     const profile = getProfile(ctx, chosen);
     const proxy = launch.endpoints;
-    const spec = codexLaunch({ bin: bin.path, subcommand, userArgs, codexHome: profile.codexHome, proxy, env: io.env, websockets: codexWebsockets(io.env) });
+    const spec = codexLaunch({ bin: bin.path, subcommand, userArgs, codexHome: profile.codexHome, proxy, env: io.env, websockets: codexWebsockets(io.env), version });
     const code = await runAgent(cli, { spec, proxy, agent: "codex", tui: opts.tui !== false, run: runInherited });
     process.exitCode = code;
   } finally {
@@ -77,7 +77,7 @@ async function launchCodex(cli: Cli, opts: RunOptions, subcommand: string[], use
   }
 }
 
-function dryRun(cli: Cli, bin: string, subcommand: string[], userArgs: string[], preferred: string): void {
+function dryRun(cli: Cli, bin: string, subcommand: string[], userArgs: string[], preferred: string, version: string | null): void {
   const profile = getProfile(cli.ctx, preferred);
   const placeholder = {
     codexBaseUrl: "http://127.0.0.1:<port>/s/<path-id>/backend-api/codex",
@@ -85,7 +85,7 @@ function dryRun(cli: Cli, bin: string, subcommand: string[], userArgs: string[],
     refreshUrl: "http://127.0.0.1:<port>/k/<secret>/oauth/token",
     secret: "<secret>",
   };
-  const spec = codexLaunch({ bin, subcommand, userArgs, codexHome: profile.codexHome, proxy: placeholder, env: cli.io.env, websockets: codexWebsockets(cli.io.env) });
+  const spec = codexLaunch({ bin, subcommand, userArgs, codexHome: profile.codexHome, proxy: placeholder, env: cli.io.env, websockets: codexWebsockets(cli.io.env), version });
   const changed = Object.entries(spec.env).filter(([k, v]) => cli.io.env[k] !== v);
   const secretValues = Object.entries(cli.io.env).filter(([k, v]) => isSecretName(k) && v).map(([, v]) => v as string);
   const lines = [

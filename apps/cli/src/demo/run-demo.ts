@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PoolEvent } from "@prodex/core";
 import { type ProxyHandle, connectFeed, startProxy } from "@prodex/proxy";
-import type { AgentBin } from "../launch/agent-bin.ts";
+import { type AgentBin, agentVersion } from "../launch/agent-bin.ts";
 import { codexLaunch, codexWebsockets } from "../launch/codex-launch.ts";
 import type { Io } from "../output/io.ts";
 import { ensureCodex } from "./agent-install.ts";
@@ -42,7 +42,7 @@ function servedBy(world: DemoWorld, before: Map<string, number>): string | null 
   return a ? nameOf(a.id) : null;
 }
 
-type Session = { io: Io; world: DemoWorld; proxy: ProxyHandle; bin: AgentBin; codexHome: string; rotations: string[]; interrupted: () => boolean; track(child: { kill(signal?: number | NodeJS.Signals): void } | null): void };
+type Session = { io: Io; world: DemoWorld; proxy: ProxyHandle; bin: AgentBin; version: string | null; codexHome: string; rotations: string[]; interrupted: () => boolean; track(child: { kill(signal?: number | NodeJS.Signals): void } | null): void };
 
 /** N `codex exec` prompts: stdout gets each answer; stderr which account served it and every rotation. */
 async function headless(s: Session, prompts: number): Promise<number> {
@@ -50,7 +50,7 @@ async function headless(s: Session, prompts: number): Promise<number> {
   for (let i = 0; i < prompts && !s.interrupted(); i++) {
     const prompt = PROMPTS[i % PROMPTS.length] as string;
     const before = completed(world);
-    const spec = codexLaunch({ bin: s.bin.path, subcommand: ["exec"], userArgs: ["--skip-git-repo-check", ...QUIET_CODEX, prompt], codexHome: s.codexHome, proxy: s.proxy, env: world.env, websockets: codexWebsockets(world.env) });
+    const spec = codexLaunch({ bin: s.bin.path, subcommand: ["exec"], userArgs: ["--skip-git-repo-check", ...QUIET_CODEX, prompt], codexHome: s.codexHome, proxy: s.proxy, env: world.env, websockets: codexWebsockets(world.env), version: s.version });
     io.note(`prompt ${i + 1}/${prompts}: ${prompt}`);
     const child = Bun.spawn(spec.cmd, { env: spec.env, cwd: world.work, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
     s.track(child);
@@ -74,7 +74,7 @@ async function dashboard(s: Session): Promise<number> {
   const { io, world } = s;
   // The demo workspace is the demo's own: trusted, so Codex opens straight on its prompt.
   writeFileSync(join(world.env.PRODEX_SHARED_CODEX_HOME as string, "config.toml"), `[projects.${JSON.stringify(world.work)}]\ntrust_level = "trusted"\n`);
-  const spec = codexLaunch({ bin: s.bin.path, subcommand: [], userArgs: QUIET_CODEX, codexHome: s.codexHome, proxy: s.proxy, env: world.env, websockets: codexWebsockets(world.env) });
+  const spec = codexLaunch({ bin: s.bin.path, subcommand: [], userArgs: QUIET_CODEX, codexHome: s.codexHome, proxy: s.proxy, env: world.env, websockets: codexWebsockets(world.env), version: s.version });
   const { runWrapped } = await import("@prodex/tui/runtime");
   const feed = await connectFeed(s.proxy);
   try {
@@ -111,7 +111,7 @@ export async function runDemo(io: Io, o: DemoOptions): Promise<number> {
     if (e.kind === "profile.selected" && e.data?.from) rotations.push(e.message);
     if (!o.dashboard) io.note(`  ↻ ${e.message}`);
   });
-  const session: Session = { io, world, proxy, bin, codexHome: world.ctx.store.profiles.get("alice")?.codexHome ?? "", rotations, interrupted: () => interrupted, track: (c) => void (child = c) };
+  const session: Session = { io, world, proxy, bin, version: await agentVersion(bin), codexHome: world.ctx.store.profiles.get("alice")?.codexHome ?? "", rotations, interrupted: () => interrupted, track: (c) => void (child = c) };
   try {
     io.note(`demo: three simulated ChatGPT accounts on a local mock; nothing leaves this machine and your own pool is untouched (PRODEX_HOME=${world.env.PRODEX_HOME})`);
     io.note(`pool: ${poolLine(world)} (5h left) — alice resets soonest, so prodex spends her first${o.dashboard ? "; she runs out after three answers: type a few prompts and watch the panel" : ""}`);

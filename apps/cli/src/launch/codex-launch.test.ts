@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { launchEndpoints } from "@prodex/proxy";
-import { codexLaunch, codexOverrides, codexWebsockets, isSecretName } from "./codex-launch.ts";
+import { NO_DAEMON_SINCE, codexLaunch, codexOverrides, codexWebsockets, embeddedFlag, isSecretName, versionAtLeast } from "./codex-launch.ts";
 
 const endpoints = launchEndpoints("http://127.0.0.1:1", "launch-secret-0123456789abcdefghij", "/tmp/log");
 
@@ -14,7 +14,7 @@ test.each([
 });
 
 test("the launch secret rides in Codex's environment, never in its arguments", () => {
-  const spec = codexLaunch({ bin: "codex", subcommand: ["exec"], userArgs: ["hi"], codexHome: "/h/p1", proxy: endpoints, env: { PATH: "/bin" }, websockets: true });
+  const spec = codexLaunch({ bin: "codex", subcommand: ["exec"], userArgs: ["hi"], codexHome: "/h/p1", proxy: endpoints, env: { PATH: "/bin" }, websockets: true, version: NO_DAEMON_SINCE });
   expect(spec.cmd.join(" ")).not.toContain(endpoints.secret);
   expect(spec.cmd.join(" ")).toContain(`/s/${endpoints.pathId}/backend-api/codex`);
   expect(spec.cmd.join(" ")).toContain('env_http_headers={"x-prodex-key"="PRODEX_LAUNCH_KEY"}');
@@ -29,3 +29,28 @@ test.each([
   ["CODEX_REFRESH_TOKEN_URL_OVERRIDE", false],
   ["PATH", false],
 ])("isSecretName(%s) is %p", (name, want) => expect(isSecretName(name)).toBe(want));
+
+test.each([
+  ["the tested version, interactive", [], "0.169.0", ["--no-daemon"]],
+  ["a newer one", [], "0.171.2", ["--no-daemon"]],
+  ["a newer pre-release", [], "0.170.0-alpha.3", ["--no-daemon"]],
+  ["an older one may not know the flag", [], "0.160.0", []],
+  ["an unknown version", [], null, []],
+  ["codex exec has no such flag", ["exec"], "0.169.0", []],
+] as const)("embeddedFlag: %s", (_why, subcommand, version, want) => {
+  expect(embeddedFlag(subcommand, version)).toEqual([...want]);
+});
+
+test("the interactive launch asks for embedded mode before the user's own arguments (a subcommand like resume included)", () => {
+  const spec = codexLaunch({ bin: "codex", subcommand: [], userArgs: ["resume", "--last"], codexHome: "/h/p1", proxy: endpoints, env: {}, websockets: true, version: "0.169.0" });
+  expect(spec.cmd.slice(-3)).toEqual(["--no-daemon", "resume", "--last"]);
+});
+
+test.each([
+  ["0.169.0", "0.169.0", true],
+  ["0.169.1", "0.169.0", true],
+  ["1.0.0", "0.169.0", true],
+  ["0.99.9", "0.169.0", false],
+  ["0.168.9", "0.169.0", false],
+  ["garbage", "0.169.0", false],
+])("versionAtLeast(%s, %s) is %p", (version, least, want) => expect(versionAtLeast(version, least)).toBe(want));

@@ -1,4 +1,4 @@
-// How Codex is started behind the proxy (pure; see docs/codex-integration.md for the why).
+// How Codex is started behind the proxy (pure; docs/architecture.md, "A Codex request", has the why).
 import { LAUNCH_KEY_ENV, LAUNCH_KEY_HEADER } from "@prodex/proxy";
 
 export type ProxyEndpoints = { codexBaseUrl: string; chatgptBaseUrl: string; refreshUrl: string; secret: string };
@@ -46,6 +46,29 @@ export function codexWebsockets(env: Record<string, string | undefined>): boolea
   return env.PRODEX_CODEX_WEBSOCKETS !== "0";
 }
 
+/** The first Codex known to take `--no-daemon` (the tested one; older ones may refuse it). */
+export const NO_DAEMON_SINCE = "0.169.0";
+
+/**
+ * `--no-daemon` for the interactive Codex. 0.169 would use a shared background server, which
+ * the launch's `-c` overrides rule out, and says so on every start ("Running without the shared
+ * background server…"); asked for explicitly, it starts without the warning. `codex exec` has no
+ * such flag, and a version before NO_DAEMON_SINCE (or an unknown one) gets nothing.
+ */
+export function embeddedFlag(subcommand: readonly string[], version: string | null): string[] {
+  return subcommand.length === 0 && version !== null && versionAtLeast(version, NO_DAEMON_SINCE) ? ["--no-daemon"] : [];
+}
+
+/** Numeric `major.minor.patch` comparison; a pre-release counts as its release. */
+export function versionAtLeast(version: string, least: string): boolean {
+  const parts = (v: string) => (v.match(/^\s*(\d+)\.(\d+)\.(\d+)/) ?? []).slice(1).map(Number);
+  const a = parts(version);
+  const b = parts(least);
+  if (a.length !== 3 || b.length !== 3) return false;
+  for (let i = 0; i < 3; i++) if ((a[i] as number) !== (b[i] as number)) return (a[i] as number) > (b[i] as number);
+  return true;
+}
+
 export function codexLaunch(options: {
   bin: string;
   /** Leading codex words, e.g. ["exec"] for `prodex exec`. */
@@ -55,6 +78,8 @@ export function codexLaunch(options: {
   proxy: ProxyEndpoints;
   env: Record<string, string | undefined>;
   websockets: boolean;
+  /** The Codex version found (null: unknown), for flags only some versions take. */
+  version: string | null;
 }): LaunchSpec {
   const overrides = codexOverrides(options.proxy, { websockets: options.websockets });
   const env = withLoopbackNoProxy(options.env);
@@ -63,7 +88,7 @@ export function codexLaunch(options: {
   env.CODEX_REFRESH_TOKEN_URL_OVERRIDE = options.proxy.refreshUrl;
   // The launch secret: only in the environment (private to the user), never in the arguments.
   env[LAUNCH_KEY_ENV] = options.proxy.secret;
-  return { cmd: [options.bin, ...options.subcommand, ...overrides, ...options.userArgs], env, overrides };
+  return { cmd: [options.bin, ...options.subcommand, ...overrides, ...embeddedFlag(options.subcommand, options.version), ...options.userArgs], env, overrides };
 }
 
 /** Replaces every occurrence of a secret (the per-launch token) for printing. */
