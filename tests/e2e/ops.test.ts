@@ -55,7 +55,7 @@ describe("prodex info", () => {
       expect(info.runtimes.find((x) => x.alive)?.pid).toBe(serving.proc.pid);
 
       const text = await world.prodex(["info"]);
-      expect(text.stdout).toContain("140% of 200% left");
+      expect(text.stdout).toContain("1.4 of 2 accounts' worth left (70% each on average)");
       expect(text.stdout).toMatch(/runs out in 1[34]h/);
       expect(text.stdout).toContain("dead (prodex cleanup removes it)");
     } finally {

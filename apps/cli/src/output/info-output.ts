@@ -22,7 +22,9 @@ const pct = (n: number | null) => (n === null ? "-" : `${Math.round(n)}%`);
 function windowLine(w: PoolWindowJson, now: number): string {
   const label = w.label.padEnd(6);
   if (w.profiles === 0) return `  ${label} no quota known yet (prodex quota --all)`;
-  const left = `${pct(w.remainingPercent)} of ${w.capacityPercent}% left (avg ${pct(w.averageRemainingPercent)} per profile)`;
+  // "140% of 200%" reads oddly: say it as accounts' worth (1.4 of 2), with the average per profile.
+  const worth = (percent: number) => (percent / 100).toFixed(1).replace(/\.0$/, "");
+  const left = `${worth(w.remainingPercent)} of ${worth(w.capacityPercent)} accounts' worth left (${pct(w.averageRemainingPercent)} each on average)`;
   if (w.burnPercentPerHour === null) return `  ${label} ${left}; burn rate unknown (too little recent history)`;
   if (w.runsOutAt === null) return `  ${label} ${left}; idle (no recent use)`;
   const at = Date.parse(w.runsOutAt);
