@@ -1,4 +1,4 @@
-import { printable } from "@prodex/core";
+import { eventKinds, printable } from "@prodex/core";
 import pc from "picocolors";
 import type { EventRow } from "@prodex/store";
 import type { EventLineJson } from "./schemas/logs.ts";
@@ -26,9 +26,12 @@ function stamp(at: number, now: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
 }
 
+/** The longest event kind ("token.refresh_failed"), so the columns after it line up. */
+const KIND_WIDTH = Math.max(...eventKinds.map((k) => k.length));
+
 /** One timeline line: time, level, kind, profile, message. */
 export function eventLineText(row: EventRow, o: { now: number; color: boolean }): string {
   const paint = pc.createColors(o.color);
   const level = row.level === "error" ? paint.red("ERROR") : row.level === "warn" ? paint.yellow("WARN ") : paint.dim("INFO ");
-  return `${stamp(row.at, o.now)} ${level} ${printable(row.kind).padEnd(18)} ${printable(row.profileName ?? "-").padEnd(12)} ${printable(row.message)}`;
+  return `${stamp(row.at, o.now)} ${level} ${printable(row.kind).padEnd(KIND_WIDTH)} ${printable(row.profileName ?? "-").padEnd(12)} ${printable(row.message)}`;
 }

@@ -50,7 +50,9 @@ export async function refreshProfileQuota(ctx: Context, profile: ProfileRow, bas
   } catch (e) {
     const message = e instanceof ProdexError ? e.message : `quota fetch failed: ${errorMessage(e)}`;
     const needsLogin = e instanceof AuthError && e.needsLogin;
-    ctx.events.emit({ kind: "quota.failed", level: "warn", profile: profile.name, message: `${profile.name}: ${message}` });
+    // Errors about a profile already name it ("profile \"p1\": …"): no second prefix.
+    const named = message.includes(`"${profile.name}"`) ? message : `${profile.name}: ${message}`;
+    ctx.events.emit({ kind: "quota.failed", level: "warn", profile: profile.name, message: named });
     const last = ctx.store.usage.latest(profile.id);
     return { profile, snapshot: last ? snapshotFromRow(profile.name, last) : null, error: message, needsLogin, raw: null };
   }
