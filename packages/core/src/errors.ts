@@ -78,3 +78,8 @@ export class LocalStateError extends ProdexError {
 export function errorMessage(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
+
+/** `message` about profile `name`, prefixed with the name unless it already names it (`profile "p1": …`). */
+export function aboutProfile(name: string, message: string): string {
+  return message.includes(`"${name}"`) ? message : `${name}: ${message}`;
+}

@@ -3,7 +3,7 @@ import { type QuotaResult, UpstreamError, currentName, getProfile, refreshQuotas
 import { type Cli, withCli } from "../cli-context.ts";
 import { quotaJson } from "../output/quota-json.ts";
 import { renderQuotaText } from "../output/quota-text.ts";
-import { quotaViews } from "../output/quota-views.ts";
+import { failureLine, quotaViews } from "../output/quota-views.ts";
 
 type QuotaOptions = { profile?: string; all?: boolean; detail?: boolean; raw?: boolean; json?: boolean; once?: boolean; baseUrl?: string };
 
@@ -49,8 +49,9 @@ async function quota(cli: Cli, opts: QuotaOptions): Promise<void> {
       cli.io.out(JSON.stringify(quotaJson(results, currentName(cli.ctx), now)));
     } else if (tui) {
       const theme = tui.detectTheme(cli.io.env);
-      const table = tui.renderQuotaTable(quotaViews(results, currentName(cli.ctx), now), { detail: opts.detail ?? false, color: cli.io.color, ascii: theme.ascii, now, width: process.stdout.columns || 100 });
-      const failures = results.filter((r) => r.error !== null).map((r) => `${r.profile.name}: ${r.error}${r.snapshot ? " (showing the last good snapshot)" : ""}`);
+      const width = process.stdout.columns || 100;
+      const table = tui.renderQuotaTable(quotaViews(results, currentName(cli.ctx), now), { detail: opts.detail ?? false, color: cli.io.color, ascii: theme.ascii, now, width });
+      const failures = results.filter((r) => r.error !== null).map((r) => failureLine(r, width, theme.ascii));
       cli.io.out(`\x1b[H\x1b[2J${[table, ...failures].join("\n")}\n\nrefreshing every 5s — Ctrl-C to quit`);
     } else {
       cli.io.out(renderQuotaText(results, { now, current: currentName(cli.ctx), detail: opts.detail ?? false, color: cli.io.color }));

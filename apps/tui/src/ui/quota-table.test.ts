@@ -9,7 +9,7 @@ describe("renderQuotaTable", () => {
   test("plain text: header, one row per profile, statuses, bars, resets; no escapes, no trailing spaces", () => {
     const out = renderQuotaTable(profiles, { now, width: 100 });
     const rows = out.split("\n");
-    expect(rows[0]).toMatch(/^ {2}PROFILE\s+STATUS\s+5H\s+WEEKLY$/);
+    expect(rows[0]).toMatch(/^ {2}PROFILE\s+STATUS\s+5H USED\s+WEEKLY USED$/);
     expect(rows[1]).toMatch(/^▸ work\s+● Ready\s+█+▍?░+\s+62%\s+2h 13m █+.*17%\s+4d 2h$/);
     expect(rows[2]).toMatch(/personal\s+◐ Thin\s+.*86%\s+41m/);
     expect(rows[3]).toMatch(/backup\s+○ Exhausted\s+█+ 100%\s+3m 12s/);

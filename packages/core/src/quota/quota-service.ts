@@ -1,5 +1,5 @@
 import type { ProfileRow } from "@prodex/store";
-import { AuthError, ProdexError, UpstreamError, errorMessage } from "../errors.ts";
+import { AuthError, ProdexError, UpstreamError, aboutProfile, errorMessage } from "../errors.ts";
 import type { Context } from "../context.ts";
 import type { UsageSnapshot } from "./types.ts";
 import { fetchUsage } from "./usage-client.ts";
@@ -50,9 +50,7 @@ export async function refreshProfileQuota(ctx: Context, profile: ProfileRow, bas
   } catch (e) {
     const message = e instanceof ProdexError ? e.message : `quota fetch failed: ${errorMessage(e)}`;
     const needsLogin = e instanceof AuthError && e.needsLogin;
-    // Errors about a profile already name it ("profile \"p1\": …"): no second prefix.
-    const named = message.includes(`"${profile.name}"`) ? message : `${profile.name}: ${message}`;
-    ctx.events.emit({ kind: "quota.failed", level: "warn", profile: profile.name, message: named });
+    ctx.events.emit({ kind: "quota.failed", level: "warn", profile: profile.name, message: aboutProfile(profile.name, message) });
     const last = ctx.store.usage.latest(profile.id);
     return { profile, snapshot: last ? snapshotFromRow(profile.name, last) : null, error: message, needsLogin, raw: null };
   }
