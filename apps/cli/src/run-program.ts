@@ -1,22 +1,26 @@
-import { ProdexError, errorMessage } from "@prodex/core";
+import { ProdexError, errorMessage, printable } from "@prodex/core";
 import { StoreError } from "@prodex/store";
 import { withDefaultCommand } from "./default-command.ts";
 import { CommanderError, buildProgram } from "./program.ts";
 
-/** Turns any failure into one clear line on stderr and an exit code; stacks only with PRODEX_DEBUG. */
-export function report(error: unknown): number {
+/**
+ * Turns any failure into one clear line on stderr and an exit code; stacks only with PRODEX_DEBUG.
+ * Messages can carry upstream or file text: shown with `printable`, so they stay one line and
+ * never drive the terminal.
+ */
+export function report(error: unknown, write: (text: string) => void = (text) => void process.stderr.write(text)): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
   if (error instanceof ProdexError) {
-    process.stderr.write(`prodex: ${error.message}\n${error.hint ? `  → ${error.hint}\n` : ""}`);
+    write(`prodex: ${printable(error.message)}\n${error.hint ? `  → ${printable(error.hint)}\n` : ""}`);
     return error.exitCode;
   }
   if (error instanceof StoreError) {
-    process.stderr.write(`prodex: ${error.message}\n`);
+    write(`prodex: ${printable(error.message)}\n`);
     return 4;
   }
-  process.stderr.write(`prodex: unexpected error: ${errorMessage(error)}\n`);
-  if (process.env.PRODEX_DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : ""}\n`);
-  else process.stderr.write("  → rerun with PRODEX_DEBUG=1 for details, and please report it\n");
+  write(`prodex: unexpected error: ${printable(errorMessage(error))}\n`);
+  if (process.env.PRODEX_DEBUG) write(`${error instanceof Error ? error.stack : ""}\n`);
+  else write("  → rerun with PRODEX_DEBUG=1 for details, and please report it\n");
   return 1;
 }
 
