@@ -5,6 +5,7 @@ export { writeFileAtomic } from "./fs/atomic-write.ts";
 export { withFileLock } from "./fs/file-lock.ts";
 export { pidAlive } from "./fs/pid.ts";
 export { printable, printableAscii } from "./text/printable.ts";
+export { truncate } from "./text/truncate.ts";
 export { FAULT_NAMES, type FaultName, type FaultSpec, type Fired, Faults, parseFaults } from "./faults/faults.ts";
 export { busyError, connectRefused, connectionReset, diskFullError } from "./faults/fault-effects.ts";
 export * from "./auth/jwt.ts";

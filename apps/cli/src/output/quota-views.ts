@@ -1,4 +1,4 @@
-import { type ProfileView, type QuotaResult, aboutProfile, printable, quotaStatus } from "@prodex/core";
+import { type ProfileView, type QuotaResult, aboutProfile, printable, quotaStatus, truncate } from "@prodex/core";
 
 /** Pure: quota results as the dashboard's rows (the terminal `prodex quota` draws them with the pool view's table). */
 export function quotaViews(results: QuotaResult[], current: string | null, now: number): ProfileView[] {
@@ -27,7 +27,5 @@ export function quotaViews(results: QuotaResult[], current: string | null, now: 
  */
 export function failureLine(r: QuotaResult, width: number, ascii: boolean): string {
   const text = printable(`${aboutProfile(r.profile.name, r.error ?? "")}${r.snapshot ? " (showing the last good snapshot)" : ""}`);
-  if (Bun.stringWidth(text) <= width) return text;
-  const ellipsis = ascii ? "..." : "…";
-  return `${Bun.sliceAnsi(text, 0, Math.max(0, width - Bun.stringWidth(ellipsis)))}${ellipsis}`;
+  return truncate(text, width, ascii ? "..." : "…");
 }

@@ -89,12 +89,8 @@ export function sparkline(values: number[], width: number, g: Glyphs): string {
   return last.map((v) => g.spark[Math.round((clampPct(v) / 100) * top)] ?? "").join("");
 }
 
-/** Cut a plain string to a display width, adding an ellipsis when cut. */
-export function truncate(s: string, width: number, ellipsis = "…"): string {
-  if (width <= 0) return "";
-  if (Bun.stringWidth(s) <= width) return s;
-  return Bun.sliceAnsi(s, 0, width, { ellipsis });
-}
+/** Shared with the CLI's one-line outputs. */
+export { truncate } from "@prodex/core";
 
 export function padEnd(s: string, width: number): string {
   const w = Bun.stringWidth(s);

@@ -22,7 +22,7 @@ export function pickPooled(states: readonly UsageState[], now: number): Pooled {
   for (const s of states) {
     if (s.needsLogin || s.exhausted || s.backoffUntil !== null) continue;
     const left = headroom(s.windows, now);
-    if (best === null || left > bestLeft) {
+    if (left > bestLeft) {
       best = s;
       bestLeft = left;
     }
