@@ -17,8 +17,8 @@ describe("prodex --version", () => {
     expect(r.code, r.stderr).toBe(0);
     const [first, codex, claude] = r.stdout.trim().split("\n");
     expect(first).toMatch(/^prodex \d+\.\d+\.\d+ \(bun \d+\.\d+\.\d+, \w+-\w+\)$/);
-    expect(codex).toMatch(/^codex {2}0\.169\.0 {2}bundled: /);
-    expect(claude).toMatch(/^claude 2\.1\.197 {2}bundled: /);
+    expect(codex).toMatch(/^codex {2}0\.171\.0 \(supported 0\.169\.0–0\.171\.0\) {2}bundled: /);
+    expect(claude).toMatch(/^claude 2\.1\.332 \(supported 2\.1\.197–2\.1\.332\) {2}bundled: /);
     expect(existsSync(home)).toBe(false);
     expect((await world.prodex(["-V"], { env: { PRODEX_HOME: home } })).stdout).toBe(r.stdout);
   }, 60_000);
@@ -36,8 +36,8 @@ describe("prodex --version", () => {
     expect(r.code, r.stderr).toBe(0);
     const v = versionSchema.parse(JSON.parse(r.stdout));
     expect(v.agents).toEqual([
-      { agent: "codex", found: true, version: null, tested: "0.169.0", source: "env", path: hang },
-      { agent: "claude", found: true, version: "2.1.300", tested: "2.1.197", source: "env", path: claude },
+      { agent: "codex", found: true, version: null, tested: "0.171.0", supported: { oldest: "0.169.0", newest: "0.171.0" }, source: "env", path: hang },
+      { agent: "claude", found: true, version: "2.1.300", tested: "2.1.332", supported: { oldest: "2.1.197", newest: "2.1.332" }, source: "env", path: claude },
     ]);
     expect(readFileSync(counter, "utf8")).toBe("run\n");
 
