@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { versionSchema } from "../../apps/cli/src/output/schemas/version.ts";
+import { SUPPORTED } from "../../apps/cli/src/launch/supported-versions.ts";
 import { useCliEnvs } from "../helpers/cli-env.ts";
 
 // `prodex --version`: the agents it found, without touching the database; slow or odd agents
@@ -17,8 +18,9 @@ describe("prodex --version", () => {
     expect(r.code, r.stderr).toBe(0);
     const [first, codex, claude] = r.stdout.trim().split("\n");
     expect(first).toMatch(/^prodex \d+\.\d+\.\d+ \(bun \d+\.\d+\.\d+, \w+-\w+\)$/);
-    expect(codex).toMatch(/^codex {2}0\.171\.0 \(supported 0\.169\.0–0\.171\.0\) {2}bundled: /);
-    expect(claude).toMatch(/^claude 2\.1\.332 \(supported 2\.1\.197–2\.1\.332\) {2}bundled: /);
+    const { codex: x, claude: c } = SUPPORTED;
+    expect(codex).toStartWith(`codex  ${x.newest} (supported ${x.oldest}–${x.newest})  bundled: `);
+    expect(claude).toStartWith(`claude ${c.newest} (supported ${c.oldest}–${c.newest})  bundled: `);
     expect(existsSync(home)).toBe(false);
     expect((await world.prodex(["-V"], { env: { PRODEX_HOME: home } })).stdout).toBe(r.stdout);
   }, 60_000);
@@ -36,8 +38,8 @@ describe("prodex --version", () => {
     expect(r.code, r.stderr).toBe(0);
     const v = versionSchema.parse(JSON.parse(r.stdout));
     expect(v.agents).toEqual([
-      { agent: "codex", found: true, version: null, tested: "0.171.0", supported: { oldest: "0.169.0", newest: "0.171.0" }, source: "env", path: hang },
-      { agent: "claude", found: true, version: "2.1.300", tested: "2.1.332", supported: { oldest: "2.1.197", newest: "2.1.332" }, source: "env", path: claude },
+      { agent: "codex", found: true, version: null, tested: SUPPORTED.codex.newest, supported: { oldest: SUPPORTED.codex.oldest, newest: SUPPORTED.codex.newest }, source: "env", path: hang },
+      { agent: "claude", found: true, version: "2.1.300", tested: SUPPORTED.claude.newest, supported: { oldest: SUPPORTED.claude.oldest, newest: SUPPORTED.claude.newest }, source: "env", path: claude },
     ]);
     expect(readFileSync(counter, "utf8")).toBe("run\n");
 

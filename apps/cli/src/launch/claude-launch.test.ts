@@ -131,6 +131,7 @@ describe("routingSettings", () => {
     expect(parsed.env.CLAUDE_CODE_USE_BEDROCK).toBe("");
     expect(parsed.env.CLAUDE_CODE_USE_VERTEX).toBe("");
     expect(parsed.env.CLAUDE_CODE_USE_ANTHROPIC_GOOGLE_CLOUD).toBe("");
+    expect((parsed as { apiKeyHelper?: string }).apiKeyHelper).toBe("");
     expect(parsed.env.ANTHROPIC_AUTH_TOKEN).toBe("");
     expect(parsed.env.ANTHROPIC_API_KEY).toBeUndefined();
   });

@@ -115,7 +115,9 @@ export function modelEnv(models: ModelConfig, model: string | null): Record<stri
 export function routingSettings(baseUrl: string): string {
   const env: Record<string, string> = { ANTHROPIC_BASE_URL: baseUrl, ANTHROPIC_AUTH_TOKEN: "", ANTHROPIC_UNIX_SOCKET: "", CLAUDE_CODE_API_KEY_FILE_DESCRIPTOR: "" };
   for (const s of PROVIDER_SWITCHES) env[s] = "";
-  return JSON.stringify({ env });
+  // A project's own apiKeyHelper (.claude/settings.json in the folder Claude starts in) would be
+  // run for nothing, and 2.1.332 warns "Both apiKeyHelper and ANTHROPIC_API_KEY set" on every start.
+  return JSON.stringify({ env, apiKeyHelper: "" });
 }
 
 /** `-p` / `--print`: headless, stdout is Claude's answer only. */

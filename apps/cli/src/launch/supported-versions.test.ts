@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { SUPPORTED, rangeLabel, rangeNote, versionVerdict, warnOutsideRange } from "./supported-versions.ts";
+import { SUPPORTED, rangeLabel, rangeNote, readmeRangeLine, versionVerdict, warnOutsideRange } from "./supported-versions.ts";
 
 const range = { name: "X", package: "@x/x", oldest: "0.169.0", newest: "0.171.0" };
 
@@ -25,7 +25,8 @@ describe("the declared ranges", () => {
 
   test("the README shows the same ranges", async () => {
     const readme = await Bun.file(join(import.meta.dir, "../../../../README.md")).text();
-    expect(readme).toContain(`Supported clients: Codex CLI ${rangeLabel(SUPPORTED.codex)}, Claude Code ${rangeLabel(SUPPORTED.claude)}`);
+    expect(readme.split("\n")).toContain(readmeRangeLine());
+    expect(readmeRangeLine()).toBe(`Supported clients: Codex CLI ${rangeLabel(SUPPORTED.codex)}, Claude Code ${rangeLabel(SUPPORTED.claude)}.`);
   });
 
   test("the pins in apps/cli/package.json are the newest ends", async () => {

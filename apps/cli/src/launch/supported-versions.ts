@@ -10,8 +10,13 @@ export type Range = { name: string; package: string; oldest: string; newest: str
 export const SUPPORTED: Readonly<Record<Agent, Range>> = { codex: declared.codex, claude: declared.claude };
 
 /** "0.169.0–0.171.0" (or the one version when both ends are the same). */
-export function rangeLabel(r: Range): string {
+export function rangeLabel(r: { oldest: string; newest: string }): string {
   return r.oldest === r.newest ? r.oldest : `${r.oldest}–${r.newest}`;
+}
+
+/** The README's line naming the ranges (compat:add rewrites it; a test keeps it true). */
+export function readmeRangeLine(ranges: Readonly<Record<Agent, Range>> = SUPPORTED): string {
+  return `Supported clients: ${ranges.codex.name} ${rangeLabel(ranges.codex)}, ${ranges.claude.name} ${rangeLabel(ranges.claude)}.`;
 }
 
 export type Verdict = "inside" | "older" | "newer" | "unknown";

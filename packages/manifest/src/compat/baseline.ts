@@ -33,6 +33,8 @@ export const Client = z
      * the newest, which apps/cli pins under the package's own name.
      */
     oldestInstall: z.string().min(1),
+    /** Versions found green (compat:check + the e2e suite), oldest first; `compat:add` appends. */
+    checked: z.array(z.string().min(1)).optional(),
     /** Native binary per `${platform}-${arch}`, inside an optional platform package. */
     binaries: z.record(z.string(), Binary),
     fixtures: z.array(z.string().min(1)),

@@ -35,7 +35,7 @@ export function anthropicRoutes(state: ProxyState, auth: Authenticate, options: 
   app.use("/v1/*", keySecretGuard(auth));
   app.post("/v1/messages", (c) => anthropicMessages(state, c, forScope(c.get("scope")), c.get("scope")));
   app.post("/v1/messages/count_tokens", (c) => anthropicCountTokens(c));
-  app.post("/v1/messages/cache_touch", (c) => anthropicCacheTouch(c));
+  app.post("/v1/messages/cache_touch", (c) => anthropicCacheTouch(state, c));
   app.get("/v1/models", (c) => anthropicJson(200, listModels(forScope(c.get("scope")).models)));
   app.get("/v1/models/:id", (c) => {
     const id = c.req.param("id");
