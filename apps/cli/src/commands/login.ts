@@ -14,6 +14,7 @@ import {
   validateProfileName,
   writeAuth,
 } from "@prodex/core";
+import { errorCode } from "@prodex/guards";
 import { type Cli, withCli } from "../cli-context.ts";
 import { resolveAgentBin } from "../launch/agent-bin.ts";
 
@@ -94,6 +95,5 @@ async function login(cli: Cli, opts: { profile?: string; deviceAuth?: boolean })
 }
 
 function spawnReason(cause: unknown): string {
-  if (typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string") return cause.code;
-  return errorMessage(cause);
+  return errorCode(cause) ?? errorMessage(cause);
 }
