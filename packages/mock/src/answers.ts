@@ -22,11 +22,15 @@ export function chooseAnswer(body: ResponsesBody, reply: string): Answer {
     return { kind: "text", text: `tool said: ${trailingOutputs(input).join("; ").slice(0, 200)}` };
   }
   const asked = lastUserText(input);
-  if (/\bparallel tools\b/i.test(asked) && body.parallel_tool_calls !== false) {
-    const calls = functionNames(body.tools ?? []).slice(0, 2).map((name) => ({ name, arguments: JSON.stringify({ which: name }) }));
+  const parallel = /\bparallel tools\b/i.test(asked);
+  if (parallel && body.parallel_tool_calls !== false) {
+    const calls = functionNames(body.tools ?? [])
+      .slice(0, 2)
+      .map((name) => ({ name, arguments: JSON.stringify({ which: name }) }));
     if (calls.length > 1) return { kind: "tools", calls };
   }
-  const tool = /\btool\b/i.test(asked) ? pickTool(body.tools ?? []) : null;
+  // Parallel calls turned off: one call, as a model would make.
+  const tool = parallel || /\btool\b/i.test(asked) ? pickTool(body.tools ?? []) : null;
   if (tool) return tool;
   const schema = jsonSchemaOf(body.text);
   return schema ? { kind: "text", text: JSON.stringify(sampleOf(schema)) } : { kind: "text", text: reply };
@@ -35,7 +39,8 @@ export function chooseAnswer(body: ResponsesBody, reply: string): Answer {
 /** The outputs of the calls answered last (one per parallel call), oldest first. */
 function trailingOutputs(input: Item[]): string[] {
   const out: string[] = [];
-  for (let i = input.length - 1; i >= 0 && input[i]?.type === "function_call_output"; i--) out.unshift(textOf(input[i]?.output).trim());
+  for (let i = input.length - 1; i >= 0 && input[i]?.type === "function_call_output"; i--)
+    out.unshift(textOf(input[i]?.output).trim());
   return out;
 }
 
@@ -70,7 +75,8 @@ export function sampleOf(schema: Item): unknown {
 function lastUserText(input: Item[]): string {
   for (let i = input.length - 1; i >= 0; i--) {
     const item = input[i];
-    if (item && (item.type === "message" || item.type === undefined) && item.role === "user") return textOf(item.content);
+    if (item && (item.type === "message" || item.type === undefined) && item.role === "user")
+      return textOf(item.content);
   }
   return "";
 }

@@ -1,9 +1,21 @@
 import { type ApiLabel, TranslateError, fromZodError } from "../anthropic/translate-error.ts";
-import type { InputImage, InputText, OutputText, ResponsesInputItem, ResponsesRequest, ResponsesTextFormat, ResponsesTool, ResponsesToolChoice } from "../anthropic/types.ts";
+import type {
+  InputImage,
+  InputText,
+  OutputText,
+  ResponsesInputItem,
+  ResponsesRequest,
+  ResponsesTextFormat,
+  ResponsesTool,
+  ResponsesToolChoice,
+} from "../anthropic/types.ts";
 import { ChatRequest, type ChatContent, type ChatMessage } from "./chat-types.ts";
 import { CHATGPT_PARAMS, type UpstreamParams, unsupportedFields } from "./upstream-params.ts";
 
-export const CHAT_API: ApiLabel = { name: "Chat Completions", hint: "Check that the client speaks the OpenAI Chat Completions API." };
+export const CHAT_API: ApiLabel = {
+  name: "Chat Completions",
+  hint: "Check that the client speaks the OpenAI Chat Completions API.",
+};
 
 export type ChatTranslateOk = {
   ok: true;
@@ -32,7 +44,12 @@ export function chatToResponses(input: unknown, accepts: UpstreamParams = CHATGP
     return translate(req, accepts);
   } catch (cause) {
     // Defensive: a translation bug must become a clear 400, never a crashed proxy.
-    return { ok: false, error: new TranslateError("Could not translate the Chat Completions request; please report this.", "(body)", { cause }) };
+    return {
+      ok: false,
+      error: new TranslateError("Could not translate the Chat Completions request; please report this.", "(body)", {
+        cause,
+      }),
+    };
   }
 }
 
@@ -42,7 +59,8 @@ function translate(req: ChatRequest, accepts: UpstreamParams): ChatTranslateOk {
   const input: ResponsesInputItem[] = [];
   for (const m of req.messages) {
     // Leading system/developer messages are the instructions; later ones stay where they were said.
-    if ((m.role === "system" || m.role === "developer") && input.length === 0) instructions.push(text(m.content, notes));
+    if ((m.role === "system" || m.role === "developer") && input.length === 0)
+      instructions.push(text(m.content, notes));
     else message(m, input, notes);
   }
   const tools: ResponsesTool[] = [];
@@ -52,7 +70,13 @@ function translate(req: ChatRequest, accepts: UpstreamParams): ChatTranslateOk {
       continue;
     }
     const f = t.function;
-    tools.push({ type: "function", name: f.name, description: f.description ?? "", parameters: f.parameters ?? { type: "object", properties: {} }, strict: f.strict ?? false });
+    tools.push({
+      type: "function",
+      name: f.name,
+      description: f.description ?? "",
+      parameters: f.parameters ?? { type: "object", properties: {} },
+      strict: f.strict ?? false,
+    });
   }
   const body: ResponsesRequest = {
     model: req.model,
@@ -78,7 +102,14 @@ function translate(req: ChatRequest, accepts: UpstreamParams): ChatTranslateOk {
   }
   if (req.prompt_cache_key) body.prompt_cache_key = req.prompt_cache_key;
   if (req.stop != null) notes.add("stop dropped (not supported upstream)");
-  return { ok: true, body, model: req.model, stream: req.stream === true, includeUsage: req.stream_options?.include_usage === true, notes: notes.list };
+  return {
+    ok: true,
+    body,
+    model: req.model,
+    stream: req.stream === true,
+    includeUsage: req.stream_options?.include_usage === true,
+    notes: notes.list,
+  };
 }
 
 function message(m: ChatMessage, out: ResponsesInputItem[], notes: Notes): void {
@@ -93,7 +124,13 @@ function message(m: ChatMessage, out: ResponsesInputItem[], notes: Notes): void 
     case "assistant": {
       const said = text(m.content, notes) || (m.refusal ?? "");
       if (said) out.push({ type: "message", role: "assistant", content: [outputText(said)] });
-      for (const call of m.tool_calls ?? []) out.push({ type: "function_call", call_id: call.id, name: call.function.name, arguments: call.function.arguments });
+      for (const call of m.tool_calls ?? [])
+        out.push({
+          type: "function_call",
+          call_id: call.id,
+          name: call.function.name,
+          arguments: call.function.arguments,
+        });
       return;
     }
     case "tool":
@@ -122,7 +159,12 @@ function userParts(content: ChatContent, notes: Notes): (InputText | InputImage)
   for (const p of content) {
     if (p.type === "text") parts.push(inputText(p.text));
     else if (p.type === "refusal") parts.push(inputText(p.refusal));
-    else if (p.type === "image_url") parts.push({ type: "input_image", image_url: typeof p.image_url === "string" ? p.image_url : p.image_url.url, detail: "auto" });
+    else if (p.type === "image_url")
+      parts.push({
+        type: "input_image",
+        image_url: typeof p.image_url === "string" ? p.image_url : p.image_url.url,
+        detail: "auto",
+      });
     else notes.add(`${p.original} part dropped (not translated)`);
   }
   return parts.length ? parts : [inputText("")];
@@ -138,7 +180,12 @@ function textFormat(format: ChatRequest["response_format"]): ResponsesTextFormat
   if (!format || format.type === "text") return null;
   if (format.type === "json_object") return { type: "json_object" };
   const s = format.json_schema;
-  const out: ResponsesTextFormat = { type: "json_schema", name: s.name, schema: s.schema ?? {}, strict: s.strict ?? false };
+  const out: ResponsesTextFormat = {
+    type: "json_schema",
+    name: s.name,
+    schema: s.schema ?? {},
+    strict: s.strict ?? false,
+  };
   if (s.description) out.description = s.description;
   return out;
 }

@@ -27,7 +27,12 @@ const Message = z.discriminatedUnion("role", [
   z.looseObject({ role: z.literal("system"), content: Content }),
   z.looseObject({ role: z.literal("developer"), content: Content }),
   z.looseObject({ role: z.literal("user"), content: Content }),
-  z.looseObject({ role: z.literal("assistant"), content: Content, refusal: z.string().nullish(), tool_calls: z.array(ToolCall).nullish() }),
+  z.looseObject({
+    role: z.literal("assistant"),
+    content: Content,
+    refusal: z.string().nullish(),
+    tool_calls: z.array(ToolCall).nullish(),
+  }),
   z.looseObject({ role: z.literal("tool"), tool_call_id: z.string(), content: Content }),
 ]);
 
@@ -112,7 +117,13 @@ export type ChatCompletion = {
   choices: [
     {
       index: 0;
-      message: { role: "assistant"; content: string | null; refusal: string | null; tool_calls?: ChatToolCall[]; annotations: [] };
+      message: {
+        role: "assistant";
+        content: string | null;
+        refusal: string | null;
+        tool_calls?: ChatToolCall[];
+        annotations: [];
+      };
       logprobs: null;
       finish_reason: FinishReason;
     },

@@ -5,13 +5,26 @@ import type { AnthropicErrorType } from "../anthropic/types.ts";
 // Failures as OpenAI clients read them: `{error:{message,type,param,code}}` with the status the
 // SDKs' retry logic expects (they retry 408/409/429/5xx and honour `retry-after`).
 
-export type OpenAIErrorType = "invalid_request_error" | "authentication_error" | "permission_error" | "not_found_error" | "rate_limit_error" | "server_error";
+export type OpenAIErrorType =
+  | "invalid_request_error"
+  | "authentication_error"
+  | "permission_error"
+  | "not_found_error"
+  | "rate_limit_error"
+  | "server_error";
 
-export type OpenAIErrorBody = { error: { message: string; type: OpenAIErrorType; param: string | null; code: string | null } };
+export type OpenAIErrorBody = {
+  error: { message: string; type: OpenAIErrorType; param: string | null; code: string | null };
+};
 
 export type OpenAIErrorResponse = { status: number; body: OpenAIErrorBody; headers: Record<string, string> };
 
-export function openaiError(type: OpenAIErrorType, message: string, code: string | null = null, param: string | null = null): OpenAIErrorBody {
+export function openaiError(
+  type: OpenAIErrorType,
+  message: string,
+  code: string | null = null,
+  param: string | null = null,
+): OpenAIErrorBody {
   return { error: { message, type, param, code } };
 }
 
@@ -47,17 +60,35 @@ export type UpstreamFailureContext = {
  * exhausted (with `retry-after`); one account's limit the pool could not route around is a 503 the
  * SDKs retry. Account login failures are the pool's problem, not the client's key: 502.
  */
-export function openaiUpstreamError(status: number, upstreamBody: unknown, ctx: UpstreamFailureContext): OpenAIErrorResponse {
+export function openaiUpstreamError(
+  status: number,
+  upstreamBody: unknown,
+  ctx: UpstreamFailureContext,
+): OpenAIErrorResponse {
   const { code, message } = readUpstreamError(upstreamBody);
   const headers: Record<string, string> = {};
   if (status === 401 || status === 403) {
-    const text = "prodex: no account in the pool accepted its ChatGPT login; run `prodex quota` to see which profiles need `prodex login`.";
+    const text =
+      "prodex: no account in the pool accepted its ChatGPT login; run `prodex quota` to see which profiles need `prodex login`.";
     return { status: 502, headers, body: openaiError("server_error", text, "pool_login_required") };
   }
   if (status === 429) {
     if (ctx.retryAfter !== null) headers["retry-after"] = String(ctx.retryAfter);
-    if (ctx.poolExhausted) return { status: 429, headers, body: openaiError("rate_limit_error", message ?? "Every account in the pool hit its usage limit.", code ?? "usage_limit_reached") };
-    return { status: 503, headers, body: openaiError("server_error", message ?? "No account in the pool can serve right now.", code ?? "pool_busy") };
+    if (ctx.poolExhausted)
+      return {
+        status: 429,
+        headers,
+        body: openaiError(
+          "rate_limit_error",
+          message ?? "Every account in the pool hit its usage limit.",
+          code ?? "usage_limit_reached",
+        ),
+      };
+    return {
+      status: 503,
+      headers,
+      body: openaiError("server_error", message ?? "No account in the pool can serve right now.", code ?? "pool_busy"),
+    };
   }
   const type = typeForStatus(status);
   return { status, headers, body: openaiError(type, message ?? `The upstream answered ${status}.`, code ?? null) };
@@ -73,10 +104,18 @@ export function streamFailure(source: Obj): OpenAIErrorResponse {
   return { status: type === "invalid_request_error" ? 400 : 502, headers: {}, body: openaiError(type, message, code) };
 }
 
-export const STREAM_BROKE = (why: string): OpenAIErrorResponse => ({ status: 502, headers: {}, body: openaiError("server_error", `The upstream stream broke: ${why}`, "upstream_stream_broke") });
+export const STREAM_BROKE = (why: string): OpenAIErrorResponse => ({
+  status: 502,
+  headers: {},
+  body: openaiError("server_error", `The upstream stream broke: ${why}`, "upstream_stream_broke"),
+});
 
 export const STREAM_ENDED: OpenAIErrorResponse = {
   status: 502,
   headers: {},
-  body: openaiError("server_error", "The upstream stream ended before the response was complete.", "upstream_incomplete"),
+  body: openaiError(
+    "server_error",
+    "The upstream stream ended before the response was complete.",
+    "upstream_incomplete",
+  ),
 };

@@ -3,8 +3,16 @@ import { modelList } from "./models.ts";
 
 describe("modelList", () => {
   const cases: { name: string; catalog: unknown; ids: string[] }[] = [
-    { name: "every slug, in catalog order, hidden ones too", catalog: { models: [{ slug: "gpt-5" }, { slug: "gpt-5-codex", visibility: "hide" }] }, ids: ["gpt-5", "gpt-5-codex"] },
-    { name: "duplicates and entries without a slug skipped", catalog: { models: [{ slug: "a" }, { slug: "a" }, { name: "b" }, 3] }, ids: ["a"] },
+    {
+      name: "every slug, in catalog order, hidden ones too",
+      catalog: { models: [{ slug: "gpt-5" }, { slug: "gpt-5-codex", visibility: "hide" }] },
+      ids: ["gpt-5", "gpt-5-codex"],
+    },
+    {
+      name: "duplicates and entries without a slug skipped",
+      catalog: { models: [{ slug: "a" }, { slug: "a" }, { name: "b" }, 3] },
+      ids: ["a"],
+    },
     { name: "not a catalog: empty list", catalog: { detail: "nope" }, ids: [] },
     { name: "null", catalog: null, ids: [] },
   ];
@@ -13,7 +21,8 @@ describe("modelList", () => {
       const list = modelList(c.catalog, 1700000000);
       expect(list.object).toBe("list");
       expect(list.data.map((m) => m.id)).toEqual(c.ids);
-      for (const m of list.data) expect(m).toEqual({ id: m.id, object: "model", created: 1700000000, owned_by: "openai" });
+      for (const m of list.data)
+        expect(m).toEqual({ id: m.id, object: "model", created: 1700000000, owned_by: "openai" });
     });
   }
 });

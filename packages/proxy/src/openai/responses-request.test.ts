@@ -6,16 +6,35 @@ describe("responsesUpstream", () => {
     const r = responsesUpstream({ model: "gpt-5", input: "hi", store: true, metadata: { a: 1 } });
     if (!r.ok) throw new Error(r.error.message);
     expect(r.stream).toBe(false);
-    expect(r.body).toEqual({ model: "gpt-5", input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }], stream: true, store: false, metadata: { a: 1 } });
+    expect(r.body).toEqual({
+      model: "gpt-5",
+      input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }],
+      stream: true,
+      store: false,
+      metadata: { a: 1 },
+    });
     expect(r.notes).toEqual(["store=true ignored (the upstream stores nothing)"]);
   });
 
   test("stream:true and a list input pass as sent", () => {
     const input = [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }];
-    const r = responsesUpstream({ model: "gpt-5", input, stream: true, tools: [], include: ["reasoning.encrypted_content"] });
+    const r = responsesUpstream({
+      model: "gpt-5",
+      input,
+      stream: true,
+      tools: [],
+      include: ["reasoning.encrypted_content"],
+    });
     if (!r.ok) throw new Error(r.error.message);
     expect(r.stream).toBe(true);
-    expect(r.body).toEqual({ model: "gpt-5", input, stream: true, store: false, tools: [], include: ["reasoning.encrypted_content"] });
+    expect(r.body).toEqual({
+      model: "gpt-5",
+      input,
+      stream: true,
+      store: false,
+      tools: [],
+      include: ["reasoning.encrypted_content"],
+    });
   });
 
   test("fields the upstream does not take are dropped with notes, or kept where it does", () => {
@@ -23,7 +42,10 @@ describe("responsesUpstream", () => {
     const dropped = responsesUpstream(req);
     if (!dropped.ok) throw new Error(dropped.error.message);
     expect([dropped.body.max_output_tokens, dropped.body.temperature]).toEqual([undefined, undefined]);
-    expect(dropped.notes).toEqual(["max_output_tokens dropped (not accepted upstream)", "temperature dropped (not accepted upstream)"]);
+    expect(dropped.notes).toEqual([
+      "max_output_tokens dropped (not accepted upstream)",
+      "temperature dropped (not accepted upstream)",
+    ]);
     const kept = responsesUpstream(req, { maxOutputTokens: true, sampling: true });
     if (!kept.ok) throw new Error(kept.error.message);
     expect([kept.body.max_output_tokens, kept.body.temperature]).toEqual([10, 1]);

@@ -19,7 +19,8 @@ export function chatUsage(usage: unknown): ChatUsage {
 
 /** Why a finished response stopped: cut short → length (content_filter stays), else tool_calls when it called any. */
 export function finishReason(response: ResponsesObject | undefined, calledTools: boolean): FinishReason {
-  if (str(response?.status) === "incomplete") return str(obj(response?.incomplete_details)?.reason) === "content_filter" ? "content_filter" : "length";
+  if (str(response?.status) === "incomplete")
+    return str(obj(response?.incomplete_details)?.reason) === "content_filter" ? "content_filter" : "length";
   return calledTools ? "tool_calls" : "stop";
 }
 
@@ -44,7 +45,11 @@ export function responseToChat(response: ResponsesObject, ids: ChatIds): ChatCom
         else if (part?.type === "refusal") refusal = (refusal ?? "") + (str(part.refusal) ?? "");
       }
     } else if (item?.type === "function_call") {
-      calls.push({ id: str(item.call_id) ?? str(item.id) ?? "", type: "function", function: { name: str(item.name) ?? "", arguments: str(item.arguments) ?? "" } });
+      calls.push({
+        id: str(item.call_id) ?? str(item.id) ?? "",
+        type: "function",
+        function: { name: str(item.name) ?? "", arguments: str(item.arguments) ?? "" },
+      });
     }
   }
   const message: ChatCompletion["choices"][0]["message"] = { role: "assistant", content, refusal, annotations: [] };
@@ -81,7 +86,7 @@ export class ChatStreamTranslator {
   private prefix: string;
 
   constructor(
-    private ids: ChatIds,
+    ids: ChatIds,
     private includeUsage: boolean,
   ) {
     this.prefix = `data: {"id":${JSON.stringify(ids.id)},"object":"chat.completion.chunk","created":${ids.created},"model":${JSON.stringify(ids.model)},"system_fingerprint":null,"choices":`;
@@ -147,7 +152,12 @@ export class ChatStreamTranslator {
     const call = { index, args: args.length };
     this.calls.set(this.key(e, item), call);
     this.calls.set(num(e.output_index) ?? -1, call);
-    const wire = { index, id: str(item.call_id) ?? str(item.id) ?? "", type: "function", function: { name: str(item.name) ?? "", arguments: args } };
+    const wire = {
+      index,
+      id: str(item.call_id) ?? str(item.id) ?? "",
+      type: "function",
+      function: { name: str(item.name) ?? "", arguments: args },
+    };
     return this.start() + this.delta(`{"tool_calls":[${JSON.stringify(wire)}]}`);
   }
 

@@ -14,9 +14,13 @@ export type UpstreamParams = {
 export const CHATGPT_PARAMS: UpstreamParams = { maxOutputTokens: false, sampling: false };
 
 /** The fields of `body` to drop for an upstream that accepts `accepts`, each with its note. */
-export function unsupportedFields(body: Record<string, unknown>, accepts: UpstreamParams): { field: string; note: string }[] {
+export function unsupportedFields(
+  body: Record<string, unknown>,
+  accepts: UpstreamParams,
+): { field: string; note: string }[] {
   const out: { field: string; note: string }[] = [];
-  if (!accepts.maxOutputTokens && body.max_output_tokens != null) out.push({ field: "max_output_tokens", note: "max_output_tokens dropped (not accepted upstream)" });
+  if (!accepts.maxOutputTokens && body.max_output_tokens != null)
+    out.push({ field: "max_output_tokens", note: "max_output_tokens dropped (not accepted upstream)" });
   if (!accepts.sampling) {
     for (const field of ["temperature", "top_p"]) {
       if (body[field] != null) out.push({ field, note: `${field} dropped (not accepted upstream)` });

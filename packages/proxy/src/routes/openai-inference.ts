@@ -13,7 +13,14 @@ import type { UpstreamParams } from "../openai/upstream-params.ts";
 import { type Assembled, assembleResponse } from "../responses/assemble-response.ts";
 import { encodeJson, type RequestBody } from "../upstream/request-body.ts";
 import { bindContinuations, bindOutputBlob } from "./codex-routes.ts";
-import { errorResponse, invalidRequest, openaiJson, requestId, unreadableBody, upstreamFailure } from "./openai-reply.ts";
+import {
+  errorResponse,
+  invalidRequest,
+  openaiJson,
+  requestId,
+  unreadableBody,
+  upstreamFailure,
+} from "./openai-reply.ts";
 import { UPSTREAM_RESPONSES_PATH, readJsonBody, translatedUpstreamHeaders } from "./translated-request.ts";
 import { collectEvents, translatedSseBody } from "./translated-stream.ts";
 import { committedBody } from "../engine/committed-stream.ts";
@@ -28,7 +35,12 @@ export type OpenAIInferenceOptions = {
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
 
 /** `POST /responses`: streamed as it comes (`stream:true`), or assembled into one Responses object. */
-export async function openaiResponses(state: ProxyState, c: HonoContext, options: OpenAIInferenceOptions, scope?: LaunchScope): Promise<Response> {
+export async function openaiResponses(
+  state: ProxyState,
+  c: HonoContext,
+  options: OpenAIInferenceOptions,
+  scope?: LaunchScope,
+): Promise<Response> {
   const read = await readJsonBody(c.req.raw);
   if (!read.ok) return unreadableBody(read.refusal, "Responses");
   const t = responsesUpstream(read.json, options.accepts);
@@ -38,14 +50,23 @@ export async function openaiResponses(state: ProxyState, c: HonoContext, options
   if (!sent.ok) return sent.res;
   const owner = sent.committed.profile;
   const observe = (e: Parameters<typeof bindOutputBlob>[2]) => bindOutputBlob(state, owner, e);
-  if (t.stream) return new Response(committedBody(state, sent.committed, { onEvent: observe }), { status: 200, headers: { ...SSE_HEADERS, "x-request-id": requestId() } });
+  if (t.stream)
+    return new Response(committedBody(state, sent.committed, { onEvent: observe }), {
+      status: 200,
+      headers: { ...SSE_HEADERS, "x-request-id": requestId() },
+    });
   const { events, broke } = await collectEvents(state, sent.committed, c.req.raw.signal, observe);
   if (broke !== null) return errorResponse(STREAM_BROKE(broke));
   return assembled(assembleResponse(events), (response) => response);
 }
 
 /** `POST /chat/completions`: translated to a Responses request, and the stream back into chunks or one completion. */
-export async function chatCompletions(state: ProxyState, c: HonoContext, options: OpenAIInferenceOptions, scope?: LaunchScope): Promise<Response> {
+export async function chatCompletions(
+  state: ProxyState,
+  c: HonoContext,
+  options: OpenAIInferenceOptions,
+  scope?: LaunchScope,
+): Promise<Response> {
   const read = await readJsonBody(c.req.raw);
   if (!read.ok) return unreadableBody(read.refusal, "Chat Completions");
   const t = chatToResponses(read.json, options.accepts);
@@ -65,11 +86,20 @@ export async function chatCompletions(state: ProxyState, c: HonoContext, options
       },
       ping: CHAT_KEEPALIVE,
     };
-    return new Response(translatedSseBody(state, sent.committed, sse, options.pingMs), { status: 200, headers: { ...SSE_HEADERS, "x-request-id": requestId() } });
+    return new Response(translatedSseBody(state, sent.committed, sse, options.pingMs), {
+      status: 200,
+      headers: { ...SSE_HEADERS, "x-request-id": requestId() },
+    });
   }
   const { events, broke } = await collectEvents(state, sent.committed, c.req.raw.signal);
   if (broke !== null) return errorResponse(STREAM_BROKE(broke));
-  return assembled(assembleResponse(events), (response) => responseToChat(response, { id: completionId(typeof response.id === "string" ? response.id : undefined), created, model: t.model }));
+  return assembled(assembleResponse(events), (response) =>
+    responseToChat(response, {
+      id: completionId(typeof response.id === "string" ? response.id : undefined),
+      created,
+      model: t.model,
+    }),
+  );
 }
 
 function assembled(r: Assembled, answer: (response: ResponsesObject) => unknown): Response {
@@ -80,7 +110,12 @@ function assembled(r: Assembled, answer: (response: ResponsesObject) => unknown)
 type Sent = { ok: true; committed: Committed } | { ok: false; res: Response };
 
 /** The request through the pool's rotation (owner first, moves before commit), committed to a stream or answered as a failure. */
-async function send(state: ProxyState, c: HonoContext, body: Record<string, unknown>, scope: LaunchScope | undefined): Promise<Sent> {
+async function send(
+  state: ProxyState,
+  c: HonoContext,
+  body: Record<string, unknown>,
+  scope: LaunchScope | undefined,
+): Promise<Sent> {
   const keys: AffinityKeys = extractAffinity(c.req.raw.headers, body);
   const outcome = await forward(state, {
     method: "POST",
@@ -93,14 +128,33 @@ async function send(state: ProxyState, c: HonoContext, body: Record<string, unkn
     client: "openai",
     scope,
   });
-  if (outcome.kind === "local") return { ok: false, res: upstreamFailure(state, outcome.answer.status, outcome.answer.body, outcome.answer.headers) };
+  if (outcome.kind === "local")
+    return {
+      ok: false,
+      res: upstreamFailure(state, outcome.answer.status, outcome.answer.body, outcome.answer.headers),
+    };
   const { response } = outcome;
-  if (response.status >= 400) return { ok: false, res: upstreamFailure(state, response.status, await response.text(), response.headers) };
+  if (response.status >= 400)
+    return { ok: false, res: upstreamFailure(state, response.status, await response.text(), response.headers) };
   if (!outcome.stream) {
     const type = response.headers.get("content-type") ?? "none";
     await response.body?.cancel().catch(() => {});
-    state.log.line("warn", "openai: upstream answered without an event stream", { profile: outcome.profile, contentType: type });
-    return { ok: false, res: errorResponse({ status: 502, headers: {}, body: openaiError("server_error", `The upstream answered with ${type} instead of an event stream.`, "upstream_not_streamed") }) };
+    state.log.line("warn", "openai: upstream answered without an event stream", {
+      profile: outcome.profile,
+      contentType: type,
+    });
+    return {
+      ok: false,
+      res: errorResponse({
+        status: 502,
+        headers: {},
+        body: openaiError(
+          "server_error",
+          `The upstream answered with ${type} instead of an event stream.`,
+          "upstream_not_streamed",
+        ),
+      }),
+    };
   }
   bindContinuations(state, outcome, keys);
   const windows = windowsFromHeaders(response.headers, state.ctx.now());

@@ -18,19 +18,33 @@ export function errorResponse(e: OpenAIErrorResponse): Response {
 /** A request prodex cannot take: 400 (or the body's own status: 413, 415), `param` naming where. */
 export function invalidRequest(error: TranslateError): Response {
   const param = error.where === "(body)" ? null : error.where;
-  return openaiJson(400, openaiError("invalid_request_error", error.message, error.where === "n" ? "unsupported_value" : "invalid_request", param));
+  return openaiJson(
+    400,
+    openaiError(
+      "invalid_request_error",
+      error.message,
+      error.where === "n" ? "unsupported_value" : "invalid_request",
+      param,
+    ),
+  );
 }
 
 export function unreadableBody(refusal: JsonBodyRefusal, api: string): Response {
-  const message = refusal.notJson ? `The request body is not JSON: send an OpenAI ${api} request (application/json).` : refusal.message;
-  return openaiJson(refusal.status, openaiError("invalid_request_error", message, refusal.status === 413 ? "request_too_large" : "invalid_json"));
+  const message = refusal.notJson
+    ? `The request body is not JSON: send an OpenAI ${api} request (application/json).`
+    : refusal.message;
+  return openaiJson(
+    refusal.status,
+    openaiError("invalid_request_error", message, refusal.status === 413 ? "request_too_large" : "invalid_json"),
+  );
 }
 
 /** An upstream or pool failure before anything was answered (see openaiUpstreamError). */
 export function upstreamFailure(state: ProxyState, status: number, body: string, headers: Headers): Response {
   const snapshot = state.pool.snapshot();
   const exhausted = status === 429 && poolExhausted(snapshot);
-  const retryAfter = status === 429 ? (earliestResetSeconds(snapshot, state.ctx.now()) ?? upstreamRetryAfter(body, headers)) : null;
+  const retryAfter =
+    status === 429 ? (earliestResetSeconds(snapshot, state.ctx.now()) ?? upstreamRetryAfter(body, headers)) : null;
   return errorResponse(openaiUpstreamError(status, body, { poolExhausted: exhausted, retryAfter }));
 }
 

@@ -32,7 +32,10 @@ const CATALOG_PATH = "/codex/models?client_version=0.169.0";
  * gateway: its own keys).
  */
 export function openaiRoutes(state: ProxyState, options: OpenAIRouteOptions = {}): Hono<ProxyEnv> {
-  const inference: OpenAIInferenceOptions = { accepts: options.accepts ?? CHATGPT_PARAMS, pingMs: options.pingMs ?? DEFAULT_PING_MS };
+  const inference: OpenAIInferenceOptions = {
+    accepts: options.accepts ?? CHATGPT_PARAMS,
+    pingMs: options.pingMs ?? DEFAULT_PING_MS,
+  };
   const models = modelCatalog(state, options.modelsTtlMs ?? 5 * 60_000);
   const app = new Hono<ProxyEnv>();
   app.post("/responses", (c) => openaiResponses(state, c, inference, c.get("scope")));
@@ -47,9 +50,26 @@ export function openaiRoutes(state: ProxyState, options: OpenAIRouteOptions = {}
     const id = c.req.param("id");
     const model = list.data.find((m) => m.id === id);
     if (model) return openaiJson(200, model);
-    return openaiJson(404, openaiError("not_found_error", `The model ${id} is not served by this pool; GET /models lists the ones it is.`, "model_not_found", "model"));
+    return openaiJson(
+      404,
+      openaiError(
+        "not_found_error",
+        `The model ${id} is not served by this pool; GET /models lists the ones it is.`,
+        "model_not_found",
+        "model",
+      ),
+    );
   });
-  app.all("*", (c) => openaiJson(404, openaiError("not_found_error", `prodex serves POST /responses, POST /chat/completions and GET /models here, not ${c.req.method} ${new URL(c.req.url).pathname}.`, "unknown_route")));
+  app.all("*", (c) =>
+    openaiJson(
+      404,
+      openaiError(
+        "not_found_error",
+        `prodex serves POST /responses, POST /chat/completions and GET /models here, not ${c.req.method} ${new URL(c.req.url).pathname}.`,
+        "unknown_route",
+      ),
+    ),
+  );
   return app;
 }
 
@@ -60,10 +80,21 @@ function modelCatalog(state: ProxyState, ttlMs: number): () => Promise<OpenAIMod
     const now = state.ctx.now();
     if (cached && now - cached.at < ttlMs) return cached.list;
     const headers = new Headers({ accept: "application/json", originator: "codex_cli_rs" });
-    const outcome = await forward(state, { method: "GET", path: CATALOG_PATH, headers, body: null, keys: extractAffinity(headers, null), stream: false, signal: new AbortController().signal, client: "openai" });
-    if (outcome.kind === "local") return upstreamFailure(state, outcome.answer.status, outcome.answer.body, outcome.answer.headers);
+    const outcome = await forward(state, {
+      method: "GET",
+      path: CATALOG_PATH,
+      headers,
+      body: null,
+      keys: extractAffinity(headers, null),
+      stream: false,
+      signal: new AbortController().signal,
+      client: "openai",
+    });
+    if (outcome.kind === "local")
+      return upstreamFailure(state, outcome.answer.status, outcome.answer.body, outcome.answer.headers);
     const text = await outcome.response.text();
-    if (outcome.response.status >= 400) return upstreamFailure(state, outcome.response.status, text, outcome.response.headers);
+    if (outcome.response.status >= 400)
+      return upstreamFailure(state, outcome.response.status, text, outcome.response.headers);
     let catalog: unknown = null;
     try {
       catalog = JSON.parse(text);
@@ -80,9 +111,11 @@ function modelCatalog(state: ProxyState, ttlMs: number): () => Promise<OpenAIMod
 export function openaiKeyGuard(auth: Authenticate): MiddlewareHandler<ProxyEnv> {
   return async (c, next) => {
     const bearer = c.req.header("authorization")?.replace(/^Bearer\s+/i, "");
-    const scope = auth.secret(bearer) ?? auth.secret(c.req.header("x-api-key")) ?? auth.secret(c.req.header(LAUNCH_KEY_HEADER));
+    const scope =
+      auth.secret(bearer) ?? auth.secret(c.req.header("x-api-key")) ?? auth.secret(c.req.header(LAUNCH_KEY_HEADER));
     if (!scope) {
-      const message = "prodex proxy: missing or wrong API key; use the secret from `prodex serve --json` (openai.apiKey) as the API key.";
+      const message =
+        "prodex proxy: missing or wrong API key; use the secret from `prodex serve --json` (openai.apiKey) as the API key.";
       return openaiJson(401, openaiError("authentication_error", message, "invalid_api_key"));
     }
     c.set("scope", scope);

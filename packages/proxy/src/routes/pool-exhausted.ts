@@ -23,5 +23,7 @@ export function earliestResetSeconds(snapshot: PoolSnapshot, now: number): numbe
 }
 
 function usableProfiles(snapshot: PoolSnapshot): PoolSnapshot["profiles"] {
-  return snapshot.autoRotate || !snapshot.current ? snapshot.profiles : snapshot.profiles.filter((p) => p.name === snapshot.current);
+  return snapshot.autoRotate || !snapshot.current
+    ? snapshot.profiles
+    : snapshot.profiles.filter((p) => p.name === snapshot.current);
 }

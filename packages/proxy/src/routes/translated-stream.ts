@@ -35,7 +35,12 @@ export const ENDED_EARLY = "The upstream stream ended before the response was co
  * idle watchdog does not cut the stream; a stream that breaks or ends before its terminal event
  * ends with the translator's error frame, not a fake success.
  */
-export function translatedSseBody(state: ProxyState, committed: Committed, t: SseTranslator, pingMs: number): ReadableStream<Uint8Array> {
+export function translatedSseBody(
+  state: ProxyState,
+  committed: Committed,
+  t: SseTranslator,
+  pingMs: number,
+): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
   let out = "";
   let started = false;
@@ -108,7 +113,12 @@ export function translatedSseBody(state: ProxyState, committed: Committed, t: Ss
 }
 
 /** For `stream:false`: reads the committed stream to its end. `broke` says why when it broke; `observe` sees every raw event. */
-export async function collectEvents(state: ProxyState, committed: Committed, signal: AbortSignal, observe?: (e: StreamEvent) => void): Promise<{ events: ResponsesEvent[]; broke: string | null }> {
+export async function collectEvents(
+  state: ProxyState,
+  committed: Committed,
+  signal: AbortSignal,
+  observe?: (e: StreamEvent) => void,
+): Promise<{ events: ResponsesEvent[]; broke: string | null }> {
   const events: ResponsesEvent[] = [];
   let broke: string | null = null;
   const reader = committedBody(state, committed, {

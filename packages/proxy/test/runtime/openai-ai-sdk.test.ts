@@ -10,7 +10,12 @@ import { type PoolFixture, TWO_ACCOUNTS, usePoolFixtures } from "../helpers/pool
 const openPool = usePoolFixtures();
 
 function model(f: PoolFixture) {
-  return createOpenAICompatible({ name: "prodex", baseURL: f.proxy.openaiBaseUrl, apiKey: f.proxy.secret, includeUsage: true }).chatModel("gpt-5");
+  return createOpenAICompatible({
+    name: "prodex",
+    baseURL: f.proxy.openaiBaseUrl,
+    apiKey: f.proxy.secret,
+    includeUsage: true,
+  }).chatModel("gpt-5");
 }
 
 const ran: string[] = [];
@@ -28,14 +33,24 @@ describe("Vercel AI SDK (@ai-sdk/openai-compatible) through the pool", () => {
     const f = await openPool(TWO_ACCOUNTS);
     f.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 900 });
     ran.length = 0;
-    const r = await generateText({ model: model(f), prompt: "use the tool for Paris", tools: { get_weather: weather }, stopWhen: isStepCount(3), maxRetries: 0 });
+    const r = await generateText({
+      model: model(f),
+      prompt: "use the tool for Paris",
+      tools: { get_weather: weather },
+      stopWhen: isStepCount(3),
+      maxRetries: 0,
+    });
     expect(ran).toEqual(["get_weather"]);
     expect(r.text).toBe("tool said: sunny");
     expect(r.steps.length).toBe(2);
     expect(r.totalUsage.outputTokens).toBeGreaterThan(0);
     expect(served(f)).toEqual(["acct-a:429", "acct-b:200", "acct-b:200"]);
     const second = upstreamBodies(f)[2];
-    expect((second?.input as { type: string }[]).map((i) => i.type)).toEqual(["message", "function_call", "function_call_output"]);
+    expect(((second?.input ?? []) as { type: string }[]).map((i) => i.type)).toEqual([
+      "message",
+      "function_call",
+      "function_call_output",
+    ]);
   });
 
   test("streamText streams the answer and its usage", async () => {

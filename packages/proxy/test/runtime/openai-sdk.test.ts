@@ -16,11 +16,19 @@ function sdk(f: PoolFixture): OpenAI {
 
 const WEATHER = {
   type: "function" as const,
-  function: { name: "get_weather", description: "Weather in a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } },
+  function: {
+    name: "get_weather",
+    description: "Weather in a city",
+    parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+  },
 };
 const TIME = {
   type: "function" as const,
-  function: { name: "get_time", description: "Time in a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } },
+  function: {
+    name: "get_time",
+    description: "Time in a city",
+    parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+  },
 };
 
 describe("Responses through the openai SDK", () => {
@@ -64,7 +72,8 @@ describe("Responses through the openai SDK", () => {
     const g = await openPool(TWO_ACCOUNTS);
     g.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 900 });
     let text = "";
-    for await (const e of await sdk(g).responses.create({ model: "gpt-5", input: "say hi", stream: true })) if (e.type === "response.output_text.delta") text += e.delta;
+    for await (const e of await sdk(g).responses.create({ model: "gpt-5", input: "say hi", stream: true }))
+      if (e.type === "response.output_text.delta") text += e.delta;
     expect(text).toBe("hi from mock");
     expect(served(g)).toEqual(["acct-a:429", "acct-b:200"]);
   });
@@ -93,14 +102,24 @@ describe("Chat Completions through the openai SDK", () => {
     // The system message became the instructions; the call and its result went up paired.
     const body = upstreamBodies(f)[1];
     expect(body?.instructions).toBe("You are terse.");
-    expect((body?.input as { type: string }[]).map((i) => i.type)).toEqual(["message", "function_call", "function_call_output"]);
+    expect(((body?.input ?? []) as { type: string }[]).map((i) => i.type)).toEqual([
+      "message",
+      "function_call",
+      "function_call_output",
+    ]);
   });
 
   test("streamed with parallel tool calls, their results, and usage", async () => {
     const f = await openPool(TWO_ACCOUNTS);
     const client = sdk(f);
     const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "use parallel tools for Paris" }];
-    const stream = await client.chat.completions.create({ model: "gpt-5", messages, tools: [WEATHER, TIME], stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: "gpt-5",
+      messages,
+      tools: [WEATHER, TIME],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const calls: { id: string; name: string; args: string }[] = [];
     let finish: string | null = null;
     let usage: OpenAI.CompletionUsage | null | undefined = null;
@@ -122,10 +141,23 @@ describe("Chat Completions through the openai SDK", () => {
       ["get_time", { which: "get_time" }],
     ]);
     expect(usage?.completion_tokens).toBeGreaterThan(0);
-    messages.push({ role: "assistant", content: null, tool_calls: calls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.args } })) });
-    messages.push({ role: "tool", tool_call_id: calls[0]!.id, content: "sunny" }, { role: "tool", tool_call_id: calls[1]!.id, content: "noon" });
+    messages.push({
+      role: "assistant",
+      content: null,
+      tool_calls: calls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.args } })),
+    });
+    messages.push(
+      { role: "tool", tool_call_id: calls[0]!.id, content: "sunny" },
+      { role: "tool", tool_call_id: calls[1]!.id, content: "noon" },
+    );
     let text = "";
-    for await (const chunk of await client.chat.completions.create({ model: "gpt-5", messages, tools: [WEATHER, TIME], stream: true })) text += chunk.choices[0]?.delta.content ?? "";
+    for await (const chunk of await client.chat.completions.create({
+      model: "gpt-5",
+      messages,
+      tools: [WEATHER, TIME],
+      stream: true,
+    }))
+      text += chunk.choices[0]?.delta.content ?? "";
     expect(text).toBe("tool said: sunny; noon");
   });
 
@@ -139,14 +171,24 @@ describe("Chat Completions through the openai SDK", () => {
     const g = await openPool(TWO_ACCOUNTS);
     g.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 900 });
     let text = "";
-    for await (const chunk of await sdk(g).chat.completions.create({ model: "gpt-5", messages: [{ role: "user", content: "say hi" }], stream: true })) text += chunk.choices[0]?.delta.content ?? "";
+    for await (const chunk of await sdk(g).chat.completions.create({
+      model: "gpt-5",
+      messages: [{ role: "user", content: "say hi" }],
+      stream: true,
+    }))
+      text += chunk.choices[0]?.delta.content ?? "";
     expect(text).toBe("hi from mock");
     expect(served(g)).toEqual(["acct-a:429", "acct-b:200"]);
   });
 
   test("response_format json_schema: the schema goes up as text.format and the answer parses", async () => {
     const f = await openPool(TWO_ACCOUNTS);
-    const schema = { type: "object", properties: { city: { type: "string" }, warm: { type: "boolean" } }, required: ["city", "warm"], additionalProperties: false };
+    const schema = {
+      type: "object",
+      properties: { city: { type: "string" }, warm: { type: "boolean" } },
+      required: ["city", "warm"],
+      additionalProperties: false,
+    };
     const r = await sdk(f).chat.completions.create({
       model: "gpt-5",
       messages: [{ role: "user", content: "describe Paris" }],
@@ -177,7 +219,9 @@ describe("errors and models through the openai SDK", () => {
       { id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 600 } },
       { id: "acct-b", primary: { usedPercent: 100, resetAfterSeconds: 300 } },
     ]);
-    const error = await sdk(f).chat.completions.create({ model: "gpt-5", messages: [{ role: "user", content: "say hi" }] }).catch((e: unknown) => e);
+    const error = await sdk(f)
+      .chat.completions.create({ model: "gpt-5", messages: [{ role: "user", content: "say hi" }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     const e = error as InstanceType<typeof OpenAI.RateLimitError>;
     expect(e.status).toBe(429);
@@ -191,13 +235,21 @@ describe("errors and models through the openai SDK", () => {
   test("bad input: wrong types are one 400, n > 1 is refused by name, unknown fields are ignored", async () => {
     const f = await openPool(TWO_ACCOUNTS);
     const client = sdk(f);
-    const wrong = await client.chat.completions.create({ model: "gpt-5", messages: "hi" as never }).catch((e: unknown) => e);
+    const wrong = await client.chat.completions
+      .create({ model: "gpt-5", messages: "hi" as never })
+      .catch((e: unknown) => e);
     expect(wrong).toBeInstanceOf(OpenAI.BadRequestError);
     expect((wrong as InstanceType<typeof OpenAI.BadRequestError>).param).toBe("messages");
-    const many = await client.chat.completions.create({ model: "gpt-5", messages: [{ role: "user", content: "hi" }], n: 2 }).catch((e: unknown) => e);
+    const many = await client.chat.completions
+      .create({ model: "gpt-5", messages: [{ role: "user", content: "hi" }], n: 2 })
+      .catch((e: unknown) => e);
     expect(many).toBeInstanceOf(OpenAI.BadRequestError);
     expect((many as Error).message).toContain("n=2 is not supported");
-    const extra = await client.chat.completions.create({ model: "gpt-5", messages: [{ role: "user", content: "say hi" }], some_future_field: { x: 1 } } as never);
+    const extra = await client.chat.completions.create({
+      model: "gpt-5",
+      messages: [{ role: "user", content: "say hi" }],
+      some_future_field: { x: 1 },
+    } as never);
     expect((extra as OpenAI.ChatCompletion).choices[0]?.message.content).toBe("hi from mock");
     expect(served(f)).toEqual(["acct-a:200"]);
   });
