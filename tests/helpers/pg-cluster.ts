@@ -20,10 +20,10 @@ export type PgCluster = {
   close(): Promise<void>;
 };
 
-/** Where the PostgreSQL server binaries are: PRODEX_PG_BINDIR, `pg_config --bindir`, or Debian's newest. */
+/** Where the PostgreSQL server binaries are: PG_BINDIR, `pg_config --bindir`, or Debian's newest. */
 export function pgBinDir(env: Record<string, string | undefined> = process.env): string | null {
   const has = (dir: string) => existsSync(join(dir, "initdb")) && existsSync(join(dir, "postgres"));
-  if (env.PRODEX_PG_BINDIR && has(env.PRODEX_PG_BINDIR)) return env.PRODEX_PG_BINDIR;
+  if (env.PG_BINDIR && has(env.PG_BINDIR)) return env.PG_BINDIR;
   const config = Bun.spawnSync(["pg_config", "--bindir"], { stdout: "pipe", stderr: "ignore" });
   const bindir = config.success ? config.stdout.toString().trim() : "";
   if (bindir && has(bindir)) return bindir;
@@ -52,7 +52,7 @@ async function freePort(): Promise<number> {
 
 export async function startPgCluster(): Promise<PgCluster> {
   const bin = pgBinDir();
-  if (!bin) throw new Error("PostgreSQL server binaries not found: install Debian's postgresql package or set PRODEX_PG_BINDIR");
+  if (!bin) throw new Error("PostgreSQL server binaries not found: install Debian's postgresql package or set PG_BINDIR");
   const user = postgresUser();
   // As root the data dir must be reachable by postgres: the sandbox's TMPDIR is root-only, /tmp is not.
   const dir = mkdtempSync(join(user ? "/tmp" : (process.env.TMPDIR ?? "/tmp"), "prodex-pg-"));

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 
 // The team gateway's shared state (PostgreSQL). Times are Unix epoch milliseconds, as in the SQLite store.
@@ -42,12 +43,17 @@ export const apiKeys = pgTable(
 );
 
 /** The secret keys tokens were sealed with: id + a sealed check value, so a wrong key is caught before any write. */
-export const secretKeys = pgTable("gw_secret_keys", {
-  id: text("id").primaryKey(),
-  check: text("check").notNull(),
-  current: boolean("current").notNull().default(true),
-  createdAt: ms("created_at").notNull(),
-});
+export const secretKeys = pgTable(
+  "gw_secret_keys",
+  {
+    id: text("id").primaryKey(),
+    check: text("check").notNull(),
+    current: boolean("current").notNull().default(true),
+    createdAt: ms("created_at").notNull(),
+  },
+  // At most one current key: two first instances started with different keys cannot both adopt theirs.
+  (t) => [uniqueIndex("gw_secret_keys_current").on(t.current).where(sql`${t.current}`)],
+);
 
 export const usage = pgTable("gw_usage", {
   account: text("account")

@@ -1,6 +1,6 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { PgDb } from "../connect.ts";
-import { accounts } from "../schema.ts";
+import { accounts, secretKeys } from "../schema.ts";
 
 export type AccountRow = typeof accounts.$inferSelect;
 export type NewAccount = typeof accounts.$inferInsert;
@@ -70,14 +70,19 @@ export class AccountsRepo {
     await this.db.update(accounts).set({ needsLogin: true, updatedAt: Date.now() }).where(eq(accounts.name, name));
   }
 
-  /** Re-seals every account in one transaction (`prodex gateway rotate-key`). */
-  async reseal(fn: (row: AccountRow) => { tokenCipher: string; keyId: string }): Promise<number> {
+  /**
+   * Re-seals every account and records `next` as the current secret key, in one transaction
+   * (`prodex gateway rotate-key`): either every row moves to the new key or none does.
+   */
+  async reseal(next: { id: string; check: string }, fn: (row: AccountRow) => { tokenCipher: string; keyId: string }): Promise<number> {
     return this.db.transaction(async (tx) => {
       const rows = await tx.select().from(accounts).for("update");
       for (const row of rows) {
         const sealed = fn(row);
         await tx.update(accounts).set({ ...sealed, updatedAt: Date.now() }).where(eq(accounts.name, row.name));
       }
+      await tx.update(secretKeys).set({ current: false }).where(ne(secretKeys.id, next.id));
+      await tx.insert(secretKeys).values({ id: next.id, check: next.check, current: true, createdAt: Date.now() }).onConflictDoUpdate({ target: secretKeys.id, set: { check: next.check, current: true } });
       return rows.length;
     });
   }

@@ -1,4 +1,4 @@
-import { eq, ne } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { PgDb } from "../connect.ts";
 import { secretKeys } from "../schema.ts";
 
@@ -12,11 +12,11 @@ export class SecretKeysRepo {
     return (await this.db.select().from(secretKeys).where(eq(secretKeys.current, true)))[0];
   }
 
-  /** Records `id` as the current key (first use, or the end of a rotation) in one transaction. */
-  async makeCurrent(id: string, check: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.insert(secretKeys).values({ id, check, current: true, createdAt: Date.now() }).onConflictDoUpdate({ target: secretKeys.id, set: { check, current: true } });
-      await tx.update(secretKeys).set({ current: false }).where(ne(secretKeys.id, id));
-    });
+  /** Records `id` as the current key unless one already is (first use); returns the current key. */
+  async adopt(id: string, check: string): Promise<SecretKeyRow> {
+    await this.db.insert(secretKeys).values({ id, check, current: true, createdAt: Date.now() }).onConflictDoNothing();
+    const current = await this.current();
+    if (!current) throw new Error("no current gateway secret key after adopting one");
+    return current;
   }
 }

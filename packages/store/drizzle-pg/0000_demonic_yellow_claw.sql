@@ -85,4 +85,5 @@ CREATE UNIQUE INDEX "gw_accounts_account_id" ON "gw_accounts" USING btree ("acco
 CREATE UNIQUE INDEX "gw_api_keys_hash" ON "gw_api_keys" USING btree ("hash");--> statement-breakpoint
 CREATE INDEX "gw_bindings_expiry" ON "gw_bindings" USING btree ("expires_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "gw_events_instance_seq" ON "gw_events" USING btree ("instance","seq");--> statement-breakpoint
-CREATE INDEX "gw_events_at" ON "gw_events" USING btree ("at");
+CREATE INDEX "gw_events_at" ON "gw_events" USING btree ("at");--> statement-breakpoint
+CREATE UNIQUE INDEX "gw_secret_keys_current" ON "gw_secret_keys" USING btree ("current") WHERE "gw_secret_keys"."current";
