@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { Context, writeAuth } from "@prodex/core";
 import { resolveAgentBin } from "../../apps/cli/src/launch/agent-bin.ts";
 import { serveSchema } from "../../apps/cli/src/output/schemas/serve.ts";
-import { type CliEnv, cliEnv } from "../helpers/cli-env.ts";
-import { type Running, startProdex } from "../helpers/long-running.ts";
+import { type CliEnv, cliEnv } from "@prodex/testkit/cli-env";
+import { type Running, startProdex } from "@prodex/testkit/long-running";
 
 // `prodex serve`: the proxy alone, for scripts. Real processes, real signals, the mock upstream.
 

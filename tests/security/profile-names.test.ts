@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Context, UsageError, addProfile } from "@prodex/core";
-import { type CliEnv, type RunResult, cliEnv } from "../helpers/cli-env.ts";
+import { type CliEnv, type RunResult, cliEnv } from "@prodex/testkit/cli-env";
 import { FAKE_CODEX, added, oneClearError, tree } from "./security-helpers.ts";
 
 // Profile names become directory names under $PRODEX_HOME/profiles. Every command that takes a

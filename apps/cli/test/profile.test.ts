@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Store } from "@prodex/store";
-import { type CliEnv, type RunResult, cliEnv } from "../../../tests/helpers/cli-env.ts";
+import { type CliEnv, type RunResult, cliEnv } from "@prodex/testkit/cli-env";
 
 // Each test builds its own world (temp dirs + mock) and closes it. The CLI runs as a subprocess and
 // its start-up dominates this file's time, so independent commands run in parallel inside a test and

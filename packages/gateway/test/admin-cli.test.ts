@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { type MockBackend, createMockBackend } from "@prodex/mock";
-import { type PgCluster, pgBinDir, startPgCluster } from "../../../tests/helpers/pg-cluster.ts";
+import { type PgCluster, pgBinDir, startPgCluster } from "@prodex/testkit/pg-cluster";
 
 // `prodex gateway migrate | key | account | rotate-key` as subprocesses against a real PostgreSQL server.
 const CLI = resolve(import.meta.dir, "../../../apps/cli/src/main.ts");
@@ -62,7 +62,7 @@ describe("prodex gateway admin commands", () => {
     expect(applied[1]).toBeGreaterThan(0);
     const again = await w.prodex(["migrate"]);
     expect(again.stdout.trim()).toBe("schema already current; nothing to do");
-  });
+  }, 30_000);
 
   test("commands on an unmigrated database say so in one line and change nothing", async () => {
     const w = await world();
@@ -71,7 +71,7 @@ describe("prodex gateway admin commands", () => {
     expect(r.stderr).toContain("has no gateway schema yet");
     expect(r.stderr).toContain("prodex gateway migrate");
     expect(r.stderr.split("\n").filter(Boolean).length).toBe(2);
-  });
+  }, 30_000);
 
   test("no database, a bad URL, an unreachable server: one clear line each", async () => {
     const w = await world();
@@ -84,7 +84,7 @@ describe("prodex gateway admin commands", () => {
     expect(down.stderr).toContain("cannot reach PostgreSQL");
     expect(down.stderr).not.toContain("secretpw");
     for (const r of [none, bad, down]) expect(r.stderr).not.toContain("    at ");
-  });
+  }, 30_000);
 
   test("keys: created once (only a hash stored), listed without the key, revoked", async () => {
     const w = await world();
@@ -103,7 +103,7 @@ describe("prodex gateway admin commands", () => {
     expect((await w.prodex(["key", "revoke", "alice"])).code).toBe(0);
     expect((await w.prodex(["key", "revoke", "alice"])).stderr).toContain('no live gateway key named "alice"');
     expect(JSON.parse((await w.prodex(["key", "list", "--json"])).stdout).keys[0].revokedAt).toBeNumber();
-  });
+  }, 30_000);
 
   test("accounts: added sealed, listed without tokens, a dump holds no token, removed", async () => {
     const w = await world();
@@ -127,7 +127,7 @@ describe("prodex gateway admin commands", () => {
     }
     expect((await w.prodex(["account", "remove", "b"])).code).toBe(0);
     expect((await w.prodex(["account", "remove", "b"])).stderr).toContain('no account named "b"');
-  });
+  }, 30_000);
 
   test("a wrong secret key: one clear line, nothing written; rotate-key moves every token to the new key", async () => {
     const w = await world();
@@ -158,5 +158,5 @@ describe("prodex gateway admin commands", () => {
     expect(old.stderr).toContain("is not the one the database's tokens are sealed with");
     const withNew = await w.prodex(["account", "add", "b", "--copy-from", w.codexHome("acct-b")], { PRODEX_GATEWAY_SECRET_KEY: "", PRODEX_GATEWAY_SECRET_KEY_FILE: file });
     expect(withNew.code).toBe(0);
-  });
+  }, 30_000);
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { GatewayDbError, GatewayStore } from "@prodex/store/pg";
-import { type PgCluster, startPgCluster } from "../../../tests/helpers/pg-cluster.ts";
+import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
 
 // A real PostgreSQL server (tests/helpers/pg-cluster.ts), one database per test.
 let pg: PgCluster;

@@ -20,10 +20,10 @@ afterAll(() => {
 
 describe("prebuild hooks", () => {
   test("postgres asks the tree's cluster kit for the server binaries; skipped in a tree without one", async () => {
-    expect(await postgresHook.run(root())).toEqual({ status: "skipped", detail: "no tests/helpers/pg-cluster.ts" });
-    const found = root({ "tests/helpers/pg-cluster.ts": 'export const pgBinDir = () => "/opt/pg/bin";' });
+    expect(await postgresHook.run(root())).toEqual({ status: "skipped", detail: "no packages/testkit/src/pg-cluster.ts" });
+    const found = root({ "packages/testkit/src/pg-cluster.ts": 'export const pgBinDir = () => "/opt/pg/bin";' });
     expect(await postgresHook.run(found)).toEqual({ status: "done", detail: "/opt/pg/bin" });
-    const missing = await postgresHook.run(root({ "tests/helpers/pg-cluster.ts": "export const pgBinDir = () => null;" }));
+    const missing = await postgresHook.run(root({ "packages/testkit/src/pg-cluster.ts": "export const pgBinDir = () => null;" }));
     expect(missing.status).toBe("failed");
     expect(missing.detail).toContain("apt-get install postgresql");
   });

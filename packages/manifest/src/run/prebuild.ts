@@ -59,8 +59,8 @@ async function firstExecutable(paths: string[]): Promise<string | undefined> {
 export const postgresHook: Hook = {
   name: "postgres",
   async run(root) {
-    const kit = join(root, "tests/helpers/pg-cluster.ts");
-    if (!(await Bun.file(kit).exists())) return { status: "skipped", detail: "no tests/helpers/pg-cluster.ts" };
+    const kit = join(root, "packages/testkit/src/pg-cluster.ts");
+    if (!(await Bun.file(kit).exists())) return { status: "skipped", detail: "no packages/testkit/src/pg-cluster.ts" };
     const { pgBinDir } = (await import(kit)) as { pgBinDir: () => string | null };
     const bin = pgBinDir();
     if (bin) return { status: "done", detail: bin };
