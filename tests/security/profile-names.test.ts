@@ -73,7 +73,7 @@ describe("profile names with path tricks are refused everywhere", () => {
         const before = tree(w.dir);
         // Independent refusals: run side by side (subprocess start-up dominates), check the disk once after.
         const results = await Promise.all(list.map(([, name]) => w.prodex(args(name), { env })));
-        list.forEach(([why, name], i) => oneClearError(results[i] as RunResult, 1, /invalid profile name/, `${label} ${why} (${JSON.stringify(name)})`));
+        for (const [i, [why, name]] of list.entries()) oneClearError(results[i] as RunResult, 1, /invalid profile name/, `${label} ${why} (${JSON.stringify(name)})`);
         checkNothingCreated(before, label);
         expect(existsSync(join(w.dir, "abs-target"))).toBe(false);
         expect(existsSync(join(prodexHome(), "x"))).toBe(false);

@@ -82,7 +82,7 @@ const selection = await selectionBench(plan.selection);
 
 const children: Child[] = [];
 const profileDir = args["cpu-prof"] ? mkdtempSync(join(tmpdir(), "prodex-bench-prof-")) : null;
-let rows: Row[] = [];
+const rows: Row[] = [];
 let wsSkipped: string | null = null;
 let memory: Memory | null = null;
 let fresh: WsExtra | null = null;

@@ -380,7 +380,7 @@ describe("concurrency", () => {
         const fresh = join(w.dir, "fresh-prodex");
         const wanted = Array.from({ length: 8 }, (_, i) => `c${i + 1}`);
         const runs = await Promise.all(wanted.map((name) => w.prodex(["profile", "add", name], { env: { PRODEX_HOME: fresh } })));
-        runs.forEach((r, i) => expect(r.code, `${wanted[i]}: ${r.stderr}`).toBe(0));
+        for (const [i, r] of runs.entries()) expect(r.code, `${wanted[i]}: ${r.stderr}`).toBe(0);
         const store = Store.open(join(fresh, "prodex.db"));
         try {
           expect(store.integrityCheck()).toEqual([]);

@@ -46,7 +46,7 @@ export async function httpStream(req: HttpRequest, reading: Reading, how: Behavi
     let broke: string | null = null;
     let stalled = false;
     let drainedFrom = 0;
-    read: for (;;) {
+    for (;;) {
       let r: Awaited<ReturnType<typeof reader.read>>;
       try {
         r = await reader.read();
@@ -77,7 +77,7 @@ export async function httpStream(req: HttpRequest, reading: Reading, how: Behavi
         aborted = true;
         ctl.abort();
         await reader.cancel().catch(() => {});
-        break read;
+        break;
       }
       if (how.stallMs !== null && !stalled) {
         // A reader that stops reading: everything behind it must wait, not pile up.
