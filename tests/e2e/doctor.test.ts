@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { Context, addProfile, writeAuth } from "@prodex/core";
 import { SUPPORTED } from "../../apps/cli/src/launch/supported-versions.ts";
 import { doctorSchema } from "../../apps/cli/src/output/schemas/doctor.ts";
-import { type CliEnv, useCliEnvs } from "../helpers/cli-env.ts";
-import { oldestClientBin } from "../helpers/client-installs.ts";
+import { type CliEnv, useCliEnvs } from "@prodex/testkit/cli-env";
+import { oldestClientBin } from "@prodex/testkit/client-installs";
 
 // `prodex doctor` against broken setups: each problem is found, explained with a fix, and sets
 // the exit code; nothing crashes and no secret is printed.

@@ -1,11 +1,15 @@
 /** Reading a Responses API request body: zstd, JSON, the few fields the mock looks at. */
 import { z } from "zod";
+import { asString as str, isRecord } from "@prodex/guards";
 
 export const responsesBodySchema = z.looseObject({
   type: z.string().optional(),
   model: z.string().optional(),
   input: z.array(z.unknown()).optional(),
   tools: z.array(z.unknown()).optional(),
+  parallel_tool_calls: z.boolean().optional(),
+  /** Structured output: `{format:{type:"json_schema", schema}}` gets an answer that fits the schema. */
+  text: z.unknown().optional(),
   include: z.array(z.string()).optional(),
   stream: z.boolean().optional(),
   previous_response_id: z.string().optional(),
@@ -50,11 +54,6 @@ export function items(body: ResponsesBody): Item[] {
   return (body.input ?? []).filter(isRecord);
 }
 
-export function isRecord(v: unknown): v is Item {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-export const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 /** The text of a message's content (string or content parts) or of a function_call_output's output. */
 export function textOf(v: unknown): string {

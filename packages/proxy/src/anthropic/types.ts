@@ -167,14 +167,19 @@ export type ResponsesTool = {
   name: string;
   description: string;
   parameters: Record<string, unknown>;
-  strict: false;
+  strict: boolean;
 };
 
 export type ResponsesToolChoice = "auto" | "required" | "none" | { type: "function"; name: string };
 
-export type ReasoningEffort = "minimal" | "low" | "medium" | "high";
+export type ReasoningEffort = "none" | "minimal" | "low" | "medium" | "high" | "xhigh";
 
 export type ResponsesReasoning = { effort?: ReasoningEffort; summary?: "auto" };
+
+/** Structured output (`text.format`): what Chat Completions' `response_format` becomes. */
+export type ResponsesTextFormat =
+  | { type: "json_object" }
+  | { type: "json_schema"; name: string; schema: Record<string, unknown>; strict: boolean; description?: string };
 
 export type ResponsesRequest = {
   model: string;
@@ -186,8 +191,11 @@ export type ResponsesRequest = {
   reasoning: ResponsesReasoning;
   store: false;
   stream: true;
-  include: ["reasoning.encrypted_content"];
+  include?: string[];
+  text?: { format: ResponsesTextFormat };
   max_output_tokens?: number;
+  temperature?: number;
+  top_p?: number;
   prompt_cache_key?: string;
 };
 
@@ -195,7 +203,7 @@ export type ResponsesRequest = {
 
 /**
  * One parsed upstream SSE `data:` object. Upstream is untrusted, so fields are read defensively
- * (see `fields.ts`) instead of being validated per event.
+ * (`@prodex/guards`: `asRecord`, `asString`, …) instead of being validated per event.
  */
 export type ResponsesEvent = { type: string; [field: string]: unknown };
 
