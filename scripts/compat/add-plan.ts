@@ -7,7 +7,12 @@ export type Step = { label: string; cmd: string[] };
 
 /** The e2e files that drive each real client (they run against apps/cli's pinned version). */
 export const E2E_SUITES = {
-  codex: ["tests/e2e/codex.test.ts", "tests/e2e/codex-ws.test.ts", "tests/e2e/serve.test.ts", "tests/e2e/pipeline.test.ts"],
+  codex: [
+    "tests/e2e/codex.test.ts",
+    "tests/e2e/codex-ws.test.ts",
+    "tests/e2e/serve.test.ts",
+    "tests/e2e/pipeline.test.ts",
+  ],
   claude: ["tests/e2e/claude.test.ts", "tests/e2e/pipeline.test.ts"],
 } as const;
 

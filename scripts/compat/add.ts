@@ -6,7 +6,13 @@
 // writes the range (apps/cli/src/launch/supported-versions.json), the README line and the
 // baseline's record of checked versions. Anything red: every file is put back and `bun install` rerun.
 import { join } from "node:path";
-import { type Agent, SUPPORTED, rangeLabel, readmeRangeLine, versionVerdict } from "../../apps/cli/src/launch/supported-versions.ts";
+import {
+  type Agent,
+  SUPPORTED,
+  rangeLabel,
+  readmeRangeLine,
+  versionVerdict,
+} from "../../apps/cli/src/launch/supported-versions.ts";
 import { E2E_SUITES, type Step, nextRange } from "./add-plan.ts";
 
 const root = join(import.meta.dir, "../..");
@@ -19,13 +25,16 @@ function fail(message: string, code = 2): never {
 }
 
 if (client !== "codex" && client !== "claude") fail(`unknown client "${client ?? ""}"; ${usage}`);
-if (!versionArg || !/^\d+\.\d+\.\d+(?:-[\w.]+)?$/.test(versionArg)) fail(`"${versionArg ?? ""}" is not a version like 1.2.3; ${usage}`);
+if (!versionArg || !/^\d+\.\d+\.\d+(?:-[\w.]+)?$/.test(versionArg))
+  fail(`"${versionArg ?? ""}" is not a version like 1.2.3; ${usage}`);
 const version: string = versionArg;
 const agent: Agent = client;
 const range = SUPPORTED[agent];
 const verdict = versionVerdict(version, range);
 const next = nextRange(range, version);
-console.log(`compat:add: ${range.name} ${version} is ${verdict === "inside" ? "inside" : verdict} the supported range ${rangeLabel(range)}; range after a green run: ${rangeLabel(next)}`);
+console.log(
+  `compat:add: ${range.name} ${version} is ${verdict === "inside" ? "inside" : verdict} the supported range ${rangeLabel(range)}; range after a green run: ${rangeLabel(next)}`,
+);
 
 const files = {
   cliPackage: join(root, "apps/cli/package.json"),
@@ -94,7 +103,10 @@ async function green(): Promise<boolean> {
     await pin(version);
     if (!(await run(bunInstall))) return false;
   }
-  const e2e = await run({ label: `e2e (${range.name} ${version})`, cmd: ["bun", "test", "--timeout", "120000", ...E2E_SUITES[agent]] });
+  const e2e = await run({
+    label: `e2e (${range.name} ${version})`,
+    cmd: ["bun", "test", "--timeout", "120000", ...E2E_SUITES[agent]],
+  });
   if (version !== next.newest) {
     await pin(next.newest);
     if (!(await run(bunInstall))) return false;
@@ -103,7 +115,9 @@ async function green(): Promise<boolean> {
 }
 
 if (!(await green())) {
-  console.error(`\ncompat:add: ${range.name} ${version} is not green; the range stays ${rangeLabel(range)} (files restored).`);
+  console.error(
+    `\ncompat:add: ${range.name} ${version} is not green; the range stays ${rangeLabel(range)} (files restored).`,
+  );
   await restore();
   process.exit(1);
 }
@@ -114,4 +128,6 @@ await editJson(files.baseline, (b) => {
   c.checked = [...checked].sort((a, z) => Bun.semver.order(a, z));
 });
 console.log(`\ncompat:add: ${range.name} ${version} is green; supported range now ${rangeLabel(next)}.`);
-console.log("Review and commit: apps/cli/package.json, package.json, bun.lock, supported-versions.json, README.md, the baseline; add `since` items for what the new version adds.");
+console.log(
+  "Review and commit: apps/cli/package.json, package.json, bun.lock, supported-versions.json, README.md, the baseline; add `since` items for what the new version adds.",
+);

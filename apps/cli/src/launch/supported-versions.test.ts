@@ -1,6 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { SUPPORTED, rangeLabel, rangeNote, readmeRangeLine, versionVerdict, warnOutsideRange } from "./supported-versions.ts";
+import {
+  SUPPORTED,
+  rangeLabel,
+  rangeNote,
+  readmeRangeLine,
+  versionVerdict,
+  warnOutsideRange,
+} from "./supported-versions.ts";
 
 const range = { name: "X", package: "@x/x", oldest: "0.169.0", newest: "0.171.0" };
 
@@ -14,7 +21,9 @@ describe("versionVerdict", () => {
     ["0.172.0", "newer"],
     ["1.0.0", "newer"],
     ["nightly", "unknown"],
-  ])("%s is %s", (version, want) => expect(versionVerdict(version, range)).toBe(want as ReturnType<typeof versionVerdict>));
+  ])("%s is %s", (version, want) =>
+    expect(versionVerdict(version, range)).toBe(want as ReturnType<typeof versionVerdict>),
+  );
 });
 
 describe("the declared ranges", () => {
@@ -26,11 +35,15 @@ describe("the declared ranges", () => {
   test("the README shows the same ranges", async () => {
     const readme = await Bun.file(join(import.meta.dir, "../../../../README.md")).text();
     expect(readme.split("\n")).toContain(readmeRangeLine());
-    expect(readmeRangeLine()).toBe(`Supported clients: Codex CLI ${rangeLabel(SUPPORTED.codex)}, Claude Code ${rangeLabel(SUPPORTED.claude)}.`);
+    expect(readmeRangeLine()).toBe(
+      `Supported clients: Codex CLI ${rangeLabel(SUPPORTED.codex)}, Claude Code ${rangeLabel(SUPPORTED.claude)}.`,
+    );
   });
 
   test("the pins in apps/cli/package.json are the newest ends", async () => {
-    const pkg = (await Bun.file(join(import.meta.dir, "../../package.json")).json()) as { dependencies: Record<string, string> };
+    const pkg = (await Bun.file(join(import.meta.dir, "../../package.json")).json()) as {
+      dependencies: Record<string, string>;
+    };
     expect(pkg.dependencies[SUPPORTED.codex.package]).toBe(SUPPORTED.codex.newest);
     expect(pkg.dependencies[SUPPORTED.claude.package]).toBe(SUPPORTED.claude.newest);
   });

@@ -47,7 +47,11 @@ export function rangeNote(agent: Agent, version: string, source?: string): Range
     case "inside":
       return { verdict, message: `${r.name} ${version} (${source ? `${source}; ` : ""}supported ${range})`, fix: null };
     case "older":
-      return { verdict, message: `${what} is older than prodex supports (${range})`, fix: `update it: npm i -g ${r.package}@${r.newest}, or point ${bin} at a supported one` };
+      return {
+        verdict,
+        message: `${what} is older than prodex supports (${range})`,
+        fix: `update it: npm i -g ${r.package}@${r.newest}, or point ${bin} at a supported one`,
+      };
     case "newer":
       return {
         verdict,
@@ -55,7 +59,11 @@ export function rangeNote(agent: Agent, version: string, source?: string): Range
         fix: `if something misbehaves, report it to prodex and meanwhile point ${bin} at ${r.package}@${r.newest}, the newest tested`,
       };
     default:
-      return { verdict, message: `${what} has a version prodex cannot compare ("${version}"; supported ${range})`, fix: null };
+      return {
+        verdict,
+        message: `${what} has a version prodex cannot compare ("${version}"; supported ${range})`,
+        fix: null,
+      };
   }
 }
 
@@ -63,5 +71,6 @@ export function rangeNote(agent: Agent, version: string, source?: string): Range
 export function warnOutsideRange(io: { warn: (text: string) => void }, agent: Agent, version: string | null): void {
   if (!version) return;
   const note = rangeNote(agent, version);
-  if (note.verdict === "older" || note.verdict === "newer") io.warn(note.fix ? `${note.message} — ${note.fix}` : note.message);
+  if (note.verdict === "older" || note.verdict === "newer")
+    io.warn(note.fix ? `${note.message} — ${note.fix}` : note.message);
 }

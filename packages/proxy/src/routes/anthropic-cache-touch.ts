@@ -20,7 +20,7 @@ export async function anthropicCacheTouch(state: ProxyState, c: HonoContext): Pr
   try {
     json = await c.req.raw.json();
   } catch {
-    return invalidRequest("cache_touch: the body is not JSON; send {\"request_id\": \"…\"}.");
+    return invalidRequest('cache_touch: the body is not JSON; send {"request_id": "…"}.');
   }
   const parsed = CacheTouch.safeParse(json);
   if (!parsed.success) return invalidRequest("cache_touch: request_id (a string) is required.");

@@ -32,7 +32,12 @@ function watch(f: PoolFixture): PoolEvent[] {
 const touch = (f: PoolFixture, body: unknown, key: string | null = f.proxy.secret) =>
   fetch(`${f.proxy.url}/v1/messages/cache_touch?beta=true`, {
     method: "POST",
-    headers: { "content-type": "application/json", "anthropic-version": "2023-06-01", "anthropic-beta": BETAS_2_1_332, ...(key ? { "x-api-key": key } : {}) },
+    headers: {
+      "content-type": "application/json",
+      "anthropic-version": "2023-06-01",
+      "anthropic-beta": BETAS_2_1_332,
+      ...(key ? { "x-api-key": key } : {}),
+    },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
 
@@ -56,7 +61,10 @@ describe("Claude Code 2.1.332 through the proxy", () => {
     const f = await openPool(TWO_ACCOUNTS);
     const bad = await touch(f, "{not json");
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { type: string; message: string } }).error).toEqual({ type: "invalid_request_error", message: 'cache_touch: the body is not JSON; send {"request_id": "…"}.' });
+    expect(((await bad.json()) as { error: { type: string; message: string } }).error).toEqual({
+      type: "invalid_request_error",
+      message: 'cache_touch: the body is not JSON; send {"request_id": "…"}.',
+    });
     expect((await touch(f, { nope: 1 })).status).toBe(400);
     expect((await touch(f, { request_id: "r" }, null)).status).toBe(401);
   });
@@ -67,7 +75,9 @@ describe("Claude Code 2.1.332 through the proxy", () => {
       stream: false,
       tags: ["cli"],
       billing_group: "team-a",
-      context_management: { edits: [{ type: "clear_tool_uses_20250919" }, { type: "clear_thinking_20251015", keep: "all" }] },
+      context_management: {
+        edits: [{ type: "clear_tool_uses_20250919" }, { type: "clear_thinking_20251015", keep: "all" }],
+      },
       speed: "fast",
       inference_geo: "us",
       some_field_from_2027: { nested: true },
@@ -87,7 +97,9 @@ describe("Claude Code 2.1.332 through the proxy", () => {
       body: JSON.stringify(body),
     });
     expect(res.status, await res.clone().text()).toBe(200);
-    expect(((await res.json()) as { content: { text?: string }[] }).content.some((b) => b.text === "hi from mock")).toBe(true);
+    expect(
+      ((await res.json()) as { content: { text?: string }[] }).content.some((b) => b.text === "hi from mock"),
+    ).toBe(true);
   });
 
   test("auxiliary requests and side replies follow the conversation's owner but never bind it", async () => {
@@ -95,7 +107,13 @@ describe("Claude Code 2.1.332 through the proxy", () => {
     const post = (session: string, cls?: string) =>
       fetch(`${f.proxy.url}/v1/messages?beta=true`, {
         method: "POST",
-        headers: { "content-type": "application/json", "anthropic-version": "2023-06-01", "x-api-key": f.proxy.secret, "x-claude-code-session-id": session, ...(cls ? { "x-claude-code-request-class": cls } : {}) },
+        headers: {
+          "content-type": "application/json",
+          "anthropic-version": "2023-06-01",
+          "x-api-key": f.proxy.secret,
+          "x-claude-code-session-id": session,
+          ...(cls ? { "x-claude-code-request-class": cls } : {}),
+        },
         body: JSON.stringify(messagesBody("say hi", { stream: false }, session)),
       });
     for (const cls of ["auxiliary", "side_reply", "AUXILIARY"]) {
@@ -117,8 +135,16 @@ describe("Claude Code 2.1.332 through the proxy", () => {
   test("the unified rate-limit headers show the pool's room, not the serving account's", async () => {
     // acct-a owns the conversation and is nearly spent; acct-b has room.
     const f = await openPool([
-      { id: "acct-a", primary: { usedPercent: 95, resetAfterSeconds: 3_000 }, secondary: { usedPercent: 60, resetAfterSeconds: 200_000 } },
-      { id: "acct-b", primary: { usedPercent: 20, resetAfterSeconds: 9_000 }, secondary: { usedPercent: 30, resetAfterSeconds: 400_000 } },
+      {
+        id: "acct-a",
+        primary: { usedPercent: 95, resetAfterSeconds: 3_000 },
+        secondary: { usedPercent: 60, resetAfterSeconds: 200_000 },
+      },
+      {
+        id: "acct-b",
+        primary: { usedPercent: 20, resetAfterSeconds: 9_000 },
+        secondary: { usedPercent: 30, resetAfterSeconds: 400_000 },
+      },
     ]);
     f.proxy.state.bindings.bind("claude_session", "s-home", "p1");
     // What the quota refresher would have read for acct-b.
@@ -133,11 +159,17 @@ describe("Claude Code 2.1.332 through the proxy", () => {
     await res.text();
     expect(served(f)).toEqual(["acct-a:200"]);
     const h = (name: string) => res.headers.get(`anthropic-ratelimit-unified-${name}`);
-    expect([h("status"), h("5h-utilization"), h("7d-utilization"), h("representative-claim")]).toEqual(["allowed", "0.2", "0.3", "seven_day"]);
+    expect([h("status"), h("5h-utilization"), h("7d-utilization"), h("representative-claim")]).toEqual([
+      "allowed",
+      "0.2",
+      "0.3",
+      "seven_day",
+    ]);
     expect(Number(h("5h-reset")) - started).toBeGreaterThanOrEqual(8_990);
     expect(Number(h("7d-reset")) - started).toBeGreaterThanOrEqual(399_990);
     expect(h("reset")).toBe(h("7d-reset"));
-    for (const gone of ["overage-status", "fallback", "slow-status", "5h-surpassed-threshold"]) expect(h(gone)).toBeNull();
+    for (const gone of ["overage-status", "fallback", "slow-status", "5h-surpassed-threshold"])
+      expect(h(gone)).toBeNull();
   });
 
   test("every account out: the 429 says rejected, with the earliest reset", async () => {
