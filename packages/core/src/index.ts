@@ -1,4 +1,5 @@
 export * from "./errors.ts";
+export { databaseBusy, waitForWrite } from "./busy-write.ts";
 export * from "./paths.ts";
 export { Context, type ContextOptions } from "./context.ts";
 export { writeFileAtomic } from "./fs/atomic-write.ts";
