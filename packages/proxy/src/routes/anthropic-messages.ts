@@ -42,9 +42,8 @@ async function readBody(req: Request): Promise<{ ok: true; json: unknown } | { o
     const body = await readRequestBody(req);
     const invalid = jsonBodyError(body);
     if (!invalid) return { ok: true, json: body.json() };
-    // Undecodable bytes or an unknown encoding say so; text that does not parse gets the Messages hint.
-    const notJson = body.text !== null && invalid.status === 400;
-    return { ok: false, res: invalidRequest(notJson ? "The request body is not JSON: send an Anthropic Messages request (application/json)." : invalid.message, invalid.status) };
+    // Undecodable bytes, an unknown encoding or too deep a nesting say so; text that does not parse gets the Messages hint.
+    return { ok: false, res: invalidRequest(invalid.notJson ? "The request body is not JSON: send an Anthropic Messages request (application/json)." : invalid.message, invalid.status) };
   } catch (error) {
     if (error instanceof BodyError) return { ok: false, res: invalidRequest(error.message, error.status) };
     return { ok: false, res: invalidRequest("Could not read the request body.") };
