@@ -1,6 +1,6 @@
 import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import { LocalStateError } from "../errors.ts";
+import { LocalStateError, errnoCode } from "../errors.ts";
 import { clearOwner, readOwner, reclaimLegacyDir, takeOverFrom, writeOwner } from "./lock-owner.ts";
 import { tryLockExclusive, unlock } from "./os-lock.ts";
 
@@ -56,7 +56,7 @@ function openLockFile(lockPath: string): number | null {
   try {
     return openSync(lockPath, constants.O_RDWR | constants.O_CREAT, 0o600);
   } catch (cause) {
-    if (code(cause) !== "EISDIR") {
+    if (errnoCode(cause) !== "EISDIR") {
       throw new LocalStateError(`cannot open the lock file ${lockPath}`, "check that its folder is yours and writable", { cause });
     }
     reclaimLegacyDir(lockPath);
@@ -70,10 +70,6 @@ function isCurrentFile(fd: number, lockPath: string): boolean {
   } catch {
     return false;
   }
-}
-
-function code(cause: unknown): unknown {
-  return typeof cause === "object" && cause !== null && "code" in cause ? cause.code : undefined;
 }
 
 function holderText(path: string): string {
