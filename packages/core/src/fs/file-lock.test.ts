@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, utimesSync,
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { LocalStateError } from "../errors.ts";
-import { useTempDirs } from "../testing/temp-dirs.ts";
+import { useTempDirs } from "@prodex/testkit/temp-dirs";
 import { withFileLock } from "./file-lock.ts";
 
 const temp = useTempDirs("prodex-lock-");
