@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { failure, useCliEnvs } from "../helpers/cli-env.ts";
-import { startProdex } from "../helpers/long-running.ts";
+import { failure, useCliEnvs } from "@prodex/testkit/cli-env";
+import { startProdex } from "@prodex/testkit/long-running";
 
 // A busy database (another process holding SQLite's write lock, or PRODEX_FAULTS=db.busy): a
 // start-up write waits like every other write; one that cannot succeed is "database busy, retry"
@@ -12,7 +12,11 @@ const HOLDER = join(import.meta.dir, "fixtures", "hold-write-lock.ts");
 
 /** Another process takes the database's write lock for `ms`; resolves once it holds it. */
 async function holdWriteLock(dbPath: string, ms: number): Promise<Promise<number>> {
-  const p = Bun.spawn(["bun", HOLDER, dbPath, String(ms)], { stdout: "pipe", stderr: "inherit", env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } });
+  const p = Bun.spawn(["bun", HOLDER, dbPath, String(ms)], {
+    stdout: "pipe",
+    stderr: "inherit",
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+  });
   const reader = p.stdout.getReader();
   const { value } = await reader.read();
   expect(new TextDecoder().decode(value)).toContain("locked");

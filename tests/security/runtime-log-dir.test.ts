@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { failure, useCliEnvs } from "../helpers/cli-env.ts";
-import { startProdex } from "../helpers/long-running.ts";
+import { failure, useCliEnvs } from "@prodex/testkit/cli-env";
+import { startProdex } from "@prodex/testkit/long-running";
 
 // Runtime logs default to a folder of the user's own (PRODEX_HOME/logs, 0700), not the shared
 // TMPDIR where another local user could plant `prodex-runtime-latest.path` and the log it names;
@@ -48,7 +48,9 @@ describe("runtime log folder", () => {
     const viaPointer = await world.prodex(["logs", "--runtime"]);
     expect(viaPointer.code).toBe(1);
     expect(viaPointer.stdout).toBe("");
-    expect(viaPointer.stderr.split("\n")[0]).toBe(`prodex: not following the runtime-log pointer ${pointer}: it is a symbolic link`);
+    expect(viaPointer.stderr.split("\n")[0]).toBe(
+      `prodex: not following the runtime-log pointer ${pointer}: it is a symbolic link`,
+    );
 
     // The pointer is a plain file, but the log it names is a symlink to the planted one.
     const link = join(dir, "prodex-runtime-link.log");

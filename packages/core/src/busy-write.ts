@@ -3,7 +3,11 @@ import { LocalStateError } from "./errors.ts";
 
 /** What a write says when another process kept the database's write lock longer than we wait. */
 export function databaseBusy(cause: unknown): LocalStateError {
-  return new LocalStateError("database busy, retry in a moment", "another prodex process held the write lock of prodex.db too long", { cause });
+  return new LocalStateError(
+    "database busy, retry in a moment",
+    "another prodex process held the write lock of prodex.db too long",
+    { cause },
+  );
 }
 
 /**

@@ -121,7 +121,12 @@ describe("withFileLock across processes", () => {
 type Holder = Awaited<ReturnType<typeof startHolder>>;
 
 async function startHolder(path: string) {
-  const proc = Bun.spawn(["bun", HOLDER, path], { stdin: "pipe", stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } });
+  const proc = Bun.spawn(["bun", HOLDER, path], {
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+  });
   const out = proc.stdout.getReader();
   const { value } = await out.read();
   expect(new TextDecoder().decode(value)).toContain("held");

@@ -12,7 +12,11 @@ import { tryLockExclusive, unlock } from "./os-lock.ts";
  * that changed hands between its check and its removal). The file stays after release; it is
  * the lock's name, not the lock.
  */
-export async function withFileLock<T>(path: string, fn: () => Promise<T>, options: { waitMs?: number } = {}): Promise<T> {
+export async function withFileLock<T>(
+  path: string,
+  fn: () => Promise<T>,
+  options: { waitMs?: number } = {},
+): Promise<T> {
   const dir = dirname(path);
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
   const lockPath = `${path}.lock`;
@@ -44,7 +48,10 @@ async function acquire(path: string, lockPath: string, waitMs: number): Promise<
       closeSync(fd);
     }
     if (Date.now() >= deadline) {
-      throw new LocalStateError(`${path} is locked by another prodex process${holderText(path)}`, "retry in a moment; the lock is freed when that process ends");
+      throw new LocalStateError(
+        `${path} is locked by another prodex process${holderText(path)}`,
+        "retry in a moment; the lock is freed when that process ends",
+      );
     }
     await Bun.sleep(Math.min(pause, Math.max(1, deadline - Date.now())));
     pause = Math.min(100, Math.ceil(pause * 1.3));
@@ -57,7 +64,11 @@ function openLockFile(lockPath: string): number | null {
     return openSync(lockPath, constants.O_RDWR | constants.O_CREAT, 0o600);
   } catch (cause) {
     if (errnoCode(cause) !== "EISDIR") {
-      throw new LocalStateError(`cannot open the lock file ${lockPath}`, "check that its folder is yours and writable", { cause });
+      throw new LocalStateError(
+        `cannot open the lock file ${lockPath}`,
+        "check that its folder is yours and writable",
+        { cause },
+      );
     }
     reclaimLegacyDir(lockPath);
     return null;

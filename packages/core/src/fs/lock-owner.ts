@@ -98,7 +98,8 @@ function removeTempFiles(lockPath: string, pid: number): void {
   const dir = dirname(lockPath);
   const prefix = `.${file}.${pid}.`;
   try {
-    for (const name of readdirSync(dir)) if (name.startsWith(prefix) && name.endsWith(".tmp")) rmSync(join(dir, name), { force: true });
+    for (const name of readdirSync(dir))
+      if (name.startsWith(prefix) && name.endsWith(".tmp")) rmSync(join(dir, name), { force: true });
   } catch {
     // nothing to tidy
   }

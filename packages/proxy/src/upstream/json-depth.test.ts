@@ -10,7 +10,7 @@ test.each([
   ["arrays count too", "[[[[]]]]", 3, true],
   ["brackets inside strings do not count", '{"a":"[[[[{{{{"}', 1, false],
   ["an escaped quote does not end the string", '{"a":"\\"[[[["}', 1, false],
-  ["siblings do not add up", '[[1],[2],[3],[4]]', 2, false],
+  ["siblings do not add up", "[[1],[2],[3],[4]]", 2, false],
   ["20 000 deep", nested(20_000), 512, true],
 ] as const)("nestsDeeperThan: %s", (_what, text, limit, want) => {
   expect(nestsDeeperThan(text, limit)).toBe(want);

@@ -14,7 +14,11 @@ beforeAll(async () => {
 afterAll(() => f.close());
 
 /** Sends the request head, then its body one byte every `everyMs`; resolves with what the proxy answered and when. */
-async function dribble(head: string, body: string, everyMs: number): Promise<{ text: string; ms: number; closed: boolean }> {
+async function dribble(
+  head: string,
+  body: string,
+  everyMs: number,
+): Promise<{ text: string; ms: number; closed: boolean }> {
   let text = "";
   let closed = false;
   const answered = Promise.withResolvers<void>();
@@ -50,7 +54,11 @@ async function dribble(head: string, body: string, everyMs: number): Promise<{ t
 
 describe("request body deadline", () => {
   const cases = [
-    ["Codex responses", () => `/s/${f.proxy.pathId}/backend-api/codex/responses`, () => `X-Prodex-Key: ${f.proxy.secret}`],
+    [
+      "Codex responses",
+      () => `/s/${f.proxy.pathId}/backend-api/codex/responses`,
+      () => `X-Prodex-Key: ${f.proxy.secret}`,
+    ],
     ["Claude messages", () => "/v1/messages", () => `x-api-key: ${f.proxy.secret}`],
   ] as const;
   for (const [label, path, key] of cases) {
