@@ -75,11 +75,6 @@ export class LocalStateError extends ProdexError {
   override readonly exitCode = 4;
 }
 
-/** The `code` of a Node-style error (`ENOENT`, `EISDIR`, `SQLITE_BUSY`…), if it has one. */
-export function errnoCode(cause: unknown): string | undefined {
-  return typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string" ? cause.code : undefined;
-}
-
 export function errorMessage(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }

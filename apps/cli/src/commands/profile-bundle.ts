@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { UsageError, applyBundle, errnoCode, bundleEntries, getProfile, isSealed, openBundle, printableAscii, sealBundle, writeFileAtomic } from "@prodex/core";
+import { errorCode } from "@prodex/guards";
+import { UsageError, applyBundle, bundleEntries, getProfile, isSealed, openBundle, printableAscii, sealBundle, writeFileAtomic } from "@prodex/core";
 import type { Cli } from "../cli-context.ts";
 import { promptSecret } from "../output/prompt.ts";
 
@@ -52,7 +53,7 @@ function readBundleFile(path: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (cause) {
-    if (errnoCode(cause) === "ENOENT") throw new UsageError(`no such file: ${path}`, hint);
-    throw new UsageError(`cannot read the bundle ${path} (${errnoCode(cause) ?? "unreadable"})`, "check that it is yours and readable", { cause });
+    if (errorCode(cause) === "ENOENT") throw new UsageError(`no such file: ${path}`, hint);
+    throw new UsageError(`cannot read the bundle ${path} (${errorCode(cause) ?? "unreadable"})`, "check that it is yours and readable", { cause });
   }
 }

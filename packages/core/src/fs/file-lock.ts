@@ -1,6 +1,7 @@
 import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import { LocalStateError, errnoCode } from "../errors.ts";
+import { errorCode } from "@prodex/guards";
+import { LocalStateError } from "../errors.ts";
 import { clearOwner, readOwner, reclaimLegacyDir, takeOverFrom, writeOwner } from "./lock-owner.ts";
 import { tryLockExclusive, unlock } from "./os-lock.ts";
 
@@ -63,7 +64,7 @@ function openLockFile(lockPath: string): number | null {
   try {
     return openSync(lockPath, constants.O_RDWR | constants.O_CREAT, 0o600);
   } catch (cause) {
-    if (errnoCode(cause) !== "EISDIR") {
+    if (errorCode(cause) !== "EISDIR") {
       throw new LocalStateError(
         `cannot open the lock file ${lockPath}`,
         "check that its folder is yours and writable",
