@@ -25,7 +25,15 @@ import { type Collected, type Variant, interleaved, warm } from "./lib/phases.ts
 const USAGE = "usage: bun run bench:openai [--quick] [--strict] [--rounds N]";
 let args: { quick?: boolean; strict?: boolean; rounds?: string; help?: boolean };
 try {
-  args = parseArgs({ options: { quick: { type: "boolean" }, strict: { type: "boolean" }, rounds: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true }).values;
+  args = parseArgs({
+    options: {
+      quick: { type: "boolean" },
+      strict: { type: "boolean" },
+      rounds: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  }).values;
 } catch (error) {
   process.stderr.write(`bench:openai: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
   process.exit(2);
@@ -45,7 +53,15 @@ const TARGET_P50_MS = 0.3;
 const words = (n: number, seed: string) => Array.from({ length: n }, (_, i) => `${seed}${i % 97}`).join(" ");
 const tools = ["read_file", "run_tests"].map((name) => ({
   type: "function",
-  function: { name, description: words(30, "d"), parameters: { type: "object", properties: { path: { type: "string" }, args: { type: "array", items: { type: "string" } } }, required: ["path"] } },
+  function: {
+    name,
+    description: words(30, "d"),
+    parameters: {
+      type: "object",
+      properties: { path: { type: "string" }, args: { type: "array", items: { type: "string" } } },
+      required: ["path"],
+    },
+  },
 }));
 const history = Array.from({ length: 10 }, (_, i) => [
   { role: "user", content: words(180, `u${i}-`) },
@@ -56,7 +72,13 @@ const chatJson = {
   messages: [
     { role: "system", content: words(2400, "s") },
     ...history,
-    { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "read_file", arguments: '{"path":"README.md"}' } }] },
+    {
+      role: "assistant",
+      content: null,
+      tool_calls: [
+        { id: "call_1", type: "function", function: { name: "read_file", arguments: '{"path":"README.md"}' } },
+      ],
+    },
     { role: "tool", tool_call_id: "call_1", content: words(300, "r") },
     { role: "user", content: "say hi" },
   ],
@@ -72,8 +94,18 @@ const chatStreamBody = enc.encode(JSON.stringify({ ...chatJson, stream: true }))
 const chatBody = enc.encode(JSON.stringify(chatJson));
 
 // ---- the servers ----
-const mockReady = z.object({ baseUrl: z.string(), accounts: z.array(z.object({ id: z.string(), auth: z.object({ tokens: z.object({ access_token: z.string() }) }) })).min(1) });
-const proxyReady = z.object({ codexBaseUrl: z.string(), codexHeaders: z.record(z.string(), z.string()), openaiBaseUrl: z.string(), secret: z.string() });
+const mockReady = z.object({
+  baseUrl: z.string(),
+  accounts: z
+    .array(z.object({ id: z.string(), auth: z.object({ tokens: z.object({ access_token: z.string() }) }) }))
+    .min(1),
+});
+const proxyReady = z.object({
+  codexBaseUrl: z.string(),
+  codexHeaders: z.record(z.string(), z.string()),
+  openaiBaseUrl: z.string(),
+  secret: z.string(),
+});
 const mock = await spawnRunner("mock", "mock-runner.ts", { args: ["--accounts", "2"] });
 const m = mockReady.parse(mock.ready);
 const proxy = await spawnRunner("prodex", "proxy-runner.ts", { stdin: JSON.stringify(mock.ready) });
@@ -84,7 +116,8 @@ const account = m.accounts[0] as (typeof m.accounts)[number];
 async function timed(url: string, headers: Record<string, string>, body: Uint8Array, marker: string): Promise<Sample> {
   const t0 = performance.now();
   const res = await fetch(url, { method: "POST", headers, body });
-  if (res.status !== 200 || !res.body) throw new Error(`HTTP ${res.status}: ${(await res.text().catch(() => "")).slice(0, 160)}`);
+  if (res.status !== 200 || !res.body)
+    throw new Error(`HTTP ${res.status}: ${(await res.text().catch(() => "")).slice(0, 160)}`);
   const reader = res.body.getReader();
   const dec = new TextDecoder();
   let ttfb = -1;
@@ -105,7 +138,16 @@ async function timed(url: string, headers: Record<string, string>, body: Uint8Ar
 const json = { "content-type": "application/json" };
 const openai = { ...json, authorization: `Bearer ${p.secret}` };
 const variants: Variant[] = [
-  { name: "codex", run: () => timed(`${p.codexBaseUrl}/responses`, { ...json, accept: "text/event-stream", authorization: "Bearer client-side", ...p.codexHeaders }, codexBody, "response.completed") },
+  {
+    name: "codex",
+    run: () =>
+      timed(
+        `${p.codexBaseUrl}/responses`,
+        { ...json, accept: "text/event-stream", authorization: "Bearer client-side", ...p.codexHeaders },
+        codexBody,
+        "response.completed",
+      ),
+  },
   { name: "responses", run: () => timed(`${p.openaiBaseUrl}/responses`, openai, responsesBody, '"output_text"') },
   { name: "chat stream", run: () => timed(`${p.openaiBaseUrl}/chat/completions`, openai, chatStreamBody, "[DONE]") },
   { name: "chat", run: () => timed(`${p.openaiBaseUrl}/chat/completions`, openai, chatBody, '"finish_reason"') },
@@ -113,7 +155,11 @@ const variants: Variant[] = [
 
 // ---- in process: the translation alone (request, and the answer both ways), for the same conversation ----
 async function answerEvents(): Promise<string[]> {
-  const res = await fetch(`${m.baseUrl}/codex/responses`, { method: "POST", headers: { ...json, accept: "text/event-stream", authorization: `Bearer ${account.auth.tokens.access_token}` }, body: codexBody });
+  const res = await fetch(`${m.baseUrl}/codex/responses`, {
+    method: "POST",
+    headers: { ...json, accept: "text/event-stream", authorization: `Bearer ${account.auth.tokens.access_token}` },
+    body: codexBody,
+  });
   return new SseParser().feed(new Uint8Array(await res.arrayBuffer())).map((e) => e.data);
 }
 
@@ -145,19 +191,25 @@ function translationOnly(data: string[], n: number): { stream: Summary; assemble
 const ms = (v: number) => `${v.toFixed(2)}`.padStart(8);
 let exit = 0;
 try {
-  process.stdout.write(`bench:openai — ${rounds} rounds at concurrency 1; request ${(chatBody.byteLength / 1024).toFixed(0)} KB Chat Completions / ${(codexBody.byteLength / 1024).toFixed(0)} KB Responses\n`);
+  process.stdout.write(
+    `bench:openai — ${rounds} rounds at concurrency 1; request ${(chatBody.byteLength / 1024).toFixed(0)} KB Chat Completions / ${(codexBody.byteLength / 1024).toFixed(0)} KB Responses\n`,
+  );
   await warm(variants, args.quick ? 10 : 40, 1);
   const results = await interleaved(variants, rounds);
   const inProcess = translationOnly(await answerEvents(), args.quick ? 300 : 2000);
 
-  process.stdout.write(`\n${"variant".padEnd(14)}${"ttfb p50".padStart(10)}${"ttfb p99".padStart(10)}${"total p50".padStart(11)}${"total p99".padStart(11)}  errors\n`);
+  process.stdout.write(
+    `\n${"variant".padEnd(14)}${"ttfb p50".padStart(10)}${"ttfb p99".padStart(10)}${"total p50".padStart(11)}${"total p99".padStart(11)}  errors\n`,
+  );
   const totals = new Map<string, Summary>();
   for (const v of variants) {
     const c = results.get(v.name) as Collected;
     const ttfb = summarize(c.ttfb);
     const total = summarize(c.total);
     totals.set(v.name, total);
-    process.stdout.write(`${v.name.padEnd(14)}${ms(ttfb.p50)}  ${ms(ttfb.p99)}  ${ms(total.p50)}   ${ms(total.p99)}   ${c.errors}${c.firstError ? ` (${c.firstError})` : ""}\n`);
+    process.stdout.write(
+      `${v.name.padEnd(14)}${ms(ttfb.p50)}  ${ms(ttfb.p99)}  ${ms(total.p50)}   ${ms(total.p99)}   ${c.errors}${c.firstError ? ` (${c.firstError})` : ""}\n`,
+    );
   }
   const codex = totals.get("codex") as Summary;
   const over = (name: string) => added(totals.get(name) as Summary, codex);
@@ -166,11 +218,18 @@ try {
   for (const name of ["responses", "chat stream", "chat"]) {
     const d = over(name);
     process.stdout.write(`  ${name.padEnd(14)} p50 ${ms(d.p50)} ms   p99 ${ms(d.p99)} ms\n`);
-    if (name !== "chat") verdicts.push(`${name} ${d.p50 <= TARGET_P50_MS ? "PASS" : "MISS"} (${d.p50 >= 0 ? "+" : ""}${d.p50.toFixed(2)} ms p50)`);
+    if (name !== "chat")
+      verdicts.push(
+        `${name} ${d.p50 <= TARGET_P50_MS ? "PASS" : "MISS"} (${d.p50 >= 0 ? "+" : ""}${d.p50.toFixed(2)} ms p50)`,
+      );
     if (d.p50 > TARGET_P50_MS && name !== "chat" && args.strict) exit = 1;
   }
-  process.stdout.write(`  in process: request + streamed chunks p50 ${ms(inProcess.stream.p50)} ms   p99 ${ms(inProcess.stream.p99)} ms\n`);
-  process.stdout.write(`  in process: assembled + chat.completion p50 ${ms(inProcess.assembled.p50)} ms   p99 ${ms(inProcess.assembled.p99)} ms\n`);
+  process.stdout.write(
+    `  in process: request + streamed chunks p50 ${ms(inProcess.stream.p50)} ms   p99 ${ms(inProcess.stream.p99)} ms\n`,
+  );
+  process.stdout.write(
+    `  in process: assembled + chat.completion p50 ${ms(inProcess.assembled.p50)} ms   p99 ${ms(inProcess.assembled.p99)} ms\n`,
+  );
   process.stdout.write(`\ntarget ≤ ${TARGET_P50_MS} ms p50 over the Codex route: ${verdicts.join("; ")}\n`);
 } finally {
   await proxy.stop();
