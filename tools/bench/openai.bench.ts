@@ -14,39 +14,16 @@
  *
  *   bun run bench:openai [--quick] [--strict] [--rounds N]
  */
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { ChatStreamTranslator, SseParser, assembleResponse, chatToResponses, responseToChat } from "@prodex/proxy";
 import { spawnRunner } from "../harness/children.ts";
-import type { Sample } from "../harness/sse-client.ts";
 import { type Summary, added, summarize } from "../harness/stats.ts";
+import { benchArgs } from "./lib/bench-args.ts";
 import { type Collected, type Variant, interleaved, warm } from "./lib/phases.ts";
+import { timedRequest } from "./lib/timed-request.ts";
 
 const USAGE = "usage: bun run bench:openai [--quick] [--strict] [--rounds N]";
-let args: { quick?: boolean; strict?: boolean; rounds?: string; help?: boolean };
-try {
-  args = parseArgs({
-    options: {
-      quick: { type: "boolean" },
-      strict: { type: "boolean" },
-      rounds: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-  }).values;
-} catch (error) {
-  process.stderr.write(`bench:openai: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-  process.exit(2);
-}
-if (args.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
-const rounds = args.rounds ? Number(args.rounds) : args.quick ? 60 : 600;
-if (!Number.isInteger(rounds) || rounds < 1) {
-  process.stderr.write(`bench:openai: --rounds must be an integer >= 1, got "${args.rounds}"\n${USAGE}\n`);
-  process.exit(2);
-}
+const { flags: args, rounds } = benchArgs("bench:openai", USAGE);
 const TARGET_P50_MS = 0.3;
 
 // ---- the workload: an agent's conversation (system prompt, history, a tool round trip, two tools) ----
@@ -112,45 +89,28 @@ const proxy = await spawnRunner("prodex", "proxy-runner.ts", { stdin: JSON.strin
 const p = proxyReady.parse(proxy.ready);
 const account = m.accounts[0] as (typeof m.accounts)[number];
 
-/** One request read to its end; throws unless `marker` (the end of the answer) arrived. */
-async function timed(url: string, headers: Record<string, string>, body: Uint8Array, marker: string): Promise<Sample> {
-  const t0 = performance.now();
-  const res = await fetch(url, { method: "POST", headers, body });
-  if (res.status !== 200 || !res.body)
-    throw new Error(`HTTP ${res.status}: ${(await res.text().catch(() => "")).slice(0, 160)}`);
-  const reader = res.body.getReader();
-  const dec = new TextDecoder();
-  let ttfb = -1;
-  let tail = "";
-  let seen = false;
-  for (;;) {
-    const r = await reader.read();
-    if (r.done) break;
-    if (ttfb < 0) ttfb = performance.now() - t0;
-    if (seen) continue;
-    tail = (tail + dec.decode(r.value, { stream: true })).slice(-4096);
-    seen = tail.includes(marker);
-  }
-  if (!seen) throw new Error(`answer ended without ${marker}: ${tail.slice(-200)}`);
-  return { ttfb, total: performance.now() - t0 };
-}
-
 const json = { "content-type": "application/json" };
 const openai = { ...json, authorization: `Bearer ${p.secret}` };
 const variants: Variant[] = [
   {
     name: "codex",
     run: () =>
-      timed(
+      timedRequest(
         `${p.codexBaseUrl}/responses`,
         { ...json, accept: "text/event-stream", authorization: "Bearer client-side", ...p.codexHeaders },
         codexBody,
         "response.completed",
       ),
   },
-  { name: "responses", run: () => timed(`${p.openaiBaseUrl}/responses`, openai, responsesBody, '"output_text"') },
-  { name: "chat stream", run: () => timed(`${p.openaiBaseUrl}/chat/completions`, openai, chatStreamBody, "[DONE]") },
-  { name: "chat", run: () => timed(`${p.openaiBaseUrl}/chat/completions`, openai, chatBody, '"finish_reason"') },
+  {
+    name: "responses",
+    run: () => timedRequest(`${p.openaiBaseUrl}/responses`, openai, responsesBody, '"output_text"'),
+  },
+  {
+    name: "chat stream",
+    run: () => timedRequest(`${p.openaiBaseUrl}/chat/completions`, openai, chatStreamBody, "[DONE]"),
+  },
+  { name: "chat", run: () => timedRequest(`${p.openaiBaseUrl}/chat/completions`, openai, chatBody, '"finish_reason"') },
 ];
 
 // ---- in process: the translation alone (request, and the answer both ways), for the same conversation ----
