@@ -22,7 +22,8 @@ import { type Ccr, CCR_VERSION, startCcr } from "./lib/ccr.ts";
 import { PROXY_FIXTURES } from "../harness/paths.ts";
 import { cpuMsOf, spawnRunner } from "../harness/children.ts";
 import { benchArgs } from "./lib/bench-args.ts";
-import { type Collected, type Variant, interleaved, warm } from "./lib/phases.ts";
+import { type Variant, interleaved, warm } from "./lib/phases.ts";
+import { latencyTable, ms } from "./lib/latency-table.ts";
 import { timedRequest } from "./lib/timed-request.ts";
 import { type Summary, added, summarize } from "../harness/stats.ts";
 
@@ -90,7 +91,6 @@ function translationOnly(events: string[], n: number): Summary {
   return summarize(times);
 }
 
-const ms = (v: number) => `${v.toFixed(2)}`.padStart(8);
 let exit = 0;
 try {
   process.stdout.write(`bench:claude — ${rounds} rounds at concurrency 1; request ${(claudeBody.byteLength / 1024).toFixed(0)} KB Claude / ${(responsesBody.byteLength / 1024).toFixed(0)} KB Responses\n`);
@@ -108,15 +108,9 @@ try {
   const events = await answerEvents();
   const inProcess = translationOnly(events, args.quick ? 300 : 2000);
 
-  process.stdout.write(`\n${"variant".padEnd(16)}${"ttfb p50".padStart(10)}${"ttfb p99".padStart(10)}${"total p50".padStart(11)}${"total p99".padStart(11)}  errors\n`);
-  const totals = new Map<string, Summary>();
-  for (const v of variants) {
-    const c = results.get(v.name) as Collected;
-    const ttfb = summarize(c.ttfb);
-    const total = summarize(c.total);
-    totals.set(v.name, total);
-    process.stdout.write(`${v.name.padEnd(16)}${ms(ttfb.p50)}  ${ms(ttfb.p99)}  ${ms(total.p50)}   ${ms(total.p99)}   ${c.errors}${c.firstError ? ` (${c.firstError})` : ""}\n`);
-  }
+  const { text: table, totals } = latencyTable(variants, results, 16);
+  process.stdout.write(table);
+
   if (!ccr) process.stdout.write(`ccr             skipped: ${ccrSkipped}\n`);
 
   const diff = (a: string, b: string) => {

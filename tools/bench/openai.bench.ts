@@ -19,7 +19,8 @@ import { ChatStreamTranslator, SseParser, assembleResponse, chatToResponses, res
 import { spawnRunner } from "../harness/children.ts";
 import { type Summary, added, summarize } from "../harness/stats.ts";
 import { benchArgs } from "./lib/bench-args.ts";
-import { type Collected, type Variant, interleaved, warm } from "./lib/phases.ts";
+import { type Variant, interleaved, warm } from "./lib/phases.ts";
+import { latencyTable, ms } from "./lib/latency-table.ts";
 import { timedRequest } from "./lib/timed-request.ts";
 
 const USAGE = "usage: bun run bench:openai [--quick] [--strict] [--rounds N]";
@@ -148,7 +149,6 @@ function translationOnly(data: string[], n: number): { stream: Summary; assemble
   return { stream: summarize(stream), assembled: summarize(assembled) };
 }
 
-const ms = (v: number) => `${v.toFixed(2)}`.padStart(8);
 let exit = 0;
 try {
   process.stdout.write(
@@ -158,19 +158,9 @@ try {
   const results = await interleaved(variants, rounds);
   const inProcess = translationOnly(await answerEvents(), args.quick ? 300 : 2000);
 
-  process.stdout.write(
-    `\n${"variant".padEnd(14)}${"ttfb p50".padStart(10)}${"ttfb p99".padStart(10)}${"total p50".padStart(11)}${"total p99".padStart(11)}  errors\n`,
-  );
-  const totals = new Map<string, Summary>();
-  for (const v of variants) {
-    const c = results.get(v.name) as Collected;
-    const ttfb = summarize(c.ttfb);
-    const total = summarize(c.total);
-    totals.set(v.name, total);
-    process.stdout.write(
-      `${v.name.padEnd(14)}${ms(ttfb.p50)}  ${ms(ttfb.p99)}  ${ms(total.p50)}   ${ms(total.p99)}   ${c.errors}${c.firstError ? ` (${c.firstError})` : ""}\n`,
-    );
-  }
+  const { text: table, totals } = latencyTable(variants, results, 14);
+  process.stdout.write(table);
+
   const codex = totals.get("codex") as Summary;
   const over = (name: string) => added(totals.get(name) as Summary, codex);
   process.stdout.write("\nadded over the Codex route (difference of total-time percentiles):\n");
