@@ -45,7 +45,9 @@ describe("isBriefRest", () => {
     ["a rate limit back within the wait", { ok: false, why: "resting", kind: "transient", until: NOW + 10_000 }, true],
     ["a rate limit back later", { ok: false, why: "resting", kind: "transient", until: NOW + 10_001 }, false],
     ["an overload is not waited for", { ok: false, why: "resting", kind: "overload", until: NOW + 1_000 }, false],
-    ["a usage limit is not waited for", { ok: false, why: "quota", until: NOW + 1_000 }, false],
+    ["a usage limit reset moments away", { ok: false, why: "quota", until: NOW + 1_000 }, true],
+    ["a usage limit with no known reset", { ok: false, why: "quota", until: null }, false],
+    ["a token that would not refresh is not waited for", { ok: false, why: "resting", kind: "auth", until: NOW + 1_000 }, false],
     ["ready is no rest", { ok: true }, false],
   ] as [string, Availability, boolean][])("%s", (_, input, expected) => {
     expect(isBriefRest(input, NOW, 10_000)).toBe(expected);

@@ -30,7 +30,7 @@ describe("select", () => {
       name: "skips exhausted profiles",
       candidates: [c("a", [w("5h", 100, 1)]), c("b", [w("5h", 40, 1)])],
       choice: "b",
-      reason: /picked b.*skipped a \(exhausted\)/,
+      reason: /picked b.*skipped a \(usage limit reached\)/,
     },
     {
       name: "skips profiles that need login",
@@ -42,7 +42,7 @@ describe("select", () => {
       name: "skips backed-off profiles until the backoff ends",
       candidates: [c("a", [w("5h", 0, 1)], { backoffUntil: NOW + 1000, backoffReason: "transient" }), c("b", [w("5h", 60, 1)])],
       choice: "b",
-      reason: /skipped a \(backed off \(transient\)\)/,
+      reason: /skipped a \(resting \(rate limited\)\)/,
     },
     {
       name: "an expired backoff no longer blocks",

@@ -179,7 +179,7 @@ describe("codex websocket through the proxy", () => {
     expect(seen.map((r) => `${r.account}:${r.status}`)).toEqual(["acct-a:200", "acct-a:0", "acct-a:200"]);
     expect(seen[2]?.body.previous_response_id).toBeUndefined();
     expect(f.mock.requests({ path: "/backend-api/codex/responses" }).filter((r) => r.status === 101).map((r) => r.accountId)).toEqual(["acct-a", "acct-a"]);
-    expect(f.proxy.state.pool.blocked("p1")).toBeNull();
+    expect(f.proxy.state.pool.availability("p1").ok).toBe(true);
     expect(await runtimeLog(f)).toContain("ws reconnect");
   });
 
@@ -192,7 +192,7 @@ describe("codex websocket through the proxy", () => {
     f.mock.exhaust("acct-a", 1800);
     a.create({ ...responsesBody("two"), previous_response_id: id });
     expect(deltas(await a.turn())).toBe("hi from mock");
-    expect(f.proxy.state.pool.blocked("p1")?.why).toBe("exhausted");
+    expect(f.proxy.state.pool.availability("p1")).toMatchObject({ ok: false, why: "quota" });
 
     const before = wsSeen(f).length;
     const b = await open(f);
