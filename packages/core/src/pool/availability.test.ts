@@ -31,7 +31,7 @@ describe("unavailableWhy", () => {
   test.each([
     [{ ok: false, why: "needs-login", until: null }, "needs login"],
     [{ ok: false, why: "quota", until: null }, "usage limit reached"],
-    [{ ok: false, why: "resting", kind: "transient", until: NOW }, "resting (rate limited)"],
+    [{ ok: false, why: "resting", kind: "transient", until: NOW }, "resting (rate limited or briefly failing)"],
     [{ ok: false, why: "resting", kind: "overload", until: NOW }, "resting (upstream overloaded)"],
     [{ ok: false, why: "resting", kind: "auth", until: NOW }, "resting (token refresh failed)"],
     [{ ok: false, why: "unknown", until: null }, "not in the pool"],

@@ -48,7 +48,7 @@ function restKind(reason: string | null | undefined): Exclude<RestKind, "quota">
 }
 
 const REST_WORDS: Record<Exclude<RestKind, "quota">, string> = {
-  transient: "rate limited",
+  transient: "rate limited or briefly failing",
   overload: "upstream overloaded",
   auth: "token refresh failed",
 };

@@ -38,8 +38,8 @@ export function decide(what: Happened, memo: Memo, policy: RotationPolicy, now: 
   switch (what.kind) {
     case "none": {
       const soon = what.soonest;
-      if (!soon || !isBriefRest(soon.why, now, policy.maxWaitMs)) return { kind: "give-up", rest: null, why: "no account can serve" };
-      const ms = Math.max(0, soon.why.until - now);
+      if (!soon || !(soon.why.ok || isBriefRest(soon.why, now, policy.maxWaitMs))) return { kind: "give-up", rest: null, why: "no account can serve" };
+      const ms = soon.why.ok ? 0 : Math.max(0, soon.why.until - now);
       if (memo.waits >= policy.maxWaits) return { kind: "give-up", rest: null, why: "waited enough" };
       if (now + ms - memo.startedAt > policy.budgetMs) return { kind: "give-up", rest: null, why: "the wait would outlast the budget" };
       return { kind: "wait-for-rest", name: soon.name, ms };

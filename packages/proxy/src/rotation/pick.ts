@@ -47,12 +47,15 @@ export function pick(input: PickInput): Picked {
   return { kind: "none", reason: selection.reason, earliestReset: selection.earliestReset, soonest: soonestBack(candidates, now) };
 }
 
-/** The account whose rest ends first (tried ones included: a wait makes them worth another try). */
+/**
+ * The account back first: one whose rest already ended (it was tried earlier in this request),
+ * else the one whose rest ends soonest. Tried ones count: a wait makes them worth another try.
+ */
 export function soonestBack(candidates: readonly Candidate[], now: number): { name: string; why: Availability } | null {
   let best: { name: string; why: Availability; until: number } | null = null;
   for (const c of candidates) {
     const a = availability(c, now);
-    if (a.ok) continue;
+    if (a.ok) return { name: c.name, why: a };
     if (a.until === null) continue;
     if (!best || a.until < best.until) best = { name: c.name, why: a, until: a.until };
   }

@@ -33,8 +33,9 @@ export async function rotate<T, L>(ports: RotationPorts<T, L>, req: RotateReques
         // Nothing can serve, but an account is back in moments: waiting beats refusing the client.
         memo.waits++;
         events.emit({ kind: "waiting", profile: d.name, ms: Math.round(d.ms) });
-        await clock.sleep(d.ms + 1, req.signal);
-        tried.delete(d.name);
+        if (d.ms > 0) await clock.sleep(d.ms + 1, req.signal);
+        // A new round: every account whose rest ended meanwhile may serve again.
+        tried.clear();
         continue;
       }
       name = picked.name;

@@ -202,7 +202,7 @@ describe("codex websocket through the proxy", () => {
     expect(frame && "status_code" in frame).toBe(false);
     const message = String((frame?.error as Frame).message);
     expect(message).toContain("belongs to account p1");
-    expect(message).toContain("exhausted until 20");
+    expect(message).toContain("(usage limit reached) until 20");
     expect(wsSeen(f)).toHaveLength(before);
     // The same socket still serves a self-contained request (what Codex resends after this frame).
     b.create(responsesBody("four"));
@@ -304,13 +304,14 @@ describe("codex websocket through the proxy", () => {
       const c = await WsClient.open(`${other.codexBaseUrl.replace(/^http/, "ws")}/responses`, codexWsHeaders(other.codexHeaders));
       clients.push(c);
       c.create(responsesBody("say hi"));
-      const [frame] = await c.turn();
+      // Like HTTP, the request first waits out the accounts' brief rests (a few seconds), then answers.
+      const [frame] = await c.turn(20_000);
       expect(frame).toMatchObject({ type: "error", status: 503, error: { code: "pool_unavailable" } });
       expect(String((frame?.error as Frame).message)).toContain("No account in the prodex pool can serve right now");
     } finally {
       await other.stop({ drainMs: 100 });
     }
-  });
+  }, 30_000);
 
   test("stopping the proxy closes Codex's socket and the upstream one", async () => {
     const f = await openPool(two);
