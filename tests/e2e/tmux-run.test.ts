@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CLI, REPO, type CliEnv, useCliEnvs } from "../helpers/cli-env.ts";
+import { CLI, REPO, type CliEnv, useCliEnvs } from "@prodex/testkit/cli-env";
 
 // What a newcomer sees, driven the way they would: `prodex run` under tmux (its own server on a
 // private socket), the real Codex CLI in the left pane, the pool on the right. The serving

@@ -6,7 +6,7 @@ import { Attr, Screen } from "./screen.ts";
 
 function screenOf(lines: string[], cols: number): Screen {
   const s = new Screen(cols, lines.length);
-  lines.forEach((line, y) => [...line].forEach((ch, x) => s.set(x, y, ch, 1)));
+  for (const [y, line] of lines.entries()) for (const [x, ch] of [...line].entries()) s.set(x, y, ch, 1);
   return s;
 }
 

@@ -28,7 +28,7 @@ export function blitXterm(screen: Screen, buf: IBuffer, top: number, x0: number,
     const row = (y0 + y) * cols + x0;
     for (let x = 0; x < w; x++) {
       const i = row + x;
-      if (!line || !line.getCell(x, cell)) {
+      if (!line?.getCell(x, cell)) {
         screen.chars[i] = " ";
         screen.width[i] = 1;
         screen.fg[i] = DEFAULT_COLOR;
