@@ -81,7 +81,8 @@ export class Context {
   }
 
   get events(): EventLog {
-    this.eventLog ??= new EventLog(this.store, { source: this.source, mode: this.options.eventMode ?? "sync", now: this.now, writes: this.writes });
+    const mode = this.options.eventMode ?? "sync";
+    this.eventLog ??= new EventLog(this.store, { source: this.source, mode, now: this.now, writes: this.writes });
     return this.eventLog;
   }
 

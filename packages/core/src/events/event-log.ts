@@ -17,6 +17,15 @@ export function rowToEvent(row: EventRow): PoolEvent {
   };
 }
 
+export type EventLogOptions = {
+  source: string;
+  mode?: "sync" | "buffered";
+  flushMs?: number;
+  now?: () => number;
+  /** The batched writer for buffered mode (the context's); by default one on this thread. */
+  writes?: StoreWriter;
+};
+
 /**
  * Writes the pool's timeline to the store and tells in-process listeners at once.
  * `buffered` (the proxy) hands store writes to a batched writer off the request path (the
@@ -31,7 +40,7 @@ export class EventLog {
 
   constructor(
     private readonly store: Store | null,
-    private readonly options: { source: string; mode?: "sync" | "buffered"; flushMs?: number; now?: () => number; writes?: StoreWriter } = { source: "cli" },
+    private readonly options: EventLogOptions = { source: "cli" },
   ) {
     this.buffered = options.mode === "buffered";
     this.writer = options.writes ?? null;
@@ -70,7 +79,7 @@ export class EventLog {
     return () => this.listeners.delete(listener);
   }
 
-  /** Writes what is buffered now (also on a timer and on shutdown); false when a busy store kept it for the next try. */
+  /** Writes what is buffered now (also on a timer and on shutdown); false when a busy store kept it. */
   flush(): boolean {
     return this.writer?.flush() ?? true;
   }
@@ -87,7 +96,7 @@ export class EventLog {
     return this.writer;
   }
 
-  /** The stored id; 0 when the store could not take it (the timeline is best effort: a locked or full disk must never fail a command). */
+  /** The stored id; 0 when the store could not take it (best effort: a locked or full disk never fails a command). */
   private write(event: PoolEvent): number {
     if (!this.store) return 0;
     try {
@@ -99,5 +108,14 @@ export class EventLog {
 }
 
 function toRow(e: PoolEvent): NewEventRow {
-  return { at: e.at, kind: e.kind, level: e.level, profileName: e.profile, message: e.message, data: e.data ?? null, pid: e.pid ?? null, source: e.source ?? null };
+  return {
+    at: e.at,
+    kind: e.kind,
+    level: e.level,
+    profileName: e.profile,
+    message: e.message,
+    data: e.data ?? null,
+    pid: e.pid ?? null,
+    source: e.source ?? null,
+  };
 }

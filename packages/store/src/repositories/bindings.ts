@@ -33,7 +33,14 @@ export class BindingsRepo {
       .insert(bindings)
       .select(
         db
-          .select({ kind: sql`${p("kind")}`.as("kind"), key: sql`${p("key")}`.as("key"), profileId: profiles.id, createdAt: sql`${p("now")}`.as("created_at"), lastUsedAt: sql`${p("now")}`.as("last_used_at"), expiresAt: sql`${p("expiresAt")}`.as("expires_at") })
+          .select({
+            kind: sql`${p("kind")}`.as("kind"),
+            key: sql`${p("key")}`.as("key"),
+            profileId: profiles.id,
+            createdAt: sql`${p("now")}`.as("created_at"),
+            lastUsedAt: sql`${p("now")}`.as("last_used_at"),
+            expiresAt: sql`${p("expiresAt")}`.as("expires_at"),
+          })
           .from(profiles)
           .where(eq(profiles.name, sql`${p("profile")}`)),
       )

@@ -8,7 +8,7 @@ import { InlineSink, StoreWriter } from "./store-writer.ts";
 import { WorkerSink } from "./worker-sink.ts";
 import type { WriteOp } from "./write-ops.ts";
 
-let dirs: string[] = [];
+const dirs: string[] = [];
 const opened: (Store | Database)[] = [];
 afterEach(() => {
   for (const s of opened.splice(0)) s.close();
@@ -25,7 +25,11 @@ function setup(options: { busyTimeoutMs?: number } = {}): { path: string; store:
   return { path, store };
 }
 
-const event = (message: string): WriteOp => ({ repo: "events", method: "append", args: [{ at: 1, kind: "control", message }] });
+const event = (message: string): WriteOp => ({
+  repo: "events",
+  method: "append",
+  args: [{ at: 1, kind: "control", message }],
+});
 const messages = (store: Store) => store.events.list().map((e) => e.message);
 
 /** Another connection holding the write lock until released (what a second prodex process can do). */
@@ -58,7 +62,7 @@ describe("StoreWriter on this thread", () => {
     expect(messages(store)).toEqual(["later"]);
   });
 
-  test("a store another connection locks refuses the batch; it is kept and written, in order, once the lock goes", () => {
+  test("a store another connection locks refuses the batch; kept, it is written in order once the lock goes", () => {
     const { path, store } = setup({ busyTimeoutMs: 20 });
     const w = new StoreWriter(new InlineSink(store), { retryMs: 60_000 });
     const release = lock(path);
@@ -126,7 +130,7 @@ describe("StoreWriter on the writer thread", () => {
     await w.use(new InlineSink(caller));
   });
 
-  test("while another connection holds the lock, write() and flush() return at once; the batch lands after", async () => {
+  test("another connection holds the lock: write() and flush() return at once, the batch lands later", async () => {
     const { path, store } = setup();
     const w = new StoreWriter(new InlineSink(store), { retryMs: 20 });
     await w.use(new WorkerSink(path, { busyTimeoutMs: 50, fallback: new InlineSink(store) }));
@@ -163,7 +167,12 @@ describe("StoreWriter on the writer thread", () => {
     const { store } = setup();
     const why: string[] = [];
     const w = new StoreWriter(new InlineSink(store));
-    await w.use(new WorkerSink("/proc/prodex-no-such-dir/prodex.db", { fallback: new InlineSink(store), onFallback: (m) => why.push(m) }));
+    await w.use(
+      new WorkerSink("/proc/prodex-no-such-dir/prodex.db", {
+        fallback: new InlineSink(store),
+        onFallback: (m) => why.push(m),
+      }),
+    );
     w.write(event("kept"));
     await w.settled();
     expect(messages(store)).toEqual(["kept"]);

@@ -23,7 +23,7 @@ export class InlineSink implements Sink {
 export type StoreWriterOptions = {
   /** How long a write waits for company before its batch goes (default 100 ms). */
   flushMs?: number;
-  /** How soon a batch a busy store refused is offered again (default 1 s: a locked store is not asked ten times a second). */
+  /** How soon a batch a busy store refused is offered again (default 1 s: not ten times a second). */
   retryMs?: number;
   /** Ops kept while the store refuses them; past it the oldest go (default 25 000). */
   maxQueued?: number;

@@ -19,10 +19,16 @@ type Deferrable = typeof DEFERRABLE;
 type Repo<R extends keyof Deferrable> = Store[R];
 type Method<R extends keyof Deferrable> = Deferrable[R][number];
 type Fn = (...args: never[]) => unknown;
-type Args<R extends keyof Deferrable, M extends Method<R>> = M extends keyof Repo<R> ? (Repo<R>[M] extends Fn ? Parameters<Repo<R>[M]> : never) : never;
+type Args<R extends keyof Deferrable, M extends Method<R>> = M extends keyof Repo<R>
+  ? Repo<R>[M] extends Fn
+    ? Parameters<Repo<R>[M]>
+    : never
+  : never;
 
 /** One deferred write: `store[repo][method](...args)`, checked by the compiler. */
-export type WriteOp = { [R in keyof Deferrable]: { [M in Method<R>]: { repo: R; method: M; args: Args<R, M> } }[Method<R>] }[keyof Deferrable];
+export type WriteOp = {
+  [R in keyof Deferrable]: { [M in Method<R>]: { repo: R; method: M; args: Args<R, M> } }[Method<R>];
+}[keyof Deferrable];
 
 /**
  * What became of a batch: its first `done` ops are finished (written, or `dropped` when one failed
