@@ -1,4 +1,5 @@
 // Pure decisions on what an upstream answer means for the account that gave it.
+import { asNumber as num, asString as str, isRecord } from "@prodex/guards";
 
 export type BackoffKind = "quota" | "transient" | "auth" | "overload";
 
@@ -14,12 +15,6 @@ export type UpstreamErrorInfo = { type?: string; code?: string; message?: string
 const QUOTA_CODES = new Set(["usage_limit_reached", "insufficient_quota", "usage_not_included"]);
 const RATE_CODES = new Set(["rate_limit_exceeded", "rate_limit_error"]);
 const OVERLOAD_CODES = new Set(["server_is_overloaded", "overloaded_error", "slow_down", "server_error", "service_unavailable"]);
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-const str = (v: unknown) => (typeof v === "string" ? v : undefined);
-const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 
 /** Reads `{error:{type,code,message,resets_at,…}}` (or the same at the top level) from any JSON. */
 export function errorInfo(body: unknown): UpstreamErrorInfo | null {

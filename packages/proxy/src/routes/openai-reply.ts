@@ -1,7 +1,7 @@
+import { asNumber as num, asRecord as obj } from "@prodex/guards";
 import type { TranslateError } from "../anthropic/translate-error.ts";
 import type { ProxyState } from "../engine/proxy-state.ts";
 import { type OpenAIErrorResponse, openaiError, openaiUpstreamError } from "../openai/errors.ts";
-import { num, obj } from "../anthropic/fields.ts";
 import { earliestResetSeconds, poolExhausted } from "./pool-exhausted.ts";
 import type { JsonBodyRefusal } from "./translated-request.ts";
 

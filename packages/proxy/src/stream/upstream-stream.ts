@@ -1,3 +1,4 @@
+import { asRecord, parseJson } from "@prodex/guards";
 import { SseParser, type SseMessage } from "../sse/index.ts";
 import { type Verdict, classifyEarlyEvent } from "../rotation/classify.ts";
 import { type HoldLimits, isHoldEvent } from "../rotation/commit-point.ts";
@@ -18,17 +19,10 @@ export class StreamEvent {
 
   get json(): Record<string, unknown> | null {
     if (this.parsed !== undefined) return this.parsed;
-    let json: Record<string, unknown> | null = null;
-    if (this.message.data.charCodeAt(0) === 0x7b) {
-      try {
-        const v: unknown = JSON.parse(this.message.data);
-        json = typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-      } catch {
-        json = null;
-      }
-    }
-    this.parsed = json;
-    return json;
+    // Only an object can say anything; `{` first skips the parse for `[DONE]`-style data.
+    const data = this.message.data;
+    this.parsed = data.charCodeAt(0) === 0x7b ? (asRecord(parseJson(data)) ?? null) : null;
+    return this.parsed;
   }
 }
 

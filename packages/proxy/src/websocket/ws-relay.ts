@@ -2,6 +2,7 @@
 // Codex before that, so a limit or an outage moves the request to another account unseen),
 // then relayed frame by frame. Afterwards its response is bound to the account that served it.
 import type { UsageWindow } from "@prodex/core";
+import { isRecord } from "@prodex/guards";
 import { blobsIn, extractAffinity, foreignBlobs, ownerOf, stripEncrypted } from "../affinity/affinity-keys.ts";
 import { blobKey } from "../affinity/body-scan.ts";
 import { poolUnavailable } from "../engine/local-answers.ts";
@@ -21,9 +22,6 @@ type CreateFrame = Extract<ClientFrame, { kind: "create" }>;
 /** What went upstream for an attempt: the text, the full input the upstream now holds, and its size. */
 type Sent = { text: string; input: unknown[] | null; chars: number };
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 export async function relayCreate(conn: WsConn, frame: CreateFrame): Promise<void> {
   const { state } = conn;
