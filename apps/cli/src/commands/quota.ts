@@ -41,7 +41,7 @@ async function quota(cli: Cli, opts: QuotaOptions): Promise<void> {
     // On a terminal the dashboard's own table (an Ink app, loaded only then), redrawn in place.
     const tui = await import("@prodex/tui/runtime");
     const ascii = tui.detectTheme(cli.io.env).ascii;
-    await tui.watchQuotaTable({
+    const signal = await tui.watchQuotaTable({
       env: cli.io.env,
       detail: opts.detail ?? false,
       refresh: async () => {
@@ -51,6 +51,8 @@ async function quota(cli: Cli, opts: QuotaOptions): Promise<void> {
         return { profiles: quotaViews(results, currentName(cli.ctx), now), failures, now };
       },
     });
+    // Ctrl-C is how the live table ends: 130 like every interrupted command; SIGTERM is a clean stop.
+    if (signal === "SIGINT") process.exitCode = 130;
     return;
   }
   const results = await refreshQuotas(cli.ctx, profiles, base);

@@ -39,6 +39,7 @@ export function paneRow(line: IBufferLine | undefined, cols: number, cell: IBuff
   let out = "";
   let style = "\x1b[0m";
   let styled = false;
+  let prev = "";
   for (let x = 0; x < end; x++) {
     if (!line.getCell(x, cell)) break;
     const w = cell.getWidth();
@@ -52,13 +53,24 @@ export function paneRow(line: IBufferLine | undefined, cols: number, cell: IBuff
       style = s;
       styled = true;
     }
-    // A wide glyph cut by the pane's right edge would spill over: a blank instead.
-    out += w === 2 && x === cols - 1 ? " " : fitGlyph(cell.getChars() || " ", w);
+    const ch = cell.getChars() || " ";
+    // A wide glyph cut by the pane's right edge would spill over: a blank instead. A glyph that
+    // would join the one before into a single grapheme (a skin tone after an emoji the emulator
+    // drew apart) is blanked too: the terminal would draw them in fewer cells than the agent uses.
+    if ((w === 2 && x === cols - 1) || joins(prev, ch)) out += " ".repeat(w);
+    else out += fitGlyph(ch, w);
+    prev = ch.charCodeAt(0) < 0x80 ? "" : ch;
   }
   return styled && style !== "\x1b[0m" ? `${out}\x1b[0m` : out;
 }
 
 const glyphWidths = new Map<string, number>();
+
+/** Whether `ch` written right after `prev` merges with it into one grapheme. */
+function joins(prev: string, ch: string): boolean {
+  if (!prev || ch.charCodeAt(0) < 0x80) return false;
+  return Bun.stringWidth(prev + ch) !== Bun.stringWidth(prev) + Bun.stringWidth(ch);
+}
 
 /** `ch` drawn in exactly `w` cells by a renderer that measures with Bun.stringWidth (string-width). */
 export function fitGlyph(ch: string, w: number): string {

@@ -65,8 +65,11 @@ function Live(props: { first: QuotaReading; refresh(): Promise<QuotaReading>; de
   return <QuotaWatch reading={reading} detail={props.detail} theme={props.theme} intervalMs={intervalMs} />;
 }
 
-/** Draws the live table until Ctrl-C (SIGINT) or SIGTERM; the last table stays on the terminal. */
-export async function watchQuotaTable(opts: QuotaWatchOptions): Promise<void> {
+/**
+ * Draws the live table until Ctrl-C (SIGINT), SIGTERM or SIGHUP, and resolves with that signal;
+ * the last table stays on the terminal.
+ */
+export async function watchQuotaTable(opts: QuotaWatchOptions): Promise<NodeJS.Signals> {
   const theme = detectTheme(opts.env);
   const intervalMs = opts.intervalMs ?? 5000;
   const first = await opts.refresh();
@@ -80,10 +83,15 @@ export async function watchQuotaTable(opts: QuotaWatchOptions): Promise<void> {
     patchConsole: false,
     exitOnCtrlC: false,
   });
-  const stop = () => app.unmount();
+  let signal: NodeJS.Signals = "SIGINT";
+  const stop = (s: NodeJS.Signals) => {
+    signal = s;
+    app.unmount();
+  };
   for (const s of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(s, stop);
   try {
     await Promise.race([app.waitUntilExit(), failed]);
+    return signal;
   } finally {
     app.unmount();
     for (const s of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.off(s, stop);

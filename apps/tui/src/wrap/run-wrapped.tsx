@@ -168,7 +168,11 @@ export async function runWrapped(opts: WrapOptions): Promise<number> {
     pane = new PaneSource(a.term, () => a.cursorHidden);
     enableStyles();
     const p = pane;
-    const onPaneSize = (c: number, r: number) => a.resize(c, r);
+    // The emulator re-wraps at the new size: show that at once, whether or not the agent redraws.
+    const onPaneSize = (c: number, r: number) => {
+      a.resize(c, r);
+      p.publish();
+    };
     ink = renderFullScreen(
       (size) => <WrapScreen {...size} pane={p} feed={opts.feed} theme={theme} prefix={prefix} title={opts.title} bus={bus} onPaneSize={onPaneSize} onQuit={quit} />,
       { stdout, stdin: keys as unknown as NodeJS.ReadStream, maxFps: 60 },
