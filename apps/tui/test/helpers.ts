@@ -108,17 +108,25 @@ export function processEnv(extra: Record<string, string> = {}): Record<string, s
 }
 
 /**
- * What a quit left switched on in the terminal, judged from every byte written to it: the
+ * What a quit left switched on in a terminal, judged from every byte written to it: the
  * alternate screen, a hidden cursor, bracketed paste, mouse or focus reporting, application keys.
  * Empty when the terminal is as it was.
  */
+export function strayModesIn(written: string): string[] {
+  const stray: string[] = [];
+  const last = (re: RegExp) => [...written.matchAll(re)].at(-1)?.[1];
+  const modes = [["1049", "alternate screen"], ["25", "hidden cursor"], ["2004", "bracketed paste"], ["1000", "mouse"], ["1002", "mouse drag"], ["1003", "mouse motion"], ["1006", "SGR mouse"], ["1004", "focus events"], ["1", "application cursor keys"]] as const;
+  for (const [mode, name] of modes) {
+    const on = last(new RegExp(`\\x1b\\[\\?${mode}([hl])`, "g"));
+    if (mode === "25" ? on === "l" : on === "h") stray.push(name);
+  }
+  return stray;
+}
+
+/** strayModesIn for a FakeStdout, once its viewer has parsed everything (and agrees on the screen). */
 export async function strayModes(out: FakeStdout): Promise<string[]> {
   await new Promise<void>((r) => out.viewer.write("", r));
-  const stray: string[] = [];
-  if (out.viewer.buffer.active.type !== "normal") stray.push("alternate screen");
-  const last = (re: RegExp) => [...out.written.matchAll(re)].at(-1)?.[1];
-  if (last(/\x1b\[\?25([hl])/g) === "l") stray.push("hidden cursor");
-  for (const [mode, name] of [["2004", "bracketed paste"], ["1000", "mouse"], ["1002", "mouse drag"], ["1003", "mouse motion"], ["1006", "SGR mouse"], ["1004", "focus events"], ["1", "application cursor keys"]] as const)
-    if (last(new RegExp(`\\x1b\\[\\?${mode}([hl])`, "g")) === "h") stray.push(name);
+  const stray = strayModesIn(out.written);
+  if (out.viewer.buffer.active.type !== "normal" && !stray.includes("alternate screen")) stray.push("alternate screen");
   return stray;
 }
