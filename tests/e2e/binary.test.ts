@@ -7,8 +7,8 @@ import { resolveAgentBin } from "../../apps/cli/src/launch/agent-bin.ts";
 import { profilesSchema } from "../../apps/cli/src/output/schemas/profiles.ts";
 import { quotaSchema } from "../../apps/cli/src/output/schemas/quota.ts";
 import { versionSchema } from "../../apps/cli/src/output/schemas/version.ts";
-import { stopBrokers } from "../helpers/brokers.ts";
-import { ensureBinary, run } from "../helpers/dist.ts";
+import { stopBrokers } from "@prodex/testkit/brokers";
+import { ensureBinary, run } from "./dist-build.ts";
 
 // The compiled binary, copied alone into an empty directory, on a PATH with no Bun and no
 // checkout: version, profile add/list, quota against the mock, exec and demo with the real Codex.

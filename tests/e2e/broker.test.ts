@@ -3,10 +3,10 @@ import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Context } from "@prodex/core";
 import { brokerPaths } from "@prodex/proxy";
-import { gone, registeredBrokers } from "../helpers/brokers.ts";
+import { gone, registeredBrokers } from "@prodex/testkit/brokers";
 import { type InfoJson, infoSchema } from "../../apps/cli/src/output/schemas/info.ts";
-import { type CliEnv, cliEnv, failure } from "../helpers/cli-env.ts";
-import { startProdex } from "../helpers/long-running.ts";
+import { type CliEnv, cliEnv, failure } from "@prodex/testkit/cli-env";
+import { startProdex } from "@prodex/testkit/long-running";
 
 // The shared broker with the real Codex CLI: two `prodex exec` at once on one PRODEX_HOME are
 // served by one broker process, with one pool state — what one launch learns (an exhausted

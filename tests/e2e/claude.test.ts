@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type CliEnv, CLI, failure, useCliEnvs } from "../helpers/cli-env.ts";
-import { ptyScreen } from "../helpers/pty-screen.ts";
+import { type CliEnv, CLI, failure, useCliEnvs } from "@prodex/testkit/cli-env";
+import { ptyScreen } from "@prodex/testkit/pty-screen";
 
 // The real Claude Code (@anthropic-ai/claude-code, pinned) through `prodex claude`, against the
 // mock ChatGPT backend. The user's own Claude home is the temp HOME's ~/.claude and ~/.claude.json.

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { MockAccountInit, MockBackend } from "@prodex/mock";
-import { type RunResult as Run, cliEnv, failure } from "../helpers/cli-env.ts";
+import { type RunResult as Run, cliEnv, failure } from "@prodex/testkit/cli-env";
 
 // The real Codex CLI 0.169 (apps/cli's pinned @openai/codex) through `prodex exec`, talking to
 // the proxy over its Responses websocket, against the mock backend. Everything is a subprocess

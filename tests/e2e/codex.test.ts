@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { failure, useCliEnvs } from "../helpers/cli-env.ts";
+import { failure, useCliEnvs } from "@prodex/testkit/cli-env";
 
 // The real Codex CLI (@openai/codex, pinned) through `prodex exec`, against the mock backend.
 

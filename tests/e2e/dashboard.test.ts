@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { Context } from "@prodex/core";
-import { CLI, type CliEnv, failure, useCliEnvs } from "../helpers/cli-env.ts";
-import { type PtyScreen, ptyScreen } from "../helpers/pty-screen.ts";
+import { CLI, type CliEnv, failure, useCliEnvs } from "@prodex/testkit/cli-env";
+import { type PtyScreen, ptyScreen } from "@prodex/testkit/pty-screen";
 
 // `prodex dashboard` on a real pseudo-terminal: the pool view alone, attached to the running
 // broker when there is one, else to the store; and one clear line without a terminal.

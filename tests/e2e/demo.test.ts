@@ -2,8 +2,8 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Context } from "@prodex/core";
-import { CLI, type CliEnv, cliEnv } from "../helpers/cli-env.ts";
-import { ptyScreen } from "../helpers/pty-screen.ts";
+import { CLI, type CliEnv, cliEnv } from "@prodex/testkit/cli-env";
+import { ptyScreen } from "@prodex/testkit/pty-screen";
 
 // `prodex demo --headless`: the simulated pool, the real Codex CLI, a rotation — and the user's
 // own PRODEX_HOME never touched.

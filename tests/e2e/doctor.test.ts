@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync, wri
 import { join } from "node:path";
 import { Context, addProfile, writeAuth } from "@prodex/core";
 import { doctorSchema } from "../../apps/cli/src/output/schemas/doctor.ts";
-import { type CliEnv, useCliEnvs } from "../helpers/cli-env.ts";
+import { type CliEnv, useCliEnvs } from "@prodex/testkit/cli-env";
 
 // `prodex doctor` against broken setups: each problem is found, explained with a fix, and sets
 // the exit code; nothing crashes and no secret is printed.

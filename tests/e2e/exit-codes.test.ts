@@ -2,8 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Context } from "@prodex/core";
-import { useCliEnvs } from "../helpers/cli-env.ts";
-import { startProdex } from "../helpers/long-running.ts";
+import { useCliEnvs } from "@prodex/testkit/cli-env";
+import { startProdex } from "@prodex/testkit/long-running";
 
 // docs/exit-codes.md, one case per code: 0 ok, 1 usage, 2 no ready profile, 3 upstream/auth,
 // 4 local state, 130 interrupted, and the child's own code for run/exec.

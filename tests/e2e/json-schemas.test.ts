@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type SchemaId, schemas } from "../../apps/cli/src/output/schemas/index.ts";
-import { REPO, type CliEnv, cliEnv } from "../helpers/cli-env.ts";
-import { startProdex } from "../helpers/long-running.ts";
+import { REPO, type CliEnv, cliEnv } from "@prodex/testkit/cli-env";
+import { startProdex } from "@prodex/testkit/long-running";
 
 // Every `--json` output, produced for real and validated against its zod schema
 // (apps/cli/src/output/schemas/), and every schema documented in docs/json.md.

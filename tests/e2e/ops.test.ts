@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { Context } from "@prodex/core";
 import { infoSchema } from "../../apps/cli/src/output/schemas/info.ts";
 import { eventLineSchema, runtimeLineSchema } from "../../apps/cli/src/output/schemas/logs.ts";
-import { type CliEnv, useCliEnvs } from "../helpers/cli-env.ts";
-import { startProdex } from "../helpers/long-running.ts";
+import { type CliEnv, useCliEnvs } from "@prodex/testkit/cli-env";
+import { startProdex } from "@prodex/testkit/long-running";
 
 // info, logs and cleanup against a real store (temp PRODEX_HOME), as subprocesses.
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { type MockBackend, createMockBackend, prodexEnv } from "@prodex/mock";
 import { quotaSchema } from "../../apps/cli/src/output/schemas/quota.ts";
 import { versionSchema } from "../../apps/cli/src/output/schemas/version.ts";
-import { bunInstallCache, packTarball, run } from "../helpers/dist.ts";
+import { bunInstallCache, packTarball, run } from "./dist-build.ts";
 
 // The npm package: `bun run pack`'s tarball installed into an empty project, its `prodex` bin run
 // under Bun and under Node (the npx path: the launcher re-executes itself with the `bun` dependency).

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { useCliEnvs } from "../helpers/cli-env.ts";
+import { useCliEnvs } from "@prodex/testkit/cli-env";
 
 // `prodex exec` (and `prodex claude -- -p`) in a pipeline behave like the clients: stdout carries only the agent's output,
 // prodex's own messages go to stderr (none with --quiet), and nothing waits for a terminal.

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { Context, writeAuth } from "@prodex/core";
 import { resolveAgentBin } from "../../apps/cli/src/launch/agent-bin.ts";
 import { serveSchema } from "../../apps/cli/src/output/schemas/serve.ts";
-import { type CliEnv, cliEnv } from "../helpers/cli-env.ts";
-import { type Running, startProdex } from "../helpers/long-running.ts";
+import { type CliEnv, cliEnv } from "@prodex/testkit/cli-env";
+import { type Running, startProdex } from "@prodex/testkit/long-running";
 
 // `prodex serve`: the proxy alone, for scripts. Real processes, real signals, the mock upstream.
 
@@ -140,11 +140,11 @@ describe("prodex serve", () => {
     expect(text).toContain("export CODEX_REFRESH_TOKEN_URL_OVERRIDE=");
     expect(text).toContain("codex -c 'model_providers.prodex={");
     expect(text).toContain("export PRODEX_LAUNCH_KEY=");
-    const base = /base URL (\S+)/.exec(text)?.[1];
+    const base = /OPENAI_BASE_URL=(\S+)/.exec(text)?.[1];
     const key = /header x-prodex-key: (\S+)/.exec(text)?.[1];
     expect(base).toBeDefined();
     expect(key).toBeDefined();
-    // The base URL alone (what a Codex's arguments show) is not enough: the header carries the secret.
+    // The base URL alone is not enough: the key (here as the header) carries the secret.
     expect((await fetch(`${base}/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(responsesBody("say hi")) })).status).toBe(401);
 
     const res = await fetch(`${base}/responses`, { method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream", authorization: "Bearer x", "x-prodex-key": key ?? "" }, body: JSON.stringify(responsesBody("say hi")) });

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { strayModesIn } from "../../apps/tui/test/helpers.ts";
-import { CLI, REPO, type CliEnv, useCliEnvs } from "../helpers/cli-env.ts";
+import { CLI, REPO, type CliEnv, useCliEnvs } from "@prodex/testkit/cli-env";
 
 // What a newcomer sees, driven the way they would: `prodex run` / `prodex claude` under tmux (its
 // own server on a private socket), the real agent in the left pane, the pool on the right. The

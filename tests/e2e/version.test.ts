@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { versionSchema } from "../../apps/cli/src/output/schemas/version.ts";
-import { useCliEnvs } from "../helpers/cli-env.ts";
+import { useCliEnvs } from "@prodex/testkit/cli-env";
 
 // `prodex --version`: the agents it found, without touching the database; slow or odd agents
 // are bounded and cached.

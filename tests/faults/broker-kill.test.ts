@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { authSnapshot, integrityProblems } from "../../packages/proxy/test/helpers/integrity.ts";
-import { gone, registeredBrokers } from "../helpers/brokers.ts";
-import { type CliEnv, failure, useCliEnvs } from "../helpers/cli-env.ts";
-import { startProdex } from "../helpers/long-running.ts";
+import { authSnapshot, integrityProblems } from "@prodex/testkit/integrity";
+import { gone, registeredBrokers } from "@prodex/testkit/brokers";
+import { type CliEnv, failure, useCliEnvs } from "@prodex/testkit/cli-env";
+import { startProdex } from "@prodex/testkit/long-running";
 
 // The shared broker killed with SIGKILL while it streams an answer to the real Codex CLI
 // (`prodex exec`). Codex sees its stream break and keeps retrying the same URL; the launch's

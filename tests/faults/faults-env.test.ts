@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { useCliEnvs } from "../helpers/cli-env.ts";
+import { useCliEnvs } from "@prodex/testkit/cli-env";
 
 // PRODEX_FAULTS is read once, at start-up: a name prodex does not know is one clear line and
 // exit 1 before anything runs, never a stack, never a run with the fault silently ignored.

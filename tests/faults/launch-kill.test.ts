@@ -2,10 +2,10 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { authPath, parseAuth, writeAuth } from "@prodex/core";
-import { authSnapshot, integrityProblems } from "../../packages/proxy/test/helpers/integrity.ts";
-import { registeredBrokers } from "../helpers/brokers.ts";
-import { failure, useCliEnvs } from "../helpers/cli-env.ts";
-import { startProdex } from "../helpers/long-running.ts";
+import { authSnapshot, integrityProblems } from "@prodex/testkit/integrity";
+import { registeredBrokers } from "@prodex/testkit/brokers";
+import { failure, useCliEnvs } from "@prodex/testkit/cli-env";
+import { startProdex } from "@prodex/testkit/long-running";
 
 // `prodex exec` (the real Codex CLI) killed with SIGKILL in the middle of a token refresh: its
 // preflight holds p1's refresh lock (PRODEX_FAULTS=token.hang@p1 stops it there, before the token

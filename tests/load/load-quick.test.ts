@@ -1,11 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { type LoadReport, loadReport } from "../../packages/proxy/load/lib/report-schema.ts";
+import { type LoadReport, loadReport } from "../../tools/load/lib/report-schema.ts";
 
 // `bun run load --quick`: the harness end to end (mock and proxy in their own processes) at CI
 // size. It checks the harness's exit code and its report's fields; speed is the harness's business
 // on full runs, so no figure here is a timing.
-const main = join(import.meta.dir, "../../packages/proxy/load/main.ts");
+const main = join(import.meta.dir, "../../tools/load/main.ts");
 
 async function load(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const proc = Bun.spawn([process.execPath, main, ...args], { stdout: "pipe", stderr: "pipe" });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Context, readAuth, writeAuth } from "@prodex/core";
-import { type CliEnv, cliEnv } from "../helpers/cli-env.ts";
+import { type CliEnv, cliEnv } from "@prodex/testkit/cli-env";
 import { FAKE_CODEX, mode } from "./security-helpers.ts";
 
 // Logins and the database are private to the user: auth.json, bundles and prodex.db (+ -wal, -shm)

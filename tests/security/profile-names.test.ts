@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Context, UsageError, addProfile } from "@prodex/core";
-import { type CliEnv, type RunResult, cliEnv } from "../helpers/cli-env.ts";
+import { type CliEnv, type RunResult, cliEnv } from "@prodex/testkit/cli-env";
 import { FAKE_CODEX, added, oneClearError, tree } from "./security-helpers.ts";
 
 // Profile names become directory names under $PRODEX_HOME/profiles. Every command that takes a
@@ -73,7 +73,7 @@ describe("profile names with path tricks are refused everywhere", () => {
         const before = tree(w.dir);
         // Independent refusals: run side by side (subprocess start-up dominates), check the disk once after.
         const results = await Promise.all(list.map(([, name]) => w.prodex(args(name), { env })));
-        list.forEach(([why, name], i) => oneClearError(results[i] as RunResult, 1, /invalid profile name/, `${label} ${why} (${JSON.stringify(name)})`));
+        for (const [i, [why, name]] of list.entries()) oneClearError(results[i] as RunResult, 1, /invalid profile name/, `${label} ${why} (${JSON.stringify(name)})`);
         checkNothingCreated(before, label);
         expect(existsSync(join(w.dir, "abs-target"))).toBe(false);
         expect(existsSync(join(prodexHome(), "x"))).toBe(false);

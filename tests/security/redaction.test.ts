@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { Context, readAuth, writeAuth } from "@prodex/core";
 import { pathId } from "@prodex/proxy";
 import { resolveAgentBin } from "../../apps/cli/src/launch/agent-bin.ts";
-import { stopBrokers } from "../helpers/brokers.ts";
-import { type CliEnv, type RunResult, cliEnv } from "../helpers/cli-env.ts";
-import { startProdex } from "../helpers/long-running.ts";
-import { type Secret, type Source, fileSources, findLeaks } from "../helpers/leak-scan.ts";
+import { stopBrokers } from "@prodex/testkit/brokers";
+import { type CliEnv, type RunResult, cliEnv } from "@prodex/testkit/cli-env";
+import { startProdex } from "@prodex/testkit/long-running";
+import { type Secret, type Source, fileSources, findLeaks } from "@prodex/testkit/leak-scan";
 
 // Secrets never reach logs, events, error messages, --dry-run or doctor output. This runs a
 // representative set of commands and proxy flows with known fake secrets — the mock's access,

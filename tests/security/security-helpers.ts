@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { expect } from "bun:test";
-import type { RunResult } from "../helpers/cli-env.ts";
+import type { RunResult } from "@prodex/testkit/cli-env";
 
 export const FAKE_CODEX = join(import.meta.dir, "../../apps/cli/test/fixtures/fake-codex.sh");
 

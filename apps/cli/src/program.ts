@@ -5,6 +5,7 @@ import { registerCleanup } from "./commands/cleanup.ts";
 import { registerDashboard } from "./commands/dashboard.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerDoctor } from "./commands/doctor.ts";
+import { registerGateway } from "./commands/gateway/gateway-command.ts";
 import { registerInfo } from "./commands/info.ts";
 import { registerLogin } from "./commands/login.ts";
 import { registerLogs } from "./commands/logs.ts";
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerCleanup(program);
   registerDemo(program);
   registerBroker(program);
+  registerGateway(program);
   return program;
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Store } from "@prodex/store";
-import { type CliEnv, type RunResult, cliEnv } from "../../../tests/helpers/cli-env.ts";
+import { type CliEnv, type RunResult, cliEnv } from "@prodex/testkit/cli-env";
 
 // Each test builds its own world (temp dirs + mock) and closes it. The CLI runs as a subprocess and
 // its start-up dominates this file's time, so independent commands run in parallel inside a test and
@@ -380,7 +380,7 @@ describe("concurrency", () => {
         const fresh = join(w.dir, "fresh-prodex");
         const wanted = Array.from({ length: 8 }, (_, i) => `c${i + 1}`);
         const runs = await Promise.all(wanted.map((name) => w.prodex(["profile", "add", name], { env: { PRODEX_HOME: fresh } })));
-        runs.forEach((r, i) => expect(r.code, `${wanted[i]}: ${r.stderr}`).toBe(0));
+        for (const [i, r] of runs.entries()) expect(r.code, `${wanted[i]}: ${r.stderr}`).toBe(0);
         const store = Store.open(join(fresh, "prodex.db"));
         try {
           expect(store.integrityCheck()).toEqual([]);

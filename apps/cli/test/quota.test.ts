@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type CliEnv, cliEnv } from "../../../tests/helpers/cli-env.ts";
+import { type CliEnv, cliEnv } from "@prodex/testkit/cli-env";
 
 let world: CliEnv | null = null;
 afterEach(async () => {

@@ -8,9 +8,24 @@ const body = (input: unknown[], tools: unknown[] = []) => responsesBodySchema.pa
 
 describe("chooseAnswer", () => {
   test.each([
-    { name: "plain prompt → reply", input: [user("say hi")], tools: [fn("exec_command")], want: { kind: "text", text: "R" } },
-    { name: "tool word without tools → reply", input: [user("use the tool")], tools: [], want: { kind: "text", text: "R" } },
-    { name: "'toolbox' is not the word tool", input: [user("open the toolbox")], tools: [fn("exec_command")], want: { kind: "text", text: "R" } },
+    {
+      name: "plain prompt → reply",
+      input: [user("say hi")],
+      tools: [fn("exec_command")],
+      want: { kind: "text", text: "R" },
+    },
+    {
+      name: "tool word without tools → reply",
+      input: [user("use the tool")],
+      tools: [],
+      want: { kind: "text", text: "R" },
+    },
+    {
+      name: "'toolbox' is not the word tool",
+      input: [user("open the toolbox")],
+      tools: [fn("exec_command")],
+      want: { kind: "text", text: "R" },
+    },
     {
       name: "Codex shell",
       input: [user("run the TOOL please")],
@@ -23,7 +38,12 @@ describe("chooseAnswer", () => {
       tools: [fn("Read"), fn("Bash")],
       want: { kind: "tool", name: "Bash", arguments: '{"command":"echo tool-ran","description":"Echo test"}' },
     },
-    { name: "first function otherwise", input: [user("tool")], tools: [{ type: "web_search" }, fn("lookup")], want: { kind: "tool", name: "lookup", arguments: "{}" } },
+    {
+      name: "first function otherwise",
+      input: [user("tool")],
+      tools: [{ type: "web_search" }, fn("lookup")],
+      want: { kind: "tool", name: "lookup", arguments: "{}" },
+    },
     {
       name: "only the last user message counts",
       input: [user("use the tool"), { type: "message", role: "assistant", content: [] }, user("thanks")],
@@ -42,7 +62,12 @@ describe("chooseAnswer", () => {
       tools: [],
       want: { kind: "text", text: `tool said: ${"x".repeat(200)}` },
     },
-    { name: "compaction trigger", input: [user("tool"), { type: "compaction_trigger" }], tools: [fn("exec_command")], want: { kind: "compaction" } },
+    {
+      name: "compaction trigger",
+      input: [user("tool"), { type: "compaction_trigger" }],
+      tools: [fn("exec_command")],
+      want: { kind: "compaction" },
+    },
     { name: "no input", input: [], tools: [], want: { kind: "text", text: "R" } },
   ])("$name", ({ input, tools, want }) => {
     expect(chooseAnswer(body([...input], [...tools]), "R")).toEqual(want);
@@ -51,5 +76,55 @@ describe("chooseAnswer", () => {
   test("reasoning only when encrypted content is included", () => {
     expect(wantsReasoning(responsesBodySchema.parse({ include: ["reasoning.encrypted_content"] }))).toBe(true);
     expect(wantsReasoning(responsesBodySchema.parse({}))).toBe(false);
+  });
+});
+
+describe("chooseAnswer for OpenAI-compatible clients", () => {
+  const parse = (extra: Record<string, unknown>) =>
+    responsesBodySchema.parse({ input: [user("describe it")], ...extra });
+
+  test("'parallel tools' calls the first two functions in one answer, unless parallel calls are off", () => {
+    const input = [user("use parallel tools now")];
+    const tools = [fn("get_weather"), fn("get_time"), fn("third")];
+    expect(chooseAnswer(responsesBodySchema.parse({ input, tools }), "R")).toEqual({
+      kind: "tools",
+      calls: [
+        { name: "get_weather", arguments: '{"which":"get_weather"}' },
+        { name: "get_time", arguments: '{"which":"get_time"}' },
+      ],
+    });
+    expect(chooseAnswer(responsesBodySchema.parse({ input, tools, parallel_tool_calls: false }), "R")).toEqual({
+      kind: "tool",
+      name: "get_weather",
+      arguments: "{}",
+    });
+  });
+
+  test("the results of parallel calls are all echoed", () => {
+    const out = (o: string) => ({ type: "function_call_output", call_id: o, output: o });
+    expect(chooseAnswer(body([user("tool"), out("a"), out("b")]), "R")).toEqual({
+      kind: "text",
+      text: "tool said: a; b",
+    });
+  });
+
+  test("a json_schema text format gets JSON that fits the schema", () => {
+    const schema = {
+      type: "object",
+      properties: {
+        n: { type: "integer" },
+        tags: { type: "array", items: { type: "string" } },
+        kind: { enum: ["x", "y"] },
+        nested: { type: "object", properties: { ok: { type: "boolean" } } },
+      },
+    };
+    const answer = chooseAnswer(parse({ text: { format: { type: "json_schema", name: "s", schema } } }), "R");
+    expect(answer.kind === "text" && JSON.parse(answer.text)).toEqual({
+      n: 1,
+      tags: ["mock"],
+      kind: "x",
+      nested: { ok: true },
+    });
+    expect(chooseAnswer(parse({ text: { format: { type: "text" } } }), "R")).toEqual({ kind: "text", text: "R" });
   });
 });

@@ -6,6 +6,9 @@ export const responsesBodySchema = z.looseObject({
   model: z.string().optional(),
   input: z.array(z.unknown()).optional(),
   tools: z.array(z.unknown()).optional(),
+  parallel_tool_calls: z.boolean().optional(),
+  /** Structured output: `{format:{type:"json_schema", schema}}` gets an answer that fits the schema. */
+  text: z.unknown().optional(),
   include: z.array(z.string()).optional(),
   stream: z.boolean().optional(),
   previous_response_id: z.string().optional(),

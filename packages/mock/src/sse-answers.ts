@@ -66,8 +66,9 @@ export function answerEvents(plan: ResponsePlan): ServerEvent[] {
   const answer = plan.answer;
   if (answer.kind === "compaction") output.push(compactionItem(ev, output.length, plan.compaction));
   if (answer.kind === "tool") output.push(toolItem(ev, output.length, answer.name, answer.arguments));
+  if (answer.kind === "tools") for (const call of answer.calls) output.push(toolItem(ev, output.length, call.name, call.arguments));
   if (answer.kind === "text") output.push(messageItem(ev, output.length, plan.chunks));
-  const text = answer.kind === "text" ? plan.chunks.join("") : answer.kind === "tool" ? answer.arguments : "";
+  const text = answer.kind === "text" ? plan.chunks.join("") : answer.kind === "tool" ? answer.arguments : answer.kind === "tools" ? answer.calls.map((c) => c.arguments).join("") : "";
   outputTokens += Math.max(1, Math.ceil(text.length / 4));
   ev.push("response.completed", {
     response: { ...responseObject(plan, "completed", output), usage: usage(plan.inputTokens, outputTokens, plan.reasoning ? 8 : 0) },

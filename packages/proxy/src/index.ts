@@ -14,6 +14,15 @@ export * from "./rotation/commit-point.ts";
 export * from "./affinity/affinity-keys.ts";
 export * from "./sse/index.ts";
 export { DEFAULT_MODELS, mapModel, type ModelConfig } from "./anthropic/model-map.ts";
+// What the measuring tools (tools/bench, tools/load) time from outside: translation, pooled usage, the runtime log.
+export {
+  type AnthropicRequest,
+  AnthropicStreamTranslator,
+  anthropicToResponses,
+  estimateTokens,
+} from "./anthropic/index.ts";
+export { pooledWindows } from "./engine/pooled-usage.ts";
+export { RuntimeLog } from "./runtime/runtime-log.ts";
 export { type ClaudeOptions, DEFAULT_PING_MS } from "./routes/anthropic-routes.ts";
 export { connectFeed, type FeedEndpoints } from "./client/feed-client.ts";
 export { findBrokerFeed, type BrokerFeed } from "./broker/broker-feed.ts";

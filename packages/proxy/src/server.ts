@@ -20,6 +20,7 @@ import { type Authenticate, LAUNCH_KEY_HEADER, hostGuard, pathId, pathIdGuard, p
 import { keylessGuard } from "./routes/keyless.ts";
 import { oauthToken } from "./routes/oauth-token.ts";
 import { type ClaudeOptions, anthropicRoutes, claudeRouteOptions } from "./routes/anthropic-routes.ts";
+import { OPENAI_BASE_PATH, openaiKeyGuard, openaiRoutes } from "./routes/openai-routes.ts";
 import { IdleCollector } from "./runtime/idle-gc.ts";
 import { RuntimeLog } from "./runtime/runtime-log.ts";
 import { DEFAULT_STALL_MS } from "./stream/upstream-stream.ts";
@@ -77,6 +78,8 @@ export type LaunchEndpoints = {
   codexHeaders: Record<string, string>;
   /** Where the launched Codex refreshes its token (`CODEX_REFRESH_TOKEN_URL_OVERRIDE`; carries the secret). */
   refreshUrl: string;
+  /** Any OpenAI-compatible client (Responses, Chat Completions, models): the secret is its API key. */
+  openaiBaseUrl: string;
   /** The dashboards' feed, state and controls (carry the secret). */
   eventsUrl: string;
   stateUrl: string;
@@ -98,6 +101,7 @@ export function launchEndpoints(url: string, secret: string, runtimeLogPath: str
     chatgptBaseUrl: `${named}/backend-api/`,
     codexHeaders: { [LAUNCH_KEY_HEADER]: secret },
     refreshUrl: `${keyed}/oauth/token`,
+    openaiBaseUrl: `${url}${OPENAI_BASE_PATH}`,
     eventsUrl: `${keyed}/__prodex/events`,
     stateUrl: `${keyed}/__prodex/state`,
     controlUrl: `${keyed}/__prodex/control`,
@@ -154,6 +158,8 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
     app.route("/__admin/:secret", adminRoutes(state, { ...broker, secret: broker.adminSecret, url: () => `http://127.0.0.1:${server?.port ?? 0}`, runtimeLog: log.path, wsOpen: ws.count }));
   }
   app.route("/", anthropicRoutes(state, auth, claudeRouteOptions(options.claude)));
+  app.use(`${OPENAI_BASE_PATH}/*`, openaiKeyGuard(auth));
+  app.route(OPENAI_BASE_PATH, openaiRoutes(state));
   const idle = new IdleCollector({ inFlight: () => (server?.pendingRequests ?? 0) + ws.inFlight() });
   server = Bun.serve<WsData>({
     hostname: "127.0.0.1",

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import {
+  type ChatgptAuth,
   ConflictError,
   UsageError,
   addProfile,
@@ -45,26 +46,9 @@ export function registerLogin(program: Command): void {
 async function login(cli: Cli, opts: { profile?: string; deviceAuth?: boolean }): Promise<void> {
   const { ctx, io } = cli;
   if (opts.profile) validateProfileName(opts.profile);
-  const bin = resolveAgentBin("codex", io.env);
-  if (!bin) throw new UsageError("Codex CLI not found", "install it (npm i -g @openai/codex) or set PRODEX_CODEX_BIN");
-
-  // Log in inside a throwaway home so the profile's current login survives a failed attempt.
-  const tmpRoot = join(ctx.paths.prodexHome, "tmp");
-  mkdirSync(tmpRoot, { recursive: true, mode: 0o700 });
-  const home = mkdtempSync(join(tmpRoot, "login-"));
+  const home = loginHome(ctx);
   try {
-    const args = [bin.path, "login", ...(opts.deviceAuth ? ["--device-auth"] : [])];
-    let child: ReturnType<typeof Bun.spawn>;
-    try {
-      child = Bun.spawn(args, { env: { ...io.env, CODEX_HOME: home }, stdio: ["inherit", "inherit", "inherit"] });
-    } catch (cause) {
-      // A bad PRODEX_CODEX_BIN (missing, not executable) is the user's to fix: say so in one line.
-      throw new UsageError(`cannot run Codex CLI at ${bin.path} (${spawnReason(cause)})`, "install it (npm i -g @openai/codex) or fix PRODEX_CODEX_BIN", { cause });
-    }
-    const code = await child.exited;
-    if (code !== 0) throw new UsageError(`codex login exited with ${code}; nothing was changed`);
-    const auth = readAuth(home);
-    if (auth.kind !== "chatgpt") throw new UsageError("codex login finished without a ChatGPT login; nothing was changed");
+    const auth = await codexLogin(io.env, home, opts.deviceAuth === true);
 
     const owner = ctx.store.profiles.byAccount(auth.accountId);
     const name = opts.profile ?? owner?.name ?? nameFromEmail(auth.email);
@@ -91,6 +75,32 @@ async function login(cli: Cli, opts: { profile?: string; deviceAuth?: boolean })
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+/** A throwaway home to log in inside, so a current login survives a failed attempt (removed by the caller). */
+export function loginHome(ctx: Cli["ctx"]): string {
+  const tmpRoot = join(ctx.paths.prodexHome, "tmp");
+  mkdirSync(tmpRoot, { recursive: true, mode: 0o700 });
+  return mkdtempSync(join(tmpRoot, "login-"));
+}
+
+/** Runs the real `codex login` with CODEX_HOME = `home` and returns the ChatGPT login it wrote there. */
+export async function codexLogin(env: Record<string, string | undefined>, home: string, deviceAuth: boolean): Promise<ChatgptAuth> {
+  const bin = resolveAgentBin("codex", env);
+  if (!bin) throw new UsageError("Codex CLI not found", "install it (npm i -g @openai/codex) or set PRODEX_CODEX_BIN");
+  const args = [bin.path, "login", ...(deviceAuth ? ["--device-auth"] : [])];
+  let child: ReturnType<typeof Bun.spawn>;
+  try {
+    child = Bun.spawn(args, { env: { ...env, CODEX_HOME: home }, stdio: ["inherit", "inherit", "inherit"] });
+  } catch (cause) {
+    // A bad PRODEX_CODEX_BIN (missing, not executable) is the user's to fix: say so in one line.
+    throw new UsageError(`cannot run Codex CLI at ${bin.path} (${spawnReason(cause)})`, "install it (npm i -g @openai/codex) or fix PRODEX_CODEX_BIN", { cause });
+  }
+  const code = await child.exited;
+  if (code !== 0) throw new UsageError(`codex login exited with ${code}; nothing was changed`);
+  const auth = readAuth(home);
+  if (auth.kind !== "chatgpt") throw new UsageError("codex login finished without a ChatGPT login; nothing was changed");
+  return auth;
 }
 
 function spawnReason(cause: unknown): string {

@@ -37,7 +37,7 @@ describe("sanitizing imported config", () => {
 });
 
 describe("approveKey", () => {
-  const key = "k".repeat(12) + "ABCDEFGHIJKLMNOPQRST";
+  const key = `${"k".repeat(12)}ABCDEFGHIJKLMNOPQRST`;
   test.each([
     ["empty config", {}, { hasCompletedOnboarding: true, customApiKeyResponses: { approved: ["ABCDEFGHIJKLMNOPQRST"], rejected: [] } }],
     [

@@ -15,7 +15,7 @@ describe("event lines", () => {
 
   test("text: today shows the time only, older lines the date", () => {
     const today = eventLineText(row, { now: row.at + 60_000, color: false });
-    expect(today).toMatch(/^\d\d:\d\d:\d\d WARN  rotation\s+p2\s+p1 hit its limit; moved to p2$/);
+    expect(today).toMatch(/^\d\d:\d\d:\d\d WARN {2}rotation\s+p2\s+p1 hit its limit; moved to p2$/);
     expect(eventLineText(row, { now: row.at + 3 * 86_400_000, color: false })).toMatch(/^2026-03-0[12] \d\d:\d\d:\d\d /);
   });
 

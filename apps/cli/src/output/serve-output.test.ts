@@ -17,8 +17,14 @@ describe("serveJson", () => {
     expect(json.codex.args.join(" ")).toContain('env_http_headers={"x-prodex-key"="PRODEX_LAUNCH_KEY"}');
     // The arguments are readable by other users: no secret in them.
     expect(json.codex.args.join(" ")).not.toContain("SECRETxyz");
-    expect(json.openai.responsesUrl).toBe(`${base}/backend-api/codex/responses`);
-    expect(json.openai.headers).toEqual({ "x-prodex-key": "SECRETxyz" });
+    expect(json.openai).toEqual({
+      baseUrl: "http://127.0.0.1:4100/openai/v1",
+      apiKey: "SECRETxyz",
+      responsesUrl: "http://127.0.0.1:4100/openai/v1/responses",
+      chatCompletionsUrl: "http://127.0.0.1:4100/openai/v1/chat/completions",
+      modelsUrl: "http://127.0.0.1:4100/openai/v1/models",
+      headers: { "x-prodex-key": "SECRETxyz" },
+    });
     expect(json.eventsUrl).toBe(`${keyed}/__prodex/events`);
     expect(json.claude?.env).toMatchObject({ ANTHROPIC_BASE_URL: "http://127.0.0.1:4100", ANTHROPIC_API_KEY: "SECRETxyz", ANTHROPIC_DEFAULT_SONNET_MODEL: DEFAULT_MODELS.sonnet });
     expect(json.claude?.args[0]).toBe("--settings");
@@ -46,6 +52,8 @@ test("serveText prints a copy-paste Codex command with the overrides quoted", ()
   expect(text).toContain("claude --settings '{");
   expect(text).toContain(`export CODEX_REFRESH_TOKEN_URL_OVERRIDE=${keyed}/oauth/token`);
   expect(text).toContain("export PRODEX_LAUNCH_KEY=SECRETxyz");
+  expect(text).toContain("export OPENAI_BASE_URL=http://127.0.0.1:4100/openai/v1");
+  expect(text).toContain("export OPENAI_API_KEY=SECRETxyz");
   expect(text).toContain("header x-prodex-key: SECRETxyz");
   expect(text).toContain("codex -c 'model_providers.prodex={");
   expect(text).toContain("treat them like a password");

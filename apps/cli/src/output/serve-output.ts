@@ -12,6 +12,8 @@ export type ServeEndpoints = {
   /** Headers a client of `codexBaseUrl` must send (the secret); Codex sends them from its environment. */
   codexHeaders: Record<string, string>;
   refreshUrl: string;
+  /** Any OpenAI-compatible client: Responses, Chat Completions, models; the secret is its API key. */
+  openaiBaseUrl: string;
   eventsUrl: string;
 };
 
@@ -59,7 +61,14 @@ export function serveJson(p: ServeEndpoints, o: ServeContext): ServeJson {
     secret: p.secret,
     profile: o.profile,
     codex: { baseUrl: p.codexBaseUrl, chatgptBaseUrl: p.chatgptBaseUrl, refreshUrl: p.refreshUrl, args: codexOverrides(p, { websockets: o.websockets }), env },
-    openai: { baseUrl: p.codexBaseUrl, responsesUrl: `${p.codexBaseUrl}/responses`, headers: { ...p.codexHeaders } },
+    openai: {
+      baseUrl: p.openaiBaseUrl,
+      apiKey: p.secret,
+      responsesUrl: `${p.openaiBaseUrl}/responses`,
+      chatCompletionsUrl: `${p.openaiBaseUrl}/chat/completions`,
+      modelsUrl: `${p.openaiBaseUrl}/models`,
+      headers: { ...p.codexHeaders },
+    },
     claude: o.claudeModels ? claudeJson(p, o.claudeModels, noProxy) : null,
     eventsUrl: p.eventsUrl,
   };
@@ -80,9 +89,10 @@ export function serveText(s: ServeJson): string {
     ...exports,
     `  codex ${s.codex.args.map(shellQuote).join(" ")}`,
     "",
-    "OpenAI Responses API clients (streaming, as Codex sends it; any API key — the proxy signs with a pooled account):",
-    `  base URL ${s.openai.baseUrl}`,
-    ...Object.entries(s.openai.headers).map(([k, v]) => `  header ${k}: ${v}`),
+    "OpenAI-compatible clients (Responses, Chat Completions, models; the official SDKs read these two):",
+    `  export OPENAI_BASE_URL=${shellQuote(s.openai.baseUrl)}`,
+    `  export OPENAI_API_KEY=${shellQuote(s.openai.apiKey)}`,
+    ...Object.entries(s.openai.headers).map(([k, v]) => `  a client that cannot set a key sends the header ${k}: ${v}`),
     "",
     ...(s.claude
       ? [

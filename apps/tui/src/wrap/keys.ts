@@ -44,7 +44,7 @@ const csiNames: Record<string, KeyName> = { A: "up", B: "down", C: "right", D: "
 const tildeNames: Record<string, KeyName> = { "1": "home", "3": "delete", "4": "end", "5": "pageup", "6": "pagedown", "7": "home", "8": "end" };
 
 // CSI with params, SS3, ESC+char, or one code point.
-const keyToken = /\x1b\[[0-9;<?]*[ -\/]*[@-~]|\x1bO[@-~]|\x1b[\x20-\x7e]?|[\s\S]/gu;
+const keyToken = /\x1b\[[0-9;<?]*[ -/]*[@-~]|\x1bO[@-~]|\x1b[\x20-\x7e]?|[\s\S]/gu;
 
 /** Split an input chunk into keys. A lone ESC is the Escape key. */
 export function splitKeys(s: string): Key[] {

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { claims, unsignedJwt } from "../testing/test-jwt.ts";
-import { useTempDirs } from "../testing/temp-dirs.ts";
+import { claims, unsignedJwt } from "@prodex/testkit/test-jwt";
+import { useTempDirs } from "@prodex/testkit/temp-dirs";
 import { type AuthState, authPath, parseAuth, readAuth, withTokens, writeAuth } from "./auth-file.ts";
 
 const temp = useTempDirs("prodex-auth-");

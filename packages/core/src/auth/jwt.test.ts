@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { AUTH_CLAIM, PROFILE_CLAIM, unsignedJwt } from "../testing/test-jwt.ts";
+import { AUTH_CLAIM, PROFILE_CLAIM, unsignedJwt } from "@prodex/testkit/test-jwt";
 import { type JwtInfo, decodeJwt } from "./jwt.ts";
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");

@@ -6,7 +6,7 @@ import { Context } from "../context.ts";
 import { AuthError, UpstreamError } from "../errors.ts";
 import { Faults, parseFaults } from "../faults/faults.ts";
 import { addProfile } from "../profiles/profile-service.ts";
-import { useTempDirs } from "../testing/temp-dirs.ts";
+import { useTempDirs } from "@prodex/testkit/temp-dirs";
 import { authPath, parseAuth, writeAuth } from "./auth-file.ts";
 import { type TokenHooks, TokenManager } from "./token-refresh.ts";
 

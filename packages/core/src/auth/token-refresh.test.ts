@@ -6,8 +6,8 @@ import { type AuthJson, type MockBackend, createMockBackend } from "@prodex/mock
 import { Context } from "../context.ts";
 import { AuthError, UpstreamError } from "../errors.ts";
 import { addProfile } from "../profiles/profile-service.ts";
-import { claims, unsignedJwt } from "../testing/test-jwt.ts";
-import { useTempDirs } from "../testing/temp-dirs.ts";
+import { claims, unsignedJwt } from "@prodex/testkit/test-jwt";
+import { useTempDirs } from "@prodex/testkit/temp-dirs";
 import { authPath, writeAuth } from "./auth-file.ts";
 import { REFRESH_SKEW_MS, type RefreshReason, type TokenHooks, TokenManager } from "./token-refresh.ts";
 

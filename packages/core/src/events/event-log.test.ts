@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { Store } from "@prodex/store";
 import { Context } from "../context.ts";
-import { useTempDirs } from "../testing/temp-dirs.ts";
+import { useTempDirs } from "@prodex/testkit/temp-dirs";
 import { EventLog, rowToEvent } from "./event-log.ts";
 import type { PoolEvent } from "./types.ts";
 

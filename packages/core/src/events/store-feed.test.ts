@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { Context } from "../context.ts";
 import { addProfile } from "../profiles/profile-service.ts";
-import { useTempDirs } from "../testing/temp-dirs.ts";
+import { useTempDirs } from "@prodex/testkit/temp-dirs";
 import type { PoolFeedMessage } from "./pool-view.ts";
 import { NO_PROXY_TO_CONTROL, storeFeed } from "./store-feed.ts";
 

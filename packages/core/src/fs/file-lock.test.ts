@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from "n
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { LocalStateError } from "../errors.ts";
-import { useTempDirs } from "../testing/temp-dirs.ts";
+import { useTempDirs } from "@prodex/testkit/temp-dirs";
 import { withFileLock } from "./file-lock.ts";
 
 const temp = useTempDirs("prodex-lock-");

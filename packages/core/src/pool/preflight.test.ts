@@ -5,7 +5,7 @@ import { writeAuth } from "../auth/auth-file.ts";
 import { Context } from "../context.ts";
 import { NoReadyProfileError, UsageError } from "../errors.ts";
 import { addProfile } from "../profiles/profile-service.ts";
-import { useTempDirs } from "../testing/temp-dirs.ts";
+import { useTempDirs } from "@prodex/testkit/temp-dirs";
 import { preflight } from "./preflight.ts";
 
 const temp = useTempDirs("prodex-preflight-");

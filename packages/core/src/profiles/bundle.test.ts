@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { authPath, readAuth, writeAuth } from "../auth/auth-file.ts";
 import { Context } from "../context.ts";
 import { UsageError } from "../errors.ts";
-import { claims, unsignedJwt } from "../testing/test-jwt.ts";
-import { useTempDirs } from "../testing/temp-dirs.ts";
+import { claims, unsignedJwt } from "@prodex/testkit/test-jwt";
+import { useTempDirs } from "@prodex/testkit/temp-dirs";
 import { type BundleEntry, applyBundle, bundleEntries, isSealed, openBundle, sealBundle } from "./bundle.ts";
 import { addProfile } from "./profile-service.ts";
 

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { authPath, writeAuth } from "../auth/auth-file.ts";
 import { Context } from "../context.ts";
 import { ConflictError, NotFoundError, UsageError } from "../errors.ts";
-import { claims, unsignedJwt } from "../testing/test-jwt.ts";
-import { useTempDirs } from "../testing/temp-dirs.ts";
+import { claims, unsignedJwt } from "@prodex/testkit/test-jwt";
+import { useTempDirs } from "@prodex/testkit/temp-dirs";
 import { addProfile, currentName, getProfile, importCurrent, listProfiles, removeProfile, syncFromAuth, useProfile } from "./profile-service.ts";
 
 const temp = useTempDirs("prodex-profiles-");

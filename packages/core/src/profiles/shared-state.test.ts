@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { useTempDirs } from "../testing/temp-dirs.ts";
+import { useTempDirs } from "@prodex/testkit/temp-dirs";
 import { SHARED_DIRS, SHARED_FILES, linkSharedState } from "./shared-state.ts";
 
 const temp = useTempDirs("prodex-shared-");

@@ -7,14 +7,14 @@ const HAS_STEERING = new RegExp(STEERING.source, "u");
 
 /** `text` with steering characters shown as escapes; everything else as it is (and cheap when there are none: the dashboard calls it per cell run). */
 export function printable(text: string): string {
-  return HAS_STEERING.test(text) ? text.replace(STEERING, escape) : text;
+  return HAS_STEERING.test(text) ? text.replace(STEERING, codePointEscape) : text;
 }
 
 /** Stricter, for names that must read as what they are: anything outside printable ASCII is shown as an escape. */
 export function printableAscii(text: string): string {
-  return text.replace(/[^\x20-\x7e]/gu, escape);
+  return text.replace(/[^\x20-\x7e]/gu, codePointEscape);
 }
 
-function escape(c: string): string {
+function codePointEscape(c: string): string {
   return `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`;
 }

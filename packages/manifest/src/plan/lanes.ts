@@ -70,9 +70,9 @@ export function fastLane(input: PlanInput, jobs: number, reserved: readonly numb
     weight: totalWeight(group, input.weights),
     timeoutMs: 15 * minute,
   }));
-  excluded.forEach((job, i) =>
-    units.push({ id: `fast-x${i + 1}`, lane: "fast", label: `${job.files[0]} (minus serial cases)`, jobs: [job], weight: totalWeight(job.files, input.weights), timeoutMs: 15 * minute }),
-  );
+  excluded.forEach((job, i) => {
+    units.push({ id: `fast-x${i + 1}`, lane: "fast", label: `${job.files[0]} (minus serial cases)`, jobs: [job], weight: totalWeight(job.files, input.weights), timeoutMs: 15 * minute });
+  });
   return { name: "fast", blocking: true, mode: "pool", units: units.sort((a, b) => b.weight - a.weight) };
 }
 

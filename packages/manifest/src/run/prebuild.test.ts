@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildHook, clientsHook, prebuild } from "./prebuild.ts";
+import { buildHook, clientsHook, postgresHook, prebuild } from "./prebuild.ts";
 
 const dirs: string[] = [];
 function root(files: Record<string, string> = {}): string {
@@ -19,6 +19,15 @@ afterAll(() => {
 });
 
 describe("prebuild hooks", () => {
+  test("postgres asks the tree's cluster kit for the server binaries; skipped in a tree without one", async () => {
+    expect(await postgresHook.run(root())).toEqual({ status: "skipped", detail: "no packages/testkit/src/pg-cluster.ts" });
+    const found = root({ "packages/testkit/src/pg-cluster.ts": 'export const pgBinDir = () => "/opt/pg/bin";' });
+    expect(await postgresHook.run(found)).toEqual({ status: "done", detail: "/opt/pg/bin" });
+    const missing = await postgresHook.run(root({ "packages/testkit/src/pg-cluster.ts": "export const pgBinDir = () => null;" }));
+    expect(missing.status).toBe("failed");
+    expect(missing.detail).toContain("apt-get install postgresql");
+  });
+
   test("build is skipped without a build script", async () => {
     expect(await buildHook.run(root({ "package.json": "{}" }))).toEqual({ status: "skipped", detail: "no build script in package.json" });
   });

@@ -55,7 +55,20 @@ async function firstExecutable(paths: string[]): Promise<string | undefined> {
   return undefined;
 }
 
-export const defaultHooks: readonly Hook[] = [buildHook, clientsHook];
+/** The gateway tests start their own PostgreSQL cluster: its server binaries must be on this machine. */
+export const postgresHook: Hook = {
+  name: "postgres",
+  async run(root) {
+    const kit = join(root, "packages/testkit/src/pg-cluster.ts");
+    if (!(await Bun.file(kit).exists())) return { status: "skipped", detail: "no packages/testkit/src/pg-cluster.ts" };
+    const { pgBinDir } = (await import(kit)) as { pgBinDir: () => string | null };
+    const bin = pgBinDir();
+    if (bin) return { status: "done", detail: bin };
+    return { status: "failed", detail: "PostgreSQL server binaries (initdb, postgres) not found; install Debian's postgresql package (apt-get install postgresql) or set PG_BINDIR" };
+  },
+};
+
+export const defaultHooks: readonly Hook[] = [buildHook, clientsHook, postgresHook];
 
 /** Runs the hooks in order; returns false when one failed. */
 export async function prebuild(root: string, hooks: readonly Hook[], print: (l: string) => void): Promise<boolean> {

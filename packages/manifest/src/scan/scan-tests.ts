@@ -102,7 +102,7 @@ function classify(call: t.CallExpression, names: Names): Registration | undefine
     table = each ? call.callee.arguments[0] : undefined;
   } else {
     head = chain(call.callee);
-    if (!head || !head.props.every((p) => testModifiers.has(p))) return undefined;
+    if (!head?.props.every((p) => testModifiers.has(p))) return undefined;
   }
   const kind = names.test.has(head.root) ? "test" : names.describe.has(head.root) ? "describe" : undefined;
   if (!kind) return undefined;

@@ -239,7 +239,7 @@ export class AnthropicStreamTranslator {
     if (this.items.size === 0 && response) {
       // Upstream sent only a final response: replay its output as finished items.
       const output = Array.isArray(response.output) ? response.output : [];
-      output.forEach((item, i) => this.itemDone({ type: "response.output_item.done", output_index: i, item }));
+      for (const [i, item] of output.entries()) this.itemDone({ type: "response.output_item.done", output_index: i, item });
     }
     if (this.open) this.close(this.open);
     this.stop = stopReasonOf(response, this.toolUses > 0);

@@ -1,3 +1,4 @@
+import { assembleResponse } from "../responses/assemble-response.ts";
 import { errorTypeForCode, upstreamMessage } from "./errors.ts";
 import { arr, num, obj, str, type Obj } from "./fields.ts";
 import { encodeSignature } from "./signature.ts";
@@ -114,31 +115,12 @@ export function responsesToAnthropicMessage(response: ResponsesObject, model: st
 
 export type CollectResult = { ok: true; message: AnthropicMessageBody } | { ok: false; error: AnthropicErrorBody };
 
-/**
- * Upstream always streams; for Claude's `stream:false` the proxy collects the events and answers once.
- * Output items come from `output_item.done` events (the final `response.output` may be empty), falling
- * back to the final response's output.
- */
+/** Upstream always streams; for Claude's `stream:false` the proxy assembles the events (assemble-response.ts) into one message. */
 export function collectNonStream(events: Iterable<ResponsesEvent>, model: string, opts: MessageOptions = {}): CollectResult {
-  const done: [number, Obj][] = [];
-  let final: Obj | undefined;
-  for (const e of events) {
-    if (e.type === "response.output_item.done") {
-      const item = obj(e.item);
-      if (item) done.push([num(e.output_index) ?? done.length, item]);
-    } else if (e.type === "response.completed" || e.type === "response.incomplete") {
-      final = obj(e.response) ?? {};
-    } else if (e.type === "response.failed") {
-      return { ok: false, error: failureOf(obj(e.response) ?? {}) };
-    } else if (e.type === "error") {
-      return { ok: false, error: failureOf(e) };
-    }
-  }
-  if (!final) {
-    return { ok: false, error: { type: "error", error: { type: "api_error", message: "The upstream stream ended before the response was complete." } } };
-  }
-  const output = done.length ? done.sort((a, b) => a[0] - b[0]).map(([, item]) => item) : arr(final.output);
-  return { ok: true, message: responsesToAnthropicMessage({ ...final, output }, model, opts) };
+  const r = assembleResponse(events);
+  if (r.ok) return { ok: true, message: responsesToAnthropicMessage(r.response, model, opts) };
+  if (r.failure) return { ok: false, error: failureOf(r.failure) };
+  return { ok: false, error: { type: "error", error: { type: "api_error", message: "The upstream stream ended before the response was complete." } } };
 }
 
 function parseArgs(args: string | undefined): unknown {

@@ -167,14 +167,19 @@ export type ResponsesTool = {
   name: string;
   description: string;
   parameters: Record<string, unknown>;
-  strict: false;
+  strict: boolean;
 };
 
 export type ResponsesToolChoice = "auto" | "required" | "none" | { type: "function"; name: string };
 
-export type ReasoningEffort = "minimal" | "low" | "medium" | "high";
+export type ReasoningEffort = "none" | "minimal" | "low" | "medium" | "high" | "xhigh";
 
 export type ResponsesReasoning = { effort?: ReasoningEffort; summary?: "auto" };
+
+/** Structured output (`text.format`): what Chat Completions' `response_format` becomes. */
+export type ResponsesTextFormat =
+  | { type: "json_object" }
+  | { type: "json_schema"; name: string; schema: Record<string, unknown>; strict: boolean; description?: string };
 
 export type ResponsesRequest = {
   model: string;
@@ -186,8 +191,11 @@ export type ResponsesRequest = {
   reasoning: ResponsesReasoning;
   store: false;
   stream: true;
-  include: ["reasoning.encrypted_content"];
+  include?: string[];
+  text?: { format: ResponsesTextFormat };
   max_output_tokens?: number;
+  temperature?: number;
+  top_p?: number;
   prompt_cache_key?: string;
 };
 

@@ -5,7 +5,7 @@ import { adminGuard } from "../routes/guards.ts";
 import { readSmallJson } from "../upstream/request-body.ts";
 import { type BrokerHealth, type LeaseGranted, leaseRequest, renewRequest } from "./admin-schemas.ts";
 import { LEASE_HEARTBEAT_MS, type Lease, type LeaseTable } from "./lease-table.ts";
-import { type Gauges, Metrics, prometheusText } from "./metrics.ts";
+import { type Gauges, type Metrics, prometheusText } from "./metrics.ts";
 
 export type AdminContext = {
   secret: string;

@@ -10,10 +10,10 @@ import { AnthropicRequest } from "../anthropic/types.ts";
 import { type Committed, forward } from "../engine/forward.ts";
 import type { LaunchScope } from "../engine/launch-scope.ts";
 import type { ProxyState } from "../engine/proxy-state.ts";
-import { BodyError, jsonBodyError, readRequestBody } from "../upstream/request-body.ts";
 import { OwnerTags, newestSignatureOwner } from "./anthropic-owner.ts";
 import { anthropicJson, errorBodyResponse, invalidRequest, upstreamFailure } from "./anthropic-reply.ts";
 import { anthropicSseBody, collectAnthropic } from "./anthropic-stream.ts";
+import { UPSTREAM_RESPONSES_PATH, readJsonBody, translatedUpstreamHeaders } from "./translated-request.ts";
 
 export type ClaudeRouteOptions = {
   /** Claude family → upstream model. */
@@ -22,33 +22,11 @@ export type ClaudeRouteOptions = {
   pingMs: number;
 };
 
-/** Where translated requests go under the ChatGPT base (the Codex Responses endpoint). */
-const UPSTREAM_PATH = "/codex/responses";
-
-/**
- * Headers for the upstream request. Claude Code's own headers (anthropic-*, x-stainless-*, its
- * user agent) mean nothing to the ChatGPT backend and are not forwarded; forward() adds the
- * account's credentials. `originator` follows Codex CLI; the session id keeps upstream prompt
- * caching on one conversation.
- */
-function upstreamHeaders(session: string | null): Headers {
-  const h = new Headers({ "content-type": "application/json", accept: "text/event-stream", originator: "codex_cli_rs" });
-  if (session) h.set("session_id", session);
-  return h;
-}
-
 async function readBody(req: Request): Promise<{ ok: true; json: unknown } | { ok: false; res: Response }> {
-  try {
-    const body = await readRequestBody(req);
-    const invalid = jsonBodyError(body);
-    if (!invalid) return { ok: true, json: body.json() };
-    // Undecodable bytes or an unknown encoding say so; text that does not parse gets the Messages hint.
-    const notJson = body.text !== null && invalid.status === 400;
-    return { ok: false, res: invalidRequest(notJson ? "The request body is not JSON: send an Anthropic Messages request (application/json)." : invalid.message, invalid.status) };
-  } catch (error) {
-    if (error instanceof BodyError) return { ok: false, res: invalidRequest(error.message, error.status) };
-    return { ok: false, res: invalidRequest("Could not read the request body.") };
-  }
+  const read = await readJsonBody(req);
+  if (read.ok) return read;
+  const { status, message, notJson } = read.refusal;
+  return { ok: false, res: invalidRequest(notJson ? "The request body is not JSON: send an Anthropic Messages request (application/json)." : message, status) };
 }
 
 /**
@@ -99,8 +77,8 @@ export async function anthropicMessages(state: ProxyState, c: HonoContext, optio
 
   const outcome = await forward(state, {
     method: "POST",
-    path: UPSTREAM_PATH,
-    headers: upstreamHeaders(keys.claudeSession ?? keys.promptCacheKey),
+    path: UPSTREAM_RESPONSES_PATH,
+    headers: translatedUpstreamHeaders(keys.claudeSession ?? keys.promptCacheKey),
     body: null,
     keys,
     stream: true,

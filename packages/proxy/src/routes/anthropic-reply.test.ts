@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { PoolSnapshot, ProfileView } from "@prodex/core";
-import { invalidRequest, poolExhausted, statusFor, upstreamFailure } from "./anthropic-reply.ts";
+import { invalidRequest, statusFor, upstreamFailure } from "./anthropic-reply.ts";
+import { poolExhausted } from "./pool-exhausted.ts";
 
 function view(name: string, patch: Partial<ProfileView> = {}): ProfileView {
   return { name, email: null, plan: null, status: "ready", needsLogin: false, windows: [], fetchedAt: null, backoff: null, current: false, requests: 0, errors: 0, latencyMs: null, ...patch };

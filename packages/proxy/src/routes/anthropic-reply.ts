@@ -1,5 +1,6 @@
 import type { PoolSnapshot } from "@prodex/core";
 import { anthropicError, toAnthropicError } from "../anthropic/errors.ts";
+import { poolExhausted } from "./pool-exhausted.ts";
 import type { AnthropicErrorBody, AnthropicErrorType } from "../anthropic/types.ts";
 
 // How failures reach Claude Code: always the Anthropic error shape, with the status Claude
@@ -38,16 +39,6 @@ export function statusFor(type: AnthropicErrorType): number {
 
 export function errorBodyResponse(body: AnthropicErrorBody): Response {
   return anthropicJson(statusFor(body.error.type), body);
-}
-
-/**
- * Every account this proxy may use is out of quota (or logged out): nothing will serve until a
- * reset, so Claude Code should show the message now instead of retrying for half a minute.
- */
-export function poolExhausted(snapshot: PoolSnapshot): boolean {
-  const usable = snapshot.autoRotate || !snapshot.current ? snapshot.profiles : snapshot.profiles.filter((p) => p.name === snapshot.current);
-  if (usable.length === 0) return false;
-  return usable.every((p) => p.needsLogin || p.status === "exhausted" || p.backoff?.reason === "quota");
 }
 
 /**

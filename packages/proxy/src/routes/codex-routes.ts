@@ -73,7 +73,7 @@ export async function codexInference(state: ProxyState, c: HonoContext, path: st
 }
 
 /** New reasoning (or compaction) an answer carries belongs to the account that wrote it. */
-function bindOutputBlob(state: ProxyState, profile: string, event: StreamEvent): void {
+export function bindOutputBlob(state: ProxyState, profile: string, event: StreamEvent): void {
   if (event.type !== "response.output_item.done") return;
   const item = event.json?.item;
   if (typeof item !== "object" || item === null || Array.isArray(item)) return;

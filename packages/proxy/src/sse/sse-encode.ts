@@ -8,7 +8,7 @@ export function encodeSse(frame: SseFrame): string {
   const d = frame.data;
   if (d.indexOf("\n") < 0 && d.indexOf("\r") < 0) return `${out}data: ${d}\n\n`;
   for (const line of d.split(/\r\n?|\n/)) out += `data: ${line}\n`;
-  return out + "\n";
+  return `${out}\n`;
 }
 
 /** Encodes a comment line (keep-alive); ignored by every SSE client. */

@@ -70,7 +70,7 @@ export class SseParser {
     }
     switch (field) {
       case "data":
-        this.data = this.hasData ? this.data + "\n" + value : value;
+        this.data = this.hasData ? `${this.data}\n${value}` : value;
         this.hasData = true;
         return;
       case "event":

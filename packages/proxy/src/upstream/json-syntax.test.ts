@@ -57,7 +57,7 @@ describe("isJson", () => {
   }
 
   test("agrees with JSON.parse on thousands of mutated Codex requests", () => {
-    const fixture = readFileSync(join(import.meta.dir, "../../bench/fixtures/codex-request.json"), "utf8");
+    const fixture = readFileSync(join(import.meta.dir, "../../test/fixtures/responses/codex-request.json"), "utf8");
     // A real request cut to a few KB: a message, a tool with its schema, and the scalars around them.
     const body = (JSON.parse(fixture) as { body: { input: unknown[]; tools: unknown[] } }).body;
     const base = JSON.stringify({ ...body, input: body.input.slice(-1), tools: body.tools.slice(0, 1) });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { pidAlive } from "../../src/broker/registration.ts";
 import { type BrokerWorld, brokerWorld, exited, responsesRequest } from "../helpers/broker-world.ts";
 import { readAll, types } from "../helpers/fault-world.ts";
-import { authSnapshot, integrityProblems } from "../helpers/integrity.ts";
+import { authSnapshot, integrityProblems } from "@prodex/testkit/integrity";
 
 // The shared broker killed with SIGKILL mid-stream, as a launch sees it (no agent): the stream
 // breaks at once; within a heartbeat the launch starts a new broker on the same port that takes

@@ -6,7 +6,7 @@ import { type AttachOptions, type BrokerLease, attachBroker } from "../../src/br
 import { type BrokerPaths, brokerPaths } from "../../src/broker/broker-paths.ts";
 import { pidAlive } from "../../src/broker/registration.ts";
 import type { LaunchEndpoints } from "../../src/server.ts";
-import { poolHome } from "./pool-home.ts";
+import { poolHome } from "@prodex/testkit/pool-home";
 
 export const BROKER_MAIN = join(import.meta.dir, "../fixtures/broker-process.ts");
 export const ATTACH_MAIN = join(import.meta.dir, "../fixtures/attach-process.ts");

@@ -3,9 +3,9 @@ import { rmSync } from "node:fs";
 import { Context } from "@prodex/core";
 import { type MockAccountInit, type MockBackend, createMockBackend } from "@prodex/mock";
 import { type ProxyHandle, type ProxyOptions, startProxy } from "../../src/server.ts";
-import { type AuthSnapshot, authSnapshot, integrityProblems } from "./integrity.ts";
+import { type AuthSnapshot, authSnapshot, integrityProblems } from "@prodex/testkit/integrity";
 import { eventTypes } from "./pool-fixture.ts";
-import { poolHome } from "./pool-home.ts";
+import { poolHome } from "@prodex/testkit/pool-home";
 
 export type FaultProxy = { ctx: Context; proxy: ProxyHandle; stop(): Promise<void> };
 

@@ -3,7 +3,7 @@ import { rmSync } from "node:fs";
 import { Context } from "@prodex/core";
 import { type MockAccountInit, type MockBackend, createMockBackend } from "@prodex/mock";
 import { type ProxyHandle, type ProxyOptions, startProxy } from "../../src/server.ts";
-import { poolHome } from "./pool-home.ts";
+import { poolHome } from "@prodex/testkit/pool-home";
 
 export type PoolFixture = {
   dir: string;

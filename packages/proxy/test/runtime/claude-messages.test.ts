@@ -41,7 +41,7 @@ describe("Claude Code's routes", () => {
     expect(s.events.at(-1)).toBe("message_stop");
     expect(s.stopReason).toBe("end_turn");
     expect(s.blocks.find((b) => b.type === "text")?.text).toBe("hi from mock");
-    expect((list[0]?.data.message as { model: string }).model).toBe("claude-opus-4-8");
+    expect((list[0]?.data.message as { model: string } | undefined)?.model).toBe("claude-opus-4-8");
 
     const [up] = f.mock.requests({ path: "/backend-api/codex/responses" });
     expect(up?.accountId).toBe("acct-a");

@@ -200,7 +200,7 @@ describe("codex websocket through the proxy", () => {
     const [frame] = await b.turn();
     expect(frame).toMatchObject({ type: "error", status: 409, error: { type: "stale_continuation", code: "stale_continuation" } });
     expect(frame && "status_code" in frame).toBe(false);
-    const message = String((frame?.error as Frame).message);
+    const message = String((frame?.error as Frame | undefined)?.message);
     expect(message).toContain("belongs to account p1");
     expect(message).toContain("exhausted until 20");
     expect(wsSeen(f)).toHaveLength(before);
@@ -306,7 +306,7 @@ describe("codex websocket through the proxy", () => {
       c.create(responsesBody("say hi"));
       const [frame] = await c.turn();
       expect(frame).toMatchObject({ type: "error", status: 503, error: { code: "pool_unavailable" } });
-      expect(String((frame?.error as Frame).message)).toContain("No account in the prodex pool can serve right now");
+      expect(String((frame?.error as Frame | undefined)?.message)).toContain("No account in the prodex pool can serve right now");
     } finally {
       await other.stop({ drainMs: 100 });
     }

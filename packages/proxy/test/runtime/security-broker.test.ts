@@ -5,7 +5,7 @@ import type { BrokerLease } from "../../src/broker/attach.ts";
 import { readAdminSecret } from "../../src/broker/broker-paths.ts";
 import { type BrokerWorld, brokerWorld, responsesRequest } from "../helpers/broker-world.ts";
 import { httpText, rawRequest, reachableOffLoopback, upgradeText } from "../helpers/raw-http.ts";
-import { fileSources, findLeaks } from "../../../../tests/helpers/leak-scan.ts";
+import { fileSources, findLeaks } from "@prodex/testkit/leak-scan";
 
 // The shared broker is the same proxy with leases: the same loopback-only, secret-only,
 // no-browser rules on every route, plus its admin endpoints behind the admin secret, which

@@ -263,7 +263,7 @@ describe("garbage on the socket", () => {
     const burst = Array.from({ length: 3 }, () => payloads).flat();
     const replies = await Promise.all(burst.map(([, data, half]) => rawRequest(f.proxy.port, data, { halfClose: half, waitMs: 2_000 })));
     // Whatever each got (a 4xx, or a closed socket), none was a server error.
-    replies.forEach((r, i) => expect(r.status >= 500 && r.status !== 505, burst[i]?.[0]).toBe(false));
+    for (const [i, r] of replies.entries()) expect(r.status >= 500 && r.status !== 505, burst[i]?.[0]).toBe(false);
     await stillServes();
     expect((await fetch(f.proxy.stateUrl)).status).toBe(200);
   });

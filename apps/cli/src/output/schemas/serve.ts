@@ -19,8 +19,15 @@ export const serveSchema = z.strictObject({
     /** Its environment: PRODEX_LAUNCH_KEY (the secret, sent as a header) and the refresh URL. */
     env: z.record(z.string(), z.string()),
   }),
-  /** Responses API clients: `headers` (the secret) go with every request to `baseUrl`. */
-  openai: z.strictObject({ baseUrl: z.string(), responsesUrl: z.string(), headers: z.record(z.string(), z.string()) }),
+  /** Any OpenAI-compatible client: `apiKey` (the secret) as its API key, or `headers` (the secret as `x-prodex-key`) with every request. */
+  openai: z.strictObject({
+    baseUrl: z.string(),
+    apiKey: z.string(),
+    responsesUrl: z.string(),
+    chatCompletionsUrl: z.string(),
+    modelsUrl: z.string(),
+    headers: z.record(z.string(), z.string()),
+  }),
   /** Claude Code on the pool: ANTHROPIC_BASE_URL and the rest of `prodex claude`'s settings. */
   claude: z.strictObject({ baseUrl: z.string(), args: z.array(z.string()), env: z.record(z.string(), z.string()) }).nullable(),
   eventsUrl: z.string(),

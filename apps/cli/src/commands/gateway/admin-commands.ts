@@ -1,0 +1,157 @@
+import { readFileSync, rmSync } from "node:fs";
+import type { Command } from "commander";
+import { UsageError, authPath, getProfile } from "@prodex/core";
+import { type Cli, withCli } from "../../cli-context.ts";
+import { renderTable } from "../../output/table.ts";
+import { codexLogin, loginHome } from "../login.ts";
+
+// The gateway package (and its PostgreSQL driver) is loaded only when a gateway command runs:
+// the single-user commands start exactly as before.
+const gateway = () => import("@prodex/gateway");
+
+type DbOpts = { databaseUrl?: string; json?: boolean };
+const DB_FLAG = "--database-url <url>";
+const DB_HELP = "the gateway's PostgreSQL (default: $PRODEX_DATABASE_URL)";
+
+async function url(cli: Cli, opts: DbOpts): Promise<string> {
+  return (await gateway()).databaseUrl(opts.databaseUrl, cli.io.env);
+}
+
+const when = (ms: number | null) => (ms === null ? "-" : new Date(ms).toISOString().replace(/\.\d+Z$/, "Z"));
+
+export function registerGatewayAdmin(gw: Command): void {
+  gw.command("migrate")
+    .description("create or upgrade the gateway schema (one-shot, idempotent, safe from several hosts at once)")
+    .option(DB_FLAG, DB_HELP)
+    .option("--json", "print one JSON line")
+    .action((opts: DbOpts) =>
+      withCli({}, async (cli) => {
+        const result = await (await gateway()).migrateGateway(await url(cli, opts));
+        if (opts.json) cli.io.out(JSON.stringify({ schema: "prodex.gateway-migrate/v1", ...result }));
+        else cli.io.out(result.applied.length ? `applied ${result.applied.join(", ")}; schema current` : "schema already current; nothing to do");
+      }),
+    );
+
+  gw.command("rotate-key")
+    .description("re-seal every token with PRODEX_GATEWAY_NEW_SECRET_KEY (or _FILE); restart instances with it afterwards")
+    .option(DB_FLAG, DB_HELP)
+    .option("--json", "print one JSON line")
+    .action((opts: DbOpts) =>
+      withCli({}, async (cli) => {
+        const g = await gateway();
+        const result = await g.withGateway(await url(cli, opts), (store) => g.rotateKey(store, cli.io.env));
+        if (opts.json) cli.io.out(JSON.stringify({ schema: "prodex.gateway-rotate-key/v1", ...result }));
+        else cli.io.out(`re-sealed ${result.accounts} account(s): key ${result.from} → ${result.to}; restart every instance with the new key`);
+      }),
+    );
+
+  const key = gw.command("key").description("gateway keys: what developers' prodex and scripts authenticate with");
+  key.command("create")
+    .argument("<name>", "who or what the key is for")
+    .option("--role <role>", "user (serve requests), viewer (read-only admin), admin", "user")
+    .option(DB_FLAG, DB_HELP)
+    .option("--json", "print one JSON line")
+    .action((name: string, opts: DbOpts & { role: string }) =>
+      withCli({}, async (cli) => {
+        const g = await gateway();
+        const role = g.parseRole(opts.role);
+        const created = await g.withGateway(await url(cli, opts), (store) => g.createKey(store, name, role));
+        if (opts.json) cli.io.out(JSON.stringify({ schema: "prodex.gateway-key/v1", ...created }));
+        else {
+          cli.io.out(created.key);
+          cli.io.note(`key ${name} (${role}) created; it is shown only now — only its hash is stored`);
+        }
+      }),
+    );
+  key.command("list")
+    .option(DB_FLAG, DB_HELP)
+    .option("--json", "print one JSON line")
+    .action((opts: DbOpts) =>
+      withCli({}, async (cli) => {
+        const g = await gateway();
+        const keys = await g.withGateway(await url(cli, opts), (store) => g.listKeys(store));
+        if (opts.json) return cli.io.out(JSON.stringify({ schema: "prodex.gateway-keys/v1", keys }));
+        cli.io.out(renderTable(["NAME", "ROLE", "KEY", "CREATED", "REVOKED"], keys.map((k) => [k.name, k.role, `${k.hint}…`, when(k.createdAt), when(k.revokedAt)])));
+      }),
+    );
+  key.command("revoke")
+    .argument("<name>")
+    .option(DB_FLAG, DB_HELP)
+    .action((name: string, opts: DbOpts) =>
+      withCli({}, async (cli) => {
+        const g = await gateway();
+        await g.withGateway(await url(cli, opts), (store) => g.revokeKey(store, name));
+        cli.io.out(`revoked ${name}; every instance refuses it from its next request`);
+      }),
+    );
+
+  const account = gw.command("account").description("the pool's ChatGPT accounts (tokens stored sealed with the gateway secret key)");
+  account.command("add")
+    .argument("<name>")
+    .option("--copy-from <dir>", "a Codex home holding auth.json")
+    .option("--from-profile <profile>", "a local prodex profile")
+    .option(DB_FLAG, DB_HELP)
+    .option("--json", "print one JSON line")
+    .action((name: string, opts: DbOpts & { copyFrom?: string; fromProfile?: string }) =>
+      withCli({}, async (cli) => {
+        if (Boolean(opts.copyFrom) === Boolean(opts.fromProfile)) throw new UsageError("give exactly one of --copy-from DIR or --from-profile P", "or log in on this host: prodex gateway account login NAME");
+        const home = opts.copyFrom ?? getProfile(cli.ctx, opts.fromProfile ?? "").codexHome;
+        await addFromHome(cli, opts, name, home);
+      }),
+    );
+  registerGatewayLogin(account);
+  account.command("list")
+    .option(DB_FLAG, DB_HELP)
+    .option("--json", "print one JSON line")
+    .action((opts: DbOpts) =>
+      withCli({}, async (cli) => {
+        const g = await gateway();
+        const accounts = await g.withGateway(await url(cli, opts), (store) => g.listAccounts(store));
+        if (opts.json) return cli.io.out(JSON.stringify({ schema: "prodex.gateway-accounts/v1", accounts }));
+        cli.io.out(renderTable(["NAME", "EMAIL", "PLAN", "TOKEN EXPIRES", "STATE"], accounts.map((a) => [a.name, a.email ?? "-", a.plan ?? "-", when(a.expiresAt), a.needsLogin ? "needs login" : "ok"])));
+      }),
+    );
+  account.command("remove")
+    .argument("<name>")
+    .option(DB_FLAG, DB_HELP)
+    .action((name: string, opts: DbOpts) =>
+      withCli({}, async (cli) => {
+        const g = await gateway();
+        await g.withGateway(await url(cli, opts), (store) => g.removeAccount(store, name));
+        cli.io.out(`removed ${name} from the gateway pool`);
+      }),
+    );
+}
+
+/** Reads `home`/auth.json and adds it sealed (shared by add and login). */
+export async function addFromHome(cli: Cli, opts: DbOpts, name: string, home: string): Promise<void> {
+  const g = await gateway();
+  let text: string;
+  try {
+    text = readFileSync(authPath(home), "utf8");
+  } catch (cause) {
+    throw new UsageError(`cannot read ${authPath(home)}: ${(cause as Error).message}`, "point --copy-from at a Codex home where you ran codex login", { cause });
+  }
+  const added = await g.withVault(await url(cli, opts), cli.io.env, (store, vault) => g.addAccount(store, vault, name, text));
+  if (opts.json) cli.io.out(JSON.stringify({ schema: "prodex.gateway-account/v1", account: added }));
+  else cli.io.out(`added ${name} (${added.email ?? added.accountId ?? "unknown account"}) to the gateway pool`);
+}
+
+function registerGatewayLogin(account: Command): void {
+  account.command("login")
+    .argument("<name>")
+    .description("log an account in on this host with the real `codex login --device-auth` and add it to the pool")
+    .option(DB_FLAG, DB_HELP)
+    .option("--json", "print one JSON line")
+    .action((name: string, opts: DbOpts) =>
+      withCli({}, async (cli) => {
+        const home = loginHome(cli.ctx);
+        try {
+          await codexLogin(cli.io.env, home, true);
+          await addFromHome(cli, opts, name, home);
+        } finally {
+          rmSync(home, { recursive: true, force: true });
+        }
+      }),
+    );
+}

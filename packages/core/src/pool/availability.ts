@@ -1,0 +1,76 @@
+import type { UsageWindow } from "../quota/types.ts";
+import { quotaStatus, readyAgainAt } from "../quota/windows.ts";
+
+// "Can this account serve, and if not why and until when": one answer, one vocabulary, used by
+// selection, the rotation loop, the panel, `prodex quota`, events and error messages.
+
+/** Why an account rests after a failure (the backoff kinds the rotation loop records). */
+export type RestKind = "quota" | "transient" | "overload" | "auth";
+
+export type Availability =
+  | { ok: true }
+  /** No usable ChatGPT login (missing, or its refresh token is dead): only `prodex login` helps. */
+  | { ok: false; why: "needs-login"; until: null }
+  /** Its usage limit is reached (the upstream said so, or its windows are full). */
+  | { ok: false; why: "quota"; until: number | null }
+  /** Resting after a failure (rate limit, overload, a token that would not refresh). */
+  | { ok: false; why: "resting"; kind: Exclude<RestKind, "quota">; until: number }
+  /** Not in the pool (deleted meanwhile). */
+  | { ok: false; why: "unknown"; until: null };
+
+export type Unavailable = Exclude<Availability, { ok: true }>;
+
+/** What availability reads of an account. */
+export type AvailabilityInput = {
+  usable: boolean;
+  windows: UsageWindow[];
+  backoffUntil: number | null;
+  backoffReason?: string | null;
+};
+
+const READY: Availability = { ok: true };
+
+export function availability(a: AvailabilityInput | undefined, now: number): Availability {
+  if (!a) return { ok: false, why: "unknown", until: null };
+  if (!a.usable) return { ok: false, why: "needs-login", until: null };
+  const resting = a.backoffUntil !== null && a.backoffUntil > now;
+  // A usage-limit rest is the upstream's own word: older usage headers arriving later do not lift it.
+  if (resting && a.backoffReason === "quota") return { ok: false, why: "quota", until: a.backoffUntil };
+  if (quotaStatus(a.windows, now) === "exhausted") {
+    return { ok: false, why: "quota", until: readyAgainAt(a.windows, now) ?? (resting ? a.backoffUntil : null) };
+  }
+  if (resting) return { ok: false, why: "resting", kind: restKind(a.backoffReason), until: a.backoffUntil as number };
+  return READY;
+}
+
+function restKind(reason: string | null | undefined): Exclude<RestKind, "quota"> {
+  return reason === "overload" || reason === "auth" ? reason : "transient";
+}
+
+const REST_WORDS: Record<Exclude<RestKind, "quota">, string> = {
+  transient: "rate limited",
+  overload: "upstream overloaded",
+  auth: "token refresh failed",
+};
+
+/** One short phrase: "needs login", "usage limit reached", "resting (rate limited)". No time: callers format it. */
+export function unavailableWhy(a: Unavailable): string {
+  switch (a.why) {
+    case "needs-login":
+      return "needs login";
+    case "quota":
+      return "usage limit reached";
+    case "resting":
+      return `resting (${REST_WORDS[a.kind]})`;
+    case "unknown":
+      return "not in the pool";
+  }
+}
+
+/**
+ * A rest worth waiting out when nothing else can serve: a rate limit passes in seconds; an
+ * overload, a failing login or a usage limit is not worth holding the client for.
+ */
+export function isBriefRest(a: Availability, now: number, maxWaitMs: number): a is Extract<Unavailable, { why: "resting" }> {
+  return !a.ok && a.why === "resting" && a.kind === "transient" && a.until - now <= maxWaitMs;
+}

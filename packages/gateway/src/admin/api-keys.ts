@@ -1,0 +1,42 @@
+import { createHash, randomBytes } from "node:crypto";
+import { ConflictError, NotFoundError, UsageError, validateProfileName } from "@prodex/core";
+import type { ApiKeyRole, GatewayStore } from "@prodex/store/pg";
+
+export const ROLES: readonly ApiKeyRole[] = ["user", "viewer", "admin"];
+const PREFIX = "pdxgw_";
+
+export type CreatedKey = { name: string; role: ApiKeyRole; key: string; hint: string };
+export type KeyInfo = { name: string; role: ApiKeyRole; hint: string; createdAt: number; revokedAt: number | null };
+
+/** What is stored for a key: its SHA-256 (a 256-bit random key needs no slow hash). */
+export function keyHash(key: string): string {
+  return createHash("sha256").update(key, "utf8").digest("hex");
+}
+
+export function parseRole(value: string): ApiKeyRole {
+  const role = ROLES.find((r) => r === value);
+  if (!role) throw new UsageError(`--role must be one of ${ROLES.join(", ")}, got "${value}"`);
+  return role;
+}
+
+/** Creates a key; the key itself is returned once and never stored. */
+export async function createKey(store: GatewayStore, name: string, role: ApiKeyRole): Promise<CreatedKey> {
+  validateProfileName(name);
+  const key = `${PREFIX}${randomBytes(32).toString("base64url")}`;
+  const hint = key.slice(0, PREFIX.length + 6);
+  if (!(await store.apiKeys.create({ name, role, hash: keyHash(key), hint }))) {
+    throw new ConflictError(`a gateway key named "${name}" already exists`, `pick another name, or revoke it first: prodex gateway key revoke ${name}`);
+  }
+  return { name, role, key, hint };
+}
+
+export async function listKeys(store: GatewayStore): Promise<KeyInfo[]> {
+  return (await store.apiKeys.list()).map((k) => ({ name: k.name, role: k.role, hint: k.hint, createdAt: k.createdAt, revokedAt: k.revokedAt }));
+}
+
+export async function revokeKey(store: GatewayStore, name: string): Promise<KeyInfo> {
+  const row = await store.apiKeys.revoke(name);
+  if (!row) throw new NotFoundError(`no live gateway key named "${name}"`, "see them with: prodex gateway key list");
+  await store.notify({ t: "key", name });
+  return { name: row.name, role: row.role, hint: row.hint, createdAt: row.createdAt, revokedAt: row.revokedAt };
+}

@@ -1,0 +1,169 @@
+import { windowsFromHeaders } from "@prodex/core";
+import type { Context as HonoContext } from "hono";
+import { type AffinityKeys, extractAffinity } from "../affinity/affinity-keys.ts";
+import type { ResponsesObject } from "../anthropic/types.ts";
+import { type Committed, forward } from "../engine/forward.ts";
+import type { LaunchScope } from "../engine/launch-scope.ts";
+import type { ProxyState } from "../engine/proxy-state.ts";
+import { chatToResponses } from "../openai/chat-to-responses.ts";
+import { STREAM_BROKE, STREAM_ENDED, openaiError, streamFailure } from "../openai/errors.ts";
+import { CHAT_KEEPALIVE, ChatStreamTranslator, completionId, responseToChat } from "../openai/responses-to-chat.ts";
+import { responsesUpstream } from "../openai/responses-request.ts";
+import type { UpstreamParams } from "../openai/upstream-params.ts";
+import { type Assembled, assembleResponse } from "../responses/assemble-response.ts";
+import { encodeJson, type RequestBody } from "../upstream/request-body.ts";
+import { bindContinuations, bindOutputBlob } from "./codex-routes.ts";
+import {
+  errorResponse,
+  invalidRequest,
+  openaiJson,
+  requestId,
+  unreadableBody,
+  upstreamFailure,
+} from "./openai-reply.ts";
+import { UPSTREAM_RESPONSES_PATH, readJsonBody, translatedUpstreamHeaders } from "./translated-request.ts";
+import { collectEvents, translatedSseBody } from "./translated-stream.ts";
+import { committedBody } from "../engine/committed-stream.ts";
+
+export type OpenAIInferenceOptions = {
+  /** Which optional request fields the upstream takes (the ChatGPT backend: none). */
+  accepts: UpstreamParams;
+  /** Upstream silence after which a streamed Chat Completion gets a keep-alive comment. */
+  pingMs: number;
+};
+
+const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
+
+/** `POST /responses`: streamed as it comes (`stream:true`), or assembled into one Responses object. */
+export async function openaiResponses(
+  state: ProxyState,
+  c: HonoContext,
+  options: OpenAIInferenceOptions,
+  scope?: LaunchScope,
+): Promise<Response> {
+  const read = await readJsonBody(c.req.raw);
+  if (!read.ok) return unreadableBody(read.refusal, "Responses");
+  const t = responsesUpstream(read.json, options.accepts);
+  if (!t.ok) return invalidRequest(t.error);
+  if (t.notes.length) state.log.line("info", "openai responses request adapted", { notes: t.notes.join("; ") });
+  const sent = await send(state, c, t.body, scope);
+  if (!sent.ok) return sent.res;
+  const owner = sent.committed.profile;
+  const observe = (e: Parameters<typeof bindOutputBlob>[2]) => bindOutputBlob(state, owner, e);
+  if (t.stream)
+    return new Response(committedBody(state, sent.committed, { onEvent: observe }), {
+      status: 200,
+      headers: { ...SSE_HEADERS, "x-request-id": requestId() },
+    });
+  const { events, broke } = await collectEvents(state, sent.committed, c.req.raw.signal, observe);
+  if (broke !== null) return errorResponse(STREAM_BROKE(broke));
+  return assembled(assembleResponse(events), (response) => response);
+}
+
+/** `POST /chat/completions`: translated to a Responses request, and the stream back into chunks or one completion. */
+export async function chatCompletions(
+  state: ProxyState,
+  c: HonoContext,
+  options: OpenAIInferenceOptions,
+  scope?: LaunchScope,
+): Promise<Response> {
+  const read = await readJsonBody(c.req.raw);
+  if (!read.ok) return unreadableBody(read.refusal, "Chat Completions");
+  const t = chatToResponses(read.json, options.accepts);
+  if (!t.ok) return invalidRequest(t.error);
+  if (t.notes.length) state.log.line("info", "chat completions request adapted", { notes: t.notes.join("; ") });
+  const sent = await send(state, c, t.body, scope);
+  if (!sent.ok) return sent.res;
+  const created = Math.floor(state.ctx.now() / 1000);
+  if (t.stream) {
+    const ids = { id: completionId(undefined), created, model: t.model };
+    const translator = new ChatStreamTranslator(ids, t.includeUsage);
+    const sse = {
+      push: translator.push.bind(translator),
+      broken: (message: string) => translator.error(openaiError("server_error", message, "upstream_stream_broke")),
+      get done() {
+        return translator.done;
+      },
+      ping: CHAT_KEEPALIVE,
+    };
+    return new Response(translatedSseBody(state, sent.committed, sse, options.pingMs), {
+      status: 200,
+      headers: { ...SSE_HEADERS, "x-request-id": requestId() },
+    });
+  }
+  const { events, broke } = await collectEvents(state, sent.committed, c.req.raw.signal);
+  if (broke !== null) return errorResponse(STREAM_BROKE(broke));
+  return assembled(assembleResponse(events), (response) =>
+    responseToChat(response, {
+      id: completionId(typeof response.id === "string" ? response.id : undefined),
+      created,
+      model: t.model,
+    }),
+  );
+}
+
+function assembled(r: Assembled, answer: (response: ResponsesObject) => unknown): Response {
+  if (!r.ok) return errorResponse(r.failure ? streamFailure(r.failure) : STREAM_ENDED);
+  return openaiJson(200, answer(r.response), { "x-request-id": requestId() });
+}
+
+type Sent = { ok: true; committed: Committed } | { ok: false; res: Response };
+
+/** The request through the pool's rotation (owner first, moves before commit), committed to a stream or answered as a failure. */
+async function send(
+  state: ProxyState,
+  c: HonoContext,
+  body: Record<string, unknown>,
+  scope: LaunchScope | undefined,
+): Promise<Sent> {
+  const keys: AffinityKeys = extractAffinity(c.req.raw.headers, body);
+  const outcome = await forward(state, {
+    method: "POST",
+    path: UPSTREAM_RESPONSES_PATH,
+    headers: translatedUpstreamHeaders(keys.promptCacheKey),
+    body: jsonBody(body),
+    keys,
+    stream: true,
+    signal: c.req.raw.signal,
+    client: "openai",
+    scope,
+  });
+  if (outcome.kind === "local")
+    return {
+      ok: false,
+      res: upstreamFailure(state, outcome.answer.status, outcome.answer.body, outcome.answer.headers),
+    };
+  const { response } = outcome;
+  if (response.status >= 400)
+    return { ok: false, res: upstreamFailure(state, response.status, await response.text(), response.headers) };
+  if (!outcome.stream) {
+    const type = response.headers.get("content-type") ?? "none";
+    await response.body?.cancel().catch(() => {});
+    state.log.line("warn", "openai: upstream answered without an event stream", {
+      profile: outcome.profile,
+      contentType: type,
+    });
+    return {
+      ok: false,
+      res: errorResponse({
+        status: 502,
+        headers: {},
+        body: openaiError(
+          "server_error",
+          `The upstream answered with ${type} instead of an event stream.`,
+          "upstream_not_streamed",
+        ),
+      }),
+    };
+  }
+  bindContinuations(state, outcome, keys);
+  const windows = windowsFromHeaders(response.headers, state.ctx.now());
+  if (windows.length) state.pool.observe(outcome.profile, windows);
+  return { ok: true, committed: outcome };
+}
+
+/** A rewritten request body as forward() takes it (it may still drop reasoning another account wrote). */
+function jsonBody(body: Record<string, unknown>): RequestBody {
+  const bytes = encodeJson(body);
+  return { bytes, encoding: null, text: null, json: () => body };
+}

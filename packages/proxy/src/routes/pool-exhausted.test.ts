@@ -1,0 +1,84 @@
+import { describe, expect, test } from "bun:test";
+import type { PoolSnapshot, ProfileView } from "@prodex/core";
+import { earliestResetSeconds, poolExhausted } from "./pool-exhausted.ts";
+
+const NOW = 1_000_000;
+function profile(name: string, p: Partial<ProfileView> = {}): ProfileView {
+  return {
+    name,
+    email: null,
+    plan: null,
+    status: "ready",
+    needsLogin: false,
+    windows: [],
+    fetchedAt: null,
+    backoff: null,
+    current: false,
+    requests: 0,
+    errors: 0,
+    latencyMs: null,
+    ...p,
+  };
+}
+const snap = (profiles: ProfileView[], extra: Partial<PoolSnapshot> = {}): PoolSnapshot => ({
+  at: NOW,
+  current: "a",
+  pinned: null,
+  autoRotate: true,
+  profiles,
+  ...extra,
+});
+const full = (resetAt: number | null) => ({
+  label: "5h" as never,
+  usedPercent: 100,
+  windowSeconds: 18000,
+  resetAt,
+  limit: "codex",
+});
+const quota = (until: number) => ({ reason: "quota", until, message: null });
+
+describe("earliestResetSeconds", () => {
+  const cases: { name: string; snapshot: PoolSnapshot; want: number | null }[] = [
+    {
+      name: "the earliest backoff",
+      snapshot: snap([
+        profile("a", { backoff: quota(NOW + 600_000) }),
+        profile("b", { backoff: quota(NOW + 300_000) }),
+      ]),
+      want: 300,
+    },
+    {
+      name: "an exhausted window's reset",
+      snapshot: snap([profile("a", { status: "exhausted", windows: [full(NOW + 120_500)] })]),
+      want: 121,
+    },
+    {
+      name: "an account back only when both its window and its backoff end",
+      snapshot: snap([profile("a", { windows: [full(NOW + 60_000)], backoff: quota(NOW + 90_000) })]),
+      want: 90,
+    },
+    {
+      name: "logged-out accounts never come back by themselves",
+      snapshot: snap([profile("a", { needsLogin: true, backoff: quota(NOW + 5_000) })]),
+      want: null,
+    },
+    {
+      name: "--no-auto-rotate: only the current account counts",
+      snapshot: snap(
+        [profile("a", { backoff: quota(NOW + 600_000) }), profile("b", { backoff: quota(NOW + 10_000) })],
+        { autoRotate: false },
+      ),
+      want: 600,
+    },
+    { name: "nothing known", snapshot: snap([profile("a")]), want: null },
+  ];
+  for (const c of cases) test(c.name, () => expect(earliestResetSeconds(c.snapshot, NOW)).toBe(c.want));
+});
+
+describe("poolExhausted", () => {
+  test("every usable account out of quota or logged out", () => {
+    expect(poolExhausted(snap([profile("a", { status: "exhausted" }), profile("b", { needsLogin: true })]))).toBe(true);
+    expect(poolExhausted(snap([profile("a", { status: "exhausted" }), profile("b")]))).toBe(false);
+    expect(poolExhausted(snap([]))).toBe(false);
+  });
+});

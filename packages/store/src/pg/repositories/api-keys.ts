@@ -1,0 +1,30 @@
+import { and, asc, eq, isNull } from "drizzle-orm";
+import type { PgDb } from "../connect.ts";
+import { apiKeys } from "../schema.ts";
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type ApiKeyRole = ApiKeyRow["role"];
+
+/** Gateway keys by hash: the key itself is shown once at creation and never stored. */
+export class ApiKeysRepo {
+  constructor(private readonly db: PgDb) {}
+
+  async create(row: { name: string; role: ApiKeyRole; hash: string; hint: string }): Promise<boolean> {
+    const inserted = await this.db.insert(apiKeys).values({ ...row, createdAt: Date.now() }).onConflictDoNothing().returning({ name: apiKeys.name });
+    return inserted.length === 1;
+  }
+
+  list(): Promise<ApiKeyRow[]> {
+    return this.db.select().from(apiKeys).orderBy(asc(apiKeys.name));
+  }
+
+  /** The live (not revoked) key with this hash. */
+  async byHash(hash: string): Promise<ApiKeyRow | undefined> {
+    return (await this.db.select().from(apiKeys).where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt))))[0];
+  }
+
+  /** False when there is no such live key. */
+  async revoke(name: string): Promise<ApiKeyRow | undefined> {
+    return (await this.db.update(apiKeys).set({ revokedAt: Date.now() }).where(and(eq(apiKeys.name, name), isNull(apiKeys.revokedAt))).returning())[0];
+  }
+}

@@ -1,0 +1,21 @@
+import { asc, gt } from "drizzle-orm";
+import type { PgDb } from "../connect.ts";
+import { events } from "../schema.ts";
+
+export type PgEventRow = typeof events.$inferSelect;
+export type NewPgEvent = Omit<PgEventRow, "id">;
+
+/** The shared timeline. (instance, seq) is unique, so a batch sent again after a lost reply is stored once. */
+export class PgEventsRepo {
+  constructor(private readonly db: PgDb) {}
+
+  async insertMany(rows: NewPgEvent[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.insert(events).values(rows).onConflictDoNothing({ target: [events.instance, events.seq] });
+  }
+
+  /** Events after `id`, oldest first. */
+  since(id: number, limit = 500): Promise<PgEventRow[]> {
+    return this.db.select().from(events).where(gt(events.id, id)).orderBy(asc(events.id)).limit(limit);
+  }
+}

@@ -1,0 +1,17 @@
+import type { PgDb } from "../connect.ts";
+import { usage } from "../schema.ts";
+
+export type PgUsageRow = typeof usage.$inferSelect;
+
+/** The newest usage snapshot per account (the gateway keeps no history: the events say what happened). */
+export class PgUsageRepo {
+  constructor(private readonly db: PgDb) {}
+
+  async put(row: PgUsageRow): Promise<void> {
+    await this.db.insert(usage).values(row).onConflictDoUpdate({ target: usage.account, set: { fetchedAt: row.fetchedAt, source: row.source, plan: row.plan, windows: row.windows } });
+  }
+
+  all(): Promise<PgUsageRow[]> {
+    return this.db.select().from(usage);
+  }
+}

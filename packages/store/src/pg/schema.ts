@@ -1,0 +1,119 @@
+import { sql } from "drizzle-orm";
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+
+// The team gateway's shared state (PostgreSQL). Times are Unix epoch milliseconds, as in the SQLite store.
+const ms = (name: string) => bigint(name, { mode: "number" });
+
+/** Pool accounts. The tokens (auth.json as Codex writes it) only ever as AES-256-GCM ciphertext. */
+export const accounts = pgTable(
+  "gw_accounts",
+  {
+    name: text("name").primaryKey(),
+    accountId: text("account_id"),
+    email: text("email"),
+    plan: text("plan"),
+    // base64(iv | tag | ciphertext), sealed with the secret key `keyId` and the account name as associated data.
+    tokenCipher: text("token_cipher").notNull(),
+    keyId: text("key_id").notNull(),
+    // Bumped by every token write: a refresh writes only over the version it read (never older over newer).
+    tokenVersion: integer("token_version").notNull().default(1),
+    // Access-token expiry and last_refresh (epoch ms): readable without the key, to pick who refreshes.
+    expiresAt: ms("expires_at"),
+    lastRefresh: ms("last_refresh").notNull().default(0),
+    needsLogin: boolean("needs_login").notNull().default(false),
+    createdAt: ms("created_at").notNull(),
+    updatedAt: ms("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("gw_accounts_account_id").on(t.accountId)],
+);
+
+/** Gateway keys: only a SHA-256 of each key is kept. */
+export const apiKeys = pgTable(
+  "gw_api_keys",
+  {
+    name: text("name").primaryKey(),
+    role: text("role", { enum: ["user", "viewer", "admin"] }).notNull(),
+    hash: text("hash").notNull(),
+    // The key's first characters, so an operator can tell keys apart in `key list`.
+    hint: text("hint").notNull(),
+    createdAt: ms("created_at").notNull(),
+    revokedAt: ms("revoked_at"),
+  },
+  (t) => [uniqueIndex("gw_api_keys_hash").on(t.hash)],
+);
+
+/** The secret keys tokens were sealed with: id + a sealed check value, so a wrong key is caught before any write. */
+export const secretKeys = pgTable(
+  "gw_secret_keys",
+  {
+    id: text("id").primaryKey(),
+    check: text("check").notNull(),
+    current: boolean("current").notNull().default(true),
+    createdAt: ms("created_at").notNull(),
+  },
+  // At most one current key: two first instances started with different keys cannot both adopt theirs.
+  (t) => [uniqueIndex("gw_secret_keys_current").on(t.current).where(sql`${t.current}`)],
+);
+
+export const usage = pgTable("gw_usage", {
+  account: text("account")
+    .primaryKey()
+    .references(() => accounts.name, { onDelete: "cascade" }),
+  fetchedAt: ms("fetched_at").notNull(),
+  source: text("source", { enum: ["live", "headers"] }).notNull(),
+  plan: text("plan"),
+  windows: jsonb("windows").notNull(),
+});
+
+export const backoffs = pgTable("gw_backoffs", {
+  account: text("account")
+    .primaryKey()
+    .references(() => accounts.name, { onDelete: "cascade" }),
+  reason: text("reason").notNull(),
+  until: ms("until").notNull(),
+  attempts: integer("attempts").notNull().default(1),
+  message: text("message"),
+  instance: text("instance"),
+  updatedAt: ms("updated_at").notNull(),
+});
+
+export const bindings = pgTable(
+  "gw_bindings",
+  {
+    kind: text("kind").notNull(),
+    key: text("key").notNull(),
+    account: text("account")
+      .notNull()
+      .references(() => accounts.name, { onDelete: "cascade" }),
+    lastUsedAt: ms("last_used_at").notNull(),
+    expiresAt: ms("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.key] }), index("gw_bindings_expiry").on(t.expiresAt)],
+);
+
+export const events = pgTable(
+  "gw_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    // instance + its own sequence number: a batch flushed twice (a lost commit reply) is stored once.
+    instance: text("instance").notNull(),
+    seq: ms("seq").notNull(),
+    at: ms("at").notNull(),
+    kind: text("kind").notNull(),
+    level: text("level").notNull().default("info"),
+    account: text("account"),
+    message: text("message").notNull(),
+    data: jsonb("data"),
+  },
+  (t) => [uniqueIndex("gw_events_instance_seq").on(t.instance, t.seq), index("gw_events_at").on(t.at)],
+);
+
+export const instances = pgTable("gw_instances", {
+  id: text("id").primaryKey(),
+  host: text("host").notNull(),
+  url: text("url").notNull(),
+  pid: integer("pid").notNull(),
+  version: text("version").notNull(),
+  startedAt: ms("started_at").notNull(),
+  heartbeatAt: ms("heartbeat_at").notNull(),
+});
