@@ -54,7 +54,7 @@ function tmuxRun(world: CliEnv, command: string): Tmux {
       const end = Date.now() + ms;
       for (;;) {
         const screen = capture();
-        if (pattern.test(screen) && !(not && not.test(screen))) return screen;
+        if (pattern.test(screen) && !not?.test(screen)) return screen;
         if (Date.now() > end) throw new Error(`the screen never showed ${pattern}${not ? ` without ${not}` : ""} within ${ms} ms; last screen:\n${screen}`);
         await Bun.sleep(200);
       }

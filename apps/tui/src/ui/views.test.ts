@@ -3,7 +3,7 @@ import { makeTheme } from "../env/theme.ts";
 import { initPoolState } from "../feed/pool-state.ts";
 import { initialPoolView } from "../pool/pool-controller.ts";
 import { confirmLines, helpLines } from "./help-overlay.ts";
-import { lineText, lineWidth, seg } from "./lines.ts";
+import { lineText, lineWidth } from "./lines.ts";
 import { poolBudget, poolLines } from "./pool-view.ts";
 import { panelBudget, panelLines } from "./side-panel.ts";
 import { sampleEvents, sampleSnapshot } from "./fixtures.ts";

@@ -121,7 +121,7 @@ describe("WrapScreen", () => {
     await t.keys("j");
     await t.keys("p");
     await t.keys("jq"); // typed faster than Ink reads: still two keys
-    await Bun.sleep(50);
+    await until(() => t.screen().includes("│ prodex · codex"));
     expect(t.feed.snapshot().pinned).toBe("personal");
     expect(t.screen()).toContain("│ prodex · codex");
   });
@@ -157,20 +157,21 @@ describe("WrapScreen", () => {
   test("pin by number and auto-rotate from the prefix, with a notice", async () => {
     const t = await setup();
     await t.send({ type: "pin", index: 1 });
-    await tick();
+    await until(() => t.screen().includes("pinned personal"));
     expect(t.feed.snapshot().pinned).toBe("personal");
     expect(t.screen()).toContain("pinned personal");
     await t.send({ type: "pin", index: 8 });
+    await until(() => t.screen().includes("no profile #9"));
     expect(t.screen()).toContain("no profile #9");
     await t.send({ type: "autoRotate" });
-    await tick();
+    await until(() => t.feed.snapshot().autoRotate === false);
     expect(t.feed.snapshot().autoRotate).toBe(false);
   });
 
   test("a pool event shows in the panel as it arrives", async () => {
     const t = await setup();
     t.feed.push({ kind: "rotation", profile: "personal", message: "work → personal: weekly cap" });
-    await tick();
+    await until(() => t.screen().includes("weekly cap"));
     expect(t.screen()).toContain("work → personal: weekly cap");
   });
 });
