@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { NotFoundError, UsageError, currentName, getProfile, resolveChatgptBase } from "@prodex/core";
 import { type ModelConfig, type ProxyHandle, startProxy } from "@prodex/proxy";
+import { errorCode } from "@prodex/guards";
 import { type Cli, withCli } from "../cli-context.ts";
 import { codexWebsockets } from "../launch/codex-launch.ts";
 import { claudeModels } from "./claude.ts";
@@ -39,8 +40,7 @@ async function listen(cli: Cli, opts: ServeOptions, base: string, preferred: str
   try {
     return await startProxy({ ctx: cli.ctx, upstreamBase: base, preferred, autoRotate: opts.autoRotate !== false, port: opts.port, claude: { models } });
   } catch (e) {
-    const code = typeof e === "object" && e !== null && "code" in e ? e.code : null;
-    if (code === "EADDRINUSE" || /in use/i.test(e instanceof Error ? e.message : "")) {
+    if (errorCode(e) === "EADDRINUSE" || /in use/i.test(e instanceof Error ? e.message : "")) {
       throw new UsageError(`port ${opts.port} on 127.0.0.1 is already in use`, "pick another --port, or leave it out for any free one");
     }
     throw e;

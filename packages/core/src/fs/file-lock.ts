@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import lockfile from "proper-lockfile";
+import { errorCode } from "@prodex/guards";
 import { LocalStateError } from "../errors.ts";
 import { reclaimIfAbandoned, removeOwner, writeOwner } from "./lock-owner.ts";
 
@@ -60,5 +61,5 @@ async function acquire(path: string, lockDir: string, staleMs: number, waitMs: n
 }
 
 function isLocked(cause: unknown): boolean {
-  return typeof cause === "object" && cause !== null && "code" in cause && cause.code === "ELOCKED";
+  return errorCode(cause) === "ELOCKED";
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { type Faults, diskFullError, errorMessage, writeFileAtomic } from "@prodex/core";
+import { errorCode } from "@prodex/guards";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
@@ -121,8 +122,7 @@ function createOwn(dir: string, stamp: string): string {
       closeSync(openSync(path, "wx", 0o600));
       return path;
     } catch (error) {
-      const exists = typeof error === "object" && error !== null && "code" in error && error.code === "EEXIST";
-      if (!exists || attempt >= 3) throw error;
+      if (errorCode(error) !== "EEXIST" || attempt >= 3) throw error;
     }
   }
 }

@@ -1,4 +1,5 @@
 import { gunzipSync, zstdDecompressSync } from "node:zlib";
+import { errorCode } from "@prodex/guards";
 import { isJson } from "./json-syntax.ts";
 
 // The client's request body: kept as the exact bytes for forwarding, decoded once for routing.
@@ -77,7 +78,7 @@ function decode(bytes: Uint8Array, encoding: string, maxBytes: number): Uint8Arr
 }
 
 function tooLarge(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "code" in error && error.code === "ERR_BUFFER_TOO_LARGE";
+  return errorCode(error) === "ERR_BUFFER_TOO_LARGE";
 }
 
 async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array> {
