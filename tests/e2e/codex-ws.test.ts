@@ -63,4 +63,21 @@ describe("prodex exec with the real Codex CLI over the websocket", () => {
     expect(s.filter((x) => x.endsWith(" 101"))).toEqual(["http acct-a 101", "http acct-b 101"]);
     expect(s.some((x) => x.startsWith("http") && !x.endsWith("101"))).toBe(false);
   }, 60_000);
+
+  test("the only account answers 429 with its limit resetting in 3 s: the proxy waits it out and Codex gets its answer", async () => {
+    world = await setup([{ id: "acct-a", primary: { usedPercent: 5 } }]);
+    world.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 3 });
+    const started = Date.now();
+    const r = await world.prodex(["exec", "--skip-git-repo-check", "say hi"]);
+    expect(r.code, failure(r)).toBe(0);
+    expect(r.stdout).toContain("hi from mock");
+    expect(r.stderr.toLowerCase()).not.toContain("usage limit");
+    const s = seen(world.mock).filter((x) => x.startsWith("ws"));
+    // The refused turn, then the same turn on the same account once its limit reset: no error reached Codex.
+    expect(s.slice(-2)).toEqual(["ws acct-a 429", "ws acct-a 200"]);
+    const turns = world.mock.requests({ path: "/backend-api/codex/responses" }).filter((q) => q.transport === "ws" && q.status !== 101);
+    const [limited, answered] = turns.slice(-2).map((q) => q.time);
+    expect((answered ?? 0) - (limited ?? 0)).toBeGreaterThanOrEqual(2_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
+  }, 60_000);
 });

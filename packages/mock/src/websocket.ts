@@ -128,7 +128,7 @@ async function frame(state: MockState, ws: Ws, text: string): Promise<void> {
   if (outcome.kind === "error") {
     account.counters.errors++;
     record(outcome.status);
-    return send(errorFrame(outcome.status, outcome.body.error));
+    return send(errorFrame(outcome.status, outcome.body.error, outcome.headers));
   }
   record(200);
   const signal = AbortSignal.any([data.closed.signal, state.live.signal]);

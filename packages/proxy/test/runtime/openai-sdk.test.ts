@@ -202,6 +202,49 @@ describe("Chat Completions through the openai SDK", () => {
   });
 });
 
+describe("after the commit point", () => {
+  test("a failure mid-answer: the streamed chunks end in an error the SDK throws; a non-streamed answer is a 502", async () => {
+    const f = await openPool(TWO_ACCOUNTS);
+    f.mock.fault(
+      "acct-a",
+      { kind: "error_after_commit", afterEvents: 5 },
+      { kind: "error_after_commit", afterEvents: 5 },
+    );
+    const client = sdk(f);
+    let text = "";
+    const broken = await (async () => {
+      for await (const chunk of await client.chat.completions.create({
+        model: "gpt-5",
+        messages: [{ role: "user", content: "say hi" }],
+        stream: true,
+      }))
+        text += chunk.choices[0]?.delta.content ?? "";
+    })().catch((e: unknown) => e);
+    expect(broken).toBeInstanceOf(OpenAI.APIError);
+    expect(text.length).toBeGreaterThan(0);
+    const whole = await client.responses.create({ model: "gpt-5", input: "say hi" }).catch((e: unknown) => e);
+    expect(whole).toBeInstanceOf(OpenAI.APIError);
+    expect((whole as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
+    // Nothing moves after commit: both stayed on the account that started answering.
+    expect(served(f)).toEqual(["acct-a:200", "acct-a:200"]);
+  });
+
+  test("a stream dropped mid-answer is an error, not a silent stop", async () => {
+    const f = await openPool(TWO_ACCOUNTS);
+    f.mock.fault("acct-a", { kind: "drop_after_events", events: 8 });
+    const broken = await (async () => {
+      for await (const _ of await sdk(f).chat.completions.create({
+        model: "gpt-5",
+        messages: [{ role: "user", content: "say hi" }],
+        stream: true,
+      })) {
+        // read to the end
+      }
+    })().catch((e: unknown) => e);
+    expect(broken).toBeInstanceOf(Error);
+  });
+});
+
 describe("errors and models through the openai SDK", () => {
   test("models.list(): the pool's catalog in the OpenAI list shape", async () => {
     const f = await openPool(TWO_ACCOUNTS);

@@ -43,6 +43,8 @@ const ROUTES: Route[] = [
   { label: "Codex compact", url: () => `${f.proxy.codexBaseUrl}/responses/compact`, headers: () => f.proxy.codexHeaders },
   { label: "Claude messages", url: () => `${f.proxy.url}/v1/messages`, headers: () => ({ "x-api-key": f.proxy.secret }) },
   { label: "Claude count_tokens", url: () => `${f.proxy.url}/v1/messages/count_tokens`, headers: () => ({ "x-api-key": f.proxy.secret }) },
+  { label: "OpenAI responses", url: () => `${f.proxy.openaiBaseUrl}/responses`, headers: () => ({ authorization: `Bearer ${f.proxy.secret}` }) },
+  { label: "OpenAI chat completions", url: () => `${f.proxy.openaiBaseUrl}/chat/completions`, headers: () => ({ authorization: `Bearer ${f.proxy.secret}` }) },
 ];
 
 async function post(route: Route, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<{ status: number; message: string }> {
@@ -58,6 +60,7 @@ describe("oversized bodies", () => {
       ["Codex responses", httpText("POST", codexPath(), { Host: host(), "X-Prodex-Key": f.proxy.secret, "Content-Length": String(LIMIT + 1) }, "{")],
       ["Codex pass-through", httpText("POST", `/s/${f.proxy.pathId}/backend-api/wham/tasks`, { Host: host(), "Content-Length": String(LIMIT + 1) }, "{")],
       ["Claude messages", httpText("POST", "/v1/messages", { Host: host(), "x-api-key": f.proxy.secret, "Content-Length": String(LIMIT + 1) }, "{")],
+      ["OpenAI chat completions", httpText("POST", "/openai/v1/chat/completions", { Host: host(), Authorization: `Bearer ${f.proxy.secret}`, "Content-Length": String(LIMIT + 1) }, "{")],
     ] as const;
     for (const [label, text] of requests) {
       const r = await rawRequest(f.proxy.port, text);

@@ -18,9 +18,8 @@ export class BackoffsRepo {
     return this.db.select().from(backoffs).where(eq(backoffs.profileId, profileId)).get();
   }
 
-  set(profileId: number, reason: BackoffReason, until: number, message: string | null, now = Date.now()): BackoffRow {
-    const prev = this.get(profileId);
-    const attempts = prev && prev.until > now - 60_000 ? prev.attempts + 1 : 1;
+  /** `attempts`: the failure streak this rest belongs to (core's backoff.ts counts it; stored for the next reader). */
+  set(profileId: number, reason: BackoffReason, until: number, message: string | null, now = Date.now(), attempts = 1): BackoffRow {
     return this.db
       .insert(backoffs)
       .values({ profileId, reason, until, attempts, message, updatedAt: now })
