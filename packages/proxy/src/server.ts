@@ -121,9 +121,11 @@ export type ProxyHandle = LaunchEndpoints & {
 export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   const { ctx } = options;
   const secret = options.secret ?? randomBytes(24).toString("base64url");
-  // The timeline is written in batches from here on: no request waits on the database for it.
+  // The timeline, bindings and pool bookkeeping are written in batches by a worker thread with its
+  // own connection from here on: no request waits on the database, a WAL checkpoint or a lock.
   ctx.events.useBuffered();
-  // Every store write the proxy makes is best effort (its memory stays right, buffers retry): a
+  await ctx.writeOffThread();
+  // What still touches the store on this thread (reads, a refresh's bookkeeping) is best effort: a
   // lock another process holds may cost one write, never the event loop for the 10 s default.
   ctx.store.busyTimeout(PROXY_BUSY_TIMEOUT_MS);
   const log = new RuntimeLog(ctx.paths.runtimeLogDir, options.logFormat ?? (ctx.env.PRODEX_RUNTIME_LOG_FORMAT === "json" ? "json" : "text"), ctx.paths.runtimeLogPointer, ctx.faults);
@@ -208,9 +210,10 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
       idle.stop();
       clearInterval(watchLogins);
       pool.close();
-      state.bindings.drain();
       ctx.events.emit({ kind: "proxy.stopped", message: `proxy on port ${port} stopped` });
-      ctx.events.drain();
+      // Nothing lost: the worker writes what it holds; anything it could not is retried here.
+      await ctx.writeOnThread();
+      ctx.writes.drain();
       log.line("info", "proxy stopped", { port });
       log.flush();
     },
