@@ -1,7 +1,9 @@
 export * from "./errors.ts";
+export { databaseBusy, waitForWrite } from "./busy-write.ts";
 export * from "./paths.ts";
 export { Context, type ContextOptions } from "./context.ts";
 export { writeFileAtomic } from "./fs/atomic-write.ts";
+export { notOwnFile } from "./fs/own-file.ts";
 export { withFileLock } from "./fs/file-lock.ts";
 export { pidAlive } from "./fs/pid.ts";
 export { printable, printableAscii } from "./text/printable.ts";

@@ -24,6 +24,7 @@ import { OPENAI_BASE_PATH, openaiKeyGuard, openaiRoutes } from "./routes/openai-
 import { IdleCollector } from "./runtime/idle-gc.ts";
 import { RuntimeLog } from "./runtime/runtime-log.ts";
 import { DEFAULT_STALL_MS } from "./stream/upstream-stream.ts";
+import { BODY_READ_MS, withBodyDeadline } from "./upstream/body-deadline.ts";
 import { type CodexWebsocket, type WsData, codexWebsocket } from "./websocket/codex-websocket.ts";
 
 export type ProxyOptions = {
@@ -41,6 +42,8 @@ export type ProxyOptions = {
   /** Upstream silence after which an answer counts as stalled: moved before the commit point, ended after it (default 300 s, Codex's own idle limit). */
   stallMs?: number;
   logFormat?: "text" | "json";
+  /** A request body not fully received this long after the request is answered 408 (default 60 s; tests shorten it). */
+  bodyReadMs?: number;
   fetch?: typeof fetch;
   /** Reload shared pool state this often (0 = never; tests). */
   syncMs?: number;
@@ -170,7 +173,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
     idleTimeout: 0,
     fetch: (req) => {
       idle.touch();
-      return app.fetch(req);
+      return app.fetch(withBodyDeadline(req, options.bodyReadMs ?? BODY_READ_MS));
     },
     websocket: {
       ...ws.handlers,
