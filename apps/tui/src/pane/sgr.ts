@@ -1,4 +1,20 @@
-import { Attr, DEFAULT_COLOR, RGB_FLAG } from "./screen.ts";
+// SGR (colour and attribute escapes) for the agent's cells, as the emulator stores them.
+
+export const Attr = {
+  bold: 1,
+  dim: 2,
+  italic: 4,
+  underline: 8,
+  blink: 16,
+  inverse: 32,
+  invisible: 64,
+  strike: 128,
+  overline: 256,
+} as const;
+
+/** Colour encoding: -1 default, 0..255 palette, RGB_FLAG | 0xRRGGBB true colour. */
+export const DEFAULT_COLOR = -1;
+export const RGB_FLAG = 0x1000000;
 
 const attrCodes: [number, string][] = [
   [Attr.bold, "1"],
