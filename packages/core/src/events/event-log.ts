@@ -1,5 +1,5 @@
 import { type EventRow, type Store, isBusy } from "@prodex/store";
-import type { NewEvent, PoolEvent } from "./types.ts";
+import { type NewEvent, type PoolEvent, looseEvent } from "./types.ts";
 
 export type EventListener = (event: PoolEvent) => void;
 
@@ -8,18 +8,19 @@ const MAX_PENDING = 5_000;
 /** How soon a refused batch is offered again (a locked store is not asked ten times a second). */
 const RETRY_MS = 1_000;
 
-export function rowToEvent(row: EventRow): PoolEvent {
-  return {
+/** A stored event, checked against the registry (null: a kind this version does not know). */
+export function rowToEvent(row: EventRow): PoolEvent | null {
+  return looseEvent({
     id: row.id,
     at: row.at,
-    kind: row.kind as PoolEvent["kind"],
+    kind: row.kind,
     level: row.level,
     profile: row.profileName,
     message: row.message,
     data: row.data ?? undefined,
     pid: row.pid ?? undefined,
     source: row.source ?? undefined,
-  };
+  });
 }
 
 /**
@@ -47,7 +48,8 @@ export class EventLog {
   }
 
   emit(input: NewEvent): PoolEvent {
-    const event: PoolEvent = {
+    // NewEvent's kind and data belong together (the compiler checked them at the call): so do the event's.
+    const event = {
       id: 0,
       at: input.at ?? (this.options.now ?? Date.now)(),
       kind: input.kind,
@@ -57,7 +59,7 @@ export class EventLog {
       data: input.data,
       pid: process.pid,
       source: this.options.source,
-    };
+    } as PoolEvent;
     if (this.buffered || !this.store) {
       event.id = --this.seq; // local ids are negative until the store assigns one; only used as keys
       this.pending.push(event);
