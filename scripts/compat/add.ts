@@ -102,6 +102,8 @@ async function green(): Promise<boolean> {
   if (version !== next.newest) {
     await pin(version);
     if (!(await run(bunInstall))) return false;
+    const cand = { label: `compat:check (${range.name} ${version})`, cmd: ["bun", "scripts/compat/check.ts", "--candidate", `${agent}@${version}`] };
+    if (!(await run(cand))) return false;
   }
   const e2e = await run({
     label: `e2e (${range.name} ${version})`,
