@@ -102,7 +102,10 @@ async function green(): Promise<boolean> {
   if (version !== next.newest) {
     await pin(version);
     if (!(await run(bunInstall))) return false;
-    const cand = { label: `compat:check (${range.name} ${version})`, cmd: ["bun", "scripts/compat/check.ts", "--candidate", `${agent}@${version}`] };
+    const cand = {
+      label: `compat:check (${range.name} ${version})`,
+      cmd: ["bun", "scripts/compat/check.ts", "--candidate", `${agent}@${version}`],
+    };
     if (!(await run(cand))) return false;
   }
   const e2e = await run({

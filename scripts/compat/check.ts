@@ -17,19 +17,34 @@ if (at !== -1 && !candidate) {
   console.error("compat:check: --candidate wants <codex|claude>@<version>");
   process.exit(2);
 }
-const ranges = candidate ? { ...SUPPORTED, [candidate[1] as string]: { ...SUPPORTED[candidate[1] as "codex" | "claude"], newest: candidate[2] as string } } : SUPPORTED;
+const ranges = candidate
+  ? {
+      ...SUPPORTED,
+      [candidate[1] as string]: { ...SUPPORTED[candidate[1] as "codex" | "claude"], newest: candidate[2] as string },
+    }
+  : SUPPORTED;
 const baseline = args[0] ?? join(import.meta.dir, "upstream-baseline.json");
 const started = performance.now();
 const r = await checkCompat(root, baseline, {
   ranges,
   compare: compareVersions,
-  providerSwitches: { client: "claude", known: PROVIDER_SWITCHES, where: "PROVIDER_SWITCHES in apps/cli/src/launch/claude-launch.ts" },
+  providerSwitches: {
+    client: "claude",
+    known: PROVIDER_SWITCHES,
+    where: "PROVIDER_SWITCHES in apps/cli/src/launch/claude-launch.ts",
+  },
 });
 for (const n of r.notes) console.log(`  ${n}`);
 for (const p of r.problems) console.log(`✗ ${p}`);
 for (const m of r.missing) console.log(`✗ missing ${m.message}`);
 const ms = Math.round(performance.now() - started);
 const bad = r.problems.length + r.missing.length;
-const ends = Object.entries(ranges).map(([name, s]) => `${name} ${s.oldest}–${s.newest}`).join(", ");
-console.log(bad === 0 ? `compat: ok — ${r.checked} checks on ${ends} (${ms} ms)` : `compat: ${r.missing.length} missing, ${r.problems.length} problem(s) of ${r.checked} checks (${ms} ms)`);
+const ends = Object.entries(ranges)
+  .map(([name, s]) => `${name} ${s.oldest}–${s.newest}`)
+  .join(", ");
+console.log(
+  bad === 0
+    ? `compat: ok — ${r.checked} checks on ${ends} (${ms} ms)`
+    : `compat: ${r.missing.length} missing, ${r.problems.length} problem(s) of ${r.checked} checks (${ms} ms)`,
+);
 process.exitCode = bad === 0 ? 0 : 1;
