@@ -32,9 +32,8 @@ const agent: Agent = client;
 const range = SUPPORTED[agent];
 const verdict = versionVerdict(version, range);
 const next = nextRange(range, version);
-console.log(
-  `compat:add: ${range.name} ${version} is ${verdict === "inside" ? "inside" : verdict} the supported range ${rangeLabel(range)}; range after a green run: ${rangeLabel(next)}`,
-);
+const where = verdict === "inside" ? "inside" : verdict === "unknown" ? "not comparable with" : `${verdict} than`;
+console.log(`compat:add: ${range.name} ${version} is ${where} the supported range ${rangeLabel(range)}; if green: ${rangeLabel(next)}`);
 
 const files = {
   cliPackage: join(root, "apps/cli/package.json"),
