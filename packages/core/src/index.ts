@@ -1,6 +1,6 @@
 export * from "./errors.ts";
 export * from "./paths.ts";
-export { Context, type ContextOptions } from "./context.ts";
+export { Context, type ContextOptions, type TokenSource } from "./context.ts";
 export { writeFileAtomic } from "./fs/atomic-write.ts";
 export { withFileLock } from "./fs/file-lock.ts";
 export { pidAlive } from "./fs/pid.ts";
