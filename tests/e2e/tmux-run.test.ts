@@ -1,37 +1,61 @@
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { strayModesIn } from "../../apps/tui/test/helpers.ts";
 import { CLI, REPO, type CliEnv, useCliEnvs } from "@prodex/testkit/cli-env";
 
-// What a newcomer sees, driven the way they would: `prodex run` under tmux (its own server on a
-// private socket), the real Codex CLI in the left pane, the pool on the right. The serving
-// account runs out mid-session; the panel shows the move while Codex's answer appears.
-// The last screen is saved as a test artifact (.artifacts/screens/, or PRODEX_TEST_ARTIFACTS).
+// What a newcomer sees, driven the way they would: `prodex run` / `prodex claude` under tmux (its
+// own server on a private socket), the real agent in the left pane, the pool on the right. The
+// serving account runs out mid-session; the panel shows the move while the agent's answer
+// appears. Then the terminal is resized, the prefix keys are used, and quitting must leave the
+// terminal as it was (every byte the pane received is recorded and checked for stray modes).
+// The last screens are saved as test artifacts (.artifacts/screens/, or PRODEX_TEST_ARTIFACTS).
 
 const openEnv = useCliEnvs();
 
-type Tmux = { capture(): string; keys(text: string): void; enter(): void; waitFor(pattern: RegExp, ms: number): Promise<string>; kill(): void };
+type Tmux = {
+  capture(): string;
+  keys(text: string): void;
+  key(name: string): void;
+  enter(): void;
+  resize(cols: number, rows: number): void;
+  flag(name: string): string;
+  /** Every byte the pane's terminal received so far. */
+  received(): string;
+  waitFor(pattern: RegExp, ms: number, not?: RegExp): Promise<string>;
+  kill(): void;
+};
 
 function tmuxRun(world: CliEnv, command: string): Tmux {
   const sock = join(world.dir, "tmux.sock");
+  const bytes = join(world.dir, "pane.bytes");
   const env = { ...world.env, PRODEX_TUI: "1", TERM: "xterm-256color", LANG: "C.UTF-8" };
   const tmux = (...args: string[]) => {
     const r = Bun.spawnSync(["tmux", "-S", sock, ...args], { env, stdout: "pipe", stderr: "pipe" });
     if (r.exitCode !== 0) throw new Error(`tmux ${args[0]} failed: ${r.stderr.toString().trim()}`);
     return r.stdout.toString();
   };
-  tmux("new-session", "-d", "-x", "160", "-y", "45", "-c", world.env.HOME as string, command);
+  // The pane outlives prodex (so its terminal state can be read after the quit); it starts on a
+  // keypress, once pipe-pane records everything it is sent.
+  writeFileSync(bytes, "");
+  tmux("new-session", "-d", "-x", "160", "-y", "45", "-c", world.env.HOME as string, `bash -c 'read -r _; ${command}; echo PRODEX EXITED $?; sleep 600'`);
+  tmux("pipe-pane", "-o", `cat >> ${bytes}`);
+  tmux("send-keys", "Enter");
   const capture = () => tmux("capture-pane", "-p", "-J");
   return {
     capture,
     keys: (text) => void tmux("send-keys", "-l", text),
+    key: (name) => void tmux("send-keys", name),
     enter: () => void tmux("send-keys", "Enter"),
-    async waitFor(pattern, ms) {
+    resize: (cols, rows) => void tmux("resize-window", "-x", String(cols), "-y", String(rows)),
+    flag: (name) => tmux("display", "-p", `#{${name}}`).trim(),
+    received: () => readFileSync(bytes, "latin1"),
+    async waitFor(pattern, ms, not) {
       const end = Date.now() + ms;
       for (;;) {
         const screen = capture();
-        if (pattern.test(screen)) return screen;
-        if (Date.now() > end) throw new Error(`the screen never showed ${pattern} within ${ms} ms; last screen:\n${screen}`);
+        if (pattern.test(screen) && !not?.test(screen)) return screen;
+        if (Date.now() > end) throw new Error(`the screen never showed ${pattern}${not ? ` without ${not}` : ""} within ${ms} ms; last screen:\n${screen}`);
         await Bun.sleep(200);
       }
     },
@@ -49,7 +73,52 @@ function saveScreen(name: string, screen: string): string {
   return path;
 }
 
-describe("prodex run under tmux", () => {
+/** The agent's pane: what is left of the divider. */
+const paneOf = (screen: string) =>
+  screen
+    .split("\n")
+    .map((l) => l.split("│")[0] ?? "")
+    .join("\n");
+
+/** Narrow, wide again, the help overlay, the pool view, then quit through the prefix menu. */
+async function dashboardTour(t: Tmux, agent: string, ready: RegExp): Promise<void> {
+  // 80 columns: the panel folds into the strip on the bottom line; the agent gets the width.
+  t.resize(80, 45);
+  let screen = await t.waitFor(/prodex ▸ p2 ● Ready/, 15_000, /│ prodex · /);
+  expect(screen.split("\n").filter(Boolean).at(-1)).toMatch(/^prodex ▸ p2/);
+  await t.waitFor(ready, 15_000);
+  t.resize(160, 45);
+  screen = await t.waitFor(new RegExp(`│ prodex · ${agent}`), 15_000);
+  expect(screen).toMatch(/serving p2/);
+
+  t.key("C-]");
+  t.keys("?");
+  screen = await t.waitFor(/prodex keys/, 10_000);
+  expect(screen).toContain("send Ctrl-] itself to the agent");
+  t.keys("x");
+  await t.waitFor(ready, 10_000, /prodex keys/);
+
+  t.key("C-]");
+  t.keys("d");
+  screen = await t.waitFor(/prodex pool · 2 profiles/, 10_000);
+  expect(screen).toMatch(/p1 → p2/);
+  t.key("Escape");
+  await t.waitFor(new RegExp(`│ prodex · ${agent}`), 10_000);
+
+  t.key("C-]");
+  t.keys("q");
+  await t.waitFor(new RegExp(`Quit ${agent}\\?`), 10_000);
+  t.keys("y");
+  await t.waitFor(/PRODEX EXITED \d+/, 20_000);
+  // The terminal is as it was: tmux's own view of the pane, and every byte it was sent.
+  expect(t.flag("alternate_on")).toBe("0");
+  expect(t.flag("cursor_flag")).toBe("1");
+  expect(t.flag("mouse_any_flag")).toBe("0");
+  expect(t.flag("keypad_cursor_flag")).toBe("0");
+  expect(strayModesIn(t.received())).toEqual([]);
+}
+
+describe("the dashboard under tmux with the real agents", () => {
   test("Codex on the left, the pool on the right; the account runs out mid-session and the panel shows the move", async () => {
     const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 30 } }]);
     const t = tmuxRun(world, `bun ${CLI} run`);
@@ -77,20 +146,57 @@ describe("prodex run under tmux", () => {
       screen = await t.waitFor(/serving p2/, 10_000);
       expect(screen).toMatch(/p1 → p2: usage limit/);
       // Codex's pane (left of the divider) shows both answers and nothing of the limit.
-      const codexPane = screen
-        .split("\n")
-        .map((l) => l.split("│")[0] ?? "")
-        .join("\n");
+      const codexPane = paneOf(screen);
       expect(codexPane).toMatch(/say hi again[\s\S]*hi from mock/);
       expect(codexPane).not.toMatch(/usage limit|429|rate limit/i);
       const served = world.mock.requests({ path: "/backend-api/codex/responses" }).map((q) => `${q.accountId}:${q.status}`);
       expect(served).toContain("acct-a:429");
       expect(served).toContain("acct-b:200");
+      saveScreen("tmux-prodex-run", screen);
+
+      await dashboardTour(t, "codex", /Ask Codex to do anything|Codex/);
     } catch (error) {
       throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- last screen\n${t.capture()}`);
     } finally {
-      saveScreen("tmux-prodex-run", t.capture());
+      saveScreen("tmux-prodex-run-end", t.capture());
       t.kill();
     }
-  }, 180_000);
+  }, 240_000);
+
+  test("Claude Code in the pane: the answer on screen, a rotation in the panel, never an error in the pane", async () => {
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 30 } }]);
+    const home = world.env.HOME as string;
+    // A user who has been through Claude Code's onboarding and trusts this folder.
+    writeFileSync(join(home, ".claude.json"), JSON.stringify({ hasCompletedOnboarding: true, projects: { [home]: { hasTrustDialogAccepted: true } } }));
+    const t = tmuxRun(world, `bun ${CLI} claude`);
+    let screen = "";
+    try {
+      screen = await t.waitFor(/for shortcuts/, 60_000);
+      expect(screen).toMatch(/│ prodex · claude/);
+      t.keys("say hi");
+      await Bun.sleep(400);
+      t.enter();
+      await t.waitFor(/hi from mock/, 45_000);
+
+      world.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 1800 });
+      t.keys("say hi again");
+      await Bun.sleep(400);
+      t.enter();
+      screen = await t.waitFor(/(hi from mock[\s\S]*){2}/, 45_000);
+      screen = await t.waitFor(/p1 → p2: usage limit/, 10_000);
+      const claudePane = paneOf(screen);
+      expect(claudePane).not.toMatch(/usage limit|429|rate limit|API Error/i);
+      const served = world.mock.requests({ path: "/backend-api/codex/responses" }).map((q) => `${q.accountId}:${q.status}`);
+      expect(served).toContain("acct-a:429");
+      expect(served).toContain("acct-b:200");
+      saveScreen("tmux-prodex-claude", screen);
+
+      await dashboardTour(t, "claude", /for shortcuts/);
+    } catch (error) {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- last screen\n${t.capture()}`);
+    } finally {
+      saveScreen("tmux-prodex-claude-end", t.capture());
+      t.kill();
+    }
+  }, 240_000);
 });

@@ -16,33 +16,19 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { AnthropicStreamTranslator, SseParser, anthropicToResponses } from "@prodex/proxy";
 import { type Ccr, CCR_VERSION, startCcr } from "./lib/ccr.ts";
 import { PROXY_FIXTURES } from "../harness/paths.ts";
 import { cpuMsOf, spawnRunner } from "../harness/children.ts";
-import { type Collected, type Variant, interleaved, warm } from "./lib/phases.ts";
-import type { Sample } from "../harness/sse-client.ts";
+import { benchArgs } from "./lib/bench-args.ts";
+import { type Variant, interleaved, warm } from "./lib/phases.ts";
+import { latencyTable, ms } from "./lib/latency-table.ts";
+import { timedRequest } from "./lib/timed-request.ts";
 import { type Summary, added, summarize } from "../harness/stats.ts";
 
 const USAGE = "usage: bun run bench:claude [--quick] [--strict] [--no-ccr] [--rounds N]";
-let args: { quick?: boolean; strict?: boolean; "no-ccr"?: boolean; rounds?: string; help?: boolean };
-try {
-  args = parseArgs({ options: { quick: { type: "boolean" }, strict: { type: "boolean" }, "no-ccr": { type: "boolean" }, rounds: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true }).values;
-} catch (error) {
-  process.stderr.write(`bench:claude: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-  process.exit(2);
-}
-if (args.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
-const rounds = args.rounds ? Number(args.rounds) : args.quick ? 60 : 600;
-if (!Number.isInteger(rounds) || rounds < 1) {
-  process.stderr.write(`bench:claude: --rounds must be an integer >= 1, got "${args.rounds}"\n${USAGE}\n`);
-  process.exit(2);
-}
+const { flags: args, rounds } = benchArgs("bench:claude", USAGE, ["no-ccr"]);
 const TARGET_P99_MS = 1;
 
 // ---- the workload ----
@@ -70,38 +56,17 @@ if (!ccrSkipped) {
   else ccrSkipped = started.why;
 }
 
-/** One request to the end of its stream; throws unless `marker` (the terminal event) arrived. */
-async function timed(url: string, headers: Record<string, string>, body: Uint8Array, marker: string): Promise<Sample> {
-  const t0 = performance.now();
-  const res = await fetch(url, { method: "POST", headers, body });
-  if (res.status !== 200 || !res.body) throw new Error(`HTTP ${res.status}: ${(await res.text().catch(() => "")).slice(0, 160)}`);
-  const reader = res.body.getReader();
-  const dec = new TextDecoder();
-  let ttfb = -1;
-  let tail = "";
-  let seen = false;
-  for (;;) {
-    const r = await reader.read();
-    if (r.done) break;
-    if (ttfb < 0) ttfb = performance.now() - t0;
-    if (seen) continue;
-    tail = (tail + dec.decode(r.value, { stream: true })).slice(-4096);
-    seen = tail.includes(marker);
-  }
-  if (!seen) throw new Error(`stream ended without ${marker}: ${tail.slice(-200)}`);
-  return { ttfb, total: performance.now() - t0 };
-}
 
 const sse = { "content-type": "application/json", accept: "text/event-stream" };
 const claudeHeaders = (key: string) => ({ ...sse, "anthropic-version": "2023-06-01", "x-api-key": key, "x-claude-code-session-id": SESSION, "user-agent": "claude-cli/2.1.197 (external, sdk-cli)" });
 const variants: Variant[] = [
-  { name: "direct", run: () => timed(`${m.baseUrl}/codex/responses`, { ...sse, authorization: `Bearer ${account.auth.tokens.access_token}`, "chatgpt-account-id": account.id }, responsesBody, "response.completed") },
-  { name: "prodex codex", run: () => timed(`${p.codexBaseUrl}/responses`, { ...sse, authorization: "Bearer client-side", "chatgpt-account-id": "acct-client", "session-id": SESSION, ...p.codexHeaders }, responsesBody, "response.completed") },
-  { name: "prodex claude", run: () => timed(`${p.url}/v1/messages?beta=true`, claudeHeaders(p.secret), claudeBody, "message_stop") },
+  { name: "direct", run: () => timedRequest(`${m.baseUrl}/codex/responses`, { ...sse, authorization: `Bearer ${account.auth.tokens.access_token}`, "chatgpt-account-id": account.id }, responsesBody, "response.completed") },
+  { name: "prodex codex", run: () => timedRequest(`${p.codexBaseUrl}/responses`, { ...sse, authorization: "Bearer client-side", "chatgpt-account-id": "acct-client", "session-id": SESSION, ...p.codexHeaders }, responsesBody, "response.completed") },
+  { name: "prodex claude", run: () => timedRequest(`${p.url}/v1/messages?beta=true`, claudeHeaders(p.secret), claudeBody, "message_stop") },
 ];
 if (ccr) {
   const url = ccr.url;
-  variants.push({ name: "ccr", run: () => timed(`${url}/v1/messages`, claudeHeaders("any"), claudeBody, "message_stop") });
+  variants.push({ name: "ccr", run: () => timedRequest(`${url}/v1/messages`, claudeHeaders("any"), claudeBody, "message_stop") });
 }
 
 // ---- in-process: the translation alone, both ways, for the same request and answer ----
@@ -126,7 +91,6 @@ function translationOnly(events: string[], n: number): Summary {
   return summarize(times);
 }
 
-const ms = (v: number) => `${v.toFixed(2)}`.padStart(8);
 let exit = 0;
 try {
   process.stdout.write(`bench:claude — ${rounds} rounds at concurrency 1; request ${(claudeBody.byteLength / 1024).toFixed(0)} KB Claude / ${(responsesBody.byteLength / 1024).toFixed(0)} KB Responses\n`);
@@ -144,15 +108,9 @@ try {
   const events = await answerEvents();
   const inProcess = translationOnly(events, args.quick ? 300 : 2000);
 
-  process.stdout.write(`\n${"variant".padEnd(16)}${"ttfb p50".padStart(10)}${"ttfb p99".padStart(10)}${"total p50".padStart(11)}${"total p99".padStart(11)}  errors\n`);
-  const totals = new Map<string, Summary>();
-  for (const v of variants) {
-    const c = results.get(v.name) as Collected;
-    const ttfb = summarize(c.ttfb);
-    const total = summarize(c.total);
-    totals.set(v.name, total);
-    process.stdout.write(`${v.name.padEnd(16)}${ms(ttfb.p50)}  ${ms(ttfb.p99)}  ${ms(total.p50)}   ${ms(total.p99)}   ${c.errors}${c.firstError ? ` (${c.firstError})` : ""}\n`);
-  }
+  const { text: table, totals } = latencyTable(variants, results, 16);
+  process.stdout.write(table);
+
   if (!ccr) process.stdout.write(`ccr             skipped: ${ccrSkipped}\n`);
 
   const diff = (a: string, b: string) => {

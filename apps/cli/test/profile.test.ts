@@ -333,6 +333,8 @@ describe("bad input: one clear line, no stack, the right exit code", () => {
           { args: ["profile", "add", "x", "--copy-from", corrupt], message: new RegExp(`^prodex: ${join(corrupt, "auth.json")} is not valid JSON$`) },
           { args: ["profile", "add", "x", "--codex-home", join(w.dir, "nowhere")], message: /^prodex: --codex-home .*nowhere is not a directory$/ },
           { args: ["profile", "import", notBundle], message: /^prodex: the file is not a prodex bundle$/ },
+          { args: ["profile", "import", corrupt], message: new RegExp(`^prodex: ${corrupt} is a folder, not a bundle file$`) },
+          { args: ["profile", "export", corrupt], message: new RegExp(`^prodex: ${corrupt} is a folder$`) },
           { args: ["login"], message: /^prodex: cannot run Codex CLI at .*no-such-codex \(ENOENT\)$/, env: { PRODEX_CODEX_BIN: join(w.dir, "no-such-codex") } },
           { args: ["current"], message: /^prodex: no profiles yet/, env: { PRODEX_HOME: join(w.dir, "empty-home") } },
         ];

@@ -1,5 +1,6 @@
 // @prodex/tui: the dashboard around Codex / Claude Code, the pool view, and the quota table.
-// On a startup path prefer "@prodex/tui/runtime": the same API without the Ink components.
 
 export * from "./runtime.ts";
-export { QuotaTable, SidePanel, StatusStrip, PoolView, HelpOverlay, InkLines, enableStyles } from "./ui/components.tsx";
+export { QuotaTable, SidePanel, StatusStrip, PoolView, HelpOverlay, ConfirmBox, enableStyles } from "./ui/components.tsx";
+export { AgentPane } from "./pane/agent-pane.tsx";
+export { WrapScreen } from "./wrap/wrap-screen.tsx";

@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { PassThrough } from "node:stream";
 import { mkdtempSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,24 +7,25 @@ import { Terminal } from "@xterm/headless";
 
 export const fixtures = join(import.meta.dir, "fixtures");
 
-/** A stand-in for process.stdin in raw mode. */
-export class FakeStdin extends EventEmitter {
+/** A stand-in for process.stdin in raw mode: a real stream (Ink reads it), keys sent by the test. */
+export class FakeStdin extends PassThrough {
   isTTY = true;
   raw = false;
   rawCalls: boolean[] = [];
   setRawMode(mode: boolean) {
+    if (mode === this.raw) return this;
     this.raw = mode;
     this.rawCalls.push(mode);
     return this;
   }
-  resume() {
+  ref() {
     return this;
   }
-  pause() {
+  unref() {
     return this;
   }
   send(s: string | Uint8Array) {
-    this.emit("data", typeof s === "string" ? Buffer.from(s, "utf8") : Buffer.from(s));
+    this.write(typeof s === "string" ? Buffer.from(s, "utf8") : Buffer.from(s));
   }
 }
 
@@ -40,21 +42,27 @@ export class FakeStdout extends EventEmitter {
     super();
     this.columns = cols;
     this.rows = rows;
-    this.viewer = new Terminal({ cols, rows, allowProposedApi: true });
+    // convertEol: a terminal's line discipline turns "\n" into "\r\n" (ONLCR, kept in raw mode).
+    this.viewer = new Terminal({ cols, rows, allowProposedApi: true, convertEol: true });
   }
 
-  write(s: string) {
+  write(s: string, done?: () => void) {
     this.written += s;
     this.chunks.push(s);
     this.viewer.write(s);
+    // Ink waits for its last write to be flushed before it reports the app has exited.
+    if (typeof done === "function") queueMicrotask(done);
     return true;
   }
 
+  /** Like a terminal window: what was written before is on screen at the old size, then it resizes. */
   resize(cols: number, rows: number) {
-    this.columns = cols;
-    this.rows = rows;
-    this.viewer.resize(cols, rows);
-    this.emit("resize");
+    this.viewer.write("", () => {
+      this.columns = cols;
+      this.rows = rows;
+      this.viewer.resize(cols, rows);
+      this.emit("resize");
+    });
   }
 
   /** Visible lines, once everything written so far has been parsed. */
@@ -97,4 +105,28 @@ export function processEnv(extra: Record<string, string> = {}): Record<string, s
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   return { ...env, ...extra };
+}
+
+/**
+ * What a quit left switched on in a terminal, judged from every byte written to it: the
+ * alternate screen, a hidden cursor, bracketed paste, mouse or focus reporting, application keys.
+ * Empty when the terminal is as it was.
+ */
+export function strayModesIn(written: string): string[] {
+  const stray: string[] = [];
+  const last = (re: RegExp) => [...written.matchAll(re)].at(-1)?.[1];
+  const modes = [["1049", "alternate screen"], ["25", "hidden cursor"], ["2004", "bracketed paste"], ["1000", "mouse"], ["1002", "mouse drag"], ["1003", "mouse motion"], ["1006", "SGR mouse"], ["1004", "focus events"], ["1", "application cursor keys"]] as const;
+  for (const [mode, name] of modes) {
+    const on = last(new RegExp(`\\x1b\\[\\?${mode}([hl])`, "g"));
+    if (mode === "25" ? on === "l" : on === "h") stray.push(name);
+  }
+  return stray;
+}
+
+/** strayModesIn for a FakeStdout, once its viewer has parsed everything (and agrees on the screen). */
+export async function strayModes(out: FakeStdout): Promise<string[]> {
+  await new Promise<void>((r) => out.viewer.write("", r));
+  const stray = strayModesIn(out.written);
+  if (out.viewer.buffer.active.type !== "normal" && !stray.includes("alternate screen")) stray.push("alternate screen");
+  return stray;
 }

@@ -3,7 +3,7 @@ import { expect, test } from "bun:test";
 import { createStaticFeed } from "../src/feed/static-feed.ts";
 import { runPoolView } from "../src/runtime.ts";
 import { sampleEvents, sampleSnapshot } from "../src/ui/fixtures.ts";
-import { FakeStdin, FakeStdout, waitFor } from "./helpers.ts";
+import { FakeStdin, FakeStdout, strayModes, waitFor } from "./helpers.ts";
 
 test("runPoolView: shows the pool, pins, pauses, streams events, quits cleanly", async () => {
   const stdin = new FakeStdin();
@@ -39,6 +39,6 @@ test("runPoolView: shows the pool, pins, pauses, streams events, quits cleanly",
   stdin.send("q");
   await done;
   expect(stdin.raw).toBe(false);
-  expect(stdout.written.endsWith("\x1b[?1049l\x1b[23;0t")).toBe(true);
+  expect(await strayModes(stdout)).toEqual([]);
   expect(feed.closed).toBe(false); // the caller owns the feed
 }, 20000);

@@ -4,7 +4,7 @@ import type { ProfileView } from "@prodex/core/types";
 import { createStaticFeed } from "../src/feed/static-feed.ts";
 import { runWrapped } from "../src/index.ts";
 import { sampleEvents, sampleSnapshot } from "../src/ui/fixtures.ts";
-import { FakeStdin, FakeStdout, fixtures, hexOf, keysHex, processEnv, readLog, tempLog, waitFor } from "./helpers.ts";
+import { FakeStdin, FakeStdout, strayModes, fixtures, hexOf, keysHex, processEnv, readLog, tempLog, waitFor } from "./helpers.ts";
 
 const agent = ["bun", `${fixtures}/fake-agent.ts`];
 
@@ -98,7 +98,7 @@ describe("runWrapped", () => {
     t.stdin.send("\x04");
     expect(await t.done).toBe(7);
     expect(t.stdin.rawCalls).toEqual([true, false]);
-    expect(t.stdout.written.endsWith("\x1b[?1049l\x1b[23;0t")).toBe(true);
+    expect(await strayModes(t.stdout)).toEqual([]);
   }, 60_000);
 
   test("what the agent leaves on its normal screen is printed after the dashboard closes", async () => {
@@ -138,7 +138,7 @@ describe("runWrapped", () => {
     const t = start(120, 30, { cmd: ["prodex-no-such-agent-xyz"] });
     await expect(t.done).rejects.toThrow('could not start prodex-no-such-agent-xyz: Executable not found in $PATH: "prodex-no-such-agent-xyz"');
     expect(t.stdin.raw).toBe(false);
-    expect(t.stdout.written.endsWith("\x1b[?1049l\x1b[23;0t")).toBe(true);
+    expect(await strayModes(t.stdout)).toEqual([]);
   });
 
   test("an exception inside the dashboard rejects, stops the agent and restores the terminal", async () => {
@@ -152,7 +152,7 @@ describe("runWrapped", () => {
     }));
     await expect(t.done).rejects.toThrow("boom: malformed snapshot");
     expect(t.stdin.raw).toBe(false);
-    expect(t.stdout.written.endsWith("\x1b[?1049l\x1b[23;0t")).toBe(true);
+    expect(await strayModes(t.stdout)).toEqual([]);
   }, 60_000);
 
   test("a bad prefix key fails before touching the terminal", async () => {

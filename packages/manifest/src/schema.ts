@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isRecord } from "@prodex/guards";
 
 /** Tags that decide which lane a case runs in (exactly one per case). */
 export const laneTags = [
@@ -127,10 +128,6 @@ function describePath(input: unknown, path: PropertyKey[]): string {
     return [`case ${cid}`, ...path.slice(2).map(String)].join(".");
   }
   return path.map(String).join(".") || "manifest";
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null;
 }
 
 export class ManifestError extends Error {

@@ -1,5 +1,6 @@
 /** Deterministic answer selection: what the "model" says to a request. */
-import { isRecord, items, str, textOf, type Item, type ResponsesBody } from "./request-body.ts";
+import { asString as str, isRecord } from "@prodex/guards";
+import { items, textOf, type Item, type ResponsesBody } from "./request-body.ts";
 
 export type Answer =
   | { kind: "text"; text: string }

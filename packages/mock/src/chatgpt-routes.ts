@@ -2,7 +2,7 @@
 import { Hono, type Context } from "hono";
 import { notFoundBody, unauthorizedBody } from "./error-bodies.ts";
 import { modelsBody } from "./models.ts";
-import { isRecord } from "./request-body.ts";
+import { isRecord } from "@prodex/guards";
 import type { MockState } from "./state.ts";
 import { whamUsage } from "./usage-wire.ts";
 

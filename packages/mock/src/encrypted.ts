@@ -1,5 +1,6 @@
 /** Encrypted reasoning/compaction content that only its producing account can read back. */
-import { isRecord, str, type Item } from "./request-body.ts";
+import { asString as str, isRecord } from "@prodex/guards";
+import type { Item } from "./request-body.ts";
 
 const PREFIX = "mock-enc:";
 

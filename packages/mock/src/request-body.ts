@@ -1,5 +1,6 @@
 /** Reading a Responses API request body: zstd, JSON, the few fields the mock looks at. */
 import { z } from "zod";
+import { asString as str, isRecord } from "@prodex/guards";
 
 export const responsesBodySchema = z.looseObject({
   type: z.string().optional(),
@@ -53,11 +54,6 @@ export function items(body: ResponsesBody): Item[] {
   return (body.input ?? []).filter(isRecord);
 }
 
-export function isRecord(v: unknown): v is Item {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-export const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 /** The text of a message's content (string or content parts) or of a function_call_output's output. */
 export function textOf(v: unknown): string {

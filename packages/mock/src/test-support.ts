@@ -1,5 +1,6 @@
 /** Helpers shared by this package's tests: Codex-shaped requests against a mock. */
 import { z } from "zod";
+import { isRecord } from "@prodex/guards";
 import type { AuthJson, MockBackend } from "./types.ts";
 
 export type Input = Record<string, unknown>;
@@ -41,7 +42,7 @@ export function postResponses(mock: MockBackend, auth: AuthJson, body: unknown, 
 
 /** Narrow an unknown JSON value to a record for assertions. */
 export function rec(v: unknown): Record<string, unknown> {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error(`expected an object, got ${JSON.stringify(v)}`);
+  if (!isRecord(v)) throw new Error(`expected an object, got ${JSON.stringify(v)}`);
   return Object.fromEntries(Object.entries(v));
 }
 

@@ -49,7 +49,9 @@ export function upgrade(state: MockState, req: Request, server: Server<WsData>):
     queue: Promise.resolve(),
     closed: new AbortController(),
   };
-  const headers = { "x-codex-turn-state": state.turnState(auth.account, req.headers), ...rateLimitHeaders(auth.account) };
+  const headers: Record<string, string> = { "x-codex-turn-state": state.turnState(auth.account, req.headers), ...rateLimitHeaders(auth.account) };
+  const max = state.settings.websocket.maxMessageBytes;
+  if (max !== undefined) headers["x-codex-websocket-max-message-bytes"] = String(max);
   if (server.upgrade(req, { data, headers })) {
     record(101, auth.account.accountId);
     return undefined;
@@ -128,7 +130,7 @@ async function frame(state: MockState, ws: Ws, text: string): Promise<void> {
   if (outcome.kind === "error") {
     account.counters.errors++;
     record(outcome.status);
-    return send(errorFrame(outcome.status, outcome.body.error));
+    return send(errorFrame(outcome.status, outcome.body.error, outcome.headers));
   }
   record(200);
   const signal = AbortSignal.any([data.closed.signal, state.live.signal]);

@@ -29,3 +29,8 @@ export { RuntimeLog } from "./runtime/runtime-log.ts";
 export { type ClaudeOptions, DEFAULT_PING_MS } from "./routes/anthropic-routes.ts";
 export { connectFeed, type FeedEndpoints } from "./client/feed-client.ts";
 export { findBrokerFeed, type BrokerFeed } from "./broker/broker-feed.ts";
+export { OPENAI_BASE_PATH, type OpenAIRouteOptions, openaiKeyGuard, openaiRoutes } from "./routes/openai-routes.ts";
+export { chatToResponses, type ChatTranslateOk, type ChatTranslateResult } from "./openai/chat-to-responses.ts";
+export { ChatStreamTranslator, responseToChat } from "./openai/responses-to-chat.ts";
+export { CHATGPT_PARAMS, type UpstreamParams } from "./openai/upstream-params.ts";
+export { assembleResponse, type Assembled } from "./responses/assemble-response.ts";

@@ -1,3 +1,4 @@
+import { errorCode } from "@prodex/guards";
 /** The database could not be opened or used: unreadable, corrupt, or locked for too long. */
 export class StoreError extends Error {
   override readonly name = "StoreError";
@@ -12,6 +13,5 @@ export class StoreError extends Error {
 
 /** SQLite said another connection holds the lock (SQLITE_BUSY*, SQLITE_LOCKED*): the same write may work in a moment. */
 export function isBusy(error: unknown): boolean {
-  const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
-  return typeof code === "string" && /^SQLITE_(BUSY|LOCKED)/.test(code);
+  return /^SQLITE_(BUSY|LOCKED)/.test(errorCode(error) ?? "");
 }

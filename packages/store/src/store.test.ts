@@ -84,11 +84,11 @@ describe("Store", () => {
     s.close();
   });
 
-  test("backoffs count repeated attempts", () => {
+  test("backoffs keep the streak their writer counted", () => {
     const s = Store.open(tempDb());
     const a = s.profiles.insert({ name: "a", codexHome: "/a", kind: "managed" });
     s.backoffs.set(a.id, "transient", 2000, "503", 1000);
-    expect(s.backoffs.set(a.id, "transient", 4000, "503", 2500).attempts).toBe(2);
+    expect(s.backoffs.set(a.id, "transient", 4000, "503", 2500, 2).attempts).toBe(2);
     expect([...s.backoffs.active(3000).keys()]).toEqual([a.id]);
     expect(s.backoffs.active(5000).size).toBe(0);
     s.close();

@@ -49,7 +49,7 @@ const names = accounts.map((a, i) => {
   return name;
 });
 const proxy = await startProxy({ ctx, upstreamBase: baseUrl, preferred: names[0] ?? null });
-process.stdout.write(`${JSON.stringify({ url: proxy.url, codexBaseUrl: proxy.codexBaseUrl, codexHeaders: proxy.codexHeaders, secret: proxy.secret, stateUrl: proxy.stateUrl, eventsUrl: proxy.eventsUrl, runtimeLogPath: proxy.runtimeLogPath })}\n`);
+process.stdout.write(`${JSON.stringify({ url: proxy.url, codexBaseUrl: proxy.codexBaseUrl, codexHeaders: proxy.codexHeaders, openaiBaseUrl: proxy.openaiBaseUrl, secret: proxy.secret, stateUrl: proxy.stateUrl, eventsUrl: proxy.eventsUrl, runtimeLogPath: proxy.runtimeLogPath })}\n`);
 
 let stopping = false;
 const shutdown = async () => {

@@ -1,4 +1,5 @@
 // How a client reads each kind of answer: which events carry answer text, and which end it.
+import { asRecord, parseJson } from "@prodex/guards";
 
 export type Terminal = "ok" | "fail" | null;
 
@@ -7,8 +8,6 @@ export type Reading = {
   delta(event: Record<string, unknown>): string | null;
   terminal(event: Record<string, unknown>): Terminal;
 };
-
-const rec = (v: unknown): Record<string, unknown> | null => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
 
 /** Codex's Responses stream (SSE and websocket alike). */
 export const responsesReading: Reading = {
@@ -22,7 +21,7 @@ export const responsesReading: Reading = {
 /** Anthropic Messages SSE, as Claude Code reads it. */
 export const messagesReading: Reading = {
   delta: (e) => {
-    const d = rec(e.delta);
+    const d = asRecord(e.delta);
     return e.type === "content_block_delta" && d?.type === "text_delta" && typeof d.text === "string" ? d.text : null;
   },
   terminal: (e) => (e.type === "message_stop" ? "ok" : e.type === "error" ? "fail" : null),
@@ -30,10 +29,5 @@ export const messagesReading: Reading = {
 
 /** An event's JSON payload, or null when it is not a JSON object. */
 export function eventJson(data: string): Record<string, unknown> | null {
-  if (data.charCodeAt(0) !== 0x7b) return null;
-  try {
-    return rec(JSON.parse(data));
-  } catch {
-    return null;
-  }
+  return data.charCodeAt(0) === 0x7b ? (asRecord(parseJson(data)) ?? null) : null;
 }

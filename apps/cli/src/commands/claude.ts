@@ -3,13 +3,14 @@ import type { Command } from "commander";
 import { type Context, ModelName, NotFoundError, UsageError, currentName, getProfile, loadConfig, preflight, resolveChatgptBase } from "@prodex/core";
 import { DEFAULT_MODELS, type ModelConfig } from "@prodex/proxy";
 import { type Cli, withCli } from "../cli-context.ts";
-import { TESTED, agentVersion, resolveAgentBin } from "../launch/agent-bin.ts";
+import { agentVersion, resolveAgentBin } from "../launch/agent-bin.ts";
 import { runInherited } from "../launch/child.ts";
 import { approveLaunchKey, claudeSource, prepareClaudeHome } from "../launch/claude-home.ts";
 import { type ClaudeLaunchSpec, claudeLaunch, isHeadless } from "../launch/claude-launch.ts";
 import { isSecretName, redact } from "../launch/codex-launch.ts";
 import { openLaunchProxy } from "../launch/launch-proxy.ts";
 import { runAgent } from "../launch/run-agent.ts";
+import { warnOutsideRange } from "../launch/supported-versions.ts";
 
 export type ClaudeOptions = {
   profile?: string;
@@ -81,7 +82,7 @@ async function launchClaude(cli: Cli, opts: ClaudeOptions, userArgs: string[]): 
   }
 
   const version = await agentVersion(bin);
-  if (version && version !== TESTED.claude) io.warn(`Claude Code ${version} found; prodex is tested with ${TESTED.claude} — if something misbehaves, set PRODEX_CLAUDE_BIN or pin @anthropic-ai/claude-code@${TESTED.claude}`);
+  warnOutsideRange(io, "claude", version);
 
   const home = prepareClaudeHome(dir, claudeSource(io.env, dir));
   if (home.imported.length) io.note(`imported Claude Code settings into ${dir} (from ${home.imported.join(", ")})`);

@@ -15,6 +15,7 @@ import {
   validateProfileName,
   writeAuth,
 } from "@prodex/core";
+import { errorCode } from "@prodex/guards";
 import { type Cli, withCli } from "../cli-context.ts";
 import { resolveAgentBin } from "../launch/agent-bin.ts";
 
@@ -104,6 +105,5 @@ export async function codexLogin(env: Record<string, string | undefined>, home: 
 }
 
 function spawnReason(cause: unknown): string {
-  if (typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string") return cause.code;
-  return errorMessage(cause);
+  return errorCode(cause) ?? errorMessage(cause);
 }

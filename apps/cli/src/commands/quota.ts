@@ -37,28 +37,34 @@ async function quota(cli: Cli, opts: QuotaOptions): Promise<void> {
     return;
   }
   const base = resolveChatgptBase(opts.baseUrl, cli.io.env);
-  const live = cli.io.isTTY && !opts.once && !opts.json && !opts.raw;
-  // On a terminal the dashboard's own table (loaded only then); pipes get the plain text table.
-  const tui = live ? await import("@prodex/tui/runtime") : null;
-  for (;;) {
-    const results = await refreshQuotas(cli.ctx, profiles, base);
-    const now = cli.ctx.now();
-    if (opts.raw) {
-      cli.io.out(JSON.stringify(Object.fromEntries(results.map((r) => [r.profile.name, r.raw === null ? { error: r.error } : JSON.parse(r.raw)])), null, 2));
-    } else if (opts.json) {
-      cli.io.out(JSON.stringify(quotaJson(results, currentName(cli.ctx), now)));
-    } else if (tui) {
-      const theme = tui.detectTheme(cli.io.env);
-      const width = process.stdout.columns || 100;
-      const table = tui.renderQuotaTable(quotaViews(results, currentName(cli.ctx), now), { detail: opts.detail ?? false, color: cli.io.color, ascii: theme.ascii, now, width });
-      const failures = results.filter((r) => r.error !== null).map((r) => failureLine(r, width, theme.ascii));
-      cli.io.out(`\x1b[H\x1b[2J${[table, ...failures].join("\n")}\n\nrefreshing every 5s — Ctrl-C to quit`);
-    } else {
-      cli.io.out(renderQuotaText(results, { now, current: currentName(cli.ctx), detail: opts.detail ?? false, color: cli.io.color }));
-    }
-    if (!live) return finish(results);
-    await Bun.sleep(5_000);
+  if (cli.io.isTTY && !opts.once && !opts.json && !opts.raw) {
+    // On a terminal the dashboard's own table (an Ink app, loaded only then), redrawn in place.
+    const tui = await import("@prodex/tui/runtime");
+    const ascii = tui.detectTheme(cli.io.env).ascii;
+    const signal = await tui.watchQuotaTable({
+      env: cli.io.env,
+      detail: opts.detail ?? false,
+      refresh: async () => {
+        const results = await refreshQuotas(cli.ctx, profiles, base);
+        const now = cli.ctx.now();
+        const failures = (width: number) => results.filter((r) => r.error !== null).map((r) => failureLine(r, width, ascii));
+        return { profiles: quotaViews(results, currentName(cli.ctx), now), failures, now };
+      },
+    });
+    // Ctrl-C is how the live table ends: 130 like every interrupted command; SIGTERM is a clean stop.
+    if (signal === "SIGINT") process.exitCode = 130;
+    return;
   }
+  const results = await refreshQuotas(cli.ctx, profiles, base);
+  const now = cli.ctx.now();
+  if (opts.raw) {
+    cli.io.out(JSON.stringify(Object.fromEntries(results.map((r) => [r.profile.name, r.raw === null ? { error: r.error } : JSON.parse(r.raw)])), null, 2));
+  } else if (opts.json) {
+    cli.io.out(JSON.stringify(quotaJson(results, currentName(cli.ctx), now)));
+  } else {
+    cli.io.out(renderQuotaText(results, { now, current: currentName(cli.ctx), detail: opts.detail ?? false, color: cli.io.color }));
+  }
+  finish(results);
 }
 
 /** Exit 3 when no requested profile could be read at all; the rows already say why. */

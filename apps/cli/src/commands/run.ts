@@ -1,11 +1,12 @@
 import type { Command } from "commander";
 import { NotFoundError, UsageError, currentName, getProfile, preflight, resolveChatgptBase } from "@prodex/core";
 import { type Cli, withCli } from "../cli-context.ts";
-import { TESTED, agentVersion, resolveAgentBin } from "../launch/agent-bin.ts";
+import { agentVersion, resolveAgentBin } from "../launch/agent-bin.ts";
 import { runInherited } from "../launch/child.ts";
 import { codexLaunch, codexWebsockets, isSecretName, redact } from "../launch/codex-launch.ts";
 import { openLaunchProxy } from "../launch/launch-proxy.ts";
 import { runAgent } from "../launch/run-agent.ts";
+import { warnOutsideRange } from "../launch/supported-versions.ts";
 
 export type RunOptions = {
   profile?: string;
@@ -62,7 +63,7 @@ async function launchCodex(cli: Cli, opts: RunOptions, subcommand: string[], use
   }
 
   const version = await agentVersion(bin);
-  if (version && version !== TESTED.codex) io.warn(`Codex ${version} found; prodex is tested with ${TESTED.codex} — if something misbehaves, set PRODEX_CODEX_BIN or pin @openai/codex@${TESTED.codex}`);
+  warnOutsideRange(io, "codex", version);
 
   // The shared broker (one pool state for every launch of this PRODEX_HOME), or PRODEX_BROKER=0: a proxy of our own.
   const launch = await openLaunchProxy(cli, { upstream: base, profile: chosen, autoRotate: opts.autoRotate !== false });

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { NotFoundError, UsageError, currentName, getProfile, resolveChatgptBase } from "@prodex/core";
 import { type ModelConfig, type ProxyHandle, startProxy } from "@prodex/proxy";
+import { errorCode } from "@prodex/guards";
 import { type Cli, withCli } from "../cli-context.ts";
 import { codexWebsockets } from "../launch/codex-launch.ts";
 import { claudeModels } from "./claude.ts";
@@ -39,8 +40,7 @@ async function listen(cli: Cli, opts: ServeOptions, base: string, preferred: str
   try {
     return await startProxy({ ctx: cli.ctx, upstreamBase: base, preferred, autoRotate: opts.autoRotate !== false, port: opts.port, claude: { models } });
   } catch (e) {
-    const code = typeof e === "object" && e !== null && "code" in e ? e.code : null;
-    if (code === "EADDRINUSE" || /in use/i.test(e instanceof Error ? e.message : "")) {
+    if (errorCode(e) === "EADDRINUSE" || /in use/i.test(e instanceof Error ? e.message : "")) {
       throw new UsageError(`port ${opts.port} on 127.0.0.1 is already in use`, "pick another --port, or leave it out for any free one");
     }
     throw e;
@@ -64,7 +64,10 @@ async function serve(cli: Cli, opts: ServeOptions): Promise<void> {
   // Claude's model mapping as `prodex claude` has it (config.json claude.models, PRODEX_CLAUDE_MODEL).
   const { models } = claudeModels(ctx, undefined, io.env);
   const proxy = await listen(cli, opts, base, preferred, models);
-  const reg = registerRuntime(ctx, { kind: "serve", url: proxy.url, upstream: base });
+  const reg = await registerRuntime(ctx, { kind: "serve", url: proxy.url, upstream: base }).catch(async (e: unknown) => {
+    await proxy.stop({ drainMs: 0 });
+    throw e;
+  });
   const stopped = nextSignal();
   try {
     const info = serveJson(proxy, { pid: process.pid, upstream: base, profile: preferred, codexHome: getProfile(ctx, preferred).codexHome, websockets: codexWebsockets(io.env), claudeModels: models, env: io.env });

@@ -2,6 +2,7 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync } from "nod
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { LocalStateError, withFileLock, writeFileAtomic } from "@prodex/core";
+import { isRecord } from "@prodex/guards";
 import { isVendorVar } from "./claude-launch.ts";
 
 // The prodex-managed CLAUDE_CONFIG_DIR ($PRODEX_HOME/claude). Claude Code's state that follows the
@@ -27,12 +28,8 @@ export function claudeSource(env: Record<string, string | undefined>, managedDir
   return { dir: join(home, ".claude"), json: join(home, ".claude.json") };
 }
 
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 function withoutVendorEnv(env: unknown): JsonObject | undefined {
-  if (!isObject(env)) return undefined;
+  if (!isRecord(env)) return undefined;
   return Object.fromEntries(Object.entries(env).filter(([k]) => !isVendorVar(k)));
 }
 
@@ -57,7 +54,7 @@ export function sanitizeSettings(settings: JsonObject): JsonObject {
  */
 export function approveKey(config: JsonObject, key: string): JsonObject {
   const suffix = key.slice(-20);
-  const responses = isObject(config.customApiKeyResponses) ? config.customApiKeyResponses : {};
+  const responses = isRecord(config.customApiKeyResponses) ? config.customApiKeyResponses : {};
   const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
   const approved = [...strings(responses.approved).filter((k) => k !== suffix), suffix].slice(-KEEP_APPROVED);
   const rejected = strings(responses.rejected).filter((k) => k !== suffix);
@@ -69,7 +66,7 @@ export function approveKey(config: JsonObject, key: string): JsonObject {
 function readJson(path: string): JsonObject | null {
   try {
     const v: unknown = JSON.parse(readFileSync(path, "utf8"));
-    return isObject(v) ? v : null;
+    return isRecord(v) ? v : null;
   } catch {
     return null;
   }

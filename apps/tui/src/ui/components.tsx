@@ -1,54 +1,77 @@
 import chalk from "chalk";
-import { Box, Text } from "ink";
+import type { ReactNode } from "react";
+import { Box } from "ink";
 import type { Theme } from "../env/theme.ts";
-import { helpLines } from "./help-overlay.ts";
-import type { Line } from "./lines.ts";
+import { confirmLines, helpLines } from "./help-overlay.ts";
 import { poolLines, type PoolViewProps } from "./pool-view.ts";
 import { quotaTableLines, type QuotaTableProps } from "./quota-table.ts";
+import { Rows } from "./row.tsx";
 import { panelLines, type PanelProps } from "./side-panel.ts";
 import { stripLine, type StripProps } from "./status-strip.ts";
 
-// Ink (React) faces of the views. Each view is built as styled lines first (see lines.ts), so the
-// wrapper can draw the same thing into its compositor without paying for a React render per frame.
+// The dashboard's views as Ink components. What each row says and in which colour is decided by
+// the pure view models (side-panel.ts, pool-view.ts, quota-table.ts…, tested with tables); these
+// components lay the rows out.
 
-/** Styled lines as Ink elements: one <Text> per line, nested <Text> per styled run. */
-export function InkLines(props: { lines: Line[] }) {
+/** Quota per profile: status, 5h and weekly bars with time to reset; `detail` adds the rest. */
+export function QuotaTable(props: QuotaTableProps) {
+  return <Rows lines={quotaTableLines(props)} width={props.width} />;
+}
+
+/** The live side panel beside the agent pane, `width` × `height` cells. */
+export function SidePanel(props: PanelProps) {
   return (
-    <Box flexDirection="column">
-      {props.lines.map((line, i) => (
-        <Text key={i} wrap="truncate-end">
-          {line.length === 0
-            ? " "
-            : line.map((s, j) => (
-                <Text key={j} color={s.hue} bold={s.bold} dimColor={s.dim} inverse={s.inverse}>
-                  {s.text}
-                </Text>
-              ))}
-        </Text>
-      ))}
+    <Box width={props.width} height={props.height} flexShrink={0} overflow="hidden">
+      <Rows lines={panelLines(props)} width={props.width} />
     </Box>
   );
 }
 
-/** Quota per profile: status, 5h and weekly bars with time to reset; `detail` adds the rest. */
-export function QuotaTable(props: QuotaTableProps) {
-  return <InkLines lines={quotaTableLines(props)} />;
-}
-
-export function SidePanel(props: PanelProps) {
-  return <InkLines lines={panelLines(props)} />;
-}
-
+/** The one-line pool summary of a narrow terminal. */
 export function StatusStrip(props: StripProps) {
-  return <InkLines lines={[stripLine(props)]} />;
+  return (
+    <Box width={props.width} height={1} flexShrink={0} overflow="hidden">
+      <Rows lines={[stripLine(props)]} width={props.width} />
+    </Box>
+  );
 }
 
+/** The full-screen pool view: every profile, quota history, the event log with filters. */
 export function PoolView(props: PoolViewProps) {
-  return <InkLines lines={poolLines(props)} />;
+  return (
+    <Box width={props.width} height={props.height} flexShrink={0} overflow="hidden">
+      <Rows lines={poolLines(props)} width={props.width} />
+    </Box>
+  );
 }
 
+/** The prefix-key reference, a box `width` cells wide. */
 export function HelpOverlay(props: { theme: Theme; prefixLabel: string; width: number }) {
-  return <InkLines lines={helpLines(props.theme, props.prefixLabel, props.width)} />;
+  return <Rows lines={helpLines(props.theme, props.prefixLabel, props.width)} width={props.width} />;
+}
+
+/** "Quit codex?  y yes  n no" in a box. */
+export function ConfirmBox(props: { theme: Theme; question: string; width: number }) {
+  return <Rows lines={confirmLines(props.theme, props.question, props.width)} width={props.width} />;
+}
+
+/**
+ * The whole terminal. Clipped to the terminal's width: on a resize Ink draws once at the new width
+ * before the tree has re-laid out for it, and a stale, wider frame must not wrap.
+ */
+export function FullScreen(props: { children: ReactNode }) {
+  return (
+    <Box width="100%" flexDirection="column" overflow="hidden">
+      {props.children}
+    </Box>
+  );
+}
+
+/** The vertical rule between the agent pane and the panel. */
+export function Divider(props: { theme: Theme; rows: number }) {
+  const { theme } = props;
+  const line = [{ text: theme.g.sep, hue: theme.color ? ("gray" as const) : undefined, dim: !theme.color }];
+  return <Rows lines={Array.from({ length: props.rows }, () => line)} width={1} />;
 }
 
 const detectedLevel = chalk.level;

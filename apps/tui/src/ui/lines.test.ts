@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { makeTheme } from "../env/theme.ts";
-import { boxed, fit, lineText, lineWidth, plain, seg, spread, toAnsi } from "./lines.ts";
+import { boxed, fit, lineText, lineWidth, plain, seg, spread } from "./lines.ts";
 
 describe("fit", () => {
   const line = [seg("hello ", { bold: true }), seg("world", { hue: "green" })];
@@ -25,8 +25,4 @@ test("boxed draws a frame of exactly the width, Unicode or ASCII", () => {
   expect(u).toEqual(["╭─ t ────╮", "│ hi     │", "╰────────╯"]);
   const a = boxed([[plain("hi")]], 8, makeTheme({ ascii: true })).map(lineText);
   expect(a).toEqual(["+------+", "| hi   |", "+------+"]);
-});
-
-test("toAnsi", () => {
-  expect(toAnsi([seg("ok", { hue: "green", bold: true }), plain(" x")])).toBe("\x1b[1;32mok\x1b[0m x");
 });

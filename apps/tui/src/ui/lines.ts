@@ -1,8 +1,8 @@
 import { printable } from "@prodex/core";
 import type { Hue, Theme } from "../env/theme.ts";
 
-// Styled lines: what every view is built from. Pure data, so the same view can be drawn by Ink
-// (components, `prodex quota`), straight into screen cells (the wrapper's hot path), or as text.
+// Styled lines: the row model every view is built from. Pure data (what a row says, in which
+// colour), tested as text; the Ink components (components.tsx, row.tsx) lay the rows out.
 
 export type Seg = { text: string; hue?: Hue; bold?: boolean; dim?: boolean; inverse?: boolean };
 export type Line = Seg[];
@@ -87,20 +87,4 @@ const asciiMap: Record<string, string> = { "→": "->", "←": "<-", "⇄": "<>"
 /** Text from elsewhere (event messages) made safe for an ASCII-only terminal. */
 export function asciiText(s: string): string {
   return s.replace(/[^\x20-\x7e]/gu, (c) => asciiMap[c] ?? "?");
-}
-
-const sgrHue: Record<Hue, number> = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90 };
-
-/** ANSI text of a line (for printing outside the compositor). */
-export function toAnsi(line: Line): string {
-  let out = "";
-  for (const s of line) {
-    const codes: number[] = [];
-    if (s.bold) codes.push(1);
-    if (s.dim) codes.push(2);
-    if (s.inverse) codes.push(7);
-    if (s.hue) codes.push(sgrHue[s.hue]);
-    out += codes.length ? `\x1b[${codes.join(";")}m${s.text}\x1b[0m` : s.text;
-  }
-  return out;
 }

@@ -1,11 +1,19 @@
 import { describe, expect, test } from "bun:test";
-import { renderQuotaTable } from "./quota-table.ts";
+import type { ProfileView } from "@prodex/core/types";
+import { lineText } from "./lines.ts";
+import { quotaTableLines, type QuotaTableProps } from "./quota-table.ts";
 import { sampleProfile, sampleSnapshot } from "./fixtures.ts";
 
 const now = new Date(2025, 5, 1, 12, 0, 0).getTime();
 const profiles = sampleSnapshot(now).profiles;
 
-describe("renderQuotaTable", () => {
+/** The table's rows as text, trailing padding cut. */
+const renderQuotaTable = (ps: ProfileView[], o: Omit<QuotaTableProps, "profiles"> = {}) =>
+  quotaTableLines({ profiles: ps, width: 100, ...o })
+    .map((l) => lineText(l).trimEnd())
+    .join("\n");
+
+describe("quotaTableLines", () => {
   test("plain text: header, one row per profile, statuses, bars, resets; no escapes, no trailing spaces", () => {
     const out = renderQuotaTable(profiles, { now, width: 100 });
     const rows = out.split("\n");
@@ -29,11 +37,12 @@ describe("renderQuotaTable", () => {
     expect(out).toMatch(/old .* needs login: prodex login old/);
   });
 
-  test("ascii is 7-bit; color adds SGR", () => {
+  test("ascii is 7-bit; colour is a hue on the segment, none without colour", () => {
     expect(/^[\x20-\x7e\n]*$/.test(renderQuotaTable(profiles, { now, ascii: true }))).toBe(true);
-    const colored = renderQuotaTable(profiles, { now, color: true });
-    expect(colored).toContain("\x1b[32m");
-    expect(Bun.stripANSI(colored)).toBe(renderQuotaTable(profiles, { now }));
+    const hues = (color: boolean) => quotaTableLines({ profiles, now, color }).flatMap((l) => l.map((s) => s.hue).filter(Boolean));
+    expect(hues(true)).toContain("green");
+    expect(hues(false)).toEqual([]);
+    expect(renderQuotaTable(profiles, { now, color: true })).toBe(renderQuotaTable(profiles, { now, color: false }));
   });
 
   test("no profiles", () => {

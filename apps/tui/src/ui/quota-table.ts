@@ -2,7 +2,7 @@ import type { ProfileView } from "@prodex/core/types";
 import { hue, makeTheme, type Theme } from "../env/theme.ts";
 import { fmtCount, fmtDuration, fmtLatency, truncate } from "../format/format.ts";
 import { mainWindows } from "../feed/pool-state.ts";
-import { dim, fit, lineText, padEndText, padStartText, plain, seg, toAnsi, type Line } from "./lines.ts";
+import { dim, fit, padEndText, padStartText, plain, seg, type Line } from "./lines.ts";
 import { badge, windowCell } from "./parts.ts";
 
 export type QuotaTableProps = {
@@ -83,18 +83,4 @@ export function quotaTableLines(props: QuotaTableProps): Line[] {
     lines.push(row);
   });
   return lines.map((l) => fit(l, width, g.ellipsis));
-}
-
-export type QuotaTableTextOptions = { ascii?: boolean; color?: boolean; detail?: boolean; width?: number; now?: number };
-
-/** The same table as text for pipes and scripts: no escapes unless `color`, no trailing spaces. */
-export function renderQuotaTable(profiles: ProfileView[], opts: QuotaTableTextOptions = {}): string {
-  const lines = quotaTableLines({ profiles, detail: opts.detail, ascii: opts.ascii, color: opts.color ?? false, now: opts.now, width: opts.width ?? 100 });
-  return lines
-    .map((l) => {
-      const text = lineText(l).trimEnd();
-      // Cut the padding off (an empty ellipsis makes fit a plain cut) before styling.
-      return opts.color ? toAnsi(fit(l, Bun.stringWidth(text), "")) : text;
-    })
-    .join("\n");
 }

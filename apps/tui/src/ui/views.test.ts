@@ -2,10 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { makeTheme } from "../env/theme.ts";
 import { initPoolState } from "../feed/pool-state.ts";
 import { initialPoolView } from "../pool/pool-controller.ts";
-import { Screen } from "../screen/screen.ts";
-import { blitLines } from "../screen/blit-lines.ts";
 import { confirmLines, helpLines } from "./help-overlay.ts";
-import { lineText, lineWidth, seg } from "./lines.ts";
+import { lineText, lineWidth } from "./lines.ts";
 import { poolBudget, poolLines } from "./pool-view.ts";
 import { panelBudget, panelLines } from "./side-panel.ts";
 import { sampleEvents, sampleSnapshot } from "./fixtures.ts";
@@ -59,14 +57,6 @@ describe("pool view content", () => {
   });
 });
 
-test("blitLines writes styled cells and clips wide glyphs at the edge", () => {
-  const s = new Screen(6, 2);
-  blitLines(s, [[seg("ab", { hue: "green", bold: true }), seg("界界界", { dim: true })], [seg("x")]], 0, 0, 5, 2);
-  expect(s.rowText(0)).toBe("ab界  "); // the second 界 would straddle the edge: left blank
-  expect(s.fg[0]).toBe(2);
-  expect(s.attrs[0]).toBe(1);
-  expect(s.rowText(1)).toBe("x     ");
-});
 
 test("upstream text cannot steer the terminal: control characters in events and names are shown, not sent", () => {
   const hostile = "\u001b]52;c;ZXZpbA==\u0007\u001b[2J\nnext\u009b31m\u202e";

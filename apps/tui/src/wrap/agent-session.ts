@@ -1,6 +1,6 @@
 import { Terminal } from "@xterm/headless";
 import { Unicode11Addon } from "@xterm/addon-unicode11";
-import { serializeBuffer } from "../screen/xterm-cells.ts";
+import { serializeBuffer } from "../pane/pane-rows.ts";
 import type { TermColors } from "./terminal-host.ts";
 
 export type AgentOptions = {

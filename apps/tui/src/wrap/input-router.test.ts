@@ -30,7 +30,7 @@ describe("InputRouter", () => {
 
   test("the prefix and its key may arrive in separate chunks", () => {
     const r = new InputRouter(0x1d);
-    expect(r.route(enc(P))).toEqual({ agent: [], commands: [] });
+    expect(r.route(enc(P))).toEqual({ agent: [], dashboard: [], commands: [] });
     expect(r.armed).toBe(true);
     expect(r.route(enc("q")).commands).toEqual([{ type: "quit" }]);
     expect(r.route(enc("q")).agent).toHaveLength(1);
@@ -62,12 +62,13 @@ describe("InputRouter", () => {
     expect(r.route(c).commands).toEqual([{ type: "autoRotate" }]);
   });
 
-  test("in modal mode input arrives as keys, not agent bytes", () => {
+  test("in modal mode input goes to the dashboard, not the agent; the prefix still works", () => {
     const r = new InputRouter(0x1d);
     r.modal = true;
-    const out = r.route(enc("j\x1b[Bq"));
+    const out = r.route(enc(`j\x1b[Bq${P}?`));
     expect(out.agent).toEqual([]);
-    expect(out.commands.map((c) => (c.type === "key" ? c.key.name : c.type))).toEqual(["char", "down", "char"]);
+    expect(hex(out.dashboard)).toBe(Buffer.from("j\x1b[Bq").toString("hex"));
+    expect(out.commands).toEqual([{ type: "help" }]);
   });
 
   test("a custom prefix byte", () => {

@@ -10,11 +10,10 @@ export type WrapCommand =
   | { type: "scroll" }
   | { type: "redraw" }
   | { type: "quit" }
-  | { type: "cancel" }
-  /** A key for the dashboard's own modes (pool view, help, scroll). */
-  | { type: "key"; key: Key };
+  | { type: "cancel" };
 
-export type Routed = { agent: Uint8Array[]; commands: WrapCommand[] };
+/** `dashboard`: input for the dashboard's own modes (pool view, help, scroll), read by Ink. */
+export type Routed = { agent: Uint8Array[]; dashboard: Uint8Array[]; commands: WrapCommand[] };
 
 const PASTE_START = [0x1b, 0x5b, 0x32, 0x30, 0x30, 0x7e]; // ESC [ 2 0 0 ~
 const PASTE_END = [0x1b, 0x5b, 0x32, 0x30, 0x31, 0x7e]; // ESC [ 2 0 1 ~
@@ -52,7 +51,7 @@ export function commandFor(key: Key): WrapCommand {
  * through whole, even if it contains the prefix byte.
  */
 export class InputRouter {
-  /** When true, input is for the dashboard (pool view, help…): it arrives as keys. */
+  /** When true, input is for the dashboard (pool view, help…), not the agent. */
   modal = false;
   armed = false;
   private paste = false;
@@ -64,9 +63,9 @@ export class InputRouter {
     // Fast path: plain typing, nothing for us. No copy, no scan beyond one indexOf.
     if (!this.modal && !this.armed && !this.paste && chunk.indexOf(this.prefix) < 0) {
       if (chunk.indexOf(0x1b) >= 0) this.trackPaste(chunk);
-      return { agent: [chunk], commands: [] };
+      return { agent: [chunk], dashboard: [], commands: [] };
     }
-    const out: Routed = { agent: [], commands: [] };
+    const out: Routed = { agent: [], dashboard: [], commands: [] };
     let start = 0;
     let i = 0;
     const n = chunk.length;
@@ -118,11 +117,7 @@ export class InputRouter {
   }
 
   private emit(out: Routed, bytes: Uint8Array): void {
-    if (!this.modal) {
-      out.agent.push(bytes);
-      return;
-    }
-    for (const key of splitKeys(this.decoder.decode(bytes))) out.commands.push({ type: "key", key });
+    (this.modal ? out.dashboard : out.agent).push(bytes);
   }
 
   private trackPaste(chunk: Uint8Array): void {

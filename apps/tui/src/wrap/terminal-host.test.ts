@@ -50,17 +50,17 @@ describe("TerminalHost", () => {
     host.stop();
   });
 
-  test("start enters the alternate screen; stop restores once, whatever the order of calls", () => {
+  test("start saves the title (the alternate screen is Ink's); stop turns every mode off once, whatever the order of calls", () => {
     const input = new In();
     const output = new Out();
     const host = new TerminalHost(input, output);
     host.start(() => {}, () => {});
-    expect(output.written.startsWith("\x1b[?1049h")).toBe(true);
+    expect(output.written).toBe("\x1b[22;0t");
     host.stop();
     host.stop();
-    expect(output.written.match(/\x1b\[\?1049l/g)).toHaveLength(1);
-    expect(output.written).toContain("\x1b[?2004l");
-    expect(output.written.endsWith("\x1b[?25h\x1b[?1049l\x1b[23;0t")).toBe(true);
+    expect(output.written.match(/\x1b\[23;0t/g)).toHaveLength(1);
+    expect(output.written).toContain("\x1b[?2004l\x1b[?1000l");
+    expect(output.written.endsWith("\x1b[?25h\x1b[23;0t")).toBe(true);
     expect(input.raw).toEqual([true, false]);
     expect(input.listenerCount("data")).toBe(0);
     expect(output.listenerCount("resize")).toBe(0);

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { errorCode } from "@prodex/guards";
 import { UsageError } from "../errors.ts";
 
 // `$PRODEX_HOME/config.json`: optional user settings. Unknown top-level sections are kept (other
@@ -67,7 +68,7 @@ export function loadConfig(path: string): ProdexConfig {
   try {
     text = readFileSync(path, "utf8");
   } catch (cause) {
-    if (cause instanceof Error && "code" in cause && cause.code === "ENOENT") return {};
+    if (errorCode(cause) === "ENOENT") return {};
     const why = cause instanceof Error ? cause.message : String(cause);
     throw new ConfigError(`cannot read ${path} (${why})`, path, { cause });
   }

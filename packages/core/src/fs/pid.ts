@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { errorCode } from "@prodex/guards";
 
 /** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
 export function pidAlive(pid: number): boolean {
@@ -6,7 +7,7 @@ export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (e) {
-    return typeof e === "object" && e !== null && "code" in e && e.code === "EPERM";
+    return errorCode(e) === "EPERM";
   }
   return !zombie(pid);
 }

@@ -31,7 +31,7 @@ describe("unavailableWhy", () => {
   test.each([
     [{ ok: false, why: "needs-login", until: null }, "needs login"],
     [{ ok: false, why: "quota", until: null }, "usage limit reached"],
-    [{ ok: false, why: "resting", kind: "transient", until: NOW }, "resting (rate limited)"],
+    [{ ok: false, why: "resting", kind: "transient", until: NOW }, "resting (rate limited or briefly failing)"],
     [{ ok: false, why: "resting", kind: "overload", until: NOW }, "resting (upstream overloaded)"],
     [{ ok: false, why: "resting", kind: "auth", until: NOW }, "resting (token refresh failed)"],
     [{ ok: false, why: "unknown", until: null }, "not in the pool"],
@@ -45,7 +45,9 @@ describe("isBriefRest", () => {
     ["a rate limit back within the wait", { ok: false, why: "resting", kind: "transient", until: NOW + 10_000 }, true],
     ["a rate limit back later", { ok: false, why: "resting", kind: "transient", until: NOW + 10_001 }, false],
     ["an overload is not waited for", { ok: false, why: "resting", kind: "overload", until: NOW + 1_000 }, false],
-    ["a usage limit is not waited for", { ok: false, why: "quota", until: NOW + 1_000 }, false],
+    ["a usage limit reset moments away", { ok: false, why: "quota", until: NOW + 1_000 }, true],
+    ["a usage limit with no known reset", { ok: false, why: "quota", until: null }, false],
+    ["a token that would not refresh is not waited for", { ok: false, why: "resting", kind: "auth", until: NOW + 1_000 }, false],
     ["ready is no rest", { ok: true }, false],
   ] as [string, Availability, boolean][])("%s", (_, input, expected) => {
     expect(isBriefRest(input, NOW, 10_000)).toBe(expected);

@@ -48,7 +48,7 @@ function restKind(reason: string | null | undefined): Exclude<RestKind, "quota">
 }
 
 const REST_WORDS: Record<Exclude<RestKind, "quota">, string> = {
-  transient: "rate limited",
+  transient: "rate limited or briefly failing",
   overload: "upstream overloaded",
   auth: "token refresh failed",
 };
@@ -68,9 +68,10 @@ export function unavailableWhy(a: Unavailable): string {
 }
 
 /**
- * A rest worth waiting out when nothing else can serve: a rate limit passes in seconds; an
- * overload, a failing login or a usage limit is not worth holding the client for.
+ * A rest worth waiting out when nothing else can serve: a rate limit, or a usage limit whose
+ * reset is known and moments away. An overload or a failing login is not worth holding the client for.
  */
-export function isBriefRest(a: Availability, now: number, maxWaitMs: number): a is Extract<Unavailable, { why: "resting" }> {
-  return !a.ok && a.why === "resting" && a.kind === "transient" && a.until - now <= maxWaitMs;
+export function isBriefRest(a: Availability, now: number, maxWaitMs: number): a is Extract<Unavailable, { why: "resting" | "quota" }> & { until: number } {
+  if (a.ok || a.until === null || a.until - now > maxWaitMs) return false;
+  return (a.why === "resting" && a.kind === "transient") || a.why === "quota";
 }

@@ -103,7 +103,7 @@ describe("preflight", () => {
     // The mock states resets in whole seconds: allow for rounding and test time.
     expect(e.earliestReset as number).toBeGreaterThanOrEqual(before + 598_000);
     expect(e.earliestReset as number).toBeLessThanOrEqual(Date.now() + 601_000);
-    expect(e.message).toMatch(/^no profile can serve now: no profile can serve; skipped p1 \(exhausted\), p2 \(exhausted\), p3 \(exhausted\)$/);
+    expect(e.message).toMatch(/^no profile can serve now: no profile can serve; skipped p1 \(usage limit reached\), p2 \(usage limit reached\), p3 \(usage limit reached\)$/);
     expect(e.hint).toMatch(/^the earliest resets at /);
   });
 

@@ -30,7 +30,7 @@ describe("select", () => {
       name: "skips exhausted profiles",
       candidates: [c("a", [w("5h", 100, 1)]), c("b", [w("5h", 40, 1)])],
       choice: "b",
-      reason: /picked b.*skipped a \(exhausted\)/,
+      reason: /picked b.*skipped a \(usage limit reached\)/,
     },
     {
       name: "skips profiles that need login",
@@ -42,7 +42,7 @@ describe("select", () => {
       name: "skips backed-off profiles until the backoff ends",
       candidates: [c("a", [w("5h", 0, 1)], { backoffUntil: NOW + 1000, backoffReason: "transient" }), c("b", [w("5h", 60, 1)])],
       choice: "b",
-      reason: /skipped a \(backed off \(transient\)\)/,
+      reason: /skipped a \(resting \(rate limited or briefly failing\)\)/,
     },
     {
       name: "an expired backoff no longer blocks",
@@ -119,7 +119,7 @@ describe("select", () => {
       name: "nothing ready",
       candidates: [c("a", [w("5h", 100, 2)]), c("b", [w("weekly", 100, 30)])],
       choice: null,
-      reason: /no profile can serve; skipped a \(exhausted\), b \(exhausted\)/,
+      reason: /no profile can serve; skipped a \(usage limit reached\), b \(usage limit reached\)/,
     },
     { name: "no profiles", candidates: [], choice: null, reason: /no profiles configured/ },
     {

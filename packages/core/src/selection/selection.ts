@@ -1,5 +1,6 @@
 import type { QuotaStatus, UsageWindow } from "../quota/types.ts";
-import { effectiveUsed, quotaStatus, readyAgainAt } from "../quota/windows.ts";
+import { effectiveUsed, quotaStatus } from "../quota/windows.ts";
+import { availability, unavailableWhy } from "../pool/availability.ts";
 
 // Which profile serves next. Pure: the caller gathers snapshots, backoffs and the current
 // profile; this ranks, decides, and explains itself in one line (the event text).
@@ -17,7 +18,7 @@ export type Candidate = {
 };
 
 export type SelectionInput = {
-  candidates: Candidate[];
+  candidates: readonly Candidate[];
   current: string | null;
   now: number;
   /** A pinned profile is used whenever it can serve. */
@@ -63,12 +64,8 @@ export function pressure(windows: UsageWindow[], now: number): number {
 
 function skipReason(c: Candidate, now: number, exclude?: ReadonlySet<string>): Skipped | null {
   if (exclude?.has(c.name)) return { name: c.name, why: "already tried", until: null };
-  if (!c.usable) return { name: c.name, why: "needs login", until: null };
-  if (c.backoffUntil !== null && c.backoffUntil > now) {
-    return { name: c.name, why: `backed off (${c.backoffReason ?? "error"})`, until: c.backoffUntil };
-  }
-  if (quotaStatus(c.windows, now) === "exhausted") return { name: c.name, why: "exhausted", until: readyAgainAt(c.windows, now) };
-  return null;
+  const a = availability(c, now);
+  return a.ok ? null : { name: c.name, why: unavailableWhy(a), until: a.until };
 }
 
 export function select(input: SelectionInput): Selection {
@@ -118,11 +115,4 @@ export function select(input: SelectionInput): Selection {
   const from = input.current && input.current !== pick.name ? ` instead of ${input.current}` : "";
   const tieText = near.length > 1 ? ", least recently used of equals" : "";
   return { choice: pick.name, reason: `picked ${pick.name}${from}: ${left}${tieText}${skippedText}`, ranked: out, skipped };
-}
-
-/** How long a transiently failing account rests: rate limits and overloads back off exponentially. */
-export function transientBackoffFor(kind: "transient" | "overload" | "auth", attempts: number): number {
-  if (kind === "auth") return 10 * 60_000;
-  const base = kind === "overload" ? 5_000 : 2_000;
-  return Math.min(base * 2 ** Math.max(0, attempts - 1), 300_000);
 }

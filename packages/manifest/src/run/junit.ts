@@ -1,4 +1,5 @@
 import { XMLParser } from "fast-xml-parser";
+import { type JsonRecord, isRecord } from "@prodex/guards";
 
 export type CaseStatus = "passed" | "failed" | "skipped";
 export type CaseResult = { file: string; name: string; status: CaseStatus; ms: number; message?: string };
@@ -14,14 +15,8 @@ const parser = new XMLParser({
   isArray: (name) => name === "testsuite" || name === "testcase",
 });
 
-type Rec = Record<string, unknown>;
-
-function isRec(v: unknown): v is Rec {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function list(v: unknown): Rec[] {
-  return Array.isArray(v) ? v.filter(isRec) : [];
+function list(v: unknown): JsonRecord[] {
+  return Array.isArray(v) ? v.filter(isRecord) : [];
 }
 
 function str(v: unknown): string {
@@ -39,19 +34,19 @@ function seconds(v: unknown): number {
  */
 export function parseJunit(xml: string, pattern?: string): JunitReport {
   const doc: unknown = parser.parse(xml);
-  const root = isRec(doc) && isRec(doc.testsuites) ? doc.testsuites : undefined;
+  const root = isRecord(doc) && isRecord(doc.testsuites) ? doc.testsuites : undefined;
   const re = pattern !== undefined ? new RegExp(pattern) : undefined;
   const cases: CaseResult[] = [];
   const fileMs = new Map<string, number>();
 
-  const walk = (suite: Rec, file: string, path: readonly string[]): void => {
+  const walk = (suite: JsonRecord, file: string, path: readonly string[]): void => {
     for (const tc of list(suite.testcase)) {
       const name = [...path, str(tc.name)].join(" ");
       const failure = tc.failure ?? tc.error;
       const skipped = tc.skipped !== undefined;
       if (skipped && re && !re.test(name)) continue;
       const status: CaseStatus = failure !== undefined ? "failed" : skipped ? "skipped" : "passed";
-      const message = isRec(failure) ? str(failure.message) : typeof failure === "string" ? failure : undefined;
+      const message = isRecord(failure) ? str(failure.message) : typeof failure === "string" ? failure : undefined;
       cases.push({ file, name, status, ms: seconds(tc.time), ...(message ? { message } : {}) });
     }
     for (const inner of list(suite.testsuite)) walk(inner, file, [...path, str(inner.name)]);

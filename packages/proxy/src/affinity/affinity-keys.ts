@@ -1,4 +1,5 @@
 // What in a request ties it to the account that served earlier work (pure).
+import { isRecord } from "@prodex/guards";
 import { type BodyScan, EMPTY_SCAN, blobKey } from "./body-scan.ts";
 
 export type AffinityKeys = {
@@ -19,9 +20,6 @@ export type AffinityKeys = {
 export type BindingKindName = "response_id" | "turn_state" | "session" | "prompt_cache_key" | "claude_session" | "encrypted";
 export type BindingLookup = (kind: BindingKindName, key: string) => string | null;
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function header(headers: Headers, name: string): string | null {
   const v = headers.get(name);

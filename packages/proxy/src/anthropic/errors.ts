@@ -1,4 +1,4 @@
-import { obj, str } from "./fields.ts";
+import { asRecord as obj, asString as str } from "@prodex/guards";
 import type { AnthropicErrorBody, AnthropicErrorType } from "./types.ts";
 
 export type AnthropicErrorResponse = { status: number; headers: Record<string, string>; body: AnthropicErrorBody };

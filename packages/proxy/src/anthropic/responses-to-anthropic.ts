@@ -1,4 +1,4 @@
-import { obj, str, num, type Obj } from "./fields.ts";
+import { type JsonRecord as Obj, asNumber as num, asRecord as obj, asString as str } from "@prodex/guards";
 import { failureOf, mapUsage, messageText, reasoningText, stopReasonOf } from "./responses-to-message.ts";
 import { encodeSignature } from "./signature.ts";
 import type { AnthropicErrorBody, AnthropicErrorType, AnthropicUsage, ResponsesEvent, StopReason } from "./types.ts";

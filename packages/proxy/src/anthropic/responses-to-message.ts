@@ -1,6 +1,6 @@
+import { type JsonRecord as Obj, asArray as arr, asNumber as num, asRecord as obj, asString as str } from "@prodex/guards";
 import { assembleResponse } from "../responses/assemble-response.ts";
 import { errorTypeForCode, upstreamMessage } from "./errors.ts";
-import { arr, num, obj, str, type Obj } from "./fields.ts";
 import { encodeSignature } from "./signature.ts";
 import type {
   AnthropicContent,

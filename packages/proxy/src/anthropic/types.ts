@@ -203,7 +203,7 @@ export type ResponsesRequest = {
 
 /**
  * One parsed upstream SSE `data:` object. Upstream is untrusted, so fields are read defensively
- * (see `fields.ts`) instead of being validated per event.
+ * (`@prodex/guards`: `asRecord`, `asString`, …) instead of being validated per event.
  */
 export type ResponsesEvent = { type: string; [field: string]: unknown };
 

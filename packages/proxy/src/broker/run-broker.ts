@@ -68,7 +68,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       everLeased = true;
       idleSince = null;
       const { pool } = proxy.state;
-      if (pool.current === null && l.profile && pool.row(l.profile)) pool.current = l.profile;
+      if (l.profile) pool.adoptCurrent(l.profile);
       // The refresh token this launch's Codex is about to read: its own refreshes present it.
       if (l.profile) observeLogins(proxy.state, [l.profile]);
       rows(() => ctx.store.runtimes.register({ id: leaseRowId(l.id), kind: "proxy", pid: l.pid, url, upstream, secretPath: null }, ctx.now()));

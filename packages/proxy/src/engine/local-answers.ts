@@ -1,3 +1,4 @@
+import { type Unavailable, unavailableWhy } from "@prodex/core";
 import type { ProxyState } from "./proxy-state.ts";
 
 /** An answer the proxy gives itself (no upstream response to pass on). */
@@ -38,7 +39,7 @@ export function poolUnavailable(state: ProxyState, tried: Set<string>): LocalAns
 }
 
 /** The conversation's state lives on an account that cannot serve, and cannot move without losing it. */
-export function staleContinuation(state: ProxyState, owner: string, blocked: { why: string; until: number | null }): LocalAnswer {
+export function staleContinuation(state: ProxyState, owner: string, blocked: Unavailable): LocalAnswer {
   const row = state.pool.row(owner);
   const who = row?.email ? `${owner} (${row.email})` : owner;
   const until = blocked.until ? ` until ${when(blocked.until)}` : "";
@@ -46,7 +47,7 @@ export function staleContinuation(state: ProxyState, owner: string, blocked: { w
     error: {
       type: "stale_continuation",
       code: "stale_continuation",
-      message: `This conversation's state belongs to account ${who}, which is ${blocked.why}${until}; it cannot continue on another account. Start a new conversation to continue on the pool, or wait for ${owner} to reset.`,
+      message: `This conversation's state belongs to account ${who}, which cannot serve (${unavailableWhy(blocked)})${until}; it cannot continue on another account. Start a new conversation to continue on the pool, or wait for ${owner} to reset.`,
     },
   });
 }

@@ -1,5 +1,5 @@
+import { type JsonRecord as Obj, asRecord as obj, asString as str } from "@prodex/guards";
 import { errorTypeForCode, readUpstreamError } from "../anthropic/errors.ts";
-import { obj, str, type Obj } from "../anthropic/fields.ts";
 import type { AnthropicErrorType } from "../anthropic/types.ts";
 
 // Failures as OpenAI clients read them: `{error:{message,type,param,code}}` with the status the

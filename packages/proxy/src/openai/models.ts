@@ -1,4 +1,4 @@
-import { arr, obj, str } from "../anthropic/fields.ts";
+import { asArray as arr, asRecord as obj, asString as str } from "@prodex/guards";
 
 export type OpenAIModel = { id: string; object: "model"; created: number; owned_by: string };
 export type OpenAIModelList = { object: "list"; data: OpenAIModel[] };

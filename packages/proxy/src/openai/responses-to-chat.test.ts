@@ -83,36 +83,41 @@ const parallel: ResponsesEvent[] = [
   ev.completed(ev.usage(40, 12, 8)),
 ];
 
+/** A function call item, as `output_item.added` (no arguments yet) or `.done` carries it. */
+const fc = (i: number, name: string, args = "") => ({
+  id: `fc_${i}`,
+  type: "function_call",
+  call_id: `c${i}`,
+  name,
+  arguments: args,
+});
+const added = (i: number, name: string): ResponsesEvent => ({
+  type: "response.output_item.added",
+  output_index: i,
+  item: fc(i, name),
+});
+const done = (i: number, name: string, args: string): ResponsesEvent => ({
+  type: "response.output_item.done",
+  output_index: i,
+  item: fc(i, name, args),
+});
+const argDelta = (i: number, delta: string): ResponsesEvent => ({
+  type: "response.function_call_arguments.delta",
+  item_id: `fc_${i}`,
+  output_index: i,
+  delta,
+});
+
 /** Parallel calls whose argument deltas interleave, and one whose arguments arrive only in its done item. */
 const interleaved: ResponsesEvent[] = [
   ...ev.created(),
-  {
-    type: "response.output_item.added",
-    output_index: 0,
-    item: { id: "fc_0", type: "function_call", call_id: "c0", name: "a", arguments: "" },
-  },
-  {
-    type: "response.output_item.added",
-    output_index: 1,
-    item: { id: "fc_1", type: "function_call", call_id: "c1", name: "b", arguments: "" },
-  },
-  { type: "response.function_call_arguments.delta", item_id: "fc_1", output_index: 1, delta: '{"y"' },
-  { type: "response.function_call_arguments.delta", item_id: "fc_0", output_index: 0, delta: '{"x":1}' },
-  {
-    type: "response.output_item.done",
-    output_index: 1,
-    item: { id: "fc_1", type: "function_call", call_id: "c1", name: "b", arguments: '{"y":2}' },
-  },
-  {
-    type: "response.output_item.done",
-    output_index: 0,
-    item: { id: "fc_0", type: "function_call", call_id: "c0", name: "a", arguments: '{"x":1}' },
-  },
-  {
-    type: "response.output_item.done",
-    output_index: 2,
-    item: { id: "fc_2", type: "function_call", call_id: "c2", name: "c", arguments: "{}" },
-  },
+  added(0, "a"),
+  added(1, "b"),
+  argDelta(1, '{"y"'),
+  argDelta(0, '{"x":1}'),
+  done(1, "b", '{"y":2}'),
+  done(0, "a", '{"x":1}'),
+  done(2, "c", "{}"),
   ev.completed(),
 ];
 

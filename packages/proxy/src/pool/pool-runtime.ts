@@ -1,4 +1,6 @@
 import {
+  type Availability,
+  type Candidate,
   type Context,
   type PoolSnapshot,
   type ProfileRef,
@@ -6,12 +8,15 @@ import {
   type Selection,
   type UsageWindow,
   loadProfileStates,
+  type RestHistory,
+  availability,
+  nextStreak,
   quotaStatus,
+  restUntil,
   select,
-  transientBackoffFor,
 } from "@prodex/core";
 import type { ProfileRow } from "@prodex/store";
-import type { BackoffKind } from "../rotation/classify.ts";
+import type { PoolPort, PoolView, RestRequest } from "../rotation/ports.ts";
 
 type Live = {
   row: ProfileRow;
@@ -19,6 +24,8 @@ type Live = {
   fetchedAt: number | null;
   plan: string | null;
   backoff: { reason: string; until: number; message: string | null } | null;
+  /** The last rest and the streak it belonged to: what the next rest grows from. */
+  history: RestHistory | null;
   usable: boolean;
   health: number;
   requests: number;
@@ -38,28 +45,28 @@ export type PoolRuntimeOptions = {
   syncMs?: number;
 };
 
-const QUOTA_FALLBACK_MS = 15 * 60_000;
 const HEADER_PERSIST_MS = 30_000;
 const LATENCY_SAMPLES = 50;
 
 /**
  * The proxy's live view of the pool: profiles, usage, backoffs, health and counters. Seeded
- * from the store, kept current by every answer, and written back so other prodex processes
- * (and the dashboard) see what this one learned.
+ * from the store, kept current by every answer, and written back (through the context's
+ * batched writer, off the request path) so other prodex processes and the dashboard see what
+ * this one learned; memory stays right while the store is busy.
  */
-export class PoolRuntime {
+export class PoolRuntime implements PoolPort {
   private live = new Map<string, Live>();
-  current: string | null;
-  pinned: string | null = null;
-  autoRotate: boolean;
+  private currentName: string | null;
+  private pinnedName: string | null = null;
+  private rotating: boolean;
   private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly ctx: Context,
     options: PoolRuntimeOptions,
   ) {
-    this.current = options.preferred;
-    this.autoRotate = options.autoRotate;
+    this.currentName = options.preferred;
+    this.rotating = options.autoRotate;
     this.reload();
     if (options.syncMs !== 0) {
       this.timer = setInterval(() => this.reload(), options.syncMs ?? 2_000);
@@ -86,6 +93,7 @@ export class PoolRuntime {
         fetchedAt: usage?.fetchedAt ?? prev?.fetchedAt ?? null,
         plan: usage?.plan ?? prev?.plan ?? s.profile.plan,
         backoff: s.backoff ? { reason: s.backoff.reason, until: s.backoff.until, message: s.backoff.message } : null,
+        history: s.backoff && (!prev?.history || s.backoff.until >= prev.history.until) ? { streak: s.backoff.attempts, until: s.backoff.until } : (prev?.history ?? null),
         usable: s.usable,
         health: prev?.health ?? 1,
         requests: prev?.requests ?? 0,
@@ -96,7 +104,34 @@ export class PoolRuntime {
       });
     }
     this.live = next;
-    if (this.current && !next.has(this.current)) this.current = null;
+    if (this.currentName && !next.has(this.currentName)) this.currentName = null;
+  }
+
+  /** The account new work went to last. */
+  get current(): string | null {
+    return this.currentName;
+  }
+
+  get pinned(): string | null {
+    return this.pinnedName;
+  }
+
+  get autoRotate(): boolean {
+    return this.rotating;
+  }
+
+  /** The operator's pin (null: none): used whenever it can serve. */
+  pin(name: string | null): void {
+    this.pinnedName = name;
+  }
+
+  setAutoRotate(on: boolean): void {
+    this.rotating = on;
+  }
+
+  /** A launch names its profile: it becomes current when nothing is yet (a broker's first lease). */
+  adoptCurrent(name: string): void {
+    if (this.currentName === null && this.live.has(name)) this.currentName = name;
   }
 
   /** Cached by auth.json's mtime (TokenManager), so a reload does not re-parse every login. */
@@ -123,45 +158,25 @@ export class PoolRuntime {
     return this.live.get(name)?.row;
   }
 
-  /** Why `name` cannot take new work now, or null when it can. */
-  blocked(name: string): { why: "exhausted" | "needs login" | "backed off" | "unknown profile"; until: number | null } | null {
+  /** Whether `name` can take new work now, and if not why and until when. */
+  availability(name: string): Availability {
     const p = this.live.get(name);
-    const now = this.ctx.now();
-    if (!p) return { why: "unknown profile", until: null };
-    if (!p.usable) return { why: "needs login", until: null };
-    // A usage-limit backoff is the upstream's own word: an answer that began before the limit
-    // may still bring older usage headers, but the account stays full until the backoff ends.
-    const quotaHeld = p.backoff?.reason === "quota" && p.backoff.until > now;
-    if (quotaHeld || quotaStatus(p.windows, now) === "exhausted") return { why: "exhausted", until: p.backoff?.until ?? null };
-    if (p.backoff && p.backoff.until > now) return { why: "backed off", until: p.backoff.until };
-    return null;
+    return availability(p && candidate(p), this.ctx.now());
   }
 
-  /**
-   * Ranks the pool with the selection policy. Only one profile is offered when the caller is
-   * held to one (`stayOn`: a launch with --no-auto-rotate on a broker) or, without auto-rotate,
-   * the current one.
-   */
+  /** The pool as selection sees it (the rotation loop's read). */
+  view(): PoolView {
+    const candidates: Candidate[] = [];
+    for (const p of this.live.values()) candidates.push(candidate(p));
+    return { candidates, current: this.currentName, pinned: this.pinnedName, autoRotate: this.rotating };
+  }
+
+  /** Ranks the pool with the selection policy (held to `stayOn`, or to the current one without auto-rotate). */
   choose(exclude: ReadonlySet<string>, stayOn: string | null = null): Selection {
-    const now = this.ctx.now();
-    const all = [...this.live.values()];
-    const only = stayOn ?? (this.autoRotate ? null : this.current);
-    const pool = only ? all.filter((p) => p.row.name === only) : all;
-    return select({
-      candidates: pool.map((p) => ({
-        name: p.row.name,
-        windows: p.windows,
-        usable: p.usable,
-        backoffUntil: p.backoff?.until ?? null,
-        backoffReason: p.backoff?.reason ?? null,
-        lastSelectedAt: p.lastSelectedAt,
-        health: p.health,
-      })),
-      current: this.current,
-      pinned: this.pinned,
-      exclude,
-      now,
-    });
+    const view = this.view();
+    const only = stayOn ?? (view.autoRotate ? null : view.current);
+    const candidates = only ? view.candidates.filter((c) => c.name === only) : view.candidates;
+    return select({ candidates, current: view.current, pinned: view.pinned, exclude, now: this.ctx.now() });
   }
 
   /** Makes `name` the profile new work goes to; one event when that changes. */
@@ -170,15 +185,11 @@ export class PoolRuntime {
     if (!p) return;
     const now = this.ctx.now();
     p.lastSelectedAt = now;
-    if (this.current === name) return;
-    const from = this.current;
-    this.current = name;
+    if (this.currentName === name) return;
+    const from = this.currentName;
+    this.currentName = name;
     this.ctx.events.emit({ kind: "profile.selected", profile: name, message: from ? `now serving from ${name} (was ${from}): ${reason}` : `serving from ${name}: ${reason}`, data: { from } });
-    try {
-      this.ctx.store.profiles.markSelected(name, now);
-    } catch {
-      // best effort
-    }
+    this.ctx.writes.write({ repo: "profiles", method: "markSelected", args: [name, now] });
   }
 
   /** Fresh windows from an answer's headers, applied at once (persisted by `succeeded`). */
@@ -199,62 +210,35 @@ export class PoolRuntime {
     if (p.latencies.length > LATENCY_SAMPLES) p.latencies.shift();
     if (p.backoff && p.backoff.reason !== "quota") {
       p.backoff = null;
-      this.persist(() => this.ctx.store.backoffs.clear(p.row.id));
+      this.ctx.writes.write({ repo: "backoffs", method: "clear", args: [p.row.id] });
     }
     if (windows.length === 0) return;
     p.windows = windows;
     p.fetchedAt = now;
     if (now - p.persistedUsageAt < HEADER_PERSIST_MS) return;
     p.persistedUsageAt = now;
-    this.persist(() => this.ctx.store.usage.insert({ profileId: p.row.id, fetchedAt: now, source: "headers", plan: p.plan, windows }));
+    this.ctx.writes.write({ repo: "usage", method: "insert", args: [{ profileId: p.row.id, fetchedAt: now, source: "headers", plan: p.plan, windows }] });
   }
 
-  /** Backs a profile off after a failure before commit; returns when it may be tried again. */
-  failed(name: string, kind: BackoffKind, reason: string, until: number | null): number {
+  /** Rests a profile after a failure before commit (backoff.ts); returns when it may serve again. */
+  rest(name: string, rest: RestRequest): number {
     const p = this.live.get(name);
     const now = this.ctx.now();
     if (!p) return now;
     p.errors++;
-    let untilAt: number;
-    if (kind === "quota") {
-      untilAt = until ?? quotaResetFromWindows(p.windows, now) ?? now + QUOTA_FALLBACK_MS;
-      // Until a fresh usage fetch says otherwise, the account is full.
-      p.windows = markExhausted(p.windows, untilAt);
-    } else {
-      p.health = Math.max(0, p.health - 0.3);
-      const attempts = p.backoff && p.backoff.until > now - 60_000 ? 2 : 1;
-      // The upstream's Retry-After is the best estimate; our own exponential rest is the fallback.
-      untilAt = until !== null && until > now ? until : now + transientBackoffFor(kind, attempts);
-    }
-    p.backoff = { reason: kind, until: untilAt, message: reason };
-    this.persist(() => this.ctx.store.backoffs.set(p.row.id, kind, untilAt, reason, now));
-    this.ctx.events.emit({ kind: "backoff", level: "warn", profile: name, message: `${name} backed off until ${new Date(untilAt).toISOString()}: ${reason}`, data: { reason: kind, until: untilAt } });
+    const streak = nextStreak(p.history, now);
+    const untilAt = restUntil({ kind: rest.kind, upstreamUntil: rest.until, streak, now, windowsReset: quotaResetFromWindows(p.windows, now) });
+    // Until a fresh usage fetch says otherwise, the account is full.
+    if (rest.kind === "quota") p.windows = markExhausted(p.windows, untilAt);
+    else p.health = Math.max(0, p.health - 0.3);
+    p.backoff = { reason: rest.kind, until: untilAt, message: rest.reason };
+    p.history = { streak, until: untilAt };
+    this.ctx.writes.write({ repo: "backoffs", method: "set", args: [p.row.id, rest.kind, untilAt, rest.reason, now, streak] });
+    this.ctx.events.emit({ kind: "backoff", level: "warn", profile: name, message: `${name} backed off until ${new Date(untilAt).toISOString()}: ${rest.reason}`, data: { reason: rest.kind, until: untilAt } });
     return untilAt;
   }
 
-  /**
-   * The account that comes back soonest from a rate-limit rest, if any: when nothing can
-   * serve, waiting a moment for it beats refusing the client.
-   */
-  soonestTransient(): { name: string; until: number } | null {
-    const now = this.ctx.now();
-    let best: { name: string; until: number } | null = null;
-    for (const p of this.live.values()) {
-      // Rate limits pass quickly; an overloaded or failing upstream is not worth waiting on.
-      if (!p.usable || !p.backoff || p.backoff.reason !== "transient" || p.backoff.until <= now) continue;
-      if (quotaStatus(p.windows, now) === "exhausted") continue;
-      if (!best || p.backoff.until < best.until) best = { name: p.row.name, until: p.backoff.until };
-    }
-    return best;
-  }
-
-  /** Lifts a short rest early (the caller waited it out). */
-  clearTransient(name: string): void {
-    const p = this.live.get(name);
-    if (p?.backoff && p.backoff.reason !== "quota") p.backoff = null;
-  }
-
-  markNeedsLogin(name: string): void {
+  needsLogin(name: string): void {
     const p = this.live.get(name);
     if (p) p.usable = false;
   }
@@ -288,26 +272,30 @@ export class PoolRuntime {
       windows: p.windows,
       fetchedAt: p.fetchedAt,
       backoff: p.backoff && p.backoff.until > now ? p.backoff : null,
-      current: p.row.name === this.current,
+      current: p.row.name === this.currentName,
       requests: p.requests,
       errors: p.errors,
       latencyMs: median(p.latencies),
     }));
-    return { at: now, current: this.current, pinned: this.pinned, autoRotate: this.autoRotate, profiles };
+    return { at: now, current: this.currentName, pinned: this.pinnedName, autoRotate: this.rotating, profiles };
   }
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
   }
+}
 
-  private persist(write: () => unknown): void {
-    try {
-      write();
-    } catch {
-      // The store is shared and may be busy; memory stays right and the next write catches up.
-    }
-  }
+function candidate(p: Live): Candidate {
+  return {
+    name: p.row.name,
+    windows: p.windows,
+    usable: p.usable,
+    backoffUntil: p.backoff?.until ?? null,
+    backoffReason: p.backoff?.reason ?? null,
+    lastSelectedAt: p.lastSelectedAt,
+    health: p.health,
+  };
 }
 
 function median(values: number[]): number | null {

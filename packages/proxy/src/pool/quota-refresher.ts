@@ -42,7 +42,7 @@ export class QuotaRefresher {
         if (!row) return;
         const result = await refreshProfileQuota(ctx, row, upstreamBase);
         if (result.snapshot && !result.error) pool.observe(p.name, result.snapshot.windows);
-        if (result.needsLogin) pool.markNeedsLogin(p.name);
+        if (result.needsLogin) pool.needsLogin(p.name);
       }),
     );
   }

@@ -48,6 +48,19 @@ describe("classifyEarlyEvent", () => {
   });
 });
 
+describe("a websocket error frame rests the account as its HTTP answer would", () => {
+  test.each([
+    ["Retry-After in the frame's headers", { type: "error", status: 429, error: { code: "rate_limit_exceeded" }, headers: { "retry-after": "7" } }, 429, { "retry-after": "7" }, { code: "rate_limit_exceeded" }],
+    ["a usage reset in the frame's headers", { type: "error", status: 429, error: { type: "usage_limit_reached" }, headers: { "x-codex-primary-used-percent": 100, "x-codex-primary-reset-at": "1795697866" } }, 429, { "x-codex-primary-used-percent": "100", "x-codex-primary-reset-at": "1795697866" }, { error: { type: "usage_limit_reached" } }],
+    ["an overload with Retry-After", { type: "error", status: 503, error: { code: "server_is_overloaded" }, headers: { "retry-after": "3" } }, 503, { "retry-after": "3" }, { error: { code: "server_is_overloaded" } }],
+  ] as const)("%s", (_, frame, status, headers, body) => {
+    const ws = classifyEarlyEvent(frame as Record<string, unknown>, NOW);
+    const http = classifyResponse(status, new Headers(headers as Record<string, string>), "error" in body ? body : { error: body }, NOW);
+    expect(ws).toMatchObject({ action: "rotate", kind: (http as { kind: string }).kind, until: (http as { until: number }).until });
+    expect((ws as { until: number | null }).until).not.toBeNull();
+  });
+});
+
 describe("helpers", () => {
   test("errorInfo reads nested shapes", () => {
     expect(errorInfo(quota)?.resetsAt).toBe(1795696066);

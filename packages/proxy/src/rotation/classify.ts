@@ -1,4 +1,5 @@
 // Pure decisions on what an upstream answer means for the account that gave it.
+import { asNumber as num, asString as str, isRecord } from "@prodex/guards";
 
 export type BackoffKind = "quota" | "transient" | "auth" | "overload";
 
@@ -14,12 +15,6 @@ export type UpstreamErrorInfo = { type?: string; code?: string; message?: string
 const QUOTA_CODES = new Set(["usage_limit_reached", "insufficient_quota", "usage_not_included"]);
 const RATE_CODES = new Set(["rate_limit_exceeded", "rate_limit_error"]);
 const OVERLOAD_CODES = new Set(["server_is_overloaded", "overloaded_error", "slow_down", "server_error", "service_unavailable"]);
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-const str = (v: unknown) => (typeof v === "string" ? v : undefined);
-const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 
 /** Reads `{error:{type,code,message,resets_at,…}}` (or the same at the top level) from any JSON. */
 export function errorInfo(body: unknown): UpstreamErrorInfo | null {
@@ -91,19 +86,43 @@ export function classifyEarlyEvent(event: Record<string, unknown>, now: number):
   const info = errorInfo(event);
   const c = codes(info);
   const status = num(event.status) ?? num(event.status_code);
+  // A websocket error frame carries the HTTP answer's headers (Retry-After, usage resets): the same rest as on HTTP.
+  const headers = frameHeaders(event.headers);
   if (c.some((x) => QUOTA_CODES.has(x))) {
-    return { action: "rotate", kind: "quota", reason: `usage limit reached in stream (${c.find((x) => QUOTA_CODES.has(x))})`, until: quotaUntil(info, null, now) };
+    return { action: "rotate", kind: "quota", reason: `usage limit reached in stream (${c.find((x) => QUOTA_CODES.has(x))})`, until: quotaUntil(info, headers, now) };
   }
   if (status === 401) return { action: "refresh", reason: "401 in stream" };
-  if (status === 429 || c.some((x) => RATE_CODES.has(x))) return { action: "rotate", kind: "transient", reason: "rate limited in stream", until: null };
+  if (status === 429 || c.some((x) => RATE_CODES.has(x))) return { action: "rotate", kind: "transient", reason: "rate limited in stream", until: retryAfter(headers, now) };
   if ((status !== undefined && status >= 500) || c.some((x) => OVERLOAD_CODES.has(x)) || atCapacity(info)) {
-    return { action: "rotate", kind: "overload", reason: `upstream failed before output (${info?.code ?? info?.type ?? status ?? "error"})`, until: null };
+    return { action: "rotate", kind: "overload", reason: `upstream failed before output (${info?.code ?? info?.type ?? status ?? "error"})`, until: retryAfter(headers, now) };
   }
   return { action: "commit" };
+}
+
+function frameHeaders(raw: unknown): Headers | null {
+  if (!isRecord(raw)) return null;
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(raw)) if (typeof v === "string" || typeof v === "number") headers.set(k, String(v));
+  return headers;
 }
 
 /** fetch() threw before any byte arrived: connect refused, reset, timeout, DNS. */
 export function classifyNetworkError(error: unknown): Verdict {
   const message = error instanceof Error ? error.message : String(error);
   return { action: "rotate", kind: "transient", reason: `network error before first byte (${message.slice(0, 120)})`, until: null };
+}
+
+/** An error answer's body as JSON for the classifiers above (null when it is not JSON). */
+export function parseErrorBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** The upstream refused reasoning it cannot decrypt (made by another account). */
+export function rejectsEncrypted(body: unknown): boolean {
+  const info = errorInfo(body);
+  return info?.code === "invalid_encrypted_content" || /encrypted content/i.test(info?.message ?? "");
 }

@@ -20,10 +20,10 @@ export async function controlRoute(state: ProxyState, c: HonoContext): Promise<R
   const body = parsed.data;
   if ("pin" in body) {
     if (body.pin !== null && !state.pool.row(body.pin)) return Response.json({ error: { message: `no profile named ${body.pin}` } }, { status: 404 });
-    state.pool.pinned = body.pin;
+    state.pool.pin(body.pin);
     state.ctx.events.emit({ kind: "control", profile: body.pin, message: body.pin ? `pinned ${body.pin}` : "unpinned" });
   } else {
-    state.pool.autoRotate = body.autoRotate;
+    state.pool.setAutoRotate(body.autoRotate);
     state.ctx.events.emit({ kind: "control", message: body.autoRotate ? "auto-rotate resumed" : "auto-rotate paused" });
   }
   return Response.json(state.pool.snapshot());

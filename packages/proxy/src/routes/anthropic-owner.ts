@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { isRecord } from "@prodex/guards";
 import { decodeSignature } from "../anthropic/signature.ts";
 
 // Which account owns a Claude conversation's reasoning. prodex signs every thinking block it
@@ -11,9 +12,6 @@ export function ownerTag(accountId: string | null | undefined, profile: string):
   return createHash("sha256").update(`prodex-claude-owner\u0000${subject}`).digest("base64url").slice(0, 12);
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** Owner tag of the newest prodex-signed thinking block in a Messages history (null: none). */
 export function newestSignatureOwner(messages: unknown): string | null {

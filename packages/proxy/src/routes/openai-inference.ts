@@ -10,7 +10,9 @@ import { STREAM_BROKE, STREAM_ENDED, openaiError, streamFailure } from "../opena
 import { CHAT_KEEPALIVE, ChatStreamTranslator, completionId, responseToChat } from "../openai/responses-to-chat.ts";
 import { responsesUpstream } from "../openai/responses-request.ts";
 import type { UpstreamParams } from "../openai/upstream-params.ts";
-import { type Assembled, assembleResponse } from "../responses/assemble-response.ts";
+import { assembleResponse } from "../responses/assemble-response.ts";
+import type { StreamEvent } from "../stream/upstream-stream.ts";
+import type { TranslateError } from "../anthropic/translate-error.ts";
 import { encodeJson, type RequestBody } from "../upstream/request-body.ts";
 import { bindContinuations, bindOutputBlob } from "./codex-routes.ts";
 import {
@@ -32,8 +34,6 @@ export type OpenAIInferenceOptions = {
   pingMs: number;
 };
 
-const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
-
 /** `POST /responses`: streamed as it comes (`stream:true`), or assembled into one Responses object. */
 export async function openaiResponses(
   state: ProxyState,
@@ -41,23 +41,15 @@ export async function openaiResponses(
   options: OpenAIInferenceOptions,
   scope?: LaunchScope,
 ): Promise<Response> {
-  const read = await readJsonBody(c.req.raw);
-  if (!read.ok) return unreadableBody(read.refusal, "Responses");
-  const t = responsesUpstream(read.json, options.accepts);
-  if (!t.ok) return invalidRequest(t.error);
-  if (t.notes.length) state.log.line("info", "openai responses request adapted", { notes: t.notes.join("; ") });
-  const sent = await send(state, c, t.body, scope);
+  const sent = await translateAndSend(state, c, "Responses", (json) => responsesUpstream(json, options.accepts), scope);
   if (!sent.ok) return sent.res;
   const owner = sent.committed.profile;
-  const observe = (e: Parameters<typeof bindOutputBlob>[2]) => bindOutputBlob(state, owner, e);
-  if (t.stream)
-    return new Response(committedBody(state, sent.committed, { onEvent: observe }), {
-      status: 200,
-      headers: { ...SSE_HEADERS, "x-request-id": requestId() },
-    });
-  const { events, broke } = await collectEvents(state, sent.committed, c.req.raw.signal, observe);
-  if (broke !== null) return errorResponse(STREAM_BROKE(broke));
-  return assembled(assembleResponse(events), (response) => response);
+  const observe = (e: StreamEvent) => bindOutputBlob(state, owner, e);
+  if (!sent.t.stream) return collected(state, c, sent.committed, (response) => response, observe);
+  return new Response(committedBody(state, sent.committed, { onEvent: observe }), {
+    status: 200,
+    headers: sseHeaders(),
+  });
 }
 
 /** `POST /chat/completions`: translated to a Responses request, and the stream back into chunks or one completion. */
@@ -67,55 +59,80 @@ export async function chatCompletions(
   options: OpenAIInferenceOptions,
   scope?: LaunchScope,
 ): Promise<Response> {
-  const read = await readJsonBody(c.req.raw);
-  if (!read.ok) return unreadableBody(read.refusal, "Chat Completions");
-  const t = chatToResponses(read.json, options.accepts);
-  if (!t.ok) return invalidRequest(t.error);
-  if (t.notes.length) state.log.line("info", "chat completions request adapted", { notes: t.notes.join("; ") });
-  const sent = await send(state, c, t.body, scope);
+  const sent = await translateAndSend(
+    state,
+    c,
+    "Chat Completions",
+    (json) => chatToResponses(json, options.accepts),
+    scope,
+  );
   if (!sent.ok) return sent.res;
+  const { t, committed } = sent;
   const created = Math.floor(state.ctx.now() / 1000);
-  if (t.stream) {
-    const ids = { id: completionId(undefined), created, model: t.model };
-    const translator = new ChatStreamTranslator(ids, t.includeUsage);
-    const sse = {
-      push: translator.push.bind(translator),
-      broken: (message: string) => translator.error(openaiError("server_error", message, "upstream_stream_broke")),
-      get done() {
-        return translator.done;
-      },
-      ping: CHAT_KEEPALIVE,
-    };
-    return new Response(translatedSseBody(state, sent.committed, sse, options.pingMs), {
-      status: 200,
-      headers: { ...SSE_HEADERS, "x-request-id": requestId() },
+  if (!t.stream) {
+    return collected(state, c, committed, (response) => {
+      const id = completionId(typeof response.id === "string" ? response.id : undefined);
+      return responseToChat(response, { id, created, model: t.model });
     });
   }
-  const { events, broke } = await collectEvents(state, sent.committed, c.req.raw.signal);
-  if (broke !== null) return errorResponse(STREAM_BROKE(broke));
-  return assembled(assembleResponse(events), (response) =>
-    responseToChat(response, {
-      id: completionId(typeof response.id === "string" ? response.id : undefined),
-      created,
-      model: t.model,
-    }),
-  );
+  const translator = new ChatStreamTranslator({ id: completionId(undefined), created, model: t.model }, t.includeUsage);
+  const sse = {
+    push: translator.push.bind(translator),
+    broken: (message: string) => translator.error(openaiError("server_error", message, "upstream_stream_broke")),
+    get done() {
+      return translator.done;
+    },
+    ping: CHAT_KEEPALIVE,
+  };
+  return new Response(translatedSseBody(state, committed, sse, options.pingMs), { status: 200, headers: sseHeaders() });
 }
 
-function assembled(r: Assembled, answer: (response: ResponsesObject) => unknown): Response {
+function sseHeaders(): Record<string, string> {
+  return {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache",
+    "x-request-id": requestId(),
+  };
+}
+
+/** For `stream:false`: the committed stream read to its end, assembled, and answered as `answer` says. */
+async function collected(
+  state: ProxyState,
+  c: HonoContext,
+  committed: Committed,
+  answer: (response: ResponsesObject) => unknown,
+  observe?: (e: StreamEvent) => void,
+): Promise<Response> {
+  const { events, broke } = await collectEvents(state, committed, c.req.raw.signal, observe);
+  if (broke !== null) return errorResponse(STREAM_BROKE(broke));
+  const r = assembleResponse(events);
   if (!r.ok) return errorResponse(r.failure ? streamFailure(r.failure) : STREAM_ENDED);
   return openaiJson(200, answer(r.response), { "x-request-id": requestId() });
+}
+
+type Translated = { ok: true; body: object; notes: string[] };
+
+/** Reads the client's JSON, builds the upstream request (`translate`: refused in OpenAI's shape) and sends it. */
+async function translateAndSend<T extends Translated>(
+  state: ProxyState,
+  c: HonoContext,
+  api: string,
+  translate: (json: unknown) => T | { ok: false; error: TranslateError },
+  scope: LaunchScope | undefined,
+): Promise<{ ok: true; t: T; committed: Committed } | { ok: false; res: Response }> {
+  const read = await readJsonBody(c.req.raw);
+  if (!read.ok) return { ok: false, res: unreadableBody(read.refusal, api) };
+  const t = translate(read.json);
+  if (!t.ok) return { ok: false, res: invalidRequest(t.error) };
+  if (t.notes.length) state.log.line("info", "openai request adapted", { api, notes: t.notes.join("; ") });
+  const sent = await send(state, c, t.body, scope);
+  return sent.ok ? { ok: true, t, committed: sent.committed } : sent;
 }
 
 type Sent = { ok: true; committed: Committed } | { ok: false; res: Response };
 
 /** The request through the pool's rotation (owner first, moves before commit), committed to a stream or answered as a failure. */
-async function send(
-  state: ProxyState,
-  c: HonoContext,
-  body: Record<string, unknown>,
-  scope: LaunchScope | undefined,
-): Promise<Sent> {
+async function send(state: ProxyState, c: HonoContext, body: object, scope: LaunchScope | undefined): Promise<Sent> {
   const keys: AffinityKeys = extractAffinity(c.req.raw.headers, body);
   const outcome = await forward(state, {
     method: "POST",
@@ -163,7 +180,7 @@ async function send(
 }
 
 /** A rewritten request body as forward() takes it (it may still drop reasoning another account wrote). */
-function jsonBody(body: Record<string, unknown>): RequestBody {
+function jsonBody(body: object): RequestBody {
   const bytes = encodeJson(body);
   return { bytes, encoding: null, text: null, json: () => body };
 }

@@ -1,7 +1,7 @@
+import { asNumber as num, asRecord as obj, parseJson } from "@prodex/guards";
 import type { TranslateError } from "../anthropic/translate-error.ts";
 import type { ProxyState } from "../engine/proxy-state.ts";
 import { type OpenAIErrorResponse, openaiError, openaiUpstreamError } from "../openai/errors.ts";
-import { num, obj } from "../anthropic/fields.ts";
 import { earliestResetSeconds, poolExhausted } from "./pool-exhausted.ts";
 import type { JsonBodyRefusal } from "./translated-request.ts";
 
@@ -52,13 +52,7 @@ export function upstreamFailure(state: ProxyState, status: number, body: string,
 function upstreamRetryAfter(body: string, headers: Headers): number | null {
   const header = Number(headers.get("retry-after"));
   if (Number.isFinite(header) && header > 0) return Math.ceil(header);
-  let json: unknown = null;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return null;
-  }
-  const seconds = num(obj(obj(json)?.error)?.resets_in_seconds);
+  const seconds = num(obj(obj(parseJson(body))?.error)?.resets_in_seconds);
   return seconds === undefined ? null : Math.max(1, Math.ceil(seconds));
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { type Faults, diskFullError, errorMessage, writeFileAtomic } from "@prodex/core";
+import { errorCode } from "@prodex/guards";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
@@ -35,11 +36,16 @@ export class RuntimeLog {
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       path = createOwn(dir, stamp);
-      writeFileAtomic(pointer, `${path}\n`, 0o600);
     } catch {
       this.broken = true;
     }
     this.path = path;
+    try {
+      // Replaced, never written through: a pointer someone else planted is not followed.
+      if (!this.broken) writeFileAtomic(pointer, `${path}\n`, 0o600);
+    } catch {
+      // The log works without its pointer (`prodex logs --runtime` then names the problem).
+    }
   }
 
   line(level: LogLevel, message: string, fields: LogFields = {}): void {
@@ -121,8 +127,7 @@ function createOwn(dir: string, stamp: string): string {
       closeSync(openSync(path, "wx", 0o600));
       return path;
     } catch (error) {
-      const exists = typeof error === "object" && error !== null && "code" in error && error.code === "EEXIST";
-      if (!exists || attempt >= 3) throw error;
+      if (errorCode(error) !== "EEXIST" || attempt >= 3) throw error;
     }
   }
 }

@@ -1,6 +1,7 @@
+import { asRecord, parseJson } from "@prodex/guards";
 import { SseParser, type SseMessage } from "../sse/index.ts";
-import { type Verdict, classifyEarlyEvent } from "../rotation/classify.ts";
-import { type HoldLimits, isHoldEvent } from "../rotation/commit-point.ts";
+import { type HoldLimits, type Point, commitPoint } from "../rotation/commit-point.ts";
+import type { FailureVerdict } from "../rotation/ports.ts";
 
 type ReadResult = { done: true; value?: undefined } | { done: false; value: Uint8Array };
 
@@ -18,17 +19,10 @@ export class StreamEvent {
 
   get json(): Record<string, unknown> | null {
     if (this.parsed !== undefined) return this.parsed;
-    let json: Record<string, unknown> | null = null;
-    if (this.message.data.charCodeAt(0) === 0x7b) {
-      try {
-        const v: unknown = JSON.parse(this.message.data);
-        json = typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-      } catch {
-        json = null;
-      }
-    }
-    this.parsed = json;
-    return json;
+    // Only an object can say anything; `{` first skips the parse for `[DONE]`-style data.
+    const data = this.message.data;
+    this.parsed = data.charCodeAt(0) === 0x7b ? (asRecord(parseJson(data)) ?? null) : null;
+    return this.parsed;
   }
 }
 
@@ -36,14 +30,11 @@ export function toStreamEvent(message: SseMessage): StreamEvent {
   return new StreamEvent(message);
 }
 
-/** Events whose payload can say "this account failed" (the rest need no parse before commit). */
-const FAILURE_TYPES = new Set(["response.failed", "error", "response.incomplete"]);
-
 export type HoldResult =
   /** Commit: write `head` (raw bytes, exactly as upstream sent them), then keep reading. */
   | { kind: "commit"; head: Uint8Array[]; events: StreamEvent[]; why: "output" | "limit" | "ended" }
   /** Failure before commit: nothing reached the client; the request may move. */
-  | { kind: "rotate"; verdict: Extract<Verdict, { action: "rotate" | "refresh" }> };
+  | { kind: "rotate"; verdict: FailureVerdict };
 
 /** How long an upstream may stay silent (no byte) before its answer counts as stalled: Codex's own idle limit. */
 export const DEFAULT_STALL_MS = 300_000;
@@ -109,22 +100,20 @@ export class UpstreamStream {
         this.done = true;
         const tail = this.parser.flush().map(toStreamEvent);
         events.push(...tail);
-        const early = this.firstFailureBeforeOutput(events);
-        if (early) return { kind: "rotate", verdict: early };
-        if (events.some((e) => !isHoldEvent(e.type))) return { kind: "commit", head, events, why: "ended" };
-        return { kind: "rotate", verdict: { action: "rotate", kind: "transient", reason: "stream ended before any output", until: null } };
+        const end = commitPoint(tail, this.now(), "ended");
+        return end.kind === "commit" ? { kind: "commit", head, events, why: "ended" } : { kind: "rotate", verdict: failureOf(end) };
       }
       this.lastByteAt = this.now();
       head.push(r.value);
       bytes += r.value.byteLength;
       const fresh = this.parser.feed(r.value).map(toStreamEvent);
       events.push(...fresh);
-      const failure = this.firstFailureBeforeOutput(fresh);
-      if (failure) {
+      const point = commitPoint(fresh, this.now());
+      if (point.kind === "commit") return { kind: "commit", head, events, why: "output" };
+      if (point.kind !== "hold") {
         this.cancel();
-        return { kind: "rotate", verdict: failure };
+        return { kind: "rotate", verdict: failureOf(point) };
       }
-      if (fresh.some((e) => !isHoldEvent(e.type))) return { kind: "commit", head, events, why: "output" };
     }
   }
 
@@ -190,18 +179,6 @@ export class UpstreamStream {
     this.watchdog.unref?.();
   }
 
-  /** A failure counts only if no output event came before it in this batch. */
-  private firstFailureBeforeOutput(events: StreamEvent[]): Extract<Verdict, { action: "rotate" | "refresh" }> | null {
-    for (const e of events) {
-      if ((e.type === undefined || FAILURE_TYPES.has(e.type)) && e.json) {
-        const v = classifyEarlyEvent(e.json, this.now());
-        if (v && v.action !== "commit") return v;
-      }
-      if (!isHoldEvent(e.type)) return null;
-    }
-    return null;
-  }
-
   private readWithin(ms: number): Promise<ReadResult | "timeout"> {
     const read = this.pending ?? this.reader.read();
     this.pending = read;
@@ -215,4 +192,10 @@ export class UpstreamStream {
       return r;
     });
   }
+}
+
+/** A websocket-only "reconnect" cannot happen on SSE; if it did, it is a transient failure. */
+function failureOf(point: Exclude<Point, { kind: "commit" }>): FailureVerdict {
+  if (point.kind === "fail") return point.verdict;
+  return { action: "rotate", kind: "transient", reason: point.kind === "reconnect" ? point.reason : "stream ended before any output", until: null };
 }

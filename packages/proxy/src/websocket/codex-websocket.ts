@@ -37,10 +37,11 @@ export function codexWebsocket(state: ProxyState): CodexWebsocket {
       if (!server) return c.json({ error: { type: "server_error", message: "prodex proxy: websocket not ready" } }, 503);
       const conn = new WsConn(state, new Headers(c.req.raw.headers), c.get("scope"));
       const first = await conn.connect();
-      if (first.kind === "refused") {
+      if (first.kind === "served" && first.value.kind === "refused") {
         // The upstream does not take websockets (e.g. 426): Codex falls back to HTTPS on this answer.
+        const refused = first.value;
         conn.end(1000, "upgrade refused upstream");
-        return new Response(first.body, { status: first.status, headers: clientResponseHeaders(first.headers) });
+        return new Response(refused.body, { status: refused.status, headers: clientResponseHeaders(refused.headers) });
       }
       // Any other failure is retried per request, where Codex can be told about it in a frame.
       const headers = clientHandshakeHeaders(conn.upstream?.socket.handshake ?? null);

@@ -3,6 +3,7 @@
 // proxy keeps the full input and output of the latest responses so it can replay a request on
 // another socket — another account after a limit, or the same one after a token refresh —
 // as one self-contained request. Pure.
+import { isRecord } from "@prodex/guards";
 import { stripEncrypted } from "../affinity/affinity-keys.ts";
 
 export type ChainEntry = {
@@ -22,9 +23,6 @@ export type ChainEntry = {
 export const CHAIN_MAX_CHARS = 64 * 1024 * 1024;
 const KEEP = 4;
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 const inputOf = (body: Record<string, unknown>): unknown[] => (Array.isArray(body.input) ? body.input : []);
 const isCompaction = (item: unknown) => isRecord(item) && (item.type === "compaction" || item.type === "compaction_summary");

@@ -5,8 +5,11 @@ import type { ProxyState } from "../engine/proxy-state.ts";
 import type { UpstreamSocket } from "./upstream-socket.ts";
 import { ResponseChain } from "./ws-chain.ts";
 import { errorFrame, parseClientFrame } from "./ws-frames.ts";
-import { relayCreate } from "./ws-relay.ts";
-import { type Outcome, withRotation } from "./ws-rotation.ts";
+import { proxyPorts } from "../rotation/proxy-ports.ts";
+import type { RotateOutcome } from "../rotation/ports.ts";
+import { rotate } from "../rotation/rotate.ts";
+import { type LastFailure, type Refused, connectAttempt } from "./ws-attempt.ts";
+import { relayCreate, wsRequest } from "./ws-relay.ts";
 
 export type WsData = { conn: WsConn };
 
@@ -45,10 +48,11 @@ export class WsConn {
   }
 
   /** Before the client's upgrade is accepted: open the upstream for the account it would use. */
-  connect(): Promise<Outcome> {
+  connect(): Promise<RotateOutcome<Refused | { kind: "connected" }, LastFailure>> {
     const keys = extractAffinity(this.headers, null);
     const owner = ownerOf(keys, (kind, key) => this.state.bindings.lookup(kind, key));
-    return withRotation(this, { owner, stuck: false, label: "connect" }, async () => ({ kind: "done" }));
+    const ports = proxyPorts(this.state, connectAttempt(this), { client: "ws", transport: "ws", what: "connect" }, { maxWaits: 0 });
+    return rotate(ports, wsRequest(this, owner, false));
   }
 
   attach(ws: ServerWebSocket<WsData>): void {

@@ -1,5 +1,6 @@
 // The Responses websocket's frames (protocol README §1 "Websocket"): client frames are
 // `{"type":"response.create", …body}`, server frames are the SSE data objects. Pure.
+import { isRecord } from "@prodex/guards";
 import type { LocalAnswer } from "../engine/local-answers.ts";
 import { MAX_BODY_BYTES } from "../upstream/request-body.ts";
 
@@ -13,9 +14,6 @@ export type ClientFrame =
   | { kind: "other"; text: string; type: string }
   | { kind: "bad"; status: number; message: string };
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 export function parseClientFrame(message: string | Uint8Array, maxBytes = MAX_FRAME_BYTES): ClientFrame {
   const size = typeof message === "string" ? Buffer.byteLength(message) : message.byteLength;

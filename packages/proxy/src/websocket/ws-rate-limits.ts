@@ -2,12 +2,10 @@
 // (Codex's parse_rate_limit_event). The proxy learns the serving account's windows from them
 // and shows Codex the pool's, as applyPooledHeaders does on HTTP. Pure.
 import { type UsageWindow, effectiveUsed, windowsFromHeaders } from "@prodex/core";
+import { isRecord } from "@prodex/guards";
 
 type Slot = { used_percent?: unknown; window_minutes?: unknown; reset_at?: unknown };
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 export function isRateLimitEvent(json: Record<string, unknown> | null): boolean {
   return json?.type === "codex.rate_limits";

@@ -2,28 +2,29 @@
 // Codex before that, so a limit or an outage moves the request to another account unseen),
 // then relayed frame by frame. Afterwards its response is bound to the account that served it.
 import type { UsageWindow } from "@prodex/core";
-import { blobsIn, extractAffinity, foreignBlobs, ownerOf, stripEncrypted } from "../affinity/affinity-keys.ts";
+import { isRecord } from "@prodex/guards";
+import { type AffinityKeys, blobsIn, extractAffinity, foreignBlobs, ownerOf, stripEncrypted } from "../affinity/affinity-keys.ts";
 import { blobKey } from "../affinity/body-scan.ts";
-import { poolUnavailable } from "../engine/local-answers.ts";
+import { mayRotate, stayOn } from "../engine/launch-scope.ts";
+import { poolUnavailable, staleContinuation } from "../engine/local-answers.ts";
 import { pooledWindows } from "../engine/pooled-usage.ts";
-import { classifyEarlyEvent } from "../rotation/classify.ts";
-import { type HoldLimits, isHoldEvent } from "../rotation/commit-point.ts";
+import { rejectsEncrypted } from "../rotation/classify.ts";
+import { type HoldLimits, commitPoint } from "../rotation/commit-point.ts";
+import type { AttemptInput, AttemptResult, FailureVerdict, Owner, RotateOutcome, RotateRequest } from "../rotation/ports.ts";
+import { proxyPorts } from "../rotation/proxy-ports.ts";
+import { rotate } from "../rotation/rotate.ts";
 import type { UpstreamSocket } from "./upstream-socket.ts";
 import { type ChainEntry, fullInput, hasCompaction, replayBody } from "./ws-chain.ts";
 import type { WsConn } from "./ws-conn.ts";
 import { type ClientFrame, type ServerEvent, errorFrame, httpErrorFrame, isTerminal, localAnswerFrame, responseIdOf, serverEvent } from "./ws-frames.ts";
 import { relayableClose } from "./ws-headers.ts";
 import { isRateLimitEvent, pooledRateLimitEvent, windowsFromRateLimitEvent } from "./ws-rate-limits.ts";
-import { type Owner, type Step, withRotation } from "./ws-rotation.ts";
+import { type LastFailure, type Refused, ensureSocket } from "./ws-attempt.ts";
 
 type CreateFrame = Extract<ClientFrame, { kind: "create" }>;
 
 /** What went upstream for an attempt: the text, the full input the upstream now holds, and its size. */
 type Sent = { text: string; input: unknown[] | null; chars: number };
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 export async function relayCreate(conn: WsConn, frame: CreateFrame): Promise<void> {
   const { state } = conn;
@@ -41,56 +42,86 @@ export async function relayCreate(conn: WsConn, frame: CreateFrame): Promise<voi
   // Compaction items (or a previous response the proxy did not keep) cannot be replayed elsewhere.
   const stuck = keys.compaction || (prev?.compaction ?? false) || (prevId !== null && prev === undefined);
   const label = frame.generate ? "response" : "prewarm";
-  const result: { served: Served | null } = { served: null };
-
-  const outcome = await withRotation(conn, { owner, stuck, label }, async (name): Promise<Step> => {
-    const up = conn.upstream;
-    if (!up) return { kind: "failed", verdict: { action: "rotate", kind: "transient", reason: "upstream socket closed", until: null }, last: null };
-    const foreign = foreignBlobs(keys, name, owner?.profile ?? null, (kind, key) => state.bindings.lookup(kind, key));
-    const sent = bodyFor(frame, { prev, prevId, home, owner, foreign }, name, up.socket);
-    if (!sent) return { kind: "answer", frame: lostContinuation(prevId) };
-    if (!up.socket.send(sent.text)) return { kind: "failed", verdict: { action: "rotate", kind: "transient", reason: "upstream socket closed before the request went out", until: null }, last: null };
-    const held = await hold(conn, up.socket, state.hold);
-    if (held.kind === "gone") return { kind: "gone" };
-    if (held.kind === "reconnect") return { kind: "reconnect", reason: held.reason };
-    // A socket that sat open since an earlier request and closed unanswered is not the account's fault.
-    if (held.kind === "rotate" && held.silent && up.socket.id === home) return { kind: "reconnect", reason: held.verdict.reason };
-    if (held.kind === "rotate") return { kind: "failed", verdict: held.verdict, last: held.text ? { kind: "frame", text: held.text } : null };
-    const end = await relayCommitted(conn, up.socket, name, held.events);
-    result.served = { profile: name, socket: up.socket, sent, end };
-    return end.kind === "gone" ? { kind: "gone" } : { kind: "done" };
-  });
+  const at: Route = { frame, keys, prev, prevId, home, owner };
+  const ports = proxyPorts(state, { attempt: (input) => attemptCreate(conn, at, input) }, { client: "ws", transport: "ws", what: label });
+  const outcome = await rotate(ports, wsRequest(conn, owner, stuck));
 
   const ms = ctx.now() - startedAt;
   const log = (level: "info" | "warn", fields: Record<string, string | number | boolean | null | undefined>) =>
     state.log.line(level, "request", { transport: "ws", conn: conn.id, what: label, ms, attempts: outcome.attempts, ...fields });
-  const done = result.served;
-  if (outcome.kind === "gone") return log("warn", { profile: done?.profile, completed: false, aborted: true, error: "client disconnected" });
-  if (outcome.kind !== "done") {
-    const text = answerFor(conn, outcome);
-    log("warn", { status: statusOf(text), completed: false, error: outcome.kind });
-    await conn.send(text);
+  if (outcome.kind === "gone") return log("warn", { completed: false, aborted: true, error: "client disconnected" });
+  if (outcome.kind === "served" && outcome.value.kind === "relayed") {
+    const done = outcome.value;
+    if (done.end.kind === "gone") return log("warn", { profile: done.profile, completed: false, aborted: true, error: "client disconnected" });
+    finish(conn, frame, keys, done, ms);
+    log(done.end.kind === "completed" ? "info" : "warn", { profile: done.profile, completed: done.end.kind === "completed", end: done.end.kind, error: done.end.kind === "closed" ? `upstream closed (${done.end.code})` : undefined });
     return;
   }
-  if (!done) return; // "done" is only reported once a response was relayed
-  finish(conn, frame, keys, done, ms);
-  log(done.end.kind === "completed" ? "info" : "warn", { profile: done.profile, completed: done.end.kind === "completed", end: done.end.kind, error: done.end.kind === "closed" ? `upstream closed (${done.end.code})` : undefined });
+  const text = answerFor(conn, outcome);
+  log("warn", { status: statusOf(text), completed: false, error: outcome.kind === "served" ? outcome.value.kind : outcome.kind });
+  await conn.send(text);
+}
+
+/** The rotation request for a websocket turn (or the connect before the upgrade). */
+export function wsRequest(conn: WsConn, owner: Owner | null, stuck: boolean): RotateRequest {
+  return {
+    owner,
+    stuck,
+    stayOn: stayOn(conn.scope),
+    mayRotate: mayRotate(conn.state.pool, conn.scope),
+    connected: () => (conn.upstream?.socket.open ? conn.upstream.profile : null),
+    signal: conn.gone.signal,
+  };
+}
+
+type Route = { frame: CreateFrame; keys: AffinityKeys; prev: ChainEntry | undefined; prevId: string | null; home: number | null; owner: Owner | null };
+type Answer = { kind: "answer"; frame: string };
+type CreateResult = Served | Answer | Refused;
+
+/** One turn on one account: its socket, the frame, the hold, and after commit the relay. */
+async function attemptCreate(conn: WsConn, at: Route, input: AttemptInput): Promise<AttemptResult<CreateResult, LastFailure>> {
+  const { state } = conn;
+  const { name } = input;
+  const opened = await ensureSocket(conn, name, input.auth, input.deadline);
+  if (opened.kind === "refused") return { kind: "served", value: opened };
+  if (opened.kind !== "ready") return opened;
+  const { socket, token } = opened;
+  const foreign = input.bare ? new Set(at.keys.encrypted) : foreignBlobs(at.keys, name, at.owner?.profile ?? null, (kind, key) => state.bindings.lookup(kind, key));
+  const sent = bodyFor(at, foreign, name, socket);
+  if (!sent) return { kind: "served", value: { kind: "answer", frame: lostContinuation(at.prevId) } };
+  // Whatever the socket was doing for a failed attempt, it is no use now.
+  const failed = (result: Exclude<AttemptResult<never, LastFailure>, { kind: "served" | "gone" }>) => {
+    conn.dropUpstream();
+    return result;
+  };
+  if (!socket.send(sent.text)) return failed({ kind: "failed", verdict: closedEarly("upstream socket closed before the request went out"), last: null, token });
+  const held = await hold(conn, socket, state.hold);
+  if (held.kind === "gone") return { kind: "gone" };
+  if (held.kind === "reconnect") return failed({ kind: "reconnect", reason: held.reason });
+  // A socket that sat open since an earlier request and closed unanswered is not the account's fault.
+  if (held.kind === "rotate" && held.silent && socket.id === at.home) return failed({ kind: "reconnect", reason: held.verdict.reason });
+  if (held.kind === "rotate") return failed({ kind: "failed", verdict: held.verdict, last: held.text ? { kind: "frame", text: held.text } : null, token });
+  const first = held.events[0];
+  if (!input.bare && at.keys.encryptedItems > 0 && first?.type === "error" && rejectsEncrypted(first.json)) {
+    return failed({ kind: "rejected-reasoning", last: { kind: "frame", text: first.text } });
+  }
+  const end = await relayCommitted(conn, socket, name, held.events);
+  return { kind: "served", value: { kind: "relayed", profile: name, socket, sent, end } };
+}
+
+function closedEarly(reason: string): FailureVerdict {
+  return { action: "rotate", kind: "transient", reason, until: null };
 }
 
 /**
  * The frame for `name` on `socket`: as Codex sent it when that socket holds the previous
  * response, else replayed as a self-contained request. Null: the state is gone for good.
  */
-function bodyFor(
-  frame: CreateFrame,
-  at: { prev: ChainEntry | undefined; prevId: string | null; home: number | null; owner: Owner | null; foreign: ReadonlySet<string> },
-  name: string,
-  socket: UpstreamSocket,
-): Sent | null {
-  const { prev, prevId, owner } = at;
+function bodyFor(at: Route, foreign: ReadonlySet<string>, name: string, socket: UpstreamSocket): Sent | null {
+  const { frame, prev, prevId, owner } = at;
   if (prevId === null) {
     // A fresh request sheds reasoning this account cannot read (as on HTTP).
-    if (at.foreign.size > 0) return whole(stripEncrypted(frame.body, at.foreign).body);
+    if (foreign.size > 0) return whole(stripEncrypted(frame.body, foreign).body);
     return { text: frame.text, input: fullInput(frame.body, undefined), chars: frame.text.length };
   }
   if (prev && prev.socket === socket.id) return { text: frame.text, input: fullInput(frame.body, prev), chars: prev.chars + frame.text.length };
@@ -106,14 +137,11 @@ function whole(body: Record<string, unknown>): Sent {
 type Held =
   | { kind: "commit"; events: ServerEvent[] }
   /** `silent`: the socket closed before answering anything. */
-  | { kind: "rotate"; verdict: Extract<Step, { kind: "failed" }>["verdict"]; text: string | null; silent?: boolean }
+  | { kind: "rotate"; verdict: FailureVerdict; text: string | null; silent?: boolean }
   | { kind: "reconnect"; reason: string }
   | { kind: "gone" };
 
-/** The upstream's "this connection is too old" error: Codex would reconnect and resend; the proxy does it itself. */
-const CONNECTION_LIMIT = "websocket_connection_limit_reached";
-
-/** Frames up to the commit point; a failure before it is the account's, not the client's. */
+/** Frames up to the commit point (commit-point.ts); a failure before it is the account's, not the client's. */
 async function hold(conn: WsConn, socket: UpstreamSocket, limits: HoldLimits): Promise<Held> {
   const { ctx } = conn.state;
   const events: ServerEvent[] = [];
@@ -126,21 +154,19 @@ async function hold(conn: WsConn, socket: UpstreamSocket, limits: HoldLimits): P
     if (m === "aborted") return { kind: "gone" };
     if (m === "timeout") return { kind: "commit", events };
     if (m.kind === "closed") {
-      const reason = `upstream websocket closed before output (${m.code})`;
-      return { kind: "rotate", verdict: { action: "rotate", kind: "transient", reason, until: null }, text: null, silent: events.length === 0 };
+      return { kind: "rotate", verdict: closedEarly(`upstream websocket closed before output (${m.code})`), text: null, silent: events.length === 0 };
     }
     const event = serverEvent(m.text);
     events.push(event);
     chars += m.text.length;
-    if (event.type === "error" && isRecord(event.json?.error) && event.json.error.code === CONNECTION_LIMIT) return { kind: "reconnect", reason: CONNECTION_LIMIT };
-    const verdict = event.json ? classifyEarlyEvent(event.json, ctx.now()) : null;
-    if (verdict && verdict.action !== "commit") return { kind: "rotate", verdict, text: m.text };
-    // Usage snapshots only describe the account; they are not output.
-    if (!isHoldEvent(event.type) && !isRateLimitEvent(event.json)) return { kind: "commit", events };
+    const point = commitPoint([event], ctx.now());
+    if (point.kind === "commit") return { kind: "commit", events };
+    if (point.kind === "fail") return { kind: "rotate", verdict: point.verdict, text: m.text };
+    if (point.kind === "reconnect") return { kind: "reconnect", reason: point.reason };
   }
 }
 
-type Served = { profile: string; socket: UpstreamSocket; sent: Sent; end: StreamEnd };
+type Served = { kind: "relayed"; profile: string; socket: UpstreamSocket; sent: Sent; end: StreamEnd };
 
 type StreamEnd =
   /** `windows`: the account's usage as this response's codex.rate_limits frames reported it. */
@@ -220,19 +246,21 @@ function finish(conn: WsConn, frame: CreateFrame, keys: ReturnType<typeof extrac
 }
 
 /** What Codex gets when no account could serve: the upstream's own last word, else the proxy's. */
-function answerFor(conn: WsConn, outcome: Exclude<Awaited<ReturnType<typeof withRotation>>, { kind: "done" | "gone" }>): string {
+function answerFor(conn: WsConn, outcome: RotateOutcome<CreateResult, LastFailure>): string {
   switch (outcome.kind) {
-    case "answer":
-      return outcome.frame;
-    case "local":
-      return localAnswerFrame(outcome.answer);
-    case "refused":
-      return httpErrorFrame(outcome.status, outcome.headers, outcome.body);
+    case "served":
+      if (outcome.value.kind === "answer") return outcome.value.frame;
+      if (outcome.value.kind === "refused") return httpErrorFrame(outcome.value.status, outcome.value.headers, outcome.value.body);
+      return localAnswerFrame(poolUnavailable(conn.state, new Set()));
+    case "stale":
+      return localAnswerFrame(staleContinuation(conn.state, outcome.owner, outcome.why));
+    case "gone":
+      return localAnswerFrame(poolUnavailable(conn.state, new Set()));
     case "exhausted": {
       const last = outcome.last;
       if (last?.kind === "frame") return last.text;
       if (last?.kind === "http" && last.status >= 400) return httpErrorFrame(last.status, last.headers, last.body);
-      return localAnswerFrame(poolUnavailable(conn.state, outcome.tried));
+      return localAnswerFrame(poolUnavailable(conn.state, new Set(outcome.tried)));
     }
   }
 }

@@ -1,3 +1,4 @@
+import { asRecord } from "@prodex/guards";
 import type { PoolFixture } from "./pool-fixture.ts";
 
 export type Frame = Record<string, unknown>;
@@ -85,7 +86,7 @@ export class WsClient {
 
 export function responseOf(frames: Frame[]): Frame {
   const r = frames.at(-1)?.response;
-  return typeof r === "object" && r !== null && !Array.isArray(r) ? (r as Frame) : {};
+  return asRecord(r) ?? {};
 }
 
 export function deltas(frames: Frame[]): string {

@@ -111,7 +111,7 @@ describe("rotation for Claude Code", () => {
     const f = await openPool(two);
     const { history } = await toolTurn(f, "first-session");
     // Pin p2 (new work goes there), then continue under a session prodex never saw.
-    f.proxy.state.pool.pinned = "p2";
+    f.proxy.state.pool.pin("p2");
     const s = summarize(frames(await (await postMessages(f, messagesBody(history, {}, "resumed-elsewhere"), { session: "resumed-elsewhere" })).text()));
     expect(s.blocks.find((b) => b.type === "text")?.text).toBe("tool said: tool-ran");
     expect(served(f)).toEqual(["acct-a:200", "acct-a:200"]);

@@ -100,7 +100,7 @@ describe("continuation affinity", () => {
     const f = await openPool([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 10 } }]);
     await (await postResponses(f, responsesBody("hi", { prompt_cache_key: "k1" }), { "session-id": "s1" })).text();
     f.mock.exhaust("acct-a", 900);
-    f.proxy.state.pool.failed("p1", "quota", "usage limit reached", Date.now() + 900_000);
+    f.proxy.state.pool.rest("p1", { kind: "quota", reason: "usage limit reached", until: Date.now() + 900_000 });
     const res = await postResponses(f, responsesBody("go on", { prompt_cache_key: "k1", input: [{ type: "compaction", encrypted_content: "x" }] }), { "session-id": "s1" });
     expect(res.status).toBe(409);
     const body = (await res.json()) as { error: { type: string; message: string } };

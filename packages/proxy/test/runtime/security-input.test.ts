@@ -43,6 +43,8 @@ const ROUTES: Route[] = [
   { label: "Codex compact", url: () => `${f.proxy.codexBaseUrl}/responses/compact`, headers: () => f.proxy.codexHeaders },
   { label: "Claude messages", url: () => `${f.proxy.url}/v1/messages`, headers: () => ({ "x-api-key": f.proxy.secret }) },
   { label: "Claude count_tokens", url: () => `${f.proxy.url}/v1/messages/count_tokens`, headers: () => ({ "x-api-key": f.proxy.secret }) },
+  { label: "OpenAI responses", url: () => `${f.proxy.openaiBaseUrl}/responses`, headers: () => ({ authorization: `Bearer ${f.proxy.secret}` }) },
+  { label: "OpenAI chat completions", url: () => `${f.proxy.openaiBaseUrl}/chat/completions`, headers: () => ({ authorization: `Bearer ${f.proxy.secret}` }) },
 ];
 
 async function post(route: Route, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<{ status: number; message: string }> {
@@ -58,6 +60,7 @@ describe("oversized bodies", () => {
       ["Codex responses", httpText("POST", codexPath(), { Host: host(), "X-Prodex-Key": f.proxy.secret, "Content-Length": String(LIMIT + 1) }, "{")],
       ["Codex pass-through", httpText("POST", `/s/${f.proxy.pathId}/backend-api/wham/tasks`, { Host: host(), "Content-Length": String(LIMIT + 1) }, "{")],
       ["Claude messages", httpText("POST", "/v1/messages", { Host: host(), "x-api-key": f.proxy.secret, "Content-Length": String(LIMIT + 1) }, "{")],
+      ["OpenAI chat completions", httpText("POST", "/openai/v1/chat/completions", { Host: host(), Authorization: `Bearer ${f.proxy.secret}`, "Content-Length": String(LIMIT + 1) }, "{")],
     ] as const;
     for (const [label, text] of requests) {
       const r = await rawRequest(f.proxy.port, text);
@@ -235,6 +238,28 @@ describe("headers", () => {
     if (!seen) throw new Error("the mock saw no request");
     expect(JSON.stringify(seen.headers)).not.toContain(f.proxy.secret);
     for (const name of ["x-api-key", "cookie", "anthropic-version"]) expect(seen.headers[name], name).toBeUndefined();
+  });
+});
+
+describe("nesting", () => {
+  // A schema nested far past any real one: refused where the body enters (a 400 naming the
+  // limit), not by the translation's recursion running out of stack (it was a 500).
+  test("a Claude tool input_schema nested 20 000 deep → 400 invalid_request_error naming the depth limit, nothing sent", async () => {
+    // Written as text: building it as an object and stringifying would overflow in the test itself.
+    const schema = `${'{"type":"object","properties":{"x":'.repeat(20_000)}{"type":"string"}${"}}".repeat(20_000)}`;
+    const head = JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 32, messages: [{ role: "user", content: "hi" }] }).slice(0, -1);
+    const before = upstreamCount();
+    const res = await fetch(`${f.proxy.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": f.proxy.secret, "anthropic-version": "2023-06-01" },
+      body: `${head},"tools":[{"name":"deep","input_schema":${schema}}]}`,
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { type: string; error: { type: string; message: string } };
+    expect(body.error.type).toBe("invalid_request_error");
+    expect(body.error.message).toContain("deeper than 512 levels, the limit");
+    expect(upstreamCount()).toBe(before);
+    await stillServes();
   });
 });
 

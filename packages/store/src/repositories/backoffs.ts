@@ -1,4 +1,4 @@
-import { eq, gt, lte } from "drizzle-orm";
+import { eq, gt, lte, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
 import { backoffs } from "../schema.ts";
 
@@ -6,11 +6,16 @@ export type BackoffRow = typeof backoffs.$inferSelect;
 export type BackoffReason = BackoffRow["reason"];
 
 export class BackoffsRepo {
-  constructor(private readonly db: Db) {}
+  /** Read by every pool reload (each 2 s in a proxy): built once, not per call. */
+  private readonly activeQ;
+
+  constructor(private readonly db: Db) {
+    this.activeQ = db.select().from(backoffs).where(gt(backoffs.until, sql`${sql.placeholder("now")}`)).prepare();
+  }
 
   /** Backoffs still in force at `now`, keyed by profile id. */
   active(now = Date.now()): Map<number, BackoffRow> {
-    const rows = this.db.select().from(backoffs).where(gt(backoffs.until, now)).all();
+    const rows = this.activeQ.all({ now });
     return new Map(rows.map((r) => [r.profileId, r]));
   }
 
@@ -18,9 +23,8 @@ export class BackoffsRepo {
     return this.db.select().from(backoffs).where(eq(backoffs.profileId, profileId)).get();
   }
 
-  set(profileId: number, reason: BackoffReason, until: number, message: string | null, now = Date.now()): BackoffRow {
-    const prev = this.get(profileId);
-    const attempts = prev && prev.until > now - 60_000 ? prev.attempts + 1 : 1;
+  /** `attempts`: the failure streak this rest belongs to (core's backoff.ts counts it; stored for the next reader). */
+  set(profileId: number, reason: BackoffReason, until: number, message: string | null, now = Date.now(), attempts = 1): BackoffRow {
     return this.db
       .insert(backoffs)
       .values({ profileId, reason, until, attempts, message, updatedAt: now })

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Context } from "@prodex/core";
+import { type Context, notOwnFile } from "@prodex/core";
 import { pidAlive } from "../runtime-registry.ts";
 import { type BrokerFile, type CleanupScan, type LogFile, logPid } from "./cleanup-plan.ts";
 
@@ -35,7 +35,9 @@ export function scanRuntimeLogs(dir: string): LogFile[] {
   return out;
 }
 
+/** The log the pointer names, when the pointer is our own file (another user's pointer names nothing of ours). */
 export function latestLogTarget(pointer: string): string | null {
+  if (notOwnFile(pointer)) return null;
   try {
     return readFileSync(pointer, "utf8").trim() || null;
   } catch {

@@ -1,0 +1,44 @@
+import { memo } from "react";
+import { Box, Text } from "ink";
+import type { Line, Seg } from "./lines.ts";
+
+// One styled line as Ink text. Views are rebuilt on every state change, so rows are memoised by
+// content: React re-renders only the rows whose text or style changed.
+
+const sameSeg = (a: Seg, b: Seg) => a.text === b.text && a.hue === b.hue && a.bold === b.bold && a.dim === b.dim && a.inverse === b.inverse;
+
+export function sameLine(a: Line, b: Line): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameSeg(a[i] as Seg, b[i] as Seg)) return false;
+  return true;
+}
+
+/** A line of styled segments: one <Text>, a nested <Text> per segment. */
+export const Row = memo(
+  function Row(props: { line: Line }) {
+    const { line } = props;
+    if (!line.length) return <Text> </Text>;
+    return (
+      <Text wrap="truncate-end">
+        {line.map((s, j) => (
+          <Text key={j} color={s.hue} bold={s.bold} dimColor={s.dim} inverse={s.inverse}>
+            {s.text}
+          </Text>
+        ))}
+      </Text>
+    );
+  },
+  (a, b) => sameLine(a.line, b.line),
+);
+
+/** Lines stacked in a column `width` cells wide (each line already fits it). */
+export function Rows(props: { lines: Line[]; width?: number }) {
+  return (
+    <Box flexDirection="column" width={props.width} flexShrink={0}>
+      {props.lines.map((line, i) => (
+        <Row key={i} line={line} />
+      ))}
+    </Box>
+  );
+}
