@@ -32,6 +32,8 @@ export * from "./pool/backoff.ts";
 export * from "./profiles/names.ts";
 export * from "./profiles/shared-state.ts";
 export * from "./profiles/profile-service.ts";
+export * from "./profiles/login-target.ts";
+export * from "./profiles/login.ts";
 export * from "./profiles/bundle.ts";
 export * from "./pool/preflight.ts";
 export * from "./config/config.ts";
