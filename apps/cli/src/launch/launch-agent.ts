@@ -1,4 +1,4 @@
-import { NotFoundError, UsageError, currentName, getProfile, preflight, resolveChatgptBase } from "@prodex/core";
+import { UsageError, getProfile, preflight, requireCurrentName, resolveChatgptBase } from "@prodex/core";
 import type { LaunchEndpoints, ModelConfig } from "@prodex/proxy";
 import type { ProfileRow } from "@prodex/store";
 import type { Cli } from "../cli-context.ts";
@@ -47,10 +47,7 @@ export function requireAgentBin(agent: Agent, env: Record<string, string | undef
 
 /** The profile a launch asks for: --profile (which must exist), else the current one. */
 export function preferredProfile(cli: Cli, flag: string | undefined): string {
-  if (flag) return getProfile(cli.ctx, flag).name;
-  const current = currentName(cli.ctx);
-  if (!current) throw new NotFoundError("no profiles yet", "add one: prodex login, or prodex profile import-current (or try prodex demo)");
-  return current;
+  return flag ? getProfile(cli.ctx, flag).name : requireCurrentName(cli.ctx);
 }
 
 /** Where the launch starts: the preferred profile when it can serve, else the one preflight picked. */

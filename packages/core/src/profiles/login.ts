@@ -2,10 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { type ChatgptAuth, authPath, writeAuth } from "../auth/auth-file.ts";
 import type { Context } from "../context.ts";
-import { UsageError } from "../errors.ts";
 import { loginTarget } from "./login-target.ts";
 import { validateProfileName } from "./names.ts";
-import { addProfile, currentName, getProfile } from "./profile-service.ts";
+import { addProfile, getProfile, requireCurrentName } from "./profile-service.ts";
 
 // Logging a ChatGPT account in and out of the pool. The login itself is the real `codex login`,
 // run by the CLI inside a throwaway home (so a current login survives a failed attempt); what it
@@ -48,9 +47,7 @@ export function saveLogin(ctx: Context, auth: ChatgptAuth, home: string, request
 
 /** Forgets a profile's login (default: the current profile); the profile stays. Returns its name. */
 export function logout(ctx: Context, name?: string): string {
-  const target = name ?? currentName(ctx);
-  if (!target) throw new UsageError("no profiles yet");
-  const p = getProfile(ctx, target);
+  const p = getProfile(ctx, name ?? requireCurrentName(ctx));
   rmSync(authPath(p.codexHome), { force: true });
   ctx.store.profiles.update(p.name, { authState: "needs_login" });
   ctx.events.emit({ kind: "auth.needs_login", profile: p.name, message: `${p.name} logged out` });

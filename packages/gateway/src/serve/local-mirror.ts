@@ -71,7 +71,7 @@ export class LocalMirror {
 
   /** The proxy's events: to the shared timeline (write-behind); a backoff also announced to every instance now. */
   observe(event: PoolEvent): void {
-    if (event.data?.gatewayInstance) return; // replayed from another instance
+    if (event.data && "gatewayInstance" in event.data) return; // replayed from another instance
     this.queue.event({ instance: this.instance, seq: ++this.seq, at: event.at, kind: event.kind, level: event.level, account: event.profile, message: event.message, data: event.data ?? null });
     if (event.kind === "backoff" && event.profile) {
       const until = Number(event.data?.until);
