@@ -32,9 +32,8 @@ const agent: Agent = client;
 const range = SUPPORTED[agent];
 const verdict = versionVerdict(version, range);
 const next = nextRange(range, version);
-console.log(
-  `compat:add: ${range.name} ${version} is ${verdict === "inside" ? "inside" : verdict} the supported range ${rangeLabel(range)}; range after a green run: ${rangeLabel(next)}`,
-);
+const where = verdict === "inside" ? "inside" : verdict === "unknown" ? "not comparable with" : `${verdict} than`;
+console.log(`compat:add: ${range.name} ${version} is ${where} the supported range ${rangeLabel(range)}; if green: ${rangeLabel(next)}`);
 
 const files = {
   cliPackage: join(root, "apps/cli/package.json"),
@@ -102,6 +101,11 @@ async function green(): Promise<boolean> {
   if (version !== next.newest) {
     await pin(version);
     if (!(await run(bunInstall))) return false;
+    const cand = {
+      label: `compat:check (${range.name} ${version})`,
+      cmd: ["bun", "scripts/compat/check.ts", "--candidate", `${agent}@${version}`],
+    };
+    if (!(await run(cand))) return false;
   }
   const e2e = await run({
     label: `e2e (${range.name} ${version})`,

@@ -19,6 +19,15 @@ async function doctor(w: CliEnv, args: string[] = [], env: Record<string, string
   return { ...r, report, find };
 }
 
+/** `prodex doctor` with a fake Codex that reports `version`: its agents.codex finding (exit 0: only a warning). */
+async function doctorWithCodex(w: CliEnv, version: string) {
+  const fake = join(w.dir, "fake-codex");
+  writeFileSync(fake, `#!/bin/sh\necho codex-cli ${version}\n`, { mode: 0o755 });
+  const r = await doctor(w, ["--offline"], { PRODEX_CODEX_BIN: fake });
+  expect(r.code).toBe(0);
+  return { f: r.find("agents.codex")[0], fake };
+}
+
 function edit(w: CliEnv, fn: (ctx: Context) => void): void {
   const ctx = new Context({ env: w.env, source: "test-setup" });
   try {
@@ -159,11 +168,7 @@ describe("prodex doctor", () => {
 
   test("an agent older than the supported range is a warning naming the range and the fix", async () => {
     const world = await openEnv([{ id: "acct-a" }]);
-    const fake = join(world.dir, "fake-codex");
-    writeFileSync(fake, "#!/bin/sh\necho codex-cli 0.100.0\n", { mode: 0o755 });
-    const r = await doctor(world, ["--offline"], { PRODEX_CODEX_BIN: fake });
-    expect(r.code).toBe(0);
-    const f = r.find("agents.codex")[0];
+    const { f, fake } = await doctorWithCodex(world, "0.100.0");
     expect(f).toMatchObject({ severity: "warn", path: fake });
     expect(f?.message).toBe(`Codex CLI 0.100.0 (env) is older than prodex supports (${SUPPORTED.codex.oldest}–${SUPPORTED.codex.newest})`);
     expect(f?.fix).toContain(`@openai/codex@${SUPPORTED.codex.newest}`);
@@ -186,12 +191,7 @@ describe("prodex doctor", () => {
   }, 60_000);
 
   test("a newer agent than tested is a warning that names the range and never just says downgrade", async () => {
-    const world = await openEnv([{ id: "acct-a" }]);
-    const fake = join(world.dir, "fake-codex");
-    writeFileSync(fake, "#!/bin/sh\necho codex-cli 9.0.0\n", { mode: 0o755 });
-    const r = await doctor(world, ["--offline"], { PRODEX_CODEX_BIN: fake });
-    expect(r.code).toBe(0);
-    const f = r.find("agents.codex")[0];
+    const { f } = await doctorWithCodex(await openEnv([{ id: "acct-a" }]), "9.0.0");
     expect(f?.severity).toBe("warn");
     expect(f?.message).toContain(`newer than prodex has tested (${SUPPORTED.codex.oldest}–${SUPPORTED.codex.newest})`);
     expect(f?.fix).toStartWith("if something misbehaves");

@@ -1,7 +1,7 @@
 export * from "./errors.ts";
 export { databaseBusy, waitForWrite } from "./busy-write.ts";
 export * from "./paths.ts";
-export { Context, type ContextOptions } from "./context.ts";
+export { Context, type ContextOptions, type TokenSource } from "./context.ts";
 export { writeFileAtomic } from "./fs/atomic-write.ts";
 export { notOwnFile } from "./fs/own-file.ts";
 export { withFileLock } from "./fs/file-lock.ts";
@@ -14,6 +14,7 @@ export { busyError, connectRefused, connectionReset, diskFullError } from "./fau
 export * from "./auth/jwt.ts";
 export * from "./auth/auth-file.ts";
 export * from "./auth/token-refresh.ts";
+export { CODEX_CLIENT_ID, requestTokens, type TokenAnswer } from "./auth/token-endpoint.ts";
 export * from "./events/types.ts";
 export * from "./events/pool-view.ts";
 export { EventLog, rowToEvent, type EventListener } from "./events/event-log.ts";
@@ -31,6 +32,8 @@ export * from "./pool/backoff.ts";
 export * from "./profiles/names.ts";
 export * from "./profiles/shared-state.ts";
 export * from "./profiles/profile-service.ts";
+export * from "./profiles/login-target.ts";
+export * from "./profiles/login.ts";
 export * from "./profiles/bundle.ts";
 export * from "./pool/preflight.ts";
 export * from "./config/config.ts";

@@ -94,7 +94,7 @@ export function servingProfile(snap: PoolSnapshot): ProfileView | undefined {
 
 /** Reads `data.from`/`data.to`/`data.reason` of a rotation when the proxy supplies them. */
 export function rotationInfo(e: PoolEvent): { from: string | null; to: string | null; reason: string | null } {
-  const d = e.data ?? {};
+  const d = e.kind === "rotation" ? e.data : undefined;
   const str = (v: unknown) => (typeof v === "string" && v ? v : null);
-  return { from: str(d.from), to: str(d.to) ?? e.profile, reason: str(d.reason) };
+  return { from: str(d?.from), to: str(d?.to) ?? e.profile, reason: str(d?.reason) };
 }
