@@ -1,7 +1,9 @@
 import { Hono } from "hono";
-import { BodyError, type RequestBody, readRequestBody } from "@prodex/proxy";
+import { BodyError, CALLER_HEADER, type RequestBody, readRequestBody } from "@prodex/proxy";
 import type { ApiKeyRole } from "@prodex/store/pg";
 import { type KeyAuth, allowed, presentedKey } from "./key-auth.ts";
+
+export type GatewayEnv = { Variables: { role: ApiKeyRole; name: string } };
 
 /** Where the in-process proxy listens and how it is opened (its launch secret and path id). */
 export type Backend = { url: string; secret: string; pathId: string };
@@ -15,7 +17,7 @@ export type FrontDoorDeps = {
   keys: KeyAuth;
   backend: () => Backend;
   ready: () => { ready: true } | { ready: false; reason: string };
-  admin: Hono<{ Variables: { role: ApiKeyRole } }>;
+  admin: Hono<GatewayEnv>;
 };
 
 const CLIENT_AUTH = ["authorization", "x-api-key", "x-prodex-gateway-key", "x-prodex-key", "host", "origin", "sec-fetch-site", "connection"];
@@ -29,8 +31,8 @@ function fail(status: number, message: string, type = "authentication_error"): R
  * here; the rest is the proxy's own routes (Codex under /backend-api/, Claude Code and OpenAI clients under /v1/),
  * passed to the in-process proxy on loopback with its launch secret in place of the gateway key.
  */
-export function frontDoor(deps: FrontDoorDeps): Hono<{ Variables: { role: ApiKeyRole } }> {
-  const app = new Hono<{ Variables: { role: ApiKeyRole } }>();
+export function frontDoor(deps: FrontDoorDeps): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
   app.get("/livez", (c) => c.json({ ok: true, instance: deps.instance }));
   app.get("/readyz", (c) => {
     const r = deps.ready();
@@ -40,13 +42,14 @@ export function frontDoor(deps: FrontDoorDeps): Hono<{ Variables: { role: ApiKey
     const check = await deps.keys.check(presentedKey(c.req.raw.headers));
     if (!check.ok) return fail(check.status, check.message, check.status === 503 ? "service_unavailable" : "authentication_error");
     c.set("role", check.role);
+    c.set("name", check.name);
     await next();
   });
   app.route("/gateway/v1", deps.admin);
   app.all("*", async (c) => {
     if (!allowed(c.get("role"), "serve")) return fail(403, "prodex gateway: this key may not send requests (its role is viewer or admin-only)", "permission_error");
     const req = c.req.raw;
-    if (req.method !== "POST") return forward(req, deps.backend(), undefined);
+    if (req.method !== "POST") return forward(req, deps.backend(), undefined, c.get("name"));
     let body: RequestBody;
     try {
       body = await readRequestBody(req);
@@ -54,18 +57,20 @@ export function frontDoor(deps: FrontDoorDeps): Hono<{ Variables: { role: ApiKey
       return fail(e instanceof BodyError ? e.status : 400, `prodex gateway: ${e instanceof Error ? e.message : "cannot read the request body"}`, "invalid_request_error");
     }
     const early = await deps.continuations(req, body);
-    return early ?? forward(req, deps.backend(), body.bytes);
+    return early ?? forward(req, deps.backend(), body.bytes, c.get("name"));
   });
   return app;
 }
 
 /** Codex's routes go under the launch's path id; everything else to the root. The gateway key never goes on. */
-export async function forward(req: Request, backend: Backend, bytes: Uint8Array | undefined): Promise<Response> {
+export async function forward(req: Request, backend: Backend, bytes: Uint8Array | undefined, caller: string): Promise<Response> {
   const url = new URL(req.url);
   const codex = url.pathname.startsWith("/backend-api/");
   const path = codex ? `/s/${backend.pathId}${url.pathname}` : url.pathname;
   const headers = new Headers(req.headers);
   for (const h of CLIENT_AUTH) headers.delete(h);
+  // The usage ledger names the key, never a client's say-so.
+  headers.set(CALLER_HEADER, caller);
   // Codex's routes take the launch header (the account's token replaces any Authorization upstream);
   // Claude Code's and OpenAI clients' take the secret as their API key.
   if (codex) headers.set("x-prodex-key", backend.secret);
