@@ -62,6 +62,16 @@ function children(n: t.Node): t.Node[] {
   return out;
 }
 
+function templateRanges(root: t.Node): (readonly [number, number])[] {
+  const out: (readonly [number, number])[] = [];
+  const visit = (n: t.Node): void => {
+    if (n.type === "TemplateLiteral") out.push([n.start ?? 0, n.end ?? 0] as const);
+    for (const c of children(n)) visit(c);
+  };
+  visit(root);
+  return out;
+}
+
 /** Local names bound to bun:test's test/it/describe (aliases included). */
 function bunTestNames(ast: t.File): Names {
   const names: Names = { test: new Set(["test", "it"]), describe: new Set(["describe"]) };
@@ -208,9 +218,9 @@ export function scanSource(file: string, src: string, helpers: ReadonlyMap<strin
       parseError: e instanceof Error ? e.message : String(e),
     };
   }
-  // A signal written in a comment starts nothing.
-  const comments = (ast.comments ?? []).map((c) => [c.start ?? 0, c.end ?? 0] as const);
-  const signals = found.filter((sig) => !comments.some(([a, b]) => a <= sig.offset && sig.offset < b));
+  // A signal in a comment, or in a template literal (source text a test writes out), starts nothing.
+  const inert = [...(ast.comments ?? []).map((c) => [c.start ?? 0, c.end ?? 0] as const), ...templateRanges(ast.program)];
+  const signals = found.filter((sig) => !inert.some(([a, b]) => a <= sig.offset && sig.offset < b));
   const names = bunTestNames(ast);
   const tests: ScannedTest[] = [];
   const mutations = new Map<number, Mutation>();
