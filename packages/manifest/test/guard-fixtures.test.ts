@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, useFixtureTrees } from "./helpers.ts";
 
@@ -127,19 +127,6 @@ describe("ci:runtime-manifest on fixture trees", () => {
 });
 
 describe("the guard recognises runtime tests by what they do, wherever they live", () => {
-  const okManifest = {
-    shards: [{ label: "runtime-main", filter: "packages/proxy/test/runtime/" }],
-    cases: [
-      {
-        id: "home-write",
-        label: "writes HOME",
-        file: "packages/core/src/home.test.ts",
-        name: "home writes HOME",
-        tags: ["core:serial"],
-        reason: "assigns process.env.HOME",
-      },
-    ],
-  };
   const imp = `import { describe, test } from "bun:test";\n`;
 
   /** A guard-ok tree plus `files` (repo path → source) and extra manifest cases. */
@@ -149,10 +136,8 @@ describe("the guard recognises runtime tests by what they do, wherever they live
       mkdirSync(join(dir, path, ".."), { recursive: true });
       writeFileSync(join(dir, path), src);
     }
-    writeFileSync(
-      join(dir, "manifest.json"),
-      JSON.stringify({ ...okManifest, cases: [...okManifest.cases, ...cases] }),
-    );
+    const ok = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { cases: unknown[] };
+    writeFileSync(join(dir, "manifest.json"), JSON.stringify({ ...ok, cases: [...ok.cases, ...cases] }));
     return dir;
   }
 
