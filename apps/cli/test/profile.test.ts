@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { join } from "node:path";
 import { Store } from "@prodex/store";
 import { type CliEnv, type RunResult, cliEnv } from "@prodex/testkit/cli-env";
+import { oneClearError } from "@prodex/testkit/one-clear-error";
 
 // Each test builds its own world (temp dirs + mock) and closes it. The CLI runs as a subprocess and
 // its start-up dominates this file's time, so independent commands run in parallel inside a test and
@@ -38,18 +39,6 @@ function stored(prodexHome: string): { name: string; accountId: string | null; k
   } finally {
     store.close();
   }
-}
-
-/** One clear line on stderr (an optional "  → hint" line after it), never a stack, the right exit code. */
-function oneClearError(r: RunResult, code: number, message: RegExp, what = ""): void {
-  expect(r.code, `${what}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(code);
-  expect(r.stderr, what).not.toContain("    at ");
-  expect(r.stderr, what).not.toContain("unexpected error");
-  const lines = r.stderr.trimEnd().split("\n");
-  expect(lines[0], what).toMatch(/^prodex: /);
-  expect(lines[0], what).toMatch(message);
-  expect(lines.length, `${what}\n${r.stderr}`).toBeLessThanOrEqual(2);
-  if (lines[1] !== undefined) expect(lines[1], what).toMatch(/^ {2}→ \S/);
 }
 
 /** A Codex home outside prodex, logged in to a mock account. */

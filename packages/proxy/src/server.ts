@@ -20,7 +20,7 @@ import { type Authenticate, LAUNCH_KEY_HEADER, hostGuard, pathId, pathIdGuard, p
 import { keylessGuard } from "./routes/keyless.ts";
 import { oauthToken } from "./routes/oauth-token.ts";
 import { type ClaudeOptions, anthropicRoutes, claudeRouteOptions } from "./routes/anthropic-routes.ts";
-import { OPENAI_BASE_PATH, openaiKeyGuard, openaiRoutes } from "./routes/openai-routes.ts";
+import { OPENAI_BASE_PATH, type OpenAIRouteOptions, openaiKeyGuard, openaiRoutes } from "./routes/openai-routes.ts";
 import { IdleCollector } from "./runtime/idle-gc.ts";
 import { RuntimeLog } from "./runtime/runtime-log.ts";
 import { DEFAULT_STALL_MS } from "./stream/upstream-stream.ts";
@@ -51,6 +51,8 @@ export type ProxyOptions = {
   quotaRefresh?: QuotaRefreshOptions | false;
   /** Claude Code's Anthropic routes at the root: model mapping, keep-alive interval. */
   claude?: ClaudeOptions;
+  /** The OpenAI-compatible routes under `/openai/v1`: which optional fields the upstream takes, model-list reuse. */
+  openai?: OpenAIRouteOptions;
   /** Run as the shared broker: launches' leases instead of one launch secret, plus `/__admin`. */
   broker?: BrokerMount;
 };
@@ -164,7 +166,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   }
   app.route("/", anthropicRoutes(state, auth, claudeRouteOptions(options.claude)));
   app.use(`${OPENAI_BASE_PATH}/*`, openaiKeyGuard(auth));
-  app.route(OPENAI_BASE_PATH, openaiRoutes(state));
+  app.route(OPENAI_BASE_PATH, openaiRoutes(state, options.openai));
   const idle = new IdleCollector({ inFlight: () => (server?.pendingRequests ?? 0) + ws.inFlight() });
   server = Bun.serve<WsData>({
     hostname: "127.0.0.1",

@@ -34,7 +34,7 @@ export async function importBundle(cli: Cli, file: string): Promise<void> {
   const entries = openBundle(text, isSealed(text) ? await password(cli, false) : undefined);
   const outcomes = applyBundle(cli.ctx, entries);
   for (const o of outcomes) cli.io.out(o.result === "imported" ? `imported ${o.name}` : `skipped ${printableAscii(o.name)}: ${o.why}`);
-  if (!outcomes.some((o) => o.result === "imported")) process.exitCode = 1;
+  if (!outcomes.some((o) => o.result === "imported")) throw new UsageError("nothing was imported", "every profile in the bundle was skipped; each line above says why");
 }
 
 
