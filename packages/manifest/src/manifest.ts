@@ -84,6 +84,7 @@ export const manifest = {
       "tests/e2e/json-schemas.test.ts",
       "tests/e2e/pipeline.test.ts",
       "tests/e2e/serve.test.ts",
+      "tests/e2e/usage.test.ts",
       "tests/faults/db-busy.test.ts",
       "tests/faults/faults-env.test.ts",
       "tests/security/redaction.test.ts",
