@@ -4,7 +4,7 @@ import type { ProfileRow } from "@prodex/store";
 import type { Cli } from "../cli-context.ts";
 import { type AgentBin, agentVersion, resolveAgentBin } from "./agent-bin.ts";
 import { runInherited } from "./child.ts";
-import { type LaunchSpec, redact } from "./codex-launch.ts";
+import { GATEWAY_KEY_ENV, type LaunchSpec, redactInherited } from "./codex-launch.ts";
 import { type GatewayTarget, gatewayTarget } from "./gateway-target.ts";
 import { openLaunchProxy } from "./launch-proxy.ts";
 import { runAgent } from "./run-agent.ts";
@@ -99,7 +99,7 @@ async function launchThroughGateway(cli: Cli, launch: Launch, bin: AgentBin, url
   launch.prepare?.();
   const spec = await launch.gatewaySpec({ bin, gateway, version });
   if (launch.flags.dryRun) {
-    cli.io.out(redact(`command: ${spec.cmd.join(" ")}`, [gateway.key]));
+    cli.io.out(redactInherited(`command: ${spec.cmd.join(" ")}`, { ...cli.io.env, [GATEWAY_KEY_ENV]: gateway.key }));
     return;
   }
   cli.io.note(`${launch.agent} via the team gateway ${gateway.url}`);
