@@ -13,7 +13,15 @@ export type ContextOptions = {
   source?: string;
   eventMode?: "sync" | "buffered";
   now?: () => number;
+  /**
+   * Where tokens come from instead of each profile's auth.json: the team gateway's sealed, database-backed
+   * tokens. Absent (every single-user command): the TokenManager over auth.json, as always.
+   */
+  tokens?: TokenSource;
 };
+
+/** What the proxy and quota fetches ask of tokens (the TokenManager, or the gateway's shared tokens). */
+export type TokenSource = Pick<TokenManager, "read" | "current" | "afterUnauthorized">;
 
 /** Everything a command or the proxy needs, opened once: paths, store, tokens, events. */
 export class Context {
@@ -86,7 +94,8 @@ export class Context {
     return this.eventLog;
   }
 
-  get tokens(): TokenManager {
+  get tokens(): TokenSource {
+    if (this.options.tokens) return this.options.tokens;
     this.tokenManager ??= new TokenManager({
       refreshUrl: refreshUrlFromEnv(this.env),
       fetch: this.fetch,

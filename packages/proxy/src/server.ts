@@ -20,10 +20,11 @@ import { type Authenticate, LAUNCH_KEY_HEADER, hostGuard, pathId, pathIdGuard, p
 import { keylessGuard } from "./routes/keyless.ts";
 import { oauthToken } from "./routes/oauth-token.ts";
 import { type ClaudeOptions, anthropicRoutes, claudeRouteOptions } from "./routes/anthropic-routes.ts";
-import { OPENAI_BASE_PATH, openaiKeyGuard, openaiRoutes } from "./routes/openai-routes.ts";
+import { OPENAI_BASE_PATH, type OpenAIRouteOptions, openaiKeyGuard, openaiRoutes } from "./routes/openai-routes.ts";
 import { IdleCollector } from "./runtime/idle-gc.ts";
 import { RuntimeLog } from "./runtime/runtime-log.ts";
 import { DEFAULT_STALL_MS } from "./stream/upstream-stream.ts";
+import { BODY_READ_MS, withBodyDeadline } from "./upstream/body-deadline.ts";
 import { type CodexWebsocket, type WsData, codexWebsocket } from "./websocket/codex-websocket.ts";
 
 export type ProxyOptions = {
@@ -41,6 +42,8 @@ export type ProxyOptions = {
   /** Upstream silence after which an answer counts as stalled: moved before the commit point, ended after it (default 300 s, Codex's own idle limit). */
   stallMs?: number;
   logFormat?: "text" | "json";
+  /** A request body not fully received this long after the request is answered 408 (default 60 s; tests shorten it). */
+  bodyReadMs?: number;
   fetch?: typeof fetch;
   /** Reload shared pool state this often (0 = never; tests). */
   syncMs?: number;
@@ -48,6 +51,8 @@ export type ProxyOptions = {
   quotaRefresh?: QuotaRefreshOptions | false;
   /** Claude Code's Anthropic routes at the root: model mapping, keep-alive interval. */
   claude?: ClaudeOptions;
+  /** The OpenAI-compatible routes under `/openai/v1`: which optional fields the upstream takes, model-list reuse. */
+  openai?: OpenAIRouteOptions;
   /** Run as the shared broker: launches' leases instead of one launch secret, plus `/__admin`. */
   broker?: BrokerMount;
 };
@@ -161,7 +166,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   }
   app.route("/", anthropicRoutes(state, auth, claudeRouteOptions(options.claude)));
   app.use(`${OPENAI_BASE_PATH}/*`, openaiKeyGuard(auth));
-  app.route(OPENAI_BASE_PATH, openaiRoutes(state));
+  app.route(OPENAI_BASE_PATH, openaiRoutes(state, options.openai));
   const idle = new IdleCollector({ inFlight: () => (server?.pendingRequests ?? 0) + ws.inFlight() });
   server = Bun.serve<WsData>({
     hostname: "127.0.0.1",
@@ -170,7 +175,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
     idleTimeout: 0,
     fetch: (req) => {
       idle.touch();
-      return app.fetch(req);
+      return app.fetch(withBodyDeadline(req, options.bodyReadMs ?? BODY_READ_MS));
     },
     websocket: {
       ...ws.handlers,

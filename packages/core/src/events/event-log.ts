@@ -1,20 +1,21 @@
 import { type EventRow, InlineSink, type NewEventRow, type Store, StoreWriter } from "@prodex/store";
-import type { NewEvent, PoolEvent } from "./types.ts";
+import { type NewEvent, type PoolEvent, looseEvent } from "./types.ts";
 
 export type EventListener = (event: PoolEvent) => void;
 
-export function rowToEvent(row: EventRow): PoolEvent {
-  return {
+/** A stored event, checked against the registry (null: a kind this version does not know). */
+export function rowToEvent(row: EventRow): PoolEvent | null {
+  return looseEvent({
     id: row.id,
     at: row.at,
-    kind: row.kind as PoolEvent["kind"],
+    kind: row.kind,
     level: row.level,
     profile: row.profileName,
     message: row.message,
     data: row.data ?? undefined,
     pid: row.pid ?? undefined,
     source: row.source ?? undefined,
-  };
+  });
 }
 
 export type EventLogOptions = {
@@ -52,7 +53,8 @@ export class EventLog {
   }
 
   emit(input: NewEvent): PoolEvent {
-    const event: PoolEvent = {
+    // NewEvent's kind and data belong together (the compiler checked them at the call): so do the event's.
+    const event = {
       id: 0,
       at: input.at ?? (this.options.now ?? Date.now)(),
       kind: input.kind,
@@ -62,7 +64,7 @@ export class EventLog {
       data: input.data,
       pid: process.pid,
       source: this.options.source,
-    };
+    } as PoolEvent;
     const writes = this.buffered ? this.writes() : null;
     if (writes) {
       event.id = --this.seq; // local ids are negative until the store assigns one; only used as keys

@@ -1,4 +1,4 @@
-import { and, count, eq, gt, lte, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, lte, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
 import { bindings, profiles } from "../schema.ts";
 
@@ -68,6 +68,11 @@ export class BindingsRepo {
 
   remove(kind: BindingKind, key: string): void {
     this.removeQ.run({ kind, key });
+  }
+
+  /** Bindings made or used after `since` (epoch ms), oldest first: what a gateway instance shares with the others. */
+  touchedSince(since: number, limit = 1_000): BindingRow[] {
+    return this.db.select().from(bindings).where(gt(bindings.lastUsedAt, since)).orderBy(asc(bindings.lastUsedAt)).limit(limit).all();
   }
 
   prune(now = Date.now()): number {
