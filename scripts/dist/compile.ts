@@ -29,6 +29,9 @@ export function compileArgs(outfile: string, target?: CompileTarget): string[] {
     // Identifiers stay readable so PRODEX_DEBUG stack traces still name functions.
     "--minify-syntax",
     "--minify-whitespace",
+    // Ink loads its devtools bridge only when DEV=true, inside a try; the package is not installed.
+    "--external",
+    "react-devtools-core",
     ...(target ? [`--target=${target}`] : []),
     "--outfile",
     outfile,

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { CLAUDE_INPUT_READY } from "@prodex/testkit/claude-screen";
 import { type CliEnv, CLI, failure, useCliEnvs } from "@prodex/testkit/cli-env";
 import { ptyScreen } from "@prodex/testkit/pty-screen";
 
@@ -117,9 +118,9 @@ describe("prodex claude with the real Claude Code", () => {
     const pty = await ptyScreen(["bun", CLI, "claude"], { env: world.env, cwd: home });
     let seen = "";
     try {
-      // The input box's footer: "? for shortcuts" (2.1.197), "shift+tab to cycle" (2.1.332, auto mode on).
-      seen = await pty.waitFor(/for shortcuts|shift\+tab to cycle|Do you want to use this API key|Choose the text style|Unable to connect|trust this folder/i, 45_000);
-      expect(seen, seen).toMatch(/for shortcuts|shift\+tab to cycle/);
+      const other = /Do you want to use this API key|Choose the text style|Unable to connect|trust this folder/i;
+      seen = await pty.waitFor(new RegExp(`${CLAUDE_INPUT_READY.source}|${other.source}`, "i"), 45_000);
+      expect(seen, seen).toMatch(CLAUDE_INPUT_READY);
       expect(seen, seen).not.toMatch(/API key|text style|Unable to connect|trust this folder/i);
       pty.type("say hi");
       await Bun.sleep(400);
@@ -157,7 +158,7 @@ describe("prodex claude with the real Claude Code", () => {
     writeFileSync(join(home, ".claude.json"), JSON.stringify({ hasCompletedOnboarding: true, projects: { [home]: { hasTrustDialogAccepted: true } } }));
     const pty = await ptyScreen(["bun", CLI, "claude"], { env: world.env, cwd: home });
     try {
-      await pty.waitFor(/for shortcuts|shift\+tab to cycle/i, 45_000);
+      await pty.waitFor(CLAUDE_INPUT_READY, 45_000);
       pty.type("say hi");
       await Bun.sleep(400);
       pty.type("\r");

@@ -1,25 +1,13 @@
-import { lstatSync, readdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { lstatSync } from "node:fs";
+import { join } from "node:path";
+import { walkTree } from "@prodex/testkit/file-tree";
 
 export const FAKE_CODEX = join(import.meta.dir, "../../apps/cli/test/fixtures/fake-codex.sh");
 
 /** Every path under `root` (relative, symlinks not followed), for before/after comparisons. */
 export function tree(root: string): Set<string> {
   const out = new Set<string>();
-  const walk = (dir: string) => {
-    let entries: string[];
-    try {
-      entries = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const name of entries) {
-      const path = join(dir, name);
-      out.add(relative(root, path));
-      if (lstatSync(path).isDirectory()) walk(path);
-    }
-  };
-  walk(root);
+  walkTree(root, ({ rel }) => void out.add(rel));
   return out;
 }
 

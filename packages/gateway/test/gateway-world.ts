@@ -20,7 +20,7 @@ export type GatewayWorld = {
 };
 
 let n = 0;
-export async function gatewayWorld(pg: PgCluster, accounts: MockAccountInit[], options: { expiring?: string[] } = {}): Promise<GatewayWorld> {
+export async function gatewayWorld(pg: PgCluster, accounts: MockAccountInit[], options: { expiring?: string[]; expiresInSeconds?: Record<string, number> } = {}): Promise<GatewayWorld> {
   const url = await pg.database(`gw_${process.pid}_${++n}`);
   const mock = await createMockBackend({ accounts });
   const dir = mkdtempSync(join(tmpdir(), "prodex-gw-world-"));
@@ -35,7 +35,8 @@ export async function gatewayWorld(pg: PgCluster, accounts: MockAccountInit[], o
   await store.migrate();
   const vault = await TokenVault.open(store, parseSecretKey(env.PRODEX_GATEWAY_SECRET_KEY ?? "", "test"));
   for (const a of accounts) {
-    const auth = mock.authFile(a.id, options.expiring?.includes(a.id) ? { expiresInSeconds: 60 } : undefined);
+    const seconds = options.expiresInSeconds?.[a.id] ?? (options.expiring?.includes(a.id) ? 60 : undefined);
+    const auth = mock.authFile(a.id, seconds === undefined ? undefined : { expiresInSeconds: seconds });
     await addAccount(store, vault, a.id, JSON.stringify(auth));
   }
   const { key } = await createKey(store, "dev", "user");

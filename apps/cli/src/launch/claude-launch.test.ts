@@ -58,6 +58,7 @@ describe("claudeLaunch", () => {
     expect(env.CLAUDE_CONFIG_DIR).toBe("/p/claude");
     expect(env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC).toBe("1");
     expect(env.CLAUDE_CODE_DISABLE_1M_CONTEXT).toBe("1");
+    expect(env.CLAUDE_CODE_GATEWAY_HINT_HEADERS).toBe("1");
     expect(env.CLAUDE_CODE_MAX_CONTEXT_TOKENS).toBe(String(GPT_CONTEXT_TOKENS));
     expect(env.NO_PROXY).toContain("127.0.0.1");
     expect(env.FOO).toBe("bar");

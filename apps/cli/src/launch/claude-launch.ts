@@ -88,6 +88,16 @@ export function isVendorVar(name: string): boolean {
  */
 export const GPT_CONTEXT_TOKENS = 272_000;
 
+/** What every Claude Code behind the proxy gets (prodex claude and `prodex serve`'s instructions). */
+export const CLAUDE_FIXED_ENV = {
+  // No telemetry, error reports, update checks or other calls to Anthropic's hosts.
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+  CLAUDE_CODE_DISABLE_1M_CONTEXT: "1",
+  // 2.1.332 names each request's class (x-claude-code-request-class) only for a gateway that asks:
+  // the proxy keeps auxiliary traffic from binding a conversation with it. Older versions ignore it.
+  CLAUDE_CODE_GATEWAY_HINT_HEADERS: "1",
+} as const;
+
 /** Model variables as Claude Code 2.1 reads them: /model's picker shows these names. */
 export function modelEnv(models: ModelConfig, model: string | null): Record<string, string> {
   const env: Record<string, string> = {};
@@ -113,7 +123,12 @@ export function modelEnv(models: ModelConfig, model: string | null): Record<stri
  * Holds no secret: the per-launch token stays in the environment, not on the command line.
  */
 export function routingSettings(baseUrl: string): string {
-  const env: Record<string, string> = { ANTHROPIC_BASE_URL: baseUrl, ANTHROPIC_AUTH_TOKEN: "", ANTHROPIC_UNIX_SOCKET: "", CLAUDE_CODE_API_KEY_FILE_DESCRIPTOR: "" };
+  const env: Record<string, string> = {
+    ANTHROPIC_BASE_URL: baseUrl,
+    ANTHROPIC_AUTH_TOKEN: "",
+    ANTHROPIC_UNIX_SOCKET: "",
+    CLAUDE_CODE_API_KEY_FILE_DESCRIPTOR: "",
+  };
   for (const s of PROVIDER_SWITCHES) env[s] = "";
   // A project's own apiKeyHelper (.claude/settings.json in the folder Claude starts in) would be
   // run for nothing, and 2.1.332 warns "Both apiKeyHelper and ANTHROPIC_API_KEY set" on every start.
@@ -165,9 +180,7 @@ export function claudeLaunch(o: ClaudeLaunchOptions): ClaudeLaunchSpec {
     // Claude Code finds (apiKeyHelper, a stored key), which ANTHROPIC_AUTH_TOKEN would not.
     ANTHROPIC_API_KEY: o.token,
     CLAUDE_CONFIG_DIR: o.configDir,
-    // No telemetry, error reports, update checks or other calls to Anthropic's hosts.
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-    CLAUDE_CODE_DISABLE_1M_CONTEXT: "1",
+    ...CLAUDE_FIXED_ENV,
   });
   env.CLAUDE_CODE_MAX_CONTEXT_TOKENS = o.env.CLAUDE_CODE_MAX_CONTEXT_TOKENS || String(GPT_CONTEXT_TOKENS);
   const overrides = hasOwnSettings(o.userArgs) ? [] : ["--settings", routingSettings(o.baseUrl)];

@@ -4,7 +4,6 @@ import type { DbHealth } from "./db-health.ts";
 
 /** An instance whose heartbeat is older than this is gone (killed without a goodbye); its row is removed. */
 export const INSTANCE_LEASE_MS = 15_000;
-const HEARTBEAT_MS = 5_000;
 
 /** This instance's registration: written at start, a heartbeat every 5 s, removed on a clean stop. */
 export class InstanceRegistry {
@@ -14,18 +13,20 @@ export class InstanceRegistry {
     private readonly store: GatewayStore,
     private readonly health: DbHealth,
     readonly id: string,
+    private readonly leaseMs = INSTANCE_LEASE_MS,
   ) {}
 
   async register(url: string, version: string): Promise<void> {
     await this.store.instances.register({ id: this.id, host: hostname(), url, pid: process.pid, version, startedAt: Date.now() });
-    this.timer = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    // Three heartbeats per lease: one lost beat does not expire a live instance.
+    this.timer = setInterval(() => void this.beat(), Math.max(100, Math.floor(this.leaseMs / 3)));
     this.timer.unref?.();
   }
 
   private async beat(): Promise<void> {
     try {
       await this.store.instances.heartbeat(this.id);
-      await this.store.instances.expire(INSTANCE_LEASE_MS);
+      await this.store.instances.expire(this.leaseMs);
       this.health.up();
     } catch (e) {
       this.health.failed(e);
@@ -33,7 +34,7 @@ export class InstanceRegistry {
   }
 
   live(): Promise<InstanceRow[]> {
-    return this.store.instances.live(INSTANCE_LEASE_MS);
+    return this.store.instances.live(this.leaseMs);
   }
 
   async stop(): Promise<void> {

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Context, PoolEvent } from "@prodex/core";
 import type { BackoffReason, BindingKind } from "@prodex/store";
 import type { CachedAccount, SharedCache } from "./shared-cache.ts";
+import { DB_UNREACHABLE } from "./shared-tokens.ts";
 import type { WriteBehind } from "./write-behind.ts";
 
 const REASONS: readonly BackoffReason[] = ["quota", "transient", "auth", "overload"];
@@ -73,7 +74,8 @@ export class LocalMirror {
   observe(event: PoolEvent): void {
     if (event.data && "gatewayInstance" in event.data) return; // replayed from another instance
     this.queue.event({ instance: this.instance, seq: ++this.seq, at: event.at, kind: event.kind, level: event.level, account: event.profile, message: event.message, data: event.data ?? null });
-    if (event.kind === "backoff" && event.profile) {
+    // A rest the database's absence caused (a refresh that could not run) is this instance's alone.
+    if (event.kind === "backoff" && event.profile && !event.message.includes(DB_UNREACHABLE)) {
       const until = Number(event.data?.until);
       const reason = String(event.data?.reason ?? "transient");
       if (!Number.isFinite(until)) return;

@@ -13,13 +13,19 @@ export type SharedTokensOptions = {
   onNeedsLogin?: (name: string, why: string) => void;
 };
 
+/** Said by every failure the database's absence causes (a rest it causes stays on this instance). */
+export const DB_UNREACHABLE = "the gateway's database is unreachable";
+
 /** The database is needed and not there: the request gets one clear 503. */
 export class DatabaseUnavailableError extends UpstreamError {
   override name = "DatabaseUnavailableError";
   constructor(what: string) {
-    super(`the gateway's database is unreachable: ${what}`, 503, "retry in a moment; the operator should check PostgreSQL");
+    super(`${DB_UNREACHABLE}: ${what}`, 503, "retry in a moment; the operator should check PostgreSQL");
   }
 }
+
+/** Below this much life left a token is not used even while the database is down (a request outlives it). */
+const LAST_RESORT_MS = 30_000;
 
 /**
  * The rotation loop's token port for the gateway. A token that is still good comes from memory (decrypted once per
@@ -47,6 +53,8 @@ export class SharedTokens {
   async current(name: string): Promise<ChatgptAuth> {
     const auth = this.cached(name);
     if (!this.expiresSoon(auth)) return auth;
+    // Due for a refresh but still good, and the database that a refresh needs is down: use it while it lasts.
+    if (!this.health.current.ok && auth.expiresAt !== null && auth.expiresAt - this.now() > LAST_RESORT_MS) return auth;
     return this.refresh(name, "proactive_expiry", auth.accessToken);
   }
 

@@ -30,6 +30,8 @@ export type GatewayOptions = {
   version: string;
   tls?: { cert: string; key: string };
   fetch?: typeof fetch;
+  /** How long a silent instance stays registered (default 15 s). */
+  instanceLeaseMs?: number;
 };
 
 export type GatewayHandle = {
@@ -97,12 +99,13 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       else if (n.t === "key") keys.forget();
     });
 
+    // Every event the proxy writes goes to the shared timeline too (subscribed before it starts: none missed).
+    local.events.subscribe((e) => mirror.observe(e));
     const first = [...cache.accounts.values()].find((a) => !a.needsLogin)?.name ?? null;
     const proxy = await startProxy({ ctx: local, upstreamBase: o.upstreamBase, preferred: first, fetch: o.fetch, quotaRefresh: false });
     proxyRef = proxy;
     cleanup.unshift(() => proxy.stop({ drainMs: 0 }));
     mirror.onChanged = () => proxy.state.pool.reload();
-    local.events.subscribe((e) => mirror.observe(e));
     // Bindings Codex and Claude Code made through this instance go out; notifications bring the others'.
     mirror.start();
     queue.start();
@@ -111,7 +114,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       if (up) void cache.reload().catch((e) => health.failed(e));
     });
 
-    const registry = new InstanceRegistry(store, health, instance);
+    const registry = new InstanceRegistry(store, health, instance, o.instanceLeaseMs);
     let stopping = false;
     const ready = () => {
       if (stopping) return { ready: false as const, reason: "stopping" };

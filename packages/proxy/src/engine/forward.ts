@@ -1,28 +1,17 @@
-import { type AffinityKeys, mustStay, ownerOf } from "../affinity/affinity-keys.ts";
+import { mustStay, ownerOf } from "../affinity/affinity-keys.ts";
 import { proxyPorts } from "../rotation/proxy-ports.ts";
 import { rotate } from "../rotation/rotate.ts";
-import type { RequestBody } from "../upstream/request-body.ts";
-import { type Committed, httpAttempt } from "./http-attempt.ts";
+import { type Committed, type HttpRequest, httpAttempt } from "./http-attempt.ts";
 import { type LaunchScope, mayRotate, stayOn } from "./launch-scope.ts";
 import { poolUnavailable, staleContinuation, type LocalAnswer } from "./local-answers.ts";
 import type { ProxyState } from "./proxy-state.ts";
+import { requestMeta } from "./request-ledger.ts";
 
 export type { Committed } from "./http-attempt.ts";
 
-export type ForwardRequest = {
-  method: string;
-  /** Path under the ChatGPT base, with query, e.g. "/codex/responses". */
-  path: string;
-  headers: Headers;
-  body: RequestBody | null;
-  keys: AffinityKeys;
-  /** Hold the SSE answer until the commit point (inference); false = unary pass-through. */
-  stream: boolean;
-  signal: AbortSignal;
+export type ForwardRequest = HttpRequest & {
   /** Label for logs/events: "codex", "claude", "ws". */
   client: string;
-  /** The bytes for one account, when they depend on it (translated Claude requests: reasoning only its owner can read). Overrides `body`. */
-  bodyFor?: (profile: string) => Uint8Array | string;
   /** The launch the request comes from (per-lease options on a broker). */
   scope?: LaunchScope;
 };
@@ -34,9 +23,9 @@ export type Outcome = Committed | { kind: "local"; answer: LocalAnswer; attempts
  * HTTP attempt. After commit the caller streams; nothing rotates mid-stream.
  */
 export async function forward(state: ProxyState, req: ForwardRequest): Promise<Outcome> {
-  const startedAt = state.ctx.now();
+  const meta = requestMeta(state, req.client, req.scope);
   const owner = ownerOf(req.keys, (kind, key) => state.bindings.lookup(kind, key));
-  const ports = proxyPorts(state, httpAttempt(state, req, owner, startedAt), { client: req.client, path: req.path });
+  const ports = proxyPorts(state, httpAttempt(state, req, owner, meta), { client: req.client, path: req.path });
   const out = await rotate(ports, {
     owner,
     stuck: mustStay(req.keys),

@@ -11,6 +11,7 @@ import { UpstreamStalledError, UpstreamStream, type HoldResult } from "../stream
 import { upstreamRequestHeaders } from "../upstream/headers.ts";
 import { type RequestBody, encodeJson } from "../upstream/request-body.ts";
 import type { LocalAnswer } from "./local-answers.ts";
+import type { RequestMeta } from "./request-ledger.ts";
 import type { ProxyState } from "./proxy-state.ts";
 
 export type HttpRequest = {
@@ -36,6 +37,8 @@ export type Committed = {
   hold: Extract<HoldResult, { kind: "commit" }> | null;
   attempts: number;
   startedAt: number;
+  /** The request as the usage ledger records it when its answer ends. */
+  meta: RequestMeta;
   /** Encrypted reasoning left out of what this account received (it belongs to another). */
   stripped: ReadonlySet<string>;
 };
@@ -43,17 +46,17 @@ export type Committed = {
 /** The upstream's last error answer: passed on when no account can serve. */
 export type HttpLastWord = LocalAnswer;
 
-export function httpAttempt(state: ProxyState, req: HttpRequest, owner: Owner | null, startedAt: number): UpstreamPort<Committed, HttpLastWord> {
-  return { attempt: (input) => attempt(state, req, owner, startedAt, input) };
+export function httpAttempt(state: ProxyState, req: HttpRequest, owner: Owner | null, meta: RequestMeta): UpstreamPort<Committed, HttpLastWord> {
+  return { attempt: (input) => attempt(state, req, owner, meta, input) };
 }
 
-async function attempt(state: ProxyState, req: HttpRequest, owner: Owner | null, startedAt: number, input: AttemptInput): Promise<AttemptResult<Committed, HttpLastWord>> {
+async function attempt(state: ProxyState, req: HttpRequest, owner: Owner | null, meta: RequestMeta, input: AttemptInput): Promise<AttemptResult<Committed, HttpLastWord>> {
   const { ctx } = state;
   const { name, auth } = input;
   const body = req.bodyFor ? { bytes: req.bodyFor(name), rewritten: true, stripped: NONE } : bodyFor(state, req, owner?.profile ?? null, name, input.bare);
   const committed = (response: Response, stream: UpstreamStream | null, hold: Committed["hold"]): AttemptResult<Committed, HttpLastWord> => ({
     kind: "served",
-    value: { kind: "committed", profile: name, response, stream, hold, attempts: 0, startedAt, stripped: body.stripped },
+    value: { kind: "committed", profile: name, response, stream, hold, attempts: 0, startedAt: meta.startedAt, meta, stripped: body.stripped },
   });
   const controller = new AbortController();
   const onAbort = () => controller.abort();

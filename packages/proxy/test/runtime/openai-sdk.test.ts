@@ -253,19 +253,26 @@ describe("after the commit point", () => {
     expect(served(f)).toEqual(["acct-a:200", "acct-a:200"]);
   });
 
-  test("a stream dropped mid-answer is an error, not a silent stop", async () => {
+  test("a stream dropped mid-answer is an error, never a silent short answer", async () => {
     const f = await openPool(TWO_ACCOUNTS);
     f.mock.fault("acct-a", { kind: "drop_after_events", events: 8 });
+    let text = "";
     const broken = await (async () => {
-      for await (const _ of await sdk(f).chat.completions.create({
-        model: "gpt-5",
-        messages: [{ role: "user", content: "say hi" }],
-        stream: true,
-      })) {
-        // read to the end
+      const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "say hi" }];
+      for await (const chunk of await sdk(f).chat.completions.create({ model: "gpt-5", messages, stream: true })) {
+        text += chunk.choices[0]?.delta.content ?? "";
       }
     })().catch((e: unknown) => e);
-    expect(broken).toBeInstanceOf(Error);
+    // Usually the drop comes after the commit point: the client sees an error. When the reset
+    // overtakes the held bytes (a loaded machine), nothing reached the client yet and the request
+    // moved on: then the answer is whole. A short answer that ends as if complete is never right.
+    if (broken === undefined) {
+      expect(text).toBe("hi from mock");
+      expect(served(f)).toEqual(["acct-a:200", "acct-b:200"]);
+    } else {
+      expect(broken).toBeInstanceOf(Error);
+      expect(served(f)).toEqual(["acct-a:200"]);
+    }
   });
 });
 
@@ -313,6 +320,8 @@ describe("errors and models through the openai SDK", () => {
     expect(retryAfter).toBeGreaterThan(250);
     // Reset times are whole seconds on both sides: the earliest (300 s) may round up by one.
     expect(retryAfter).toBeLessThanOrEqual(301);
+    // A retry cannot help before the reset: the SDK is told not to spend its retries.
+    expect(e.headers?.get("x-should-retry")).toBe("false");
   });
 
   test("bad input: wrong types are one 400, n > 1 is refused by name, unknown fields are ignored", async () => {

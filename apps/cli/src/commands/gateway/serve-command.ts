@@ -13,6 +13,14 @@ export function parseListen(value: string): { hostname: string; port: number } {
   return { hostname: m[1] ?? m[2] ?? "", port };
 }
 
+/** PRODEX_GATEWAY_INSTANCE_LEASE_MS: how long a silent instance stays registered (default 15 s; heartbeats every third). */
+function leaseMs(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 300 || n > 600_000) throw new UsageError(`PRODEX_GATEWAY_INSTANCE_LEASE_MS must be milliseconds from 300 to 600000, got "${value}"`);
+  return n;
+}
+
 function nextSignal(): Promise<"SIGINT" | "SIGTERM"> {
   return new Promise((resolve) => {
     process.once("SIGINT", () => resolve("SIGINT"));
@@ -47,6 +55,7 @@ async function serve(cli: Cli, opts: ServeOptions): Promise<void> {
     refreshUrl: refreshUrlFromEnv(io.env),
     version: VERSION,
     tls,
+    instanceLeaseMs: leaseMs(io.env.PRODEX_GATEWAY_INSTANCE_LEASE_MS),
   });
   const stopped = nextSignal();
   try {
@@ -56,13 +65,13 @@ async function serve(cli: Cli, opts: ServeOptions): Promise<void> {
       instance: gateway.instance,
       livez: `${gateway.url}/livez`,
       readyz: `${gateway.url}/readyz`,
-      openai: { responsesUrl: `${gateway.url}/v1/responses`, baseUrl: `${gateway.url}/v1` },
+      openai: { responsesUrl: `${gateway.url}/openai/v1/responses`, baseUrl: `${gateway.url}/openai/v1` },
       codex: { baseUrl: `${gateway.url}/backend-api/codex`, chatgptBaseUrl: `${gateway.url}/backend-api/` },
       claude: { baseUrl: gateway.url },
       pid: process.pid,
     };
     io.out(opts.json ? JSON.stringify(info) : `gateway ${gateway.instance} listening on ${gateway.url} (probes: /livez, /readyz)`);
-    if (!opts.json && listen.hostname !== "127.0.0.1" && listen.hostname !== "::1" && listen.hostname !== "localhost" && !tls) {
+    if (listen.hostname !== "127.0.0.1" && listen.hostname !== "::1" && listen.hostname !== "localhost" && !tls) {
       io.warn("listening beyond loopback without TLS: put it behind a TLS reverse proxy, or pass --tls-cert/--tls-key");
     }
     const signal = await stopped;
