@@ -22,8 +22,13 @@ export type FrontDoorDeps = {
 
 const CLIENT_AUTH = ["authorization", "x-api-key", "x-prodex-gateway-key", "x-prodex-key", "host", "origin", "sec-fetch-site", "connection"];
 
+/**
+ * One line, shaped as Anthropic's errors (Claude Code reads `type: "error"`) and readable by OpenAI clients;
+ * a refused key is final (`x-should-retry: false`: Claude Code would otherwise retry a 401 for minutes).
+ */
 function fail(status: number, message: string, type = "authentication_error"): Response {
-  return Response.json({ error: { type, message } }, { status });
+  const headers = status === 503 ? undefined : { "x-should-retry": "false" };
+  return Response.json({ type: "error", error: { type, message } }, { status, headers });
 }
 
 /**
@@ -45,6 +50,8 @@ export function frontDoor(deps: FrontDoorDeps): Hono<GatewayEnv> {
     c.set("name", check.name);
     await next();
   });
+  // Which key this is (any role): `prodex gateway login` checks a key with it before storing it.
+  app.get("/gateway/v1/whoami", (c) => c.json({ instance: deps.instance, role: c.get("role"), name: c.get("name") }));
   app.route("/gateway/v1", deps.admin);
   app.all("*", async (c) => {
     if (!allowed(c.get("role"), "serve")) return fail(403, "prodex gateway: this key may not send requests (its role is viewer or admin-only)", "permission_error");
