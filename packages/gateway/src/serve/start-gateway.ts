@@ -32,6 +32,8 @@ export type GatewayOptions = {
   fetch?: typeof fetch;
   /** How long a silent instance stays registered (default 15 s). */
   instanceLeaseMs?: number;
+  /** Database connections for queries (default 10; one more is held for LISTEN). */
+  poolSize?: number;
 };
 
 export type GatewayHandle = {
@@ -55,7 +57,7 @@ const BINDINGS_LOOKBACK_MS = 24 * 3_600_000;
  */
 export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
   const instance = `gw-${randomUUID().slice(0, 8)}`;
-  const store = GatewayStore.open(o.databaseUrl, { max: 10 });
+  const store = GatewayStore.open(o.databaseUrl, { max: o.poolSize ?? 10 });
   const cleanup: (() => Promise<void> | void)[] = [];
   try {
     await store.assertSchema();
