@@ -130,7 +130,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       const r = await resolveContinuation(keys, (kind, key) => proxy.state.bindings.lookup(kind, key), (k, key, a, e) => mirror.applyBinding(k, key, a, e), store, health);
       return r.kind === "unavailable" ? Response.json({ error: { type: "service_unavailable", message: r.message } }, { status: 503 }) : null;
     };
-    const app = frontDoor({ continuations, instance, keys, backend: () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId }), ready, admin: adminRoutes(store, registry) });
+    const app = frontDoor({ continuations, instance, keys, backend: () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId, fetch: proxy.fetch }), ready, admin: adminRoutes(store, registry) });
     const server = Bun.serve({
       hostname: o.hostname ?? "127.0.0.1",
       port: o.port ?? 0,
