@@ -50,9 +50,17 @@ describe("pick", () => {
       { kind: "stale", owner: "p2", why: { ok: false, why: "quota", until: NOW + 600_000 } },
     ],
     [
-      "an owner tried already, stuck: stale",
+      "an owner resting after failing this request, stuck: nobody but it (the loop may wait)",
       input([c("p1"), c("p2", rateLimited)], { owner, stuck: true, tried: new Set(["p2"]) }),
-      { kind: "stale", owner: "p2" },
+      {
+        kind: "none",
+        soonest: { name: "p2", why: { ok: false, why: "resting", kind: "transient", until: NOW + 5_000 } },
+      },
+    ],
+    [
+      "an owner at its limit after failing this request, stuck: stale",
+      input([c("p1"), c("p2", atLimit)], { owner, stuck: true, tried: new Set(["p2"]) }),
+      { kind: "stale", owner: "p2", why: { ok: false, why: "quota", until: NOW + 600_000 } },
     ],
     [
       "the connection's account while it can serve",

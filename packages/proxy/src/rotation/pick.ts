@@ -42,11 +42,16 @@ export function pick(input: PickInput): Picked {
         return { kind: "account", name: owner.profile, reason: `continues on its owner (${owner.via})` };
       if (stuck) return { kind: "stale", owner: owner.profile, why: a };
     } else if (stuck) {
-      return {
-        kind: "stale",
-        owner: owner.profile,
-        why: a.ok ? { ok: false, why: "resting", kind: "transient", until: now } : a,
-      };
+      // The owner failed this request and nobody else may take it: only waiting for it can help.
+      if (a.ok || a.why === "resting") {
+        return {
+          kind: "none",
+          reason: `only ${owner.profile} holds this conversation`,
+          earliestReset: a.ok ? null : a.until,
+          soonest: { name: owner.profile, why: a },
+        };
+      }
+      return { kind: "stale", owner: owner.profile, why: a };
     }
   }
   const only = input.stayOn ?? (view.autoRotate ? null : view.current);

@@ -232,6 +232,20 @@ describe("rotate", () => {
     });
   });
 
+  test("a conversation that cannot leave its owner waits out the owner's brief rate limit", async () => {
+    const w = world(["p1", "p2"], { p1: [rateLimited(2_000), served], p2: [served] });
+    const out = await w.run({ owner: { profile: "p1", via: "response_id" }, stuck: true });
+    expect(out).toMatchObject({ kind: "served", profile: "p1", attempts: 2 });
+    expect(w.clock.slept).toEqual([2_001]);
+    expect(w.seen.map((s) => s.name)).toEqual(["p1", "p1"]);
+  });
+
+  test("…but not an owner that hit a usage limit an hour away: stale", async () => {
+    const w = world(["p1", "p2"], { p1: [quota(3_600_000)], p2: [served] });
+    const out = await w.run({ owner: { profile: "p1", via: "response_id" }, stuck: true });
+    expect(out).toMatchObject({ kind: "stale", owner: "p1", why: { why: "quota", until: T0 + 3_600_000 } });
+  });
+
   test("--no-auto-rotate: a failure ends the request on its account", async () => {
     const w = world(["p1", "p2"], {
       p1: [fail({ action: "rotate", kind: "overload", reason: "upstream 500", until: null }, "500")],
