@@ -6,6 +6,8 @@ import { dirname, join, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 export const ENTRY = join(ROOT, "apps/cli/src/main.ts");
+/** Worker threads' scripts: entry points of their own in a compiled binary (see the store's worker-sink.ts). */
+export const WORKERS = [join(ROOT, "packages/store/src/writer/writer-worker.ts")];
 
 export type CompileTarget = "bun-linux-x64" | "bun-linux-arm64" | "bun-darwin-x64" | "bun-darwin-arm64";
 export const RELEASE_TARGETS: CompileTarget[] = ["bun-linux-x64", "bun-linux-arm64", "bun-darwin-x64", "bun-darwin-arm64"];
@@ -19,6 +21,7 @@ export function compileArgs(outfile: string, target?: CompileTarget): string[] {
   return [
     "build",
     ENTRY,
+    ...WORKERS,
     "--compile",
     "--splitting",
     "--bytecode",
@@ -26,6 +29,9 @@ export function compileArgs(outfile: string, target?: CompileTarget): string[] {
     // Identifiers stay readable so PRODEX_DEBUG stack traces still name functions.
     "--minify-syntax",
     "--minify-whitespace",
+    // Ink loads its devtools bridge only when DEV=true, inside a try; the package is not installed.
+    "--external",
+    "react-devtools-core",
     ...(target ? [`--target=${target}`] : []),
     "--outfile",
     outfile,

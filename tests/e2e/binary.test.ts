@@ -6,6 +6,7 @@ import { type MockBackend, createMockBackend, prodexEnv } from "@prodex/mock";
 import { resolveAgentBin } from "../../apps/cli/src/launch/agent-bin.ts";
 import { profilesSchema } from "../../apps/cli/src/output/schemas/profiles.ts";
 import { quotaSchema } from "../../apps/cli/src/output/schemas/quota.ts";
+import { SUPPORTED } from "../../apps/cli/src/launch/supported-versions.ts";
 import { versionSchema } from "../../apps/cli/src/output/schemas/version.ts";
 import { stopBrokers } from "@prodex/testkit/brokers";
 import { ensureBinary, run } from "./dist-build.ts";
@@ -52,7 +53,7 @@ describe("dist/prodex on its own", () => {
     const r = await prodex(["--version", "--json"]);
     expect(r.code, r.stderr).toBe(0);
     const v = versionSchema.parse(JSON.parse(r.stdout));
-    expect(v.agents.find((a) => a.agent === "codex")).toMatchObject({ found: true, source: "path", version: "0.169.0" });
+    expect(v.agents.find((a) => a.agent === "codex")).toMatchObject({ found: true, source: "path", version: SUPPORTED.codex.newest });
     expect((await prodex(["--version"])).stdout).toMatch(/^prodex \d+\.\d+\.\d+/);
   }, 60_000);
 
@@ -94,7 +95,7 @@ describe("dist/prodex on its own", () => {
     mkdirSync(empty, { recursive: true });
     const extra = { PRODEX_HOME: home, PATH: empty };
     const v = versionSchema.parse(JSON.parse((await prodex(["--version", "--json"], extra)).stdout));
-    expect(v.agents[0]).toMatchObject({ agent: "codex", source: "agents", version: "0.169.0" });
+    expect(v.agents[0]).toMatchObject({ agent: "codex", source: "agents", version: SUPPORTED.codex.newest });
     expect((await prodex(["profile", "add", "p1", "--copy-from", join(dir, "login")], extra)).code).toBe(0);
     const r = await prodex(["exec", "-q", "--skip-git-repo-check", "-c", "analytics.enabled=false", "say hi"], extra, 90_000);
     expect(r.code, r.stderr).toBe(0);

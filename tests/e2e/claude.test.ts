@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { CLAUDE_INPUT_READY } from "@prodex/testkit/claude-screen";
 import { type CliEnv, CLI, failure, useCliEnvs } from "@prodex/testkit/cli-env";
 import { ptyScreen } from "@prodex/testkit/pty-screen";
 
@@ -117,8 +118,9 @@ describe("prodex claude with the real Claude Code", () => {
     const pty = await ptyScreen(["bun", CLI, "claude"], { env: world.env, cwd: home });
     let seen = "";
     try {
-      seen = await pty.waitFor(/for shortcuts|Do you want to use this API key|Choose the text style|Unable to connect|trust this folder/i, 45_000);
-      expect(seen, seen).toMatch(/for shortcuts/);
+      const other = /Do you want to use this API key|Choose the text style|Unable to connect|trust this folder/i;
+      seen = await pty.waitFor(new RegExp(`${CLAUDE_INPUT_READY.source}|${other.source}`, "i"), 45_000);
+      expect(seen, seen).toMatch(CLAUDE_INPUT_READY);
       expect(seen, seen).not.toMatch(/API key|text style|Unable to connect|trust this folder/i);
       pty.type("say hi");
       await Bun.sleep(400);
@@ -148,5 +150,35 @@ describe("prodex claude with the real Claude Code", () => {
     const settings = JSON.parse(readFileSync(join(managed, "settings.json"), "utf8")) as { apiKeyHelper?: string; env: Record<string, string> };
     expect(settings.apiKeyHelper).toBeUndefined();
     expect(settings.env).toEqual({ FOO: "bar" });
+  }, 120_000);
+
+  test("an idle interactive session (Claude Code 2.1.332 keeps its caches warm while idle): no error event, no warning", async () => {
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 20 } }]);
+    const home = world.env.HOME as string;
+    writeFileSync(join(home, ".claude.json"), JSON.stringify({ hasCompletedOnboarding: true, projects: { [home]: { hasTrustDialogAccepted: true } } }));
+    const pty = await ptyScreen(["bun", CLI, "claude"], { env: world.env, cwd: home });
+    try {
+      await pty.waitFor(CLAUDE_INPUT_READY, 45_000);
+      pty.type("say hi");
+      await Bun.sleep(400);
+      pty.type("\r");
+      await pty.waitFor(/hi from mock/, 30_000);
+      // Past one cache_touch interval (30 s by default) with nothing typed.
+      await Bun.sleep(36_000);
+      expect(await pty.screen()).not.toMatch(/API Error|error|Unable to connect|rate limit/i);
+    } finally {
+      await pty.kill();
+    }
+    const logs = await world.prodex(["logs", "--json"]);
+    expect(logs.code, failure(logs)).toBe(0);
+    const events = logs.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { kind: string; level: string; message: string });
+    expect(events.filter((e) => e.level !== "info" || e.kind === "request.failed" || e.kind === "error")).toEqual([]);
+    // Whatever the proxy logged meanwhile: no warning, no error (a cache_touch, if any, is a debug line).
+    const dir = world.env.PRODEX_RUNTIME_LOG_DIR as string;
+    const text = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".log")).map((f) => readFileSync(join(dir, f), "utf8")).join("") : "";
+    expect(text.split("\n").filter((l) => / (WARN|ERROR) /.test(l))).toEqual([]);
+    const served = responses(world);
+    expect(served.length).toBeGreaterThan(0);
+    expect(served.every((q) => q.status === 200)).toBe(true);
   }, 120_000);
 });

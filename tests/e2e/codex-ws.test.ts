@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { MockAccountInit, MockBackend } from "@prodex/mock";
 import { type RunResult as Run, cliEnv, failure } from "@prodex/testkit/cli-env";
 
-// The real Codex CLI 0.169 (apps/cli's pinned @openai/codex) through `prodex exec`, talking to
+// The real Codex CLI (apps/cli's pinned @openai/codex, the newest supported) through `prodex exec`, talking to
 // the proxy over its Responses websocket, against the mock backend. Everything is a subprocess
 // with its own temp HOME / PRODEX_HOME / shared Codex home / log dir; process.env is never touched.
 
@@ -79,5 +79,30 @@ describe("prodex exec with the real Codex CLI over the websocket", () => {
     const [limited, answered] = turns.slice(-2).map((q) => q.time);
     expect((answered ?? 0) - (limited ?? 0)).toBeGreaterThanOrEqual(2_000);
     expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
+  }, 60_000);
+});
+
+describe("Codex 0.171's websocket message limit through the proxy", () => {
+  // The upstream's 101 says how large a frame may be (x-codex-websocket-max-message-bytes). Codex
+  // 0.171 reads it and sends a request that does not fit over HTTPS instead: the proof that the
+  // header crossed the proxy. Without the header the same turn goes over the websocket (above).
+  test("a limit below Codex's request size: the upgrade happens, the turn goes over HTTPS, the answer prints", async () => {
+    world = await setup([{ id: "acct-a", primary: { usedPercent: 10 } }]);
+    world.mock.setOptions({ websocket: { maxMessageBytes: 2000 } });
+    const r = await world.prodex(["exec", "--skip-git-repo-check", "say hi"]);
+    expect(r.code, failure(r)).toBe(0);
+    expect(r.stdout).toContain("hi from mock");
+    expect(seen(world.mock)).toEqual(["http acct-a 101", "http acct-a 200"]);
+  }, 60_000);
+
+  test("a limit above it: frames stay on the websocket", async () => {
+    world = await setup([{ id: "acct-a", primary: { usedPercent: 10 } }]);
+    world.mock.setOptions({ websocket: { maxMessageBytes: 4 * 1024 * 1024 } });
+    const r = await world.prodex(["exec", "--skip-git-repo-check", "say hi"]);
+    expect(r.code, failure(r)).toBe(0);
+    const s = seen(world.mock);
+    expect(s[0]).toBe("http acct-a 101");
+    expect(s.filter((x) => x === "ws acct-a 200").length).toBeGreaterThanOrEqual(2);
+    expect(s.some((x) => x.startsWith("http") && !x.endsWith("101"))).toBe(false);
   }, 60_000);
 });

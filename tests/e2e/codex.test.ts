@@ -60,6 +60,31 @@ describe("prodex exec with the real Codex CLI", () => {
     expect(new Set(turn.map((q) => q.accountId)).size).toBe(1);
   }, 90_000);
 
+  test("an account runs out between the tool call and its result: the turn moves, the other account's reasoning stays behind", async () => {
+    // acct-a is spent by the first request of the turn (40% + 60%); the second, carrying acct-a's
+    // encrypted reasoning, must reach acct-b without it (the mock refuses foreign reasoning with 400).
+    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 40 }, costPercent: 60 }, { id: "acct-b", primary: { usedPercent: 45 } }]);
+    const r = await world.prodex(["exec", "--skip-git-repo-check", "--dangerously-bypass-approvals-and-sandbox", "use the tool please"]);
+    expect(r.code, failure(r)).toBe(0);
+    expect(r.stdout).toContain("tool said:");
+    expect(r.stdout).toContain("tool-ran");
+    const inference = world.mock.requests({ path: "/backend-api/codex/responses" }).filter((q) => q.status !== 101);
+    const served = inference.map((q) => `${q.accountId}:${q.status}`);
+    // The prewarm and the tool call on acct-a, the tool result refused there (spent), then acct-b.
+    expect(served.slice(-2)).toEqual(["acct-a:429", "acct-b:200"]);
+    expect(served.some((x) => x.endsWith(":400"))).toBe(false);
+    type Body = { previous_response_id?: string; input?: { type: string; encrypted_content?: string }[] } | null;
+    const bodyOf = (i: number) => inference.at(i)?.body as Body;
+    // Codex chained the tool result on acct-a's response; acct-b got the whole turn instead (the call,
+    // its result), without the reasoning acct-a encrypted.
+    expect(bodyOf(-2)?.previous_response_id).toBeString();
+    expect(bodyOf(-1)?.previous_response_id).toBeUndefined();
+    const moved = bodyOf(-1)?.input ?? [];
+    expect(moved.some((i) => i.type === "function_call")).toBe(true);
+    expect(JSON.stringify(moved)).toContain("tool-ran");
+    expect(moved.filter((i) => i.type === "reasoning" && i.encrypted_content)).toEqual([]);
+  }, 90_000);
+
   test("piped stdin reaches codex exec", async () => {
     const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 5 } }]);
     const r = await world.prodex(["exec", "--skip-git-repo-check", "-"], { stdin: "say hi from stdin\n" });

@@ -2,8 +2,10 @@ import { describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Context, addProfile, writeAuth } from "@prodex/core";
+import { SUPPORTED } from "../../apps/cli/src/launch/supported-versions.ts";
 import { doctorSchema } from "../../apps/cli/src/output/schemas/doctor.ts";
 import { type CliEnv, useCliEnvs } from "@prodex/testkit/cli-env";
+import { oldestClientBin } from "@prodex/testkit/client-installs";
 
 // `prodex doctor` against broken setups: each problem is found, explained with a fix, and sets
 // the exit code; nothing crashes and no secret is printed.
@@ -15,6 +17,15 @@ async function doctor(w: CliEnv, args: string[] = [], env: Record<string, string
   const report = doctorSchema.parse(JSON.parse(r.stdout));
   const find = (id: string) => report.findings.filter((f) => f.id === id);
   return { ...r, report, find };
+}
+
+/** `prodex doctor` with a fake Codex that reports `version`: its agents.codex finding (exit 0: only a warning). */
+async function doctorWithCodex(w: CliEnv, version: string) {
+  const fake = join(w.dir, "fake-codex");
+  writeFileSync(fake, `#!/bin/sh\necho codex-cli ${version}\n`, { mode: 0o755 });
+  const r = await doctor(w, ["--offline"], { PRODEX_CODEX_BIN: fake });
+  expect(r.code).toBe(0);
+  return { f: r.find("agents.codex")[0], fake };
 }
 
 function edit(w: CliEnv, fn: (ctx: Context) => void): void {
@@ -143,16 +154,24 @@ describe("prodex doctor", () => {
     expect(r.stdout).not.toContain("hunter2");
   }, 60_000);
 
-  test("an agent off the tested version is a warning naming the fix", async () => {
+  test("both ends of each supported range are green: the newest (bundled) and the oldest", async () => {
     const world = await openEnv([{ id: "acct-a" }]);
-    const fake = join(world.dir, "fake-codex");
-    writeFileSync(fake, "#!/bin/sh\necho codex-cli 0.100.0\n", { mode: 0o755 });
-    const r = await doctor(world, ["--offline"], { PRODEX_CODEX_BIN: fake });
-    expect(r.code).toBe(0);
-    const f = r.find("agents.codex")[0];
+    const { codex, claude } = SUPPORTED;
+    const newest = await doctor(world, ["--offline"]);
+    expect(newest.find("agents.codex")[0]).toMatchObject({ severity: "ok", message: `Codex CLI ${codex.newest} (bundled; supported ${codex.oldest}–${codex.newest})` });
+    expect(newest.find("agents.claude")[0]).toMatchObject({ severity: "ok", message: `Claude Code ${claude.newest} (bundled; supported ${claude.oldest}–${claude.newest})` });
+    const oldest = await doctor(world, ["--offline"], { PRODEX_CODEX_BIN: oldestClientBin("codex"), PRODEX_CLAUDE_BIN: oldestClientBin("claude") });
+    expect(oldest.find("agents.codex")[0]).toMatchObject({ severity: "ok", message: `Codex CLI ${codex.oldest} (env; supported ${codex.oldest}–${codex.newest})` });
+    expect(oldest.find("agents.claude")[0]).toMatchObject({ severity: "ok", message: `Claude Code ${claude.oldest} (env; supported ${claude.oldest}–${claude.newest})` });
+    for (const r of [newest, oldest]) expect(r.report.findings.filter((f) => f.area === "agents" && f.severity !== "ok")).toEqual([]);
+  }, 60_000);
+
+  test("an agent older than the supported range is a warning naming the range and the fix", async () => {
+    const world = await openEnv([{ id: "acct-a" }]);
+    const { f, fake } = await doctorWithCodex(world, "0.100.0");
     expect(f).toMatchObject({ severity: "warn", path: fake });
-    expect(f?.message).toContain("0.100.0");
-    expect(f?.fix).toContain("@openai/codex@0.169.0");
+    expect(f?.message).toBe(`Codex CLI 0.100.0 (env) is older than prodex supports (${SUPPORTED.codex.oldest}–${SUPPORTED.codex.newest})`);
+    expect(f?.fix).toContain(`@openai/codex@${SUPPORTED.codex.newest}`);
     // Probed once, then cached by path + size + mtime.
     expect(readFileSync(join(world.env.PRODEX_HOME as string, "cache", "agent-versions.json"), "utf8")).toContain("0.100.0");
   }, 60_000);
@@ -169,5 +188,12 @@ describe("prodex doctor", () => {
     expect(r.code).toBe(0);
     expect(r.find("logs.stale")[0]).toMatchObject({ severity: "info", fix: "prodex cleanup" });
     expect(r.find("logs.dead-runtimes")[0]).toMatchObject({ severity: "warn", fix: "prodex cleanup" });
+  }, 60_000);
+
+  test("a newer agent than tested is a warning that names the range and never just says downgrade", async () => {
+    const { f } = await doctorWithCodex(await openEnv([{ id: "acct-a" }]), "9.0.0");
+    expect(f?.severity).toBe("warn");
+    expect(f?.message).toContain(`newer than prodex has tested (${SUPPORTED.codex.oldest}–${SUPPORTED.codex.newest})`);
+    expect(f?.fix).toStartWith("if something misbehaves");
   }, 60_000);
 });

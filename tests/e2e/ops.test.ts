@@ -78,7 +78,7 @@ describe("prodex logs", () => {
     const now = Date.now();
     withCtx(world, (ctx) => {
       ctx.events.emit({ kind: "control", profile: "p1", message: "old p1", at: now - 5 * H });
-      ctx.events.emit({ kind: "rotation", level: "warn", profile: "p2", message: "p1 → p2", at: now - 60_000, data: { from: "p1" } });
+      ctx.events.emit({ kind: "rotation", level: "warn", profile: "p2", message: "p1 → p2", at: now - 60_000, data: { from: "p1", to: "p2", reason: "usage limit reached", kind: "quota", client: "codex" } });
       ctx.events.emit({ kind: "control", profile: "p1", message: "recent p1", at: now - 30_000 });
     });
     const all = await world.prodex(["logs", "--json"]);

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type MockBackend, createMockBackend, prodexEnv } from "@prodex/mock";
 import { quotaSchema } from "../../apps/cli/src/output/schemas/quota.ts";
+import { SUPPORTED } from "../../apps/cli/src/launch/supported-versions.ts";
 import { versionSchema } from "../../apps/cli/src/output/schemas/version.ts";
 import { bunInstallCache, packTarball, run } from "./dist-build.ts";
 
@@ -52,7 +53,7 @@ describe("the packed npm package", () => {
     expect(files).toContain("package/dist/prodex.js");
     expect(files.some((f) => f.includes("src/") || f.endsWith(".ts"))).toBe(false);
     const manifest = await Bun.file(join(dir, "project", "node_modules", "prodex", "package.json")).json();
-    expect(manifest.dependencies).toEqual({ bun: "1.4.4", "@openai/codex": "0.169.0", "@anthropic-ai/claude-code": "2.1.197" });
+    expect(manifest.dependencies).toEqual({ bun: "1.4.4", "@openai/codex": SUPPORTED.codex.newest, "@anthropic-ai/claude-code": SUPPORTED.claude.newest });
     expect(JSON.stringify(manifest)).not.toContain("workspace:");
   }, 30_000);
 
@@ -61,8 +62,8 @@ describe("the packed npm package", () => {
     expect(r.code, r.stderr).toBe(0);
     const v = versionSchema.parse(JSON.parse(r.stdout));
     expect(v.agents.map((a) => [a.agent, a.found, a.source, a.version])).toEqual([
-      ["codex", true, "bundled", "0.169.0"],
-      ["claude", true, "bundled", "2.1.197"],
+      ["codex", true, "bundled", SUPPORTED.codex.newest],
+      ["claude", true, "bundled", SUPPORTED.claude.newest],
     ]);
   }, 60_000);
 

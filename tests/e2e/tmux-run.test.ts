@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { strayModesIn } from "../../apps/tui/test/helpers.ts";
+import { CLAUDE_INPUT_READY } from "@prodex/testkit/claude-screen";
 import { CLI, REPO, type CliEnv, useCliEnvs } from "@prodex/testkit/cli-env";
 
 // What a newcomer sees, driven the way they would: `prodex run` / `prodex claude` under tmux (its
@@ -183,7 +184,7 @@ describe("the dashboard under tmux with the real agents", () => {
     const t = tmuxRun(world, `bun ${CLI} claude`);
     let screen = "";
     await session(t, "tmux-prodex-claude", async () => {
-      screen = await t.waitFor(/for shortcuts/, 60_000);
+      screen = await t.waitFor(CLAUDE_INPUT_READY, 60_000);
       expect(screen).toMatch(/│ prodex · claude/);
       t.keys("say hi");
       await Bun.sleep(400);
@@ -201,7 +202,7 @@ describe("the dashboard under tmux with the real agents", () => {
       expectMoved(world);
       saveScreen("tmux-prodex-claude", screen);
 
-      await dashboardTour(t, "claude", /for shortcuts/);
+      await dashboardTour(t, "claude", CLAUDE_INPUT_READY);
     });
   }, 240_000);
 });

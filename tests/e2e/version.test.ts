@@ -3,6 +3,7 @@ import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { versionSchema } from "../../apps/cli/src/output/schemas/version.ts";
 import { useCliEnvs } from "@prodex/testkit/cli-env";
+import { SUPPORTED } from "../../apps/cli/src/launch/supported-versions.ts";
 
 // `prodex --version`: the agents it found, without touching the database; slow or odd agents
 // are bounded and cached.
@@ -17,8 +18,9 @@ describe("prodex --version", () => {
     expect(r.code, r.stderr).toBe(0);
     const [first, codex, claude] = r.stdout.trim().split("\n");
     expect(first).toMatch(/^prodex \d+\.\d+\.\d+ \(bun \d+\.\d+\.\d+, \w+-\w+\)$/);
-    expect(codex).toMatch(/^codex {2}0\.169\.0 {2}bundled: /);
-    expect(claude).toMatch(/^claude 2\.1\.197 {2}bundled: /);
+    const { codex: x, claude: c } = SUPPORTED;
+    expect(codex).toStartWith(`codex  ${x.newest} (supported ${x.oldest}–${x.newest})  bundled: `);
+    expect(claude).toStartWith(`claude ${c.newest} (supported ${c.oldest}–${c.newest})  bundled: `);
     expect(existsSync(home)).toBe(false);
     expect((await world.prodex(["-V"], { env: { PRODEX_HOME: home } })).stdout).toBe(r.stdout);
   }, 60_000);
@@ -36,8 +38,8 @@ describe("prodex --version", () => {
     expect(r.code, r.stderr).toBe(0);
     const v = versionSchema.parse(JSON.parse(r.stdout));
     expect(v.agents).toEqual([
-      { agent: "codex", found: true, version: null, tested: "0.169.0", source: "env", path: hang },
-      { agent: "claude", found: true, version: "2.1.300", tested: "2.1.197", source: "env", path: claude },
+      { agent: "codex", found: true, version: null, tested: SUPPORTED.codex.newest, supported: { oldest: SUPPORTED.codex.oldest, newest: SUPPORTED.codex.newest }, source: "env", path: hang },
+      { agent: "claude", found: true, version: "2.1.300", tested: SUPPORTED.claude.newest, supported: { oldest: SUPPORTED.claude.oldest, newest: SUPPORTED.claude.newest }, source: "env", path: claude },
     ]);
     expect(readFileSync(counter, "utf8")).toBe("run\n");
 

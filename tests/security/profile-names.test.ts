@@ -3,7 +3,8 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Context, UsageError, addProfile } from "@prodex/core";
 import { type CliEnv, type RunResult, cliEnv } from "@prodex/testkit/cli-env";
-import { FAKE_CODEX, added, oneClearError, tree } from "./security-helpers.ts";
+import { oneClearError } from "@prodex/testkit/one-clear-error";
+import { FAKE_CODEX, added, tree } from "./security-helpers.ts";
 
 // Profile names become directory names under $PRODEX_HOME/profiles. Every command that takes a
 // name must refuse one that could escape (or impersonate) a profile: exit 1, one clear line, and

@@ -11,6 +11,9 @@ const fixture = z
   .object({ headers: z.record(z.string(), z.string()), body: z.record(z.string(), z.unknown()) })
   .parse(JSON.parse(readFileSync(join(PROXY_FIXTURES, "responses/codex-request.json"), "utf8")));
 
+/** How a Codex request travels: HTTP POST with an SSE answer, or a frame on the Responses websocket. */
+export type Transport = "sse" | "ws";
+
 /** Requests per turn (the first, then tool follow-ups) and per conversation. */
 export const REQUESTS_PER_TURN = 5;
 export const REQUESTS_PER_SESSION = 25;

@@ -1,5 +1,5 @@
-import { ProdexError, errorMessage, printable } from "@prodex/core";
-import { StoreError } from "@prodex/store";
+import { ProdexError, databaseBusy, errorMessage, printable } from "@prodex/core";
+import { StoreError, isBusy } from "@prodex/store";
 import { withDefaultCommand } from "./default-command.ts";
 import { CommanderError, buildProgram } from "./program.ts";
 
@@ -14,6 +14,8 @@ export function report(error: unknown, write: (text: string) => void = (text) =>
     write(`prodex: ${printable(error.message)}\n${error.hint ? `  → ${printable(error.hint)}\n` : ""}`);
     return error.exitCode;
   }
+  // Another process held the write lock past every wait: local state, exit 4, not a bug to report.
+  if (isBusy(error)) return report(databaseBusy(error), write);
   if (error instanceof StoreError) {
     write(`prodex: ${printable(error.message)}\n`);
     return 4;

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { join } from "node:path";
 import { Store } from "@prodex/store";
 import { type CliEnv, type RunResult, cliEnv } from "@prodex/testkit/cli-env";
+import { oneClearError } from "@prodex/testkit/one-clear-error";
 
 // Each test builds its own world (temp dirs + mock) and closes it. The CLI runs as a subprocess and
 // its start-up dominates this file's time, so independent commands run in parallel inside a test and
@@ -38,18 +39,6 @@ function stored(prodexHome: string): { name: string; accountId: string | null; k
   } finally {
     store.close();
   }
-}
-
-/** One clear line on stderr (an optional "  → hint" line after it), never a stack, the right exit code. */
-function oneClearError(r: RunResult, code: number, message: RegExp, what = ""): void {
-  expect(r.code, `${what}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(code);
-  expect(r.stderr, what).not.toContain("    at ");
-  expect(r.stderr, what).not.toContain("unexpected error");
-  const lines = r.stderr.trimEnd().split("\n");
-  expect(lines[0], what).toMatch(/^prodex: /);
-  expect(lines[0], what).toMatch(message);
-  expect(lines.length, `${what}\n${r.stderr}`).toBeLessThanOrEqual(2);
-  if (lines[1] !== undefined) expect(lines[1], what).toMatch(/^ {2}→ \S/);
 }
 
 /** A Codex home outside prodex, logged in to a mock account. */
@@ -333,6 +322,8 @@ describe("bad input: one clear line, no stack, the right exit code", () => {
           { args: ["profile", "add", "x", "--copy-from", corrupt], message: new RegExp(`^prodex: ${join(corrupt, "auth.json")} is not valid JSON$`) },
           { args: ["profile", "add", "x", "--codex-home", join(w.dir, "nowhere")], message: /^prodex: --codex-home .*nowhere is not a directory$/ },
           { args: ["profile", "import", notBundle], message: /^prodex: the file is not a prodex bundle$/ },
+          { args: ["profile", "import", corrupt], message: new RegExp(`^prodex: ${corrupt} is a folder, not a bundle file$`) },
+          { args: ["profile", "export", corrupt], message: new RegExp(`^prodex: ${corrupt} is a folder$`) },
           { args: ["login"], message: /^prodex: cannot run Codex CLI at .*no-such-codex \(ENOENT\)$/, env: { PRODEX_CODEX_BIN: join(w.dir, "no-such-codex") } },
           { args: ["current"], message: /^prodex: no profiles yet/, env: { PRODEX_HOME: join(w.dir, "empty-home") } },
         ];

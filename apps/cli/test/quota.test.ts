@@ -46,10 +46,10 @@ describe("prodex quota", () => {
     const r = await world.prodex(["quota", "--all", "--once"]);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trim().split("\n");
-    expect(lines[0]).toMatch(/PROFILE\s+STATUS\s+5H LEFT\s+WEEKLY LEFT/);
-    expect(lines[1]).toMatch(/p1\s+Ready\s+#+\.+\s+88%\s+(59m|1h 00m)/);
+    expect(lines[0]).toMatch(/PROFILE\s+STATUS\s+5H USED\s+WEEKLY USED/);
+    expect(lines[1]).toMatch(/p1\s+Ready\s+#+\.+\s+12%\s+(59m|1h)\s/);
     expect(lines[2]).toMatch(/p2\s+Critical/);
-    expect(lines[3]).toMatch(/p3\s+Exhausted\s+\.+\s+0%\s+(9|10)m\s+unknown/);
+    expect(lines[3]).toMatch(/p3\s+Exhausted\s+#+\s+100%\s+(9m 5\ds|10m)\s+unknown/);
   });
 
   test("a failed fetch keeps the last good snapshot and says how old it is", async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Store } from "@prodex/store";
+import { InlineSink, Store, StoreWriter, WorkerSink } from "@prodex/store";
 import { TokenManager, refreshUrlFromEnv } from "./auth/token-refresh.ts";
 import { EventLog } from "./events/event-log.ts";
 import { busyError } from "./faults/fault-effects.ts";
@@ -13,7 +13,15 @@ export type ContextOptions = {
   source?: string;
   eventMode?: "sync" | "buffered";
   now?: () => number;
+  /**
+   * Where tokens come from instead of each profile's auth.json: the team gateway's sealed, database-backed
+   * tokens. Absent (every single-user command): the TokenManager over auth.json, as always.
+   */
+  tokens?: TokenSource;
 };
+
+/** What the proxy and quota fetches ask of tokens (the TokenManager, or the gateway's shared tokens). */
+export type TokenSource = Pick<TokenManager, "read" | "current" | "afterUnauthorized">;
 
 /** Everything a command or the proxy needs, opened once: paths, store, tokens, events. */
 export class Context {
@@ -26,6 +34,7 @@ export class Context {
   readonly faults: Faults | null;
   private storeHandle: Store | null = null;
   private eventLog: EventLog | null = null;
+  private writer: StoreWriter | null = null;
   private tokenManager: TokenManager | null = null;
 
   constructor(private readonly options: ContextOptions = {}) {
@@ -54,12 +63,39 @@ export class Context {
     };
   }
 
+  /**
+   * The store writes nobody waits for (a buffered timeline, bindings, pool bookkeeping), batched
+   * off the caller's path: on this thread, until `writeOffThread()`.
+   */
+  get writes(): StoreWriter {
+    this.writer ??= new StoreWriter(new InlineSink(this.store));
+    return this.writer;
+  }
+
+  /**
+   * The proxy: from now on those batches are written by a worker thread with its own connection,
+   * so no write, WAL checkpoint or other process's lock ever holds up a request. The `db.busy`
+   * seam then refuses whole batches (the thread's connection has no seam of its own).
+   */
+  writeOffThread(): Promise<void> {
+    const faults = this.faults;
+    const refuse = faults?.has("db.busy") ? () => faults.take("db.busy") !== null : undefined;
+    return this.writes.use(new WorkerSink(this.paths.db, { refuse, fallback: new InlineSink(this.store) }));
+  }
+
+  /** Back to this thread, once the worker has written what it holds (the proxy's stop). */
+  writeOnThread(): Promise<void> {
+    return this.writer ? this.writer.use(new InlineSink(this.store)) : Promise.resolve();
+  }
+
   get events(): EventLog {
-    this.eventLog ??= new EventLog(this.store, { source: this.source, mode: this.options.eventMode ?? "sync", now: this.now });
+    const mode = this.options.eventMode ?? "sync";
+    this.eventLog ??= new EventLog(this.store, { source: this.source, mode, now: this.now, writes: this.writes });
     return this.eventLog;
   }
 
-  get tokens(): TokenManager {
+  get tokens(): TokenSource {
+    if (this.options.tokens) return this.options.tokens;
     this.tokenManager ??= new TokenManager({
       refreshUrl: refreshUrlFromEnv(this.env),
       fetch: this.fetch,
@@ -84,6 +120,7 @@ export class Context {
 
   close(): void {
     this.eventLog?.drain();
+    this.writer?.drain();
     this.storeHandle?.close();
     this.storeHandle = null;
   }

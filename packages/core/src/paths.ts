@@ -1,4 +1,4 @@
-import { homedir, tmpdir } from "node:os";
+import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 
 export type Env = Record<string, string | undefined>;
@@ -20,7 +20,7 @@ export type Paths = {
 export function resolvePaths(env: Env = process.env): Paths {
   const home = env.HOME || homedir();
   const prodexHome = resolve(env.PRODEX_HOME || join(home, ".prodex"));
-  const runtimeLogDir = resolve(env.PRODEX_RUNTIME_LOG_DIR || env.TMPDIR || tmpdir());
+  const runtimeLogDir = resolve(env.PRODEX_RUNTIME_LOG_DIR || defaultRuntimeLogDir(env, prodexHome));
   return {
     home,
     prodexHome,
@@ -32,4 +32,14 @@ export function resolvePaths(env: Env = process.env): Paths {
     runtimeLogDir,
     runtimeLogPointer: join(runtimeLogDir, "prodex-runtime-latest.path"),
   };
+}
+
+/**
+ * Runtime logs live in a folder of the user's own (created 0700), never a shared TMPDIR where
+ * another user could plant the pointer or a log: with PRODEX_HOME set, beside everything else
+ * of that home; otherwise the XDG state folder when there is one; else `~/.prodex/logs`.
+ */
+function defaultRuntimeLogDir(env: Env, prodexHome: string): string {
+  if (!env.PRODEX_HOME && env.XDG_STATE_HOME) return join(env.XDG_STATE_HOME, "prodex", "logs");
+  return join(prodexHome, "logs");
 }

@@ -5,3 +5,4 @@ export { addAccount, listAccounts, removeAccount, type AccountInfo } from "./adm
 export { rotateKey } from "./admin/rotate-key.ts";
 export { loadSecretKey, parseSecretKey, secretKeyId, type SecretKey } from "./secrets/secret-key.ts";
 export { TokenVault } from "./secrets/token-vault.ts";
+export { startGateway, type GatewayHandle, type GatewayOptions } from "./serve/start-gateway.ts";

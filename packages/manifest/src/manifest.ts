@@ -21,5 +21,10 @@ export const manifest = {
       tags: ["runtime:serial"], reason: "SIGKILLs the shared broker under the real Codex CLI, which retries on its own clock" },
     { id: "faults-launch-kill", label: "launch SIGKILL mid-token-refresh", file: "tests/faults/launch-kill.test.ts",
       tags: ["runtime:serial"], reason: "SIGKILLs a prodex exec holding a refresh lock; the next launch must reclaim it" },
+    // The cross-process refresh lock (core/fs/file-lock.ts): 8 and 16 processes race one expiring
+    // login; exactly one token call, no refresh-token reuse. Repeated: test:stress --suite serialized.
+    { id: "refresh-race", label: "cross-process refresh race", file: "packages/core/src/auth/token-refresh.test.ts",
+      filter: "cross-process: \\d+ processes", tags: ["runtime:stress", "serialized"],
+      reason: "spawns 8-16 processes racing one lock; a timing race needs repeats on a quiet machine to mean anything" },
   ],
 } satisfies ManifestInput;

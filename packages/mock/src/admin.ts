@@ -47,6 +47,7 @@ const optionsSchema = z.object({
   stream: streamSchema.optional(),
   rates: z.object({ error: z.number().min(0).max(1).optional(), quota: z.number().min(0).max(1).optional(), seed: z.number().optional() }).optional(),
   reply: z.string().optional(),
+  websocket: z.object({ maxMessageBytes: z.number().int().positive().optional() }).optional(),
 });
 
 const bad = (c: Context, message: string, status: 400 | 404 = 400) => c.json({ error: { type: "mock_admin_error", message } }, status);

@@ -1,5 +1,6 @@
 /**
- * The real Codex CLI 0.169.0 against the mock: proof that the mock speaks what Codex accepts.
+ * The real Codex CLI (apps/cli's pin, the newest supported) against the mock: proof that the mock
+ * speaks what Codex accepts.
  * Each run gets its own temp HOME and CODEX_HOME; ~/.codex is never touched.
  */
 import { afterEach, describe, expect, test } from "bun:test";

@@ -85,6 +85,7 @@ export async function createMockBackend(options: MockOptions = {}): Promise<Mock
       if (patch.stream) state.settings.stream = { ...patch.stream };
       if (patch.rates) state.setRates(patch.rates);
       if (patch.reply !== undefined) state.settings.reply = patch.reply;
+      if (patch.websocket) state.settings.websocket = { ...patch.websocket };
     },
     stop: async () => {
       state.live.abort();

@@ -8,9 +8,9 @@ import { RequestLog } from "./recorder.ts";
 import type { ResponsesBody } from "./request-body.ts";
 import { newId, splitText, type ResponsePlan } from "./sse-answers.ts";
 import { TokenStore } from "./tokens.ts";
-import type { MockOptions, MockRates, MockStreamOptions, RecordedRequest } from "./types.ts";
+import type { MockOptions, MockRates, MockStreamOptions, MockWebsocketOptions, RecordedRequest } from "./types.ts";
 
-export type Settings = { stream: MockStreamOptions; rates: MockRates; reply: string; ttlSeconds: number };
+export type Settings = { stream: MockStreamOptions; rates: MockRates; reply: string; ttlSeconds: number; websocket: MockWebsocketOptions };
 
 export type Auth = { ok: true; account: Account; token: string } | { ok: false; reason: AuthFailure; account: Account | null };
 
@@ -35,6 +35,7 @@ export class MockState {
       rates: { ...options.rates },
       reply: options.reply ?? "hi from mock",
       ttlSeconds: options.accessTokenTtlSeconds ?? 3600,
+      websocket: { ...options.websocket },
     };
     this.rng = seeded(options.rates?.seed ?? 1);
   }

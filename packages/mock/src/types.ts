@@ -45,6 +45,11 @@ export type MockStreamOptions = {
 
 export type MockRates = { error?: number; quota?: number; seed?: number };
 
+export type MockWebsocketOptions = {
+  /** Sent as `x-codex-websocket-max-message-bytes` in the 101 (ChatGPT's, read by Codex 0.171+); none when unset. */
+  maxMessageBytes?: number;
+};
+
 export type MockOptions = {
   port?: number;
   accounts?: MockAccountInit[];
@@ -54,6 +59,7 @@ export type MockOptions = {
   rates?: MockRates;
   /** Default "hi from mock". */
   reply?: string;
+  websocket?: MockWebsocketOptions;
 };
 
 export type MockWindowState = {
@@ -136,6 +142,6 @@ export interface MockBackend {
   authFile(accountId: string, opts?: { expiresInSeconds?: number }): AuthJson;
   requests(filter?: RequestFilter): RecordedRequest[];
   refreshCalls(accountId?: string): number;
-  setOptions(patch: Partial<Pick<MockOptions, "stream" | "rates" | "reply">>): void;
+  setOptions(patch: Partial<Pick<MockOptions, "stream" | "rates" | "reply" | "websocket">>): void;
   stop(): Promise<void>;
 }

@@ -49,7 +49,9 @@ export function upgrade(state: MockState, req: Request, server: Server<WsData>):
     queue: Promise.resolve(),
     closed: new AbortController(),
   };
-  const headers = { "x-codex-turn-state": state.turnState(auth.account, req.headers), ...rateLimitHeaders(auth.account) };
+  const headers: Record<string, string> = { "x-codex-turn-state": state.turnState(auth.account, req.headers), ...rateLimitHeaders(auth.account) };
+  const max = state.settings.websocket.maxMessageBytes;
+  if (max !== undefined) headers["x-codex-websocket-max-message-bytes"] = String(max);
   if (server.upgrade(req, { data, headers })) {
     record(101, auth.account.accountId);
     return undefined;

@@ -12,6 +12,9 @@ export { PoolRuntime } from "./pool/pool-runtime.ts";
 export * from "./rotation/classify.ts";
 export * from "./rotation/commit-point.ts";
 export * from "./affinity/affinity-keys.ts";
+export { blobKey } from "./affinity/body-scan.ts";
+// The team gateway reads a request body once, the way the proxy does, to find its continuation keys.
+export { BodyError, readRequestBody, type RequestBody } from "./upstream/request-body.ts";
 export * from "./sse/index.ts";
 export { DEFAULT_MODELS, mapModel, type ModelConfig } from "./anthropic/model-map.ts";
 // What the measuring tools (tools/bench, tools/load) time from outside: translation, pooled usage, the runtime log.

@@ -20,10 +20,11 @@ import { type Authenticate, LAUNCH_KEY_HEADER, hostGuard, pathId, pathIdGuard, p
 import { keylessGuard } from "./routes/keyless.ts";
 import { oauthToken } from "./routes/oauth-token.ts";
 import { type ClaudeOptions, anthropicRoutes, claudeRouteOptions } from "./routes/anthropic-routes.ts";
-import { OPENAI_BASE_PATH, openaiKeyGuard, openaiRoutes } from "./routes/openai-routes.ts";
+import { OPENAI_BASE_PATH, type OpenAIRouteOptions, openaiKeyGuard, openaiRoutes } from "./routes/openai-routes.ts";
 import { IdleCollector } from "./runtime/idle-gc.ts";
 import { RuntimeLog } from "./runtime/runtime-log.ts";
 import { DEFAULT_STALL_MS } from "./stream/upstream-stream.ts";
+import { BODY_READ_MS, withBodyDeadline } from "./upstream/body-deadline.ts";
 import { type CodexWebsocket, type WsData, codexWebsocket } from "./websocket/codex-websocket.ts";
 
 export type ProxyOptions = {
@@ -41,6 +42,8 @@ export type ProxyOptions = {
   /** Upstream silence after which an answer counts as stalled: moved before the commit point, ended after it (default 300 s, Codex's own idle limit). */
   stallMs?: number;
   logFormat?: "text" | "json";
+  /** A request body not fully received this long after the request is answered 408 (default 60 s; tests shorten it). */
+  bodyReadMs?: number;
   fetch?: typeof fetch;
   /** Reload shared pool state this often (0 = never; tests). */
   syncMs?: number;
@@ -48,6 +51,8 @@ export type ProxyOptions = {
   quotaRefresh?: QuotaRefreshOptions | false;
   /** Claude Code's Anthropic routes at the root: model mapping, keep-alive interval. */
   claude?: ClaudeOptions;
+  /** The OpenAI-compatible routes under `/openai/v1`: which optional fields the upstream takes, model-list reuse. */
+  openai?: OpenAIRouteOptions;
   /** Run as the shared broker: launches' leases instead of one launch secret, plus `/__admin`. */
   broker?: BrokerMount;
 };
@@ -121,9 +126,11 @@ export type ProxyHandle = LaunchEndpoints & {
 export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   const { ctx } = options;
   const secret = options.secret ?? randomBytes(24).toString("base64url");
-  // The timeline is written in batches from here on: no request waits on the database for it.
+  // The timeline, bindings and pool bookkeeping are written in batches by a worker thread with its
+  // own connection from here on: no request waits on the database, a WAL checkpoint or a lock.
   ctx.events.useBuffered();
-  // Every store write the proxy makes is best effort (its memory stays right, buffers retry): a
+  await ctx.writeOffThread();
+  // What still touches the store on this thread (reads, a refresh's bookkeeping) is best effort: a
   // lock another process holds may cost one write, never the event loop for the 10 s default.
   ctx.store.busyTimeout(PROXY_BUSY_TIMEOUT_MS);
   const log = new RuntimeLog(ctx.paths.runtimeLogDir, options.logFormat ?? (ctx.env.PRODEX_RUNTIME_LOG_FORMAT === "json" ? "json" : "text"), ctx.paths.runtimeLogPointer, ctx.faults);
@@ -159,7 +166,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   }
   app.route("/", anthropicRoutes(state, auth, claudeRouteOptions(options.claude)));
   app.use(`${OPENAI_BASE_PATH}/*`, openaiKeyGuard(auth));
-  app.route(OPENAI_BASE_PATH, openaiRoutes(state));
+  app.route(OPENAI_BASE_PATH, openaiRoutes(state, options.openai));
   const idle = new IdleCollector({ inFlight: () => (server?.pendingRequests ?? 0) + ws.inFlight() });
   server = Bun.serve<WsData>({
     hostname: "127.0.0.1",
@@ -168,7 +175,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
     idleTimeout: 0,
     fetch: (req) => {
       idle.touch();
-      return app.fetch(req);
+      return app.fetch(withBodyDeadline(req, options.bodyReadMs ?? BODY_READ_MS));
     },
     websocket: {
       ...ws.handlers,
@@ -208,9 +215,10 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
       idle.stop();
       clearInterval(watchLogins);
       pool.close();
-      state.bindings.drain();
       ctx.events.emit({ kind: "proxy.stopped", message: `proxy on port ${port} stopped` });
-      ctx.events.drain();
+      // Nothing lost: the worker writes what it holds; anything it could not is retried here.
+      await ctx.writeOnThread();
+      ctx.writes.drain();
       log.line("info", "proxy stopped", { port });
       log.flush();
     },

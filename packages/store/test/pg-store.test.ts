@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { GatewayDbError, GatewayStore } from "@prodex/store/pg";
+import { assertSchemaCurrent } from "../src/pg/migrate.ts";
+import { migrations } from "../src/pg/migrations.gen.ts";
 import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
 
 // A real PostgreSQL server (tests/helpers/pg-cluster.ts), one database per test.
@@ -99,5 +101,20 @@ describe("gateway store on PostgreSQL", () => {
     expect(JSON.parse(got[0] ?? "null")).toEqual({ t: "backoff", account: "a" });
     expect(performance.now() - t0).toBeLessThan(100);
     await sub.close();
+  });
+});
+
+describe("schema state", () => {
+  test.each([
+    [{ applied: [], missing: ["0000_a", "0001_b"], unknown: [] }, "has no gateway schema yet"],
+    [{ applied: ["0000_a"], missing: ["0001_b"], unknown: [] }, "is 1 migration(s) behind this prodex"],
+    [{ applied: ["0000_a", "0001_b", "0002_c"], missing: [], unknown: ["0002_c"] }, "was migrated by a newer prodex"],
+  ])("%p → %s", (state, message) => {
+    expect(() => assertSchemaCurrent(state, "postgres://u:pw@h/db")).toThrow(message);
+  });
+
+  test("current: no error; the embedded migrations are what migrate applies", () => {
+    expect(() => assertSchemaCurrent({ applied: ["0000_a"], missing: [], unknown: [] }, "postgres://h/db")).not.toThrow();
+    expect(migrations.length).toBeGreaterThan(0);
   });
 });

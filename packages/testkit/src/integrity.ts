@@ -43,7 +43,8 @@ export function integrityProblems(prodexHome: string, previous: AuthSnapshot = n
     const rel = relative(prodexHome, path);
     const name = path.split("/").at(-1) ?? "";
     if (/^\..+\.tmp$/.test(name)) problems.push(`leftover temp file ${rel}`);
-    if (/\.lock$|\.lock\.reclaim$/.test(name) && statSync(path).isDirectory()) problems.push(`leftover lock ${rel}`);
+    // A lock file still naming a holder: that holder died holding it (released locks are empty).
+    if (/\.lock$/.test(name) && (statSync(path).isDirectory() || readFileSync(path, "utf8") !== "")) problems.push(`leftover lock ${rel}`);
   }
   return problems;
 }

@@ -1,5 +1,5 @@
-import { lstatSync, readFileSync, readdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { walkTree } from "./file-tree.ts";
 
 // Looks for known secrets in everything a run left behind: outputs, files, event rows.
 
@@ -30,22 +30,9 @@ export function findLeaks(secrets: Secret[], sources: Source[]): string[] {
 /** Every regular file under `root` as a source (bytes as latin1: tokens are ASCII, databases are binary). */
 export function fileSources(root: string, label: string, skip: (rel: string) => boolean = () => false): Source[] {
   const out: Source[] = [];
-  const walk = (dir: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const path = join(dir, name);
-      const rel = relative(root, path);
-      if (skip(rel)) continue;
-      const stat = lstatSync(path);
-      if (stat.isDirectory()) walk(path);
-      else if (stat.isFile()) out.push({ where: `${label}/${rel}`, text: readFileSync(path).toString("latin1") });
-    }
-  };
-  walk(root);
+  walkTree(root, ({ path, rel, stat }) => {
+    if (skip(rel)) return false;
+    if (stat.isFile()) out.push({ where: `${label}/${rel}`, text: readFileSync(path).toString("latin1") });
+  });
   return out;
 }

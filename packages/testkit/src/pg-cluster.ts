@@ -13,7 +13,7 @@ export type PgCluster = {
   url(db?: string): string;
   /** Creates a fresh database and returns its URL. */
   database(name: string): Promise<string>;
-  /** `pg_ctl stop -m fast`: the server goes away (faults), `start()` brings it back on the same port. */
+  /** `pg_ctl stop -m fast`: the server goes away (faults), `start()` brings it back on the same port (no-op when up). */
   stop(): Promise<void>;
   start(): Promise<void>;
   /** Stops the server and deletes the cluster. */
@@ -75,6 +75,7 @@ export async function startPgCluster(): Promise<PgCluster> {
     throw new Error(`postgres did not become ready on 127.0.0.1:${port}`);
   };
   const start = async () => {
+    if (server && server.exitCode === null) return;
     const args = ["-D", data, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"];
     server = Bun.spawn(as([join(bin, "postgres"), ...args]), { stdout: "ignore", stderr: "ignore", cwd: dir });
     await ready();

@@ -1,8 +1,9 @@
 // The bench's verdicts (pure) and its printed table.
-import type { SelectionResult, Timing } from "./selection-bench.ts";
 import { type Summary, added } from "../../harness/stats.ts";
+import type { Transport } from "../../harness/workload.ts";
+import type { SelectionResult, Timing } from "./selection-bench.ts";
 
-export type Transport = "sse" | "ws";
+export type { Transport };
 
 export type Row = {
   transport: Transport;

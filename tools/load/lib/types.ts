@@ -1,10 +1,11 @@
 // Shapes shared by the load harness's parts: what one request looked like from the client's side.
+import type { Transport } from "../../harness/workload.ts";
+
+export type { Transport };
 
 /** Which door of the target a request went through. */
 export type Route = "codex-sse" | "codex-ws" | "claude";
 export const ROUTES: readonly Route[] = ["codex-sse", "codex-ws", "claude"];
-
-export type Transport = "sse" | "ws";
 
 /** One request as the client saw it. Times are ms; `at`/`end` are since the run started. */
 export type Outcome = {

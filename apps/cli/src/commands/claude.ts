@@ -1,26 +1,14 @@
 import { join } from "node:path";
 import type { Command } from "commander";
-import { type Context, ModelName, NotFoundError, UsageError, currentName, getProfile, loadConfig, preflight, resolveChatgptBase } from "@prodex/core";
+import { type Context, ModelName, UsageError, loadConfig } from "@prodex/core";
 import { DEFAULT_MODELS, type ModelConfig } from "@prodex/proxy";
 import { type Cli, withCli } from "../cli-context.ts";
-import { TESTED, agentVersion, resolveAgentBin } from "../launch/agent-bin.ts";
-import { runInherited } from "../launch/child.ts";
 import { approveLaunchKey, claudeSource, prepareClaudeHome } from "../launch/claude-home.ts";
 import { type ClaudeLaunchSpec, claudeLaunch, isHeadless } from "../launch/claude-launch.ts";
 import { isSecretName, redact } from "../launch/codex-launch.ts";
-import { openLaunchProxy } from "../launch/launch-proxy.ts";
-import { runAgent } from "../launch/run-agent.ts";
+import { type LaunchFlags, launchAgent } from "../launch/launch-agent.ts";
 
-export type ClaudeOptions = {
-  profile?: string;
-  autoRotate?: boolean;
-  skipQuotaCheck?: boolean;
-  model?: string;
-  baseUrl?: string;
-  dryRun?: boolean;
-  tui?: boolean;
-  quiet?: boolean;
-};
+export type ClaudeOptions = LaunchFlags & { model?: string; quiet?: boolean };
 
 export function registerClaude(program: Command): void {
   program
@@ -57,46 +45,25 @@ function managedDir(ctx: Context): string {
   return join(ctx.paths.prodexHome, "claude");
 }
 
-async function launchClaude(cli: Cli, opts: ClaudeOptions, userArgs: string[]): Promise<void> {
-  const { ctx, io } = cli;
-  const bin = resolveAgentBin("claude", io.env);
-  if (!bin) throw new UsageError("Claude Code not found", "reinstall prodex, install @anthropic-ai/claude-code, or set PRODEX_CLAUDE_BIN");
-  const base = resolveChatgptBase(opts.baseUrl, io.env);
-  const { models, model } = claudeModels(ctx, opts.model, io.env);
-  if (opts.profile) getProfile(ctx, opts.profile);
-  const preferred = opts.profile ?? currentName(ctx);
-  if (!preferred) throw new NotFoundError("no profiles yet", "add one: prodex login, or prodex profile import-current (or try prodex demo)");
-  const dir = managedDir(ctx);
-
-  if (opts.dryRun) return dryRun(cli, { bin: bin.path, userArgs, dir, models, model, preferred });
-
-  let chosen = preferred;
-  if (!opts.skipQuotaCheck) {
-    const result = await preflight(ctx, base, preferred);
-    if (opts.autoRotate === false && result.profile !== preferred) {
-      throw new UsageError(`${preferred} cannot serve now (${result.reason}) and --no-auto-rotate keeps prodex on it`, "drop --no-auto-rotate or pick another --profile");
-    }
-    chosen = result.profile;
-    if (chosen !== preferred) io.note(`starting on ${chosen}: ${result.reason}`);
-  }
-
-  const version = await agentVersion(bin);
-  if (version && version !== TESTED.claude) io.warn(`Claude Code ${version} found; prodex is tested with ${TESTED.claude} — if something misbehaves, set PRODEX_CLAUDE_BIN or pin @anthropic-ai/claude-code@${TESTED.claude}`);
-
-  const home = prepareClaudeHome(dir, claudeSource(io.env, dir));
-  if (home.imported.length) io.note(`imported Claude Code settings into ${dir} (from ${home.imported.join(", ")})`);
-  for (const n of home.notes) io.warn(n);
-
-  const launch = await openLaunchProxy(cli, { upstream: base, profile: chosen, autoRotate: opts.autoRotate !== false, models });
-  try {
-    const proxy = launch.endpoints;
-    await approveLaunchKey(dir, proxy.secret);
-    const spec = claudeLaunch({ bin: bin.path, userArgs, baseUrl: proxy.url, token: proxy.secret, configDir: dir, models, model, env: io.env });
-    const tui = opts.tui !== false && !isHeadless(userArgs);
-    process.exitCode = await runAgent(cli, { spec, proxy, agent: "claude", tui, run: runInherited });
-  } finally {
-    await launch.close();
-  }
+function launchClaude(cli: Cli, opts: ClaudeOptions, userArgs: string[]): Promise<void> {
+  const { models, model } = claudeModels(cli.ctx, opts.model, cli.io.env);
+  const dir = managedDir(cli.ctx);
+  return launchAgent(cli, {
+    agent: "claude",
+    flags: opts,
+    models,
+    tui: opts.tui !== false && !isHeadless(userArgs),
+    dryRun: ({ bin, preferred }) => dryRun(cli, { bin: bin.path, userArgs, dir, models, model, preferred }),
+    prepare: () => {
+      const home = prepareClaudeHome(dir, claudeSource(cli.io.env, dir));
+      if (home.imported.length) cli.io.note(`imported Claude Code settings into ${dir} (from ${home.imported.join(", ")})`);
+      for (const n of home.notes) cli.io.warn(n);
+    },
+    spec: async ({ bin, proxy }) => {
+      await approveLaunchKey(dir, proxy.secret);
+      return claudeLaunch({ bin: bin.path, userArgs, baseUrl: proxy.url, token: proxy.secret, configDir: dir, models, model, env: cli.io.env });
+    },
+  });
 }
 
 type DryRunInput = { bin: string; userArgs: string[]; dir: string; models: ModelConfig; model: string | null; preferred: string };

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { resolveChatgptBase } from "@prodex/core";
 import { withCli } from "../cli-context.ts";
-import { doctorJson } from "../ops/doctor/finding.ts";
+import { doctorFailure, doctorJson } from "../ops/doctor/finding.ts";
 import { runDoctor } from "../ops/doctor/run-doctor.ts";
 import { doctorText } from "../output/doctor-text.ts";
 
@@ -20,7 +20,8 @@ export function registerDoctor(program: Command): void {
         const findings = await runDoctor(ctx, { base: resolveChatgptBase(opts.baseUrl, io.env), offline: opts.offline ?? false });
         const report = doctorJson(findings, ctx.now());
         io.out(opts.json ? JSON.stringify(report) : doctorText(report, { color: io.color, verbose: opts.verbose ?? false }));
-        process.exitCode = report.exitCode;
+        const failure = doctorFailure(findings);
+        if (failure) throw failure;
       }),
     );
 }

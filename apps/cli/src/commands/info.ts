@@ -1,11 +1,11 @@
 import type { Command } from "commander";
-import { type Context, currentName, effectiveUsed, loadProfileStates, quotaStatus, windowByLabel } from "@prodex/core";
+import { type Context, type QuotaRow, currentName, quotaRow, effectiveUsed, loadProfileStates, quotaStatus, windowByLabel } from "@prodex/core";
 import { withCli } from "../cli-context.ts";
 import { LOOKBACK_MS, type PoolProfile, poolCounts, poolRunsOut, poolWindow } from "../ops/info/pool-summary.ts";
 import { pidAlive } from "../ops/runtime-registry.ts";
 import { infoText, poolJson } from "../output/info-output.ts";
 import type { InfoJson } from "../output/schemas/info.ts";
-import { iso } from "../output/time.ts";
+import { iso } from "../output/iso.ts";
 import { VERSION } from "../version.ts";
 
 export function registerInfo(program: Command): void {
@@ -15,14 +15,14 @@ export function registerInfo(program: Command): void {
     .option("--json", "machine-readable output (schema prodex.info/v1)")
     .action((opts: { json?: boolean }) =>
       withCli({}, ({ ctx, io }) => {
-        const info = gatherInfo(ctx);
-        io.out(opts.json ? JSON.stringify(info) : infoText(info, { now: ctx.now(), color: io.color }));
+        const { info, quota } = gatherInfo(ctx);
+        io.out(opts.json ? JSON.stringify(info) : infoText(info, quota, { now: ctx.now(), color: io.color }));
       }),
     );
 }
 
 /** From stored snapshots only: `info` never calls upstream (run `prodex quota --all` to refresh). */
-export function gatherInfo(ctx: Context): InfoJson {
+export function gatherInfo(ctx: Context): { info: InfoJson; quota: QuotaRow[] } {
   const now = ctx.now();
   const current = currentName(ctx);
   const states = loadProfileStates(ctx, now);
@@ -37,7 +37,20 @@ export function gatherInfo(ctx: Context): InfoJson {
     const w = latest ? windowByLabel(latest.windows, label) : undefined;
     return w ? Math.max(0, 100 - effectiveUsed(w, now)) : null;
   };
-  return {
+  const quota = states.map((s) =>
+    quotaRow(
+      {
+        name: s.profile.name,
+        current: s.profile.name === current,
+        plan: s.usage?.plan ?? s.profile.plan,
+        needsLogin: !s.usable,
+        windows: s.usage?.windows ?? [],
+        fetchedAt: s.usage?.fetchedAt ?? null,
+      },
+      now,
+    ),
+  );
+  const info: InfoJson = {
     schema: "prodex.info/v1",
     generatedAt: new Date(now).toISOString(),
     version: { prodex: VERSION, bun: process.versions.bun ?? null },
@@ -67,4 +80,5 @@ export function gatherInfo(ctx: Context): InfoJson {
       heartbeatAt: new Date(r.heartbeatAt).toISOString(),
     })),
   };
+  return { info, quota };
 }

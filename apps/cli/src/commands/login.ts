@@ -1,23 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import type { Command } from "commander";
-import {
-  type ChatgptAuth,
-  ConflictError,
-  UsageError,
-  addProfile,
-  authPath,
-  currentName,
-  errorMessage,
-  getProfile,
-  nameFromEmail,
-  readAuth,
-  validateProfileName,
-  writeAuth,
-} from "@prodex/core";
+import { type ChatgptAuth, UsageError, checkLoginName, errorMessage, loginHome, logout, readAuth, saveLogin } from "@prodex/core";
 import { errorCode } from "@prodex/guards";
 import { type Cli, withCli } from "../cli-context.ts";
-import { resolveAgentBin } from "../launch/agent-bin.ts";
+import { requireAgentBin } from "../launch/launch-agent.ts";
+
+// The commands only: which profile a login goes to, and what logging out does, are core's
+// (profiles/login-target.ts, profiles/login.ts).
 
 export function registerLogin(program: Command): void {
   program
@@ -31,64 +20,24 @@ export function registerLogin(program: Command): void {
     .command("logout")
     .argument("[name]", "profile (default: the current one)")
     .description("forget a profile's login (the profile stays; log in again with prodex login -p NAME)")
-    .action((name?: string) =>
-      withCli({}, ({ ctx, io }) => {
-        const target = name ?? currentName(ctx);
-        if (!target) throw new UsageError("no profiles yet");
-        const p = getProfile(ctx, target);
-        rmSync(authPath(p.codexHome), { force: true });
-        ctx.store.profiles.update(p.name, { authState: "needs_login" });
-        ctx.events.emit({ kind: "auth.needs_login", profile: p.name, message: `${p.name} logged out` });
-        io.out(`logged out ${p.name}`);
-      }),
-    );
+    .action((name?: string) => withCli({}, ({ ctx, io }) => io.out(`logged out ${logout(ctx, name)}`)));
 }
 
 async function login(cli: Cli, opts: { profile?: string; deviceAuth?: boolean }): Promise<void> {
-  const { ctx, io } = cli;
-  if (opts.profile) validateProfileName(opts.profile);
-  const home = loginHome(ctx);
+  checkLoginName(opts.profile);
+  const home = loginHome(cli.ctx);
   try {
-    const auth = await codexLogin(io.env, home, opts.deviceAuth === true);
-
-    const owner = ctx.store.profiles.byAccount(auth.accountId);
-    const name = opts.profile ?? owner?.name ?? nameFromEmail(auth.email);
-    if (owner && owner.name !== name) {
-      throw new ConflictError(`this account (${auth.email ?? auth.accountId}) is already the profile "${owner.name}"`, `log in again with: prodex login -p ${owner.name}`);
-    }
-    const existing = ctx.store.profiles.get(name);
-    // A name derived from the email can collide with another account's profile: never replace that login.
-    if (!opts.profile && existing?.accountId && existing.accountId !== auth.accountId) {
-      throw new ConflictError(
-        `a profile named "${name}" already holds another account (${existing.email ?? existing.accountId})`,
-        "pick a name for this one: prodex login -p NAME",
-      );
-    }
-    if (existing) {
-      writeAuth(existing.codexHome, auth.json);
-      ctx.store.profiles.update(name, { accountId: auth.accountId, email: auth.email, plan: auth.plan, authState: "ok" });
-      io.out(`logged in ${auth.email ?? auth.accountId} → profile ${name} (updated)`);
-    } else {
-      addProfile(ctx, { name, copyFrom: home });
-      io.out(`logged in ${auth.email ?? auth.accountId} → new profile ${name}`);
-    }
-    ctx.events.emit({ kind: "control", profile: name, message: `logged in ${name}` });
+    const auth = await codexLogin(cli.io.env, home, opts.deviceAuth === true);
+    const saved = saveLogin(cli.ctx, auth, home, opts.profile);
+    cli.io.out(`logged in ${saved.who} → ${saved.created ? `new profile ${saved.name}` : `profile ${saved.name} (updated)`}`);
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
 }
 
-/** A throwaway home to log in inside, so a current login survives a failed attempt (removed by the caller). */
-export function loginHome(ctx: Cli["ctx"]): string {
-  const tmpRoot = join(ctx.paths.prodexHome, "tmp");
-  mkdirSync(tmpRoot, { recursive: true, mode: 0o700 });
-  return mkdtempSync(join(tmpRoot, "login-"));
-}
-
 /** Runs the real `codex login` with CODEX_HOME = `home` and returns the ChatGPT login it wrote there. */
 export async function codexLogin(env: Record<string, string | undefined>, home: string, deviceAuth: boolean): Promise<ChatgptAuth> {
-  const bin = resolveAgentBin("codex", env);
-  if (!bin) throw new UsageError("Codex CLI not found", "install it (npm i -g @openai/codex) or set PRODEX_CODEX_BIN");
+  const bin = requireAgentBin("codex", env);
   const args = [bin.path, "login", ...(deviceAuth ? ["--device-auth"] : [])];
   let child: ReturnType<typeof Bun.spawn>;
   try {

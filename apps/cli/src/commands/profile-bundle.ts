@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { errorCode } from "@prodex/guards";
 import { UsageError, applyBundle, bundleEntries, getProfile, isSealed, openBundle, printableAscii, sealBundle, writeFileAtomic } from "@prodex/core";
 import type { Cli } from "../cli-context.ts";
 import { promptSecret } from "../output/prompt.ts";
@@ -21,6 +22,7 @@ export async function exportBundle(cli: Cli, file: string, opts: { password?: bo
   if (file === "-") {
     cli.io.out(text);
   } else {
+    if (isFolder(resolve(file))) throw new UsageError(`${resolve(file)} is a folder`, "give a file name for the bundle, e.g. prodex-profiles.bundle");
     writeFileAtomic(resolve(file), `${text}\n`, 0o600);
     cli.io.out(`exported ${entries.length} profile(s) to ${resolve(file)}${opts.password ? " (encrypted)" : ""}`);
   }
@@ -28,12 +30,30 @@ export async function exportBundle(cli: Cli, file: string, opts: { password?: bo
 }
 
 export async function importBundle(cli: Cli, file: string): Promise<void> {
-  const path = resolve(file);
-  if (file !== "-" && !existsSync(path)) throw new UsageError(`no such file: ${path}`);
-  const text = file === "-" ? await Bun.stdin.text() : readFileSync(path, "utf8");
+  const text = file === "-" ? await Bun.stdin.text() : readBundleFile(resolve(file));
   const entries = openBundle(text, isSealed(text) ? await password(cli, false) : undefined);
   const outcomes = applyBundle(cli.ctx, entries);
   for (const o of outcomes) cli.io.out(o.result === "imported" ? `imported ${o.name}` : `skipped ${printableAscii(o.name)}: ${o.why}`);
-  if (!outcomes.some((o) => o.result === "imported")) process.exitCode = 1;
+  if (!outcomes.some((o) => o.result === "imported")) throw new UsageError("nothing was imported", "every profile in the bundle was skipped; each line above says why");
 }
 
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The bundle's text, or one line saying why the path is not a file prodex can read. */
+function readBundleFile(path: string): string {
+  const hint = "give the file prodex profile export wrote, or - for stdin";
+  if (isFolder(path)) throw new UsageError(`${path} is a folder, not a bundle file`, hint);
+  try {
+    return readFileSync(path, "utf8");
+  } catch (cause) {
+    if (errorCode(cause) === "ENOENT") throw new UsageError(`no such file: ${path}`, hint);
+    throw new UsageError(`cannot read the bundle ${path} (${errorCode(cause) ?? "unreadable"})`, "check that it is yours and readable", { cause });
+  }
+}

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { addProfile, currentName, importCurrent, listProfiles, removeProfile, useProfile } from "@prodex/core";
+import { addProfile, importCurrent, listProfiles, removeProfile, requireCurrentName, useProfile } from "@prodex/core";
 import { withCli } from "../cli-context.ts";
 import { renderTable } from "../output/table.ts";
 import { exportBundle, importBundle } from "./profile-bundle.ts";
@@ -123,14 +123,6 @@ export function registerProfile(program: Command): void {
     .command("current")
     .description("print the current profile")
     .action(() =>
-      withCli({}, ({ ctx, io }) => {
-        const name = currentName(ctx);
-        if (!name) {
-          io.err("prodex: no profiles yet: prodex login, or prodex profile import-current");
-          process.exitCode = 1;
-          return;
-        }
-        io.out(name);
-      }),
+      withCli({}, ({ ctx, io }) => io.out(requireCurrentName(ctx))),
     );
 }

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { type QuotaResult, UpstreamError, currentName, getProfile, refreshQuotas, resolveChatgptBase } from "@prodex/core";
+import { type QuotaResult, UpstreamError, aboutProfile, currentName, getProfile, refreshQuotas, requireCurrentName, resolveChatgptBase } from "@prodex/core";
 import { type Cli, withCli } from "../cli-context.ts";
 import { quotaJson } from "../output/quota-json.ts";
 import { renderQuotaText } from "../output/quota-text.ts";
@@ -23,19 +23,14 @@ export function registerQuota(program: Command): void {
 
 function pick(cli: Cli, opts: QuotaOptions) {
   if (opts.profile) return [getProfile(cli.ctx, opts.profile)];
+  // An empty pool stops here, saying how to add a profile.
+  const current = requireCurrentName(cli.ctx);
   const all = cli.ctx.store.profiles.list();
-  if (opts.all) return all;
-  const current = currentName(cli.ctx);
-  return all.filter((p) => p.name === current);
+  return opts.all ? all : all.filter((p) => p.name === current);
 }
 
 async function quota(cli: Cli, opts: QuotaOptions): Promise<void> {
   const profiles = pick(cli, opts);
-  if (profiles.length === 0) {
-    cli.io.err("prodex: no profiles yet: prodex login, or prodex profile import-current");
-    process.exitCode = 1;
-    return;
-  }
   const base = resolveChatgptBase(opts.baseUrl, cli.io.env);
   if (cli.io.isTTY && !opts.once && !opts.json && !opts.raw) {
     // On a terminal the dashboard's own table (an Ink app, loaded only then), redrawn in place.
@@ -67,10 +62,10 @@ async function quota(cli: Cli, opts: QuotaOptions): Promise<void> {
   finish(results);
 }
 
-/** Exit 3 when no requested profile could be read at all; the rows already say why. */
+/** Exit 3 when no requested profile could be read at all (after the rows, which say why for each). */
 function finish(results: QuotaResult[]): void {
-  if (results.every((r) => r.error !== null)) {
-    const first = results[0]?.error ?? "quota fetch failed";
-    process.exitCode = new UpstreamError(first).exitCode;
-  }
+  const first = results[0];
+  if (!first?.error || results.some((r) => r.error === null)) return;
+  const hint = results.length > 1 ? `none of the ${results.length} profiles could be read; each row says why` : undefined;
+  throw new UpstreamError(aboutProfile(first.profile.name, first.error), undefined, hint);
 }

@@ -1,21 +1,11 @@
 import type { Command } from "commander";
-import { NotFoundError, UsageError, currentName, getProfile, preflight, resolveChatgptBase } from "@prodex/core";
+import { getProfile } from "@prodex/core";
 import { type Cli, withCli } from "../cli-context.ts";
-import { TESTED, agentVersion, resolveAgentBin } from "../launch/agent-bin.ts";
-import { runInherited } from "../launch/child.ts";
+import { agentVersion } from "../launch/agent-bin.ts";
 import { codexLaunch, codexWebsockets, isSecretName, redact } from "../launch/codex-launch.ts";
-import { openLaunchProxy } from "../launch/launch-proxy.ts";
-import { runAgent } from "../launch/run-agent.ts";
+import { type LaunchFlags, launchAgent } from "../launch/launch-agent.ts";
 
-export type RunOptions = {
-  profile?: string;
-  autoRotate?: boolean;
-  skipQuotaCheck?: boolean;
-  baseUrl?: string;
-  dryRun?: boolean;
-  tui?: boolean;
-  quiet?: boolean;
-};
+export type RunOptions = LaunchFlags & { quiet?: boolean };
 
 function runFlags(cmd: Command): Command {
   return cmd
@@ -40,41 +30,15 @@ export function registerRun(program: Command): void {
   );
 }
 
-async function launchCodex(cli: Cli, opts: RunOptions, subcommand: string[], userArgs: string[]): Promise<void> {
-  const { ctx, io } = cli;
-  const bin = resolveAgentBin("codex", io.env);
-  if (!bin) throw new UsageError("Codex CLI not found", "reinstall prodex, install @openai/codex, or set PRODEX_CODEX_BIN");
-  const base = resolveChatgptBase(opts.baseUrl, io.env);
-  if (opts.profile) getProfile(ctx, opts.profile);
-  const preferred = opts.profile ?? currentName(ctx);
-  if (!preferred) throw new NotFoundError("no profiles yet", "add one: prodex login, or prodex profile import-current (or try prodex demo)");
-
-  if (opts.dryRun) return dryRun(cli, bin.path, subcommand, userArgs, preferred, await agentVersion(bin));
-
-  let chosen = preferred;
-  if (!opts.skipQuotaCheck) {
-    const result = await preflight(ctx, base, opts.autoRotate === false ? preferred : preferred);
-    if (opts.autoRotate === false && result.profile !== preferred) {
-      throw new UsageError(`${preferred} cannot serve now (${result.reason}) and --no-auto-rotate keeps prodex on it`, "drop --no-auto-rotate or pick another --profile");
-    }
-    chosen = result.profile;
-    if (chosen !== preferred) io.note(`starting on ${chosen}: ${result.reason}`);
-  }
-
-  const version = await agentVersion(bin);
-  if (version && version !== TESTED.codex) io.warn(`Codex ${version} found; prodex is tested with ${TESTED.codex} — if something misbehaves, set PRODEX_CODEX_BIN or pin @openai/codex@${TESTED.codex}`);
-
-  // The shared broker (one pool state for every launch of this PRODEX_HOME), or PRODEX_BROKER=0: a proxy of our own.
-  const launch = await openLaunchProxy(cli, { upstream: base, profile: chosen, autoRotate: opts.autoRotate !== false });
-  try {
-    const profile = getProfile(ctx, chosen);
-    const proxy = launch.endpoints;
-    const spec = codexLaunch({ bin: bin.path, subcommand, userArgs, codexHome: profile.codexHome, proxy, env: io.env, websockets: codexWebsockets(io.env), version });
-    const code = await runAgent(cli, { spec, proxy, agent: "codex", tui: opts.tui !== false, run: runInherited });
-    process.exitCode = code;
-  } finally {
-    await launch.close();
-  }
+function launchCodex(cli: Cli, opts: RunOptions, subcommand: string[], userArgs: string[]): Promise<void> {
+  return launchAgent(cli, {
+    agent: "codex",
+    flags: opts,
+    tui: opts.tui !== false,
+    dryRun: async ({ bin, preferred }) => dryRun(cli, bin.path, subcommand, userArgs, preferred, await agentVersion(bin)),
+    spec: ({ bin, profile, proxy, version }) =>
+      codexLaunch({ bin: bin.path, subcommand, userArgs, codexHome: profile.codexHome, proxy, env: cli.io.env, websockets: codexWebsockets(cli.io.env), version }),
+  });
 }
 
 function dryRun(cli: Cli, bin: string, subcommand: string[], userArgs: string[], preferred: string, version: string | null): void {

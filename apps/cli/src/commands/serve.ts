@@ -64,7 +64,10 @@ async function serve(cli: Cli, opts: ServeOptions): Promise<void> {
   // Claude's model mapping as `prodex claude` has it (config.json claude.models, PRODEX_CLAUDE_MODEL).
   const { models } = claudeModels(ctx, undefined, io.env);
   const proxy = await listen(cli, opts, base, preferred, models);
-  const reg = registerRuntime(ctx, { kind: "serve", url: proxy.url, upstream: base });
+  const reg = await registerRuntime(ctx, { kind: "serve", url: proxy.url, upstream: base }).catch(async (e: unknown) => {
+    await proxy.stop({ drainMs: 0 });
+    throw e;
+  });
   const stopped = nextSignal();
   try {
     const info = serveJson(proxy, { pid: process.pid, upstream: base, profile: preferred, codexHome: getProfile(ctx, preferred).codexHome, websockets: codexWebsockets(io.env), claudeModels: models, env: io.env });

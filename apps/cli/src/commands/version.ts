@@ -1,4 +1,5 @@
 import { type AgentInfo, agentVersions } from "../launch/agent-version.ts";
+import { SUPPORTED, rangeLabel, versionVerdict } from "../launch/supported-versions.ts";
 import type { VersionJson } from "../output/schemas/version.ts";
 import { VERSION } from "../version.ts";
 
@@ -10,21 +11,25 @@ export function versionJson(agents: AgentInfo[]): VersionJson {
     prodex: VERSION,
     bun: process.versions.bun ?? null,
     platform: `${process.platform}-${process.arch}`,
-    agents: agents.map((a) => ({ agent: a.agent, found: a.found, version: a.version, tested: a.tested, source: a.source, path: a.path })),
+    agents: agents.map((a) => {
+      const { oldest, newest } = SUPPORTED[a.agent];
+      return { agent: a.agent, found: a.found, version: a.version, tested: a.tested, supported: { oldest, newest }, source: a.source, path: a.path };
+    }),
   };
 }
 
 export function versionText(agents: AgentInfo[]): string {
   const lines = [`prodex ${VERSION} (bun ${process.versions.bun ?? "?"}, ${process.platform}-${process.arch})`];
-  const pkg = { codex: "@openai/codex", claude: "@anthropic-ai/claude-code" } as const;
   for (const a of agents) {
     const name = a.agent.padEnd(6);
+    const r = SUPPORTED[a.agent];
     if (!a.found) {
-      lines.push(`${name} not found (npm i -g ${pkg[a.agent]}@${a.tested}, or set PRODEX_${a.agent.toUpperCase()}_BIN)`);
+      lines.push(`${name} not found (npm i -g ${r.package}@${r.newest}, or set PRODEX_${a.agent.toUpperCase()}_BIN; supported ${rangeLabel(r)})`);
       continue;
     }
-    const drift = a.version && a.version !== a.tested ? ` (tested with ${a.tested})` : "";
-    lines.push(`${name} ${a.version ?? "unknown version"}${drift}  ${a.source}: ${a.path}`);
+    const verdict = a.version ? versionVerdict(a.version, r) : "unknown";
+    const where = verdict === "older" ? "older than supported " : verdict === "newer" ? "newer than tested; supported " : "supported ";
+    lines.push(`${name} ${a.version ?? "unknown version"} (${where}${rangeLabel(r)})  ${a.source}: ${a.path}`);
   }
   return lines.join("\n");
 }

@@ -3,13 +3,16 @@ import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { probeVersion, versionFromInstall } from "./package-version.ts";
+import { type Agent, SUPPORTED } from "./supported-versions.ts";
 
 // Which Codex / Claude Code binary prodex runs: the env override, else the version prodex
-// depends on (pinned and tested), else the one `prodex demo` installed into
+// depends on (pinned: the newest supported), else the one `prodex demo` installed into
 // $PRODEX_HOME/agents (the compiled binary has no node_modules), else whatever is on PATH.
 
-export const TESTED = { codex: "0.169.0", claude: "2.1.197" } as const;
-export type Agent = keyof typeof TESTED;
+export type { Agent } from "./supported-versions.ts";
+
+/** The version each client is pinned to: the newest of its supported range. */
+export const TESTED: Readonly<Record<Agent, string>> = { codex: SUPPORTED.codex.newest, claude: SUPPORTED.claude.newest };
 
 export type AgentBin = { path: string; source: "env" | "bundled" | "agents" | "path"; agent: Agent };
 
@@ -47,15 +50,36 @@ function installedAgent(agent: Agent, dir: string): string | null {
   return candidates.find((c) => existsSync(c)) ?? null;
 }
 
+/**
+ * The native executable of a client npm package installed at `root` (its platform package
+ * resolved from there), or null. Also finds the older versions installed side by side under
+ * npm aliases (compat:check, the oldest-version tests).
+ */
+export function nativeAgentIn(agent: Agent, root: string): string | null {
+  const req = createRequire(join(root, "package.json"));
+  try {
+    if (agent === "codex") {
+      const t = codexTriple();
+      if (!t) return null;
+      const native = join(dirname(req.resolve(`${t.pkg}/package.json`)), "vendor", t.triple, "bin", "codex");
+      return existsSync(native) ? native : null;
+    }
+    const arch = process.arch === "x64" || process.arch === "arm64" ? process.arch : null;
+    const os = process.platform === "linux" || process.platform === "darwin" ? process.platform : null;
+    if (!arch || !os) return null;
+    const native = join(dirname(req.resolve(`@anthropic-ai/claude-code-${os}-${arch}/package.json`)), "claude");
+    return existsSync(native) ? native : null;
+  } catch {
+    return null;
+  }
+}
+
 function bundledCodex(): string | null {
   try {
     const root = dirname(require.resolve("@openai/codex/package.json"));
-    const t = codexTriple();
-    if (t) {
-      // The native binary directly: saves a Node start and keeps signals simple.
-      const native = join(dirname(createRequire(join(root, "package.json")).resolve(`${t.pkg}/package.json`)), "vendor", t.triple, "bin", "codex");
-      if (existsSync(native)) return native;
-    }
+    // The native binary directly: saves a Node start and keeps signals simple.
+    const native = nativeAgentIn("codex", root);
+    if (native) return native;
     const js = join(root, "bin", "codex.js");
     return existsSync(js) ? js : null;
   } catch {
@@ -66,19 +90,10 @@ function bundledCodex(): string | null {
 function bundledClaude(): string | null {
   try {
     const root = dirname(require.resolve("@anthropic-ai/claude-code/package.json"));
-    const arch = process.arch === "x64" || process.arch === "arm64" ? process.arch : null;
-    const os = process.platform === "linux" || process.platform === "darwin" ? process.platform : null;
-    if (arch && os) {
-      // The wrapper's bin/claude.exe is a shell placeholder until its postinstall copies the
-      // platform binary over it (Bun skips dependency postinstalls), so go to the platform package.
-      try {
-        const pkg = createRequire(join(root, "package.json")).resolve(`@anthropic-ai/claude-code-${os}-${arch}/package.json`);
-        const native = join(dirname(pkg), "claude");
-        if (existsSync(native)) return native;
-      } catch {
-        // fall through to the wrapper
-      }
-    }
+    // The wrapper's bin/claude.exe is a shell placeholder until its postinstall copies the
+    // platform binary over it (Bun skips dependency postinstalls), so go to the platform package.
+    const native = nativeAgentIn("claude", root);
+    if (native) return native;
     const wrapper = join(root, "bin", "claude.exe");
     return existsSync(wrapper) && statSync(wrapper).size > 1_000_000 ? wrapper : null;
   } catch {

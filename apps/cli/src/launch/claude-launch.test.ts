@@ -28,6 +28,10 @@ describe("isVendorVar", () => {
     ["ANTHROPIC_DEFAULT_OPUS_MODEL", true],
     ["CLAUDE_CODE_USE_BEDROCK", true],
     ["CLAUDE_CODE_USE_VERTEX", true],
+    ["CLAUDE_CODE_USE_ANTHROPIC_GOOGLE_CLOUD", true],
+    ["ANTHROPIC_GOOGLE_CLOUD_BASE_URL", true],
+    ["ANTHROPIC_GOOGLE_CLOUD_PROJECT", true],
+    ["CLAUDE_CODE_SKIP_ANTHROPIC_GOOGLE_CLOUD_AUTH", true],
     ["CLAUDE_CODE_SKIP_BEDROCK_AUTH", true],
     ["CLAUDE_CODE_OAUTH_TOKEN", true],
     ["AWS_BEARER_TOKEN_BEDROCK", true],
@@ -54,6 +58,7 @@ describe("claudeLaunch", () => {
     expect(env.CLAUDE_CONFIG_DIR).toBe("/p/claude");
     expect(env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC).toBe("1");
     expect(env.CLAUDE_CODE_DISABLE_1M_CONTEXT).toBe("1");
+    expect(env.CLAUDE_CODE_GATEWAY_HINT_HEADERS).toBe("1");
     expect(env.CLAUDE_CODE_MAX_CONTEXT_TOKENS).toBe(String(GPT_CONTEXT_TOKENS));
     expect(env.NO_PROXY).toContain("127.0.0.1");
     expect(env.FOO).toBe("bar");
@@ -126,6 +131,8 @@ describe("routingSettings", () => {
     expect(parsed.env.ANTHROPIC_BASE_URL).toBe("http://127.0.0.1:4000");
     expect(parsed.env.CLAUDE_CODE_USE_BEDROCK).toBe("");
     expect(parsed.env.CLAUDE_CODE_USE_VERTEX).toBe("");
+    expect(parsed.env.CLAUDE_CODE_USE_ANTHROPIC_GOOGLE_CLOUD).toBe("");
+    expect((parsed as { apiKeyHelper?: string }).apiKeyHelper).toBe("");
     expect(parsed.env.ANTHROPIC_AUTH_TOKEN).toBe("");
     expect(parsed.env.ANTHROPIC_API_KEY).toBeUndefined();
   });

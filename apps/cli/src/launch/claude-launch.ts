@@ -2,7 +2,7 @@ import type { ModelConfig } from "@prodex/proxy";
 import { type LaunchSpec, withLoopbackNoProxy } from "./codex-launch.ts";
 
 // How Claude Code is started behind the proxy (pure; docs/claude-code.md has the why of each
-// variable, read off the Claude Code 2.1.197 binary).
+// variable, read off the Claude Code 2.1.197 and 2.1.332 binaries).
 
 /**
  * Variables that send Claude Code to another vendor or carry another vendor's credentials. They are
@@ -51,6 +51,7 @@ const VENDOR_PREFIXES = [
   "ANTHROPIC_VERTEX_",
   "ANTHROPIC_FOUNDRY_",
   "ANTHROPIC_AWS_",
+  "ANTHROPIC_GOOGLE_CLOUD_",
   "ANTHROPIC_IDENTITY_TOKEN",
   "ANTHROPIC_FEDERATION_",
   "ANTHROPIC_DEFAULT_",
@@ -58,12 +59,17 @@ const VENDOR_PREFIXES = [
   "VERTEX_REGION_",
 ];
 
-/** Provider switches: each one routes inference away from ANTHROPIC_BASE_URL. */
+/**
+ * Provider switches: each one routes inference away from ANTHROPIC_BASE_URL. The one list:
+ * `bun run compat:check` reads the switches each supported Claude Code binary knows and fails
+ * naming any that is missing here (ANTHROPIC_GOOGLE_CLOUD arrived in 2.1.332).
+ */
 export const PROVIDER_SWITCHES = [
   "CLAUDE_CODE_USE_BEDROCK",
   "CLAUDE_CODE_USE_VERTEX",
   "CLAUDE_CODE_USE_FOUNDRY",
   "CLAUDE_CODE_USE_ANTHROPIC_AWS",
+  "CLAUDE_CODE_USE_ANTHROPIC_GOOGLE_CLOUD",
   "CLAUDE_CODE_USE_MANTLE",
   "CLAUDE_CODE_USE_GATEWAY",
 ] as const;
@@ -81,6 +87,16 @@ export function isVendorVar(name: string): boolean {
  * names it does not know and compacts by that, so it is told the real window.
  */
 export const GPT_CONTEXT_TOKENS = 272_000;
+
+/** What every Claude Code behind the proxy gets (prodex claude and `prodex serve`'s instructions). */
+export const CLAUDE_FIXED_ENV = {
+  // No telemetry, error reports, update checks or other calls to Anthropic's hosts.
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+  CLAUDE_CODE_DISABLE_1M_CONTEXT: "1",
+  // 2.1.332 names each request's class (x-claude-code-request-class) only for a gateway that asks:
+  // the proxy keeps auxiliary traffic from binding a conversation with it. Older versions ignore it.
+  CLAUDE_CODE_GATEWAY_HINT_HEADERS: "1",
+} as const;
 
 /** Model variables as Claude Code 2.1 reads them: /model's picker shows these names. */
 export function modelEnv(models: ModelConfig, model: string | null): Record<string, string> {
@@ -107,9 +123,16 @@ export function modelEnv(models: ModelConfig, model: string | null): Record<stri
  * Holds no secret: the per-launch token stays in the environment, not on the command line.
  */
 export function routingSettings(baseUrl: string): string {
-  const env: Record<string, string> = { ANTHROPIC_BASE_URL: baseUrl, ANTHROPIC_AUTH_TOKEN: "", ANTHROPIC_UNIX_SOCKET: "", CLAUDE_CODE_API_KEY_FILE_DESCRIPTOR: "" };
+  const env: Record<string, string> = {
+    ANTHROPIC_BASE_URL: baseUrl,
+    ANTHROPIC_AUTH_TOKEN: "",
+    ANTHROPIC_UNIX_SOCKET: "",
+    CLAUDE_CODE_API_KEY_FILE_DESCRIPTOR: "",
+  };
   for (const s of PROVIDER_SWITCHES) env[s] = "";
-  return JSON.stringify({ env });
+  // A project's own apiKeyHelper (.claude/settings.json in the folder Claude starts in) would be
+  // run for nothing, and 2.1.332 warns "Both apiKeyHelper and ANTHROPIC_API_KEY set" on every start.
+  return JSON.stringify({ env, apiKeyHelper: "" });
 }
 
 /** `-p` / `--print`: headless, stdout is Claude's answer only. */
@@ -157,9 +180,7 @@ export function claudeLaunch(o: ClaudeLaunchOptions): ClaudeLaunchSpec {
     // Claude Code finds (apiKeyHelper, a stored key), which ANTHROPIC_AUTH_TOKEN would not.
     ANTHROPIC_API_KEY: o.token,
     CLAUDE_CONFIG_DIR: o.configDir,
-    // No telemetry, error reports, update checks or other calls to Anthropic's hosts.
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-    CLAUDE_CODE_DISABLE_1M_CONTEXT: "1",
+    ...CLAUDE_FIXED_ENV,
   });
   env.CLAUDE_CODE_MAX_CONTEXT_TOKENS = o.env.CLAUDE_CODE_MAX_CONTEXT_TOKENS || String(GPT_CONTEXT_TOKENS);
   const overrides = hasOwnSettings(o.userArgs) ? [] : ["--settings", routingSettings(o.baseUrl)];

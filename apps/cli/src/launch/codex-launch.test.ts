@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { launchEndpoints } from "@prodex/proxy";
-import { NO_DAEMON_SINCE, codexLaunch, codexOverrides, codexWebsockets, embeddedFlag, isSecretName, versionAtLeast } from "./codex-launch.ts";
+import { NO_DAEMON_SINCE, codexLaunch, codexOverrides, codexWebsockets, embeddedFlag, isSecretName } from "./codex-launch.ts";
 
 const endpoints = launchEndpoints("http://127.0.0.1:1", "launch-secret-0123456789abcdefghij", "/tmp/log");
 
@@ -46,11 +46,3 @@ test("the interactive launch asks for embedded mode before the user's own argume
   expect(spec.cmd.slice(-3)).toEqual(["--no-daemon", "resume", "--last"]);
 });
 
-test.each([
-  ["0.169.0", "0.169.0", true],
-  ["0.169.1", "0.169.0", true],
-  ["1.0.0", "0.169.0", true],
-  ["0.99.9", "0.169.0", false],
-  ["0.168.9", "0.169.0", false],
-  ["garbage", "0.169.0", false],
-])("versionAtLeast(%s, %s) is %p", (version, least, want) => expect(versionAtLeast(version, least)).toBe(want));

@@ -1,5 +1,6 @@
 // How Codex is started behind the proxy (pure; docs/architecture.md, "A Codex request", has the why).
 import { LAUNCH_KEY_ENV, LAUNCH_KEY_HEADER } from "@prodex/proxy";
+import { versionAtLeast } from "./version-order.ts";
 
 export type ProxyEndpoints = { codexBaseUrl: string; chatgptBaseUrl: string; refreshUrl: string; secret: string };
 
@@ -46,7 +47,7 @@ export function codexWebsockets(env: Record<string, string | undefined>): boolea
   return env.PRODEX_CODEX_WEBSOCKETS !== "0";
 }
 
-/** The first Codex known to take `--no-daemon` (the tested one; older ones may refuse it). */
+/** The first Codex known to take `--no-daemon` (older ones may refuse it; compat:check looks for the flag). */
 export const NO_DAEMON_SINCE = "0.169.0";
 
 /**
@@ -59,15 +60,6 @@ export function embeddedFlag(subcommand: readonly string[], version: string | nu
   return subcommand.length === 0 && version !== null && versionAtLeast(version, NO_DAEMON_SINCE) ? ["--no-daemon"] : [];
 }
 
-/** Numeric `major.minor.patch` comparison; a pre-release counts as its release. */
-export function versionAtLeast(version: string, least: string): boolean {
-  const parts = (v: string) => (v.match(/^\s*(\d+)\.(\d+)\.(\d+)/) ?? []).slice(1).map(Number);
-  const a = parts(version);
-  const b = parts(least);
-  if (a.length !== 3 || b.length !== 3) return false;
-  for (let i = 0; i < 3; i++) if ((a[i] as number) !== (b[i] as number)) return (a[i] as number) > (b[i] as number);
-  return true;
-}
 
 export function codexLaunch(options: {
   bin: string;

@@ -20,11 +20,11 @@ describe("pidAlive", () => {
   test.each([0, -1, 1.5, Number.NaN])("nonsense pid %p is not", (pid) => expect(pidAlive(pid)).toBe(false));
 });
 
-test("registerRuntime lists the process until closed", () => {
+test("registerRuntime lists the process until closed", async () => {
   const dir = mkdtempSync(join(tmpdir(), "prodex-reg-"));
   dirs.push(dir);
   const ctx = new Context({ env: { HOME: dir, PRODEX_HOME: join(dir, "p") } });
-  const reg = registerRuntime(ctx, { kind: "serve", url: "http://127.0.0.1:1", upstream: "http://127.0.0.1:2" });
+  const reg = await registerRuntime(ctx, { kind: "serve", url: "http://127.0.0.1:1", upstream: "http://127.0.0.1:2" });
   expect(ctx.store.runtimes.list().map((r) => [r.id, r.kind, r.pid, r.url])).toEqual([[reg.id, "serve", process.pid, "http://127.0.0.1:1"]]);
   reg.close();
   reg.close();

@@ -1,8 +1,10 @@
 import pc from "picocolors";
+import { QUOTA_HEADERS, type QuotaRow, formatAgo, formatDuration, formatInstant } from "@prodex/core";
 import type { PoolCounts, PoolWindow } from "../ops/info/pool-summary.ts";
 import type { InfoJson, PoolWindowJson } from "./schemas/info.ts";
+import { quotaCellText } from "./quota-text.ts";
 import { renderTable } from "./table.ts";
-import { formatAge, formatClock, formatDuration, iso } from "./time.ts";
+import { iso } from "./iso.ts";
 
 export function poolWindowJson(w: PoolWindow, now: number): PoolWindowJson {
   return {
@@ -28,27 +30,28 @@ function windowLine(w: PoolWindowJson, now: number): string {
   if (w.burnPercentPerHour === null) return `  ${label} ${left}; burn rate unknown (too little recent history)`;
   if (w.runsOutAt === null) return `  ${label} ${left}; idle (no recent use)`;
   const at = Date.parse(w.runsOutAt);
-  return `  ${label} ${left}; using ${w.burnPercentPerHour}%/h → runs out in ${formatDuration(at - now)} (${formatClock(at)}) unless windows reset first`;
+  return `  ${label} ${left}; using ${w.burnPercentPerHour}%/h → runs out in ${formatDuration(at - now)} (${formatInstant(at, now)}) unless windows reset first`;
 }
 
-export function infoText(info: InfoJson, o: { now: number; color: boolean }): string {
+/** `prodex info` as text; the profile table is the quota row model's, like `prodex quota`'s. */
+export function infoText(info: InfoJson, quota: QuotaRow[], o: { now: number; color: boolean }): string {
   const paint = pc.createColors(o.color);
   const lines = [`prodex ${info.version.prodex} (bun ${info.version.bun ?? "?"}) · home ${info.home}`, ""];
-  if (info.profiles.length === 0) {
+  if (quota.length === 0) {
     lines.push("no profiles yet: prodex login, or prodex profile import-current (or try prodex demo)");
   } else {
     lines.push(
       renderTable(
-        ["", "PROFILE", "STATUS", "5H LEFT", "WEEKLY LEFT", "PLAN", "CHECKED", "EMAIL"],
-        info.profiles.map((p) => [
-          p.current ? "*" : "",
-          p.name,
-          p.needsLogin ? paint.red("needs login") : p.status,
-          pct(p.fiveHourRemainingPercent),
-          pct(p.weeklyRemainingPercent),
-          p.plan ?? "-",
-          p.fetchedAt ? formatAge(o.now - Date.parse(p.fetchedAt)) : "never",
-          p.email ?? "-",
+        ["", "PROFILE", "STATUS", QUOTA_HEADERS.fiveHour, QUOTA_HEADERS.weekly, "PLAN", "CHECKED", "EMAIL"],
+        quota.map((q, i) => [
+          q.current ? "*" : "",
+          q.name,
+          q.needsLogin ? paint.red(q.statusText) : q.statusText,
+          quotaCellText(q.fiveHour),
+          quotaCellText(q.weekly),
+          q.plan ?? "-",
+          q.checked,
+          info.profiles[i]?.email ?? "-",
         ]),
       ),
     );
@@ -60,7 +63,7 @@ export function infoText(info: InfoJson, o: { now: number; color: boolean }): st
   for (const { r, lease } of runtimeOrder(info.runtimes)) {
     const state = r.alive ? paint.green("running") : paint.yellow("dead (prodex cleanup removes it)");
     const kind = lease ? "└ launch" : r.kind.padEnd(8);
-    lines.push(`  ${kind.padEnd(8)} pid ${String(r.pid).padEnd(7)} ${state}  ${r.url}  started ${formatAge(o.now - Date.parse(r.startedAt))}`);
+    lines.push(`  ${kind.padEnd(8)} pid ${String(r.pid).padEnd(7)} ${state}  ${r.url}  started ${formatAgo(Date.parse(r.startedAt), o.now)}`);
   }
   return lines.join("\n");
 }

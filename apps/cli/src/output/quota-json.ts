@@ -1,6 +1,6 @@
 import { type QuotaResult, effectiveUsed, quotaStatus } from "@prodex/core";
 import type { QuotaJson } from "./schemas/quota.ts";
-import { iso } from "./time.ts";
+import { iso } from "./iso.ts";
 
 /** `prodex quota --json` (schema prodex.quota/v1, documented in docs/json.md). */
 export function quotaJson(results: QuotaResult[], current: string | null, now: number): QuotaJson {

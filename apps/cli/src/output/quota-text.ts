@@ -1,40 +1,35 @@
 import pc from "picocolors";
-import { type QuotaResult, type QuotaStatus, effectiveUsed, quotaStatus } from "@prodex/core";
+import { QUOTA_HEADERS, type QuotaCell, type QuotaResult, type QuotaStatus, formatAgo, quotaRow } from "@prodex/core";
 import { renderTable } from "./table.ts";
-import { formatAge, formatClock, formatDuration } from "./time.ts";
+import { quotaRowInput } from "./quota-views.ts";
 
-const STATUS_TEXT: Record<QuotaStatus, string> = { ready: "Ready", thin: "Thin", critical: "Critical", exhausted: "Exhausted", unknown: "Unknown" };
-
-function bar(remaining: number, width = 10): string {
-  const full = Math.round((Math.max(0, Math.min(100, remaining)) / 100) * width);
+/** Filled as the window is used, like the terminal table's bars. */
+function bar(used: number, width = 10): string {
+  const full = Math.round((used / 100) * width);
   return `${"#".repeat(full)}${".".repeat(width - full)}`;
 }
 
-/** The quota table for non-TTY output (stable row order: the pool's order). */
+export function quotaCellText(c: QuotaCell | null): string {
+  if (!c) return "unknown";
+  return `${bar(c.usedPercent)} ${c.usedPercent.toFixed(0).padStart(3)}%${c.reset ? ` ${c.reset}` : ""}`;
+}
+
+/** The quota table for non-TTY output (stable row order: the pool's order); same rows as the terminal's. */
 export function renderQuotaText(results: QuotaResult[], o: { now: number; current: string | null; detail: boolean; color: boolean }): string {
   const paint = pc.createColors(o.color);
   const tint: Record<QuotaStatus, (s: string) => string> = { ready: paint.green, thin: paint.yellow, critical: paint.red, exhausted: paint.red, unknown: paint.dim };
   const rows = results.map((r) => {
-    const windows = r.snapshot?.windows.filter((w) => w.limit === "codex") ?? [];
-    const status = r.needsLogin || r.profile.authState === "needs_login" ? "needs login" : STATUS_TEXT[quotaStatus(windows, o.now)];
-    const cell = (label: "5h" | "weekly") => {
-      const w = windows.find((x) => x.label === label);
-      if (!w) return "unknown";
-      const left = Math.max(0, 100 - effectiveUsed(w, o.now));
-      const reset = w.resetAt === null ? "" : o.detail ? ` resets ${formatClock(w.resetAt)}` : ` ${formatDuration(w.resetAt - o.now)}`;
-      return `${bar(left)} ${left.toFixed(0).padStart(3)}%${reset}`;
-    };
-    const note = r.error ? `${r.snapshot ? `last good ${formatAge(o.now - r.snapshot.fetchedAt)}; ` : ""}${r.error}` : "";
-    const statusKey = quotaStatus(windows, o.now);
+    const row = quotaRow(quotaRowInput(r, o.current), o.now, { detail: o.detail });
+    const note = r.error ? `${r.snapshot ? `last good ${formatAgo(r.snapshot.fetchedAt, o.now)}; ` : ""}${r.error}` : "";
     return [
-      r.profile.name === o.current ? "*" : "",
-      r.profile.name,
-      r.needsLogin ? paint.red(status) : tint[statusKey](status),
-      cell("5h"),
-      cell("weekly"),
-      r.snapshot?.plan ?? r.profile.plan ?? "-",
+      row.current ? "*" : "",
+      row.name,
+      row.needsLogin ? paint.red(row.statusText) : tint[row.status](row.statusText),
+      quotaCellText(row.fiveHour),
+      quotaCellText(row.weekly),
+      row.plan ?? "-",
       note ? paint.yellow(note) : "",
     ];
   });
-  return renderTable(["", "PROFILE", "STATUS", "5H LEFT", "WEEKLY LEFT", "PLAN", ""], rows);
+  return renderTable(["", "PROFILE", "STATUS", QUOTA_HEADERS.fiveHour, QUOTA_HEADERS.weekly, "PLAN", ""], rows);
 }

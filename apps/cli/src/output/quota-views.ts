@@ -1,19 +1,26 @@
-import { type ProfileView, type QuotaResult, aboutProfile, printable, quotaStatus, truncate } from "@prodex/core";
+import { type ProfileView, type QuotaResult, type QuotaRowInput, aboutProfile, printable, quotaStatus, truncate } from "@prodex/core";
+
+/** One result as the quota row model's input (the terminal and the pipe build their rows from it). */
+export function quotaRowInput(r: QuotaResult, current: string | null): QuotaRowInput {
+  return {
+    name: r.profile.name,
+    current: r.profile.name === current,
+    plan: r.snapshot?.plan ?? r.profile.plan,
+    needsLogin: r.needsLogin || r.profile.authState === "needs_login",
+    windows: r.snapshot?.windows ?? [],
+    fetchedAt: r.snapshot?.fetchedAt ?? null,
+  };
+}
 
 /** Pure: quota results as the dashboard's rows (the terminal `prodex quota` draws them with the pool view's table). */
 export function quotaViews(results: QuotaResult[], current: string | null, now: number): ProfileView[] {
   return results.map((r) => {
-    const windows = r.snapshot?.windows ?? [];
+    const input = quotaRowInput(r, current);
     return {
-      name: r.profile.name,
+      ...input,
       email: r.profile.email,
-      plan: r.snapshot?.plan ?? r.profile.plan,
-      status: quotaStatus(windows, now),
-      needsLogin: r.needsLogin || r.profile.authState === "needs_login",
-      windows,
-      fetchedAt: r.snapshot?.fetchedAt ?? null,
+      status: quotaStatus(input.windows, now),
       backoff: null,
-      current: r.profile.name === current,
       requests: 0,
       errors: 0,
       latencyMs: null,

@@ -1,5 +1,5 @@
 import { LAUNCH_KEY_ENV, type ModelConfig } from "@prodex/proxy";
-import { GPT_CONTEXT_TOKENS, modelEnv, routingSettings } from "../launch/claude-launch.ts";
+import { CLAUDE_FIXED_ENV, GPT_CONTEXT_TOKENS, modelEnv, routingSettings } from "../launch/claude-launch.ts";
 import { codexOverrides, withLoopbackNoProxy } from "../launch/codex-launch.ts";
 import type { ServeJson } from "./schemas/serve.ts";
 
@@ -38,8 +38,7 @@ function claudeJson(p: ServeEndpoints, models: ModelConfig, noProxy: string): No
       ANTHROPIC_BASE_URL: p.url,
       ANTHROPIC_API_KEY: p.secret,
       ...modelEnv(models, null),
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-      CLAUDE_CODE_DISABLE_1M_CONTEXT: "1",
+      ...CLAUDE_FIXED_ENV,
       CLAUDE_CODE_MAX_CONTEXT_TOKENS: String(GPT_CONTEXT_TOKENS),
       NO_PROXY: noProxy,
     },
@@ -60,7 +59,13 @@ export function serveJson(p: ServeEndpoints, o: ServeContext): ServeJson {
     upstream: o.upstream,
     secret: p.secret,
     profile: o.profile,
-    codex: { baseUrl: p.codexBaseUrl, chatgptBaseUrl: p.chatgptBaseUrl, refreshUrl: p.refreshUrl, args: codexOverrides(p, { websockets: o.websockets }), env },
+    codex: {
+      baseUrl: p.codexBaseUrl,
+      chatgptBaseUrl: p.chatgptBaseUrl,
+      refreshUrl: p.refreshUrl,
+      args: codexOverrides(p, { websockets: o.websockets }),
+      env,
+    },
     openai: {
       baseUrl: p.openaiBaseUrl,
       apiKey: p.secret,

@@ -63,13 +63,8 @@ export const statusHue: Record<QuotaStatus, Hue> = {
   unknown: "gray",
 };
 
-export const statusLabel: Record<QuotaStatus, string> = {
-  ready: "Ready",
-  thin: "Thin",
-  critical: "Critical",
-  exhausted: "Exhausted",
-  unknown: "Unknown",
-};
+/** The quota row model's words for a status (core quota-row.ts), so the dashboard and `prodex quota` agree. */
+export { STATUS_TEXT as statusLabel } from "@prodex/core";
 
 function utf8Locale(env: EnvLike): boolean {
   const lc = env.LC_ALL || env.LC_CTYPE || env.LANG;

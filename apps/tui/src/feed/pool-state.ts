@@ -1,4 +1,5 @@
 import type { PoolEvent, PoolFeedMessage, PoolSnapshot, ProfileView, UsageWindow } from "@prodex/core/types";
+import { mainWindows as mainWindowsOf } from "@prodex/core";
 
 export type QuotaPoint = { at: number; used: number };
 
@@ -53,11 +54,7 @@ function addHistory(history: Record<string, QuotaPoint[]>, snap: PoolSnapshot): 
 
 /** The main Codex limit's 5h and weekly windows, and any additional limits. */
 export function mainWindows(p: ProfileView): { primary?: UsageWindow; weekly?: UsageWindow; others: UsageWindow[] } {
-  const main = p.windows.filter((w) => w.limit === "codex");
-  const primary = main.find((w) => w.label === "5h") ?? main.find((w) => w.label !== "weekly");
-  const weekly = main.find((w) => w.label === "weekly");
-  const others = p.windows.filter((w) => w !== primary && w !== weekly);
-  return { primary, weekly, others };
+  return mainWindowsOf(p.windows);
 }
 
 export type PoolTotals = {
@@ -97,7 +94,7 @@ export function servingProfile(snap: PoolSnapshot): ProfileView | undefined {
 
 /** Reads `data.from`/`data.to`/`data.reason` of a rotation when the proxy supplies them. */
 export function rotationInfo(e: PoolEvent): { from: string | null; to: string | null; reason: string | null } {
-  const d = e.data ?? {};
+  const d = e.kind === "rotation" ? e.data : undefined;
   const str = (v: unknown) => (typeof v === "string" && v ? v : null);
-  return { from: str(d.from), to: str(d.to) ?? e.profile, reason: str(d.reason) };
+  return { from: str(d?.from), to: str(d?.to) ?? e.profile, reason: str(d?.reason) };
 }

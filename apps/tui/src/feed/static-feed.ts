@@ -42,7 +42,7 @@ export function createStaticFeed(snapshot: PoolSnapshot, events: PoolEvent[] = [
       profile: input.profile ?? null,
       message: input.message,
       ...(input.data ? { data: input.data } : {}),
-    };
+    } as PoolEvent; // an in-memory fixture: its data is trusted as given
     log = [...log, event].slice(-limit);
     emit({ type: "event", event });
     return event;

@@ -1,46 +1,7 @@
 import type { Glyphs } from "../env/theme.ts";
 
-const S = 1000;
-const M = 60 * S;
-const H = 60 * M;
-const D = 24 * H;
-
-/** Compact duration: "37s", "4m 12s", "41m", "2h 13m", "4d 2h". */
-export function fmtDuration(ms: number): string {
-  const v = Math.max(0, ms);
-  if (v < M) return `${Math.ceil(v / S)}s`;
-  if (v < 10 * M) {
-    const s = Math.floor((v % M) / S);
-    return s ? `${Math.floor(v / M)}m ${s}s` : `${Math.floor(v / M)}m`;
-  }
-  if (v < H) return `${Math.round(v / M)}m`;
-  if (v < D) {
-    const m = Math.floor((v % H) / M);
-    return m ? `${Math.floor(v / H)}h ${m}m` : `${Math.floor(v / H)}h`;
-  }
-  const h = Math.floor((v % D) / H);
-  return h ? `${Math.floor(v / D)}d ${h}h` : `${Math.floor(v / D)}d`;
-}
-
-/** Time until a reset: "2h 13m", "now" when already past, "—" when unknown. */
-export function fmtReset(resetAt: number | null, now: number, unknown = "—"): string {
-  if (resetAt === null) return unknown;
-  if (resetAt <= now) return "now";
-  return fmtDuration(resetAt - now);
-}
-
-export function fmtAgo(at: number, now: number): string {
-  const d = now - at;
-  if (d < 2 * S) return "just now";
-  return `${fmtDuration(d)} ago`;
-}
-
-/** Local wall-clock time, HH:MM:SS. */
-export function fmtClock(at: number): string {
-  const d = new Date(at);
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
+/** Time as the whole project writes it (core's text/durations.ts), under the dashboard's names. */
+export { formatAgo as fmtAgo, formatClock as fmtClock, formatDuration as fmtDuration, formatReset as fmtReset } from "@prodex/core";
 
 export function fmtLatency(ms: number | null): string {
   if (ms === null) return "—";

@@ -69,7 +69,7 @@ describe("SidePanel states", () => {
     let state = initPoolState(sampleSnapshot(now), sampleEvents(now));
     const view = render(<SidePanel state={state} theme={theme} width={44} height={30} now={now} title="codex" />);
     expect(strip(view.lastFrame())).not.toContain("work → personal");
-    const rot: PoolEvent = { id: 99, at: now, kind: "rotation", level: "info", profile: "personal", message: "work → personal: 5h limit", data: { from: "work", to: "personal" } };
+    const rot: PoolEvent = { id: 99, at: now, kind: "rotation", level: "info", profile: "personal", message: "work → personal: 5h limit", data: { from: "work", to: "personal", reason: "5h limit", kind: "quota", client: "codex" } };
     state = applyFeedMessage(state, { type: "event", event: rot });
     view.rerender(<SidePanel state={state} theme={theme} width={44} height={30} now={now} title="codex" />);
     const rows = lines(view.lastFrame());

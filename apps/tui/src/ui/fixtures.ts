@@ -74,7 +74,7 @@ export function sampleEvents(now: number): PoolEvent[] {
     profile,
     message,
     ...(data ? { data } : {}),
-  });
+  }) as PoolEvent; // a fixture: its data is trusted as given
   return [
     e(1, 40 * M, "proxy.started", "proxy listening on 127.0.0.1", null),
     e(2, 39 * M, "quota.fetched", "work 5h 40% · weekly 12%", "work"),

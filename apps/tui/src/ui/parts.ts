@@ -1,6 +1,8 @@
 import type { PoolEvent, PoolSnapshot, QuotaStatus, UsageWindow } from "@prodex/core/types";
+// Cells come from the quota row model (core quota-row.ts): the same percent and reset as `prodex quota` in a pipe.
+import { quotaCell } from "@prodex/core";
 import { hue, statusHue, statusLabel, type Hue, type Theme } from "../env/theme.ts";
-import { barParts, fmtClock, fmtPct, fmtReset } from "../format/format.ts";
+import { barParts, fmtClock, fmtPct } from "../format/format.ts";
 import { asciiText, dim, fit, padEndText, padStartText, seg, type Line } from "./lines.ts";
 
 /** Bar colour by how full the window is, so each window reads on its own. */
@@ -26,17 +28,19 @@ const shortLabel = (w: UsageWindow) => (w.label === "weekly" ? "wk" : w.label ==
 
 /** "5h ██████░░░░  62%  2h 13m" in exactly `width` cells. */
 export function windowLine(w: UsageWindow, width: number, theme: Theme, now: number, label?: string): Line {
+  const c = quotaCell(w, now);
   const lab = padEndText(label ?? shortLabel(w), 3);
-  const pct = padStartText(fmtPct(w.usedPercent), 5);
-  const reset = padStartText(fmtReset(w.resetAt, now, theme.g.none), 8);
+  const pct = padStartText(fmtPct(c.usedPercent), 5);
+  const reset = padStartText(c.reset || theme.g.none, 8);
   const barW = Math.max(3, width - 3 - 5 - 8);
-  return fit([dim(lab), ...bar(w.usedPercent, barW, theme), seg(pct, { bold: w.usedPercent >= 90 }), dim(reset)], width, theme.g.ellipsis);
+  return fit([dim(lab), ...bar(c.usedPercent, barW, theme), seg(pct, { bold: c.usedPercent >= 90 }), dim(reset)], width, theme.g.ellipsis);
 }
 
 /** Bar + percent + reset, for table cells: exactly barW + 13 cells. */
 export function windowCell(w: UsageWindow | undefined, barW: number, theme: Theme, now: number): Line {
   if (!w) return [dim(padEndText(theme.g.none, barW + 13))];
-  return [...bar(w.usedPercent, barW, theme), seg(padStartText(fmtPct(w.usedPercent), 5), { bold: w.usedPercent >= 90 }), dim(padStartText(fmtReset(w.resetAt, now, theme.g.none), 8))];
+  const c = quotaCell(w, now);
+  return [...bar(c.usedPercent, barW, theme), seg(padStartText(fmtPct(c.usedPercent), 5), { bold: c.usedPercent >= 90 }), dim(padStartText(c.reset || theme.g.none, 8))];
 }
 
 type KindLook = { icon: string; ascii: string; hue?: Hue };

@@ -50,7 +50,8 @@ describe("token faults", () => {
     expect(err).toBeInstanceOf(UpstreamError);
     expect((err as UpstreamError).message).toContain("ECONNREFUSED");
     expect(readFileSync(authPath(ref.codexHome), "utf8")).toBe(before);
-    expect(readdirSync(ref.codexHome)).toEqual(["auth.json"]);
+    expect(readdirSync(ref.codexHome).toSorted()).toEqual(["auth.json", "auth.json.lock"]);
+    expect(labelled(`${authPath(ref.codexHome)}.lock`)).toBe(false);
     const fresh = await tokens.current(ref);
     expect(mock.refreshCalls("acct-1")).toBe(calls + 1);
     expect(live("acct-1").refresh).toContain(fresh.refreshToken);
@@ -109,25 +110,26 @@ describe("token faults", () => {
     const lock = `${authPath(ref.codexHome)}.lock`;
     try {
       const until = Date.now() + 15_000;
-      while (!existsSync(join(lock, "owner")) && Date.now() < until) await Bun.sleep(20);
-      expect(existsSync(join(lock, "owner"))).toBe(true);
+      while (!labelled(lock) && Date.now() < until) await Bun.sleep(20);
+      expect(labelled(lock)).toBe(true);
     } finally {
       worker.kill("SIGKILL");
       await worker.exited;
     }
-    // The killed process held the lock (fresh mtime) and sent nothing.
-    expect(existsSync(lock)).toBe(true);
+    // The killed process held the lock (its label is still there) and sent nothing.
+    expect(labelled(lock)).toBe(true);
     expect(mock.refreshCalls("acct-4")).toBe(calls);
     expect(JSON.parse(readFileSync(authPath(ref.codexHome), "utf8"))).toEqual(auth);
 
     const started = Date.now();
     const got = await new TokenManager({ refreshUrl: mock.refreshUrl }).current(ref);
-    // Far below the 15 s an mtime-only stale check would wait: the dead pid was recognised.
+    // The kernel dropped the dead holder's lock: no stale check to wait for.
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(mock.refreshCalls("acct-4")).toBe(calls + 1);
     expect(live("acct-4").refresh).toEqual([got.refreshToken]);
     expect(parseAuth(readFileSync(authPath(ref.codexHome), "utf8")).kind).toBe("chatgpt");
-    expect(readdirSync(ref.codexHome)).toEqual(["auth.json"]);
+    expect(readdirSync(ref.codexHome).toSorted()).toEqual(["auth.json", "auth.json.lock"]);
+    expect(labelled(lock)).toBe(false);
   }, 30_000);
 });
 
@@ -166,3 +168,8 @@ describe("Context wiring", () => {
     }
   });
 });
+
+/** The lock file names a holder: held now, or its holder died holding it. */
+function labelled(lock: string): boolean {
+  return existsSync(lock) && readFileSync(lock, "utf8") !== "";
+}

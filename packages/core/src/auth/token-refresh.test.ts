@@ -317,11 +317,13 @@ describe("single flight", () => {
     expect(a.accessToken).toBe(b.accessToken);
   });
 
-  test("cross-process: 8 processes, one expiring profile → exactly 1 refresh, same valid token everywhere", async () => {
+  // Also the refresh-lock race proof: the serialized stress suite repeats these (see the manifest).
+  for (const n of [8, 16]) {
+  test(`cross-process: ${n} processes, one expiring profile → exactly 1 refresh, same valid token everywhere`, async () => {
     const { ref } = homeWith("acct-3", 30);
     const calls = mock.refreshCalls("acct-3");
     const startAt = String(Date.now() + 1_500);
-    const procs = Array.from({ length: 8 }, () =>
+    const procs = Array.from({ length: n }, () =>
       Bun.spawn(["bun", WORKER, ref.codexHome, mock.refreshUrl, startAt], { stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } }),
     );
     const results = await Promise.all(
@@ -339,6 +341,7 @@ describe("single flight", () => {
     expect(live("acct-3").access).toContain(token as string);
     expect(live("acct-3").refresh).toContain(onDisk(ref.codexHome).tokens.refresh_token);
   }, 60_000);
+  }
 });
 
 describe("Context wiring", () => {

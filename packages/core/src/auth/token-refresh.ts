@@ -1,18 +1,18 @@
 import { statSync } from "node:fs";
-import { z } from "zod";
-import { AuthError, UpstreamError, errorMessage } from "../errors.ts";
+import { AuthError } from "../errors.ts";
 import { hang, tokenFetch } from "../faults/fault-effects.ts";
 import type { Faults } from "../faults/faults.ts";
 import { withFileLock } from "../fs/file-lock.ts";
 import { type ChatgptAuth, authPath, readAuth, withTokens, writeAuth } from "./auth-file.ts";
+import { type TokenAnswer, requestTokens } from "./token-endpoint.ts";
 
-export const CODEX_CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann";
 export const DEFAULT_REFRESH_URL = "https://auth.openai.com/oauth/token";
 /** Refresh proactively when the access token expires within this window. */
 export const REFRESH_SKEW_MS = 5 * 60_000;
 
 export type ProfileRef = { name: string; codexHome: string };
-export type RefreshReason = "proactive_expiry" | "unauthorized_recovery";
+export type { RefreshReason } from "./token-endpoint.ts";
+import type { RefreshReason } from "./token-endpoint.ts";
 
 export type TokenHooks = {
   onRefreshed?: (profile: ProfileRef, reason: RefreshReason, auth: ChatgptAuth) => void;
@@ -29,22 +29,6 @@ export type TokenManagerOptions = {
   /** PRODEX_FAULTS (token.down, token.reused, token.hang); null/absent: none. */
   faults?: Faults | null;
 };
-
-const refreshResponse = z.object({
-  access_token: z.string().min(1),
-  refresh_token: z.string().min(1).optional(),
-  id_token: z.string().min(1).optional(),
-});
-
-const refreshError = z
-  .object({
-    error: z.union([z.string(), z.object({ code: z.string().nullish(), message: z.string().nullish() }).loose()]).optional(),
-    error_description: z.string().optional(),
-  })
-  .loose();
-
-// Codes after which only a new login helps (the refresh token family is gone).
-const DEAD_LOGIN_CODES = new Set(["refresh_token_reused", "refresh_token_expired", "refresh_token_invalidated", "invalid_grant"]);
 
 export function refreshUrlFromEnv(env: Record<string, string | undefined>): string {
   return env.CODEX_REFRESH_TOKEN_URL_OVERRIDE || DEFAULT_REFRESH_URL;
@@ -166,48 +150,13 @@ export class TokenManager {
     }
   }
 
-  /** The endpoint's new tokens; `ok: false` when it rejected the refresh token for good (a new login is needed). */
-  private async callTokenEndpoint(profile: ProfileRef, auth: ChatgptAuth, reason: RefreshReason): Promise<{ ok: true; tokens: z.infer<typeof refreshResponse> } | { ok: false; why: string }> {
-    let res: Response;
+  private async callTokenEndpoint(profile: ProfileRef, auth: ChatgptAuth, reason: RefreshReason): Promise<TokenAnswer> {
     const f = this.options.faults ? tokenFetch(this.options.faults, profile.name, this.fetchImpl) : this.fetchImpl;
     try {
-      res = await f(this.refreshUrl, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json" },
-        body: JSON.stringify({ client_id: CODEX_CLIENT_ID, grant_type: "refresh_token", refresh_token: auth.refreshToken, refresh_reason: reason }),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
-      });
-    } catch (cause) {
-      const err = new UpstreamError(`profile "${profile.name}": token refresh failed: ${errorMessage(cause)}`, undefined, "check your network and retry", { cause });
-      this.notify(() => this.options.hooks?.onFailed?.(profile, err));
+      return await requestTokens({ url: this.refreshUrl, fetch: f, timeoutMs: this.options.timeoutMs }, profile.name, auth.refreshToken, reason);
+    } catch (err) {
+      this.notify(() => this.options.hooks?.onFailed?.(profile, err as Error));
       throw err;
     }
-    const text = await res.text();
-    let body: unknown = null;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = null;
-    }
-    if (res.ok) {
-      const ok = refreshResponse.safeParse(body);
-      if (ok.success) return { ok: true, tokens: ok.data };
-      const err = new UpstreamError(`profile "${profile.name}": token refresh answered an unexpected body`, res.status, "retry later");
-      this.notify(() => this.options.hooks?.onFailed?.(profile, err));
-      throw err;
-    }
-    const code = errorCode(body);
-    if (res.status === 401 || (code !== null && DEAD_LOGIN_CODES.has(code))) return { ok: false, why: code ?? `HTTP ${res.status}` };
-    const err = new UpstreamError(`profile "${profile.name}": token refresh failed with HTTP ${res.status}${code ? ` (${code})` : ""}`, res.status, "retry later");
-    this.notify(() => this.options.hooks?.onFailed?.(profile, err));
-    throw err;
   }
-}
-
-function errorCode(body: unknown): string | null {
-  const parsed = refreshError.safeParse(body);
-  if (!parsed.success) return null;
-  const e = parsed.data.error;
-  if (typeof e === "string") return e;
-  return e?.code ?? null;
 }

@@ -22,18 +22,18 @@ describe("EventLog sync (CLI commands)", () => {
       log.subscribe((e) => heard.push(e));
       const a = log.emit({ kind: "control", message: "one", profile: "p1" });
       expect(store.events.list().map(rowToEvent)).toEqual([a]);
-      const b = log.emit({ kind: "quota.failed", level: "warn", message: "two", data: { n: 1 } });
+      const b = log.emit({ kind: "backoff", level: "warn", message: "two", data: { reason: "transient", until: 5 } });
       expect(a.id).toBeGreaterThan(0);
       expect(b.id).toBe(a.id + 1);
       expect(heard).toEqual([a, b]);
       expect(rowToEvent(store.events.list()[1] as NonNullable<ReturnType<typeof store.events.list>[number]>)).toEqual({
         id: b.id,
         at: 1000,
-        kind: "quota.failed",
+        kind: "backoff",
         level: "warn",
         profile: null,
         message: "two",
-        data: { n: 1 },
+        data: { reason: "transient", until: 5 },
         pid: process.pid,
         source: "cli:test",
       });

@@ -1,44 +1,50 @@
-import { type EventRow, type Store, isBusy } from "@prodex/store";
-import type { NewEvent, PoolEvent } from "./types.ts";
+import { type EventRow, InlineSink, type NewEventRow, type Store, StoreWriter } from "@prodex/store";
+import { type NewEvent, type PoolEvent, looseEvent } from "./types.ts";
 
 export type EventListener = (event: PoolEvent) => void;
 
-/** Events kept for the store while it refuses writes. */
-const MAX_PENDING = 5_000;
-/** How soon a refused batch is offered again (a locked store is not asked ten times a second). */
-const RETRY_MS = 1_000;
-
-export function rowToEvent(row: EventRow): PoolEvent {
-  return {
+/** A stored event, checked against the registry (null: a kind this version does not know). */
+export function rowToEvent(row: EventRow): PoolEvent | null {
+  return looseEvent({
     id: row.id,
     at: row.at,
-    kind: row.kind as PoolEvent["kind"],
+    kind: row.kind,
     level: row.level,
     profile: row.profileName,
     message: row.message,
     data: row.data ?? undefined,
     pid: row.pid ?? undefined,
     source: row.source ?? undefined,
-  };
+  });
 }
+
+export type EventLogOptions = {
+  source: string;
+  mode?: "sync" | "buffered";
+  flushMs?: number;
+  now?: () => number;
+  /** The batched writer for buffered mode (the context's); by default one on this thread. */
+  writes?: StoreWriter;
+};
 
 /**
  * Writes the pool's timeline to the store and tells in-process listeners at once.
- * `buffered` (the proxy) batches store writes off the request path; `sync` (CLI commands)
- * writes each event before returning.
+ * `buffered` (the proxy) hands store writes to a batched writer off the request path (the
+ * context's, which the proxy moves to a worker thread); `sync` (CLI commands) writes each event
+ * before returning.
  */
 export class EventLog {
   private readonly listeners = new Set<EventListener>();
-  private pending: PoolEvent[] = [];
-  private timer: ReturnType<typeof setTimeout> | null = null;
   private seq = 0;
   private buffered: boolean;
+  private writer: StoreWriter | null;
 
   constructor(
     private readonly store: Store | null,
-    private readonly options: { source: string; mode?: "sync" | "buffered"; flushMs?: number; now?: () => number } = { source: "cli" },
+    private readonly options: EventLogOptions = { source: "cli" },
   ) {
     this.buffered = options.mode === "buffered";
+    this.writer = options.writes ?? null;
   }
 
   /** From now on, batch store writes off the caller's path (the proxy must never wait on the timeline). */
@@ -47,7 +53,8 @@ export class EventLog {
   }
 
   emit(input: NewEvent): PoolEvent {
-    const event: PoolEvent = {
+    // NewEvent's kind and data belong together (the compiler checked them at the call): so do the event's.
+    const event = {
       id: 0,
       at: input.at ?? (this.options.now ?? Date.now)(),
       kind: input.kind,
@@ -57,14 +64,13 @@ export class EventLog {
       data: input.data,
       pid: process.pid,
       source: this.options.source,
-    };
-    if (this.buffered || !this.store) {
+    } as PoolEvent;
+    const writes = this.buffered ? this.writes() : null;
+    if (writes) {
       event.id = --this.seq; // local ids are negative until the store assigns one; only used as keys
-      this.pending.push(event);
-      this.schedule();
-    } else {
-      const ids = this.write([event]);
-      event.id = ids === "busy" ? 0 : (ids[0] ?? 0);
+      writes.write({ repo: "events", method: "append", args: [toRow(event)] });
+    } else if (!this.buffered) {
+      event.id = this.write(event);
     }
     for (const listener of this.listeners) listener(event);
     return event;
@@ -75,55 +81,43 @@ export class EventLog {
     return () => this.listeners.delete(listener);
   }
 
-  /** Writes what is buffered now (called on a timer and on shutdown); false when a busy store kept it for the next try. */
+  /** Writes what is buffered now (also on a timer and on shutdown); false when a busy store kept it. */
   flush(): boolean {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0 || this.write(batch) !== "busy") return true;
-    // Bounded: a store that stays locked costs the oldest events, never memory without end.
-    this.pending = batch.concat(this.pending).slice(-MAX_PENDING);
-    this.schedule(RETRY_MS);
-    return false;
+    return this.writer?.flush() ?? true;
   }
 
   /** On shutdown: a few tries, so a store busy for a moment still gets the last events. */
   drain(tries = 3): void {
-    for (let i = 0; i < tries; i++) if (this.flush()) break;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.writer?.drain(tries);
   }
 
-  private schedule(ms = this.options.flushMs ?? 100): void {
-    if (this.timer || !this.store) return;
-    this.timer = setTimeout(() => this.flush(), ms);
-    this.timer.unref?.();
+  /** The batched writer: the context's, or (a log made on its own) one on this thread. */
+  private writes(): StoreWriter | null {
+    if (!this.store) return null;
+    this.writer ??= new StoreWriter(new InlineSink(this.store), { flushMs: this.options.flushMs });
+    return this.writer;
   }
 
-  /** The stored ids; "busy" when another process holds the lock (worth another try), [] on any other failure. */
-  private write(batch: PoolEvent[]): number[] | "busy" {
-    if (!this.store) return [];
-    const store = this.store;
+  /** The stored id; 0 when the store could not take it (best effort: a locked or full disk never fails a command). */
+  private write(event: PoolEvent): number {
+    if (!this.store) return 0;
     try {
-      return store.transaction(() =>
-        batch.map(
-          (e) =>
-            store.events.append({
-              at: e.at,
-              kind: e.kind,
-              level: e.level,
-              profileName: e.profile,
-              message: e.message,
-              data: e.data ?? null,
-              pid: e.pid ?? null,
-              source: e.source ?? null,
-            }),
-        ),
-      );
-    } catch (error) {
-      // The timeline is best effort: a locked or full disk must never fail a request.
-      return isBusy(error) ? "busy" : [];
+      return this.store.events.append(toRow(event));
+    } catch {
+      return 0;
     }
   }
+}
+
+function toRow(e: PoolEvent): NewEventRow {
+  return {
+    at: e.at,
+    kind: e.kind,
+    level: e.level,
+    profileName: e.profile,
+    message: e.message,
+    data: e.data ?? null,
+    pid: e.pid ?? null,
+    source: e.source ?? null,
+  };
 }

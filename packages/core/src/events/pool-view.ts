@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { QuotaStatus, UsageWindow } from "../quota/types.ts";
 import type { PoolEvent } from "./types.ts";
 
@@ -42,3 +43,36 @@ export interface PoolFeed {
   setAutoRotate(enabled: boolean): Promise<void>;
   close(): void;
 }
+
+const windowSchema = z.object({
+  label: z.enum(["5h", "weekly", "other"]),
+  usedPercent: z.number(),
+  windowSeconds: z.number().nullable(),
+  resetAt: z.number().nullable(),
+  limit: z.string(),
+});
+
+const profileViewSchema = z.object({
+  name: z.string(),
+  email: z.string().nullable(),
+  plan: z.string().nullable(),
+  status: z.enum(["ready", "thin", "critical", "exhausted", "unknown"]),
+  needsLogin: z.boolean(),
+  windows: z.array(windowSchema),
+  fetchedAt: z.number().nullable(),
+  backoff: z.object({ reason: z.string(), until: z.number(), message: z.string().nullable() }).nullable(),
+  current: z.boolean(),
+  requests: z.number(),
+  errors: z.number(),
+  latencyMs: z.number().nullable(),
+});
+
+/** Validates a snapshot read from outside the process (the proxy's state route and feed). */
+export const poolSnapshotSchema: z.ZodType<PoolSnapshot> = z.object({
+  at: z.number(),
+  current: z.string().nullable(),
+  pinned: z.string().nullable(),
+  autoRotate: z.boolean(),
+  profiles: z.array(profileViewSchema),
+  offline: z.boolean().optional(),
+});

@@ -28,8 +28,9 @@ export function storeFeed(ctx: Context, options: StoreFeedOptions = {}): PoolFee
     return { at: now, current, pinned: null, autoRotate: true, offline: true, profiles: loadProfileStates(ctx, now).map((s) => toProfileView(s, now, current)) };
   };
   let snapshot = snapshotNow();
-  let events: PoolEvent[] = ctx.store.events.list({ limit: options.recent ?? 200 }).map(rowToEvent);
-  let lastId = events.at(-1)?.id ?? ctx.store.events.lastId();
+  const stored = ctx.store.events.list({ limit: options.recent ?? 200 });
+  let events: PoolEvent[] = stored.flatMap((row) => rowToEvent(row) ?? []);
+  let lastId = stored.at(-1)?.id ?? ctx.store.events.lastId();
   let shown = JSON.stringify({ ...snapshot, at: 0 });
   const emit = (message: PoolFeedMessage) => {
     for (const fn of [...listeners]) fn(message);
@@ -39,6 +40,7 @@ export function storeFeed(ctx: Context, options: StoreFeedOptions = {}): PoolFee
       for (const row of ctx.store.events.list({ afterId: lastId, limit: 500 })) {
         lastId = row.id;
         const event = rowToEvent(row);
+        if (!event) continue;
         events = [...events.slice(-499), event];
         emit({ type: "event", event });
       }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { LocalStateError } from "../errors.ts";
@@ -8,9 +8,10 @@ import { withFileLock } from "./file-lock.ts";
 
 const temp = useTempDirs("prodex-lock-");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const HOLDER = join(import.meta.dir, "fixtures", "lock-holder.ts");
 
 describe("withFileLock", () => {
-  test("holders of the same path never overlap", async () => {
+  test("holders of the same path never overlap; released, the lock file is empty", async () => {
     const path = join(temp(), "auth.json");
     let inside = 0;
     let maxInside = 0;
@@ -28,7 +29,7 @@ describe("withFileLock", () => {
     );
     expect(maxInside).toBe(1);
     expect(order.toSorted()).toEqual([0, 1, 2, 3, 4]);
-    expect(existsSync(`${path}.lock`)).toBe(false);
+    expect(readFileSync(`${path}.lock`, "utf8")).toBe("");
   });
 
   test("different paths do not wait for each other", async () => {
@@ -48,8 +49,7 @@ describe("withFileLock", () => {
   test("returns the value and releases after a throw", async () => {
     const path = join(temp(), "f");
     await expect(withFileLock(path, () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
-    expect(existsSync(`${path}.lock`)).toBe(false);
-    expect(await withFileLock(path, async () => 42)).toBe(42);
+    expect(await withFileLock(path, async () => 42, { waitMs: 0 })).toBe(42);
   });
 
   test("creates the directory of a missing path", async () => {
@@ -57,15 +57,7 @@ describe("withFileLock", () => {
     expect(await withFileLock(path, async () => existsSync(join(path, "..")))).toBe(true);
   });
 
-  test("takes over a stale lock left by a dead holder", async () => {
-    const path = join(temp(), "auth.json");
-    mkdirSync(`${path}.lock`);
-    const old = new Date(Date.now() - 60_000);
-    utimesSync(`${path}.lock`, old, old);
-    expect(await withFileLock(path, async () => "got it", { staleMs: 5_000, waitMs: 2_000 })).toBe("got it");
-  });
-
-  test("a lock held too long is a typed error naming the file, not a raw ELOCKED", async () => {
+  test("a lock held too long is a typed error naming the file, not a raw errno", async () => {
     const path = join(temp(), "auth.json");
     let release = () => {};
     const held = withFileLock(path, () => new Promise<void>((r) => (release = r)));
@@ -78,34 +70,76 @@ describe("withFileLock", () => {
     expect((err as LocalStateError).message).not.toContain("\n");
   });
 
-  test("takes over at once a lock whose holder was killed (its pid is gone), and the temp files it left", async () => {
+  test("while held, the lock file names its holder", async () => {
+    const path = join(temp(), "auth.json");
+    const owner = await withFileLock(path, async () => JSON.parse(readFileSync(`${path}.lock`, "utf8")) as unknown);
+    expect(owner).toEqual({ pid: process.pid, host: hostname() });
+  });
+});
+
+describe("withFileLock across processes", () => {
+  test("a live holder's lock is never taken, however abandoned its file looks", async () => {
     const dir = temp();
     const path = join(dir, "auth.json");
-    const dead = await deadPid();
-    mkdirSync(`${path}.lock`);
-    writeFileSync(join(`${path}.lock`, "owner"), JSON.stringify({ pid: dead, host: hostname() }));
-    writeFileSync(join(dir, `.auth.json.${dead}.abc.tmp`), "half a write");
-    // Fresh mtime: proper-lockfile alone would wait staleMs; a one-second wait proves the pid check.
-    expect(await withFileLock(path, async () => "got it", { staleMs: 60_000, waitMs: 1_000 })).toBe("got it");
-    expect(readdirSync(dir)).toEqual([]);
-  });
+    const holder = await startHolder(path);
+    const ino = statSync(`${path}.lock`).ino;
+    // Everything the old reclaim looked at says "abandoned": a dead pid as owner, an hour-old mtime.
+    writeFileSync(`${path}.lock`, JSON.stringify({ pid: await deadPid(), host: hostname() }));
+    const old = new Date(Date.now() - 3_600_000);
+    utimesSync(`${path}.lock`, old, old);
+    const err = await withFileLock(path, async () => "taken", { waitMs: 500 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LocalStateError);
+    expect(statSync(`${path}.lock`).ino).toBe(ino);
+    expect(await stopHolder(holder)).toContain("released");
+    expect(await withFileLock(path, async () => "now free", { waitMs: 0 })).toBe("now free");
+  }, 20_000);
 
-  test("a live holder's lock is not taken over, however it was found", async () => {
+  test("a holder killed while holding frees the lock at once, and its half-written temp file is removed", async () => {
+    const dir = temp();
+    const path = join(dir, "auth.json");
+    const holder = await startHolder(path);
+    expect(readdirSync(dir).some((n) => n.endsWith(".tmp"))).toBe(true);
+    holder.proc.kill("SIGKILL");
+    await holder.proc.exited;
+    expect(await withFileLock(path, async () => "got it", { waitMs: 1_000 })).toBe("got it");
+    expect(readdirSync(dir).toSorted()).toEqual(["auth.json.lock"]);
+  }, 20_000);
+
+  test("an older prodex's lock directory: kept while its owner lives, taken over once the owner is gone", async () => {
     const path = join(temp(), "auth.json");
     mkdirSync(`${path}.lock`);
     writeFileSync(join(`${path}.lock`, "owner"), JSON.stringify({ pid: process.pid, host: hostname() }));
-    const err = await withFileLock(path, async () => "never", { staleMs: 60_000, waitMs: 300 }).catch((e: unknown) => e);
+    const err = await withFileLock(path, async () => "never", { waitMs: 300 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LocalStateError);
-    expect(existsSync(`${path}.lock`)).toBe(true);
-  });
-
-  test("while held, the lock names its holder; released, nothing is left", async () => {
-    const path = join(temp(), "auth.json");
-    const owner = await withFileLock(path, async () => JSON.parse(await Bun.file(join(`${path}.lock`, "owner")).text()) as unknown);
-    expect(owner).toEqual({ pid: process.pid, host: hostname() });
-    expect(existsSync(`${path}.lock`)).toBe(false);
+    expect(statSync(`${path}.lock`).isDirectory()).toBe(true);
+    writeFileSync(join(`${path}.lock`, "owner"), JSON.stringify({ pid: await deadPid(), host: hostname() }));
+    expect(await withFileLock(path, async () => "got it", { waitMs: 1_000 })).toBe("got it");
+    expect(statSync(`${path}.lock`).isFile()).toBe(true);
   });
 });
+
+type Holder = Awaited<ReturnType<typeof startHolder>>;
+
+async function startHolder(path: string) {
+  const proc = Bun.spawn(["bun", HOLDER, path], {
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+  });
+  const out = proc.stdout.getReader();
+  const { value } = await out.read();
+  expect(new TextDecoder().decode(value)).toContain("held");
+  return { proc, out };
+}
+
+async function stopHolder(h: Holder): Promise<string> {
+  h.proc.stdin.end();
+  let text = "";
+  for (let r = await h.out.read(); !r.done; r = await h.out.read()) text += new TextDecoder().decode(r.value);
+  expect(await h.proc.exited).toBe(0);
+  return text;
+}
 
 /** A pid that certainly ran and is gone now. */
 async function deadPid(): Promise<number> {

@@ -1,65 +1,90 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import lockfile from "proper-lockfile";
 import { errorCode } from "@prodex/guards";
 import { LocalStateError } from "../errors.ts";
-import { reclaimIfAbandoned, removeOwner, writeOwner } from "./lock-owner.ts";
+import { clearOwner, readOwner, reclaimLegacyDir, takeOverFrom, writeOwner } from "./lock-owner.ts";
+import { tryLockExclusive, unlock } from "./os-lock.ts";
 
 /**
- * Runs `fn` while holding an exclusive cross-process lock named after `path` (a `path.lock`
- * directory, proper-lockfile's mkdir strategy, kept fresh by its mtime updates). A lock whose
- * holder was killed is taken over at once (its owner pid is gone), else once its mtime is
- * older than `staleMs` (see lock-owner.ts).
+ * Runs `fn` while holding an exclusive cross-process lock named after `path`: flock(2) on the
+ * file `path.lock`. The kernel drops the lock when its holder's descriptor closes, dying
+ * included, so a killed holder frees it at once and a live holder's lock is never taken: no
+ * process ever judges another's lock abandoned (the old mkdir lock did, and could remove a lock
+ * that changed hands between its check and its removal). The file stays after release; it is
+ * the lock's name, not the lock.
  */
 export async function withFileLock<T>(
   path: string,
   fn: () => Promise<T>,
-  options: { staleMs?: number; waitMs?: number } = {},
+  options: { waitMs?: number } = {},
 ): Promise<T> {
   const dir = dirname(path);
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const staleMs = options.staleMs ?? 15_000;
-  const waitMs = options.waitMs ?? 30_000;
-  const lockDir = `${path}.lock`;
-  const release = await acquire(path, lockDir, staleMs, waitMs);
-  writeOwner(lockDir);
+  const lockPath = `${path}.lock`;
+  const fd = await acquire(path, lockPath, options.waitMs ?? 30_000);
   try {
     return await fn();
   } finally {
-    removeOwner(lockDir);
-    await release().catch(() => {
-      // Already released (compromised/stale): the next holder owns it now; nothing to undo.
-    });
+    clearOwner(fd);
+    unlock(fd);
+    closeSync(fd);
   }
 }
 
-async function acquire(path: string, lockDir: string, staleMs: number, waitMs: number): Promise<() => Promise<void>> {
+async function acquire(path: string, lockPath: string, waitMs: number): Promise<number> {
   const deadline = Date.now() + waitMs;
-  let pause = 15;
+  let pause = 5;
   for (;;) {
-    try {
-      return await lockfile.lock(path, {
-        realpath: false,
-        // Staleness is decided in reclaimIfAbandoned, which also clears the owner file; proper-lockfile only keeps the mtime fresh.
-        stale: Number.POSITIVE_INFINITY,
-        update: Math.max(1_000, Math.floor(staleMs / 3)),
-        retries: 0,
-        // Its default throws from a timer (an uncaught exception would end the proxy): losing the lock after a long stall is survivable.
-        onCompromised: () => {},
-      });
-    } catch (cause) {
-      if (!isLocked(cause)) throw cause;
-      if (reclaimIfAbandoned(lockDir, staleMs)) continue;
-      if (Date.now() >= deadline) {
-        // Held by a live process for longer than we wait: say which file, not proper-lockfile's ELOCKED.
-        throw new LocalStateError(`${path} is locked by another prodex process`, `retry in a moment; if no prodex is running, remove ${lockDir}`, { cause });
+    const fd = openLockFile(lockPath);
+    if (fd !== null) {
+      if (tryLockExclusive(fd)) {
+        if (isCurrentFile(fd, lockPath)) {
+          takeOverFrom(lockPath, fd);
+          writeOwner(fd);
+          return fd;
+        }
+        // Someone removed or replaced the file after we opened it: a lock on the old inode excludes nobody.
+        unlock(fd);
       }
-      await Bun.sleep(Math.min(pause, Math.max(1, deadline - Date.now())));
-      pause = Math.min(100, Math.ceil(pause * 1.3));
+      closeSync(fd);
     }
+    if (Date.now() >= deadline) {
+      throw new LocalStateError(
+        `${path} is locked by another prodex process${holderText(path)}`,
+        "retry in a moment; the lock is freed when that process ends",
+      );
+    }
+    await Bun.sleep(Math.min(pause, Math.max(1, deadline - Date.now())));
+    pause = Math.min(100, Math.ceil(pause * 1.3));
   }
 }
 
-function isLocked(cause: unknown): boolean {
-  return errorCode(cause) === "ELOCKED";
+/** The lock file's descriptor, or null when an older prodex's lock directory is in the way (and was not reclaimable yet). */
+function openLockFile(lockPath: string): number | null {
+  try {
+    return openSync(lockPath, constants.O_RDWR | constants.O_CREAT, 0o600);
+  } catch (cause) {
+    if (errorCode(cause) !== "EISDIR") {
+      throw new LocalStateError(
+        `cannot open the lock file ${lockPath}`,
+        "check that its folder is yours and writable",
+        { cause },
+      );
+    }
+    reclaimLegacyDir(lockPath);
+    return null;
+  }
+}
+
+function isCurrentFile(fd: number, lockPath: string): boolean {
+  try {
+    return fstatSync(fd).ino === statSync(lockPath).ino;
+  } catch {
+    return false;
+  }
+}
+
+function holderText(path: string): string {
+  const owner = readOwner(path);
+  return owner ? ` (pid ${owner.pid} on ${owner.host})` : "";
 }

@@ -1,90 +1,105 @@
-import { mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, writeFileSync } from "node:fs";
+import { ftruncateSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import { pidAlive } from "./pid.ts";
 
-// Who holds a lock directory: `<lock>/owner` (pid, host), written right after the directory is
-// made and removed right before it goes, so it always describes the directory it is in. A
-// holder that was killed leaves both; the next process sees the pid is gone and takes over at
-// once instead of waiting for the directory to age.
+// Who holds a lock: the lock file's content (pid, host) while it is held, empty once released.
+// It is for people and for tidying up; it never decides who may take the lock (flock does).
+// A holder that was killed leaves its content, so the next holder knows whose half-written temp
+// files it may delete.
 
 const ownerSchema = z.object({ pid: z.number().int().positive(), host: z.string() });
 export type LockOwner = z.infer<typeof ownerSchema>;
 
-const OWNER = "owner";
-/** A reclaimer that died while holding the guard leaves it; after this long the guard is ignored. */
-const GUARD_STALE_MS = 10_000;
+/** Before an older prodex's mkdir lock (a directory) is considered abandoned by its age. */
+const LEGACY_STALE_MS = 15_000;
 
-export function writeOwner(lockDir: string): void {
+export function writeOwner(fd: number): void {
   try {
-    writeFileSync(join(lockDir, OWNER), JSON.stringify({ pid: process.pid, host: hostname() }), { mode: 0o600 });
+    ftruncateSync(fd, 0);
+    writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname() }), 0);
   } catch {
-    // Without an owner the lock still works; only its reclaim waits for the directory to age.
+    // The lock holds without its label.
   }
 }
 
-/** Before releasing: an empty directory is what proper-lockfile removes. */
-export function removeOwner(lockDir: string): void {
-  rmSync(join(lockDir, OWNER), { force: true });
+export function clearOwner(fd: number): void {
+  try {
+    ftruncateSync(fd, 0);
+  } catch {
+    // Released anyway; a stale label names a pid that is gone or not holding.
+  }
 }
 
-export function readOwner(lockDir: string): LockOwner | null {
+export function parseOwner(text: string): LockOwner | null {
   try {
-    const parsed = ownerSchema.safeParse(JSON.parse(readFileSync(join(lockDir, OWNER), "utf8")));
+    const parsed = ownerSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
 }
 
-/**
- * Removes `lockDir` when its holder is gone: its pid no longer runs on this host, or it stopped
- * refreshing the directory's mtime for `staleMs` (another host, a reused pid, no owner file).
- * Reclaimers take turns through a guard directory, and every other removal is the live
- * holder's own, so what is checked is what is removed. True when the lock is free now.
- */
-export function reclaimIfAbandoned(lockDir: string, staleMs: number, now = Date.now()): boolean {
-  const guard = `${lockDir}.reclaim`;
+/** Who holds the lock on `path` (as the holder wrote it), or null when nobody says. */
+export function readOwner(path: string): LockOwner | null {
   try {
-    mkdirSync(guard);
-  } catch {
-    // Another process is reclaiming; unless it died doing so, let it.
-    if ((ageMs(guard, now) ?? 0) > GUARD_STALE_MS) rmSync(guard, { recursive: true, force: true });
-    return false;
-  }
-  try {
-    const age = ageMs(lockDir, now);
-    if (age === null) return true;
-    const owner = readOwner(lockDir);
-    const dead = owner !== null && owner.host === hostname() && !pidAlive(owner.pid);
-    if (!dead && age <= staleMs) return false;
-    removeOwner(lockDir);
-    rmdirSync(lockDir);
-    if (owner && dead) removeTempFiles(lockDir, owner.pid);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    rmSync(guard, { recursive: true, force: true });
-  }
-}
-
-function ageMs(path: string, now: number): number | null {
-  try {
-    return now - statSync(path).mtimeMs;
+    return parseOwner(readFileSync(`${path}.lock`, "utf8"));
   } catch {
     return null;
   }
 }
 
-/** `writeFileAtomic` temp files of the locked file that the dead holder may have left mid-write. */
-function removeTempFiles(lockDir: string, pid: number): void {
-  const file = basename(lockDir).replace(/\.lock$/, "");
-  const dir = dirname(lockDir);
+/** Just locked: a label still there means its holder died holding; remove the temp files it may have left mid-write. */
+export function takeOverFrom(lockPath: string, fd: number): void {
+  const buf = Buffer.alloc(256);
+  let owner: LockOwner | null = null;
+  try {
+    owner = parseOwner(buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString("utf8"));
+  } catch {
+    return;
+  }
+  if (!owner || owner.host !== hostname() || owner.pid === process.pid || pidAlive(owner.pid)) return;
+  removeTempFiles(lockPath, owner.pid);
+}
+
+/**
+ * `path.lock` is a directory: the mkdir lock of a prodex from before flock. It is removed once its
+ * owner pid is gone or it has not been touched for a while (that version refreshed its mtime),
+ * by renaming it aside first so that exactly the inspected directory goes.
+ */
+export function reclaimLegacyDir(lockDir: string, now = Date.now()): void {
+  let mtime: number;
+  try {
+    mtime = statSync(lockDir).mtimeMs;
+  } catch {
+    return;
+  }
+  let owner: LockOwner | null = null;
+  try {
+    owner = parseOwner(readFileSync(join(lockDir, "owner"), "utf8"));
+  } catch {
+    // no owner file: age decides
+  }
+  const dead = owner !== null && owner.host === hostname() && !pidAlive(owner.pid);
+  if (!dead && now - mtime <= LEGACY_STALE_MS) return;
+  const aside = `${lockDir}.old-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  try {
+    renameSync(lockDir, aside);
+  } catch {
+    return;
+  }
+  rmSync(aside, { recursive: true, force: true });
+}
+
+/** `writeFileAtomic` temp files of the locked file that a dead holder may have left mid-write. */
+function removeTempFiles(lockPath: string, pid: number): void {
+  const file = basename(lockPath).replace(/\.lock$/, "");
+  const dir = dirname(lockPath);
   const prefix = `.${file}.${pid}.`;
   try {
-    for (const name of readdirSync(dir)) if (name.startsWith(prefix) && name.endsWith(".tmp")) rmSync(join(dir, name), { force: true });
+    for (const name of readdirSync(dir))
+      if (name.startsWith(prefix) && name.endsWith(".tmp")) rmSync(join(dir, name), { force: true });
   } catch {
     // nothing to tidy
   }

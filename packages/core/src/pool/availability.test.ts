@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { UsageWindow } from "../quota/types.ts";
-import { type Availability, type AvailabilityInput, availability, isBriefRest, unavailableWhy } from "./availability.ts";
+import { type Availability, type AvailabilityInput, availability, describeAvailability, isBriefRest, unavailableWhy, viewAvailability } from "./availability.ts";
 
 const NOW = 1_800_000_000_000;
 const full = (resetIn: number | null): UsageWindow => ({ label: "5h", usedPercent: 100, windowSeconds: 18_000, resetAt: resetIn === null ? null : NOW + resetIn, limit: "codex" });
@@ -51,5 +51,24 @@ describe("isBriefRest", () => {
     ["ready is no rest", { ok: true }, false],
   ] as [string, Availability, boolean][])("%s", (_, input, expected) => {
     expect(isBriefRest(input, NOW, 10_000)).toBe(expected);
+  });
+});
+
+describe("describeAvailability (errors and the snapshot's words)", () => {
+  const when = (at: number) => `t+${(at - NOW) / 1000}s`;
+  test.each([
+    [{ ok: true }, "ready"],
+    [{ ok: false, why: "quota", until: NOW + 60_000 }, "usage limit reached until t+60s"],
+    [{ ok: false, why: "quota", until: null }, "usage limit reached"],
+    [{ ok: false, why: "resting", kind: "overload", until: NOW + 5_000 }, "resting (upstream overloaded) until t+5s"],
+    [{ ok: false, why: "needs-login", until: null }, "needs login"],
+  ] as [Availability, string][])("%j → %s", (a, expected) => {
+    expect(describeAvailability(a, when)).toBe(expected);
+  });
+
+  test("a snapshot's profile reads the same as the pool's", () => {
+    const view = { needsLogin: false, windows: [half], backoff: { reason: "quota", until: NOW + 60_000 } };
+    expect(viewAvailability(view, NOW)).toEqual(availability(a({ backoffUntil: NOW + 60_000, backoffReason: "quota" }), NOW));
+    expect(viewAvailability({ ...view, needsLogin: true }, NOW).ok).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import { NoReadyProfileError, UsageError } from "../errors.ts";
 import { type QuotaResult, refreshProfileQuota, refreshQuotas } from "../quota/quota-service.ts";
 import { quotaStatus } from "../quota/windows.ts";
 import { select } from "../selection/selection.ts";
+import { availability } from "./availability.ts";
 import { loadProfileStates, toCandidate } from "./pool-state.ts";
 
 export type PreflightResult = { profile: string; reason: string; probed: QuotaResult[] };
@@ -22,9 +23,11 @@ export async function preflight(ctx: Context, base: string, preferred: string | 
   const first = profiles.find((p) => p.name === preferred) ?? profiles[0];
   if (!first) throw new UsageError("no profiles yet");
   const own = await refreshProfileQuota(ctx, first, base);
-  const ownStatus = own.snapshot ? quotaStatus(own.snapshot.windows, ctx.now()) : "unknown";
-  const ownBackedOff = (ctx.store.backoffs.get(first.id)?.until ?? 0) > ctx.now();
-  if (!own.error && !own.needsLogin && ownStatus !== "exhausted" && !ownBackedOff) {
+  const now = ctx.now();
+  const ownStatus = own.snapshot ? quotaStatus(own.snapshot.windows, now) : "unknown";
+  const rest = ctx.store.backoffs.get(first.id);
+  const ownReady = availability({ usable: !own.needsLogin, windows: own.snapshot?.windows ?? [], backoffUntil: rest?.until ?? null, backoffReason: rest?.reason ?? null }, now);
+  if (!own.error && ownReady.ok) {
     return { profile: first.name, reason: `${first.name} is ${ownStatus}`, probed: [own] };
   }
   const others = await refreshQuotas(ctx, profiles.filter((p) => p.id !== first.id), base);

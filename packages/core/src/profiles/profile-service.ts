@@ -35,6 +35,13 @@ export function currentName(ctx: Context): string | null {
   return ctx.store.profiles.list()[0]?.name ?? null;
 }
 
+/** The current profile's name; an empty pool is a usage error that says how to add one. */
+export function requireCurrentName(ctx: Context): string {
+  const name = currentName(ctx);
+  if (!name) throw new NotFoundError("no profiles yet", "add one: prodex login, or prodex profile import-current (or try prodex demo)");
+  return name;
+}
+
 export function useProfile(ctx: Context, name: string): ProfileRow {
   const p = getProfile(ctx, name);
   ctx.store.settings.set(CURRENT_KEY, p.name);

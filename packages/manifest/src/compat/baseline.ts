@@ -14,6 +14,10 @@ export const Item = z
     checks: z.array(z.enum(["binary", "capture"])).min(1),
     /** What to look for in the binary when the client builds the value from parts. */
     binaryNeedle: z.string().min(1).optional(),
+    /** The first version that has it (checked only from there on; an older binary having it is a note). */
+    since: z.string().min(1).optional(),
+    /** The first version without it (checked only before). */
+    until: z.string().min(1).optional(),
     why: z.string().min(1),
   })
   .strict();
@@ -24,7 +28,13 @@ const Binary = z.object({ package: z.string().min(1), path: z.string().min(1) })
 export const Client = z
   .object({
     package: z.string().min(1),
-    version: z.string().min(1),
+    /**
+     * The npm alias the oldest supported version is installed under (root package.json), beside
+     * the newest, which apps/cli pins under the package's own name.
+     */
+    oldestInstall: z.string().min(1),
+    /** Versions found green (compat:check + the e2e suite), oldest first; `compat:add` appends. */
+    checked: z.array(z.string().min(1)).optional(),
     /** Native binary per `${platform}-${arch}`, inside an optional platform package. */
     binaries: z.record(z.string(), Binary),
     fixtures: z.array(z.string().min(1)),

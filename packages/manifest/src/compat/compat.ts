@@ -3,22 +3,39 @@ import { dirname, join } from "node:path";
 import { Baseline, type Client, type Item } from "./baseline.ts";
 import { indexFixtures, seenInFixtures } from "./fixture-index.ts";
 import { findNeedles, headerVariants } from "./needle-scan.ts";
+import { scanProviderSwitches } from "./provider-switches.ts";
 
 export type Finding = { id: string; message: string };
 export type CompatReport = { checked: number; missing: Finding[]; problems: string[]; notes: string[] };
 
+/** The supported range of each client (apps/cli's supported-versions.json). */
+export type Ranges = Readonly<Record<string, { oldest: string; newest: string }>>;
+
+export type CompatOptions = {
+  ranges: Ranges;
+  /** -1/0/1 as a is older/the same/newer; null when not comparable. */
+  compare: (a: string, b: string) => number | null;
+  /** Claude Code's provider switches `prodex claude` clears; each binary's own list must be inside it. */
+  providerSwitches?: { client: string; known: readonly string[]; where: string };
+};
+
+type End = "oldest" | "newest";
 type Installed = { dir: string; version: string; binary?: string };
 
-/** Finds the installed client package and its native binary for this platform. */
-async function locate(root: string, roots: readonly string[], name: string, c: Client, problems: string[]): Promise<Installed | undefined> {
-  const dir = roots.map((r) => join(root, r, c.package)).find((d) => existsSync(join(d, "package.json")));
+function versionOf(pkg: unknown): string {
+  return typeof pkg === "object" && pkg !== null && typeof Reflect.get(pkg, "version") === "string" ? String(Reflect.get(pkg, "version")) : "?";
+}
+
+/** Finds one end's installed client package (the newest under its name, the oldest under its alias) and its native binary. */
+async function locate(root: string, roots: readonly string[], name: string, c: Client, end: End, want: string, problems: string[]): Promise<Installed | undefined> {
+  const install = end === "newest" ? c.package : c.oldestInstall;
+  const dir = roots.map((r) => join(root, r, install)).find((d) => existsSync(join(d, "package.json")));
   if (!dir) {
-    problems.push(`${name}: ${c.package} is not installed under ${roots.join(" or ")}; run \`bun install\``);
+    problems.push(`${name} ${end}: ${install} is not installed under ${roots.join(" or ")}; run \`bun install\``);
     return undefined;
   }
-  const pkg: unknown = await Bun.file(join(dir, "package.json")).json();
-  const version = typeof pkg === "object" && pkg !== null && typeof Reflect.get(pkg, "version") === "string" ? String(Reflect.get(pkg, "version")) : "?";
-  if (version !== c.version) problems.push(`${name}: installed ${c.package} ${version}, the baseline pins ${c.version}; re-check the items and update scripts/compat/upstream-baseline.json`);
+  const version = versionOf(await Bun.file(join(dir, "package.json")).json());
+  if (version !== want) problems.push(`${name} ${end}: installed ${install} is ${version}, the supported range says ${want}; run \`bun install\`, or \`bun run compat:add ${name} <version>\` to change the range`);
   const platform = `${process.platform}-${process.arch}`;
   const bin = c.binaries[platform];
   if (!bin) {
@@ -29,12 +46,12 @@ async function locate(root: string, roots: readonly string[], name: string, c: C
   try {
     binDir = dirname(Bun.resolveSync(`${bin.package}/package.json`, realpathSync(dir)));
   } catch {
-    problems.push(`${name}: platform package ${bin.package} is not installed next to ${c.package}; run \`bun install\``);
+    problems.push(`${name} ${version}: platform package ${bin.package} is not installed next to ${install}; run \`bun install\``);
     return { dir, version };
   }
   const binary = join(binDir, bin.path);
   if (!existsSync(binary)) {
-    problems.push(`${name}: native binary ${binary} is missing`);
+    problems.push(`${name} ${version}: native binary ${binary} is missing`);
     return { dir, version };
   }
   return { dir, version, binary };
@@ -45,8 +62,44 @@ function needleOf(it: Item): string[] {
   return it.kind === "header" ? headerVariants(v) : [v];
 }
 
-/** Verifies every baseline item against the installed clients and the replay fixtures, offline. */
-export async function checkCompat(root: string, baselinePath: string): Promise<CompatReport> {
+/** Does the item apply to this version (`since` ≤ version < `until`)? */
+export function appliesTo(it: Item, version: string, compare: CompatOptions["compare"]): boolean {
+  if (it.since && (compare(version, it.since) ?? 0) < 0) return false;
+  if (it.until && (compare(version, it.until) ?? -1) >= 0) return false;
+  return true;
+}
+
+async function checkBinary(name: string, inst: Installed & { binary: string }, items: Item[], options: CompatOptions, root: string, report: CompatReport): Promise<void> {
+  const started = performance.now();
+  const applies = items.filter((it) => appliesTo(it, inst.version, options.compare));
+  const later = items.filter((it) => it.since && !applies.includes(it));
+  const found = await findNeedles(Bun.file(inst.binary), [...applies, ...later].map(needleOf));
+  applies.forEach((it, i) => {
+    report.checked++;
+    if (!found[i]) report.missing.push({ id: it.id, message: `${it.id}: "${it.binaryNeedle ?? it.value}" not found in the ${name} ${inst.version} binary (${it.why})` });
+  });
+  later.forEach((it, i) => {
+    if (found[applies.length + i]) report.notes.push(`${it.id}: recorded since ${it.since}, but ${name} ${inst.version} has it too`);
+  });
+  const ps = options.providerSwitches;
+  if (ps?.client === name) {
+    report.checked++;
+    const known = new Set(ps.known);
+    const switches = await scanProviderSwitches(Bun.file(inst.binary));
+    if (switches.length === 0) report.problems.push(`${name} ${inst.version}: no provider switch (CLAUDE_CODE_USE_*) found in the binary; the scan in provider-switches.ts needs a look`);
+    for (const s of switches.filter((x) => !known.has(x))) {
+      report.missing.push({ id: `${name}.provider-switch.${s}`, message: `${name} ${inst.version} knows the provider switch ${s}, which prodex claude does not clear: add it to ${ps.where}` });
+    }
+    report.notes.push(`${name} ${inst.version}: provider switches ${switches.map((x) => x.replace("CLAUDE_CODE_USE_", "")).join(", ")}`);
+  }
+  report.notes.push(`${name} ${inst.version}: ${applies.length} strings searched in ${inst.binary.replace(`${root}/`, "")} (${Math.round(performance.now() - started)} ms)`);
+}
+
+/**
+ * Verifies the baseline against both ends of each client's supported range (binary strings, the
+ * provider switches) and the replay fixtures, offline.
+ */
+export async function checkCompat(root: string, baselinePath: string, options: CompatOptions): Promise<CompatReport> {
   const parsed = Baseline.safeParse(await Bun.file(baselinePath).json());
   if (!parsed.success) return { checked: 0, missing: [], problems: parsed.error.issues.map((i) => `${baselinePath}: ${i.path.join(".")}: ${i.message}`), notes: [] };
   const b = parsed.data;
@@ -56,17 +109,18 @@ export async function checkCompat(root: string, baselinePath: string): Promise<C
   await Promise.all(
     Object.entries(b.clients).map(async ([name, client]) => {
       const items = b.items.filter((it) => it.client === name);
-      const inst = await locate(root, b.installRoots, name, client, report.problems);
+      const range = options.ranges[name];
+      if (!range) {
+        report.problems.push(`${name}: no supported range declared for it`);
+        return;
+      }
       const binItems = items.filter((it) => it.checks.includes("binary"));
-      if (inst?.binary) {
-        const started = performance.now();
-        const found = await findNeedles(Bun.file(inst.binary), binItems.map(needleOf));
-        binItems.forEach((it, i) => {
-          report.checked++;
-          if (!found[i]) report.missing.push({ id: it.id, message: `${it.id}: "${it.binaryNeedle ?? it.value}" not found in the ${name} ${inst.version} binary (${it.why})` });
-        });
-        report.notes.push(`${name} ${inst.version}: ${binItems.length} strings searched in ${inst.binary.replace(`${root}/`, "")} (${Math.round(performance.now() - started)} ms)`);
-      } else if (binItems.length > 0) report.problems.push(`${name}: ${binItems.length} binary checks could not run`);
+      const ends: End[] = range.oldest === range.newest ? ["newest"] : ["oldest", "newest"];
+      for (const end of ends) {
+        const inst = await locate(root, b.installRoots, name, client, end, range[end], report.problems);
+        if (inst?.binary) await checkBinary(name, { ...inst, binary: inst.binary }, binItems, options, root, report);
+        else if (binItems.length > 0) report.problems.push(`${name} ${end}: ${binItems.length} binary checks could not run`);
+      }
 
       const capItems = items.filter((it) => it.checks.includes("capture"));
       const { index, missing } = await indexFixtures(fixtureDir, client.fixtures);

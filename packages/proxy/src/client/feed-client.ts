@@ -1,4 +1,5 @@
-import type { PoolEvent, PoolFeed, PoolFeedMessage, PoolSnapshot } from "@prodex/core";
+import { parseJson } from "@prodex/guards";
+import { type PoolEvent, type PoolFeed, type PoolFeedMessage, type PoolSnapshot, parsePoolEvent, poolSnapshotSchema } from "@prodex/core";
 import { SseParser } from "../sse/index.ts";
 
 const RECENT = 200;
@@ -13,7 +14,9 @@ export async function connectFeed(endpoints: FeedEndpoints, options: { fetch?: t
   const f = options.fetch ?? fetch;
   const initial = await f(endpoints.stateUrl);
   if (!initial.ok) throw new Error(`pool state unavailable (HTTP ${initial.status})`);
-  let snapshot = (await initial.json()) as PoolSnapshot;
+  const first = snapshotOf(await initial.json().catch(() => null));
+  if (!first) throw new Error("pool state unreadable (not a prodex pool snapshot)");
+  let snapshot: PoolSnapshot = first;
   const recent: PoolEvent[] = [];
   const listeners = new Set<(m: PoolFeedMessage) => void>();
   const abort = new AbortController();
@@ -44,11 +47,14 @@ export async function connectFeed(endpoints: FeedEndpoints, options: { fetch?: t
         for await (const chunk of res.body) {
           for (const m of parser.feed(chunk)) {
             if (m.event !== "snapshot" && m.event !== "event") continue;
-            try {
-              const data: unknown = JSON.parse(m.data);
-              deliver(m.event === "snapshot" ? { type: "snapshot", snapshot: data as PoolSnapshot } : { type: "event", event: data as PoolEvent });
-            } catch {
-              // a malformed frame is skipped, the stream goes on
+            // What does not validate (malformed, or from a newer prodex) is skipped; the stream goes on.
+            const data = parseJson(m.data);
+            if (m.event === "snapshot") {
+              const next = snapshotOf(data);
+              if (next) deliver({ type: "snapshot", snapshot: next });
+            } else {
+              const event = parsePoolEvent(data);
+              if (event) deliver({ type: "event", event });
             }
           }
         }
@@ -63,7 +69,8 @@ export async function connectFeed(endpoints: FeedEndpoints, options: { fetch?: t
 
   const control = async (body: unknown) => {
     const res = await f(endpoints.controlUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    if (res.ok) deliver({ type: "snapshot", snapshot: (await res.json()) as PoolSnapshot });
+    const next = res.ok ? snapshotOf(await res.json().catch(() => null)) : null;
+    if (next) deliver({ type: "snapshot", snapshot: next });
   };
 
   return {
@@ -81,3 +88,9 @@ export async function connectFeed(endpoints: FeedEndpoints, options: { fetch?: t
     },
   };
 }
+
+function snapshotOf(data: unknown): PoolSnapshot | null {
+  const parsed = poolSnapshotSchema.safeParse(data);
+  return parsed.success ? parsed.data : null;
+}
+

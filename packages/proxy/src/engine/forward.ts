@@ -1,28 +1,16 @@
-import { type AffinityKeys, mustStay, ownerOf } from "../affinity/affinity-keys.ts";
+import { mustStay, ownerOf } from "../affinity/affinity-keys.ts";
 import { proxyPorts } from "../rotation/proxy-ports.ts";
 import { rotate } from "../rotation/rotate.ts";
-import type { RequestBody } from "../upstream/request-body.ts";
-import { type Committed, httpAttempt } from "./http-attempt.ts";
+import { type Committed, type HttpRequest, httpAttempt } from "./http-attempt.ts";
 import { type LaunchScope, mayRotate, stayOn } from "./launch-scope.ts";
 import { poolUnavailable, staleContinuation, type LocalAnswer } from "./local-answers.ts";
 import type { ProxyState } from "./proxy-state.ts";
 
 export type { Committed } from "./http-attempt.ts";
 
-export type ForwardRequest = {
-  method: string;
-  /** Path under the ChatGPT base, with query, e.g. "/codex/responses". */
-  path: string;
-  headers: Headers;
-  body: RequestBody | null;
-  keys: AffinityKeys;
-  /** Hold the SSE answer until the commit point (inference); false = unary pass-through. */
-  stream: boolean;
-  signal: AbortSignal;
+export type ForwardRequest = HttpRequest & {
   /** Label for logs/events: "codex", "claude", "ws". */
   client: string;
-  /** The bytes for one account, when they depend on it (translated Claude requests: reasoning only its owner can read). Overrides `body`. */
-  bodyFor?: (profile: string) => Uint8Array | string;
   /** The launch the request comes from (per-lease options on a broker). */
   scope?: LaunchScope;
 };

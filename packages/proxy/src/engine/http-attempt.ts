@@ -1,10 +1,11 @@
 // One HTTP attempt on one account for rotate(): fetch (a stall timer for an upstream that never
 // answers), then hold an SSE answer until the commit point. Everything it cannot decide alone
 // (rest, retry, move on) goes back to the loop as an AttemptResult.
+import { parseJson } from "@prodex/guards";
 import type { AffinityKeys } from "../affinity/affinity-keys.ts";
 import { foreignBlobs, stripEncrypted } from "../affinity/affinity-keys.ts";
 import { faultyFetch } from "../faults/upstream-faults.ts";
-import { classifyNetworkError, classifyResponse, parseErrorBody, rejectsEncrypted } from "../rotation/classify.ts";
+import { classifyNetworkError, classifyResponse, rejectsEncrypted } from "../rotation/classify.ts";
 import type { AttemptInput, AttemptResult, Owner, UpstreamPort } from "../rotation/ports.ts";
 import { UpstreamStalledError, UpstreamStream, type HoldResult } from "../stream/upstream-stream.ts";
 import { upstreamRequestHeaders } from "../upstream/headers.ts";
@@ -97,7 +98,7 @@ async function attempt(state: ProxyState, req: HttpRequest, owner: Owner | null,
   // An error status: read it (bounded) to classify and, if it is the last word, pass it on.
   const text = await readBounded(response, 64 * 1024);
   req.signal.removeEventListener("abort", onAbort);
-  const errorBody = parseErrorBody(text);
+  const errorBody = parseJson(text);
   const last: HttpLastWord = { status: response.status, headers: response.headers, body: text };
   // Reasoning this account cannot decrypt (made elsewhere, bindings unknown): the loop retries it bare once.
   if (response.status === 400 && req.keys.encryptedItems > 0 && !input.bare && rejectsEncrypted(errorBody)) return { kind: "rejected-reasoning", last };

@@ -1,4 +1,4 @@
-import { type Unavailable, unavailableWhy } from "@prodex/core";
+import { type Unavailable, describeAvailability, unavailableWhy, viewAvailability } from "@prodex/core";
 import type { ProxyState } from "./proxy-state.ts";
 
 /** An answer the proxy gives itself (no upstream response to pass on). */
@@ -15,17 +15,19 @@ function when(until: number | null): string {
 /** Every account is exhausted, backed off or logged out. Shaped like ChatGPT's own 429 when it is quota. */
 export function poolUnavailable(state: ProxyState, tried: Set<string>): LocalAnswer {
   const snapshot = state.pool.snapshot();
-  const resets = snapshot.profiles.flatMap((p) => (p.backoff ? [p.backoff.until] : [])).filter((u) => u > state.ctx.now());
+  const now = state.ctx.now();
+  const states = snapshot.profiles.map((p) => ({ name: p.name, a: viewAvailability(p, now) }));
+  const resets = states.flatMap(({ a }) => (!a.ok && a.until !== null && a.until > now ? [a.until] : []));
   const earliest = resets.length ? Math.min(...resets) : null;
-  const details = snapshot.profiles.map((p) => `${p.name}: ${p.needsLogin ? "needs login" : p.backoff ? `${p.backoff.reason} until ${when(p.backoff.until)}` : p.status}`).join("; ");
-  const allQuota = snapshot.profiles.length > 0 && snapshot.profiles.every((p) => p.status === "exhausted" || p.backoff?.reason === "quota");
+  const details = states.map(({ name, a }) => `${name}: ${describeAvailability(a, when)}`).join("; ");
+  const allQuota = states.length > 0 && states.every(({ a }) => !a.ok && a.why === "quota");
   if (allQuota) {
     return json(429, {
       error: {
         type: "usage_limit_reached",
         message: `Every account in the prodex pool has hit its usage limit (${details}). The earliest resets at ${when(earliest)}.`,
         resets_at: earliest === null ? undefined : Math.ceil(earliest / 1000),
-        resets_in_seconds: earliest === null ? undefined : Math.max(0, Math.ceil((earliest - state.ctx.now()) / 1000)),
+        resets_in_seconds: earliest === null ? undefined : Math.max(0, Math.ceil((earliest - now) / 1000)),
       },
     });
   }

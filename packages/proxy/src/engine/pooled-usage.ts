@@ -59,7 +59,8 @@ function wireWindow(w: UsageWindow | undefined, now: number) {
   };
 }
 
-function mainWindows(windows: UsageWindow[]): [UsageWindow | undefined, UsageWindow | undefined] {
+/** The main limit's windows as Codex numbers them: primary (the 5h one when known), secondary. */
+export function mainWindows(windows: UsageWindow[]): [UsageWindow | undefined, UsageWindow | undefined] {
   const main = windows.filter((w) => w.limit === "codex");
   const primary = main.find((w) => w.label === "5h") ?? main[0];
   const secondary = main.find((w) => w !== primary);

@@ -271,3 +271,26 @@ describe("chatToResponses: refusals", () => {
     expect(chatToResponses(req({ logit_bias: { 1: 2 }, seed: 3, metadata: { a: "b" }, future: true })).ok).toBe(true);
   });
 });
+
+describe("chatToResponses: the conversation's prompt cache key", () => {
+  const key = (messages: unknown[], extra: Record<string, unknown> = {}) =>
+    ok({ model: "gpt-5", messages, ...extra }).body.prompt_cache_key;
+  const sys = { role: "system", content: "Be terse." };
+  const turn1 = [sys, user("plan the trip")];
+  const turn2 = [...turn1, { role: "assistant", content: "Where to?" }, user("Paris")];
+
+  test("every turn of one conversation carries the same key", () => {
+    expect(key(turn1)).toMatch(/^chat-[A-Za-z0-9_-]{32}$/);
+    expect(key(turn2)).toBe(key(turn1));
+  });
+
+  test("another start is another conversation", () => {
+    expect(key([sys, user("plan a party")])).not.toBe(key(turn1));
+    expect(key([{ role: "system", content: "Be verbose." }, user("plan the trip")])).not.toBe(key(turn1));
+    expect(key(turn1, { model: "gpt-5-codex" })).not.toBe(key(turn1));
+  });
+
+  test("the client's own prompt_cache_key wins", () => {
+    expect(key(turn2, { prompt_cache_key: "mine" })).toBe("mine");
+  });
+});

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type ApiLabel, TranslateError, fromZodError } from "../anthropic/translate-error.ts";
 import type {
   InputImage,
@@ -100,7 +101,7 @@ function translate(req: ChatRequest, accepts: UpstreamParams): ChatTranslateOk {
     delete body[field as keyof ResponsesRequest];
     notes.add(note);
   }
-  if (req.prompt_cache_key) body.prompt_cache_key = req.prompt_cache_key;
+  body.prompt_cache_key = req.prompt_cache_key ?? conversationKey(body);
   if (req.stop != null) notes.add("stop dropped (not supported upstream)");
   return {
     ok: true,
@@ -110,6 +111,17 @@ function translate(req: ChatRequest, accepts: UpstreamParams): ChatTranslateOk {
     includeUsage: req.stream_options?.include_usage === true,
     notes: notes.list,
   };
+}
+
+/**
+ * Chat Completions has no conversation id, and every turn resends the history. Its start (model,
+ * instructions, first input item) is the same on every turn of one conversation, so its hash names
+ * the conversation: as the prompt cache key it keeps the turns on one account (a `prompt_cache_key`
+ * binding) and upstream's prompt cache warm.
+ */
+export function conversationKey(body: Pick<ResponsesRequest, "model" | "instructions" | "input">): string {
+  const start = JSON.stringify([body.model, body.instructions ?? "", body.input[0] ?? null]);
+  return `chat-${createHash("sha256").update(start).digest("base64url").slice(0, 32)}`;
 }
 
 function message(m: ChatMessage, out: ResponsesInputItem[], notes: Notes): void {

@@ -50,8 +50,9 @@ const LATENCY_SAMPLES = 50;
 
 /**
  * The proxy's live view of the pool: profiles, usage, backoffs, health and counters. Seeded
- * from the store, kept current by every answer, and written back so other prodex processes
- * (and the dashboard) see what this one learned.
+ * from the store, kept current by every answer, and written back (through the context's
+ * batched writer, off the request path) so other prodex processes and the dashboard see what
+ * this one learned; memory stays right while the store is busy.
  */
 export class PoolRuntime implements PoolPort {
   private live = new Map<string, Live>();
@@ -188,11 +189,7 @@ export class PoolRuntime implements PoolPort {
     const from = this.currentName;
     this.currentName = name;
     this.ctx.events.emit({ kind: "profile.selected", profile: name, message: from ? `now serving from ${name} (was ${from}): ${reason}` : `serving from ${name}: ${reason}`, data: { from } });
-    try {
-      this.ctx.store.profiles.markSelected(name, now);
-    } catch {
-      // best effort
-    }
+    this.ctx.writes.write({ repo: "profiles", method: "markSelected", args: [name, now] });
   }
 
   /** Fresh windows from an answer's headers, applied at once (persisted by `succeeded`). */
@@ -213,14 +210,14 @@ export class PoolRuntime implements PoolPort {
     if (p.latencies.length > LATENCY_SAMPLES) p.latencies.shift();
     if (p.backoff && p.backoff.reason !== "quota") {
       p.backoff = null;
-      this.persist(() => this.ctx.store.backoffs.clear(p.row.id));
+      this.ctx.writes.write({ repo: "backoffs", method: "clear", args: [p.row.id] });
     }
     if (windows.length === 0) return;
     p.windows = windows;
     p.fetchedAt = now;
     if (now - p.persistedUsageAt < HEADER_PERSIST_MS) return;
     p.persistedUsageAt = now;
-    this.persist(() => this.ctx.store.usage.insert({ profileId: p.row.id, fetchedAt: now, source: "headers", plan: p.plan, windows }));
+    this.ctx.writes.write({ repo: "usage", method: "insert", args: [{ profileId: p.row.id, fetchedAt: now, source: "headers", plan: p.plan, windows }] });
   }
 
   /** Rests a profile after a failure before commit (backoff.ts); returns when it may serve again. */
@@ -236,7 +233,7 @@ export class PoolRuntime implements PoolPort {
     else p.health = Math.max(0, p.health - 0.3);
     p.backoff = { reason: rest.kind, until: untilAt, message: rest.reason };
     p.history = { streak, until: untilAt };
-    this.persist(() => this.ctx.store.backoffs.set(p.row.id, rest.kind, untilAt, rest.reason, now, streak));
+    this.ctx.writes.write({ repo: "backoffs", method: "set", args: [p.row.id, rest.kind, untilAt, rest.reason, now, streak] });
     this.ctx.events.emit({ kind: "backoff", level: "warn", profile: name, message: `${name} backed off until ${new Date(untilAt).toISOString()}: ${rest.reason}`, data: { reason: rest.kind, until: untilAt } });
     return untilAt;
   }
@@ -286,14 +283,6 @@ export class PoolRuntime implements PoolPort {
   close(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-  }
-
-  private persist(write: () => unknown): void {
-    try {
-      write();
-    } catch {
-      // The store is shared and may be busy; memory stays right and the next write catches up.
-    }
   }
 }
 

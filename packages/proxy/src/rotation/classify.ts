@@ -112,15 +112,6 @@ export function classifyNetworkError(error: unknown): Verdict {
   return { action: "rotate", kind: "transient", reason: `network error before first byte (${message.slice(0, 120)})`, until: null };
 }
 
-/** An error answer's body as JSON for the classifiers above (null when it is not JSON). */
-export function parseErrorBody(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
 /** The upstream refused reasoning it cannot decrypt (made by another account). */
 export function rejectsEncrypted(body: unknown): boolean {
   const info = errorInfo(body);

@@ -4,7 +4,7 @@
 import { AuthError, type RestKind, errorMessage } from "@prodex/core";
 import { type Happened, type Memo, decide } from "./decide.ts";
 import { pick, soonestBack } from "./pick.ts";
-import type { RestRequest, RotateOutcome, RotateRequest, RotationPorts } from "./ports.ts";
+import type { AttemptResult, RestRequest, RotateOutcome, RotateRequest, RotationPorts } from "./ports.ts";
 
 export async function rotate<T, L>(ports: RotationPorts<T, L>, req: RotateRequest): Promise<RotateOutcome<T, L>> {
   const { pool, tokens, upstream, clock, events, policy } = ports;
@@ -45,7 +45,7 @@ export async function rotate<T, L>(ports: RotationPorts<T, L>, req: RotateReques
     }
     attempts++;
 
-    let happened: Happened;
+    let happened: Happened | null = null;
     let token: string | null = null;
     const auth = await tokens.current(name).catch((error: unknown) => {
       happened = tokenFailed(name, error);
@@ -55,21 +55,12 @@ export async function rotate<T, L>(ports: RotationPorts<T, L>, req: RotateReques
       const result = await upstream.attempt({ name, auth, bare: bare.has(name), deadline: startedAt + policy.budgetMs });
       if (result.kind === "served") return { kind: "served", value: result.value, profile: name, attempts };
       if (result.kind === "gone") return { kind: "gone", attempts };
-      token = auth.accessToken;
-      if (result.kind === "failed") {
-        last = result.last ?? last;
-        token = result.token ?? token;
-        happened = { kind: "failed", name, verdict: result.verdict };
-      } else if (result.kind === "rejected-reasoning") {
-        last = result.last ?? last;
-        happened = { kind: "rejected-reasoning", name };
-      } else {
-        happened = { kind: "reconnect", name, reason: result.reason };
-      }
+      token = result.kind === "failed" ? (result.token ?? auth.accessToken) : auth.accessToken;
+      if (result.kind === "failed" || result.kind === "rejected-reasoning") last = result.last ?? last;
+      happened = afterAttempt(name, result);
     }
 
-    // biome-ignore lint/style/noNonNullAssertion: set by the token failure or the attempt above
-    let d = decide(happened!, memo, policy, clock.now());
+    let d = decide(happened ?? tokenFailed(name, "no token"), memo, policy, clock.now());
     if (d.kind === "retry-same") {
       events.emit({ kind: "retry-same", profile: name, why: d.why, reason: d.reason });
       if (d.why === "bare") bare.add(name);
@@ -100,6 +91,12 @@ export async function rotate<T, L>(ports: RotationPorts<T, L>, req: RotateReques
   const earliestReset = soonest?.why.ok === false ? soonest.why.until : null;
   events.emit({ kind: "gave-up", attempts, tried: [...tried], earliestReset });
   return { kind: "exhausted", last, tried: [...tried], attempts, earliestReset };
+}
+
+function afterAttempt<T, L>(name: string, result: Exclude<AttemptResult<T, L>, { kind: "served" | "gone" }>): Happened {
+  if (result.kind === "failed") return { kind: "failed", name, verdict: result.verdict };
+  if (result.kind === "rejected-reasoning") return { kind: "rejected-reasoning", name };
+  return { kind: "reconnect", name, reason: result.reason };
 }
 
 function tokenFailed(name: string, error: unknown): Happened {

@@ -58,7 +58,7 @@ export function eventsRoute(state: ProxyState, c: HonoContext): Response {
       let lastId = 0;
       try {
         const recent = state.ctx.store.events.list({ limit: 50 });
-        for (const row of recent) send({ type: "event", event: rowToEvent(row) });
+        for (const event of recent.flatMap((row) => rowToEvent(row) ?? [])) send({ type: "event", event });
         lastId = recent.at(-1)?.id ?? state.ctx.store.events.lastId();
       } catch {
         lastId = 0;
@@ -71,7 +71,8 @@ export function eventsRoute(state: ProxyState, c: HonoContext): Response {
         try {
           for (const row of state.ctx.store.events.list({ afterId: lastId, limit: 200 })) {
             lastId = row.id;
-            if (row.source !== state.ctx.source) send({ type: "event", event: rowToEvent(row) });
+            const event = row.source !== state.ctx.source ? rowToEvent(row) : null;
+            if (event) send({ type: "event", event });
           }
         } catch {
           // busy store: next tick

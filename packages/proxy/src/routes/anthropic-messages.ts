@@ -4,6 +4,7 @@ import { extractAffinity, ownerOf } from "../affinity/affinity-keys.ts";
 import { anthropicToResponses } from "../anthropic/anthropic-to-responses.ts";
 import { estimateTokens } from "../anthropic/count-tokens.ts";
 import type { ModelConfig } from "../anthropic/model-map.ts";
+import { pinsAffinity, requestClassOf } from "../anthropic/request-class.ts";
 import { AnthropicStreamTranslator } from "../anthropic/responses-to-anthropic.ts";
 import { fromZodError } from "../anthropic/translate-error.ts";
 import { AnthropicRequest } from "../anthropic/types.ts";
@@ -11,6 +12,7 @@ import { type Committed, forward } from "../engine/forward.ts";
 import type { LaunchScope } from "../engine/launch-scope.ts";
 import type { ProxyState } from "../engine/proxy-state.ts";
 import { OwnerTags, newestSignatureOwner } from "./anthropic-owner.ts";
+import { pooledUnifiedHeaders } from "./anthropic-rate-limit.ts";
 import { anthropicJson, errorBodyResponse, invalidRequest, upstreamFailure } from "./anthropic-reply.ts";
 import { anthropicSseBody, collectAnthropic } from "./anthropic-stream.ts";
 import { UPSTREAM_RESPONSES_PATH, readJsonBody, translatedUpstreamHeaders } from "./translated-request.ts";
@@ -56,8 +58,10 @@ export async function anthropicMessages(state: ProxyState, c: HonoContext, optio
 
   const headers = c.req.raw.headers;
   const keys = extractAffinity(headers, first.body);
+  // Auxiliary work and side replies follow the conversation's owner but never bind it (request-class.ts).
+  const pins = pinsAffinity(requestClassOf(headers));
   const bound = ownerOf(keys, (kind, key) => state.bindings.lookup(kind, key));
-  if (!bound && signerProfile) {
+  if (!bound && signerProfile && pins) {
     state.bindings.bind("claude_session", keys.claudeSession, signerProfile);
     state.bindings.bind("prompt_cache_key", keys.promptCacheKey, signerProfile);
   }
@@ -89,28 +93,39 @@ export async function anthropicMessages(state: ProxyState, c: HonoContext, optio
   });
   if (outcome.kind === "local") {
     const { status, body, headers: h } = outcome.answer;
-    return upstreamFailure(status, body, h, state.pool.snapshot());
+    return failure(state, status, body, h);
   }
-  if (outcome.response.status >= 400) return upstreamFailure(outcome.response.status, await outcome.response.text(), outcome.response.headers, state.pool.snapshot());
+  if (outcome.response.status >= 400) return failure(state, outcome.response.status, await outcome.response.text(), outcome.response.headers);
 
   // Claude's continuation keys (no turn state or response ids: every request carries the whole history).
-  state.bindings.bind("claude_session", keys.claudeSession, outcome.profile);
-  state.bindings.bind("prompt_cache_key", keys.promptCacheKey, outcome.profile);
+  if (pins) {
+    state.bindings.bind("claude_session", keys.claudeSession, outcome.profile);
+    state.bindings.bind("prompt_cache_key", keys.promptCacheKey, outcome.profile);
+  }
   const windows = windowsFromHeaders(outcome.response.headers, state.ctx.now());
   if (windows.length) state.pool.observe(outcome.profile, windows);
+  // The pool's room, as Claude Code reads it (after this account's fresh windows are in).
+  const room = pooledUnifiedHeaders(state.pool, state.ctx.now());
   const owner = tags.of(outcome.profile);
   const estimate = estimateTokens(request);
   if (!outcome.stream) return unexpected(state, outcome);
 
   if (!first.stream) {
     const result = await collectAnthropic(state, outcome, request.model, { owner, toolNames: first.toolNames, inputTokensEstimate: estimate }, c.req.raw.signal);
-    return result.ok ? anthropicJson(200, result.message, { "request-id": requestId() }) : errorBodyResponse(result.error);
+    return result.ok ? anthropicJson(200, result.message, { "request-id": requestId(), ...room }) : errorBodyResponse(result.error);
   }
   const translator = new AnthropicStreamTranslator({ model: request.model, owner, toolNames: first.toolNames, inputTokensEstimate: estimate });
   return new Response(anthropicSseBody(state, outcome, translator, options.pingMs), {
     status: 200,
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "request-id": requestId() },
+    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "request-id": requestId(), ...room },
   });
+}
+
+/** A failure for Claude; a 429 also carries the pool's room (when it resets, whether it is exhausted). */
+function failure(state: ProxyState, status: number, body: string, headers: Headers): Response {
+  const res = upstreamFailure(status, body, headers, state.pool.snapshot());
+  if (status === 429) for (const [k, v] of Object.entries(pooledUnifiedHeaders(state.pool, state.ctx.now()))) res.headers.set(k, v);
+  return res;
 }
 
 /** A 2xx that is not an event stream: nothing Claude can use. */

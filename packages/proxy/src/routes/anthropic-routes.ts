@@ -4,6 +4,7 @@ import { DEFAULT_MODELS, type ModelConfig } from "../anthropic/model-map.ts";
 import { getModel, listModels } from "../anthropic/models.ts";
 import type { LaunchScope, ProxyEnv } from "../engine/launch-scope.ts";
 import type { ProxyState } from "../engine/proxy-state.ts";
+import { anthropicCacheTouch } from "./anthropic-cache-touch.ts";
 import { type ClaudeRouteOptions, anthropicCountTokens, anthropicMessages } from "./anthropic-messages.ts";
 import { anthropicJson } from "./anthropic-reply.ts";
 import { type Authenticate, keySecretGuard } from "./guards.ts";
@@ -34,6 +35,7 @@ export function anthropicRoutes(state: ProxyState, auth: Authenticate, options: 
   app.use("/v1/*", keySecretGuard(auth));
   app.post("/v1/messages", (c) => anthropicMessages(state, c, forScope(c.get("scope")), c.get("scope")));
   app.post("/v1/messages/count_tokens", (c) => anthropicCountTokens(c));
+  app.post("/v1/messages/cache_touch", (c) => anthropicCacheTouch(state, c));
   app.get("/v1/models", (c) => anthropicJson(200, listModels(forScope(c.get("scope")).models)));
   app.get("/v1/models/:id", (c) => {
     const id = c.req.param("id");

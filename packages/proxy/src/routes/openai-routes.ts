@@ -1,3 +1,4 @@
+import { parseJson } from "@prodex/guards";
 import { Hono, type MiddlewareHandler } from "hono";
 import { extractAffinity } from "../affinity/affinity-keys.ts";
 import { forward } from "../engine/forward.ts";
@@ -73,38 +74,45 @@ export function openaiRoutes(state: ProxyState, options: OpenAIRouteOptions = {}
   return app;
 }
 
-/** The pool's model list, read upstream through the rotation (any ready account), reused for `ttlMs`. */
+/**
+ * The pool's model list, read upstream through the rotation (any ready account) and reused for
+ * `ttlMs`. When no account can be asked (the whole pool out of quota), the last list read is still
+ * the pool's catalog and is answered; only a pool never read answers the failure.
+ */
 function modelCatalog(state: ProxyState, ttlMs: number): () => Promise<OpenAIModelList | Response> {
   let cached: { list: OpenAIModelList; at: number } | null = null;
   return async () => {
     const now = state.ctx.now();
     if (cached && now - cached.at < ttlMs) return cached.list;
-    const headers = new Headers({ accept: "application/json", originator: "codex_cli_rs" });
-    const outcome = await forward(state, {
-      method: "GET",
-      path: CATALOG_PATH,
-      headers,
-      body: null,
-      keys: extractAffinity(headers, null),
-      stream: false,
-      signal: new AbortController().signal,
-      client: "openai",
-    });
-    if (outcome.kind === "local")
-      return upstreamFailure(state, outcome.answer.status, outcome.answer.body, outcome.answer.headers);
-    const text = await outcome.response.text();
-    if (outcome.response.status >= 400)
-      return upstreamFailure(state, outcome.response.status, text, outcome.response.headers);
-    let catalog: unknown = null;
-    try {
-      catalog = JSON.parse(text);
-    } catch {
-      // an unreadable catalog lists nothing rather than failing the client
-    }
-    const list = modelList(catalog, Math.floor(now / 1000));
+    const read = await readCatalog(state);
+    if (read instanceof Response) return cached?.list ?? read;
+    const list = modelList(read, Math.floor(now / 1000));
     if (list.data.length) cached = { list, at: now };
     return list;
   };
+}
+
+async function readCatalog(state: ProxyState): Promise<unknown> {
+  const headers = new Headers({ accept: "application/json", originator: "codex_cli_rs" });
+  const keys = extractAffinity(headers, null);
+  const signal = new AbortController().signal;
+  const outcome = await forward(state, {
+    method: "GET",
+    path: CATALOG_PATH,
+    headers,
+    body: null,
+    keys,
+    stream: false,
+    signal,
+    client: "openai",
+  });
+  if (outcome.kind === "local")
+    return upstreamFailure(state, outcome.answer.status, outcome.answer.body, outcome.answer.headers);
+  const text = await outcome.response.text();
+  if (outcome.response.status >= 400)
+    return upstreamFailure(state, outcome.response.status, text, outcome.response.headers);
+  // An unreadable catalog lists nothing rather than failing the client.
+  return parseJson(text) ?? null;
 }
 
 /** The local proxy's key for these routes: the launch secret as `Authorization: Bearer` (what SDKs send), `x-api-key` or `x-prodex-key`. */

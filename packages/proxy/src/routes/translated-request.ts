@@ -31,13 +31,13 @@ export async function readJsonBody(
     const body = await readRequestBody(req);
     const invalid = jsonBodyError(body);
     if (!invalid) return { ok: true, json: body.json() };
-    // Undecodable bytes or an unknown encoding say so; text that does not parse gets each API's hint.
+    // Undecodable bytes, an unknown encoding or too deep a nesting say so; text that does not parse gets each API's hint.
     return {
       ok: false,
       refusal: {
         status: invalid.status,
         message: invalid.message,
-        notJson: body.text !== null && invalid.status === 400,
+        notJson: invalid.notJson,
       },
     };
   } catch (error) {

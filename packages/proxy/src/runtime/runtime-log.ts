@@ -36,11 +36,16 @@ export class RuntimeLog {
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       path = createOwn(dir, stamp);
-      writeFileAtomic(pointer, `${path}\n`, 0o600);
     } catch {
       this.broken = true;
     }
     this.path = path;
+    try {
+      // Replaced, never written through: a pointer someone else planted is not followed.
+      if (!this.broken) writeFileAtomic(pointer, `${path}\n`, 0o600);
+    } catch {
+      // The log works without its pointer (`prodex logs --runtime` then names the problem).
+    }
   }
 
   line(level: LogLevel, message: string, fields: LogFields = {}): void {

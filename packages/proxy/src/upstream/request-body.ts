@@ -1,5 +1,6 @@
 import { gunzipSync, zstdDecompressSync } from "node:zlib";
 import { errorCode } from "@prodex/guards";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "./json-depth.ts";
 import { isJson } from "./json-syntax.ts";
 
 // The client's request body: kept as the exact bytes for forwarding, decoded once for routing.
@@ -21,6 +22,8 @@ export class BodyError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** Set when the body is not JSON at all (routes may word that their own way). */
+    readonly notJson = false,
   ) {
     super(message);
   }
@@ -104,7 +107,13 @@ async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: num
  * with a clear line rather than spent on an account's upstream request.
  */
 export function jsonBodyError(body: RequestBody): BodyError | null {
-  return formatError(body) ?? (body.json() === null ? notJson() : null);
+  return formatError(body) ?? depthError(body) ?? (body.json() === null ? notJson() : null);
+}
+
+/** Routes that parse a request walk it recursively: nesting past MAX_JSON_DEPTH is refused before that. */
+function depthError(body: RequestBody): BodyError | null {
+  if (body.text === null || !nestsDeeperThan(body.text, MAX_JSON_DEPTH)) return null;
+  return new BodyError(`request body nests JSON deeper than ${MAX_JSON_DEPTH} levels, the limit; flatten it (a tool input_schema, for example)`, 400);
 }
 
 /** `jsonBodyError` for a body that is forwarded as bytes: the same answer, without parsing it. */
@@ -119,7 +128,7 @@ function formatError(body: RequestBody): BodyError | null {
   return null;
 }
 
-const notJson = () => new BodyError("request body is not valid JSON; send a JSON request", 400);
+const notJson = () => new BodyError("request body is not valid JSON; send a JSON request", 400, true);
 
 /** JSON whitespace, then the start of an object or array. */
 const CONTAINER = /^[ \t\n\r]*[{[]/;

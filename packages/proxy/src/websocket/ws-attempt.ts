@@ -1,8 +1,8 @@
 // The websocket's part of an attempt: the connection's upstream socket to the account, opened
 // (or reused) with its token. What a handshake failure means is classify.ts's, the rest the loop's.
-import type { ChatgptAuth } from "@prodex/core";
-import { windowsFromHeaders } from "@prodex/core";
-import { classifyNetworkError, classifyResponse, parseErrorBody } from "../rotation/classify.ts";
+import { type ChatgptAuth, windowsFromHeaders } from "@prodex/core";
+import { parseJson } from "@prodex/guards";
+import { classifyNetworkError, classifyResponse } from "../rotation/classify.ts";
 import type { AttemptResult, UpstreamPort } from "../rotation/ports.ts";
 import { UpstreamSocket } from "./upstream-socket.ts";
 import type { WsConn } from "./ws-conn.ts";
@@ -39,7 +39,7 @@ export async function ensureSocket(conn: WsConn, name: string, auth: ChatgptAuth
     return verdict.action === "commit" ? { kind: "gone" } : { kind: "failed", verdict, last: null };
   }
   const headers = result.headers ?? new Headers();
-  const verdict = classifyResponse(result.status, headers, parseErrorBody(result.body), ctx.now());
+  const verdict = classifyResponse(result.status, headers, parseJson(result.body), ctx.now());
   if (verdict.action === "commit") return { kind: "refused", status: result.status, headers, body: result.body };
   return { kind: "failed", verdict, last: { kind: "http", status: result.status, headers, body: result.body }, token: auth.accessToken };
 }

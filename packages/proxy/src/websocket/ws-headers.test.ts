@@ -62,6 +62,18 @@ test("clientHandshakeHeaders passes back only what Codex reads", () => {
 });
 
 test.each([
+  ["passed on as the upstream says", "524288", "524288"],
+  ["capped at what the proxy relays", "999999999", "1048576"],
+  ["whitespace trimmed", " 65536 ", "65536"],
+  ["not a number: dropped", "lots", null],
+  ["zero: dropped", "0", null],
+  ["negative: dropped", "-5", null],
+])("x-codex-websocket-max-message-bytes (Codex 0.171+): %s", (_, sent, want) => {
+  const out = clientHandshakeHeaders(new Headers({ "x-codex-websocket-max-message-bytes": sent }), 1_048_576);
+  expect(out.get("x-codex-websocket-max-message-bytes")).toBe(want);
+});
+
+test.each([
   [1000, true],
   [1001, true],
   [1005, false],

@@ -1,5 +1,6 @@
 // Handshake headers between Codex, the proxy and the upstream websocket. Pure.
 import { upstreamRequestHeaders } from "../upstream/headers.ts";
+import { MAX_FRAME_BYTES } from "./ws-frames.ts";
 
 /** `https://chatgpt.com/backend-api` + `/codex/responses` → `wss://chatgpt.com/backend-api/codex/responses`. */
 export function upstreamWsUrl(upstreamBase: string, path: string): string {
@@ -22,12 +23,21 @@ export function upstreamHandshakeHeaders(client: Headers, creds: { accessToken: 
 /** What of the upstream's 101 Codex reads (client.rs: turn state, model, etag, reasoning flag). */
 const PASS_BACK = ["x-codex-turn-state", "x-reasoning-included", "x-models-etag", "openai-model"];
 
-export function clientHandshakeHeaders(upstream: Headers | null): Headers {
+/** Codex 0.171+ sends no frame larger than the server advertises here. */
+export const MAX_MESSAGE_HEADER = "x-codex-websocket-max-message-bytes";
+
+/**
+ * The upstream's 101 headers Codex reads. The largest message is passed on, but never above what
+ * the proxy itself relays (`relayLimit`): Codex must not send a frame the proxy would refuse.
+ */
+export function clientHandshakeHeaders(upstream: Headers | null, relayLimit = MAX_FRAME_BYTES): Headers {
   const out = new Headers();
   for (const name of PASS_BACK) {
     const v = upstream?.get(name);
     if (v) out.set(name, v);
   }
+  const max = upstream?.get(MAX_MESSAGE_HEADER)?.trim();
+  if (max && /^\d{1,15}$/.test(max) && Number(max) > 0) out.set(MAX_MESSAGE_HEADER, String(Math.min(Number(max), relayLimit)));
   return out;
 }
 

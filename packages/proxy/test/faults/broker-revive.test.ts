@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { pidAlive } from "../../src/broker/registration.ts";
-import { type BrokerWorld, brokerWorld, exited, responsesRequest } from "../helpers/broker-world.ts";
+import { gone } from "@prodex/testkit/brokers";
+import { type BrokerWorld, brokerWorld, responsesRequest } from "../helpers/broker-world.ts";
 import { readAll, types } from "../helpers/fault-world.ts";
 import { authSnapshot, integrityProblems } from "@prodex/testkit/integrity";
 
@@ -32,7 +33,7 @@ describe("a launch whose broker dies", () => {
     const first = await reader?.read();
     expect(new TextDecoder().decode(first?.value)).toContain("response.");
     process.kill(killed, "SIGKILL");
-    expect(await exited(killed, 5_000)).toBe(true);
+    expect(await gone(killed, 5_000)).toBe(true);
     // The break reaches the client as an error, not a hang.
     let broke = false;
     try {
@@ -64,7 +65,7 @@ describe("a launch whose broker dies", () => {
     const seen: string[] = [];
     const lease = await w.attach({}, { onRevived: () => seen.push("revived"), onLost: () => seen.push("lost") });
     process.kill(lease.broker.pid, "SIGTERM");
-    expect(await exited(lease.broker.pid, 10_000)).toBe(true);
+    expect(await gone(lease.broker.pid, 10_000)).toBe(true);
     const until = Date.now() + 15_000;
     while (seen.length === 0 && Date.now() < until) await Bun.sleep(100);
     expect(seen).toEqual(["lost"]);

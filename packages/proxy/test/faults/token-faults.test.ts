@@ -48,7 +48,7 @@ describe("token endpoint faults", () => {
     expect(authText(w, "p1")).toBe(w.good.get("p1") as string);
     expect(parseAuth(authText(w, "p1")).kind).toBe("chatgpt");
     expect(proxy.state.pool.snapshot().profiles.find((p) => p.name === "p1")?.needsLogin).toBe(true);
-    ctx.events.flush();
+    await ctx.writes.settled(); // the proxy writes its timeline from a worker thread
     expect(ctx.store.profiles.get("p1")?.authState).toBe("needs_login");
     const told = ctx.store.events.list({ kinds: ["auth.needs_login"] }).map((e) => e.message);
     expect(told).toEqual(["p1 needs login (refresh_token_reused): run prodex login -p p1"]);

@@ -6,6 +6,7 @@ import { type AttachOptions, type BrokerLease, attachBroker } from "../../src/br
 import { type BrokerPaths, brokerPaths } from "../../src/broker/broker-paths.ts";
 import { pidAlive } from "../../src/broker/registration.ts";
 import type { LaunchEndpoints } from "../../src/server.ts";
+import { gone } from "@prodex/testkit/brokers";
 import { poolHome } from "@prodex/testkit/pool-home";
 
 export const BROKER_MAIN = join(import.meta.dir, "../fixtures/broker-process.ts");
@@ -47,7 +48,7 @@ export async function brokerWorld(accounts: MockAccountInit[], envExtra: Record<
   const stopBrokers = async () => {
     brokers();
     for (const pid of seen) if (pidAlive(pid)) process.kill(pid, "SIGTERM");
-    for (const pid of seen) if (!(await exited(pid, 10_000))) process.kill(pid, "SIGKILL");
+    for (const pid of seen) if (!(await gone(pid, 10_000))) process.kill(pid, "SIGKILL");
   };
   return {
     dir,
@@ -73,16 +74,6 @@ export async function brokerWorld(accounts: MockAccountInit[], envExtra: Record<
       if (left.length) throw new Error(`broker processes left running: ${left.join(", ")}`);
     },
   };
-}
-
-/** Waits until `pid` is gone; false after `ms`. */
-export async function exited(pid: number, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (pidAlive(pid)) {
-    if (Date.now() > until) return false;
-    await Bun.sleep(20);
-  }
-  return true;
 }
 
 /** A stand-in launch process whose pid a lease can name (killed to play a crashed launch). */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { readAuth } from "@prodex/core";
+import { type EventOf, readAuth } from "@prodex/core";
 import { connectFeed } from "../../src/client/feed-client.ts";
 import { type BrokerWorld, brokerWorld, responsesRequest } from "../helpers/broker-world.ts";
 
@@ -95,7 +95,7 @@ describe("leases", () => {
       expect(res.status).toBe(200);
       await res.text();
       const end = Date.now() + 10_000;
-      const rotation = () => feed.recent().find((e) => e.kind === "rotation" && e.data?.from === "p1" && e.data?.to === "p2");
+      const rotation = () => feed.recent().find((e): e is EventOf<"rotation"> => e.kind === "rotation" && e.data?.from === "p1" && e.data?.to === "p2");
       while (!rotation() && Date.now() < end) await Bun.sleep(25);
       expect(rotation()?.data?.kind).toBe("quota");
       expect(feed.snapshot().profiles.find((p) => p.name === "p1")?.status).toBe("exhausted");

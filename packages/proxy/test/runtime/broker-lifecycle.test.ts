@@ -2,7 +2,8 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { BrokerError } from "../../src/broker/broker-error.ts";
 import { readAdminSecret } from "../../src/broker/broker-paths.ts";
-import { ATTACH_MAIN, BROKER_MAIN, type BrokerWorld, brokerWorld, exited, fakeLaunch, responsesRequest } from "../helpers/broker-world.ts";
+import { gone } from "@prodex/testkit/brokers";
+import { ATTACH_MAIN, BROKER_MAIN, type BrokerWorld, brokerWorld, fakeLaunch, responsesRequest } from "../helpers/broker-world.ts";
 
 // How a broker ends: after the grace that follows its last lease (leases of crashed launches
 // expire by pid), or on SIGTERM after draining; and how it starts: once, however many launches race.
@@ -26,7 +27,7 @@ describe("broker lifecycle", () => {
     expect((await health(w, lease.url)).leases.map((l) => l.pid)).toEqual([launch.pid]);
     expect(w.ctx.store.runtimes.list().map((r) => [r.kind, r.pid])).toEqual([["broker", lease.broker.pid], ["proxy", launch.pid]]);
     await launch.kill();
-    expect(await exited(lease.broker.pid, 10_000)).toBe(true);
+    expect(await gone(lease.broker.pid, 10_000)).toBe(true);
     expect(w.ctx.store.runtimes.list()).toEqual([]);
     expect(existsSync(w.paths.secretFile)).toBe(false);
     await lease.release();
@@ -58,7 +59,7 @@ describe("broker lifecycle", () => {
       text += new TextDecoder().decode(r.value);
     }
     expect(text).toContain("response.completed");
-    expect(await exited(lease.broker.pid, 10_000)).toBe(true);
+    expect(await gone(lease.broker.pid, 10_000)).toBe(true);
     expect(w.ctx.store.runtimes.list()).toEqual([]);
     await lease.release();
   }, 30_000);
@@ -76,7 +77,7 @@ describe("broker lifecycle", () => {
     expect((silent as BrokerError).message).toBe("the shared proxy did not start within 1s");
     expect((silent as BrokerError).hint).toContain("last line: still thinking");
     // The launch does not leave the process it started behind.
-    expect(await exited(Number(await Bun.file(pidFile).text()), 5_000)).toBe(true);
+    expect(await gone(Number(await Bun.file(pidFile).text()), 5_000)).toBe(true);
   }, 30_000);
 
   test("two launches attaching at the same instant from two processes end up on one broker", async () => {

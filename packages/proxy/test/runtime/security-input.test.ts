@@ -241,6 +241,28 @@ describe("headers", () => {
   });
 });
 
+describe("nesting", () => {
+  // A schema nested far past any real one: refused where the body enters (a 400 naming the
+  // limit), not by the translation's recursion running out of stack (it was a 500).
+  test("a Claude tool input_schema nested 20 000 deep → 400 invalid_request_error naming the depth limit, nothing sent", async () => {
+    // Written as text: building it as an object and stringifying would overflow in the test itself.
+    const schema = `${'{"type":"object","properties":{"x":'.repeat(20_000)}{"type":"string"}${"}}".repeat(20_000)}`;
+    const head = JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 32, messages: [{ role: "user", content: "hi" }] }).slice(0, -1);
+    const before = upstreamCount();
+    const res = await fetch(`${f.proxy.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": f.proxy.secret, "anthropic-version": "2023-06-01" },
+      body: `${head},"tools":[{"name":"deep","input_schema":${schema}}]}`,
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { type: string; error: { type: string; message: string } };
+    expect(body.error.type).toBe("invalid_request_error");
+    expect(body.error.message).toContain("deeper than 512 levels, the limit");
+    expect(upstreamCount()).toBe(before);
+    await stillServes();
+  });
+});
+
 describe("garbage on the socket", () => {
   test("a burst of random bytes, broken HTTP and half-closed sockets leaves the proxy serving", async () => {
     const h = host();

@@ -1,4 +1,4 @@
-import { eq, gt, lte } from "drizzle-orm";
+import { eq, gt, lte, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
 import { backoffs } from "../schema.ts";
 
@@ -6,11 +6,16 @@ export type BackoffRow = typeof backoffs.$inferSelect;
 export type BackoffReason = BackoffRow["reason"];
 
 export class BackoffsRepo {
-  constructor(private readonly db: Db) {}
+  /** Read by every pool reload (each 2 s in a proxy): built once, not per call. */
+  private readonly activeQ;
+
+  constructor(private readonly db: Db) {
+    this.activeQ = db.select().from(backoffs).where(gt(backoffs.until, sql`${sql.placeholder("now")}`)).prepare();
+  }
 
   /** Backoffs still in force at `now`, keyed by profile id. */
   active(now = Date.now()): Map<number, BackoffRow> {
-    const rows = this.db.select().from(backoffs).where(gt(backoffs.until, now)).all();
+    const rows = this.activeQ.all({ now });
     return new Map(rows.map((r) => [r.profileId, r]));
   }
 

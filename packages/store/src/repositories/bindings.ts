@@ -1,6 +1,6 @@
-import { and, count, eq, gt, lte, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, lte, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
-import { bindings } from "../schema.ts";
+import { bindings, profiles } from "../schema.ts";
 
 export type BindingRow = typeof bindings.$inferSelect;
 export type BindingKind = BindingRow["kind"];
@@ -11,6 +11,7 @@ const p = (name: string) => sql.placeholder(name);
 export class BindingsRepo {
   private readonly getQ;
   private readonly putQ;
+  private readonly putByNameQ;
   private readonly removeQ;
 
   constructor(private readonly db: Db) {
@@ -22,6 +23,27 @@ export class BindingsRepo {
     this.putQ = db
       .insert(bindings)
       .values({ kind: sql`${p("kind")}`, key: sql`${p("key")}`, profileId: sql`${p("profileId")}`, createdAt: sql`${p("now")}`, lastUsedAt: sql`${p("now")}`, expiresAt: sql`${p("expiresAt")}` })
+      .onConflictDoUpdate({
+        target: [bindings.kind, bindings.key],
+        set: { profileId: sql`excluded.profile_id`, lastUsedAt: sql`excluded.last_used_at`, expiresAt: sql`excluded.expires_at` },
+      })
+      .prepare();
+    // The profile by name, in the statement: no id cache to go stale, and a profile removed meanwhile binds nothing.
+    this.putByNameQ = db
+      .insert(bindings)
+      .select(
+        db
+          .select({
+            kind: sql`${p("kind")}`.as("kind"),
+            key: sql`${p("key")}`.as("key"),
+            profileId: profiles.id,
+            createdAt: sql`${p("now")}`.as("created_at"),
+            lastUsedAt: sql`${p("now")}`.as("last_used_at"),
+            expiresAt: sql`${p("expiresAt")}`.as("expires_at"),
+          })
+          .from(profiles)
+          .where(eq(profiles.name, sql`${p("profile")}`)),
+      )
       .onConflictDoUpdate({
         target: [bindings.kind, bindings.key],
         set: { profileId: sql`excluded.profile_id`, lastUsedAt: sql`excluded.last_used_at`, expiresAt: sql`excluded.expires_at` },
@@ -39,8 +61,18 @@ export class BindingsRepo {
     this.putQ.run({ kind, key, profileId, now, expiresAt: now + ttlMs });
   }
 
+  /** `put` for the profile named `profile`; nothing when no such profile exists (any more). */
+  putByName(kind: BindingKind, key: string, profile: string, ttlMs: number, now = Date.now()): void {
+    this.putByNameQ.run({ kind, key, profile, now, expiresAt: now + ttlMs });
+  }
+
   remove(kind: BindingKind, key: string): void {
     this.removeQ.run({ kind, key });
+  }
+
+  /** Bindings made or used after `since` (epoch ms), oldest first: what a gateway instance shares with the others. */
+  touchedSince(since: number, limit = 1_000): BindingRow[] {
+    return this.db.select().from(bindings).where(gt(bindings.lastUsedAt, since)).orderBy(asc(bindings.lastUsedAt)).limit(limit).all();
   }
 
   prune(now = Date.now()): number {

@@ -13,7 +13,12 @@ export type NewUsage = {
 };
 
 export class UsageRepo {
-  constructor(private readonly db: Db) {}
+  /** Read by every pool reload (each 2 s in a proxy): built once, not per call. */
+  private readonly latestAllQ;
+
+  constructor(private readonly db: Db) {
+    this.latestAllQ = db.select().from(usageSnapshots).where(inArray(usageSnapshots.id, this.newestIds())).prepare();
+  }
 
   insert(row: NewUsage): UsageRow {
     return this.db.insert(usageSnapshots).values(row).returning().get();
@@ -31,7 +36,7 @@ export class UsageRepo {
 
   /** The newest snapshot of every profile, keyed by profile id. */
   latestAll(): Map<number, UsageRow> {
-    const rows = this.db.select().from(usageSnapshots).where(inArray(usageSnapshots.id, this.newestIds())).all();
+    const rows = this.latestAllQ.all();
     return new Map(rows.map((row) => [row.profileId, row]));
   }
 

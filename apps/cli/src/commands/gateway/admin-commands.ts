@@ -1,9 +1,9 @@
 import { readFileSync, rmSync } from "node:fs";
 import type { Command } from "commander";
-import { UsageError, authPath, getProfile } from "@prodex/core";
+import { UsageError, authPath, getProfile, loginHome } from "@prodex/core";
 import { type Cli, withCli } from "../../cli-context.ts";
 import { renderTable } from "../../output/table.ts";
-import { codexLogin, loginHome } from "../login.ts";
+import { codexLogin } from "../login.ts";
 
 // The gateway package (and its PostgreSQL driver) is loaded only when a gateway command runs:
 // the single-user commands start exactly as before.

@@ -1,8 +1,10 @@
 import type { Command } from "commander";
 import { registerGatewayAdmin } from "./admin-commands.ts";
+import { registerGatewayServe } from "./serve-command.ts";
 
 /** `prodex gateway …`: the team gateway on PostgreSQL (docs/team.md). */
 export function registerGateway(program: Command): void {
   const gw = program.command("gateway").description("the team gateway: several instances sharing one pool through PostgreSQL (docs/team.md)");
   registerGatewayAdmin(gw);
+  registerGatewayServe(gw);
 }

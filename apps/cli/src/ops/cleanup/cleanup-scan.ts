@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Context } from "@prodex/core";
+import { type Context, LOGIN_HOME_PREFIX, loginHomesDir, notOwnFile } from "@prodex/core";
 import { pidAlive } from "../runtime-registry.ts";
 import { type BrokerFile, type CleanupScan, type LogFile, logPid } from "./cleanup-plan.ts";
 
@@ -35,7 +35,9 @@ export function scanRuntimeLogs(dir: string): LogFile[] {
   return out;
 }
 
+/** The log the pointer names, when the pointer is our own file (another user's pointer names nothing of ours). */
 export function latestLogTarget(pointer: string): string | null {
+  if (notOwnFile(pointer)) return null;
   try {
     return readFileSync(pointer, "utf8").trim() || null;
   } catch {
@@ -75,13 +77,13 @@ export function scanBrokerFiles(ctx: Context): BrokerFile[] {
 const keyOf = (path: string): string => (path.split("/").at(-1) ?? "").replace(/\.(secret|log)$/, "");
 
 export function scanCleanup(ctx: Context): CleanupScan {
-  const tmp = join(ctx.paths.prodexHome, "tmp");
+  const tmp = loginHomesDir(ctx);
   return {
     now: ctx.now(),
     logs: scanRuntimeLogs(ctx.paths.runtimeLogDir),
     latestLog: latestLogTarget(ctx.paths.runtimeLogPointer),
     loginHomes: entries(tmp)
-      .filter((n) => n.startsWith("login-"))
+      .filter((n) => n.startsWith(LOGIN_HOME_PREFIX))
       .map((n) => ({ path: join(tmp, n), s: stat(join(tmp, n)) }))
       .filter((h) => h.s?.isDirectory())
       .map((h) => ({ path: h.path, mtimeMs: h.s?.mtimeMs ?? 0 })),

@@ -1,4 +1,4 @@
-import type { AuthState } from "@prodex/core";
+import { type AuthState, formatAgo, formatDuration } from "@prodex/core";
 import { type Finding, finding } from "./finding.ts";
 
 export type ProfileAuth = {
@@ -12,7 +12,6 @@ export type ProfileAuth = {
   auth: AuthState;
 };
 
-const hours = (ms: number) => (ms >= 3_600_000 ? `${Math.floor(ms / 3_600_000)}h` : `${Math.max(1, Math.floor(ms / 60_000))}m`);
 
 function one(p: ProfileAuth, now: number): Finding {
   const at = { profile: p.name, path: p.codexHome };
@@ -30,9 +29,9 @@ function one(p: ProfileAuth, now: number): Finding {
   }
   const who = `${a.email ?? a.accountId}${a.plan ? `, ${a.plan}` : ""}`;
   if (a.expiresAt !== null && a.expiresAt <= now) {
-    return finding("auth.expired", "auth", "info", `profile ${p.name} (${who}): access token expired ${hours(now - a.expiresAt)} ago; prodex refreshes it on next use`, null, at);
+    return finding("auth.expired", "auth", "info", `profile ${p.name} (${who}): access token expired ${formatAgo(a.expiresAt, now)}; prodex refreshes it on next use`, null, at);
   }
-  const left = a.expiresAt === null ? "" : `; token valid for ${hours(a.expiresAt - now)}`;
+  const left = a.expiresAt === null ? "" : `; token valid for ${formatDuration(a.expiresAt - now)}`;
   return finding("auth.ok", "auth", "ok", `profile ${p.name}: ${who}${left}`, null, at);
 }
 

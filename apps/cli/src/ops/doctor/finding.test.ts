@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { doctorSchema } from "../../output/schemas/doctor.ts";
-import { type Area, type Severity, doctorExitCode, doctorJson, finding } from "./finding.ts";
+import { type Area, type Severity, doctorExitCode, doctorFailure, doctorJson, finding } from "./finding.ts";
 
 const f = (area: Area, severity: Severity) => finding(`${area}.x`, area, severity, "m");
 
@@ -14,6 +14,17 @@ describe("doctorExitCode", () => {
     ["a file error", [["files", "error"]], 4],
     ["any other error", [["agents", "error"]], 1],
   ])("%s → %d", (_, list, code) => expect(doctorExitCode(list.map(([a, s]) => f(a, s)))).toBe(code));
+});
+
+test.each<[[Area, Severity][], string | null]>([
+  [[["files", "warn"]], null],
+  [[["auth", "error"]], "UpstreamError: doctor found 1 problem to fix"],
+  [[["files", "error"], ["database", "error"]], "LocalStateError: doctor found 2 problems to fix"],
+  [[["agents", "error"]], "UsageError: doctor found 1 problem to fix"],
+])("doctorFailure is the typed error report() turns into the line and the exit code: %j", (list, want) => {
+  const failure = doctorFailure(list.map(([a, s]) => f(a, s)));
+  expect(failure ? `${failure.name}: ${failure.message}` : null).toBe(want);
+  if (failure) expect(failure.hint).toBe("each is listed with its fix");
 });
 
 test("doctorJson counts by severity and matches prodex.doctor/v1", () => {

@@ -1,11 +1,21 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
-import { NotFoundError } from "@prodex/core";
+import { NotFoundError, UsageError, notOwnFile } from "@prodex/core";
 
-/** The runtime log named by `prodex-runtime-latest.path`, or a clear error when there is none. */
+const NOT_OURS_HINT = "remove it, or set PRODEX_RUNTIME_LOG_DIR to a folder of your own";
+
+/**
+ * The runtime log named by `prodex-runtime-latest.path`, or a clear error when there is none.
+ * Neither the pointer nor the log it names is followed unless it is this user's own regular
+ * file: in a shared folder another user could have planted both.
+ */
 export function latestRuntimeLog(pointer: string): string {
   if (!existsSync(pointer)) throw new NotFoundError(`no runtime log yet (${pointer} does not exist)`, "it appears once prodex has run a proxy (prodex run, exec, serve or demo)");
+  const pointerWhy = notOwnFile(pointer);
+  if (pointerWhy) throw new UsageError(`not following the runtime-log pointer ${pointer}: ${pointerWhy}`, NOT_OURS_HINT);
   const path = readFileSync(pointer, "utf8").trim();
   if (!path || !existsSync(path)) throw new NotFoundError(`the runtime log ${path || "(empty pointer)"} named by ${pointer} is gone`, "prodex cleanup may have removed it; it reappears on the next run");
+  const logWhy = notOwnFile(path);
+  if (logWhy) throw new UsageError(`not reading the runtime log ${path} named by ${pointer}: ${logWhy}`, NOT_OURS_HINT);
   return path;
 }
 

@@ -12,6 +12,7 @@ export const versionSchema = z.strictObject({
       found: z.boolean(),
       version: z.string().nullable(),
       tested: z.string(),
+      supported: z.strictObject({ oldest: z.string(), newest: z.string() }),
       source: z.enum(["env", "bundled", "agents", "path"]).nullable(),
       path: z.string().nullable(),
     }),

@@ -1,0 +1,84 @@
+import { formatAgo, formatInstant, formatReset } from "../text/durations.ts";
+import type { QuotaStatus, UsageWindow } from "./types.ts";
+import { effectiveUsed, quotaStatus } from "./windows.ts";
+
+// One profile's quota as every table shows it — `prodex quota` on a terminal and in a pipe,
+// `prodex info`, the dashboard's pool view. Pure: renderers only lay the row out and colour it.
+// Convention: percentages are USED (0 once a window's reset has passed), like the bars that fill
+// as an account works; times follow text/durations.ts.
+
+export const QUOTA_HEADERS = { fiveHour: "5H USED", weekly: "WEEKLY USED" } as const;
+
+export const STATUS_TEXT: Record<QuotaStatus, string> = {
+  ready: "Ready",
+  thin: "Thin",
+  critical: "Critical",
+  exhausted: "Exhausted",
+  unknown: "Unknown",
+};
+export const NEEDS_LOGIN_TEXT = "Needs login";
+
+/** What a row needs; a dashboard `ProfileView` is one. */
+export type QuotaRowInput = {
+  name: string;
+  current: boolean;
+  plan: string | null;
+  needsLogin: boolean;
+  windows: UsageWindow[];
+  /** When the windows were read; null when never. */
+  fetchedAt: number | null;
+};
+
+export type QuotaCell = {
+  /** 0–100, clamped; 0 once the reset has passed. */
+  usedPercent: number;
+  resetAt: number | null;
+  /** "2h 5m" / "now" / "" when unknown; with `detail`, the local time instead ("14:05", "Mar 3 14:05"). */
+  reset: string;
+};
+
+export type QuotaRow = {
+  name: string;
+  current: boolean;
+  plan: string | null;
+  status: QuotaStatus;
+  needsLogin: boolean;
+  /** "Ready" … "Unknown", or "Needs login". */
+  statusText: string;
+  /** The main limit's 5-hour window (or its only non-weekly one); null when not known. */
+  fiveHour: QuotaCell | null;
+  weekly: QuotaCell | null;
+  /** "3m ago", "just now", "never". */
+  checked: string;
+};
+
+/** The main (Codex) limit's short window, weekly window, and the additional limits' windows. */
+export function mainWindows(windows: UsageWindow[]): { primary?: UsageWindow; weekly?: UsageWindow; others: UsageWindow[] } {
+  const main = windows.filter((w) => w.limit === "codex");
+  const primary = main.find((w) => w.label === "5h") ?? main.find((w) => w.label !== "weekly");
+  const weekly = main.find((w) => w.label === "weekly");
+  return { primary, weekly, others: windows.filter((w) => w !== primary && w !== weekly) };
+}
+
+/** One window's cell; the dashboard's bars and panel lines use it too. */
+export function quotaCell(w: UsageWindow, now: number, detail = false): QuotaCell {
+  const usedPercent = Math.min(100, Math.max(0, effectiveUsed(w, now)));
+  const reset = w.resetAt === null ? "" : detail && w.resetAt > now ? formatInstant(w.resetAt, now) : formatReset(w.resetAt, now);
+  return { usedPercent, resetAt: w.resetAt, reset };
+}
+
+export function quotaRow(p: QuotaRowInput, now: number, o: { detail?: boolean } = {}): QuotaRow {
+  const { primary, weekly } = mainWindows(p.windows);
+  const status = quotaStatus(p.windows, now);
+  return {
+    name: p.name,
+    current: p.current,
+    plan: p.plan,
+    status,
+    needsLogin: p.needsLogin,
+    statusText: p.needsLogin ? NEEDS_LOGIN_TEXT : STATUS_TEXT[status],
+    fiveHour: primary ? quotaCell(primary, now, o.detail) : null,
+    weekly: weekly ? quotaCell(weekly, now, o.detail) : null,
+    checked: p.fetchedAt === null ? "never" : formatAgo(p.fetchedAt, now),
+  };
+}

@@ -1,0 +1,43 @@
+import { Hono } from "hono";
+import type { ApiKeyRole, GatewayStore } from "@prodex/store/pg";
+import { createKey, listKeys, parseRole, revokeKey } from "../admin/api-keys.ts";
+import { listAccounts, removeAccount } from "../admin/accounts.ts";
+import { asProdexError } from "../errors.ts";
+import { allowed } from "./key-auth.ts";
+import type { InstanceRegistry } from "./instance-registry.ts";
+
+type Env = { Variables: { role: ApiKeyRole } };
+
+/** `/gateway/v1/…`: viewer keys read, admin keys change. Answers are JSON; errors one line. */
+export function adminRoutes(store: GatewayStore, registry: InstanceRegistry): Hono<Env> {
+  const app = new Hono<Env>();
+  app.use("*", async (c, next) => {
+    const kind = c.req.method === "GET" ? "read" : "admin";
+    if (!allowed(c.get("role"), kind)) return c.json({ error: { type: "permission_error", message: `prodex gateway: this route needs an ${kind === "read" ? "admin or viewer" : "admin"} key` } }, 403);
+    await next();
+  });
+  app.onError((error, c) => {
+    const e = asProdexError(error);
+    const message = e instanceof Error ? e.message : "internal error";
+    const status = e instanceof Error && /^(NotFoundError)$/.test(e.name) ? 404 : e instanceof Error && /Conflict|Usage/.test(e.name) ? 400 : 503;
+    return c.json({ error: { type: "gateway_error", message: `prodex gateway: ${message}` } }, status);
+  });
+  app.get("/accounts", async (c) => c.json({ accounts: await listAccounts(store) }));
+  app.delete("/accounts/:name", async (c) => {
+    await removeAccount(store, c.req.param("name"));
+    return c.json({ removed: c.req.param("name") });
+  });
+  app.get("/keys", async (c) => c.json({ keys: await listKeys(store) }));
+  app.post("/keys", async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { name?: unknown; role?: unknown };
+    if (typeof body.name !== "string") return c.json({ error: { type: "invalid_request_error", message: "prodex gateway: body must be {\"name\": …, \"role\": …}" } }, 400);
+    return c.json(await createKey(store, body.name, parseRole(typeof body.role === "string" ? body.role : "user")), 201);
+  });
+  app.delete("/keys/:name", async (c) => c.json(await revokeKey(store, c.req.param("name"))));
+  app.get("/instances", async (c) => c.json({ instances: await registry.live() }));
+  app.get("/events", async (c) => {
+    const since = Number(c.req.query("since") ?? 0);
+    return c.json({ events: await store.events.since(Number.isFinite(since) ? since : 0, 500) });
+  });
+  return app;
+}

@@ -1,0 +1,87 @@
+import { Hono } from "hono";
+import { BodyError, type RequestBody, readRequestBody } from "@prodex/proxy";
+import type { ApiKeyRole } from "@prodex/store/pg";
+import { type KeyAuth, allowed, presentedKey } from "./key-auth.ts";
+
+/** Where the in-process proxy listens and how it is opened (its launch secret and path id). */
+export type Backend = { url: string; secret: string; pathId: string };
+
+/** Looks a request's continuation up before it goes on (null: go on; a Response: answer with it). */
+export type Continuations = (req: Request, body: RequestBody) => Promise<Response | null>;
+
+export type FrontDoorDeps = {
+  continuations: Continuations;
+  instance: string;
+  keys: KeyAuth;
+  backend: () => Backend;
+  ready: () => { ready: true } | { ready: false; reason: string };
+  admin: Hono<{ Variables: { role: ApiKeyRole } }>;
+};
+
+const CLIENT_AUTH = ["authorization", "x-api-key", "x-prodex-gateway-key", "x-prodex-key", "host", "origin", "sec-fetch-site", "connection"];
+
+function fail(status: number, message: string, type = "authentication_error"): Response {
+  return Response.json({ error: { type, message } }, { status });
+}
+
+/**
+ * The gateway's listener: probes without a key, then every route behind a gateway key. Admin routes are answered
+ * here; the rest is the proxy's own routes (Codex under /backend-api/, Claude Code and OpenAI clients under /v1/),
+ * passed to the in-process proxy on loopback with its launch secret in place of the gateway key.
+ */
+export function frontDoor(deps: FrontDoorDeps): Hono<{ Variables: { role: ApiKeyRole } }> {
+  const app = new Hono<{ Variables: { role: ApiKeyRole } }>();
+  app.get("/livez", (c) => c.json({ ok: true, instance: deps.instance }));
+  app.get("/readyz", (c) => {
+    const r = deps.ready();
+    return c.json({ instance: deps.instance, ...r }, r.ready ? 200 : 503);
+  });
+  app.use("*", async (c, next) => {
+    const check = await deps.keys.check(presentedKey(c.req.raw.headers));
+    if (!check.ok) return fail(check.status, check.message, check.status === 503 ? "service_unavailable" : "authentication_error");
+    c.set("role", check.role);
+    await next();
+  });
+  app.route("/gateway/v1", deps.admin);
+  app.all("*", async (c) => {
+    if (!allowed(c.get("role"), "serve")) return fail(403, "prodex gateway: this key may not send requests (its role is viewer or admin-only)", "permission_error");
+    const req = c.req.raw;
+    if (req.method !== "POST") return forward(req, deps.backend(), undefined);
+    let body: RequestBody;
+    try {
+      body = await readRequestBody(req);
+    } catch (e) {
+      return fail(e instanceof BodyError ? e.status : 400, `prodex gateway: ${e instanceof Error ? e.message : "cannot read the request body"}`, "invalid_request_error");
+    }
+    const early = await deps.continuations(req, body);
+    return early ?? forward(req, deps.backend(), body.bytes);
+  });
+  return app;
+}
+
+/** Codex's routes go under the launch's path id; everything else to the root. The gateway key never goes on. */
+export async function forward(req: Request, backend: Backend, bytes: Uint8Array | undefined): Promise<Response> {
+  const url = new URL(req.url);
+  const codex = url.pathname.startsWith("/backend-api/");
+  const path = codex ? `/s/${backend.pathId}${url.pathname}` : url.pathname;
+  const headers = new Headers(req.headers);
+  for (const h of CLIENT_AUTH) headers.delete(h);
+  // Codex's routes take the launch header (the account's token replaces any Authorization upstream);
+  // Claude Code's and OpenAI clients' take the secret as their API key.
+  if (codex) headers.set("x-prodex-key", backend.secret);
+  else {
+    headers.set("x-api-key", backend.secret);
+    headers.set("authorization", `Bearer ${backend.secret}`);
+  }
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  if (bytes) headers.set("content-length", String(bytes.byteLength));
+  return fetch(`${backend.url}${path}${url.search}`, {
+    method: req.method,
+    headers,
+    body: bytes ?? (hasBody ? req.body : undefined),
+    redirect: "manual",
+    signal: req.signal,
+    // Pass bytes as they are (the proxy already set the encoding the client asked for).
+    decompress: false,
+  } as RequestInit);
+}

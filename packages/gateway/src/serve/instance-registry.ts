@@ -1,0 +1,45 @@
+import { hostname } from "node:os";
+import type { GatewayStore, InstanceRow } from "@prodex/store/pg";
+import type { DbHealth } from "./db-health.ts";
+
+/** An instance whose heartbeat is older than this is gone (killed without a goodbye); its row is removed. */
+export const INSTANCE_LEASE_MS = 15_000;
+
+/** This instance's registration: written at start, a heartbeat every 5 s, removed on a clean stop. */
+export class InstanceRegistry {
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(
+    private readonly store: GatewayStore,
+    private readonly health: DbHealth,
+    readonly id: string,
+    private readonly leaseMs = INSTANCE_LEASE_MS,
+  ) {}
+
+  async register(url: string, version: string): Promise<void> {
+    await this.store.instances.register({ id: this.id, host: hostname(), url, pid: process.pid, version, startedAt: Date.now() });
+    // Three heartbeats per lease: one lost beat does not expire a live instance.
+    this.timer = setInterval(() => void this.beat(), Math.max(100, Math.floor(this.leaseMs / 3)));
+    this.timer.unref?.();
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      await this.store.instances.heartbeat(this.id);
+      await this.store.instances.expire(this.leaseMs);
+      this.health.up();
+    } catch (e) {
+      this.health.failed(e);
+    }
+  }
+
+  live(): Promise<InstanceRow[]> {
+    return this.store.instances.live(this.leaseMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.store.instances.remove(this.id).catch(() => {});
+  }
+}

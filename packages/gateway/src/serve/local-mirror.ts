@@ -1,0 +1,117 @@
+import { join } from "node:path";
+import type { Context, PoolEvent } from "@prodex/core";
+import type { BackoffReason, BindingKind } from "@prodex/store";
+import type { CachedAccount, SharedCache } from "./shared-cache.ts";
+import { DB_UNREACHABLE } from "./shared-tokens.ts";
+import type { WriteBehind } from "./write-behind.ts";
+
+const REASONS: readonly BackoffReason[] = ["quota", "transient", "auth", "overload"];
+const KINDS: readonly string[] = ["response_id", "turn_state", "session", "prompt_cache_key", "claude_session", "encrypted"];
+const asReason = (r: string): BackoffReason => REASONS.find((x) => x === r) ?? "transient";
+
+/**
+ * The instance's local store (an instance-private SQLite the proxy reads and writes, as `prodex serve` does) kept
+ * in step with PostgreSQL both ways, so the proxy's one rotation loop runs unchanged and its request path reads
+ * memory and local disk only:
+ * - in: accounts, backoffs and other instances' bindings arrive by notification and are written locally, then the
+ *   pool re-reads (a backoff found by instance A is seen by instance B within one notification);
+ * - out: the proxy's events (a backoff among them) and the bindings it records go to write-behind, and a backoff
+ *   is announced at once.
+ */
+export class LocalMirror {
+  private bindingMark = 0;
+  /** Bindings written here from other instances (kind\0key → lastUsedAt): not sent back out. */
+  private readonly applied = new Map<string, number>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private seq = 0;
+  /** Called after local state changed under the proxy (the pool re-reads its store). */
+  onChanged: () => void = () => {};
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly cache: SharedCache,
+    private readonly queue: WriteBehind,
+    private readonly instance: string,
+    private readonly homes: string,
+    private readonly flushProxyBindings: () => void = () => {},
+  ) {}
+
+  /** Profiles for the pool's accounts (no login on disk: tokens come from the shared token source). */
+  syncAccounts(): void {
+    const store = this.ctx.store;
+    const wanted = new Map<string, CachedAccount>(this.cache.accounts);
+    for (const local of store.profiles.list()) if (!wanted.has(local.name)) store.profiles.remove(local.name);
+    for (const a of wanted.values()) {
+      const patch = { accountId: a.accountId, email: a.email, plan: a.plan, authState: a.needsLogin ? ("needs_login" as const) : ("ok" as const) };
+      if (!store.profiles.get(a.name)) store.profiles.insert({ name: a.name, codexHome: join(this.homes, a.name), kind: "managed", ...patch });
+      else store.profiles.update(a.name, patch);
+    }
+    this.syncBackoffs();
+  }
+
+  syncBackoffs(): void {
+    const store = this.ctx.store;
+    const now = this.ctx.now();
+    for (const p of store.profiles.list()) {
+      const b = this.cache.backoffs.get(p.name);
+      const local = store.backoffs.get(p.id);
+      if (b && b.until > now && (!local || local.until !== b.until)) store.backoffs.set(p.id, asReason(b.reason), b.until, b.message ?? null, now);
+      else if (!b && local && local.until > now && local.reason === "quota") continue; // ours, not yet announced
+    }
+    this.onChanged();
+  }
+
+  /** Another instance's binding, made local so this instance's lookups find it without a database trip. */
+  applyBinding(kind: string, key: string, account: string, expiresAt: number): void {
+    const p = this.ctx.store.profiles.get(account);
+    if (!p || !KINDS.includes(kind)) return;
+    const now = this.ctx.now();
+    this.ctx.store.bindings.put(kind as BindingKind, key, p.id, Math.max(0, expiresAt - now), now);
+    this.applied.set(`${kind}\0${key}`, now);
+  }
+
+  /** The proxy's events: to the shared timeline (write-behind); a backoff also announced to every instance now. */
+  observe(event: PoolEvent): void {
+    if (event.data && "gatewayInstance" in event.data) return; // replayed from another instance
+    this.queue.event({ instance: this.instance, seq: ++this.seq, at: event.at, kind: event.kind, level: event.level, account: event.profile, message: event.message, data: event.data ?? null });
+    // A rest the database's absence caused (a refresh that could not run) is this instance's alone.
+    if (event.kind === "backoff" && event.profile && !event.message.includes(DB_UNREACHABLE)) {
+      const until = Number(event.data?.until);
+      const reason = String(event.data?.reason ?? "transient");
+      if (!Number.isFinite(until)) return;
+      const attempts = this.ctx.store.backoffs.get(this.ctx.store.profiles.get(event.profile)?.id ?? -1)?.attempts ?? 1;
+      const row = { account: event.profile, reason, until, attempts, message: event.message, instance: this.instance };
+      this.queue.backoff(row);
+      void this.cache.publish({ t: "backoff", account: event.profile, reason, until, attempts, from: this.instance });
+    }
+  }
+
+  /** Sends the bindings the proxy recorded since the last look (a local query, every `intervalMs`). */
+  start(intervalMs = 25): void {
+    this.bindingMark = this.ctx.now() - 1;
+    this.timer = setInterval(() => this.shareBindings(), intervalMs);
+    this.timer.unref?.();
+  }
+
+  shareBindings(): void {
+    // The proxy batches its binding writes (100 ms); take them now, so another instance learns them sooner.
+    this.flushProxyBindings();
+    const rows = this.ctx.store.bindings.touchedSince(this.bindingMark);
+    if (rows.length === 0) return;
+    const names = new Map(this.ctx.store.profiles.list().map((p) => [p.id, p.name]));
+    for (const r of rows) {
+      const account = names.get(r.profileId);
+      const id = `${r.kind}\0${r.key}`;
+      const echo = this.applied.get(id) === r.lastUsedAt;
+      this.applied.delete(id);
+      if (account && !echo) this.queue.binding({ kind: r.kind, key: r.key, account, lastUsedAt: r.lastUsedAt, expiresAt: r.expiresAt });
+      if (account && !echo) void this.queue.flush();
+      this.bindingMark = Math.max(this.bindingMark, r.lastUsedAt);
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}

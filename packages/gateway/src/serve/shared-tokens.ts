@@ -1,0 +1,131 @@
+import { AuthError, type ChatgptAuth, REFRESH_SKEW_MS, type RefreshReason, UpstreamError, requestTokens, withTokens } from "@prodex/core";
+import type { GatewayStore } from "@prodex/store/pg";
+import type { TokenVault } from "../secrets/token-vault.ts";
+import type { DbHealth } from "./db-health.ts";
+import type { SharedCache } from "./shared-cache.ts";
+
+export type SharedTokensOptions = {
+  refreshUrl: string;
+  fetch?: typeof fetch;
+  now?: () => number;
+  instance: string;
+  onRefreshed?: (name: string, reason: RefreshReason) => void;
+  onNeedsLogin?: (name: string, why: string) => void;
+};
+
+/** Said by every failure the database's absence causes (a rest it causes stays on this instance). */
+export const DB_UNREACHABLE = "the gateway's database is unreachable";
+
+/** The database is needed and not there: the request gets one clear 503. */
+export class DatabaseUnavailableError extends UpstreamError {
+  override name = "DatabaseUnavailableError";
+  constructor(what: string) {
+    super(`${DB_UNREACHABLE}: ${what}`, 503, "retry in a moment; the operator should check PostgreSQL");
+  }
+}
+
+/** Below this much life left a token is not used even while the database is down (a request outlives it). */
+const LAST_RESORT_MS = 30_000;
+
+/**
+ * The rotation loop's token port for the gateway. A token that is still good comes from memory (decrypted once per
+ * version). A refresh is single-flight across every instance: in this process one promise per account, across
+ * hosts the account's row lock, under which the row is read again — if another instance refreshed meanwhile its
+ * token is used and no call is made. The write lands only over the version read (never older over newer).
+ */
+export class SharedTokens {
+  private readonly opened = new Map<string, { version: number; auth: ChatgptAuth }>();
+  private readonly inflight = new Map<string, Promise<ChatgptAuth>>();
+  private readonly now: () => number;
+  /** Token endpoint calls made by this instance (tests and metrics). */
+  calls = 0;
+
+  constructor(
+    private readonly cache: SharedCache,
+    private readonly store: GatewayStore,
+    private readonly vault: TokenVault,
+    private readonly health: DbHealth,
+    private readonly options: SharedTokensOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async current(name: string): Promise<ChatgptAuth> {
+    const auth = this.cached(name);
+    if (!this.expiresSoon(auth)) return auth;
+    // Due for a refresh but still good, and the database that a refresh needs is down: use it while it lasts.
+    if (!this.health.current.ok && auth.expiresAt !== null && auth.expiresAt - this.now() > LAST_RESORT_MS) return auth;
+    return this.refresh(name, "proactive_expiry", auth.accessToken);
+  }
+
+  afterUnauthorized(name: string, rejectedAccessToken: string): Promise<ChatgptAuth> {
+    return this.refresh(name, "unauthorized_recovery", rejectedAccessToken);
+  }
+
+  /** The account's login from memory (no database round trip). */
+  cached(name: string): ChatgptAuth {
+    const row = this.cache.accounts.get(name);
+    if (!row) throw new AuthError(`account "${name}" is not in the gateway pool`, name, false);
+    if (row.needsLogin) throw new AuthError(`account "${name}" needs login`, name, true, `run: prodex gateway account login ${name}`);
+    const hit = this.opened.get(name);
+    // A version this instance wrote itself may be ahead of the cached row until the reload its notice causes.
+    if (hit && hit.version >= row.tokenVersion) return hit.auth;
+    const auth = this.vault.openAuth(row);
+    this.opened.set(name, { version: row.tokenVersion, auth });
+    return auth;
+  }
+
+  private expiresSoon(auth: ChatgptAuth): boolean {
+    return auth.expiresAt !== null && auth.expiresAt - this.now() < REFRESH_SKEW_MS;
+  }
+
+  private refresh(name: string, reason: RefreshReason, stale: string): Promise<ChatgptAuth> {
+    const running = this.inflight.get(name);
+    if (running) return running;
+    const job = this.refreshLocked(name, reason, stale).finally(() => this.inflight.delete(name));
+    this.inflight.set(name, job);
+    return job;
+  }
+
+  private async refreshLocked(name: string, reason: RefreshReason, stale: string): Promise<ChatgptAuth> {
+    if (!this.health.current.ok) throw new DatabaseUnavailableError(`cannot refresh the token of account "${name}"`);
+    let dead: string | null = null;
+    let result: { auth: ChatgptAuth; version: number; refreshed: boolean } | undefined;
+    try {
+      result = await this.store.accounts.locked(name, async ({ row, write }) => {
+        const auth = this.vault.openAuth(row);
+        // Another instance (or an earlier turn here) replaced the token we found wanting: use it, call nobody.
+        const replaced = auth.accessToken !== stale && !this.expiresSoon(auth);
+        if (replaced || (reason === "proactive_expiry" && !this.expiresSoon(auth))) return { auth, version: row.tokenVersion, refreshed: false };
+        this.calls++;
+        const answer = await requestTokens({ url: this.options.refreshUrl, fetch: this.options.fetch ?? fetch }, name, auth.refreshToken, reason);
+        if (!answer.ok) {
+          dead = answer.why;
+          return { auth, version: row.tokenVersion, refreshed: false };
+        }
+        const t = answer.tokens;
+        const next = withTokens(auth.json, { accessToken: t.access_token, refreshToken: t.refresh_token ?? auth.refreshToken, idToken: t.id_token ?? auth.idToken }, auth.accountId, new Date(Math.max(this.now(), auth.lastRefresh + 1)));
+        const { auth: fresh, ...sealed } = this.vault.sealAuth(name, JSON.stringify(next));
+        const version = await write(sealed);
+        return { auth: fresh, version, refreshed: true };
+      });
+    } catch (e) {
+      this.health.failed(e);
+      if (!this.health.current.ok) throw new DatabaseUnavailableError(`cannot refresh the token of account "${name}"`);
+      throw e;
+    }
+    if (!result) throw new AuthError(`account "${name}" was removed from the gateway pool`, name, false);
+    if (dead) {
+      await this.store.accounts.markNeedsLogin(name).catch((e) => this.health.failed(e));
+      await this.cache.publish({ t: "account", name });
+      this.options.onNeedsLogin?.(name, dead);
+      throw new AuthError(`account "${name}" needs login: its refresh token was rejected (${dead})`, name, true, `run: prodex gateway account login ${name}`);
+    }
+    this.opened.set(name, { version: result.version, auth: result.auth });
+    if (result.refreshed) {
+      this.options.onRefreshed?.(name, reason);
+      await this.cache.publish({ t: "tokens", name, version: result.version });
+    }
+    return result.auth;
+  }
+}

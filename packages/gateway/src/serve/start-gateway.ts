@@ -1,0 +1,179 @@
+import { randomUUID } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Context, type TokenSource } from "@prodex/core";
+import { type ProxyHandle, type RequestBody, extractAffinity, startProxy } from "@prodex/proxy";
+import { GatewayStore } from "@prodex/store/pg";
+import { asProdexError } from "../errors.ts";
+import { loadSecretKey } from "../secrets/secret-key.ts";
+import { TokenVault } from "../secrets/token-vault.ts";
+import { adminRoutes } from "./admin-routes.ts";
+import { resolveContinuation } from "./continuations.ts";
+import { DbHealth } from "./db-health.ts";
+import { frontDoor } from "./front-door.ts";
+import { InstanceRegistry } from "./instance-registry.ts";
+import { KeyAuth } from "./key-auth.ts";
+import { LocalMirror } from "./local-mirror.ts";
+import { SharedCache } from "./shared-cache.ts";
+import { SharedTokens } from "./shared-tokens.ts";
+import { WriteBehind } from "./write-behind.ts";
+
+export type GatewayOptions = {
+  databaseUrl: string;
+  env: Record<string, string | undefined>;
+  hostname?: string;
+  port?: number;
+  /** The ChatGPT base upstream (https://chatgpt.com/backend-api, or a mock). */
+  upstreamBase: string;
+  refreshUrl: string;
+  version: string;
+  tls?: { cert: string; key: string };
+  fetch?: typeof fetch;
+  /** How long a silent instance stays registered (default 15 s). */
+  instanceLeaseMs?: number;
+};
+
+export type GatewayHandle = {
+  url: string;
+  instance: string;
+  proxy: ProxyHandle;
+  tokens: SharedTokens;
+  queue: WriteBehind;
+  health: DbHealth;
+  ready(): { ready: true } | { ready: false; reason: string };
+  stop(): Promise<void>;
+};
+
+/** How far back a starting instance loads shared bindings (a conversation idle longer re-binds on its next turn). */
+const BINDINGS_LOOKBACK_MS = 24 * 3_600_000;
+
+/**
+ * One gateway instance: the proxy (its one rotation loop, unchanged) over an instance-private local store that
+ * PostgreSQL keeps current, tokens from the database (sealed; refresh single-flight across hosts), and a listener
+ * that takes gateway keys. Refuses to start on a schema that is behind or a wrong secret key.
+ */
+export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
+  const instance = `gw-${randomUUID().slice(0, 8)}`;
+  const store = GatewayStore.open(o.databaseUrl, { max: 10 });
+  const cleanup: (() => Promise<void> | void)[] = [];
+  try {
+    await store.assertSchema();
+    const vault = await TokenVault.open(store, loadSecretKey(o.env));
+    const health = new DbHealth(store);
+    const cache = new SharedCache(store, health, instance);
+    const queue = new WriteBehind(store, health, undefined, (rows) =>
+      void cache.publish({ t: "bindings", from: instance, rows: rows.map((r) => ({ k: r.kind, key: r.key, a: r.account, e: r.expiresAt })) }),
+    );
+    const dir = mkdtempSync(join(o.env.TMPDIR ?? tmpdir(), `prodex-gateway-${instance}-`));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    mkdirSync(join(dir, "homes"), { recursive: true, mode: 0o700 });
+    let ctx: Context | null = null;
+    const tokens = new SharedTokens(cache, store, vault, health, {
+      refreshUrl: o.refreshUrl,
+      fetch: o.fetch,
+      instance,
+      onRefreshed: (name) => ctx?.events.emit({ kind: "token.refreshed", profile: name, message: `refreshed ${name}'s token (gateway ${instance})` }),
+      onNeedsLogin: (name, why) => ctx?.events.emit({ kind: "auth.needs_login", level: "error", profile: name, message: `${name} needs login (${why}): run prodex gateway account login ${name}` }),
+    });
+    const source: TokenSource = {
+      read: (ref) => tokens.cached(ref.name),
+      current: (ref) => tokens.current(ref.name),
+      afterUnauthorized: (ref, rejected) => tokens.afterUnauthorized(ref.name, rejected),
+    };
+    const localEnv = { ...o.env, PRODEX_HOME: join(dir, "home"), PRODEX_RUNTIME_LOG_DIR: o.env.PRODEX_RUNTIME_LOG_DIR ?? join(dir, "logs") };
+    ctx = new Context({ env: localEnv, source: `gateway:${instance}`, tokens: source, fetch: o.fetch });
+    const local = ctx;
+    cleanup.push(() => local.close());
+    let proxyRef: ProxyHandle | null = null;
+    const mirror = new LocalMirror(local, cache, queue, instance, join(dir, "homes"), () => proxyRef?.state.bindings.flush());
+    const keys = new KeyAuth(store, health);
+    await cache.start();
+    cleanup.push(() => cache.stop());
+    mirror.syncAccounts();
+    for (const b of await store.bindings.recent(Date.now() - BINDINGS_LOOKBACK_MS)) mirror.applyBinding(b.kind, b.key, b.account, b.expiresAt);
+    cache.onReloaded = () => mirror.syncAccounts();
+    cache.on((n) => {
+      if (n.t === "backoff" || n.t === "backoff-clear") mirror.syncBackoffs();
+      else if (n.t === "bindings" && n.from !== instance) for (const r of n.rows) mirror.applyBinding(r.k, r.key, r.a, r.e);
+      else if (n.t === "key") keys.forget();
+    });
+
+    // Every event the proxy writes goes to the shared timeline too (subscribed before it starts: none missed).
+    local.events.subscribe((e) => mirror.observe(e));
+    const first = [...cache.accounts.values()].find((a) => !a.needsLogin)?.name ?? null;
+    const proxy = await startProxy({ ctx: local, upstreamBase: o.upstreamBase, preferred: first, fetch: o.fetch, quotaRefresh: false });
+    proxyRef = proxy;
+    cleanup.unshift(() => proxy.stop({ drainMs: 0 }));
+    mirror.onChanged = () => proxy.state.pool.reload();
+    // Bindings Codex and Claude Code made through this instance go out; notifications bring the others'.
+    mirror.start();
+    queue.start();
+    health.start();
+    health.onChange((up) => {
+      if (up) void cache.reload().catch((e) => health.failed(e));
+    });
+
+    const registry = new InstanceRegistry(store, health, instance, o.instanceLeaseMs);
+    let stopping = false;
+    const ready = () => {
+      if (stopping) return { ready: false as const, reason: "stopping" };
+      const h = health.current;
+      if (!h.ok) return { ready: false as const, reason: `${h.reason} since ${new Date(h.since).toISOString()}; serving what this instance holds` };
+      if (!cache.listening) return { ready: false as const, reason: "not subscribed to gateway notifications" };
+      return { ready: true as const };
+    };
+    const continuations = async (req: Request, body: RequestBody): Promise<Response | null> => {
+      const keys = extractAffinity(req.headers, body.json());
+      const r = await resolveContinuation(keys, (kind, key) => proxy.state.bindings.lookup(kind, key), (k, key, a, e) => mirror.applyBinding(k, key, a, e), store, health);
+      return r.kind === "unavailable" ? Response.json({ error: { type: "service_unavailable", message: r.message } }, { status: 503 }) : null;
+    };
+    const app = frontDoor({ continuations, instance, keys, backend: () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId }), ready, admin: adminRoutes(store, registry) });
+    const server = Bun.serve({
+      hostname: o.hostname ?? "127.0.0.1",
+      port: o.port ?? 0,
+      idleTimeout: 0,
+      fetch: (req) => app.fetch(req),
+      tls: o.tls ? { cert: Bun.file(o.tls.cert), key: Bun.file(o.tls.key) } : undefined,
+      error: () => Response.json({ error: { type: "server_error", message: "prodex gateway internal error" } }, { status: 500 }),
+    });
+    cleanup.unshift(() => server.stop(true));
+    const host = server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname;
+    const url = `${o.tls ? "https" : "http"}://${host}:${server.port}`;
+    await registry.register(url, o.version);
+    cleanup.unshift(() => registry.stop());
+    cleanup.unshift(() => {
+      mirror.stop();
+      health.stop();
+    });
+    cleanup.unshift(() => queue.stop());
+    return {
+      url,
+      instance,
+      proxy,
+      tokens,
+      queue,
+      health,
+      ready,
+      async stop() {
+        stopping = true;
+        await runAll(cleanup);
+        await store.close();
+      },
+    };
+  } catch (e) {
+    await runAll(cleanup);
+    await store.close();
+    throw asProdexError(e);
+  }
+}
+
+async function runAll(steps: (() => Promise<void> | void)[]): Promise<void> {
+  for (const step of steps.splice(0)) {
+    try {
+      await step();
+    } catch {
+      // shutdown is best effort: one step failing must not keep the rest from running
+    }
+  }
+}

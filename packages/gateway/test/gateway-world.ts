@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { type MockAccountInit, type MockBackend, createMockBackend } from "@prodex/mock";
+import { GatewayStore } from "@prodex/store/pg";
+import type { PgCluster } from "@prodex/testkit/pg-cluster";
+import { addAccount, createKey, parseSecretKey, startGateway, TokenVault, type GatewayHandle } from "../src/index.ts";
+
+/** A gateway world on one database of `pg`: the mock upstream, accounts added sealed, a user key, instances. */
+export type GatewayWorld = {
+  url: string;
+  mock: MockBackend;
+  store: GatewayStore;
+  env: Record<string, string>;
+  key: string;
+  instances: GatewayHandle[];
+  start(): Promise<GatewayHandle>;
+  close(): Promise<void>;
+};
+
+let n = 0;
+export async function gatewayWorld(pg: PgCluster, accounts: MockAccountInit[], options: { expiring?: string[]; expiresInSeconds?: Record<string, number> } = {}): Promise<GatewayWorld> {
+  const url = await pg.database(`gw_${process.pid}_${++n}`);
+  const mock = await createMockBackend({ accounts });
+  const dir = mkdtempSync(join(tmpdir(), "prodex-gw-world-"));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: dir,
+    TMPDIR: dir,
+    PRODEX_RUNTIME_LOG_DIR: join(dir, "logs"),
+    PRODEX_GATEWAY_SECRET_KEY: randomBytes(32).toString("base64"),
+  };
+  const store = GatewayStore.open(url, { max: 2 });
+  await store.migrate();
+  const vault = await TokenVault.open(store, parseSecretKey(env.PRODEX_GATEWAY_SECRET_KEY ?? "", "test"));
+  for (const a of accounts) {
+    const seconds = options.expiresInSeconds?.[a.id] ?? (options.expiring?.includes(a.id) ? 60 : undefined);
+    const auth = mock.authFile(a.id, seconds === undefined ? undefined : { expiresInSeconds: seconds });
+    await addAccount(store, vault, a.id, JSON.stringify(auth));
+  }
+  const { key } = await createKey(store, "dev", "user");
+  const instances: GatewayHandle[] = [];
+  return {
+    url,
+    mock,
+    store,
+    env,
+    key,
+    instances,
+    async start() {
+      const g = await startGateway({ databaseUrl: url, env, upstreamBase: mock.baseUrl, refreshUrl: mock.refreshUrl, version: "test" });
+      instances.push(g);
+      return g;
+    },
+    async close() {
+      for (const g of instances.splice(0)) await g.stop();
+      await store.close();
+      await mock.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A Codex-shaped streamed request through a gateway instance; resolves with the status and the whole body. */
+export async function codexTurn(gatewayUrl: string, key: string, body: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers }> {
+  const res = await fetch(`${gatewayUrl}/backend-api/codex/responses`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json", accept: "text/event-stream", ...headers },
+    body: JSON.stringify({ model: "gpt-5", instructions: "", input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }], stream: true, store: false, ...body }),
+  });
+  return { status: res.status, text: await res.text(), headers: res.headers };
+}

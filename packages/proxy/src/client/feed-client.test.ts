@@ -1,0 +1,42 @@
+import { describe, expect, test } from "bun:test";
+import type { PoolFeedMessage } from "@prodex/core";
+import { connectFeed } from "./feed-client.ts";
+
+const snapshot = { at: 1, current: "p1", pinned: null, autoRotate: true, profiles: [] };
+const event = { id: 7, at: 2, kind: "rotation", level: "info", profile: "p2", message: "p1 → p2", data: { from: "p1", to: "p2", reason: "limit", kind: "quota", client: "ws" } };
+
+/** A proxy's feed without a socket: the state route and an SSE stream of the given frames. */
+function fakeFetch(frames: string[], state: unknown = snapshot): typeof fetch {
+  return (async (url: string | URL | Request) => {
+    if (String(url).endsWith("/state")) return Response.json(state);
+    const body = frames.map((f) => `${f}\n\n`).join("");
+    return new Response(body, { headers: { "content-type": "text/event-stream" } });
+  }) as typeof fetch;
+}
+
+const endpoints = { eventsUrl: "http://127.0.0.1:1/events", stateUrl: "http://127.0.0.1:1/state", controlUrl: "http://127.0.0.1:1/control" };
+
+describe("connectFeed validates what it receives", () => {
+  test("valid frames arrive; malformed, unknown or misshapen ones are skipped", async () => {
+    const frames = [
+      `event: event\ndata: ${JSON.stringify(event)}`,
+      "event: event\ndata: {not json",
+      `event: event\ndata: ${JSON.stringify({ ...event, id: 8, kind: "telepathy" })}`,
+      `event: event\ndata: ${JSON.stringify({ ...event, id: 9, data: { from: 42 } })}`,
+      `event: snapshot\ndata: ${JSON.stringify({ ...snapshot, profiles: "none" })}`,
+      `event: snapshot\ndata: ${JSON.stringify({ ...snapshot, current: "p2" })}`,
+    ];
+    const feed = await connectFeed(endpoints, { fetch: fakeFetch(frames) });
+    const heard: PoolFeedMessage[] = [];
+    feed.subscribe((m) => heard.push(m));
+    for (let i = 0; i < 50 && feed.snapshot().current !== "p2"; i++) await Bun.sleep(5);
+    feed.close();
+    expect(feed.recent()).toEqual([event as never]);
+    expect(feed.snapshot().current).toBe("p2");
+    expect(heard.map((m) => m.type)).toEqual(["event", "snapshot"]);
+  });
+
+  test("a state route that answers something else is one clear error", async () => {
+    await expect(connectFeed(endpoints, { fetch: fakeFetch([], { hello: "world" }) })).rejects.toThrow("pool state unreadable");
+  });
+});
