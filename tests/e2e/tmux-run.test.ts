@@ -113,15 +113,15 @@ async function dashboardTour(t: Tmux, agent: string, ready: RegExp): Promise<voi
 
   t.key("C-]");
   t.keys("?");
-  screen = await t.waitFor(/prodex keys/, 10_000);
-  expect(screen).toContain("send Ctrl-] itself to the agent");
+  // tmux draws as bytes arrive (it does not hold synchronized updates), so wait for the whole box.
+  screen = await t.waitFor(/prodex keys[\s\S]*send Ctrl-\] itself to the agent[\s\S]*Any key closes this/, 10_000);
+  expect(screen).toContain("Everything else goes to the agent untouched.");
   t.keys("x");
   await t.waitFor(ready, 10_000, /prodex keys/);
 
   t.key("C-]");
   t.keys("d");
-  screen = await t.waitFor(/prodex pool · 2 profiles/, 10_000);
-  expect(screen).toMatch(/p1 → p2/);
+  screen = await t.waitFor(/prodex pool · 2 profiles[\s\S]*p1 → p2/, 10_000);
   t.key("Escape");
   await t.waitFor(new RegExp(`│ prodex · ${agent}`), 10_000);
 
