@@ -5,7 +5,7 @@ import { DEFAULT_MODELS, type ModelConfig } from "@prodex/proxy";
 import { type Cli, withCli } from "../cli-context.ts";
 import { approveLaunchKey, claudeSource, prepareClaudeHome } from "../launch/claude-home.ts";
 import { type ClaudeLaunchSpec, claudeLaunch, isHeadless } from "../launch/claude-launch.ts";
-import { isSecretName, redact } from "../launch/codex-launch.ts";
+import { isSecretName, redactInherited } from "../launch/codex-launch.ts";
 import { type LaunchFlags, launchAgent } from "../launch/launch-agent.ts";
 
 export type ClaudeOptions = LaunchFlags & { model?: string; quiet?: boolean };
@@ -86,6 +86,5 @@ export function dryRunLines(spec: ClaudeLaunchSpec, input: DryRunInput, env: Rec
 function dryRun(cli: Cli, input: DryRunInput): void {
   const env = cli.io.env;
   const spec = claudeLaunch({ ...input, baseUrl: "http://127.0.0.1:<port>", token: "<per-launch token>", configDir: input.dir, env });
-  const secrets = Object.entries(env).filter(([k, v]) => isSecretName(k) && v).map(([, v]) => v as string);
-  cli.io.out(redact(dryRunLines(spec, input, env).join("\n"), secrets));
+  cli.io.out(redactInherited(dryRunLines(spec, input, env).join("\n"), env));
 }

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { getProfile } from "@prodex/core";
 import { type Cli, withCli } from "../cli-context.ts";
 import { agentVersion } from "../launch/agent-bin.ts";
-import { codexLaunch, codexWebsockets, isSecretName, redact } from "../launch/codex-launch.ts";
+import { codexLaunch, codexWebsockets, isSecretName, redactInherited } from "../launch/codex-launch.ts";
 import { type LaunchFlags, launchAgent } from "../launch/launch-agent.ts";
 
 export type RunOptions = LaunchFlags & { quiet?: boolean };
@@ -51,7 +51,6 @@ function dryRun(cli: Cli, bin: string, subcommand: string[], userArgs: string[],
   };
   const spec = codexLaunch({ bin, subcommand, userArgs, codexHome: profile.codexHome, proxy: placeholder, env: cli.io.env, websockets: codexWebsockets(cli.io.env), version });
   const changed = Object.entries(spec.env).filter(([k, v]) => cli.io.env[k] !== v);
-  const secretValues = Object.entries(cli.io.env).filter(([k, v]) => isSecretName(k) && v).map(([, v]) => v as string);
   const lines = [
     `profile: ${preferred} (${profile.codexHome})`,
     `command: ${spec.cmd.map((a) => (/[\s"{}]/.test(a) ? `'${a}'` : a)).join(" ")}`,
@@ -60,5 +59,5 @@ function dryRun(cli: Cli, bin: string, subcommand: string[], userArgs: string[],
     "overrides:",
     ...spec.overrides.filter((o) => o !== "-c").map((o) => `  -c ${o}`),
   ];
-  cli.io.out(redact(lines.join("\n"), secretValues));
+  cli.io.out(redactInherited(lines.join("\n"), cli.io.env));
 }

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { launchEndpoints } from "@prodex/proxy";
-import { NO_DAEMON_SINCE, codexLaunch, codexOverrides, codexWebsockets, embeddedFlag, isSecretName } from "./codex-launch.ts";
+import { NO_DAEMON_SINCE, codexLaunch, codexOverrides, codexWebsockets, embeddedFlag, isSecretName, redactInherited } from "./codex-launch.ts";
 
 const endpoints = launchEndpoints("http://127.0.0.1:1", "launch-secret-0123456789abcdefghij", "/tmp/log");
 
@@ -46,3 +46,9 @@ test("the interactive launch asks for embedded mode before the user's own argume
   expect(spec.cmd.slice(-3)).toEqual(["--no-daemon", "resume", "--last"]);
 });
 
+
+test.each([
+  ["a secret-named variable's value, wherever it appears", { OPENAI_API_KEY: "sk-live-1" }, "key sk-live-1 in sk-live-1x", "key *** in ***x"],
+  ["an ordinary variable stays", { HOME: "/home/u" }, "HOME=/home/u", "HOME=/home/u"],
+  ["an empty secret masks nothing", { MY_TOKEN: "" }, "a b", "a b"],
+])("redactInherited: %s", (_, env, text, want) => expect(redactInherited(text, env)).toBe(want));

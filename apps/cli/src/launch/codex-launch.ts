@@ -83,10 +83,10 @@ export function codexLaunch(options: {
   return { cmd: [options.bin, ...options.subcommand, ...overrides, ...embeddedFlag(options.subcommand, options.version), ...options.userArgs], env, overrides };
 }
 
-/** Replaces every occurrence of a secret (the per-launch token) for printing. */
-export function redact(text: string, secrets: string[]): string {
+/** `--dry-run` text with the value of every secret-named variable in `env` masked wherever it appears. */
+export function redactInherited(text: string, env: Record<string, string | undefined>): string {
   let out = text;
-  for (const s of secrets) if (s) out = out.split(s).join("***");
+  for (const [k, v] of Object.entries(env)) if (v && isSecretName(k)) out = out.split(v).join("***");
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { QUOTA_HEADERS } from "@prodex/core";
 import type { ProfileView } from "@prodex/core/types";
 import { hue, makeTheme, type Theme } from "../env/theme.ts";
 import { fmtCount, fmtDuration, fmtLatency, truncate } from "../format/format.ts";
@@ -46,7 +47,7 @@ export function quotaTableLines(props: QuotaTableProps): Line[] {
   const winW = barW + 13;
   const restW = Math.max(0, width - (2 + nameW + STATUS_W + 2 * (winW + 1) + detailW));
   const header: Line = [
-    seg(`  ${padEndText("PROFILE", nameW)}${padEndText("STATUS", STATUS_W)}${padEndText("5H USED", winW + 1)}${padEndText("WEEKLY USED", winW + 1)}`, { bold: true }),
+    seg(`  ${padEndText("PROFILE", nameW)}${padEndText("STATUS", STATUS_W)}${padEndText(QUOTA_HEADERS.fiveHour, winW + 1)}${padEndText(QUOTA_HEADERS.weekly, winW + 1)}`, { bold: true }),
     seg(props.detail ? `${padEndText("PLAN", 6)}${padStartText("REQS", 6)}${padStartText("ERR", 5)}${padStartText("LAT", 8)}  ${restW > 5 ? "EMAIL / NOTE" : ""}` : "", { bold: true }),
   ];
   const lines: Line[] = [header];

@@ -12,7 +12,7 @@ describe("openaiUpstreamError", () => {
     body: string;
     exhausted: boolean;
     retryAfter: number | null;
-    want: { status: number; type: string; code: string | null; retryAfter?: string };
+    want: { status: number; type: string; code: string | null; retryAfter?: string; noRetry?: true };
   }[] = [
     {
       name: "429, whole pool exhausted → 429 with retry-after",
@@ -20,7 +20,7 @@ describe("openaiUpstreamError", () => {
       body: usage429,
       exhausted: true,
       retryAfter: 300,
-      want: { status: 429, type: "rate_limit_error", code: "usage_limit_reached", retryAfter: "300" },
+      want: { status: 429, type: "rate_limit_error", code: "usage_limit_reached", retryAfter: "300", noRetry: true },
     },
     {
       name: "429, pool not exhausted → 503 the SDKs retry",
@@ -36,7 +36,7 @@ describe("openaiUpstreamError", () => {
       body: "{}",
       exhausted: false,
       retryAfter: null,
-      want: { status: 502, type: "server_error", code: "pool_login_required" },
+      want: { status: 502, type: "server_error", code: "pool_login_required", noRetry: true },
     },
     {
       name: "400 from upstream → 400 invalid_request_error",
@@ -60,7 +60,7 @@ describe("openaiUpstreamError", () => {
       body: JSON.stringify({ error: { type: "stale_continuation", code: "stale_continuation", message: "…" } }),
       exhausted: false,
       retryAfter: null,
-      want: { status: 409, type: "server_error", code: "stale_continuation" },
+      want: { status: 409, type: "server_error", code: "stale_continuation", noRetry: true },
     },
     {
       name: "text body",
@@ -79,6 +79,8 @@ describe("openaiUpstreamError", () => {
       expect(r.body.error.code).toBe(c.want.code);
       expect(typeof r.body.error.message).toBe("string");
       expect(r.headers["retry-after"]).toBe(c.want.retryAfter as never);
+      // Only where a retry cannot help do the SDKs hear so.
+      expect(r.headers["x-should-retry"]).toBe(c.want.noRetry ? "false" : (undefined as never));
     });
   }
 });

@@ -48,6 +48,8 @@ function typeForStatus(status: number): OpenAIErrorType {
   return "server_error";
 }
 
+const NO_RETRY = { "x-should-retry": "false" };
+
 export type UpstreamFailureContext = {
   /** Every account the request may use is out of quota: the only case that is a 429. */
   poolExhausted: boolean;
@@ -58,7 +60,9 @@ export type UpstreamFailureContext = {
 /**
  * An upstream (or pool) failure before anything was answered. A 429 only when the whole pool is
  * exhausted (with `retry-after`); one account's limit the pool could not route around is a 503 the
- * SDKs retry. Account login failures are the pool's problem, not the client's key: 502.
+ * SDKs retry. Account login failures are the pool's problem, not the client's key: 502. Where a
+ * retry cannot help before someone acts or a reset comes (an exhausted pool, logins, a conversation
+ * held by a resting account), `x-should-retry: false` tells the OpenAI SDKs not to spend their retries.
  */
 export function openaiUpstreamError(
   status: number,
@@ -70,14 +74,14 @@ export function openaiUpstreamError(
   if (status === 401 || status === 403) {
     const text =
       "prodex: no account in the pool accepted its ChatGPT login; run `prodex quota` to see which profiles need `prodex login`.";
-    return { status: 502, headers, body: openaiError("server_error", text, "pool_login_required") };
+    return { status: 502, headers: { ...NO_RETRY }, body: openaiError("server_error", text, "pool_login_required") };
   }
   if (status === 429) {
     if (ctx.retryAfter !== null) headers["retry-after"] = String(ctx.retryAfter);
     if (ctx.poolExhausted)
       return {
         status: 429,
-        headers,
+        headers: { ...headers, ...NO_RETRY },
         body: openaiError(
           "rate_limit_error",
           message ?? "Every account in the pool hit its usage limit.",
@@ -91,7 +95,8 @@ export function openaiUpstreamError(
     };
   }
   const type = typeForStatus(status);
-  return { status, headers, body: openaiError(type, message ?? `The upstream answered ${status}.`, code ?? null) };
+  const body = openaiError(type, message ?? `The upstream answered ${status}.`, code ?? null);
+  return { status, headers: status === 409 ? { ...NO_RETRY } : headers, body };
 }
 
 /** A failure inside a stream (`response.failed` or an `error` event): its body, and the status a non-streamed answer gets. */

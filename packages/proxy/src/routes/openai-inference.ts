@@ -148,11 +148,11 @@ async function send(state: ProxyState, c: HonoContext, body: object, scope: Laun
   if (outcome.kind === "local")
     return {
       ok: false,
-      res: upstreamFailure(state, outcome.answer.status, outcome.answer.body, outcome.answer.headers),
+      res: upstreamFailure(state, outcome.answer.status, outcome.answer.body, outcome.answer.headers, scope),
     };
   const { response } = outcome;
   if (response.status >= 400)
-    return { ok: false, res: upstreamFailure(state, response.status, await response.text(), response.headers) };
+    return { ok: false, res: upstreamFailure(state, response.status, await response.text(), response.headers, scope) };
   if (!outcome.stream) {
     const type = response.headers.get("content-type") ?? "none";
     await response.body?.cancel().catch(() => {});

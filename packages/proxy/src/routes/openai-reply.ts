@@ -1,5 +1,6 @@
 import { asNumber as num, asRecord as obj, parseJson } from "@prodex/guards";
 import type { TranslateError } from "../anthropic/translate-error.ts";
+import { type LaunchScope, stayOn } from "../engine/launch-scope.ts";
 import type { ProxyState } from "../engine/proxy-state.ts";
 import { type OpenAIErrorResponse, openaiError, openaiUpstreamError } from "../openai/errors.ts";
 import { earliestResetSeconds, poolExhausted } from "./pool-exhausted.ts";
@@ -40,11 +41,20 @@ export function unreadableBody(refusal: JsonBodyRefusal, api: string): Response 
 }
 
 /** An upstream or pool failure before anything was answered (see openaiUpstreamError). */
-export function upstreamFailure(state: ProxyState, status: number, body: string, headers: Headers): Response {
+export function upstreamFailure(
+  state: ProxyState,
+  status: number,
+  body: string,
+  headers: Headers,
+  scope?: LaunchScope,
+): Response {
   const snapshot = state.pool.snapshot();
-  const exhausted = status === 429 && poolExhausted(snapshot);
+  const stay = stayOn(scope);
+  const exhausted = status === 429 && poolExhausted(snapshot, stay);
   const retryAfter =
-    status === 429 ? (earliestResetSeconds(snapshot, state.ctx.now()) ?? upstreamRetryAfter(body, headers)) : null;
+    status === 429
+      ? (earliestResetSeconds(snapshot, state.ctx.now(), stay) ?? upstreamRetryAfter(body, headers))
+      : null;
   return errorResponse(openaiUpstreamError(status, body, { poolExhausted: exhausted, retryAfter }));
 }
 

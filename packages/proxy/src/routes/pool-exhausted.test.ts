@@ -76,6 +76,12 @@ describe("earliestResetSeconds", () => {
 });
 
 describe("poolExhausted", () => {
+  test("a launch held to one account (a no-auto-rotate lease): that account alone decides", () => {
+    const s = snap([profile("a", { status: "exhausted", backoff: quota(NOW + 60_000) }), profile("b")]);
+    expect([poolExhausted(s), poolExhausted(s, "a"), poolExhausted(s, "b")]).toEqual([false, true, false]);
+    expect(earliestResetSeconds(s, NOW, "a")).toBe(60);
+  });
+
   test("every usable account out of quota or logged out", () => {
     expect(poolExhausted(snap([profile("a", { status: "exhausted" }), profile("b", { needsLogin: true })]))).toBe(true);
     expect(poolExhausted(snap([profile("a", { status: "exhausted" }), profile("b")]))).toBe(false);

@@ -320,6 +320,8 @@ describe("errors and models through the openai SDK", () => {
     expect(retryAfter).toBeGreaterThan(250);
     // Reset times are whole seconds on both sides: the earliest (300 s) may round up by one.
     expect(retryAfter).toBeLessThanOrEqual(301);
+    // A retry cannot help before the reset: the SDK is told not to spend its retries.
+    expect(e.headers?.get("x-should-retry")).toBe("false");
   });
 
   test("bad input: wrong types are one 400, n > 1 is refused by name, unknown fields are ignored", async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import type { MockAccountInit, MockFault } from "@prodex/mock";
+import { ask, useFaultWorlds } from "../helpers/fault-world.ts";
 import { type PoolFixture, TWO_ACCOUNTS, eventTypes, postResponses, responsesBody, usePoolFixtures } from "../helpers/pool-fixture.ts";
 import { WsClient, codexWsHeaders, deltas, proxyWsUrl } from "../helpers/ws-client.ts";
 
@@ -8,6 +9,7 @@ import { WsClient, codexWsHeaders, deltas, proxyWsUrl } from "../helpers/ws-clie
 // websocket against the mock; every row must come out identical on both.
 
 const openPool = usePoolFixtures();
+const openWorld = useFaultWorlds();
 let clients: WsClient[] = [];
 afterEach(() => {
   for (const c of clients) c.close();
@@ -72,6 +74,32 @@ describe("HTTP and the websocket rotate alike", () => {
         expect(seen.rested).toBeGreaterThanOrEqual(row.rested);
         expect(seen.rested).toBeLessThanOrEqual(row.rested + 1);
       }
+    }, 30_000);
+  }
+});
+
+describe("a token that cannot be had rests the account alike", () => {
+  // p1's login is about to expire and the token endpoint is down (PRODEX_FAULTS token.down): the
+  // rest is the auth schedule's first step, 30 s, on both transports (it was 30 s on HTTP, 10 min on the websocket).
+  for (const transport of ["http", "ws"] as const) {
+    test(transport, async () => {
+      const w = await openWorld(TWO_ACCOUNTS, { expiring: ["acct-a"] });
+      const { proxy, ctx } = await w.start("token.down@p1");
+      const rests: { reason: string; until: number; at: number }[] = [];
+      ctx.events.subscribe((e) => {
+        if (e.kind === "backoff" && e.profile === "p1" && e.data) rests.push({ ...e.data, at: e.at });
+      });
+      let text: string;
+      if (transport === "http") text = await (await ask(proxy)).text();
+      else {
+        const c = await WsClient.open(`${proxy.codexBaseUrl.replace(/^http/, "ws")}/responses`, { ...proxy.codexHeaders, ...codexWsHeaders() });
+        clients.push(c);
+        c.create(responsesBody());
+        text = deltas(await c.turn(15_000));
+      }
+      expect(text).toContain("hi from mock");
+      expect(rests.map((r) => ({ reason: r.reason, restMs: r.until - r.at }))).toEqual([{ reason: "auth", restMs: 30_000 }]);
+      expect(w.mock.requests({ path: "/backend-api/codex/responses" }).every((r) => r.accountId === "acct-b")).toBe(true);
     }, 30_000);
   }
 });
