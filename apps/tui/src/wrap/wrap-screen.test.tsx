@@ -123,12 +123,15 @@ describe("WrapScreen", () => {
   test("pool view: full screen, keys select and pin, q goes back", async () => {
     const t = await setup();
     await t.send({ type: "pool" });
+    await until(() => t.screen().includes("prodex pool · 4 profiles"));
     expect(t.screen()).toContain("prodex pool · 4 profiles");
     await t.keys("j");
+    await until(() => t.screen().includes("› 2 personal"));
     await t.keys("p");
+    await until(() => t.feed.snapshot().pinned === "personal");
+    expect(t.feed.snapshot().pinned).toBe("personal");
     await t.keys("jq"); // typed faster than Ink reads: still two keys
     await until(() => t.screen().includes("│ prodex · codex"));
-    expect(t.feed.snapshot().pinned).toBe("personal");
     expect(t.screen()).toContain("│ prodex · codex");
   });
 
