@@ -55,6 +55,7 @@ describe("--json outputs match their schemas", () => {
     [["doctor", "--json"], "prodex.doctor/v1"],
     [["logs", "--json"], "prodex.event/v1"],
     [["logs", "--runtime", "--json"], "prodex.runtime-log/v1"],
+    [["usage", "--json"], "prodex.usage/v1"],
   ])("prodex %j → %s", (args, id) => json(args, id), 60_000);
 
   test("every schema was produced, and docs/json.md documents each", () => {

@@ -13,6 +13,7 @@ import { registerProfile } from "./commands/profile.ts";
 import { registerQuota } from "./commands/quota.ts";
 import { registerRun } from "./commands/run.ts";
 import { registerServe } from "./commands/serve.ts";
+import { registerUsage } from "./commands/usage.ts";
 import { VERSION } from "./version.ts";
 
 export function buildProgram(): Command {
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerDashboard(program);
   registerDoctor(program);
   registerLogs(program);
+  registerUsage(program);
   registerCleanup(program);
   registerDemo(program);
   registerBroker(program);

@@ -37,3 +37,5 @@ export * from "./profiles/login.ts";
 export * from "./profiles/bundle.ts";
 export * from "./pool/preflight.ts";
 export * from "./config/config.ts";
+export * from "./ledger/ledger-totals.ts";
+export * from "./ledger/completed-usage.ts";

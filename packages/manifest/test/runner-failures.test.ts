@@ -19,7 +19,7 @@ describe("failures are reported and fail the run", () => {
       expect(r.code).toBe(1);
       expect(r.out).toContain("FAIL packages/b/src/broken.test.ts > adds wrong");
       expect(r.out).toMatch(/\[fast\] FAILED/);
-      expect(r.out.trim().split("\n").at(-1)).toBe("total: 11 passed, 1 failed, 0 skipped");
+      expect(r.out.trim().split("\n").at(-1)).toBe("total: 12 passed, 1 failed, 0 skipped");
     },
     2 * minute,
   );

@@ -17,5 +17,12 @@ export const migrations: readonly { tag: string; statements: readonly string[] }
       "CREATE TABLE `usage_snapshots` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`profile_id` integer NOT NULL,\n\t`fetched_at` integer NOT NULL,\n\t`source` text NOT NULL,\n\t`plan` text,\n\t`windows` text NOT NULL,\n\t`raw` text,\n\tFOREIGN KEY (`profile_id`) REFERENCES `profiles`(`id`) ON UPDATE no action ON DELETE cascade\n);",
       "CREATE INDEX `usage_profile_time` ON `usage_snapshots` (`profile_id`,`fetched_at`);"
     ]
+  },
+  {
+    "tag": "0001_sour_leader",
+    "statements": [
+      "CREATE TABLE `request_ledger` (\n\t`request_id` text PRIMARY KEY NOT NULL,\n\t`at` integer NOT NULL,\n\t`caller` text NOT NULL,\n\t`profile` text NOT NULL,\n\t`client` text NOT NULL,\n\t`model` text,\n\t`input_tokens` integer DEFAULT 0 NOT NULL,\n\t`cached_tokens` integer DEFAULT 0 NOT NULL,\n\t`output_tokens` integer DEFAULT 0 NOT NULL,\n\t`reasoning_tokens` integer DEFAULT 0 NOT NULL,\n\t`status` integer NOT NULL,\n\t`outcome` text NOT NULL,\n\t`rotations` integer DEFAULT 0 NOT NULL,\n\t`ttfb_ms` integer,\n\t`duration_ms` integer NOT NULL,\n\t`instance` text NOT NULL\n);",
+      "CREATE INDEX `request_ledger_at` ON `request_ledger` (`at`);"
+    ]
   }
 ];

@@ -113,3 +113,34 @@ export type StoredWindow = {
   /** Which limit this window belongs to ("codex" for the main one, else additional limit name). */
   limit: string;
 };
+
+// The usage ledger: one row per request that reached an account, written behind the request by the
+// store writer. The request id makes a write idempotent (a batch offered twice is stored once).
+export const requestLedger = sqliteTable(
+  "request_ledger",
+  {
+    requestId: text("request_id").primaryKey(),
+    /** Epoch ms the request arrived. */
+    at: integer("at").notNull(),
+    /** Who sent it: the launch (single user) or the gateway key's name. Never a secret. */
+    caller: text("caller").notNull(),
+    /** The account (profile) that served it. */
+    profile: text("profile").notNull(),
+    client: text("client").notNull(),
+    model: text("model"),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    cachedTokens: integer("cached_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    reasoningTokens: integer("reasoning_tokens").notNull().default(0),
+    /** The upstream's HTTP status of the committed answer. */
+    status: integer("status").notNull(),
+    /** completed | incomplete | failed | error | aborted | broken. */
+    outcome: text("outcome").notNull(),
+    /** Accounts tried before the one that committed. */
+    rotations: integer("rotations").notNull().default(0),
+    ttfbMs: integer("ttfb_ms"),
+    durationMs: integer("duration_ms").notNull(),
+    instance: text("instance").notNull(),
+  },
+  (t) => [index("request_ledger_at").on(t.at)],
+);

@@ -4,6 +4,7 @@ import { StoreError } from "./errors.ts";
 import { BackoffsRepo } from "./repositories/backoffs.ts";
 import { BindingsRepo } from "./repositories/bindings.ts";
 import { EventsRepo } from "./repositories/events.ts";
+import { LedgerRepo } from "./repositories/ledger.ts";
 import { ProfilesRepo } from "./repositories/profiles.ts";
 import { RuntimesRepo } from "./repositories/runtimes.ts";
 import { SettingsRepo } from "./repositories/settings.ts";
@@ -18,6 +19,7 @@ export class Store {
   readonly backoffs: BackoffsRepo;
   readonly settings: SettingsRepo;
   readonly runtimes: RuntimesRepo;
+  readonly ledger: LedgerRepo;
   private closed = false;
 
   private constructor(
@@ -32,6 +34,7 @@ export class Store {
     this.backoffs = new BackoffsRepo(db);
     this.settings = new SettingsRepo(db);
     this.runtimes = new RuntimesRepo(db);
+    this.ledger = new LedgerRepo(db);
   }
 
   static open(path: string, options?: OpenOptions): Store {

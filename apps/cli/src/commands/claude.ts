@@ -21,6 +21,7 @@ export function registerClaude(program: Command): void {
     .option("--skip-quota-check", "launch without checking quota first")
     .option("--model <model>", "the model Claude Code starts on (a GPT name, or a Claude name mapped by claude.models)")
     .option("--base-url <url>", "ChatGPT base URL upstream (default: $CODEX_CHATGPT_BASE_URL or https://chatgpt.com/backend-api)")
+    .option("--gateway <url>", "run through a team gateway (key: $PRODEX_GATEWAY_KEY or prodex gateway login URL)")
     .option("--dry-run", "print the command and environment (secrets redacted) and exit")
     .option("--no-tui", "no dashboard: run Claude Code directly in this terminal")
     .option("-q, --quiet", "no prodex messages on stderr")
@@ -58,6 +59,10 @@ function launchClaude(cli: Cli, opts: ClaudeOptions, userArgs: string[]): Promis
       const home = prepareClaudeHome(dir, claudeSource(cli.io.env, dir));
       if (home.imported.length) cli.io.note(`imported Claude Code settings into ${dir} (from ${home.imported.join(", ")})`);
       for (const n of home.notes) cli.io.warn(n);
+    },
+    gatewaySpec: async ({ bin, gateway }) => {
+      await approveLaunchKey(dir, gateway.key);
+      return claudeLaunch({ bin: bin.path, userArgs, baseUrl: gateway.url, token: gateway.key, configDir: dir, models, model, env: cli.io.env });
     },
     spec: async ({ bin, proxy }) => {
       await approveLaunchKey(dir, proxy.secret);

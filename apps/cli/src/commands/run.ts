@@ -1,8 +1,10 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { getProfile } from "@prodex/core";
 import { type Cli, withCli } from "../cli-context.ts";
 import { agentVersion } from "../launch/agent-bin.ts";
-import { codexLaunch, codexWebsockets, isSecretName, redactInherited } from "../launch/codex-launch.ts";
+import { codexGatewayLaunch, codexLaunch, codexWebsockets, isSecretName, redactInherited } from "../launch/codex-launch.ts";
 import { type LaunchFlags, launchAgent } from "../launch/launch-agent.ts";
 
 export type RunOptions = LaunchFlags & { quiet?: boolean };
@@ -13,6 +15,7 @@ function runFlags(cmd: Command): Command {
     .option("--no-auto-rotate", "stay on one profile; pass its limit errors through")
     .option("--skip-quota-check", "launch without checking quota first")
     .option("--base-url <url>", "ChatGPT base URL upstream (default: $CODEX_CHATGPT_BASE_URL or https://chatgpt.com/backend-api)")
+    .option("--gateway <url>", "run through a team gateway (key: $PRODEX_GATEWAY_KEY or prodex gateway login URL)")
     .option("--dry-run", "print the command, environment and overrides (secrets redacted) and exit")
     .option("--no-tui", "no dashboard: run the agent directly in this terminal")
     .option("-q, --quiet", "no prodex messages on stderr")
@@ -36,9 +39,18 @@ function launchCodex(cli: Cli, opts: RunOptions, subcommand: string[], userArgs:
     flags: opts,
     tui: opts.tui !== false,
     dryRun: async ({ bin, preferred }) => dryRun(cli, bin.path, subcommand, userArgs, preferred, await agentVersion(bin)),
+    gatewaySpec: ({ bin, gateway, version }) =>
+      codexGatewayLaunch({ bin: bin.path, subcommand, userArgs, codexHome: gatewayCodexHome(cli), gateway, env: cli.io.env, version }),
     spec: ({ bin, profile, proxy, version }) =>
       codexLaunch({ bin: bin.path, subcommand, userArgs, codexHome: profile.codexHome, proxy, env: cli.io.env, websockets: codexWebsockets(cli.io.env), version }),
   });
+}
+
+/** The Codex home a gateway launch uses: Codex's own state (sessions, history), never a login. */
+function gatewayCodexHome(cli: Cli): string {
+  const home = join(cli.ctx.paths.prodexHome, "gateway", "codex-home");
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  return home;
 }
 
 function dryRun(cli: Cli, bin: string, subcommand: string[], userArgs: string[], preferred: string, version: string | null): void {

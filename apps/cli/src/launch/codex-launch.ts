@@ -27,16 +27,36 @@ export function withLoopbackNoProxy(env: Record<string, string | undefined>): Re
  * so the URLs carry only the launch's path id; the provider's requests add the secret as a
  * header Codex reads from its environment (`env_http_headers`).
  */
-export function codexOverrides(p: ProxyEndpoints, options: { websockets: boolean }): string[] {
+export function codexOverrides(p: ProxyEndpoints, options: { websockets: boolean; gateway?: boolean }): string[] {
+  // Through a team gateway there is no ChatGPT login here: the provider sends the gateway key instead.
+  const [auth, header, env] = options.gateway ? [false, GATEWAY_KEY_HEADER, GATEWAY_KEY_ENV] : [true, LAUNCH_KEY_HEADER, LAUNCH_KEY_ENV];
   const provider = [
     `name="prodex"`,
     `base_url="${p.codexBaseUrl}"`,
     `wire_api="responses"`,
-    `requires_openai_auth=true`,
+    `requires_openai_auth=${auth}`,
     `supports_websockets=${options.websockets}`,
-    `env_http_headers={"${LAUNCH_KEY_HEADER}"="${LAUNCH_KEY_ENV}"}`,
+    `env_http_headers={"${header}"="${env}"}`,
   ].join(",");
   return ["-c", `model_providers.prodex={${provider}}`, "-c", "model_provider=prodex", "-c", `chatgpt_base_url="${p.chatgptBaseUrl}"`];
+}
+
+/** The header and environment variable a Codex launched through a team gateway sends its gateway key with. */
+export const GATEWAY_KEY_HEADER = "x-prodex-gateway-key";
+export const GATEWAY_KEY_ENV = "PRODEX_GATEWAY_KEY";
+
+/**
+ * Codex pointed at a team gateway (`prodex run|exec --gateway URL`): the gateway's Codex routes, the key in the
+ * environment only, a Codex home of its own with no login in it, HTTP/SSE (the gateway serves no websocket).
+ */
+export function codexGatewayLaunch(options: { bin: string; subcommand: string[]; userArgs: string[]; codexHome: string; gateway: { url: string; key: string }; env: Record<string, string | undefined>; version: string | null }): LaunchSpec {
+  const endpoints = { codexBaseUrl: `${options.gateway.url}/backend-api/codex`, chatgptBaseUrl: `${options.gateway.url}/backend-api/`, refreshUrl: "", secret: options.gateway.key };
+  const overrides = codexOverrides(endpoints, { websockets: false, gateway: true });
+  const env = withLoopbackNoProxy(options.env);
+  env.CODEX_HOME = options.codexHome;
+  delete env.CODEX_REFRESH_TOKEN_URL_OVERRIDE;
+  env[GATEWAY_KEY_ENV] = options.gateway.key;
+  return { cmd: [options.bin, ...options.subcommand, ...overrides, ...embeddedFlag(options.subcommand, options.version), ...options.userArgs], env, overrides };
 }
 
 /**
@@ -92,6 +112,6 @@ export function redactInherited(text: string, env: Record<string, string | undef
 
 /** Environment variables whose values are secrets whatever their content. */
 export function isSecretName(name: string): boolean {
-  if (name === LAUNCH_KEY_ENV) return true;
+  if (name === LAUNCH_KEY_ENV || name === GATEWAY_KEY_ENV) return true;
   return /TOKEN|SECRET|PASSWORD|API_KEY|AUTH/i.test(name) && !/^CODEX_REFRESH_TOKEN_URL_OVERRIDE$/.test(name);
 }

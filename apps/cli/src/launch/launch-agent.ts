@@ -4,7 +4,8 @@ import type { ProfileRow } from "@prodex/store";
 import type { Cli } from "../cli-context.ts";
 import { type AgentBin, agentVersion, resolveAgentBin } from "./agent-bin.ts";
 import { runInherited } from "./child.ts";
-import type { LaunchSpec } from "./codex-launch.ts";
+import { GATEWAY_KEY_ENV, type LaunchSpec, redactInherited } from "./codex-launch.ts";
+import { type GatewayTarget, gatewayTarget } from "./gateway-target.ts";
 import { openLaunchProxy } from "./launch-proxy.ts";
 import { runAgent } from "./run-agent.ts";
 import { type Agent, SUPPORTED, warnOutsideRange } from "./supported-versions.ts";
@@ -21,6 +22,8 @@ export type LaunchFlags = {
   baseUrl?: string;
   dryRun?: boolean;
   tui?: boolean;
+  /** A team gateway to launch through (no local pool, no local proxy, no ChatGPT token here). */
+  gateway?: string;
 };
 
 export type Launch = {
@@ -34,6 +37,8 @@ export type Launch = {
   prepare?(): void;
   /** The command and environment, once the launch's proxy is known. */
   spec(o: { bin: AgentBin; profile: ProfileRow; proxy: LaunchEndpoints; version: string | null }): Promise<LaunchSpec> | LaunchSpec;
+  /** The command through a team gateway (`--gateway URL`). */
+  gatewaySpec(o: { bin: AgentBin; gateway: GatewayTarget; version: string | null }): Promise<LaunchSpec> | LaunchSpec;
   /** Whether a dashboard may wrap it (false for exec and print mode; the terminal can still say no). */
   tui: boolean;
 };
@@ -66,6 +71,7 @@ async function startingProfile(cli: Cli, base: string, preferred: string, flags:
 export async function launchAgent(cli: Cli, launch: Launch): Promise<void> {
   const { flags } = launch;
   const bin = requireAgentBin(launch.agent, cli.io.env);
+  if (flags.gateway) return launchThroughGateway(cli, launch, bin, flags.gateway);
   const base = resolveChatgptBase(flags.baseUrl, cli.io.env);
   const preferred = preferredProfile(cli, flags.profile);
   if (flags.dryRun) return launch.dryRun({ bin, preferred });
@@ -83,4 +89,19 @@ export async function launchAgent(cli: Cli, launch: Launch): Promise<void> {
   } finally {
     await proxy.close();
   }
+}
+
+/** `--gateway URL`: the agent talks to the team gateway with the laptop's gateway key; the pool lives there. */
+async function launchThroughGateway(cli: Cli, launch: Launch, bin: AgentBin, url: string): Promise<void> {
+  const gateway = gatewayTarget(url, cli.io.env, cli.ctx.paths.prodexHome);
+  const version = await agentVersion(bin);
+  warnOutsideRange(cli.io, launch.agent, version);
+  launch.prepare?.();
+  const spec = await launch.gatewaySpec({ bin, gateway, version });
+  if (launch.flags.dryRun) {
+    cli.io.out(redactInherited(`command: ${spec.cmd.join(" ")}`, { ...cli.io.env, [GATEWAY_KEY_ENV]: gateway.key }));
+    return;
+  }
+  cli.io.note(`${launch.agent} via the team gateway ${gateway.url}`);
+  process.exitCode = await runInherited(spec.cmd, spec.env);
 }

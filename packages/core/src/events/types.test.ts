@@ -6,7 +6,11 @@ const base = { id: 1, at: 1000, level: "info", profile: "p2", message: "p1 → p
 
 describe("parsePoolEvent: what comes from outside is checked against the registry", () => {
   test.each([
-    ["a rotation with its data", { ...base, kind: "rotation", data: { from: "p1", to: "p2", reason: "limit", kind: "quota", client: "ws" } }, true],
+    [
+      "a rotation with its data",
+      { ...base, kind: "rotation", data: { from: "p1", to: "p2", reason: "limit", kind: "quota", client: "ws" } },
+      true,
+    ],
     ["an event stored without data", { ...base, kind: "rotation" }, true],
     ["a kind with no data", { ...base, kind: "control" }, true],
     ["a rotation whose data is the wrong shape", { ...base, kind: "rotation", data: { from: 1 } }, false],
@@ -28,7 +32,10 @@ describe("parsePoolEvent: what comes from outside is checked against the registr
 
 describe("looseEvent (stored rows, fixtures)", () => {
   test("keeps data that fits its kind", () => {
-    expect(looseEvent({ ...base, level: "info", kind: "backoff", data: { reason: "quota", until: 9 } })?.data).toEqual({ reason: "quota", until: 9 });
+    expect(looseEvent({ ...base, level: "info", kind: "backoff", data: { reason: "quota", until: 9 } })?.data).toEqual({
+      reason: "quota",
+      until: 9,
+    });
   });
   test("drops data that does not, keeps the event", () => {
     const e = looseEvent({ ...base, level: "info", kind: "proxy.started", data: { port: "x" } });
@@ -44,7 +51,25 @@ describe("poolSnapshotSchema", () => {
   const snap = { at: 1, current: "p1", pinned: null, autoRotate: true, profiles: [] };
   test("a snapshot validates", () => expect(poolSnapshotSchema.safeParse(snap).success).toBe(true));
   test("a profile with a bad status does not", () => {
-    const bad = { ...snap, profiles: [{ name: "p1", email: null, plan: null, status: "great", needsLogin: false, windows: [], fetchedAt: null, backoff: null, current: true, requests: 0, errors: 0, latencyMs: null }] };
+    const bad = {
+      ...snap,
+      profiles: [
+        {
+          name: "p1",
+          email: null,
+          plan: null,
+          status: "great",
+          needsLogin: false,
+          windows: [],
+          fetchedAt: null,
+          backoff: null,
+          current: true,
+          requests: 0,
+          errors: 0,
+          latencyMs: null,
+        },
+      ],
+    };
     expect(poolSnapshotSchema.safeParse(bad).success).toBe(false);
   });
 });

@@ -16,7 +16,10 @@ const registry = [
   defineEvent("quota.fetched", z.object({ status: z.string() })),
   defineEvent("quota.failed", none),
   defineEvent("profile.selected", z.object({ from: z.string().nullable() })),
-  defineEvent("rotation", z.object({ from: z.string(), to: z.string(), reason: z.string(), kind: restKind, client: z.string() })),
+  defineEvent(
+    "rotation",
+    z.object({ from: z.string(), to: z.string(), reason: z.string(), kind: restKind, client: z.string() }),
+  ),
   defineEvent("backoff", z.object({ reason: restKind, until: z.number() })),
   defineEvent("backoff.cleared", none),
   defineEvent("token.refreshed", none),
@@ -58,7 +61,14 @@ export type EventOf<K extends EventKind> = Common & { kind: K; data?: EventData<
 /** Any event: a union discriminated by `kind`. */
 export type PoolEvent = { [K in EventKind]: EventOf<K> }[EventKind];
 
-type NewOf<K extends EventKind> = { kind: K; message: string; at?: number; level?: EventLevel; profile?: string | null; data?: EventData<K> };
+type NewOf<K extends EventKind> = {
+  kind: K;
+  message: string;
+  at?: number;
+  level?: EventLevel;
+  profile?: string | null;
+  data?: EventData<K>;
+};
 
 /** What `EventLog.emit` takes: the data, when given, is checked against its kind's by the compiler. */
 export type NewEvent = { [K in EventKind]: NewOf<K> }[EventKind];
@@ -94,7 +104,9 @@ const dataSchemas = new Map<string, z.ZodType>(registry.map((e) => [e.kind, e.da
  * An event put together from loosely typed parts (a stored row, a fixture): unknown kinds are
  * refused (null), data that does not fit its kind is dropped rather than trusted.
  */
-export function looseEvent(parts: Omit<PoolEvent, "kind" | "data"> & { kind: string; data?: unknown }): PoolEvent | null {
+export function looseEvent(
+  parts: Omit<PoolEvent, "kind" | "data"> & { kind: string; data?: unknown },
+): PoolEvent | null {
   const schema = dataSchemas.get(parts.kind);
   if (!schema) return null;
   const data = parts.data === undefined || parts.data === null ? undefined : schema.safeParse(parts.data);

@@ -68,8 +68,19 @@ export function unavailableWhy(a: Unavailable): string {
 }
 
 /** Availability of a profile as a dashboard snapshot shows it. */
-export function viewAvailability(p: { needsLogin: boolean; windows: UsageWindow[]; backoff: { reason: string; until: number } | null }, now: number): Availability {
-  return availability({ usable: !p.needsLogin, windows: p.windows, backoffUntil: p.backoff?.until ?? null, backoffReason: p.backoff?.reason ?? null }, now);
+export function viewAvailability(
+  p: { needsLogin: boolean; windows: UsageWindow[]; backoff: { reason: string; until: number } | null },
+  now: number,
+): Availability {
+  return availability(
+    {
+      usable: !p.needsLogin,
+      windows: p.windows,
+      backoffUntil: p.backoff?.until ?? null,
+      backoffReason: p.backoff?.reason ?? null,
+    },
+    now,
+  );
 }
 
 /** "ready", or why not and until when: "usage limit reached until 2026-12-07T09:00:00Z". */
@@ -82,7 +93,11 @@ export function describeAvailability(a: Availability, when: (at: number) => stri
  * A rest worth waiting out when nothing else can serve: a rate limit, or a usage limit whose
  * reset is known and moments away. An overload or a failing login is not worth holding the client for.
  */
-export function isBriefRest(a: Availability, now: number, maxWaitMs: number): a is Extract<Unavailable, { why: "resting" | "quota" }> & { until: number } {
+export function isBriefRest(
+  a: Availability,
+  now: number,
+  maxWaitMs: number,
+): a is Extract<Unavailable, { why: "resting" | "quota" }> & { until: number } {
   if (a.ok || a.until === null || a.until - now > maxWaitMs) return false;
   return (a.why === "resting" && a.kind === "transient") || a.why === "quota";
 }

@@ -36,11 +36,31 @@ describe("restMs grows past its second step, to its cap", () => {
 
 describe("restUntil", () => {
   const cases: [string, RestInput, number][] = [
-    ["Retry-After wins over the schedule", { kind: "transient", upstreamUntil: NOW + 7_000, streak: 5, now: NOW }, NOW + 7_000],
-    ["a Retry-After in the past is ignored", { kind: "overload", upstreamUntil: NOW - 1, streak: 2, now: NOW }, NOW + 10_000],
-    ["a token that would not refresh: 30 s, not 10 min", { kind: "auth", upstreamUntil: null, streak: 1, now: NOW }, NOW + 30_000],
-    ["quota: the upstream's reset", { kind: "quota", upstreamUntil: NOW + 3_600_000, streak: 1, now: NOW, windowsReset: NOW + 60_000 }, NOW + 3_600_000],
-    ["quota: else the windows' reset", { kind: "quota", upstreamUntil: null, streak: 1, now: NOW, windowsReset: NOW + 60_000 }, NOW + 60_000],
+    [
+      "Retry-After wins over the schedule",
+      { kind: "transient", upstreamUntil: NOW + 7_000, streak: 5, now: NOW },
+      NOW + 7_000,
+    ],
+    [
+      "a Retry-After in the past is ignored",
+      { kind: "overload", upstreamUntil: NOW - 1, streak: 2, now: NOW },
+      NOW + 10_000,
+    ],
+    [
+      "a token that would not refresh: 30 s, not 10 min",
+      { kind: "auth", upstreamUntil: null, streak: 1, now: NOW },
+      NOW + 30_000,
+    ],
+    [
+      "quota: the upstream's reset",
+      { kind: "quota", upstreamUntil: NOW + 3_600_000, streak: 1, now: NOW, windowsReset: NOW + 60_000 },
+      NOW + 3_600_000,
+    ],
+    [
+      "quota: else the windows' reset",
+      { kind: "quota", upstreamUntil: null, streak: 1, now: NOW, windowsReset: NOW + 60_000 },
+      NOW + 60_000,
+    ],
     ["quota: else 15 minutes", { kind: "quota", upstreamUntil: null, streak: 4, now: NOW }, NOW + 900_000],
   ];
   test.each(cases)("%s", (_, input, expected) => {

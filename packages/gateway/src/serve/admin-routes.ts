@@ -1,12 +1,13 @@
 import { Hono } from "hono";
-import type { ApiKeyRole, GatewayStore } from "@prodex/store/pg";
+import type { GatewayStore } from "@prodex/store/pg";
 import { createKey, listKeys, parseRole, revokeKey } from "../admin/api-keys.ts";
 import { listAccounts, removeAccount } from "../admin/accounts.ts";
 import { asProdexError } from "../errors.ts";
+import type { GatewayEnv } from "./front-door.ts";
 import { allowed } from "./key-auth.ts";
 import type { InstanceRegistry } from "./instance-registry.ts";
 
-type Env = { Variables: { role: ApiKeyRole } };
+type Env = GatewayEnv;
 
 /** `/gateway/v1/…`: viewer keys read, admin keys change. Answers are JSON; errors one line. */
 export function adminRoutes(store: GatewayStore, registry: InstanceRegistry): Hono<Env> {

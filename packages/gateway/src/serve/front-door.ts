@@ -3,6 +3,8 @@ import { BodyError, type RequestBody, readRequestBody } from "@prodex/proxy";
 import type { ApiKeyRole } from "@prodex/store/pg";
 import { type KeyAuth, allowed, presentedKey } from "./key-auth.ts";
 
+export type GatewayEnv = { Variables: { role: ApiKeyRole; name: string } };
+
 /** Where the in-process proxy listens and how it is opened (its launch secret and path id). */
 export type Backend = { url: string; secret: string; pathId: string };
 
@@ -15,13 +17,18 @@ export type FrontDoorDeps = {
   keys: KeyAuth;
   backend: () => Backend;
   ready: () => { ready: true } | { ready: false; reason: string };
-  admin: Hono<{ Variables: { role: ApiKeyRole } }>;
+  admin: Hono<GatewayEnv>;
 };
 
 const CLIENT_AUTH = ["authorization", "x-api-key", "x-prodex-gateway-key", "x-prodex-key", "host", "origin", "sec-fetch-site", "connection"];
 
+/**
+ * One line, shaped as Anthropic's errors (Claude Code reads `type: "error"`) and readable by OpenAI clients;
+ * a refused key is final (`x-should-retry: false`: Claude Code would otherwise retry a 401 for minutes).
+ */
 function fail(status: number, message: string, type = "authentication_error"): Response {
-  return Response.json({ error: { type, message } }, { status });
+  const headers = status === 503 ? undefined : { "x-should-retry": "false" };
+  return Response.json({ type: "error", error: { type, message } }, { status, headers });
 }
 
 /**
@@ -29,8 +36,8 @@ function fail(status: number, message: string, type = "authentication_error"): R
  * here; the rest is the proxy's own routes (Codex under /backend-api/, Claude Code and OpenAI clients under /v1/),
  * passed to the in-process proxy on loopback with its launch secret in place of the gateway key.
  */
-export function frontDoor(deps: FrontDoorDeps): Hono<{ Variables: { role: ApiKeyRole } }> {
-  const app = new Hono<{ Variables: { role: ApiKeyRole } }>();
+export function frontDoor(deps: FrontDoorDeps): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
   app.get("/livez", (c) => c.json({ ok: true, instance: deps.instance }));
   app.get("/readyz", (c) => {
     const r = deps.ready();
@@ -40,8 +47,11 @@ export function frontDoor(deps: FrontDoorDeps): Hono<{ Variables: { role: ApiKey
     const check = await deps.keys.check(presentedKey(c.req.raw.headers));
     if (!check.ok) return fail(check.status, check.message, check.status === 503 ? "service_unavailable" : "authentication_error");
     c.set("role", check.role);
+    c.set("name", check.name);
     await next();
   });
+  // Which key this is (any role): `prodex gateway login` checks a key with it before storing it.
+  app.get("/gateway/v1/whoami", (c) => c.json({ instance: deps.instance, role: c.get("role"), name: c.get("name") }));
   app.route("/gateway/v1", deps.admin);
   app.all("*", async (c) => {
     if (!allowed(c.get("role"), "serve")) return fail(403, "prodex gateway: this key may not send requests (its role is viewer or admin-only)", "permission_error");

@@ -5,7 +5,7 @@ import { shellLine, tail } from "./artifacts.ts";
 import { addCounts, zero, type Counts } from "./junit.ts";
 import { runUnit, type RunContext, type UnitResult } from "./run-unit.ts";
 
-export type LaneStatus = "passed" | "failed" | "empty";
+export type LaneStatus = "passed" | "failed" | "empty" | "selects-nothing";
 export type LaneResult = { lane: Lane; units: UnitResult[]; counts: Counts; status: LaneStatus; ms: number };
 
 export type RunOptions = {
@@ -27,10 +27,15 @@ function secs(ms: number): string {
 function reportUnit(r: UnitResult, print: (l: string) => void): void {
   const mark = r.ok ? "✓" : "✗";
   const c = r.counts;
-  print(`  ${mark} ${r.unit.lane}/${r.unit.id} ${r.unit.label} — ${c.passed} pass, ${c.failed} fail, ${c.skipped} skip, ${secs(r.ms)}${r.problems.length ? ` — ${r.problems.join("; ")}` : ""}`);
+  print(
+    `  ${mark} ${r.unit.lane}/${r.unit.id} ${r.unit.label} — ${c.passed} pass, ${c.failed} fail, ${c.skipped} skip, ${secs(r.ms)}${r.problems.length ? ` — ${r.problems.join("; ")}` : ""}`,
+  );
+  // A quarantined case says why it is there, pass or fail: it must not be forgotten.
+  if (r.unit.lane === "quarantine" && r.unit.reason) print(`      quarantined: ${r.unit.reason}`);
   if (r.ok) return;
   for (const j of r.jobs) {
-    for (const f of j.failures.slice(0, 20)) print(`      FAIL ${f.file} > ${f.name}${f.message ? ` — ${f.message.split("\n")[0]?.slice(0, 160)}` : ""}`);
+    for (const f of j.failures.slice(0, 20))
+      print(`      FAIL ${f.file} > ${f.name}${f.message ? ` — ${f.message.split("\n")[0]?.slice(0, 160)}` : ""}`);
     if (j.counts.failed > 0 || j.problems.length > 0) {
       print(`      $ bun ${shellLine(j.cmd.slice(1))}`);
       print(`      log: ${j.logPath}`);
@@ -42,7 +47,9 @@ function reportUnit(r: UnitResult, print: (l: string) => void): void {
 async function printTails(r: UnitResult, print: (l: string) => void): Promise<void> {
   for (const j of r.jobs) {
     if (j.counts.failed === 0 && j.problems.length === 0) continue;
-    const text = await Bun.file(j.logPath).text().catch(() => "");
+    const text = await Bun.file(j.logPath)
+      .text()
+      .catch(() => "");
     print(`  ┌─ ${r.unit.lane}/${r.unit.id}: last lines of ${j.logPath}`);
     for (const l of tail(text, 60).split("\n")) print(`  │ ${l}`);
     print("  └─");
@@ -60,13 +67,21 @@ export async function runLanes(ctx: RunContext, lanes: readonly Lane[], opts: Ru
   };
 
   // Reports from an earlier run with other shards must not mix with this run's.
-  for (const l of lanes) for (const sub of ["junit", "logs"]) await rm(join(ctx.artifacts, sub, l.name), { recursive: true, force: true });
+  for (const l of lanes)
+    for (const sub of ["junit", "logs"]) await rm(join(ctx.artifacts, sub, l.name), { recursive: true, force: true });
 
   const pool = lanes.filter((l) => l.mode === "pool");
-  const queue = pool.flatMap((l) => l.units.map((u) => ({ lane: l, unit: u }))).sort((a, b) => b.unit.weight - a.unit.weight);
+  const queue = pool
+    .flatMap((l) => l.units.map((u) => ({ lane: l, unit: u })))
+    .sort((a, b) => b.unit.weight - a.unit.weight);
   if (queue.length > 0) {
     const started = Date.now();
-    opts.print(`▶ ${pool.filter((l) => l.units.length > 0).map((l) => l.name).join(", ")}: ${queue.length} processes, ${Math.min(opts.jobs, queue.length)} at a time`);
+    opts.print(
+      `▶ ${pool
+        .filter((l) => l.units.length > 0)
+        .map((l) => l.name)
+        .join(", ")}: ${queue.length} processes, ${Math.min(opts.jobs, queue.length)} at a time`,
+    );
     let next = 0;
     const worker = async (slot: number): Promise<void> => {
       for (;;) {
@@ -94,7 +109,9 @@ export async function runLanes(ctx: RunContext, lanes: readonly Lane[], opts: Ru
   for (const lane of lanes) {
     const r = results.get(lane) ?? { units: [], ms: 0 };
     const counts = r.units.reduce((acc, u) => addCounts(acc, u.counts), zero);
-    const status: LaneStatus = lane.units.length === 0 ? "empty" : r.units.every((u) => u.ok) && r.units.length === lane.units.length ? "passed" : "failed";
+    const empty = lane.units.length === 0 ? (lane.mustSelect ? "selects-nothing" : "empty") : undefined;
+    const status: LaneStatus =
+      empty ?? (r.units.every((u) => u.ok) && r.units.length === lane.units.length ? "passed" : "failed");
     out.push({ lane, units: r.units, counts, status, ms: r.ms });
     await mergeJunit(ctx.artifacts, lane.name, r.units);
   }
@@ -123,7 +140,11 @@ async function mergeJunit(artifacts: string, lane: string, units: readonly UnitR
  * Prints one block per lane and returns whether the blocking lanes passed. With `requireTests`
  * (bun run test, test:fast) a run where no blocking lane ran a test fails; optional lanes may be empty.
  */
-export function printSummary(results: readonly LaneResult[], print: (l: string) => void, requireTests: boolean): boolean {
+export function printSummary(
+  results: readonly LaneResult[],
+  print: (l: string) => void,
+  requireTests: boolean,
+): boolean {
   print("");
   print("── lanes ──");
   let ok = true;
@@ -133,14 +154,21 @@ export function printSummary(results: readonly LaneResult[], print: (l: string) 
     const note =
       r.status === "empty"
         ? "empty: no tests assigned"
-        : r.status === "failed"
-          ? `FAILED (${r.units.filter((u) => !u.ok).map((u) => `${u.unit.id}: ${u.problems.join("; ") || `${u.counts.failed} failed`}`).join(", ")})`
-          : "ok";
-    print(`[${l.name}] ${note}; ${r.units.length} processes, ${secs(r.ms)}${l.blocking ? "" : " — non-blocking, reported only"}`);
+        : r.status === "selects-nothing"
+          ? "FAILED: selects no tests — a suite that runs nothing proves nothing; tag cases for it in the manifest (docs/testing.md)"
+          : r.status === "failed"
+            ? `FAILED (${r.units
+                .filter((u) => !u.ok)
+                .map((u) => `${u.unit.id}: ${u.problems.join("; ") || `${u.counts.failed} failed`}`)
+                .join(", ")})`
+            : "ok";
+    print(
+      `[${l.name}] ${note}; ${r.units.length} processes, ${secs(r.ms)}${l.blocking ? "" : " — non-blocking, reported only"}`,
+    );
     print(summaryLine(l.name, r.counts));
     if (!l.blocking) continue;
     total = addCounts(total, r.counts);
-    if (r.status === "failed") ok = false;
+    if (r.status === "failed" || r.status === "selects-nothing") ok = false;
   }
   if (requireTests && total.passed + total.failed + total.skipped === 0) {
     print("no blocking lane ran any test");
@@ -152,6 +180,7 @@ export function printSummary(results: readonly LaneResult[], print: (l: string) 
 
 export function measuredTimings(results: readonly LaneResult[]): Map<string, number> {
   const out = new Map<string, number>();
-  for (const r of results) for (const u of r.units) for (const j of u.jobs) for (const [f, ms] of j.fileMs) out.set(f, ms);
+  for (const r of results)
+    for (const u of r.units) for (const j of u.jobs) for (const [f, ms] of j.fileMs) out.set(f, ms);
   return out;
 }

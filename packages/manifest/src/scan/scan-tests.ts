@@ -2,6 +2,7 @@ import { parse } from "@babel/parser";
 import type * as t from "@babel/types";
 import { mutationKind, textMutations, type Mutation } from "./env-mutation.ts";
 import { eachTitle, eachTitles, fullTitle, resolveTitle, unwrap, type Env, type Title } from "./names.ts";
+import { directSignals, helperSignals, type Signal } from "./runtime-signals.ts";
 
 /** One `test`/`it` registration found in a file. */
 export type ScannedTest = {
@@ -20,6 +21,8 @@ export type ScannedFile = {
   file: string;
   tests: ScannedTest[];
   mutations: Mutation[];
+  /** Where the file starts runtime machinery (the proxy, a broker, a prodex launch); see runtime-signals.ts. */
+  signals: Signal[];
   parseError?: string;
 };
 
@@ -34,7 +37,20 @@ function isNode(v: unknown): v is t.Node {
   return typeof v === "object" && v !== null && typeof Reflect.get(v, "type") === "string";
 }
 
-const skipKeys = new Set(["loc", "start", "end", "extra", "range", "leadingComments", "trailingComments", "innerComments", "type", "typeAnnotation", "typeParameters", "returnType"]);
+const skipKeys = new Set([
+  "loc",
+  "start",
+  "end",
+  "extra",
+  "range",
+  "leadingComments",
+  "trailingComments",
+  "innerComments",
+  "type",
+  "typeAnnotation",
+  "typeParameters",
+  "returnType",
+]);
 
 function children(n: t.Node): t.Node[] {
   const out: t.Node[] = [];
@@ -43,6 +59,16 @@ function children(n: t.Node): t.Node[] {
     if (Array.isArray(v)) for (const x of v) if (isNode(x)) out.push(x);
     if (isNode(v)) out.push(v);
   }
+  return out;
+}
+
+function templateRanges(root: t.Node): (readonly [number, number])[] {
+  const out: (readonly [number, number])[] = [];
+  const visit = (n: t.Node): void => {
+    if (n.type === "TemplateLiteral") out.push([n.start ?? 0, n.end ?? 0] as const);
+    for (const c of children(n)) visit(c);
+  };
+  visit(root);
   return out;
 }
 
@@ -136,8 +162,20 @@ function bind(env: Env, pattern: t.Node, value: t.Node): Env {
   else if (pattern.type === "ObjectPattern" && v.type === "ObjectExpression") {
     for (const p of pattern.properties) {
       if (p.type !== "ObjectProperty" || p.computed || p.key.type !== "Identifier") continue;
-      const local = p.value.type === "Identifier" ? p.value.name : p.value.type === "AssignmentPattern" && p.value.left.type === "Identifier" ? p.value.left.name : undefined;
-      const prop = v.properties.find((q) => q.type === "ObjectProperty" && !q.computed && q.key.type === "Identifier" && p.key.type === "Identifier" && q.key.name === p.key.name);
+      const local =
+        p.value.type === "Identifier"
+          ? p.value.name
+          : p.value.type === "AssignmentPattern" && p.value.left.type === "Identifier"
+            ? p.value.left.name
+            : undefined;
+      const prop = v.properties.find(
+        (q) =>
+          q.type === "ObjectProperty" &&
+          !q.computed &&
+          q.key.type === "Identifier" &&
+          p.key.type === "Identifier" &&
+          q.key.name === p.key.name,
+      );
       if (local && prop?.type === "ObjectProperty") next.set(local, prop.value);
     }
   } else if (pattern.type === "ArrayPattern" && v.type === "ArrayExpression") {
@@ -158,14 +196,31 @@ function display(title: Title): string {
   return "text" in title ? title.text : title.pattern.replace(/\.\*/g, "*").replace(/\\(.)/g, "$1");
 }
 
-/** Finds test registrations and global mutations in one file's source. */
-export function scanSource(file: string, src: string): ScannedFile {
+/**
+ * Finds test registrations, global mutations and runtime signals in one file's source.
+ * `helpers`: names this file imports from modules that start runtime machinery (name → module).
+ */
+export function scanSource(file: string, src: string, helpers: ReadonlyMap<string, string> = new Map()): ScannedFile {
+  const found = [...directSignals(src), ...helperSignals(src, helpers)].sort((a, b) => a.offset - b.offset);
   let ast: t.File;
   try {
-    ast = parse(src, { sourceType: "module", errorRecovery: true, plugins: file.endsWith("x") ? ["typescript", "jsx"] : ["typescript"] });
+    ast = parse(src, {
+      sourceType: "module",
+      errorRecovery: true,
+      plugins: file.endsWith("x") ? ["typescript", "jsx"] : ["typescript"],
+    });
   } catch (e) {
-    return { file, tests: [], mutations: textMutations(src), parseError: e instanceof Error ? e.message : String(e) };
+    return {
+      file,
+      tests: [],
+      mutations: textMutations(src),
+      signals: found,
+      parseError: e instanceof Error ? e.message : String(e),
+    };
   }
+  // A signal in a comment, or in a template literal (source text a test writes out), starts nothing.
+  const inert = [...(ast.comments ?? []).map((c) => [c.start ?? 0, c.end ?? 0] as const), ...templateRanges(ast.program)];
+  const signals = found.filter((sig) => !inert.some(([a, b]) => a <= sig.offset && sig.offset < b));
   const names = bunTestNames(ast);
   const tests: ScannedTest[] = [];
   const mutations = new Map<number, Mutation>();
@@ -189,7 +244,14 @@ export function scanSource(file: string, src: string): ScannedFile {
             const key = `${start}:${display(full)}`;
             if (seen.has(key)) continue;
             seen.add(key);
-            tests.push({ file, name: display(full), ...("pattern" in full ? { pattern: `^${full.pattern}$` } : {}), line: n.loc?.start.line ?? 0, start, end: n.end ?? start });
+            tests.push({
+              file,
+              name: display(full),
+              ...("pattern" in full ? { pattern: `^${full.pattern}$` } : {}),
+              line: n.loc?.start.line ?? 0,
+              start,
+              end: n.end ?? start,
+            });
           }
         }
         for (const a of n.arguments) if (a !== reg.body) walk(a, env, stack);
@@ -233,11 +295,12 @@ export function scanSource(file: string, src: string): ScannedFile {
   };
 
   walk(ast.program, constants(ast), []);
-  return { file, tests, mutations: [...mutations.values()].sort((a, b) => a.offset - b.offset) };
+  return { file, tests, mutations: [...mutations.values()].sort((a, b) => a.offset - b.offset), signals };
 }
 
 /** Reads and scans one repo-relative file under `root`. */
 export async function scanFile(root: string, file: string): Promise<ScannedFile> {
   const src = await Bun.file(`${root}/${file}`).text();
-  return scanSource(file, src);
+  const { runtimeHelpers } = await import("./scan-cache.ts");
+  return scanSource(file, src, await runtimeHelpers(root, file, src, new Map()));
 }

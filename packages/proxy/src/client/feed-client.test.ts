@@ -3,7 +3,15 @@ import type { PoolFeedMessage } from "@prodex/core";
 import { connectFeed } from "./feed-client.ts";
 
 const snapshot = { at: 1, current: "p1", pinned: null, autoRotate: true, profiles: [] };
-const event = { id: 7, at: 2, kind: "rotation", level: "info", profile: "p2", message: "p1 → p2", data: { from: "p1", to: "p2", reason: "limit", kind: "quota", client: "ws" } };
+const event = {
+  id: 7,
+  at: 2,
+  kind: "rotation",
+  level: "info",
+  profile: "p2",
+  message: "p1 → p2",
+  data: { from: "p1", to: "p2", reason: "limit", kind: "quota", client: "ws" },
+};
 
 /** A proxy's feed without a socket: the state route and an SSE stream of the given frames. */
 function fakeFetch(frames: string[], state: unknown = snapshot): typeof fetch {
@@ -14,7 +22,11 @@ function fakeFetch(frames: string[], state: unknown = snapshot): typeof fetch {
   }) as typeof fetch;
 }
 
-const endpoints = { eventsUrl: "http://127.0.0.1:1/events", stateUrl: "http://127.0.0.1:1/state", controlUrl: "http://127.0.0.1:1/control" };
+const endpoints = {
+  eventsUrl: "http://127.0.0.1:1/events",
+  stateUrl: "http://127.0.0.1:1/state",
+  controlUrl: "http://127.0.0.1:1/control",
+};
 
 describe("connectFeed validates what it receives", () => {
   test("valid frames arrive; malformed, unknown or misshapen ones are skipped", async () => {
@@ -37,6 +49,8 @@ describe("connectFeed validates what it receives", () => {
   });
 
   test("a state route that answers something else is one clear error", async () => {
-    await expect(connectFeed(endpoints, { fetch: fakeFetch([], { hello: "world" }) })).rejects.toThrow("pool state unreadable");
+    await expect(connectFeed(endpoints, { fetch: fakeFetch([], { hello: "world" }) })).rejects.toThrow(
+      "pool state unreadable",
+    );
   });
 });

@@ -2,6 +2,7 @@ import { windowsFromHeaders } from "@prodex/core";
 import type { Committed } from "./forward.ts";
 import type { ProxyState } from "./proxy-state.ts";
 import type { StreamEvent } from "../stream/upstream-stream.ts";
+import { carriesResponse, outcomeOf, recordRequest } from "./request-ledger.ts";
 
 export type StreamObserver = {
   /** Sees every parsed event after (and including) the held ones. */
@@ -20,9 +21,16 @@ export function committedBody(state: ProxyState, committed: Committed, observer:
   const head = committed.hold?.head.slice() ?? [];
   let completed = false;
   let ended = false;
+  let terminal: string | null = null;
+  let response: unknown = null;
+  let firstByteAt: number | null = null;
   const see = (events: StreamEvent[]) => {
     for (const e of events) {
       if (e.type === "response.completed") completed = true;
+      if (carriesResponse(e.type)) {
+        response = e.json;
+        if (e.type !== "response.created") terminal = e.type ?? null;
+      }
       observer.onEvent?.(e);
     }
   };
@@ -33,6 +41,9 @@ export function committedBody(state: ProxyState, committed: Committed, observer:
     const latency = state.ctx.now() - committed.startedAt;
     if (completed) state.pool.succeeded(committed.profile, latency, windowsFromHeaders(committed.response.headers, state.ctx.now()));
     state.log.line(completed ? "info" : "warn", "request", { profile: committed.profile, status: committed.response.status, ms: latency, attempts: committed.attempts, completed, aborted, error });
+    const status = committed.response.status;
+    const outcome = outcomeOf({ aborted, broken: error !== null, terminal, streamed: stream !== null, status });
+    recordRequest(state, committed.meta, { profile: committed.profile, status, outcome, attempts: committed.attempts, response, firstByteAt });
     observer.onEnd?.({ completed, aborted, error });
   };
   see(committed.hold?.events ?? []);
@@ -41,6 +52,7 @@ export function committedBody(state: ProxyState, committed: Committed, observer:
     async pull(controller) {
       const chunk = head.shift();
       if (chunk) {
+        firstByteAt ??= state.ctx.now();
         controller.enqueue(chunk);
         return;
       }
@@ -58,6 +70,7 @@ export function committedBody(state: ProxyState, committed: Committed, observer:
           return;
         }
         see(next.events);
+        firstByteAt ??= state.ctx.now();
         controller.enqueue(next.chunk);
       } catch (error) {
         // After commit an upstream failure is the client's to see: end the stream as it broke.

@@ -5,6 +5,7 @@ import { type Committed, type HttpRequest, httpAttempt } from "./http-attempt.ts
 import { type LaunchScope, mayRotate, stayOn } from "./launch-scope.ts";
 import { poolUnavailable, staleContinuation, type LocalAnswer } from "./local-answers.ts";
 import type { ProxyState } from "./proxy-state.ts";
+import { requestMeta } from "./request-ledger.ts";
 
 export type { Committed } from "./http-attempt.ts";
 
@@ -22,9 +23,9 @@ export type Outcome = Committed | { kind: "local"; answer: LocalAnswer; attempts
  * HTTP attempt. After commit the caller streams; nothing rotates mid-stream.
  */
 export async function forward(state: ProxyState, req: ForwardRequest): Promise<Outcome> {
-  const startedAt = state.ctx.now();
+  const meta = requestMeta(state, req.client, req.scope);
   const owner = ownerOf(req.keys, (kind, key) => state.bindings.lookup(kind, key));
-  const ports = proxyPorts(state, httpAttempt(state, req, owner, startedAt), { client: req.client, path: req.path });
+  const ports = proxyPorts(state, httpAttempt(state, req, owner, meta), { client: req.client, path: req.path });
   const out = await rotate(ports, {
     owner,
     stuck: mustStay(req.keys),

@@ -11,6 +11,7 @@ import { UpstreamStalledError, UpstreamStream, type HoldResult } from "../stream
 import { upstreamRequestHeaders } from "../upstream/headers.ts";
 import { type RequestBody, encodeJson } from "../upstream/request-body.ts";
 import type { LocalAnswer } from "./local-answers.ts";
+import type { RequestMeta } from "./request-ledger.ts";
 import type { ProxyState } from "./proxy-state.ts";
 
 export type HttpRequest = {
@@ -23,7 +24,10 @@ export type HttpRequest = {
   /** Hold the SSE answer until the commit point (inference); false = unary pass-through. */
   stream: boolean;
   signal: AbortSignal;
-  /** The bytes for one account, when they depend on it (translated Claude requests: reasoning only its owner can read). Overrides `body`. */
+  /**
+   * The bytes for one account, when they depend on it (translated Claude requests: reasoning only
+   * its owner can read). Overrides `body`.
+   */
   bodyFor?: (profile: string) => Uint8Array | string;
 };
 
@@ -36,6 +40,8 @@ export type Committed = {
   hold: Extract<HoldResult, { kind: "commit" }> | null;
   attempts: number;
   startedAt: number;
+  /** The request as the usage ledger records it when its answer ends. */
+  meta: RequestMeta;
   /** Encrypted reasoning left out of what this account received (it belongs to another). */
   stripped: ReadonlySet<string>;
 };
@@ -43,17 +49,44 @@ export type Committed = {
 /** The upstream's last error answer: passed on when no account can serve. */
 export type HttpLastWord = LocalAnswer;
 
-export function httpAttempt(state: ProxyState, req: HttpRequest, owner: Owner | null, startedAt: number): UpstreamPort<Committed, HttpLastWord> {
-  return { attempt: (input) => attempt(state, req, owner, startedAt, input) };
+export function httpAttempt(
+  state: ProxyState,
+  req: HttpRequest,
+  owner: Owner | null,
+  meta: RequestMeta,
+): UpstreamPort<Committed, HttpLastWord> {
+  return { attempt: (input) => attempt(state, req, owner, meta, input) };
 }
 
-async function attempt(state: ProxyState, req: HttpRequest, owner: Owner | null, startedAt: number, input: AttemptInput): Promise<AttemptResult<Committed, HttpLastWord>> {
+async function attempt(
+  state: ProxyState,
+  req: HttpRequest,
+  owner: Owner | null,
+  meta: RequestMeta,
+  input: AttemptInput,
+): Promise<AttemptResult<Committed, HttpLastWord>> {
   const { ctx } = state;
   const { name, auth } = input;
-  const body = req.bodyFor ? { bytes: req.bodyFor(name), rewritten: true, stripped: NONE } : bodyFor(state, req, owner?.profile ?? null, name, input.bare);
-  const committed = (response: Response, stream: UpstreamStream | null, hold: Committed["hold"]): AttemptResult<Committed, HttpLastWord> => ({
+  const body = req.bodyFor
+    ? { bytes: req.bodyFor(name), rewritten: true, stripped: NONE }
+    : bodyFor(state, req, owner?.profile ?? null, name, input.bare);
+  const committed = (
+    response: Response,
+    stream: UpstreamStream | null,
+    hold: Committed["hold"],
+  ): AttemptResult<Committed, HttpLastWord> => ({
     kind: "served",
-    value: { kind: "committed", profile: name, response, stream, hold, attempts: 0, startedAt, stripped: body.stripped },
+    value: {
+      kind: "committed",
+      profile: name,
+      response,
+      stream,
+      hold,
+      attempts: 0,
+      startedAt: meta.startedAt,
+      meta,
+      stripped: body.stripped,
+    },
   });
   const controller = new AbortController();
   const onAbort = () => controller.abort();
@@ -74,7 +107,9 @@ async function attempt(state: ProxyState, req: HttpRequest, owner: Owner | null,
   } catch (error) {
     req.signal.removeEventListener("abort", onAbort);
     if (req.signal.aborted) return GONE;
-    const verdict = classifyNetworkError(controller.signal.reason instanceof UpstreamStalledError ? controller.signal.reason : error);
+    const verdict = classifyNetworkError(
+      controller.signal.reason instanceof UpstreamStalledError ? controller.signal.reason : error,
+    );
     return verdict.action === "commit" ? GONE : { kind: "failed", verdict, last: null };
   } finally {
     clearTimeout(silent);
@@ -101,9 +136,11 @@ async function attempt(state: ProxyState, req: HttpRequest, owner: Owner | null,
   const errorBody = parseJson(text);
   const last: HttpLastWord = { status: response.status, headers: response.headers, body: text };
   // Reasoning this account cannot decrypt (made elsewhere, bindings unknown): the loop retries it bare once.
-  if (response.status === 400 && req.keys.encryptedItems > 0 && !input.bare && rejectsEncrypted(errorBody)) return { kind: "rejected-reasoning", last };
+  if (response.status === 400 && req.keys.encryptedItems > 0 && !input.bare && rejectsEncrypted(errorBody))
+    return { kind: "rejected-reasoning", last };
   const full = classifyResponse(response.status, response.headers, errorBody, ctx.now());
-  if (full.action === "commit") return committed(new Response(text, { status: response.status, headers: response.headers }), null, null);
+  if (full.action === "commit")
+    return committed(new Response(text, { status: response.status, headers: response.headers }), null, null);
   return { kind: "failed", verdict: full, last };
 }
 
@@ -111,13 +148,26 @@ const GONE: AttemptResult<never, never> = { kind: "gone" };
 const NONE: ReadonlySet<string> = new Set();
 
 /** The bytes to send to `name`: the original, or without encrypted reasoning it cannot read. */
-function bodyFor(state: ProxyState, req: HttpRequest, owner: string | null, name: string, all: boolean): { bytes: Uint8Array | undefined; rewritten: boolean; stripped: ReadonlySet<string> } {
+function bodyFor(
+  state: ProxyState,
+  req: HttpRequest,
+  owner: string | null,
+  name: string,
+  all: boolean,
+): { bytes: Uint8Array | undefined; rewritten: boolean; stripped: ReadonlySet<string> } {
   if (!req.body) return { bytes: undefined, rewritten: false, stripped: NONE };
   if (req.keys.encryptedItems === 0) return { bytes: req.body.bytes, rewritten: false, stripped: NONE };
-  const foreign = all ? new Set(req.keys.encrypted) : foreignBlobs(req.keys, name, owner, (kind, key) => state.bindings.lookup(kind, key));
+  const foreign = all
+    ? new Set(req.keys.encrypted)
+    : foreignBlobs(req.keys, name, owner, (kind, key) => state.bindings.lookup(kind, key));
   const json = foreign.size > 0 ? req.body.json() : null;
-  if (!json || typeof json !== "object" || Array.isArray(json)) return { bytes: req.body.bytes, rewritten: false, stripped: NONE };
-  return { bytes: encodeJson(stripEncrypted(json as Record<string, unknown>, foreign).body), rewritten: true, stripped: foreign };
+  if (!json || typeof json !== "object" || Array.isArray(json))
+    return { bytes: req.body.bytes, rewritten: false, stripped: NONE };
+  return {
+    bytes: encodeJson(stripEncrypted(json as Record<string, unknown>, foreign).body),
+    rewritten: true,
+    stripped: foreign,
+  };
 }
 
 function isSse(response: Response): boolean {

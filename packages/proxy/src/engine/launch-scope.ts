@@ -14,6 +14,8 @@ export type LaunchScope = {
   autoRotate: boolean;
   /** Claude family → model mapping of this launch (null: the proxy's). */
   models: ModelConfig | null;
+  /** Who the usage ledger says sent the request (the team gateway's key name); absent: the launch itself. */
+  caller?: string;
 };
 
 /** Hono's typed context variables for the proxy's routes. */

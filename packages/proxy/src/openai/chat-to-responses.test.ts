@@ -150,6 +150,12 @@ describe("chatToResponses: options", () => {
       extra: { tool_choice: { type: "function", function: { name: "get_weather" } } },
       want: { tool_choice: { type: "function", name: "get_weather" } },
     },
+    {
+      name: "tool_choice allowed_tools: the model chooses",
+      extra: { tool_choice: { type: "allowed_tools", allowed_tools: { mode: "auto", tools: [] } } },
+      want: { tool_choice: "auto" },
+      notes: ["tool_choice allowed_tools sent as auto (not translated)"],
+    },
     { name: "parallel_tool_calls false", extra: { parallel_tool_calls: false }, want: { parallel_tool_calls: false } },
     {
       name: "response_format json_schema → text.format",

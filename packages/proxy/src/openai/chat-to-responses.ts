@@ -83,7 +83,7 @@ function translate(req: ChatRequest, accepts: UpstreamParams): ChatTranslateOk {
     model: req.model,
     input,
     tools,
-    tool_choice: toolChoice(req.tool_choice),
+    tool_choice: toolChoice(req.tool_choice, notes),
     parallel_tool_calls: req.parallel_tool_calls ?? true,
     reasoning: req.reasoning_effort ? { effort: req.reasoning_effort } : {},
     store: false,
@@ -182,9 +182,13 @@ function userParts(content: ChatContent, notes: Notes): (InputText | InputImage)
   return parts.length ? parts : [inputText("")];
 }
 
-function toolChoice(choice: ChatRequest["tool_choice"]): ResponsesToolChoice {
+function toolChoice(choice: ChatRequest["tool_choice"], notes: Notes): ResponsesToolChoice {
   if (choice == null) return "auto";
   if (typeof choice === "string") return choice;
+  if (choice.type === "other") {
+    notes.add(`tool_choice ${choice.original} sent as auto (not translated)`);
+    return "auto";
+  }
   return { type: "function", name: choice.function.name };
 }
 

@@ -53,6 +53,10 @@ const OtherTool = z
 const ToolChoice = z.union([
   z.enum(["none", "auto", "required"]),
   z.looseObject({ type: z.literal("function"), function: z.looseObject({ name: z.string() }) }),
+  /** allowed_tools, custom, …: the model chooses (with a note). */
+  z
+    .looseObject({ type: z.string().refine((t) => t !== "function", "malformed function tool choice") })
+    .transform((raw) => ({ type: "other" as const, original: raw.type })),
 ]);
 
 const ResponseFormat = z.discriminatedUnion("type", [

@@ -56,6 +56,11 @@ describe("responsesUpstream", () => {
     { name: "input of the wrong type", input: { model: "gpt-5", input: 3 }, where: "input" },
     { name: "stream of the wrong type", input: { model: "gpt-5", input: "x", stream: "yes" }, where: "stream" },
     { name: "background", input: { model: "gpt-5", input: "x", background: true }, where: "background" },
+    {
+      name: "previous_response_id (nothing is stored upstream)",
+      input: { model: "gpt-5", input: "x", previous_response_id: "resp_1" },
+      where: "previous_response_id",
+    },
   ];
   for (const c of refusals) {
     test(`refused: ${c.name}`, () => {

@@ -19,6 +19,7 @@ const ResponsesCreate = z.looseObject({
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
   background: z.boolean().nullish(),
+  previous_response_id: z.string().nullish(),
 });
 
 export type ResponsesUpstreamOk = { ok: true; body: Record<string, unknown>; stream: boolean; notes: string[] };
@@ -43,6 +44,11 @@ export function responsesUpstream(
         "background",
       ),
     };
+  if (req.previous_response_id) {
+    const message =
+      "previous_response_id is not supported: the upstream stores no responses (store=false). Send the whole conversation in input instead.";
+    return { ok: false, error: new TranslateError(message, "previous_response_id") };
+  }
   const notes: string[] = [];
   const body: Record<string, unknown> = { ...req, stream: true, store: false };
   if (req.store) notes.push("store=true ignored (the upstream stores nothing)");

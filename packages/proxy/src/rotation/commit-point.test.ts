@@ -2,19 +2,35 @@ import { describe, expect, test } from "bun:test";
 import { CONNECTION_LIMIT, type HeldEvent, type Point, commitPoint } from "./commit-point.ts";
 
 const NOW = 1_795_694_266_000;
-const ev = (type: string | undefined, json: Record<string, unknown> | null = type ? { type } : null): HeldEvent => ({ type, json });
+const ev = (type: string | undefined, json: Record<string, unknown> | null = type ? { type } : null): HeldEvent => ({
+  type,
+  json,
+});
 const created = ev("response.created");
 const delta = ev("response.output_text.delta");
-const quotaFailed = ev("response.failed", { type: "response.failed", response: { error: { code: "usage_limit_reached", resets_at: 1795696066 } } });
+const quotaFailed = ev("response.failed", {
+  type: "response.failed",
+  response: { error: { code: "usage_limit_reached", resets_at: 1795696066 } },
+});
 const rateError = ev("error", { type: "error", status: 429, error: { code: "rate_limit_exceeded" } });
 const authError = ev("error", { type: "error", status: 401, error: { message: "expired" } });
-const badRequest = ev("error", { type: "error", status: 400, error: { type: "invalid_request_error", message: "bad" } });
+const badRequest = ev("error", {
+  type: "error",
+  status: 400,
+  error: { type: "invalid_request_error", message: "bad" },
+});
 const tooOld = ev("error", { type: "error", status: 400, error: { code: CONNECTION_LIMIT } });
 
 describe("commitPoint", () => {
   const cases: [string, HeldEvent[], "open" | "ended", Point["kind"], string][] = [
     ["nothing yet: hold", [], "open", "hold", ""],
-    ["announcements only: hold", [created, ev("response.in_progress"), ev("response.output_item.added")], "open", "hold", ""],
+    [
+      "announcements only: hold",
+      [created, ev("response.in_progress"), ev("response.output_item.added")],
+      "open",
+      "hold",
+      "",
+    ],
     ["a usage snapshot is not output", [created, ev("codex.rate_limits")], "open", "hold", ""],
     ["the first output commits", [created, delta], "open", "commit", ""],
     ["a quota failure before output fails as quota", [created, quotaFailed], "open", "fail", "quota"],
@@ -35,12 +51,21 @@ describe("commitPoint", () => {
 
   test("a quota failure carries its reset", () => {
     const point = commitPoint([quotaFailed], NOW);
-    expect(point).toEqual({ kind: "fail", verdict: { action: "rotate", kind: "quota", reason: expect.any(String), until: 1795696066000 } });
+    expect(point).toEqual({
+      kind: "fail",
+      verdict: { action: "rotate", kind: "quota", reason: expect.any(String), until: 1795696066000 },
+    });
   });
 
   test("non-failure events are never parsed before commit", () => {
     let parsed = 0;
-    const lazy: HeldEvent = { type: "response.output_text.delta", get json() { parsed++; return null; } };
+    const lazy: HeldEvent = {
+      type: "response.output_text.delta",
+      get json() {
+        parsed++;
+        return null;
+      },
+    };
     expect(commitPoint([created, lazy], NOW).kind).toBe("commit");
     expect(parsed).toBe(0);
   });

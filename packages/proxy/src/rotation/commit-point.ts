@@ -53,7 +53,10 @@ export function commitPoint(events: Iterable<HeldEvent>, now: number, ended: "op
   return ended === "ended" ? ENDED_EMPTY : HOLD;
 }
 
-const ENDED_EMPTY: Point = { kind: "fail", verdict: { action: "rotate", kind: "transient", reason: "stream ended before any output", until: null } };
+const ENDED_EMPTY: Point = {
+  kind: "fail",
+  verdict: { action: "rotate", kind: "transient", reason: "stream ended before any output", until: null },
+};
 
 function judge(event: HeldEvent, now: number): Point {
   const { type } = event;

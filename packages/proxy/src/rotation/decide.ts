@@ -38,15 +38,21 @@ export function decide(what: Happened, memo: Memo, policy: RotationPolicy, now: 
   switch (what.kind) {
     case "none": {
       const soon = what.soonest;
-      if (!soon || !(soon.why.ok || isBriefRest(soon.why, now, policy.maxWaitMs))) return { kind: "give-up", rest: null, why: "no account can serve" };
+      if (!soon || !(soon.why.ok || isBriefRest(soon.why, now, policy.maxWaitMs)))
+        return { kind: "give-up", rest: null, why: "no account can serve" };
       const ms = soon.why.ok ? 0 : Math.max(0, soon.why.until - now);
       if (memo.waits >= policy.maxWaits) return { kind: "give-up", rest: null, why: "waited enough" };
-      if (now + ms - memo.startedAt > policy.budgetMs) return { kind: "give-up", rest: null, why: "the wait would outlast the budget" };
+      if (now + ms - memo.startedAt > policy.budgetMs)
+        return { kind: "give-up", rest: null, why: "the wait would outlast the budget" };
       return { kind: "wait-for-rest", name: soon.name, ms };
     }
     case "rejected-reasoning":
-      if (!memo.bare.has(what.name)) return { kind: "retry-same", why: "bare", reason: "reasoning this account cannot read" };
-      return move({ kind: "transient", reason: "refused the request even without encrypted reasoning", until: null }, memo);
+      if (!memo.bare.has(what.name))
+        return { kind: "retry-same", why: "bare", reason: "reasoning this account cannot read" };
+      return move(
+        { kind: "transient", reason: "refused the request even without encrypted reasoning", until: null },
+        memo,
+      );
     case "reconnect":
       if (!memo.reconnected) return { kind: "retry-same", why: "reconnect", reason: what.reason };
       return move({ kind: "transient", reason: what.reason, until: null }, memo);

@@ -3,7 +3,15 @@ import type { Candidate } from "@prodex/core";
 import { type PickInput, pick } from "./pick.ts";
 
 const NOW = 1_800_000_000_000;
-const c = (name: string, extra: Partial<Candidate> = {}): Candidate => ({ name, windows: [], usable: true, backoffUntil: null, backoffReason: null, lastSelectedAt: null, ...extra });
+const c = (name: string, extra: Partial<Candidate> = {}): Candidate => ({
+  name,
+  windows: [],
+  usable: true,
+  backoffUntil: null,
+  backoffReason: null,
+  lastSelectedAt: null,
+  ...extra,
+});
 const input = (candidates: Candidate[], extra: Partial<PickInput> = {}): PickInput => ({
   view: { candidates, current: "p1", pinned: null, autoRotate: true },
   owner: null,
@@ -21,17 +29,70 @@ const atLimit = { backoffUntil: NOW + 600_000, backoffReason: "quota" };
 describe("pick", () => {
   const cases: [string, PickInput, Record<string, unknown>][] = [
     ["the policy keeps the current account", input([c("p1"), c("p2")]), { kind: "account", name: "p1" }],
-    ["the owner first", input([c("p1"), c("p2")], { owner }), { kind: "account", name: "p2", reason: "continues on its owner (response_id)" }],
-    ["the owner first even while resting", input([c("p1"), c("p2", rateLimited)], { owner }), { kind: "account", name: "p2" }],
-    ["an owner at its limit: the policy", input([c("p1"), c("p2", atLimit)], { owner }), { kind: "account", name: "p1" }],
-    ["an owner at its limit, stuck: stale", input([c("p1"), c("p2", atLimit)], { owner, stuck: true }), { kind: "stale", owner: "p2", why: { ok: false, why: "quota", until: NOW + 600_000 } }],
-    ["an owner tried already, stuck: stale", input([c("p1"), c("p2", rateLimited)], { owner, stuck: true, tried: new Set(["p2"]) }), { kind: "stale", owner: "p2" }],
-    ["the connection's account while it can serve", input([c("p1"), c("p2")], { connected: "p2" }), { kind: "account", name: "p2", reason: "stays on the connection's account" }],
-    ["not the connection's account when it rests", input([c("p1"), c("p2", rateLimited)], { connected: "p2" }), { kind: "account", name: "p1" }],
+    [
+      "the owner first",
+      input([c("p1"), c("p2")], { owner }),
+      { kind: "account", name: "p2", reason: "continues on its owner (response_id)" },
+    ],
+    [
+      "the owner first even while resting",
+      input([c("p1"), c("p2", rateLimited)], { owner }),
+      { kind: "account", name: "p2" },
+    ],
+    [
+      "an owner at its limit: the policy",
+      input([c("p1"), c("p2", atLimit)], { owner }),
+      { kind: "account", name: "p1" },
+    ],
+    [
+      "an owner at its limit, stuck: stale",
+      input([c("p1"), c("p2", atLimit)], { owner, stuck: true }),
+      { kind: "stale", owner: "p2", why: { ok: false, why: "quota", until: NOW + 600_000 } },
+    ],
+    [
+      "an owner resting after failing this request, stuck: nobody but it (the loop may wait)",
+      input([c("p1"), c("p2", rateLimited)], { owner, stuck: true, tried: new Set(["p2"]) }),
+      {
+        kind: "none",
+        soonest: { name: "p2", why: { ok: false, why: "resting", kind: "transient", until: NOW + 5_000 } },
+      },
+    ],
+    [
+      "an owner at its limit after failing this request, stuck: stale",
+      input([c("p1"), c("p2", atLimit)], { owner, stuck: true, tried: new Set(["p2"]) }),
+      { kind: "stale", owner: "p2", why: { ok: false, why: "quota", until: NOW + 600_000 } },
+    ],
+    [
+      "the connection's account while it can serve",
+      input([c("p1"), c("p2")], { connected: "p2" }),
+      { kind: "account", name: "p2", reason: "stays on the connection's account" },
+    ],
+    [
+      "not the connection's account when it rests",
+      input([c("p1"), c("p2", rateLimited)], { connected: "p2" }),
+      { kind: "account", name: "p1" },
+    ],
     ["a launch held to one account", input([c("p1"), c("p2")], { stayOn: "p2" }), { kind: "account", name: "p2" }],
-    ["tried accounts are skipped", input([c("p1"), c("p2")], { tried: new Set(["p1"]) }), { kind: "account", name: "p2" }],
-    ["auto-rotate off: only the current one", input([c("p1", rateLimited), c("p2")], { view: { candidates: [c("p1", rateLimited), c("p2")], current: "p1", pinned: null, autoRotate: false } }), { kind: "none" }],
-    ["nobody: the soonest back, tried included", input([c("p1", atLimit), c("p2", rateLimited)], { tried: new Set(["p2"]) }), { kind: "none", soonest: { name: "p2", why: { ok: false, why: "resting", kind: "transient", until: NOW + 5_000 } } }],
+    [
+      "tried accounts are skipped",
+      input([c("p1"), c("p2")], { tried: new Set(["p1"]) }),
+      { kind: "account", name: "p2" },
+    ],
+    [
+      "auto-rotate off: only the current one",
+      input([c("p1", rateLimited), c("p2")], {
+        view: { candidates: [c("p1", rateLimited), c("p2")], current: "p1", pinned: null, autoRotate: false },
+      }),
+      { kind: "none" },
+    ],
+    [
+      "nobody: the soonest back, tried included",
+      input([c("p1", atLimit), c("p2", rateLimited)], { tried: new Set(["p2"]) }),
+      {
+        kind: "none",
+        soonest: { name: "p2", why: { ok: false, why: "resting", kind: "transient", until: NOW + 5_000 } },
+      },
+    ],
   ];
   test.each(cases)("%s", (_, i, expected) => {
     expect(pick(i)).toMatchObject(expected);

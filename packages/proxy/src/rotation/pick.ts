@@ -1,6 +1,13 @@
 // Which account a request tries next. Pure: the continuation's owner first (its state lives
 // there), else the connection's account (websocket), else the selection policy.
-import { type Availability, type Candidate, type Selection, type Unavailable, availability, select } from "@prodex/core";
+import {
+  type Availability,
+  type Candidate,
+  type Selection,
+  type Unavailable,
+  availability,
+  select,
+} from "@prodex/core";
 import type { Owner, PoolView } from "./ports.ts";
 
 export type PickInput = {
@@ -29,22 +36,44 @@ export function pick(input: PickInput): Picked {
   if (owner) {
     const a = availability(byName(owner.profile), now);
     if (!tried.has(owner.profile)) {
-      // A rest after a failure does not outrank ownership: the owner is tried anyway. A usage limit or a dead login does.
-      if (a.ok || a.why === "resting") return { kind: "account", name: owner.profile, reason: `continues on its owner (${owner.via})` };
+      // A rest after a failure does not outrank ownership: the owner is tried anyway.
+      // A usage limit or a dead login does.
+      if (a.ok || a.why === "resting")
+        return { kind: "account", name: owner.profile, reason: `continues on its owner (${owner.via})` };
       if (stuck) return { kind: "stale", owner: owner.profile, why: a };
     } else if (stuck) {
-      return { kind: "stale", owner: owner.profile, why: a.ok ? { ok: false, why: "resting", kind: "transient", until: now } : a };
+      // The owner failed this request and nobody else may take it: only waiting for it can help.
+      if (a.ok || a.why === "resting") {
+        return {
+          kind: "none",
+          reason: `only ${owner.profile} holds this conversation`,
+          earliestReset: a.ok ? null : a.until,
+          soonest: { name: owner.profile, why: a },
+        };
+      }
+      return { kind: "stale", owner: owner.profile, why: a };
     }
   }
   const only = input.stayOn ?? (view.autoRotate ? null : view.current);
   // Switching costs a handshake: a request with no owner stays on the connection's account while it can serve.
-  if (!owner && connected && !tried.has(connected) && (!only || only === connected) && availability(byName(connected), now).ok) {
+  if (
+    !owner &&
+    connected &&
+    !tried.has(connected) &&
+    (!only || only === connected) &&
+    availability(byName(connected), now).ok
+  ) {
     return { kind: "account", name: connected, reason: "stays on the connection's account" };
   }
   const candidates = only ? view.candidates.filter((c) => c.name === only) : view.candidates;
   const selection: Selection = select({ candidates, current: view.current, pinned: view.pinned, exclude: tried, now });
   if (selection.choice !== null) return { kind: "account", name: selection.choice, reason: selection.reason };
-  return { kind: "none", reason: selection.reason, earliestReset: selection.earliestReset, soonest: soonestBack(candidates, now) };
+  return {
+    kind: "none",
+    reason: selection.reason,
+    earliestReset: selection.earliestReset,
+    soonest: soonestBack(candidates, now),
+  };
 }
 
 /**

@@ -74,7 +74,12 @@ export type FailureVerdict = Extract<Verdict, { action: "rotate" | "refresh" }>;
  */
 export type AttemptResult<T, L> =
   | { kind: "served"; value: T }
-  | { kind: "failed"; verdict: FailureVerdict; last: L | null; /** The token the upstream saw, if not `auth`'s. */ token?: string }
+  | {
+      kind: "failed";
+      verdict: FailureVerdict;
+      last: L | null /** The token the upstream saw, if not `auth`'s. */;
+      token?: string;
+    }
   /** 400 invalid_encrypted_content: reasoning this account cannot read; the same account, bare, once. */
   | { kind: "rejected-reasoning"; last: L | null }
   /** The socket ended for reasons of its own (idle close, connection age limit): once, a new one, no rest. */

@@ -1,16 +1,47 @@
 // Every rule of the rotation loop, against scripted attempts: no sockets, milliseconds each.
 import { describe, expect, test } from "bun:test";
-import { EventTape, FakeClock, FakePool, FakeTokens, POLICY, type Script, scripted, T0 } from "../../test/helpers/rotation-world.ts";
+import {
+  EventTape,
+  FakeClock,
+  FakePool,
+  FakeTokens,
+  POLICY,
+  type Script,
+  scripted,
+  T0,
+} from "../../test/helpers/rotation-world.ts";
 import type { FailureVerdict, RotateRequest, RotationPolicy } from "./ports.ts";
 import { rotate } from "./rotate.ts";
 
 type Last = string;
 const served: Script<string, Last> = (input) => ({ kind: "served", value: `answer from ${input.name}` });
-const fail = (verdict: FailureVerdict, last: Last | null = null): Script<string, Last> => () => ({ kind: "failed", verdict, last });
-const quota = (resetInMs: number | null): Script<string, Last> => (_, clock) =>
-  ({ kind: "failed", verdict: { action: "rotate", kind: "quota", reason: "usage limit reached", until: resetInMs === null ? null : clock.now() + resetInMs }, last: "429 usage_limit_reached" });
-const rateLimited = (retryAfterMs: number | null): Script<string, Last> => (_, clock) =>
-  ({ kind: "failed", verdict: { action: "rotate", kind: "transient", reason: "rate limited", until: retryAfterMs === null ? null : clock.now() + retryAfterMs }, last: "429 rate_limit_exceeded" });
+const fail =
+  (verdict: FailureVerdict, last: Last | null = null): Script<string, Last> =>
+  () => ({ kind: "failed", verdict, last });
+const quota =
+  (resetInMs: number | null): Script<string, Last> =>
+  (_, clock) => ({
+    kind: "failed",
+    verdict: {
+      action: "rotate",
+      kind: "quota",
+      reason: "usage limit reached",
+      until: resetInMs === null ? null : clock.now() + resetInMs,
+    },
+    last: "429 usage_limit_reached",
+  });
+const rateLimited =
+  (retryAfterMs: number | null): Script<string, Last> =>
+  (_, clock) => ({
+    kind: "failed",
+    verdict: {
+      action: "rotate",
+      kind: "transient",
+      reason: "rate limited",
+      until: retryAfterMs === null ? null : clock.now() + retryAfterMs,
+    },
+    last: "429 rate_limit_exceeded",
+  });
 const unauthorized = fail({ action: "refresh", reason: "401 unauthorized" }, "401");
 
 function world(names: string[], answers: Record<string, Script<string, Last>[]>, policy: RotationPolicy = POLICY) {
@@ -20,7 +51,18 @@ function world(names: string[], answers: Record<string, Script<string, Last>[]>,
   const events = new EventTape();
   const script = scripted(answers, clock);
   const run = (req: Partial<RotateRequest> = {}) =>
-    rotate({ pool, tokens, upstream: script.upstream, clock, events, policy }, { owner: null, stuck: false, stayOn: null, mayRotate: true, connected: () => null, signal: new AbortController().signal, ...req });
+    rotate(
+      { pool, tokens, upstream: script.upstream, clock, events, policy },
+      {
+        owner: null,
+        stuck: false,
+        stayOn: null,
+        mayRotate: true,
+        connected: () => null,
+        signal: new AbortController().signal,
+        ...req,
+      },
+    );
   return { clock, pool, tokens, events, seen: script.seen, run };
 }
 
@@ -31,7 +73,13 @@ describe("rotate", () => {
     const out = await w.run();
     expect(out).toEqual({ kind: "served", value: "answer from p2", profile: "p2", attempts: 2 });
     expect(w.pool.rests).toEqual([{ name: "p1", kind: "quota", until: T0 + 3_600_000 }]);
-    expect(w.events.events).toContainEqual({ kind: "rotated", from: "p1", to: "p2", rest: "quota", reason: "usage limit reached" });
+    expect(w.events.events).toContainEqual({
+      kind: "rotated",
+      from: "p1",
+      to: "p2",
+      rest: "quota",
+      reason: "usage limit reached",
+    });
   });
 
   test("a 401 refreshes the token once and retries the same account; a second 401 is an auth failure", async () => {
@@ -40,7 +88,11 @@ describe("rotate", () => {
     const out = await w.run();
     expect(out.kind === "served" && out.profile).toBe("p2");
     expect(w.tokens.refreshes).toEqual(["p1:p1-token-1"]);
-    expect(w.seen.map((s) => `${s.name}:${s.auth.accessToken}`)).toEqual(["p1:p1-token-1", "p1:p1-token-2", "p2:p2-token-1"]);
+    expect(w.seen.map((s) => `${s.name}:${s.auth.accessToken}`)).toEqual([
+      "p1:p1-token-1",
+      "p1:p1-token-2",
+      "p2:p2-token-1",
+    ]);
     expect(w.pool.rests).toEqual([{ name: "p1", kind: "auth", until: T0 + 30_000 }]);
   });
 
@@ -87,12 +139,18 @@ describe("rotate", () => {
     const soon = world(["p1"], { p1: [quota(4_000), served] });
     expect(await soon.run()).toMatchObject({ kind: "served", profile: "p1" });
     const later = world(["p1"], { p1: [quota(3_600_000), served] });
-    expect(await later.run()).toMatchObject({ kind: "exhausted", last: "429 usage_limit_reached", earliestReset: T0 + 3_600_000 });
+    expect(await later.run()).toMatchObject({
+      kind: "exhausted",
+      last: "429 usage_limit_reached",
+      earliestReset: T0 + 3_600_000,
+    });
     expect(later.clock.slept).toEqual([]);
   });
 
   test("an overloaded account is not waited for", async () => {
-    const w = world(["p1"], { p1: [fail({ action: "rotate", kind: "overload", reason: "upstream 503", until: null }, "503"), served] });
+    const w = world(["p1"], {
+      p1: [fail({ action: "rotate", kind: "overload", reason: "upstream 503", until: null }, "503"), served],
+    });
     expect(await w.run()).toMatchObject({ kind: "exhausted", last: "503", tried: ["p1"] });
     expect(w.clock.slept).toEqual([]);
   });
@@ -107,14 +165,32 @@ describe("rotate", () => {
   test("everyone at the limit: give up with the upstream's last word and the earliest reset", async () => {
     const w = world(["p1", "p2", "p3"], { p1: [quota(7_200_000)], p2: [quota(1_800_000)], p3: [quota(3_600_000)] });
     const out = await w.run();
-    expect(out).toMatchObject({ kind: "exhausted", last: "429 usage_limit_reached", attempts: 3, earliestReset: T0 + 1_800_000 });
+    expect(out).toMatchObject({
+      kind: "exhausted",
+      last: "429 usage_limit_reached",
+      attempts: 3,
+      earliestReset: T0 + 1_800_000,
+    });
     expect(out.kind === "exhausted" && [...out.tried].sort()).toEqual(["p1", "p2", "p3"]);
-    expect(w.events.events.at(-1)).toEqual({ kind: "gave-up", attempts: 3, tried: expect.any(Array), earliestReset: T0 + 1_800_000 });
+    expect(w.events.events.at(-1)).toEqual({
+      kind: "gave-up",
+      attempts: 3,
+      tried: expect.any(Array),
+      earliestReset: T0 + 1_800_000,
+    });
   });
 
   test("never rotates after commit: a served attempt ends the loop whatever it streams later", async () => {
     let calls = 0;
-    const w = world(["p1", "p2"], { p1: [() => { calls++; return { kind: "served", value: "stream that breaks later" }; }], p2: [served] });
+    const w = world(["p1", "p2"], {
+      p1: [
+        () => {
+          calls++;
+          return { kind: "served", value: "stream that breaks later" };
+        },
+      ],
+      p2: [served],
+    });
     w.pool.current = "p1";
     const out = await w.run();
     expect(out).toMatchObject({ kind: "served", profile: "p1", attempts: 1 });
@@ -143,13 +219,38 @@ describe("rotate", () => {
     const w = world(["p1", "p2"], { p1: [served], p2: [served] });
     w.pool.current = "p2";
     w.pool.resting("p1", "transient", 5_000);
-    expect(await w.run({ owner: { profile: "p1", via: "response_id" } })).toMatchObject({ kind: "served", profile: "p1" });
+    expect(await w.run({ owner: { profile: "p1", via: "response_id" } })).toMatchObject({
+      kind: "served",
+      profile: "p1",
+    });
     w.pool.resting("p1", "quota", 600_000);
-    expect(await w.run({ owner: { profile: "p1", via: "response_id" }, stuck: true })).toEqual({ kind: "stale", owner: "p1", why: { ok: false, why: "quota", until: T0 + 600_000 }, attempts: 0 });
+    expect(await w.run({ owner: { profile: "p1", via: "response_id" }, stuck: true })).toEqual({
+      kind: "stale",
+      owner: "p1",
+      why: { ok: false, why: "quota", until: T0 + 600_000 },
+      attempts: 0,
+    });
+  });
+
+  test("a conversation that cannot leave its owner waits out the owner's brief rate limit", async () => {
+    const w = world(["p1", "p2"], { p1: [rateLimited(2_000), served], p2: [served] });
+    const out = await w.run({ owner: { profile: "p1", via: "response_id" }, stuck: true });
+    expect(out).toMatchObject({ kind: "served", profile: "p1", attempts: 2 });
+    expect(w.clock.slept).toEqual([2_001]);
+    expect(w.seen.map((s) => s.name)).toEqual(["p1", "p1"]);
+  });
+
+  test("…but not an owner that hit a usage limit an hour away: stale", async () => {
+    const w = world(["p1", "p2"], { p1: [quota(3_600_000)], p2: [served] });
+    const out = await w.run({ owner: { profile: "p1", via: "response_id" }, stuck: true });
+    expect(out).toMatchObject({ kind: "stale", owner: "p1", why: { why: "quota", until: T0 + 3_600_000 } });
   });
 
   test("--no-auto-rotate: a failure ends the request on its account", async () => {
-    const w = world(["p1", "p2"], { p1: [fail({ action: "rotate", kind: "overload", reason: "upstream 500", until: null }, "500")], p2: [served] });
+    const w = world(["p1", "p2"], {
+      p1: [fail({ action: "rotate", kind: "overload", reason: "upstream 500", until: null }, "500")],
+      p2: [served],
+    });
     const out = await w.run({ stayOn: "p1", mayRotate: false });
     expect(out).toMatchObject({ kind: "exhausted", last: "500", tried: ["p1"], attempts: 1 });
   });
@@ -163,7 +264,15 @@ describe("rotate", () => {
 
   test("the client leaving ends the loop without resting anyone", async () => {
     const ac = new AbortController();
-    const w = world(["p1", "p2"], { p1: [() => { ac.abort(); return { kind: "gone" }; }], p2: [served] });
+    const w = world(["p1", "p2"], {
+      p1: [
+        () => {
+          ac.abort();
+          return { kind: "gone" };
+        },
+      ],
+      p2: [served],
+    });
     expect(await w.run({ signal: ac.signal })).toEqual({ kind: "gone", attempts: 1 });
     expect(w.pool.rests).toEqual([]);
   });

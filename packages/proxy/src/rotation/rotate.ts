@@ -12,7 +12,14 @@ export async function rotate<T, L>(ports: RotationPorts<T, L>, req: RotateReques
   const tried = new Set<string>();
   const refreshed = new Set<string>();
   const bare = new Set<string>();
-  const memo: Memo & { refreshed: Set<string>; bare: Set<string> } = { refreshed, bare, reconnected: false, waits: 0, startedAt, mayRotate: req.mayRotate };
+  const memo: Memo & { refreshed: Set<string>; bare: Set<string> } = {
+    refreshed,
+    bare,
+    reconnected: false,
+    waits: 0,
+    startedAt,
+    mayRotate: req.mayRotate,
+  };
   let last: L | null = null;
   let previous: { name: string; rest: RestKind; reason: string } | null = null;
   let attempts = 0;
@@ -25,7 +32,15 @@ export async function rotate<T, L>(ports: RotationPorts<T, L>, req: RotateReques
       name = again;
       again = null;
     } else {
-      const picked = pick({ view: pool.view(), owner: req.owner, stuck: req.stuck, tried, connected: req.connected(), stayOn: req.stayOn, now: clock.now() });
+      const picked = pick({
+        view: pool.view(),
+        owner: req.owner,
+        stuck: req.stuck,
+        tried,
+        connected: req.connected(),
+        stayOn: req.stayOn,
+        now: clock.now(),
+      });
       if (picked.kind === "stale") return { kind: "stale", owner: picked.owner, why: picked.why, attempts };
       if (picked.kind === "none") {
         const d = decide({ kind: "none", soonest: picked.soonest }, memo, policy, clock.now());
@@ -39,7 +54,8 @@ export async function rotate<T, L>(ports: RotationPorts<T, L>, req: RotateReques
         continue;
       }
       name = picked.name;
-      if (previous && previous.name !== name) events.emit({ kind: "rotated", from: previous.name, to: name, rest: previous.rest, reason: previous.reason });
+      if (previous && previous.name !== name)
+        events.emit({ kind: "rotated", from: previous.name, to: name, rest: previous.rest, reason: previous.reason });
       const selected = pool.select(name, picked.reason);
       if (selected) await selected;
     }
@@ -52,7 +68,12 @@ export async function rotate<T, L>(ports: RotationPorts<T, L>, req: RotateReques
       return null;
     });
     if (auth) {
-      const result = await upstream.attempt({ name, auth, bare: bare.has(name), deadline: startedAt + policy.budgetMs });
+      const result = await upstream.attempt({
+        name,
+        auth,
+        bare: bare.has(name),
+        deadline: startedAt + policy.budgetMs,
+      });
       if (result.kind === "served") return { kind: "served", value: result.value, profile: name, attempts };
       if (result.kind === "gone") return { kind: "gone", attempts };
       token = result.kind === "failed" ? (result.token ?? auth.accessToken) : auth.accessToken;
@@ -81,7 +102,10 @@ export async function rotate<T, L>(ports: RotationPorts<T, L>, req: RotateReques
     if (d.rest !== null) {
       const rest = d.rest;
       await restAccount(ports, name, rest);
-      previous = rest === "needs-login" ? { name, rest: "auth", reason: "needs login" } : { name, rest: rest.kind, reason: rest.reason };
+      previous =
+        rest === "needs-login"
+          ? { name, rest: "auth", reason: "needs login" }
+          : { name, rest: rest.kind, reason: rest.reason };
     }
     if (d.kind === "give-up") break;
   }
@@ -100,11 +124,20 @@ function afterAttempt<T, L>(name: string, result: Exclude<AttemptResult<T, L>, {
 }
 
 function tokenFailed(name: string, error: unknown): Happened {
-  return { kind: "token-failed", name, reason: errorMessage(error), needsLogin: error instanceof AuthError && error.needsLogin };
+  return {
+    kind: "token-failed",
+    name,
+    reason: errorMessage(error),
+    needsLogin: error instanceof AuthError && error.needsLogin,
+  };
 }
 
 /** After a 401: a fresh token unless another process refreshed already; the failure if none can be had. */
-async function refresh<T, L>(ports: RotationPorts<T, L>, name: string, rejected: string | null): Promise<Happened | null> {
+async function refresh<T, L>(
+  ports: RotationPorts<T, L>,
+  name: string,
+  rejected: string | null,
+): Promise<Happened | null> {
   if (rejected === null) return null;
   try {
     await ports.tokens.afterUnauthorized(name, rejected);
@@ -114,11 +147,21 @@ async function refresh<T, L>(ports: RotationPorts<T, L>, name: string, rejected:
   }
 }
 
-async function restAccount<T, L>(ports: RotationPorts<T, L>, name: string, rest: RestRequest | "needs-login"): Promise<void> {
+async function restAccount<T, L>(
+  ports: RotationPorts<T, L>,
+  name: string,
+  rest: RestRequest | "needs-login",
+): Promise<void> {
   if (rest === "needs-login") {
     const marked = ports.pool.needsLogin(name);
     if (marked) await marked;
-    ports.events.emit({ kind: "attempt-failed", profile: name, rest: "auth", reason: "needs login", until: Number.POSITIVE_INFINITY });
+    ports.events.emit({
+      kind: "attempt-failed",
+      profile: name,
+      rest: "auth",
+      reason: "needs login",
+      until: Number.POSITIVE_INFINITY,
+    });
     return;
   }
   const rested = ports.pool.rest(name, rest);

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import type { LaunchScope, ProxyEnv } from "../engine/launch-scope.ts";
+import { CALLER_HEADER, withCaller } from "../engine/request-ledger.ts";
 
 // Who may talk to the proxy: only clients prodex launched (they carry a per-launch secret),
 // only through loopback names (no DNS rebinding), and never a browser page (no Origin).
@@ -72,7 +73,7 @@ export function pathIdGuard(auth: Authenticate): MiddlewareHandler<ProxyEnv> {
   return async (c, next) => {
     const launch = auth.pathId(c.req.param("pathId"));
     if (!launch) return unauthorized();
-    c.set("scope", launch.scope);
+    c.set("scope", withCaller(launch.scope, c.req.header(CALLER_HEADER)));
     c.set("keyed", sameSecret(c.req.header(LAUNCH_KEY_HEADER), launch.secret));
     await next();
   };
@@ -104,7 +105,7 @@ export function keySecretGuard(auth: Authenticate): MiddlewareHandler<ProxyEnv> 
     const bearer = c.req.header("authorization")?.replace(/^Bearer\s+/i, "");
     const scope = auth.secret(c.req.header("x-api-key") ?? bearer);
     if (!scope) return unauthorized();
-    c.set("scope", scope);
+    c.set("scope", withCaller(scope, c.req.header(CALLER_HEADER)));
     await next();
   };
 }

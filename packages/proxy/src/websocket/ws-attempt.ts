@@ -9,7 +9,9 @@ import type { WsConn } from "./ws-conn.ts";
 import { upstreamHandshakeHeaders, upstreamWsUrl } from "./ws-headers.ts";
 
 /** The last thing an upstream said before the proxy gave up: passed on as the most faithful answer. */
-export type LastFailure = { kind: "frame"; text: string } | { kind: "http"; status: number; headers: Headers; body: string };
+export type LastFailure =
+  | { kind: "frame"; text: string }
+  | { kind: "http"; status: number; headers: Headers; body: string };
 
 /** The upstream refused the handshake for a reason another account would share (e.g. 426): passed on as is. */
 export type Refused = { kind: "refused"; status: number; headers: Headers; body: string };
@@ -18,15 +20,24 @@ export type Ready = { kind: "ready"; socket: UpstreamSocket; token: string };
 type Failure = Exclude<AttemptResult<never, LastFailure>, { kind: "served" }>;
 
 /** The connection's socket to `name`: the open one, or a fresh handshake with `auth`. */
-export async function ensureSocket(conn: WsConn, name: string, auth: ChatgptAuth, deadline: number): Promise<Ready | Refused | Failure> {
+export async function ensureSocket(
+  conn: WsConn,
+  name: string,
+  auth: ChatgptAuth,
+  deadline: number,
+): Promise<Ready | Refused | Failure> {
   const { state } = conn;
   const { ctx, pool } = state;
   const current = conn.upstream;
-  if (current && current.profile === name && current.socket.open) return { kind: "ready", socket: current.socket, token: current.token };
+  if (current && current.profile === name && current.socket.open)
+    return { kind: "ready", socket: current.socket, token: current.token };
   conn.dropUpstream();
   const url = upstreamWsUrl(state.upstreamBase, "/codex/responses");
   const timeoutMs = Math.min(30_000, Math.max(1_000, deadline - ctx.now()));
-  const result = await UpstreamSocket.connect(url, upstreamHandshakeHeaders(conn.headers, auth), { timeoutMs, signal: conn.gone.signal });
+  const result = await UpstreamSocket.connect(url, upstreamHandshakeHeaders(conn.headers, auth), {
+    timeoutMs,
+    signal: conn.gone.signal,
+  });
   if (result.ok) {
     const windows = windowsFromHeaders(result.socket.handshake, ctx.now());
     if (windows.length) pool.observe(name, windows);
@@ -41,7 +52,12 @@ export async function ensureSocket(conn: WsConn, name: string, auth: ChatgptAuth
   const headers = result.headers ?? new Headers();
   const verdict = classifyResponse(result.status, headers, parseJson(result.body), ctx.now());
   if (verdict.action === "commit") return { kind: "refused", status: result.status, headers, body: result.body };
-  return { kind: "failed", verdict, last: { kind: "http", status: result.status, headers, body: result.body }, token: auth.accessToken };
+  return {
+    kind: "failed",
+    verdict,
+    last: { kind: "http", status: result.status, headers, body: result.body },
+    token: auth.accessToken,
+  };
 }
 
 /** Before the client's upgrade is accepted: only the socket, no request yet. */

@@ -8,6 +8,7 @@ import { blobKey } from "../affinity/body-scan.ts";
 import { mayRotate, stayOn } from "../engine/launch-scope.ts";
 import { poolUnavailable, staleContinuation } from "../engine/local-answers.ts";
 import { pooledWindows } from "../engine/pooled-usage.ts";
+import { type RequestMeta, carriesResponse, outcomeOf, recordRequest, requestMeta } from "../engine/request-ledger.ts";
 import { rejectsEncrypted } from "../rotation/classify.ts";
 import { type HoldLimits, commitPoint } from "../rotation/commit-point.ts";
 import type { AttemptInput, AttemptResult, FailureVerdict, Owner, RotateOutcome, RotateRequest } from "../rotation/ports.ts";
@@ -29,7 +30,8 @@ type Sent = { text: string; input: unknown[] | null; chars: number };
 export async function relayCreate(conn: WsConn, frame: CreateFrame): Promise<void> {
   const { state } = conn;
   const { ctx } = state;
-  const startedAt = ctx.now();
+  const meta = requestMeta(state, "codex", conn.scope);
+  const startedAt = meta.startedAt;
   const keys = extractAffinity(conn.headers, frame.body);
   const prevId = keys.previousResponseId;
   const prev = conn.chain.get(prevId);
@@ -52,6 +54,7 @@ export async function relayCreate(conn: WsConn, frame: CreateFrame): Promise<voi
   if (outcome.kind === "gone") return log("warn", { completed: false, aborted: true, error: "client disconnected" });
   if (outcome.kind === "served" && outcome.value.kind === "relayed") {
     const done = outcome.value;
+    record(conn, meta, done, outcome.attempts);
     if (done.end.kind === "gone") return log("warn", { profile: done.profile, completed: false, aborted: true, error: "client disconnected" });
     finish(conn, frame, keys, done, ms);
     log(done.end.kind === "completed" ? "info" : "warn", { profile: done.profile, completed: done.end.kind === "completed", end: done.end.kind, error: done.end.kind === "closed" ? `upstream closed (${done.end.code})` : undefined });
@@ -105,8 +108,9 @@ async function attemptCreate(conn: WsConn, at: Route, input: AttemptInput): Prom
   if (!input.bare && at.keys.encryptedItems > 0 && first?.type === "error" && rejectsEncrypted(first.json)) {
     return failed({ kind: "rejected-reasoning", last: { kind: "frame", text: first.text } });
   }
-  const end = await relayCommitted(conn, socket, name, held.events);
-  return { kind: "served", value: { kind: "relayed", profile: name, socket, sent, end } };
+  const seen: Seen = { response: null, firstByteAt: null };
+  const end = await relayCommitted(conn, socket, name, held.events, seen);
+  return { kind: "served", value: { kind: "relayed", profile: name, socket, sent, end, seen } };
 }
 
 function closedEarly(reason: string): FailureVerdict {
@@ -166,7 +170,9 @@ async function hold(conn: WsConn, socket: UpstreamSocket, limits: HoldLimits): P
   }
 }
 
-type Served = { kind: "relayed"; profile: string; socket: UpstreamSocket; sent: Sent; end: StreamEnd };
+/** What the ledger reads of a relayed answer: its last response object, and when Codex got its first frame. */
+type Seen = { response: unknown; firstByteAt: number | null };
+type Served = { kind: "relayed"; profile: string; socket: UpstreamSocket; sent: Sent; end: StreamEnd; seen: Seen };
 
 type StreamEnd =
   /** `windows`: the account's usage as this response's codex.rate_limits frames reported it. */
@@ -175,7 +181,7 @@ type StreamEnd =
   | { kind: "gone" };
 
 /** After commit: the held frames, then everything up to the response's last event, unchanged. */
-async function relayCommitted(conn: WsConn, socket: UpstreamSocket, profile: string, held: ServerEvent[]): Promise<StreamEnd> {
+async function relayCommitted(conn: WsConn, socket: UpstreamSocket, profile: string, held: ServerEvent[], tally: Seen): Promise<StreamEnd> {
   const { state } = conn;
   const done: unknown[] = [];
   let id: string | null = null;
@@ -198,6 +204,8 @@ async function relayCommitted(conn: WsConn, socket: UpstreamSocket, profile: str
       text = JSON.stringify(pooledRateLimitEvent(event.json, pooledWindows(state.pool, now).windows, now));
     }
     if (event.type === "response.output_item.done" && isRecord(event.json?.item)) done.push(event.json.item);
+    if (carriesResponse(event.type)) tally.response = event.json;
+    tally.firstByteAt ??= state.ctx.now();
     if (!(await conn.send(text))) return { kind: "gone" };
     if (!isTerminal(event.type)) return null;
     const response = event.json?.response;
@@ -223,6 +231,14 @@ async function relayCommitted(conn: WsConn, socket: UpstreamSocket, profile: str
     const end = await forward(serverEvent(m.text));
     if (end) return end;
   }
+}
+
+/** The usage ledger's row for a relayed answer (a prewarm too: it reached the account). */
+function record(conn: WsConn, meta: RequestMeta, served: Served, attempts: number): void {
+  const { end, seen } = served;
+  const terminal = end.kind === "closed" || end.kind === "gone" ? null : end.kind === "error" ? "error" : `response.${end.kind}`;
+  const outcome = outcomeOf({ aborted: end.kind === "gone", broken: end.kind === "closed", terminal, streamed: true, status: 200 });
+  recordRequest(conn.state, meta, { profile: served.profile, status: 200, outcome, attempts, response: seen.response, firstByteAt: seen.firstByteAt });
 }
 
 /** Bindings, chain, pool success and usage for a served response. */

@@ -2,7 +2,17 @@
 // scenario tests script what each account answers; the rest (rests, streaks, availability) is
 // the real core code the proxy's PoolRuntime uses.
 import { AuthError, type Candidate, type ChatgptAuth, nextStreak, type RestHistory, restUntil } from "@prodex/core";
-import type { AttemptInput, AttemptResult, ClockPort, PoolPort, PoolView, RestRequest, RotationEvent, RotationPolicy, TokenPort } from "../../src/rotation/ports.ts";
+import type {
+  AttemptInput,
+  AttemptResult,
+  ClockPort,
+  PoolPort,
+  PoolView,
+  RestRequest,
+  RotationEvent,
+  RotationPolicy,
+  TokenPort,
+} from "../../src/rotation/ports.ts";
 
 export const T0 = 1_800_000_000_000;
 
@@ -31,11 +41,25 @@ export class FakePool implements PoolPort {
     private readonly clock: FakeClock,
     names: string[],
   ) {
-    for (const name of names) this.members.set(name, { name, windows: [], usable: true, backoffUntil: null, backoffReason: null, lastSelectedAt: null, history: null });
+    for (const name of names)
+      this.members.set(name, {
+        name,
+        windows: [],
+        usable: true,
+        backoffUntil: null,
+        backoffReason: null,
+        lastSelectedAt: null,
+        history: null,
+      });
   }
 
   view(): PoolView {
-    return { candidates: [...this.members.values()], current: this.current, pinned: this.pinned, autoRotate: this.autoRotate };
+    return {
+      candidates: [...this.members.values()],
+      current: this.current,
+      pinned: this.pinned,
+      autoRotate: this.autoRotate,
+    };
   }
 
   select(name: string): void {
@@ -72,7 +96,18 @@ export class FakePool implements PoolPort {
 }
 
 export function auth(name: string, n = 1): ChatgptAuth {
-  return { kind: "chatgpt", json: {} as ChatgptAuth["json"], accessToken: `${name}-token-${n}`, refreshToken: `${name}-refresh`, idToken: "", accountId: name, email: null, plan: null, expiresAt: null, lastRefresh: 0 };
+  return {
+    kind: "chatgpt",
+    json: {} as ChatgptAuth["json"],
+    accessToken: `${name}-token-${n}`,
+    refreshToken: `${name}-refresh`,
+    idToken: "",
+    accountId: name,
+    email: null,
+    plan: null,
+    expiresAt: null,
+    lastRefresh: 0,
+  };
 }
 
 /** Tokens that can be told to fail: `broken` (a refresh that failed for now) or `dead` (needs login). */
@@ -98,7 +133,10 @@ export class FakeTokens implements TokenPort {
   }
 }
 
-export type Script<T, L> = (input: AttemptInput, clock: FakeClock) => AttemptResult<T, L> | Promise<AttemptResult<T, L>>;
+export type Script<T, L> = (
+  input: AttemptInput,
+  clock: FakeClock,
+) => AttemptResult<T, L> | Promise<AttemptResult<T, L>>;
 
 /** Per account, the answers in order (the last repeats). */
 export function scripted<T, L>(answers: Record<string, Script<T, L>[]>, clock: FakeClock) {

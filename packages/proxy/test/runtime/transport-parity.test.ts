@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import type { MockAccountInit, MockFault } from "@prodex/mock";
 import { ask, useFaultWorlds } from "../helpers/fault-world.ts";
-import { type PoolFixture, TWO_ACCOUNTS, eventTypes, postResponses, responsesBody, usePoolFixtures } from "../helpers/pool-fixture.ts";
+import {
+  type PoolFixture,
+  TWO_ACCOUNTS,
+  eventTypes,
+  postResponses,
+  responsesBody,
+  usePoolFixtures,
+} from "../helpers/pool-fixture.ts";
 import { WsClient, codexWsHeaders, deltas, proxyWsUrl } from "../helpers/ws-client.ts";
 
 // One rotation loop serves both transports (packages/proxy/src/rotation/rotate.ts): the same
@@ -18,13 +25,61 @@ afterEach(() => {
 
 const ONE: MockAccountInit[] = [{ id: "acct-a", primary: { usedPercent: 10 } }];
 
-type Row = { name: string; accounts: MockAccountInit[]; fault: MockFault; servedBy: string; rest: string; rested: number; waited: boolean };
+type Row = {
+  name: string;
+  accounts: MockAccountInit[];
+  fault: MockFault;
+  servedBy: string;
+  rest: string;
+  rested: number;
+  waited: boolean;
+};
 const rows: Row[] = [
-  { name: "a usage limit an hour away: rest until the reset, another account serves", accounts: TWO_ACCOUNTS, fault: { kind: "usage_limit", resetsInSeconds: 3_600 }, servedBy: "acct-b", rest: "quota", rested: 3_600, waited: false },
-  { name: "a rate limit with Retry-After 1: rest 1 s, another account serves", accounts: TWO_ACCOUNTS, fault: { kind: "rate_limit" }, servedBy: "acct-b", rest: "transient", rested: 1, waited: false },
-  { name: "overloaded: rest 5 s, another account serves", accounts: TWO_ACCOUNTS, fault: { kind: "overloaded" }, servedBy: "acct-b", rest: "overload", rested: 5, waited: false },
-  { name: "the only account, its limit resetting in 2 s: waited for, it serves", accounts: ONE, fault: { kind: "usage_limit", resetsInSeconds: 2 }, servedBy: "acct-a", rest: "quota", rested: 2, waited: true },
-  { name: "the only account rate limited for 1 s: waited for, it serves", accounts: ONE, fault: { kind: "rate_limit" }, servedBy: "acct-a", rest: "transient", rested: 1, waited: true },
+  {
+    name: "a usage limit an hour away: rest until the reset, another account serves",
+    accounts: TWO_ACCOUNTS,
+    fault: { kind: "usage_limit", resetsInSeconds: 3_600 },
+    servedBy: "acct-b",
+    rest: "quota",
+    rested: 3_600,
+    waited: false,
+  },
+  {
+    name: "a rate limit with Retry-After 1: rest 1 s, another account serves",
+    accounts: TWO_ACCOUNTS,
+    fault: { kind: "rate_limit" },
+    servedBy: "acct-b",
+    rest: "transient",
+    rested: 1,
+    waited: false,
+  },
+  {
+    name: "overloaded: rest 5 s, another account serves",
+    accounts: TWO_ACCOUNTS,
+    fault: { kind: "overloaded" },
+    servedBy: "acct-b",
+    rest: "overload",
+    rested: 5,
+    waited: false,
+  },
+  {
+    name: "the only account, its limit resetting in 2 s: waited for, it serves",
+    accounts: ONE,
+    fault: { kind: "usage_limit", resetsInSeconds: 2 },
+    servedBy: "acct-a",
+    rest: "quota",
+    rested: 2,
+    waited: true,
+  },
+  {
+    name: "the only account rate limited for 1 s: waited for, it serves",
+    accounts: ONE,
+    fault: { kind: "rate_limit" },
+    servedBy: "acct-a",
+    rest: "transient",
+    rested: 1,
+    waited: true,
+  },
 ];
 
 type Seen = { servedBy: string | null; rest: string | null; rested: number | null; waited: boolean; text: string };
@@ -56,7 +111,9 @@ async function run(row: Row, transport: "http" | "ws"): Promise<Seen> {
   // The rest p1 got, measured from when the upstream refused it, in whole seconds (the upstream's resets are).
   const backoff = rests.length === 1 ? rests[0] : null;
   const rested = backoff && refused ? Math.round((backoff.until - refused.time) / 1000) : null;
-  const waited = Boolean(refused && served && served.accountId === refused.accountId && served.time - refused.time >= 900);
+  const waited = Boolean(
+    refused && served && served.accountId === refused.accountId && served.time - refused.time >= 900,
+  );
   return { servedBy: served?.accountId ?? null, rest: backoff?.reason ?? null, rested, waited, text };
 }
 
@@ -92,14 +149,22 @@ describe("a token that cannot be had rests the account alike", () => {
       let text: string;
       if (transport === "http") text = await (await ask(proxy)).text();
       else {
-        const c = await WsClient.open(`${proxy.codexBaseUrl.replace(/^http/, "ws")}/responses`, { ...proxy.codexHeaders, ...codexWsHeaders() });
+        const c = await WsClient.open(`${proxy.codexBaseUrl.replace(/^http/, "ws")}/responses`, {
+          ...proxy.codexHeaders,
+          ...codexWsHeaders(),
+        });
         clients.push(c);
         c.create(responsesBody());
         text = deltas(await c.turn(15_000));
       }
       expect(text).toContain("hi from mock");
-      expect(rests.map((r) => ({ reason: r.reason, restMs: r.until - r.at }))).toEqual([{ reason: "auth", restMs: 30_000 }]);
-      expect(w.mock.requests({ path: "/backend-api/codex/responses" }).every((r) => r.accountId === "acct-b")).toBe(true);
+      // The event is stamped a moment after the rest was computed: whole seconds.
+      expect(rests.map((r) => ({ reason: r.reason, rest: Math.round((r.until - r.at) / 1000) }))).toEqual([
+        { reason: "auth", rest: 30 },
+      ]);
+      expect(w.mock.requests({ path: "/backend-api/codex/responses" }).every((r) => r.accountId === "acct-b")).toBe(
+        true,
+      );
     }, 30_000);
   }
 });

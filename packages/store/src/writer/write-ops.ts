@@ -3,7 +3,8 @@ import type { Store } from "../store.ts";
 
 /**
  * The store writes that may leave the caller's path: bookkeeping whose result nobody waits for
- * (the timeline, continuation bindings, backoffs, usage seen in answers, the current profile).
+ * (the timeline, continuation bindings, backoffs, usage seen in answers, the current profile, the
+ * usage ledger).
  * Each is a repository method named here, so an op is plain data that can cross to the writer
  * thread, and the worker can call nothing else.
  */
@@ -13,6 +14,7 @@ export const DEFERRABLE = {
   backoffs: ["set", "clear"],
   usage: ["insert"],
   profiles: ["markSelected", "update"],
+  ledger: ["record"],
 } as const;
 
 type Deferrable = typeof DEFERRABLE;

@@ -4,6 +4,7 @@ import { UsageError, authPath, getProfile, loginHome } from "@prodex/core";
 import { type Cli, withCli } from "../../cli-context.ts";
 import { renderTable } from "../../output/table.ts";
 import { codexLogin } from "../login.ts";
+import { normalizeGatewayUrl, storeGatewayKey } from "../../launch/gateway-target.ts";
 
 // The gateway package (and its PostgreSQL driver) is loaded only when a gateway command runs:
 // the single-user commands start exactly as before.
@@ -152,6 +153,31 @@ function registerGatewayLogin(account: Command): void {
         } finally {
           rmSync(home, { recursive: true, force: true });
         }
+      }),
+    );
+}
+
+/** `prodex gateway login URL`: checks a gateway key against the gateway and stores it for launches (0600). */
+export function registerGatewayClientLogin(gw: Command): void {
+  gw.command("login")
+    .argument("<url>", "the gateway's address, e.g. https://prodex.example.com")
+    .description("store a gateway key for `prodex run|exec|claude --gateway URL` (read from $PRODEX_GATEWAY_KEY or stdin)")
+    .action((url: string) =>
+      withCli({}, async (cli) => {
+        const target = normalizeGatewayUrl(url);
+        const key = (cli.io.env.PRODEX_GATEWAY_KEY || (await Bun.stdin.text())).trim();
+        if (!key) throw new UsageError("no gateway key given", `pipe it in (prodex gateway login ${target} < key.txt) or set PRODEX_GATEWAY_KEY`);
+        let res: Response;
+        try {
+          res = await fetch(`${target}/gateway/v1/whoami`, { headers: { authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(10_000) });
+        } catch (cause) {
+          throw new UsageError(`cannot reach the gateway at ${target} (${(cause as Error).message})`, "check the address, and that an instance runs", { cause });
+        }
+        if (res.status === 401) throw new UsageError(`the gateway at ${target} does not know this key (unknown or revoked)`, "ask its operator for one: prodex gateway key create NAME");
+        if (!res.ok) throw new UsageError(`the gateway at ${target} answered HTTP ${res.status}`, "check /readyz on it, then try again");
+        const who = (await res.json()) as { name?: string; role?: string };
+        const path = storeGatewayKey(cli.ctx.paths.prodexHome, target, key);
+        cli.io.out(`logged in to ${target} as ${who.name ?? "?"} (${who.role ?? "?"}); key stored in ${path}`);
       }),
     );
 }

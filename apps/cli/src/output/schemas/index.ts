@@ -4,6 +4,7 @@ import { eventLineSchema, runtimeLineSchema } from "./logs.ts";
 import { profilesSchema } from "./profiles.ts";
 import { quotaSchema } from "./quota.ts";
 import { serveSchema } from "./serve.ts";
+import { usageSchema } from "./usage.ts";
 import { versionSchema } from "./version.ts";
 
 /** Every `--json` output by its `schema` id (docs/json.md documents each). */
@@ -16,6 +17,7 @@ export const schemas = {
   "prodex.event/v1": eventLineSchema,
   "prodex.runtime-log/v1": runtimeLineSchema,
   "prodex.serve/v1": serveSchema,
+  "prodex.usage/v1": usageSchema,
 } as const;
 
 export type SchemaId = keyof typeof schemas;

@@ -1,0 +1,82 @@
+// Totals over the usage ledger, grouped one way: what `prodex usage` and `prodex gateway usage`
+// print, from the rows either store returns (SQLite on a laptop, PostgreSQL for a team).
+
+/** The part of a ledger row the totals read (both stores' rows have it). */
+export type LedgerEntry = {
+  at: number;
+  caller: string;
+  profile: string;
+  client: string;
+  model: string | null;
+  inputTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  status: number;
+  outcome: string;
+  rotations: number;
+  ttfbMs: number | null;
+  durationMs: number;
+};
+
+/** `profile` and `account` are the same column (a laptop's profile is a team's account); so are `key` and `caller`. */
+export const LEDGER_GROUPS = ["profile", "account", "key", "model", "client", "day"] as const;
+export type LedgerBy = (typeof LEDGER_GROUPS)[number];
+
+export type LedgerTotal = {
+  group: string;
+  requests: number;
+  /** Answers that did not complete (an error status, a failed or broken stream). */
+  errors: number;
+  inputTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  /** Input + output (cached input and reasoning are parts of those, as the upstream counts them). */
+  totalTokens: number;
+  rotations: number;
+};
+
+function groupOf(row: LedgerEntry, by: LedgerBy): string {
+  switch (by) {
+    case "profile":
+    case "account":
+      return row.profile;
+    case "key":
+      return row.caller;
+    case "model":
+      return row.model ?? "-";
+    case "client":
+      return row.client;
+    case "day":
+      return new Date(row.at).toISOString().slice(0, 10);
+  }
+}
+
+export function isLedgerError(row: Pick<LedgerEntry, "status" | "outcome">): boolean {
+  return row.status >= 400 || row.outcome !== "completed";
+}
+
+/** One total per group, the biggest token users first (days: oldest first); `all` adds up everything. */
+export function ledgerTotals(rows: readonly LedgerEntry[], by: LedgerBy | "all"): LedgerTotal[] {
+  const totals = new Map<string, LedgerTotal>();
+  for (const row of rows) {
+    const group = by === "all" ? "all" : groupOf(row, by);
+    let t = totals.get(group);
+    if (!t) {
+      t = { group, requests: 0, errors: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, totalTokens: 0, rotations: 0 };
+      totals.set(group, t);
+    }
+    t.requests++;
+    if (isLedgerError(row)) t.errors++;
+    t.inputTokens += row.inputTokens;
+    t.cachedTokens += row.cachedTokens;
+    t.outputTokens += row.outputTokens;
+    t.reasoningTokens += row.reasoningTokens;
+    t.totalTokens += row.inputTokens + row.outputTokens;
+    t.rotations += row.rotations;
+  }
+  const list = [...totals.values()];
+  if (by === "day") return list.sort((a, b) => a.group.localeCompare(b.group));
+  return list.sort((a, b) => b.totalTokens - a.totalTokens || b.requests - a.requests || a.group.localeCompare(b.group));
+}

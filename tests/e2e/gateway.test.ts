@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { type MockBackend, createMockBackend } from "@prodex/mock";
+import { CLI, type RunResult, failure } from "@prodex/testkit/cli-env";
+import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
+
+// The team gateway end to end: two `prodex gateway serve` instances on one real PostgreSQL, the mock ChatGPT
+// upstream behind them, and the real Codex CLI and Claude Code on two "laptops" (temp homes holding only a
+// gateway key): shared refresh, rotation on exhaustion seen by both instances, a revoked key, a SIGKILLed instance.
+
+let pg: PgCluster;
+let mock: MockBackend;
+let dir: string;
+let server: Record<string, string>;
+const instances: { proc: ReturnType<typeof Bun.spawn>; url: string }[] = [];
+
+function run(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<RunResult> {
+  const proc = Bun.spawn(["bun", CLI, ...args], { env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
+  return Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]).then(([stdout, stderr, code]) => {
+    clearTimeout(timer);
+    return { code, stdout, stderr };
+  });
+}
+
+async function serve(): Promise<{ proc: ReturnType<typeof Bun.spawn>; url: string }> {
+  const proc = Bun.spawn(["bun", CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "--quiet"], { env: server, stdout: "pipe", stderr: "pipe" });
+  const reader = proc.stdout.getReader();
+  const { value } = await reader.read();
+  reader.releaseLock();
+  const { url } = JSON.parse(new TextDecoder().decode(value)) as { url: string };
+  const handle = { proc, url };
+  instances.push(handle);
+  return handle;
+}
+
+function laptop(name: string, key: string): Record<string, string> {
+  const home = join(dir, name);
+  mkdirSync(home, { recursive: true });
+  return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, PRODEX_HOME: join(home, "prodex"), TMPDIR: home, PRODEX_GATEWAY_KEY: key, NO_COLOR: "1", CODEX_DISABLE_ANALYTICS: "1", RUST_LOG: "error" };
+}
+
+const codex = (env: Record<string, string>, url: string) => run(["exec", "--gateway", url, "--skip-git-repo-check", "say hi"], env);
+const claude = (env: Record<string, string>, url: string) => run(["claude", "--gateway", url, "--", "-p", "say hi"], env);
+const inference = () => mock.requests({ path: "/backend-api/codex/responses" });
+
+beforeAll(async () => {
+  pg = await startPgCluster();
+  // Both logins about to expire: the first requests refresh them.
+  mock = await createMockBackend({ accounts: [{ id: "acct-a" }, { id: "acct-b" }] });
+  dir = mkdtempSync(join(tmpdir(), "prodex-e2e-gateway-"));
+  server = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: join(dir, "server"),
+    PRODEX_HOME: join(dir, "server", "prodex"),
+    TMPDIR: dir,
+    PRODEX_RUNTIME_LOG_DIR: join(dir, "server", "logs"),
+    PRODEX_DATABASE_URL: await pg.database("e2e_gateway"),
+    PRODEX_GATEWAY_SECRET_KEY: randomBytes(32).toString("base64"),
+    CODEX_CHATGPT_BASE_URL: mock.baseUrl,
+    CODEX_REFRESH_TOKEN_URL_OVERRIDE: mock.refreshUrl,
+  };
+  expect((await run(["gateway", "migrate"], server)).code).toBe(0);
+  for (const id of ["acct-a", "acct-b"]) {
+    const home = join(dir, "logins", id);
+    mkdirSync(home, { recursive: true });
+    writeFileSync(join(home, "auth.json"), JSON.stringify(mock.authFile(id, { expiresInSeconds: 90 })));
+    const added = await run(["gateway", "account", "add", id, "--copy-from", home], server);
+    expect(added.code, failure(added)).toBe(0);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  for (const i of instances) i.proc.kill("SIGKILL");
+  await mock?.stop();
+  await pg?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function key(name: string): Promise<string> {
+  const r = await run(["gateway", "key", "create", name, "--json"], server);
+  expect(r.code, failure(r)).toBe(0);
+  return (JSON.parse(r.stdout) as { key: string }).key;
+}
+
+describe("team gateway with the real Codex CLI and Claude Code", () => {
+  test("two laptops, two instances, one pool: refresh once, rotation seen by both, a revoked key, a SIGKILLed instance", async () => {
+    const a = await serve();
+    const b = await serve();
+    const alice = laptop("alice", await key("alice"));
+    const bob = laptop("bob", await key("bob"));
+
+    // Codex through A and Claude Code through B at once, on an account whose login is about to expire.
+    const [c1, k1] = await Promise.all([codex(alice, a.url), claude(bob, b.url)]);
+    expect(c1.code, failure(c1)).toBe(0);
+    expect(c1.stdout).toContain("hi from mock");
+    expect(k1.code, failure(k1)).toBe(0);
+    expect(k1.stdout).toContain("hi from mock");
+    expect(mock.refreshCalls("acct-a")).toBe(1);
+    // The laptops hold no ChatGPT token: nothing in their homes but Codex's and Claude's own state.
+    const tokens = mock.authFile("acct-a").tokens;
+    for (const home of [alice.HOME, bob.HOME]) {
+      const found = Bun.spawnSync(["grep", "-rl", tokens.refresh_token.slice(0, 24), home ?? ""], { stdout: "pipe" }).stdout.toString();
+      expect(found).toBe("");
+    }
+
+    // acct-a runs out: A finds out and rotates; B does not try acct-a again.
+    const served = inference().at(-1)?.accountId ?? "";
+    mock.exhaust(served, 3_600);
+    const c2 = await codex(alice, a.url);
+    expect(c2.code, failure(c2)).toBe(0);
+    expect(c2.stdout).toContain("hi from mock");
+    const triedExhausted = inference().filter((r) => r.accountId === served && r.status === 429).length;
+    expect(triedExhausted).toBe(1);
+    const k2 = await claude(bob, b.url);
+    expect(k2.code, failure(k2)).toBe(0);
+    expect(inference().filter((r) => r.accountId === served && r.status === 429).length).toBe(triedExhausted);
+
+    // Bob's key is revoked: his next launch is refused in one line; Alice goes on.
+    expect((await run(["gateway", "key", "revoke", "bob"], server)).code).toBe(0);
+    const before = inference().length;
+    const k3 = await run(["claude", "--gateway", b.url, "--", "-p", "say hi"], bob, 30_000);
+    expect(k3.code).not.toBe(0);
+    expect(`${k3.stdout}${k3.stderr}`).toContain("unknown or revoked gateway key");
+    expect(inference().length).toBe(before);
+
+    // A dies mid-flight: B keeps serving.
+    const inFlight = run(["exec", "--gateway", a.url, "--skip-git-repo-check", "say hi"], alice, 10_000);
+    await Bun.sleep(1_000);
+    a.proc.kill("SIGKILL");
+    await inFlight;
+    const c3 = await codex(alice, b.url);
+    expect(c3.code, failure(c3)).toBe(0);
+    expect(c3.stdout).toContain("hi from mock");
+  }, 300_000);
+});
