@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { strayModesIn } from "../../apps/tui/test/helpers.ts";
+import { strayModesIn } from "@prodex/testkit/stray-modes";
 import { CLAUDE_INPUT_READY } from "@prodex/testkit/claude-screen";
 import { CLI, REPO, type CliEnv, useCliEnvs } from "@prodex/testkit/cli-env";
 
