@@ -73,6 +73,8 @@ export async function pack(o: { stage?: string; outDir?: string } = {}): Promise
     outdir: join(stage, "dist"),
     naming: { entry: "prodex.js", chunk: "chunks/[name]-[hash].js" },
     minify: { syntax: true, whitespace: true },
+    // As in compile.ts: Ink loads its devtools bridge only when DEV=true, inside a try; the package is not installed.
+    external: ["react-devtools-core"],
   });
   if (!built.success) throw new Error(`bundling failed:\n${built.logs.map(String).join("\n")}`);
 

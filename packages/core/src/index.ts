@@ -39,3 +39,6 @@ export * from "./pool/preflight.ts";
 export * from "./config/config.ts";
 export * from "./ledger/ledger-totals.ts";
 export * from "./ledger/completed-usage.ts";
+export * from "./ledger/ledger-csv.ts";
+export * from "./ledger/window-shares.ts";
+export { parseSince } from "./text/since.ts";

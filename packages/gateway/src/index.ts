@@ -6,3 +6,4 @@ export { rotateKey } from "./admin/rotate-key.ts";
 export { loadSecretKey, parseSecretKey, secretKeyId, type SecretKey } from "./secrets/secret-key.ts";
 export { TokenVault } from "./secrets/token-vault.ts";
 export { startGateway, type GatewayHandle, type GatewayOptions } from "./serve/start-gateway.ts";
+export { GATEWAY_GROUPS, parseGatewayBy, usageCsv, usageReport, type Asker, type GatewayBy, type GatewayUsage } from "./admin/usage-report.ts";

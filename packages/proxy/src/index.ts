@@ -1,5 +1,6 @@
 export { startProxy, launchEndpoints, type LaunchEndpoints, type ProxyHandle, type ProxyOptions } from "./server.ts";
 export type { LaunchScope } from "./engine/launch-scope.ts";
+export { CALLER_HEADER } from "./engine/request-ledger.ts";
 export { LAUNCH_KEY_ENV, LAUNCH_KEY_HEADER, pathId } from "./routes/guards.ts";
 export { attachBroker, type AttachOptions, type BrokerLease } from "./broker/attach.ts";
 export { runBrokerProcess } from "./broker/broker-main.ts";

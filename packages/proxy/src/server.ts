@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { LedgerRow } from "@prodex/store";
 import type { Context } from "@prodex/core";
 import type { Server } from "bun";
 import { Hono } from "hono";
@@ -55,6 +56,8 @@ export type ProxyOptions = {
   openai?: OpenAIRouteOptions;
   /** Run as the shared broker: launches' leases instead of one launch secret, plus `/__admin`. */
   broker?: BrokerMount;
+  /** Told each usage-ledger row as it is recorded (the team gateway sends them on to PostgreSQL). */
+  onRequest?: (row: LedgerRow) => void;
 };
 
 export type BrokerMount = {
@@ -147,6 +150,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
     stallMs: options.stallMs ?? DEFAULT_STALL_MS,
     fetch: options.fetch ?? fetch,
     metrics: options.broker?.metrics,
+    onRequest: options.onRequest,
     refreshTokens: new RecentTokens(),
     accessTokens: new RecentTokens(Number.POSITIVE_INFINITY, ACCESS_TOKENS_PER_PROFILE),
   };

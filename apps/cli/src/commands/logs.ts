@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { UsageError, getProfile, printable } from "@prodex/core";
+import { UsageError, getProfile, printable, parseSince } from "@prodex/core";
 import { type Cli, withCli } from "../cli-context.ts";
-import { parseSince } from "../ops/logs/since.ts";
 import { lastLines, latestRuntimeLog, readAppended } from "../ops/logs/runtime-tail.ts";
 import { eventLineJson, eventLineText } from "../output/event-line.ts";
 import type { RuntimeLineJson } from "../output/schemas/logs.ts";

@@ -1,9 +1,8 @@
 import type { Command } from "commander";
-import { UsageError, ledgerTotals } from "@prodex/core";
+import { UsageError, ledgerTotals, totalsCsv, parseSince } from "@prodex/core";
 import { withCli } from "../cli-context.ts";
-import { parseSince } from "../ops/logs/since.ts";
 import type { UsageJson } from "../output/schemas/usage.ts";
-import { usageCsv, usageText } from "../output/usage-output.ts";
+import { usageText } from "../output/usage-output.ts";
 
 const BY = ["profile", "model", "day", "client", "key"] as const;
 type By = (typeof BY)[number];
@@ -35,7 +34,7 @@ export function registerUsage(program: Command): void {
         if (opts.json) {
           const out: UsageJson = { schema: "prodex.usage/v1", since: sinceIso, by, groups, total };
           io.out(JSON.stringify(out));
-        } else if (opts.csv) io.out(usageCsv(by, groups));
+        } else if (opts.csv) io.out(totalsCsv(by, groups));
         else io.out(usageText(by, groups, total, sinceIso));
       }),
     );

@@ -3,6 +3,8 @@ import type { GatewayStore } from "@prodex/store/pg";
 import { createKey, listKeys, parseRole, revokeKey } from "../admin/api-keys.ts";
 import { listAccounts, removeAccount } from "../admin/accounts.ts";
 import { asProdexError } from "../errors.ts";
+import { parseSince } from "@prodex/core";
+import { parseGatewayBy, usageCsv, usageReport } from "../admin/usage-report.ts";
 import type { GatewayEnv } from "./front-door.ts";
 import { allowed } from "./key-auth.ts";
 import type { InstanceRegistry } from "./instance-registry.ts";
@@ -13,6 +15,8 @@ type Env = GatewayEnv;
 export function adminRoutes(store: GatewayStore, registry: InstanceRegistry): Hono<Env> {
   const app = new Hono<Env>();
   app.use("*", async (c, next) => {
+    // Usage is every key's to read: a user key's report is cut down to its own (usage-report.ts).
+    if (c.req.method === "GET" && c.req.path.endsWith("/usage")) return next();
     const kind = c.req.method === "GET" ? "read" : "admin";
     if (!allowed(c.get("role"), kind)) return c.json({ error: { type: "permission_error", message: `prodex gateway: this route needs an ${kind === "read" ? "admin or viewer" : "admin"} key` } }, 403);
     await next();
@@ -35,6 +39,18 @@ export function adminRoutes(store: GatewayStore, registry: InstanceRegistry): Ho
     return c.json(await createKey(store, body.name, parseRole(typeof body.role === "string" ? body.role : "user")), 201);
   });
   app.delete("/keys/:name", async (c) => c.json(await revokeKey(store, c.req.param("name"))));
+  // The same filters as `prodex gateway usage`: ?by=key|account|model|day|client&since=24h|7d|DATE&format=json|csv&windows=1
+  app.get("/usage", async (c) => {
+    const now = Date.now();
+    const report = await usageReport(store, {
+      by: parseGatewayBy(c.req.query("by") ?? "key"),
+      since: parseSince(c.req.query("since") ?? "24h", now),
+      now,
+      asker: { role: c.get("role"), name: c.get("name") },
+    });
+    if (c.req.query("format") !== "csv") return c.json(report);
+    return c.body(usageCsv(report, c.req.query("windows") === "1"), 200, { "content-type": "text/csv; charset=utf-8" });
+  });
   app.get("/instances", async (c) => c.json({ instances: await registry.live() }));
   app.get("/events", async (c) => {
     const since = Number(c.req.query("since") ?? 0);

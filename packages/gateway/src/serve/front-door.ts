@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { BodyError, type RequestBody, readRequestBody } from "@prodex/proxy";
+import { BodyError, CALLER_HEADER, type RequestBody, readRequestBody } from "@prodex/proxy";
 import type { ApiKeyRole } from "@prodex/store/pg";
 import { type KeyAuth, allowed, presentedKey } from "./key-auth.ts";
 
@@ -56,7 +56,7 @@ export function frontDoor(deps: FrontDoorDeps): Hono<GatewayEnv> {
   app.all("*", async (c) => {
     if (!allowed(c.get("role"), "serve")) return fail(403, "prodex gateway: this key may not send requests (its role is viewer or admin-only)", "permission_error");
     const req = c.req.raw;
-    if (req.method !== "POST") return forward(req, deps.backend(), undefined);
+    if (req.method !== "POST") return forward(req, deps.backend(), undefined, c.get("name"));
     let body: RequestBody;
     try {
       body = await readRequestBody(req);
@@ -64,18 +64,20 @@ export function frontDoor(deps: FrontDoorDeps): Hono<GatewayEnv> {
       return fail(e instanceof BodyError ? e.status : 400, `prodex gateway: ${e instanceof Error ? e.message : "cannot read the request body"}`, "invalid_request_error");
     }
     const early = await deps.continuations(req, body);
-    return early ?? forward(req, deps.backend(), body.bytes);
+    return early ?? forward(req, deps.backend(), body.bytes, c.get("name"));
   });
   return app;
 }
 
 /** Codex's routes go under the launch's path id; everything else to the root. The gateway key never goes on. */
-export async function forward(req: Request, backend: Backend, bytes: Uint8Array | undefined): Promise<Response> {
+export async function forward(req: Request, backend: Backend, bytes: Uint8Array | undefined, caller: string): Promise<Response> {
   const url = new URL(req.url);
   const codex = url.pathname.startsWith("/backend-api/");
   const path = codex ? `/s/${backend.pathId}${url.pathname}` : url.pathname;
   const headers = new Headers(req.headers);
   for (const h of CLIENT_AUTH) headers.delete(h);
+  // The usage ledger names the key, never a client's say-so.
+  headers.set(CALLER_HEADER, caller);
   // Codex's routes take the launch header (the account's token replaces any Authorization upstream);
   // Claude Code's and OpenAI clients' take the secret as their API key.
   if (codex) headers.set("x-prodex-key", backend.secret);

@@ -7,6 +7,8 @@ import type { WriteBehind } from "./write-behind.ts";
 
 const REASONS: readonly BackoffReason[] = ["quota", "transient", "auth", "overload"];
 const KINDS: readonly string[] = ["response_id", "turn_state", "session", "prompt_cache_key", "claude_session", "encrypted"];
+/** How often the accounts' usage readings go out (they change with answers; a second late is fine). */
+const USAGE_EVERY_MS = 1_000;
 const asReason = (r: string): BackoffReason => REASONS.find((x) => x === r) ?? "transient";
 
 /**
@@ -23,6 +25,9 @@ export class LocalMirror {
   /** Bindings written here from other instances (kind\0key → lastUsedAt): not sent back out. */
   private readonly applied = new Map<string, number>();
   private timer: ReturnType<typeof setInterval> | null = null;
+  private usageTimer: ReturnType<typeof setInterval> | null = null;
+  /** The newest usage reading sent per account (fetchedAt). */
+  private readonly usageSent = new Map<string, number>();
   private seq = 0;
   /** Called after local state changed under the proxy (the pool re-reads its store). */
   onChanged: () => void = () => {};
@@ -91,6 +96,19 @@ export class LocalMirror {
     this.bindingMark = this.ctx.now() - 1;
     this.timer = setInterval(() => this.shareBindings(), intervalMs);
     this.timer.unref?.();
+    this.usageTimer = setInterval(() => this.shareUsage(), USAGE_EVERY_MS);
+    this.usageTimer.unref?.();
+  }
+
+  /** The accounts' newest usage readings (from answers' headers and fetches): what `gateway usage` weighs windows by. */
+  shareUsage(): void {
+    const latest = this.ctx.store.usage.latestAll();
+    for (const p of this.ctx.store.profiles.list()) {
+      const u = latest.get(p.id);
+      if (!u || (this.usageSent.get(p.name) ?? -1) >= u.fetchedAt) continue;
+      this.usageSent.set(p.name, u.fetchedAt);
+      this.queue.usage({ account: p.name, fetchedAt: u.fetchedAt, source: u.source, plan: u.plan, windows: u.windows });
+    }
   }
 
   shareBindings(): void {
@@ -112,6 +130,8 @@ export class LocalMirror {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.usageTimer) clearInterval(this.usageTimer);
+    this.usageTimer = null;
     this.timer = null;
   }
 }

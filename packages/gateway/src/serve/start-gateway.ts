@@ -102,7 +102,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
     // Every event the proxy writes goes to the shared timeline too (subscribed before it starts: none missed).
     local.events.subscribe((e) => mirror.observe(e));
     const first = [...cache.accounts.values()].find((a) => !a.needsLogin)?.name ?? null;
-    const proxy = await startProxy({ ctx: local, upstreamBase: o.upstreamBase, preferred: first, fetch: o.fetch, quotaRefresh: false });
+    const proxy = await startProxy({ ctx: local, upstreamBase: o.upstreamBase, preferred: first, fetch: o.fetch, quotaRefresh: false, onRequest: (row) => queue.ledger(row) });
     proxyRef = proxy;
     cleanup.unshift(() => proxy.stop({ drainMs: 0 }));
     mirror.onChanged = () => proxy.state.pool.reload();

@@ -1,4 +1,4 @@
-import type { GatewayStore, NewPgEvent, PgBackoffRow, PgBindingRow, PgUsageRow } from "@prodex/store/pg";
+import type { GatewayStore, NewPgEvent, PgBackoffRow, PgBindingRow, PgLedgerRow, PgUsageRow } from "@prodex/store/pg";
 import type { DbHealth } from "./db-health.ts";
 
 type Pending = {
@@ -6,18 +6,19 @@ type Pending = {
   events: NewPgEvent[];
   backoffs: Map<string, Omit<PgBackoffRow, "updatedAt">>;
   usage: Map<string, PgUsageRow>;
+  ledger: PgLedgerRow[];
 };
 
 const BATCH = 500;
 
 /**
- * Writes the request path must not wait for: bindings, events, backoffs and usage are queued here and sent in
+ * Writes the request path must not wait for: bindings, events, backoffs, usage and the usage ledger are queued here and sent in
  * batches every `intervalMs`. While the database is down they stay queued (bindings, backoffs and usage keep only
- * the newest per key) and go out when it returns; events carry (instance, seq), so a batch sent twice — its
- * commit reply lost — is stored once. Nothing is dropped for a connection failure.
+ * the newest per key) and go out when it returns; events carry (instance, seq) and ledger rows their request id, so a batch sent
+ * twice — its commit reply lost — is stored once. Nothing is dropped for a connection failure.
  */
 export class WriteBehind {
-  private pending: Pending = { bindings: new Map(), events: [], backoffs: new Map(), usage: new Map() };
+  private pending: Pending = { bindings: new Map(), events: [], backoffs: new Map(), usage: new Map(), ledger: [] };
   private timer: ReturnType<typeof setInterval> | null = null;
   private flushing: Promise<void> | null = null;
   /** Rows dropped because the database refused them (not a connection failure): a bug to report, never silent. */
@@ -48,6 +49,11 @@ export class WriteBehind {
     this.pending.backoffs.set(row.account, row);
   }
 
+  /** A usage-ledger row: keyed by request id, so a batch sent twice (its commit reply lost) is stored once. */
+  ledger(row: PgLedgerRow): void {
+    this.pending.ledger.push(row);
+  }
+
   usage(row: PgUsageRow): void {
     this.pending.usage.set(row.account, row);
   }
@@ -59,7 +65,7 @@ export class WriteBehind {
 
   size(): number {
     const p = this.pending;
-    return p.bindings.size + p.events.length + p.backoffs.size + p.usage.size;
+    return p.bindings.size + p.events.length + p.backoffs.size + p.usage.size + p.ledger.length;
   }
 
   /** Sends what is queued (one flush at a time); resolves when this round is done. */
@@ -80,6 +86,9 @@ export class WriteBehind {
     });
     await this.send("events", p.events.slice(0, BATCH), (rows) => this.store.events.insertMany(rows), (rows) => {
       p.events.splice(0, rows.length);
+    });
+    await this.send("ledger", p.ledger.slice(0, BATCH), (rows) => this.store.ledger.insertMany(rows), (rows) => {
+      p.ledger.splice(0, rows.length);
     });
     for (const row of [...p.backoffs.values()]) {
       await this.send("backoff", [row], ([r]) => (r ? this.store.backoffs.put(r) : Promise.resolve()), () => {

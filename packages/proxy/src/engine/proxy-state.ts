@@ -1,4 +1,5 @@
 import type { Context } from "@prodex/core";
+import type { LedgerRow } from "@prodex/store";
 import type { Bindings } from "../affinity/bindings.ts";
 import type { Metrics } from "../broker/metrics.ts";
 import type { PoolRuntime } from "../pool/pool-runtime.ts";
@@ -28,4 +29,6 @@ export type ProxyState = {
   accessTokens: RecentTokens;
   /** A broker's counters (absent in-process: nothing is counted). */
   metrics?: Metrics;
+  /** Told each usage-ledger row after it went to the store writer (the gateway's write-behind). */
+  onRequest?: (row: LedgerRow) => void;
 };

@@ -3,6 +3,7 @@
 // (ws-relay.ts). The row goes to the store writer (batched, off the request path; a worker thread
 // in a proxy), never a round trip the client waits for.
 import { completedUsage, printableAscii } from "@prodex/core";
+import type { LedgerRow } from "@prodex/store";
 import type { LaunchScope } from "./launch-scope.ts";
 import type { ProxyState } from "./proxy-state.ts";
 
@@ -59,25 +60,21 @@ export function outcomeOf(end: { aborted: boolean; broken: boolean; terminal: st
 export function recordRequest(state: ProxyState, meta: RequestMeta, end: RequestEnd): void {
   const now = state.ctx.now();
   const { model, usage } = completedUsage(end.response);
-  state.ctx.writes.write({
-    repo: "ledger",
-    method: "record",
-    args: [
-      {
-        requestId: meta.requestId,
-        at: meta.startedAt,
-        caller: meta.caller,
-        profile: end.profile,
-        client: meta.client,
-        model,
-        ...usage,
-        status: end.status,
-        outcome: end.outcome,
-        rotations: Math.max(0, end.attempts - 1),
-        ttfbMs: end.firstByteAt === null ? null : Math.max(0, end.firstByteAt - meta.startedAt),
-        durationMs: Math.max(0, now - meta.startedAt),
-        instance: state.ctx.source,
-      },
-    ],
-  });
+  const row: LedgerRow = {
+    requestId: meta.requestId,
+    at: meta.startedAt,
+    caller: meta.caller,
+    profile: end.profile,
+    client: meta.client,
+    model,
+    ...usage,
+    status: end.status,
+    outcome: end.outcome,
+    rotations: Math.max(0, end.attempts - 1),
+    ttfbMs: end.firstByteAt === null ? null : Math.max(0, end.firstByteAt - meta.startedAt),
+    durationMs: Math.max(0, now - meta.startedAt),
+    instance: state.ctx.source,
+  };
+  state.ctx.writes.write({ repo: "ledger", method: "record", args: [row] });
+  state.onRequest?.(row);
 }

@@ -11,6 +11,7 @@ import { DEFAULT_PING_MS } from "./anthropic-routes.ts";
 import { type Authenticate, LAUNCH_KEY_HEADER } from "./guards.ts";
 import { type OpenAIInferenceOptions, chatCompletions, openaiResponses } from "./openai-inference.ts";
 import { openaiJson, upstreamFailure } from "./openai-reply.ts";
+import { CALLER_HEADER, withCaller } from "../engine/request-ledger.ts";
 
 export type OpenAIRouteOptions = {
   /** Optional request fields the upstream takes (default: the ChatGPT backend's, none of them). */
@@ -126,7 +127,7 @@ export function openaiKeyGuard(auth: Authenticate): MiddlewareHandler<ProxyEnv> 
         "prodex proxy: missing or wrong API key; use the secret from `prodex serve --json` (openai.apiKey) as the API key.";
       return openaiJson(401, openaiError("authentication_error", message, "invalid_api_key"));
     }
-    c.set("scope", scope);
+    c.set("scope", withCaller(scope, c.req.header(CALLER_HEADER)));
     await next();
   };
 }

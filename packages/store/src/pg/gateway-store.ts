@@ -6,6 +6,7 @@ import { PgBackoffsRepo } from "./repositories/backoffs.ts";
 import { PgBindingsRepo } from "./repositories/bindings.ts";
 import { PgEventsRepo } from "./repositories/events.ts";
 import { InstancesRepo } from "./repositories/instances.ts";
+import { PgLedgerRepo } from "./repositories/ledger.ts";
 import { SecretKeysRepo } from "./repositories/secret-keys.ts";
 import { PgUsageRepo } from "./repositories/usage.ts";
 
@@ -22,6 +23,7 @@ export class GatewayStore {
   readonly bindings: PgBindingsRepo;
   readonly events: PgEventsRepo;
   readonly instances: InstancesRepo;
+  readonly ledger: PgLedgerRepo;
   private closed = false;
 
   private constructor(
@@ -37,6 +39,7 @@ export class GatewayStore {
     this.bindings = new PgBindingsRepo(db);
     this.events = new PgEventsRepo(db);
     this.instances = new InstancesRepo(db);
+    this.ledger = new PgLedgerRepo(db);
   }
 
   /** Connects lazily: nothing is sent until the first query. */

@@ -12,3 +12,4 @@ export type { PgBackoffRow } from "./repositories/backoffs.ts";
 export type { PgBindingRow } from "./repositories/bindings.ts";
 export type { PgEventRow, NewPgEvent } from "./repositories/events.ts";
 export type { InstanceRow } from "./repositories/instances.ts";
+export type { PgLedgerRow } from "./repositories/ledger.ts";

@@ -21,5 +21,13 @@ export const migrations: readonly { tag: string; statements: readonly string[] }
       "CREATE INDEX \"gw_events_at\" ON \"gw_events\" USING btree (\"at\");",
       "CREATE UNIQUE INDEX \"gw_secret_keys_current\" ON \"gw_secret_keys\" USING btree (\"current\") WHERE \"gw_secret_keys\".\"current\";"
     ]
+  },
+  {
+    "tag": "0001_smart_mordo",
+    "statements": [
+      "CREATE TABLE \"gw_request_ledger\" (\n\t\"request_id\" text PRIMARY KEY NOT NULL,\n\t\"at\" bigint NOT NULL,\n\t\"caller\" text NOT NULL,\n\t\"account\" text NOT NULL,\n\t\"client\" text NOT NULL,\n\t\"model\" text,\n\t\"input_tokens\" bigint DEFAULT 0 NOT NULL,\n\t\"cached_tokens\" bigint DEFAULT 0 NOT NULL,\n\t\"output_tokens\" bigint DEFAULT 0 NOT NULL,\n\t\"reasoning_tokens\" bigint DEFAULT 0 NOT NULL,\n\t\"status\" integer NOT NULL,\n\t\"outcome\" text NOT NULL,\n\t\"rotations\" integer DEFAULT 0 NOT NULL,\n\t\"ttfb_ms\" integer,\n\t\"duration_ms\" integer NOT NULL,\n\t\"instance\" text NOT NULL\n);",
+      "CREATE INDEX \"gw_request_ledger_at\" ON \"gw_request_ledger\" USING btree (\"at\");",
+      "CREATE INDEX \"gw_request_ledger_caller_at\" ON \"gw_request_ledger\" USING btree (\"caller\",\"at\");"
+    ]
   }
 ];

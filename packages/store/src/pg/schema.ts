@@ -117,3 +117,32 @@ export const instances = pgTable("gw_instances", {
   startedAt: ms("started_at").notNull(),
   heartbeatAt: ms("heartbeat_at").notNull(),
 });
+
+/**
+ * The usage ledger (one row per request that reached an account), written behind the request by each instance.
+ * The request id is the key: a batch sent again after an outage or a lost commit reply is stored once.
+ */
+export const requestLedger = pgTable(
+  "gw_request_ledger",
+  {
+    requestId: text("request_id").primaryKey(),
+    at: ms("at").notNull(),
+    /** The gateway key's name (never the key). */
+    caller: text("caller").notNull(),
+    /** The account that served it (the same field as a laptop's profile). */
+    profile: text("account").notNull(),
+    client: text("client").notNull(),
+    model: text("model"),
+    inputTokens: bigint("input_tokens", { mode: "number" }).notNull().default(0),
+    cachedTokens: bigint("cached_tokens", { mode: "number" }).notNull().default(0),
+    outputTokens: bigint("output_tokens", { mode: "number" }).notNull().default(0),
+    reasoningTokens: bigint("reasoning_tokens", { mode: "number" }).notNull().default(0),
+    status: integer("status").notNull(),
+    outcome: text("outcome").notNull(),
+    rotations: integer("rotations").notNull().default(0),
+    ttfbMs: integer("ttfb_ms"),
+    durationMs: integer("duration_ms").notNull(),
+    instance: text("instance").notNull(),
+  },
+  (t) => [index("gw_request_ledger_at").on(t.at), index("gw_request_ledger_caller_at").on(t.caller, t.at)],
+);

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { registerGatewayAdmin, registerGatewayClientLogin } from "./admin-commands.ts";
 import { registerGatewayServe } from "./serve-command.ts";
+import { registerGatewayUsage } from "./usage-command.ts";
 
 /** `prodex gateway …`: the team gateway on PostgreSQL (docs/team.md). */
 export function registerGateway(program: Command): void {
@@ -8,4 +9,5 @@ export function registerGateway(program: Command): void {
   registerGatewayAdmin(gw);
   registerGatewayServe(gw);
   registerGatewayClientLogin(gw);
+  registerGatewayUsage(gw);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { UsageError } from "@prodex/core";
+import { UsageError } from "../errors.ts";
 import { parseSince } from "./since.ts";
 
 const NOW = Date.parse("2026-03-01T12:00:00Z");
