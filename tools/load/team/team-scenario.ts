@@ -100,9 +100,12 @@ export async function runTeam(argv: string[]): Promise<number> {
       g.proxy.state.ctx.events.flush();
       const local = g.proxy.state.ctx.store.events.list({ limit: 1_000_000 }).map((e) => `${e.at}|${e.kind}|${e.message}`).sort();
       const mine = shared.filter((e) => e.instance === g.instance).map((e) => `${e.at}|${e.kind}|${e.message}`).sort();
-      lostOrDoubled += Math.abs(local.length - mine.length) + local.filter((x, i) => mine[i] !== x).length;
+      const missing = local.filter((x) => !mine.includes(x));
+      const extra = mine.filter((x) => !local.includes(x));
       const bindings = g.proxy.state.ctx.store.bindings.touchedSince(0);
-      lostOrDoubled += bindings.length - (await store.bindings.find(bindings.map((b) => ({ kind: b.kind, key: b.key })))).length;
+      const unstored = bindings.length - (await store.bindings.find(bindings.map((b) => ({ kind: b.kind, key: b.key })))).length;
+      if (missing.length + extra.length + unstored > 0) status(`${g.instance}: ${missing.length} events not shared (${missing.slice(0, 2).join(" / ")}), ${extra.length} shared but not local, ${unstored} bindings not stored`);
+      lostOrDoubled += missing.length + extra.length + unstored;
     }
     const exhausted = !ready();
     const lat = summarize(totals);
