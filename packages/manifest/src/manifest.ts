@@ -81,6 +81,7 @@ export const manifest = {
       "tests/e2e/codex.test.ts",
       "tests/e2e/dashboard.test.ts",
       "tests/e2e/exit-codes.test.ts",
+      // The team gateway: its own PostgreSQL cluster, instances, mock and laptop homes per file.
       "tests/e2e/gateway.test.ts",
       "tests/e2e/json-schemas.test.ts",
       "tests/e2e/pipeline.test.ts",
