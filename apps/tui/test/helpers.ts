@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Terminal } from "@xterm/headless";
+import { strayModesIn } from "@prodex/testkit/stray-modes";
 
 export const fixtures = join(import.meta.dir, "fixtures");
 
@@ -105,22 +106,6 @@ export function processEnv(extra: Record<string, string> = {}): Record<string, s
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   return { ...env, ...extra };
-}
-
-/**
- * What a quit left switched on in a terminal, judged from every byte written to it: the
- * alternate screen, a hidden cursor, bracketed paste, mouse or focus reporting, application keys.
- * Empty when the terminal is as it was.
- */
-export function strayModesIn(written: string): string[] {
-  const stray: string[] = [];
-  const last = (re: RegExp) => [...written.matchAll(re)].at(-1)?.[1];
-  const modes = [["1049", "alternate screen"], ["25", "hidden cursor"], ["2004", "bracketed paste"], ["1000", "mouse"], ["1002", "mouse drag"], ["1003", "mouse motion"], ["1006", "SGR mouse"], ["1004", "focus events"], ["1", "application cursor keys"]] as const;
-  for (const [mode, name] of modes) {
-    const on = last(new RegExp(`\\x1b\\[\\?${mode}([hl])`, "g"));
-    if (mode === "25" ? on === "l" : on === "h") stray.push(name);
-  }
-  return stray;
 }
 
 /** strayModesIn for a FakeStdout, once its viewer has parsed everything (and agrees on the screen). */

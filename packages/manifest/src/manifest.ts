@@ -46,7 +46,7 @@ export const manifest = {
     // ── serialized: ordering and lifecycle ──
     { id: "broker-lifecycle", label: "broker start races, lease expiry, drain", file: "packages/proxy/test/runtime/broker-lifecycle.test.ts",
       tags: ["runtime:stress", "serialized"],
-      reason: "two processes attaching at one instant, a killed launch's lease expiring, SIGTERM draining: ordering under real processes" },
+      reason: "two processes attaching at one instant, a killed launch's lease expiring, attaching while the last launch exits, SIGTERM draining: ordering under real processes" },
     { id: "commit-point-order", label: "commit-point ordering of held events", file: "packages/proxy/test/runtime/codex-sse.test.ts",
       filter: "inside the first events of a 200 stream|after the commit point", tags: ["runtime:stress", "serialized"],
       reason: "held events are released or rotated away at the commit point; the order is what is tested" },
@@ -81,6 +81,8 @@ export const manifest = {
       "tests/e2e/codex.test.ts",
       "tests/e2e/dashboard.test.ts",
       "tests/e2e/exit-codes.test.ts",
+      // The team gateway: its own PostgreSQL cluster, instances, mock and laptop homes per file.
+      "tests/e2e/gateway.test.ts",
       "tests/e2e/json-schemas.test.ts",
       "tests/e2e/pipeline.test.ts",
       "tests/e2e/serve.test.ts",

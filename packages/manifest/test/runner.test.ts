@@ -30,9 +30,15 @@ describe("bun run test on the lanes fixture", () => {
       expect(r.out).toContain("quarantined: fails on purpose: quarantine must stay visible but non-blocking");
       expect(r.out.trim().split("\n").at(-1)).toBe("total: 13 passed, 0 failed, 0 skipped");
       expect(r.code).toBe(0);
-      for (const lane of ["fast", "runtime-main", "serial-core", "serial-stress", "serial-env", "quarantine"]) expect(existsSync(join(dir, ".artifacts/junit", `${lane}.xml`))).toBe(true);
+      for (const lane of ["fast", "runtime-main", "serial-core", "serial-stress", "serial-env", "quarantine"])
+        expect(existsSync(join(dir, ".artifacts/junit", `${lane}.xml`))).toBe(true);
       const timings = await Bun.file(join(dir, ".artifacts/timings.json")).json();
-      expect(Object.keys(timings.files).sort()).toEqual(["packages/a/src/iso.test.ts", "packages/b/src/b.test.ts", "packages/c/test/env.test.ts", "packages/proxy/test/runtime/rt.test.ts"]);
+      expect(Object.keys(timings.files).sort()).toEqual([
+        "packages/a/src/iso.test.ts",
+        "packages/b/src/b.test.ts",
+        "packages/c/test/env.test.ts",
+        "packages/proxy/test/runtime/rt.test.ts",
+      ]);
       const merged = await Bun.file(join(dir, ".artifacts/junit/fast.xml")).text();
       expect(merged).toMatch(/<testsuites name="fast" tests="7" failures="0" skipped="0"/);
     },
@@ -45,7 +51,10 @@ describe("bun run test on the lanes fixture", () => {
       const r = await cli(["all", "--jobs=2", "--no-prebuild", "--runtime-shards", ""], tree());
       expect(r.out).not.toContain("runtime-main:");
       const bad = await cli(["all", "--no-prebuild", "--runtime-shards", "nope"], tree());
-      expect([bad.code, bad.out.trim().split("\n").at(-1)]).toEqual([2, "--runtime-shards: nope not in the manifest (known: runtime-main)"]);
+      expect([bad.code, bad.out.trim().split("\n").at(-1)]).toEqual([
+        2,
+        "--runtime-shards: nope not in the manifest (known: runtime-main)",
+      ]);
     },
     2 * minute,
   );
@@ -69,6 +78,13 @@ describe("bun run test on the lanes fixture", () => {
       const r = await cli(["stress", "--suite", "stress", "--runs", "3"], dir);
       expect(r.out).toContain("stress-stress: 3 passed, 0 failed, 0 skipped");
       expect(r.code).toBe(0);
+      const one = await cli(["stress", "--suite", "stress", "--case", "burst", "--runs", "2"], dir);
+      expect(one.out).toContain("stress-stress: 2 passed, 0 failed, 0 skipped");
+      const unknown = await cli(["stress", "--suite", "stress", "--case", "nope"], dir);
+      expect([unknown.code, unknown.out.trim().split("\n").at(-1)]).toEqual([
+        2,
+        "--case: no case nope in the stress suite (known: burst)",
+      ]);
       const empty = await cli(["stress", "--suite", "continuation"], dir);
       expect(empty.out).toContain("[stress-continuation] FAILED: selects no tests");
       expect(empty.out).not.toContain("[stress-continuation] ok");

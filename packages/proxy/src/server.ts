@@ -123,6 +123,8 @@ export type ProxyHandle = LaunchEndpoints & {
   state: ProxyState;
   /** Fetches stale accounts' usage now (also runs in the background). */
   refreshQuota(): Promise<void>;
+  /** Serves one HTTP request in-process, as the listener would (a team gateway's front door: no loopback hop). */
+  fetch(req: Request): Promise<Response>;
   stop(options?: { drainMs?: number }): Promise<void>;
 };
 
@@ -172,15 +174,16 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   app.use(`${OPENAI_BASE_PATH}/*`, openaiKeyGuard(auth));
   app.route(OPENAI_BASE_PATH, openaiRoutes(state, options.openai));
   const idle = new IdleCollector({ inFlight: () => (server?.pendingRequests ?? 0) + ws.inFlight() });
+  const serveOne = (req: Request): Response | Promise<Response> => {
+    idle.touch();
+    return app.fetch(withBodyDeadline(req, options.bodyReadMs ?? BODY_READ_MS));
+  };
   server = Bun.serve<WsData>({
     hostname: "127.0.0.1",
     port: options.port ?? 0,
     // Streams may sit quiet while a model thinks; the proxy never cuts them for idleness.
     idleTimeout: 0,
-    fetch: (req) => {
-      idle.touch();
-      return app.fetch(withBodyDeadline(req, options.bodyReadMs ?? BODY_READ_MS));
-    },
+    fetch: (req) => serveOne(req),
     websocket: {
       ...ws.handlers,
       message: (socket, message) => {
@@ -205,6 +208,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   let stopped = false;
   return {
     ...launchEndpoints(url, secret, log.path),
+    fetch: async (req) => serveOne(req),
     hostname: server.hostname ?? "",
     state,
     refreshQuota: () => refresher?.refreshStale() ?? Promise.resolve(),

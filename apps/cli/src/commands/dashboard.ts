@@ -19,14 +19,15 @@ export function registerDashboard(program: Command): void {
     .option("--base-url <url>", "attach to the broker for this ChatGPT base first (default: CODEX_CHATGPT_BASE_URL or ChatGPT)")
     .action((opts: DashboardOptions) =>
       withCli({}, async ({ ctx, io }) => {
-        // Loaded only here: other commands never pay for the dashboard.
-        const tui = await import("@prodex/tui/runtime");
-        if (!tui.shouldUseTui(io.env, process.stdout)) {
+        // Loaded only here, and only when it will draw: other commands never pay for the dashboard.
+        const { shouldUseTui } = await import("@prodex/tui/should-use-tui");
+        if (!shouldUseTui(io.env, process.stdout)) {
           throw new UsageError(
             "prodex dashboard needs an interactive terminal (stdout is not one, or CI / PRODEX_TUI=0 / TERM=dumb is set)",
             "for scripts: prodex info --json, prodex quota --json, prodex logs --follow",
           );
         }
+        const tui = await (await import("@prodex/tui/load")).loadTui();
         const broker = await findBrokerFeed(ctx, resolveChatgptBase(opts.baseUrl, io.env));
         const feed: PoolFeed = broker ? await connectFeed(broker.endpoints) : storeFeed(ctx);
         try {

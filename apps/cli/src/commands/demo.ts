@@ -23,7 +23,7 @@ export function registerDemo(program: Command): void {
       const io = createIo(process.env, { quiet: opts.quiet });
       const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY) && !ciEnv(io.env);
       // The dashboard needs a terminal both ways; PRODEX_TUI=0, CI or --headless ask for none.
-      const { shouldUseTui } = await import("@prodex/tui/runtime");
+      const { shouldUseTui } = await import("@prodex/tui/should-use-tui");
       const dashboard = !opts.headless && interactive && shouldUseTui(io.env, process.stdout);
       // The mock backend, the proxy and the dashboard load only here, so other commands stay fast.
       const { runDemo } = await import("../demo/run-demo.ts");

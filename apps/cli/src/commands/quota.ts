@@ -34,7 +34,7 @@ async function quota(cli: Cli, opts: QuotaOptions): Promise<void> {
   const base = resolveChatgptBase(opts.baseUrl, cli.io.env);
   if (cli.io.isTTY && !opts.once && !opts.json && !opts.raw) {
     // On a terminal the dashboard's own table (an Ink app, loaded only then), redrawn in place.
-    const tui = await import("@prodex/tui/runtime");
+    const tui = await (await import("@prodex/tui/load")).loadTui();
     const ascii = tui.detectTheme(cli.io.env).ascii;
     const signal = await tui.watchQuotaTable({
       env: cli.io.env,

@@ -75,7 +75,7 @@ async function dashboard(s: Session): Promise<number> {
   // The demo workspace is the demo's own: trusted, so Codex opens straight on its prompt.
   writeFileSync(join(world.env.PRODEX_SHARED_CODEX_HOME as string, "config.toml"), `[projects.${JSON.stringify(world.work)}]\ntrust_level = "trusted"\n`);
   const spec = codexLaunch({ bin: s.bin.path, subcommand: [], userArgs: QUIET_CODEX, codexHome: s.codexHome, proxy: s.proxy, env: world.env, websockets: codexWebsockets(world.env), version: s.version });
-  const { runWrapped } = await import("@prodex/tui/runtime");
+  const { runWrapped } = await (await import("@prodex/tui/load")).loadTui();
   const feed = await connectFeed(s.proxy);
   try {
     const code = await runWrapped({ cmd: spec.cmd, env: spec.env, cwd: world.work, feed, title: "codex (demo)" });

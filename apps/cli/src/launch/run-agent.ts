@@ -18,9 +18,10 @@ export type RunAgentOptions = {
 export async function runAgent(cli: Cli, options: RunAgentOptions): Promise<number> {
   const { spec, proxy, agent } = options;
   if (options.tui) {
-    // Loaded only on this path: the headless path and scripts never pay for the dashboard.
-    const tui = await import("@prodex/tui/runtime");
-    if (tui.shouldUseTui(cli.io.env, process.stdout)) {
+    // The dashboard (React, Ink) is loaded only when it will draw: headless runs never pay for it.
+    const { shouldUseTui } = await import("@prodex/tui/should-use-tui");
+    if (shouldUseTui(cli.io.env, process.stdout)) {
+      const tui = await (await import("@prodex/tui/load")).loadTui();
       const feed = await connectFeed(proxy);
       try {
         return await tui.runWrapped({ cmd: spec.cmd, env: spec.env, feed, title: agent });

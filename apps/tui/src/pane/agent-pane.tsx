@@ -1,4 +1,7 @@
-import { memo, useSyncExternalStore } from "react";
+/** @jsxRuntime classic */
+// Classic JSX (React.createElement): the entry loads React's production build at run time (load.ts),
+// and the automatic runtime's development helpers do not exist in it.
+import React, { memo, useSyncExternalStore } from "react";
 import { Box, Text, useCursor } from "ink";
 import { paneRows } from "./pane-rows.ts";
 import type { PaneSource } from "./pane-source.ts";

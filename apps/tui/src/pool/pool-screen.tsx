@@ -1,4 +1,7 @@
-import { useCallback, useState } from "react";
+/** @jsxRuntime classic */
+// Classic JSX (React.createElement): the entry loads React's production build at run time (load.ts),
+// and the automatic runtime's development helpers do not exist in it.
+import React, { useCallback, useState } from "react";
 import { useApp, useInput } from "ink";
 import type { PoolFeed } from "@prodex/core/types";
 import type { Theme } from "../env/theme.ts";

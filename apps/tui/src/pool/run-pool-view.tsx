@@ -1,3 +1,7 @@
+/** @jsxRuntime classic */
+// Classic JSX (React.createElement): the entry loads React's production build at run time (load.ts),
+// and the automatic runtime's development helpers do not exist in it.
+import React from "react";
 import type { PoolFeed } from "@prodex/core/types";
 import { detectTheme } from "../env/theme.ts";
 import { enableStyles } from "../ui/components.tsx";

@@ -1,4 +1,7 @@
-import { useEffect, useState } from "react";
+/** @jsxRuntime classic */
+// Classic JSX (React.createElement): the entry loads React's production build at run time (load.ts),
+// and the automatic runtime's development helpers do not exist in it.
+import React, { useEffect, useState } from "react";
 import { Box, render, Text, useWindowSize } from "ink";
 import type { ProfileView } from "@prodex/core/types";
 import { detectTheme, type Theme } from "../env/theme.ts";

@@ -1,4 +1,7 @@
-import { memo } from "react";
+/** @jsxRuntime classic */
+// Classic JSX (React.createElement): the entry loads React's production build at run time (load.ts),
+// and the automatic runtime's development helpers do not exist in it.
+import React, { memo } from "react";
 import { Box, Text } from "ink";
 import type { Line, Seg } from "./lines.ts";
 

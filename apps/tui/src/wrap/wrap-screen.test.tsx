@@ -94,10 +94,12 @@ describe("WrapScreen", () => {
   test("help overlay over the pane; any key closes it", async () => {
     const t = await setup();
     await t.send({ type: "help" });
+    await until(() => t.screen().includes("prodex keys"));
     expect(t.bus.modal).toBe(true);
     expect(t.screen()).toContain("prodex keys");
     expect(t.screen()).toContain("send Ctrl-] itself to the agent");
     await t.keys("x");
+    await until(() => !t.screen().includes("prodex keys"));
     expect(t.screen()).not.toContain("prodex keys");
     expect(t.bus.modal).toBe(false);
   });
@@ -105,24 +107,31 @@ describe("WrapScreen", () => {
   test("quit asks first: n keeps the agent, y quits", async () => {
     const t = await setup();
     await t.send({ type: "quit" });
+    await until(() => t.screen().includes("Quit codex?"));
     expect(t.screen()).toContain("Quit codex?  y yes  n no");
     await t.keys("n");
+    await until(() => !t.screen().includes("Quit codex?"));
     expect(t.quits()).toBe(0);
     expect(t.screen()).not.toContain("Quit codex?");
     await t.send({ type: "quit" });
+    await until(() => t.screen().includes("Quit codex?"));
     await t.keys("y");
+    await until(() => t.quits() === 1);
     expect(t.quits()).toBe(1);
   });
 
   test("pool view: full screen, keys select and pin, q goes back", async () => {
     const t = await setup();
     await t.send({ type: "pool" });
+    await until(() => t.screen().includes("prodex pool · 4 profiles"));
     expect(t.screen()).toContain("prodex pool · 4 profiles");
     await t.keys("j");
+    await until(() => t.screen().includes("› 2 personal"));
     await t.keys("p");
+    await until(() => t.feed.snapshot().pinned === "personal");
+    expect(t.feed.snapshot().pinned).toBe("personal");
     await t.keys("jq"); // typed faster than Ink reads: still two keys
     await until(() => t.screen().includes("│ prodex · codex"));
-    expect(t.feed.snapshot().pinned).toBe("personal");
     expect(t.screen()).toContain("│ prodex · codex");
   });
 
@@ -144,13 +153,17 @@ describe("WrapScreen", () => {
 
   test("scroll back: older output, a badge, q returns to the live screen", async () => {
     const t = await setup(160, 40);
+    await until(() => t.sizes.at(-1) === "114x40");
+    const live = t.screen().split("\n")[0] ?? "";
     await t.send({ type: "scroll" });
+    await until(() => /scroll \d+ up/.test(t.screen()));
     expect(t.screen()).toMatch(/scroll \d+ up · ↑↓ PgUp PgDn · q back/);
-    const top = t.screen().split("\n")[0] ?? "";
     await t.keys("g");
+    await until(() => /^agent line 0\b/.test(t.screen().split("\n")[0] ?? ""));
     expect(t.screen().split("\n")[0]).toMatch(/^agent line 0\b/);
-    expect(top).not.toMatch(/^agent line 0\b/);
+    expect(live).not.toMatch(/^agent line 0\b/);
     await t.keys("q");
+    await until(() => !t.screen().includes("scroll"));
     expect(t.screen()).not.toContain("scroll");
   });
 

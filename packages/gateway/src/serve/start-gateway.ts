@@ -34,6 +34,8 @@ export type GatewayOptions = {
   fetch?: typeof fetch;
   /** How long a silent instance stays registered (default 15 s). */
   instanceLeaseMs?: number;
+  /** Database connections for queries (default 10; one more is held for LISTEN). */
+  poolSize?: number;
 };
 
 export type GatewayHandle = {
@@ -57,7 +59,7 @@ const BINDINGS_LOOKBACK_MS = 24 * 3_600_000;
  */
 export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
   const instance = `gw-${randomUUID().slice(0, 8)}`;
-  const store = GatewayStore.open(o.databaseUrl, { max: 10 });
+  const store = GatewayStore.open(o.databaseUrl, { max: o.poolSize ?? 10 });
   const cleanup: (() => Promise<void> | void)[] = [];
   try {
     await store.assertSchema();
@@ -141,7 +143,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       const r = await resolveContinuation(keys, (kind, key) => proxy.state.bindings.lookup(kind, key), (k, key, a, e) => mirror.applyBinding(k, key, a, e), store, health);
       return r.kind === "unavailable" ? Response.json({ error: { type: "service_unavailable", message: r.message } }, { status: 503 }) : null;
     };
-    const app = frontDoor({ continuations, instance, keys, backend: () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId }), ready, admin: adminRoutes(store, registry), limits: (key) => limiter.admit(key) });
+    const app = frontDoor({ continuations, instance, keys, backend: () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId, fetch: proxy.fetch }), ready, admin: adminRoutes(store, registry), limits: (key) => limiter.admit(key) });
     const server = Bun.serve({
       hostname: o.hostname ?? "127.0.0.1",
       port: o.port ?? 0,

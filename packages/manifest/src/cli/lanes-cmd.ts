@@ -162,18 +162,24 @@ export async function runtimeShardCommand(argv: string[], print: Print): Promise
   );
 }
 
-/** `bun run test:stress --suite stress|serialized|continuation [--runs K]` */
+/** `bun run test:stress --suite stress|serialized|continuation [--runs K] [--case ID]` */
 export async function stressCommand(argv: string[], print: Print): Promise<number> {
-  const v = parse(argv, { ...common, suite: { type: "string" }, runs: { type: "string" } }, "test:stress");
+  const v = parse(
+    argv,
+    { ...common, suite: { type: "string" }, runs: { type: "string" }, case: { type: "string" } },
+    "test:stress",
+  );
   const suite = oneOf(v.suite, "suite", stressSuites, "stress");
   const runs = intOption(v.runs, "runs", 5, 1, 1000);
   const ctx = await contextFrom(v);
-  return execute(
-    ctx,
-    [stressLane(await planInput(ctx), suite, runs)],
-    { jobs: 1, requireTests: false, prebuild: false },
-    print,
-  );
+  const lane = stressLane(await planInput(ctx), suite, runs);
+  if (v.case !== undefined) {
+    const known = lane.units.map((u) => u.caseId);
+    if (!known.includes(v.case))
+      throw new UsageError(`--case: no case ${v.case} in the ${suite} suite (known: ${known.join(", ") || "none"})`);
+    lane.units = lane.units.filter((u) => u.caseId === v.case);
+  }
+  return execute(ctx, [lane], { jobs: 1, requireTests: false, prebuild: false }, print);
 }
 
 /** `bun run test:env-parallel [--runs R] [--jobs J]` */

@@ -80,7 +80,7 @@ export function healthOf(state: ProxyState, admin: AdminContext): BrokerHealth {
 
 function gauges(state: ProxyState, admin: AdminContext): Gauges {
   const now = state.ctx.now();
-  const resting = state.pool.usageStates(now).filter((p) => p.exhausted || p.backoffUntil !== null).length;
+  const resting = state.pool.usageStates(now).filter(({ availability: a }) => !a.ok && (a.why === "quota" || a.why === "resting")).length;
   return { leases: admin.leases.size, backoffsActive: resting, wsOpen: admin.wsOpen(), rssBytes: process.memoryUsage.rss(), uptimeSeconds: Math.round((now - admin.startedAt) / 1000) };
 }
 

@@ -20,7 +20,7 @@ export function pickPooled(states: readonly UsageState[], now: number): Pooled {
   let best: UsageState | null = null;
   let bestLeft = Number.NEGATIVE_INFINITY;
   for (const s of states) {
-    if (s.needsLogin || s.exhausted || s.backoffUntil !== null) continue;
+    if (!s.availability.ok) continue;
     const left = headroom(s.windows, now);
     if (left > bestLeft) {
       best = s;
@@ -31,8 +31,9 @@ export function pickPooled(states: readonly UsageState[], now: number): Pooled {
   let first: UsageState | null = null;
   let firstReset = Number.POSITIVE_INFINITY;
   for (const s of states) {
-    if (s.needsLogin) continue;
-    const reset = Math.min(s.backoffUntil ?? Number.POSITIVE_INFINITY, ...s.windows.map((w) => w.resetAt ?? Number.POSITIVE_INFINITY));
+    const a = s.availability;
+    if (a.ok || a.why === "needs-login" || a.why === "unknown") continue;
+    const reset = Math.min(a.until ?? Number.POSITIVE_INFINITY, ...s.windows.map((w) => w.resetAt ?? Number.POSITIVE_INFINITY));
     if (first === null || reset < firstReset) {
       first = s;
       firstReset = reset;

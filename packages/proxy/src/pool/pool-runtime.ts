@@ -36,7 +36,7 @@ type Live = {
 };
 
 /** What the pooled usage view needs of a profile (see `PoolRuntime.usageStates`). */
-export type UsageState = { name: string; windows: UsageWindow[]; needsLogin: boolean; exhausted: boolean; backoffUntil: number | null };
+export type UsageState = { name: string; windows: UsageWindow[]; availability: Availability };
 
 export type PoolRuntimeOptions = {
   preferred: string | null;
@@ -250,13 +250,7 @@ export class PoolRuntime implements PoolPort {
   usageStates(now: number): UsageState[] {
     const out: UsageState[] = [];
     for (const p of this.live.values()) {
-      out.push({
-        name: p.row.name,
-        windows: p.windows,
-        needsLogin: !p.usable,
-        exhausted: quotaStatus(p.windows, now) === "exhausted",
-        backoffUntil: p.backoff && p.backoff.until > now ? p.backoff.until : null,
-      });
+      out.push({ name: p.row.name, windows: p.windows, availability: availability(candidate(p), now) });
     }
     return out;
   }

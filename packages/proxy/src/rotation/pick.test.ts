@@ -1,17 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import type { Candidate } from "@prodex/core";
+import { candidate } from "../../test/helpers/rotation-world.ts";
 import { type PickInput, pick } from "./pick.ts";
 
 const NOW = 1_800_000_000_000;
-const c = (name: string, extra: Partial<Candidate> = {}): Candidate => ({
-  name,
-  windows: [],
-  usable: true,
-  backoffUntil: null,
-  backoffReason: null,
-  lastSelectedAt: null,
-  ...extra,
-});
+const c = candidate;
 const input = (candidates: Candidate[], extra: Partial<PickInput> = {}): PickInput => ({
   view: { candidates, current: "p1", pinned: null, autoRotate: true },
   owner: null,

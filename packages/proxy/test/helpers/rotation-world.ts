@@ -29,6 +29,11 @@ export class FakeClock implements ClockPort {
   }
 }
 
+/** A ready account with nothing known about its usage. */
+export function candidate(name: string, extra: Partial<Candidate> = {}): Candidate {
+  return { name, windows: [], usable: true, backoffUntil: null, backoffReason: null, lastSelectedAt: null, ...extra };
+}
+
 export class FakePool implements PoolPort {
   readonly members = new Map<string, Candidate & { history: RestHistory | null }>();
   current: string | null = null;
@@ -41,16 +46,7 @@ export class FakePool implements PoolPort {
     private readonly clock: FakeClock,
     names: string[],
   ) {
-    for (const name of names)
-      this.members.set(name, {
-        name,
-        windows: [],
-        usable: true,
-        backoffUntil: null,
-        backoffReason: null,
-        lastSelectedAt: null,
-        history: null,
-      });
+    for (const name of names) this.members.set(name, { ...candidate(name), history: null });
   }
 
   view(): PoolView {

@@ -3,7 +3,14 @@ import { existsSync } from "node:fs";
 import { BrokerError } from "../../src/broker/broker-error.ts";
 import { readAdminSecret } from "../../src/broker/broker-paths.ts";
 import { gone } from "@prodex/testkit/brokers";
-import { ATTACH_MAIN, BROKER_MAIN, type BrokerWorld, brokerWorld, fakeLaunch, responsesRequest } from "../helpers/broker-world.ts";
+import {
+  ATTACH_MAIN,
+  BROKER_MAIN,
+  type BrokerWorld,
+  brokerWorld,
+  fakeLaunch,
+  responsesRequest,
+} from "../helpers/broker-world.ts";
 
 // How a broker ends: after the grace that follows its last lease (leases of crashed launches
 // expire by pid), or on SIGTERM after draining; and how it starts: once, however many launches race.
@@ -25,7 +32,10 @@ describe("broker lifecycle", () => {
     const launch = fakeLaunch();
     const lease = await w.attach({ pid: launch.pid });
     expect((await health(w, lease.url)).leases.map((l) => l.pid)).toEqual([launch.pid]);
-    expect(w.ctx.store.runtimes.list().map((r) => [r.kind, r.pid])).toEqual([["broker", lease.broker.pid], ["proxy", launch.pid]]);
+    expect(w.ctx.store.runtimes.list().map((r) => [r.kind, r.pid])).toEqual([
+      ["broker", lease.broker.pid],
+      ["proxy", launch.pid],
+    ]);
     await launch.kill();
     expect(await gone(lease.broker.pid, 10_000)).toBe(true);
     expect(w.ctx.store.runtimes.list()).toEqual([]);
@@ -38,7 +48,10 @@ describe("broker lifecycle", () => {
     const lease = await w.attach();
     const launch = fakeLaunch();
     await launch.kill();
-    const res = await fetch(`${lease.url}/__admin/${readAdminSecret(w.paths)}/leases`, { method: "POST", body: JSON.stringify({ pid: launch.pid, profile: null, autoRotate: true }) });
+    const res = await fetch(`${lease.url}/__admin/${readAdminSecret(w.paths)}/leases`, {
+      method: "POST",
+      body: JSON.stringify({ pid: launch.pid, profile: null, autoRotate: true }),
+    });
     expect(res.status).toBe(409);
     await lease.release();
   }, 30_000);
@@ -66,13 +79,17 @@ describe("broker lifecycle", () => {
 
   test("a broker that dies as it starts, or never registers: one clear error naming its log", async () => {
     w = await brokerWorld([{ id: "acct-a" }], { PRODEX_BROKER_START_TIMEOUT_MS: "700" });
-    const dies = await w.attach({}, { command: ["sh", "-c", "echo 'cannot listen: no ports left' >&2; exit 3"] }).catch((e: unknown) => e);
+    const dies = await w
+      .attach({}, { command: ["sh", "-c", "echo 'cannot listen: no ports left' >&2; exit 3"] })
+      .catch((e: unknown) => e);
     expect(dies).toBeInstanceOf(BrokerError);
     expect((dies as BrokerError).message).toBe("the shared proxy exited as it started (exit 3)");
     expect((dies as BrokerError).hint).toContain(w.paths.logFile);
 
     const pidFile = `${w.dir}/silent.pid`;
-    const silent = await w.attach({}, { command: ["sh", "-c", `echo $$ > ${pidFile}; echo 'still thinking'; exec sleep 30`] }).catch((e: unknown) => e);
+    const silent = await w
+      .attach({}, { command: ["sh", "-c", `echo $$ > ${pidFile}; echo 'still thinking'; exec sleep 30`] })
+      .catch((e: unknown) => e);
     expect(silent).toBeInstanceOf(BrokerError);
     expect((silent as BrokerError).message).toBe("the shared proxy did not start within 1s");
     expect((silent as BrokerError).hint).toContain("last line: still thinking");
@@ -84,7 +101,14 @@ describe("broker lifecycle", () => {
     w = await brokerWorld([{ id: "acct-a" }]);
     const at = Date.now() + 1_500;
     const args = ["--upstream", w.mock.baseUrl, "--broker-main", BROKER_MAIN, "--at", String(at)];
-    const procs = [0, 1].map(() => Bun.spawn([process.execPath, ATTACH_MAIN, ...args], { env: w?.env, stdin: "pipe", stdout: "pipe", stderr: "pipe" }));
+    const procs = [0, 1].map(() =>
+      Bun.spawn([process.execPath, ATTACH_MAIN, ...args], {
+        env: w?.env,
+        stdin: "pipe",
+        stdout: "pipe",
+        stderr: "pipe",
+      }),
+    );
     try {
       const lines = await Promise.all(
         procs.map(async (p) => {
@@ -108,4 +132,23 @@ describe("broker lifecycle", () => {
       }
     }
   }, 30_000);
+
+  test("a launch attaching while the last one exits (around the broker's idle decision) always reaches a live broker that serves", async () => {
+    w = await brokerWorld([{ id: "acct-a" }]);
+    // The broker leaves 300 ms after its last lease (PRODEX_BROKER_GRACE_MS), deciding on a 150 ms
+    // sweep: attaching at these delays after the release lands before, on and after that decision.
+    for (const delay of [150, 300, 400, 500]) {
+      const first = await w.attach();
+      await first.release();
+      await Bun.sleep(delay);
+      const next = await w.attach();
+      const res = await responsesRequest(next, `after ${delay} ms`);
+      expect(res.status, `attached ${delay} ms after the release`).toBe(200);
+      expect(await res.text()).toContain("response.completed");
+      // Never two brokers for one upstream, and the one registered is the one serving.
+      expect(w.brokers().map((b) => b.pid)).toEqual([next.broker.pid]);
+      await next.release();
+      expect(await gone(next.broker.pid, 10_000)).toBe(true);
+    }
+  }, 60_000);
 });

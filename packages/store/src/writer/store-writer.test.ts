@@ -179,6 +179,24 @@ describe("StoreWriter on the writer thread", () => {
     expect(why.length).toBe(1);
   });
 
+  test("the thread starts with the first batch, goes once writes are quiet, and comes back for the next", async () => {
+    const { path, store } = setup();
+    const sink = new WorkerSink(path, { fallback: new InlineSink(store), quietMs: 30 });
+    const w = new StoreWriter(new InlineSink(store));
+    await w.use(sink);
+    expect(sink.running()).toBe(false);
+    w.write(event("first"));
+    await w.settled();
+    expect(sink.running()).toBe(true);
+    const until = Date.now() + 5_000;
+    while (sink.running() && Date.now() < until) await Bun.sleep(10);
+    expect(sink.running()).toBe(false);
+    w.write(event("second"));
+    await w.settled();
+    expect(messages(store)).toEqual(["first", "second"]);
+    await w.use(new InlineSink(store));
+  });
+
   test("moving back to this thread writes what the worker held first", async () => {
     const { path, store } = setup();
     const w = new StoreWriter(new InlineSink(store), { flushMs: 60_000 });

@@ -20,6 +20,8 @@ export type WorkerSinkOptions = {
   fallback: Sink;
   /** Told once if the thread failed and the fallback took over. */
   onFallback?: (why: string) => void;
+  /** Writes quiet this long let the thread go (default 1 s, as the proxy's idle collection). */
+  quietMs?: number;
 };
 
 /**
@@ -30,37 +32,35 @@ const SCRIPT = import.meta.url.includes("/$bunfs/")
   ? "/$bunfs/root/packages/store/src/writer/writer-worker.ts"
   : new URL("./writer-worker.ts", import.meta.url).href;
 
-/** A batch is refused this long after the thread was asked to close and did not say so. */
+/** How long a thread that was asked to close may take to say so before it is terminated. */
 const CLOSE_WAIT_MS = 5_000;
 
 /**
  * Batches written by a worker thread with its own bun:sqlite connection. The main thread only
  * posts plain ops; if the thread cannot start (or dies), every batch it held goes to the
- * fallback (the caller's connection), so a write is never lost to the thread itself.
+ * fallback (the caller's connection), so a write is never lost to the thread itself. The thread
+ * starts with the first batch and goes once writes have been quiet for `quietMs`: a proxy at
+ * rest holds no thread (5–7 MB), and the next write starts one again (~40 ms, off this thread).
  */
 export class WorkerSink implements Sink {
-  private worker: Worker | null;
+  private worker: Worker | null = null;
+  /** The thread could not start or died: the fallback writes from then on. */
+  private broken = false;
   private readonly inFlight = new Map<number, { ops: WriteOp[]; done: (result: BatchResult) => void }>();
   private seq = 0;
-  private closed: (() => void) | null = null;
+  private quiet: ReturnType<typeof setTimeout> | null = null;
+  private readonly quietMs: number;
 
   constructor(
-    path: string,
+    private readonly path: string,
     private readonly options: WorkerSinkOptions,
   ) {
-    try {
-      this.worker = new Worker(SCRIPT, { smol: true });
-    } catch (error) {
-      this.worker = null;
-      this.fail(error instanceof Error ? error.message : String(error));
-      return;
-    }
-    const worker = this.worker;
-    // The thread never keeps the process alive: shutdown settles the writes first (StoreWriter.use).
-    worker.unref();
-    worker.onmessage = (event: MessageEvent<FromWorker>) => this.receive(event.data);
-    worker.onerror = (event) => this.fail(event.message);
-    this.post({ type: "open", path, busyTimeoutMs: options.busyTimeoutMs ?? 2_000 });
+    this.quietMs = options.quietMs ?? 1_000;
+  }
+
+  /** Whether a writer thread is up now. */
+  running(): boolean {
+    return this.worker !== null;
   }
 
   apply(ops: WriteOp[], done: (result: BatchResult) => void): void {
@@ -68,49 +68,86 @@ export class WorkerSink implements Sink {
       queueMicrotask(() => done({ done: 0, dropped: 0, busy: true }));
       return;
     }
-    if (!this.worker) {
+    const worker = this.broken ? null : (this.worker ?? this.start());
+    if (!worker) {
       this.options.fallback.apply(ops, done);
       return;
     }
+    this.clearQuiet();
     const id = ++this.seq;
     this.inFlight.set(id, { ops, done });
-    this.post({ type: "batch", id, ops });
+    this.post(worker, { type: "batch", id, ops });
   }
 
   async close(): Promise<void> {
+    this.clearQuiet();
     const worker = this.worker;
-    if (!worker) return;
-    const closed = new Promise<void>((resolve) => {
-      this.closed = resolve;
-    });
-    this.post({ type: "close" });
-    await Promise.race([closed, Bun.sleep(CLOSE_WAIT_MS)]);
     this.worker = null;
-    worker.terminate();
+    if (worker) await stop(worker);
     this.handBack();
   }
 
-  private receive(m: FromWorker): void {
+  private start(): Worker | null {
+    let worker: Worker;
+    try {
+      worker = new Worker(SCRIPT, { smol: true });
+    } catch (error) {
+      this.fail(error instanceof Error ? error.message : String(error));
+      return null;
+    }
+    // The thread never keeps the process alive: shutdown settles the writes first (StoreWriter.use).
+    worker.unref();
+    worker.addEventListener("message", (event: MessageEvent<FromWorker>) => this.receive(worker, event.data));
+    worker.addEventListener("error", (event) => {
+      if (worker === this.worker) this.fail(event.message);
+    });
+    this.worker = worker;
+    this.post(worker, { type: "open", path: this.path, busyTimeoutMs: this.options.busyTimeoutMs ?? 2_000 });
+    return worker;
+  }
+
+  private receive(worker: Worker, m: FromWorker): void {
+    if (worker !== this.worker) return; // a retired thread's goodbye (see stop)
     if (m.type === "result") {
       const batch = this.inFlight.get(m.id);
       this.inFlight.delete(m.id);
       batch?.done(m.result);
+      if (this.inFlight.size === 0) this.armQuiet();
     } else if (m.type === "failed") this.fail(m.message);
-    else if (m.type === "closed") this.closed?.();
   }
 
-  private post(message: ToWorker): void {
+  private post(worker: Worker, message: ToWorker): void {
     try {
-      this.worker?.postMessage(message);
+      worker.postMessage(message);
     } catch (error) {
       this.fail(error instanceof Error ? error.message : String(error));
     }
+  }
+
+  /** Writes have been quiet: the thread goes (its connection closed first); the next batch starts another. */
+  private armQuiet(): void {
+    this.clearQuiet();
+    this.quiet = setTimeout(() => {
+      this.quiet = null;
+      const worker = this.worker;
+      if (!worker || this.inFlight.size > 0) return;
+      this.worker = null;
+      void stop(worker);
+    }, this.quietMs);
+    this.quiet.unref?.();
+  }
+
+  private clearQuiet(): void {
+    if (this.quiet) clearTimeout(this.quiet);
+    this.quiet = null;
   }
 
   /** The thread is gone or never came: its batches, and every later one, are written on the caller's thread. */
   private fail(why: string): void {
     const worker = this.worker;
     this.worker = null;
+    this.broken = true;
+    this.clearQuiet();
     worker?.terminate();
     this.options.onFallback?.(why);
     this.handBack();
@@ -121,4 +158,20 @@ export class WorkerSink implements Sink {
     this.inFlight.clear();
     for (const b of batches) this.options.fallback.apply(b.ops, b.done);
   }
+}
+
+/** Asks a thread to close its connection, waits for it to say so (bounded), then ends it. */
+async function stop(worker: Worker): Promise<void> {
+  const closed = new Promise<void>((resolve) => {
+    worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
+      if (event.data.type === "closed") resolve();
+    });
+  });
+  try {
+    worker.postMessage({ type: "close" } satisfies ToWorker);
+    await Promise.race([closed, Bun.sleep(CLOSE_WAIT_MS)]);
+  } catch {
+    // already gone
+  }
+  worker.terminate();
 }

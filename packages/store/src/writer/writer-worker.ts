@@ -7,9 +7,6 @@ import { applyBatch } from "./write-ops.ts";
 declare const self: Worker;
 
 let store: Store | null = null;
-let idle: ReturnType<typeof setTimeout> | null = null;
-/** The thread's heap is collected and shrunk after this long without a batch (like the proxy's idle-gc). */
-const QUIET_MS = 1_000;
 const reply = (message: FromWorker) => self.postMessage(message);
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
@@ -24,15 +21,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   } else if (m.type === "batch") {
     // No connection: the sink has been told (failed) and writes on its own thread meanwhile.
     if (store) reply({ type: "result", id: m.id, result: applyBatch(store, m.ops) });
-    // After a burst the thread keeps its busiest minute's heap: handed back once quiet (3–5 MB after 10k streams).
-    if (idle) clearTimeout(idle);
-    idle = setTimeout(() => {
-      Bun.gc(true);
-      Bun.shrink();
-    }, QUIET_MS);
-    idle.unref();
   } else {
-    if (idle) clearTimeout(idle);
     store?.close();
     store = null;
     reply({ type: "closed" });

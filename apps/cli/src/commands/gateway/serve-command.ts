@@ -21,6 +21,14 @@ function leaseMs(value: string | undefined): number | undefined {
   return n;
 }
 
+/** PRODEX_GATEWAY_DB_POOL: query connections per instance (default 10; docs/team.md has the arithmetic). */
+function poolSize(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 200) throw new UsageError(`PRODEX_GATEWAY_DB_POOL must be a whole number from 1 to 200, got "${value}"`);
+  return n;
+}
+
 function nextSignal(): Promise<"SIGINT" | "SIGTERM"> {
   return new Promise((resolve) => {
     process.once("SIGINT", () => resolve("SIGINT"));
@@ -56,6 +64,7 @@ async function serve(cli: Cli, opts: ServeOptions): Promise<void> {
     version: VERSION,
     tls,
     instanceLeaseMs: leaseMs(io.env.PRODEX_GATEWAY_INSTANCE_LEASE_MS),
+    poolSize: poolSize(io.env.PRODEX_GATEWAY_DB_POOL),
   });
   const stopped = nextSignal();
   try {

@@ -1,0 +1,127 @@
+/**
+ * The team gateway against `prodex serve`, in one run on one machine (issue #16): the same mock ChatGPT backend
+ * (its own process), PostgreSQL on loopback (a throw-away cluster), and three variants — `prodex serve`, one
+ * `prodex gateway serve` instance, two instances behind a round-robin client. Every variant gets the same streamed
+ * Codex request; this process only generates load. Variants are interleaved for c=1; c=8 runs each for a while.
+ *
+ *   bun run bench:gateway [--quick]
+ *
+ * Prints a table and one PASS/MISS line per target; exits 0 (it is a report).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import { startPgCluster } from "@prodex/testkit/pg-cluster";
+import { timedSse } from "../harness/sse-client.ts";
+import { summarize } from "../harness/stats.ts";
+
+const { values } = parseArgs({ options: { quick: { type: "boolean" } }, strict: true });
+const quick = values.quick === true;
+const plan = { warm: quick ? 20 : 100, c1: quick ? 60 : 600, c8Ms: quick ? 3_000 : 10_000 };
+const REPO = resolve(import.meta.dir, "../..");
+const CLI = join(REPO, "apps/cli/src/main.ts");
+const children: ReturnType<typeof Bun.spawn>[] = [];
+
+async function firstLine(proc: ReturnType<typeof Bun.spawn>, what: string): Promise<Record<string, unknown>> {
+  const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`${what} exited before printing its JSON line: ${await new Response(proc.stderr as ReadableStream).text()}`);
+    text += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  return JSON.parse(text.slice(0, text.indexOf("\n")));
+}
+
+function spawn(args: string[], env: Record<string, string>): ReturnType<typeof Bun.spawn> {
+  const proc = Bun.spawn(["bun", ...args], { env, stdout: "pipe", stderr: "pipe" });
+  children.push(proc);
+  return proc;
+}
+
+function cli(args: string[], env: Record<string, string>): void {
+  const r = Bun.spawnSync(["bun", CLI, ...args], { env, stdout: "pipe", stderr: "pipe" });
+  if (!r.success) throw new Error(`prodex ${args.join(" ")}: ${r.stderr.toString()}`);
+}
+
+const dir = mkdtempSync(join(tmpdir(), "prodex-bench-gateway-"));
+const pg = await startPgCluster();
+try {
+  const base = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, TMPDIR: dir, PRODEX_TUI: "0", NO_COLOR: "1" };
+  const mockProc = spawn([join(REPO, "packages/mock/src/main.ts"), "--accounts", "4", "--port", "0"], base);
+  const mock = (await firstLine(mockProc, "mock")) as { baseUrl: string; refreshUrl: string; accounts: { id: string; auth: unknown }[] };
+  const upstream = { CODEX_CHATGPT_BASE_URL: mock.baseUrl, CODEX_REFRESH_TOKEN_URL_OVERRIDE: mock.refreshUrl };
+
+  // `prodex serve` on a home holding the accounts; the gateway's database holding the same accounts.
+  const local = { ...base, ...upstream, PRODEX_HOME: join(dir, "local"), PRODEX_RUNTIME_LOG_DIR: join(dir, "logs-local"), PRODEX_SHARED_CODEX_HOME: join(dir, "shared") };
+  const gw = { ...base, ...upstream, PRODEX_HOME: join(dir, "gw"), PRODEX_RUNTIME_LOG_DIR: join(dir, "logs-gw"), PRODEX_DATABASE_URL: await pg.database("bench"), PRODEX_GATEWAY_SECRET_KEY: randomBytes(32).toString("base64") };
+  cli(["gateway", "migrate"], gw);
+  for (const [i, a] of mock.accounts.entries()) {
+    const home = join(dir, "logins", a.id);
+    mkdirSync(home, { recursive: true });
+    writeFileSync(join(home, "auth.json"), JSON.stringify(a.auth));
+    cli(["profile", "add", `p${i + 1}`, "--copy-from", home], local);
+    cli(["gateway", "account", "add", `p${i + 1}`, "--copy-from", home], gw);
+  }
+  const key = (() => {
+    const r = Bun.spawnSync(["bun", CLI, "gateway", "key", "create", "bench", "--json"], { env: gw, stdout: "pipe" });
+    return (JSON.parse(r.stdout.toString()) as { key: string }).key;
+  })();
+
+  const serve = (await firstLine(spawn([CLI, "serve", "--json", "-q"], local), "prodex serve")) as { codex: { baseUrl: string; env: Record<string, string> }; secret: string };
+  const g1 = (await firstLine(spawn([CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "-q"], gw), "gateway 1")) as { codex: { baseUrl: string } };
+  const g2 = (await firstLine(spawn([CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "-q"], gw), "gateway 2")) as { codex: { baseUrl: string } };
+
+  const body = new TextEncoder().encode(JSON.stringify({ model: "gpt-5", instructions: "", input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }], stream: true, store: false }));
+  const json = { "content-type": "application/json", accept: "text/event-stream" };
+  type Target = { url: string; headers: Record<string, string> };
+  const targets: Record<string, Target[]> = {
+    "prodex serve": [{ url: `${serve.codex.baseUrl}/responses`, headers: { ...json, "x-prodex-key": serve.secret } }],
+    "gateway ×1": [{ url: `${g1.codex.baseUrl}/responses`, headers: { ...json, authorization: `Bearer ${key}` } }],
+    "gateway ×2": [g1, g2].map((g) => ({ url: `${g.codex.baseUrl}/responses`, headers: { ...json, authorization: `Bearer ${key}` } })),
+  };
+  const names = Object.keys(targets);
+  let turn = 0;
+  const one = (name: string) => {
+    const list = targets[name] ?? [];
+    const t = list[turn++ % list.length] as Target;
+    return timedSse(t.url, t.headers, body);
+  };
+
+  for (const name of names) for (let i = 0; i < plan.warm; i++) await one(name);
+  const c1: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let i = 0; i < plan.c1; i++) for (const name of names) c1[name]?.push((await one(name)).total);
+  const c8: Record<string, number> = {};
+  for (const name of names) {
+    let done = 0;
+    const end = performance.now() + plan.c8Ms;
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      while (performance.now() < end) {
+        await one(name);
+        done++;
+      }
+    }));
+    c8[name] = done / (plan.c8Ms / 1000);
+  }
+
+  const fmt = (n: number) => n.toFixed(2);
+  const s = Object.fromEntries(names.map((n) => [n, summarize(c1[n] ?? [])]));
+  console.log(`bench:gateway — ${quick ? "quick" : "full"} run, ${plan.c1} c=1 requests per variant (interleaved), c=8 for ${plan.c8Ms / 1000} s each; 4 mock accounts, PostgreSQL on loopback; shared machine`);
+  console.log("variant        c=1 p50 ms  c=1 p99 ms  c=8 req/s");
+  for (const n of names) console.log(`${n.padEnd(14)} ${fmt(s[n]?.p50 ?? 0).padStart(10)}  ${fmt(s[n]?.p99 ?? 0).padStart(10)}  ${(c8[n] ?? 0).toFixed(0).padStart(9)}`);
+  const added = (s["gateway ×1"]?.p50 ?? 0) - (s["prodex serve"]?.p50 ?? 0);
+  const ratio = (c8["gateway ×1"] ?? 0) / (c8["prodex serve"] ?? 1);
+  const scale = (c8["gateway ×2"] ?? 0) / (c8["gateway ×1"] ?? 1);
+  console.log(`${added <= 1 ? "PASS" : "MISS"}  one instance adds ${fmt(added)} ms p50 over prodex serve at c=1 (target ≤ 1 ms)`);
+  console.log(`${ratio >= 0.8 ? "PASS" : "MISS"}  one instance's c=8 throughput is ${(ratio * 100).toFixed(0)} % of prodex serve's (target ≥ 80 %)`);
+  console.log(`${scale >= 1.6 ? "PASS" : "MISS"}  two instances give ${scale.toFixed(2)}× one instance's c=8 throughput (target ≥ 1.6× when the mock is not the bottleneck; one 2-core machine runs mock, instances and client here)`);
+} finally {
+  for (const c of children) c.kill("SIGTERM");
+  await Promise.all(children.map((c) => Promise.race([c.exited, Bun.sleep(3_000)])));
+  for (const c of children) c.kill("SIGKILL");
+  await pg.close();
+  rmSync(dir, { recursive: true, force: true });
+}
