@@ -129,6 +129,16 @@ describe("per-key limits", () => {
       let back = false;
       for (let i = 0; i < 50 && !back; i++) back = (await codexTurn(a.url, small)).status === 200 || (await Bun.sleep(20), false);
       expect(back).toBe(true);
+
+      // The audit trail: who created, changed and revoked it (the operator at the database, or an admin key).
+      const admin = (await createKey(w.store, "boss", "admin")).key;
+      expect((await fetch(`${a.url}/gateway/v1/keys/small`, { method: "DELETE", headers: { authorization: `Bearer ${admin}` } })).status).toBe(200);
+      const audit = (await w.store.events.since(0)).filter((e) => e.kind === "audit").map((e) => e.data as { action: string; who: string; subject: string });
+      expect(audit.filter((e) => e.subject === "small").map((e) => e.action)).toEqual(["key.created", "key.limits", "key.revoked"]);
+      expect(audit.find((e) => e.action === "key.limits")?.who).toStartWith("operator ");
+      expect(audit.find((e) => e.action === "key.revoked")?.who).toBe("key boss");
+      expect(audit.filter((e) => e.action === "account.added").map((e) => e.subject)).toEqual(["acct-a"]);
+      expect(JSON.stringify(audit)).not.toContain(admin);
     } finally {
       await w.close();
     }
