@@ -49,11 +49,11 @@ export type AccountStatus = {
   /** "Ready", "Thin", "Critical", "Unknown"; "Needs login", "Exhausted", "Resting", "Not in pool". */
   label: string;
   tone: StatusTone;
-  /** Why it cannot serve ("usage limit reached", "resting (upstream overloaded)"); null when it can. */
+  /** Why it cannot serve — availability's phrase ("usage limit reached", "resting (upstream overloaded)"); null when it can. */
   reason: string | null;
   /** When it can serve again; null when it can now, or nobody knows. */
   until: number | null;
-  /** reason and time left in one phrase: "usage limit reached for 2h 5m"; null when it can serve. */
+  /** Time left first (narrow panels cut the tail): "back in 2h 5m: usage limit reached"; null when it can serve. */
   note: string | null;
   availability: Availability;
 };
@@ -78,7 +78,7 @@ export function accountStatus(p: AccountStatusInput, now: number): AccountStatus
     tone: UNAVAILABLE_TONE[a.why],
     reason,
     until,
-    note: until === null ? reason : `${reason} for ${formatDuration(until - now)}`,
+    note: until === null ? reason : `back in ${formatDuration(until - now)}: ${reason}`,
     availability: a,
   };
 }
