@@ -21,7 +21,7 @@ function unavailable(snapshot: PoolSnapshot, now: number, stayOn: string | null)
  */
 export function poolExhausted(snapshot: PoolSnapshot, stayOn: string | null = null): boolean {
   const states = unavailable(snapshot, snapshot.at, stayOn);
-  return states !== null && states.every((a) => a.why === "needs-login" || a.why === "quota");
+  return states?.every((a) => a.why === "needs-login" || a.why === "quota") ?? false;
 }
 
 /** Seconds until the earliest account the request may use comes back (its rest or its reset); null when unknown. */
