@@ -96,3 +96,9 @@ export function eventTypes(sse: string): string[] {
       }
     });
 }
+
+/** Streams the mock is still sending: 0 once every upstream request ended or was cancelled. */
+export async function activeStreams(f: Pick<PoolFixture, "mock">): Promise<number> {
+  const state = (await (await fetch(`${f.mock.url}/__mock/state`)).json()) as { activeStreams: number };
+  return state.activeStreams;
+}

@@ -1,14 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { type PoolFixture, postResponses, responsesBody, usePoolFixtures } from "../helpers/pool-fixture.ts";
+import { activeStreams, postResponses, responsesBody, usePoolFixtures } from "../helpers/pool-fixture.ts";
 
 // Found by the load harness (abort scenarios): a client that leaves while the proxy holds the
 // answer (before its first output event) must not cost the serving account a backoff.
 const openPool = usePoolFixtures();
-
-async function activeStreams(fx: PoolFixture): Promise<number> {
-  const state = (await (await fetch(`${fx.mock.url}/__mock/state`)).json()) as { activeStreams: number };
-  return state.activeStreams;
-}
 
 describe("a client that leaves before the first output event", () => {
   test("cancels the upstream and leaves its account healthy", async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import type { PoolEvent } from "@prodex/core";
 import { startProxy } from "../../src/server.ts";
-import { type PoolFixture, TWO_ACCOUNTS, responsesBody, usePoolFixtures } from "../helpers/pool-fixture.ts";
+import { type PoolFixture, TWO_ACCOUNTS, activeStreams, responsesBody, usePoolFixtures } from "../helpers/pool-fixture.ts";
 import { type Frame, WsClient, codexWsHeaders, deltas, proxyWsUrl, responseOf } from "../helpers/ws-client.ts";
 
 let clients: WsClient[] = [];
@@ -34,10 +34,6 @@ async function runtimeLog(fx: PoolFixture): Promise<string> {
   return Bun.file(fx.proxy.runtimeLogPath).text();
 }
 
-async function activeStreams(fx: PoolFixture): Promise<number> {
-  const state = (await (await fetch(`${fx.mock.url}/__mock/state`)).json()) as { activeStreams: number };
-  return state.activeStreams;
-}
 
 describe("codex websocket through the proxy", () => {
   test("answers a request with the serving account's credentials and Codex's own handshake headers", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import {
   type PoolFixture,
+  activeStreams,
   eventTypes,
   postResponses,
   responsesBody,
@@ -18,11 +19,6 @@ const THREE = [
   { id: "acct-b", primary: { usedPercent: 20 } },
   { id: "acct-c", primary: { usedPercent: 30 } },
 ];
-
-async function activeStreams(f: PoolFixture): Promise<number> {
-  const state = (await (await fetch(`${f.mock.url}/__mock/state`)).json()) as { activeStreams: number };
-  return state.activeStreams;
-}
 
 async function settles(f: PoolFixture, ms = 5_000): Promise<number> {
   const until = Date.now() + ms;
