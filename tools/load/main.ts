@@ -13,7 +13,15 @@ import { USAGE, parseOptions } from "./lib/options.ts";
 import { runScenario } from "./lib/run.ts";
 import { scenarios } from "./lib/scenarios.ts";
 
-const parsed = parseOptions(process.argv.slice(2));
+// The team gateway's scenario has a world of its own (two instances, PostgreSQL): tools/load/team/.
+const argv = process.argv.slice(2);
+const at = argv.indexOf("--scenario");
+if (argv[at + 1] === "team" || argv.includes("--scenario=team")) {
+  const { runTeam } = await import("./team/team-scenario.ts");
+  process.exit(await runTeam(argv));
+}
+
+const parsed = parseOptions(argv);
 if (!parsed.ok) {
   if (parsed.help) {
     process.stdout.write(`${USAGE}\n`);

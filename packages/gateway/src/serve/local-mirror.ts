@@ -9,6 +9,8 @@ const REASONS: readonly BackoffReason[] = ["quota", "transient", "auth", "overlo
 const KINDS: readonly string[] = ["response_id", "turn_state", "session", "prompt_cache_key", "claude_session", "encrypted"];
 /** How often the accounts' usage readings go out (they change with answers; a second late is fine). */
 const USAGE_EVERY_MS = 1_000;
+/** How far back each look at the local bindings reaches (the proxy's writer lands batches out of order by less). */
+const BINDING_LOOKBACK_MS = 1_000;
 const asReason = (r: string): BackoffReason => REASONS.find((x) => x === r) ?? "transient";
 
 /**
@@ -21,7 +23,8 @@ const asReason = (r: string): BackoffReason => REASONS.find((x) => x === r) ?? "
  *   is announced at once.
  */
 export class LocalMirror {
-  private bindingMark = 0;
+  /** Bindings already handled (kind\0key → lastUsedAt) within the look-back window. */
+  private readonly seen = new Map<string, number>();
   /** Bindings written here from other instances (kind\0key → lastUsedAt): not sent back out. */
   private readonly applied = new Map<string, number>();
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -92,8 +95,7 @@ export class LocalMirror {
   }
 
   /** Sends the bindings the proxy recorded since the last look (a local query, every `intervalMs`). */
-  start(intervalMs = 25): void {
-    this.bindingMark = this.ctx.now() - 1;
+  start(intervalMs = 50): void {
     this.timer = setInterval(() => this.shareBindings(), intervalMs);
     this.timer.unref?.();
     this.usageTimer = setInterval(() => this.shareUsage(), USAGE_EVERY_MS);
@@ -114,18 +116,24 @@ export class LocalMirror {
   shareBindings(): void {
     // The proxy batches its binding writes (100 ms); take them now, so another instance learns them sooner.
     this.flushProxyBindings();
-    const rows = this.ctx.store.bindings.touchedSince(this.bindingMark);
-    if (rows.length === 0) return;
-    const names = new Map(this.ctx.store.profiles.list().map((p) => [p.id, p.name]));
+    const now = this.ctx.now();
+    // Its writer may land a binding after later ones: look back a while and skip what was handled already.
+    const rows = this.ctx.store.bindings.touchedSince(now - BINDING_LOOKBACK_MS, 10_000);
+    let names: Map<number, string> | null = null;
     for (const r of rows) {
-      const account = names.get(r.profileId);
       const id = `${r.kind}\0${r.key}`;
+      if (this.seen.get(id) === r.lastUsedAt) continue;
+      this.seen.set(id, r.lastUsedAt);
       const echo = this.applied.get(id) === r.lastUsedAt;
       this.applied.delete(id);
-      if (account && !echo) this.queue.binding({ kind: r.kind, key: r.key, account, lastUsedAt: r.lastUsedAt, expiresAt: r.expiresAt });
-      if (account && !echo) void this.queue.flush();
-      this.bindingMark = Math.max(this.bindingMark, r.lastUsedAt);
+      if (echo) continue;
+      names ??= new Map(this.ctx.store.profiles.list().map((p) => [p.id, p.name]));
+      const account = names.get(r.profileId);
+      if (!account) continue;
+      this.queue.binding({ kind: r.kind, key: r.key, account, lastUsedAt: r.lastUsedAt, expiresAt: r.expiresAt });
+      void this.queue.flush();
     }
+    for (const [id, at] of this.seen) if (at < now - BINDING_LOOKBACK_MS) this.seen.delete(id);
   }
 
   stop(): void {
