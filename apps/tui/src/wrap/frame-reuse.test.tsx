@@ -16,7 +16,10 @@ const listeners = new Set<() => void>();
 const store = {
   subscribe: (f: () => void) => (listeners.add(f), () => listeners.delete(f)),
   get: () => ticks,
-  bump: () => (ticks++, listeners.forEach((f) => f())),
+  bump: () => {
+    ticks++;
+    for (const f of listeners) f();
+  },
 };
 function Ticks() {
   return <>{`tick ${useSyncExternalStore(store.subscribe, store.get)}`}</>;
@@ -73,7 +76,8 @@ const edits: ((s: State) => State)[] = [
 
 describe("Ink's frames with reused rows", () => {
   test("each frame drawn after an edit is the frame drawn from scratch", async () => {
-    let state: State = { rows: ["$ codex", "> hello", "thinking…", "", "\x1b[38;5;200mpink\x1b[0m"], overlay: null, panel: 20, tone: "green" };
+    const rows = ["$ codex", "> hello", "thinking…", "", "\x1b[38;5;200mpink\x1b[0m"];
+    let state: State = { rows, overlay: null, panel: 20, tone: "green" };
     const live = renderAt(<Screen {...state} />, 60, 8);
     for (const edit of edits) {
       const next = edit(state);
