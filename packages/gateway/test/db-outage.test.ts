@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
+import { describe, expect, test } from "bun:test";
+import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
 import { codexTurn, gatewayWorld } from "./gateway-world.ts";
 
 // PostgreSQL stopped for 10 s under load, then started again, under two gateway instances. Its own cluster:
 // stopping it must not disturb another file.
-let pg: PgCluster;
-beforeAll(async () => {
-  pg = await startPgCluster();
-}, 60_000);
-afterAll(async () => {
-  await pg?.close();
-});
+const cluster = usePgCluster();
 
 async function until(what: string, fn: () => boolean | Promise<boolean>, ms = 10_000): Promise<number> {
   const t0 = performance.now();
@@ -23,7 +17,7 @@ async function until(what: string, fn: () => boolean | Promise<boolean>, ms = 10
 
 describe("PostgreSQL down under load", () => {
   test("unready with a reason, served from memory, one clear 503 for what needs it, nothing lost or doubled", async () => {
-    const w = await gatewayWorld(pg, [{ id: "acct-a" }, { id: "acct-b" }]);
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }, { id: "acct-b" }]);
     try {
       const a = await w.start();
       const b = await w.start();
@@ -33,7 +27,7 @@ describe("PostgreSQL down under load", () => {
       expect((await codexTurn(b.url, w.key)).status).toBe(200); // B has seen the key
       await Bun.sleep(150); // the binding reaches B
 
-      await pg.stop();
+      await cluster().stop();
       const stoppedAt = performance.now();
       let served = 2;
       let failed = 0;
@@ -67,7 +61,7 @@ describe("PostgreSQL down under load", () => {
       await load;
       expect(failed).toBe(0);
       expect(a.queue.size() + b.queue.size()).toBeGreaterThan(0);
-      await pg.start();
+      await cluster().start();
       await until("both ready", async () => (await fetch(`${a.url}/readyz`)).status === 200 && (await fetch(`${b.url}/readyz`)).status === 200, 20_000);
       await until("queues flushed", () => a.queue.size() + b.queue.size() === 0, 10_000);
       expect(a.queue.dropped + b.queue.dropped).toBe(0);
@@ -93,18 +87,18 @@ describe("PostgreSQL down under load", () => {
       const found = await w.store.bindings.find(localBindings.map((r) => ({ kind: r.kind, key: r.key })));
       expect(found.length).toBe(localBindings.length);
     } finally {
-      await pg.start();
+      await cluster().start();
       await w.close();
     }
   }, 90_000);
 
   test("a token due for refresh while the database is down: used while it lasts; an expired one is one clear 503", async () => {
-    const w = await gatewayWorld(pg, [{ id: "acct-a" }, { id: "acct-b" }], { expiring: ["acct-a"], expiresInSeconds: { "acct-b": 5 } });
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }, { id: "acct-b" }], { expiring: ["acct-a"], expiresInSeconds: { "acct-b": 5 } });
     try {
       const a = await w.start();
       // This instance has seen the key (a request it refused for its role: the key check ran).
       expect((await fetch(`${a.url}/gateway/v1/accounts`, { headers: { authorization: `Bearer ${w.key}` } })).status).toBe(403);
-      await pg.stop();
+      await cluster().stop();
       await until("A unready", async () => (await fetch(`${a.url}/readyz`)).status === 503, 5_000);
       // acct-a has 60 s left: served on it, no refresh attempted.
       a.proxy.state.pool.select("acct-a", "test");
@@ -119,7 +113,7 @@ describe("PostgreSQL down under load", () => {
       expect(JSON.parse(r.text).error.message).toMatch(/acct-b: [^;]+ until /);
       expect(w.mock.refreshCalls()).toBe(0);
     } finally {
-      await pg.start();
+      await cluster().start();
       await w.close();
     }
   }, 60_000);

@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { resolve } from "node:path";
-import { type PgCluster, pgBinDir, startPgCluster } from "@prodex/testkit/pg-cluster";
+import { pgBinDir } from "@prodex/testkit/pg-cluster";
+import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
 import { createKey, revokeKey } from "../src/index.ts";
 import { codexTurn, gatewayWorld, type GatewayWorld } from "./gateway-world.ts";
 
 // `prodex gateway serve` as real processes: refusing a schema that is behind or a wrong key, an instance
 // SIGKILLed while it holds an account's refresh lock, a key revoked mid-session.
 const CLI = resolve(import.meta.dir, "../../../apps/cli/src/main.ts");
-let pg: PgCluster;
-beforeAll(async () => {
-  pg = await startPgCluster();
-}, 60_000);
-afterAll(async () => {
-  await pg?.close();
-});
+const cluster = usePgCluster();
 
 type Served = { proc: ReturnType<typeof Bun.spawn>; url: string; instance: string };
 
@@ -49,7 +44,7 @@ function dump(url: string): string {
 
 describe("gateway instances", () => {
   test("serve refuses a schema that is behind, and a wrong secret key, in one line each and changes nothing", async () => {
-    const w = await gatewayWorld(pg, [{ id: "acct-a" }]);
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }]);
     try {
       const wrong = await refused(serveEnv(w, { PRODEX_GATEWAY_SECRET_KEY: Buffer.alloc(32, 9).toString("base64") }));
       expect(wrong.code).toBe(4);
@@ -78,7 +73,7 @@ describe("gateway instances", () => {
   }, 60_000);
 
   test("an instance SIGKILLed holding the refresh lock: the other refreshes and serves, the dead one's registration expires", async () => {
-    const w = await gatewayWorld(pg, [{ id: "acct-a" }], { expiring: ["acct-a"] });
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }], { expiring: ["acct-a"] });
     // A's token endpoint never answers: A holds acct-a's row lock while it waits.
     const hang = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Promise<Response>(() => {}) });
     const admin = await createKey(w.store, "ops", "admin");
@@ -111,7 +106,7 @@ describe("gateway instances", () => {
   }, 60_000);
 
   test("a key revoked through one instance is refused by the other on its next request", async () => {
-    const w = await gatewayWorld(pg, [{ id: "acct-a" }]);
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }]);
     try {
       const a = await w.start();
       const b = await w.start();

@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
+import { describe, expect, test } from "bun:test";
+import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
 import { codexTurn, gatewayWorld } from "./gateway-world.ts";
 
 // Two gateway instances in this process on one real PostgreSQL, the mock ChatGPT upstream behind them.
-let pg: PgCluster;
-beforeAll(async () => {
-  pg = await startPgCluster();
-}, 60_000);
-afterAll(async () => {
-  await pg?.close();
-});
+const cluster = usePgCluster();
 
 describe("gateway serve", () => {
   test("probes need no key; every other route does; a user key is served from the pool", async () => {
-    const w = await gatewayWorld(pg, [{ id: "acct-a" }, { id: "acct-b" }]);
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }, { id: "acct-b" }]);
     try {
       const g = await w.start();
       expect((await fetch(`${g.url}/livez`)).status).toBe(200);
@@ -37,7 +31,7 @@ describe("gateway serve", () => {
   }, 60_000);
 
   test("a backoff found by instance A is seen by instance B within 100 ms", async () => {
-    const w = await gatewayWorld(pg, [{ id: "acct-a" }, { id: "acct-b" }]);
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }, { id: "acct-b" }]);
     try {
       const a = await w.start();
       const b = await w.start();
@@ -69,7 +63,7 @@ describe("gateway serve", () => {
   }, 60_000);
 
   test("a conversation started on A and continued on B stays on its account", async () => {
-    const w = await gatewayWorld(pg, [{ id: "acct-a" }, { id: "acct-b" }]);
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }, { id: "acct-b" }]);
     try {
       const a = await w.start();
       const b = await w.start();
@@ -94,7 +88,7 @@ describe("gateway serve", () => {
   }, 60_000);
 
   test("eight requests on two instances with an expiring token make one token call", async () => {
-    const w = await gatewayWorld(pg, [{ id: "acct-a" }], { expiring: ["acct-a"] });
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }], { expiring: ["acct-a"] });
     try {
       const a = await w.start();
       const b = await w.start();

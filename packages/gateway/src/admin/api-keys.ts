@@ -1,12 +1,20 @@
 import { createHash, randomBytes } from "node:crypto";
 import { ConflictError, NotFoundError, UsageError, validateProfileName } from "@prodex/core";
-import type { ApiKeyRole, GatewayStore } from "@prodex/store/pg";
+import type { ApiKeyRole, GatewayStore, KeyLimits } from "@prodex/store/pg";
 
 export const ROLES: readonly ApiKeyRole[] = ["user", "viewer", "admin"];
 const PREFIX = "pdxgw_";
 
-export type CreatedKey = { name: string; role: ApiKeyRole; key: string; hint: string };
-export type KeyInfo = { name: string; role: ApiKeyRole; hint: string; createdAt: number; revokedAt: number | null };
+export type CreatedKey = { name: string; role: ApiKeyRole; key: string; hint: string } & KeyLimits;
+export type KeyInfo = { name: string; role: ApiKeyRole; hint: string; createdAt: number; revokedAt: number | null } & KeyLimits;
+
+/** `--rpm N` / `--tokens-per-day N`: a whole number above zero, or `none` to lift the limit. */
+export function parseLimit(flag: string, value: string): number | null {
+  if (value === "none") return null;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number above 0 (or none), got "${value}"`);
+  return n;
+}
 
 /** What is stored for a key: its SHA-256 (a 256-bit random key needs no slow hash). */
 export function keyHash(key: string): string {
@@ -20,23 +28,35 @@ export function parseRole(value: string): ApiKeyRole {
 }
 
 /** Creates a key; the key itself is returned once and never stored. */
-export async function createKey(store: GatewayStore, name: string, role: ApiKeyRole): Promise<CreatedKey> {
+export async function createKey(store: GatewayStore, name: string, role: ApiKeyRole, limits: Partial<KeyLimits> = {}): Promise<CreatedKey> {
   validateProfileName(name);
   const key = `${PREFIX}${randomBytes(32).toString("base64url")}`;
   const hint = key.slice(0, PREFIX.length + 6);
-  if (!(await store.apiKeys.create({ name, role, hash: keyHash(key), hint }))) {
+  if (!(await store.apiKeys.create({ name, role, hash: keyHash(key), hint, ...limits }))) {
     throw new ConflictError(`a gateway key named "${name}" already exists`, `pick another name, or revoke it first: prodex gateway key revoke ${name}`);
   }
-  return { name, role, key, hint };
+  return { name, role, key, hint, rpm: limits.rpm ?? null, tokensPerDay: limits.tokensPerDay ?? null };
+}
+
+/** Changes a key's limits; every instance applies them from its next request (notification). */
+export async function updateKeyLimits(store: GatewayStore, name: string, limits: Partial<KeyLimits>): Promise<KeyInfo> {
+  const row = await store.apiKeys.setLimits(name, limits);
+  if (!row) throw new NotFoundError(`no live gateway key named "${name}"`, "see them with: prodex gateway key list");
+  await store.notify({ t: "key", name });
+  return info(row);
+}
+
+function info(k: { name: string; role: ApiKeyRole; hint: string; createdAt: number; revokedAt: number | null } & KeyLimits): KeyInfo {
+  return { name: k.name, role: k.role, hint: k.hint, createdAt: k.createdAt, revokedAt: k.revokedAt, rpm: k.rpm, tokensPerDay: k.tokensPerDay };
 }
 
 export async function listKeys(store: GatewayStore): Promise<KeyInfo[]> {
-  return (await store.apiKeys.list()).map((k) => ({ name: k.name, role: k.role, hint: k.hint, createdAt: k.createdAt, revokedAt: k.revokedAt }));
+  return (await store.apiKeys.list()).map(info);
 }
 
 export async function revokeKey(store: GatewayStore, name: string): Promise<KeyInfo> {
   const row = await store.apiKeys.revoke(name);
   if (!row) throw new NotFoundError(`no live gateway key named "${name}"`, "see them with: prodex gateway key list");
   await store.notify({ t: "key", name });
-  return { name: row.name, role: row.role, hint: row.hint, createdAt: row.createdAt, revokedAt: row.revokedAt };
+  return info(row);
 }

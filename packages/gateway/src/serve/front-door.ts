@@ -2,6 +2,8 @@ import { Hono } from "hono";
 import { BodyError, CALLER_HEADER, type RequestBody, readRequestBody } from "@prodex/proxy";
 import type { ApiKeyRole } from "@prodex/store/pg";
 import { type KeyAuth, allowed, presentedKey } from "./key-auth.ts";
+import { clientOfPath, limitAnswer } from "./limit-answer.ts";
+import type { LimitVerdict } from "./limit-check.ts";
 
 export type GatewayEnv = { Variables: { role: ApiKeyRole; name: string } };
 
@@ -18,6 +20,10 @@ export type FrontDoorDeps = {
   backend: () => Backend;
   ready: () => { ready: true } | { ready: false; reason: string };
   admin: Hono<GatewayEnv>;
+  /** May this key send one more request now (its own limits; key-limiter.ts)? */
+  limits: (key: string) => Promise<LimitVerdict>;
+  /** This instance's metrics as Prometheus text (gateway-metrics.ts). */
+  metrics: () => string;
 };
 
 const CLIENT_AUTH = ["authorization", "x-api-key", "x-prodex-gateway-key", "x-prodex-key", "host", "origin", "sec-fetch-site", "connection"];
@@ -53,10 +59,17 @@ export function frontDoor(deps: FrontDoorDeps): Hono<GatewayEnv> {
   // Which key this is (any role): `prodex gateway login` checks a key with it before storing it.
   app.get("/gateway/v1/whoami", (c) => c.json({ instance: deps.instance, role: c.get("role"), name: c.get("name") }));
   app.route("/gateway/v1", deps.admin);
+  app.get("/metrics", (c) => {
+    if (!allowed(c.get("role"), "read")) return fail(403, "prodex gateway: /metrics needs an admin or viewer key", "permission_error");
+    return c.body(deps.metrics(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+  });
   app.all("*", async (c) => {
     if (!allowed(c.get("role"), "serve")) return fail(403, "prodex gateway: this key may not send requests (its role is viewer or admin-only)", "permission_error");
     const req = c.req.raw;
     if (req.method !== "POST") return forward(req, deps.backend(), undefined, c.get("name"));
+    // A key over its own limit is refused here, in its client's shape; the other keys go on.
+    const verdict = await deps.limits(c.get("name"));
+    if (!verdict.ok) return limitAnswer(clientOfPath(new URL(req.url).pathname), c.get("name"), verdict, Date.now());
     let body: RequestBody;
     try {
       body = await readRequestBody(req);

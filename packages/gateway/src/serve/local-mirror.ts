@@ -10,7 +10,7 @@ const KINDS: readonly string[] = ["response_id", "turn_state", "session", "promp
 /** How often the accounts' usage readings go out (they change with answers; a second late is fine). */
 const USAGE_EVERY_MS = 1_000;
 /** How far back each look at the local bindings reaches (the proxy's writer lands batches out of order by less). */
-const BINDING_LOOKBACK_MS = 5_000;
+const BINDING_LOOKBACK_MS = 1_000;
 const asReason = (r: string): BackoffReason => REASONS.find((x) => x === r) ?? "transient";
 
 /**
@@ -95,7 +95,7 @@ export class LocalMirror {
   }
 
   /** Sends the bindings the proxy recorded since the last look (a local query, every `intervalMs`). */
-  start(intervalMs = 25): void {
+  start(intervalMs = 50): void {
     this.timer = setInterval(() => this.shareBindings(), intervalMs);
     this.timer.unref?.();
     this.usageTimer = setInterval(() => this.shareUsage(), USAGE_EVERY_MS);

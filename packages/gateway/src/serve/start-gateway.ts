@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Context, type TokenSource } from "@prodex/core";
+import { Context, type TokenSource, effectiveUsed } from "@prodex/core";
 import { type ProxyHandle, type RequestBody, extractAffinity, startProxy } from "@prodex/proxy";
+import type { LedgerRow } from "@prodex/store";
 import { GatewayStore } from "@prodex/store/pg";
 import { asProdexError } from "../errors.ts";
 import { loadSecretKey } from "../secrets/secret-key.ts";
@@ -14,6 +15,8 @@ import { DbHealth } from "./db-health.ts";
 import { frontDoor } from "./front-door.ts";
 import { InstanceRegistry } from "./instance-registry.ts";
 import { KeyAuth } from "./key-auth.ts";
+import { KeyLimiter } from "./key-limiter.ts";
+import { GatewayMetrics } from "./gateway-metrics.ts";
 import { LocalMirror } from "./local-mirror.ts";
 import { SharedCache } from "./shared-cache.ts";
 import { SharedTokens } from "./shared-tokens.ts";
@@ -90,6 +93,8 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
     let proxyRef: ProxyHandle | null = null;
     const mirror = new LocalMirror(local, cache, queue, instance, join(dir, "homes"), () => proxyRef?.state.bindings.flush());
     const keys = new KeyAuth(store, health);
+    const limiter = new KeyLimiter(store, health);
+    await limiter.reload();
     await cache.start();
     cleanup.push(() => cache.stop());
     mirror.syncAccounts();
@@ -98,19 +103,34 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
     cache.on((n) => {
       if (n.t === "backoff" || n.t === "backoff-clear") mirror.syncBackoffs();
       else if (n.t === "bindings" && n.from !== instance) for (const r of n.rows) mirror.applyBinding(r.k, r.key, r.a, r.e);
-      else if (n.t === "key") keys.forget();
+      else if (n.t === "key") {
+        keys.forget();
+        void limiter.reload();
+      }
     });
 
     // Every event the proxy writes goes to the shared timeline too (subscribed before it starts: none missed).
     local.events.subscribe((e) => mirror.observe(e));
     const first = [...cache.accounts.values()].find((a) => !a.needsLogin)?.name ?? null;
-    const proxy = await startProxy({ ctx: local, upstreamBase: o.upstreamBase, preferred: first, fetch: o.fetch, quotaRefresh: false, onRequest: (row) => queue.ledger(row) });
+    // Each usage-ledger row goes to PostgreSQL behind the request, and counts against its key's daily tokens.
+    const metrics = new GatewayMetrics(instance);
+    const onRequest = (row: LedgerRow) => {
+      queue.ledger(row);
+      limiter.served(row);
+      metrics.observe(row);
+    };
+    local.events.subscribe((e) => {
+      if (e.profile && e.kind === "token.refreshed") metrics.refresh(e.profile, true);
+      else if (e.profile && (e.kind === "token.refresh_failed" || e.kind === "auth.needs_login")) metrics.refresh(e.profile, false);
+    });
+    const proxy = await startProxy({ ctx: local, upstreamBase: o.upstreamBase, preferred: first, fetch: o.fetch, quotaRefresh: false, onRequest });
     proxyRef = proxy;
     cleanup.unshift(() => proxy.stop({ drainMs: 0 }));
     mirror.onChanged = () => proxy.state.pool.reload();
     // Bindings Codex and Claude Code made through this instance go out; notifications bring the others'.
     mirror.start();
     queue.start();
+    limiter.start();
     health.start();
     health.onChange((up) => {
       if (up) void cache.reload().catch((e) => health.failed(e));
@@ -130,7 +150,12 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       const r = await resolveContinuation(keys, (kind, key) => proxy.state.bindings.lookup(kind, key), (k, key, a, e) => mirror.applyBinding(k, key, a, e), store, health);
       return r.kind === "unavailable" ? Response.json({ error: { type: "service_unavailable", message: r.message } }, { status: 503 }) : null;
     };
-    const app = frontDoor({ continuations, instance, keys, backend: () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId, fetch: proxy.fetch }), ready, admin: adminRoutes(store, registry) });
+    const app = frontDoor({ continuations, instance, keys, backend: () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId, fetch: proxy.fetch }), ready, admin: adminRoutes(store, registry), limits: (key) => limiter.admit(key), metrics: () => {
+      const now = Date.now();
+      const remaining = proxy.state.pool.snapshot().profiles.flatMap((p) => p.windows.filter((w) => w.label !== "other").map((w) => ({ account: p.name, window: w.label, percent: Math.max(0, 100 - effectiveUsed(w, now)) })));
+      const backlog = queue.ledgerBacklog(now);
+      return metrics.text({ remaining, ledgerPending: backlog.rows, ledgerLagSeconds: backlog.lagMs / 1000, dbUp: health.current.ok });
+    } });
     const server = Bun.serve({
       hostname: o.hostname ?? "127.0.0.1",
       port: o.port ?? 0,
@@ -149,6 +174,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       health.stop();
     });
     cleanup.unshift(() => queue.stop());
+    cleanup.unshift(() => limiter.stop());
     return {
       url,
       instance,

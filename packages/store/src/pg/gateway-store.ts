@@ -7,6 +7,7 @@ import { PgBindingsRepo } from "./repositories/bindings.ts";
 import { PgEventsRepo } from "./repositories/events.ts";
 import { InstancesRepo } from "./repositories/instances.ts";
 import { PgLedgerRepo } from "./repositories/ledger.ts";
+import { KeyCountersRepo } from "./repositories/key-counters.ts";
 import { SecretKeysRepo } from "./repositories/secret-keys.ts";
 import { PgUsageRepo } from "./repositories/usage.ts";
 
@@ -24,6 +25,7 @@ export class GatewayStore {
   readonly events: PgEventsRepo;
   readonly instances: InstancesRepo;
   readonly ledger: PgLedgerRepo;
+  readonly keyCounters: KeyCountersRepo;
   private closed = false;
 
   private constructor(
@@ -40,6 +42,7 @@ export class GatewayStore {
     this.events = new PgEventsRepo(db);
     this.instances = new InstancesRepo(db);
     this.ledger = new PgLedgerRepo(db);
+    this.keyCounters = new KeyCountersRepo(db);
   }
 
   /** Connects lazily: nothing is sent until the first query. */

@@ -29,5 +29,13 @@ export const migrations: readonly { tag: string; statements: readonly string[] }
       "CREATE INDEX \"gw_request_ledger_at\" ON \"gw_request_ledger\" USING btree (\"at\");",
       "CREATE INDEX \"gw_request_ledger_caller_at\" ON \"gw_request_ledger\" USING btree (\"caller\",\"at\");"
     ]
+  },
+  {
+    "tag": "0002_eminent_wallflower",
+    "statements": [
+      "CREATE TABLE \"gw_key_counters\" (\n\t\"key\" text NOT NULL,\n\t\"window\" text NOT NULL,\n\t\"start\" bigint NOT NULL,\n\t\"requests\" bigint DEFAULT 0 NOT NULL,\n\t\"tokens\" bigint DEFAULT 0 NOT NULL,\n\tCONSTRAINT \"gw_key_counters_key_window_start_pk\" PRIMARY KEY(\"key\",\"window\",\"start\")\n);",
+      "ALTER TABLE \"gw_api_keys\" ADD COLUMN \"rpm\" integer;",
+      "ALTER TABLE \"gw_api_keys\" ADD COLUMN \"tokens_per_day\" bigint;"
+    ]
   }
 ];

@@ -38,6 +38,9 @@ export const apiKeys = pgTable(
     hint: text("hint").notNull(),
     createdAt: ms("created_at").notNull(),
     revokedAt: ms("revoked_at"),
+    // Optional limits (null: none): requests per minute, tokens (input + output) per UTC day.
+    rpm: integer("rpm"),
+    tokensPerDay: bigint("tokens_per_day", { mode: "number" }),
   },
   (t) => [uniqueIndex("gw_api_keys_hash").on(t.hash)],
 );
@@ -145,4 +148,20 @@ export const requestLedger = pgTable(
     instance: text("instance").notNull(),
   },
   (t) => [index("gw_request_ledger_at").on(t.at), index("gw_request_ledger_caller_at").on(t.caller, t.at)],
+);
+
+/**
+ * Per-key counters behind the limits, one row per key, window kind and window start: every instance adds
+ * what it admitted (requests) and what was served (tokens), and reads the sum the others added.
+ */
+export const keyCounters = pgTable(
+  "gw_key_counters",
+  {
+    key: text("key").notNull(),
+    window: text("window", { enum: ["minute", "day"] }).notNull(),
+    start: ms("start").notNull(),
+    requests: bigint("requests", { mode: "number" }).notNull().default(0),
+    tokens: bigint("tokens", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.window, t.start] })],
 );

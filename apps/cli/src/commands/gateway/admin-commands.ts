@@ -18,6 +18,19 @@ async function url(cli: Cli, opts: DbOpts): Promise<string> {
   return (await gateway()).databaseUrl(opts.databaseUrl, cli.io.env);
 }
 
+type LimitOpts = { rpm?: string; tokensPerDay?: string };
+
+/** The limits the flags give (a flag left out: unchanged). */
+function limitsOf(g: { parseLimit: (flag: string, value: string) => number | null }, opts: LimitOpts): { rpm?: number | null; tokensPerDay?: number | null } {
+  const out: { rpm?: number | null; tokensPerDay?: number | null } = {};
+  if (opts.rpm !== undefined) out.rpm = g.parseLimit("--rpm", opts.rpm);
+  if (opts.tokensPerDay !== undefined) out.tokensPerDay = g.parseLimit("--tokens-per-day", opts.tokensPerDay);
+  return out;
+}
+
+const limitText = (k: { rpm: number | null; tokensPerDay: number | null }) =>
+  [k.rpm === null ? null : `${k.rpm} rpm`, k.tokensPerDay === null ? null : `${k.tokensPerDay} tokens/day`].filter(Boolean).join(", ") || "no limits";
+
 const when = (ms: number | null) => (ms === null ? "-" : new Date(ms).toISOString().replace(/\.\d+Z$/, "Z"));
 
 export function registerGatewayAdmin(gw: Command): void {
@@ -50,18 +63,37 @@ export function registerGatewayAdmin(gw: Command): void {
   key.command("create")
     .argument("<name>", "who or what the key is for")
     .option("--role <role>", "user (serve requests), viewer (read-only admin), admin", "user")
+    .option("--rpm <n>", "at most this many requests per minute, across every instance")
+    .option("--tokens-per-day <n>", "at most this many tokens (input + output) per UTC day")
     .option(DB_FLAG, DB_HELP)
     .option("--json", "print one JSON line")
-    .action((name: string, opts: DbOpts & { role: string }) =>
+    .action((name: string, opts: DbOpts & { role: string } & LimitOpts) =>
       withCli({}, async (cli) => {
         const g = await gateway();
         const role = g.parseRole(opts.role);
-        const created = await g.withGateway(await url(cli, opts), (store) => g.createKey(store, name, role));
+        const created = await g.withGateway(await url(cli, opts), (store) => g.createKey(store, name, role, limitsOf(g, opts)));
         if (opts.json) cli.io.out(JSON.stringify({ schema: "prodex.gateway-key/v1", ...created }));
         else {
           cli.io.out(created.key);
           cli.io.note(`key ${name} (${role}) created; it is shown only now — only its hash is stored`);
         }
+      }),
+    );
+  key.command("update")
+    .argument("<name>")
+    .description("change a key's limits (none lifts one); every instance applies them from its next request")
+    .option("--rpm <n>", "requests per minute, or none")
+    .option("--tokens-per-day <n>", "tokens per UTC day, or none")
+    .option(DB_FLAG, DB_HELP)
+    .option("--json", "print one JSON line")
+    .action((name: string, opts: DbOpts & LimitOpts) =>
+      withCli({}, async (cli) => {
+        const g = await gateway();
+        const limits = limitsOf(g, opts);
+        if (Object.keys(limits).length === 0) throw new UsageError("nothing to change", "give --rpm N and/or --tokens-per-day N (none lifts a limit)");
+        const updated = await g.withGateway(await url(cli, opts), (store) => g.updateKeyLimits(store, name, limits));
+        if (opts.json) return cli.io.out(JSON.stringify({ schema: "prodex.gateway-key/v1", ...updated }));
+        cli.io.out(`key ${name}: ${limitText(updated)}`);
       }),
     );
   key.command("list")
@@ -72,7 +104,7 @@ export function registerGatewayAdmin(gw: Command): void {
         const g = await gateway();
         const keys = await g.withGateway(await url(cli, opts), (store) => g.listKeys(store));
         if (opts.json) return cli.io.out(JSON.stringify({ schema: "prodex.gateway-keys/v1", keys }));
-        cli.io.out(renderTable(["NAME", "ROLE", "KEY", "CREATED", "REVOKED"], keys.map((k) => [k.name, k.role, `${k.hint}…`, when(k.createdAt), when(k.revokedAt)])));
+        cli.io.out(renderTable(["NAME", "ROLE", "KEY", "LIMITS", "CREATED", "REVOKED"], keys.map((k) => [k.name, k.role, `${k.hint}…`, limitText(k), when(k.createdAt), when(k.revokedAt)])));
       }),
     );
   key.command("revoke")

@@ -4,12 +4,14 @@ import { apiKeys } from "../schema.ts";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type ApiKeyRole = ApiKeyRow["role"];
+/** A key's limits (null: none). */
+export type KeyLimits = { rpm: number | null; tokensPerDay: number | null };
 
 /** Gateway keys by hash: the key itself is shown once at creation and never stored. */
 export class ApiKeysRepo {
   constructor(private readonly db: PgDb) {}
 
-  async create(row: { name: string; role: ApiKeyRole; hash: string; hint: string }): Promise<boolean> {
+  async create(row: { name: string; role: ApiKeyRole; hash: string; hint: string } & Partial<KeyLimits>): Promise<boolean> {
     const inserted = await this.db.insert(apiKeys).values({ ...row, createdAt: Date.now() }).onConflictDoNothing().returning({ name: apiKeys.name });
     return inserted.length === 1;
   }
@@ -21,6 +23,11 @@ export class ApiKeysRepo {
   /** The live (not revoked) key with this hash. */
   async byHash(hash: string): Promise<ApiKeyRow | undefined> {
     return (await this.db.select().from(apiKeys).where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt))))[0];
+  }
+
+  /** Changes a live key's limits (a field left out stays); undefined when there is no such key. */
+  async setLimits(name: string, limits: Partial<KeyLimits>): Promise<ApiKeyRow | undefined> {
+    return (await this.db.update(apiKeys).set(limits).where(and(eq(apiKeys.name, name), isNull(apiKeys.revokedAt))).returning())[0];
   }
 
   /** False when there is no such live key. */

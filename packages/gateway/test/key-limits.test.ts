@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { resolve } from "node:path";
+import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
+import { createKey, updateKeyLimits } from "../src/index.ts";
+import { codexTurn, gatewayWorld } from "./gateway-world.ts";
+
+// Per-key limits on a real PostgreSQL under two instances: a key over its own limit gets its client's 429,
+// counted across both instances, while another key goes on.
+let pg: PgCluster;
+beforeAll(async () => {
+  pg = await startPgCluster();
+}, 60_000);
+afterAll(async () => {
+  await pg?.close();
+});
+
+const CLI = resolve(import.meta.dir, "../../../apps/cli/src/main.ts");
+
+async function prodex(env: Record<string, string>, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const proc = Bun.spawn(["bun", CLI, "gateway", ...args], { env, stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { code, stdout, stderr };
+}
+
+/** The per-minute counter resets on the minute: start a run early enough in one to finish in it. */
+async function freshMinute(): Promise<void> {
+  const into = Date.now() % 60_000;
+  if (into > 40_000) await Bun.sleep(60_000 - into + 50);
+}
+
+async function claudeTurn(url: string, key: string): Promise<Response> {
+  return fetch(`${url}/v1/messages`, {
+    method: "POST",
+    headers: { "x-api-key": key, "content-type": "application/json", "anthropic-version": "2023-06-01" },
+    body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 100, stream: false, messages: [{ role: "user", content: "hi" }] }),
+  });
+}
+
+describe("per-key limits", () => {
+  test("--rpm 3 across two instances: three served, then Codex's usage_limit_reached and Claude's rate_limit_error; the other key goes on; lifted, it serves again", async () => {
+    const w = await gatewayWorld(pg, [{ id: "acct-a" }, { id: "acct-b" }]);
+    try {
+      const burst = (await createKey(w.store, "burst", "user", { rpm: 3 })).key;
+      const a = await w.start();
+      const b = await w.start();
+      await freshMinute();
+      const statuses: number[] = [];
+      let refusal = "";
+      for (let i = 0; i < 6; i++) {
+        const r = await codexTurn(i % 2 === 0 ? a.url : b.url, burst);
+        statuses.push(r.status);
+        if (r.status === 429) refusal = r.text;
+        // The key without limits, on both instances, every time.
+        expect((await codexTurn(i % 2 === 0 ? b.url : a.url, w.key)).status).toBe(200);
+      }
+      // Each instance admits on its last reading of the shared count plus its own since: while the other
+      // instance's latest requests are not in its reading yet, it may admit up to its allowance (rpm / 10, at
+      // least 1) more — at most instances × allowance over the limit, never more.
+      const served = statuses.filter((s) => s === 200).length;
+      expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
+      expect(served).toBeLessThanOrEqual(3 + 2 * 1);
+      expect(statuses.at(-1)).toBe(429);
+      // Once both have read the shared count, neither admits one more this minute.
+      await Bun.sleep(300);
+      for (let i = 0; i < 4; i++) expect((await codexTurn(i % 2 === 0 ? a.url : b.url, burst)).status).toBe(429);
+      const body = JSON.parse(refusal) as { error: { type: string; resets_in_seconds: number; message: string } };
+      expect(body.error.type).toBe("usage_limit_reached");
+      expect(body.error.resets_in_seconds).toBeGreaterThan(0);
+      expect(body.error.resets_in_seconds).toBeLessThanOrEqual(60);
+      expect(body.error.message).toContain('key "burst" has reached its limit of 3 requests per minute');
+      const claude = await claudeTurn(b.url, burst);
+      expect(claude.status).toBe(429);
+      expect(claude.headers.get("x-should-retry")).toBe("false");
+      expect(((await claude.json()) as { type: string; error: { type: string } }).error.type).toBe("rate_limit_error");
+      // Refused requests never reached an account: the ledger has only the served ones.
+      const burstRows = async () => (await w.store.ledger.since(0)).filter((r) => r.caller === "burst").length;
+      for (let i = 0; i < 100 && (await burstRows()) < served; i++) await Bun.sleep(20);
+      await Bun.sleep(200);
+      expect(await burstRows()).toBe(served);
+
+      await updateKeyLimits(w.store, "burst", { rpm: null });
+      let last = "";
+      const lifted = async () => {
+        for (const g of [a, b]) {
+          const r = await codexTurn(g.url, burst);
+          last = `${r.status} ${r.text.slice(0, 300)}`;
+          if (r.status !== 200) return false;
+        }
+        return true;
+      };
+      let ok = false;
+      for (let i = 0; i < 50 && !ok; i++) {
+        ok = await lifted();
+        if (!ok) await Bun.sleep(20);
+      }
+      expect(ok, last).toBe(true);
+    } finally {
+      await w.close();
+    }
+  }, 120_000);
+
+  test("--tokens-per-day: once a served answer used the day's tokens, the key is refused on the other instance too", async () => {
+    const w = await gatewayWorld(pg, [{ id: "acct-a" }]);
+    try {
+      const small = (await createKey(w.store, "small", "user", { tokensPerDay: 5 })).key;
+      const a = await w.start();
+      const b = await w.start();
+      expect((await codexTurn(a.url, small)).status).toBe(200);
+      // Its tokens reach the shared counter within a sync or two.
+      let refused: { status: number; text: string } | null = null;
+      for (let i = 0; i < 40 && !refused; i++) {
+        await Bun.sleep(50);
+        const r = await codexTurn(b.url, small);
+        if (r.status === 429) refused = r;
+      }
+      expect(refused?.status).toBe(429);
+      expect(refused?.text).toContain("tokens per day");
+      expect((await codexTurn(b.url, w.key)).status).toBe(200);
+
+      // The operator's commands: limits shown, changed (none lifts one), bad values refused in one line.
+      const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: w.env.HOME ?? "", NO_COLOR: "1", PRODEX_DATABASE_URL: w.url };
+      expect((await prodex(env, ["key", "list"])).stdout).toMatch(/small\s+user\s+\S+\s+5 tokens\/day/);
+      const lift = await prodex(env, ["key", "update", "small", "--tokens-per-day", "none", "--rpm", "100"]);
+      expect(lift.code, lift.stderr).toBe(0);
+      expect(lift.stdout.trim()).toBe("key small: 100 rpm");
+      const bad = await prodex(env, ["key", "update", "small", "--rpm", "0"]);
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toContain("--rpm must be a whole number above 0");
+      let back = false;
+      for (let i = 0; i < 50 && !back; i++) back = (await codexTurn(a.url, small)).status === 200 || (await Bun.sleep(20), false);
+      expect(back).toBe(true);
+    } finally {
+      await w.close();
+    }
+  }, 120_000);
+});
