@@ -86,10 +86,7 @@ export class WriteBehind {
 
   private async flushOnce(): Promise<void> {
     const p = this.pending;
-    await this.send("bindings", [...p.bindings.values()].slice(0, BATCH), (rows) => this.store.bindings.putMany(rows), (rows) => {
-      this.onBindings(rows);
-      for (const r of rows) if (p.bindings.get(`${r.kind}\0${r.key}`) === r) p.bindings.delete(`${r.kind}\0${r.key}`);
-    });
+    await this.sendBindings();
     await this.send("events", p.events.slice(0, BATCH), (rows) => this.store.events.insertMany(rows), (rows) => {
       p.events.splice(0, rows.length);
     });
@@ -106,6 +103,17 @@ export class WriteBehind {
         if (p.usage.get(row.account) === row) p.usage.delete(row.account);
       });
     }
+    // Bindings queued while this round ran (a turn that just ended) go now, not a tick later: another
+    // instance may get the conversation's next turn within moments.
+    if (p.bindings.size > 0) await this.sendBindings();
+  }
+
+  private async sendBindings(): Promise<void> {
+    const p = this.pending;
+    await this.send("bindings", [...p.bindings.values()].slice(0, BATCH), (rows) => this.store.bindings.putMany(rows), (rows) => {
+      this.onBindings(rows);
+      for (const r of rows) if (p.bindings.get(`${r.kind}\0${r.key}`) === r) p.bindings.delete(`${r.kind}\0${r.key}`);
+    });
   }
 
   private async send<T>(what: string, rows: T[], write: (rows: T[]) => Promise<void>, done: (rows: T[]) => void): Promise<void> {
