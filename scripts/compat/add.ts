@@ -3,7 +3,7 @@
 // it an end of the supported range. Installs it (a newer one as apps/cli's pin, an older one under
 // the root's npm alias), runs `compat:check` on the new range and the e2e suite against it (the
 // e2e suite runs against apps/cli's pin, so an older version is pinned there for the run), then
-// writes the range (apps/cli/src/launch/supported-versions.json), the README line and the
+// writes the range (packages/core/src/compat/supported-versions.json), the README line and the
 // baseline's record of checked versions. Anything red: every file is put back and `bun install` rerun.
 import { join } from "node:path";
 import {
@@ -39,7 +39,7 @@ const files = {
   cliPackage: join(root, "apps/cli/package.json"),
   rootPackage: join(root, "package.json"),
   lock: join(root, "bun.lock"),
-  range: join(root, "apps/cli/src/launch/supported-versions.json"),
+  range: join(root, "packages/core/src/compat/supported-versions.json"),
   readme: join(root, "README.md"),
   baseline: join(import.meta.dir, "upstream-baseline.json"),
 };

@@ -4,3 +4,7 @@ export * from "./runtime.ts";
 export { QuotaTable, SidePanel, StatusStrip, PoolView, HelpOverlay, ConfirmBox, enableStyles } from "./ui/components.tsx";
 export { AgentPane } from "./pane/agent-pane.tsx";
 export { WrapScreen } from "./wrap/wrap-screen.tsx";
+// The pure view model behind the panel and the pool view, for tests that hold other surfaces to the same words.
+export { panelLines } from "./ui/side-panel.ts";
+export { quotaTableLines } from "./ui/quota-table.ts";
+export { lineText } from "./ui/lines.ts";

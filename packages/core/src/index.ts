@@ -28,6 +28,8 @@ export * from "./quota/quota-row.ts";
 export * from "./selection/selection.ts";
 export * from "./pool/pool-state.ts";
 export * from "./pool/availability.ts";
+export * from "./pool/account-status.ts";
+export * from "./compat/supported-clients.ts";
 export * from "./pool/backoff.ts";
 export * from "./profiles/names.ts";
 export * from "./profiles/shared-state.ts";

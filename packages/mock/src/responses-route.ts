@@ -1,4 +1,5 @@
 /** POST /backend-api/codex/responses (SSE) and /responses/compact (unary JSON). */
+import { errorCode } from "@prodex/guards";
 import { blockingWindow, type Account } from "./accounts.ts";
 import { foreignContent } from "./encrypted.ts";
 import { invalidRequestBody, unauthorizedBody } from "./error-bodies.ts";
@@ -137,7 +138,7 @@ function unary(events: { type: string; response?: unknown }[], end: string, onEn
   }
   if (last.type === "response.failed") {
     const error = errorOf(last.response);
-    const usage = typeof error === "object" && error !== null && "code" in error && error.code === "usage_limit_reached";
+    const usage = errorCode(error) === "usage_limit_reached";
     onEnd(false);
     return json(usage ? 429 : 500, { error });
   }

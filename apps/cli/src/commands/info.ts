@@ -1,8 +1,9 @@
 import type { Command } from "commander";
-import { type Context, type QuotaRow, currentName, quotaRow, effectiveUsed, loadProfileStates, quotaStatus, windowByLabel } from "@prodex/core";
+import { type Context, type QuotaRow, accountStatus, currentName, quotaRow, effectiveUsed, loadProfileStates, windowByLabel } from "@prodex/core";
 import { withCli } from "../cli-context.ts";
 import { LOOKBACK_MS, type PoolProfile, poolCounts, poolRunsOut, poolWindow } from "../ops/info/pool-summary.ts";
 import { pidAlive } from "../ops/runtime-registry.ts";
+import { availabilityJson } from "../output/availability-json.ts";
 import { infoText, poolJson } from "../output/info-output.ts";
 import type { InfoJson } from "../output/schemas/info.ts";
 import { iso } from "../output/iso.ts";
@@ -46,6 +47,7 @@ export function gatherInfo(ctx: Context): { info: InfoJson; quota: QuotaRow[] } 
         needsLogin: !s.usable,
         windows: s.usage?.windows ?? [],
         fetchedAt: s.usage?.fetchedAt ?? null,
+        backoff: s.backoff,
       },
       now,
     ),
@@ -62,13 +64,14 @@ export function gatherInfo(ctx: Context): { info: InfoJson; quota: QuotaRow[] } 
       current: s.profile.name === current,
       email: s.profile.email,
       plan: s.usage?.plan ?? s.profile.plan,
-      status: quotaStatus(s.usage?.windows ?? [], now),
+      status: quota[i]?.status ?? "unknown",
       needsLogin: !s.usable,
+      availability: availabilityJson(quota[i]?.account ?? accountStatus({ needsLogin: !s.usable, windows: [] }, now)),
       fiveHourRemainingPercent: left(pool[i]?.latest ?? null, "5h"),
       weeklyRemainingPercent: left(pool[i]?.latest ?? null, "weekly"),
       fetchedAt: iso(s.usage?.fetchedAt ?? null),
     })),
-    pool: poolJson(poolCounts(pool, now), windows, poolRunsOut(windows), now),
+    pool: poolJson(poolCounts(quota), windows, poolRunsOut(windows), now),
     runtimes: ctx.store.runtimes.list().map((r) => ({
       id: r.id,
       kind: r.kind,

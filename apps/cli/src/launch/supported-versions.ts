@@ -1,13 +1,10 @@
-import declared from "./supported-versions.json" with { type: "json" };
+import { type Agent, type Range, SUPPORTED } from "@prodex/core";
 import { compareVersions } from "./version-order.ts";
 
-// The one declaration of the client versions prodex supports (supported-versions.json, which
-// `bun run compat:add` rewrites), and what to tell a user whose client is inside or outside it.
+// What to tell a user whose client is inside or outside the supported range (declared once, in
+// core's compat/supported-versions.json).
 
-export type Agent = "codex" | "claude";
-export type Range = { name: string; package: string; oldest: string; newest: string };
-
-export const SUPPORTED: Readonly<Record<Agent, Range>> = { codex: declared.codex, claude: declared.claude };
+export { type Agent, type Range, SUPPORTED };
 
 /** "0.169.0–0.171.0" (or the one version when both ends are the same). */
 export function rangeLabel(r: { oldest: string; newest: string }): string {

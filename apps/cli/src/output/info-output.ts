@@ -2,7 +2,7 @@ import pc from "picocolors";
 import { QUOTA_HEADERS, type QuotaRow, formatAgo, formatDuration, formatInstant } from "@prodex/core";
 import type { PoolCounts, PoolWindow } from "../ops/info/pool-summary.ts";
 import type { InfoJson, PoolWindowJson } from "./schemas/info.ts";
-import { quotaCellText } from "./quota-text.ts";
+import { quotaCellText, statusCell } from "./quota-text.ts";
 import { renderTable } from "./table.ts";
 import { iso } from "./iso.ts";
 
@@ -46,7 +46,7 @@ export function infoText(info: InfoJson, quota: QuotaRow[], o: { now: number; co
         quota.map((q, i) => [
           q.current ? "*" : "",
           q.name,
-          q.needsLogin ? paint.red(q.statusText) : q.statusText,
+          statusCell(q, paint),
           quotaCellText(q.fiveHour),
           quotaCellText(q.weekly),
           q.plan ?? "-",
@@ -57,7 +57,7 @@ export function infoText(info: InfoJson, quota: QuotaRow[], o: { now: number; co
     );
   }
   const c = info.pool;
-  lines.push("", `pool: ${c.profiles} profile(s), ${c.ready} ready, ${c.exhausted} exhausted, ${c.needsLogin} need login`);
+  lines.push("", `pool: ${c.profiles} profile(s), ${c.ready} ready, ${c.exhausted} exhausted, ${c.resting} resting, ${c.needsLogin} need login`);
   for (const w of c.windows) lines.push(windowLine(w, o.now));
   lines.push("", info.runtimes.length ? "processes:" : "processes: none registered");
   for (const { r, lease } of runtimeOrder(info.runtimes)) {

@@ -63,11 +63,12 @@ test("prodex info's table draws the same cells as prodex quota", () => {
       plan: "plus",
       status: rows[i]?.status ?? "unknown",
       needsLogin: r.needsLogin,
+      availability: { state: "ready", label: "Ready", reason: null, until: null },
       fiveHourRemainingPercent: null,
       weeklyRemainingPercent: null,
       fetchedAt: null,
     })),
-    pool: { profiles: 3, ready: 2, exhausted: 0, needsLogin: 1, windows: [], runsOutAt: null },
+    pool: { profiles: 3, ready: 2, exhausted: 0, resting: 0, needsLogin: 1, windows: [], runsOutAt: null },
     runtimes: [],
   };
   const text = infoText(info, rows, { now, color: false });

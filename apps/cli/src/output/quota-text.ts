@@ -1,5 +1,5 @@
 import pc from "picocolors";
-import { QUOTA_HEADERS, type QuotaCell, type QuotaResult, type QuotaStatus, formatAgo, quotaRow } from "@prodex/core";
+import { QUOTA_HEADERS, type QuotaCell, type QuotaResult, type QuotaRow, formatAgo, quotaRow } from "@prodex/core";
 import { renderTable } from "./table.ts";
 import { quotaRowInput } from "./quota-views.ts";
 
@@ -14,17 +14,30 @@ export function quotaCellText(c: QuotaCell | null): string {
   return `${bar(c.usedPercent)} ${c.usedPercent.toFixed(0).padStart(3)}%${c.reset ? ` ${c.reset}` : ""}`;
 }
 
+type Paint = ReturnType<typeof pc.createColors>;
+
+/** The row's status in its tone (core's account status), as the pipe tables of `prodex quota` and `prodex info` show it. */
+export function statusCell(row: QuotaRow, paint: Paint): string {
+  const tone = { green: paint.green, yellow: paint.yellow, red: paint.red, gray: paint.dim }[row.account.tone];
+  return tone(row.statusText);
+}
+
+/** Why a row cannot serve and until when ("back in 2h 5m: usage limit reached"); its login is its status. */
+function availabilityNote(row: QuotaRow): string {
+  return row.account.state === "needs-login" ? "" : (row.account.note ?? "");
+}
+
 /** The quota table for non-TTY output (stable row order: the pool's order); same rows as the terminal's. */
 export function renderQuotaText(results: QuotaResult[], o: { now: number; current: string | null; detail: boolean; color: boolean }): string {
   const paint = pc.createColors(o.color);
-  const tint: Record<QuotaStatus, (s: string) => string> = { ready: paint.green, thin: paint.yellow, critical: paint.red, exhausted: paint.red, unknown: paint.dim };
   const rows = results.map((r) => {
     const row = quotaRow(quotaRowInput(r, o.current), o.now, { detail: o.detail });
-    const note = r.error ? `${r.snapshot ? `last good ${formatAgo(r.snapshot.fetchedAt, o.now)}; ` : ""}${r.error}` : "";
+    const failed = r.error ? `${r.snapshot ? `last good ${formatAgo(r.snapshot.fetchedAt, o.now)}; ` : ""}${r.error}` : "";
+    const note = [availabilityNote(row), failed].filter(Boolean).join("; ");
     return [
       row.current ? "*" : "",
       row.name,
-      row.needsLogin ? paint.red(row.statusText) : tint[row.status](row.statusText),
+      statusCell(row, paint),
       quotaCellText(row.fiveHour),
       quotaCellText(row.weekly),
       row.plan ?? "-",

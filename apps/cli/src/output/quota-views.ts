@@ -9,6 +9,7 @@ export function quotaRowInput(r: QuotaResult, current: string | null): QuotaRowI
     needsLogin: r.needsLogin || r.profile.authState === "needs_login",
     windows: r.snapshot?.windows ?? [],
     fetchedAt: r.snapshot?.fetchedAt ?? null,
+    backoff: r.backoff ?? null,
   };
 }
 
@@ -20,7 +21,7 @@ export function quotaViews(results: QuotaResult[], current: string | null, now: 
       ...input,
       email: r.profile.email,
       status: quotaStatus(input.windows, now),
-      backoff: null,
+      backoff: input.backoff ? { ...input.backoff, message: null } : null,
       requests: 0,
       errors: 0,
       latencyMs: null,

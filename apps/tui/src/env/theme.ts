@@ -55,17 +55,6 @@ const ascii: Glyphs = {
 /** Named ANSI colours only: terminals theme them, so they read on dark and light backgrounds. */
 export type Hue = "green" | "yellow" | "red" | "cyan" | "magenta" | "blue" | "gray";
 
-export const statusHue: Record<QuotaStatus, Hue> = {
-  ready: "green",
-  thin: "yellow",
-  critical: "red",
-  exhausted: "red",
-  unknown: "gray",
-};
-
-/** The quota row model's words for a status (core quota-row.ts), so the dashboard and `prodex quota` agree. */
-export { STATUS_TEXT as statusLabel } from "@prodex/core";
-
 function utf8Locale(env: EnvLike): boolean {
   const lc = env.LC_ALL || env.LC_CTYPE || env.LANG;
   // No locale at all is common in containers whose terminals are UTF-8 anyway.

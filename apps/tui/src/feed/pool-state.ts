@@ -1,5 +1,5 @@
 import type { PoolEvent, PoolFeedMessage, PoolSnapshot, ProfileView, UsageWindow } from "@prodex/core/types";
-import { mainWindows as mainWindowsOf } from "@prodex/core";
+import { type AccountStatus, accountStatus, mainWindows as mainWindowsOf } from "@prodex/core";
 
 export type QuotaPoint = { at: number; used: number };
 
@@ -61,22 +61,20 @@ export type PoolTotals = {
   requests: number;
   errors: number;
   latencyMs: number | null;
-  counts: Record<ProfileView["status"], number>;
-  needsLogin: number;
+  /** Profiles by availability: "ready" can serve; the rest say why not (core pool/account-status.ts). */
+  counts: Record<AccountStatus["state"], number>;
 };
 
-export function poolTotals(snap: PoolSnapshot): PoolTotals {
-  const counts = { ready: 0, thin: 0, critical: 0, exhausted: 0, unknown: 0 };
+export function poolTotals(snap: PoolSnapshot, now = snap.at): PoolTotals {
+  const counts = { ready: 0, "needs-login": 0, quota: 0, resting: 0, unknown: 0 };
   let requests = 0;
   let errors = 0;
-  let needsLogin = 0;
   let latSum = 0;
   let latWeight = 0;
   for (const p of snap.profiles) {
-    counts[p.status]++;
+    counts[accountStatus(p, now).state]++;
     requests += p.requests;
     errors += p.errors;
-    if (p.needsLogin) needsLogin++;
     if (p.latencyMs !== null) {
       // Weight each profile's median by its traffic: a rough pool-wide figure.
       const w = Math.max(1, p.requests);
@@ -84,7 +82,7 @@ export function poolTotals(snap: PoolSnapshot): PoolTotals {
       latWeight += w;
     }
   }
-  return { requests, errors, latencyMs: latWeight ? latSum / latWeight : null, counts, needsLogin };
+  return { requests, errors, latencyMs: latWeight ? latSum / latWeight : null, counts };
 }
 
 /** The profile serving now, by snapshot.current, else the one flagged current. */

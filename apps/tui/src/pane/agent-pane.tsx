@@ -21,8 +21,12 @@ const PaneRow = memo(function PaneRow(props: { text: string }) {
   return <Text wrap="truncate">{props.text || " "}</Text>;
 });
 
-/** The agent's terminal, drawn from its emulator, with the cursor where the agent left it. */
-export function AgentPane(props: AgentPaneProps) {
+/**
+ * The agent's terminal, drawn from its emulator, with the cursor where the agent left it. Memoised:
+ * it re-renders when the agent's screen changes (its store) or its size does, not on every panel
+ * update (a pool event re-read every cell of the pane). Ink keeps the cursor where it was set.
+ */
+export const AgentPane = memo(function AgentPane(props: AgentPaneProps) {
   const { source, cols, rows } = props;
   useSyncExternalStore(source.subscribe, source.version);
   const { setCursorPosition } = useCursor();
@@ -37,4 +41,4 @@ export function AgentPane(props: AgentPaneProps) {
       ))}
     </Box>
   );
-}
+});

@@ -40,6 +40,10 @@ export function paneRow(line: IBufferLine | undefined, cols: number, cell: IBuff
   let style = "\x1b[0m";
   let styled = false;
   let prev = "";
+  // The previous cell's colours and attributes: the SGR is built only where they change.
+  let pf = DEFAULT_COLOR;
+  let pb = DEFAULT_COLOR;
+  let pa = 0;
   for (let x = 0; x < end; x++) {
     if (!line.getCell(x, cell)) break;
     const w = cell.getWidth();
@@ -47,11 +51,16 @@ export function paneRow(line: IBufferLine | undefined, cols: number, cell: IBuff
     const fg = fgOf(cell);
     const bg = bgOf(cell);
     const a = attrsOf(cell);
-    const s = fg === DEFAULT_COLOR && bg === DEFAULT_COLOR && a === 0 ? "\x1b[0m" : sgr(fg, bg, a);
-    if (s !== style) {
-      out += s;
-      style = s;
-      styled = true;
+    if (fg !== pf || bg !== pb || a !== pa) {
+      pf = fg;
+      pb = bg;
+      pa = a;
+      const s = fg === DEFAULT_COLOR && bg === DEFAULT_COLOR && a === 0 ? "\x1b[0m" : sgr(fg, bg, a);
+      if (s !== style) {
+        out += s;
+        style = s;
+        styled = true;
+      }
     }
     const ch = cell.getChars() || " ";
     // A wide glyph cut by the pane's right edge would spill over: a blank instead. A glyph that

@@ -55,13 +55,22 @@ describe("SidePanel states", () => {
     const text = strip(panel(snap).lastFrame());
     expect(text).toContain("○ Exhausted");
     expect(text).toMatch(/5h █+ 100%/);
-    expect(text).toContain("⊘ backoff 3m 12s · usage_limit");
+    expect(text).toContain("back in 3m 12s: usage limit reached");
+  });
+
+  test("resting after a rate limit: yellow, the rest's reason and countdown", () => {
+    const snap = onlyProfile({ name: "busy", backoff: { reason: "transient", until: now + 45_000, message: null } });
+    const { lastFrame } = panel(snap);
+    const text = strip(lastFrame());
+    expect(text).toContain("⊘ Resting");
+    expect(text).toContain("back in 45s: resting (rate limited");
+    expect(lastFrame()).toContain("\x1b[33m"); // yellow
   });
 
   test("needs login: says what to run", () => {
     const snap = onlyProfile({ name: "old", status: "unknown", needsLogin: true, windows: [], fetchedAt: null });
     const text = strip(panel(snap).lastFrame());
-    expect(text).toContain("✗ Login");
+    expect(text).toContain("✗ Needs login");
     expect(text).toContain("needs login: prodex login old");
   });
 

@@ -1,7 +1,8 @@
-import type { PoolEvent, PoolSnapshot, QuotaStatus, UsageWindow } from "@prodex/core/types";
-// Cells come from the quota row model (core quota-row.ts): the same percent and reset as `prodex quota` in a pipe.
-import { quotaCell } from "@prodex/core";
-import { hue, statusHue, statusLabel, type Hue, type Theme } from "../env/theme.ts";
+import type { PoolEvent, PoolSnapshot, UsageWindow } from "@prodex/core/types";
+// Cells come from the quota row model (core quota-row.ts): the same percent and reset as `prodex quota` in a pipe;
+// status words from core's availability (pool/account-status.ts), as `prodex quota` and the proxy's errors say them.
+import { type AccountStatus, quotaCell } from "@prodex/core";
+import { hue, type Hue, type Theme } from "../env/theme.ts";
 import { barParts, fmtClock, fmtPct } from "../format/format.ts";
 import { asciiText, dim, fit, padEndText, padStartText, seg, type Line } from "./lines.ts";
 
@@ -12,11 +13,25 @@ export function pctHue(pct: number): Hue {
   return "green";
 }
 
-/** "● Ready", "✗ Login"… padded to `width`. */
-export function badge(status: QuotaStatus, needsLogin: boolean, theme: Theme, width = 0): Line {
-  if (needsLogin) return [seg(padEndText(`${theme.ascii ? "!" : "✗"} Login`, width), { hue: hue(theme, "red"), bold: true })];
-  const strong = status === "exhausted" || status === "critical";
-  return [seg(padEndText(`${theme.g.status[status]} ${statusLabel[status]}`, width), { hue: hue(theme, statusHue[status]), bold: strong })];
+/** The glyph before a status: its quota's when it can serve, else why it cannot. */
+export function statusGlyph(s: AccountStatus, theme: Theme): string {
+  switch (s.state) {
+    case "ready":
+      return theme.g.status[s.quota];
+    case "needs-login":
+      return theme.ascii ? "!" : "✗";
+    case "resting":
+      return theme.ascii ? "||" : "⊘";
+    case "quota":
+      return theme.g.status.exhausted;
+    case "unknown":
+      return theme.g.status.unknown;
+  }
+}
+
+/** "● Ready", "✗ Needs login", "⊘ Resting"… padded to `width`. */
+export function badge(s: AccountStatus, theme: Theme, width = 0): Line {
+  return [seg(padEndText(`${statusGlyph(s, theme)} ${s.label}`, width), { hue: hue(theme, s.tone), bold: s.tone === "red" })];
 }
 
 export function bar(pct: number, width: number, theme: Theme): Line {
@@ -62,6 +77,7 @@ const looks: Record<PoolEvent["kind"], KindLook> = {
   "proxy.stopped": { icon: "◎", ascii: "*", hue: "yellow" },
   control: { icon: "»", ascii: ">>", hue: "magenta" },
   error: { icon: "✗", ascii: "x", hue: "red" },
+  audit: { icon: "§", ascii: "$", hue: "magenta" },
 };
 
 export function eventLook(e: PoolEvent, theme: Theme): { icon: string; hue: Hue | undefined; quiet: boolean } {

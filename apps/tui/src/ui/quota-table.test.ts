@@ -18,10 +18,10 @@ describe("quotaTableLines", () => {
     const out = renderQuotaTable(profiles, { now, width: 100 });
     const rows = out.split("\n");
     expect(rows[0]).toMatch(/^ {2}PROFILE\s+STATUS\s+5H USED\s+WEEKLY USED$/);
-    expect(rows[1]).toMatch(/^▸ work\s+● Ready\s+█+▍?░+\s+62%\s+2h 13m █+.*17%\s+4d 2h$/);
+    expect(rows[1]).toMatch(/^▸ work\s+● Ready\s+█+[▏▎▍▌▋▊▉]?░+\s+62%\s+2h 13m █+.*17%\s+4d 2h$/);
     expect(rows[2]).toMatch(/personal\s+◐ Thin\s+.*86%\s+41m/);
     expect(rows[3]).toMatch(/backup\s+○ Exhausted\s+█+ 100%\s+3m 12s/);
-    expect(rows[4]).toMatch(/old\s+✗ Login\s+—/);
+    expect(rows[4]).toMatch(/old\s+✗ Needs login\s+—/);
     expect(out).not.toContain("\x1b");
     for (const r of rows) {
       expect(r).toBe(r.trimEnd());
@@ -33,7 +33,8 @@ describe("quotaTableLines", () => {
     const out = renderQuotaTable(profiles, { now, width: 150, detail: true });
     expect(out.split("\n")[0]).toMatch(/PLAN\s+REQS\s+ERR\s+LAT\s+EMAIL \/ NOTE$/);
     expect(out).toMatch(/work .* plus\s+142\s+1\s+640ms\s+work@example.com/);
-    expect(out).toMatch(/backup .* backoff 3m 12s \(usage_limit\)/);
+    // Availability's words (core pool/account-status.ts), as `prodex quota --json` and the proxy's errors say them.
+    expect(out).toMatch(/backup .* back in 3m 12s: usage limit/);
     expect(out).toMatch(/old .* needs login: prodex login old/);
   });
 

@@ -1,7 +1,7 @@
-import { QUOTA_HEADERS } from "@prodex/core";
+import { QUOTA_HEADERS, type StatusTone, accountStatus } from "@prodex/core";
 import type { ProfileView } from "@prodex/core/types";
 import { hue, makeTheme, type Theme } from "../env/theme.ts";
-import { fmtCount, fmtDuration, fmtLatency, truncate } from "../format/format.ts";
+import { fmtCount, fmtLatency, truncate } from "../format/format.ts";
 import { mainWindows } from "../feed/pool-state.ts";
 import { dim, fit, padEndText, padStartText, plain, seg, type Line } from "./lines.ts";
 import { badge, windowCell } from "./parts.ts";
@@ -23,11 +23,13 @@ export type QuotaTableProps = {
   theme?: Theme;
 };
 
-const STATUS_W = 12;
+// "✗ Needs login" and a gap.
+const STATUS_W = 14;
 
-function note(p: ProfileView, now: number): { text: string; tone: "red" | "yellow" | undefined } {
-  if (p.needsLogin) return { text: `needs login: prodex login ${p.name}`, tone: "red" };
-  if (p.backoff && p.backoff.until > now) return { text: `backoff ${fmtDuration(p.backoff.until - now)} (${p.backoff.reason})`, tone: "yellow" };
+function note(p: ProfileView, now: number): { text: string; tone: StatusTone | undefined } {
+  const s = accountStatus(p, now);
+  if (s.state === "needs-login") return { text: `needs login: prodex login ${p.name}`, tone: "red" };
+  if (s.note !== null) return { text: s.note, tone: s.tone };
   if (p.fetchedAt === null) return { text: "never checked", tone: undefined };
   return { text: "", tone: undefined };
 }
@@ -64,7 +66,7 @@ export function quotaTableLines(props: QuotaTableProps): Line[] {
       seg(name, { bold: p.current || sel, inverse: sel }),
       seg(pin, { hue: hue(theme, "magenta") }),
       plain(" ".repeat(Math.max(0, nameW - numW - Bun.stringWidth(name + pin)))),
-      ...badge(p.status, p.needsLogin, theme, STATUS_W),
+      ...badge(accountStatus(p, now), theme, STATUS_W),
       ...windowCell(primary, barW, theme, now),
       plain(" "),
       ...windowCell(weekly, barW, theme, now),

@@ -1,9 +1,10 @@
+import { type StatusTone, accountStatus } from "@prodex/core";
 import type { ProfileView } from "@prodex/core/types";
-import { hue, statusHue, type Theme } from "../env/theme.ts";
-import { fmtCount, fmtDuration, fmtLatency, fmtPct, fmtReset, truncate } from "../format/format.ts";
+import { hue, type Theme } from "../env/theme.ts";
+import { fmtCount, fmtLatency, fmtPct, fmtReset, truncate } from "../format/format.ts";
 import { mainWindows, poolTotals, servingProfile, type PoolState } from "../feed/pool-state.ts";
 import { dim, fit, padEndText, padStartText, plain, seg, spread, type Line } from "./lines.ts";
-import { badge, bar, eventLine, modeTag, rule, windowLine } from "./parts.ts";
+import { badge, bar, eventLine, modeTag, rule, statusGlyph, windowLine } from "./parts.ts";
 
 export type PanelProps = {
   state: PoolState;
@@ -21,8 +22,15 @@ export type PanelProps = {
 /** "1 " … "9 ": the digit that pins the profile after the prefix key. */
 const num = (i: number): Line => [dim(i < 9 ? `${i + 1} ` : "  ")];
 
+/** Why it cannot serve and for how long ("back in 2h 5m: usage limit reached"); login has its own line. */
+function restNote(p: ProfileView, now: number): { text: string; tone: StatusTone } | null {
+  const s = accountStatus(p, now);
+  return s.note === null || s.state === "needs-login" ? null : { text: s.note, tone: s.tone };
+}
+
 function profileBlock(p: ProfileView, i: number, theme: Theme, w: number, now: number, pinned: boolean): Line[] {
   const { primary, weekly } = mainWindows(p);
+  const rest = restNote(p, now);
   const head = spread(
     [
       seg(`${p.current ? theme.g.current : " "} `, { hue: hue(theme, "cyan"), bold: true }),
@@ -30,15 +38,14 @@ function profileBlock(p: ProfileView, i: number, theme: Theme, w: number, now: n
       seg(p.name, { bold: p.current }),
       seg(pinned ? ` ${theme.g.pinned}` : "", { hue: hue(theme, "magenta") }),
     ],
-    badge(p.status, p.needsLogin, theme),
+    badge(accountStatus(p, now), theme),
     w,
     theme.g.ellipsis,
   );
   const lines: Line[] = [head];
   if (primary) lines.push([plain("  "), ...windowLine(primary, w - 2, theme, now)]);
   if (weekly) lines.push([plain("  "), ...windowLine(weekly, w - 2, theme, now)]);
-  if (p.backoff && p.backoff.until > now)
-    lines.push([seg(`  ${theme.ascii ? "||" : "⊘"} backoff ${fmtDuration(p.backoff.until - now)} ${theme.g.dot} ${p.backoff.reason}`, { hue: hue(theme, "yellow") })]);
+  if (rest) lines.push([seg(`  ${rest.text}`, { hue: hue(theme, rest.tone) })]);
   if (p.needsLogin) lines.push([seg(`  needs login: prodex login ${p.name}`, { hue: hue(theme, "red") })]);
   else if (!primary && !weekly) lines.push([dim("  no quota data yet")]);
   return lines;
@@ -50,13 +57,13 @@ function compactLine(p: ProfileView, i: number, theme: Theme, w: number, now: nu
   const reset = primary ? padStartText(fmtReset(primary.resetAt, now, ""), 7) : "";
   // marker 2 + number 2 + name + space + status glyph 2 + bar + pct + reset
   const barW = Math.max(3, w - 7 - nameW - pct.length - reset.length);
-  const glyph = p.needsLogin ? "!" : theme.g.status[p.status];
+  const s = accountStatus(p, now);
   return [
     seg(`${p.current ? theme.g.current : " "} `, { hue: hue(theme, "cyan"), bold: true }),
     ...num(i),
     seg(padEndText(truncate(p.name + (pinned ? theme.g.pinned : ""), nameW, theme.g.ellipsis), nameW), { bold: p.current }),
     plain(" "),
-    seg(`${glyph} `, { hue: hue(theme, p.needsLogin ? "red" : statusHue[p.status]) }),
+    seg(`${statusGlyph(s, theme)} `, { hue: hue(theme, s.tone) }),
     ...(primary ? bar(primary.usedPercent, barW, theme) : [dim(padEndText(p.needsLogin ? "login" : theme.g.none, barW))]),
     plain(pct),
     dim(reset),
@@ -65,7 +72,7 @@ function compactLine(p: ProfileView, i: number, theme: Theme, w: number, now: nu
 
 function blockHeight(p: ProfileView, now: number): number {
   const { primary, weekly } = mainWindows(p);
-  const backoff = p.backoff && p.backoff.until > now ? 1 : 0;
+  const backoff = restNote(p, now) ? 1 : 0;
   const note = p.needsLogin || (!primary && !weekly) ? 1 : 0;
   return 1 + (primary ? 1 : 0) + (weekly ? 1 : 0) + backoff + note;
 }
@@ -95,7 +102,7 @@ export function panelLines(props: PanelProps): Line[] {
   const snap = state.snapshot;
   const w = Math.max(1, width - 2); // one column of padding each side
   const serving = servingProfile(snap);
-  const totals = poolTotals(snap);
+  const totals = poolTotals(snap, now);
   const prefix = props.prefixLabel ?? "^]";
   const { compact, shown, activityRows } = panelBudget(snap.profiles, height, now);
   const nameW = Math.min(12, Math.max(4, ...snap.profiles.map((p) => p.name.length + (snap.pinned === p.name ? 1 : 0))));

@@ -1,6 +1,7 @@
+import { type AccountStatus, accountStatus } from "../pool/account-status.ts";
 import { formatAgo, formatInstant, formatReset } from "../text/durations.ts";
 import type { QuotaStatus, UsageWindow } from "./types.ts";
-import { effectiveUsed, quotaStatus } from "./windows.ts";
+import { effectiveUsed } from "./windows.ts";
 
 // One profile's quota as every table shows it — `prodex quota` on a terminal and in a pipe,
 // `prodex info`, the dashboard's pool view. Pure: renderers only lay the row out and colour it.
@@ -9,14 +10,6 @@ import { effectiveUsed, quotaStatus } from "./windows.ts";
 
 export const QUOTA_HEADERS = { fiveHour: "5H USED", weekly: "WEEKLY USED" } as const;
 
-export const STATUS_TEXT: Record<QuotaStatus, string> = {
-  ready: "Ready",
-  thin: "Thin",
-  critical: "Critical",
-  exhausted: "Exhausted",
-  unknown: "Unknown",
-};
-export const NEEDS_LOGIN_TEXT = "Needs login";
 
 /** What a row needs; a dashboard `ProfileView` is one. */
 export type QuotaRowInput = {
@@ -27,6 +20,8 @@ export type QuotaRowInput = {
   windows: UsageWindow[];
   /** When the windows were read; null when never. */
   fetchedAt: number | null;
+  /** The account's rest after a failure, when the caller knows it (the dashboard does). */
+  backoff?: { reason: string; until: number } | null;
 };
 
 export type QuotaCell = {
@@ -41,10 +36,13 @@ export type QuotaRow = {
   name: string;
   current: boolean;
   plan: string | null;
+  /** The main limit's room (documented `status` of --json). */
   status: QuotaStatus;
   needsLogin: boolean;
-  /** "Ready" … "Unknown", or "Needs login". */
+  /** Availability's label: "Ready" … "Unknown", or "Needs login", "Exhausted", "Resting". */
   statusText: string;
+  /** The whole status (tone, reason, until) from pool/account-status.ts. */
+  account: AccountStatus;
   /** The main limit's 5-hour window (or its only non-weekly one); null when not known. */
   fiveHour: QuotaCell | null;
   weekly: QuotaCell | null;
@@ -69,14 +67,15 @@ export function quotaCell(w: UsageWindow, now: number, detail = false): QuotaCel
 
 export function quotaRow(p: QuotaRowInput, now: number, o: { detail?: boolean } = {}): QuotaRow {
   const { primary, weekly } = mainWindows(p.windows);
-  const status = quotaStatus(p.windows, now);
+  const account = accountStatus(p, now);
   return {
     name: p.name,
     current: p.current,
     plan: p.plan,
-    status,
+    status: account.quota,
     needsLogin: p.needsLogin,
-    statusText: p.needsLogin ? NEEDS_LOGIN_TEXT : STATUS_TEXT[status],
+    statusText: account.label,
+    account,
     fiveHour: primary ? quotaCell(primary, now, o.detail) : null,
     weekly: weekly ? quotaCell(weekly, now, o.detail) : null,
     checked: p.fetchedAt === null ? "never" : formatAgo(p.fetchedAt, now),

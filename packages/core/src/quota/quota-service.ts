@@ -13,7 +13,14 @@ export type QuotaResult = {
   error: string | null;
   needsLogin: boolean;
   raw: string | null;
+  /** The rest the proxy put the account on (stored), still in force when read; availability reads it. */
+  backoff?: { reason: string; until: number } | null;
 };
+
+function restOf(ctx: Context, profileId: number): QuotaResult["backoff"] {
+  const row = ctx.store.backoffs.get(profileId);
+  return row && row.until > ctx.now() ? { reason: row.reason, until: row.until } : null;
+}
 
 export function snapshotFromRow(profile: string, row: { fetchedAt: number; source: "live" | "headers"; plan: string | null; windows: UsageSnapshot["windows"] }): UsageSnapshot {
   return { profile, fetchedAt: row.fetchedAt, source: row.source, plan: row.plan, windows: row.windows };
@@ -46,13 +53,13 @@ export async function refreshProfileQuota(ctx: Context, profile: ProfileRow, bas
     const status = quotaStatus(windows, fetchedAt);
     const summary = windows.filter((w) => w.limit === "codex").map((w) => `${w.label} ${Math.max(0, 100 - w.usedPercent).toFixed(0)}% left`).join(", ");
     ctx.events.emit({ kind: "quota.fetched", profile: profile.name, message: `${profile.name}: ${status}${summary ? ` (${summary})` : ""}`, data: { status } });
-    return { profile, snapshot: { profile: profile.name, fetchedAt, source: "live", plan, windows }, error: null, needsLogin: false, raw: result.raw };
+    return { profile, snapshot: { profile: profile.name, fetchedAt, source: "live", plan, windows }, error: null, needsLogin: false, raw: result.raw, backoff: restOf(ctx, profile.id) };
   } catch (e) {
     const message = e instanceof ProdexError ? e.message : `quota fetch failed: ${errorMessage(e)}`;
     const needsLogin = e instanceof AuthError && e.needsLogin;
     ctx.events.emit({ kind: "quota.failed", level: "warn", profile: profile.name, message: aboutProfile(profile.name, message) });
     const last = ctx.store.usage.latest(profile.id);
-    return { profile, snapshot: last ? snapshotFromRow(profile.name, last) : null, error: message, needsLogin, raw: null };
+    return { profile, snapshot: last ? snapshotFromRow(profile.name, last) : null, error: message, needsLogin, raw: null, backoff: restOf(ctx, profile.id) };
   }
 }
 

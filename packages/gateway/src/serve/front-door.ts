@@ -22,6 +22,8 @@ export type FrontDoorDeps = {
   admin: Hono<GatewayEnv>;
   /** May this key send one more request now (its own limits; key-limiter.ts)? */
   limits: (key: string) => Promise<LimitVerdict>;
+  /** This instance's metrics as Prometheus text (gateway-metrics.ts). */
+  metrics: () => string;
 };
 
 const CLIENT_AUTH = ["authorization", "x-api-key", "x-prodex-gateway-key", "x-prodex-key", "host", "origin", "sec-fetch-site", "connection"];
@@ -57,6 +59,10 @@ export function frontDoor(deps: FrontDoorDeps): Hono<GatewayEnv> {
   // Which key this is (any role): `prodex gateway login` checks a key with it before storing it.
   app.get("/gateway/v1/whoami", (c) => c.json({ instance: deps.instance, role: c.get("role"), name: c.get("name") }));
   app.route("/gateway/v1", deps.admin);
+  app.get("/metrics", (c) => {
+    if (!allowed(c.get("role"), "read")) return fail(403, "prodex gateway: /metrics needs an admin or viewer key", "permission_error");
+    return c.body(deps.metrics(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+  });
   app.all("*", async (c) => {
     if (!allowed(c.get("role"), "serve")) return fail(403, "prodex gateway: this key may not send requests (its role is viewer or admin-only)", "permission_error");
     const req = c.req.raw;

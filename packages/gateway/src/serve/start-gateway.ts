@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Context, type TokenSource } from "@prodex/core";
+import { Context, type TokenSource, effectiveUsed } from "@prodex/core";
 import { type ProxyHandle, type RequestBody, extractAffinity, startProxy } from "@prodex/proxy";
 import type { LedgerRow } from "@prodex/store";
 import { GatewayStore } from "@prodex/store/pg";
@@ -16,6 +16,7 @@ import { frontDoor } from "./front-door.ts";
 import { InstanceRegistry } from "./instance-registry.ts";
 import { KeyAuth } from "./key-auth.ts";
 import { KeyLimiter } from "./key-limiter.ts";
+import { GatewayMetrics } from "./gateway-metrics.ts";
 import { LocalMirror } from "./local-mirror.ts";
 import { SharedCache } from "./shared-cache.ts";
 import { SharedTokens } from "./shared-tokens.ts";
@@ -112,10 +113,16 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
     local.events.subscribe((e) => mirror.observe(e));
     const first = [...cache.accounts.values()].find((a) => !a.needsLogin)?.name ?? null;
     // Each usage-ledger row goes to PostgreSQL behind the request, and counts against its key's daily tokens.
+    const metrics = new GatewayMetrics(instance);
     const onRequest = (row: LedgerRow) => {
       queue.ledger(row);
       limiter.served(row);
+      metrics.observe(row);
     };
+    local.events.subscribe((e) => {
+      if (e.profile && e.kind === "token.refreshed") metrics.refresh(e.profile, true);
+      else if (e.profile && (e.kind === "token.refresh_failed" || e.kind === "auth.needs_login")) metrics.refresh(e.profile, false);
+    });
     const proxy = await startProxy({ ctx: local, upstreamBase: o.upstreamBase, preferred: first, fetch: o.fetch, quotaRefresh: false, onRequest });
     proxyRef = proxy;
     cleanup.unshift(() => proxy.stop({ drainMs: 0 }));
@@ -143,7 +150,12 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       const r = await resolveContinuation(keys, (kind, key) => proxy.state.bindings.lookup(kind, key), (k, key, a, e) => mirror.applyBinding(k, key, a, e), store, health);
       return r.kind === "unavailable" ? Response.json({ error: { type: "service_unavailable", message: r.message } }, { status: 503 }) : null;
     };
-    const app = frontDoor({ continuations, instance, keys, backend: () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId, fetch: proxy.fetch }), ready, admin: adminRoutes(store, registry), limits: (key) => limiter.admit(key) });
+    const app = frontDoor({ continuations, instance, keys, backend: () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId, fetch: proxy.fetch }), ready, admin: adminRoutes(store, registry), limits: (key) => limiter.admit(key), metrics: () => {
+      const now = Date.now();
+      const remaining = proxy.state.pool.snapshot().profiles.flatMap((p) => p.windows.filter((w) => w.label !== "other").map((w) => ({ account: p.name, window: w.label, percent: Math.max(0, 100 - effectiveUsed(w, now)) })));
+      const backlog = queue.ledgerBacklog(now);
+      return metrics.text({ remaining, ledgerPending: backlog.rows, ledgerLagSeconds: backlog.lagMs / 1000, dbUp: health.current.ok });
+    } });
     const server = Bun.serve({
       hostname: o.hostname ?? "127.0.0.1",
       port: o.port ?? 0,

@@ -58,6 +58,12 @@ export class WriteBehind {
     this.pending.usage.set(row.account, row);
   }
 
+  /** Ledger rows queued, and how long (ms) the oldest has waited since its answer ended. */
+  ledgerBacklog(now: number): { rows: number; lagMs: number } {
+    const first = this.pending.ledger[0];
+    return { rows: this.pending.ledger.length, lagMs: first ? Math.max(0, now - (first.at + first.durationMs)) : 0 };
+  }
+
   /** A binding queued but not yet written (another instance cannot see it yet; this one can). */
   queuedBinding(kind: string, key: string): PgBindingRow | undefined {
     return this.pending.bindings.get(`${kind}\0${key}`);

@@ -8,7 +8,7 @@ import { scanProviderSwitches } from "./provider-switches.ts";
 export type Finding = { id: string; message: string };
 export type CompatReport = { checked: number; missing: Finding[]; problems: string[]; notes: string[] };
 
-/** The supported range of each client (apps/cli's supported-versions.json). */
+/** The supported range of each client (core's compat/supported-versions.json). */
 export type Ranges = Readonly<Record<string, { oldest: string; newest: string }>>;
 
 export type CompatOptions = {

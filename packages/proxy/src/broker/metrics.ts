@@ -1,8 +1,9 @@
 // The broker's `/__admin/<secret>/metrics`: counters kept in memory, rendered in Prometheus'
 // text exposition format (version 0.0.4). No secret, path secret or profile token ever becomes a label.
 
-export type Sample = { labels?: Record<string, string>; value: number };
-export type MetricFamily = { name: string; help: string; type: "counter" | "gauge"; samples: Sample[] };
+/** `suffix`: a histogram's `_bucket`, `_sum` or `_count` after the family's name. */
+export type Sample = { labels?: Record<string, string>; value: number; suffix?: "_bucket" | "_sum" | "_count" };
+export type MetricFamily = { name: string; help: string; type: "counter" | "gauge" | "histogram"; samples: Sample[] };
 
 /** Label values escape backslash, double quote and newline (the format's only escapes). */
 export function escapeLabel(value: string): string {
@@ -24,7 +25,7 @@ export function prometheusText(families: MetricFamily[]): string {
     for (const s of f.samples) {
       const labels = Object.entries(s.labels ?? {});
       const text = labels.length ? `{${labels.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(",")}}` : "";
-      lines.push(`${f.name}${text} ${formatValue(s.value)}`);
+      lines.push(`${f.name}${s.suffix ?? ""}${text} ${formatValue(s.value)}`);
     }
   }
   return `${lines.join("\n")}\n`;

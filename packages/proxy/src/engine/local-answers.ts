@@ -12,7 +12,7 @@ function when(until: number | null): string {
   return until === null ? "an unknown time" : new Date(until).toISOString().replace(/\.\d+Z$/, "Z");
 }
 
-/** Every account is exhausted, backed off or logged out. Shaped like ChatGPT's own 429 when it is quota. */
+/** No account can serve (availability says why for each). Shaped like ChatGPT's own 429 when it is quota. */
 export function poolUnavailable(state: ProxyState, tried: Set<string>): LocalAnswer {
   const snapshot = state.pool.snapshot();
   const now = state.ctx.now();

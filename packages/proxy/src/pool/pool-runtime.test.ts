@@ -37,6 +37,20 @@ describe("PoolRuntime", () => {
     again.close();
   });
 
+  test("the backoff event says availability's words (the panel's and prodex quota's), the upstream's reason after", () => {
+    const w = world(["p1", "p2"]);
+    const pool = w.open();
+    const heard: string[] = [];
+    w.ctx.events.subscribe((e) => heard.push(e.message));
+    const until = pool.rest("p1", { kind: "overload", reason: "503 from upstream", until: null });
+    const limit = pool.rest("p2", { kind: "quota", reason: "usage_limit_reached", until: T0 + 3_600_000 });
+    expect(heard).toEqual([
+      `p1: resting (upstream overloaded) until ${new Date(until).toISOString()} (503 from upstream)`,
+      `p2: usage limit reached until ${new Date(limit).toISOString()} (usage_limit_reached)`,
+    ]);
+    pool.close();
+  });
+
   test("a quiet minute after the rest ends starts a fresh streak", () => {
     const w = world(["p1"]);
     const pool = w.open();

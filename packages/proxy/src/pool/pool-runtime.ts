@@ -10,6 +10,7 @@ import {
   loadProfileStates,
   type RestHistory,
   availability,
+  describeAvailability,
   nextStreak,
   quotaStatus,
   restUntil,
@@ -234,7 +235,9 @@ export class PoolRuntime implements PoolPort {
     p.backoff = { reason: rest.kind, until: untilAt, message: rest.reason };
     p.history = { streak, until: untilAt };
     this.ctx.writes.write({ repo: "backoffs", method: "set", args: [p.row.id, rest.kind, untilAt, rest.reason, now, streak] });
-    this.ctx.events.emit({ kind: "backoff", level: "warn", profile: name, message: `${name} backed off until ${new Date(untilAt).toISOString()}: ${rest.reason}`, data: { reason: rest.kind, until: untilAt } });
+    // In availability's words, as the panel and `prodex quota` say them; the upstream's reason after.
+    const said = describeAvailability(availability(candidate(p), now), (t) => new Date(t).toISOString());
+    this.ctx.events.emit({ kind: "backoff", level: "warn", profile: name, message: `${name}: ${said} (${rest.reason})`, data: { reason: rest.kind, until: untilAt } });
     return untilAt;
   }
 

@@ -12,17 +12,22 @@ function snap(profiles: ProfileView[], extra: Partial<PoolSnapshot> = {}): PoolS
 }
 
 const quota = { reason: "quota", until: 10, message: null };
+// Its 5-hour window is full until 10: availability reads the windows, not a status computed earlier.
+const spent: Partial<ProfileView> = {
+  status: "exhausted",
+  windows: [{ label: "5h", usedPercent: 100, windowSeconds: 18_000, resetAt: 10, limit: "codex" }],
+};
 const transient = { reason: "transient", until: 10, message: null };
 
 describe("poolExhausted", () => {
   const cases: [string, PoolSnapshot, boolean][] = [
     ["empty pool", snap([]), false],
-    ["one ready account", snap([view("p1", { status: "exhausted" }), view("p2")]), false],
-    ["all exhausted", snap([view("p1", { status: "exhausted" }), view("p2", { status: "exhausted" })]), true],
-    ["exhausted or quota-backed-off", snap([view("p1", { status: "exhausted" }), view("p2", { backoff: quota })]), true],
-    ["a transient backoff can still recover", snap([view("p1", { status: "exhausted" }), view("p2", { backoff: transient })]), false],
-    ["logged-out accounts count as used up", snap([view("p1", { status: "exhausted" }), view("p2", { needsLogin: true })]), true],
-    ["without auto-rotate only the current one counts", snap([view("p1", { status: "exhausted" }), view("p2")], { autoRotate: false, current: "p1" }), true],
+    ["one ready account", snap([view("p1", spent), view("p2")]), false],
+    ["all exhausted", snap([view("p1", spent), view("p2", spent)]), true],
+    ["exhausted or quota-backed-off", snap([view("p1", spent), view("p2", { backoff: quota })]), true],
+    ["a transient backoff can still recover", snap([view("p1", spent), view("p2", { backoff: transient })]), false],
+    ["logged-out accounts count as used up", snap([view("p1", spent), view("p2", { needsLogin: true })]), true],
+    ["without auto-rotate only the current one counts", snap([view("p1", spent), view("p2")], { autoRotate: false, current: "p1" }), true],
   ];
   test.each(cases)("%s", (_name, snapshot, expected) => {
     expect(poolExhausted(snapshot)).toBe(expected);
@@ -32,8 +37,8 @@ describe("poolExhausted", () => {
 describe("upstreamFailure", () => {
   const limit = JSON.stringify({ error: { type: "usage_limit_reached", message: "You've hit your usage limit." } });
   const cases: [string, number, string, PoolSnapshot, { status: number; type: string; retry: string | null }][] = [
-    ["429 with the pool used up: no retry", 429, limit, snap([view("p1", { status: "exhausted" })]), { status: 429, type: "rate_limit_error", retry: "false" }],
-    ["429 with accounts left: Claude may retry", 429, limit, snap([view("p1", { status: "exhausted" }), view("p2")]), { status: 429, type: "rate_limit_error", retry: null }],
+    ["429 with the pool used up: no retry", 429, limit, snap([view("p1", spent)]), { status: 429, type: "rate_limit_error", retry: "false" }],
+    ["429 with accounts left: Claude may retry", 429, limit, snap([view("p1", spent), view("p2")]), { status: 429, type: "rate_limit_error", retry: null }],
     ["503 pool unavailable", 503, JSON.stringify({ error: { type: "server_error", code: "pool_unavailable", message: "No account…" } }), snap([view("p1", { backoff: transient })]), { status: 503, type: "overloaded_error", retry: null }],
     ["400 from upstream", 400, JSON.stringify({ error: { code: "context_length_exceeded", message: "too long" } }), snap([view("p1")]), { status: 400, type: "invalid_request_error", retry: null }],
     ["401: the pool's logins, not Claude's key", 401, "{}", snap([view("p1")]), { status: 502, type: "api_error", retry: "false" }],
@@ -56,7 +61,7 @@ describe("upstreamFailure", () => {
   test("passes retry-after on unless the pool is used up", () => {
     const h = new Headers({ "retry-after": "7" });
     expect(upstreamFailure(429, "{}", h, snap([view("p1"), view("p2")])).headers.get("retry-after")).toBe("7");
-    expect(upstreamFailure(429, "{}", h, snap([view("p1", { status: "exhausted" })])).headers.get("retry-after")).toBeNull();
+    expect(upstreamFailure(429, "{}", h, snap([view("p1", spent)])).headers.get("retry-after")).toBeNull();
   });
 });
 

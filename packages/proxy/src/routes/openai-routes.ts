@@ -1,3 +1,4 @@
+import { SUPPORTED } from "@prodex/core";
 import { parseJson } from "@prodex/guards";
 import { Hono, type MiddlewareHandler } from "hono";
 import { extractAffinity } from "../affinity/affinity-keys.ts";
@@ -24,8 +25,11 @@ export type OpenAIRouteOptions = {
 /** Where the local proxy serves these routes (`openai.baseUrl` of `prodex serve --json`). */
 export const OPENAI_BASE_PATH = "/openai/v1";
 
-/** The catalog Codex reads; the backend filters it by client version, so the proxy names the Codex it is tested with. */
-const CATALOG_PATH = "/codex/models?client_version=0.169.0";
+/**
+ * The catalog Codex reads; the backend filters it by client version, so the proxy names the oldest
+ * supported Codex: every model it lists, every supported client can use.
+ */
+const CATALOG_PATH = `/codex/models?client_version=${SUPPORTED.codex.oldest}`;
 
 /**
  * The OpenAI API surface for any OpenAI-compatible client: `POST /responses` (streamed or not),

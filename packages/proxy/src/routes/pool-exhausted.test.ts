@@ -49,7 +49,7 @@ describe("earliestResetSeconds", () => {
     },
     {
       name: "an exhausted window's reset",
-      snapshot: snap([profile("a", { status: "exhausted", windows: [full(NOW + 120_500)] })]),
+      snapshot: snap([profile("a", { windows: [full(NOW + 120_500)] })]),
       want: 121,
     },
     {
@@ -70,6 +70,16 @@ describe("earliestResetSeconds", () => {
       ),
       want: 600,
     },
+    {
+      name: "a rest after a rate limit counts too (availability's until)",
+      snapshot: snap([profile("a", { backoff: { reason: "transient", until: NOW + 30_000, message: null } })]),
+      want: 30,
+    },
+    {
+      name: "a status computed earlier does not decide: the windows at the snapshot's time do",
+      snapshot: snap([profile("a", { status: "exhausted", windows: [full(NOW - 1)] })]),
+      want: null,
+    },
     { name: "nothing known", snapshot: snap([profile("a")]), want: null },
   ];
   for (const c of cases) test(c.name, () => expect(earliestResetSeconds(c.snapshot, NOW)).toBe(c.want));
@@ -77,14 +87,16 @@ describe("earliestResetSeconds", () => {
 
 describe("poolExhausted", () => {
   test("a launch held to one account (a no-auto-rotate lease): that account alone decides", () => {
-    const s = snap([profile("a", { status: "exhausted", backoff: quota(NOW + 60_000) }), profile("b")]);
+    const s = snap([profile("a", { backoff: quota(NOW + 60_000) }), profile("b")]);
     expect([poolExhausted(s), poolExhausted(s, "a"), poolExhausted(s, "b")]).toEqual([false, true, false]);
     expect(earliestResetSeconds(s, NOW, "a")).toBe(60);
   });
 
   test("every usable account out of quota or logged out", () => {
-    expect(poolExhausted(snap([profile("a", { status: "exhausted" }), profile("b", { needsLogin: true })]))).toBe(true);
-    expect(poolExhausted(snap([profile("a", { status: "exhausted" }), profile("b")]))).toBe(false);
+    expect(poolExhausted(snap([profile("a", { windows: [full(NOW + 60_000)] }), profile("b", { needsLogin: true })]))).toBe(true);
+    expect(poolExhausted(snap([profile("a", { windows: [full(NOW + 60_000)] }), profile("b")]))).toBe(false);
     expect(poolExhausted(snap([]))).toBe(false);
+    // A full window whose reset has passed is not exhausted any more, whatever the status said then.
+    expect(poolExhausted(snap([profile("a", { status: "exhausted", windows: [full(NOW - 1)] })]))).toBe(false);
   });
 });

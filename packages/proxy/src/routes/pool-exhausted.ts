@@ -1,25 +1,36 @@
-import type { PoolSnapshot } from "@prodex/core";
+import { type PoolSnapshot, type Unavailable, viewAvailability } from "@prodex/core";
+
+// Read from core's availability (pool/availability.ts): the same "why not, until when" the
+// rotation loop, the panel and `prodex quota` use.
+
+/** Why each account the request may use cannot serve; null when one of them can (or there is none). */
+function unavailable(snapshot: PoolSnapshot, now: number, stayOn: string | null): Unavailable[] | null {
+  const states = usableProfiles(snapshot, stayOn).map((p) => viewAvailability(p, now));
+  if (states.length === 0) return null;
+  const out: Unavailable[] = [];
+  for (const a of states) {
+    if (a.ok) return null;
+    out.push(a);
+  }
+  return out;
+}
 
 /**
  * Every account this proxy may use is out of quota (or logged out): nothing will serve until a
  * reset, so a client should show the message now instead of retrying for half a minute.
  */
 export function poolExhausted(snapshot: PoolSnapshot, stayOn: string | null = null): boolean {
-  const usable = usableProfiles(snapshot, stayOn);
-  if (usable.length === 0) return false;
-  return usable.every((p) => p.needsLogin || p.status === "exhausted" || p.backoff?.reason === "quota");
+  const states = unavailable(snapshot, snapshot.at, stayOn);
+  return states?.every((a) => a.why === "needs-login" || a.why === "quota") ?? false;
 }
 
-/** Seconds until the earliest account the request may use comes back (its backoff or a window's reset); null when unknown. */
+/** Seconds until the earliest account the request may use comes back (its rest or its reset); null when unknown. */
 export function earliestResetSeconds(snapshot: PoolSnapshot, now: number, stayOn: string | null = null): number | null {
-  let earliest = Number.POSITIVE_INFINITY;
-  for (const p of usableProfiles(snapshot, stayOn)) {
-    if (p.needsLogin) continue;
-    const exhausted = p.windows.flatMap((w) => (w.usedPercent >= 100 && w.resetAt !== null ? [w.resetAt] : []));
-    const until = Math.max(p.backoff?.until ?? 0, ...exhausted);
-    if (until > now) earliest = Math.min(earliest, until);
-  }
-  return Number.isFinite(earliest) ? Math.max(1, Math.ceil((earliest - now) / 1000)) : null;
+  const back = usableProfiles(snapshot, stayOn).flatMap((p) => {
+    const a = viewAvailability(p, now);
+    return !a.ok && a.until !== null && a.until > now ? [a.until] : [];
+  });
+  return back.length ? Math.max(1, Math.ceil((Math.min(...back) - now) / 1000)) : null;
 }
 
 /** The accounts a request may use: all, unless the pool or the request's launch (`stayOn`, a no-auto-rotate lease) holds it to one. */

@@ -1,3 +1,5 @@
+import { errorCode } from "@prodex/guards";
+
 /** The gateway's PostgreSQL could not be reached or used; `message` is one line for the user, never holding a password. */
 export class GatewayDbError extends Error {
   override readonly name = "GatewayDbError";
@@ -26,7 +28,7 @@ const CONNECTION = /ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ERR
 /** True when the failure is the server being unreachable (down, restarting, network), not a bad statement. */
 export function isConnectionError(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
-    const code = typeof e === "object" && e !== null && "code" in e ? String((e as { code: unknown }).code) : "";
+    const code = errorCode(e) ?? "";
     const errno = typeof e === "object" && e !== null && "errno" in e ? String((e as { errno: unknown }).errno) : "";
     if (CONNECTION.test(code) || CONNECTION.test(errno) || (e instanceof Error && CONNECTION.test(e.message))) return true;
     // 57P01..03: admin shutdown, crash shutdown, cannot connect now.

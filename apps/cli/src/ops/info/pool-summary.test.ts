@@ -65,8 +65,9 @@ describe("poolWindow", () => {
 });
 
 test("poolCounts and poolRunsOut", () => {
-  const counts = poolCounts([profile("a", snap(0, 20)), profile("b", snap(0, 100)), profile("c", null, [], false), profile("d", null)], NOW);
-  expect(counts).toEqual({ profiles: 4, ready: 2, exhausted: 1, needsLogin: 1 });
+  const states = ["ready", "quota", "needs-login", "ready", "resting"] as const;
+  const counts = poolCounts(states.map((state) => ({ account: { state } })));
+  expect(counts).toEqual({ profiles: 5, ready: 2, exhausted: 1, resting: 1, needsLogin: 1 });
   const base = { label: "5h" as const, profiles: 1, remainingPercent: 1, capacityPercent: 100, averageRemainingPercent: 1, burnPercentPerHour: 1, nextResetAt: null };
   expect(poolRunsOut([{ ...base, runsOutAt: 5 }, { ...base, runsOutAt: 3 }])).toBe(3);
   expect(poolRunsOut([{ ...base, runsOutAt: null }])).toBeNull();

@@ -1,4 +1,4 @@
-import { type UsageWindow, effectiveUsed, quotaStatus, windowByLabel } from "@prodex/core";
+import { type AccountStatus, type UsageWindow, effectiveUsed, windowByLabel } from "@prodex/core";
 
 // `prodex info`'s pool figures. Pure: the caller reads snapshots from the store.
 //
@@ -76,18 +76,12 @@ export function poolWindow(profiles: PoolProfile[], label: Label, now: number): 
   };
 }
 
-export type PoolCounts = { profiles: number; ready: number; exhausted: number; needsLogin: number };
+export type PoolCounts = { profiles: number; ready: number; exhausted: number; resting: number; needsLogin: number };
 
-export function poolCounts(profiles: PoolProfile[], now: number): PoolCounts {
-  let ready = 0;
-  let exhausted = 0;
-  let needsLogin = 0;
-  for (const p of profiles) {
-    if (!p.usable) needsLogin++;
-    else if (quotaStatus(p.latest?.windows ?? [], now) === "exhausted") exhausted++;
-    else ready++;
-  }
-  return { profiles: profiles.length, ready, exhausted, needsLogin };
+/** The profiles by core's availability (the quota rows' account status): the same words as the table above. */
+export function poolCounts(rows: { account: Pick<AccountStatus, "state"> }[]): PoolCounts {
+  const by = (state: AccountStatus["state"]) => rows.filter((r) => r.account.state === state).length;
+  return { profiles: rows.length, ready: by("ready"), exhausted: by("quota"), resting: by("resting"), needsLogin: by("needs-login") };
 }
 
 /** The earlier of the windows' run-out times (the pool is out when either window is). */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoTime, isoTimeOrNull, percent, quotaStatus } from "./common.ts";
+import { availabilitySchema, isoTime, isoTimeOrNull, percent, quotaStatus } from "./common.ts";
 
 export const poolWindowSchema = z.strictObject({
   label: z.enum(["5h", "weekly"]),
@@ -36,6 +36,7 @@ export const infoSchema = z.strictObject({
       plan: z.string().nullable(),
       status: quotaStatus,
       needsLogin: z.boolean(),
+      availability: availabilitySchema,
       fiveHourRemainingPercent: percent.nullable(),
       weeklyRemainingPercent: percent.nullable(),
       fetchedAt: isoTimeOrNull,
@@ -43,9 +44,11 @@ export const infoSchema = z.strictObject({
   ),
   pool: z.strictObject({
     profiles: z.number().int().min(0),
-    /** Can take work now (logged in, not exhausted). */
+    /** Can take work now (core's availability: logged in, not exhausted, not resting). */
     ready: z.number().int().min(0),
     exhausted: z.number().int().min(0),
+    /** Resting after a failure (a rate limit, an overload), for the time its availability says. */
+    resting: z.number().int().min(0),
     needsLogin: z.number().int().min(0),
     windows: z.array(poolWindowSchema),
     /** The earlier of the windows' runsOutAt. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoTime, isoTimeOrNull, percent, quotaStatus, windowLabel } from "./common.ts";
+import { availabilitySchema, isoTime, isoTimeOrNull, percent, quotaStatus, windowLabel } from "./common.ts";
 
 /** `prodex quota --json` */
 export const quotaSchema = z.strictObject({
@@ -14,6 +14,7 @@ export const quotaSchema = z.strictObject({
       current: z.boolean(),
       status: quotaStatus,
       needsLogin: z.boolean(),
+      availability: availabilitySchema,
       fetchedAt: isoTimeOrNull,
       ageSeconds: z.number().int().min(0).nullable(),
       stale: z.boolean(),

@@ -1,0 +1,84 @@
+import type { QuotaStatus, UsageWindow } from "../quota/types.ts";
+import { quotaStatus } from "../quota/windows.ts";
+import { formatDuration } from "../text/durations.ts";
+import { type Availability, type Unavailable, unavailableWhy, viewAvailability } from "./availability.ts";
+
+// One account's status as every surface says it — the dashboard's panel and pool view, `prodex
+// quota` (terminal, pipe, --json), `prodex info`: a label, a tone, and for an account that cannot
+// serve, availability's reason and until-when. Nothing else decides "exhausted / resting / needs login".
+
+/** The label of an account that can serve: how much room its main limit has left. */
+export const STATUS_TEXT: Record<QuotaStatus, string> = {
+  ready: "Ready",
+  thin: "Thin",
+  critical: "Critical",
+  exhausted: "Exhausted",
+  unknown: "Unknown",
+};
+export const NEEDS_LOGIN_TEXT = "Needs login";
+
+const UNAVAILABLE_TEXT: Record<Unavailable["why"], string> = {
+  "needs-login": NEEDS_LOGIN_TEXT,
+  quota: STATUS_TEXT.exhausted,
+  resting: "Resting",
+  unknown: "Not in pool",
+};
+
+/** Named colours; each renderer maps them to its own palette. */
+export type StatusTone = "green" | "yellow" | "red" | "gray";
+
+const QUOTA_TONE: Record<QuotaStatus, StatusTone> = {
+  ready: "green",
+  thin: "yellow",
+  critical: "red",
+  exhausted: "red",
+  unknown: "gray",
+};
+const UNAVAILABLE_TONE: Record<Unavailable["why"], StatusTone> = {
+  "needs-login": "red",
+  quota: "red",
+  resting: "yellow",
+  unknown: "gray",
+};
+
+export type AccountStatus = {
+  /** "ready", or availability's why: "needs-login" | "quota" | "resting" | "unknown". */
+  state: "ready" | Unavailable["why"];
+  /** The main limit's room (thin, critical… for an account that can serve). */
+  quota: QuotaStatus;
+  /** "Ready", "Thin", "Critical", "Unknown"; "Needs login", "Exhausted", "Resting", "Not in pool". */
+  label: string;
+  tone: StatusTone;
+  /** Why it cannot serve — availability's phrase ("usage limit reached", "resting (upstream overloaded)"); null when it can. */
+  reason: string | null;
+  /** When it can serve again; null when it can now, or nobody knows. */
+  until: number | null;
+  /** Time left first (narrow panels cut the tail): "back in 2h 5m: usage limit reached"; null when it can serve. */
+  note: string | null;
+  availability: Availability;
+};
+
+/** What the status reads of an account; a dashboard `ProfileView` is one. */
+export type AccountStatusInput = {
+  needsLogin: boolean;
+  windows: UsageWindow[];
+  backoff?: { reason: string; until: number } | null;
+};
+
+export function accountStatus(p: AccountStatusInput, now: number): AccountStatus {
+  const a = viewAvailability({ needsLogin: p.needsLogin, windows: p.windows, backoff: p.backoff ?? null }, now);
+  const quota = quotaStatus(p.windows, now);
+  if (a.ok) return { state: "ready", quota, label: STATUS_TEXT[quota], tone: QUOTA_TONE[quota], reason: null, until: null, note: null, availability: a };
+  const reason = unavailableWhy(a);
+  const until = a.until !== null && a.until > now ? a.until : null;
+  return {
+    state: a.why,
+    quota,
+    label: UNAVAILABLE_TEXT[a.why],
+    tone: UNAVAILABLE_TONE[a.why],
+    reason,
+    until,
+    note: until === null ? reason : `back in ${formatDuration(until - now)}: ${reason}`,
+    availability: a,
+  };
+}

@@ -1,0 +1,59 @@
+import { describe, expect, test } from "bun:test";
+import { findLeaks } from "@prodex/testkit/leak-scan";
+import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
+import { parsePromText } from "@prodex/testkit/prom-text";
+import { createKey } from "../src/index.ts";
+import { codexTurn, gatewayWorld } from "./gateway-world.ts";
+
+// `/metrics` on a gateway instance: valid Prometheus text (a strict parser), for admin and viewer keys only,
+// and nothing secret in it — no gateway key, no account token, no launch secret, no prompt text.
+const cluster = usePgCluster();
+
+const PROMPT = "purple-elephant-prompt-4242";
+
+describe("gateway /metrics", () => {
+  test("valid, per instance, counts what was served, secret-free; viewer yes, user no", async () => {
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }, { id: "acct-b" }]);
+    try {
+      const viewer = (await createKey(w.store, "lead", "viewer")).key;
+      const g = await w.start();
+      const input = [{ type: "message", role: "user", content: [{ type: "input_text", text: PROMPT }] }];
+      for (let i = 0; i < 3; i++) expect((await codexTurn(g.url, w.key, { input, model: i === 0 ? "gpt-5-codex" : "gpt-5" })).status).toBe(200);
+      expect((await fetch(`${g.url}/metrics`)).status).toBe(401);
+      expect((await fetch(`${g.url}/metrics`, { headers: { authorization: `Bearer ${w.key}` } })).status).toBe(403);
+      const res = await fetch(`${g.url}/metrics`, { headers: { authorization: `Bearer ${viewer}` } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toContain("text/plain; version=0.0.4");
+      const text = await res.text();
+      const families = new Map(parsePromText(text).map((f) => [f.name, f]));
+      const sum = (name: string, where: (l: Record<string, string>) => boolean = () => true) =>
+        (families.get(name)?.samples ?? []).filter((s) => where(s.labels)).reduce((n, s) => n + s.value, 0);
+      expect(sum("prodex_gateway_requests_total", (l) => l.client === "codex" && l.outcome === "completed")).toBe(3);
+      expect(sum("prodex_gateway_errors_total")).toBe(0);
+      expect(families.get("prodex_gateway_ttfb_seconds")?.samples.find((s) => s.name.endsWith("_count"))?.value).toBe(3);
+      const rows = await (async () => {
+        for (let i = 0; i < 100; i++) {
+          const r = await w.store.ledger.since(0);
+          if (r.length === 3) return r;
+          await Bun.sleep(20);
+        }
+        return w.store.ledger.since(0);
+      })();
+      expect(sum("prodex_gateway_tokens_total", (l) => l.key === "dev" && l.kind === "output")).toBe(rows.reduce((n, r) => n + r.outputTokens, 0));
+      expect(sum("prodex_gateway_tokens_total", (l) => l.model === "gpt-5-codex" && l.kind === "input")).toBe(rows.filter((r) => r.model === "gpt-5-codex").reduce((n, r) => n + r.inputTokens, 0));
+      expect(sum("prodex_gateway_database_up")).toBe(1);
+      expect(families.get("prodex_gateway_account_remaining_percent")?.samples.length).toBeGreaterThan(0);
+      for (const f of families.values()) for (const s of f.samples) expect(s.labels.instance).toBe(g.instance);
+
+      const tokens = w.mock.accounts().flatMap((a) => [
+        ...a.tokens.access.map((value) => ({ label: `${a.id} access token`, value })),
+        ...a.tokens.refresh.map((value) => ({ label: `${a.id} refresh token`, value })),
+      ]);
+      expect(tokens.length).toBeGreaterThan(0);
+      const secrets = [{ label: "user key", value: w.key }, { label: "viewer key", value: viewer }, { label: "launch secret", value: g.proxy.secret }, { label: "prompt", value: PROMPT }, ...tokens];
+      expect(findLeaks(secrets, [{ where: "/metrics", text }])).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  }, 60_000);
+});
