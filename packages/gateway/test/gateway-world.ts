@@ -71,3 +71,12 @@ export async function codexTurn(gatewayUrl: string, key: string, body: Record<st
   });
   return { status: res.status, text: await res.text(), headers: res.headers };
 }
+
+const CLI = join(import.meta.dir, "../../../apps/cli/src/main.ts");
+
+/** `prodex ARGS` as a real process with exactly `env` (the operator's commands against a world's database). */
+export async function prodexCli(env: Record<string, string>, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const proc = Bun.spawn(["bun", CLI, ...args], { env, stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { code, stdout, stderr };
+}

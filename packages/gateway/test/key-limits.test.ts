@@ -1,26 +1,11 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { resolve } from "node:path";
-import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
+import { describe, expect, test } from "bun:test";
+import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
 import { createKey, updateKeyLimits } from "../src/index.ts";
-import { codexTurn, gatewayWorld } from "./gateway-world.ts";
+import { codexTurn, gatewayWorld, prodexCli } from "./gateway-world.ts";
 
 // Per-key limits on a real PostgreSQL under two instances: a key over its own limit gets its client's 429,
 // counted across both instances, while another key goes on.
-let pg: PgCluster;
-beforeAll(async () => {
-  pg = await startPgCluster();
-}, 60_000);
-afterAll(async () => {
-  await pg?.close();
-});
-
-const CLI = resolve(import.meta.dir, "../../../apps/cli/src/main.ts");
-
-async function prodex(env: Record<string, string>, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const proc = Bun.spawn(["bun", CLI, "gateway", ...args], { env, stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  return { code, stdout, stderr };
-}
+const cluster = usePgCluster();
 
 /** The per-minute counter resets on the minute: start a run early enough in one to finish in it. */
 async function freshMinute(): Promise<void> {
@@ -38,7 +23,7 @@ async function claudeTurn(url: string, key: string): Promise<Response> {
 
 describe("per-key limits", () => {
   test("--rpm 3 across two instances: three served, then Codex's usage_limit_reached and Claude's rate_limit_error; the other key goes on; lifted, it serves again", async () => {
-    const w = await gatewayWorld(pg, [{ id: "acct-a" }, { id: "acct-b" }]);
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }, { id: "acct-b" }]);
     try {
       const burst = (await createKey(w.store, "burst", "user", { rpm: 3 })).key;
       const a = await w.start();
@@ -100,7 +85,7 @@ describe("per-key limits", () => {
   }, 120_000);
 
   test("--tokens-per-day: once a served answer used the day's tokens, the key is refused on the other instance too", async () => {
-    const w = await gatewayWorld(pg, [{ id: "acct-a" }]);
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }]);
     try {
       const small = (await createKey(w.store, "small", "user", { tokensPerDay: 5 })).key;
       const a = await w.start();
@@ -119,16 +104,26 @@ describe("per-key limits", () => {
 
       // The operator's commands: limits shown, changed (none lifts one), bad values refused in one line.
       const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: w.env.HOME ?? "", NO_COLOR: "1", PRODEX_DATABASE_URL: w.url };
-      expect((await prodex(env, ["key", "list"])).stdout).toMatch(/small\s+user\s+\S+\s+5 tokens\/day/);
-      const lift = await prodex(env, ["key", "update", "small", "--tokens-per-day", "none", "--rpm", "100"]);
+      expect((await prodexCli(env, ["gateway", "key", "list"])).stdout).toMatch(/small\s+user\s+\S+\s+5 tokens\/day/);
+      const lift = await prodexCli(env, ["gateway", "key", "update", "small", "--tokens-per-day", "none", "--rpm", "100"]);
       expect(lift.code, lift.stderr).toBe(0);
       expect(lift.stdout.trim()).toBe("key small: 100 rpm");
-      const bad = await prodex(env, ["key", "update", "small", "--rpm", "0"]);
+      const bad = await prodexCli(env, ["gateway", "key", "update", "small", "--rpm", "0"]);
       expect(bad.code).not.toBe(0);
       expect(bad.stderr).toContain("--rpm must be a whole number above 0");
       let back = false;
       for (let i = 0; i < 50 && !back; i++) back = (await codexTurn(a.url, small)).status === 200 || (await Bun.sleep(20), false);
       expect(back).toBe(true);
+
+      // The audit trail: who created, changed and revoked it (the operator at the database, or an admin key).
+      const admin = (await createKey(w.store, "boss", "admin")).key;
+      expect((await fetch(`${a.url}/gateway/v1/keys/small`, { method: "DELETE", headers: { authorization: `Bearer ${admin}` } })).status).toBe(200);
+      const audit = (await w.store.events.since(0)).filter((e) => e.kind === "audit").map((e) => e.data as { action: string; who: string; subject: string });
+      expect(audit.filter((e) => e.subject === "small").map((e) => e.action)).toEqual(["key.created", "key.limits", "key.revoked"]);
+      expect(audit.find((e) => e.action === "key.limits")?.who).toStartWith("operator ");
+      expect(audit.find((e) => e.action === "key.revoked")?.who).toBe("key boss");
+      expect(audit.filter((e) => e.action === "account.added").map((e) => e.subject)).toEqual(["acct-a"]);
+      expect(JSON.stringify(audit)).not.toContain(admin);
     } finally {
       await w.close();
     }

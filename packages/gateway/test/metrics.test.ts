@@ -1,25 +1,19 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { findLeaks } from "@prodex/testkit/leak-scan";
-import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
+import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
 import { parsePromText } from "@prodex/testkit/prom-text";
 import { createKey } from "../src/index.ts";
 import { codexTurn, gatewayWorld } from "./gateway-world.ts";
 
 // `/metrics` on a gateway instance: valid Prometheus text (a strict parser), for admin and viewer keys only,
 // and nothing secret in it — no gateway key, no account token, no launch secret, no prompt text.
-let pg: PgCluster;
-beforeAll(async () => {
-  pg = await startPgCluster();
-}, 60_000);
-afterAll(async () => {
-  await pg?.close();
-});
+const cluster = usePgCluster();
 
 const PROMPT = "purple-elephant-prompt-4242";
 
 describe("gateway /metrics", () => {
   test("valid, per instance, counts what was served, secret-free; viewer yes, user no", async () => {
-    const w = await gatewayWorld(pg, [{ id: "acct-a" }, { id: "acct-b" }]);
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }, { id: "acct-b" }]);
     try {
       const viewer = (await createKey(w.store, "lead", "viewer")).key;
       const g = await w.start();

@@ -1,27 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { join, resolve } from "node:path";
-import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
 import { createKey } from "../src/index.ts";
-import { codexTurn, gatewayWorld } from "./gateway-world.ts";
+import { codexTurn, gatewayWorld, prodexCli } from "./gateway-world.ts";
 
 // The team's usage ledger on a real PostgreSQL under two instances: every request that reached an account
 // is one row, written behind the request; a database outage mid-run loses none and doubles none. Its own
 // cluster: stopping it must not disturb another file.
-let pg: PgCluster;
-beforeAll(async () => {
-  pg = await startPgCluster();
-}, 60_000);
-afterAll(async () => {
-  await pg?.close();
-});
-
-const CLI = resolve(import.meta.dir, "../../../apps/cli/src/main.ts");
-
-async function prodex(env: Record<string, string>, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const proc = Bun.spawn(["bun", CLI, ...args], { env, stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  return { code, stdout, stderr };
-}
+const cluster = usePgCluster();
 
 async function until(what: string, fn: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
   const t0 = performance.now();
@@ -42,7 +28,7 @@ type Report = {
 
 describe("gateway usage ledger", () => {
   test("two instances, two keys, PostgreSQL restarted mid-run: per key and model the ledger is what was served, once", async () => {
-    const w = await gatewayWorld(pg, [{ id: "acct-a", primary: { usedPercent: 30 } }, { id: "acct-b", primary: { usedPercent: 50 } }]);
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a", primary: { usedPercent: 30 } }, { id: "acct-b", primary: { usedPercent: 50 } }]);
     try {
       const ci = (await createKey(w.store, "ci-bot", "user")).key;
       const lead = (await createKey(w.store, "lead", "viewer")).key;
@@ -59,7 +45,7 @@ describe("gateway usage ledger", () => {
         await turn(g.url, w.key, "dev", "gpt-5");
         await turn(g.url, ci, "ci-bot", "gpt-5-codex");
       }
-      await pg.stop();
+      await cluster().stop();
       for (let i = 0; i < 3; i++) {
         await turn(a.url, w.key, "dev", "gpt-5");
         await turn(b.url, ci, "ci-bot", "gpt-5-codex");
@@ -67,7 +53,7 @@ describe("gateway usage ledger", () => {
       }
       await until("an instance notices the outage", async () => (await fetch(`${a.url}/readyz`)).status === 503);
       expect(a.queue.size() + b.queue.size()).toBeGreaterThan(0);
-      await pg.start();
+      await cluster().start();
       await until("queues flushed", () => a.queue.size() + b.queue.size() === 0);
       expect(a.queue.dropped + b.queue.dropped).toBe(0);
 
@@ -121,17 +107,17 @@ describe("gateway usage ledger", () => {
 
       // The operator's command: the same totals, the same shares.
       const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: w.env.HOME ?? "", PRODEX_HOME: join(w.env.HOME ?? "", "prodex"), NO_COLOR: "1", PRODEX_DATABASE_URL: w.url };
-      const cli = await prodex(env, ["gateway", "usage", "--by", "key", "--since", "1h", "--json"]);
+      const cli = await prodexCli(env, ["gateway", "usage", "--by", "key", "--since", "1h", "--json"]);
       expect(cli.code, cli.stderr).toBe(0);
       const report = JSON.parse(cli.stdout) as Report;
       expect(report.groups).toEqual(all.groups);
       expect(report.windows?.filter((x) => x.keys.length > 0).length).toBe(windows.length);
-      const text = await prodex(env, ["gateway", "usage", "--by", "account"]);
+      const text = await prodexCli(env, ["gateway", "usage", "--by", "account"]);
       expect(text.code, text.stderr).toBe(0);
       expect(text.stdout).toContain("who used each account's windows");
-      const shares = await prodex(env, ["gateway", "usage", "--csv", "--windows"]);
+      const shares = await prodexCli(env, ["gateway", "usage", "--csv", "--windows"]);
       expect(shares.stdout.split("\n")[0]).toBe("account,window,windowUsedPercent,resetAt,key,requests,tokens,share,keyUsedPercent");
-      const bad = await prodex(env, ["gateway", "usage", "--by", "colour"]);
+      const bad = await prodexCli(env, ["gateway", "usage", "--by", "colour"]);
       expect(bad.code).not.toBe(0);
       expect(bad.stderr).toContain('--by "colour" is not a grouping');
     } finally {

@@ -77,6 +77,7 @@ const looks: Record<PoolEvent["kind"], KindLook> = {
   "proxy.stopped": { icon: "◎", ascii: "*", hue: "yellow" },
   control: { icon: "»", ascii: ">>", hue: "magenta" },
   error: { icon: "✗", ascii: "x", hue: "red" },
+  audit: { icon: "§", ascii: "$", hue: "magenta" },
 };
 
 export function eventLook(e: PoolEvent, theme: Theme): { icon: string; hue: Hue | undefined; quiet: boolean } {

@@ -32,6 +32,8 @@ const registry = [
   defineEvent("proxy.stopped", none),
   defineEvent("control", none),
   defineEvent("error", none),
+  // The team gateway's audit trail: who changed keys, limits, accounts or the secret key.
+  defineEvent("audit", z.object({ action: z.string(), who: z.string(), subject: z.string() })),
 ] as const;
 
 type Registry = (typeof registry)[number];

@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError, validateProfileName } from "@prodex/core";
 import type { GatewayStore } from "@prodex/store/pg";
 import type { TokenVault } from "../secrets/token-vault.ts";
+import { audit, operator } from "./audit.ts";
 
 /** An account as `account list` shows it: never a token, not even sealed. */
 export type AccountInfo = {
@@ -15,7 +16,7 @@ export type AccountInfo = {
 };
 
 /** Adds an account from auth.json text (sealed before it leaves this process). */
-export async function addAccount(store: GatewayStore, vault: TokenVault, name: string, authText: string): Promise<AccountInfo> {
+export async function addAccount(store: GatewayStore, vault: TokenVault, name: string, authText: string, who = operator()): Promise<AccountInfo> {
   validateProfileName(name);
   const { auth, ...sealed } = vault.sealAuth(name, authText);
   const now = Date.now();
@@ -28,6 +29,7 @@ export async function addAccount(store: GatewayStore, vault: TokenVault, name: s
     throw new ConflictError(`the gateway already has an account named "${name}" or this ChatGPT account`, "see them with: prodex gateway account list");
   }
   await store.notify({ t: "account", name });
+  await audit(store, who, "account.added", name);
   return info({ name, accountId: auth.accountId, email: auth.email, plan: auth.plan, expiresAt: auth.expiresAt, needsLogin: false, keyId: sealed.keyId, updatedAt: now });
 }
 
@@ -35,9 +37,10 @@ export async function listAccounts(store: GatewayStore): Promise<AccountInfo[]> 
   return (await store.accounts.list()).map(info);
 }
 
-export async function removeAccount(store: GatewayStore, name: string): Promise<void> {
+export async function removeAccount(store: GatewayStore, name: string, who = operator()): Promise<void> {
   if (!(await store.accounts.remove(name))) throw new NotFoundError(`the gateway has no account named "${name}"`, "see them with: prodex gateway account list");
   await store.notify({ t: "account", name });
+  await audit(store, who, "account.removed", name);
 }
 
 function info(row: AccountInfo): AccountInfo {

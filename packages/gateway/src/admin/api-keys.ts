@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { ConflictError, NotFoundError, UsageError, validateProfileName } from "@prodex/core";
 import type { ApiKeyRole, GatewayStore, KeyLimits } from "@prodex/store/pg";
+import { audit, operator } from "./audit.ts";
 
 export const ROLES: readonly ApiKeyRole[] = ["user", "viewer", "admin"];
 const PREFIX = "pdxgw_";
@@ -28,22 +29,30 @@ export function parseRole(value: string): ApiKeyRole {
 }
 
 /** Creates a key; the key itself is returned once and never stored. */
-export async function createKey(store: GatewayStore, name: string, role: ApiKeyRole, limits: Partial<KeyLimits> = {}): Promise<CreatedKey> {
+export async function createKey(store: GatewayStore, name: string, role: ApiKeyRole, limits: Partial<KeyLimits> = {}, who = operator()): Promise<CreatedKey> {
   validateProfileName(name);
   const key = `${PREFIX}${randomBytes(32).toString("base64url")}`;
   const hint = key.slice(0, PREFIX.length + 6);
   if (!(await store.apiKeys.create({ name, role, hash: keyHash(key), hint, ...limits }))) {
     throw new ConflictError(`a gateway key named "${name}" already exists`, `pick another name, or revoke it first: prodex gateway key revoke ${name}`);
   }
-  return { name, role, key, hint, rpm: limits.rpm ?? null, tokensPerDay: limits.tokensPerDay ?? null };
+  const created = { name, role, key, hint, rpm: limits.rpm ?? null, tokensPerDay: limits.tokensPerDay ?? null };
+  await audit(store, who, "key.created", name, `${role}, ${limitText(created)}`);
+  return created;
 }
 
 /** Changes a key's limits; every instance applies them from its next request (notification). */
-export async function updateKeyLimits(store: GatewayStore, name: string, limits: Partial<KeyLimits>): Promise<KeyInfo> {
+export async function updateKeyLimits(store: GatewayStore, name: string, limits: Partial<KeyLimits>, who = operator()): Promise<KeyInfo> {
   const row = await store.apiKeys.setLimits(name, limits);
   if (!row) throw new NotFoundError(`no live gateway key named "${name}"`, "see them with: prodex gateway key list");
   await store.notify({ t: "key", name });
+  await audit(store, who, "key.limits", name, limitText(row));
   return info(row);
+}
+
+/** A key's limits in words ("30 rpm, 2000000 tokens/day", or "no limits"). */
+export function limitText(k: KeyLimits): string {
+  return [k.rpm === null ? null : `${k.rpm} rpm`, k.tokensPerDay === null ? null : `${k.tokensPerDay} tokens/day`].filter(Boolean).join(", ") || "no limits";
 }
 
 function info(k: { name: string; role: ApiKeyRole; hint: string; createdAt: number; revokedAt: number | null } & KeyLimits): KeyInfo {
@@ -54,9 +63,10 @@ export async function listKeys(store: GatewayStore): Promise<KeyInfo[]> {
   return (await store.apiKeys.list()).map(info);
 }
 
-export async function revokeKey(store: GatewayStore, name: string): Promise<KeyInfo> {
+export async function revokeKey(store: GatewayStore, name: string, who = operator()): Promise<KeyInfo> {
   const row = await store.apiKeys.revoke(name);
   if (!row) throw new NotFoundError(`no live gateway key named "${name}"`, "see them with: prodex gateway key list");
   await store.notify({ t: "key", name });
+  await audit(store, who, "key.revoked", name);
   return info(row);
 }

@@ -3,6 +3,7 @@ import type { GatewayStore } from "@prodex/store/pg";
 import { createKey, listKeys, parseRole, revokeKey } from "../admin/api-keys.ts";
 import { listAccounts, removeAccount } from "../admin/accounts.ts";
 import { asProdexError } from "../errors.ts";
+import { byKey } from "../admin/audit.ts";
 import { parseSince } from "@prodex/core";
 import { parseGatewayBy, usageCsv, usageReport } from "../admin/usage-report.ts";
 import type { GatewayEnv } from "./front-door.ts";
@@ -29,16 +30,16 @@ export function adminRoutes(store: GatewayStore, registry: InstanceRegistry): Ho
   });
   app.get("/accounts", async (c) => c.json({ accounts: await listAccounts(store) }));
   app.delete("/accounts/:name", async (c) => {
-    await removeAccount(store, c.req.param("name"));
+    await removeAccount(store, c.req.param("name"), byKey(c.get("name")));
     return c.json({ removed: c.req.param("name") });
   });
   app.get("/keys", async (c) => c.json({ keys: await listKeys(store) }));
   app.post("/keys", async (c) => {
     const body = (await c.req.json().catch(() => ({}))) as { name?: unknown; role?: unknown };
     if (typeof body.name !== "string") return c.json({ error: { type: "invalid_request_error", message: "prodex gateway: body must be {\"name\": …, \"role\": …}" } }, 400);
-    return c.json(await createKey(store, body.name, parseRole(typeof body.role === "string" ? body.role : "user")), 201);
+    return c.json(await createKey(store, body.name, parseRole(typeof body.role === "string" ? body.role : "user"), {}, byKey(c.get("name"))), 201);
   });
-  app.delete("/keys/:name", async (c) => c.json(await revokeKey(store, c.req.param("name"))));
+  app.delete("/keys/:name", async (c) => c.json(await revokeKey(store, c.req.param("name"), byKey(c.get("name")))));
   // The same filters as `prodex gateway usage`: ?by=key|account|model|day|client&since=24h|7d|DATE&format=json|csv&windows=1
   app.get("/usage", async (c) => {
     const now = Date.now();
