@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { type Context, type QuotaRow, accountStatus, currentName, quotaRow, effectiveUsed, loadProfileStates, windowByLabel } from "@prodex/core";
+import { type Context, type QuotaRow, currentName, quotaRow, effectiveUsed, loadProfileStates, windowByLabel } from "@prodex/core";
 import { withCli } from "../cli-context.ts";
 import { LOOKBACK_MS, type PoolProfile, poolCounts, poolRunsOut, poolWindow } from "../ops/info/pool-summary.ts";
 import { pidAlive } from "../ops/runtime-registry.ts";
@@ -38,8 +38,9 @@ export function gatherInfo(ctx: Context): { info: InfoJson; quota: QuotaRow[] } 
     const w = latest ? windowByLabel(latest.windows, label) : undefined;
     return w ? Math.max(0, 100 - effectiveUsed(w, now)) : null;
   };
-  const quota = states.map((s) =>
-    quotaRow(
+  const rows = states.map((s) => ({
+    s,
+    row: quotaRow(
       {
         name: s.profile.name,
         current: s.profile.name === current,
@@ -51,7 +52,8 @@ export function gatherInfo(ctx: Context): { info: InfoJson; quota: QuotaRow[] } 
       },
       now,
     ),
-  );
+  }));
+  const quota = rows.map((r) => r.row);
   const info: InfoJson = {
     schema: "prodex.info/v1",
     generatedAt: new Date(now).toISOString(),
@@ -59,14 +61,14 @@ export function gatherInfo(ctx: Context): { info: InfoJson; quota: QuotaRow[] } 
     home: ctx.paths.prodexHome,
     database: ctx.paths.db,
     current,
-    profiles: states.map((s, i) => ({
+    profiles: rows.map(({ s, row }, i) => ({
       name: s.profile.name,
       current: s.profile.name === current,
       email: s.profile.email,
       plan: s.usage?.plan ?? s.profile.plan,
-      status: quota[i]?.status ?? "unknown",
+      status: row.status,
       needsLogin: !s.usable,
-      availability: availabilityJson(quota[i]?.account ?? accountStatus({ needsLogin: !s.usable, windows: [] }, now)),
+      availability: availabilityJson(row.account),
       fiveHourRemainingPercent: left(pool[i]?.latest ?? null, "5h"),
       weeklyRemainingPercent: left(pool[i]?.latest ?? null, "weekly"),
       fetchedAt: iso(s.usage?.fetchedAt ?? null),

@@ -1,5 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { type AccountStatus, type QuotaResult, type UsageWindow, accountStatus, describeAvailability } from "@prodex/core";
+import {
+  type AccountStatus,
+  type QuotaResult,
+  type UsageWindow,
+  accountStatus,
+  describeAvailability,
+} from "@prodex/core";
 import { initPoolState, lineText, makeTheme, panelLines, quotaTableLines } from "@prodex/tui";
 import { quotaJson } from "./quota-json.ts";
 import { renderQuotaText } from "./quota-text.ts";
@@ -13,7 +19,13 @@ const S = 1_000;
 const M = 60 * S;
 const H = 60 * M;
 const now = new Date(2026, 2, 3, 12, 0, 0).getTime();
-const win = (usedPercent: number, resetAt: number): UsageWindow => ({ label: "5h", usedPercent, resetAt, windowSeconds: 18_000, limit: "codex" });
+const win = (usedPercent: number, resetAt: number): UsageWindow => ({
+  label: "5h",
+  usedPercent,
+  resetAt,
+  windowSeconds: 18_000,
+  limit: "codex",
+});
 const iso = (t: number) => new Date(t).toISOString();
 
 type Case = {
@@ -22,16 +34,36 @@ type Case = {
   backoff?: { reason: string; until: number };
   needsLogin?: boolean;
   /** What every surface says: label, availability's reason, and the time left as the tables write it. */
-  want: { state: AccountStatus["state"]; label: string; reason: string | null; until: number | null; left: string | null };
+  want: {
+    state: AccountStatus["state"];
+    label: string;
+    reason: string | null;
+    until: number | null;
+    left: string | null;
+  };
 };
 
 const cases: Case[] = [
-  { name: "ready", windows: [win(40, now + 3 * H)], want: { state: "ready", label: "Ready", reason: null, until: null, left: null } },
-  { name: "critical", windows: [win(95, now + 3 * H)], want: { state: "ready", label: "Critical", reason: null, until: null, left: null } },
+  {
+    name: "ready",
+    windows: [win(40, now + 3 * H)],
+    want: { state: "ready", label: "Ready", reason: null, until: null, left: null },
+  },
+  {
+    name: "critical",
+    windows: [win(95, now + 3 * H)],
+    want: { state: "ready", label: "Critical", reason: null, until: null, left: null },
+  },
   {
     name: "spent",
     windows: [win(100, now + 2 * H + 5 * M)],
-    want: { state: "quota", label: "Exhausted", reason: "usage limit reached", until: now + 2 * H + 5 * M, left: "2h 5m" },
+    want: {
+      state: "quota",
+      label: "Exhausted",
+      reason: "usage limit reached",
+      until: now + 2 * H + 5 * M,
+      left: "2h 5m",
+    },
   },
   {
     name: "limited",
@@ -43,13 +75,25 @@ const cases: Case[] = [
     name: "busy",
     windows: [win(10, now + 3 * H)],
     backoff: { reason: "transient", until: now + 45 * S },
-    want: { state: "resting", label: "Resting", reason: "resting (rate limited or briefly failing)", until: now + 45 * S, left: "45s" },
+    want: {
+      state: "resting",
+      label: "Resting",
+      reason: "resting (rate limited or briefly failing)",
+      until: now + 45 * S,
+      left: "45s",
+    },
   },
   {
     name: "loaded",
     windows: [win(10, now + 3 * H)],
     backoff: { reason: "overload", until: now + 5 * M },
-    want: { state: "resting", label: "Resting", reason: "resting (upstream overloaded)", until: now + 5 * M, left: "5m" },
+    want: {
+      state: "resting",
+      label: "Resting",
+      reason: "resting (upstream overloaded)",
+      until: now + 5 * M,
+      left: "5m",
+    },
   },
   {
     name: "old",
@@ -61,7 +105,19 @@ const cases: Case[] = [
 
 function result(c: Case): QuotaResult {
   return {
-    profile: { id: 1, name: c.name, codexHome: `/h/${c.name}`, kind: "managed", accountId: null, email: null, plan: "plus", authState: "ok", createdAt: 0, updatedAt: 0, lastSelectedAt: null },
+    profile: {
+      id: 1,
+      name: c.name,
+      codexHome: `/h/${c.name}`,
+      kind: "managed",
+      accountId: null,
+      email: null,
+      plan: "plus",
+      authState: "ok",
+      createdAt: 0,
+      updatedAt: 0,
+      lastSelectedAt: null,
+    },
     snapshot: { profile: c.name, fetchedAt: now - M, source: "live", plan: "plus", windows: c.windows },
     error: null,
     needsLogin: c.needsLogin ?? false,
@@ -92,7 +148,9 @@ describe("one account state reads the same on every surface", () => {
 
     test(`${c.name}: the dashboard's panel`, () => {
       const snap = { at: now, current: c.name, pinned: null, autoRotate: true, profiles: [view] };
-      const text = panelLines({ state: initPoolState(snap), theme, width: 70, height: 30, now }).map(lineText).join("\n");
+      const text = panelLines({ state: initPoolState(snap), theme, width: 70, height: 30, now })
+        .map(lineText)
+        .join("\n");
       expect(text).toContain(` ${c.want.label}`);
       const n = note(c.want);
       if (n && c.want.state !== "needs-login") expect(text).toContain(n);
@@ -100,7 +158,9 @@ describe("one account state reads the same on every surface", () => {
     });
 
     test(`${c.name}: the pool view (and the terminal prodex quota)`, () => {
-      const text = quotaTableLines({ profiles: [view], detail: true, width: 220, now, theme }).map(lineText).join("\n");
+      const text = quotaTableLines({ profiles: [view], detail: true, width: 220, now, theme })
+        .map(lineText)
+        .join("\n");
       expect(text).toContain(` ${c.want.label}`);
       const n = note(c.want);
       if (n && c.want.state !== "needs-login") expect(text).toContain(n);

@@ -4,12 +4,13 @@
 import React from "react";
 import chalk from "chalk";
 import type { ReactNode } from "react";
-import { Box } from "ink";
+import { Box, Text } from "ink";
 import type { Theme } from "../env/theme.ts";
 import { confirmLines, helpLines } from "./help-overlay.ts";
 import { poolLines, type PoolViewProps } from "./pool-view.ts";
 import { quotaTableLines, type QuotaTableProps } from "./quota-table.ts";
-import { Rows } from "./row.tsx";
+import type { Line } from "./lines.ts";
+import { Rows, styledLine } from "./row.tsx";
 import { panelLines, type PanelProps } from "./side-panel.ts";
 import { stripLine, type StripProps } from "./status-strip.ts";
 
@@ -71,11 +72,15 @@ export function FullScreen(props: { children: ReactNode }) {
   );
 }
 
-/** The vertical rule between the agent pane and the panel. */
+/** The vertical rule between the agent pane and the panel: one text node, not one per row. */
 export function Divider(props: { theme: Theme; rows: number }) {
   const { theme } = props;
-  const line = [{ text: theme.g.sep, hue: theme.color ? ("gray" as const) : undefined, dim: !theme.color }];
-  return <Rows lines={Array.from({ length: props.rows }, () => line)} width={1} />;
+  const line: Line = [{ text: theme.g.sep, hue: theme.color ? ("gray" as const) : undefined, dim: !theme.color }];
+  return (
+    <Box width={1} flexShrink={0}>
+      <Text>{Array.from({ length: props.rows }, () => styledLine(line)).join("\n")}</Text>
+    </Box>
+  );
 }
 
 const detectedLevel = chalk.level;

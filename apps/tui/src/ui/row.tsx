@@ -31,12 +31,15 @@ function styled(s: Seg): string {
   return t;
 }
 
+/** One line as a string with its styles. */
+export const styledLine = (line: Line): string => line.map(styled).join("");
+
 /** A line of styled segments: one <Text> with one string. */
 export const Row = memo(
   function Row(props: { line: Line }) {
     const { line } = props;
     if (!line.length) return <Text> </Text>;
-    return <Text wrap="truncate-end">{line.map(styled).join("")}</Text>;
+    return <Text wrap="truncate-end">{styledLine(line)}</Text>;
   },
   (a, b) => sameLine(a.line, b.line),
 );

@@ -68,7 +68,17 @@ export type AccountStatusInput = {
 export function accountStatus(p: AccountStatusInput, now: number): AccountStatus {
   const a = viewAvailability({ needsLogin: p.needsLogin, windows: p.windows, backoff: p.backoff ?? null }, now);
   const quota = quotaStatus(p.windows, now);
-  if (a.ok) return { state: "ready", quota, label: STATUS_TEXT[quota], tone: QUOTA_TONE[quota], reason: null, until: null, note: null, availability: a };
+  if (a.ok)
+    return {
+      state: "ready",
+      quota,
+      label: STATUS_TEXT[quota],
+      tone: QUOTA_TONE[quota],
+      reason: null,
+      until: null,
+      note: null,
+      availability: a,
+    };
   const reason = unavailableWhy(a);
   const until = a.until !== null && a.until > now ? a.until : null;
   return {
