@@ -33,7 +33,9 @@ const range = SUPPORTED[agent];
 const verdict = versionVerdict(version, range);
 const next = nextRange(range, version);
 const where = verdict === "inside" ? "inside" : verdict === "unknown" ? "not comparable with" : `${verdict} than`;
-console.log(`compat:add: ${range.name} ${version} is ${where} the supported range ${rangeLabel(range)}; if green: ${rangeLabel(next)}`);
+console.log(
+  `compat:add: ${range.name} ${version} is ${where} the supported range ${rangeLabel(range)}; if green: ${rangeLabel(next)}`,
+);
 
 const files = {
   cliPackage: join(root, "apps/cli/package.json"),

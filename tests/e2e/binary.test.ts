@@ -46,14 +46,19 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const prodex = (args: string[], extra: Record<string, string> = {}, timeoutMs = 60_000) => run([bin, ...args], { cwd: join(dir, "work"), env: { ...env, ...extra }, timeoutMs });
+const prodex = (args: string[], extra: Record<string, string> = {}, timeoutMs = 60_000) =>
+  run([bin, ...args], { cwd: join(dir, "work"), env: { ...env, ...extra }, timeoutMs });
 
 describe("dist/prodex on its own", () => {
   test("--version: prodex, and the Codex it found on PATH", async () => {
     const r = await prodex(["--version", "--json"]);
     expect(r.code, r.stderr).toBe(0);
     const v = versionSchema.parse(JSON.parse(r.stdout));
-    expect(v.agents.find((a) => a.agent === "codex")).toMatchObject({ found: true, source: "path", version: SUPPORTED.codex.newest });
+    expect(v.agents.find((a) => a.agent === "codex")).toMatchObject({
+      found: true,
+      source: "path",
+      version: SUPPORTED.codex.newest,
+    });
     expect((await prodex(["--version"])).stdout).toMatch(/^prodex \d+\.\d+\.\d+/);
   }, 60_000);
 
@@ -72,7 +77,11 @@ describe("dist/prodex on its own", () => {
   }, 60_000);
 
   test("exec through the proxy with the real Codex CLI", async () => {
-    const r = await prodex(["exec", "-q", "--skip-git-repo-check", "-c", "analytics.enabled=false", "say hi"], {}, 90_000);
+    const r = await prodex(
+      ["exec", "-q", "--skip-git-repo-check", "-c", "analytics.enabled=false", "say hi"],
+      {},
+      90_000,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe("hi from mock\n");
   }, 100_000);
@@ -86,7 +95,16 @@ describe("dist/prodex on its own", () => {
   test("a Codex installed into $PRODEX_HOME/agents (as demo --install-agent leaves it) is found without PATH", async () => {
     const triple = `${process.arch === "arm64" ? "aarch64" : "x86_64"}-${process.platform === "darwin" ? "apple-darwin" : "unknown-linux-musl"}`;
     const home = join(dir, "agents-home");
-    const vendor = join(home, "agents", "node_modules", "@openai", `codex-${process.platform}-${process.arch}`, "vendor", triple, "bin");
+    const vendor = join(
+      home,
+      "agents",
+      "node_modules",
+      "@openai",
+      `codex-${process.platform}-${process.arch}`,
+      "vendor",
+      triple,
+      "bin",
+    );
     mkdirSync(vendor, { recursive: true });
     const real = resolveAgentBin("codex", process.env);
     if (!real) throw new Error("Codex CLI not installed; run bun install");
@@ -97,7 +115,11 @@ describe("dist/prodex on its own", () => {
     const v = versionSchema.parse(JSON.parse((await prodex(["--version", "--json"], extra)).stdout));
     expect(v.agents[0]).toMatchObject({ agent: "codex", source: "agents", version: SUPPORTED.codex.newest });
     expect((await prodex(["profile", "add", "p1", "--copy-from", join(dir, "login")], extra)).code).toBe(0);
-    const r = await prodex(["exec", "-q", "--skip-git-repo-check", "-c", "analytics.enabled=false", "say hi"], extra, 90_000);
+    const r = await prodex(
+      ["exec", "-q", "--skip-git-repo-check", "-c", "analytics.enabled=false", "say hi"],
+      extra,
+      90_000,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe("hi from mock\n");
   }, 100_000);
@@ -106,7 +128,12 @@ describe("dist/prodex on its own", () => {
     const empty = join(dir, "nothing");
     mkdirSync(empty, { recursive: true });
     const started = Date.now();
-    const r = await run([bin, "demo"], { cwd: join(dir, "work"), env: { ...env, PATH: empty }, stdin: "pipe", timeoutMs: 30_000 });
+    const r = await run([bin, "demo"], {
+      cwd: join(dir, "work"),
+      env: { ...env, PATH: empty },
+      stdin: "pipe",
+      timeoutMs: 30_000,
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("the demo runs the real Codex CLI, and none was found");
     expect(r.stderr).toContain("prodex demo --install-agent");

@@ -85,9 +85,14 @@ describe("two concurrent prodex exec on one broker", () => {
     const watch = watchBroker(w);
 
     const first = w.prodex(["exec", "--skip-git-repo-check", "say hi from launch A"], { env, timeoutMs: 50_000 });
-    const limited = await until("acct-a's 429", 30_000, () => w.mock.requests({ path: "/backend-api/codex/responses", accountId: "acct-a" }).find((q) => q.status === 429));
+    const limited = await until("acct-a's 429", 30_000, () =>
+      w.mock.requests({ path: "/backend-api/codex/responses", accountId: "acct-a" }).find((q) => q.status === 429),
+    );
     // No preflight for B: what keeps it off acct-a is the broker's pool state, not a quota check.
-    const second = w.prodex(["exec", "--skip-quota-check", "--skip-git-repo-check", "say hi from launch B"], { env, timeoutMs: 50_000 });
+    const second = w.prodex(["exec", "--skip-quota-check", "--skip-git-repo-check", "say hi from launch B"], {
+      env,
+      timeoutMs: 50_000,
+    });
     const [a, b] = await Promise.all([first, second]);
     await watch.stop();
 
@@ -109,14 +114,20 @@ describe("two concurrent prodex exec on one broker", () => {
     const fromB = inference.filter((q) => JSON.stringify(q.body).includes("from launch B"));
     expect(fromB.length).toBeGreaterThan(0);
     expect(fromB.every((q) => q.accountId === "acct-b" && q.status === 200)).toBe(true);
-    expect(inference.some((q) => JSON.stringify(q.body).includes("from launch A") && q.accountId === "acct-b" && q.status === 200)).toBe(true);
+    expect(
+      inference.some(
+        (q) => JSON.stringify(q.body).includes("from launch A") && q.accountId === "acct-b" && q.status === 200,
+      ),
+    ).toBe(true);
 
     // Both done: the broker leaves after its grace, deregistered, its secret file gone.
     const [pid] = [...watch.seen.brokers];
     expect(await gone(pid as number, 10_000)).toBe(true);
     expect(registeredBrokers(w.env.PRODEX_HOME as string)).toEqual([]);
     const home = w.env.PRODEX_HOME as string;
-    expect(existsSync(brokerPaths({ prodexHome: home, locksDir: join(home, "locks") }, w.mock.baseUrl).secretFile)).toBe(false);
+    expect(
+      existsSync(brokerPaths({ prodexHome: home, locksDir: join(home, "locks") }, w.mock.baseUrl).secretFile),
+    ).toBe(false);
   }, 60_000);
 });
 
@@ -127,9 +138,17 @@ describe("operators see the broker", () => {
     // A stand-in Codex that runs until told to stop: the launch holds its lease meanwhile.
     const stop = join(w.dir, "stop");
     const fake = join(w.dir, "fake-codex");
-    writeFileSync(fake, `#!/bin/sh\n[ "$1" = --version ] && { echo codex-cli 0.169.0; exit 0; }\nwhile [ ! -e "${stop}" ]; do sleep 0.05; done\n`, { mode: 0o755 });
+    writeFileSync(
+      fake,
+      `#!/bin/sh\n[ "$1" = --version ] && { echo codex-cli 0.169.0; exit 0; }\nwhile [ ! -e "${stop}" ]; do sleep 0.05; done\n`,
+      { mode: 0o755 },
+    );
     // No revival: this test wants the crash's leftovers, not a new broker on the dead one's port.
-    const launch = startProdex(["exec", "--quiet", "say hi"], { ...w.env, PRODEX_CODEX_BIN: fake, PRODEX_BROKER_REVIVE: "0" });
+    const launch = startProdex(["exec", "--quiet", "say hi"], {
+      ...w.env,
+      PRODEX_CODEX_BIN: fake,
+      PRODEX_BROKER_REVIVE: "0",
+    });
     try {
       await infoAndCleanup(w, launch, stop);
     } finally {

@@ -15,13 +15,20 @@ const responses = (w: CliEnv) => w.mock.requests({ path: "/backend-api/codex/res
 /** A loopback server that must never be called: where leaked routing would send Claude Code. */
 function trap() {
   const hits: string[] = [];
-  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req) => (hits.push(`${req.method} ${new URL(req.url).pathname}`), new Response("no", { status: 500 })) });
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: (req) => (hits.push(`${req.method} ${new URL(req.url).pathname}`), new Response("no", { status: 500 })),
+  });
   return { url: `http://127.0.0.1:${server.port}`, hits, stop: () => server.stop(true) };
 }
 
 describe("prodex claude with the real Claude Code", () => {
   test("headless: -p prints the pool's answer, only it, and exits 0", async () => {
-    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 20 } }]);
+    const world = await openEnv([
+      { id: "acct-a", primary: { usedPercent: 10 } },
+      { id: "acct-b", primary: { usedPercent: 20 } },
+    ]);
     const r = await world.prodex(["claude", "--", "-p", "say hi"]);
     expect(r.code, failure(r)).toBe(0);
     expect(r.stdout).toBe("hi from mock\n");
@@ -32,7 +39,10 @@ describe("prodex claude with the real Claude Code", () => {
   }, 60_000);
 
   test("the first account exhausted: the launch starts on the next one", async () => {
-    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 1200 } }, { id: "acct-b", primary: { usedPercent: 10 } }]);
+    const world = await openEnv([
+      { id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 1200 } },
+      { id: "acct-b", primary: { usedPercent: 10 } },
+    ]);
     const r = await world.prodex(["claude", "--", "-p", "say hi"]);
     expect(r.code, failure(r)).toBe(0);
     expect(r.stdout).toBe("hi from mock\n");
@@ -41,7 +51,10 @@ describe("prodex claude with the real Claude Code", () => {
   }, 60_000);
 
   test("the first account hits its limit mid-session: the request moves and Claude never sees it", async () => {
-    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 5 } }, { id: "acct-b", primary: { usedPercent: 50 } }]);
+    const world = await openEnv([
+      { id: "acct-a", primary: { usedPercent: 5 } },
+      { id: "acct-b", primary: { usedPercent: 50 } },
+    ]);
     world.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 1800 });
     const r = await world.prodex(["claude", "--", "-p", "say hi"]);
     expect(r.code, failure(r)).toBe(0);
@@ -52,7 +65,10 @@ describe("prodex claude with the real Claude Code", () => {
   }, 60_000);
 
   test("tool round trip: Claude runs Bash, the answer comes back, thinking returns to its account", async () => {
-    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 40 } }, { id: "acct-b", primary: { usedPercent: 40 } }]);
+    const world = await openEnv([
+      { id: "acct-a", primary: { usedPercent: 40 } },
+      { id: "acct-b", primary: { usedPercent: 40 } },
+    ]);
     const r = await world.prodex(["claude", "--", "-p", "use the tool please", "--allowedTools", "Bash"]);
     expect(r.code, failure(r)).toBe(0);
     expect(r.stdout).toContain("tool said:");
@@ -72,9 +88,17 @@ describe("prodex claude with the real Claude Code", () => {
     try {
       const workspace = world.env.HOME as string;
       mkdirSync(join(workspace, ".claude"), { recursive: true });
-      writeFileSync(join(workspace, ".claude", "settings.json"), JSON.stringify({ env: { ANTHROPIC_BASE_URL: t.url, ANTHROPIC_AUTH_TOKEN: "sk-project-token" } }));
+      writeFileSync(
+        join(workspace, ".claude", "settings.json"),
+        JSON.stringify({ env: { ANTHROPIC_BASE_URL: t.url, ANTHROPIC_AUTH_TOKEN: "sk-project-token" } }),
+      );
       const r = await world.prodex(["claude", "--", "-p", "say hi"], {
-        env: { ANTHROPIC_BASE_URL: t.url, ANTHROPIC_API_KEY: "sk-ant-api03-real-user-key", CLAUDE_CODE_USE_BEDROCK: "1", AWS_BEARER_TOKEN_BEDROCK: "bedrock-secret" },
+        env: {
+          ANTHROPIC_BASE_URL: t.url,
+          ANTHROPIC_API_KEY: "sk-ant-api03-real-user-key",
+          CLAUDE_CODE_USE_BEDROCK: "1",
+          AWS_BEARER_TOKEN_BEDROCK: "bedrock-secret",
+        },
       });
       expect(r.code, failure(r)).toBe(0);
       expect(r.stdout).toBe("hi from mock\n");
@@ -87,7 +111,9 @@ describe("prodex claude with the real Claude Code", () => {
 
   test("--dry-run prints command and environment with the token redacted", async () => {
     const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 10 } }]);
-    const r = await world.prodex(["claude", "--dry-run", "--model", "gpt-5-codex", "--", "-p", "hi"], { env: { ANTHROPIC_API_KEY: "sk-ant-api03-real-user-key" } });
+    const r = await world.prodex(["claude", "--dry-run", "--model", "gpt-5-codex", "--", "-p", "hi"], {
+      env: { ANTHROPIC_API_KEY: "sk-ant-api03-real-user-key" },
+    });
     expect(r.code, failure(r)).toBe(0);
     expect(r.stdout).toContain("ANTHROPIC_API_KEY=***");
     expect(r.stdout).toContain("ANTHROPIC_MODEL=gpt-5-codex");
@@ -112,9 +138,23 @@ describe("prodex claude with the real Claude Code", () => {
     const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 10 } }]);
     const home = world.env.HOME as string;
     // The user's own Claude state: this folder trusted, a user MCP server, a settings file with a key helper.
-    writeFileSync(join(home, ".claude.json"), JSON.stringify({ hasCompletedOnboarding: true, projects: { [home]: { hasTrustDialogAccepted: true } }, mcpServers: { notes: { type: "stdio", command: "true" } }, primaryApiKey: "sk-ant-api03-stored" }));
+    writeFileSync(
+      join(home, ".claude.json"),
+      JSON.stringify({
+        hasCompletedOnboarding: true,
+        projects: { [home]: { hasTrustDialogAccepted: true } },
+        mcpServers: { notes: { type: "stdio", command: "true" } },
+        primaryApiKey: "sk-ant-api03-stored",
+      }),
+    );
     mkdirSync(join(home, ".claude", "commands"), { recursive: true });
-    writeFileSync(join(home, ".claude", "settings.json"), JSON.stringify({ apiKeyHelper: "echo sk-helper", env: { ANTHROPIC_BASE_URL: "https://elsewhere.invalid", FOO: "bar" } }));
+    writeFileSync(
+      join(home, ".claude", "settings.json"),
+      JSON.stringify({
+        apiKeyHelper: "echo sk-helper",
+        env: { ANTHROPIC_BASE_URL: "https://elsewhere.invalid", FOO: "bar" },
+      }),
+    );
     const pty = await ptyScreen(["bun", CLI, "claude"], { env: world.env, cwd: home });
     let seen = "";
     try {
@@ -133,7 +173,9 @@ describe("prodex claude with the real Claude Code", () => {
       seen = await pty.waitFor(/Haiku tier: gpt-5-mini/, 20_000);
       expect(seen, seen).toMatch(/Opus tier: gpt-5 /);
     } catch (error) {
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- last screen\n${await pty.screen()}`);
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}\n--- last screen\n${await pty.screen()}`,
+      );
     } finally {
       await pty.kill();
     }
@@ -147,15 +189,24 @@ describe("prodex claude with the real Claude Code", () => {
     const approved = (config.customApiKeyResponses as { approved: string[] }).approved;
     expect(approved).toHaveLength(1);
     expect(approved[0]).toHaveLength(20);
-    const settings = JSON.parse(readFileSync(join(managed, "settings.json"), "utf8")) as { apiKeyHelper?: string; env: Record<string, string> };
+    const settings = JSON.parse(readFileSync(join(managed, "settings.json"), "utf8")) as {
+      apiKeyHelper?: string;
+      env: Record<string, string>;
+    };
     expect(settings.apiKeyHelper).toBeUndefined();
     expect(settings.env).toEqual({ FOO: "bar" });
   }, 120_000);
 
   test("an idle interactive session (Claude Code 2.1.332 keeps its caches warm while idle): no error event, no warning", async () => {
-    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 20 } }]);
+    const world = await openEnv([
+      { id: "acct-a", primary: { usedPercent: 10 } },
+      { id: "acct-b", primary: { usedPercent: 20 } },
+    ]);
     const home = world.env.HOME as string;
-    writeFileSync(join(home, ".claude.json"), JSON.stringify({ hasCompletedOnboarding: true, projects: { [home]: { hasTrustDialogAccepted: true } } }));
+    writeFileSync(
+      join(home, ".claude.json"),
+      JSON.stringify({ hasCompletedOnboarding: true, projects: { [home]: { hasTrustDialogAccepted: true } } }),
+    );
     const pty = await ptyScreen(["bun", CLI, "claude"], { env: world.env, cwd: home });
     try {
       await pty.waitFor(CLAUDE_INPUT_READY, 45_000);
@@ -171,11 +222,20 @@ describe("prodex claude with the real Claude Code", () => {
     }
     const logs = await world.prodex(["logs", "--json"]);
     expect(logs.code, failure(logs)).toBe(0);
-    const events = logs.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { kind: string; level: string; message: string });
+    const events = logs.stdout
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { kind: string; level: string; message: string });
     expect(events.filter((e) => e.level !== "info" || e.kind === "request.failed" || e.kind === "error")).toEqual([]);
     // Whatever the proxy logged meanwhile: no warning, no error (a cache_touch, if any, is a debug line).
     const dir = world.env.PRODEX_RUNTIME_LOG_DIR as string;
-    const text = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".log")).map((f) => readFileSync(join(dir, f), "utf8")).join("") : "";
+    const text = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith(".log"))
+          .map((f) => readFileSync(join(dir, f), "utf8"))
+          .join("")
+      : "";
     expect(text.split("\n").filter((l) => / (WARN|ERROR) /.test(l))).toEqual([]);
     const served = responses(world);
     expect(served.length).toBeGreaterThan(0);

@@ -8,7 +8,13 @@ import { type RunResult as Run, cliEnv, failure } from "@prodex/testkit/cli-env"
 // the proxy over its Responses websocket, against the mock backend. Everything is a subprocess
 // with its own temp HOME / PRODEX_HOME / shared Codex home / log dir; process.env is never touched.
 
-type World = { dir: string; env: Record<string, string>; mock: MockBackend; prodex(args: string[]): Promise<Run>; close(): Promise<void> };
+type World = {
+  dir: string;
+  env: Record<string, string>;
+  mock: MockBackend;
+  prodex(args: string[]): Promise<Run>;
+  close(): Promise<void>;
+};
 
 let world: World | null = null;
 afterEach(async () => {
@@ -31,12 +37,17 @@ async function setup(accounts: MockAccountInit[]): Promise<World> {
 
 /** What the mock saw on /responses: "transport account status", in order. */
 function seen(mock: MockBackend): string[] {
-  return mock.requests({ path: "/backend-api/codex/responses" }).map((r) => `${r.transport} ${r.accountId} ${r.status}`);
+  return mock
+    .requests({ path: "/backend-api/codex/responses" })
+    .map((r) => `${r.transport} ${r.accountId} ${r.status}`);
 }
 
 describe("prodex exec with the real Codex CLI over the websocket", () => {
   test("Codex takes the websocket through the proxy and prints the answer", async () => {
-    world = await setup([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 50 } }]);
+    world = await setup([
+      { id: "acct-a", primary: { usedPercent: 10 } },
+      { id: "acct-b", primary: { usedPercent: 50 } },
+    ]);
     const r = await world.prodex(["exec", "--skip-git-repo-check", "say hi"]);
     expect(r.code, failure(r)).toBe(0);
     expect(r.stdout).toContain("hi from mock");
@@ -50,7 +61,10 @@ describe("prodex exec with the real Codex CLI over the websocket", () => {
   }, 60_000);
 
   test("the first account answers a usage-limit error frame: the answer still prints, exit 0", async () => {
-    world = await setup([{ id: "acct-a", primary: { usedPercent: 5 } }, { id: "acct-b", primary: { usedPercent: 50 } }]);
+    world = await setup([
+      { id: "acct-a", primary: { usedPercent: 5 } },
+      { id: "acct-b", primary: { usedPercent: 50 } },
+    ]);
     world.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 1800 });
     const r = await world.prodex(["exec", "--skip-git-repo-check", "say hi"]);
     expect(r.code, failure(r)).toBe(0);
@@ -75,7 +89,9 @@ describe("prodex exec with the real Codex CLI over the websocket", () => {
     const s = seen(world.mock).filter((x) => x.startsWith("ws"));
     // The refused turn, then the same turn on the same account once its limit reset: no error reached Codex.
     expect(s.slice(-2)).toEqual(["ws acct-a 429", "ws acct-a 200"]);
-    const turns = world.mock.requests({ path: "/backend-api/codex/responses" }).filter((q) => q.transport === "ws" && q.status !== 101);
+    const turns = world.mock
+      .requests({ path: "/backend-api/codex/responses" })
+      .filter((q) => q.transport === "ws" && q.status !== 101);
     const [limited, answered] = turns.slice(-2).map((q) => q.time);
     expect((answered ?? 0) - (limited ?? 0)).toBeGreaterThanOrEqual(2_000);
     expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);

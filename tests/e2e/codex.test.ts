@@ -38,20 +38,33 @@ describe("prodex exec with the real Codex CLI", () => {
   }, 90_000);
 
   test("the first account answers 429 usage_limit_reached on /responses: the answer still prints, exit 0", async () => {
-    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 5 } }, { id: "acct-b", primary: { usedPercent: 50 } }]);
+    const world = await openEnv([
+      { id: "acct-a", primary: { usedPercent: 5 } },
+      { id: "acct-b", primary: { usedPercent: 50 } },
+    ]);
     world.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 1800 });
     const r = await world.prodex(["exec", "--skip-git-repo-check", "say hi"]);
     expect(r.code, failure(r)).toBe(0);
     expect(r.stdout).toContain("hi from mock");
     expect(r.stderr).not.toContain("usage limit");
-    const served = world.mock.requests({ path: "/backend-api/codex/responses" }).map((q) => `${q.accountId}:${q.status}`);
+    const served = world.mock
+      .requests({ path: "/backend-api/codex/responses" })
+      .map((q) => `${q.accountId}:${q.status}`);
     expect(served).toContain("acct-a:429");
     expect(served).toContain("acct-b:200");
   }, 90_000);
 
   test("a tool-call turn keeps its account", async () => {
-    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 40 } }, { id: "acct-b", primary: { usedPercent: 40 } }]);
-    const r = await world.prodex(["exec", "--skip-git-repo-check", "--dangerously-bypass-approvals-and-sandbox", "use the tool please"]);
+    const world = await openEnv([
+      { id: "acct-a", primary: { usedPercent: 40 } },
+      { id: "acct-b", primary: { usedPercent: 40 } },
+    ]);
+    const r = await world.prodex([
+      "exec",
+      "--skip-git-repo-check",
+      "--dangerously-bypass-approvals-and-sandbox",
+      "use the tool please",
+    ]);
     expect(r.code, failure(r)).toBe(0);
     expect(r.stdout).toContain("tool said:");
     expect(r.stdout).toContain("tool-ran");
@@ -63,8 +76,16 @@ describe("prodex exec with the real Codex CLI", () => {
   test("an account runs out between the tool call and its result: the turn moves, the other account's reasoning stays behind", async () => {
     // acct-a is spent by the first request of the turn (40% + 60%); the second, carrying acct-a's
     // encrypted reasoning, must reach acct-b without it (the mock refuses foreign reasoning with 400).
-    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 40 }, costPercent: 60 }, { id: "acct-b", primary: { usedPercent: 45 } }]);
-    const r = await world.prodex(["exec", "--skip-git-repo-check", "--dangerously-bypass-approvals-and-sandbox", "use the tool please"]);
+    const world = await openEnv([
+      { id: "acct-a", primary: { usedPercent: 40 }, costPercent: 60 },
+      { id: "acct-b", primary: { usedPercent: 45 } },
+    ]);
+    const r = await world.prodex([
+      "exec",
+      "--skip-git-repo-check",
+      "--dangerously-bypass-approvals-and-sandbox",
+      "use the tool please",
+    ]);
     expect(r.code, failure(r)).toBe(0);
     expect(r.stdout).toContain("tool said:");
     expect(r.stdout).toContain("tool-ran");

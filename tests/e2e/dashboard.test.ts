@@ -14,7 +14,12 @@ afterEach(async () => {
 });
 
 async function dashboard(world: CliEnv, args = ["dashboard"]): Promise<PtyScreen> {
-  const screen = await ptyScreen(["bun", CLI, ...args], { env: { ...world.env, PRODEX_TUI: "1", LANG: "C.UTF-8" }, cwd: world.env.HOME as string, cols: 140, rows: 40 });
+  const screen = await ptyScreen(["bun", CLI, ...args], {
+    env: { ...world.env, PRODEX_TUI: "1", LANG: "C.UTF-8" },
+    cwd: world.env.HOME as string,
+    cols: 140,
+    rows: 40,
+  });
   screens.push(screen);
   return screen;
 }
@@ -23,7 +28,10 @@ const literal = (s: string) => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&
 
 describe("prodex dashboard", () => {
   test("no proxy running: the store's profiles and the timeline other processes write; pin says why it cannot", async () => {
-    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 30 } }, { id: "acct-b", primary: { usedPercent: 70 } }]);
+    const world = await openEnv([
+      { id: "acct-a", primary: { usedPercent: 30 } },
+      { id: "acct-b", primary: { usedPercent: 70 } },
+    ]);
     const quota = await world.prodex(["quota", "--all", "--json"]);
     expect(quota.code, failure(quota)).toBe(0);
     const screen = await dashboard(world);
@@ -41,8 +49,15 @@ describe("prodex dashboard", () => {
   }, 60_000);
 
   test("a broker running: attached to it, pin reaches the live pool", async () => {
-    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 30 } }, { id: "acct-b", primary: { usedPercent: 70 } }]);
-    const broker = Bun.spawn(["bun", CLI, "__broker", "--upstream", world.mock.baseUrl], { env: { ...world.env, PRODEX_BROKER_GRACE_MS: "60000" }, stdout: "ignore", stderr: "ignore" });
+    const world = await openEnv([
+      { id: "acct-a", primary: { usedPercent: 30 } },
+      { id: "acct-b", primary: { usedPercent: 70 } },
+    ]);
+    const broker = Bun.spawn(["bun", CLI, "__broker", "--upstream", world.mock.baseUrl], {
+      env: { ...world.env, PRODEX_BROKER_GRACE_MS: "60000" },
+      stdout: "ignore",
+      stderr: "ignore",
+    });
     const ctx = new Context({ env: world.env, source: "test" });
     try {
       const end = Date.now() + 20_000;
@@ -58,7 +73,10 @@ describe("prodex dashboard", () => {
       await screen.waitFor(literal("pinned p2"), 20_000);
       // The broker itself recorded the pin: it reached the running pool, not the screen alone.
       const until = Date.now() + 10_000;
-      const pinnedByBroker = () => ctx.store.events.list({ limit: 50 }).some((e) => e.kind === "control" && e.message === "pinned p2" && e.source !== "test");
+      const pinnedByBroker = () =>
+        ctx.store.events
+          .list({ limit: 50 })
+          .some((e) => e.kind === "control" && e.message === "pinned p2" && e.source !== "test");
       while (!pinnedByBroker() && Date.now() < until) await Bun.sleep(50);
       expect(pinnedByBroker()).toBe(true);
       screen.type("q");
@@ -83,7 +101,10 @@ describe("prodex dashboard", () => {
   }, 60_000);
 
   test("prodex quota on a terminal draws the dashboard's table, refreshing until Ctrl-C", async () => {
-    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 30 } }, { id: "acct-b", primary: { usedPercent: 100, resetAfterSeconds: 3000 } }]);
+    const world = await openEnv([
+      { id: "acct-a", primary: { usedPercent: 30 } },
+      { id: "acct-b", primary: { usedPercent: 100, resetAfterSeconds: 3000 } },
+    ]);
     const screen = await dashboard(world, ["quota", "--all"]);
     await screen.waitFor(literal("refreshing every 5s"), 20_000);
     const text = await screen.screen();

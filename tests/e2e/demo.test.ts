@@ -21,7 +21,9 @@ function pool(w: CliEnv) {
       usage: s.profiles.list().map((p) => s.usage.history(p.id, 0, 100_000)),
       runtimes: s.runtimes.list(),
       homes: readdirSync(join(w.env.PRODEX_HOME as string, "profiles")),
-      logs: existsSync(w.env.PRODEX_RUNTIME_LOG_DIR as string) ? readdirSync(w.env.PRODEX_RUNTIME_LOG_DIR as string) : [],
+      logs: existsSync(w.env.PRODEX_RUNTIME_LOG_DIR as string)
+        ? readdirSync(w.env.PRODEX_RUNTIME_LOG_DIR as string)
+        : [],
     };
   } finally {
     ctx.close();
@@ -87,7 +89,9 @@ describe("prodex demo on a terminal", () => {
       pty.type("\r");
       expect(await Promise.race([pty.exited, Bun.sleep(20_000).then(() => -1)])).toBe(0);
     } catch (error) {
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- last screen\n${await pty.screen()}`);
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}\n--- last screen\n${await pty.screen()}`,
+      );
     } finally {
       await pty.kill();
     }

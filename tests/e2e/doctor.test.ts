@@ -93,7 +93,11 @@ describe("prodex doctor", () => {
     const r = await doctor(w, ["--offline"]);
     expect(r.code).toBe(3);
     expect(r.find("auth.expired")[0]).toMatchObject({ profile: "p1", severity: "info" });
-    expect(r.find("auth.needs-login")[0]).toMatchObject({ profile: "p2", severity: "error", fix: "prodex login -p p2" });
+    expect(r.find("auth.needs-login")[0]).toMatchObject({
+      profile: "p2",
+      severity: "error",
+      fix: "prodex login -p p2",
+    });
     expect(r.find("auth.invalid")[0]).toMatchObject({ profile: "p3", severity: "error" });
     expect(r.find("auth.invalid")[0]?.message).toContain("not valid JSON");
     const dup = r.find("auth.duplicate")[0];
@@ -105,8 +109,13 @@ describe("prodex doctor", () => {
     const world = await openEnv([{ id: "acct-a" }]);
     // New files (rm, then write): a closed-but-not-yet-finalized SQLite handle in this process may
     // still map the old ones, and truncating a mapped file would crash the test runner.
-    for (const f of ["prodex.db", "prodex.db-wal", "prodex.db-shm"]) rmSync(join(world.env.PRODEX_HOME as string, f), { force: true });
-    writeFileSync(join(world.env.PRODEX_HOME as string, "prodex.db"), "this is not a database, just text that is long enough to look like a header\n".repeat(100), { mode: 0o600 });
+    for (const f of ["prodex.db", "prodex.db-wal", "prodex.db-shm"])
+      rmSync(join(world.env.PRODEX_HOME as string, f), { force: true });
+    writeFileSync(
+      join(world.env.PRODEX_HOME as string, "prodex.db"),
+      "this is not a database, just text that is long enough to look like a header\n".repeat(100),
+      { mode: 0o600 },
+    );
     const r = await doctor(world, ["--offline"]);
     expect(r.code).toBe(4);
     const f = r.find("database.open")[0];
@@ -147,7 +156,10 @@ describe("prodex doctor", () => {
 
   test("proxy env: explained with credentials hidden", async () => {
     const world = await openEnv([{ id: "acct-a" }]);
-    const r = await doctor(world, ["--offline"], { HTTPS_PROXY: "http://me:hunter2@proxy.invalid:3128", NO_PROXY: "corp.example" });
+    const r = await doctor(world, ["--offline"], {
+      HTTPS_PROXY: "http://me:hunter2@proxy.invalid:3128",
+      NO_PROXY: "corp.example",
+    });
     expect(r.code).toBe(0);
     expect(r.find("env.proxy")[0]?.message).toContain("HTTPS_PROXY=http://***@proxy.invalid:3128");
     expect(r.find("env.no-proxy")).toHaveLength(1);
@@ -158,22 +170,42 @@ describe("prodex doctor", () => {
     const world = await openEnv([{ id: "acct-a" }]);
     const { codex, claude } = SUPPORTED;
     const newest = await doctor(world, ["--offline"]);
-    expect(newest.find("agents.codex")[0]).toMatchObject({ severity: "ok", message: `Codex CLI ${codex.newest} (bundled; supported ${codex.oldest}–${codex.newest})` });
-    expect(newest.find("agents.claude")[0]).toMatchObject({ severity: "ok", message: `Claude Code ${claude.newest} (bundled; supported ${claude.oldest}–${claude.newest})` });
-    const oldest = await doctor(world, ["--offline"], { PRODEX_CODEX_BIN: oldestClientBin("codex"), PRODEX_CLAUDE_BIN: oldestClientBin("claude") });
-    expect(oldest.find("agents.codex")[0]).toMatchObject({ severity: "ok", message: `Codex CLI ${codex.oldest} (env; supported ${codex.oldest}–${codex.newest})` });
-    expect(oldest.find("agents.claude")[0]).toMatchObject({ severity: "ok", message: `Claude Code ${claude.oldest} (env; supported ${claude.oldest}–${claude.newest})` });
-    for (const r of [newest, oldest]) expect(r.report.findings.filter((f) => f.area === "agents" && f.severity !== "ok")).toEqual([]);
+    expect(newest.find("agents.codex")[0]).toMatchObject({
+      severity: "ok",
+      message: `Codex CLI ${codex.newest} (bundled; supported ${codex.oldest}–${codex.newest})`,
+    });
+    expect(newest.find("agents.claude")[0]).toMatchObject({
+      severity: "ok",
+      message: `Claude Code ${claude.newest} (bundled; supported ${claude.oldest}–${claude.newest})`,
+    });
+    const oldest = await doctor(world, ["--offline"], {
+      PRODEX_CODEX_BIN: oldestClientBin("codex"),
+      PRODEX_CLAUDE_BIN: oldestClientBin("claude"),
+    });
+    expect(oldest.find("agents.codex")[0]).toMatchObject({
+      severity: "ok",
+      message: `Codex CLI ${codex.oldest} (env; supported ${codex.oldest}–${codex.newest})`,
+    });
+    expect(oldest.find("agents.claude")[0]).toMatchObject({
+      severity: "ok",
+      message: `Claude Code ${claude.oldest} (env; supported ${claude.oldest}–${claude.newest})`,
+    });
+    for (const r of [newest, oldest])
+      expect(r.report.findings.filter((f) => f.area === "agents" && f.severity !== "ok")).toEqual([]);
   }, 60_000);
 
   test("an agent older than the supported range is a warning naming the range and the fix", async () => {
     const world = await openEnv([{ id: "acct-a" }]);
     const { f, fake } = await doctorWithCodex(world, "0.100.0");
     expect(f).toMatchObject({ severity: "warn", path: fake });
-    expect(f?.message).toBe(`Codex CLI 0.100.0 (env) is older than prodex supports (${SUPPORTED.codex.oldest}–${SUPPORTED.codex.newest})`);
+    expect(f?.message).toBe(
+      `Codex CLI 0.100.0 (env) is older than prodex supports (${SUPPORTED.codex.oldest}–${SUPPORTED.codex.newest})`,
+    );
     expect(f?.fix).toContain(`@openai/codex@${SUPPORTED.codex.newest}`);
     // Probed once, then cached by path + size + mtime.
-    expect(readFileSync(join(world.env.PRODEX_HOME as string, "cache", "agent-versions.json"), "utf8")).toContain("0.100.0");
+    expect(readFileSync(join(world.env.PRODEX_HOME as string, "cache", "agent-versions.json"), "utf8")).toContain(
+      "0.100.0",
+    );
   }, 60_000);
 
   test("stale runtime logs and dead registrations point at prodex cleanup", async () => {
@@ -183,7 +215,16 @@ describe("prodex doctor", () => {
     const old = join(logs, "prodex-runtime-2020-01-01T00-00-00-000Z-999999.log");
     writeFileSync(old, "old\n");
     utimesSync(old, new Date("2020-01-01"), new Date("2020-01-01"));
-    edit(world, (ctx) => ctx.store.runtimes.register({ id: "serve:dead", kind: "serve", pid: 2_147_483_000, url: "http://127.0.0.1:1", upstream: "u", secretPath: null }));
+    edit(world, (ctx) =>
+      ctx.store.runtimes.register({
+        id: "serve:dead",
+        kind: "serve",
+        pid: 2_147_483_000,
+        url: "http://127.0.0.1:1",
+        upstream: "u",
+        secretPath: null,
+      }),
+    );
     const r = await doctor(world, ["--offline"]);
     expect(r.code).toBe(0);
     expect(r.find("logs.stale")[0]).toMatchObject({ severity: "info", fix: "prodex cleanup" });

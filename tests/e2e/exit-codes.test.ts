@@ -35,13 +35,17 @@ describe("exit codes", () => {
     [["serve", "--port", "99999"], "--port must be"],
     [["logs", "--lines", "many"], "--lines must be"],
     [["demo", "--prompts", "0"], "--prompts must be"],
-  ])("1: usage error %j", async (args, text) => {
-    const world = await openEnv([{ id: "acct-a" }]);
-    const r = await world.prodex(args);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain(text);
-    oneLine(r.stderr);
-  }, 60_000);
+  ])(
+    "1: usage error %j",
+    async (args, text) => {
+      const world = await openEnv([{ id: "acct-a" }]);
+      const r = await world.prodex(args);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(text);
+      oneLine(r.stderr);
+    },
+    60_000,
+  );
 
   test("2: no profile can serve", async () => {
     const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 900 } }]);
@@ -53,7 +57,12 @@ describe("exit codes", () => {
 
   test("3: upstream unreachable", async () => {
     const world = await openEnv([{ id: "acct-a" }]);
-    const r = await world.prodex(["quota", "--json", "--base-url", `http://127.0.0.1:${await closedPort()}/backend-api`]);
+    const r = await world.prodex([
+      "quota",
+      "--json",
+      "--base-url",
+      `http://127.0.0.1:${await closedPort()}/backend-api`,
+    ]);
     expect(r.code).toBe(3);
   }, 60_000);
 
@@ -82,7 +91,9 @@ describe("exit codes", () => {
   test("run/exec: the agent's own exit code", async () => {
     const world = await openEnv([{ id: "acct-a" }]);
     const fake = join(world.dir, "fake-codex");
-    writeFileSync(fake, "#!/bin/sh\n[ \"$1\" = --version ] && { echo codex-cli 0.169.0; exit 0; }\nexit 7\n", { mode: 0o755 });
+    writeFileSync(fake, '#!/bin/sh\n[ "$1" = --version ] && { echo codex-cli 0.169.0; exit 0; }\nexit 7\n', {
+      mode: 0o755,
+    });
     const r = await world.prodex(["exec", "--quiet", "say hi"], { env: { PRODEX_CODEX_BIN: fake } });
     expect(r.code).toBe(7);
     expect(r.stderr).toBe("");

@@ -20,14 +20,20 @@ const instances: { proc: ReturnType<typeof Bun.spawn>; url: string }[] = [];
 function run(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<RunResult> {
   const proc = Bun.spawn(["bun", CLI, ...args], { env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
-  return Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]).then(([stdout, stderr, code]) => {
-    clearTimeout(timer);
-    return { code, stdout, stderr };
-  });
+  return Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]).then(
+    ([stdout, stderr, code]) => {
+      clearTimeout(timer);
+      return { code, stdout, stderr };
+    },
+  );
 }
 
 async function serve(): Promise<{ proc: ReturnType<typeof Bun.spawn>; url: string }> {
-  const proc = Bun.spawn(["bun", CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "--quiet"], { env: server, stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn(["bun", CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "--quiet"], {
+    env: server,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const reader = proc.stdout.getReader();
   const { value } = await reader.read();
   reader.releaseLock();
@@ -40,11 +46,22 @@ async function serve(): Promise<{ proc: ReturnType<typeof Bun.spawn>; url: strin
 function laptop(name: string, key: string): Record<string, string> {
   const home = join(dir, name);
   mkdirSync(home, { recursive: true });
-  return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, PRODEX_HOME: join(home, "prodex"), TMPDIR: home, PRODEX_GATEWAY_KEY: key, NO_COLOR: "1", CODEX_DISABLE_ANALYTICS: "1", RUST_LOG: "error" };
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: home,
+    PRODEX_HOME: join(home, "prodex"),
+    TMPDIR: home,
+    PRODEX_GATEWAY_KEY: key,
+    NO_COLOR: "1",
+    CODEX_DISABLE_ANALYTICS: "1",
+    RUST_LOG: "error",
+  };
 }
 
-const codex = (env: Record<string, string>, url: string) => run(["exec", "--gateway", url, "--skip-git-repo-check", "say hi"], env);
-const claude = (env: Record<string, string>, url: string) => run(["claude", "--gateway", url, "--", "-p", "say hi"], env);
+const codex = (env: Record<string, string>, url: string) =>
+  run(["exec", "--gateway", url, "--skip-git-repo-check", "say hi"], env);
+const claude = (env: Record<string, string>, url: string) =>
+  run(["claude", "--gateway", url, "--", "-p", "say hi"], env);
 const inference = () => mock.requests({ path: "/backend-api/codex/responses" });
 
 beforeAll(async () => {
@@ -103,7 +120,9 @@ describe("team gateway with the real Codex CLI and Claude Code", () => {
     // The laptops hold no ChatGPT token: nothing in their homes but Codex's and Claude's own state.
     const tokens = mock.authFile("acct-a").tokens;
     for (const home of [alice.HOME, bob.HOME]) {
-      const found = Bun.spawnSync(["grep", "-rl", tokens.refresh_token.slice(0, 24), home ?? ""], { stdout: "pipe" }).stdout.toString();
+      const found = Bun.spawnSync(["grep", "-rl", tokens.refresh_token.slice(0, 24), home ?? ""], {
+        stdout: "pipe",
+      }).stdout.toString();
       expect(found).toBe("");
     }
 

@@ -12,7 +12,10 @@ let world: CliEnv;
 const seen = new Set<SchemaId>();
 
 beforeAll(async () => {
-  world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 30 } }, { id: "acct-b", primary: { usedPercent: 100, resetAfterSeconds: 600 } }]);
+  world = await cliEnv([
+    { id: "acct-a", primary: { usedPercent: 30 } },
+    { id: "acct-b", primary: { usedPercent: 100, resetAfterSeconds: 600 } },
+  ]);
   // A serve run leaves events and a runtime log behind for logs --json / --runtime --json.
   const serving = startProdex(["serve", "--json"], world.env);
   const line = JSON.parse(await serving.firstLine);
@@ -28,7 +31,8 @@ afterAll(async () => {
 function check(id: SchemaId, json: unknown): void {
   expect((json as { schema?: unknown }).schema).toBe(id);
   const parsed = schemas[id].safeParse(json);
-  if (!parsed.success) throw new Error(`${id}: ${JSON.stringify(parsed.error.issues, null, 2)}\n${JSON.stringify(json)}`);
+  if (!parsed.success)
+    throw new Error(`${id}: ${JSON.stringify(parsed.error.issues, null, 2)}\n${JSON.stringify(json)}`);
   seen.add(id);
 }
 

@@ -34,9 +34,35 @@ describe("prodex info", () => {
       const [a, b] = ctx.store.profiles.list();
       if (!a || !b) throw new Error("profiles missing");
       // a: 20 → 50% over the last 3 hours; b: steady at 10%. Pool: 50 + 90 = 140 left, 10 points/h.
-      for (const [ago, used] of [[3, 20], [2, 30], [1, 40], [0, 50]] as const) ctx.store.usage.insert({ profileId: a.id, fetchedAt: now - ago * H, source: "headers", plan: "plus", windows: fiveHour(used, now + 4 * H) });
-      for (const ago of [3, 0]) ctx.store.usage.insert({ profileId: b.id, fetchedAt: now - ago * H, source: "live", plan: "pro", windows: fiveHour(10, now + 2 * H) });
-      ctx.store.runtimes.register({ id: "serve:gone", kind: "serve", pid: 2_147_483_000, url: "http://127.0.0.1:1", upstream: "u", secretPath: null });
+      for (const [ago, used] of [
+        [3, 20],
+        [2, 30],
+        [1, 40],
+        [0, 50],
+      ] as const)
+        ctx.store.usage.insert({
+          profileId: a.id,
+          fetchedAt: now - ago * H,
+          source: "headers",
+          plan: "plus",
+          windows: fiveHour(used, now + 4 * H),
+        });
+      for (const ago of [3, 0])
+        ctx.store.usage.insert({
+          profileId: b.id,
+          fetchedAt: now - ago * H,
+          source: "live",
+          plan: "pro",
+          windows: fiveHour(10, now + 2 * H),
+        });
+      ctx.store.runtimes.register({
+        id: "serve:gone",
+        kind: "serve",
+        pid: 2_147_483_000,
+        url: "http://127.0.0.1:1",
+        upstream: "u",
+        secretPath: null,
+      });
     });
     const serving = startProdex(["serve", "--json"], world.env);
     try {
@@ -44,14 +70,25 @@ describe("prodex info", () => {
       const r = await world.prodex(["info", "--json"]);
       expect(r.code, r.stderr).toBe(0);
       const info = infoSchema.parse(JSON.parse(r.stdout));
-      expect(info.profiles.map((p) => [p.name, p.fiveHourRemainingPercent, p.plan])).toEqual([["p1", 50, "plus"], ["p2", 90, "pro"]]);
+      expect(info.profiles.map((p) => [p.name, p.fiveHourRemainingPercent, p.plan])).toEqual([
+        ["p1", 50, "plus"],
+        ["p2", 90, "pro"],
+      ]);
       const w = info.pool.windows.find((x) => x.label === "5h");
-      expect(w).toMatchObject({ profiles: 2, remainingPercent: 140, capacityPercent: 200, averageRemainingPercent: 70 });
+      expect(w).toMatchObject({
+        profiles: 2,
+        remainingPercent: 140,
+        capacityPercent: 200,
+        averageRemainingPercent: 70,
+      });
       expect(w?.burnPercentPerHour).toBeCloseTo(10, 1);
       // 140 account-percent at 10/h: about 14 hours.
       expect((w?.runsOutInSeconds ?? 0) / 3600).toBeCloseTo(14, 0);
       expect(info.pool.runsOutAt).toBe(w?.runsOutAt ?? null);
-      expect(info.runtimes.map((x) => [x.id === "serve:gone" ? "gone" : "live", x.alive])).toEqual([["gone", false], ["live", true]]);
+      expect(info.runtimes.map((x) => [x.id === "serve:gone" ? "gone" : "live", x.alive])).toEqual([
+        ["gone", false],
+        ["live", true],
+      ]);
       expect(info.runtimes.find((x) => x.alive)?.pid).toBe(serving.proc.pid);
 
       const text = await world.prodex(["info"]);
@@ -78,12 +115,22 @@ describe("prodex logs", () => {
     const now = Date.now();
     withCtx(world, (ctx) => {
       ctx.events.emit({ kind: "control", profile: "p1", message: "old p1", at: now - 5 * H });
-      ctx.events.emit({ kind: "rotation", level: "warn", profile: "p2", message: "p1 → p2", at: now - 60_000, data: { from: "p1", to: "p2", reason: "usage limit reached", kind: "quota", client: "codex" } });
+      ctx.events.emit({
+        kind: "rotation",
+        level: "warn",
+        profile: "p2",
+        message: "p1 → p2",
+        at: now - 60_000,
+        data: { from: "p1", to: "p2", reason: "usage limit reached", kind: "quota", client: "codex" },
+      });
       ctx.events.emit({ kind: "control", profile: "p1", message: "recent p1", at: now - 30_000 });
     });
     const all = await world.prodex(["logs", "--json"]);
     expect(all.code).toBe(0);
-    const lines = all.stdout.trim().split("\n").map((l) => eventLineSchema.parse(JSON.parse(l)));
+    const lines = all.stdout
+      .trim()
+      .split("\n")
+      .map((l) => eventLineSchema.parse(JSON.parse(l)));
     expect(lines.map((l) => l.message)).toEqual(["old p1", "p1 → p2", "recent p1"]);
     expect(lines[1]).toMatchObject({ kind: "rotation", level: "warn", profile: "p2", data: { from: "p1" } });
 
@@ -95,7 +142,10 @@ describe("prodex logs", () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--since "yesterday" is not a time');
 
-    for (const [signal, code] of [["SIGTERM", 0], ["SIGINT", 130]] as const) {
+    for (const [signal, code] of [
+      ["SIGTERM", 0],
+      ["SIGINT", 130],
+    ] as const) {
       const tail = startProdex(["logs", "--follow", "--json", "-n", "1"], world.env);
       await tail.firstLine;
       withCtx(world as CliEnv, (ctx) => ctx.events.emit({ kind: "control", message: `live ${signal}` }));
@@ -119,7 +169,12 @@ describe("prodex logs", () => {
     writeFileSync(file, "line one\nline two\n");
     writeFileSync(join(dir, "prodex-runtime-latest.path"), `${file}\n`);
     const r = await world.prodex(["logs", "--runtime", "--json", "-n", "1"]);
-    expect(r.stdout.trim().split("\n").map((l) => runtimeLineSchema.parse(JSON.parse(l)))).toEqual([{ schema: "prodex.runtime-log/v1", file, line: "line two" }]);
+    expect(
+      r.stdout
+        .trim()
+        .split("\n")
+        .map((l) => runtimeLineSchema.parse(JSON.parse(l))),
+    ).toEqual([{ schema: "prodex.runtime-log/v1", file, line: "line two" }]);
 
     const tail = startProdex(["logs", "--runtime", "--follow"], world.env);
     await tail.firstLine;
@@ -151,7 +206,16 @@ describe("prodex cleanup", () => {
     mkdirSync(empty, { recursive: true });
     mkdirSync(withLogin, { recursive: true });
     writeFileSync(join(withLogin, "auth.json"), "{}");
-    withCtx(world, (ctx) => ctx.store.runtimes.register({ id: "proxy:gone", kind: "proxy", pid: 2_147_483_000, url: "http://127.0.0.1:1", upstream: "u", secretPath: null }));
+    withCtx(world, (ctx) =>
+      ctx.store.runtimes.register({
+        id: "proxy:gone",
+        kind: "proxy",
+        pid: 2_147_483_000,
+        url: "http://127.0.0.1:1",
+        upstream: "u",
+        secretPath: null,
+      }),
+    );
 
     const dry = await world.prodex(["cleanup", "--dry-run"]);
     expect(dry.code).toBe(0);

@@ -23,7 +23,12 @@ beforeAll(async () => {
   writeFileSync(join(dir, "project", "package.json"), JSON.stringify({ name: "pack-test", private: true }));
   const install = await run(["bun", "add", tarball], {
     cwd: join(dir, "project"),
-    env: { PATH: process.env.PATH ?? "", HOME: join(dir, "home"), TMPDIR: join(dir, "tmp"), BUN_INSTALL_CACHE_DIR: bunInstallCache(process.env) },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: join(dir, "home"),
+      TMPDIR: join(dir, "tmp"),
+      BUN_INSTALL_CACHE_DIR: bunInstallCache(process.env),
+    },
     timeoutMs: 110_000,
   });
   if (install.code !== 0) throw new Error(`bun add ${tarball} failed:\n${install.stderr}`);
@@ -53,12 +58,19 @@ describe("the packed npm package", () => {
     expect(files).toContain("package/dist/prodex.js");
     expect(files.some((f) => f.includes("src/") || f.endsWith(".ts"))).toBe(false);
     const manifest = await Bun.file(join(dir, "project", "node_modules", "prodex", "package.json")).json();
-    expect(manifest.dependencies).toEqual({ bun: "1.4.4", "@openai/codex": SUPPORTED.codex.newest, "@anthropic-ai/claude-code": SUPPORTED.claude.newest });
+    expect(manifest.dependencies).toEqual({
+      bun: "1.4.4",
+      "@openai/codex": SUPPORTED.codex.newest,
+      "@anthropic-ai/claude-code": SUPPORTED.claude.newest,
+    });
     expect(JSON.stringify(manifest)).not.toContain("workspace:");
   }, 30_000);
 
   test("prodex --version finds the agents installed with it (run by Bun)", async () => {
-    const r = await run(["bun", bin(), "--version", "--json"], { cwd: dir, env: { ...env, PATH: process.env.PATH ?? "" } });
+    const r = await run(["bun", bin(), "--version", "--json"], {
+      cwd: dir,
+      env: { ...env, PATH: process.env.PATH ?? "" },
+    });
     expect(r.code, r.stderr).toBe(0);
     const v = versionSchema.parse(JSON.parse(r.stdout));
     expect(v.agents.map((a) => [a.agent, a.found, a.source, a.version])).toEqual([
@@ -74,7 +86,9 @@ describe("the packed npm package", () => {
     expect(add.code, add.stderr).toBe(0);
     const r = await run([node, bin(), "quota", "--json"], { cwd: dir, env: nodeOnly() });
     expect(r.code, r.stderr).toBe(0);
-    expect(quotaSchema.parse(JSON.parse(r.stdout)).profiles[0]?.windows.find((w) => w.label === "5h")?.remainingPercent).toBe(60);
+    expect(
+      quotaSchema.parse(JSON.parse(r.stdout)).profiles[0]?.windows.find((w) => w.label === "5h")?.remainingPercent,
+    ).toBe(60);
   }, 60_000);
 
   test("under Node with no Bun anywhere: one clear line", async () => {

@@ -8,16 +8,27 @@ const openEnv = useCliEnvs();
 
 describe("exec in a pipeline", () => {
   test("stdout is exactly the agent's answer; prodex's notes are on stderr", async () => {
-    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 900 } }, { id: "acct-b" }]);
-    const r = await world.prodex(["exec", "--skip-git-repo-check", "-c", "analytics.enabled=false", "say hi"], { env: { CI: "true" } });
+    const world = await openEnv([
+      { id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 900 } },
+      { id: "acct-b" },
+    ]);
+    const r = await world.prodex(["exec", "--skip-git-repo-check", "-c", "analytics.enabled=false", "say hi"], {
+      env: { CI: "true" },
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe("hi from mock\n");
     expect(r.stderr).toContain("prodex: starting on p2");
   }, 90_000);
 
   test("--quiet: not one prodex line anywhere", async () => {
-    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 900 } }, { id: "acct-b" }]);
-    const r = await world.prodex(["exec", "--quiet", "--skip-git-repo-check", "-c", "analytics.enabled=false", "say hi"], { env: { CI: "true" } });
+    const world = await openEnv([
+      { id: "acct-a", primary: { usedPercent: 100, resetAfterSeconds: 900 } },
+      { id: "acct-b" },
+    ]);
+    const r = await world.prodex(
+      ["exec", "--quiet", "--skip-git-repo-check", "-c", "analytics.enabled=false", "say hi"],
+      { env: { CI: "true" } },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe("hi from mock\n");
     // Codex's own stderr stays (it says "provider: prodex"); prodex itself says nothing.
@@ -34,7 +45,9 @@ describe("exec in a pipeline", () => {
 
   test("input on stdin is the prompt, as with codex exec -", async () => {
     const world = await openEnv([{ id: "acct-a" }]);
-    const r = await world.prodex(["exec", "-q", "--skip-git-repo-check", "-c", "analytics.enabled=false", "-"], { stdin: "say hi from a pipe\n" });
+    const r = await world.prodex(["exec", "-q", "--skip-git-repo-check", "-c", "analytics.enabled=false", "-"], {
+      stdin: "say hi from a pipe\n",
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe("hi from mock\n");
   }, 90_000);

@@ -37,7 +37,16 @@ function allRuntimeLogs(dir: string): string {
 }
 
 function responsesBody(text: string) {
-  return { model: "gpt-5", stream: true, store: false, instructions: "", input: [{ type: "message", role: "user", content: [{ type: "input_text", text }] }], tools: [], include: [], prompt_cache_key: crypto.randomUUID() };
+  return {
+    model: "gpt-5",
+    stream: true,
+    store: false,
+    instructions: "",
+    input: [{ type: "message", role: "user", content: [{ type: "input_text", text }] }],
+    tools: [],
+    include: [],
+    prompt_cache_key: crypto.randomUUID(),
+  };
 }
 
 describe("prodex serve", () => {
@@ -50,14 +59,21 @@ describe("prodex serve", () => {
     expect(runtimes(world.env).map((r) => [r.kind, r.pid, r.url])).toEqual([["serve", serving.proc.pid, info.url]]);
 
     const codex = join(import.meta.dir, "../../apps/cli/node_modules/.bin/codex");
-    const run = Bun.spawn([codex, "exec", "--skip-git-repo-check", ...info.codex.args, "-c", "analytics.enabled=false", "say hi"], {
-      cwd: world.env.HOME,
-      env: { ...world.env, ...info.codex.env },
-      stdin: "ignore",
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const [out, err, code] = await Promise.all([new Response(run.stdout).text(), new Response(run.stderr).text(), run.exited]);
+    const run = Bun.spawn(
+      [codex, "exec", "--skip-git-repo-check", ...info.codex.args, "-c", "analytics.enabled=false", "say hi"],
+      {
+        cwd: world.env.HOME,
+        env: { ...world.env, ...info.codex.env },
+        stdin: "ignore",
+        stdout: "pipe",
+        stderr: "pipe",
+      },
+    );
+    const [out, err, code] = await Promise.all([
+      new Response(run.stdout).text(),
+      new Response(run.stderr).text(),
+      run.exited,
+    ]);
     expect(code, err).toBe(0);
     expect(out).toContain("hi from mock");
 
@@ -72,7 +88,11 @@ describe("prodex serve", () => {
       stdout: "pipe",
       stderr: "pipe",
     });
-    const [cOut, cErr, cCode] = await Promise.all([new Response(claude.stdout).text(), new Response(claude.stderr).text(), claude.exited]);
+    const [cOut, cErr, cCode] = await Promise.all([
+      new Response(claude.stdout).text(),
+      new Response(claude.stderr).text(),
+      claude.exited,
+    ]);
     expect(cCode, cErr).toBe(0);
     expect(cOut).toBe("hi from mock\n");
 
@@ -96,7 +116,10 @@ describe("prodex serve", () => {
     // The login expires after serve started (and checked it): Codex must refresh before its first request.
     const ctx = new Context({ env: world.env, source: "test-setup" });
     try {
-      writeAuth(ctx.store.profiles.get("p1")?.codexHome ?? "", world.mock.authFile("acct-a", { expiresInSeconds: -60 }));
+      writeAuth(
+        ctx.store.profiles.get("p1")?.codexHome ?? "",
+        world.mock.authFile("acct-a", { expiresInSeconds: -60 }),
+      );
     } finally {
       ctx.close();
     }
@@ -108,21 +131,36 @@ describe("prodex serve", () => {
       hostname: "127.0.0.1",
       port: 0,
       fetch: async (req) => {
-        const res = await fetch(refreshUrl, { method: "POST", headers: { "content-type": "application/json" }, body: await req.text() });
+        const res = await fetch(refreshUrl, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: await req.text(),
+        });
         seen.push(res.status);
         return new Response(await res.text(), { status: res.status, headers: { "content-type": "application/json" } });
       },
     });
     try {
       const codex = join(import.meta.dir, "../../apps/cli/node_modules/.bin/codex");
-      const run = Bun.spawn([codex, "exec", "--skip-git-repo-check", ...info.codex.args, "-c", "analytics.enabled=false", "say hi"], {
-        cwd: world.env.HOME,
-        env: { ...world.env, ...info.codex.env, CODEX_REFRESH_TOKEN_URL_OVERRIDE: `http://127.0.0.1:${tap.port}/oauth/token` },
-        stdin: "ignore",
-        stdout: "pipe",
-        stderr: "pipe",
-      });
-      const [out, err, code] = await Promise.all([new Response(run.stdout).text(), new Response(run.stderr).text(), run.exited]);
+      const run = Bun.spawn(
+        [codex, "exec", "--skip-git-repo-check", ...info.codex.args, "-c", "analytics.enabled=false", "say hi"],
+        {
+          cwd: world.env.HOME,
+          env: {
+            ...world.env,
+            ...info.codex.env,
+            CODEX_REFRESH_TOKEN_URL_OVERRIDE: `http://127.0.0.1:${tap.port}/oauth/token`,
+          },
+          stdin: "ignore",
+          stdout: "pipe",
+          stderr: "pipe",
+        },
+      );
+      const [out, err, code] = await Promise.all([
+        new Response(run.stdout).text(),
+        new Response(run.stderr).text(),
+        run.exited,
+      ]);
       expect(code, err.slice(-2000)).toBe(0);
       expect(out).toContain("hi from mock");
       expect(seen).toEqual([200]);
@@ -133,7 +171,9 @@ describe("prodex serve", () => {
   }, 60_000);
 
   test("text mode prints copy-paste lines; SIGINT drains an in-flight stream, then exits 130", async () => {
-    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 10 } }], { stream: { chunks: 8, chunkDelayMs: 250 } });
+    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 10 } }], {
+      stream: { chunks: 8, chunkDelayMs: 250 },
+    });
     serving = startProdex(["serve", "--drain", "20"], world.env);
     await serving.firstLine;
     while (!serving.stdout().includes("Pool events")) await Bun.sleep(20);
@@ -146,9 +186,26 @@ describe("prodex serve", () => {
     expect(base).toBeDefined();
     expect(key).toBeDefined();
     // The base URL alone is not enough: the key (here as the header) carries the secret.
-    expect((await fetch(`${base}/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(responsesBody("say hi")) })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${base}/responses`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(responsesBody("say hi")),
+        })
+      ).status,
+    ).toBe(401);
 
-    const res = await fetch(`${base}/responses`, { method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream", authorization: "Bearer x", "x-prodex-key": key ?? "" }, body: JSON.stringify(responsesBody("say hi")) });
+    const res = await fetch(`${base}/responses`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "text/event-stream",
+        authorization: "Bearer x",
+        "x-prodex-key": key ?? "",
+      },
+      body: JSON.stringify(responsesBody("say hi")),
+    });
     expect(res.status).toBe(200);
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     const first = await reader.read();

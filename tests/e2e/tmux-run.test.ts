@@ -39,7 +39,17 @@ function tmuxRun(world: CliEnv, command: string): Tmux {
   // The pane outlives prodex (so its terminal state can be read after the quit); it starts on a
   // keypress, once pipe-pane records everything it is sent.
   writeFileSync(bytes, "");
-  tmux("new-session", "-d", "-x", "160", "-y", "45", "-c", world.env.HOME as string, `bash -c 'read -r _; ${command}; echo PRODEX EXITED $?; sleep 600'`);
+  tmux(
+    "new-session",
+    "-d",
+    "-x",
+    "160",
+    "-y",
+    "45",
+    "-c",
+    world.env.HOME as string,
+    `bash -c 'read -r _; ${command}; echo PRODEX EXITED $?; sleep 600'`,
+  );
   tmux("pipe-pane", "-o", `cat >> ${bytes}`);
   tmux("send-keys", "Enter");
   const capture = () => tmux("capture-pane", "-p", "-J");
@@ -56,7 +66,10 @@ function tmuxRun(world: CliEnv, command: string): Tmux {
       for (;;) {
         const screen = capture();
         if (pattern.test(screen) && !not?.test(screen)) return screen;
-        if (Date.now() > end) throw new Error(`the screen never showed ${pattern}${not ? ` without ${not}` : ""} within ${ms} ms; last screen:\n${screen}`);
+        if (Date.now() > end)
+          throw new Error(
+            `the screen never showed ${pattern}${not ? ` without ${not}` : ""} within ${ms} ms; last screen:\n${screen}`,
+          );
         await Bun.sleep(200);
       }
     },
@@ -140,7 +153,10 @@ async function dashboardTour(t: Tmux, agent: string, ready: RegExp): Promise<voi
 
 describe("the dashboard under tmux with the real agents", () => {
   test("Codex on the left, the pool on the right; the account runs out mid-session and the panel shows the move", async () => {
-    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 30 } }]);
+    const world = await openEnv([
+      { id: "acct-a", primary: { usedPercent: 10 } },
+      { id: "acct-b", primary: { usedPercent: 30 } },
+    ]);
     const t = tmuxRun(world, `bun ${CLI} run`);
     let screen = "";
     await session(t, "tmux-prodex-run", async () => {
@@ -155,7 +171,12 @@ describe("the dashboard under tmux with the real agents", () => {
       await Bun.sleep(300);
       t.enter();
       screen = await t.waitFor(/hi from mock/, 45_000);
-      expect(world.mock.requests({ path: "/backend-api/codex/responses" }).filter((q) => q.status === 200).map((q) => q.accountId)).toContain("acct-a");
+      expect(
+        world.mock
+          .requests({ path: "/backend-api/codex/responses" })
+          .filter((q) => q.status === 200)
+          .map((q) => q.accountId),
+      ).toContain("acct-a");
 
       // p1's account hits its usage limit: the next turn moves to p2 before Codex sees anything.
       world.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 1800 });
@@ -177,10 +198,16 @@ describe("the dashboard under tmux with the real agents", () => {
   }, 240_000);
 
   test("Claude Code in the pane: the answer on screen, a rotation in the panel, never an error in the pane", async () => {
-    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 30 } }]);
+    const world = await openEnv([
+      { id: "acct-a", primary: { usedPercent: 10 } },
+      { id: "acct-b", primary: { usedPercent: 30 } },
+    ]);
     const home = world.env.HOME as string;
     // A user who has been through Claude Code's onboarding and trusts this folder.
-    writeFileSync(join(home, ".claude.json"), JSON.stringify({ hasCompletedOnboarding: true, projects: { [home]: { hasTrustDialogAccepted: true } } }));
+    writeFileSync(
+      join(home, ".claude.json"),
+      JSON.stringify({ hasCompletedOnboarding: true, projects: { [home]: { hasTrustDialogAccepted: true } } }),
+    );
     const t = tmuxRun(world, `bun ${CLI} claude`);
     let screen = "";
     await session(t, "tmux-prodex-claude", async () => {

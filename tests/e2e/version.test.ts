@@ -38,8 +38,24 @@ describe("prodex --version", () => {
     expect(r.code, r.stderr).toBe(0);
     const v = versionSchema.parse(JSON.parse(r.stdout));
     expect(v.agents).toEqual([
-      { agent: "codex", found: true, version: null, tested: SUPPORTED.codex.newest, supported: { oldest: SUPPORTED.codex.oldest, newest: SUPPORTED.codex.newest }, source: "env", path: hang },
-      { agent: "claude", found: true, version: "2.1.300", tested: SUPPORTED.claude.newest, supported: { oldest: SUPPORTED.claude.oldest, newest: SUPPORTED.claude.newest }, source: "env", path: claude },
+      {
+        agent: "codex",
+        found: true,
+        version: null,
+        tested: SUPPORTED.codex.newest,
+        supported: { oldest: SUPPORTED.codex.oldest, newest: SUPPORTED.codex.newest },
+        source: "env",
+        path: hang,
+      },
+      {
+        agent: "claude",
+        found: true,
+        version: "2.1.300",
+        tested: SUPPORTED.claude.newest,
+        supported: { oldest: SUPPORTED.claude.oldest, newest: SUPPORTED.claude.newest },
+        source: "env",
+        path: claude,
+      },
     ]);
     expect(readFileSync(counter, "utf8")).toBe("run\n");
 

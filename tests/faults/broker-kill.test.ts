@@ -20,7 +20,13 @@ async function activeStreams(w: CliEnv): Promise<number> {
 describe("broker killed mid-stream", () => {
   test("the stream breaks, a new broker takes the dead one's port and lease, the launch finishes; the next prodex exec answers", async () => {
     // A slow answer (about 4 s of deltas), so the broker dies in the middle of it.
-    const world = await openEnv([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 20 } }], { stream: { chunks: 16, chunkDelayMs: 250 } });
+    const world = await openEnv(
+      [
+        { id: "acct-a", primary: { usedPercent: 10 } },
+        { id: "acct-b", primary: { usedPercent: 20 } },
+      ],
+      { stream: { chunks: 16, chunkDelayMs: 250 } },
+    );
     const w = world;
     const home = w.env.PRODEX_HOME as string;
     const good = authSnapshot(home);
@@ -40,7 +46,11 @@ describe("broker killed mid-stream", () => {
     expect(out.stdout).toContain("hi from mock");
     // Codex saw the break (and retried); prodex says what happened once the agent is done.
     expect(out.stderr).toContain("Reconnecting");
-    expect(out.stderr).toMatch(new RegExp(`the shared proxy \\(pid ${killed}\\) died during the run; a new one \\(pid \\d+\\) took over on its port`));
+    expect(out.stderr).toMatch(
+      new RegExp(
+        `the shared proxy \\(pid ${killed}\\) died during the run; a new one \\(pid \\d+\\) took over on its port`,
+      ),
+    );
     const [revived] = registeredBrokers(home);
     expect(revived).toBeNumber();
     expect(revived).not.toBe(killed);

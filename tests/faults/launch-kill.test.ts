@@ -25,7 +25,10 @@ describe("launch killed mid-token-refresh", () => {
     const good = authSnapshot(home);
     const lock = `${authPath(p1)}.lock`;
 
-    const first = startProdex(["exec", "--skip-git-repo-check", "say hi"], { ...w.env, PRODEX_FAULTS: "token.hang@p1" });
+    const first = startProdex(["exec", "--skip-git-repo-check", "say hi"], {
+      ...w.env,
+      PRODEX_FAULTS: "token.hang@p1",
+    });
     const until = Date.now() + 20_000;
     // Held: the lock file names its holder.
     const held = () => existsSync(lock) && readFileSync(lock, "utf8") !== "";

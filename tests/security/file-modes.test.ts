@@ -36,7 +36,8 @@ describe("file modes", () => {
       const world = w;
       const home = world.env.PRODEX_HOME as string;
       const profile = (name: string) => join(home, "profiles", name);
-      for (const id of ["acct-login", "acct-update", "acct-bundle"]) world.mock.addAccount({ id, email: `${id}@example.com` });
+      for (const id of ["acct-login", "acct-update", "acct-bundle"])
+        world.mock.addAccount({ id, email: `${id}@example.com` });
       const env = { PRODEX_CODEX_BIN: FAKE_CODEX };
 
       // profile add: an empty managed home.
@@ -49,7 +50,10 @@ describe("file modes", () => {
       expect(mode(join(profile("acct-login"), "auth.json"))).toBe("0600");
       expect(mode(profile("acct-login"))).toBe("0700");
       const update = openFile(join(world.dir, "update.json"), JSON.stringify(world.mock.authFile("acct-update")));
-      ok(await world.prodex(["login", "-p", "spare"], { env: { ...env, FAKE_CODEX_AUTH: update } }), "login -p (existing profile)");
+      ok(
+        await world.prodex(["login", "-p", "spare"], { env: { ...env, FAKE_CODEX_AUTH: update } }),
+        "login -p (existing profile)",
+      );
       expect(mode(join(profile("spare"), "auth.json"))).toBe("0600");
 
       // Token refresh: p1's token is about to expire and its file was left 0644; `quota` refreshes it.
@@ -59,13 +63,23 @@ describe("file modes", () => {
       const before = readAuth(p1);
       ok(await world.prodex(["quota", "-p", "p1", "--json"]), "quota (refresh)");
       const after = readAuth(p1);
-      expect(before.kind === "chatgpt" && after.kind === "chatgpt" && after.refreshToken !== before.refreshToken).toBe(true);
+      expect(before.kind === "chatgpt" && after.kind === "chatgpt" && after.refreshToken !== before.refreshToken).toBe(
+        true,
+      );
       expect(world.mock.refreshCalls("acct-a")).toBe(1);
       expect(mode(join(p1, "auth.json"))).toBe("0600");
 
       // profile import: a 0644 bundle file becomes a 0600 login in a 0700 home.
-      const bundle = { format: "prodex-bundle", version: 1, encrypted: false, profiles: [{ name: "bundled", auth: world.mock.authFile("acct-bundle") }] };
-      ok(await world.prodex(["profile", "import", openFile(join(world.dir, "in.json"), JSON.stringify(bundle))]), "profile import");
+      const bundle = {
+        format: "prodex-bundle",
+        version: 1,
+        encrypted: false,
+        profiles: [{ name: "bundled", auth: world.mock.authFile("acct-bundle") }],
+      };
+      ok(
+        await world.prodex(["profile", "import", openFile(join(world.dir, "in.json"), JSON.stringify(bundle))]),
+        "profile import",
+      );
       expect(mode(profile("bundled"))).toBe("0700");
       expect(mode(join(profile("bundled"), "auth.json"))).toBe("0600");
 

@@ -69,18 +69,33 @@ describe("profile names with path tricks are refused everywhere", () => {
     test(
       `${label}: exit 1, one line, nothing created`,
       async () => {
-        const env = { PRODEX_CODEX_BIN: FAKE_CODEX, FAKE_CODEX_AUTH: join(w.dir, "login-auth.json"), PRODEX_CLAUDE_BIN: "/bin/true" };
-        const list = BAD_NAMES(w.dir).filter(([why]) => names === "all" || ["parent escape", "nested path", "absolute path"].includes(why));
+        const env = {
+          PRODEX_CODEX_BIN: FAKE_CODEX,
+          FAKE_CODEX_AUTH: join(w.dir, "login-auth.json"),
+          PRODEX_CLAUDE_BIN: "/bin/true",
+        };
+        const list = BAD_NAMES(w.dir).filter(
+          ([why]) => names === "all" || ["parent escape", "nested path", "absolute path"].includes(why),
+        );
         const before = tree(w.dir);
         // Independent refusals: run side by side (subprocess start-up dominates), check the disk once after.
         const results = await Promise.all(list.map(([, name]) => w.prodex(args(name), { env })));
-        for (const [i, [why, name]] of list.entries()) oneClearError(results[i] as RunResult, 1, /invalid profile name/, `${label} ${why} (${JSON.stringify(name)})`);
+        for (const [i, [why, name]] of list.entries())
+          oneClearError(
+            results[i] as RunResult,
+            1,
+            /invalid profile name/,
+            `${label} ${why} (${JSON.stringify(name)})`,
+          );
         checkNothingCreated(before, label);
         expect(existsSync(join(w.dir, "abs-target"))).toBe(false);
         expect(existsSync(join(prodexHome(), "x"))).toBe(false);
         expect(existsSync(join(w.dir, "escaped"))).toBe(false);
         const profiles = await w.prodex(["profile", "list", "--json"]);
-        expect((JSON.parse(profiles.stdout) as { profiles: { name: string }[] }).profiles.map((p) => p.name)).toEqual(["p1", "p2"]);
+        expect((JSON.parse(profiles.stdout) as { profiles: { name: string }[] }).profiles.map((p) => p.name)).toEqual([
+          "p1",
+          "p2",
+        ]);
       },
       T,
     );
@@ -92,7 +107,15 @@ describe("profile names with path tricks are refused everywhere", () => {
       const auth = w.mock.authFile("acct-new");
       const names = ["../bundled", "a/b", "..", "nul\u0000byte", "\u0440ro", join(w.dir, "abs-bundled")];
       const file = join(w.dir, "evil-bundle.json");
-      writeFileSync(file, JSON.stringify({ format: "prodex-bundle", version: 1, encrypted: false, profiles: names.map((name) => ({ name, auth })) }));
+      writeFileSync(
+        file,
+        JSON.stringify({
+          format: "prodex-bundle",
+          version: 1,
+          encrypted: false,
+          profiles: names.map((name) => ({ name, auth })),
+        }),
+      );
       const before = tree(w.dir);
       const r = await w.prodex(["profile", "import", file]);
       expect(r.code, r.stderr).toBe(1);

@@ -58,7 +58,12 @@ function collectTokens(): void {
     for (const p of ctx.store.profiles.list()) {
       const auth = readAuth(p.codexHome);
       if (auth.kind !== "chatgpt") continue;
-      for (const [kind, value] of [["access", auth.accessToken], ["refresh", auth.refreshToken], ["id", auth.idToken]] as const) tokens.set(value, { label: `${p.name}'s ${kind} token`, value });
+      for (const [kind, value] of [
+        ["access", auth.accessToken],
+        ["refresh", auth.refreshToken],
+        ["id", auth.idToken],
+      ] as const)
+        tokens.set(value, { label: `${p.name}'s ${kind} token`, value });
     }
   } finally {
     ctx.close();
@@ -73,12 +78,17 @@ function collectTokens(): void {
 function collectLaunchSecrets(): void {
   if (!existsSync(envCapture)) return;
   const text = readFileSync(envCapture, "utf8");
-  for (const m of text.matchAll(/^PRODEX_LAUNCH_KEY=(\S+)$/gm)) launchSecrets.set(m[1] as string, { label: "the exec launch's secret", value: m[1] as string });
-  for (const m of text.matchAll(/^admin-secret: (\S+)$/gm)) launchSecrets.set(m[1] as string, { label: "the broker's admin secret", value: m[1] as string });
+  for (const m of text.matchAll(/^PRODEX_LAUNCH_KEY=(\S+)$/gm))
+    launchSecrets.set(m[1] as string, { label: "the exec launch's secret", value: m[1] as string });
+  for (const m of text.matchAll(/^admin-secret: (\S+)$/gm))
+    launchSecrets.set(m[1] as string, { label: "the broker's admin secret", value: m[1] as string });
 }
 
 function ok(r: RunResult, what: string, codes = [0]): void {
-  expect(codes, `${what}: exit ${r.code}\nstdout: ${r.stdout.slice(-2000)}\nstderr: ${r.stderr.slice(-2000)}`).toContain(r.code);
+  expect(
+    codes,
+    `${what}: exit ${r.code}\nstdout: ${r.stdout.slice(-2000)}\nstderr: ${r.stderr.slice(-2000)}`,
+  ).toContain(r.code);
 }
 
 beforeAll(async () => {
@@ -168,16 +178,37 @@ describe("secrets stay out of every output", () => {
         expect(env).toContain(`/k/${key}/oauth/token`);
       }
       expect(argv).toContain('env_http_headers={"x-prodex-key"="PRODEX_LAUNCH_KEY"}');
-      for (const { value } of launchSecrets.values()) expect(argv.includes(value), "a secret is in Codex's arguments").toBe(false);
+      for (const { value } of launchSecrets.values())
+        expect(argv.includes(value), "a secret is in Codex's arguments").toBe(false);
 
       // serve: its secret goes to stdout; then error paths through it.
       const serve = startProdex(["serve", "--json", "-p", "p2", "--no-auto-rotate"], w.env);
-      const info = JSON.parse(await serve.firstLine) as { secret: string; url: string; codex: { baseUrl: string }; openai: { headers: Record<string, string> } };
+      const info = JSON.parse(await serve.firstLine) as {
+        secret: string;
+        url: string;
+        codex: { baseUrl: string };
+        openai: { headers: Record<string, string> };
+      };
       serveSecret = info.secret;
       const errors: Source[] = [];
-      const body = async (what: string, res: Response) => errors.push({ where: `error body: ${what} (HTTP ${res.status})`, text: `${[...res.headers].join("\n")}\n${await res.text()}` });
-      const responses = (headers: Record<string, string> = {}, payload = JSON.stringify({ model: "gpt-5", stream: true, input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }] })) =>
-        fetch(`${info.codex.baseUrl}/responses`, { method: "POST", headers: { "content-type": "application/json", ...info.openai.headers, ...headers }, body: payload });
+      const body = async (what: string, res: Response) =>
+        errors.push({
+          where: `error body: ${what} (HTTP ${res.status})`,
+          text: `${[...res.headers].join("\n")}\n${await res.text()}`,
+        });
+      const responses = (
+        headers: Record<string, string> = {},
+        payload = JSON.stringify({
+          model: "gpt-5",
+          stream: true,
+          input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }],
+        }),
+      ) =>
+        fetch(`${info.codex.baseUrl}/responses`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...info.openai.headers, ...headers },
+          body: payload,
+        });
       // A 401 upstream, before and after a refresh, with rotation off: the upstream's answer reaches the client.
       // (p1 rests after its 429 above: serve stays on p2.)
       w.mock.fault("acct-b", { kind: "unauthorized" }, { kind: "unauthorized" });
@@ -189,20 +220,49 @@ describe("secrets stay out of every output", () => {
       const claude = await fetch(`${info.url}/v1/messages`, {
         method: "POST",
         headers: { "content-type": "application/json", "x-api-key": info.secret },
-        body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 16, messages: [{ role: "user", content: "hi" }] }),
+        body: JSON.stringify({
+          model: "claude-sonnet-4-5",
+          max_tokens: 16,
+          messages: [{ role: "user", content: "hi" }],
+        }),
       });
       expect(claude.status).toBeGreaterThanOrEqual(400);
       await body("claude after upstream 401", claude);
       // The proxy's own refusals.
       await body("wrong secret", await responses({ "x-prodex-key": "x".repeat(info.secret.length) }));
-      await body("path id without the header", await fetch(`${info.codex.baseUrl}/responses`, { method: "POST", body: "{}" }));
-      await body("wrong path id", await fetch(`${info.url}/s/${"x".repeat(32)}/backend-api/codex/responses`, { method: "POST", headers: info.openai.headers, body: "{}" }));
+      await body(
+        "path id without the header",
+        await fetch(`${info.codex.baseUrl}/responses`, { method: "POST", body: "{}" }),
+      );
+      await body(
+        "wrong path id",
+        await fetch(`${info.url}/s/${"x".repeat(32)}/backend-api/codex/responses`, {
+          method: "POST",
+          headers: info.openai.headers,
+          body: "{}",
+        }),
+      );
       await body("browser origin", await responses({ origin: "https://evil.example" }));
       await body("not JSON", await responses({}, "{oops"));
-      await body("wrong Claude key", await fetch(`${info.url}/v1/messages`, { method: "POST", headers: { "x-api-key": "nope" }, body: "{}" }));
+      await body(
+        "wrong Claude key",
+        await fetch(`${info.url}/v1/messages`, { method: "POST", headers: { "x-api-key": "nope" }, body: "{}" }),
+      );
       await body("oversized", await responses({ "content-encoding": "zstd" }, "x"));
-      await body("control: unknown profile", await fetch(`${info.url}/k/${info.secret}/__prodex/control`, { method: "POST", body: JSON.stringify({ pin: "nosuch" }) }));
-      await body("oauth: a refresh token the profile never held", await fetch(`${info.url}/k/${info.secret}/oauth/token`, { method: "POST", body: JSON.stringify({ grant_type: "refresh_token", refresh_token: "never-held" }) }));
+      await body(
+        "control: unknown profile",
+        await fetch(`${info.url}/k/${info.secret}/__prodex/control`, {
+          method: "POST",
+          body: JSON.stringify({ pin: "nosuch" }),
+        }),
+      );
+      await body(
+        "oauth: a refresh token the profile never held",
+        await fetch(`${info.url}/k/${info.secret}/oauth/token`, {
+          method: "POST",
+          body: JSON.stringify({ grant_type: "refresh_token", refresh_token: "never-held" }),
+        }),
+      );
       serve.proc.kill("SIGTERM");
       expect(await serve.exit(30_000)).toBe(0);
       serveStdout = serve.stdout();
@@ -227,14 +287,25 @@ describe("secrets stay out of every output", () => {
         ...fileSources(w.env.PRODEX_RUNTIME_LOG_DIR as string, "runtime log dir"),
         ...fileSources(w.env.TMPDIR as string, "TMPDIR"),
       ];
-      expect(files.some((f) => f.where.includes("prodex-runtime-")), "no runtime log was written").toBe(true);
+      expect(
+        files.some((f) => f.where.includes("prodex-runtime-")),
+        "no runtime log was written",
+      ).toBe(true);
       expect(files.some((f) => f.where.endsWith("prodex.db"))).toBe(true);
 
       const all: Secret[] = [...tokens.values(), ...launchSecrets.values(), ...USER_SECRETS];
       // The scan can see: the tokens are exactly what the logins on disk hold, and the flows left their events.
-      expect(findLeaks([...tokens.values()], fileSources(join(home, "profiles"), "profiles", (rel) => !rel.includes("/") ? false : !rel.endsWith("auth.json"))).length).toBeGreaterThan(0);
+      expect(
+        findLeaks(
+          [...tokens.values()],
+          fileSources(join(home, "profiles"), "profiles", (rel) =>
+            !rel.includes("/") ? false : !rel.endsWith("auth.json"),
+          ),
+        ).length,
+      ).toBeGreaterThan(0);
       const timeline = outputs.find((o) => o.where === "prodex logs --json -n 10000 stdout")?.text ?? "";
-      for (const kind of ["rotation", "token.refreshed", "backoff"]) expect(timeline, kind).toContain(`"kind":"${kind}"`);
+      for (const kind of ["rotation", "token.refreshed", "backoff"])
+        expect(timeline, kind).toContain(`"kind":"${kind}"`);
       expect(tokens.size).toBeGreaterThanOrEqual(8);
       const leaks = findLeaks([...all, { label: "the serve secret", value: serveSecret }], [...outputs, ...files]);
       expect(leaks, "secrets found where they must never be").toEqual([]);

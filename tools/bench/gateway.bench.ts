@@ -29,7 +29,10 @@ async function firstLine(proc: ReturnType<typeof Bun.spawn>, what: string): Prom
   let text = "";
   while (!text.includes("\n")) {
     const { value, done } = await reader.read();
-    if (done) throw new Error(`${what} exited before printing its JSON line: ${await new Response(proc.stderr as ReadableStream).text()}`);
+    if (done)
+      throw new Error(
+        `${what} exited before printing its JSON line: ${await new Response(proc.stderr as ReadableStream).text()}`,
+      );
     text += new TextDecoder().decode(value);
   }
   reader.releaseLock();
@@ -52,12 +55,29 @@ const pg = await startPgCluster();
 try {
   const base = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, TMPDIR: dir, PRODEX_TUI: "0", NO_COLOR: "1" };
   const mockProc = spawn([join(REPO, "packages/mock/src/main.ts"), "--accounts", "4", "--port", "0"], base);
-  const mock = (await firstLine(mockProc, "mock")) as { baseUrl: string; refreshUrl: string; accounts: { id: string; auth: unknown }[] };
+  const mock = (await firstLine(mockProc, "mock")) as {
+    baseUrl: string;
+    refreshUrl: string;
+    accounts: { id: string; auth: unknown }[];
+  };
   const upstream = { CODEX_CHATGPT_BASE_URL: mock.baseUrl, CODEX_REFRESH_TOKEN_URL_OVERRIDE: mock.refreshUrl };
 
   // `prodex serve` on a home holding the accounts; the gateway's database holding the same accounts.
-  const local = { ...base, ...upstream, PRODEX_HOME: join(dir, "local"), PRODEX_RUNTIME_LOG_DIR: join(dir, "logs-local"), PRODEX_SHARED_CODEX_HOME: join(dir, "shared") };
-  const gw = { ...base, ...upstream, PRODEX_HOME: join(dir, "gw"), PRODEX_RUNTIME_LOG_DIR: join(dir, "logs-gw"), PRODEX_DATABASE_URL: await pg.database("bench"), PRODEX_GATEWAY_SECRET_KEY: randomBytes(32).toString("base64") };
+  const local = {
+    ...base,
+    ...upstream,
+    PRODEX_HOME: join(dir, "local"),
+    PRODEX_RUNTIME_LOG_DIR: join(dir, "logs-local"),
+    PRODEX_SHARED_CODEX_HOME: join(dir, "shared"),
+  };
+  const gw = {
+    ...base,
+    ...upstream,
+    PRODEX_HOME: join(dir, "gw"),
+    PRODEX_RUNTIME_LOG_DIR: join(dir, "logs-gw"),
+    PRODEX_DATABASE_URL: await pg.database("bench"),
+    PRODEX_GATEWAY_SECRET_KEY: randomBytes(32).toString("base64"),
+  };
   cli(["gateway", "migrate"], gw);
   for (const [i, a] of mock.accounts.entries()) {
     const home = join(dir, "logins", a.id);
@@ -71,17 +91,37 @@ try {
     return (JSON.parse(r.stdout.toString()) as { key: string }).key;
   })();
 
-  const serve = (await firstLine(spawn([CLI, "serve", "--json", "-q"], local), "prodex serve")) as { codex: { baseUrl: string; env: Record<string, string> }; secret: string };
-  const g1 = (await firstLine(spawn([CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "-q"], gw), "gateway 1")) as { codex: { baseUrl: string } };
-  const g2 = (await firstLine(spawn([CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "-q"], gw), "gateway 2")) as { codex: { baseUrl: string } };
+  const serve = (await firstLine(spawn([CLI, "serve", "--json", "-q"], local), "prodex serve")) as {
+    codex: { baseUrl: string; env: Record<string, string> };
+    secret: string;
+  };
+  const g1 = (await firstLine(
+    spawn([CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "-q"], gw),
+    "gateway 1",
+  )) as { codex: { baseUrl: string } };
+  const g2 = (await firstLine(
+    spawn([CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "-q"], gw),
+    "gateway 2",
+  )) as { codex: { baseUrl: string } };
 
-  const body = new TextEncoder().encode(JSON.stringify({ model: "gpt-5", instructions: "", input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }], stream: true, store: false }));
+  const body = new TextEncoder().encode(
+    JSON.stringify({
+      model: "gpt-5",
+      instructions: "",
+      input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }],
+      stream: true,
+      store: false,
+    }),
+  );
   const json = { "content-type": "application/json", accept: "text/event-stream" };
   type Target = { url: string; headers: Record<string, string> };
   const targets: Record<string, Target[]> = {
     "prodex serve": [{ url: `${serve.codex.baseUrl}/responses`, headers: { ...json, "x-prodex-key": serve.secret } }],
     "gateway ×1": [{ url: `${g1.codex.baseUrl}/responses`, headers: { ...json, authorization: `Bearer ${key}` } }],
-    "gateway ×2": [g1, g2].map((g) => ({ url: `${g.codex.baseUrl}/responses`, headers: { ...json, authorization: `Bearer ${key}` } })),
+    "gateway ×2": [g1, g2].map((g) => ({
+      url: `${g.codex.baseUrl}/responses`,
+      headers: { ...json, authorization: `Bearer ${key}` },
+    })),
   };
   const names = Object.keys(targets);
   let turn = 0;
@@ -98,26 +138,39 @@ try {
   for (const name of names) {
     let done = 0;
     const end = performance.now() + plan.c8Ms;
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      while (performance.now() < end) {
-        await one(name);
-        done++;
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (performance.now() < end) {
+          await one(name);
+          done++;
+        }
+      }),
+    );
     c8[name] = done / (plan.c8Ms / 1000);
   }
 
   const fmt = (n: number) => n.toFixed(2);
   const s = Object.fromEntries(names.map((n) => [n, summarize(c1[n] ?? [])]));
-  console.log(`bench:gateway — ${quick ? "quick" : "full"} run, ${plan.c1} c=1 requests per variant (interleaved), c=8 for ${plan.c8Ms / 1000} s each; 4 mock accounts, PostgreSQL on loopback; shared machine`);
+  console.log(
+    `bench:gateway — ${quick ? "quick" : "full"} run, ${plan.c1} c=1 requests per variant (interleaved), c=8 for ${plan.c8Ms / 1000} s each; 4 mock accounts, PostgreSQL on loopback; shared machine`,
+  );
   console.log("variant        c=1 p50 ms  c=1 p99 ms  c=8 req/s");
-  for (const n of names) console.log(`${n.padEnd(14)} ${fmt(s[n]?.p50 ?? 0).padStart(10)}  ${fmt(s[n]?.p99 ?? 0).padStart(10)}  ${(c8[n] ?? 0).toFixed(0).padStart(9)}`);
+  for (const n of names)
+    console.log(
+      `${n.padEnd(14)} ${fmt(s[n]?.p50 ?? 0).padStart(10)}  ${fmt(s[n]?.p99 ?? 0).padStart(10)}  ${(c8[n] ?? 0).toFixed(0).padStart(9)}`,
+    );
   const added = (s["gateway ×1"]?.p50 ?? 0) - (s["prodex serve"]?.p50 ?? 0);
   const ratio = (c8["gateway ×1"] ?? 0) / (c8["prodex serve"] ?? 1);
   const scale = (c8["gateway ×2"] ?? 0) / (c8["gateway ×1"] ?? 1);
-  console.log(`${added <= 1 ? "PASS" : "MISS"}  one instance adds ${fmt(added)} ms p50 over prodex serve at c=1 (target ≤ 1 ms)`);
-  console.log(`${ratio >= 0.8 ? "PASS" : "MISS"}  one instance's c=8 throughput is ${(ratio * 100).toFixed(0)} % of prodex serve's (target ≥ 80 %)`);
-  console.log(`${scale >= 1.6 ? "PASS" : "MISS"}  two instances give ${scale.toFixed(2)}× one instance's c=8 throughput (target ≥ 1.6× when the mock is not the bottleneck; one 2-core machine runs mock, instances and client here)`);
+  console.log(
+    `${added <= 1 ? "PASS" : "MISS"}  one instance adds ${fmt(added)} ms p50 over prodex serve at c=1 (target ≤ 1 ms)`,
+  );
+  console.log(
+    `${ratio >= 0.8 ? "PASS" : "MISS"}  one instance's c=8 throughput is ${(ratio * 100).toFixed(0)} % of prodex serve's (target ≥ 80 %)`,
+  );
+  console.log(
+    `${scale >= 1.6 ? "PASS" : "MISS"}  two instances give ${scale.toFixed(2)}× one instance's c=8 throughput (target ≥ 1.6× when the mock is not the bottleneck; one 2-core machine runs mock, instances and client here)`,
+  );
 } finally {
   for (const c of children) c.kill("SIGTERM");
   await Promise.all(children.map((c) => Promise.race([c.exited, Bun.sleep(3_000)])));

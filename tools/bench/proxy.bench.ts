@@ -16,7 +16,17 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { type Child, cpuMsOf, memoryOf, spawnRunner } from "../harness/children.ts";
 import { type Collected, type Variant, batched, interleaved, throughput, warm } from "./lib/phases.ts";
-import { DIRECT, FLOOR, PRODEX, type Memory, type Row, type Transport, table, verdictLines, verdicts } from "./lib/report.ts";
+import {
+  DIRECT,
+  FLOOR,
+  PRODEX,
+  type Memory,
+  type Row,
+  type Transport,
+  table,
+  verdictLines,
+  verdicts,
+} from "./lib/report.ts";
 import { selectionBench } from "./lib/selection-bench.ts";
 import { timedSse } from "../harness/sse-client.ts";
 import { summarize } from "../harness/stats.ts";
@@ -34,7 +44,14 @@ function fail(message: string): never {
 let args: { quick?: boolean; strict?: boolean; "cpu-prof"?: boolean; profiles?: string; soak?: string; help?: boolean };
 try {
   args = parseArgs({
-    options: { quick: { type: "boolean" }, strict: { type: "boolean" }, "cpu-prof": { type: "boolean" }, profiles: { type: "string" }, soak: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: {
+      quick: { type: "boolean" },
+      strict: { type: "boolean" },
+      "cpu-prof": { type: "boolean" },
+      profiles: { type: "string" },
+      soak: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
     strict: true,
   }).values;
 } catch (error) {
@@ -67,15 +84,29 @@ const mockLine = z.object({
   url: z.string(),
   baseUrl: z.string(),
   refreshUrl: z.string(),
-  accounts: z.array(z.object({ id: z.string(), auth: z.object({ tokens: z.object({ access_token: z.string(), account_id: z.string() }) }).loose() })).min(1),
+  accounts: z
+    .array(
+      z.object({
+        id: z.string(),
+        auth: z.object({ tokens: z.object({ access_token: z.string(), account_id: z.string() }) }).loose(),
+      }),
+    )
+    .min(1),
 });
 const urlLine = z.object({ url: z.string() });
-const proxyLine = z.object({ url: z.string(), codexBaseUrl: z.string(), codexHeaders: z.record(z.string(), z.string()), stateUrl: z.string() });
+const proxyLine = z.object({
+  url: z.string(),
+  codexBaseUrl: z.string(),
+  codexHeaders: z.record(z.string(), z.string()),
+  stateUrl: z.string(),
+});
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const status = (line: string) => process.stderr.write(`· ${line}\n`);
 
-log(`prodex proxy bench${quick ? " (--quick)" : ""}: bun ${Bun.version}, ${navigator.hardwareConcurrency} cores; ${(requestBytes() / 1024).toFixed(0)} KB Codex request → 8-delta stream; ${plan.profiles} profiles`);
+log(
+  `prodex proxy bench${quick ? " (--quick)" : ""}: bun ${Bun.version}, ${navigator.hardwareConcurrency} cores; ${(requestBytes() / 1024).toFixed(0)} KB Codex request → 8-delta stream; ${plan.profiles} profiles`,
+);
 
 status(`selection micro-bench (${plan.selection} decisions each)`);
 const selection = await selectionBench(plan.selection);
@@ -87,7 +118,9 @@ let wsSkipped: string | null = null;
 let memory: Memory | null = null;
 let fresh: WsExtra | null = null;
 try {
-  const mock = await spawnRunner("mock", "mock-runner.ts", { args: ["--accounts", String(plan.profiles), "--chunks", "8", "--chunk-size", "16"] });
+  const mock = await spawnRunner("mock", "mock-runner.ts", {
+    args: ["--accounts", String(plan.profiles), "--chunks", "8", "--chunk-size", "16"],
+  });
   children.push(mock);
   const m = mockLine.parse(mock.ready);
   const floor = await spawnRunner("floor", "floor-runner.ts", { args: [m.url] });
@@ -103,13 +136,20 @@ try {
   const floorBefore = memoryOf(floor.pid);
 
   const first = m.accounts[0] as (typeof m.accounts)[number];
-  const real = { authorization: `Bearer ${first.auth.tokens.access_token}`, "chatgpt-account-id": first.auth.tokens.account_id };
+  const real = {
+    authorization: `Bearer ${first.auth.tokens.access_token}`,
+    "chatgpt-account-id": first.auth.tokens.account_id,
+  };
   const targets: Target[] = [
     { name: DIRECT, url: `${m.baseUrl}/codex/responses`, auth: real },
     { name: FLOOR, url: `${f.url}/backend-api/codex/responses`, auth: real },
     // Codex sends its own (stale, placeholder) login; prodex replaces it with the serving account's.
     // Plus the launch header Codex sends from PRODEX_LAUNCH_KEY.
-    { name: PRODEX, url: `${p.codexBaseUrl}/responses`, auth: { authorization: "Bearer codex-side-token", "chatgpt-account-id": "acct-client", ...p.codexHeaders } },
+    {
+      name: PRODEX,
+      url: `${p.codexBaseUrl}/responses`,
+      auth: { authorization: "Bearer codex-side-token", "chatgpt-account-id": "acct-client", ...p.codexHeaders },
+    },
   ];
   const servers = new Map([
     [FLOOR, floor.pid],
@@ -158,7 +198,9 @@ try {
     }
   };
 
-  status(`SSE: warm-up (${plan.warm} per variant), c=1 (${plan.c1Rounds} interleaved rounds), c=8 (${plan.c8Rounds} × ${plan.c8Batch} per variant)`);
+  status(
+    `SSE: warm-up (${plan.warm} per variant), c=1 (${plan.c1Rounds} interleaved rounds), c=8 (${plan.c8Rounds} × ${plan.c8Batch} per variant)`,
+  );
   await warm(sseVariants, plan.warm, 8);
   await measure("sse", 1, () => interleaved(sseVariants, plan.c1Rounds));
   await measure("sse", 8, () => batched(sseVariants, plan.c8Rounds, plan.c8Batch, 8));
@@ -217,12 +259,25 @@ try {
   const after = memoryOf(proxy.pid);
   const floorAfter = memoryOf(floor.pid);
   const floorMb = floorBefore && floorAfter ? { beforeMb: floorBefore.rssMb, afterMb: floorAfter.rssMb } : null;
-  if (before && after) memory = { beforeMb: before.rssMb, afterMb: after.rssMb, peakMb: after.peakMb, requests: proxyRequests, cpuMsPerRequest: soakCpuMs, floor: floorMb };
+  if (before && after)
+    memory = {
+      beforeMb: before.rssMb,
+      afterMb: after.rssMb,
+      peakMb: after.peakMb,
+      requests: proxyRequests,
+      cpuMsPerRequest: soakCpuMs,
+      floor: floorMb,
+    };
 
   // Last: its usage-limit faults back accounts off, which must not reach the phases above.
   if (wsSkipped === null) {
     status(`websocket: fresh sockets and rotations (${plan.wsFresh} each)`);
-    fresh = await wsExtra(targets[0] as Target, targets[2] as Target, { mockUrl: m.url, stateUrl: p.stateUrl, accounts: m.accounts.map((a) => a.id) }, plan.wsFresh);
+    fresh = await wsExtra(
+      targets[0] as Target,
+      targets[2] as Target,
+      { mockUrl: m.url, stateUrl: p.stateUrl, accounts: m.accounts.map((a) => a.id) },
+      plan.wsFresh,
+    );
   }
 } catch (error) {
   log(`bench:proxy: the run failed: ${error instanceof Error ? error.message : String(error)}`);

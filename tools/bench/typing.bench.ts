@@ -26,7 +26,9 @@ const cols = 160;
 const rows = 45;
 
 type Run = (o: WrapOptions) => Promise<number>;
-const compositorRun: Run | null = oldTui ? ((await import(join(oldTui, "src", "runtime.ts"))) as { runWrapped: Run }).runWrapped : null;
+const compositorRun: Run | null = oldTui
+  ? ((await import(join(oldTui, "src", "runtime.ts"))) as { runWrapped: Run }).runWrapped
+  : null;
 
 function envCopy(): Record<string, string> {
   const env: Record<string, string> = {};
@@ -40,7 +42,14 @@ const pct = (xs: number[], p: number) => {
 };
 const f = (n: number) => n.toFixed(2).padStart(7);
 
-type Session = { name: string; samples: number[]; cpu: number[]; pid?: number; key(): Promise<number>; close(): Promise<void> };
+type Session = {
+  name: string;
+  samples: number[];
+  cpu: number[];
+  pid?: number;
+  key(): Promise<number>;
+  close(): Promise<void>;
+};
 
 /** A program in a PTY of its own; the key's echo is seen in what the PTY reads back. */
 function ptySession(name: string, cmd: string[]): Session {
@@ -110,8 +119,13 @@ function table(title: string, sessions: Session[], base: Session): void {
   console.log(title);
   console.log("              p50      p90      p99      max   added p50 / p99");
   for (const r of sessions) {
-    const added = r === base ? "" : `   ${f(pct(r.samples, 50) - pct(base.samples, 50))} / ${f(pct(r.samples, 99) - pct(base.samples, 99))}`;
-    console.log(`${r.name.padEnd(10)} ${f(pct(r.samples, 50))}  ${f(pct(r.samples, 90))}  ${f(pct(r.samples, 99))}  ${f(Math.max(...r.samples))}${added}`);
+    const added =
+      r === base
+        ? ""
+        : `   ${f(pct(r.samples, 50) - pct(base.samples, 50))} / ${f(pct(r.samples, 99) - pct(base.samples, 99))}`;
+    console.log(
+      `${r.name.padEnd(10)} ${f(pct(r.samples, 50))}  ${f(pct(r.samples, 90))}  ${f(pct(r.samples, 99))}  ${f(Math.max(...r.samples))}${added}`,
+    );
   }
 }
 
@@ -123,20 +137,27 @@ function cpuMs(pid: number): number {
   return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
-console.log(`machine: ${navigator.hardwareConcurrency} cores, shared with other work while this runs; PTY ${cols}x${rows}`);
+console.log(
+  `machine: ${navigator.hardwareConcurrency} cores, shared with other work while this runs; PTY ${cols}x${rows}`,
+);
 
 // 1. End to end, several rounds.
 const echo = ["bun", fakeAgent, "echo"];
 const bare = ptySession("bare", echo);
 const ink = ptySession("ink", ["bun", join(tuiDir, "test", "fixtures", "wrap-driver.ts"), ...echo]);
-const old = oldTui ? ptySession("compositor", ["bun", join(oldTui, "test", "fixtures", "wrap-driver.ts"), ...echo]) : null;
+const old = oldTui
+  ? ptySession("compositor", ["bun", join(oldTui, "test", "fixtures", "wrap-driver.ts"), ...echo])
+  : null;
 const e2e = [bare, ink, ...(old ? [old] : [])];
 await Bun.sleep(2500); // every program (and the dashboards' first frames) settle
 const spread: Record<string, string[]> = {};
 for (let r = 1; r <= ROUNDS; r++) {
   await typeInto(e2e, N);
   table(`\n1. typing, end to end, round ${r}/${ROUNDS}, ${N} keys each (ms, key written → echo read)`, e2e, bare);
-  for (const s of e2e.slice(1)) (spread[s.name] ??= []).push(`${f(pct(s.samples, 50) - pct(bare.samples, 50)).trim()} / ${f(pct(s.samples, 99) - pct(bare.samples, 99)).trim()}`);
+  for (const s of e2e.slice(1))
+    (spread[s.name] ??= []).push(
+      `${f(pct(s.samples, 50) - pct(bare.samples, 50)).trim()} / ${f(pct(s.samples, 99) - pct(bare.samples, 99)).trim()}`,
+    );
 }
 console.log("\nadded p50 / p99 per round:");
 for (const [name, rs] of Object.entries(spread)) console.log(`  ${name.padEnd(10)} ${rs.join("   ")}`);
@@ -210,8 +231,15 @@ function watcher(name: string, send: (s: string) => void, hook: (fn: (s: string)
 function directSession(agent: string[], paneCols: number, r: number): Session {
   const decoder = new TextDecoder();
   let onData: (s: string) => void = () => {};
-  const proc = Bun.spawn(agent, { env: envCopy(), terminal: { cols: paneCols, rows: r, data: (_t, d) => onData(decoder.decode(d, { stream: true })) } });
-  return watcher("bare", (k) => proc.terminal?.write(k), (fn) => (onData = fn));
+  const proc = Bun.spawn(agent, {
+    env: envCopy(),
+    terminal: { cols: paneCols, rows: r, data: (_t, d) => onData(decoder.decode(d, { stream: true })) },
+  });
+  return watcher(
+    "bare",
+    (k) => proc.terminal?.write(k),
+    (fn) => (onData = fn),
+  );
 }
 
 function wrappedSession(name: string, run: Run, agent: string[], c: number, r: number): InProcess {
@@ -220,7 +248,14 @@ function wrappedSession(name: string, run: Run, agent: string[], c: number, r: n
   const now = Date.now();
   const feed = createStaticFeed(sampleSnapshot(now), sampleEvents(now));
   const done = run({ cmd: agent, env: envCopy(), feed, stdin: input, stdout: output, probeTimeoutMs: 10 });
-  return { session: watcher(name, (k) => input.emit("data", Buffer.from(k)), (fn) => (output.onWrite = fn)), done };
+  return {
+    session: watcher(
+      name,
+      (k) => input.emit("data", Buffer.from(k)),
+      (fn) => (output.onWrite = fn),
+    ),
+    done,
+  };
 }
 
 /** The pane's width at `c` columns with the side panel beside it (the layout's default). */
@@ -228,7 +263,10 @@ const paneWidth = (c: number) => c - 1 - Math.max(32, Math.min(48, Math.round(c 
 
 async function inProcess(title: string, agent: string[], c: number, r: number, n: number): Promise<void> {
   const direct = directSession(agent, paneWidth(c), r);
-  const wrapped = [wrappedSession("ink", runWrapped, agent, c, r), ...(compositorRun ? [wrappedSession("compositor", compositorRun, agent, c, r)] : [])];
+  const wrapped = [
+    wrappedSession("ink", runWrapped, agent, c, r),
+    ...(compositorRun ? [wrappedSession("compositor", compositorRun, agent, c, r)] : []),
+  ];
   const sessions = [direct, ...wrapped.map((w) => w.session)];
   await Bun.sleep(1500);
   await typeInto(sessions, n);
@@ -236,11 +274,25 @@ async function inProcess(title: string, agent: string[], c: number, r: number, n
   await Promise.all(wrapped.map((w) => w.done));
   table(`\n${title}`, sessions, direct);
   const cpu = (s: Session, p: number) => pct(s.cpu, p).toFixed(3);
-  console.log(`CPU per key (ms, this process)  ${sessions.map((s) => `${s.name} p50 ${cpu(s, 50)} p99 ${cpu(s, 99)}`).join("  ·  ")}`);
+  console.log(
+    `CPU per key (ms, this process)  ${sessions.map((s) => `${s.name} p50 ${cpu(s, 50)} p99 ${cpu(s, 99)}`).join("  ·  ")}`,
+  );
 }
 
-await inProcess(`2. typing in process, ${N} keys each (ms): the dashboard's own work, without the extra process hop`, echo, cols, rows, N);
-await inProcess(`4. a full-screen redraw at 160x50 (every row, 256 colours), ${Math.round(N / 2)} keys each (ms, key → redraw on screen)`, ["bun", fakeAgent, "splash"], 160, 50, Math.round(N / 2));
+await inProcess(
+  `2. typing in process, ${N} keys each (ms): the dashboard's own work, without the extra process hop`,
+  echo,
+  cols,
+  rows,
+  N,
+);
+await inProcess(
+  `4. a full-screen redraw at 160x50 (every row, 256 colours), ${Math.round(N / 2)} keys each (ms, key → redraw on screen)`,
+  ["bun", fakeAgent, "splash"],
+  160,
+  50,
+  Math.round(N / 2),
+);
 
 // 3. Event → panel: push pool events into a dashboard and time until the panel draws them.
 async function eventToPanel(name: string, run: Run): Promise<string> {
@@ -256,9 +308,13 @@ async function eventToPanel(name: string, run: Run): Promise<string> {
   let prev = "aaaaaaaaaa";
   let missed = 0;
   for (let i = -1; i < 100; i++) {
-    const msg = [...prev].map((ch) => String.fromCharCode(97 + ((ch.charCodeAt(0) - 97 + 1 + Math.floor(Math.random() * 24)) % 26))).join("");
+    const msg = [...prev]
+      .map((ch) => String.fromCharCode(97 + ((ch.charCodeAt(0) - 97 + 1 + Math.floor(Math.random() * 24)) % 26)))
+      .join("");
     prev = msg;
-    const shown = new Promise<number>((resolve) => (output.onWrite = (s) => s.includes(msg) && resolve(performance.now())));
+    const shown = new Promise<number>(
+      (resolve) => (output.onWrite = (s) => s.includes(msg) && resolve(performance.now())),
+    );
     const t0 = performance.now();
     feed.push({ kind: "rotation", profile: "personal", message: msg });
     const t1 = await Promise.race([shown, Bun.sleep(1000).then(() => Number.NaN)]);

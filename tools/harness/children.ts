@@ -72,7 +72,12 @@ export function memoryOf(pid: number): { rssMb: number; peakMb: number; anonMb: 
     return null;
   }
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);
-  return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024, anonMb: kb("RssAnon") / 1024, fileMb: (kb("RssFile") + kb("RssShmem")) / 1024 };
+  return {
+    rssMb: kb("VmRSS") / 1024,
+    peakMb: kb("VmHWM") / 1024,
+    anonMb: kb("RssAnon") / 1024,
+    fileMb: (kb("RssFile") + kb("RssShmem")) / 1024,
+  };
 }
 
 /** CPU time (user + system) a process has used so far, in ms (from /proc/<pid>/stat). */

@@ -10,7 +10,11 @@ export type Sample = {
 const COMPLETED = "response.completed";
 
 /** Resolves with the timings of a complete answer (and its turn state); throws if it was not one (status, or no response.completed). */
-export async function timedSse(url: string, headers: Record<string, string>, body: Uint8Array): Promise<Sample & { turnState: string | null }> {
+export async function timedSse(
+  url: string,
+  headers: Record<string, string>,
+  body: Uint8Array,
+): Promise<Sample & { turnState: string | null }> {
   const t0 = performance.now();
   const res = await fetch(url, { method: "POST", headers, body });
   if (res.status !== 200 || !res.body) {
@@ -28,7 +32,9 @@ export async function timedSse(url: string, headers: Record<string, string>, bod
     if (completed) continue;
     const chunk = Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
     // The marker may straddle two chunks: look at the previous chunk's tail too.
-    completed = chunk.indexOf(COMPLETED) >= 0 || Buffer.concat([carry, chunk.subarray(0, COMPLETED.length)]).indexOf(COMPLETED) >= 0;
+    completed =
+      chunk.indexOf(COMPLETED) >= 0 ||
+      Buffer.concat([carry, chunk.subarray(0, COMPLETED.length)]).indexOf(COMPLETED) >= 0;
     carry = Buffer.from(chunk.subarray(Math.max(0, chunk.byteLength - COMPLETED.length)));
   }
   const total = performance.now() - t0;

@@ -41,7 +41,10 @@ function sessionBody(session: number): { body: Uint8Array; frame: string } {
   let hit = bodies.get(session);
   if (hit) return hit;
   const json = { ...fixture.body, prompt_cache_key: sessionId(session) };
-  hit = { body: new TextEncoder().encode(JSON.stringify(json)), frame: JSON.stringify({ type: "response.create", ...json }) };
+  hit = {
+    body: new TextEncoder().encode(JSON.stringify(json)),
+    frame: JSON.stringify({ type: "response.create", ...json }),
+  };
   if (bodies.size > 64) bodies.clear();
   bodies.set(session, hit);
   return hit;
@@ -81,7 +84,13 @@ export function prepare(target: Target, seq: number): Prepared {
 /** Headers Codex sends on its websocket upgrade (the same credentials as its HTTP requests). */
 export function upgradeHeaders(target: Target, session: number): Record<string, string> {
   const id = sessionId(session);
-  return { ...target.auth, "openai-beta": "responses_websockets=2026-02-06", originator: "codex_exec", "session-id": id, "thread-id": id };
+  return {
+    ...target.auth,
+    "openai-beta": "responses_websockets=2026-02-06",
+    originator: "codex_exec",
+    "session-id": id,
+    "thread-id": id,
+  };
 }
 
 export const requestBytes = (): number => sessionBody(0).body.byteLength;

@@ -9,7 +9,8 @@ export class WsConn {
   private closed = false;
 
   private constructor(private readonly ws: WebSocket) {
-    ws.onmessage = (e) => this.frame(typeof e.data === "string" ? e.data : new TextDecoder().decode(e.data as ArrayBuffer));
+    ws.onmessage = (e) =>
+      this.frame(typeof e.data === "string" ? e.data : new TextDecoder().decode(e.data as ArrayBuffer));
     ws.onclose = (e) => {
       this.closed = true;
       this.fail(new Error(`socket closed mid-turn (code ${e.code})`));
@@ -17,7 +18,11 @@ export class WsConn {
   }
 
   /** Opens a socket, or explains why the server would not upgrade. */
-  static async open(url: string, headers: Record<string, string>, timeoutMs = 5_000): Promise<{ ok: true; conn: WsConn } | { ok: false; why: string }> {
+  static async open(
+    url: string,
+    headers: Record<string, string>,
+    timeoutMs = 5_000,
+  ): Promise<{ ok: true; conn: WsConn } | { ok: false; why: string }> {
     const opened = await openSocket(url, headers, timeoutMs);
     return opened.ok ? { ok: true, conn: new WsConn(opened.ws) } : opened;
   }

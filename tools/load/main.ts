@@ -37,7 +37,9 @@ let report: Awaited<ReturnType<typeof runScenario>>;
 try {
   report = await runScenario(scenarios[o.scenario], o, status);
 } catch (error) {
-  process.stderr.write(`load: the ${o.scenario} run failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `load: the ${o.scenario} run failed: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(3);
 }
 

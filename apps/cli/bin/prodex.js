@@ -62,7 +62,9 @@ if (process.versions.bun) {
   const override = process.env.PRODEX_BUN;
   const bun = override && executable(override) ? override : (dependencyBun() ?? pathBun());
   if (!bun) {
-    process.stderr.write("prodex: prodex runs on Bun, and no Bun was found (the bun package did not install, and bun is not on PATH)\n  → install it (npm install -g bun, or https://bun.sh), or run: bunx prodex\n");
+    process.stderr.write(
+      "prodex: prodex runs on Bun, and no Bun was found (the bun package did not install, and bun is not on PATH)\n  → install it (npm install -g bun, or https://bun.sh), or run: bunx prodex\n",
+    );
     process.exit(1);
   }
   const child = spawn(bun, [self, ...process.argv.slice(2)], { stdio: "inherit" });

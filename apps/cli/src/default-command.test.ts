@@ -8,8 +8,14 @@ describe("withDefaultCommand", () => {
     [[], ["run"]],
     [["--help"], ["--help"]],
     [["-V"], ["-V"]],
-    [["quota", "--json"], ["quota", "--json"]],
-    [["--model", "o3"], ["run", "--model", "o3"]],
+    [
+      ["quota", "--json"],
+      ["quota", "--json"],
+    ],
+    [
+      ["--model", "o3"],
+      ["run", "--model", "o3"],
+    ],
     [["fix the bug"], ["run", "fix the bug"]],
   ])("%j → %j", (argv, expected) => expect(withDefaultCommand(argv, commands)).toEqual(expected));
 });

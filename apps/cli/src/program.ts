@@ -23,7 +23,9 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run prodex --help for usage)")
     .enablePositionalOptions()
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text.startsWith("error: ") ? `prodex: ${text.slice(7)}` : text) });
+    .configureOutput({
+      outputError: (text, write) => write(text.startsWith("error: ") ? `prodex: ${text.slice(7)}` : text),
+    });
   registerProfile(program);
   registerLogin(program);
   registerQuota(program);

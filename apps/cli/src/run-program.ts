@@ -8,7 +8,10 @@ import { CommanderError, buildProgram } from "./program.ts";
  * Messages can carry upstream or file text: shown with `printable`, so they stay one line and
  * never drive the terminal.
  */
-export function report(error: unknown, write: (text: string) => void = (text) => void process.stderr.write(text)): number {
+export function report(
+  error: unknown,
+  write: (text: string) => void = (text) => void process.stderr.write(text),
+): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
   if (error instanceof ProdexError) {
     write(`prodex: ${printable(error.message)}\n${error.hint ? `  → ${printable(error.hint)}\n` : ""}`);

@@ -24,7 +24,16 @@ async function inWorld(accounts: { id: string; email?: string }[], fn: (w: CliEn
 
 type ProfilesJson = {
   schema: string;
-  profiles: { name: string; current: boolean; kind: string; codexHome: string; accountId: string | null; email: string | null; auth: string; needsLogin: boolean }[];
+  profiles: {
+    name: string;
+    current: boolean;
+    kind: string;
+    codexHome: string;
+    accountId: string | null;
+    email: string | null;
+    auth: string;
+    needsLogin: boolean;
+  }[];
 };
 function parseList(r: RunResult): ProfilesJson {
   expect(r.code, r.stderr).toBe(0);
@@ -35,7 +44,9 @@ function parseList(r: RunResult): ProfilesJson {
 function stored(prodexHome: string): { name: string; accountId: string | null; kind: string; authState: string }[] {
   const store = Store.open(join(prodexHome, "prodex.db"));
   try {
-    return store.profiles.list().map((p) => ({ name: p.name, accountId: p.accountId, kind: p.kind, authState: p.authState }));
+    return store.profiles
+      .list()
+      .map((p) => ({ name: p.name, accountId: p.accountId, kind: p.kind, authState: p.authState }));
   } finally {
     store.close();
   }
@@ -71,12 +82,31 @@ describe("prodex profile", () => {
         expect(external.code, external.stderr).toBe(0);
         expect(external.stdout).toBe(`added profile ext (ext@example.com) → ${ext}\n`);
 
-        const [json, table] = await Promise.all([w.prodex(["profile", "list", "--json"]), w.prodex(["profile", "list"])]);
+        const [json, table] = await Promise.all([
+          w.prodex(["profile", "list", "--json"]),
+          w.prodex(["profile", "list"]),
+        ]);
         const list = parseList(json);
         expect(list.schema).toBe("prodex.profiles/v1");
-        expect(list.profiles.find((p) => p.name === "p1")).toMatchObject({ current: true, kind: "managed", accountId: "acct-a", auth: "chatgpt", needsLogin: false });
-        expect(list.profiles.find((p) => p.name === "spare")).toMatchObject({ current: false, kind: "managed", auth: "no-auth", needsLogin: true, accountId: null });
-        expect(list.profiles.find((p) => p.name === "ext")).toMatchObject({ kind: "external", codexHome: ext, accountId: "acct-ext" });
+        expect(list.profiles.find((p) => p.name === "p1")).toMatchObject({
+          current: true,
+          kind: "managed",
+          accountId: "acct-a",
+          auth: "chatgpt",
+          needsLogin: false,
+        });
+        expect(list.profiles.find((p) => p.name === "spare")).toMatchObject({
+          current: false,
+          kind: "managed",
+          auth: "no-auth",
+          needsLogin: true,
+          accountId: null,
+        });
+        expect(list.profiles.find((p) => p.name === "ext")).toMatchObject({
+          kind: "external",
+          codexHome: ext,
+          accountId: "acct-ext",
+        });
         expect(table.stdout).toMatch(/^\s*NAME\s+EMAIL\s+PLAN\s+AUTH\s+KIND\s+HOME/m);
         expect(table.stdout).toMatch(/^\s*\*\s+p1\s+\S+\s+\S+\s+chatgpt\s+managed\s/m);
         expect(table.stdout).toMatch(/^\s+spare\s+-\s+-\s+no-auth\s+managed\s/m);
@@ -148,7 +178,10 @@ describe("prodex profile", () => {
         expect(statSync(file).mode & 0o777).toBe(0o600);
 
         const fresh = join(w.dir, "prodex-2");
-        const [imp, again] = await Promise.all([w.prodex(["profile", "import", file], { env: { PRODEX_HOME: fresh } }), w.prodex(["profile", "import", file])]);
+        const [imp, again] = await Promise.all([
+          w.prodex(["profile", "import", file], { env: { PRODEX_HOME: fresh } }),
+          w.prodex(["profile", "import", file]),
+        ]);
         expect(imp.code, imp.stderr).toBe(0);
         expect(imp.stdout).toBe("imported p1\nimported p2\n");
         expect(stored(fresh)).toEqual([
@@ -156,10 +189,14 @@ describe("prodex profile", () => {
           { name: "p2", accountId: "acct-b", kind: "managed", authState: "ok" },
         ]);
         for (const n of ["p1", "p2"]) {
-          expect(readFileSync(join(fresh, "profiles", n, "auth.json"), "utf8")).toBe(readFileSync(join(profileHome(w, n), "auth.json"), "utf8"));
+          expect(readFileSync(join(fresh, "profiles", n, "auth.json"), "utf8")).toBe(
+            readFileSync(join(profileHome(w, n), "auth.json"), "utf8"),
+          );
         }
         expect(again.code).toBe(1);
-        expect(again.stdout).toBe('skipped p1: account already in the pool as "p1"\nskipped p2: account already in the pool as "p2"\n');
+        expect(again.stdout).toBe(
+          'skipped p1: account already in the pool as "p1"\nskipped p2: account already in the pool as "p2"\n',
+        );
       }),
     T,
   );
@@ -169,19 +206,27 @@ describe("prodex profile", () => {
     () =>
       inWorld([{ id: "acct-a" }], async (w) => {
         const file = join(w.dir, "sealed.json");
-        const out = await w.prodex(["profile", "export", file, "--password"], { env: { PRODEX_BUNDLE_PASSWORD: "s3cret" } });
+        const out = await w.prodex(["profile", "export", file, "--password"], {
+          env: { PRODEX_BUNDLE_PASSWORD: "s3cret" },
+        });
         expect(out.code, out.stderr).toBe(0);
         expect(out.stdout).toBe(`exported 1 profile(s) to ${file} (encrypted)\n`);
         expect(out.stderr).toBe("");
         const text = readFileSync(file, "utf8");
-        const auth = JSON.parse(readFileSync(join(profileHome(w, "p1"), "auth.json"), "utf8")) as { tokens: { refresh_token: string; access_token: string } };
+        const auth = JSON.parse(readFileSync(join(profileHome(w, "p1"), "auth.json"), "utf8")) as {
+          tokens: { refresh_token: string; access_token: string };
+        };
         expect(text).not.toContain(auth.tokens.refresh_token);
         expect(text).not.toContain(auth.tokens.access_token);
         expect(text).not.toContain("acct-a");
 
         const [ok, wrong, none] = await Promise.all([
-          w.prodex(["profile", "import", file], { env: { PRODEX_HOME: join(w.dir, "ok"), PRODEX_BUNDLE_PASSWORD: "s3cret" } }),
-          w.prodex(["profile", "import", file], { env: { PRODEX_HOME: join(w.dir, "wrong"), PRODEX_BUNDLE_PASSWORD: "nope" } }),
+          w.prodex(["profile", "import", file], {
+            env: { PRODEX_HOME: join(w.dir, "ok"), PRODEX_BUNDLE_PASSWORD: "s3cret" },
+          }),
+          w.prodex(["profile", "import", file], {
+            env: { PRODEX_HOME: join(w.dir, "wrong"), PRODEX_BUNDLE_PASSWORD: "nope" },
+          }),
           w.prodex(["profile", "import", file], { env: { PRODEX_HOME: join(w.dir, "none") } }),
         ]);
         expect(ok.code, ok.stderr).toBe(0);
@@ -203,7 +248,11 @@ describe("prodex login / logout", () => {
   let n = 0;
   function loginEnv(w: CliEnv, account: string | null, extra: Record<string, string> = {}): Record<string, string> {
     n++;
-    const env: Record<string, string> = { PRODEX_CODEX_BIN: FAKE_CODEX, FAKE_CODEX_SEEN: join(w.dir, `seen-${n}`), ...extra };
+    const env: Record<string, string> = {
+      PRODEX_CODEX_BIN: FAKE_CODEX,
+      FAKE_CODEX_SEEN: join(w.dir, `seen-${n}`),
+      ...extra,
+    };
     if (account) {
       const file = join(w.dir, `login-${n}.json`);
       writeFileSync(file, JSON.stringify(w.mock.authFile(account)));
@@ -228,7 +277,9 @@ describe("prodex login / logout", () => {
         const seen = readFileSync(env.FAKE_CODEX_SEEN as string, "utf8").trim();
         expect(seen.startsWith(join(prodexHome(w), "tmp", "login-"))).toBe(true);
         expect(tmpLeft(w)).toEqual([]);
-        expect(stored(prodexHome(w))).toEqual([{ name: "work", accountId: "acct-new", kind: "managed", authState: "ok" }]);
+        expect(stored(prodexHome(w))).toEqual([
+          { name: "work", accountId: "acct-new", kind: "managed", authState: "ok" },
+        ]);
         expect(statSync(join(profileHome(w, "work"), "auth.json")).mode & 0o777).toBe(0o600);
       }),
     T,
@@ -268,7 +319,10 @@ describe("prodex login / logout", () => {
       inWorld([{ id: "acct-a" }], async (w) => {
         w.mock.addAccount({ id: "acct-b", email: "me@two.example" });
         w.mock.addAccount({ id: "acct-c", email: "me@three.example" });
-        const [dup, first] = await Promise.all([w.prodex(["login", "-p", "other"], { env: loginEnv(w, "acct-a") }), w.prodex(["login"], { env: loginEnv(w, "acct-b") })]);
+        const [dup, first] = await Promise.all([
+          w.prodex(["login", "-p", "other"], { env: loginEnv(w, "acct-a") }),
+          w.prodex(["login"], { env: loginEnv(w, "acct-b") }),
+        ]);
         oneClearError(dup, 1, /^prodex: this account \(a@example\.com\) is already the profile "p1"$/);
         expect(dup.stderr).toContain("prodex login -p p1");
         expect(first.code, first.stderr).toBe(0);
@@ -296,7 +350,9 @@ describe("prodex login / logout", () => {
         expect(r.code, r.stderr).toBe(0);
         expect(r.stdout).toBe("logged out p1\n");
         expect(existsSync(join(profileHome(w, "p1"), "auth.json"))).toBe(false);
-        expect(stored(prodexHome(w))).toEqual([{ name: "p1", accountId: "acct-a", kind: "managed", authState: "needs_login" }]);
+        expect(stored(prodexHome(w))).toEqual([
+          { name: "p1", accountId: "acct-a", kind: "managed", authState: "needs_login" },
+        ]);
       }),
     T,
   );
@@ -318,13 +374,29 @@ describe("bad input: one clear line, no stack, the right exit code", () => {
           { args: ["profile", "add", "../x"], message: /^prodex: invalid profile name "\.\.\/x"$/ },
           { args: ["profile", "add", "a/b"], message: /^prodex: invalid profile name "a\/b"$/ },
           { args: ["profile", "add", "p1"], message: /^prodex: a profile named "p1" already exists$/ },
-          { args: ["profile", "add", "x", "--copy-from", join(w.dir, "nowhere")], message: new RegExp(`^prodex: no login found in ${join(w.dir, "nowhere", "auth.json")}$`) },
-          { args: ["profile", "add", "x", "--copy-from", corrupt], message: new RegExp(`^prodex: ${join(corrupt, "auth.json")} is not valid JSON$`) },
-          { args: ["profile", "add", "x", "--codex-home", join(w.dir, "nowhere")], message: /^prodex: --codex-home .*nowhere is not a directory$/ },
+          {
+            args: ["profile", "add", "x", "--copy-from", join(w.dir, "nowhere")],
+            message: new RegExp(`^prodex: no login found in ${join(w.dir, "nowhere", "auth.json")}$`),
+          },
+          {
+            args: ["profile", "add", "x", "--copy-from", corrupt],
+            message: new RegExp(`^prodex: ${join(corrupt, "auth.json")} is not valid JSON$`),
+          },
+          {
+            args: ["profile", "add", "x", "--codex-home", join(w.dir, "nowhere")],
+            message: /^prodex: --codex-home .*nowhere is not a directory$/,
+          },
           { args: ["profile", "import", notBundle], message: /^prodex: the file is not a prodex bundle$/ },
-          { args: ["profile", "import", corrupt], message: new RegExp(`^prodex: ${corrupt} is a folder, not a bundle file$`) },
+          {
+            args: ["profile", "import", corrupt],
+            message: new RegExp(`^prodex: ${corrupt} is a folder, not a bundle file$`),
+          },
           { args: ["profile", "export", corrupt], message: new RegExp(`^prodex: ${corrupt} is a folder$`) },
-          { args: ["login"], message: /^prodex: cannot run Codex CLI at .*no-such-codex \(ENOENT\)$/, env: { PRODEX_CODEX_BIN: join(w.dir, "no-such-codex") } },
+          {
+            args: ["login"],
+            message: /^prodex: cannot run Codex CLI at .*no-such-codex \(ENOENT\)$/,
+            env: { PRODEX_CODEX_BIN: join(w.dir, "no-such-codex") },
+          },
           { args: ["current"], message: /^prodex: no profiles yet/, env: { PRODEX_HOME: join(w.dir, "empty-home") } },
         ];
         const results = await Promise.all(cases.map((c) => w.prodex(c.args, { env: c.env })));
@@ -354,8 +426,19 @@ describe("bad input: one clear line, no stack, the right exit code", () => {
           w.prodex(["profile", "add", "x"]),
           w.prodex(["profile", "list"], { env: { PRODEX_HOME: notDir } }),
         ]);
-        for (const r of [list, add]) oneClearError(r, 4, new RegExp(`^prodex: the prodex database ${db} is unreadable or corrupt \\(.*\\); move it aside`));
-        oneClearError(home, 4, new RegExp(`^prodex: cannot open the prodex database ${join(notDir, "prodex.db")}: .*; check that ${notDir} is a directory you can write`));
+        for (const r of [list, add])
+          oneClearError(
+            r,
+            4,
+            new RegExp(`^prodex: the prodex database ${db} is unreadable or corrupt \\(.*\\); move it aside`),
+          );
+        oneClearError(
+          home,
+          4,
+          new RegExp(
+            `^prodex: cannot open the prodex database ${join(notDir, "prodex.db")}: .*; check that ${notDir} is a directory you can write`,
+          ),
+        );
         // Never "repaired" behind the user's back.
         expect(readFileSync(db, "utf8").startsWith("this is not a sqlite database")).toBe(true);
       }),
@@ -370,12 +453,19 @@ describe("concurrency", () => {
       inWorld([], async (w) => {
         const fresh = join(w.dir, "fresh-prodex");
         const wanted = Array.from({ length: 8 }, (_, i) => `c${i + 1}`);
-        const runs = await Promise.all(wanted.map((name) => w.prodex(["profile", "add", name], { env: { PRODEX_HOME: fresh } })));
+        const runs = await Promise.all(
+          wanted.map((name) => w.prodex(["profile", "add", name], { env: { PRODEX_HOME: fresh } })),
+        );
         for (const [i, r] of runs.entries()) expect(r.code, `${wanted[i]}: ${r.stderr}`).toBe(0);
         const store = Store.open(join(fresh, "prodex.db"));
         try {
           expect(store.integrityCheck()).toEqual([]);
-          expect(store.profiles.list().map((p) => p.name).toSorted()).toEqual(wanted);
+          expect(
+            store.profiles
+              .list()
+              .map((p) => p.name)
+              .toSorted(),
+          ).toEqual(wanted);
           // The first to land became current; nobody else overwrote it.
           const current = store.settings.get("current_profile");
           expect(wanted).toContain(current as string);

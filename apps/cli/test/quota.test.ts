@@ -11,12 +11,26 @@ afterEach(async () => {
 
 type QuotaJson = {
   schema: string;
-  profiles: { name: string; status: string; stale: boolean; error: string | null; windows: { label: string; usedPercent: number; remainingPercent: number; resetInSeconds: number | null }[] }[];
+  profiles: {
+    name: string;
+    status: string;
+    stale: boolean;
+    error: string | null;
+    windows: { label: string; usedPercent: number; remainingPercent: number; resetInSeconds: number | null }[];
+  }[];
 };
 
 const three = [
-  { id: "acct-a", primary: { usedPercent: 12, resetAfterSeconds: 3600 }, secondary: { usedPercent: 40, resetAfterSeconds: 259_200 } },
-  { id: "acct-b", primary: { usedPercent: 80, resetAfterSeconds: 1800 }, secondary: { usedPercent: 95, resetAfterSeconds: 86_400 } },
+  {
+    id: "acct-a",
+    primary: { usedPercent: 12, resetAfterSeconds: 3600 },
+    secondary: { usedPercent: 40, resetAfterSeconds: 259_200 },
+  },
+  {
+    id: "acct-b",
+    primary: { usedPercent: 80, resetAfterSeconds: 1800 },
+    secondary: { usedPercent: 95, resetAfterSeconds: 86_400 },
+  },
   { id: "acct-c", primary: { usedPercent: 100, resetAfterSeconds: 600 }, secondary: null },
 ];
 
@@ -79,7 +93,10 @@ describe("prodex quota", () => {
   }, 60_000);
 
   test("a corrupt auth.json is one clear line; the other profiles keep working", async () => {
-    world = await cliEnv([{ id: "acct-a", primary: { usedPercent: 5 } }, { id: "acct-b", primary: { usedPercent: 7 } }]);
+    world = await cliEnv([
+      { id: "acct-a", primary: { usedPercent: 5 } },
+      { id: "acct-b", primary: { usedPercent: 7 } },
+    ]);
     writeFileSync(join(world.env.PRODEX_HOME as string, "profiles", "p1", "auth.json"), "{not json");
     const r = await world.prodex(["quota", "--all", "--json"]);
     expect(r.code).toBe(0);

@@ -1,7 +1,15 @@
 // @prodex/tui: the dashboard around Codex / Claude Code, the pool view, and the quota table.
 
 export * from "./runtime.ts";
-export { QuotaTable, SidePanel, StatusStrip, PoolView, HelpOverlay, ConfirmBox, enableStyles } from "./ui/components.tsx";
+export {
+  QuotaTable,
+  SidePanel,
+  StatusStrip,
+  PoolView,
+  HelpOverlay,
+  ConfirmBox,
+  enableStyles,
+} from "./ui/components.tsx";
 export { AgentPane } from "./pane/agent-pane.tsx";
 export { WrapScreen } from "./wrap/wrap-screen.tsx";
 // The pure view model behind the panel and the pool view, for tests that hold other surfaces to the same words.

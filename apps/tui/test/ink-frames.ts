@@ -25,7 +25,13 @@ class FrameStdout extends EventEmitter {
 export function renderAt(el: ReactElement, cols: number, rows: number) {
   const stdout = new FrameStdout(cols, rows);
   const stdin = new KeyStream();
-  const app = render(el, { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, patchConsole: false, exitOnCtrlC: false });
+  const app = render(el, {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    debug: true,
+    patchConsole: false,
+    exitOnCtrlC: false,
+  });
   return {
     frames: stdout.frames,
     lastFrame: () => stdout.frames.at(-1),

@@ -11,7 +11,8 @@ test("runPoolView: shows the pool, pins, pauses, streams events, quits cleanly",
   const now = Date.now();
   const feed = createStaticFeed(sampleSnapshot(now), sampleEvents(now));
   const done = runPoolView({ feed, stdin, stdout, env: { LANG: "C.UTF-8" } });
-  const screenHas = (s: string) => waitFor(`"${s}" on screen`, async () => ((await stdout.screen()).some((l) => l.includes(s)) ? true : undefined));
+  const screenHas = (s: string) =>
+    waitFor(`"${s}" on screen`, async () => ((await stdout.screen()).some((l) => l.includes(s)) ? true : undefined));
 
   await screenHas("prodex pool · 4 profiles · serving work");
   expect(stdout.written.startsWith("\x1b[?1049h")).toBe(true);

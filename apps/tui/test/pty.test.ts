@@ -20,7 +20,8 @@ test("real PTY: keys pass through, prefix is ours, resize reaches the agent, ter
     const b = viewer.buffer.active;
     return Array.from({ length: rows }, (_, y) => b.getLine(b.viewportY + y)?.translateToString(true) ?? "");
   };
-  const screenHas = (s: string) => waitFor(`"${s}" on screen`, async () => ((await screen()).some((l) => l.includes(s)) ? true : undefined), 10000);
+  const screenHas = (s: string) =>
+    waitFor(`"${s}" on screen`, async () => ((await screen()).some((l) => l.includes(s)) ? true : undefined), 10000);
   try {
     await screenHas("FAKE AGENT READY");
     expect(viewer.buffer.active.type).toBe("alternate");

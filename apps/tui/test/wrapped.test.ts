@@ -4,7 +4,18 @@ import type { ProfileView } from "@prodex/core/types";
 import { createStaticFeed } from "../src/feed/static-feed.ts";
 import { runWrapped } from "../src/index.ts";
 import { sampleEvents, sampleSnapshot } from "../src/ui/fixtures.ts";
-import { FakeStdin, FakeStdout, strayModes, fixtures, hexOf, keysHex, processEnv, readLog, tempLog, waitFor } from "./helpers.ts";
+import {
+  FakeStdin,
+  FakeStdout,
+  strayModes,
+  fixtures,
+  hexOf,
+  keysHex,
+  processEnv,
+  readLog,
+  tempLog,
+  waitFor,
+} from "./helpers.ts";
 
 const agent = ["bun", `${fixtures}/fake-agent.ts`];
 
@@ -14,8 +25,20 @@ function start(cols: number, rows: number, extra: Partial<Parameters<typeof runW
   const stdout = new FakeStdout(cols, rows);
   const now = Date.now();
   const feed = createStaticFeed(sampleSnapshot(now), sampleEvents(now));
-  const done = runWrapped({ cmd: agent, env: processEnv({ FAKE_AGENT_LOG: log, LANG: "C.UTF-8" }), feed, title: "fake", stdin, stdout, probeTimeoutMs: 20, ...extra });
-  const screenHas = (s: string) => waitFor(`screen to show "${s}"`, async () => ((await stdout.screen()).some((l) => l.includes(s)) ? true : undefined));
+  const done = runWrapped({
+    cmd: agent,
+    env: processEnv({ FAKE_AGENT_LOG: log, LANG: "C.UTF-8" }),
+    feed,
+    title: "fake",
+    stdin,
+    stdout,
+    probeTimeoutMs: 20,
+    ...extra,
+  });
+  const screenHas = (s: string) =>
+    waitFor(`screen to show "${s}"`, async () =>
+      (await stdout.screen()).some((l) => l.includes(s)) ? true : undefined,
+    );
   const logHas = (line: string) => waitFor(`agent log "${line}"`, () => readLog(log).includes(line));
   return { log, stdin, stdout, feed, done, screenHas, logHas };
 }
@@ -64,7 +87,12 @@ describe("runWrapped", () => {
     await waitFor("literal prefix at the agent", () => keysHex(t.log) === `${before}1d`);
 
     // A pool event shows up in the panel.
-    t.feed.push({ kind: "rotation", profile: "personal", message: "work → personal: weekly cap", data: { from: "work", to: "personal" } });
+    t.feed.push({
+      kind: "rotation",
+      profile: "personal",
+      message: "work → personal: weekly cap",
+      data: { from: "work", to: "personal" },
+    });
     await t.screenHas("work → personal: weekly cap");
 
     // Narrow: the panel becomes the status strip and the agent gets the new size.
@@ -138,7 +166,9 @@ describe("runWrapped", () => {
 
   test("a command that cannot start rejects with a clear error and leaves the terminal as it was", async () => {
     const t = start(120, 30, { cmd: ["prodex-no-such-agent-xyz"] });
-    await expect(t.done).rejects.toThrow('could not start prodex-no-such-agent-xyz: Executable not found in $PATH: "prodex-no-such-agent-xyz"');
+    await expect(t.done).rejects.toThrow(
+      'could not start prodex-no-such-agent-xyz: Executable not found in $PATH: "prodex-no-such-agent-xyz"',
+    );
     expect(t.stdin.raw).toBe(false);
     expect(await strayModes(t.stdout)).toEqual([]);
   });

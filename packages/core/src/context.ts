@@ -104,14 +104,28 @@ export class Context {
       hooks: {
         onRefreshed: (profile, reason) => {
           this.store.profiles.update(profile.name, { authState: "ok" });
-          this.events.emit({ kind: "token.refreshed", profile: profile.name, message: `refreshed ${profile.name}'s token (${reason === "proactive_expiry" ? "about to expire" : "after 401"})` });
+          this.events.emit({
+            kind: "token.refreshed",
+            profile: profile.name,
+            message: `refreshed ${profile.name}'s token (${reason === "proactive_expiry" ? "about to expire" : "after 401"})`,
+          });
         },
         onNeedsLogin: (profile, why) => {
           this.store.profiles.update(profile.name, { authState: "needs_login" });
-          this.events.emit({ kind: "auth.needs_login", level: "error", profile: profile.name, message: `${profile.name} needs login (${why}): run prodex login -p ${profile.name}` });
+          this.events.emit({
+            kind: "auth.needs_login",
+            level: "error",
+            profile: profile.name,
+            message: `${profile.name} needs login (${why}): run prodex login -p ${profile.name}`,
+          });
         },
         onFailed: (profile, error) => {
-          this.events.emit({ kind: "token.refresh_failed", level: "warn", profile: profile.name, message: error.message });
+          this.events.emit({
+            kind: "token.refresh_failed",
+            level: "warn",
+            profile: profile.name,
+            message: error.message,
+          });
         },
       },
     });

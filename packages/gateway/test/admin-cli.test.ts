@@ -29,10 +29,25 @@ async function world() {
   const url = await pg.database(`admin_${++n}`);
   const home = join(dir, `w${n}`);
   mkdirSync(home, { recursive: true });
-  const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, PRODEX_HOME: join(home, "prodex"), NO_COLOR: "1", PRODEX_DATABASE_URL: url, PRODEX_GATEWAY_SECRET_KEY: newKey() };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: home,
+    PRODEX_HOME: join(home, "prodex"),
+    NO_COLOR: "1",
+    PRODEX_DATABASE_URL: url,
+    PRODEX_GATEWAY_SECRET_KEY: newKey(),
+  };
   const prodex = async (args: string[], extra: Record<string, string> = {}) => {
-    const proc = Bun.spawn(["bun", CLI, "gateway", ...args], { env: { ...env, ...extra }, stdout: "pipe", stderr: "pipe" });
-    const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    const proc = Bun.spawn(["bun", CLI, "gateway", ...args], {
+      env: { ...env, ...extra },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [stdout, stderr, code] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]);
     return { code, stdout, stderr };
   };
   const codexHome = (account: string) => {
@@ -95,7 +110,9 @@ describe("prodex gateway admin commands", () => {
     expect(role).toBe("admin");
     expect(key).toMatch(/^pdxgw_[A-Za-z0-9_-]{43}$/);
     expect((await w.prodex(["key", "create", "alice"])).stderr).toContain('a gateway key named "alice" already exists');
-    expect((await w.prodex(["key", "create", "bob", "--role", "root"])).stderr).toContain("--role must be one of user, viewer, admin");
+    expect((await w.prodex(["key", "create", "bob", "--role", "root"])).stderr).toContain(
+      "--role must be one of user, viewer, admin",
+    );
     const list = JSON.parse((await w.prodex(["key", "list", "--json"])).stdout);
     expect(list.keys.map((k: { name: string }) => k.name)).toEqual(["alice"]);
     expect(JSON.stringify(list)).not.toContain(key);
@@ -111,9 +128,15 @@ describe("prodex gateway admin commands", () => {
     const added = await w.prodex(["account", "add", "a", "--copy-from", w.codexHome("acct-a"), "--json"]);
     expect(added.code).toBe(0);
     expect(JSON.parse(added.stdout).account.accountId).toBe("acct-a");
-    expect((await w.prodex(["account", "add", "a2", "--copy-from", w.codexHome("acct-a")])).stderr).toContain('this ChatGPT account');
-    expect((await w.prodex(["account", "add", "x"])).stderr).toContain("give exactly one of --copy-from DIR or --from-profile P");
-    expect((await w.prodex(["account", "add", "x", "--copy-from", join(dir, "nowhere")])).stderr).toContain("cannot read");
+    expect((await w.prodex(["account", "add", "a2", "--copy-from", w.codexHome("acct-a")])).stderr).toContain(
+      "this ChatGPT account",
+    );
+    expect((await w.prodex(["account", "add", "x"])).stderr).toContain(
+      "give exactly one of --copy-from DIR or --from-profile P",
+    );
+    expect((await w.prodex(["account", "add", "x", "--copy-from", join(dir, "nowhere")])).stderr).toContain(
+      "cannot read",
+    );
     await w.prodex(["account", "add", "b", "--copy-from", w.codexHome("acct-b")]);
     const list = JSON.parse((await w.prodex(["account", "list", "--json"])).stdout);
     expect(list.accounts.map((a: { name: string }) => a.name)).toEqual(["a", "b"]);
@@ -134,13 +157,17 @@ describe("prodex gateway admin commands", () => {
     await w.prodex(["migrate"]);
     await w.prodex(["account", "add", "a", "--copy-from", w.codexHome("acct-a")]);
     const before = pgDump(w.url);
-    const wrong = await w.prodex(["account", "add", "b", "--copy-from", w.codexHome("acct-b")], { PRODEX_GATEWAY_SECRET_KEY: newKey() });
+    const wrong = await w.prodex(["account", "add", "b", "--copy-from", w.codexHome("acct-b")], {
+      PRODEX_GATEWAY_SECRET_KEY: newKey(),
+    });
     expect(wrong.code).toBe(4);
     expect(wrong.stderr).toContain("is not the one the database's tokens are sealed with");
     expect(pgDump(w.url)).toBe(before);
     const short = await w.prodex(["account", "list"], { PRODEX_GATEWAY_SECRET_KEY: "c2hvcnQ=" });
     expect(short.code).toBe(0); // listing needs no key
-    const badKey = await w.prodex(["account", "add", "b", "--copy-from", w.codexHome("acct-b")], { PRODEX_GATEWAY_SECRET_KEY: "c2hvcnQ=" });
+    const badKey = await w.prodex(["account", "add", "b", "--copy-from", w.codexHome("acct-b")], {
+      PRODEX_GATEWAY_SECRET_KEY: "c2hvcnQ=",
+    });
     expect(badKey.stderr).toContain("PRODEX_GATEWAY_SECRET_KEY is not base64 of 32 bytes");
 
     // The key from a file: 0600 or refused.
@@ -156,7 +183,10 @@ describe("prodex gateway admin commands", () => {
     expect(JSON.parse(rotated.stdout).accounts).toBe(1);
     const old = await w.prodex(["account", "add", "b", "--copy-from", w.codexHome("acct-b")]);
     expect(old.stderr).toContain("is not the one the database's tokens are sealed with");
-    const withNew = await w.prodex(["account", "add", "b", "--copy-from", w.codexHome("acct-b")], { PRODEX_GATEWAY_SECRET_KEY: "", PRODEX_GATEWAY_SECRET_KEY_FILE: file });
+    const withNew = await w.prodex(["account", "add", "b", "--copy-from", w.codexHome("acct-b")], {
+      PRODEX_GATEWAY_SECRET_KEY: "",
+      PRODEX_GATEWAY_SECRET_KEY_FILE: file,
+    });
     expect(withNew.code).toBe(0);
   }, 30_000);
 });

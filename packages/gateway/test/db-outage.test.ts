@@ -62,7 +62,11 @@ describe("PostgreSQL down under load", () => {
       expect(failed).toBe(0);
       expect(a.queue.size() + b.queue.size()).toBeGreaterThan(0);
       await cluster().start();
-      await until("both ready", async () => (await fetch(`${a.url}/readyz`)).status === 200 && (await fetch(`${b.url}/readyz`)).status === 200, 20_000);
+      await until(
+        "both ready",
+        async () => (await fetch(`${a.url}/readyz`)).status === 200 && (await fetch(`${b.url}/readyz`)).status === 200,
+        20_000,
+      );
       await until("queues flushed", () => a.queue.size() + b.queue.size() === 0, 10_000);
       expect(a.queue.dropped + b.queue.dropped).toBe(0);
 
@@ -78,7 +82,9 @@ describe("PostgreSQL down under load", () => {
       const shared = await w.store.events.since(0, 100_000);
       for (const g of [a, b]) {
         g.proxy.state.ctx.events.flush();
-        const local = g.proxy.state.ctx.store.events.list({ limit: 100_000 }).map((e) => `${e.at}|${e.kind}|${e.message}`);
+        const local = g.proxy.state.ctx.store.events
+          .list({ limit: 100_000 })
+          .map((e) => `${e.at}|${e.kind}|${e.message}`);
         const mine = shared.filter((e) => e.instance === g.instance).map((e) => `${e.at}|${e.kind}|${e.message}`);
         expect(mine.sort()).toEqual(local.sort());
       }
@@ -93,11 +99,16 @@ describe("PostgreSQL down under load", () => {
   }, 90_000);
 
   test("a token due for refresh while the database is down: used while it lasts; an expired one is one clear 503", async () => {
-    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }, { id: "acct-b" }], { expiring: ["acct-a"], expiresInSeconds: { "acct-b": 5 } });
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }, { id: "acct-b" }], {
+      expiring: ["acct-a"],
+      expiresInSeconds: { "acct-b": 5 },
+    });
     try {
       const a = await w.start();
       // This instance has seen the key (a request it refused for its role: the key check ran).
-      expect((await fetch(`${a.url}/gateway/v1/accounts`, { headers: { authorization: `Bearer ${w.key}` } })).status).toBe(403);
+      expect(
+        (await fetch(`${a.url}/gateway/v1/accounts`, { headers: { authorization: `Bearer ${w.key}` } })).status,
+      ).toBe(403);
       await cluster().stop();
       await until("A unready", async () => (await fetch(`${a.url}/readyz`)).status === 503, 5_000);
       // acct-a has 60 s left: served on it, no refresh attempted.

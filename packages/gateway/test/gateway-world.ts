@@ -20,7 +20,11 @@ export type GatewayWorld = {
 };
 
 let n = 0;
-export async function gatewayWorld(pg: PgCluster, accounts: MockAccountInit[], options: { expiring?: string[]; expiresInSeconds?: Record<string, number> } = {}): Promise<GatewayWorld> {
+export async function gatewayWorld(
+  pg: PgCluster,
+  accounts: MockAccountInit[],
+  options: { expiring?: string[]; expiresInSeconds?: Record<string, number> } = {},
+): Promise<GatewayWorld> {
   const url = await pg.database(`gw_${process.pid}_${++n}`);
   const mock = await createMockBackend({ accounts });
   const dir = mkdtempSync(join(tmpdir(), "prodex-gw-world-"));
@@ -49,7 +53,13 @@ export async function gatewayWorld(pg: PgCluster, accounts: MockAccountInit[], o
     key,
     instances,
     async start() {
-      const g = await startGateway({ databaseUrl: url, env, upstreamBase: mock.baseUrl, refreshUrl: mock.refreshUrl, version: "test" });
+      const g = await startGateway({
+        databaseUrl: url,
+        env,
+        upstreamBase: mock.baseUrl,
+        refreshUrl: mock.refreshUrl,
+        version: "test",
+      });
       instances.push(g);
       return g;
     },
@@ -63,11 +73,28 @@ export async function gatewayWorld(pg: PgCluster, accounts: MockAccountInit[], o
 }
 
 /** A Codex-shaped streamed request through a gateway instance; resolves with the status and the whole body. */
-export async function codexTurn(gatewayUrl: string, key: string, body: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers }> {
+export async function codexTurn(
+  gatewayUrl: string,
+  key: string,
+  body: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string; headers: Headers }> {
   const res = await fetch(`${gatewayUrl}/backend-api/codex/responses`, {
     method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json", accept: "text/event-stream", ...headers },
-    body: JSON.stringify({ model: "gpt-5", instructions: "", input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }], stream: true, store: false, ...body }),
+    headers: {
+      authorization: `Bearer ${key}`,
+      "content-type": "application/json",
+      accept: "text/event-stream",
+      ...headers,
+    },
+    body: JSON.stringify({
+      model: "gpt-5",
+      instructions: "",
+      input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }],
+      stream: true,
+      store: false,
+      ...body,
+    }),
   });
   return { status: res.status, text: await res.text(), headers: res.headers };
 }
@@ -75,8 +102,15 @@ export async function codexTurn(gatewayUrl: string, key: string, body: Record<st
 const CLI = join(import.meta.dir, "../../../apps/cli/src/main.ts");
 
 /** `prodex ARGS` as a real process with exactly `env` (the operator's commands against a world's database). */
-export async function prodexCli(env: Record<string, string>, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function prodexCli(
+  env: Record<string, string>,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const proc = Bun.spawn(["bun", CLI, ...args], { env, stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   return { code, stdout, stderr };
 }

@@ -13,11 +13,21 @@ const cluster = usePgCluster();
 type Served = { proc: ReturnType<typeof Bun.spawn>; url: string; instance: string };
 
 function serveEnv(w: GatewayWorld, extra: Record<string, string> = {}): Record<string, string> {
-  return { ...w.env, PRODEX_DATABASE_URL: w.url, CODEX_CHATGPT_BASE_URL: w.mock.baseUrl, CODEX_REFRESH_TOKEN_URL_OVERRIDE: w.mock.refreshUrl, ...extra };
+  return {
+    ...w.env,
+    PRODEX_DATABASE_URL: w.url,
+    CODEX_CHATGPT_BASE_URL: w.mock.baseUrl,
+    CODEX_REFRESH_TOKEN_URL_OVERRIDE: w.mock.refreshUrl,
+    ...extra,
+  };
 }
 
 async function serve(env: Record<string, string>): Promise<Served> {
-  const proc = Bun.spawn(["bun", CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "--quiet"], { env, stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn(["bun", CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "--quiet"], {
+    env,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const reader = proc.stdout.getReader();
   const { value } = await Promise.race([reader.read(), Bun.sleep(20_000).then(() => ({ value: undefined }))]);
   reader.releaseLock();
@@ -30,7 +40,11 @@ async function serve(env: Record<string, string>): Promise<Served> {
 }
 
 async function refused(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
-  const proc = Bun.spawn(["bun", CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json"], { env, stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn(["bun", CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json"], {
+    env,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const timer = setTimeout(() => proc.kill("SIGKILL"), 20_000);
   const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
   clearTimeout(timer);
@@ -54,7 +68,10 @@ describe("gateway instances", () => {
       const last = (await w.store.instances.live(60_000)).length;
       expect(last).toBe(0);
       // Migrated by a newer prodex (a migration this build does not know): refused, nothing changed.
-      const psql = (q: string) => Bun.spawnSync([`${pgBinDir()}/psql`, w.url, "-Atc", q], { stdout: "pipe" }).stdout.toString().trim();
+      const psql = (q: string) =>
+        Bun.spawnSync([`${pgBinDir()}/psql`, w.url, "-Atc", q], { stdout: "pipe" })
+          .stdout.toString()
+          .trim();
       psql("INSERT INTO gw_migrations (tag, applied_at) VALUES ('9999_from_the_future', 0)");
       const ahead = await refused(serveEnv(w));
       expect(ahead.code).toBe(4);
@@ -78,10 +95,19 @@ describe("gateway instances", () => {
     const hang = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Promise<Response>(() => {}) });
     const admin = await createKey(w.store, "ops", "admin");
     const lease = { PRODEX_GATEWAY_INSTANCE_LEASE_MS: "900" };
-    const a = await serve(serveEnv(w, { ...lease, CODEX_REFRESH_TOKEN_URL_OVERRIDE: `http://127.0.0.1:${hang.port}/oauth/token` }));
+    const a = await serve(
+      serveEnv(w, { ...lease, CODEX_REFRESH_TOKEN_URL_OVERRIDE: `http://127.0.0.1:${hang.port}/oauth/token` }),
+    );
     const b = await serve(serveEnv(w, lease));
     try {
-      const instances = async () => ((await (await fetch(`${b.url}/gateway/v1/instances`, { headers: { authorization: `Bearer ${admin.key}` } })).json()) as { instances: { id: string }[] }).instances.map((i) => i.id).sort();
+      const instances = async () =>
+        (
+          (await (
+            await fetch(`${b.url}/gateway/v1/instances`, { headers: { authorization: `Bearer ${admin.key}` } })
+          ).json()) as { instances: { id: string }[] }
+        ).instances
+          .map((i) => i.id)
+          .sort();
       expect(await instances()).toEqual([a.instance, b.instance].sort());
       const stuck = codexTurn(a.url, w.key).catch(() => null);
       await Bun.sleep(500); // A is inside the lock, waiting on its token endpoint
@@ -114,10 +140,20 @@ describe("gateway instances", () => {
       expect((await codexTurn(b.url, w.key)).status).toBe(200);
       const admin = await createKey(w.store, "ops", "admin");
       const viewer = await createKey(w.store, "watcher", "viewer");
-      expect((await fetch(`${a.url}/gateway/v1/keys/dev`, { method: "DELETE", headers: { authorization: `Bearer ${viewer.key}` } })).status).toBe(403);
+      expect(
+        (
+          await fetch(`${a.url}/gateway/v1/keys/dev`, {
+            method: "DELETE",
+            headers: { authorization: `Bearer ${viewer.key}` },
+          })
+        ).status,
+      ).toBe(403);
       expect((await fetch(`${a.url}/gateway/v1/keys`, { headers: { "x-api-key": viewer.key } })).status).toBe(200);
       expect((await codexTurn(a.url, viewer.key)).status).toBe(403);
-      const revoked = await fetch(`${a.url}/gateway/v1/keys/dev`, { method: "DELETE", headers: { authorization: `Bearer ${admin.key}` } });
+      const revoked = await fetch(`${a.url}/gateway/v1/keys/dev`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${admin.key}` },
+      });
       expect(revoked.status).toBe(200);
       await Bun.sleep(100);
       const r = await codexTurn(b.url, w.key);

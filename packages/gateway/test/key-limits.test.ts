@@ -17,7 +17,12 @@ async function claudeTurn(url: string, key: string): Promise<Response> {
   return fetch(`${url}/v1/messages`, {
     method: "POST",
     headers: { "x-api-key": key, "content-type": "application/json", "anthropic-version": "2023-06-01" },
-    body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 100, stream: false, messages: [{ role: "user", content: "hi" }] }),
+    body: JSON.stringify({
+      model: "claude-sonnet-4-5",
+      max_tokens: 100,
+      stream: false,
+      messages: [{ role: "user", content: "hi" }],
+    }),
   });
 }
 
@@ -103,23 +108,51 @@ describe("per-key limits", () => {
       expect((await codexTurn(b.url, w.key)).status).toBe(200);
 
       // The operator's commands: limits shown, changed (none lifts one), bad values refused in one line.
-      const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: w.env.HOME ?? "", NO_COLOR: "1", PRODEX_DATABASE_URL: w.url };
+      const env = {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: w.env.HOME ?? "",
+        NO_COLOR: "1",
+        PRODEX_DATABASE_URL: w.url,
+      };
       expect((await prodexCli(env, ["gateway", "key", "list"])).stdout).toMatch(/small\s+user\s+\S+\s+5 tokens\/day/);
-      const lift = await prodexCli(env, ["gateway", "key", "update", "small", "--tokens-per-day", "none", "--rpm", "100"]);
+      const lift = await prodexCli(env, [
+        "gateway",
+        "key",
+        "update",
+        "small",
+        "--tokens-per-day",
+        "none",
+        "--rpm",
+        "100",
+      ]);
       expect(lift.code, lift.stderr).toBe(0);
       expect(lift.stdout.trim()).toBe("key small: 100 rpm");
       const bad = await prodexCli(env, ["gateway", "key", "update", "small", "--rpm", "0"]);
       expect(bad.code).not.toBe(0);
       expect(bad.stderr).toContain("--rpm must be a whole number above 0");
       let back = false;
-      for (let i = 0; i < 50 && !back; i++) back = (await codexTurn(a.url, small)).status === 200 || (await Bun.sleep(20), false);
+      for (let i = 0; i < 50 && !back; i++)
+        back = (await codexTurn(a.url, small)).status === 200 || (await Bun.sleep(20), false);
       expect(back).toBe(true);
 
       // The audit trail: who created, changed and revoked it (the operator at the database, or an admin key).
       const admin = (await createKey(w.store, "boss", "admin")).key;
-      expect((await fetch(`${a.url}/gateway/v1/keys/small`, { method: "DELETE", headers: { authorization: `Bearer ${admin}` } })).status).toBe(200);
-      const audit = (await w.store.events.since(0)).filter((e) => e.kind === "audit").map((e) => e.data as { action: string; who: string; subject: string });
-      expect(audit.filter((e) => e.subject === "small").map((e) => e.action)).toEqual(["key.created", "key.limits", "key.revoked"]);
+      expect(
+        (
+          await fetch(`${a.url}/gateway/v1/keys/small`, {
+            method: "DELETE",
+            headers: { authorization: `Bearer ${admin}` },
+          })
+        ).status,
+      ).toBe(200);
+      const audit = (await w.store.events.since(0))
+        .filter((e) => e.kind === "audit")
+        .map((e) => e.data as { action: string; who: string; subject: string });
+      expect(audit.filter((e) => e.subject === "small").map((e) => e.action)).toEqual([
+        "key.created",
+        "key.limits",
+        "key.revoked",
+      ]);
       expect(audit.find((e) => e.action === "key.limits")?.who).toStartWith("operator ");
       expect(audit.find((e) => e.action === "key.revoked")?.who).toBe("key boss");
       expect(audit.filter((e) => e.action === "account.added").map((e) => e.subject)).toEqual(["acct-a"]);

@@ -18,7 +18,8 @@ describe("gateway /metrics", () => {
       const viewer = (await createKey(w.store, "lead", "viewer")).key;
       const g = await w.start();
       const input = [{ type: "message", role: "user", content: [{ type: "input_text", text: PROMPT }] }];
-      for (let i = 0; i < 3; i++) expect((await codexTurn(g.url, w.key, { input, model: i === 0 ? "gpt-5-codex" : "gpt-5" })).status).toBe(200);
+      for (let i = 0; i < 3; i++)
+        expect((await codexTurn(g.url, w.key, { input, model: i === 0 ? "gpt-5-codex" : "gpt-5" })).status).toBe(200);
       expect((await fetch(`${g.url}/metrics`)).status).toBe(401);
       expect((await fetch(`${g.url}/metrics`, { headers: { authorization: `Bearer ${w.key}` } })).status).toBe(403);
       const res = await fetch(`${g.url}/metrics`, { headers: { authorization: `Bearer ${viewer}` } });
@@ -30,7 +31,9 @@ describe("gateway /metrics", () => {
         (families.get(name)?.samples ?? []).filter((s) => where(s.labels)).reduce((n, s) => n + s.value, 0);
       expect(sum("prodex_gateway_requests_total", (l) => l.client === "codex" && l.outcome === "completed")).toBe(3);
       expect(sum("prodex_gateway_errors_total")).toBe(0);
-      expect(families.get("prodex_gateway_ttfb_seconds")?.samples.find((s) => s.name.endsWith("_count"))?.value).toBe(3);
+      expect(families.get("prodex_gateway_ttfb_seconds")?.samples.find((s) => s.name.endsWith("_count"))?.value).toBe(
+        3,
+      );
       const rows = await (async () => {
         for (let i = 0; i < 100; i++) {
           const r = await w.store.ledger.since(0);
@@ -39,18 +42,30 @@ describe("gateway /metrics", () => {
         }
         return w.store.ledger.since(0);
       })();
-      expect(sum("prodex_gateway_tokens_total", (l) => l.key === "dev" && l.kind === "output")).toBe(rows.reduce((n, r) => n + r.outputTokens, 0));
-      expect(sum("prodex_gateway_tokens_total", (l) => l.model === "gpt-5-codex" && l.kind === "input")).toBe(rows.filter((r) => r.model === "gpt-5-codex").reduce((n, r) => n + r.inputTokens, 0));
+      expect(sum("prodex_gateway_tokens_total", (l) => l.key === "dev" && l.kind === "output")).toBe(
+        rows.reduce((n, r) => n + r.outputTokens, 0),
+      );
+      expect(sum("prodex_gateway_tokens_total", (l) => l.model === "gpt-5-codex" && l.kind === "input")).toBe(
+        rows.filter((r) => r.model === "gpt-5-codex").reduce((n, r) => n + r.inputTokens, 0),
+      );
       expect(sum("prodex_gateway_database_up")).toBe(1);
       expect(families.get("prodex_gateway_account_remaining_percent")?.samples.length).toBeGreaterThan(0);
       for (const f of families.values()) for (const s of f.samples) expect(s.labels.instance).toBe(g.instance);
 
-      const tokens = w.mock.accounts().flatMap((a) => [
-        ...a.tokens.access.map((value) => ({ label: `${a.id} access token`, value })),
-        ...a.tokens.refresh.map((value) => ({ label: `${a.id} refresh token`, value })),
-      ]);
+      const tokens = w.mock
+        .accounts()
+        .flatMap((a) => [
+          ...a.tokens.access.map((value) => ({ label: `${a.id} access token`, value })),
+          ...a.tokens.refresh.map((value) => ({ label: `${a.id} refresh token`, value })),
+        ]);
       expect(tokens.length).toBeGreaterThan(0);
-      const secrets = [{ label: "user key", value: w.key }, { label: "viewer key", value: viewer }, { label: "launch secret", value: g.proxy.secret }, { label: "prompt", value: PROMPT }, ...tokens];
+      const secrets = [
+        { label: "user key", value: w.key },
+        { label: "viewer key", value: viewer },
+        { label: "launch secret", value: g.proxy.secret },
+        { label: "prompt", value: PROMPT },
+        ...tokens,
+      ];
       expect(findLeaks(secrets, [{ where: "/metrics", text }])).toEqual([]);
     } finally {
       await w.close();

@@ -24,7 +24,9 @@ describe("gateway serve", () => {
       expect(ok.text).toContain("response.completed");
       expect(w.mock.requests({ path: "/backend-api/codex/responses" }).length).toBe(1);
       // The user key cannot read the admin routes.
-      expect((await fetch(`${g.url}/gateway/v1/accounts`, { headers: { authorization: `Bearer ${w.key}` } })).status).toBe(403);
+      expect(
+        (await fetch(`${g.url}/gateway/v1/accounts`, { headers: { authorization: `Bearer ${w.key}` } })).status,
+      ).toBe(403);
     } finally {
       await w.close();
     }

@@ -25,11 +25,14 @@ export async function findRoot(from: string): Promise<string> {
   for (;;) {
     const pkg = join(dir, "package.json");
     if (existsSync(pkg)) {
-      const json: unknown = await Bun.file(pkg).json().catch(() => null);
+      const json: unknown = await Bun.file(pkg)
+        .json()
+        .catch(() => null);
       if (typeof json === "object" && json !== null && "workspaces" in json) return dir;
     }
     const up = dirname(dir);
-    if (up === dir) throw new ManifestError(`no workspace root (package.json with "workspaces") above ${from}; pass --root`);
+    if (up === dir)
+      throw new ManifestError(`no workspace root (package.json with "workspaces") above ${from}; pass --root`);
     dir = up;
   }
 }
@@ -40,7 +43,10 @@ export async function loadManifest(path?: string): Promise<Manifest> {
   const abs = resolve(path);
   if (!existsSync(abs)) throw new ManifestError(`manifest ${path} does not exist`);
   const raw: unknown = abs.endsWith(".json") ? await Bun.file(abs).json() : await import(abs);
-  const value = !abs.endsWith(".json") && typeof raw === "object" && raw !== null ? (Reflect.get(raw, "manifest") ?? Reflect.get(raw, "default")) : raw;
+  const value =
+    !abs.endsWith(".json") && typeof raw === "object" && raw !== null
+      ? (Reflect.get(raw, "manifest") ?? Reflect.get(raw, "default"))
+      : raw;
   return parseManifest(value, path);
 }
 

@@ -5,10 +5,14 @@ import { Case } from "./schema.ts";
 
 const imp = `import { describe, test } from "bun:test";\n`;
 const files = [
-  scanSource("a.test.ts", `${imp}describe("d", () => { test("one", () => {}); test("two", () => {}); }); declare const x: string; test(\`dyn \${x}\`, () => {});`),
+  scanSource(
+    "a.test.ts",
+    `${imp}describe("d", () => { test("one", () => {}); test("two", () => {}); }); declare const x: string; test(\`dyn \${x}\`, () => {});`,
+  ),
   scanSource("b.test.ts", `${imp}test("d one", () => {});`),
 ];
-const mk = (c: Record<string, unknown>) => Case.parse({ id: "c", label: "c", tags: ["runtime:serial"], reason: "r", ...c });
+const mk = (c: Record<string, unknown>) =>
+  Case.parse({ id: "c", label: "c", tags: ["runtime:serial"], reason: "r", ...c });
 
 describe("select", () => {
   test("exact name across files", () => {

@@ -2,16 +2,34 @@ import { describe, expect, test } from "bun:test";
 import { manifest } from "./manifest.ts";
 import { Case, ManifestError, laneTag, parseManifest } from "./schema.ts";
 
-const ok = { id: "a-case", label: "A case", file: "packages/proxy/test/runtime/a.test.ts", tags: ["runtime:serial"], reason: "binds a fixed port" };
+const ok = {
+  id: "a-case",
+  label: "A case",
+  file: "packages/proxy/test/runtime/a.test.ts",
+  tags: ["runtime:serial"],
+  reason: "binds a fixed port",
+};
 
 const invalid: { name: string; input: Record<string, unknown>; error: RegExp }[] = [
   { name: "no lane tag", input: { ...ok, tags: ["stress"] }, error: /exactly one lane tag/ },
   { name: "two lane tags", input: { ...ok, tags: ["runtime:serial", "runtime:env"] }, error: /exactly one lane tag/ },
   { name: "stress without a sub-suite", input: { ...ok, tags: ["runtime:stress"] }, error: /needs a sub-suite/ },
-  { name: "sub-suite without runtime:stress", input: { ...ok, tags: ["runtime:serial", "continuation"] }, error: /needs runtime:stress/ },
-  { name: "env:parallel without runtime:env", input: { ...ok, tags: ["runtime:serial", "env:parallel"] }, error: /env:parallel needs runtime:env/ },
+  {
+    name: "sub-suite without runtime:stress",
+    input: { ...ok, tags: ["runtime:serial", "continuation"] },
+    error: /needs runtime:stress/,
+  },
+  {
+    name: "env:parallel without runtime:env",
+    input: { ...ok, tags: ["runtime:serial", "env:parallel"] },
+    error: /env:parallel needs runtime:env/,
+  },
   { name: "name and filter together", input: { ...ok, name: "x", filter: "y" }, error: /either name or filter/ },
-  { name: "selects nothing", input: { id: "x", label: "x", tags: ["runtime:serial"], reason: "r" }, error: /name a file/ },
+  {
+    name: "selects nothing",
+    input: { id: "x", label: "x", tags: ["runtime:serial"], reason: "r" },
+    error: /name a file/,
+  },
   { name: "serial without a reason", input: { ...ok, reason: undefined }, error: /say why/ },
   { name: "invalid filter regex", input: { ...ok, filter: "(" }, error: /not a valid regular expression/ },
   { name: "id not kebab-case", input: { ...ok, id: "Bad Id" }, error: /kebab-case/ },
@@ -26,7 +44,9 @@ describe("Case", () => {
   });
 
   test("parallel-safe needs no reason", () => {
-    expect(Case.safeParse({ id: "p", label: "p", file: "a.test.ts", tags: ["runtime:parallel-safe"] }).success).toBe(true);
+    expect(Case.safeParse({ id: "p", label: "p", file: "a.test.ts", tags: ["runtime:parallel-safe"] }).success).toBe(
+      true,
+    );
   });
 
   for (const c of invalid) {
@@ -56,6 +76,9 @@ describe("parseManifest", () => {
   });
 
   test("shard timeout defaults to 10 minutes", () => {
-    expect(parseManifest({ shards: [{ label: "s", filter: "packages/proxy/test/runtime/" }], cases: [] }, "m").shards[0]?.timeoutMinutes).toBe(10);
+    expect(
+      parseManifest({ shards: [{ label: "s", filter: "packages/proxy/test/runtime/" }], cases: [] }, "m").shards[0]
+        ?.timeoutMinutes,
+    ).toBe(10);
   });
 });

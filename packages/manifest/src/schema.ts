@@ -23,9 +23,7 @@ export type LaneTag = z.infer<typeof LaneTag>;
 export type StressSuite = z.infer<typeof StressSuite>;
 export type Tag = z.infer<typeof Tag>;
 
-const id = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]*$/, "use kebab-case: lowercase letters, digits and dashes");
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "use kebab-case: lowercase letters, digits and dashes");
 
 const repoPath = z
   .string()
@@ -65,7 +63,11 @@ export const Case = z
   .superRefine((c, ctx) => {
     const lanes = c.tags.filter((t): t is LaneTag => (laneTags as readonly string[]).includes(t));
     if (lanes.length !== 1)
-      ctx.addIssue({ code: "custom", path: ["tags"], message: `needs exactly one lane tag (${laneTags.join(", ")}), found ${lanes.length}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["tags"],
+        message: `needs exactly one lane tag (${laneTags.join(", ")}), found ${lanes.length}`,
+      });
     if (c.name !== undefined && c.filter !== undefined)
       ctx.addIssue({ code: "custom", path: ["filter"], message: "use either name or filter, not both" });
     if (c.file === undefined && c.name === undefined && c.filter === undefined)
@@ -74,7 +76,11 @@ export const Case = z
     if (stress.length > 0 && !c.tags.includes("runtime:stress"))
       ctx.addIssue({ code: "custom", path: ["tags"], message: `${stress.join(", ")} needs runtime:stress` });
     if (c.tags.includes("runtime:stress") && stress.length === 0)
-      ctx.addIssue({ code: "custom", path: ["tags"], message: `runtime:stress needs a sub-suite tag (${stressSuites.join(", ")})` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["tags"],
+        message: `runtime:stress needs a sub-suite tag (${stressSuites.join(", ")})`,
+      });
     if (c.tags.includes("env:parallel") && !c.tags.includes("runtime:env"))
       ctx.addIssue({ code: "custom", path: ["tags"], message: "env:parallel needs runtime:env" });
     if (new Set(c.tags).size !== c.tags.length)

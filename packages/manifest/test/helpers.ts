@@ -25,8 +25,19 @@ export function copyFixture(name: string): string {
 }
 
 /** Runs the manifest CLI on a tree, with a copy of this process's env (never changing it). */
-export async function cli(args: string[], root: string, env: Record<string, string | undefined> = {}): Promise<{ code: number; out: string }> {
-  const p = Bun.spawn({ cmd: [process.execPath, cliPath, ...args, `--root=${root}`, `--manifest=${join(root, "manifest.json")}`], cwd: root, env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+export async function cli(
+  args: string[],
+  root: string,
+  env: Record<string, string | undefined> = {},
+): Promise<{ code: number; out: string }> {
+  const p = Bun.spawn({
+    cmd: [process.execPath, cliPath, ...args, `--root=${root}`, `--manifest=${join(root, "manifest.json")}`],
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdout: "pipe",
+    stderr: "pipe",
+    stdin: "ignore",
+  });
   const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   return { code, out: `${out}${err}` };
 }

@@ -14,7 +14,10 @@ describe("failures are reported and fail the run", () => {
     "a failing parallel test fails bun run test and is named",
     async () => {
       const dir = tree();
-      writeFileSync(join(dir, "packages/b/src/broken.test.ts"), `${imp}test("adds wrong", () => expect(1 + 1).toBe(3));\n`);
+      writeFileSync(
+        join(dir, "packages/b/src/broken.test.ts"),
+        `${imp}test("adds wrong", () => expect(1 + 1).toBe(3));\n`,
+      );
       const r = await cli(["all", "--jobs=2", "--no-prebuild"], dir);
       expect(r.code).toBe(1);
       expect(r.out).toContain("FAIL packages/b/src/broken.test.ts > adds wrong");
@@ -28,7 +31,10 @@ describe("failures are reported and fail the run", () => {
     "a file that fails to load counts as a failure even though JUnit omits it",
     async () => {
       const dir = tree();
-      writeFileSync(join(dir, "packages/b/src/unloadable.test.ts"), `import "./does-not-exist.ts";\nimport { test } from "bun:test";\ntest("never runs", () => {});\n`);
+      writeFileSync(
+        join(dir, "packages/b/src/unloadable.test.ts"),
+        `import "./does-not-exist.ts";\nimport { test } from "bun:test";\ntest("never runs", () => {});\n`,
+      );
       const r = await cli(["fast", "--jobs=1", "--no-prebuild"], dir);
       expect(r.code).toBe(1);
       expect(r.out).toMatch(/fast: 7 passed, [1-9]\d* failed, 0 skipped/);
@@ -50,9 +56,16 @@ describe("failures are reported and fail the run", () => {
       expect(r.out).toContain("runtime shard runtime-main: packages/proxy/test/runtime/ — 2 files");
       expect(r.out).toContain(`diagnostics: ${diag}`);
       const meta = await Bun.file(join(diag, "metadata.json")).json();
-      expect(meta).toMatchObject({ unit: "runtime-main", lane: "runtime-main", timedOut: false, counts: { failed: 1 } });
+      expect(meta).toMatchObject({
+        unit: "runtime-main",
+        lane: "runtime-main",
+        timedOut: false,
+        counts: { failed: 1 },
+      });
       expect(meta.runtimeLogs.map((l: { file: string }) => l.file).sort()).toEqual(["proxy.log", "runtime.log"]);
-      expect(await Bun.file(join(diag, "diagnostics.txt")).text()).toContain("FAIL packages/proxy/test/runtime/broken.test.ts > relay drops an event");
+      expect(await Bun.file(join(diag, "diagnostics.txt")).text()).toContain(
+        "FAIL packages/proxy/test/runtime/broken.test.ts > relay drops an event",
+      );
       expect(await Bun.file(join(diag, "runtime-log", "runtime.log.tail")).text()).toBe("upstream closed early\n");
       expect(readdirSync(diag).filter((f) => f.startsWith("junit-")).length).toBeGreaterThan(0);
     },
@@ -74,10 +87,24 @@ describe("failures are reported and fail the run", () => {
     "a runtime shard that times out is stopped and leaves diagnostics",
     async () => {
       const dir = tree();
-      writeFileSync(join(dir, "packages/proxy/test/runtime/slow.test.ts"), `${imp}test("waits forever", async () => { await Bun.sleep(30_000); }, 60_000);\n`);
+      writeFileSync(
+        join(dir, "packages/proxy/test/runtime/slow.test.ts"),
+        `${imp}test("waits forever", async () => { await Bun.sleep(30_000); }, 60_000);\n`,
+      );
       const diag = join(dir, "diag");
       const started = Date.now();
-      const r = await cli(["runtime-shard", "--filter", "packages/proxy/test/runtime/", "--timeout-minutes", "0.05", "--artifact-dir", diag], dir);
+      const r = await cli(
+        [
+          "runtime-shard",
+          "--filter",
+          "packages/proxy/test/runtime/",
+          "--timeout-minutes",
+          "0.05",
+          "--artifact-dir",
+          diag,
+        ],
+        dir,
+      );
       expect(Date.now() - started).toBeLessThan(20_000);
       expect(r.code).toBe(1);
       expect(r.out).toMatch(/timed out after \ds/);
@@ -94,9 +121,15 @@ describe("failures are reported and fail the run", () => {
       const r = await cli(["fast", "--jobs", "zero"], dir);
       expect([r.code, r.out.trim()]).toEqual([2, '--jobs must be a whole number from 1 to 256, got "zero"']);
       const s = await cli(["serial", "--suite", "nightly"], dir);
-      expect([s.code, s.out.trim()]).toEqual([2, '--suite must be one of core, runtime, stress, env, quarantine, all, got "nightly"']);
+      expect([s.code, s.out.trim()]).toEqual([
+        2,
+        '--suite must be one of core, runtime, stress, env, quarantine, all, got "nightly"',
+      ]);
       const m = await cli(["runtime-shard"], dir);
-      expect([m.code, m.out.trim()]).toEqual([2, "test:runtime-shard: give --filter <path prefix> (or --label of a manifest shard)"]);
+      expect([m.code, m.out.trim()]).toEqual([
+        2,
+        "test:runtime-shard: give --filter <path prefix> (or --label of a manifest shard)",
+      ]);
     },
     2 * minute,
   );

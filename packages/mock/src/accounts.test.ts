@@ -24,7 +24,12 @@ describe("windows", () => {
 describe("AccountBook", () => {
   test("defaults derive email and user id from the account id", () => {
     const a = new AccountBook().add({ id: "acct-mock-7" });
-    expect([a.email, a.userId, a.plan, a.secondary?.windowSeconds]).toEqual(["mock-7@example.com", "user-mock-7", "plus", 604800]);
+    expect([a.email, a.userId, a.plan, a.secondary?.windowSeconds]).toEqual([
+      "mock-7@example.com",
+      "user-mock-7",
+      "plus",
+      604800,
+    ]);
   });
 
   test("duplicate or unknown ids are caller mistakes", () => {

@@ -23,7 +23,9 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 
 export function makeWindow(init: MockWindowInit, kind: "primary" | "secondary", now: number): Window {
   const windowSeconds = positive(init.windowSeconds) ?? (kind === "primary" ? PRIMARY_SECONDS : SECONDARY_SECONDS);
-  const resetAfter = nonNegative(init.resetAfterSeconds) ?? Math.min(windowSeconds, kind === "primary" ? PRIMARY_RESET : SECONDARY_RESET);
+  const resetAfter =
+    nonNegative(init.resetAfterSeconds) ??
+    Math.min(windowSeconds, kind === "primary" ? PRIMARY_RESET : SECONDARY_RESET);
   return { usedPercent: clampPercent(init.usedPercent), windowSeconds, resetAtMs: now + resetAfter * 1000 };
 }
 
@@ -55,7 +57,14 @@ function nonNegative(n: number | undefined): number | undefined {
   return n !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
-const emptyCounters = (): MockCounters => ({ requests: 0, completed: 0, limited: 0, errors: 0, unauthorized: 0, refreshes: 0 });
+const emptyCounters = (): MockCounters => ({
+  requests: 0,
+  completed: 0,
+  limited: 0,
+  errors: 0,
+  unauthorized: 0,
+  refreshes: 0,
+});
 
 /** "acct-mock-1" → "mock-1": the readable part for default emails and user ids. */
 const slug = (id: string) => id.replace(/^acct-/, "") || id;
@@ -64,7 +73,8 @@ export class AccountBook {
   private byId = new Map<string, Account>();
 
   add(init: MockAccountInit, now = Date.now()): Account {
-    if (!/^[\w.-]+$/.test(init.id)) throw new MockError(`account id "${init.id}" must be word characters, dots or dashes (e.g. "acct-1")`);
+    if (!/^[\w.-]+$/.test(init.id))
+      throw new MockError(`account id "${init.id}" must be word characters, dots or dashes (e.g. "acct-1")`);
     if (this.byId.has(init.id)) throw new MockError(`account ${init.id} already exists`);
     const account: Account = {
       accountId: init.id,
@@ -120,7 +130,8 @@ export class AccountBook {
   charge(a: Account): void {
     if (a.costPercent <= 0) return;
     a.primary = { ...a.primary, usedPercent: Math.min(100, round(a.primary.usedPercent + a.costPercent)) };
-    if (a.secondary) a.secondary = { ...a.secondary, usedPercent: Math.min(100, round(a.secondary.usedPercent + a.costPercent / 10)) };
+    if (a.secondary)
+      a.secondary = { ...a.secondary, usedPercent: Math.min(100, round(a.secondary.usedPercent + a.costPercent / 10)) };
   }
 
   private refresh(a: Account, now: number): Account {

@@ -11,14 +11,22 @@ beforeEach(async () => {
 afterEach(() => mock.stop());
 
 const post = async (path: string, body: unknown) => {
-  const res = await fetch(`${mock.url}/__mock${path}`, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body) });
+  const res = await fetch(`${mock.url}/__mock${path}`, {
+    method: "POST",
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
   return { status: res.status, body: rec(await res.json()) };
 };
 
 describe("/__mock admin", () => {
   test("GET state lists urls and accounts", async () => {
     const state = rec(await (await fetch(`${mock.url}/__mock/state`)).json());
-    expect(state).toMatchObject({ url: mock.url, baseUrl: mock.baseUrl, refreshUrl: mock.refreshUrl, activeStreams: 0 });
+    expect(state).toMatchObject({
+      url: mock.url,
+      baseUrl: mock.baseUrl,
+      refreshUrl: mock.refreshUrl,
+      activeStreams: 0,
+    });
     expect(arr(state.accounts).map((a) => rec(a).id)).toEqual(["acct-1"]);
   });
 
@@ -37,13 +45,17 @@ describe("/__mock admin", () => {
     expect(statuses).toEqual([503, 429, 502, 200]);
     expect((await post("/accounts/acct-2/exhaust", { resetsInSeconds: 30 })).status).toBe(200);
     expect((await postResponses(mock, auth, codexBody([userMessage("hi")]))).status).toBe(429);
-    const requests = rec(await (await fetch(`${mock.url}/__mock/requests?accountId=acct-2&path=/backend-api/codex/responses`)).json());
+    const requests = rec(
+      await (await fetch(`${mock.url}/__mock/requests?accountId=acct-2&path=/backend-api/codex/responses`)).json(),
+    );
     expect(arr(requests.requests).map((r) => rec(r).status)).toEqual([503, 429, 502, 200, 429]);
   });
 
   test("options change the reply and stream shape", async () => {
     expect((await post("/options", { reply: "changed", stream: { chunks: 2 } })).status).toBe(200);
-    const text = await (await postResponses(mock, mock.authFile("acct-1"), codexBody([userMessage("hi")], { include: [] }))).text();
+    const text = await (
+      await postResponses(mock, mock.authFile("acct-1"), codexBody([userMessage("hi")], { include: [] }))
+    ).text();
     expect(text).toContain('"delta":"cha"');
     expect(text).toContain('"text":"changed"');
   });

@@ -45,15 +45,25 @@ const streamSchema = z.object({
 });
 const optionsSchema = z.object({
   stream: streamSchema.optional(),
-  rates: z.object({ error: z.number().min(0).max(1).optional(), quota: z.number().min(0).max(1).optional(), seed: z.number().optional() }).optional(),
+  rates: z
+    .object({
+      error: z.number().min(0).max(1).optional(),
+      quota: z.number().min(0).max(1).optional(),
+      seed: z.number().optional(),
+    })
+    .optional(),
   reply: z.string().optional(),
   websocket: z.object({ maxMessageBytes: z.number().int().positive().optional() }).optional(),
 });
 
-const bad = (c: Context, message: string, status: 400 | 404 = 400) => c.json({ error: { type: "mock_admin_error", message } }, status);
+const bad = (c: Context, message: string, status: 400 | 404 = 400) =>
+  c.json({ error: { type: "mock_admin_error", message } }, status);
 
 /** Parse a JSON body with a schema, or answer one clear line. Empty bodies read as {}. */
-async function body<T>(c: Context, schema: z.ZodType<T>): Promise<{ ok: true; value: T } | { ok: false; res: Response }> {
+async function body<T>(
+  c: Context,
+  schema: z.ZodType<T>,
+): Promise<{ ok: true; value: T } | { ok: false; res: Response }> {
   const text = await c.req.text();
   let raw: unknown = {};
   try {
@@ -64,7 +74,10 @@ async function body<T>(c: Context, schema: z.ZodType<T>): Promise<{ ok: true; va
   const r = schema.safeParse(raw);
   if (r.success) return { ok: true, value: r.data };
   const issue = r.error.issues[0];
-  return { ok: false, res: bad(c, `invalid body at ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "unknown"}`) };
+  return {
+    ok: false,
+    res: bad(c, `invalid body at ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "unknown"}`),
+  };
 }
 
 /** Run a backend call; a MockError (unknown account, duplicate id) becomes a 4xx. */
@@ -80,7 +93,13 @@ function attempt(c: Context, fn: () => unknown): Response {
 export function adminRoutes(mock: MockBackend, activeStreams: () => number): Hono {
   const app = new Hono();
   app.get("/__mock/state", (c) =>
-    c.json({ url: mock.url, baseUrl: mock.baseUrl, refreshUrl: mock.refreshUrl, activeStreams: activeStreams(), accounts: mock.accounts() }),
+    c.json({
+      url: mock.url,
+      baseUrl: mock.baseUrl,
+      refreshUrl: mock.refreshUrl,
+      activeStreams: activeStreams(),
+      accounts: mock.accounts(),
+    }),
   );
   app.get("/__mock/requests", (c) => {
     const path = c.req.query("path");

@@ -45,11 +45,15 @@ export function chatgptRoutes(state: MockState): Hono<Env> {
   // The usage path Codex uses when its ChatGPT base has no /backend-api.
   app.get("/api/codex/usage", usage);
 
-  app.get("/backend-api/codex/models", (c) => authed(state, c, () => c.json(modelsBody(), 200, { etag: '"mock-models-1"' })));
+  app.get("/backend-api/codex/models", (c) =>
+    authed(state, c, () => c.json(modelsBody(), 200, { etag: '"mock-models-1"' })),
+  );
 
   app.get("/backend-api/wham/settings/user", (c) => c.json({}));
   app.get("/backend-api/wham/rate-limit-reset-credits", (c) => c.json({ credits: [] }));
-  app.get("/backend-api/ps/plugins/installed", (c) => c.json({ plugins: [], pagination: { next_cursor: null, has_more: false } }));
+  app.get("/backend-api/ps/plugins/installed", (c) =>
+    c.json({ plugins: [], pagination: { next_cursor: null, has_more: false } }),
+  );
   app.get("/backend-api/ps/plugins/suggested/*", (c) => c.json({ enabled: false, plugins: [] }));
   app.get("/backend-api/ps/plugins/*", (c) => c.json({ plugins: [] }));
   app.post("/backend-api/codex/analytics-events/events", (c) => c.json({ ok: true }));
@@ -67,7 +71,8 @@ async function mcp(c: Context<Env>): Promise<Response> {
   } catch {
     return c.json({ jsonrpc: "2.0", id: null, error: { code: -32700, message: "Parse error" } }, 400);
   }
-  if (!isRecord(msg)) return c.json({ jsonrpc: "2.0", id: null, error: { code: -32600, message: "Invalid Request" } }, 400);
+  if (!isRecord(msg))
+    return c.json({ jsonrpc: "2.0", id: null, error: { code: -32600, message: "Invalid Request" } }, 400);
   // Notifications carry no id and get no body.
   if (msg.id === undefined) return c.body(null, 202);
   const id = msg.id;
@@ -88,6 +93,10 @@ async function mcp(c: Context<Env>): Promise<Response> {
     case "ping":
       return c.json({ jsonrpc: "2.0", id, result: {} });
     default:
-      return c.json({ jsonrpc: "2.0", id, error: { code: -32601, message: `Method not found: ${String(msg.method)}` } });
+      return c.json({
+        jsonrpc: "2.0",
+        id,
+        error: { code: -32601, message: `Method not found: ${String(msg.method)}` },
+      });
   }
 }

@@ -36,16 +36,31 @@ async function codex(mock: MockBackend, prompt: string, opts: { auth: AuthJson; 
   mkdirSync(codexHome);
   mkdirSync(work);
   writeFileSync(join(codexHome, "auth.json"), JSON.stringify(opts.auth));
-  const args = ["exec", "--skip-git-repo-check", ...codexConfigArgs({ baseUrl: mock.baseUrl, websockets: opts.websockets }), prompt];
+  const args = [
+    "exec",
+    "--skip-git-repo-check",
+    ...codexConfigArgs({ baseUrl: mock.baseUrl, websockets: opts.websockets }),
+    prompt,
+  ];
   const proc = Bun.spawn([CODEX, ...args], {
     cwd: work,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, CODEX_HOME: codexHome, CODEX_REFRESH_TOKEN_URL_OVERRIDE: mock.refreshUrl, RUST_LOG: "warn" },
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: home,
+      CODEX_HOME: codexHome,
+      CODEX_REFRESH_TOKEN_URL_OVERRIDE: mock.refreshUrl,
+      RUST_LOG: "warn",
+    },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
   });
   const timer = setTimeout(() => proc.kill(), 17_000);
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   clearTimeout(timer);
   return { code, stdout, stderr, codexHome };
 }
@@ -97,7 +112,10 @@ describe("real codex exec against the mock", () => {
     const run = await codex(mock, "say hi", { auth: mock.authFile("acct-cli-1") });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("hit your usage limit");
-    expect(mock.accounts()[0]?.counters).toMatchObject({ completed: 0, limited: inference(mock).filter((r) => r.status === 429).length });
+    expect(mock.accounts()[0]?.counters).toMatchObject({
+      completed: 0,
+      limited: inference(mock).filter((r) => r.status === 429).length,
+    });
   }, 20_000);
 
   test("an expired access token: Codex refreshes against the mock, rotates auth.json, answers", async () => {

@@ -22,7 +22,14 @@ export function codexConfigArgs(t: CodexTarget): string[] {
     `requires_openai_auth=true`,
     `supports_websockets=${t.websockets ?? true}`,
   ].join(",");
-  const args = ["-c", `model_providers.prodex={${provider}}`, "-c", "model_provider=prodex", "-c", `chatgpt_base_url="${base}/"`];
+  const args = [
+    "-c",
+    `model_providers.prodex={${provider}}`,
+    "-c",
+    "model_provider=prodex",
+    "-c",
+    `chatgpt_base_url="${base}/"`,
+  ];
   // Without this Codex also posts metrics to ab.chatgpt.com and analytics events to the base.
   if (!t.analytics) args.push("-c", "analytics.enabled=false");
   return args;

@@ -16,5 +16,7 @@ test("foreignContent finds reasoning or compaction items of another account only
   ];
   expect(foreignContent(input, "acct-1")).toBeNull();
   expect(foreignContent(input, "acct-2")).toEqual({ itemId: "rs_1", owner: "acct-1" });
-  expect(foreignContent([{ type: "compaction", id: "cmp_9", encrypted_content: encryptFor("acct-3") }], "acct-1")).toEqual({ itemId: "cmp_9", owner: "acct-3" });
+  expect(
+    foreignContent([{ type: "compaction", id: "cmp_9", encrypted_content: encryptFor("acct-3") }], "acct-1"),
+  ).toEqual({ itemId: "cmp_9", owner: "acct-3" });
 });

@@ -79,7 +79,11 @@ describe("faults over HTTP", () => {
     expect(res.status).toBe(200);
     const { text, broke } = await drain(res);
     expect(broke).toBe(true);
-    expect(eventTypes(parseSse(text))).toEqual(["response.created", "response.in_progress", "response.output_item.added"]);
+    expect(eventTypes(parseSse(text))).toEqual([
+      "response.created",
+      "response.in_progress",
+      "response.output_item.added",
+    ]);
     expect(mock.accounts()[0]?.counters.completed).toBe(0);
   });
 
@@ -118,7 +122,9 @@ describe("faults over HTTP", () => {
   });
 
   test("invalid faults are refused with one clear line", () => {
-    expect(() => mock.fault("acct-1", { kind: "server_error", status: 200 })).toThrow("fault server_error: status must be 5xx");
+    expect(() => mock.fault("acct-1", { kind: "server_error", status: 200 })).toThrow(
+      "fault server_error: status must be 5xx",
+    );
     expect(() => mock.fault("acct-9", { kind: "rate_limit" })).toThrow("unknown account acct-9");
   });
 });

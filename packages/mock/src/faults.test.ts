@@ -56,13 +56,18 @@ describe("applyCut", () => {
     const s = applyCut(events, { kind: "drop", after: 3 }, plan);
     expect(s.end).toBe("drop");
     expect(s.events).toEqual(events.slice(0, 3));
-    expect(applyCut(events, { kind: "drop", after: 999 }, plan).events.some((e) => e.type === "response.completed")).toBe(false);
+    expect(
+      applyCut(events, { kind: "drop", after: 999 }, plan).events.some((e) => e.type === "response.completed"),
+    ).toBe(false);
   });
 
   test("fail_usage: response.created then response.failed with usage_limit_reached", () => {
     const s = applyCut(events, { kind: "fail_usage" }, plan);
     expect(s.events.map((e) => e.type)).toEqual(["response.created", "response.failed"]);
-    expect(s.events[1]).toMatchObject({ sequence_number: 1, response: { status: "failed", error: { code: "usage_limit_reached" } } });
+    expect(s.events[1]).toMatchObject({
+      sequence_number: 1,
+      response: { status: "failed", error: { code: "usage_limit_reached" } },
+    });
   });
 
   test("fail_error always includes a text delta before response.failed", () => {

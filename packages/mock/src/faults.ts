@@ -78,7 +78,11 @@ export function applyCut(events: ServerEvent[], cut: Cut, plan: ResponsePlan): S
       return { events: body.slice(0, Math.max(0, cut.after)), end: "drop" };
     case "fail_usage": {
       const created = events.slice(0, 1);
-      const error = { code: "usage_limit_reached", type: "usage_limit_reached", message: "The usage limit has been reached" };
+      const error = {
+        code: "usage_limit_reached",
+        type: "usage_limit_reached",
+        message: "The usage limit has been reached",
+      };
       return { events: [...created, failedEvent(plan, created.length, error)], end: "close" };
     }
     case "fail_error": {
@@ -98,6 +102,7 @@ export function checkFault(f: MockFault): MockFault {
   if (f.kind === "slow_first_byte" && !(f.delayMs >= 0)) throw bad("delayMs must be >= 0");
   if (f.kind === "drop_after_events" && !(f.events >= 0)) throw bad("events must be >= 0");
   if (f.kind === "error_after_commit" && !(f.afterEvents >= 0)) throw bad("afterEvents must be >= 0");
-  if (f.kind === "server_error" && f.status !== undefined && !(f.status >= 500 && f.status <= 599)) throw bad("status must be 5xx");
+  if (f.kind === "server_error" && f.status !== undefined && !(f.status >= 500 && f.status <= 599))
+    throw bad("status must be 5xx");
   return f;
 }

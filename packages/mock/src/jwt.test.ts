@@ -12,7 +12,12 @@ describe("jwt", () => {
     const claims = decodeJwt(token);
     expect(claims?.exp).toBe(200);
     expect(claims?.email).toBe("a@example.com");
-    expect(claims?.[AUTH_CLAIM]).toEqual({ chatgpt_account_id: "acct-1", chatgpt_plan_type: "pro", chatgpt_user_id: "user-1", user_id: "user-1" });
+    expect(claims?.[AUTH_CLAIM]).toEqual({
+      chatgpt_account_id: "acct-1",
+      chatgpt_plan_type: "pro",
+      chatgpt_user_id: "user-1",
+      user_id: "user-1",
+    });
   });
 
   test("tokens with equal claims still differ in their last characters", () => {

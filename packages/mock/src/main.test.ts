@@ -19,7 +19,9 @@ test("main prints one JSON line with urls and accounts, serves, and exits 0 on S
   const accounts = arr(info.accounts).map(rec);
   expect(accounts.map((a) => a.id)).toEqual(["acct-mock-1", "acct-mock-2", "acct-mock-3"]);
   const auth = rec(rec(accounts[1]?.auth).tokens);
-  const usage = await fetch(`${info.baseUrl}/wham/usage`, { headers: { authorization: `Bearer ${auth.access_token}`, "chatgpt-account-id": "acct-mock-2" } });
+  const usage = await fetch(`${info.baseUrl}/wham/usage`, {
+    headers: { authorization: `Bearer ${auth.access_token}`, "chatgpt-account-id": "acct-mock-2" },
+  });
   expect(rec(await usage.json()).account_id).toBe("acct-mock-2");
   proc.kill("SIGTERM");
   expect(await proc.exited).toBe(0);

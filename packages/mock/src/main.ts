@@ -25,7 +25,13 @@ function int(name: string, value: string | undefined, fallback: number, min: num
 let values: { accounts?: string; port?: string; reply?: string; cost?: string; help?: boolean };
 try {
   values = parseArgs({
-    options: { accounts: { type: "string" }, port: { type: "string" }, reply: { type: "string" }, cost: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: {
+      accounts: { type: "string" },
+      port: { type: "string" },
+      reply: { type: "string" },
+      cost: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
     strict: true,
   }).values;
 } catch (e) {

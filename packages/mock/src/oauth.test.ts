@@ -7,7 +7,10 @@ import type { AuthJson, MockBackend } from "./types.ts";
 let mock: MockBackend;
 
 beforeEach(async () => {
-  mock = await createMockBackend({ accounts: [{ id: "acct-1", email: "one@example.com", plan: "pro" }], accessTokenTtlSeconds: 120 });
+  mock = await createMockBackend({
+    accounts: [{ id: "acct-1", email: "one@example.com", plan: "pro" }],
+    accessTokenTtlSeconds: 120,
+  });
 });
 afterEach(() => mock.stop());
 
@@ -15,12 +18,26 @@ const refresh = (token: string, extra: Record<string, unknown> = {}) =>
   fetch(mock.refreshUrl, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ client_id: CODEX_CLIENT_ID, grant_type: "refresh_token", refresh_token: token, refresh_reason: "proactive_expiry", ...extra }),
+    body: JSON.stringify({
+      client_id: CODEX_CLIENT_ID,
+      grant_type: "refresh_token",
+      refresh_token: token,
+      refresh_reason: "proactive_expiry",
+      ...extra,
+    }),
   });
 
 /** auth.json as Codex would rewrite it after a refresh. */
 function rotated(auth: AuthJson, body: Record<string, unknown>): AuthJson {
-  return { ...auth, tokens: { ...auth.tokens, access_token: String(body.access_token), refresh_token: String(body.refresh_token), id_token: String(body.id_token) } };
+  return {
+    ...auth,
+    tokens: {
+      ...auth.tokens,
+      access_token: String(body.access_token),
+      refresh_token: String(body.refresh_token),
+      id_token: String(body.id_token),
+    },
+  };
 }
 
 describe("POST /oauth/token", () => {
@@ -30,7 +47,11 @@ describe("POST /oauth/token", () => {
     for (const jwt of [auth.tokens.access_token, auth.tokens.id_token]) {
       const claims = decodeJwt(jwt);
       expect(claims?.email).toBe("one@example.com");
-      expect(claims?.[AUTH_CLAIM]).toMatchObject({ chatgpt_account_id: "acct-1", chatgpt_plan_type: "pro", chatgpt_user_id: "user-1" });
+      expect(claims?.[AUTH_CLAIM]).toMatchObject({
+        chatgpt_account_id: "acct-1",
+        chatgpt_plan_type: "pro",
+        chatgpt_user_id: "user-1",
+      });
     }
     expect(Number(decodeJwt(auth.tokens.access_token)?.exp) - Date.now() / 1000).toBeCloseTo(120, -1);
     expect(Date.parse(auth.last_refresh)).toBeGreaterThan(Date.now() - 5000);
@@ -60,7 +81,8 @@ describe("POST /oauth/token", () => {
     expect(reuse.status).toBe(401);
     expect(await reuse.json()).toEqual({
       error: {
-        message: "Your refresh token has already been used to generate a new access token. Please try signing in again.",
+        message:
+          "Your refresh token has already been used to generate a new access token. Please try signing in again.",
         type: "invalid_request_error",
         code: "refresh_token_reused",
         param: null,
@@ -95,7 +117,11 @@ describe("POST /oauth/token", () => {
 
   test("a form-encoded grant works and garbage gets a 400", async () => {
     const auth = mock.authFile("acct-1");
-    const form = new URLSearchParams({ client_id: CODEX_CLIENT_ID, grant_type: "refresh_token", refresh_token: auth.tokens.refresh_token });
+    const form = new URLSearchParams({
+      client_id: CODEX_CLIENT_ID,
+      grant_type: "refresh_token",
+      refresh_token: auth.tokens.refresh_token,
+    });
     expect((await fetch(mock.refreshUrl, { method: "POST", body: form })).status).toBe(200);
     expect((await fetch(mock.refreshUrl, { method: "POST", body: "{{{" })).status).toBe(400);
   });

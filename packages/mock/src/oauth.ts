@@ -35,28 +35,72 @@ export async function handleToken(state: MockState, req: Request): Promise<Respo
   }
   let accountId: string | null = null;
   const answer = (status: number, body: unknown) => {
-    state.record({ transport: "http", method: req.method, path: url.pathname, query: url.search, headers: recordHeaders(req.headers), body: recordBody(raw), accountId, status });
+    state.record({
+      transport: "http",
+      method: req.method,
+      path: url.pathname,
+      query: url.search,
+      headers: recordHeaders(req.headers),
+      body: recordBody(raw),
+      accountId,
+      status,
+    });
     return Response.json(body, { status });
   };
   const parsed = grantSchema.safeParse(raw);
-  if (!parsed.success) return answer(400, errorBody("invalid_request_error", "invalid_request", "Body must be a JSON object with grant_type, client_id and refresh_token."));
+  if (!parsed.success)
+    return answer(
+      400,
+      errorBody(
+        "invalid_request_error",
+        "invalid_request",
+        "Body must be a JSON object with grant_type, client_id and refresh_token.",
+      ),
+    );
   const grant = parsed.data;
   if (grant.grant_type !== "refresh_token") {
-    return answer(400, errorBody("invalid_request_error", "unsupported_grant_type", `Unsupported grant_type "${grant.grant_type ?? ""}"; the mock serves refresh_token.`));
+    return answer(
+      400,
+      errorBody(
+        "invalid_request_error",
+        "unsupported_grant_type",
+        `Unsupported grant_type "${grant.grant_type ?? ""}"; the mock serves refresh_token.`,
+      ),
+    );
   }
-  if (grant.client_id !== CODEX_CLIENT_ID) return answer(401, errorBody("invalid_request_error", "invalid_client", "Unknown client_id."));
-  if (!grant.refresh_token) return answer(400, errorBody("invalid_request_error", "invalid_request", "Missing refresh_token."));
+  if (grant.client_id !== CODEX_CLIENT_ID)
+    return answer(401, errorBody("invalid_request_error", "invalid_client", "Unknown client_id."));
+  if (!grant.refresh_token)
+    return answer(400, errorBody("invalid_request_error", "invalid_request", "Missing refresh_token."));
 
   state.refreshCalls++;
-  const result = state.tokens.refresh(grant.refresh_token, state.settings.ttlSeconds, (id) => state.accounts.get(id) ?? null);
+  const result = state.tokens.refresh(
+    grant.refresh_token,
+    state.settings.ttlSeconds,
+    (id) => state.accounts.get(id) ?? null,
+  );
   accountId = result.accountId;
   const account = accountId ? state.accounts.get(accountId) : undefined;
   if (account) account.counters.refreshes++;
   if (!result.ok && result.reason === "reused") {
-    return answer(401, errorBody("invalid_request_error", "refresh_token_reused", "Your refresh token has already been used to generate a new access token. Please try signing in again."));
+    return answer(
+      401,
+      errorBody(
+        "invalid_request_error",
+        "refresh_token_reused",
+        "Your refresh token has already been used to generate a new access token. Please try signing in again.",
+      ),
+    );
   }
   if (!result.ok) {
-    return answer(401, errorBody("invalid_grant", "refresh_token_invalidated", "Your refresh token has been invalidated. Please try signing in again."));
+    return answer(
+      401,
+      errorBody(
+        "invalid_grant",
+        "refresh_token_invalidated",
+        "Your refresh token has been invalidated. Please try signing in again.",
+      ),
+    );
   }
   const t = result.tokens;
   return answer(200, {

@@ -42,6 +42,10 @@ export class RequestLog {
   list(filter: RequestFilter = {}): RecordedRequest[] {
     return this.entries
       .slice(-this.limit)
-      .filter((r) => (filter.path === undefined || r.path === filter.path) && (filter.accountId === undefined || r.accountId === filter.accountId));
+      .filter(
+        (r) =>
+          (filter.path === undefined || r.path === filter.path) &&
+          (filter.accountId === undefined || r.accountId === filter.accountId),
+      );
   }
 }

@@ -44,7 +44,10 @@ export function parseResponsesBody(value: unknown): Parsed<ResponsesBody> {
   const r = responsesBodySchema.safeParse(value);
   if (r.success) return { ok: true, value: r.data };
   const issue = r.error.issues[0];
-  return { ok: false, message: `invalid request body at ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "unknown"}` };
+  return {
+    ok: false,
+    message: `invalid request body at ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "unknown"}`,
+  };
 }
 
 export type Item = Record<string, unknown>;
@@ -53,7 +56,6 @@ export type Item = Record<string, unknown>;
 export function items(body: ResponsesBody): Item[] {
   return (body.input ?? []).filter(isRecord);
 }
-
 
 /** The text of a message's content (string or content parts) or of a function_call_output's output. */
 export function textOf(v: unknown): string {

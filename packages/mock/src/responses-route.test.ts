@@ -53,9 +53,15 @@ describe("POST /backend-api/codex/responses", () => {
 
   test("a prompt with 'tool' gets a function call to exec_command; its output gets 'tool said:'", async () => {
     const first = await events(await postResponses(mock, auth, codexBody([userMessage("run the tool")])));
-    const call = arr(completed(first).output).map(rec).find((o) => o.type === "function_call");
+    const call = arr(completed(first).output)
+      .map(rec)
+      .find((o) => o.type === "function_call");
     expect(call).toMatchObject({ name: "exec_command", arguments: '{"cmd":"echo tool-ran"}' });
-    const followUp = codexBody([userMessage("run the tool"), call ?? {}, { type: "function_call_output", call_id: call?.call_id, output: "Output:\ntool-ran\n" }]);
+    const followUp = codexBody([
+      userMessage("run the tool"),
+      call ?? {},
+      { type: "function_call_output", call_id: call?.call_id, output: "Output:\ntool-ran\n" },
+    ]);
     expect(outputText(await events(await postResponses(mock, auth, followUp)))).toBe("tool said: Output:\ntool-ran");
   });
 
@@ -63,7 +69,12 @@ describe("POST /backend-api/codex/responses", () => {
     const raw = Bun.zstdCompressSync(new TextEncoder().encode(JSON.stringify(codexBody([userMessage("say hi")]))));
     const res = await fetch(`${mock.baseUrl}/codex/responses`, {
       method: "POST",
-      headers: { "content-type": "application/json", "content-encoding": "zstd", authorization: `Bearer ${auth.tokens.access_token}`, "chatgpt-account-id": "acct-1" },
+      headers: {
+        "content-type": "application/json",
+        "content-encoding": "zstd",
+        authorization: `Bearer ${auth.tokens.access_token}`,
+        "chatgpt-account-id": "acct-1",
+      },
       body: raw,
     });
     expect(res.status).toBe(200);
@@ -76,7 +87,10 @@ describe("POST /backend-api/codex/responses", () => {
     { name: "bad zstd", body: "not zstd", encoding: "zstd" },
     { name: "input not an array", body: JSON.stringify({ input: 5 }), encoding: undefined },
   ])("$name → 400 JSON error, and the mock keeps serving", async ({ body, encoding }) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${auth.tokens.access_token}`, "chatgpt-account-id": "acct-1" };
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${auth.tokens.access_token}`,
+      "chatgpt-account-id": "acct-1",
+    };
     if (encoding) headers["content-encoding"] = encoding;
     const res = await fetch(`${mock.baseUrl}/codex/responses`, { method: "POST", headers, body });
     expect(res.status).toBe(400);
@@ -130,12 +144,17 @@ describe("POST /backend-api/codex/responses", () => {
     const body = codexBody([userMessage("hi"), reasoning ?? {}, userMessage("again")]);
     const res = await postResponses(mock, auth, body);
     expect(res.status).toBe(400);
-    expect(rec(await res.json()).error).toMatchObject({ type: "invalid_request_error", code: "invalid_encrypted_content" });
+    expect(rec(await res.json()).error).toMatchObject({
+      type: "invalid_request_error",
+      code: "invalid_encrypted_content",
+    });
     expect((await postResponses(mock, other, body)).status).toBe(200);
   });
 
   test("compaction_trigger → exactly one compaction item bound to the account", async () => {
-    const list = await events(await postResponses(mock, auth, codexBody([userMessage("hi"), { type: "compaction_trigger" }])));
+    const list = await events(
+      await postResponses(mock, auth, codexBody([userMessage("hi"), { type: "compaction_trigger" }])),
+    );
     const output = arr(completed(list).output).map(rec);
     expect(output).toHaveLength(1);
     expect(output[0]?.type).toBe("compaction");
@@ -148,7 +167,11 @@ describe("POST /backend-api/codex/responses", () => {
   test("POST /responses/compact answers unary JSON with one compaction item", async () => {
     const res = await fetch(`${mock.baseUrl}/codex/responses/compact`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${auth.tokens.access_token}`, "chatgpt-account-id": "acct-1" },
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${auth.tokens.access_token}`,
+        "chatgpt-account-id": "acct-1",
+      },
       body: JSON.stringify({ model: "gpt-5", input: [userMessage("hi")] }),
     });
     expect(res.status).toBe(200);
@@ -163,7 +186,9 @@ describe("POST /backend-api/codex/responses", () => {
     const a = (await postResponses(mock, auth, body, { headers: meta("t1") })).headers.get("x-codex-turn-state");
     const b = (await postResponses(mock, auth, body, { headers: meta("t1") })).headers.get("x-codex-turn-state");
     const c = (await postResponses(mock, auth, body, { headers: meta("t2") })).headers.get("x-codex-turn-state");
-    const d = (await postResponses(mock, mock.authFile("acct-2"), body, { headers: meta("t1") })).headers.get("x-codex-turn-state");
+    const d = (await postResponses(mock, mock.authFile("acct-2"), body, { headers: meta("t1") })).headers.get(
+      "x-codex-turn-state",
+    );
     expect(a).toBeTruthy();
     expect(b).toBe(a);
     expect(new Set([a, c, d]).size).toBe(3);

@@ -99,7 +99,8 @@ export async function handleResponses(state: MockState, req: Request): Promise<R
 
   const signal = AbortSignal.any([req.signal, state.live.signal]);
   const pacing = state.settings.stream;
-  if (!(await wait(outcome.delayMs + delay(pacing.firstByteDelayMs, pacing.jitterMs, state.rng), signal))) return done(ctx, reset(), 0);
+  if (!(await wait(outcome.delayMs + delay(pacing.firstByteDelayMs, pacing.jitterMs, state.rng), signal)))
+    return done(ctx, reset(), 0);
 
   // error_after_commit needs answer text on the wire before it fails.
   const forced = outcome.cut.kind === "fail_error" ? { kind: "text" as const, text: state.settings.reply } : undefined;
@@ -159,5 +160,12 @@ export async function handleCompact(state: MockState, req: Request): Promise<Res
   ok.account.counters.completed++;
   state.accounts.charge(ok.account);
   const item = { id: newId("cmp"), type: "compaction", encrypted_content: plan.compaction };
-  return done(ctx, json(200, { id: plan.id, object: "response.compaction", created_at: plan.createdAt, output: [item] }, rateLimitHeaders(ok.account)));
+  return done(
+    ctx,
+    json(
+      200,
+      { id: plan.id, object: "response.compaction", created_at: plan.createdAt, output: [item] },
+      rateLimitHeaders(ok.account),
+    ),
+  );
 }

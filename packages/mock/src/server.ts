@@ -93,14 +93,22 @@ export async function createMockBackend(options: MockOptions = {}): Promise<Mock
     },
   };
 
-  app.route("/", adminRoutes(mock, () => state.activeStreams));
+  app.route(
+    "/",
+    adminRoutes(mock, () => state.activeStreams),
+  );
   const routes = new Hono<Env>();
   routes.use("*", recorded(state));
   routes.route("/", chatgptRoutes(state));
   app.route("/", routes);
   app.notFound((c) => c.json(notFoundBody(c.req.path), 404));
   // A bug in the mock answers 500 with a body instead of crashing the test run.
-  app.onError((err, c) => c.json(invalidRequestBody("mock_error", `mock backend error: ${err.message}`), err instanceof MockError ? 400 : 500));
+  app.onError((err, c) =>
+    c.json(
+      invalidRequestBody("mock_error", `mock backend error: ${err.message}`),
+      err instanceof MockError ? 400 : 500,
+    ),
+  );
 
   const server = Bun.serve<WsData>({
     hostname: "127.0.0.1",

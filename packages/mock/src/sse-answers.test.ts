@@ -15,7 +15,8 @@ const plan = (over: Partial<ResponsePlan> = {}): ResponsePlan => ({
   ...over,
 });
 
-const exampleTypes = async (name: string) => eventTypes(parseSse(await Bun.file(`/work/shared/protocol/examples/${name}`).text()));
+const exampleTypes = async (name: string) =>
+  eventTypes(parseSse(await Bun.file(`/work/shared/protocol/examples/${name}`).text()));
 
 describe("answerEvents", () => {
   test("a text answer has exactly the event sequence of examples/codex-ok.sse", async () => {
@@ -23,7 +24,9 @@ describe("answerEvents", () => {
   });
 
   test("a tool answer follows examples/codex-tool.sse (plus response.in_progress)", async () => {
-    const types = answerEvents(plan({ answer: { kind: "tool", name: "exec_command", arguments: "{}" }, chunks: [] })).map((e) => e.type);
+    const types = answerEvents(
+      plan({ answer: { kind: "tool", name: "exec_command", arguments: "{}" }, chunks: [] }),
+    ).map((e) => e.type);
     expect(types.filter((t) => t !== "response.in_progress")).toEqual(await exampleTypes("codex-tool.sse"));
   });
 
@@ -38,12 +41,20 @@ describe("answerEvents", () => {
       output: [{ type: "message", content: [{ type: "output_text", text: "hi from mock" }] }],
       usage: { input_tokens: 100, output_tokens: 3, total_tokens: 103 },
     });
-    expect(events.filter((e) => e.type === "response.output_text.delta").map((e) => e.delta)).toEqual(["hi ", "from ", "mock"]);
+    expect(events.filter((e) => e.type === "response.output_text.delta").map((e) => e.delta)).toEqual([
+      "hi ",
+      "from ",
+      "mock",
+    ]);
   });
 
   test("reasoning comes first with its encrypted content and a summary delta", () => {
     const events = answerEvents(plan({ reasoning: "ENC" }));
-    expect(events[2]).toMatchObject({ type: "response.output_item.added", output_index: 0, item: { type: "reasoning" } });
+    expect(events[2]).toMatchObject({
+      type: "response.output_item.added",
+      output_index: 0,
+      item: { type: "reasoning" },
+    });
     expect(events.some((e) => e.type === "response.reasoning_summary_text.delta")).toBe(true);
     const output = arr(rec(events.at(-1)?.response).output).map(rec);
     expect(output.map((o) => o.type)).toEqual(["reasoning", "message"]);
@@ -51,7 +62,9 @@ describe("answerEvents", () => {
   });
 
   test("a compaction answer holds exactly one compaction item, even when reasoning is asked for", () => {
-    const events = answerEvents(plan({ answer: { kind: "compaction" }, chunks: [], reasoning: "ENC", compaction: "CMP" }));
+    const events = answerEvents(
+      plan({ answer: { kind: "compaction" }, chunks: [], reasoning: "ENC", compaction: "CMP" }),
+    );
     expect(events.at(-1)?.response).toMatchObject({ output: [{ type: "compaction", encrypted_content: "CMP" }] });
     expect(arr(rec(events.at(-1)?.response).output)).toHaveLength(1);
   });

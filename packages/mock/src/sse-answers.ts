@@ -66,12 +66,23 @@ export function answerEvents(plan: ResponsePlan): ServerEvent[] {
   const answer = plan.answer;
   if (answer.kind === "compaction") output.push(compactionItem(ev, output.length, plan.compaction));
   if (answer.kind === "tool") output.push(toolItem(ev, output.length, answer.name, answer.arguments));
-  if (answer.kind === "tools") for (const call of answer.calls) output.push(toolItem(ev, output.length, call.name, call.arguments));
+  if (answer.kind === "tools")
+    for (const call of answer.calls) output.push(toolItem(ev, output.length, call.name, call.arguments));
   if (answer.kind === "text") output.push(messageItem(ev, output.length, plan.chunks));
-  const text = answer.kind === "text" ? plan.chunks.join("") : answer.kind === "tool" ? answer.arguments : answer.kind === "tools" ? answer.calls.map((c) => c.arguments).join("") : "";
+  const text =
+    answer.kind === "text"
+      ? plan.chunks.join("")
+      : answer.kind === "tool"
+        ? answer.arguments
+        : answer.kind === "tools"
+          ? answer.calls.map((c) => c.arguments).join("")
+          : "";
   outputTokens += Math.max(1, Math.ceil(text.length / 4));
   ev.push("response.completed", {
-    response: { ...responseObject(plan, "completed", output), usage: usage(plan.inputTokens, outputTokens, plan.reasoning ? 8 : 0) },
+    response: {
+      ...responseObject(plan, "completed", output),
+      usage: usage(plan.inputTokens, outputTokens, plan.reasoning ? 8 : 0),
+    },
   });
   return ev.list;
 }
@@ -126,7 +137,13 @@ function messageItem(ev: Events, index: number, chunks: string[]): unknown {
   for (const delta of chunks) ev.push("response.output_text.delta", { ...at, delta });
   ev.push("response.output_text.done", { ...at, text });
   ev.push("response.content_part.done", { ...at, part: { type: "output_text", text, annotations: [] } });
-  const done = { id, type: "message", role: "assistant", status: "completed", content: [{ type: "output_text", text, annotations: [] }] };
+  const done = {
+    id,
+    type: "message",
+    role: "assistant",
+    status: "completed",
+    content: [{ type: "output_text", text, annotations: [] }],
+  };
   ev.push("response.output_item.done", { output_index: index, item: done });
   return done;
 }
@@ -134,7 +151,10 @@ function messageItem(ev: Events, index: number, chunks: string[]): unknown {
 function toolItem(ev: Events, index: number, name: string, args: string): unknown {
   const id = newId("fc");
   const base = { id, type: "function_call", call_id: newId("call"), name };
-  ev.push("response.output_item.added", { output_index: index, item: { ...base, status: "in_progress", arguments: "" } });
+  ev.push("response.output_item.added", {
+    output_index: index,
+    item: { ...base, status: "in_progress", arguments: "" },
+  });
   ev.push("response.function_call_arguments.delta", { item_id: id, output_index: index, delta: args });
   ev.push("response.function_call_arguments.done", { item_id: id, output_index: index, arguments: args });
   const done = { ...base, status: "completed", arguments: args };
@@ -169,7 +189,9 @@ export function splitText(text: string, chunks?: number, chunkSize?: number): st
   }
   const n = count ?? 1;
   const body = cycle(text, Math.max(text.length, n));
-  return Array.from({ length: n }, (_, i) => body.slice(Math.floor((i * body.length) / n), Math.floor(((i + 1) * body.length) / n)));
+  return Array.from({ length: n }, (_, i) =>
+    body.slice(Math.floor((i * body.length) / n), Math.floor(((i + 1) * body.length) / n)),
+  );
 }
 
 function cycle(text: string, length: number): string {

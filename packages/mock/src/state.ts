@@ -10,9 +10,17 @@ import { newId, splitText, type ResponsePlan } from "./sse-answers.ts";
 import { TokenStore } from "./tokens.ts";
 import type { MockOptions, MockRates, MockStreamOptions, MockWebsocketOptions, RecordedRequest } from "./types.ts";
 
-export type Settings = { stream: MockStreamOptions; rates: MockRates; reply: string; ttlSeconds: number; websocket: MockWebsocketOptions };
+export type Settings = {
+  stream: MockStreamOptions;
+  rates: MockRates;
+  reply: string;
+  ttlSeconds: number;
+  websocket: MockWebsocketOptions;
+};
 
-export type Auth = { ok: true; account: Account; token: string } | { ok: false; reason: AuthFailure; account: Account | null };
+export type Auth =
+  | { ok: true; account: Account; token: string }
+  | { ok: false; reason: AuthFailure; account: Account | null };
 
 export class MockState {
   url = "";
@@ -51,9 +59,11 @@ export class MockState {
     const token = /^bearer\s+(\S+)$/i.exec(header.trim())?.[1] ?? null;
     const named = headers.get("chatgpt-account-id");
     const check = this.tokens.check(token);
-    if (!check.ok) return { ok: false, reason: check.reason, account: named ? (this.accounts.get(named) ?? null) : null };
+    if (!check.ok)
+      return { ok: false, reason: check.reason, account: named ? (this.accounts.get(named) ?? null) : null };
     // Without the header the token's own account is meant (as ChatGPT's default workspace).
-    if (named && named !== check.accountId) return { ok: false, reason: "mismatch", account: this.accounts.get(named) ?? null };
+    if (named && named !== check.accountId)
+      return { ok: false, reason: "mismatch", account: this.accounts.get(named) ?? null };
     const account = this.accounts.get(check.accountId);
     if (!account || !token) return { ok: false, reason: "revoked", account: null };
     return { ok: true, account, token };
@@ -100,7 +110,13 @@ function turnIdOf(headers: Headers): string | null {
   if (!raw) return null;
   try {
     const meta: unknown = JSON.parse(raw);
-    if (typeof meta === "object" && meta !== null && "turn_id" in meta && typeof meta.turn_id === "string" && meta.turn_id) {
+    if (
+      typeof meta === "object" &&
+      meta !== null &&
+      "turn_id" in meta &&
+      typeof meta.turn_id === "string" &&
+      meta.turn_id
+    ) {
       return meta.turn_id;
     }
   } catch {

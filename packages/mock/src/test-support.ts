@@ -5,7 +5,11 @@ import type { AuthJson, MockBackend } from "./types.ts";
 
 export type Input = Record<string, unknown>;
 
-export const userMessage = (text: string): Input => ({ type: "message", role: "user", content: [{ type: "input_text", text }] });
+export const userMessage = (text: string): Input => ({
+  type: "message",
+  role: "user",
+  content: [{ type: "input_text", text }],
+});
 
 /** A request body shaped like Codex 0.169's (captures/codex-run2.jsonl), trimmed to what matters. */
 export function codexBody(input: Input[], extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -14,7 +18,12 @@ export function codexBody(input: Input[], extra: Record<string, unknown> = {}): 
     stream: true,
     input,
     tools: [
-      { type: "function", name: "exec_command", description: "Run a command", parameters: { type: "object", properties: {} } },
+      {
+        type: "function",
+        name: "exec_command",
+        description: "Run a command",
+        parameters: { type: "object", properties: {} },
+      },
       { type: "web_search" },
     ],
     tool_choice: "auto",
@@ -28,10 +37,19 @@ export function codexBody(input: Input[], extra: Record<string, unknown> = {}): 
 }
 
 export function authHeaders(auth: AuthJson, extra: Record<string, string> = {}): Record<string, string> {
-  return { authorization: `Bearer ${auth.tokens.access_token}`, "chatgpt-account-id": auth.tokens.account_id, ...extra };
+  return {
+    authorization: `Bearer ${auth.tokens.access_token}`,
+    "chatgpt-account-id": auth.tokens.account_id,
+    ...extra,
+  };
 }
 
-export function postResponses(mock: MockBackend, auth: AuthJson, body: unknown, init: { headers?: Record<string, string>; signal?: AbortSignal } = {}) {
+export function postResponses(
+  mock: MockBackend,
+  auth: AuthJson,
+  body: unknown,
+  init: { headers?: Record<string, string>; signal?: AbortSignal } = {},
+) {
   return fetch(`${mock.baseUrl}/codex/responses`, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "text/event-stream", ...authHeaders(auth, init.headers) },
@@ -54,7 +72,12 @@ export function arr(v: unknown): unknown[] {
 const authJsonSchema = z.object({
   auth_mode: z.literal("chatgpt"),
   OPENAI_API_KEY: z.null(),
-  tokens: z.object({ id_token: z.string(), access_token: z.string(), refresh_token: z.string(), account_id: z.string() }),
+  tokens: z.object({
+    id_token: z.string(),
+    access_token: z.string(),
+    refresh_token: z.string(),
+    account_id: z.string(),
+  }),
   last_refresh: z.string(),
 });
 

@@ -41,7 +41,11 @@ describe("TokenStore", () => {
     if (!second.ok) throw new Error("refresh failed");
     expect(store.refresh(first.refreshToken, 60, lookup)).toEqual({ ok: false, reason: "reused", accountId: "acct-1" });
     expect(store.check(second.tokens.accessToken)).toEqual({ ok: false, reason: "revoked" });
-    expect(store.refresh(second.tokens.refreshToken, 60, lookup)).toEqual({ ok: false, reason: "invalidated", accountId: "acct-1" });
+    expect(store.refresh(second.tokens.refreshToken, 60, lookup)).toEqual({
+      ok: false,
+      reason: "invalidated",
+      accountId: "acct-1",
+    });
     expect(store.current("acct-1")).toEqual({ access: [], refresh: [] });
   });
 
@@ -55,6 +59,10 @@ describe("TokenStore", () => {
   });
 
   test("an unknown refresh token is invalidated", () => {
-    expect(new TokenStore().refresh("rt_nope", 60, lookup)).toEqual({ ok: false, reason: "invalidated", accountId: null });
+    expect(new TokenStore().refresh("rt_nope", 60, lookup)).toEqual({
+      ok: false,
+      reason: "invalidated",
+      accountId: null,
+    });
   });
 });

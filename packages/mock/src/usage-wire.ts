@@ -69,7 +69,13 @@ export function whamUsage(a: Account, now = Date.now()) {
       primary_window: win(a.primary),
       secondary_window: a.secondary ? win(a.secondary) : null,
     },
-    credits: { has_credits: false, unlimited: false, balance: "0", approx_local_messages: [0, 0], approx_cloud_messages: [0, 0] },
+    credits: {
+      has_credits: false,
+      unlimited: false,
+      balance: "0",
+      approx_local_messages: [0, 0],
+      approx_cloud_messages: [0, 0],
+    },
     additional_rate_limits: null,
   };
 }

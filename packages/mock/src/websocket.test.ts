@@ -55,7 +55,9 @@ class Client {
     const start = this.frames.length;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const end = this.frames.slice(start).findIndex((f) => ["response.completed", "response.failed", "error"].includes(String(f.type)));
+      const end = this.frames
+        .slice(start)
+        .findIndex((f) => ["response.completed", "response.failed", "error"].includes(String(f.type)));
       if (end >= 0) return this.frames.splice(start, end + 1);
       if (this.closed || Date.now() > deadline) return this.frames.splice(start);
       await new Promise<void>((r) => {
@@ -95,11 +97,21 @@ describe("websocket /backend-api/codex/responses", () => {
     const c = await Client.open(mock, auth);
     c.send(codexBody([userMessage("use the tool")]));
     const first = await c.turn();
-    const call = arr(responseOf(first).output).map(rec).find((o) => o.type === "function_call");
+    const call = arr(responseOf(first).output)
+      .map(rec)
+      .find((o) => o.type === "function_call");
     expect(call?.name).toBe("exec_command");
-    c.send({ ...codexBody([{ type: "function_call_output", call_id: call?.call_id, output: "tool-ran" }]), previous_response_id: responseOf(first).id });
+    c.send({
+      ...codexBody([{ type: "function_call_output", call_id: call?.call_id, output: "tool-ran" }]),
+      previous_response_id: responseOf(first).id,
+    });
     const second = await c.turn();
-    expect(second.filter((f) => f.type === "response.output_text.delta").map((f) => f.delta).join("")).toBe("tool said: tool-ran");
+    expect(
+      second
+        .filter((f) => f.type === "response.output_text.delta")
+        .map((f) => f.delta)
+        .join(""),
+    ).toBe("tool said: tool-ran");
     c.ws.close();
   });
 
@@ -110,7 +122,11 @@ describe("websocket /backend-api/codex/responses", () => {
     const b = await Client.open(mock, auth);
     b.send({ ...codexBody([userMessage("more")]), previous_response_id: id });
     const [frame] = await b.turn();
-    expect(frame).toMatchObject({ type: "error", status: 400, error: { type: "invalid_request_error", code: "previous_response_not_found" } });
+    expect(frame).toMatchObject({
+      type: "error",
+      status: 400,
+      error: { type: "invalid_request_error", code: "previous_response_not_found" },
+    });
     expect(frame && "status_code" in frame).toBe(false);
     a.ws.close();
     b.ws.close();
@@ -121,7 +137,11 @@ describe("websocket /backend-api/codex/responses", () => {
     const c = await Client.open(mock, auth);
     c.send(codexBody([userMessage("hi")]));
     const [frame] = await c.turn();
-    expect(frame).toMatchObject({ type: "error", status: 429, error: { type: "usage_limit_reached", resets_in_seconds: 900, plan_type: "plus" } });
+    expect(frame).toMatchObject({
+      type: "error",
+      status: 429,
+      error: { type: "usage_limit_reached", resets_in_seconds: 900, plan_type: "plus" },
+    });
     expect(frame && "status_code" in frame).toBe(false);
     expect(rec(frame?.headers)["x-codex-primary-used-percent"]).toBe("100");
     mock.setUsage("acct-1", { usedPercent: 1 });
@@ -150,7 +170,12 @@ describe("websocket /backend-api/codex/responses", () => {
   });
 
   test("faults apply to generating frames, not to the prewarm", async () => {
-    mock.fault("acct-1", { kind: "overloaded" }, { kind: "stream_failed_usage_limit" }, { kind: "error_after_commit", afterEvents: 1 });
+    mock.fault(
+      "acct-1",
+      { kind: "overloaded" },
+      { kind: "stream_failed_usage_limit" },
+      { kind: "error_after_commit", afterEvents: 1 },
+    );
     const c = await Client.open(mock, auth);
     c.send({ ...codexBody([userMessage("hi")]), generate: false });
     expect((await c.turn()).at(-1)?.type).toBe("response.completed");
@@ -189,7 +214,12 @@ describe("websocket /backend-api/codex/responses", () => {
     expect((await c.turn())[0]).toMatchObject({ type: "error", status: 400 });
     c.send(codexBody([userMessage("hi")]));
     expect((await c.turn()).at(-1)?.type).toBe("response.completed");
-    expect(mock.requests().filter((r) => r.transport === "ws").map((r) => r.status)).toEqual([400, 400, 200]);
+    expect(
+      mock
+        .requests()
+        .filter((r) => r.transport === "ws")
+        .map((r) => r.status),
+    ).toEqual([400, 400, 200]);
     c.ws.close();
   });
 });

@@ -35,7 +35,16 @@ export function upgrade(state: MockState, req: Request, server: Server<WsData>):
   const url = new URL(req.url);
   const auth = state.authenticate(req.headers);
   const record = (status: number, accountId: string | null) =>
-    state.record({ transport: "http", method: "GET", path: url.pathname, query: url.search, headers: recordHeaders(req.headers), body: null, accountId, status });
+    state.record({
+      transport: "http",
+      method: "GET",
+      path: url.pathname,
+      query: url.search,
+      headers: recordHeaders(req.headers),
+      body: null,
+      accountId,
+      status,
+    });
   if (!auth.ok) {
     if (auth.account) auth.account.counters.unauthorized++;
     record(401, auth.account?.accountId ?? req.headers.get("chatgpt-account-id"));
@@ -49,7 +58,10 @@ export function upgrade(state: MockState, req: Request, server: Server<WsData>):
     queue: Promise.resolve(),
     closed: new AbortController(),
   };
-  const headers: Record<string, string> = { "x-codex-turn-state": state.turnState(auth.account, req.headers), ...rateLimitHeaders(auth.account) };
+  const headers: Record<string, string> = {
+    "x-codex-turn-state": state.turnState(auth.account, req.headers),
+    ...rateLimitHeaders(auth.account),
+  };
   const max = state.settings.websocket.maxMessageBytes;
   if (max !== undefined) headers["x-codex-websocket-max-message-bytes"] = String(max);
   if (server.upgrade(req, { data, headers })) {
@@ -76,7 +88,11 @@ type Ws = ServerWebSocket<WsData>;
 
 type ErrorFrame = ServerEvent & { type: "error"; status: number };
 
-const errorFrame = (status: number, error: ErrorBody["error"] | Record<string, unknown>, headers?: Record<string, string>): ErrorFrame => ({
+const errorFrame = (
+  status: number,
+  error: ErrorBody["error"] | Record<string, unknown>,
+  headers?: Record<string, string>,
+): ErrorFrame => ({
   type: "error",
   status,
   error,
@@ -97,10 +113,24 @@ async function frame(state: MockState, ws: Ws, text: string): Promise<void> {
   const parsed = raw === null ? null : parseResponsesBody(raw);
   const account = state.accounts.get(data.accountId);
   const record = (status: number) =>
-    state.record({ transport: "ws", method: "WS", path: data.path, query: "", headers: recordHeaders(data.headers), body: raw, accountId: data.accountId, status });
+    state.record({
+      transport: "ws",
+      method: "WS",
+      path: data.path,
+      query: "",
+      headers: recordHeaders(data.headers),
+      body: raw,
+      accountId: data.accountId,
+      status,
+    });
   if (!parsed?.ok || parsed.value.type !== "response.create") {
     record(400);
-    return send(errorFrame(400, invalidRequestBody("invalid_request", 'Expected a JSON {"type":"response.create", …} frame.').error));
+    return send(
+      errorFrame(
+        400,
+        invalidRequestBody("invalid_request", 'Expected a JSON {"type":"response.create", …} frame.').error,
+      ),
+    );
   }
   const body = parsed.value;
   // The token may have expired or been revoked since the upgrade.
@@ -117,7 +147,9 @@ async function frame(state: MockState, ws: Ws, text: string): Promise<void> {
     return send(refusal);
   }
   const generate = body.generate !== false;
-  const outcome: Outcome = generate ? nextOutcome(account.faults, state.settings.rates, state.rng) : outcomeOf(undefined);
+  const outcome: Outcome = generate
+    ? nextOutcome(account.faults, state.settings.rates, state.rng)
+    : outcomeOf(undefined);
   if (outcome.kind === "usage_limit") {
     record(429);
     return send(limitFrame(account, outcome.resetsInSeconds));
@@ -139,7 +171,11 @@ async function frame(state: MockState, ws: Ws, text: string): Promise<void> {
   if (!generate) {
     const id = newId("resp");
     data.responses.add(id);
-    return play(prewarmEvents({ id, createdAt: Math.floor(Date.now() / 1000), model: body.model ?? "gpt-5" }), send, player(state, signal)).then(() => {});
+    return play(
+      prewarmEvents({ id, createdAt: Math.floor(Date.now() / 1000), model: body.model ?? "gpt-5" }),
+      send,
+      player(state, signal),
+    ).then(() => {});
   }
   const forced = outcome.cut.kind === "fail_error" ? { kind: "text" as const, text: state.settings.reply } : undefined;
   const plan = state.plan(account, body, text.length, forced);
@@ -156,7 +192,12 @@ async function frame(state: MockState, ws: Ws, text: string): Promise<void> {
   state.accounts.charge(account);
 }
 
-const player = (state: MockState, signal: AbortSignal) => ({ pacing: state.settings.stream, rng: state.rng, signal, onEnd: () => {} });
+const player = (state: MockState, signal: AbortSignal) => ({
+  pacing: state.settings.stream,
+  rng: state.rng,
+  signal,
+  onEnd: () => {},
+});
 
 /** Ownership, previous_response_id and usage checks; an error frame when one fails. */
 function check(account: Account, body: ResponsesBody, data: WsData): ErrorFrame | null {
@@ -169,7 +210,10 @@ function check(account: Account, body: ResponsesBody, data: WsData): ErrorFrame 
   const prev = body.previous_response_id;
   if (prev && !data.responses.has(prev)) {
     account.counters.errors++;
-    return errorFrame(400, { ...invalidRequestBody("previous_response_not_found", `Previous response with id '${prev}' not found.`).error, param: "previous_response_id" });
+    return errorFrame(400, {
+      ...invalidRequestBody("previous_response_not_found", `Previous response with id '${prev}' not found.`).error,
+      param: "previous_response_id",
+    });
   }
   if (blockingWindow(account)) return limitFrame(account);
   return null;

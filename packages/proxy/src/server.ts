@@ -17,7 +17,16 @@ import { ACCESS_TOKENS_PER_PROFILE, RecentTokens, observeLogins } from "./engine
 import { controlRoute, eventsRoute, stateJson } from "./routes/admin.ts";
 import { accountsCheck, pooledUsage } from "./routes/chatgpt-local.ts";
 import { codexInference, passThrough, upstreamPath } from "./routes/codex-routes.ts";
-import { type Authenticate, LAUNCH_KEY_HEADER, hostGuard, pathId, pathIdGuard, pathSecretGuard, secretAuth, unauthorized } from "./routes/guards.ts";
+import {
+  type Authenticate,
+  LAUNCH_KEY_HEADER,
+  hostGuard,
+  pathId,
+  pathIdGuard,
+  pathSecretGuard,
+  secretAuth,
+  unauthorized,
+} from "./routes/guards.ts";
 import { keylessGuard } from "./routes/keyless.ts";
 import { oauthToken } from "./routes/oauth-token.ts";
 import { type ClaudeOptions, anthropicRoutes, claudeRouteOptions } from "./routes/anthropic-routes.ts";
@@ -138,8 +147,17 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   // What still touches the store on this thread (reads, a refresh's bookkeeping) is best effort: a
   // lock another process holds may cost one write, never the event loop for the 10 s default.
   ctx.store.busyTimeout(PROXY_BUSY_TIMEOUT_MS);
-  const log = new RuntimeLog(ctx.paths.runtimeLogDir, options.logFormat ?? (ctx.env.PRODEX_RUNTIME_LOG_FORMAT === "json" ? "json" : "text"), ctx.paths.runtimeLogPointer, ctx.faults);
-  const pool = new PoolRuntime(ctx, { preferred: options.preferred, autoRotate: options.autoRotate ?? true, syncMs: options.syncMs });
+  const log = new RuntimeLog(
+    ctx.paths.runtimeLogDir,
+    options.logFormat ?? (ctx.env.PRODEX_RUNTIME_LOG_FORMAT === "json" ? "json" : "text"),
+    ctx.paths.runtimeLogPointer,
+    ctx.faults,
+  );
+  const pool = new PoolRuntime(ctx, {
+    preferred: options.preferred,
+    autoRotate: options.autoRotate ?? true,
+    syncMs: options.syncMs,
+  });
   const state: ProxyState = {
     ctx,
     pool,
@@ -161,14 +179,25 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   // In-process the one launch secret is the only key; a broker takes any live lease's.
   const launch: LaunchScope = { id: "launch", profile: options.preferred, autoRotate: true, models: null };
   const broker = options.broker;
-  const auth: Authenticate = broker ? { secret: (given) => broker.leases.authenticate(given), pathId: (given) => broker.leases.authenticatePath(given) } : secretAuth(secret, launch);
+  const auth: Authenticate = broker
+    ? { secret: (given) => broker.leases.authenticate(given), pathId: (given) => broker.leases.authenticatePath(given) }
+    : secretAuth(secret, launch);
   // The refresh tokens a launched Codex may present: what each profile holds now, and held lately.
   observeLogins(state);
   const watchLogins = setInterval(() => observeLogins(state), LOGIN_WATCH_MS);
   watchLogins.unref?.();
   const app = createApp(state, auth, () => server?.port ?? 0, ws);
   if (broker) {
-    app.route("/__admin/:secret", adminRoutes(state, { ...broker, secret: broker.adminSecret, url: () => `http://127.0.0.1:${server?.port ?? 0}`, runtimeLog: log.path, wsOpen: ws.count }));
+    app.route(
+      "/__admin/:secret",
+      adminRoutes(state, {
+        ...broker,
+        secret: broker.adminSecret,
+        url: () => `http://127.0.0.1:${server?.port ?? 0}`,
+        runtimeLog: log.path,
+        wsOpen: ws.count,
+      }),
+    );
   }
   app.route("/", anthropicRoutes(state, auth, claudeRouteOptions(options.claude)));
   app.use(`${OPENAI_BASE_PATH}/*`, openaiKeyGuard(auth));
@@ -193,17 +222,30 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
     },
     error: (error) => {
       log.line("error", "unhandled proxy error", { error: error.message });
-      return Response.json({ error: { type: "server_error", message: "prodex proxy internal error" } }, { status: 500 });
+      return Response.json(
+        { error: { type: "server_error", message: "prodex proxy internal error" } },
+        { status: 500 },
+      );
     },
   });
-  const refresher = options.quotaRefresh === false ? null : new QuotaRefresher(state, options.quotaRefresh ?? DEFAULT_QUOTA_REFRESH);
+  const refresher =
+    options.quotaRefresh === false ? null : new QuotaRefresher(state, options.quotaRefresh ?? DEFAULT_QUOTA_REFRESH);
   refresher?.start();
   idle.start();
   ws.bind(server);
   const port = server.port ?? 0;
   const url = `http://127.0.0.1:${port}`;
-  ctx.events.emit({ kind: "proxy.started", message: `proxy listening on 127.0.0.1:${port} → ${state.upstreamBase}`, data: { port } });
-  log.line("info", "proxy started", { port, upstream: state.upstreamBase, preferred: options.preferred ?? "-", autoRotate: pool.autoRotate });
+  ctx.events.emit({
+    kind: "proxy.started",
+    message: `proxy listening on 127.0.0.1:${port} → ${state.upstreamBase}`,
+    data: { port },
+  });
+  log.line("info", "proxy started", {
+    port,
+    upstream: state.upstreamBase,
+    preferred: options.preferred ?? "-",
+    autoRotate: pool.autoRotate,
+  });
 
   let stopped = false;
   return {
@@ -247,8 +289,12 @@ function createApp(state: ProxyState, auth: Authenticate, port: () => number, ws
   s.get("/backend-api/codex/responses", ws.route);
   s.get("/backend-api/wham/accounts/check", (c) => accountsCheck(state, c));
   s.get("/backend-api/wham/usage", (c) => pooledUsage(state, c));
-  s.post("/backend-api/codex/responses", (c) => codexInference(state, c, upstreamPath(c, "/backend-api"), true, c.get("scope")));
-  s.post("/backend-api/codex/responses/compact", (c) => codexInference(state, c, upstreamPath(c, "/backend-api"), false, c.get("scope")));
+  s.post("/backend-api/codex/responses", (c) =>
+    codexInference(state, c, upstreamPath(c, "/backend-api"), true, c.get("scope")),
+  );
+  s.post("/backend-api/codex/responses/compact", (c) =>
+    codexInference(state, c, upstreamPath(c, "/backend-api"), false, c.get("scope")),
+  );
   s.all("/backend-api/*", (c) => passThrough(state, c, upstreamPath(c, "/backend-api"), c.get("scope")));
 
   // `/k/<secret>`: URLs that live only in environments and in-process (refresh, dashboards).
@@ -280,7 +326,10 @@ function createApp(state: ProxyState, auth: Authenticate, port: () => number, ws
   });
   app.onError((error, c) => {
     state.log.line("error", "route failed", { path: redactPath(new URL(c.req.url).pathname), error: error.message });
-    return c.json({ error: { type: "server_error", message: "prodex proxy: internal error while handling the request" } }, 500);
+    return c.json(
+      { error: { type: "server_error", message: "prodex proxy: internal error while handling the request" } },
+      500,
+    );
   });
   return app;
 }

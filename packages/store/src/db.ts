@@ -28,7 +28,11 @@ export function openDatabase(path: string, options: OpenOptions = {}): { sqlite:
   try {
     sqlite = new Database(path, options.readonly ? { readonly: true } : { create: true, readwrite: true });
   } catch (cause) {
-    throw new StoreError(`cannot open the prodex database ${path}: ${describe(cause)}; check that ${dir} is a directory you can write, or set PRODEX_HOME`, path, { cause });
+    throw new StoreError(
+      `cannot open the prodex database ${path}: ${describe(cause)}; check that ${dir} is a directory you can write, or set PRODEX_HOME`,
+      path,
+      { cause },
+    );
   }
   try {
     sqlite.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
@@ -50,7 +54,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): { sqlite:
   }
   const beforeWrite = options.beforeWrite;
   // Drizzle tells its logger each statement just before running it: the one place every repository's write passes.
-  const logger = beforeWrite ? { logQuery: (sql: string) => (WRITE.test(sql) ? beforeWrite(sql) : undefined) } : undefined;
+  const logger = beforeWrite
+    ? { logQuery: (sql: string) => (WRITE.test(sql) ? beforeWrite(sql) : undefined) }
+    : undefined;
   return { sqlite, db: drizzle(sqlite, { schema, logger }) };
 }
 
@@ -60,16 +66,23 @@ function migrate(sqlite: Database): void {
     "CREATE TABLE IF NOT EXISTS __prodex_migrations (tag TEXT PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL)",
   );
   const applied = () =>
-    new Set(sqlite.query<{ tag: string }, []>("SELECT tag FROM __prodex_migrations").all().map((r) => r.tag));
+    new Set(
+      sqlite
+        .query<{ tag: string }, []>("SELECT tag FROM __prodex_migrations")
+        .all()
+        .map((r) => r.tag),
+    );
   if (migrations.every((m) => applied().has(m.tag))) return;
-  sqlite.transaction(() => {
-    const done = applied();
-    for (const m of migrations) {
-      if (done.has(m.tag)) continue;
-      for (const statement of m.statements) sqlite.exec(statement);
-      sqlite.query("INSERT INTO __prodex_migrations (tag, applied_at) VALUES (?, ?)").run(m.tag, Date.now());
-    }
-  }).immediate();
+  sqlite
+    .transaction(() => {
+      const done = applied();
+      for (const m of migrations) {
+        if (done.has(m.tag)) continue;
+        for (const statement of m.statements) sqlite.exec(statement);
+        sqlite.query("INSERT INTO __prodex_migrations (tag, applied_at) VALUES (?, ?)").run(m.tag, Date.now());
+      }
+    })
+    .immediate();
 }
 
 function restrictMode(path: string): void {

@@ -14,7 +14,9 @@ export const profiles = sqliteTable(
     email: text("email"),
     plan: text("plan"),
     // "ok" | "needs_login" — set by token refresh when the refresh token is dead.
-    authState: text("auth_state", { enum: ["ok", "needs_login"] }).notNull().default("ok"),
+    authState: text("auth_state", { enum: ["ok", "needs_login"] })
+      .notNull()
+      .default("ok"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     lastSelectedAt: integer("last_selected_at"),
@@ -49,7 +51,9 @@ export const events = sqliteTable(
     id: integer("id").primaryKey({ autoIncrement: true }),
     at: integer("at").notNull(),
     kind: text("kind").notNull(),
-    level: text("level", { enum: ["info", "warn", "error"] }).notNull().default("info"),
+    level: text("level", { enum: ["info", "warn", "error"] })
+      .notNull()
+      .default("info"),
     profileName: text("profile_name"),
     message: text("message").notNull(),
     data: text("data", { mode: "json" }).$type<Record<string, unknown>>(),
@@ -63,7 +67,9 @@ export const events = sqliteTable(
 export const bindings = sqliteTable(
   "bindings",
   {
-    kind: text("kind", { enum: ["response_id", "turn_state", "session", "prompt_cache_key", "claude_session", "encrypted"] }).notNull(),
+    kind: text("kind", {
+      enum: ["response_id", "turn_state", "session", "prompt_cache_key", "claude_session", "encrypted"],
+    }).notNull(),
     key: text("key").notNull(),
     profileId: integer("profile_id")
       .notNull()

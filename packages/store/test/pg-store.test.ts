@@ -38,7 +38,10 @@ describe("gateway store on PostgreSQL", () => {
 
   test("a schema that is behind is one clear line naming the command to run", async () => {
     const s = await fresh(false);
-    const error = await s.assertSchema().then(() => null, (e: unknown) => e);
+    const error = await s.assertSchema().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(GatewayDbError);
     expect((error as GatewayDbError).message).toContain("has no gateway schema yet");
     expect((error as GatewayDbError).hint).toContain("prodex gateway migrate");
@@ -47,7 +50,10 @@ describe("gateway store on PostgreSQL", () => {
   test("an unreachable server is a GatewayDbError without the password", async () => {
     const s = GatewayStore.open("postgres://u:hunter2@127.0.0.1:1/x", { connectionTimeout: 2 });
     stores.push(s);
-    const error = (await s.migrate().then(() => null, (e: unknown) => e)) as GatewayDbError;
+    const error = (await s.migrate().then(
+      () => null,
+      (e: unknown) => e,
+    )) as GatewayDbError;
     expect(error).toBeInstanceOf(GatewayDbError);
     expect(error.message).toContain("cannot reach PostgreSQL");
     expect(error.message).not.toContain("hunter2");
@@ -56,8 +62,12 @@ describe("gateway store on PostgreSQL", () => {
   test("token writes only land over the version read; the row lock serialises refreshers", async () => {
     const s = await fresh();
     const now = Date.now();
-    expect(await s.accounts.add({ name: "a", tokenCipher: "c0", keyId: "k1", createdAt: now, updatedAt: now })).toBe(true);
-    expect(await s.accounts.add({ name: "a", tokenCipher: "c0", keyId: "k1", createdAt: now, updatedAt: now })).toBe(false);
+    expect(await s.accounts.add({ name: "a", tokenCipher: "c0", keyId: "k1", createdAt: now, updatedAt: now })).toBe(
+      true,
+    );
+    expect(await s.accounts.add({ name: "a", tokenCipher: "c0", keyId: "k1", createdAt: now, updatedAt: now })).toBe(
+      false,
+    );
     expect(await s.accounts.writeTokens("a", 1, sealed("c1"))).toBe(2);
     expect(await s.accounts.writeTokens("a", 1, sealed("stale"))).toBeNull();
     const order: string[] = [];
@@ -75,13 +85,27 @@ describe("gateway store on PostgreSQL", () => {
     );
     // The second holder saw the first one's write (version 3), never the same version twice.
     expect(order[1]).toMatch(/^end/);
-    expect(order.filter((o) => o.startsWith("start")).map((o) => o.split(":")[1]).sort()).toEqual(["v2", "v3"]);
+    expect(
+      order
+        .filter((o) => o.startsWith("start"))
+        .map((o) => o.split(":")[1])
+        .sort(),
+    ).toEqual(["v2", "v3"]);
     expect((await s.accounts.get("a"))?.tokenVersion).toBe(4);
   });
 
   test("events sent twice (a retried batch) are stored once", async () => {
     const s = await fresh();
-    const batch = [1, 2, 3].map((seq) => ({ instance: "i1", seq, at: Date.now(), kind: "k", level: "info", account: null, message: `m${seq}`, data: { seq } }));
+    const batch = [1, 2, 3].map((seq) => ({
+      instance: "i1",
+      seq,
+      at: Date.now(),
+      kind: "k",
+      level: "info",
+      account: null,
+      message: `m${seq}`,
+      data: { seq },
+    }));
     await s.events.insertMany(batch);
     await s.events.insertMany(batch);
     const rows = await s.events.since(0);
@@ -114,7 +138,9 @@ describe("schema state", () => {
   });
 
   test("current: no error; the embedded migrations are what migrate applies", () => {
-    expect(() => assertSchemaCurrent({ applied: ["0000_a"], missing: [], unknown: [] }, "postgres://h/db")).not.toThrow();
+    expect(() =>
+      assertSchemaCurrent({ applied: ["0000_a"], missing: [], unknown: [] }, "postgres://h/db"),
+    ).not.toThrow();
     expect(migrations.length).toBeGreaterThan(0);
   });
 });

@@ -2,13 +2,15 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Context, pidAlive } from "@prodex/core";
 
-
 /** The pids of brokers registered under `prodexHome` (no database, or one a test broke on purpose: none). */
 export function registeredBrokers(prodexHome: string): number[] {
   if (!existsSync(join(prodexHome, "prodex.db"))) return [];
   const ctx = new Context({ env: { HOME: prodexHome, PRODEX_HOME: prodexHome }, source: "test-brokers" });
   try {
-    return ctx.store.runtimes.list().filter((r) => r.kind === "broker").map((r) => r.pid);
+    return ctx.store.runtimes
+      .list()
+      .filter((r) => r.kind === "broker")
+      .map((r) => r.pid);
   } catch {
     return [];
   } finally {

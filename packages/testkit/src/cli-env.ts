@@ -16,7 +16,10 @@ export type CliEnv = {
   mock: MockBackend;
   names: string[];
   /** Runs `prodex <args>` as a subprocess with this env. */
-  prodex(args: string[], options?: { stdin?: string; timeoutMs?: number; env?: Record<string, string> }): Promise<RunResult>;
+  prodex(
+    args: string[],
+    options?: { stdin?: string; timeoutMs?: number; env?: Record<string, string> },
+  ): Promise<RunResult>;
   close(): Promise<void>;
 };
 
@@ -25,7 +28,11 @@ export type CliEnv = {
  * shared Codex home / runtime-log dir, and one managed profile per mock account (p1, p2, …)
  * logged in with the mock's tokens. Nothing here touches process.env or the user's files.
  */
-export async function cliEnv(accounts: MockAccountInit[], mockOptions: Omit<MockOptions, "accounts"> = {}, options: { addProfiles?: boolean } = {}): Promise<CliEnv> {
+export async function cliEnv(
+  accounts: MockAccountInit[],
+  mockOptions: Omit<MockOptions, "accounts"> = {},
+  options: { addProfiles?: boolean } = {},
+): Promise<CliEnv> {
   const mock = await createMockBackend({ ...mockOptions, accounts });
   const { dir, env, names } = poolHome(mock, options.addProfiles === false ? [] : accounts, {
     prefix: "prodex-e2e-",
@@ -60,7 +67,11 @@ export async function cliEnv(accounts: MockAccountInit[], mockOptions: Omit<Mock
         stderr: "pipe",
       });
       const timer = setTimeout(() => proc.kill("SIGKILL"), options.timeoutMs ?? 60_000);
-      const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+      const [stdout, stderr, code] = await Promise.all([
+        new Response(proc.stdout).text(),
+        new Response(proc.stderr).text(),
+        proc.exited,
+      ]);
       clearTimeout(timer);
       return { code, stdout, stderr };
     },

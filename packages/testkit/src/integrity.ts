@@ -34,7 +34,10 @@ export function integrityProblems(prodexHome: string, previous: AuthSnapshot = n
         continue;
       }
       const auth = parseAuth(text, `${p.name}/auth.json`);
-      if (auth.kind !== "chatgpt" && text !== previous.get(p.name)) problems.push(`${p.name}: auth.json is not a ChatGPT login (${auth.kind === "invalid" ? auth.reason : auth.kind})`);
+      if (auth.kind !== "chatgpt" && text !== previous.get(p.name))
+        problems.push(
+          `${p.name}: auth.json is not a ChatGPT login (${auth.kind === "invalid" ? auth.reason : auth.kind})`,
+        );
     }
   } finally {
     ctx.close();
@@ -44,7 +47,8 @@ export function integrityProblems(prodexHome: string, previous: AuthSnapshot = n
     const name = path.split("/").at(-1) ?? "";
     if (/^\..+\.tmp$/.test(name)) problems.push(`leftover temp file ${rel}`);
     // A lock file still naming a holder: that holder died holding it (released locks are empty).
-    if (/\.lock$/.test(name) && (statSync(path).isDirectory() || readFileSync(path, "utf8") !== "")) problems.push(`leftover lock ${rel}`);
+    if (/\.lock$/.test(name) && (statSync(path).isDirectory() || readFileSync(path, "utf8") !== ""))
+      problems.push(`leftover lock ${rel}`);
   }
   return problems;
 }

@@ -29,7 +29,9 @@ export function pgBinDir(env: Record<string, string | undefined> = process.env):
   if (bindir && has(bindir)) return bindir;
   const root = "/usr/lib/postgresql";
   if (!existsSync(root)) return null;
-  const versions = readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a));
   for (const v of versions) if (has(join(root, v, "bin"))) return join(root, v, "bin");
   return null;
 }
@@ -39,7 +41,10 @@ function postgresUser(): { uid: number; gid: number } | null {
   const id = (flag: string) => Bun.spawnSync(["id", flag, "postgres"], { stdout: "pipe", stderr: "ignore" });
   const uid = id("-u");
   const gid = id("-g");
-  if (!uid.success || !gid.success) throw new Error("tests run as root but there is no postgres user to run initdb as (install Debian's postgresql package)");
+  if (!uid.success || !gid.success)
+    throw new Error(
+      "tests run as root but there is no postgres user to run initdb as (install Debian's postgresql package)",
+    );
   return { uid: Number(uid.stdout.toString()), gid: Number(gid.stdout.toString()) };
 }
 
@@ -52,14 +57,31 @@ async function freePort(): Promise<number> {
 
 export async function startPgCluster(): Promise<PgCluster> {
   const bin = pgBinDir();
-  if (!bin) throw new Error("PostgreSQL server binaries not found: install Debian's postgresql package or set PG_BINDIR");
+  if (!bin)
+    throw new Error("PostgreSQL server binaries not found: install Debian's postgresql package or set PG_BINDIR");
   const user = postgresUser();
   // As root the data dir must be reachable by postgres: the sandbox's TMPDIR is root-only, /tmp is not.
   const dir = mkdtempSync(join(user ? "/tmp" : (process.env.TMPDIR ?? "/tmp"), "prodex-pg-"));
   const data = join(dir, "data");
   if (user) chownSync(dir, user.uid, user.gid);
-  const as = (argv: string[]) => (user ? ["setpriv", `--reuid=${user.uid}`, `--regid=${user.gid}`, "--clear-groups", ...argv] : argv);
-  const init = Bun.spawnSync(as([join(bin, "initdb"), "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"]), { stdout: "ignore", stderr: "pipe", cwd: dir });
+  const as = (argv: string[]) =>
+    user ? ["setpriv", `--reuid=${user.uid}`, `--regid=${user.gid}`, "--clear-groups", ...argv] : argv;
+  const init = Bun.spawnSync(
+    as([
+      join(bin, "initdb"),
+      "-D",
+      data,
+      "-U",
+      "postgres",
+      "-A",
+      "trust",
+      "-E",
+      "UTF8",
+      "--no-sync",
+      "--no-instructions",
+    ]),
+    { stdout: "ignore", stderr: "pipe", cwd: dir },
+  );
   if (!init.success) throw new Error(`initdb failed: ${init.stderr.toString().trim()}`);
   let port = await freePort();
   let server: ReturnType<typeof Bun.spawn> | null = null;
@@ -67,22 +89,47 @@ export async function startPgCluster(): Promise<PgCluster> {
   const url = (db = "postgres") => `postgres://postgres@127.0.0.1:${port}/${db}`;
   const ready = async () => {
     for (let i = 0; i < 200; i++) {
-      const probe = Bun.spawnSync([join(bin, "pg_isready"), "-h", "127.0.0.1", "-p", String(port), "-t", "1"], { stdout: "ignore", stderr: "ignore" });
+      const probe = Bun.spawnSync([join(bin, "pg_isready"), "-h", "127.0.0.1", "-p", String(port), "-t", "1"], {
+        stdout: "ignore",
+        stderr: "ignore",
+      });
       if (probe.success) return;
-      if (server?.exitCode !== null) throw new Error(`postgres exited (${server?.exitCode}) while starting on port ${port}`);
+      if (server?.exitCode !== null)
+        throw new Error(`postgres exited (${server?.exitCode}) while starting on port ${port}`);
       await Bun.sleep(50);
     }
     throw new Error(`postgres did not become ready on 127.0.0.1:${port}`);
   };
   const start = async () => {
     if (server && server.exitCode === null) return;
-    const args = ["-D", data, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"];
+    const args = [
+      "-D",
+      data,
+      "-p",
+      String(port),
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "fsync=off",
+      "-c",
+      "synchronous_commit=off",
+      "-c",
+      "full_page_writes=off",
+      "-c",
+      "max_connections=200",
+    ];
     server = Bun.spawn(as([join(bin, "postgres"), ...args]), { stdout: "ignore", stderr: "ignore", cwd: dir });
     await ready();
   };
   const stop = async () => {
     if (!server || server.exitCode !== null) return;
-    Bun.spawnSync(as([join(bin, "pg_ctl"), "stop", "-D", data, "-m", "fast", "-w", "-t", "20"]), { stdout: "ignore", stderr: "ignore", cwd: dir });
+    Bun.spawnSync(as([join(bin, "pg_ctl"), "stop", "-D", data, "-m", "fast", "-w", "-t", "20"]), {
+      stdout: "ignore",
+      stderr: "ignore",
+      cwd: dir,
+    });
     await Promise.race([server.exited, Bun.sleep(10_000)]);
     if (server.exitCode === null) server.kill("SIGKILL");
   };
@@ -99,7 +146,10 @@ export async function startPgCluster(): Promise<PgCluster> {
     },
     url,
     async database(name) {
-      const db = name.toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 60);
+      const db = name
+        .toLowerCase()
+        .replace(/[^a-z0-9_]/g, "_")
+        .slice(0, 60);
       const sql = new Bun.SQL(url());
       try {
         await sql.unsafe(`CREATE DATABASE "${db}"`);

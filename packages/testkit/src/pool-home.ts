@@ -42,7 +42,10 @@ export function poolHome(mock: MockBackend, accounts: MockAccountInit[], options
     const names = accounts.map((a, i) => {
       const name = `p${i + 1}`;
       const row = addProfile(ctx, { name });
-      writeAuth(row.codexHome, mock.authFile(a.id, options.expiring?.includes(a.id) ? { expiresInSeconds: 60 } : undefined));
+      writeAuth(
+        row.codexHome,
+        mock.authFile(a.id, options.expiring?.includes(a.id) ? { expiresInSeconds: 60 } : undefined),
+      );
       ctx.store.profiles.update(name, { accountId: a.id });
       return name;
     });

@@ -1,11 +1,24 @@
 import { expect, test } from "bun:test";
 import { parsePromText } from "./prom-text.ts";
 
-const ok = ['# HELP a_total As.', "# TYPE a_total counter", 'a_total{x="1",y="q\\"z"} 3', "# TYPE h histogram", 'h_bucket{le="1"} 1', 'h_bucket{le="+Inf"} 2', "h_sum 1.5", "h_count 2", ""].join("\n");
+const ok = [
+  "# HELP a_total As.",
+  "# TYPE a_total counter",
+  'a_total{x="1",y="q\\"z"} 3',
+  "# TYPE h histogram",
+  'h_bucket{le="1"} 1',
+  'h_bucket{le="+Inf"} 2',
+  "h_sum 1.5",
+  "h_count 2",
+  "",
+].join("\n");
 
 test("a valid exposition parses into its families", () => {
   const f = parsePromText(ok);
-  expect(f.map((x) => [x.name, x.type, x.samples.length])).toEqual([["a_total", "counter", 1], ["h", "histogram", 4]]);
+  expect(f.map((x) => [x.name, x.type, x.samples.length])).toEqual([
+    ["a_total", "counter", 1],
+    ["h", "histogram", 4],
+  ]);
   expect(f[0]?.samples[0]?.labels).toEqual({ x: "1", y: 'q"z' });
 });
 

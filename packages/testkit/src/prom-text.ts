@@ -29,7 +29,7 @@ function parseLabels(text: string, where: string): Record<string, string> {
     if (text[eq + 1] !== '"') throw new Error(`${where}: label ${name} is not quoted`);
     let value = "";
     let j = eq + 2;
-    for (;; j++) {
+    for (; ; j++) {
       const c = text[j];
       if (c === undefined) throw new Error(`${where}: unterminated value of ${name}`);
       if (c === '"') break;
@@ -100,7 +100,8 @@ export function parsePromText(text: string): PromFamily[] {
   }
   for (const f of families.values()) {
     if (f.type === "counter" && !f.name.endsWith("_total")) throw new Error(`counter ${f.name} should end in _total`);
-    if (f.type === "counter" && f.samples.some((s) => !(s.value >= 0))) throw new Error(`counter ${f.name} has a negative value`);
+    if (f.type === "counter" && f.samples.some((s) => !(s.value >= 0)))
+      throw new Error(`counter ${f.name} has a negative value`);
     if (f.type === "histogram") checkHistogram(f);
   }
   return [...families.values()];

@@ -39,7 +39,10 @@ export type PtyScreen = {
   kill(): Promise<void>;
 };
 
-export async function ptyScreen(cmd: string[], options: { env: Record<string, string>; cwd: string; cols?: number; rows?: number }): Promise<PtyScreen> {
+export async function ptyScreen(
+  cmd: string[],
+  options: { env: Record<string, string>; cwd: string; cols?: number; rows?: number },
+): Promise<PtyScreen> {
   const cols = options.cols ?? 120;
   const rows = options.rows ?? 40;
   const Terminal = await xterm();
@@ -73,7 +76,10 @@ export async function ptyScreen(cmd: string[], options: { env: Record<string, st
       for (;;) {
         const s = await screen();
         if (pattern.test(s)) return s;
-        if (Date.now() > deadline) throw new Error(`screen never matched ${pattern} within ${ms} ms (${written} bytes drawn); last screen:\n${s}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `screen never matched ${pattern} within ${ms} ms (${written} bytes drawn); last screen:\n${s}`,
+          );
         await Bun.sleep(200);
       }
     },

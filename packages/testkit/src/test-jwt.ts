@@ -10,7 +10,11 @@ export function unsignedJwt(payload: unknown): string {
 }
 
 /** Claims shaped like auth.openai.com's for `accountId`; `exp` in epoch seconds (omitted when undefined). */
-export function claims(accountId: string, exp: number | undefined, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function claims(
+  accountId: string,
+  exp: number | undefined,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     email: `${accountId}@example.com`,
     ...(exp === undefined ? {} : { exp }),

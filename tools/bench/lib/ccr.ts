@@ -13,13 +13,20 @@ export type Ccr = { url: string; pid: number; stop(): Promise<void> };
 export type CcrResult = { ok: true; ccr: Ccr } | { ok: false; why: string };
 
 export function cacheDir(env: Record<string, string | undefined> = process.env): string {
-  return env.PRODEX_BENCH_CACHE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "prodex-bench", `claude-code-router-${CCR_VERSION}`);
+  return (
+    env.PRODEX_BENCH_CACHE ??
+    join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "prodex-bench", `claude-code-router-${CCR_VERSION}`)
+  );
 }
 
 async function run(cmd: string[], cwd?: string): Promise<{ code: number; out: string }> {
   const proc = Bun.spawn(cmd, { cwd, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
   const timer = setTimeout(() => proc.kill("SIGKILL"), 180_000);
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   clearTimeout(timer);
   return { code, out: `${out}${err}` };
 }
@@ -30,8 +37,21 @@ export async function installCcr(dir = cacheDir()): Promise<{ ok: true; cli: str
   if (existsSync(cli)) return { ok: true, cli };
   if (!Bun.which("npm")) return { ok: false, why: "npm is not on PATH" };
   mkdirSync(dir, { recursive: true });
-  const r = await run(["npm", "install", "--prefix", dir, "--no-audit", "--no-fund", "--no-save", `${PKG}@${CCR_VERSION}`]);
-  if (r.code !== 0 || !existsSync(cli)) return { ok: false, why: `npm install ${PKG}@${CCR_VERSION} failed: ${r.out.trim().split("\n").slice(-3).join(" / ")}` };
+  const r = await run([
+    "npm",
+    "install",
+    "--prefix",
+    dir,
+    "--no-audit",
+    "--no-fund",
+    "--no-save",
+    `${PKG}@${CCR_VERSION}`,
+  ]);
+  if (r.code !== 0 || !existsSync(cli))
+    return {
+      ok: false,
+      why: `npm install ${PKG}@${CCR_VERSION} failed: ${r.out.trim().split("\n").slice(-3).join(" / ")}`,
+    };
   return { ok: true, cli };
 }
 
@@ -56,11 +76,24 @@ export async function startCcr(responsesUrl: string, accessToken: string, model:
     PORT: port,
     LOG: false,
     NON_INTERACTIVE_MODE: true,
-    Providers: [{ name: "mock", api_base_url: responsesUrl, api_key: accessToken, models: [model], transformer: { use: ["openai-responses"] } }],
+    Providers: [
+      {
+        name: "mock",
+        api_base_url: responsesUrl,
+        api_key: accessToken,
+        models: [model],
+        transformer: { use: ["openai-responses"] },
+      },
+    ],
     Router: { default: `mock,${model}` },
   };
   writeFileSync(join(home, ".claude-code-router", "config.json"), JSON.stringify(config));
-  const proc = Bun.spawn([node, installed.cli, "start"], { env: { PATH: process.env.PATH ?? "", HOME: home }, stdout: "ignore", stderr: "pipe", stdin: "ignore" });
+  const proc = Bun.spawn([node, installed.cli, "start"], {
+    env: { PATH: process.env.PATH ?? "", HOME: home },
+    stdout: "ignore",
+    stderr: "pipe",
+    stdin: "ignore",
+  });
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     proc.kill("SIGTERM");

@@ -57,7 +57,12 @@ async function batch(v: Variant, count: number, concurrency: number, into: Colle
 }
 
 /** Throughput: each round runs one batch per variant (rotated order); req/s = requests / batch wall time. */
-export async function batched(variants: readonly Variant[], rounds: number, size: number, concurrency: number): Promise<Map<string, Collected>> {
+export async function batched(
+  variants: readonly Variant[],
+  rounds: number,
+  size: number,
+  concurrency: number,
+): Promise<Map<string, Collected>> {
   const out = new Map(variants.map((v) => [v.name, empty()]));
   for (let r = 0; r < rounds; r++) {
     for (const v of rotated(variants, r)) await batch(v, size, concurrency, out.get(v.name) as Collected);

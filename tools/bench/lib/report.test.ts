@@ -3,7 +3,14 @@ import { type Results, type Row, table, verdicts } from "./report.ts";
 import type { Timing } from "./selection-bench.ts";
 import { summarize } from "../../harness/stats.ts";
 
-const row = (transport: Row["transport"], concurrency: number, variant: string, ms: number, rps: number | null = null, errors = 0): Row => ({
+const row = (
+  transport: Row["transport"],
+  concurrency: number,
+  variant: string,
+  ms: number,
+  rps: number | null = null,
+  errors = 0,
+): Row => ({
   transport,
   concurrency,
   variant,
@@ -19,7 +26,13 @@ const results = (rows: Row[], extra: Partial<Results> = {}): Results => ({
   rows,
   wsSkipped: null,
   memory: { beforeMb: 50, afterMb: 70, peakMb: 90, requests: 10_000, cpuMsPerRequest: 1, floor: null },
-  selection: { profiles: 100, select: { keep: fast, rotate: fast }, choose: { keep: fast, rotate: { ...fast, p99: 1.5 } }, pooled: fast, reloadMs: 5 },
+  selection: {
+    profiles: 100,
+    select: { keep: fast, rotate: fast },
+    choose: { keep: fast, rotate: { ...fast, p99: 1.5 } },
+    pooled: fast,
+    reloadMs: 5,
+  },
   quick: false,
   ...extra,
 });
@@ -45,7 +58,9 @@ describe("verdicts", () => {
     expect(v["every measured request completed"]).toBe("PASS");
   });
   test("misses and skips are reported, never dropped", () => {
-    const r = results([...sse(1.25, 479).slice(0, 5), row("sse", 8, "prodex", 5, 479, 2)], { wsSkipped: "prodex did not accept the websocket upgrade" });
+    const r = results([...sse(1.25, 479).slice(0, 5), row("sse", 8, "prodex", 5, 479, 2)], {
+      wsSkipped: "prodex did not accept the websocket upgrade",
+    });
     const v = byWhat(r);
     expect(v["SSE added p50 @c=1"]).toBe("MISS"); // 2.5× the floor's
     expect(v["SSE throughput @c=8"]).toBe("MISS"); // 59.9%

@@ -63,7 +63,12 @@ const ms = (v: number) => `${v.toFixed(2)} ms`;
 const ms3 = (v: number) => v.toFixed(3);
 const plus = (v: number) => `${v >= 0 ? "+" : ""}${v.toFixed(2)}`;
 
-export function findRow(rows: readonly Row[], transport: Transport, concurrency: number, variant: string): Row | undefined {
+export function findRow(
+  rows: readonly Row[],
+  transport: Transport,
+  concurrency: number,
+  variant: string,
+): Row | undefined {
   return rows.find((r) => r.transport === transport && r.concurrency === concurrency && r.variant === variant);
 }
 
@@ -92,7 +97,12 @@ function transportVerdicts(rows: readonly Row[], t: Transport): Verdict[] {
         target: `≤ ${TARGETS.addedP50FloorRatio}× the floor's`,
       });
     }
-    out.push({ status: check(p99 <= TARGETS.addedP99Ms), what: `${label} added p99 @c=1 (worse of ttfb ${plus(ttfb.p99)} / total ${plus(total.p99)})`, figure: ms(p99), target: `≤ ${TARGETS.addedP99Ms} ms` });
+    out.push({
+      status: check(p99 <= TARGETS.addedP99Ms),
+      what: `${label} added p99 @c=1 (worse of ttfb ${plus(ttfb.p99)} / total ${plus(total.p99)})`,
+      figure: ms(p99),
+      target: `≤ ${TARGETS.addedP99Ms} ms`,
+    });
   }
   const floor8 = findRow(rows, t, 8, FLOOR);
   const prodex8 = findRow(rows, t, 8, PRODEX);
@@ -111,21 +121,40 @@ function transportVerdicts(rows: readonly Row[], t: Transport): Verdict[] {
 export function verdicts(r: Results): Verdict[] {
   const out = transportVerdicts(r.rows, "sse");
   if (r.wsSkipped) {
-    for (const what of ["websocket added p50 @c=1", "websocket added p99 @c=1", "websocket throughput @c=8"]) out.push({ status: "SKIP", what, figure: r.wsSkipped, target: "-" });
+    for (const what of ["websocket added p50 @c=1", "websocket added p99 @c=1", "websocket throughput @c=8"])
+      out.push({ status: "SKIP", what, figure: r.wsSkipped, target: "-" });
   } else out.push(...transportVerdicts(r.rows, "ws"));
   if (r.memory) {
     const m = r.memory;
-    out.push({ status: check(m.afterMb <= TARGETS.rssMb), what: `prodex RSS after ${m.requests} streamed requests (before ${m.beforeMb.toFixed(1)} MB, peak ${m.peakMb.toFixed(1)} MB)`, figure: `${m.afterMb.toFixed(1)} MB`, target: `≤ ${TARGETS.rssMb} MB` });
+    out.push({
+      status: check(m.afterMb <= TARGETS.rssMb),
+      what: `prodex RSS after ${m.requests} streamed requests (before ${m.beforeMb.toFixed(1)} MB, peak ${m.peakMb.toFixed(1)} MB)`,
+      figure: `${m.afterMb.toFixed(1)} MB`,
+      target: `≤ ${TARGETS.rssMb} MB`,
+    });
   }
   const s = r.selection;
-  for (const [name, t] of [["select()", s.select], ["PoolRuntime.choose", s.choose]] as const) {
+  for (const [name, t] of [
+    ["select()", s.select],
+    ["PoolRuntime.choose", s.choose],
+  ] as const) {
     const worse = t.rotate.p99 >= t.keep.p99 ? "rotation" : "steady";
     const p99 = Math.max(t.keep.p99, t.rotate.p99);
-    out.push({ status: check(p99 <= TARGETS.selectionP99Ms), what: `${name} p99, ${s.profiles} profiles (steady ${ms3(t.keep.p99)} / rotation ${ms3(t.rotate.p99)}; worse: ${worse})`, figure: `${p99.toFixed(3)} ms`, target: `≤ ${TARGETS.selectionP99Ms} ms` });
+    out.push({
+      status: check(p99 <= TARGETS.selectionP99Ms),
+      what: `${name} p99, ${s.profiles} profiles (steady ${ms3(t.keep.p99)} / rotation ${ms3(t.rotate.p99)}; worse: ${worse})`,
+      figure: `${p99.toFixed(3)} ms`,
+      target: `≤ ${TARGETS.selectionP99Ms} ms`,
+    });
   }
   const errors = r.rows.reduce((n, row) => n + row.errors, 0);
   const first = r.rows.find((row) => row.errors > 0);
-  out.push({ status: check(errors === 0), what: "every measured request completed", figure: first ? `${errors} failed (${first.transport} ${first.variant}: ${first.firstError})` : "0 failed", target: "0 failed" });
+  out.push({
+    status: check(errors === 0),
+    what: "every measured request completed",
+    figure: first ? `${errors} failed (${first.transport} ${first.variant}: ${first.firstError})` : "0 failed",
+    target: "0 failed",
+  });
   return out;
 }
 
@@ -145,7 +174,24 @@ export function table(r: Results): string[] {
     for (const row of rows) {
       const cpu = row.cpuMs === null ? "-" : `${row.cpuMs.toFixed(2)}ms`;
       const rps = row.rps === null ? "" : row.rps.toFixed(0);
-      lines.push(pad([`c=${row.concurrency}`, row.variant, String(row.total.n), f(row.ttfb.p50), f(row.ttfb.p99), f(row.ttfb.max), f(row.total.p50), f(row.total.p99), f(row.total.max), rps, cpu], widths));
+      lines.push(
+        pad(
+          [
+            `c=${row.concurrency}`,
+            row.variant,
+            String(row.total.n),
+            f(row.ttfb.p50),
+            f(row.ttfb.p99),
+            f(row.ttfb.max),
+            f(row.total.p50),
+            f(row.total.p99),
+            f(row.total.max),
+            rps,
+            cpu,
+          ],
+          widths,
+        ),
+      );
     }
     for (const c of [1, 8]) {
       const d = findRow(rows, t, c, DIRECT);
@@ -156,7 +202,9 @@ export function table(r: Results): string[] {
       const fa = added(fl.total, d.total);
       const ta = added(p.ttfb, d.ttfb);
       const ratio = fa.p50 > 0 ? `${(pa.p50 / fa.p50).toFixed(1)}× the floor's` : "floor adds ~0";
-      lines.push(`  c=${c} prodex adds: ttfb ${plus(ta.p50)}/${plus(ta.p99)} · total ${plus(pa.p50)}/${plus(pa.p99)} ms (p50/p99); floor adds total ${plus(fa.p50)}/${plus(fa.p99)}; p50 ${ratio}`);
+      lines.push(
+        `  c=${c} prodex adds: ttfb ${plus(ta.p50)}/${plus(ta.p99)} · total ${plus(pa.p50)}/${plus(pa.p99)} ms (p50/p99); floor adds total ${plus(fa.p50)}/${plus(fa.p99)}; p50 ${ratio}`,
+      );
     }
   }
   if (r.wsSkipped) lines.push(`websocket: skipped — ${r.wsSkipped}`);
@@ -164,12 +212,18 @@ export function table(r: Results): string[] {
     const m = r.memory;
     const cpu = m.cpuMsPerRequest === null ? "" : ` · soak CPU ${m.cpuMsPerRequest.toFixed(2)} ms/request`;
     const floor = m.floor ? ` · floor ${m.floor.beforeMb.toFixed(1)} → ${m.floor.afterMb.toFixed(1)} MB` : "";
-    lines.push(`prodex memory: RSS ${m.beforeMb.toFixed(1)} MB at start → ${m.afterMb.toFixed(1)} MB after ${m.requests} requests (peak ${m.peakMb.toFixed(1)} MB)${floor}${cpu}`);
+    lines.push(
+      `prodex memory: RSS ${m.beforeMb.toFixed(1)} MB at start → ${m.afterMb.toFixed(1)} MB after ${m.requests} requests (peak ${m.peakMb.toFixed(1)} MB)${floor}${cpu}`,
+    );
   }
   const s = r.selection;
   const t3 = (t: Timing) => `${ms3(t.p50)}/${ms3(t.p99)}/${ms3(t.max)}`;
-  lines.push(`selection, ${s.profiles} profiles (p50/p99/max ms): select() steady ${t3(s.select.keep)} rotation ${t3(s.select.rotate)} · PoolRuntime.choose steady ${t3(s.choose.keep)} rotation ${t3(s.choose.rotate)}`);
-  lines.push(`pool upkeep, ${s.profiles} profiles: pooledWindows (every answer) ${t3(s.pooled)} · PoolRuntime.reload (every 2 s) ${s.reloadMs.toFixed(1)} ms`);
+  lines.push(
+    `selection, ${s.profiles} profiles (p50/p99/max ms): select() steady ${t3(s.select.keep)} rotation ${t3(s.select.rotate)} · PoolRuntime.choose steady ${t3(s.choose.keep)} rotation ${t3(s.choose.rotate)}`,
+  );
+  lines.push(
+    `pool upkeep, ${s.profiles} profiles: pooledWindows (every answer) ${t3(s.pooled)} · PoolRuntime.reload (every 2 s) ${s.reloadMs.toFixed(1)} ms`,
+  );
   return lines;
 }
 

@@ -27,8 +27,20 @@ function windowsFor(i: number, now: number): UsageWindow[] {
   if (i % 10 === 9) return []; // never fetched
   const used = (i * 37) % 101;
   return [
-    { label: "5h", usedPercent: used, windowSeconds: 18_000, resetAt: now + ((i * 613) % 18_000) * 1000, limit: "codex" },
-    { label: "weekly", usedPercent: (i * 11) % 90, windowSeconds: 604_800, resetAt: now + ((i * 7919) % 604_800) * 1000, limit: "codex" },
+    {
+      label: "5h",
+      usedPercent: used,
+      windowSeconds: 18_000,
+      resetAt: now + ((i * 613) % 18_000) * 1000,
+      limit: "codex",
+    },
+    {
+      label: "weekly",
+      usedPercent: (i * 11) % 90,
+      windowSeconds: 604_800,
+      resetAt: now + ((i * 7919) % 604_800) * 1000,
+      limit: "codex",
+    },
   ];
 }
 
@@ -77,19 +89,28 @@ export async function selectionBench(iterations: number, profiles = 100): Promis
 
   // PoolRuntime reads the pool from a real store: 100 logged-in profiles with stored usage.
   const dir = mkdtempSync(join(tmpdir(), "prodex-bench-sel-"));
-  const env = { HOME: join(dir, "home"), PRODEX_HOME: join(dir, "prodex"), PRODEX_SHARED_CODEX_HOME: join(dir, "shared"), PATH: process.env.PATH ?? "" };
+  const env = {
+    HOME: join(dir, "home"),
+    PRODEX_HOME: join(dir, "prodex"),
+    PRODEX_SHARED_CODEX_HOME: join(dir, "shared"),
+    PATH: process.env.PATH ?? "",
+  };
   const ctx = new Context({ env, source: "bench-selection", eventMode: "buffered" });
-  const mock = await createMockBackend({ accounts: Array.from({ length: profiles }, (_, i) => ({ id: `acct-sel-${i + 1}` })) });
+  const mock = await createMockBackend({
+    accounts: Array.from({ length: profiles }, (_, i) => ({ id: `acct-sel-${i + 1}` })),
+  });
   try {
     pool.forEach((c, i) => {
       const row = addProfile(ctx, { name: c.name });
       writeAuth(row.codexHome, mock.authFile(`acct-sel-${i + 1}`));
-      if (c.windows.length) ctx.store.usage.insert({ profileId: row.id, fetchedAt: now, source: "live", plan: "plus", windows: c.windows });
+      if (c.windows.length)
+        ctx.store.usage.insert({ profileId: row.id, fetchedAt: now, source: "live", plan: "plus", windows: c.windows });
       if (c.backoffUntil) ctx.store.backoffs.set(row.id, "transient", c.backoffUntil, "bench", now);
     });
     const runtime = new PoolRuntime(ctx, { preferred: steady, autoRotate: true, syncMs: 0 });
     // A live pool has latency samples (the dashboard's medians) on every profile.
-    for (const name of runtime.names()) for (let k = 0; k < 50; k++) runtime.succeeded(name, 200 + ((k * 37) % 400), []);
+    for (const name of runtime.names())
+      for (let k = 0; k < 50; k++) runtime.succeeded(name, 200 + ((k * 37) % 400), []);
     const none = new Set<string>();
     const choose = {
       keep: timeEach(iterations, () => void runtime.choose(none)),

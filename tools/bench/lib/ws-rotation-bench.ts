@@ -32,12 +32,20 @@ async function servingAccount(stateUrl: string, accounts: readonly string[]): Pr
 }
 
 async function fault(mockUrl: string, account: string): Promise<void> {
-  const res = await fetch(`${mockUrl}/__mock/accounts/${account}/faults`, { method: "POST", body: JSON.stringify({ kind: "usage_limit", resetsInSeconds: 1 }) });
+  const res = await fetch(`${mockUrl}/__mock/accounts/${account}/faults`, {
+    method: "POST",
+    body: JSON.stringify({ kind: "usage_limit", resetsInSeconds: 1 }),
+  });
   if (!res.ok) throw new Error(`mock admin refused the fault: ${res.status}`);
 }
 
 /** One fresh socket: its open time and the TTFB of its first turn. */
-async function freshTurn(t: Target, session: number, seq: number, before?: () => Promise<void>): Promise<{ connect: number; ttfb: number }> {
+async function freshTurn(
+  t: Target,
+  session: number,
+  seq: number,
+  before?: () => Promise<void>,
+): Promise<{ connect: number; ttfb: number }> {
   const t0 = performance.now();
   const opened = await WsConn.open(t.url.replace(/^http/, "ws"), upgradeHeaders(t, session));
   if (!opened.ok) throw new Error(`${t.name}: ${opened.why}`);
@@ -48,7 +56,9 @@ async function freshTurn(t: Target, session: number, seq: number, before?: () =>
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`${t.name}: no answer within 30 s`)), 30_000);
     });
-    const sample = await Promise.race([opened.conn.turn(prepare(t, seq).frame), timeout]).finally(() => clearTimeout(timer));
+    const sample = await Promise.race([opened.conn.turn(prepare(t, seq).frame), timeout]).finally(() =>
+      clearTimeout(timer),
+    );
     return { connect, ttfb: sample.ttfb };
   } finally {
     opened.conn.close();

@@ -14,7 +14,15 @@ if (!upstream?.startsWith("http://127.0.0.1:")) {
 }
 
 // Headers Bun's fetch/WebSocket set themselves.
-const SKIP = new Set(["host", "connection", "content-length", "upgrade", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions"]);
+const SKIP = new Set([
+  "host",
+  "connection",
+  "content-length",
+  "upgrade",
+  "sec-websocket-key",
+  "sec-websocket-version",
+  "sec-websocket-extensions",
+]);
 const forwardable = (h: Headers) => Object.fromEntries([...h].filter(([k]) => !SKIP.has(k)));
 
 type Relay = { headers: Record<string, string>; path: string; up: WebSocket | null; queue: string[] };
@@ -30,7 +38,11 @@ const server = Bun.serve<Relay>({
       return srv.upgrade(req, { data }) ? undefined : new Response("upgrade failed", { status: 400 });
     }
     const body = req.method === "GET" || req.method === "HEAD" ? undefined : await req.arrayBuffer();
-    const res = await fetch(upstream + url.pathname + url.search, { method: req.method, headers: forwardable(req.headers), body });
+    const res = await fetch(upstream + url.pathname + url.search, {
+      method: req.method,
+      headers: forwardable(req.headers),
+      body,
+    });
     return new Response(res.body, { status: res.status, headers: res.headers });
   },
   websocket: {

@@ -8,7 +8,11 @@ import { parseArgs } from "node:util";
 import { createMockBackend, exitWithParent } from "@prodex/mock";
 
 const { values } = parseArgs({
-  options: { accounts: { type: "string", default: "4" }, chunks: { type: "string", default: "8" }, "chunk-size": { type: "string", default: "16" } },
+  options: {
+    accounts: { type: "string", default: "4" },
+    chunks: { type: "string", default: "8" },
+    "chunk-size": { type: "string", default: "16" },
+  },
   strict: true,
 });
 const count = Number(values.accounts);
@@ -19,10 +23,19 @@ if (![count, chunks, chunkSize].every((n) => Number.isInteger(n) && n >= 1)) {
   process.exit(2);
 }
 
-const accounts = Array.from({ length: count }, (_, i) => ({ id: `acct-bench-${i + 1}`, primary: { usedPercent: 10 + i } }));
-const mock = await createMockBackend({ accounts, stream: { chunks, chunkSize }, reply: "The quick brown fox jumps over the lazy dog. " });
+const accounts = Array.from({ length: count }, (_, i) => ({
+  id: `acct-bench-${i + 1}`,
+  primary: { usedPercent: 10 + i },
+}));
+const mock = await createMockBackend({
+  accounts,
+  stream: { chunks, chunkSize },
+  reply: "The quick brown fox jumps over the lazy dog. ",
+});
 const auth = accounts.map((a) => ({ id: a.id, auth: mock.authFile(a.id) }));
-process.stdout.write(`${JSON.stringify({ url: mock.url, baseUrl: mock.baseUrl, refreshUrl: mock.refreshUrl, accounts: auth })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ url: mock.url, baseUrl: mock.baseUrl, refreshUrl: mock.refreshUrl, accounts: auth })}\n`,
+);
 
 const shutdown = () => void mock.stop().then(() => process.exit(0));
 process.on("SIGTERM", shutdown);

@@ -19,10 +19,19 @@ import { startProxy } from "@prodex/proxy";
 const authJson = z.object({
   auth_mode: z.literal("chatgpt"),
   OPENAI_API_KEY: z.null(),
-  tokens: z.object({ id_token: z.string(), access_token: z.string(), refresh_token: z.string(), account_id: z.string() }),
+  tokens: z.object({
+    id_token: z.string(),
+    access_token: z.string(),
+    refresh_token: z.string(),
+    account_id: z.string(),
+  }),
   last_refresh: z.string(),
 });
-const input = z.object({ baseUrl: z.string().startsWith("http://127.0.0.1:"), refreshUrl: z.string(), accounts: z.array(z.object({ id: z.string(), auth: authJson })).min(1) });
+const input = z.object({
+  baseUrl: z.string().startsWith("http://127.0.0.1:"),
+  refreshUrl: z.string(),
+  accounts: z.array(z.object({ id: z.string(), auth: authJson })).min(1),
+});
 
 const parsed = input.safeParse(JSON.parse(await Bun.stdin.text()));
 if (!parsed.success) {
@@ -49,7 +58,9 @@ const names = accounts.map((a, i) => {
   return name;
 });
 const proxy = await startProxy({ ctx, upstreamBase: baseUrl, preferred: names[0] ?? null });
-process.stdout.write(`${JSON.stringify({ url: proxy.url, codexBaseUrl: proxy.codexBaseUrl, codexHeaders: proxy.codexHeaders, openaiBaseUrl: proxy.openaiBaseUrl, secret: proxy.secret, stateUrl: proxy.stateUrl, eventsUrl: proxy.eventsUrl, runtimeLogPath: proxy.runtimeLogPath })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ url: proxy.url, codexBaseUrl: proxy.codexBaseUrl, codexHeaders: proxy.codexHeaders, openaiBaseUrl: proxy.openaiBaseUrl, secret: proxy.secret, stateUrl: proxy.stateUrl, eventsUrl: proxy.eventsUrl, runtimeLogPath: proxy.runtimeLogPath })}\n`,
+);
 
 let stopping = false;
 const shutdown = async () => {

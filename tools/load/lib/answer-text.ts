@@ -12,7 +12,8 @@ export const minChunkSize = (chunks: number): number => String(Math.max(0, chunk
 
 /** The mock's `reply` for `chunks` deltas of `size` characters (the mock cuts it exactly there). */
 export function indexedReply(chunks: number, size: number): string {
-  if (size < minChunkSize(chunks)) throw new Error(`a delta of ${size} characters cannot hold the token of delta ${chunks - 1}`);
+  if (size < minChunkSize(chunks))
+    throw new Error(`a delta of ${size} characters cannot hold the token of delta ${chunks - 1}`);
   return Array.from({ length: chunks }, (_, i) => token(i, size)).join("");
 }
 

@@ -9,7 +9,14 @@ export const mockReady = z.object({
   url: z.string(),
   baseUrl: z.string(),
   refreshUrl: z.string(),
-  accounts: z.array(z.object({ id: z.string(), auth: z.object({ tokens: z.object({ access_token: z.string(), account_id: z.string() }) }).loose() })).min(1),
+  accounts: z
+    .array(
+      z.object({
+        id: z.string(),
+        auth: z.object({ tokens: z.object({ access_token: z.string(), account_id: z.string() }) }).loose(),
+      }),
+    )
+    .min(1),
 });
 
 const accountState = z.object({
@@ -47,11 +54,14 @@ export type Backend = {
 
 async function admin(url: string, body: unknown): Promise<void> {
   const res = await fetch(url, { method: "POST", body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`mock admin ${new URL(url).pathname} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  if (!res.ok)
+    throw new Error(`mock admin ${new URL(url).pathname} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
 }
 
 export async function startBackend(setup: MockSetup): Promise<Backend> {
-  const child: Child = await spawnRunner("mock", MOCK_MAIN, { args: ["--accounts", String(setup.accounts), "--cost", String(setup.costPercent)] });
+  const child: Child = await spawnRunner("mock", MOCK_MAIN, {
+    args: ["--accounts", String(setup.accounts), "--cost", String(setup.costPercent)],
+  });
   try {
     const m = mockReady.parse(child.ready);
     await admin(`${m.url}/__mock/options`, { stream: setup.stream, rates: setup.rates, reply: setup.reply });

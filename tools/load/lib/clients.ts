@@ -21,7 +21,13 @@ function claudeBody(seq: number): string {
     max_tokens: 32000,
     stream: true,
     system: [{ type: "text", text: "You are Claude Code, in a load run." }],
-    tools: [{ name: "Bash", description: "Executes a given bash command.", input_schema: { type: "object", properties: { command: { type: "string" } }, required: ["command"] } }],
+    tools: [
+      {
+        name: "Bash",
+        description: "Executes a given bash command.",
+        input_schema: { type: "object", properties: { command: { type: "string" } }, required: ["command"] },
+      },
+    ],
     metadata: { user_id: JSON.stringify({ device_id: "load", account_uuid: "", session_id: session }) },
     messages: [{ role: "user", content: [{ type: "text", text: "say hi" }] }],
   });
@@ -34,22 +40,47 @@ export type Clients = {
   close(): void;
 };
 
-export function clients(target: Target, transport: Transport, claudeShare: number, answer: Answer, timeoutMs: number): Clients {
+export function clients(
+  target: Target,
+  transport: Transport,
+  claudeShare: number,
+  answer: Answer,
+  timeoutMs: number,
+): Clients {
   const codex: BenchTarget = { name: target.name, url: `${target.codexBaseUrl}/responses`, auth: target.codexAuth };
   const every = claudeShare > 0 && target.anthropicBaseUrl !== null ? Math.max(1, Math.round(1 / claudeShare)) : 0;
   const sockets = new Map<number, WsSession>();
-  const route = (seq: number): Route => (every > 0 && seq % every === every - 1 ? "claude" : transport === "ws" ? "codex-ws" : "codex-sse");
+  const route = (seq: number): Route =>
+    every > 0 && seq % every === every - 1 ? "claude" : transport === "ws" ? "codex-ws" : "codex-sse";
   return {
     route,
     async send(seq, worker, how) {
       const r = route(seq);
       if (r === "claude") {
-        const headers = { "content-type": "application/json", accept: "text/event-stream", "anthropic-version": "2023-06-01", "x-api-key": target.anthropicKey ?? "", "user-agent": "claude-cli/2.1.197 (external, sdk-cli)" };
-        return httpStream({ route: r, url: `${target.anthropicBaseUrl}/v1/messages?beta=true`, headers, body: claudeBody(seq) }, messagesReading, how, answer, timeoutMs);
+        const headers = {
+          "content-type": "application/json",
+          accept: "text/event-stream",
+          "anthropic-version": "2023-06-01",
+          "x-api-key": target.anthropicKey ?? "",
+          "user-agent": "claude-cli/2.1.197 (external, sdk-cli)",
+        };
+        return httpStream(
+          { route: r, url: `${target.anthropicBaseUrl}/v1/messages?beta=true`, headers, body: claudeBody(seq) },
+          messagesReading,
+          how,
+          answer,
+          timeoutMs,
+        );
       }
       const p = prepare(codex, seq);
       if (r === "codex-sse") {
-        const result = await httpStream({ route: r, url: p.url, headers: p.headers, body: p.body }, responsesReading, how, answer, timeoutMs);
+        const result = await httpStream(
+          { route: r, url: p.url, headers: p.headers, body: p.body },
+          responsesReading,
+          how,
+          answer,
+          timeoutMs,
+        );
         remember(codex, seq, result.turnState);
         return result;
       }

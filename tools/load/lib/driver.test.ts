@@ -29,14 +29,19 @@ describe("driver", () => {
 
   test("a stop condition ends the run early and says so", async () => {
     let n = 0;
-    const { results, stoppedBy } = await drive([{ name: "x", concurrency: 2, requests: 1000 }], async () => ++n, { deadline: performance.now() + 10_000, stop: () => n >= 10 });
+    const { results, stoppedBy } = await drive([{ name: "x", concurrency: 2, requests: 1000 }], async () => ++n, {
+      deadline: performance.now() + 10_000,
+      stop: () => n >= 10,
+    });
     expect(stoppedBy).toBe("stopped");
     expect(results.length).toBeGreaterThanOrEqual(10);
     expect(results.length).toBeLessThan(13);
   });
 
   test("a past deadline sends nothing", async () => {
-    const { results, stoppedBy } = await drive([{ name: "x", concurrency: 2, requests: 5 }], async () => 1, { deadline: performance.now() - 1 });
+    const { results, stoppedBy } = await drive([{ name: "x", concurrency: 2, requests: 5 }], async () => 1, {
+      deadline: performance.now() - 1,
+    });
     expect(results).toEqual([]);
     expect(stoppedBy).toBe("duration");
   });

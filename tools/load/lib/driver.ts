@@ -5,7 +5,11 @@ import type { Phase } from "./scenarios.ts";
 export type Job<T> = (seq: number, worker: number, phase: string) => Promise<T>;
 export type Stop = "requests" | "duration" | "stopped";
 
-export async function drive<T>(phases: readonly Phase[], job: Job<T>, bounds: { deadline: number; stop?: () => boolean }): Promise<{ results: T[]; stoppedBy: Stop }> {
+export async function drive<T>(
+  phases: readonly Phase[],
+  job: Job<T>,
+  bounds: { deadline: number; stop?: () => boolean },
+): Promise<{ results: T[]; stoppedBy: Stop }> {
   const results: T[] = [];
   let seq = 0;
   let stoppedBy: Stop = "requests";

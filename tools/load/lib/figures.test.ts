@@ -2,7 +2,13 @@ import { describe, expect, test } from "bun:test";
 import { memoryFigures, poolFigures } from "./figures.ts";
 import type { PoolEvent } from "./observers.ts";
 
-const ev = (at: number, kind: string, profile: string | null, message: string, data?: unknown): PoolEvent => ({ at, kind, profile, message, data });
+const ev = (at: number, kind: string, profile: string | null, message: string, data?: unknown): PoolEvent => ({
+  at,
+  kind,
+  profile,
+  message,
+  data,
+});
 
 describe("report figures", () => {
   test("pool: only the run's events count; serving starts with the profile serving at the start", () => {
@@ -15,7 +21,13 @@ describe("report figures", () => {
       ev(1_600, "backoff", "p3", "odd event without data"),
     ];
     const log = "2026-01-01T00:00:00.000Z INFO  request profile=p2 status=200 ms=10 attempts=2 completed=true\n";
-    const p = poolFigures(events, 1_000, "p1", [{ name: "p1", status: "exhausted", requests: 3, errors: 1, backoff: { reason: "quota" } }], log);
+    const p = poolFigures(
+      events,
+      1_000,
+      "p1",
+      [{ name: "p1", status: "exhausted", requests: 3, errors: 1, backoff: { reason: "quota" } }],
+      log,
+    );
     expect(p.rotations).toBe(1);
     expect(p.backoffs).toEqual({ quota: 2, "?": 1 });
     expect(p.retries).toBe(1);
@@ -46,8 +58,27 @@ describe("report figures", () => {
       readyAfterError: null,
       ...r,
     }));
-    const m = memoryFigures(results, { beforeMb: 50, peakMb: 80, afterMb: 55 }, { clients: 4, heldMb: 52, answersSent: 4, idle: true });
-    expect(m).toEqual({ beforeMb: 50, peakMb: 80, afterMb: 55, growthPct: 10, peakGrowthMb: 30, perRequestKiB: (5 * 1024) / 3, heldMb: 52, heldGrowthMb: 2, inFlightMb: 8 });
-    expect(memoryFigures([], { beforeMb: null, peakMb: null, afterMb: null }, null)).toMatchObject({ growthPct: null, perRequestKiB: null, heldMb: null, inFlightMb: null });
+    const m = memoryFigures(
+      results,
+      { beforeMb: 50, peakMb: 80, afterMb: 55 },
+      { clients: 4, heldMb: 52, answersSent: 4, idle: true },
+    );
+    expect(m).toEqual({
+      beforeMb: 50,
+      peakMb: 80,
+      afterMb: 55,
+      growthPct: 10,
+      peakGrowthMb: 30,
+      perRequestKiB: (5 * 1024) / 3,
+      heldMb: 52,
+      heldGrowthMb: 2,
+      inFlightMb: 8,
+    });
+    expect(memoryFigures([], { beforeMb: null, peakMb: null, afterMb: null }, null)).toMatchObject({
+      growthPct: null,
+      perRequestKiB: null,
+      heldMb: null,
+      inFlightMb: null,
+    });
   });
 });

@@ -10,14 +10,28 @@ import type { Outcome } from "./types.ts";
 /** `__prodex/state`: who serves now, and the pool's own counters. */
 export const servingNow = z.object({ current: z.string().nullable() });
 export const poolState = z.object({
-  profiles: z.array(z.object({ name: z.string(), status: z.string(), requests: z.number(), errors: z.number(), backoff: z.object({ reason: z.string() }).nullable() })),
+  profiles: z.array(
+    z.object({
+      name: z.string(),
+      status: z.string(),
+      requests: z.number(),
+      errors: z.number(),
+      backoff: z.object({ reason: z.string() }).nullable(),
+    }),
+  ),
 });
 type PoolProfile = z.infer<typeof poolState>["profiles"][number];
 
 const backoffData = z.object({ reason: z.string() });
 
 /** Rotations, backoffs and serving changes during the run (events since `runEpoch`), retries from the log. */
-export function poolFigures(all: readonly PoolEvent[], runEpoch: number, servingAtStart: string | null, profiles: readonly PoolProfile[], logText: string | null): PoolFigures {
+export function poolFigures(
+  all: readonly PoolEvent[],
+  runEpoch: number,
+  servingAtStart: string | null,
+  profiles: readonly PoolProfile[],
+  logText: string | null,
+): PoolFigures {
   const events = all.filter((e) => e.at >= runEpoch);
   const backoffs: Record<string, number> = {};
   for (const e of events.filter((x) => x.kind === "backoff")) {
@@ -32,14 +46,26 @@ export function poolFigures(all: readonly PoolEvent[], runEpoch: number, serving
     backoffs,
     sequence: [
       ...(servingAtStart ? [{ at: 0, profile: servingAtStart, reason: "serving when the run started" }] : []),
-      ...events.filter((e) => e.kind === "profile.selected").map((e) => ({ at: e.at - runEpoch, profile: e.profile ?? "?", reason: e.message })),
+      ...events
+        .filter((e) => e.kind === "profile.selected")
+        .map((e) => ({ at: e.at - runEpoch, profile: e.profile ?? "?", reason: e.message })),
     ],
-    profiles: profiles.map((p) => ({ name: p.name, requests: p.requests, errors: p.errors, status: p.status, backoff: p.backoff?.reason ?? null })),
+    profiles: profiles.map((p) => ({
+      name: p.name,
+      requests: p.requests,
+      errors: p.errors,
+      status: p.status,
+      backoff: p.backoff?.reason ?? null,
+    })),
     log,
   };
 }
 
-export function memoryFigures(results: readonly Outcome[], rss: { beforeMb: number | null; peakMb: number | null; afterMb: number | null }, stall: Stall | null): Memory {
+export function memoryFigures(
+  results: readonly Outcome[],
+  rss: { beforeMb: number | null; peakMb: number | null; afterMb: number | null },
+  stall: Stall | null,
+): Memory {
   const { beforeMb, peakMb, afterMb } = rss;
   const completed = results.filter((r) => r.completed).map((r) => r.bytes);
   const answerBytes = completed.length ? completed.reduce((a, b) => a + b, 0) / completed.length : null;
@@ -49,7 +75,10 @@ export function memoryFigures(results: readonly Outcome[], rss: { beforeMb: numb
     afterMb,
     growthPct: beforeMb !== null && afterMb !== null ? ((afterMb - beforeMb) / beforeMb) * 100 : null,
     peakGrowthMb: beforeMb !== null && peakMb !== null ? peakMb - beforeMb : null,
-    perRequestKiB: beforeMb !== null && afterMb !== null && results.length > 0 ? ((afterMb - beforeMb) * 1024) / results.length : null,
+    perRequestKiB:
+      beforeMb !== null && afterMb !== null && results.length > 0
+        ? ((afterMb - beforeMb) * 1024) / results.length
+        : null,
     heldMb: stall?.heldMb ?? null,
     heldGrowthMb: beforeMb !== null && stall?.heldMb != null ? stall.heldMb - beforeMb : null,
     inFlightMb: stall && answerBytes !== null ? (stall.clients * answerBytes) / 1024 / 1024 : null,

@@ -8,11 +8,19 @@ import type { Behaviour, Outcome, Route } from "./types.ts";
 export type HttpRequest = { route: Route; url: string; headers: Record<string, string>; body: Uint8Array | string };
 export type Answer = { chunks: number; size: number };
 /** What a stream reports; the driver adds seq, phase and run-relative times. */
-export type StreamResult = Omit<Outcome, "seq" | "phase" | "at" | "end" | "readyAfterError"> & { turnState: string | null };
+export type StreamResult = Omit<Outcome, "seq" | "phase" | "at" | "end" | "readyAfterError"> & {
+  turnState: string | null;
+};
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 200);
 
-export async function httpStream(req: HttpRequest, reading: Reading, how: Behaviour, answer: Answer, timeoutMs: number): Promise<StreamResult> {
+export async function httpStream(
+  req: HttpRequest,
+  reading: Reading,
+  how: Behaviour,
+  answer: Answer,
+  timeoutMs: number,
+): Promise<StreamResult> {
   const t0 = performance.now();
   const ctl = new AbortController();
   let timedOut = false;
@@ -20,18 +28,40 @@ export async function httpStream(req: HttpRequest, reading: Reading, how: Behavi
     timedOut = true;
     ctl.abort();
   }, timeoutMs);
-  const base = { route: req.route, deltas: 0, orderViolations: 0, incomplete: false, bytes: 0, turnState: null, completed: false, aborted: false };
+  const base = {
+    route: req.route,
+    deltas: 0,
+    orderViolations: 0,
+    incomplete: false,
+    bytes: 0,
+    turnState: null,
+    completed: false,
+    aborted: false,
+  };
   try {
     let res: Response;
     try {
       res = await fetch(req.url, { method: "POST", headers: req.headers, body: req.body, signal: ctl.signal });
     } catch (error) {
-      return { ...base, status: 0, ttfb: null, total: performance.now() - t0, error: timedOut ? `no answer within ${timeoutMs} ms` : `no answer: ${message(error)}` };
+      return {
+        ...base,
+        status: 0,
+        ttfb: null,
+        total: performance.now() - t0,
+        error: timedOut ? `no answer within ${timeoutMs} ms` : `no answer: ${message(error)}`,
+      };
     }
     const turnState = res.headers.get("x-codex-turn-state");
     if (res.status !== 200 || !res.body) {
       const text = await res.text().catch(() => "");
-      return { ...base, turnState, status: res.status, ttfb: performance.now() - t0, total: performance.now() - t0, error: `HTTP ${res.status}: ${text.slice(0, 200)}` };
+      return {
+        ...base,
+        turnState,
+        status: res.status,
+        ttfb: performance.now() - t0,
+        total: performance.now() - t0,
+        error: `HTTP ${res.status}: ${text.slice(0, 200)}`,
+      };
     }
     const reader = res.body.getReader();
     const parser = new SseParser();
@@ -94,7 +124,8 @@ export async function httpStream(req: HttpRequest, reading: Reading, how: Behavi
       }
     }
     const check = checkText(text, answer.chunks, answer.size);
-    const error = aborted || (completed && failure === null) ? null : (failure ?? broke ?? "stream ended without a terminal event");
+    const error =
+      aborted || (completed && failure === null) ? null : (failure ?? broke ?? "stream ended without a terminal event");
     return {
       route: req.route,
       status: 200,

@@ -42,7 +42,17 @@ describe("load metrics", () => {
       failed(7, "HTTP 429: usage limit", [], { status: 429, phase: "after" }),
     ];
     const m = metrics(list, 2_000);
-    expect(m).toMatchObject({ requests: 7, completed: 3, aborted: 1, errors: 3, errorsWhileReady: 2, orderViolations: 2, incomplete: 1, deltas: 14, bytes: 400 });
+    expect(m).toMatchObject({
+      requests: 7,
+      completed: 3,
+      aborted: 1,
+      errors: 3,
+      errorsWhileReady: 2,
+      orderViolations: 2,
+      incomplete: 1,
+      deltas: 14,
+      bytes: 400,
+    });
     expect(m.errorRate).toBeCloseTo(3 / 7);
     expect(m.rps).toBe(1.5);
     expect(m.statuses).toEqual({ "200": 4, "503": 2, "429": 1 });

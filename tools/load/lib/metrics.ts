@@ -8,7 +8,13 @@ const fin = (v: number) => (Number.isFinite(v) ? v : null);
 
 export function summary(samples: readonly number[]): Summary {
   const s = [...samples].sort((a, b) => a - b);
-  return { n: s.length, p50: fin(percentile(s, 0.5)), p90: fin(percentile(s, 0.9)), p99: fin(percentile(s, 0.99)), max: fin(s.at(-1) ?? Number.NaN) };
+  return {
+    n: s.length,
+    p50: fin(percentile(s, 0.5)),
+    p90: fin(percentile(s, 0.9)),
+    p99: fin(percentile(s, 0.99)),
+    max: fin(s.at(-1) ?? Number.NaN),
+  };
 }
 
 export type Slice = { requests: number; completed: number; errors: number; ttfb: Summary; total: Summary };
@@ -62,7 +68,11 @@ function groupBy<K extends string>(list: readonly Outcome[], key: (o: Outcome) =
 }
 
 /** Normalizes a failure text so one cause counts once (ids and numbers vary per request). */
-const shape = (e: string) => e.replace(/\b(resp|msg|rs|req)_[\w-]+/g, "$1_…").replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "<time>").slice(0, 160);
+const shape = (e: string) =>
+  e
+    .replace(/\b(resp|msg|rs|req)_[\w-]+/g, "$1_…")
+    .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "<time>")
+    .slice(0, 160);
 
 export function metrics(outcomes: readonly Outcome[], wallMs: number): Metrics {
   const all = slice(outcomes);

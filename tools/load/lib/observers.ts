@@ -32,7 +32,13 @@ export class RssSampler {
   }
 }
 
-const poolEvent = z.object({ kind: z.string(), at: z.number(), profile: z.string().nullable().optional(), message: z.string(), data: z.unknown().optional() });
+const poolEvent = z.object({
+  kind: z.string(),
+  at: z.number(),
+  profile: z.string().nullable().optional(),
+  message: z.string(),
+  data: z.unknown().optional(),
+});
 export type PoolEvent = z.infer<typeof poolEvent>;
 
 /** The target's `__prodex/events` feed, collected from connect to stop. */
@@ -166,11 +172,13 @@ export class Readiness {
     }
     for (const a of s.accounts) {
       const seen = this.errors.get(a.id);
-      if (seen !== undefined && a.counters.errors > seen) this.spells.push({ account: a.id, from: this.lastAt, to: at + RETRY_AFTER_MS });
+      if (seen !== undefined && a.counters.errors > seen)
+        this.spells.push({ account: a.id, from: this.lastAt, to: at + RETRY_AFTER_MS });
       this.errors.set(a.id, a.counters.errors);
       if (this.lost.some((l) => l.account === a.id)) continue;
       if (a.exhausted) this.lost.push({ account: a.id, at, why: "exhausted" });
-      else if (this.start && a.counters.limited !== this.start.get(a.id)) this.lost.push({ account: a.id, at, why: "usage limit" });
+      else if (this.start && a.counters.limited !== this.start.get(a.id))
+        this.lost.push({ account: a.id, at, why: "usage limit" });
     }
     this.lastAt = at;
   }

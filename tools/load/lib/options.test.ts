@@ -5,13 +5,45 @@ describe("load options", () => {
   test("a scenario with defaults", () => {
     expect(parseOptions(["--scenario", "baseline"])).toEqual({
       ok: true,
-      options: { scenario: "baseline", requests: null, concurrency: null, durationSec: null, transport: "sse", quick: false, json: false },
+      options: {
+        scenario: "baseline",
+        requests: null,
+        concurrency: null,
+        durationSec: null,
+        transport: "sse",
+        quick: false,
+        json: false,
+      },
     });
   });
 
   test("every option", () => {
-    const p = parseOptions(["-s", "abort-soak", "--requests", "500", "--concurrency", "16", "--duration", "2.5", "--transport", "ws", "--quick", "--json"]);
-    expect(p).toEqual({ ok: true, options: { scenario: "abort-soak", requests: 500, concurrency: 16, durationSec: 2.5, transport: "ws", quick: true, json: true } });
+    const p = parseOptions([
+      "-s",
+      "abort-soak",
+      "--requests",
+      "500",
+      "--concurrency",
+      "16",
+      "--duration",
+      "2.5",
+      "--transport",
+      "ws",
+      "--quick",
+      "--json",
+    ]);
+    expect(p).toEqual({
+      ok: true,
+      options: {
+        scenario: "abort-soak",
+        requests: 500,
+        concurrency: 16,
+        durationSec: 2.5,
+        transport: "ws",
+        quick: true,
+        json: true,
+      },
+    });
   });
 
   const bad: [string[], RegExp][] = [

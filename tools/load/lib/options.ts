@@ -17,7 +17,10 @@ export type LoadOptions = {
   json: boolean;
 };
 
-export type Parsed = { ok: true; options: LoadOptions } | { ok: false; help: true } | { ok: false; help: false; message: string };
+export type Parsed =
+  | { ok: true; options: LoadOptions }
+  | { ok: false; help: true }
+  | { ok: false; help: false; message: string };
 
 const isScenario = (v: string): v is ScenarioName => (SCENARIOS as readonly string[]).includes(v);
 
@@ -40,28 +43,55 @@ export function parseOptions(argv: string[]): Parsed {
       allowPositionals: false,
     }).values;
   } catch (error) {
-    return { ok: false, help: false, message: (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "bad arguments" };
+    return {
+      ok: false,
+      help: false,
+      message: (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "bad arguments",
+    };
   }
   if (values.help) return { ok: false, help: true };
   const scenario = values.scenario;
   if (typeof scenario !== "string") return { ok: false, help: false, message: "--scenario is required" };
-  if (!isScenario(scenario)) return { ok: false, help: false, message: `unknown scenario "${scenario}" (one of ${SCENARIOS.join(", ")})` };
+  if (!isScenario(scenario))
+    return { ok: false, help: false, message: `unknown scenario "${scenario}" (one of ${SCENARIOS.join(", ")})` };
   const transport = values.transport ?? "sse";
-  if (transport !== "sse" && transport !== "ws") return { ok: false, help: false, message: `--transport must be sse or ws, got "${String(transport)}"` };
-  const numbers: Record<"requests" | "concurrency" | "duration", number | null> = { requests: null, concurrency: null, duration: null };
+  if (transport !== "sse" && transport !== "ws")
+    return { ok: false, help: false, message: `--transport must be sse or ws, got "${String(transport)}"` };
+  const numbers: Record<"requests" | "concurrency" | "duration", number | null> = {
+    requests: null,
+    concurrency: null,
+    duration: null,
+  };
   for (const name of ["requests", "concurrency", "duration"] as const) {
     const raw = values[name];
     if (typeof raw !== "string") continue;
     const n = Number(raw);
     const ok = name === "duration" ? Number.isFinite(n) && n > 0 : Number.isInteger(n) && n >= 1;
-    if (!ok) return { ok: false, help: false, message: `--${name} must be ${name === "duration" ? "a number of seconds > 0" : "an integer >= 1"}, got "${raw}"` };
+    if (!ok)
+      return {
+        ok: false,
+        help: false,
+        message: `--${name} must be ${name === "duration" ? "a number of seconds > 0" : "an integer >= 1"}, got "${raw}"`,
+      };
     numbers[name] = n;
   }
   if (scenario === "slow-client" && transport === "ws") {
-    return { ok: false, help: false, message: "slow-client reads over HTTP only (a websocket client cannot read slowly); drop --transport ws" };
+    return {
+      ok: false,
+      help: false,
+      message: "slow-client reads over HTTP only (a websocket client cannot read slowly); drop --transport ws",
+    };
   }
   return {
     ok: true,
-    options: { scenario, requests: numbers.requests, concurrency: numbers.concurrency, durationSec: numbers.duration, transport, quick: values.quick === true, json: values.json === true },
+    options: {
+      scenario,
+      requests: numbers.requests,
+      concurrency: numbers.concurrency,
+      durationSec: numbers.duration,
+      transport,
+      quick: values.quick === true,
+      json: values.json === true,
+    },
   };
 }

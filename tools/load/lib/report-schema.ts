@@ -2,8 +2,20 @@
 // on. Fields are only ever added within a version; a script should ignore the ones it does not know.
 import { z } from "zod";
 
-const summary = z.object({ n: z.number(), p50: z.number().nullable(), p90: z.number().nullable(), p99: z.number().nullable(), max: z.number().nullable() });
-const slice = z.object({ requests: z.number(), completed: z.number(), errors: z.number(), ttfb: summary, total: summary });
+const summary = z.object({
+  n: z.number(),
+  p50: z.number().nullable(),
+  p90: z.number().nullable(),
+  p99: z.number().nullable(),
+  max: z.number().nullable(),
+});
+const slice = z.object({
+  requests: z.number(),
+  completed: z.number(),
+  errors: z.number(),
+  ttfb: summary,
+  total: summary,
+});
 
 export const loadReport = z.object({
   schema: z.literal("prodex.load/v1"),
@@ -37,7 +49,16 @@ export const loadReport = z.object({
     backoffs: z.record(z.string(), z.number()),
     sequence: z.array(z.object({ at: z.number(), profile: z.string(), reason: z.string() })),
   }),
-  accounts: z.array(z.object({ id: z.string(), profile: z.string(), exhausted: z.boolean(), usedPercent: z.number(), completed: z.number(), limited: z.number() })),
+  accounts: z.array(
+    z.object({
+      id: z.string(),
+      profile: z.string(),
+      exhausted: z.boolean(),
+      usedPercent: z.number(),
+      completed: z.number(),
+      limited: z.number(),
+    }),
+  ),
   readinessLost: z.array(z.object({ account: z.string(), profile: z.string(), at: z.number(), why: z.string() })),
   memory: z.object({
     beforeMb: z.number().nullable(),
@@ -48,8 +69,14 @@ export const loadReport = z.object({
     heldMb: z.number().nullable(),
     inFlightMb: z.number().nullable(),
   }),
-  mock: z.object({ activeStreamsAfter: z.number(), drainMs: z.number().nullable(), stall: z.object({ clients: z.number(), answersSent: z.number().nullable(), idle: z.boolean() }).nullable() }),
-  verdicts: z.array(z.object({ name: z.string(), ok: z.boolean(), enforced: z.boolean(), figure: z.string(), limit: z.string() })),
+  mock: z.object({
+    activeStreamsAfter: z.number(),
+    drainMs: z.number().nullable(),
+    stall: z.object({ clients: z.number(), answersSent: z.number().nullable(), idle: z.boolean() }).nullable(),
+  }),
+  verdicts: z.array(
+    z.object({ name: z.string(), ok: z.boolean(), enforced: z.boolean(), figure: z.string(), limit: z.string() }),
+  ),
   ok: z.boolean(),
 });
 export type LoadReport = z.infer<typeof loadReport>;

@@ -19,14 +19,16 @@ import type { Behaviour, Outcome } from "./types.ts";
 /** The run's size: the scenario's (full or --quick), then any --requests/--concurrency/--duration. */
 export function sizeOf(s: Scenario, o: Pick<LoadOptions, "quick" | "requests" | "concurrency" | "durationSec">): Size {
   const d = o.quick ? s.quick : s.full;
-  return { requests: o.requests ?? d.requests, concurrency: o.concurrency ?? d.concurrency, durationSec: o.durationSec ?? d.durationSec };
+  return {
+    requests: o.requests ?? d.requests,
+    concurrency: o.concurrency ?? d.concurrency,
+    durationSec: o.durationSec ?? d.durationSec,
+  };
 }
 
 export function phasesOf(s: Scenario, size: Size): Phase[] {
   return s.phases ? s.phases(size) : [{ name: "main", concurrency: size.concurrency, requests: size.requests }];
 }
-
-
 
 export async function runScenario(s: Scenario, o: LoadOptions, progress: (line: string) => void): Promise<Report> {
   const size = sizeOf(s, o);
@@ -50,7 +52,9 @@ export async function runScenario(s: Scenario, o: LoadOptions, progress: (line: 
     },
   });
 
-  progress(`mock: ${s.mock.accounts} accounts, ${chunks} deltas × ${chunkSize} chars${costPercent ? `, ${costPercent}% of the 5h window per answer` : ""}`);
+  progress(
+    `mock: ${s.mock.accounts} accounts, ${chunks} deltas × ${chunkSize} chars${costPercent ? `, ${costPercent}% of the 5h window per answer` : ""}`,
+  );
   const backend = await startBackend({ ...s.mock, costPercent, reply: indexedReply(chunks, chunkSize) });
   let target: Target | null = null;
   const feed = new EventsFeed();
@@ -59,7 +63,9 @@ export async function runScenario(s: Scenario, o: LoadOptions, progress: (line: 
   try {
     target = await startProxyProcess(backend.ready);
     const t = target;
-    progress(`target: ${t.name} (pid ${t.pid ?? "?"}) at ${t.codexBaseUrl.replace(/\/[sk]\/[^/]+\//, (m) => `${m.slice(0, 3)}***/`)}`);
+    progress(
+      `target: ${t.name} (pid ${t.pid ?? "?"}) at ${t.codexBaseUrl.replace(/\/[sk]\/[^/]+\//, (m) => `${m.slice(0, 3)}***/`)}`,
+    );
     if (t.eventsUrl) await feed.connect(t.eventsUrl);
     await readiness.begin();
     const timeoutMs = 60_000;
@@ -80,20 +86,32 @@ export async function runScenario(s: Scenario, o: LoadOptions, progress: (line: 
     };
     try {
       if (warmup > 0) {
-        progress(`warm-up: ${warmup} unmeasured requests${s.abortShare > 0 ? " (cancelled mid-answer, like the run)" : ""}`);
-        await drive([{ name: "warm-up", concurrency: Math.min(8, size.concurrency), requests: warmup }], job, { deadline: performance.now() + 120_000 });
+        progress(
+          `warm-up: ${warmup} unmeasured requests${s.abortShare > 0 ? " (cancelled mid-answer, like the run)" : ""}`,
+        );
+        await drive([{ name: "warm-up", concurrency: Math.min(8, size.concurrency), requests: warmup }], job, {
+          deadline: performance.now() + 120_000,
+        });
         offset = warmup;
       }
       const beforeMb = await settle(t, rss);
       const logFrom = t.runtimeLogPath ? statSync(t.runtimeLogPath).size : 0;
-      progress(`run: ${phases.map((p) => `${p.requests} @ c=${p.concurrency}`).join(" → ")} over ${o.transport}, at most ${size.durationSec} s${s.untilAllExhausted ? ", until no account can serve" : ""}`);
+      progress(
+        `run: ${phases.map((p) => `${p.requests} @ c=${p.concurrency}`).join(" → ")} over ${o.transport}, at most ${size.durationSec} s${s.untilAllExhausted ? ", until no account can serve" : ""}`,
+      );
       const serving = t.stateUrl ? servingNow.safeParse(await (await fetch(t.stateUrl)).json()) : null;
       runStart = performance.now();
       const runEpoch = Date.now();
       rss.start();
       const first = phases[0];
-      const held = stallMs === null || !first ? null : heldWhileStalled(t, backend, rss, Math.min(first.concurrency, first.requests), () => stalled, stallMs);
-      const run = await drive(phases, job, { deadline: runStart + size.durationSec * 1000, stop: s.untilAllExhausted ? () => readiness.allGone() : undefined });
+      const held =
+        stallMs === null || !first
+          ? null
+          : heldWhileStalled(t, backend, rss, Math.min(first.concurrency, first.requests), () => stalled, stallMs);
+      const run = await drive(phases, job, {
+        deadline: runStart + size.durationSec * 1000,
+        stop: s.untilAllExhausted ? () => readiness.allGone() : undefined,
+      });
       const wallMs = performance.now() - runStart;
       const stall = await held;
       rss.stop();
@@ -108,7 +126,13 @@ export async function runScenario(s: Scenario, o: LoadOptions, progress: (line: 
       const last = await backend.state();
 
       const profileOf = (id: string) => `p${backend.accountIds.indexOf(id) + 1}`;
-      const pool = poolFigures(feed.events, runEpoch, serving?.success ? serving.data.current : null, poolJson?.success ? poolJson.data.profiles : [], logText);
+      const pool = poolFigures(
+        feed.events,
+        runEpoch,
+        serving?.success ? serving.data.current : null,
+        poolJson?.success ? poolJson.data.profiles : [],
+        logText,
+      );
       const memory = memoryFigures(run.results, { beforeMb, peakMb, afterMb }, stall);
       const report: Omit<Report, "verdicts" | "ok"> = {
         schema: SCHEMA,
@@ -123,9 +147,18 @@ export async function runScenario(s: Scenario, o: LoadOptions, progress: (line: 
         metrics: metrics(run.results, wallMs),
         pool,
         accounts: accountFigures(last, profileOf),
-        readinessLost: readiness.lost.map((l) => ({ account: l.account, profile: profileOf(l.account), at: l.at, why: l.why })),
+        readinessLost: readiness.lost.map((l) => ({
+          account: l.account,
+          profile: profileOf(l.account),
+          at: l.at,
+          why: l.why,
+        })),
         memory,
-        mock: { activeStreamsAfter: gone.state.activeStreams, drainMs: gone.drainMs, stall: stall ? { clients: stall.clients, answersSent: stall.answersSent, idle: stall.idle } : null },
+        mock: {
+          activeStreamsAfter: gone.state.activeStreams,
+          drainMs: gone.drainMs,
+          stall: stall ? { clients: stall.clients, answersSent: stall.answersSent, idle: stall.idle } : null,
+        },
       };
       const vs = verdicts(report, s.thresholds);
       return { ...report, verdicts: vs, ok: vs.every((v) => v.ok || !v.enforced) };

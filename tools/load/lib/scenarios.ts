@@ -2,7 +2,16 @@
 // --quick), and the thresholds that fail it. Data only; run.ts plays them.
 import type { MockSetup } from "./backend.ts";
 
-export const SCENARIOS = ["baseline", "slow-client", "slow-upstream", "long-stream", "stress", "spike", "abort-soak", "rotation-storm"] as const;
+export const SCENARIOS = [
+  "baseline",
+  "slow-client",
+  "slow-upstream",
+  "long-stream",
+  "stress",
+  "spike",
+  "abort-soak",
+  "rotation-storm",
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export type Size = { requests: number; concurrency: number; durationSec: number };
@@ -56,7 +65,13 @@ export type Scenario = {
 };
 
 const calm = { error: 0, quota: 0, seed: 7 };
-const fast = (chunks: number, chunkSize: number, chunkDelayMs = 0) => ({ chunks, chunkSize, firstByteDelayMs: 0, chunkDelayMs, jitterMs: 0 });
+const fast = (chunks: number, chunkSize: number, chunkDelayMs = 0) => ({
+  chunks,
+  chunkSize,
+  firstByteDelayMs: 0,
+  chunkDelayMs,
+  jitterMs: 0,
+});
 const base: Thresholds = {
   maxErrorRate: 0,
   maxP99Ms: null,
@@ -69,7 +84,14 @@ const base: Thresholds = {
   zeroActiveStreams: true,
   allExhausted: false,
 };
-const plain = { claudeShare: 0, rateLimitShare: 0, abortShare: 0, drainKiBPerSec: null, stallMs: null, untilAllExhausted: false };
+const plain = {
+  claudeShare: 0,
+  rateLimitShare: 0,
+  abortShare: 0,
+  drainKiBPerSec: null,
+  stallMs: null,
+  untilAllExhausted: false,
+};
 
 export const scenarios: Record<ScenarioName, Scenario> = {
   baseline: {
@@ -85,7 +107,8 @@ export const scenarios: Record<ScenarioName, Scenario> = {
   },
   "slow-client": {
     name: "slow-client",
-    summary: "clients that stop reading 48 × 16 KiB answers, then drain them slowly: the proxy must not hold what they leave unread",
+    summary:
+      "clients that stop reading 48 × 16 KiB answers, then drain them slowly: the proxy must not hold what they leave unread",
     mock: { accounts: 4, costPercent: 0, usedPercent: [], stream: fast(48, 16 * 1024), rates: calm },
     full: { requests: 32, concurrency: 16, durationSec: 120 },
     quick: { requests: 8, concurrency: 8, durationSec: 60 },
@@ -99,7 +122,13 @@ export const scenarios: Record<ScenarioName, Scenario> = {
   "slow-upstream": {
     name: "slow-upstream",
     summary: "an upstream slow to start and slow to stream (1.5 s to first byte, 100 ms a delta)",
-    mock: { accounts: 4, costPercent: 0, usedPercent: [], stream: { chunks: 16, chunkSize: 24, firstByteDelayMs: 1_500, chunkDelayMs: 100, jitterMs: 50 }, rates: calm },
+    mock: {
+      accounts: 4,
+      costPercent: 0,
+      usedPercent: [],
+      stream: { chunks: 16, chunkSize: 24, firstByteDelayMs: 1_500, chunkDelayMs: 100, jitterMs: 50 },
+      rates: calm,
+    },
     full: { requests: 48, concurrency: 16, durationSec: 120 },
     quick: { requests: 16, concurrency: 8, durationSec: 60 },
     ...plain,
@@ -110,7 +139,13 @@ export const scenarios: Record<ScenarioName, Scenario> = {
   "long-stream": {
     name: "long-stream",
     summary: "64 ordered deltas per answer, checked for order and completeness at the client",
-    mock: { accounts: 4, costPercent: 0, usedPercent: [], stream: { chunks: 64, chunkSize: 32, firstByteDelayMs: 0, chunkDelayMs: 5, jitterMs: 5 }, rates: calm },
+    mock: {
+      accounts: 4,
+      costPercent: 0,
+      usedPercent: [],
+      stream: { chunks: 64, chunkSize: 32, firstByteDelayMs: 0, chunkDelayMs: 5, jitterMs: 5 },
+      rates: calm,
+    },
     full: { requests: 120, concurrency: 8, durationSec: 120 },
     quick: { requests: 24, concurrency: 4, durationSec: 60 },
     ...plain,
@@ -119,8 +154,15 @@ export const scenarios: Record<ScenarioName, Scenario> = {
   },
   stress: {
     name: "stress",
-    summary: "4 profiles, random usage limits (429 usage_limit_reached) and rate limits (429, retry-after 1 s): no client error while an account is ready",
-    mock: { accounts: 4, costPercent: 0, usedPercent: [], stream: fast(16, 24, 2), rates: { error: 0, quota: 0.005, seed: 11 } },
+    summary:
+      "4 profiles, random usage limits (429 usage_limit_reached) and rate limits (429, retry-after 1 s): no client error while an account is ready",
+    mock: {
+      accounts: 4,
+      costPercent: 0,
+      usedPercent: [],
+      stream: fast(16, 24, 2),
+      rates: { error: 0, quota: 0.005, seed: 11 },
+    },
     full: { requests: 600, concurrency: 16, durationSec: 120 },
     quick: { requests: 120, concurrency: 8, durationSec: 60 },
     ...plain,

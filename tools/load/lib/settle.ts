@@ -22,7 +22,14 @@ export type Stall = { clients: number; heldMb: number | null; answersSent: numbe
  * RSS after each; nothing flows then, so what stays is what it holds for them. Also how many of
  * their answers the mock has sent in full (the rest it is held back on).
  */
-export async function heldWhileStalled(t: Target, backend: Backend, rss: RssSampler, clients: number, stalled: () => number, stallMs: number): Promise<Stall | null> {
+export async function heldWhileStalled(
+  t: Target,
+  backend: Backend,
+  rss: RssSampler,
+  clients: number,
+  stalled: () => number,
+  stallMs: number,
+): Promise<Stall | null> {
   const until = performance.now() + 30_000;
   while (stalled() < clients) {
     if (performance.now() > until) return null;
@@ -49,7 +56,10 @@ export async function heldWhileStalled(t: Target, backend: Backend, rss: RssSamp
   return { clients, heldMb, answersSent: state ? clients - state.activeStreams : null, idle };
 }
 
-export async function waitStreamsGone(backend: Backend, withinMs: number): Promise<{ state: MockState; drainMs: number | null }> {
+export async function waitStreamsGone(
+  backend: Backend,
+  withinMs: number,
+): Promise<{ state: MockState; drainMs: number | null }> {
   const t0 = performance.now();
   for (;;) {
     const state = await backend.state();

@@ -17,10 +17,20 @@ export class WsSession {
 
   async turn(frame: string, how: Behaviour, answer: Answer, timeoutMs: number): Promise<StreamResult> {
     const t0 = performance.now();
-    const base = { route: "codex-ws" as const, deltas: 0, orderViolations: 0, incomplete: false, bytes: 0, turnState: null, completed: false, aborted: false };
+    const base = {
+      route: "codex-ws" as const,
+      deltas: 0,
+      orderViolations: 0,
+      incomplete: false,
+      bytes: 0,
+      turnState: null,
+      completed: false,
+      aborted: false,
+    };
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
       const opened = await openSocket(this.url, this.headers, timeoutMs);
-      if (!opened.ok) return { ...base, status: 0, ttfb: null, total: performance.now() - t0, error: `websocket: ${opened.why}` };
+      if (!opened.ok)
+        return { ...base, status: 0, ttfb: null, total: performance.now() - t0, error: `websocket: ${opened.why}` };
       this.ws = opened.ws;
     }
     const ws = this.ws;
@@ -38,7 +48,16 @@ export class WsSession {
         ws.onmessage = null;
         ws.onclose = null;
         const check = checkText(text, answer.chunks, answer.size);
-        resolve({ ...base, ...fields, ttfb, total: performance.now() - t0, deltas, orderViolations: check.violations, incomplete: fields.completed && !check.whole, bytes });
+        resolve({
+          ...base,
+          ...fields,
+          ttfb,
+          total: performance.now() - t0,
+          deltas,
+          orderViolations: check.violations,
+          incomplete: fields.completed && !check.whole,
+          bytes,
+        });
       };
       const drop = () => {
         if (this.ws === ws) this.ws = null;
@@ -63,7 +82,12 @@ export class WsSession {
         if (end === "ok") return finish({ status: 200, completed: true, aborted: false, error: null });
         if (end === "fail") {
           const status = typeof e.status === "number" ? e.status : 200;
-          return finish({ status, completed: false, aborted: false, error: `${String(e.type)} frame: ${data.slice(0, 200)}` });
+          return finish({
+            status,
+            completed: false,
+            aborted: false,
+            error: `${String(e.type)} frame: ${data.slice(0, 200)}`,
+          });
         }
         if (how.abortAfterDeltas !== null && deltas >= how.abortAfterDeltas) {
           drop();
@@ -72,7 +96,12 @@ export class WsSession {
       };
       ws.onclose = (e) => {
         if (this.ws === ws) this.ws = null;
-        finish({ status: ttfb === null ? 0 : 200, completed: false, aborted: false, error: `socket closed mid-answer (code ${e.code})` });
+        finish({
+          status: ttfb === null ? 0 : 200,
+          completed: false,
+          aborted: false,
+          error: `socket closed mid-answer (code ${e.code})`,
+        });
       };
       ws.send(frame);
     });

@@ -28,21 +28,46 @@ export async function runTeam(argv: string[]): Promise<number> {
   const maxRequests = quick ? 600 : 3_000;
   const dir = mkdtempSync(join(tmpdir(), "prodex-load-team-"));
   const pg = await startPgCluster();
-  const mock = await createMockBackend({ accounts: used.map((u, i) => ({ id: `acct-${i + 1}`, costPercent: cost, primary: { usedPercent: u } })) });
+  const mock = await createMockBackend({
+    accounts: used.map((u, i) => ({ id: `acct-${i + 1}`, costPercent: cost, primary: { usedPercent: u } })),
+  });
   const instances: GatewayHandle[] = [];
   let store: GatewayStore | null = null;
   try {
     const url = await pg.database("load_team");
-    const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, TMPDIR: dir, PRODEX_RUNTIME_LOG_DIR: join(dir, "logs"), PRODEX_GATEWAY_SECRET_KEY: randomBytes(32).toString("base64") };
+    const env = {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: dir,
+      TMPDIR: dir,
+      PRODEX_RUNTIME_LOG_DIR: join(dir, "logs"),
+      PRODEX_GATEWAY_SECRET_KEY: randomBytes(32).toString("base64"),
+    };
     store = GatewayStore.open(url, { max: 2 });
     await store.migrate();
     const vault = await TokenVault.open(store, parseSecretKey(env.PRODEX_GATEWAY_SECRET_KEY, "load"));
     for (const a of mock.accounts()) await addAccount(store, vault, a.id, JSON.stringify(mock.authFile(a.id)));
     const { key } = await createKey(store, "load", "user");
-    for (let i = 0; i < 2; i++) instances.push(await startGateway({ databaseUrl: url, env, upstreamBase: mock.baseUrl, refreshUrl: mock.refreshUrl, version: "load" }));
+    for (let i = 0; i < 2; i++)
+      instances.push(
+        await startGateway({
+          databaseUrl: url,
+          env,
+          upstreamBase: mock.baseUrl,
+          refreshUrl: mock.refreshUrl,
+          version: "load",
+        }),
+      );
     status(`2 instances on PostgreSQL :${pg.port}, 4 accounts costing ${cost} % an answer, 16 streams`);
 
-    const body = new TextEncoder().encode(JSON.stringify({ model: "gpt-5", instructions: "", input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }], stream: true, store: false }));
+    const body = new TextEncoder().encode(
+      JSON.stringify({
+        model: "gpt-5",
+        instructions: "",
+        input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }],
+        stream: true,
+        store: false,
+      }),
+    );
     const headers = { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${key}` };
     const ready = () => mock.accounts().some((a) => a.primary.usedPercent < 100);
     let sent = 0;
@@ -98,13 +123,23 @@ export async function runTeam(argv: string[]): Promise<number> {
     let lostOrDoubled = 0;
     for (const g of instances) {
       g.proxy.state.ctx.events.flush();
-      const local = g.proxy.state.ctx.store.events.list({ limit: 1_000_000 }).map((e) => `${e.at}|${e.kind}|${e.message}`).sort();
-      const mine = shared.filter((e) => e.instance === g.instance).map((e) => `${e.at}|${e.kind}|${e.message}`).sort();
+      const local = g.proxy.state.ctx.store.events
+        .list({ limit: 1_000_000 })
+        .map((e) => `${e.at}|${e.kind}|${e.message}`)
+        .sort();
+      const mine = shared
+        .filter((e) => e.instance === g.instance)
+        .map((e) => `${e.at}|${e.kind}|${e.message}`)
+        .sort();
       const missing = local.filter((x) => !mine.includes(x));
       const extra = mine.filter((x) => !local.includes(x));
       const bindings = g.proxy.state.ctx.store.bindings.touchedSince(0);
-      const unstored = bindings.length - (await store.bindings.find(bindings.map((b) => ({ kind: b.kind, key: b.key })))).length;
-      if (missing.length + extra.length + unstored > 0) status(`${g.instance}: ${missing.length} events not shared (${missing.slice(0, 2).join(" / ")}), ${extra.length} shared but not local, ${unstored} bindings not stored`);
+      const unstored =
+        bindings.length - (await store.bindings.find(bindings.map((b) => ({ kind: b.kind, key: b.key })))).length;
+      if (missing.length + extra.length + unstored > 0)
+        status(
+          `${g.instance}: ${missing.length} events not shared (${missing.slice(0, 2).join(" / ")}), ${extra.length} shared but not local, ${unstored} bindings not stored`,
+        );
       lostOrDoubled += missing.length + extra.length + unstored;
     }
     const exhausted = !ready();
@@ -113,15 +148,32 @@ export async function runTeam(argv: string[]): Promise<number> {
       { name: "errors while an account could serve", figure: errorsWhileReady, limit: 0, ok: errorsWhileReady === 0 },
       { name: "incomplete answers", figure: incomplete, limit: 0, ok: incomplete === 0 },
       { name: "every account exhausted at the end", figure: exhausted ? 1 : 0, limit: 1, ok: exhausted },
-      { name: "answered requests ≠ upstream answers", figure: Math.abs(served - upstream), limit: 0, ok: served === upstream },
+      {
+        name: "answered requests ≠ upstream answers",
+        figure: Math.abs(served - upstream),
+        limit: 0,
+        ok: served === upstream,
+      },
       { name: "events and bindings lost or doubled", figure: lostOrDoubled, limit: 0, ok: lostOrDoubled === 0 },
       { name: "PostgreSQL restarted mid-run", figure: restarted ? 1 : 0, limit: 1, ok: restarted },
     ];
-    const report = { schema: "prodex.load-team/v1", quick, sent, served, upstream, eventsShared: shared.length, latencyMs: lat, verdicts };
+    const report = {
+      schema: "prodex.load-team/v1",
+      quick,
+      sent,
+      served,
+      upstream,
+      eventsShared: shared.length,
+      latencyMs: lat,
+      verdicts,
+    };
     if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
     else {
-      process.stdout.write(`load team — ${quick ? "quick" : "full"} run on a shared machine: ${sent} requests over 2 instances, ${served} answered (${upstream} upstream), p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms, ${shared.length} shared events\n`);
-      for (const v of verdicts) process.stdout.write(`${v.ok ? "ok  " : "FAIL"}  ${v.name}: ${v.figure} (limit ${v.limit})\n`);
+      process.stdout.write(
+        `load team — ${quick ? "quick" : "full"} run on a shared machine: ${sent} requests over 2 instances, ${served} answered (${upstream} upstream), p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms, ${shared.length} shared events\n`,
+      );
+      for (const v of verdicts)
+        process.stdout.write(`${v.ok ? "ok  " : "FAIL"}  ${v.name}: ${v.figure} (limit ${v.limit})\n`);
     }
     const bad = verdicts.filter((v) => !v.ok);
     for (const v of bad) process.stderr.write(`load: threshold failed — ${v.name}: ${v.figure} (limit ${v.limit})\n`);

@@ -16,7 +16,8 @@ export function registerBroker(program: Command): void {
       const upstream = resolveChatgptBase(opts.upstream, process.env);
       if (!/^https?:\/\//.test(upstream)) throw new UsageError(`--upstream must be an http(s) URL, got "${upstream}"`);
       const port = opts.port === undefined ? undefined : Number(opts.port);
-      if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new UsageError(`--port must be a port number, got "${opts.port}"`);
+      if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
+        throw new UsageError(`--port must be a port number, got "${opts.port}"`);
       process.exitCode = await runBrokerProcess({ env: process.env, upstream, port });
     });
 }

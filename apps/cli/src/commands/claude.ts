@@ -14,13 +14,16 @@ export function registerClaude(program: Command): void {
   program
     .command("claude")
     .description("run Claude Code on the ChatGPT pool (Anthropic API translated by the proxy)")
-    .argument("[claudeArgs...]", "arguments for claude (after --; e.g. -- -p \"say hi\")")
+    .argument("[claudeArgs...]", 'arguments for claude (after --; e.g. -- -p "say hi")')
     // No -p short flag here: `prodex claude -p "…"` is Claude's print mode.
     .option("--profile <name>", "start on this profile (default: the current one)")
     .option("--no-auto-rotate", "stay on one profile; pass its limit errors through")
     .option("--skip-quota-check", "launch without checking quota first")
     .option("--model <model>", "the model Claude Code starts on (a GPT name, or a Claude name mapped by claude.models)")
-    .option("--base-url <url>", "ChatGPT base URL upstream (default: $CODEX_CHATGPT_BASE_URL or https://chatgpt.com/backend-api)")
+    .option(
+      "--base-url <url>",
+      "ChatGPT base URL upstream (default: $CODEX_CHATGPT_BASE_URL or https://chatgpt.com/backend-api)",
+    )
     .option("--gateway <url>", "run through a team gateway (key: $PRODEX_GATEWAY_KEY or prodex gateway login URL)")
     .option("--dry-run", "print the command and environment (secrets redacted) and exit")
     .option("--no-tui", "no dashboard: run Claude Code directly in this terminal")
@@ -28,17 +31,32 @@ export function registerClaude(program: Command): void {
     .passThroughOptions()
     .allowUnknownOption()
     .allowExcessArguments()
-    .action((claudeArgs: string[], opts: ClaudeOptions) => withCli({ quiet: opts.quiet }, (cli) => launchClaude(cli, opts, claudeArgs)));
+    .action((claudeArgs: string[], opts: ClaudeOptions) =>
+      withCli({ quiet: opts.quiet }, (cli) => launchClaude(cli, opts, claudeArgs)),
+    );
 }
 
 /** Model mapping and start model: `--model` > PRODEX_CLAUDE_MODEL > config.json `claude.model`; families from `claude.models`. */
-export function claudeModels(ctx: Context, flag: string | undefined, env: Record<string, string | undefined>): { models: ModelConfig; model: string | null } {
+export function claudeModels(
+  ctx: Context,
+  flag: string | undefined,
+  env: Record<string, string | undefined>,
+): { models: ModelConfig; model: string | null } {
   const config = loadConfig(ctx.paths.config).claude;
   const models: ModelConfig = { ...DEFAULT_MODELS, ...config?.models };
-  const [raw, where] = flag !== undefined ? [flag, "--model"] : env.PRODEX_CLAUDE_MODEL ? [env.PRODEX_CLAUDE_MODEL, "PRODEX_CLAUDE_MODEL"] : [config?.model ?? null, "config"];
+  const [raw, where] =
+    flag !== undefined
+      ? [flag, "--model"]
+      : env.PRODEX_CLAUDE_MODEL
+        ? [env.PRODEX_CLAUDE_MODEL, "PRODEX_CLAUDE_MODEL"]
+        : [config?.model ?? null, "config"];
   if (raw === null) return { models, model: null };
   const parsed = ModelName.safeParse(raw);
-  if (!parsed.success) throw new UsageError(`${where} "${raw}" ${parsed.error.issues[0]?.message ?? "is not a model name"}`, "e.g. --model gpt-5, or --model sonnet");
+  if (!parsed.success)
+    throw new UsageError(
+      `${where} "${raw}" ${parsed.error.issues[0]?.message ?? "is not a model name"}`,
+      "e.g. --model gpt-5, or --model sonnet",
+    );
   return { models, model: parsed.data };
 }
 
@@ -57,24 +75,54 @@ function launchClaude(cli: Cli, opts: ClaudeOptions, userArgs: string[]): Promis
     dryRun: ({ bin, preferred }) => dryRun(cli, { bin: bin.path, userArgs, dir, models, model, preferred }),
     prepare: () => {
       const home = prepareClaudeHome(dir, claudeSource(cli.io.env, dir));
-      if (home.imported.length) cli.io.note(`imported Claude Code settings into ${dir} (from ${home.imported.join(", ")})`);
+      if (home.imported.length)
+        cli.io.note(`imported Claude Code settings into ${dir} (from ${home.imported.join(", ")})`);
       for (const n of home.notes) cli.io.warn(n);
     },
     gatewaySpec: async ({ bin, gateway }) => {
       await approveLaunchKey(dir, gateway.key);
-      return claudeLaunch({ bin: bin.path, userArgs, baseUrl: gateway.url, token: gateway.key, configDir: dir, models, model, env: cli.io.env });
+      return claudeLaunch({
+        bin: bin.path,
+        userArgs,
+        baseUrl: gateway.url,
+        token: gateway.key,
+        configDir: dir,
+        models,
+        model,
+        env: cli.io.env,
+      });
     },
     spec: async ({ bin, proxy }) => {
       await approveLaunchKey(dir, proxy.secret);
-      return claudeLaunch({ bin: bin.path, userArgs, baseUrl: proxy.url, token: proxy.secret, configDir: dir, models, model, env: cli.io.env });
+      return claudeLaunch({
+        bin: bin.path,
+        userArgs,
+        baseUrl: proxy.url,
+        token: proxy.secret,
+        configDir: dir,
+        models,
+        model,
+        env: cli.io.env,
+      });
     },
   });
 }
 
-type DryRunInput = { bin: string; userArgs: string[]; dir: string; models: ModelConfig; model: string | null; preferred: string };
+type DryRunInput = {
+  bin: string;
+  userArgs: string[];
+  dir: string;
+  models: ModelConfig;
+  model: string | null;
+  preferred: string;
+};
 
 /** Pure: the lines `--dry-run` prints (the token is a placeholder; inherited secrets are masked). */
-export function dryRunLines(spec: ClaudeLaunchSpec, input: DryRunInput, env: Record<string, string | undefined>): string[] {
+export function dryRunLines(
+  spec: ClaudeLaunchSpec,
+  input: DryRunInput,
+  env: Record<string, string | undefined>,
+): string[] {
   const changed = Object.entries(spec.env).filter(([k, v]) => env[k] !== v);
   const quote = (a: string) => (/[\s"'{}]/.test(a) ? `'${a}'` : a);
   return [
@@ -90,6 +138,12 @@ export function dryRunLines(spec: ClaudeLaunchSpec, input: DryRunInput, env: Rec
 
 function dryRun(cli: Cli, input: DryRunInput): void {
   const env = cli.io.env;
-  const spec = claudeLaunch({ ...input, baseUrl: "http://127.0.0.1:<port>", token: "<per-launch token>", configDir: input.dir, env });
+  const spec = claudeLaunch({
+    ...input,
+    baseUrl: "http://127.0.0.1:<port>",
+    token: "<per-launch token>",
+    configDir: input.dir,
+    env,
+  });
   cli.io.out(redactInherited(dryRunLines(spec, input, env).join("\n"), env));
 }

@@ -8,7 +8,9 @@ import { scanCleanup } from "../ops/cleanup/cleanup-scan.ts";
 export function registerCleanup(program: Command): void {
   program
     .command("cleanup")
-    .description("remove stale runtime logs, leftover login homes, dead proxy registrations, files of stopped shared proxies and orphaned profile homes")
+    .description(
+      "remove stale runtime logs, leftover login homes, dead proxy registrations, files of stopped shared proxies and orphaned profile homes",
+    )
     .option("--dry-run", "only list what would be removed")
     .option("--force", "also delete orphaned profile homes that still hold a login")
     .action((opts: { dryRun?: boolean; force?: boolean }) =>
@@ -39,7 +41,13 @@ export function registerCleanup(program: Command): void {
 }
 
 function label(a: Action): string {
-  return { "runtime-log": "runtime log", "login-home": "login home", runtime: "registration", "orphan-home": "profile home", "broker-file": "shared proxy file" }[a.kind];
+  return {
+    "runtime-log": "runtime log",
+    "login-home": "login home",
+    runtime: "registration",
+    "orphan-home": "profile home",
+    "broker-file": "shared proxy file",
+  }[a.kind];
 }
 
 function apply(ctx: Context, a: Action): void {

@@ -16,7 +16,10 @@ export function registerDashboard(program: Command): void {
     .command("dashboard")
     .alias("status")
     .description("the pool view alone: every profile, quota, backoffs and the live event log (q to quit)")
-    .option("--base-url <url>", "attach to the broker for this ChatGPT base first (default: CODEX_CHATGPT_BASE_URL or ChatGPT)")
+    .option(
+      "--base-url <url>",
+      "attach to the broker for this ChatGPT base first (default: CODEX_CHATGPT_BASE_URL or ChatGPT)",
+    )
     .action((opts: DashboardOptions) =>
       withCli({}, async ({ ctx, io }) => {
         // Loaded only here, and only when it will draw: other commands never pay for the dashboard.

@@ -6,7 +6,8 @@ type DemoFlags = { headless?: boolean; prompts: number; keep?: boolean; installA
 
 function promptsArg(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 50) throw new UsageError(`--prompts must be a whole number from 1 to 50, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1 || n > 50)
+    throw new UsageError(`--prompts must be a whole number from 1 to 50, got "${value}"`);
   return n;
 }
 
@@ -14,7 +15,10 @@ export function registerDemo(program: Command): void {
   program
     .command("demo")
     .description("watch the pool work with no accounts: a simulated pool of three, the real Codex CLI, a rotation")
-    .option("--headless", "no dashboard: send the prompts and print each answer and rotation (the default without a terminal or with CI=true)")
+    .option(
+      "--headless",
+      "no dashboard: send the prompts and print each answer and rotation (the default without a terminal or with CI=true)",
+    )
     .option("--prompts <n>", "how many prompts --headless sends", promptsArg, 5)
     .option("--keep", "keep the demo's temporary PRODEX_HOME (to look at with prodex logs)")
     .option("--install-agent", "install the tested Codex CLI into $PRODEX_HOME/agents without asking, if none is found")
@@ -27,7 +31,13 @@ export function registerDemo(program: Command): void {
       const dashboard = !opts.headless && interactive && shouldUseTui(io.env, process.stdout);
       // The mock backend, the proxy and the dashboard load only here, so other commands stay fast.
       const { runDemo } = await import("../demo/run-demo.ts");
-      process.exitCode = await runDemo(io, { prompts: opts.prompts, keep: opts.keep ?? false, installAgent: opts.installAgent ?? false, interactive, dashboard });
+      process.exitCode = await runDemo(io, {
+        prompts: opts.prompts,
+        keep: opts.keep ?? false,
+        installAgent: opts.installAgent ?? false,
+        interactive,
+        dashboard,
+      });
     });
 }
 

@@ -1,5 +1,13 @@
 import type { Command } from "commander";
-import { type Context, type QuotaRow, currentName, quotaRow, effectiveUsed, loadProfileStates, windowByLabel } from "@prodex/core";
+import {
+  type Context,
+  type QuotaRow,
+  currentName,
+  quotaRow,
+  effectiveUsed,
+  loadProfileStates,
+  windowByLabel,
+} from "@prodex/core";
 import { withCli } from "../cli-context.ts";
 import { LOOKBACK_MS, type PoolProfile, poolCounts, poolRunsOut, poolWindow } from "../ops/info/pool-summary.ts";
 import { pidAlive } from "../ops/runtime-registry.ts";
@@ -12,7 +20,9 @@ import { VERSION } from "../version.ts";
 export function registerInfo(program: Command): void {
   program
     .command("info")
-    .description("the pool at a glance: profiles, pooled quota, when it runs out at the recent rate, running prodex processes")
+    .description(
+      "the pool at a glance: profiles, pooled quota, when it runs out at the recent rate, running prodex processes",
+    )
     .option("--json", "machine-readable output (schema prodex.info/v1)")
     .action((opts: { json?: boolean }) =>
       withCli({}, ({ ctx, io }) => {
@@ -31,7 +41,9 @@ export function gatherInfo(ctx: Context): { info: InfoJson; quota: QuotaRow[] } 
     name: s.profile.name,
     usable: s.usable,
     latest: s.usage ? { fetchedAt: s.usage.fetchedAt, windows: s.usage.windows } : null,
-    history: ctx.store.usage.history(s.profile.id, now - LOOKBACK_MS, 2_000).map((r) => ({ fetchedAt: r.fetchedAt, windows: r.windows })),
+    history: ctx.store.usage
+      .history(s.profile.id, now - LOOKBACK_MS, 2_000)
+      .map((r) => ({ fetchedAt: r.fetchedAt, windows: r.windows })),
   }));
   const windows = (["5h", "weekly"] as const).map((label) => poolWindow(pool, label, now));
   const left = (latest: PoolProfile["latest"], label: "5h" | "weekly") => {

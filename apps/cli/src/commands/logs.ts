@@ -5,7 +5,14 @@ import { lastLines, latestRuntimeLog, readAppended } from "../ops/logs/runtime-t
 import { eventLineJson, eventLineText } from "../output/event-line.ts";
 import type { RuntimeLineJson } from "../output/schemas/logs.ts";
 
-type LogsOptions = { follow?: boolean; json?: boolean; profile?: string; since?: string; runtime?: boolean; lines: number };
+type LogsOptions = {
+  follow?: boolean;
+  json?: boolean;
+  profile?: string;
+  since?: string;
+  runtime?: boolean;
+  lines: number;
+};
 
 const POLL_MS = 400;
 
@@ -25,7 +32,9 @@ export function registerLogs(program: Command): void {
     .option("--since <time>", "from this long ago (30m, 2h, 1d) or this ISO time")
     .option("--runtime", "the newest runtime log (named by prodex-runtime-latest.path) instead of the events")
     .option("-n, --lines <n>", "how many of the latest lines to start with", countArg, 100)
-    .action((opts: LogsOptions) => withCli({}, (cli) => (opts.runtime ? runtimeLogs(cli, opts) : eventLogs(cli, opts))));
+    .action((opts: LogsOptions) =>
+      withCli({}, (cli) => (opts.runtime ? runtimeLogs(cli, opts) : eventLogs(cli, opts))),
+    );
 }
 
 /** Resolves on SIGINT (exit 130) or SIGTERM (exit 0): the ways to end `--follow`. */
@@ -58,7 +67,8 @@ async function eventLogs(cli: Cli, opts: LogsOptions): Promise<void> {
   if (opts.profile) getProfile(ctx, opts.profile);
   const since = opts.since === undefined ? undefined : parseSince(opts.since, ctx.now());
   const print = (rows: ReturnType<typeof ctx.store.events.list>) => {
-    for (const row of rows) io.out(opts.json ? JSON.stringify(eventLineJson(row)) : eventLineText(row, { now: ctx.now(), color: io.color }));
+    for (const row of rows)
+      io.out(opts.json ? JSON.stringify(eventLineJson(row)) : eventLineText(row, { now: ctx.now(), color: io.color }));
   };
   const first = opts.lines === 0 ? [] : ctx.store.events.list({ since, profile: opts.profile, limit: opts.lines });
   print(first);
@@ -73,10 +83,19 @@ async function eventLogs(cli: Cli, opts: LogsOptions): Promise<void> {
 
 async function runtimeLogs(cli: Cli, opts: LogsOptions): Promise<void> {
   const { ctx, io } = cli;
-  if (opts.profile || opts.since) throw new UsageError("--profile and --since filter the events, not the runtime log", "drop them, or drop --runtime");
+  if (opts.profile || opts.since)
+    throw new UsageError(
+      "--profile and --since filter the events, not the runtime log",
+      "drop them, or drop --runtime",
+    );
   let file = latestRuntimeLog(ctx.paths.runtimeLogPointer);
   const print = (lines: string[]) => {
-    for (const line of lines) io.out(opts.json ? JSON.stringify({ schema: "prodex.runtime-log/v1", file, line } satisfies RuntimeLineJson) : printable(line));
+    for (const line of lines)
+      io.out(
+        opts.json
+          ? JSON.stringify({ schema: "prodex.runtime-log/v1", file, line } satisfies RuntimeLineJson)
+          : printable(line),
+      );
   };
   const start = lastLines(file, opts.lines);
   print(start.lines);

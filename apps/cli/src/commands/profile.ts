@@ -16,7 +16,12 @@ export function registerProfile(program: Command): void {
     .description("add a profile")
     .action((name: string, opts: { codexHome?: string; copyFrom?: string; activate?: boolean }) =>
       withCli({}, ({ ctx, io }) => {
-        const row = addProfile(ctx, { name, codexHome: opts.codexHome, copyFrom: opts.copyFrom, activate: opts.activate });
+        const row = addProfile(ctx, {
+          name,
+          codexHome: opts.codexHome,
+          copyFrom: opts.copyFrom,
+          activate: opts.activate,
+        });
         io.out(`added profile ${row.name}${row.email ? ` (${row.email})` : ""} → ${row.codexHome}`);
         if (!row.accountId) io.note(`no login yet: run prodex login -p ${row.name}`);
       }),
@@ -90,7 +95,9 @@ export function registerProfile(program: Command): void {
     .action((name: string, opts: { deleteHome?: boolean }) =>
       withCli({}, ({ ctx, io }) => {
         const row = removeProfile(ctx, name, { deleteHome: opts.deleteHome });
-        io.out(`removed profile ${row.name}${opts.deleteHome && row.kind === "managed" ? ` and deleted ${row.codexHome}` : ""}`);
+        io.out(
+          `removed profile ${row.name}${opts.deleteHome && row.kind === "managed" ? ` and deleted ${row.codexHome}` : ""}`,
+        );
       }),
     );
 
@@ -100,7 +107,9 @@ export function registerProfile(program: Command): void {
     .option("--password", "encrypt the bundle (password from PRODEX_BUNDLE_PASSWORD or a prompt)")
     .option("-p, --profile <names...>", "only these profiles")
     .description("export profiles with their logins to a bundle")
-    .action((file: string, opts: { password?: boolean; profile?: string[] }) => withCli({}, (cli) => exportBundle(cli, file, opts)));
+    .action((file: string, opts: { password?: boolean; profile?: string[] }) =>
+      withCli({}, (cli) => exportBundle(cli, file, opts)),
+    );
 
   profile
     .command("import")
@@ -122,7 +131,5 @@ export function registerProfile(program: Command): void {
   program
     .command("current")
     .description("print the current profile")
-    .action(() =>
-      withCli({}, ({ ctx, io }) => io.out(requireCurrentName(ctx))),
-    );
+    .action(() => withCli({}, ({ ctx, io }) => io.out(requireCurrentName(ctx))));
 }

@@ -1,11 +1,28 @@
 import type { Command } from "commander";
-import { type QuotaResult, UpstreamError, aboutProfile, currentName, getProfile, refreshQuotas, requireCurrentName, resolveChatgptBase } from "@prodex/core";
+import {
+  type QuotaResult,
+  UpstreamError,
+  aboutProfile,
+  currentName,
+  getProfile,
+  refreshQuotas,
+  requireCurrentName,
+  resolveChatgptBase,
+} from "@prodex/core";
 import { type Cli, withCli } from "../cli-context.ts";
 import { quotaJson } from "../output/quota-json.ts";
 import { renderQuotaText } from "../output/quota-text.ts";
 import { failureLine, quotaViews } from "../output/quota-views.ts";
 
-type QuotaOptions = { profile?: string; all?: boolean; detail?: boolean; raw?: boolean; json?: boolean; once?: boolean; baseUrl?: string };
+type QuotaOptions = {
+  profile?: string;
+  all?: boolean;
+  detail?: boolean;
+  raw?: boolean;
+  json?: boolean;
+  once?: boolean;
+  baseUrl?: string;
+};
 
 export function registerQuota(program: Command): void {
   program
@@ -17,7 +34,10 @@ export function registerQuota(program: Command): void {
     .option("--raw", "print the upstream JSON")
     .option("--json", "machine-readable output (schema prodex.quota/v1)")
     .option("--once", "print once and exit (the default outside a terminal)")
-    .option("--base-url <url>", "ChatGPT base URL (default: $CODEX_CHATGPT_BASE_URL or https://chatgpt.com/backend-api)")
+    .option(
+      "--base-url <url>",
+      "ChatGPT base URL (default: $CODEX_CHATGPT_BASE_URL or https://chatgpt.com/backend-api)",
+    )
     .action((opts: QuotaOptions) => withCli({}, (cli) => quota(cli, opts)));
 }
 
@@ -42,7 +62,8 @@ async function quota(cli: Cli, opts: QuotaOptions): Promise<void> {
       refresh: async () => {
         const results = await refreshQuotas(cli.ctx, profiles, base);
         const now = cli.ctx.now();
-        const failures = (width: number) => results.filter((r) => r.error !== null).map((r) => failureLine(r, width, ascii));
+        const failures = (width: number) =>
+          results.filter((r) => r.error !== null).map((r) => failureLine(r, width, ascii));
         return { profiles: quotaViews(results, currentName(cli.ctx), now), failures, now };
       },
     });
@@ -53,11 +74,26 @@ async function quota(cli: Cli, opts: QuotaOptions): Promise<void> {
   const results = await refreshQuotas(cli.ctx, profiles, base);
   const now = cli.ctx.now();
   if (opts.raw) {
-    cli.io.out(JSON.stringify(Object.fromEntries(results.map((r) => [r.profile.name, r.raw === null ? { error: r.error } : JSON.parse(r.raw)])), null, 2));
+    cli.io.out(
+      JSON.stringify(
+        Object.fromEntries(
+          results.map((r) => [r.profile.name, r.raw === null ? { error: r.error } : JSON.parse(r.raw)]),
+        ),
+        null,
+        2,
+      ),
+    );
   } else if (opts.json) {
     cli.io.out(JSON.stringify(quotaJson(results, currentName(cli.ctx), now)));
   } else {
-    cli.io.out(renderQuotaText(results, { now, current: currentName(cli.ctx), detail: opts.detail ?? false, color: cli.io.color }));
+    cli.io.out(
+      renderQuotaText(results, {
+        now,
+        current: currentName(cli.ctx),
+        detail: opts.detail ?? false,
+        color: cli.io.color,
+      }),
+    );
   }
   finish(results);
 }
@@ -66,6 +102,7 @@ async function quota(cli: Cli, opts: QuotaOptions): Promise<void> {
 function finish(results: QuotaResult[]): void {
   const first = results[0];
   if (!first?.error || results.some((r) => r.error === null)) return;
-  const hint = results.length > 1 ? `none of the ${results.length} profiles could be read; each row says why` : undefined;
+  const hint =
+    results.length > 1 ? `none of the ${results.length} profiles could be read; each row says why` : undefined;
   throw new UpstreamError(aboutProfile(first.profile.name, first.error), undefined, hint);
 }

@@ -8,17 +8,27 @@ import { claudeModels } from "./claude.ts";
 import { registerRuntime } from "../ops/runtime-registry.ts";
 import { serveJson, serveText } from "../output/serve-output.ts";
 
-type ServeOptions = { port?: number; profile?: string; baseUrl?: string; autoRotate?: boolean; json?: boolean; drain: number; quiet?: boolean };
+type ServeOptions = {
+  port?: number;
+  profile?: string;
+  baseUrl?: string;
+  autoRotate?: boolean;
+  json?: boolean;
+  drain: number;
+  quiet?: boolean;
+};
 
 function portArg(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new UsageError(`--port must be a whole number from 0 to 65535, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new UsageError(`--port must be a whole number from 0 to 65535, got "${value}"`);
   return n;
 }
 
 function secondsArg(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 3_600) throw new UsageError(`--drain must be seconds from 0 to 3600, got "${value}"`);
+  if (!Number.isFinite(n) || n < 0 || n > 3_600)
+    throw new UsageError(`--drain must be seconds from 0 to 3600, got "${value}"`);
   return n;
 }
 
@@ -28,7 +38,10 @@ export function registerServe(program: Command): void {
     .description("run the pool proxy alone and print what a script needs to point Codex or another client at it")
     .option("--port <port>", "loopback port to listen on (default: any free one)", portArg)
     .option("-p, --profile <name>", "start on this profile (default: the current one)")
-    .option("--base-url <url>", "ChatGPT base URL upstream (default: $CODEX_CHATGPT_BASE_URL or https://chatgpt.com/backend-api)")
+    .option(
+      "--base-url <url>",
+      "ChatGPT base URL upstream (default: $CODEX_CHATGPT_BASE_URL or https://chatgpt.com/backend-api)",
+    )
     .option("--no-auto-rotate", "stay on one profile; pass its limit errors through")
     .option("--json", "print one JSON line (schema prodex.serve/v1) once listening")
     .option("--drain <seconds>", "on SIGTERM/SIGINT, let in-flight streams finish for up to this long", secondsArg, 30)
@@ -36,12 +49,28 @@ export function registerServe(program: Command): void {
     .action((opts: ServeOptions) => withCli({ quiet: opts.quiet }, (cli) => serve(cli, opts)));
 }
 
-async function listen(cli: Cli, opts: ServeOptions, base: string, preferred: string, models: ModelConfig): Promise<ProxyHandle> {
+async function listen(
+  cli: Cli,
+  opts: ServeOptions,
+  base: string,
+  preferred: string,
+  models: ModelConfig,
+): Promise<ProxyHandle> {
   try {
-    return await startProxy({ ctx: cli.ctx, upstreamBase: base, preferred, autoRotate: opts.autoRotate !== false, port: opts.port, claude: { models } });
+    return await startProxy({
+      ctx: cli.ctx,
+      upstreamBase: base,
+      preferred,
+      autoRotate: opts.autoRotate !== false,
+      port: opts.port,
+      claude: { models },
+    });
   } catch (e) {
     if (errorCode(e) === "EADDRINUSE" || /in use/i.test(e instanceof Error ? e.message : "")) {
-      throw new UsageError(`port ${opts.port} on 127.0.0.1 is already in use`, "pick another --port, or leave it out for any free one");
+      throw new UsageError(
+        `port ${opts.port} on 127.0.0.1 is already in use`,
+        "pick another --port, or leave it out for any free one",
+      );
     }
     throw e;
   }
@@ -59,18 +88,32 @@ async function serve(cli: Cli, opts: ServeOptions): Promise<void> {
   const base = resolveChatgptBase(opts.baseUrl, io.env);
   if (opts.profile) getProfile(ctx, opts.profile);
   const preferred = opts.profile ?? currentName(ctx);
-  if (!preferred) throw new NotFoundError("no profiles yet: the proxy would have no account to use", "add one: prodex login, or prodex profile import-current (or try prodex demo)");
+  if (!preferred)
+    throw new NotFoundError(
+      "no profiles yet: the proxy would have no account to use",
+      "add one: prodex login, or prodex profile import-current (or try prodex demo)",
+    );
 
   // Claude's model mapping as `prodex claude` has it (config.json claude.models, PRODEX_CLAUDE_MODEL).
   const { models } = claudeModels(ctx, undefined, io.env);
   const proxy = await listen(cli, opts, base, preferred, models);
-  const reg = await registerRuntime(ctx, { kind: "serve", url: proxy.url, upstream: base }).catch(async (e: unknown) => {
-    await proxy.stop({ drainMs: 0 });
-    throw e;
-  });
+  const reg = await registerRuntime(ctx, { kind: "serve", url: proxy.url, upstream: base }).catch(
+    async (e: unknown) => {
+      await proxy.stop({ drainMs: 0 });
+      throw e;
+    },
+  );
   const stopped = nextSignal();
   try {
-    const info = serveJson(proxy, { pid: process.pid, upstream: base, profile: preferred, codexHome: getProfile(ctx, preferred).codexHome, websockets: codexWebsockets(io.env), claudeModels: models, env: io.env });
+    const info = serveJson(proxy, {
+      pid: process.pid,
+      upstream: base,
+      profile: preferred,
+      codexHome: getProfile(ctx, preferred).codexHome,
+      websockets: codexWebsockets(io.env),
+      claudeModels: models,
+      env: io.env,
+    });
     // stdout is the answer the user asked for (it holds the secret); notes go to stderr.
     io.out(opts.json ? JSON.stringify(info) : serveText(info));
     io.note(`serving; runtime log ${proxy.runtimeLogPath}`);

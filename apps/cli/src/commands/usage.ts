@@ -17,7 +17,9 @@ function byArg(value: string): By {
 export function registerUsage(program: Command): void {
   program
     .command("usage")
-    .description("what the pool served, from the usage ledger: requests and tokens per profile, model, day, client or launch")
+    .description(
+      "what the pool served, from the usage ledger: requests and tokens per profile, model, day, client or launch",
+    )
     .option("--by <group>", `group by ${BY.join(" | ")}`, "profile")
     .option("--since <time>", "from this long ago (24h, 7d) or this ISO date", "24h")
     .option("--json", "machine-readable output (schema prodex.usage/v1)")
@@ -40,4 +42,14 @@ export function registerUsage(program: Command): void {
     );
 }
 
-const EMPTY = { group: "all", requests: 0, errors: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, totalTokens: 0, rotations: 0 };
+const EMPTY = {
+  group: "all",
+  requests: 0,
+  errors: 0,
+  inputTokens: 0,
+  cachedTokens: 0,
+  outputTokens: 0,
+  reasoningTokens: 0,
+  totalTokens: 0,
+  rotations: 0,
+};

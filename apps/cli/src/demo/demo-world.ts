@@ -9,9 +9,33 @@ import { type MockAccountInit, type MockBackend, createMockBackend } from "@prod
  * policy spends her first — and her cost per answer makes her run out a few prompts in.
  */
 export const DEMO_ACCOUNTS: (MockAccountInit & { name: string })[] = [
-  { name: "alice", id: "acct-demo-alice", email: "alice@demo.prodex", plan: "plus", primary: { usedPercent: 70, resetAfterSeconds: 900 }, secondary: { usedPercent: 40, resetAfterSeconds: 2 * 86_400 }, costPercent: 12 },
-  { name: "bob", id: "acct-demo-bob", email: "bob@demo.prodex", plan: "plus", primary: { usedPercent: 35, resetAfterSeconds: 3 * 3_600 }, secondary: { usedPercent: 30, resetAfterSeconds: 5 * 86_400 }, costPercent: 4 },
-  { name: "carol", id: "acct-demo-carol", email: "carol@demo.prodex", plan: "pro", primary: { usedPercent: 10, resetAfterSeconds: 4.5 * 3_600 }, secondary: { usedPercent: 20, resetAfterSeconds: 6 * 86_400 }, costPercent: 4 },
+  {
+    name: "alice",
+    id: "acct-demo-alice",
+    email: "alice@demo.prodex",
+    plan: "plus",
+    primary: { usedPercent: 70, resetAfterSeconds: 900 },
+    secondary: { usedPercent: 40, resetAfterSeconds: 2 * 86_400 },
+    costPercent: 12,
+  },
+  {
+    name: "bob",
+    id: "acct-demo-bob",
+    email: "bob@demo.prodex",
+    plan: "plus",
+    primary: { usedPercent: 35, resetAfterSeconds: 3 * 3_600 },
+    secondary: { usedPercent: 30, resetAfterSeconds: 5 * 86_400 },
+    costPercent: 4,
+  },
+  {
+    name: "carol",
+    id: "acct-demo-carol",
+    email: "carol@demo.prodex",
+    plan: "pro",
+    primary: { usedPercent: 10, resetAfterSeconds: 4.5 * 3_600 },
+    secondary: { usedPercent: 20, resetAfterSeconds: 6 * 86_400 },
+    costPercent: 4,
+  },
 ];
 
 export type DemoWorld = {

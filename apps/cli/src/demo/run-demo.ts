@@ -8,7 +8,13 @@ import type { Io } from "../output/io.ts";
 import { ensureCodex } from "./agent-install.ts";
 import { DEMO_ACCOUNTS, type DemoWorld, createDemoWorld } from "./demo-world.ts";
 
-export type DemoOptions = { prompts: number; keep: boolean; installAgent: boolean; interactive: boolean; dashboard: boolean };
+export type DemoOptions = {
+  prompts: number;
+  keep: boolean;
+  installAgent: boolean;
+  interactive: boolean;
+  dashboard: boolean;
+};
 
 const PROMPTS = [
   "say hi",
@@ -28,7 +34,10 @@ const nameOf = (id: string) => DEMO_ACCOUNTS.find((d) => d.id === id)?.name ?? i
 function poolLine(world: DemoWorld): string {
   return world.mock
     .accounts()
-    .map((a) => `${nameOf(a.id)} ${Math.max(0, 100 - a.primary.usedPercent).toFixed(0)}%${a.exhausted ? " (exhausted)" : ""}`)
+    .map(
+      (a) =>
+        `${nameOf(a.id)} ${Math.max(0, 100 - a.primary.usedPercent).toFixed(0)}%${a.exhausted ? " (exhausted)" : ""}`,
+    )
     .join(" · ");
 }
 
@@ -42,7 +51,17 @@ function servedBy(world: DemoWorld, before: Map<string, number>): string | null 
   return a ? nameOf(a.id) : null;
 }
 
-type Session = { io: Io; world: DemoWorld; proxy: ProxyHandle; bin: AgentBin; version: string | null; codexHome: string; rotations: string[]; interrupted: () => boolean; track(child: { kill(signal?: number | NodeJS.Signals): void } | null): void };
+type Session = {
+  io: Io;
+  world: DemoWorld;
+  proxy: ProxyHandle;
+  bin: AgentBin;
+  version: string | null;
+  codexHome: string;
+  rotations: string[];
+  interrupted: () => boolean;
+  track(child: { kill(signal?: number | NodeJS.Signals): void } | null): void;
+};
 
 /** N `codex exec` prompts: stdout gets each answer; stderr which account served it and every rotation. */
 async function headless(s: Session, prompts: number): Promise<number> {
@@ -50,11 +69,30 @@ async function headless(s: Session, prompts: number): Promise<number> {
   for (let i = 0; i < prompts && !s.interrupted(); i++) {
     const prompt = PROMPTS[i % PROMPTS.length] as string;
     const before = completed(world);
-    const spec = codexLaunch({ bin: s.bin.path, subcommand: ["exec"], userArgs: ["--skip-git-repo-check", ...QUIET_CODEX, prompt], codexHome: s.codexHome, proxy: s.proxy, env: world.env, websockets: codexWebsockets(world.env), version: s.version });
+    const spec = codexLaunch({
+      bin: s.bin.path,
+      subcommand: ["exec"],
+      userArgs: ["--skip-git-repo-check", ...QUIET_CODEX, prompt],
+      codexHome: s.codexHome,
+      proxy: s.proxy,
+      env: world.env,
+      websockets: codexWebsockets(world.env),
+      version: s.version,
+    });
     io.note(`prompt ${i + 1}/${prompts}: ${prompt}`);
-    const child = Bun.spawn(spec.cmd, { env: spec.env, cwd: world.work, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    const child = Bun.spawn(spec.cmd, {
+      env: spec.env,
+      cwd: world.work,
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     s.track(child);
-    const [out, err, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+    const [out, err, code] = await Promise.all([
+      new Response(child.stdout).text(),
+      new Response(child.stderr).text(),
+      child.exited,
+    ]);
     s.track(null);
     if (s.interrupted()) return 130;
     if (code !== 0) {
@@ -65,7 +103,11 @@ async function headless(s: Session, prompts: number): Promise<number> {
     io.note(`  answered by ${servedBy(world, before) ?? "?"} — pool now: ${poolLine(world)}`);
   }
   if (s.interrupted()) return 130;
-  io.note(s.rotations.length ? `${s.rotations.length} rotation(s); Codex never saw a limit error.` : "no rotation this time (run with --prompts 6 to see one)");
+  io.note(
+    s.rotations.length
+      ? `${s.rotations.length} rotation(s); Codex never saw a limit error.`
+      : "no rotation this time (run with --prompts 6 to see one)",
+  );
   return 0;
 }
 
@@ -73,8 +115,20 @@ async function headless(s: Session, prompts: number): Promise<number> {
 async function dashboard(s: Session): Promise<number> {
   const { io, world } = s;
   // The demo workspace is the demo's own: trusted, so Codex opens straight on its prompt.
-  writeFileSync(join(world.env.PRODEX_SHARED_CODEX_HOME as string, "config.toml"), `[projects.${JSON.stringify(world.work)}]\ntrust_level = "trusted"\n`);
-  const spec = codexLaunch({ bin: s.bin.path, subcommand: [], userArgs: QUIET_CODEX, codexHome: s.codexHome, proxy: s.proxy, env: world.env, websockets: codexWebsockets(world.env), version: s.version });
+  writeFileSync(
+    join(world.env.PRODEX_SHARED_CODEX_HOME as string, "config.toml"),
+    `[projects.${JSON.stringify(world.work)}]\ntrust_level = "trusted"\n`,
+  );
+  const spec = codexLaunch({
+    bin: s.bin.path,
+    subcommand: [],
+    userArgs: QUIET_CODEX,
+    codexHome: s.codexHome,
+    proxy: s.proxy,
+    env: world.env,
+    websockets: codexWebsockets(world.env),
+    version: s.version,
+  });
   const { runWrapped } = await (await import("@prodex/tui/load")).loadTui();
   const feed = await connectFeed(s.proxy);
   try {
@@ -104,19 +158,41 @@ export async function runDemo(io: Io, o: DemoOptions): Promise<number> {
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
   }
-  const proxy = await startProxy({ ctx: world.ctx, upstreamBase: world.mock.baseUrl, preferred: "alice", autoRotate: true });
+  const proxy = await startProxy({
+    ctx: world.ctx,
+    upstreamBase: world.mock.baseUrl,
+    preferred: "alice",
+    autoRotate: true,
+  });
   const rotations: string[] = [];
   const unsubscribe = world.ctx.events.subscribe((e: PoolEvent) => {
     if (!EVENT_KINDS.has(e.kind)) return;
     if (e.kind === "profile.selected" && e.data?.from) rotations.push(e.message);
     if (!o.dashboard) io.note(`  ↻ ${e.message}`);
   });
-  const session: Session = { io, world, proxy, bin, version: await agentVersion(bin), codexHome: world.ctx.store.profiles.get("alice")?.codexHome ?? "", rotations, interrupted: () => interrupted, track: (c) => void (child = c) };
+  const session: Session = {
+    io,
+    world,
+    proxy,
+    bin,
+    version: await agentVersion(bin),
+    codexHome: world.ctx.store.profiles.get("alice")?.codexHome ?? "",
+    rotations,
+    interrupted: () => interrupted,
+    track: (c) => void (child = c),
+  };
   try {
-    io.note(`demo: three simulated ChatGPT accounts on a local mock; nothing leaves this machine and your own pool is untouched (PRODEX_HOME=${world.env.PRODEX_HOME})`);
-    io.note(`pool: ${poolLine(world)} (5h left) — alice resets soonest, so prodex spends her first${o.dashboard ? "; she runs out after three answers: type a few prompts and watch the panel" : ""}`);
+    io.note(
+      `demo: three simulated ChatGPT accounts on a local mock; nothing leaves this machine and your own pool is untouched (PRODEX_HOME=${world.env.PRODEX_HOME})`,
+    );
+    io.note(
+      `pool: ${poolLine(world)} (5h left) — alice resets soonest, so prodex spends her first${o.dashboard ? "; she runs out after three answers: type a few prompts and watch the panel" : ""}`,
+    );
     const code = o.dashboard ? await dashboard(session) : await headless(session, o.prompts);
-    if (o.keep) io.note(`kept ${world.dir}: PRODEX_HOME=${world.env.PRODEX_HOME} PRODEX_RUNTIME_LOG_DIR=${world.env.PRODEX_RUNTIME_LOG_DIR} prodex logs`);
+    if (o.keep)
+      io.note(
+        `kept ${world.dir}: PRODEX_HOME=${world.env.PRODEX_HOME} PRODEX_RUNTIME_LOG_DIR=${world.env.PRODEX_RUNTIME_LOG_DIR} prodex logs`,
+      );
     return code;
   } finally {
     unsubscribe();

@@ -12,7 +12,10 @@ import { type Agent, SUPPORTED } from "./supported-versions.ts";
 export type { Agent } from "./supported-versions.ts";
 
 /** The version each client is pinned to: the newest of its supported range. */
-export const TESTED: Readonly<Record<Agent, string>> = { codex: SUPPORTED.codex.newest, claude: SUPPORTED.claude.newest };
+export const TESTED: Readonly<Record<Agent, string>> = {
+  codex: SUPPORTED.codex.newest,
+  claude: SUPPORTED.claude.newest,
+};
 
 export type AgentBin = { path: string; source: "env" | "bundled" | "agents" | "path"; agent: Agent };
 
@@ -29,8 +32,13 @@ export function agentsDir(env: Record<string, string | undefined>): string {
 function codexTriple(): { pkg: string; triple: string } | null {
   const arch = process.arch === "x64" ? "x64" : process.arch === "arm64" ? "arm64" : null;
   if (!arch) return null;
-  if (process.platform === "linux") return { pkg: `@openai/codex-linux-${arch}`, triple: `${arch === "x64" ? "x86_64" : "aarch64"}-unknown-linux-musl` };
-  if (process.platform === "darwin") return { pkg: `@openai/codex-darwin-${arch}`, triple: `${arch === "x64" ? "x86_64" : "aarch64"}-apple-darwin` };
+  if (process.platform === "linux")
+    return {
+      pkg: `@openai/codex-linux-${arch}`,
+      triple: `${arch === "x64" ? "x86_64" : "aarch64"}-unknown-linux-musl`,
+    };
+  if (process.platform === "darwin")
+    return { pkg: `@openai/codex-darwin-${arch}`, triple: `${arch === "x64" ? "x86_64" : "aarch64"}-apple-darwin` };
   return null;
 }
 
@@ -39,13 +47,21 @@ function codexTriple(): { pkg: string; triple: string } | null {
  * cache would still say "missing" right after `prodex demo` installed it.
  */
 function installedAgent(agent: Agent, dir: string): string | null {
-  const modules = [join(dir, "node_modules"), join(dir, "node_modules", agent === "codex" ? "@openai/codex" : "@anthropic-ai/claude-code", "node_modules")];
+  const modules = [
+    join(dir, "node_modules"),
+    join(dir, "node_modules", agent === "codex" ? "@openai/codex" : "@anthropic-ai/claude-code", "node_modules"),
+  ];
   const candidates: string[] = [];
   if (agent === "codex") {
     const t = codexTriple();
     if (t) candidates.push(...modules.map((m) => join(m, t.pkg, "vendor", t.triple, "bin", "codex")));
-  } else if ((process.arch === "x64" || process.arch === "arm64") && (process.platform === "linux" || process.platform === "darwin")) {
-    candidates.push(...modules.map((m) => join(m, `@anthropic-ai/claude-code-${process.platform}-${process.arch}`, "claude")));
+  } else if (
+    (process.arch === "x64" || process.arch === "arm64") &&
+    (process.platform === "linux" || process.platform === "darwin")
+  ) {
+    candidates.push(
+      ...modules.map((m) => join(m, `@anthropic-ai/claude-code-${process.platform}-${process.arch}`, "claude")),
+    );
   }
   return candidates.find((c) => existsSync(c)) ?? null;
 }

@@ -22,7 +22,16 @@ export function versionCachePath(env: Record<string, string | undefined>): strin
 }
 
 function isEntry(v: unknown): v is CacheEntry {
-  return typeof v === "object" && v !== null && "size" in v && typeof v.size === "number" && "mtimeMs" in v && typeof v.mtimeMs === "number" && "version" in v && typeof v.version === "string";
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    "size" in v &&
+    typeof v.size === "number" &&
+    "mtimeMs" in v &&
+    typeof v.mtimeMs === "number" &&
+    "version" in v &&
+    typeof v.version === "string"
+  );
 }
 
 /** The cache file, keeping only well-formed entries (checked by hand: zod would slow --version down). */
@@ -48,7 +57,6 @@ function fingerprint(path: string): { real: string; size: number; mtimeMs: numbe
     return null;
   }
 }
-
 
 /**
  * Both agents' versions, in parallel: from the package they came from, else the cache, else by

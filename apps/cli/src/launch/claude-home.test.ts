@@ -1,9 +1,25 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalStateError } from "@prodex/core";
-import { approveKey, approveLaunchKey, claudeSource, prepareClaudeHome, sanitizeGlobalConfig, sanitizeSettings } from "./claude-home.ts";
+import {
+  approveKey,
+  approveLaunchKey,
+  claudeSource,
+  prepareClaudeHome,
+  sanitizeGlobalConfig,
+  sanitizeSettings,
+} from "./claude-home.ts";
 
 let dirs: string[] = [];
 afterEach(() => {
@@ -21,16 +37,51 @@ const readJson = (path: string) => JSON.parse(readFileSync(path, "utf8")) as Rec
 
 describe("sanitizing imported config", () => {
   test.each([
-    ["credentials and approvals go", { primaryApiKey: "sk-ant", oauthAccount: { email: "a" }, customApiKeyResponses: { approved: ["x"] }, theme: "dark" }, { theme: "dark" }],
-    ["routing env goes, the rest stays", { env: { ANTHROPIC_BASE_URL: "https://x", CLAUDE_CODE_USE_VERTEX: "1", FOO: "1" } }, { env: { FOO: "1" } }],
-    ["projects and MCP servers stay", { projects: { "/w": { hasTrustDialogAccepted: true } }, mcpServers: { m: { command: "x" } } }, { projects: { "/w": { hasTrustDialogAccepted: true } }, mcpServers: { m: { command: "x" } } }],
+    [
+      "credentials and approvals go",
+      {
+        primaryApiKey: "sk-ant",
+        oauthAccount: { email: "a" },
+        customApiKeyResponses: { approved: ["x"] },
+        theme: "dark",
+      },
+      { theme: "dark" },
+    ],
+    [
+      "routing env goes, the rest stays",
+      { env: { ANTHROPIC_BASE_URL: "https://x", CLAUDE_CODE_USE_VERTEX: "1", FOO: "1" } },
+      { env: { FOO: "1" } },
+    ],
+    [
+      "projects and MCP servers stay",
+      { projects: { "/w": { hasTrustDialogAccepted: true } }, mcpServers: { m: { command: "x" } } },
+      { projects: { "/w": { hasTrustDialogAccepted: true } }, mcpServers: { m: { command: "x" } } },
+    ],
   ])(".claude.json: %s", (_name, input, expected) => {
     expect(sanitizeGlobalConfig(input)).toEqual(expected);
   });
 
   test.each([
-    ["key helpers and cloud auth hooks go", { apiKeyHelper: "x", awsAuthRefresh: "y", awsCredentialExport: "z", gcpAuthRefresh: "g", forceLoginMethod: "claudeai", model: "opus" }, { model: "opus" }],
-    ["routing env goes", { env: { ANTHROPIC_AUTH_TOKEN: "t", ANTHROPIC_BEDROCK_BASE_URL: "b", DEBUG: "1" }, permissions: { allow: ["Bash"] } }, { env: { DEBUG: "1" }, permissions: { allow: ["Bash"] } }],
+    [
+      "key helpers and cloud auth hooks go",
+      {
+        apiKeyHelper: "x",
+        awsAuthRefresh: "y",
+        awsCredentialExport: "z",
+        gcpAuthRefresh: "g",
+        forceLoginMethod: "claudeai",
+        model: "opus",
+      },
+      { model: "opus" },
+    ],
+    [
+      "routing env goes",
+      {
+        env: { ANTHROPIC_AUTH_TOKEN: "t", ANTHROPIC_BEDROCK_BASE_URL: "b", DEBUG: "1" },
+        permissions: { allow: ["Bash"] },
+      },
+      { env: { DEBUG: "1" }, permissions: { allow: ["Bash"] } },
+    ],
   ])("settings.json: %s", (_name, input, expected) => {
     expect(sanitizeSettings(input)).toEqual(expected);
   });
@@ -39,20 +90,34 @@ describe("sanitizing imported config", () => {
 describe("approveKey", () => {
   const key = `${"k".repeat(12)}ABCDEFGHIJKLMNOPQRST`;
   test.each([
-    ["empty config", {}, { hasCompletedOnboarding: true, customApiKeyResponses: { approved: ["ABCDEFGHIJKLMNOPQRST"], rejected: [] } }],
+    [
+      "empty config",
+      {},
+      { hasCompletedOnboarding: true, customApiKeyResponses: { approved: ["ABCDEFGHIJKLMNOPQRST"], rejected: [] } },
+    ],
     [
       "a rejected key is un-rejected, others kept",
       { customApiKeyResponses: { approved: ["old"], rejected: ["ABCDEFGHIJKLMNOPQRST", "other"] }, theme: "light" },
-      { theme: "light", hasCompletedOnboarding: true, customApiKeyResponses: { approved: ["old", "ABCDEFGHIJKLMNOPQRST"], rejected: ["other"] } },
+      {
+        theme: "light",
+        hasCompletedOnboarding: true,
+        customApiKeyResponses: { approved: ["old", "ABCDEFGHIJKLMNOPQRST"], rejected: ["other"] },
+      },
     ],
-    ["a stored key never survives", { primaryApiKey: "sk-ant-x" }, { hasCompletedOnboarding: true, customApiKeyResponses: { approved: ["ABCDEFGHIJKLMNOPQRST"], rejected: [] } }],
+    [
+      "a stored key never survives",
+      { primaryApiKey: "sk-ant-x" },
+      { hasCompletedOnboarding: true, customApiKeyResponses: { approved: ["ABCDEFGHIJKLMNOPQRST"], rejected: [] } },
+    ],
   ])("%s", (_name, input, expected) => {
     expect(approveKey(input, key)).toEqual(expected);
   });
 
   test("keeps the 20 newest approvals (concurrent launches), the new one last", () => {
     const approved = Array.from({ length: 25 }, (_, i) => `key-${i}`);
-    const out = approveKey({ customApiKeyResponses: { approved } }, key).customApiKeyResponses as { approved: string[] };
+    const out = approveKey({ customApiKeyResponses: { approved } }, key).customApiKeyResponses as {
+      approved: string[];
+    };
     expect(out.approved).toHaveLength(20);
     expect(out.approved.at(-1)).toBe("ABCDEFGHIJKLMNOPQRST");
     expect(out.approved[0]).toBe("key-6");
@@ -62,8 +127,16 @@ describe("approveKey", () => {
 describe("claudeSource", () => {
   test.each([
     ["default: ~/.claude and ~/.claude.json", { HOME: "/h" }, { dir: "/h/.claude", json: "/h/.claude.json" }],
-    ["CLAUDE_CONFIG_DIR: its .claude.json inside", { HOME: "/h", CLAUDE_CONFIG_DIR: "/cfg" }, { dir: "/cfg", json: "/cfg/.claude.json" }],
-    ["nested prodex launch: back to the user's home", { HOME: "/h", CLAUDE_CONFIG_DIR: "/p/claude" }, { dir: "/h/.claude", json: "/h/.claude.json" }],
+    [
+      "CLAUDE_CONFIG_DIR: its .claude.json inside",
+      { HOME: "/h", CLAUDE_CONFIG_DIR: "/cfg" },
+      { dir: "/cfg", json: "/cfg/.claude.json" },
+    ],
+    [
+      "nested prodex launch: back to the user's home",
+      { HOME: "/h", CLAUDE_CONFIG_DIR: "/p/claude" },
+      { dir: "/h/.claude", json: "/h/.claude.json" },
+    ],
   ])("%s", (_name, env, expected) => {
     expect(claudeSource(env, "/p/claude")).toEqual(expected);
   });
@@ -77,8 +150,14 @@ describe("prepareClaudeHome", () => {
     mkdirSync(join(src.dir, "commands"), { recursive: true });
     writeFileSync(join(src.dir, "history.jsonl"), "{}\n");
     writeFileSync(join(src.dir, ".credentials.json"), '{"claudeAiOauth":{}}');
-    writeFileSync(join(src.dir, "settings.json"), JSON.stringify({ apiKeyHelper: "x", permissions: { allow: ["Bash"] } }));
-    writeFileSync(src.json, JSON.stringify({ primaryApiKey: "sk-ant", projects: { "/w": { hasTrustDialogAccepted: true } } }));
+    writeFileSync(
+      join(src.dir, "settings.json"),
+      JSON.stringify({ apiKeyHelper: "x", permissions: { allow: ["Bash"] } }),
+    );
+    writeFileSync(
+      src.json,
+      JSON.stringify({ primaryApiKey: "sk-ant", projects: { "/w": { hasTrustDialogAccepted: true } } }),
+    );
     return src;
   }
 

@@ -11,7 +11,19 @@ import { isVendorVar } from "./claude-launch.ts";
 // imported once, without another vendor's credentials or routing, and are prodex's from then on.
 
 /** Linked, not copied: shared both ways with a plain `claude`. */
-export const SHARED_ENTRIES = ["projects", "history.jsonl", "todos", "plans", "commands", "agents", "skills", "plugins", "output-styles", "CLAUDE.md", "keybindings.json"] as const;
+export const SHARED_ENTRIES = [
+  "projects",
+  "history.jsonl",
+  "todos",
+  "plans",
+  "commands",
+  "agents",
+  "skills",
+  "plugins",
+  "output-styles",
+  "CLAUDE.md",
+  "keybindings.json",
+] as const;
 
 const MARKER = ".prodex-import.json";
 const KEEP_APPROVED = 20;
@@ -42,7 +54,16 @@ export function sanitizeGlobalConfig(config: JsonObject): JsonObject {
 
 /** `settings.json` without key helpers, cloud credential hooks, forced logins or routing variables. */
 export function sanitizeSettings(settings: JsonObject): JsonObject {
-  const { apiKeyHelper: _h, awsAuthRefresh: _a, awsCredentialExport: _e, gcpAuthRefresh: _g, forceLoginMethod: _m, forceLoginOrgUUID: _o, env, ...rest } = settings;
+  const {
+    apiKeyHelper: _h,
+    awsAuthRefresh: _a,
+    awsCredentialExport: _e,
+    gcpAuthRefresh: _g,
+    forceLoginMethod: _m,
+    forceLoginOrgUUID: _o,
+    env,
+    ...rest
+  } = settings;
   const clean = withoutVendorEnv(env);
   return clean ? { ...rest, env: clean } : rest;
 }
@@ -60,7 +81,12 @@ export function approveKey(config: JsonObject, key: string): JsonObject {
   const rejected = strings(responses.rejected).filter((k) => k !== suffix);
   const { primaryApiKey: _key, oauthAccount: _oauth, env, ...rest } = config;
   const clean = withoutVendorEnv(env);
-  return { ...rest, ...(clean ? { env: clean } : {}), hasCompletedOnboarding: true, customApiKeyResponses: { approved, rejected } };
+  return {
+    ...rest,
+    ...(clean ? { env: clean } : {}),
+    hasCompletedOnboarding: true,
+    customApiKeyResponses: { approved, rejected },
+  };
 }
 
 function readJson(path: string): JsonObject | null {
@@ -115,7 +141,10 @@ export function prepareClaudeHome(dir: string, source: ClaudeSource): PrepareRes
       result.linked.push(entry);
     } catch (cause) {
       // Another launch linked it first, or the filesystem refuses links: Claude then keeps its own copy.
-      if (!present(link)) result.notes.push(`could not link ${link} → ${target} (${cause instanceof Error ? cause.message : String(cause)})`);
+      if (!present(link))
+        result.notes.push(
+          `could not link ${link} → ${target} (${cause instanceof Error ? cause.message : String(cause)})`,
+        );
     }
   }
   return result;
@@ -127,7 +156,11 @@ export async function approveLaunchKey(dir: string, key: string): Promise<void> 
   await withFileLock(path, async () => {
     const current = existsSync(path) ? readJson(path) : {};
     // Never write over a config Claude Code could not read either: the user's trust and MCP settings live there.
-    if (!current) throw new LocalStateError(`${path} is not a JSON object`, `fix it, or move it away to let Claude Code start fresh`);
+    if (!current)
+      throw new LocalStateError(
+        `${path} is not a JSON object`,
+        `fix it, or move it away to let Claude Code start fresh`,
+      );
     writeFileAtomic(path, `${JSON.stringify(approveKey(current, key), null, 2)}\n`);
   });
 }

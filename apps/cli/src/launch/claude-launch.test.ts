@@ -1,5 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import { type ClaudeLaunchOptions, GPT_CONTEXT_TOKENS, claudeLaunch, isHeadless, isVendorVar, modelEnv, routingSettings } from "./claude-launch.ts";
+import {
+  type ClaudeLaunchOptions,
+  GPT_CONTEXT_TOKENS,
+  claudeLaunch,
+  isHeadless,
+  isVendorVar,
+  modelEnv,
+  routingSettings,
+} from "./claude-launch.ts";
 
 const models = { opus: "gpt-5", sonnet: "gpt-5-codex", haiku: "gpt-5-mini", default: "gpt-5" };
 
@@ -78,7 +86,15 @@ describe("claudeLaunch", () => {
         AWS_ACCESS_KEY_ID: "keep-me",
       },
     });
-    expect(spec.removed).toEqual(["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_MODEL", "ANTHROPIC_VERTEX_PROJECT_ID", "AWS_BEARER_TOKEN_BEDROCK", "CLAUDE_CODE_USE_BEDROCK", "CLAUDE_CONFIG_DIR"]);
+    expect(spec.removed).toEqual([
+      "ANTHROPIC_API_KEY",
+      "ANTHROPIC_AUTH_TOKEN",
+      "ANTHROPIC_MODEL",
+      "ANTHROPIC_VERTEX_PROJECT_ID",
+      "AWS_BEARER_TOKEN_BEDROCK",
+      "CLAUDE_CODE_USE_BEDROCK",
+      "CLAUDE_CONFIG_DIR",
+    ]);
     expect(spec.env.CLAUDE_CODE_USE_BEDROCK).toBeUndefined();
     expect(spec.env.AWS_BEARER_TOKEN_BEDROCK).toBeUndefined();
     expect(spec.env.ANTHROPIC_MODEL).toBeUndefined();
@@ -98,7 +114,9 @@ describe("claudeLaunch", () => {
   });
 
   test("the user's own context window setting wins", () => {
-    expect(launch({ env: { CLAUDE_CODE_MAX_CONTEXT_TOKENS: "128000" } }).env.CLAUDE_CODE_MAX_CONTEXT_TOKENS).toBe("128000");
+    expect(launch({ env: { CLAUDE_CODE_MAX_CONTEXT_TOKENS: "128000" } }).env.CLAUDE_CODE_MAX_CONTEXT_TOKENS).toBe(
+      "128000",
+    );
   });
 
   test("the start model is set only when one was chosen", () => {

@@ -1,6 +1,14 @@
 import { expect, test } from "bun:test";
 import { launchEndpoints } from "@prodex/proxy";
-import { NO_DAEMON_SINCE, codexLaunch, codexOverrides, codexWebsockets, embeddedFlag, isSecretName, redactInherited } from "./codex-launch.ts";
+import {
+  NO_DAEMON_SINCE,
+  codexLaunch,
+  codexOverrides,
+  codexWebsockets,
+  embeddedFlag,
+  isSecretName,
+  redactInherited,
+} from "./codex-launch.ts";
 
 const endpoints = launchEndpoints("http://127.0.0.1:1", "launch-secret-0123456789abcdefghij", "/tmp/log");
 
@@ -14,7 +22,16 @@ test.each([
 });
 
 test("the launch secret rides in Codex's environment, never in its arguments", () => {
-  const spec = codexLaunch({ bin: "codex", subcommand: ["exec"], userArgs: ["hi"], codexHome: "/h/p1", proxy: endpoints, env: { PATH: "/bin" }, websockets: true, version: NO_DAEMON_SINCE });
+  const spec = codexLaunch({
+    bin: "codex",
+    subcommand: ["exec"],
+    userArgs: ["hi"],
+    codexHome: "/h/p1",
+    proxy: endpoints,
+    env: { PATH: "/bin" },
+    websockets: true,
+    version: NO_DAEMON_SINCE,
+  });
   expect(spec.cmd.join(" ")).not.toContain(endpoints.secret);
   expect(spec.cmd.join(" ")).toContain(`/s/${endpoints.pathId}/backend-api/codex`);
   expect(spec.cmd.join(" ")).toContain('env_http_headers={"x-prodex-key"="PRODEX_LAUNCH_KEY"}');
@@ -42,13 +59,26 @@ test.each([
 });
 
 test("the interactive launch asks for embedded mode before the user's own arguments (a subcommand like resume included)", () => {
-  const spec = codexLaunch({ bin: "codex", subcommand: [], userArgs: ["resume", "--last"], codexHome: "/h/p1", proxy: endpoints, env: {}, websockets: true, version: "0.169.0" });
+  const spec = codexLaunch({
+    bin: "codex",
+    subcommand: [],
+    userArgs: ["resume", "--last"],
+    codexHome: "/h/p1",
+    proxy: endpoints,
+    env: {},
+    websockets: true,
+    version: "0.169.0",
+  });
   expect(spec.cmd.slice(-3)).toEqual(["--no-daemon", "resume", "--last"]);
 });
 
-
 test.each([
-  ["a secret-named variable's value, wherever it appears", { OPENAI_API_KEY: "sk-live-1" }, "key sk-live-1 in sk-live-1x", "key *** in ***x"],
+  [
+    "a secret-named variable's value, wherever it appears",
+    { OPENAI_API_KEY: "sk-live-1" },
+    "key sk-live-1 in sk-live-1x",
+    "key *** in ***x",
+  ],
   ["an ordinary variable stays", { HOME: "/home/u" }, "HOME=/home/u", "HOME=/home/u"],
   ["an empty secret masks nothing", { MY_TOKEN: "" }, "a b", "a b"],
 ])("redactInherited: %s", (_, env, text, want) => expect(redactInherited(text, env)).toBe(want));

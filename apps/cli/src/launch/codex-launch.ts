@@ -12,7 +12,10 @@ const LOOPBACK = ["127.0.0.1", "localhost", "::1"];
 export function withLoopbackNoProxy(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
-  const existing = (out.NO_PROXY ?? out.no_proxy ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const existing = (out.NO_PROXY ?? out.no_proxy ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const merged = [...existing, ...LOOPBACK.filter((h) => !existing.includes(h))].join(",");
   out.NO_PROXY = merged;
   out.no_proxy = merged;
@@ -29,7 +32,9 @@ export function withLoopbackNoProxy(env: Record<string, string | undefined>): Re
  */
 export function codexOverrides(p: ProxyEndpoints, options: { websockets: boolean; gateway?: boolean }): string[] {
   // Through a team gateway there is no ChatGPT login here: the provider sends the gateway key instead.
-  const [auth, header, env] = options.gateway ? [false, GATEWAY_KEY_HEADER, GATEWAY_KEY_ENV] : [true, LAUNCH_KEY_HEADER, LAUNCH_KEY_ENV];
+  const [auth, header, env] = options.gateway
+    ? [false, GATEWAY_KEY_HEADER, GATEWAY_KEY_ENV]
+    : [true, LAUNCH_KEY_HEADER, LAUNCH_KEY_ENV];
   const provider = [
     `name="prodex"`,
     `base_url="${p.codexBaseUrl}"`,
@@ -38,7 +43,14 @@ export function codexOverrides(p: ProxyEndpoints, options: { websockets: boolean
     `supports_websockets=${options.websockets}`,
     `env_http_headers={"${header}"="${env}"}`,
   ].join(",");
-  return ["-c", `model_providers.prodex={${provider}}`, "-c", "model_provider=prodex", "-c", `chatgpt_base_url="${p.chatgptBaseUrl}"`];
+  return [
+    "-c",
+    `model_providers.prodex={${provider}}`,
+    "-c",
+    "model_provider=prodex",
+    "-c",
+    `chatgpt_base_url="${p.chatgptBaseUrl}"`,
+  ];
 }
 
 /** The header and environment variable a Codex launched through a team gateway sends its gateway key with. */
@@ -49,14 +61,37 @@ export const GATEWAY_KEY_ENV = "PRODEX_GATEWAY_KEY";
  * Codex pointed at a team gateway (`prodex run|exec --gateway URL`): the gateway's Codex routes, the key in the
  * environment only, a Codex home of its own with no login in it, HTTP/SSE (the gateway serves no websocket).
  */
-export function codexGatewayLaunch(options: { bin: string; subcommand: string[]; userArgs: string[]; codexHome: string; gateway: { url: string; key: string }; env: Record<string, string | undefined>; version: string | null }): LaunchSpec {
-  const endpoints = { codexBaseUrl: `${options.gateway.url}/backend-api/codex`, chatgptBaseUrl: `${options.gateway.url}/backend-api/`, refreshUrl: "", secret: options.gateway.key };
+export function codexGatewayLaunch(options: {
+  bin: string;
+  subcommand: string[];
+  userArgs: string[];
+  codexHome: string;
+  gateway: { url: string; key: string };
+  env: Record<string, string | undefined>;
+  version: string | null;
+}): LaunchSpec {
+  const endpoints = {
+    codexBaseUrl: `${options.gateway.url}/backend-api/codex`,
+    chatgptBaseUrl: `${options.gateway.url}/backend-api/`,
+    refreshUrl: "",
+    secret: options.gateway.key,
+  };
   const overrides = codexOverrides(endpoints, { websockets: false, gateway: true });
   const env = withLoopbackNoProxy(options.env);
   env.CODEX_HOME = options.codexHome;
   delete env.CODEX_REFRESH_TOKEN_URL_OVERRIDE;
   env[GATEWAY_KEY_ENV] = options.gateway.key;
-  return { cmd: [options.bin, ...options.subcommand, ...overrides, ...embeddedFlag(options.subcommand, options.version), ...options.userArgs], env, overrides };
+  return {
+    cmd: [
+      options.bin,
+      ...options.subcommand,
+      ...overrides,
+      ...embeddedFlag(options.subcommand, options.version),
+      ...options.userArgs,
+    ],
+    env,
+    overrides,
+  };
 }
 
 /**
@@ -80,7 +115,6 @@ export function embeddedFlag(subcommand: readonly string[], version: string | nu
   return subcommand.length === 0 && version !== null && versionAtLeast(version, NO_DAEMON_SINCE) ? ["--no-daemon"] : [];
 }
 
-
 export function codexLaunch(options: {
   bin: string;
   /** Leading codex words, e.g. ["exec"] for `prodex exec`. */
@@ -100,7 +134,17 @@ export function codexLaunch(options: {
   env.CODEX_REFRESH_TOKEN_URL_OVERRIDE = options.proxy.refreshUrl;
   // The launch secret: only in the environment (private to the user), never in the arguments.
   env[LAUNCH_KEY_ENV] = options.proxy.secret;
-  return { cmd: [options.bin, ...options.subcommand, ...overrides, ...embeddedFlag(options.subcommand, options.version), ...options.userArgs], env, overrides };
+  return {
+    cmd: [
+      options.bin,
+      ...options.subcommand,
+      ...overrides,
+      ...embeddedFlag(options.subcommand, options.version),
+      ...options.userArgs,
+    ],
+    env,
+    overrides,
+  };
 }
 
 /** `--dry-run` text with the value of every secret-named variable in `env` masked wherever it appears. */

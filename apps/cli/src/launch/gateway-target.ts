@@ -22,29 +22,45 @@ export function normalizeGatewayUrl(value: string): string {
   } catch {
     throw new UsageError(`--gateway must be a URL like https://gateway.example.com, got "${value}"`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--gateway must be an http(s) URL, got "${value}"`);
-  if (url.username || url.password || url.search) throw new UsageError("--gateway takes the gateway's address only (no credentials or query)", "put the key in PRODEX_GATEWAY_KEY or run: prodex gateway login URL");
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new UsageError(`--gateway must be an http(s) URL, got "${value}"`);
+  if (url.username || url.password || url.search)
+    throw new UsageError(
+      "--gateway takes the gateway's address only (no credentials or query)",
+      "put the key in PRODEX_GATEWAY_KEY or run: prodex gateway login URL",
+    );
   return url.toString().replace(/\/+$/, "");
 }
 
 function readStored(path: string): z.infer<typeof stored> {
   if (!existsSync(path)) return { gateways: {} };
-  const parsed = stored.safeParse((() => {
-    try {
-      return JSON.parse(readFileSync(path, "utf8"));
-    } catch {
-      return null;
-    }
-  })());
-  if (!parsed.success) throw new UsageError(`${path} is not a gateway key file prodex wrote`, `move it away and run: prodex gateway login URL`);
+  const parsed = stored.safeParse(
+    (() => {
+      try {
+        return JSON.parse(readFileSync(path, "utf8"));
+      } catch {
+        return null;
+      }
+    })(),
+  );
+  if (!parsed.success)
+    throw new UsageError(
+      `${path} is not a gateway key file prodex wrote`,
+      `move it away and run: prodex gateway login URL`,
+    );
   return parsed.data;
 }
 
 /** The gateway and its key: PRODEX_GATEWAY_KEY first, else the key `prodex gateway login` stored for that URL. */
-export function gatewayTarget(flag: string, env: Record<string, string | undefined>, prodexHome: string): GatewayTarget {
+export function gatewayTarget(
+  flag: string,
+  env: Record<string, string | undefined>,
+  prodexHome: string,
+): GatewayTarget {
   const url = normalizeGatewayUrl(flag);
   const key = env.PRODEX_GATEWAY_KEY || readStored(gatewayLoginPath(prodexHome)).gateways[url]?.key;
-  if (!key) throw new UsageError(`no gateway key for ${url}`, `set PRODEX_GATEWAY_KEY, or run: prodex gateway login ${url}`);
+  if (!key)
+    throw new UsageError(`no gateway key for ${url}`, `set PRODEX_GATEWAY_KEY, or run: prodex gateway login ${url}`);
   return { url, key };
 }
 

@@ -36,7 +36,12 @@ export type Launch = {
   /** After the preflight, before the proxy starts (Claude: its managed config dir). */
   prepare?(): void;
   /** The command and environment, once the launch's proxy is known. */
-  spec(o: { bin: AgentBin; profile: ProfileRow; proxy: LaunchEndpoints; version: string | null }): Promise<LaunchSpec> | LaunchSpec;
+  spec(o: {
+    bin: AgentBin;
+    profile: ProfileRow;
+    proxy: LaunchEndpoints;
+    version: string | null;
+  }): Promise<LaunchSpec> | LaunchSpec;
   /** The command through a team gateway (`--gateway URL`). */
   gatewaySpec(o: { bin: AgentBin; gateway: GatewayTarget; version: string | null }): Promise<LaunchSpec> | LaunchSpec;
   /** Whether a dashboard may wrap it (false for exec and print mode; the terminal can still say no). */
@@ -47,7 +52,10 @@ export function requireAgentBin(agent: Agent, env: Record<string, string | undef
   const bin = resolveAgentBin(agent, env);
   if (bin) return bin;
   const { name, package: pkg } = SUPPORTED[agent];
-  throw new UsageError(`${name} not found`, `reinstall prodex, install ${pkg}, or set PRODEX_${agent.toUpperCase()}_BIN`);
+  throw new UsageError(
+    `${name} not found`,
+    `reinstall prodex, install ${pkg}, or set PRODEX_${agent.toUpperCase()}_BIN`,
+  );
 }
 
 /** The profile a launch asks for: --profile (which must exist), else the current one. */
@@ -61,7 +69,10 @@ async function startingProfile(cli: Cli, base: string, preferred: string, flags:
   const result = await preflight(cli.ctx, base, preferred);
   if (result.profile === preferred) return preferred;
   if (flags.autoRotate === false) {
-    throw new UsageError(`${preferred} cannot serve now (${result.reason}) and --no-auto-rotate keeps prodex on it`, "drop --no-auto-rotate or pick another --profile");
+    throw new UsageError(
+      `${preferred} cannot serve now (${result.reason}) and --no-auto-rotate keeps prodex on it`,
+      "drop --no-auto-rotate or pick another --profile",
+    );
   }
   cli.io.note(`starting on ${result.profile}: ${result.reason}`);
   return result.profile;
@@ -82,10 +93,21 @@ export async function launchAgent(cli: Cli, launch: Launch): Promise<void> {
   launch.prepare?.();
 
   // The shared broker (one pool state for every launch of this PRODEX_HOME), or PRODEX_BROKER=0: a proxy of our own.
-  const proxy = await openLaunchProxy(cli, { upstream: base, profile: chosen, autoRotate: flags.autoRotate !== false, models: launch.models });
+  const proxy = await openLaunchProxy(cli, {
+    upstream: base,
+    profile: chosen,
+    autoRotate: flags.autoRotate !== false,
+    models: launch.models,
+  });
   try {
     const spec = await launch.spec({ bin, profile: getProfile(cli.ctx, chosen), proxy: proxy.endpoints, version });
-    process.exitCode = await runAgent(cli, { spec, proxy: proxy.endpoints, agent: launch.agent, tui: launch.tui, run: runInherited });
+    process.exitCode = await runAgent(cli, {
+      spec,
+      proxy: proxy.endpoints,
+      agent: launch.agent,
+      tui: launch.tui,
+      run: runInherited,
+    });
   } finally {
     await proxy.close();
   }

@@ -18,7 +18,14 @@ const COMPILED = import.meta.url.includes("$bunfs");
  * Pure: how this prodex starts a broker. The compiled binary runs itself; from source or the
  * npm bundle it is Bun plus the entry script it was started with.
  */
-export function brokerCommand(upstream: string, self: { execPath: string; argv: string[]; compiled: boolean } = { execPath: process.execPath, argv: process.argv, compiled: COMPILED }): string[] {
+export function brokerCommand(
+  upstream: string,
+  self: { execPath: string; argv: string[]; compiled: boolean } = {
+    execPath: process.execPath,
+    argv: process.argv,
+    compiled: COMPILED,
+  },
+): string[] {
   const entry = self.argv[1];
   const prefix = self.compiled || !entry ? [self.execPath] : [self.execPath, entry];
   return [...prefix, "__broker", "--upstream", upstream];
@@ -37,7 +44,13 @@ export function useBroker(env: Record<string, string | undefined>): boolean {
 export async function openLaunchProxy(cli: Cli, o: LaunchProxyOptions): Promise<LaunchProxy> {
   const { ctx, io } = cli;
   if (!useBroker(io.env)) {
-    const proxy = await startProxy({ ctx, upstreamBase: o.upstream, preferred: o.profile, autoRotate: o.autoRotate, claude: o.models ? { models: o.models } : undefined });
+    const proxy = await startProxy({
+      ctx,
+      upstreamBase: o.upstream,
+      preferred: o.profile,
+      autoRotate: o.autoRotate,
+      claude: o.models ? { models: o.models } : undefined,
+    });
     return { endpoints: proxy, shared: false, close: () => proxy.stop() };
   }
   let lost = false;
@@ -62,8 +75,12 @@ export async function openLaunchProxy(cli: Cli, o: LaunchProxyOptions): Promise<
     async close() {
       await lease.release();
       // Said at the end: during the run the agent owns the terminal.
-      if (revived !== null) io.warn(`the shared proxy (pid ${started}) died during the run; a new one (pid ${revived}) took over on its port; see ${lease.broker.log}`);
-      if (lost) io.warn(`the shared proxy (pid ${lease.broker.pid}) stopped answering during the run; see ${lease.broker.log}`);
+      if (revived !== null)
+        io.warn(
+          `the shared proxy (pid ${started}) died during the run; a new one (pid ${revived}) took over on its port; see ${lease.broker.log}`,
+        );
+      if (lost)
+        io.warn(`the shared proxy (pid ${lease.broker.pid}) stopped answering during the run; see ${lease.broker.log}`);
     },
   };
 }

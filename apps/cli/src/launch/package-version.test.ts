@@ -31,12 +31,19 @@ describe("cleanVersion", () => {
 
 describe("versionFromInstall", () => {
   test("codex's native binary four levels under its platform package", () => {
-    const bin = install("a/@openai/codex/vendor/x86_64-unknown-linux-musl/bin/codex", { name: "@openai/codex", version: "0.169.0-linux-x64", depth: "3" });
+    const bin = install("a/@openai/codex/vendor/x86_64-unknown-linux-musl/bin/codex", {
+      name: "@openai/codex",
+      version: "0.169.0-linux-x64",
+      depth: "3",
+    });
     expect(versionFromInstall(bin)).toBe("0.169.0");
   });
 
   test("claude's platform package", () => {
-    const bin = install("b/claude-code-linux-x64/claude", { name: "@anthropic-ai/claude-code-linux-x64", version: "2.1.197" });
+    const bin = install("b/claude-code-linux-x64/claude", {
+      name: "@anthropic-ai/claude-code-linux-x64",
+      version: "2.1.197",
+    });
     expect(versionFromInstall(bin)).toBe("2.1.197");
   });
 
@@ -52,7 +59,9 @@ describe("versionFromInstall", () => {
   });
 
   test("the nearest package.json belongs to something else: unknown", () => {
-    expect(versionFromInstall(install("e/other/bin/codex", { name: "my-wrapper", version: "9.9.9", depth: "1" }))).toBeNull();
+    expect(
+      versionFromInstall(install("e/other/bin/codex", { name: "my-wrapper", version: "9.9.9", depth: "1" })),
+    ).toBeNull();
   });
 
   test("no package at all, or no file: unknown", () => {

@@ -25,7 +25,9 @@ test("registerRuntime lists the process until closed", async () => {
   dirs.push(dir);
   const ctx = new Context({ env: { HOME: dir, PRODEX_HOME: join(dir, "p") } });
   const reg = await registerRuntime(ctx, { kind: "serve", url: "http://127.0.0.1:1", upstream: "http://127.0.0.1:2" });
-  expect(ctx.store.runtimes.list().map((r) => [r.id, r.kind, r.pid, r.url])).toEqual([[reg.id, "serve", process.pid, "http://127.0.0.1:1"]]);
+  expect(ctx.store.runtimes.list().map((r) => [r.id, r.kind, r.pid, r.url])).toEqual([
+    [reg.id, "serve", process.pid, "http://127.0.0.1:1"],
+  ]);
   reg.close();
   reg.close();
   expect(ctx.store.runtimes.list()).toEqual([]);

@@ -10,9 +10,18 @@ export type Registration = { id: string; close(): void };
  * keeps its heartbeat fresh; `close()` removes it. The URL is the bare origin: no secret. The
  * first write waits out a busy database like any write (the proxy's own writes give up sooner).
  */
-export async function registerRuntime(ctx: Context, row: { kind: RuntimeRow["kind"]; url: string; upstream: string }, heartbeatMs = 15_000): Promise<Registration> {
+export async function registerRuntime(
+  ctx: Context,
+  row: { kind: RuntimeRow["kind"]; url: string; upstream: string },
+  heartbeatMs = 15_000,
+): Promise<Registration> {
   const id = `${row.kind}:${process.pid}:${ctx.source}`;
-  await waitForWrite(() => ctx.store.runtimes.register({ id, kind: row.kind, pid: process.pid, url: row.url, upstream: row.upstream, secretPath: null }, ctx.now()));
+  await waitForWrite(() =>
+    ctx.store.runtimes.register(
+      { id, kind: row.kind, pid: process.pid, url: row.url, upstream: row.upstream, secretPath: null },
+      ctx.now(),
+    ),
+  );
   const timer = setInterval(() => {
     try {
       ctx.store.runtimes.heartbeat(id, ctx.now());

@@ -6,7 +6,13 @@ const report = doctorJson(
   [
     finding("agents.codex", "agents", "ok", "Codex CLI 0.169.0 (bundled)"),
     finding("files.modes", "files", "ok", "PRODEX_HOME and database: 3 path(s) private"),
-    finding("files.auth-mode", "files", "error", "/h/auth.json is 0644: everyone can read it (want 0600)", "chmod 600 /h/auth.json"),
+    finding(
+      "files.auth-mode",
+      "files",
+      "error",
+      "/h/auth.json is 0644: everyone can read it (want 0600)",
+      "chmod 600 /h/auth.json",
+    ),
     finding("env.proxy", "env", "info", "upstream requests go through HTTPS_PROXY=http://p:1"),
   ],
   0,
@@ -26,6 +32,8 @@ describe("doctorText", () => {
   });
 
   test("--verbose lists every passing check", () => {
-    expect(doctorText(report, { color: false, verbose: true })).toContain("ok files    PRODEX_HOME and database: 3 path(s) private");
+    expect(doctorText(report, { color: false, verbose: true })).toContain(
+      "ok files    PRODEX_HOME and database: 3 path(s) private",
+    );
   });
 });

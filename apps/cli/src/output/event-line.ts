@@ -24,6 +24,7 @@ const KIND_WIDTH = Math.max(...eventKinds.map((k) => k.length));
 /** One timeline line: time, level, kind, profile, message. */
 export function eventLineText(row: EventRow, o: { now: number; color: boolean }): string {
   const paint = pc.createColors(o.color);
-  const level = row.level === "error" ? paint.red("ERROR") : row.level === "warn" ? paint.yellow("WARN ") : paint.dim("INFO ");
+  const level =
+    row.level === "error" ? paint.red("ERROR") : row.level === "warn" ? paint.yellow("WARN ") : paint.dim("INFO ");
   return `${formatStamp(row.at, o.now)} ${level} ${printable(row.kind).padEnd(KIND_WIDTH)} ${printable(row.profileName ?? "-").padEnd(12)} ${printable(row.message)}`;
 }

@@ -15,7 +15,12 @@ export function poolWindowJson(w: PoolWindow, now: number): PoolWindowJson {
   };
 }
 
-export function poolJson(counts: PoolCounts, windows: PoolWindow[], runsOut: number | null, now: number): InfoJson["pool"] {
+export function poolJson(
+  counts: PoolCounts,
+  windows: PoolWindow[],
+  runsOut: number | null,
+  now: number,
+): InfoJson["pool"] {
   return { ...counts, windows: windows.map((w) => poolWindowJson(w, now)), runsOutAt: iso(runsOut) };
 }
 
@@ -57,13 +62,18 @@ export function infoText(info: InfoJson, quota: QuotaRow[], o: { now: number; co
     );
   }
   const c = info.pool;
-  lines.push("", `pool: ${c.profiles} profile(s), ${c.ready} ready, ${c.exhausted} exhausted, ${c.resting} resting, ${c.needsLogin} need login`);
+  lines.push(
+    "",
+    `pool: ${c.profiles} profile(s), ${c.ready} ready, ${c.exhausted} exhausted, ${c.resting} resting, ${c.needsLogin} need login`,
+  );
   for (const w of c.windows) lines.push(windowLine(w, o.now));
   lines.push("", info.runtimes.length ? "processes:" : "processes: none registered");
   for (const { r, lease } of runtimeOrder(info.runtimes)) {
     const state = r.alive ? paint.green("running") : paint.yellow("dead (prodex cleanup removes it)");
     const kind = lease ? "└ launch" : r.kind.padEnd(8);
-    lines.push(`  ${kind.padEnd(8)} pid ${String(r.pid).padEnd(7)} ${state}  ${r.url}  started ${formatAgo(Date.parse(r.startedAt), o.now)}`);
+    lines.push(
+      `  ${kind.padEnd(8)} pid ${String(r.pid).padEnd(7)} ${state}  ${r.url}  started ${formatAgo(Date.parse(r.startedAt), o.now)}`,
+    );
   }
   return lines.join("\n");
 }
@@ -78,7 +88,8 @@ export function runtimeOrder(runtimes: Runtime[]): { r: Runtime; lease: boolean 
   for (const r of runtimes) {
     if (isLease(r) && brokers.has(r.url)) continue;
     out.push({ r, lease: isLease(r) });
-    if (r.kind === "broker") for (const l of runtimes.filter((x) => isLease(x) && x.url === r.url)) out.push({ r: l, lease: true });
+    if (r.kind === "broker")
+      for (const l of runtimes.filter((x) => isLease(x) && x.url === r.url)) out.push({ r: l, lease: true });
   }
   return out;
 }

@@ -3,7 +3,8 @@ import { UsageError } from "@prodex/core";
 /** Reads a secret from the terminal without echo. Fails clearly when there is no terminal. */
 export async function promptSecret(question: string): Promise<string> {
   const stdin = process.stdin;
-  if (!stdin.isTTY) throw new UsageError("a password is needed but stdin is not a terminal", "set PRODEX_BUNDLE_PASSWORD");
+  if (!stdin.isTTY)
+    throw new UsageError("a password is needed but stdin is not a terminal", "set PRODEX_BUNDLE_PASSWORD");
   process.stderr.write(question);
   stdin.setRawMode(true);
   stdin.resume();

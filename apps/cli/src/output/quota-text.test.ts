@@ -8,11 +8,29 @@ import type { InfoJson } from "./schemas/info.ts";
 const M = 60_000;
 const H = 60 * M;
 const now = new Date(2026, 2, 3, 12, 0, 0).getTime();
-const win = (label: "5h" | "weekly", usedPercent: number, resetAt: number | null): UsageWindow => ({ label, usedPercent, resetAt, windowSeconds: null, limit: "codex" });
+const win = (label: "5h" | "weekly", usedPercent: number, resetAt: number | null): UsageWindow => ({
+  label,
+  usedPercent,
+  resetAt,
+  windowSeconds: null,
+  limit: "codex",
+});
 
 function result(name: string, windows: UsageWindow[], o: { error?: string; needsLogin?: boolean } = {}): QuotaResult {
   return {
-    profile: { id: 1, name, codexHome: `/h/${name}`, kind: "managed", accountId: null, email: `${name}@example.com`, plan: "plus", authState: "ok", createdAt: 0, updatedAt: 0, lastSelectedAt: null },
+    profile: {
+      id: 1,
+      name,
+      codexHome: `/h/${name}`,
+      kind: "managed",
+      accountId: null,
+      email: `${name}@example.com`,
+      plan: "plus",
+      authState: "ok",
+      createdAt: 0,
+      updatedAt: 0,
+      lastSelectedAt: null,
+    },
     snapshot: { profile: name, fetchedAt: now - 3 * M, source: "live", plan: "plus", windows },
     error: o.error ?? null,
     needsLogin: o.needsLogin ?? false,
@@ -42,7 +60,12 @@ describe("prodex quota in a pipe: the quota row model's words", () => {
   });
 
   test("a failed read says how old the snapshot shown is", () => {
-    const failed = renderQuotaText([result("work", [win("5h", 10, null)], { error: "HTTP 502" })], { now, current: null, detail: false, color: false });
+    const failed = renderQuotaText([result("work", [win("5h", 10, null)], { error: "HTTP 502" })], {
+      now,
+      current: null,
+      detail: false,
+      color: false,
+    });
     expect(failed).toContain("last good 3m ago; HTTP 502");
   });
 });
@@ -74,5 +97,7 @@ test("prodex info's table draws the same cells as prodex quota", () => {
   const text = infoText(info, rows, { now, color: false });
   expect(text).toMatch(/PROFILE\s+STATUS\s+5H USED\s+WEEKLY USED\s+PLAN\s+CHECKED\s+EMAIL/);
   for (const row of rows) expect(text).toContain(quotaCellText(row.fiveHour));
-  expect(text).toMatch(/work\s+Ready\s+#{6}\.{4}\s+62% 2h 5m\s+###\.{7}\s+30% 2d 2h\s+plus\s+3m ago\s+work@example.com/);
+  expect(text).toMatch(
+    /work\s+Ready\s+#{6}\.{4}\s+62% 2h 5m\s+###\.{7}\s+30% 2d 2h\s+plus\s+3m ago\s+work@example.com/,
+  );
 });

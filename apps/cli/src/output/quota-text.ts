@@ -28,11 +28,16 @@ function availabilityNote(row: QuotaRow): string {
 }
 
 /** The quota table for non-TTY output (stable row order: the pool's order); same rows as the terminal's. */
-export function renderQuotaText(results: QuotaResult[], o: { now: number; current: string | null; detail: boolean; color: boolean }): string {
+export function renderQuotaText(
+  results: QuotaResult[],
+  o: { now: number; current: string | null; detail: boolean; color: boolean },
+): string {
   const paint = pc.createColors(o.color);
   const rows = results.map((r) => {
     const row = quotaRow(quotaRowInput(r, o.current), o.now, { detail: o.detail });
-    const failed = r.error ? `${r.snapshot ? `last good ${formatAgo(r.snapshot.fetchedAt, o.now)}; ` : ""}${r.error}` : "";
+    const failed = r.error
+      ? `${r.snapshot ? `last good ${formatAgo(r.snapshot.fetchedAt, o.now)}; ` : ""}${r.error}`
+      : "";
     const note = [availabilityNote(row), failed].filter(Boolean).join("; ");
     return [
       row.current ? "*" : "",

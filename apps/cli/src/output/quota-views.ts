@@ -1,4 +1,12 @@
-import { type ProfileView, type QuotaResult, type QuotaRowInput, aboutProfile, printable, quotaStatus, truncate } from "@prodex/core";
+import {
+  type ProfileView,
+  type QuotaResult,
+  type QuotaRowInput,
+  aboutProfile,
+  printable,
+  quotaStatus,
+  truncate,
+} from "@prodex/core";
 
 /** One result as the quota row model's input (the terminal and the pipe build their rows from it). */
 export function quotaRowInput(r: QuotaResult, current: string | null): QuotaRowInput {
@@ -34,6 +42,8 @@ export function quotaViews(results: QuotaResult[], current: string | null, now: 
  * 5 s, so a wrapped line would push the table around), upstream text shown, never interpreted.
  */
 export function failureLine(r: QuotaResult, width: number, ascii: boolean): string {
-  const text = printable(`${aboutProfile(r.profile.name, r.error ?? "")}${r.snapshot ? " (showing the last good snapshot)" : ""}`);
+  const text = printable(
+    `${aboutProfile(r.profile.name, r.error ?? "")}${r.snapshot ? " (showing the last good snapshot)" : ""}`,
+  );
   return truncate(text, width, ascii ? "..." : "…");
 }

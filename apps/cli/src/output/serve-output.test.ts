@@ -9,9 +9,22 @@ const keyed = "http://127.0.0.1:4100/k/SECRETxyz";
 
 describe("serveJson", () => {
   test("matches prodex.serve/v1 and carries what a Codex needs", () => {
-    const json = serveJson(endpoints, { pid: 42, upstream: "http://127.0.0.1:9/backend-api", profile: "p1", codexHome: "/h/p1", websockets: true, claudeModels: DEFAULT_MODELS, env: { NO_PROXY: "corp.example" } });
+    const json = serveJson(endpoints, {
+      pid: 42,
+      upstream: "http://127.0.0.1:9/backend-api",
+      profile: "p1",
+      codexHome: "/h/p1",
+      websockets: true,
+      claudeModels: DEFAULT_MODELS,
+      env: { NO_PROXY: "corp.example" },
+    });
     expect(serveSchema.parse(json)).toEqual(json);
-    expect(json.codex.env).toEqual({ CODEX_REFRESH_TOKEN_URL_OVERRIDE: `${keyed}/oauth/token`, PRODEX_LAUNCH_KEY: "SECRETxyz", CODEX_HOME: "/h/p1", NO_PROXY: "corp.example,127.0.0.1,localhost,::1" });
+    expect(json.codex.env).toEqual({
+      CODEX_REFRESH_TOKEN_URL_OVERRIDE: `${keyed}/oauth/token`,
+      PRODEX_LAUNCH_KEY: "SECRETxyz",
+      CODEX_HOME: "/h/p1",
+      NO_PROXY: "corp.example,127.0.0.1,localhost,::1",
+    });
     expect(json.codex.args).toContain("model_provider=prodex");
     expect(json.codex.args.join(" ")).toContain(`base_url="${base}/backend-api/codex"`);
     expect(json.codex.args.join(" ")).toContain('env_http_headers={"x-prodex-key"="PRODEX_LAUNCH_KEY"}');
@@ -26,13 +39,29 @@ describe("serveJson", () => {
       headers: { "x-prodex-key": "SECRETxyz" },
     });
     expect(json.eventsUrl).toBe(`${keyed}/__prodex/events`);
-    expect(json.claude?.env).toMatchObject({ ANTHROPIC_BASE_URL: "http://127.0.0.1:4100", ANTHROPIC_API_KEY: "SECRETxyz", ANTHROPIC_DEFAULT_SONNET_MODEL: DEFAULT_MODELS.sonnet });
+    expect(json.claude?.env).toMatchObject({
+      ANTHROPIC_BASE_URL: "http://127.0.0.1:4100",
+      ANTHROPIC_API_KEY: "SECRETxyz",
+      ANTHROPIC_DEFAULT_SONNET_MODEL: DEFAULT_MODELS.sonnet,
+    });
     expect(json.claude?.args[0]).toBe("--settings");
   });
 
   test("no profile: no CODEX_HOME", () => {
-    const json = serveJson(endpoints, { pid: 1, upstream: "u", profile: null, codexHome: null, websockets: false, claudeModels: null, env: {} });
-    expect(Object.keys(json.codex.env).sort()).toEqual(["CODEX_REFRESH_TOKEN_URL_OVERRIDE", "NO_PROXY", "PRODEX_LAUNCH_KEY"]);
+    const json = serveJson(endpoints, {
+      pid: 1,
+      upstream: "u",
+      profile: null,
+      codexHome: null,
+      websockets: false,
+      claudeModels: null,
+      env: {},
+    });
+    expect(Object.keys(json.codex.env).sort()).toEqual([
+      "CODEX_REFRESH_TOKEN_URL_OVERRIDE",
+      "NO_PROXY",
+      "PRODEX_LAUNCH_KEY",
+    ]);
     expect(json.claude).toBeNull();
   });
 });
@@ -47,7 +76,17 @@ describe("shellQuote", () => {
 });
 
 test("serveText prints a copy-paste Codex command with the overrides quoted", () => {
-  const text = serveText(serveJson(endpoints, { pid: 1, upstream: "u", profile: "p1", codexHome: "/h/p1", websockets: true, claudeModels: DEFAULT_MODELS, env: {} }));
+  const text = serveText(
+    serveJson(endpoints, {
+      pid: 1,
+      upstream: "u",
+      profile: "p1",
+      codexHome: "/h/p1",
+      websockets: true,
+      claudeModels: DEFAULT_MODELS,
+      env: {},
+    }),
+  );
   expect(text).toContain("export ANTHROPIC_BASE_URL=http://127.0.0.1:4100");
   expect(text).toContain("claude --settings '{");
   expect(text).toContain(`export CODEX_REFRESH_TOKEN_URL_OVERRIDE=${keyed}/oauth/token`);

@@ -21,7 +21,18 @@ describe("detectTheme", () => {
 
   test("ASCII glyphs are plain 7-bit", () => {
     const g = makeTheme({ ascii: true }).g;
-    const all = [g.full, g.track, g.sep, g.rule, g.current, g.pinned, g.arrow, g.dot, ...Object.values(g.status), ...g.spark];
+    const all = [
+      g.full,
+      g.track,
+      g.sep,
+      g.rule,
+      g.current,
+      g.pinned,
+      g.arrow,
+      g.dot,
+      ...Object.values(g.status),
+      ...g.spark,
+    ];
     for (const s of all) expect(/^[\x20-\x7e]*$/.test(s)).toBe(true);
   });
 

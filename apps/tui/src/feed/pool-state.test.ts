@@ -1,7 +1,14 @@
 import { describe, expect, test } from "bun:test";
 import type { PoolEvent } from "@prodex/core/types";
 import { sampleEvents, sampleSnapshot } from "../ui/fixtures.ts";
-import { applyFeedMessage, initPoolState, mainWindows, poolTotals, rotationInfo, servingProfile } from "./pool-state.ts";
+import {
+  applyFeedMessage,
+  initPoolState,
+  mainWindows,
+  poolTotals,
+  rotationInfo,
+  servingProfile,
+} from "./pool-state.ts";
 
 const now = 1_700_000_000_000;
 
@@ -15,7 +22,14 @@ describe("pool state", () => {
 
   test("events append once, rotations are remembered", () => {
     let s = initPoolState(sampleSnapshot(now), sampleEvents(now));
-    const rot: PoolEvent = { id: 8, at: now, kind: "rotation", level: "info", profile: "personal", message: "work → personal" };
+    const rot: PoolEvent = {
+      id: 8,
+      at: now,
+      kind: "rotation",
+      level: "info",
+      profile: "personal",
+      message: "work → personal",
+    };
     s = applyFeedMessage(s, { type: "event", event: rot });
     s = applyFeedMessage(s, { type: "event", event: rot });
     expect(s.events.map((e) => e.id).slice(-2)).toEqual([7, 8]);
@@ -33,7 +47,10 @@ describe("pool state", () => {
   test("the event tail is bounded", () => {
     let s = initPoolState(sampleSnapshot(now));
     for (let i = 1; i <= 600; i++)
-      s = applyFeedMessage(s, { type: "event", event: { id: i, at: i, kind: "request.completed", level: "info", profile: "work", message: "ok" } });
+      s = applyFeedMessage(s, {
+        type: "event",
+        event: { id: i, at: i, kind: "request.completed", level: "info", profile: "work", message: "ok" },
+      });
     expect(s.events).toHaveLength(500);
     expect(s.events[0]?.id).toBe(101);
   });
@@ -42,7 +59,13 @@ describe("pool state", () => {
 describe("selectors", () => {
   const snap = sampleSnapshot(now);
   test("mainWindows splits 5h / weekly / others", () => {
-    const p = { ...snap.profiles[0]!, windows: [...snap.profiles[0]!.windows, { label: "other" as const, usedPercent: 5, windowSeconds: null, resetAt: null, limit: "gpt-5-codex-mini" }] };
+    const p = {
+      ...snap.profiles[0]!,
+      windows: [
+        ...snap.profiles[0]!.windows,
+        { label: "other" as const, usedPercent: 5, windowSeconds: null, resetAt: null, limit: "gpt-5-codex-mini" },
+      ],
+    };
     const w = mainWindows(p);
     expect(w.primary?.label).toBe("5h");
     expect(w.weekly?.label).toBe("weekly");

@@ -22,7 +22,8 @@ export function initPoolState(snapshot: PoolSnapshot, events: PoolEvent[] = []):
 }
 
 export function applyFeedMessage(state: PoolState, msg: PoolFeedMessage): PoolState {
-  if (msg.type === "snapshot") return { ...state, snapshot: msg.snapshot, history: addHistory(state.history, msg.snapshot) };
+  if (msg.type === "snapshot")
+    return { ...state, snapshot: msg.snapshot, history: addHistory(state.history, msg.snapshot) };
   const e = msg.event;
   // The feed may replay what recent() already returned; ids are unique per store.
   if (state.events.some((x) => x.id === e.id)) return state;

@@ -61,7 +61,8 @@ export function createStaticFeed(snapshot: PoolSnapshot, events: PoolEvent[] = [
       return () => listeners.delete(listener);
     },
     async pin(profile) {
-      if (profile !== null && !snap.profiles.some((p) => p.name === profile)) throw new Error(`no profile named "${profile}"`);
+      if (profile !== null && !snap.profiles.some((p) => p.name === profile))
+        throw new Error(`no profile named "${profile}"`);
       const current = profile ?? snap.current;
       update((s) => ({
         ...s,

@@ -11,7 +11,11 @@ export function usePoolFeed(feed: PoolFeed): PoolState {
 }
 
 /** What the countdowns on screen say at `now`: the view re-renders only when this text changes. */
-export function timeSignature(state: PoolState, now: number, opts: { clock?: boolean; rotationAge?: boolean } = {}): string {
+export function timeSignature(
+  state: PoolState,
+  now: number,
+  opts: { clock?: boolean; rotationAge?: boolean } = {},
+): string {
   let sig = opts.clock ? fmtClock(now) : "";
   for (const p of state.snapshot.profiles) {
     for (const w of p.windows) sig += fmtReset(w.resetAt, now);

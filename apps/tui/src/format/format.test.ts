@@ -1,6 +1,17 @@
 import { describe, expect, test } from "bun:test";
 import { makeTheme } from "../env/theme.ts";
-import { barParts, fmtAgo, fmtClock, fmtCount, fmtDuration, fmtLatency, fmtPct, fmtReset, sparkline, truncate } from "./format.ts";
+import {
+  barParts,
+  fmtAgo,
+  fmtClock,
+  fmtCount,
+  fmtDuration,
+  fmtLatency,
+  fmtPct,
+  fmtReset,
+  sparkline,
+  truncate,
+} from "./format.ts";
 
 const S = 1000;
 const M = 60 * S;

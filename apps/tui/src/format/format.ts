@@ -1,7 +1,12 @@
 import type { Glyphs } from "../env/theme.ts";
 
 /** Time as the whole project writes it (core's text/durations.ts), under the dashboard's names. */
-export { formatAgo as fmtAgo, formatClock as fmtClock, formatDuration as fmtDuration, formatReset as fmtReset } from "@prodex/core";
+export {
+  formatAgo as fmtAgo,
+  formatClock as fmtClock,
+  formatDuration as fmtDuration,
+  formatReset as fmtReset,
+} from "@prodex/core";
 
 export function fmtLatency(ms: number | null): string {
   if (ms === null) return "—";

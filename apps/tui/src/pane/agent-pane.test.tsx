@@ -23,8 +23,14 @@ const frameRows = (s: string | undefined) => Bun.stripANSI(s ?? "").split("\n");
 
 describe("AgentPane", () => {
   test("colours pass through: 16, 256 and true colour, bold and underline", async () => {
-    const t = await term(40, 4, "\x1b[31mred\x1b[0m \x1b[38;5;200mpink\x1b[0m \x1b[38;2;1;2;3mrgb\x1b[0m \x1b[1;4mbu\x1b[0m");
-    const { lastFrame } = render(<AgentPane source={new PaneSource(t, () => false)} cols={40} rows={4} cursor={false} />);
+    const t = await term(
+      40,
+      4,
+      "\x1b[31mred\x1b[0m \x1b[38;5;200mpink\x1b[0m \x1b[38;2;1;2;3mrgb\x1b[0m \x1b[1;4mbu\x1b[0m",
+    );
+    const { lastFrame } = render(
+      <AgentPane source={new PaneSource(t, () => false)} cols={40} rows={4} cursor={false} />,
+    );
     const out = lastFrame() ?? "";
     expect(frameRows(out)[0]).toBe("red pink rgb bu");
     expect(out).toContain("\x1b[31m");
@@ -37,7 +43,9 @@ describe("AgentPane", () => {
   test("wide characters and emoji keep the row aligned: what follows them is where the agent put it", async () => {
     const lines = ["界界 wide|", "👍🏽 emoji|", "e\u0301 combining|", "🇫🇷 flag|", "\u2764\ufe0f heart|"];
     const t = await term(30, lines.length, lines.map((l, y) => `\x1b[${y + 1};1H${l}`).join(""));
-    const { lastFrame } = render(<AgentPane source={new PaneSource(t, () => false)} cols={30} rows={lines.length} cursor={false} />);
+    const { lastFrame } = render(
+      <AgentPane source={new PaneSource(t, () => false)} cols={30} rows={lines.length} cursor={false} />,
+    );
     const rows = frameRows(lastFrame());
     const buf = t.buffer.active;
     for (let y = 0; y < lines.length; y++) {

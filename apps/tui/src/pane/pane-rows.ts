@@ -18,8 +18,10 @@ function attrsOf(c: IBufferCell): number {
   return a;
 }
 
-const fgOf = (c: IBufferCell) => (c.isFgDefault() ? DEFAULT_COLOR : c.isFgRGB() ? RGB_FLAG | c.getFgColor() : c.getFgColor());
-const bgOf = (c: IBufferCell) => (c.isBgDefault() ? DEFAULT_COLOR : c.isBgRGB() ? RGB_FLAG | c.getBgColor() : c.getBgColor());
+const fgOf = (c: IBufferCell) =>
+  c.isFgDefault() ? DEFAULT_COLOR : c.isFgRGB() ? RGB_FLAG | c.getFgColor() : c.getFgColor();
+const bgOf = (c: IBufferCell) =>
+  c.isBgDefault() ? DEFAULT_COLOR : c.isBgRGB() ? RGB_FLAG | c.getBgColor() : c.getBgColor();
 
 /**
  * One emulator row as text with SGR escapes, exactly `cols` cells wide once drawn, trailing

@@ -30,7 +30,9 @@ describe("poolKey", () => {
   });
   test("toggles auto-rotate against the snapshot", () => {
     expect(press(initialPoolView, "a").actions).toEqual([{ type: "autoRotate", enabled: false }]);
-    expect(press(initialPoolView, "a", { ...snap, autoRotate: false }).actions).toEqual([{ type: "autoRotate", enabled: true }]);
+    expect(press(initialPoolView, "a", { ...snap, autoRotate: false }).actions).toEqual([
+      { type: "autoRotate", enabled: true },
+    ]);
   });
   test("filters: level cycles, / edits text, c clears", () => {
     expect(press(initialPoolView, "ff").view.level).toBe("error");

@@ -6,14 +6,21 @@ export type LevelFilter = "all" | "warn" | "error";
 /** UI state of the full-screen pool view. */
 export type PoolViewState = { selected: number; level: LevelFilter; text: string; editing: boolean };
 
-export type PoolAction = { type: "pin"; profile: string | null } | { type: "autoRotate"; enabled: boolean } | { type: "close" };
+export type PoolAction =
+  | { type: "pin"; profile: string | null }
+  | { type: "autoRotate"; enabled: boolean }
+  | { type: "close" };
 
 export const initialPoolView: PoolViewState = { selected: 0, level: "all", text: "", editing: false };
 
 const nextLevel: Record<LevelFilter, LevelFilter> = { all: "warn", warn: "error", error: "all" };
 
 /** One key in the pool view → the new view state and what to ask of the pool, if anything. */
-export function poolKey(view: PoolViewState, key: Key, snap: PoolSnapshot): { view: PoolViewState; action?: PoolAction } {
+export function poolKey(
+  view: PoolViewState,
+  key: Key,
+  snap: PoolSnapshot,
+): { view: PoolViewState; action?: PoolAction } {
   const n = snap.profiles.length;
   const sel = Math.min(view.selected, Math.max(0, n - 1));
   if (view.editing) {
@@ -45,7 +52,8 @@ export function poolKey(view: PoolViewState, key: Key, snap: PoolSnapshot): { vi
   if (ch === "f") return { view: { ...view, level: nextLevel[view.level] } };
   if (ch === "/") return { view: { ...view, editing: true } };
   if (ch === "c") return { view: { ...view, level: "all", text: "" } };
-  if (key.name === "escape" || ch === "q" || ch === "d" || (key.name === "ctrl" && key.ch === "c")) return { view, action: { type: "close" } };
+  if (key.name === "escape" || ch === "q" || ch === "d" || (key.name === "ctrl" && key.ch === "c"))
+    return { view, action: { type: "close" } };
   return { view };
 }
 
@@ -55,6 +63,8 @@ export function filterEvents(events: PoolEvent[], view: PoolViewState): PoolEven
     if (view.level === "warn" && e.level === "info") return false;
     if (view.level === "error" && e.level !== "error") return false;
     if (!text) return true;
-    return e.message.toLowerCase().includes(text) || e.kind.includes(text) || (e.profile ?? "").toLowerCase().includes(text);
+    return (
+      e.message.toLowerCase().includes(text) || e.kind.includes(text) || (e.profile ?? "").toLowerCase().includes(text)
+    );
   });
 }

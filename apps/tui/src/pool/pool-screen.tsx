@@ -32,13 +32,23 @@ export function PoolScreen(props: { feed: PoolFeed; theme: Theme; cols: number; 
       const a = r.action;
       if (a?.type === "close") return exit();
       if (a?.type === "pin") act(feed.pin(a.profile), a.profile ? `pinned ${a.profile}` : "unpinned");
-      if (a?.type === "autoRotate") act(feed.setAutoRotate(a.enabled), a.enabled ? "auto-rotate resumed" : "auto-rotate paused");
+      if (a?.type === "autoRotate")
+        act(feed.setAutoRotate(a.enabled), a.enabled ? "auto-rotate resumed" : "auto-rotate paused");
     }
     setView(v);
   });
   return (
     <FullScreen>
-      <PoolView state={state} view={view} theme={theme} width={columns} height={rows} now={now} standalone notice={notice} />
+      <PoolView
+        state={state}
+        view={view}
+        theme={theme}
+        width={columns}
+        height={rows}
+        now={now}
+        standalone
+        notice={notice}
+      />
     </FullScreen>
   );
 }

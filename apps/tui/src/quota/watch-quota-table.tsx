@@ -44,7 +44,14 @@ export function QuotaWatch(props: { reading: QuotaReading; detail: boolean; them
   );
 }
 
-function Live(props: { first: QuotaReading; refresh(): Promise<QuotaReading>; detail: boolean; theme: Theme; intervalMs: number; onError(err: unknown): void }) {
+function Live(props: {
+  first: QuotaReading;
+  refresh(): Promise<QuotaReading>;
+  detail: boolean;
+  theme: Theme;
+  intervalMs: number;
+  onError(err: unknown): void;
+}) {
   const [reading, setReading] = useState(props.first);
   const { refresh, intervalMs, onError } = props;
   useEffect(() => {
@@ -79,13 +86,23 @@ export async function watchQuotaTable(opts: QuotaWatchOptions): Promise<NodeJS.S
   enableStyles();
   let fail: (err: unknown) => void = () => {};
   const failed = new Promise<never>((_, reject) => (fail = reject));
-  const app = render(<Live first={first} refresh={opts.refresh} detail={opts.detail ?? false} theme={theme} intervalMs={intervalMs} onError={(e) => fail(e)} />, {
-    stdout: (opts.stdout ?? process.stdout) as NodeJS.WriteStream,
-    interactive: true,
-    incrementalRendering: true,
-    patchConsole: false,
-    exitOnCtrlC: false,
-  });
+  const app = render(
+    <Live
+      first={first}
+      refresh={opts.refresh}
+      detail={opts.detail ?? false}
+      theme={theme}
+      intervalMs={intervalMs}
+      onError={(e) => fail(e)}
+    />,
+    {
+      stdout: (opts.stdout ?? process.stdout) as NodeJS.WriteStream,
+      interactive: true,
+      incrementalRendering: true,
+      patchConsole: false,
+      exitOnCtrlC: false,
+    },
+  );
   let signal: NodeJS.Signals = "SIGINT";
   const stop = (s: NodeJS.Signals) => {
     signal = s;

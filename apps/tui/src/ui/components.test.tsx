@@ -22,12 +22,20 @@ function onlyProfile(over: Parameters<typeof sampleProfile>[0]): PoolSnapshot {
 }
 
 function panel(snap: PoolSnapshot, events: PoolEvent[] = [], t = theme, width = 40, height = 24) {
-  return render(<SidePanel state={initPoolState(snap, events)} theme={t} width={width} height={height} now={now} title="codex" />);
+  return render(
+    <SidePanel state={initPoolState(snap, events)} theme={t} width={width} height={height} now={now} title="codex" />,
+  );
 }
 
 describe("SidePanel states", () => {
   test("ready: serving profile, green bars, reset times", () => {
-    const snap = onlyProfile({ name: "work", status: "ready", windows: [{ label: "5h", usedPercent: 42, windowSeconds: 18000, resetAt: now + 2 * 60 * M + 13 * M, limit: "codex" }] });
+    const snap = onlyProfile({
+      name: "work",
+      status: "ready",
+      windows: [
+        { label: "5h", usedPercent: 42, windowSeconds: 18000, resetAt: now + 2 * 60 * M + 13 * M, limit: "codex" },
+      ],
+    });
     const { lastFrame } = panel(snap);
     const text = strip(lastFrame());
     expect(text).toContain("prodex · codex");
@@ -38,7 +46,11 @@ describe("SidePanel states", () => {
   });
 
   test("thin: yellow status", () => {
-    const snap = onlyProfile({ name: "side", status: "thin", windows: [{ label: "5h", usedPercent: 81, windowSeconds: 18000, resetAt: now + 41 * M, limit: "codex" }] });
+    const snap = onlyProfile({
+      name: "side",
+      status: "thin",
+      windows: [{ label: "5h", usedPercent: 81, windowSeconds: 18000, resetAt: now + 41 * M, limit: "codex" }],
+    });
     const { lastFrame } = panel(snap);
     expect(strip(lastFrame())).toMatch(/◐ Thin/);
     expect(strip(lastFrame())).toMatch(/81%\s+41m/);
@@ -78,7 +90,15 @@ describe("SidePanel states", () => {
     let state = initPoolState(sampleSnapshot(now), sampleEvents(now));
     const view = render(<SidePanel state={state} theme={theme} width={44} height={30} now={now} title="codex" />);
     expect(strip(view.lastFrame())).not.toContain("work → personal");
-    const rot: PoolEvent = { id: 99, at: now, kind: "rotation", level: "info", profile: "personal", message: "work → personal: 5h limit", data: { from: "work", to: "personal", reason: "5h limit", kind: "quota", client: "codex" } };
+    const rot: PoolEvent = {
+      id: 99,
+      at: now,
+      kind: "rotation",
+      level: "info",
+      profile: "personal",
+      message: "work → personal: 5h limit",
+      data: { from: "work", to: "personal", reason: "5h limit", kind: "quota", client: "codex" },
+    };
     state = applyFeedMessage(state, { type: "event", event: rot });
     view.rerender(<SidePanel state={state} theme={theme} width={44} height={30} now={now} title="codex" />);
     const rows = lines(view.lastFrame());
@@ -135,7 +155,9 @@ describe("NO_COLOR and ASCII fallback", () => {
     expect(text).toMatch(/5h #+\.+/);
   });
   test("QuotaTable in ASCII", () => {
-    const { lastFrame } = render(<QuotaTable profiles={sampleSnapshot(now).profiles} ascii color={false} now={now} width={90} />);
+    const { lastFrame } = render(
+      <QuotaTable profiles={sampleSnapshot(now).profiles} ascii color={false} now={now} width={90} />,
+    );
     const text = strip(lastFrame());
     expect(/^[\x20-\x7e\n]*$/.test(text)).toBe(true);
     expect(text).toContain("~ Thin");

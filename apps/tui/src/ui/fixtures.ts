@@ -5,7 +5,12 @@ import type { PoolEvent, PoolSnapshot, ProfileView, UsageWindow } from "@prodex/
 const M = 60_000;
 const H = 60 * M;
 
-const win = (label: UsageWindow["label"], usedPercent: number, resetAt: number | null, limit = "codex"): UsageWindow => ({
+const win = (
+  label: UsageWindow["label"],
+  usedPercent: number,
+  resetAt: number | null,
+  limit = "codex",
+): UsageWindow => ({
   label,
   usedPercent,
   windowSeconds: label === "5h" ? 5 * 3600 : label === "weekly" ? 7 * 86400 : null,
@@ -38,11 +43,25 @@ export function sampleSnapshot(now: number): PoolSnapshot {
     autoRotate: true,
     profiles: [
       sampleProfile(
-        { name: "work", current: true, status: "ready", requests: 142, errors: 1, latencyMs: 640, windows: [win("5h", 62, now + 2 * H + 13 * M), win("weekly", 17, now + 4 * 24 * H + 2 * H)] },
+        {
+          name: "work",
+          current: true,
+          status: "ready",
+          requests: 142,
+          errors: 1,
+          latencyMs: 640,
+          windows: [win("5h", 62, now + 2 * H + 13 * M), win("weekly", 17, now + 4 * 24 * H + 2 * H)],
+        },
         now,
       ),
       sampleProfile(
-        { name: "personal", status: "thin", requests: 37, latencyMs: 812, windows: [win("5h", 86, now + 41 * M), win("weekly", 44, now + 2 * 24 * H)] },
+        {
+          name: "personal",
+          status: "thin",
+          requests: 37,
+          latencyMs: 812,
+          windows: [win("5h", 86, now + 41 * M), win("weekly", 44, now + 2 * 24 * H)],
+        },
         now,
       ),
       sampleProfile(
@@ -58,7 +77,10 @@ export function sampleSnapshot(now: number): PoolSnapshot {
         },
         now,
       ),
-      sampleProfile({ name: "old", status: "unknown", needsLogin: true, email: null, plan: null, windows: [], fetchedAt: null }, now),
+      sampleProfile(
+        { name: "old", status: "unknown", needsLogin: true, email: null, plan: null, windows: [], fetchedAt: null },
+        now,
+      ),
     ],
   };
 }
@@ -66,21 +88,34 @@ export function sampleSnapshot(now: number): PoolSnapshot {
 const S = 1000;
 
 export function sampleEvents(now: number): PoolEvent[] {
-  const e = (id: number, ago: number, kind: PoolEvent["kind"], message: string, profile: string | null, level: PoolEvent["level"] = "info", data?: Record<string, unknown>): PoolEvent => ({
-    id,
-    at: now - ago,
-    kind,
-    level,
-    profile,
-    message,
-    ...(data ? { data } : {}),
-  }) as PoolEvent; // a fixture: its data is trusted as given
+  const e = (
+    id: number,
+    ago: number,
+    kind: PoolEvent["kind"],
+    message: string,
+    profile: string | null,
+    level: PoolEvent["level"] = "info",
+    data?: Record<string, unknown>,
+  ): PoolEvent =>
+    ({
+      id,
+      at: now - ago,
+      kind,
+      level,
+      profile,
+      message,
+      ...(data ? { data } : {}),
+    }) as PoolEvent; // a fixture: its data is trusted as given
   return [
     e(1, 40 * M, "proxy.started", "proxy listening on 127.0.0.1", null),
     e(2, 39 * M, "quota.fetched", "work 5h 40% · weekly 12%", "work"),
     e(3, 12 * M, "token.refreshed", "access token refreshed", "personal"),
     e(4, 8 * M, "backoff", "backup hit its 5h limit; backing off 15m", "backup", "warn", { reason: "usage_limit" }),
-    e(5, 8 * M - 2 * S, "rotation", "backup → work: 5h limit reached", "work", "info", { from: "backup", to: "work", reason: "5h limit" }),
+    e(5, 8 * M - 2 * S, "rotation", "backup → work: 5h limit reached", "work", "info", {
+      from: "backup",
+      to: "work",
+      reason: "5h limit",
+    }),
     e(6, 6 * M, "auth.needs_login", "old: refresh token rejected; run `prodex login old`", "old", "warn"),
     e(7, 30 * S, "request.completed", "POST /responses 200 in 640ms", "work"),
   ];

@@ -25,10 +25,17 @@ export function helpLines(theme: Theme, prefixLabel: string, width: number): Lin
     [dim("Everything else goes to the agent untouched.")],
     [dim("Any key closes this.")],
   ];
-  return boxed(body, width, theme, { title: [seg("prodex keys", { bold: true, hue: hue(theme, "cyan") })], hue: "cyan" });
+  return boxed(body, width, theme, {
+    title: [seg("prodex keys", { bold: true, hue: hue(theme, "cyan") })],
+    hue: "cyan",
+  });
 }
 
 export function confirmLines(theme: Theme, question: string, width: number): Line[] {
-  return boxed([[plain(`${question}  `), seg("y", { bold: true }), dim(" yes  "), seg("n", { bold: true }), dim(" no")]], width, theme, { hue: "yellow" });
+  return boxed(
+    [[plain(`${question}  `), seg("y", { bold: true }), dim(" yes  "), seg("n", { bold: true }), dim(" no")]],
+    width,
+    theme,
+    { hue: "yellow" },
+  );
 }
-

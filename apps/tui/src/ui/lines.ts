@@ -73,16 +73,40 @@ export function padEndText(s: string, w: number): string {
 
 /** A bordered box `w` cells wide around `body`, with an optional title in the top edge. */
 export function boxed(body: Line[], w: number, theme: Theme, opts: { title?: Line; hue?: Hue } = {}): Line[] {
-  const b = theme.ascii ? { tl: "+", tr: "+", bl: "+", br: "+", h: "-", v: "|" } : { tl: "╭", tr: "╮", bl: "╰", br: "╯", h: "─", v: "│" };
+  const b = theme.ascii
+    ? { tl: "+", tr: "+", bl: "+", br: "+", h: "-", v: "|" }
+    : { tl: "╭", tr: "╮", bl: "╰", br: "╯", h: "─", v: "│" };
   const edge: Style = { hue: theme.color ? opts.hue : undefined, dim: !theme.color || !opts.hue };
   const inner = Math.max(0, w - 4);
-  const title = opts.title ? [plain(" "), ...fit(opts.title, Math.min(lineWidth(opts.title), Math.max(0, inner - 2))), plain(" ")] : [];
-  const top: Line = [seg(b.tl + b.h, edge), ...title, seg(b.h.repeat(Math.max(0, w - 3 - lineWidth(title))) + b.tr, edge)];
+  const title = opts.title
+    ? [plain(" "), ...fit(opts.title, Math.min(lineWidth(opts.title), Math.max(0, inner - 2))), plain(" ")]
+    : [];
+  const top: Line = [
+    seg(b.tl + b.h, edge),
+    ...title,
+    seg(b.h.repeat(Math.max(0, w - 3 - lineWidth(title))) + b.tr, edge),
+  ];
   const rows = body.map((l) => [seg(`${b.v} `, edge), ...fit(l, inner), seg(` ${b.v}`, edge)]);
   return [top, ...rows, [seg(b.bl + b.h.repeat(Math.max(0, w - 2)) + b.br, edge)]];
 }
 
-const asciiMap: Record<string, string> = { "→": "->", "←": "<-", "⇄": "<>", "·": "-", "•": "*", "…": "...", "—": "-", "–": "-", "“": '"', "”": '"', "‘": "'", "’": "'", "✓": "ok", "✗": "x", "×": "x" };
+const asciiMap: Record<string, string> = {
+  "→": "->",
+  "←": "<-",
+  "⇄": "<>",
+  "·": "-",
+  "•": "*",
+  "…": "...",
+  "—": "-",
+  "–": "-",
+  "“": '"',
+  "”": '"',
+  "‘": "'",
+  "’": "'",
+  "✓": "ok",
+  "✗": "x",
+  "×": "x",
+};
 
 /** Text from elsewhere (event messages) made safe for an ASCII-only terminal. */
 export function asciiText(s: string): string {

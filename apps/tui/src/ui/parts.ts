@@ -31,7 +31,9 @@ export function statusGlyph(s: AccountStatus, theme: Theme): string {
 
 /** "● Ready", "✗ Needs login", "⊘ Resting"… padded to `width`. */
 export function badge(s: AccountStatus, theme: Theme, width = 0): Line {
-  return [seg(padEndText(`${statusGlyph(s, theme)} ${s.label}`, width), { hue: hue(theme, s.tone), bold: s.tone === "red" })];
+  return [
+    seg(padEndText(`${statusGlyph(s, theme)} ${s.label}`, width), { hue: hue(theme, s.tone), bold: s.tone === "red" }),
+  ];
 }
 
 export function bar(pct: number, width: number, theme: Theme): Line {
@@ -48,14 +50,22 @@ export function windowLine(w: UsageWindow, width: number, theme: Theme, now: num
   const pct = padStartText(fmtPct(c.usedPercent), 5);
   const reset = padStartText(c.reset || theme.g.none, 8);
   const barW = Math.max(3, width - 3 - 5 - 8);
-  return fit([dim(lab), ...bar(c.usedPercent, barW, theme), seg(pct, { bold: c.usedPercent >= 90 }), dim(reset)], width, theme.g.ellipsis);
+  return fit(
+    [dim(lab), ...bar(c.usedPercent, barW, theme), seg(pct, { bold: c.usedPercent >= 90 }), dim(reset)],
+    width,
+    theme.g.ellipsis,
+  );
 }
 
 /** Bar + percent + reset, for table cells: exactly barW + 13 cells. */
 export function windowCell(w: UsageWindow | undefined, barW: number, theme: Theme, now: number): Line {
   if (!w) return [dim(padEndText(theme.g.none, barW + 13))];
   const c = quotaCell(w, now);
-  return [...bar(c.usedPercent, barW, theme), seg(padStartText(fmtPct(c.usedPercent), 5), { bold: c.usedPercent >= 90 }), dim(padStartText(c.reset || theme.g.none, 8))];
+  return [
+    ...bar(c.usedPercent, barW, theme),
+    seg(padStartText(fmtPct(c.usedPercent), 5), { bold: c.usedPercent >= 90 }),
+    dim(padStartText(c.reset || theme.g.none, 8)),
+  ];
 }
 
 type KindLook = { icon: string; ascii: string; hue?: Hue };
@@ -92,11 +102,23 @@ export function eventLook(e: PoolEvent, theme: Theme): { icon: string; hue: Hue 
 }
 
 /** One event on one line: "12:04 ⇄ backup → work: 5h limit", exactly `width` cells. */
-export function eventLine(e: PoolEvent, theme: Theme, width: number, opts: { seconds?: boolean; kind?: boolean } = {}): Line {
+export function eventLine(
+  e: PoolEvent,
+  theme: Theme,
+  width: number,
+  opts: { seconds?: boolean; kind?: boolean } = {},
+): Line {
   const look = eventLook(e, theme);
   const clock = opts.seconds ? fmtClock(e.at) : fmtClock(e.at).slice(0, 5);
-  const line: Line = [dim(`${clock} `), seg(`${padEndText(look.icon, theme.ascii ? 2 : 1)} `, { hue: look.hue, bold: e.kind === "rotation" })];
-  if (opts.kind) line.push(dim(`${padEndText(e.kind, 20)} `), seg(`${padEndText(e.profile ?? "", 10)} `, { hue: hue(theme, "cyan") }));
+  const line: Line = [
+    dim(`${clock} `),
+    seg(`${padEndText(look.icon, theme.ascii ? 2 : 1)} `, { hue: look.hue, bold: e.kind === "rotation" }),
+  ];
+  if (opts.kind)
+    line.push(
+      dim(`${padEndText(e.kind, 20)} `),
+      seg(`${padEndText(e.profile ?? "", 10)} `, { hue: hue(theme, "cyan") }),
+    );
   const msg = theme.ascii ? asciiText(e.message) : e.message;
   line.push(look.quiet ? dim(msg) : seg(msg, { hue: look.hue }));
   return fit(line, width, theme.g.ellipsis);
@@ -114,4 +136,3 @@ export function modeTag(s: PoolSnapshot, theme: Theme): Line {
   if (!s.autoRotate) return [seg("paused", { hue: hue(theme, "yellow") })];
   return [seg("auto", { hue: hue(theme, "green") })];
 }
-

@@ -45,18 +45,35 @@ export function poolLines(props: PoolViewProps): Line[] {
         plain(serving ? `serving ${serving.name}` : "nothing serving"),
         dim(` ${g.dot} `),
         ...modeTag(snap, theme),
-        dim(` ${g.dot} ${fmtCount(totals.requests)} req ${g.dot} ${fmtCount(totals.errors)} err ${g.dot} ${fmtLatency(totals.latencyMs)} median`),
+        dim(
+          ` ${g.dot} ${fmtCount(totals.requests)} req ${g.dot} ${fmtCount(totals.errors)} err ${g.dot} ${fmtLatency(totals.latencyMs)} median`,
+        ),
       ];
   out.push(
     spread(
-      [seg(" prodex pool", { bold: true, hue: hue(theme, "cyan") }), dim(` ${g.dot} ${snap.profiles.length} profiles ${g.dot} `), ...live],
+      [
+        seg(" prodex pool", { bold: true, hue: hue(theme, "cyan") }),
+        dim(` ${g.dot} ${snap.profiles.length} profiles ${g.dot} `),
+        ...live,
+      ],
       [dim(`${fmtClock(now)} `)],
       width,
       g.ellipsis,
     ),
   );
   out.push(rule(width, theme, "profiles"));
-  out.push(...quotaTableLines({ profiles: snap.profiles, detail: true, numbered: true, theme, now, width, selected: view.selected, pinned: snap.pinned }).slice(0, budget.table));
+  out.push(
+    ...quotaTableLines({
+      profiles: snap.profiles,
+      detail: true,
+      numbered: true,
+      theme,
+      now,
+      width,
+      selected: view.selected,
+      pinned: snap.pinned,
+    }).slice(0, budget.table),
+  );
   out.push(rule(width, theme, budget.history ? "quota history (5h used)" : undefined));
   const nameW = Math.min(16, Math.max(8, ...snap.profiles.map((p) => p.name.length + 2)));
   const sparkW = Math.max(8, Math.min(60, width - nameW - 24));
@@ -66,23 +83,42 @@ export function poolLines(props: PoolViewProps): Line[] {
     const last = pts[pts.length - 1];
     out.push([
       plain(` ${padEndText(truncate(p.name, nameW - 1, g.ellipsis), nameW)}`),
-      seg(padEndText(sparkline(pts.map((x) => x.used), sparkW, g), sparkW), { hue: hue(theme, "cyan") }),
+      seg(
+        padEndText(
+          sparkline(
+            pts.map((x) => x.used),
+            sparkW,
+            g,
+          ),
+          sparkW,
+        ),
+        { hue: hue(theme, "cyan") },
+      ),
       plain(last ? ` ${fmtPct(last.used).padStart(4)}` : ` ${g.none}`),
       dim(first && last && last.at > first.at ? `  over ${fmtDuration(last.at - first.at)}` : ""),
     ]);
   }
-  const filter = [view.level === "all" ? "all levels" : `${view.level}+`, view.text || view.editing ? `"${view.text}${view.editing ? "_" : ""}"` : ""].filter(Boolean).join(` ${g.dot} `);
+  const filter = [
+    view.level === "all" ? "all levels" : `${view.level}+`,
+    view.text || view.editing ? `"${view.text}${view.editing ? "_" : ""}"` : "",
+  ]
+    .filter(Boolean)
+    .join(` ${g.dot} `);
   out.push(rule(width, theme, `events ${g.dot} ${filter}`));
   const events = filterEvents(state.events, view).slice(-budget.events).reverse();
-  if (!events.length && budget.events > 0) out.push([dim(view.text || view.level !== "all" ? " no events match the filter" : " no events yet")]);
+  if (!events.length && budget.events > 0)
+    out.push([dim(view.text || view.level !== "all" ? " no events match the filter" : " no events yet")]);
   for (const e of events) out.push(eventLine(e, theme, width, { seconds: true, kind: true }));
   while (out.length < height - 1) out.push([]);
   const back = props.standalone ? "q quit" : `esc back to ${props.title ?? "agent"}`;
   out.push(
     props.notice
       ? [seg(` ${props.notice}`, { hue: hue(theme, "yellow") })]
-      : [dim(` ${theme.ascii ? "up/down" : "↑↓"} select ${g.dot} p pin ${g.dot} u unpin ${g.dot} a auto-rotate ${g.dot} f level ${g.dot} / search ${g.dot} c clear ${g.dot} ${back}`)],
+      : [
+          dim(
+            ` ${theme.ascii ? "up/down" : "↑↓"} select ${g.dot} p pin ${g.dot} u unpin ${g.dot} a auto-rotate ${g.dot} f level ${g.dot} / search ${g.dot} c clear ${g.dot} ${back}`,
+          ),
+        ],
   );
   return out.slice(0, height).map((l) => fit(l, width, g.ellipsis));
 }
-

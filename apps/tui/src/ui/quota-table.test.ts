@@ -40,7 +40,8 @@ describe("quotaTableLines", () => {
 
   test("ascii is 7-bit; colour is a hue on the segment, none without colour", () => {
     expect(/^[\x20-\x7e\n]*$/.test(renderQuotaTable(profiles, { now, ascii: true }))).toBe(true);
-    const hues = (color: boolean) => quotaTableLines({ profiles, now, color }).flatMap((l) => l.map((s) => s.hue).filter(Boolean));
+    const hues = (color: boolean) =>
+      quotaTableLines({ profiles, now, color }).flatMap((l) => l.map((s) => s.hue).filter(Boolean));
     expect(hues(true)).toContain("green");
     expect(hues(false)).toEqual([]);
     expect(renderQuotaTable(profiles, { now, color: true })).toBe(renderQuotaTable(profiles, { now, color: false }));
@@ -51,7 +52,10 @@ describe("quotaTableLines", () => {
   });
 
   test("long names are cut, not allowed to break the columns", () => {
-    const out = renderQuotaTable([sampleProfile({ name: "a-very-long-profile-name-indeed" }, now)], { now, width: 100 });
+    const out = renderQuotaTable([sampleProfile({ name: "a-very-long-profile-name-indeed" }, now)], {
+      now,
+      width: 100,
+    });
     expect(out.split("\n")[1]).toMatch(/^ {2}a-very-long-profil…\s+● Ready/);
   });
 });

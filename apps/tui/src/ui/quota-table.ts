@@ -49,8 +49,16 @@ export function quotaTableLines(props: QuotaTableProps): Line[] {
   const winW = barW + 13;
   const restW = Math.max(0, width - (2 + nameW + STATUS_W + 2 * (winW + 1) + detailW));
   const header: Line = [
-    seg(`  ${padEndText("PROFILE", nameW)}${padEndText("STATUS", STATUS_W)}${padEndText(QUOTA_HEADERS.fiveHour, winW + 1)}${padEndText(QUOTA_HEADERS.weekly, winW + 1)}`, { bold: true }),
-    seg(props.detail ? `${padEndText("PLAN", 6)}${padStartText("REQS", 6)}${padStartText("ERR", 5)}${padStartText("LAT", 8)}  ${restW > 5 ? "EMAIL / NOTE" : ""}` : "", { bold: true }),
+    seg(
+      `  ${padEndText("PROFILE", nameW)}${padEndText("STATUS", STATUS_W)}${padEndText(QUOTA_HEADERS.fiveHour, winW + 1)}${padEndText(QUOTA_HEADERS.weekly, winW + 1)}`,
+      { bold: true },
+    ),
+    seg(
+      props.detail
+        ? `${padEndText("PLAN", 6)}${padStartText("REQS", 6)}${padStartText("ERR", 5)}${padStartText("LAT", 8)}  ${restW > 5 ? "EMAIL / NOTE" : ""}`
+        : "",
+      { bold: true },
+    ),
   ];
   const lines: Line[] = [header];
   if (!props.profiles.length) lines.push([dim("  no profiles yet: prodex login <name>")]);
@@ -60,7 +68,11 @@ export function quotaTableLines(props: QuotaTableProps): Line[] {
     const pin = props.pinned === p.name ? g.pinned : "";
     const name = truncate(p.name, nameW - numW - 1 - (pin ? 1 : 0), g.ellipsis);
     const row: Line = [
-      seg(sel ? (theme.ascii ? ">" : "›") : p.current ? g.current : " ", { hue: hue(theme, "cyan"), bold: true, inverse: sel }),
+      seg(sel ? (theme.ascii ? ">" : "›") : p.current ? g.current : " ", {
+        hue: hue(theme, "cyan"),
+        bold: true,
+        inverse: sel,
+      }),
       plain(" "),
       dim(props.numbered ? (i < 9 ? `${i + 1} ` : "  ") : ""),
       seg(name, { bold: p.current || sel, inverse: sel }),

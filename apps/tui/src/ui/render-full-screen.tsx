@@ -4,7 +4,10 @@ import type { TtyOutput } from "../wrap/terminal-host.ts";
 
 export type ScreenSize = { cols: number; rows: number };
 
-const sizeOf = (out: TtyOutput): ScreenSize => ({ cols: Math.max(1, out.columns ?? 80), rows: Math.max(1, out.rows ?? 24) });
+const sizeOf = (out: TtyOutput): ScreenSize => ({
+  cols: Math.max(1, out.columns ?? 80),
+  rows: Math.max(1, out.rows ?? 24),
+});
 
 /**
  * An Ink app that owns the whole terminal (alternate screen), drawn at the terminal's size.
@@ -12,7 +15,10 @@ const sizeOf = (out: TtyOutput): ScreenSize => ({ cols: Math.max(1, out.columns 
  * Ink's own resize repaint would otherwise draw the old layout once at the new size, and a
  * full-screen frame that wraps or overflows leaves the incremental renderer out of step.
  */
-export function renderFullScreen(app: (size: ScreenSize) => ReactElement, opts: Omit<RenderOptions, "stdout"> & { stdout: TtyOutput }): Instance {
+export function renderFullScreen(
+  app: (size: ScreenSize) => ReactElement,
+  opts: Omit<RenderOptions, "stdout"> & { stdout: TtyOutput },
+): Instance {
   const stdout = opts.stdout;
   let ink: Instance | null = null;
   const onResize = () => ink?.rerender(app(sizeOf(stdout)));

@@ -11,7 +11,8 @@ import type { Line, Seg } from "./lines.ts";
 // one string with its styles already applied: Ink re-squashes and re-styles every nested <Text> of
 // the screen on every frame, a plain string it only passes through (measured: CPU per echoed key).
 
-const sameSeg = (a: Seg, b: Seg) => a.text === b.text && a.hue === b.hue && a.bold === b.bold && a.dim === b.dim && a.inverse === b.inverse;
+const sameSeg = (a: Seg, b: Seg) =>
+  a.text === b.text && a.hue === b.hue && a.bold === b.bold && a.dim === b.dim && a.inverse === b.inverse;
 
 export function sameLine(a: Line, b: Line): boolean {
   if (a === b) return true;

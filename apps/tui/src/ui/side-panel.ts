@@ -51,7 +51,15 @@ function profileBlock(p: ProfileView, i: number, theme: Theme, w: number, now: n
   return lines;
 }
 
-function compactLine(p: ProfileView, i: number, theme: Theme, w: number, now: number, pinned: boolean, nameW: number): Line {
+function compactLine(
+  p: ProfileView,
+  i: number,
+  theme: Theme,
+  w: number,
+  now: number,
+  pinned: boolean,
+  nameW: number,
+): Line {
   const { primary } = mainWindows(p);
   const pct = primary ? padStartText(fmtPct(primary.usedPercent), 5) : "";
   const reset = primary ? padStartText(fmtReset(primary.resetAt, now, ""), 7) : "";
@@ -61,10 +69,14 @@ function compactLine(p: ProfileView, i: number, theme: Theme, w: number, now: nu
   return [
     seg(`${p.current ? theme.g.current : " "} `, { hue: hue(theme, "cyan"), bold: true }),
     ...num(i),
-    seg(padEndText(truncate(p.name + (pinned ? theme.g.pinned : ""), nameW, theme.g.ellipsis), nameW), { bold: p.current }),
+    seg(padEndText(truncate(p.name + (pinned ? theme.g.pinned : ""), nameW, theme.g.ellipsis), nameW), {
+      bold: p.current,
+    }),
     plain(" "),
     seg(`${statusGlyph(s, theme)} `, { hue: hue(theme, s.tone) }),
-    ...(primary ? bar(primary.usedPercent, barW, theme) : [dim(padEndText(p.needsLogin ? "login" : theme.g.none, barW))]),
+    ...(primary
+      ? bar(primary.usedPercent, barW, theme)
+      : [dim(padEndText(p.needsLogin ? "login" : theme.g.none, barW))]),
     plain(pct),
     dim(reset),
   ];
@@ -85,11 +97,16 @@ const MIN_ACTIVITY = 3;
  * How the panel spends its rows: detailed profile blocks when they fit with a few activity lines,
  * else one line per profile, else as many profiles as fit plus a "+N more" line.
  */
-export function panelBudget(profiles: ProfileView[], height: number, now: number): { compact: boolean; shown: number; activityRows: number } {
+export function panelBudget(
+  profiles: ProfileView[],
+  height: number,
+  now: number,
+): { compact: boolean; shown: number; activityRows: number } {
   const room = Math.max(0, height - CHROME);
   const detailed = profiles.reduce((n, p) => n + blockHeight(p, now), 0);
   if (detailed + MIN_ACTIVITY <= room) return { compact: false, shown: profiles.length, activityRows: room - detailed };
-  if (profiles.length + MIN_ACTIVITY <= room) return { compact: true, shown: profiles.length, activityRows: room - profiles.length };
+  if (profiles.length + MIN_ACTIVITY <= room)
+    return { compact: true, shown: profiles.length, activityRows: room - profiles.length };
   const shown = Math.max(0, Math.min(profiles.length, room - MIN_ACTIVITY - 1));
   const used = shown + (shown < profiles.length ? 1 : 0);
   return { compact: true, shown, activityRows: Math.max(0, room - used) };
@@ -105,10 +122,20 @@ export function panelLines(props: PanelProps): Line[] {
   const totals = poolTotals(snap, now);
   const prefix = props.prefixLabel ?? "^]";
   const { compact, shown, activityRows } = panelBudget(snap.profiles, height, now);
-  const nameW = Math.min(12, Math.max(4, ...snap.profiles.map((p) => p.name.length + (snap.pinned === p.name ? 1 : 0))));
+  const nameW = Math.min(
+    12,
+    Math.max(4, ...snap.profiles.map((p) => p.name.length + (snap.pinned === p.name ? 1 : 0))),
+  );
 
   const body: Line[] = [];
-  body.push(spread([seg("prodex", { bold: true, hue: hue(theme, "cyan") }), dim(props.title ? ` ${g.dot} ${props.title}` : "")], modeTag(snap, theme), w, g.ellipsis));
+  body.push(
+    spread(
+      [seg("prodex", { bold: true, hue: hue(theme, "cyan") }), dim(props.title ? ` ${g.dot} ${props.title}` : "")],
+      modeTag(snap, theme),
+      w,
+      g.ellipsis,
+    ),
+  );
   if (serving) {
     body.push([dim("serving "), seg(serving.name, { bold: true })]);
     body.push([dim([serving.email, serving.plan].filter(Boolean).join(` ${g.dot} `))]);
@@ -129,8 +156,15 @@ export function panelLines(props: PanelProps): Line[] {
   if (!events.length && activityRows > 0) body.push([dim("no activity yet")]);
   for (const e of events) body.push(eventLine(e, theme, w));
   while (body.length < height - 2) body.push([]);
-  body.push([dim(`${fmtCount(totals.requests)} req ${g.dot} ${fmtCount(totals.errors)} err ${g.dot} ${fmtLatency(totals.latencyMs)} median`)]);
-  body.push(props.hint ? [seg(props.hint, { hue: hue(theme, "cyan") })] : [dim(`${prefix} ? keys ${g.dot} ${prefix} d pool view`)]);
+  body.push([
+    dim(
+      `${fmtCount(totals.requests)} req ${g.dot} ${fmtCount(totals.errors)} err ${g.dot} ${fmtLatency(totals.latencyMs)} median`,
+    ),
+  ]);
+  body.push(
+    props.hint
+      ? [seg(props.hint, { hue: hue(theme, "cyan") })]
+      : [dim(`${prefix} ? keys ${g.dot} ${prefix} d pool view`)],
+  );
   return body.slice(0, height).map((l) => [plain(" "), ...fit(l, w, g.ellipsis), plain(width > w + 1 ? " " : "")]);
 }
-

@@ -5,7 +5,15 @@ import { mainWindows, poolTotals, servingProfile, type PoolState } from "../feed
 import { dim, fit, plain, seg, type Line } from "./lines.ts";
 import { badge, modeTag } from "./parts.ts";
 
-export type StripProps = { state: PoolState; theme: Theme; width: number; now: number; title?: string; hint?: string; prefixLabel?: string };
+export type StripProps = {
+  state: PoolState;
+  theme: Theme;
+  width: number;
+  now: number;
+  title?: string;
+  hint?: string;
+  prefixLabel?: string;
+};
 
 /** The one-line pool summary used when the terminal is too narrow for the side panel. */
 export function stripLine(props: StripProps): Line {
@@ -26,11 +34,16 @@ export function stripLine(props: StripProps): Line {
   } else line.push(seg("no profile serving", { hue: hue(theme, "yellow") }));
   line.push(plain(" "), ...modeTag(snap, theme));
   const rot = state.lastRotation;
-  if (rot) line.push(sep, seg(theme.ascii ? "<> " : "⇄ ", { hue: hue(theme, "cyan") }), plain(rot.message), dim(` ${fmtAgo(rot.at, now)}`));
+  if (rot)
+    line.push(
+      sep,
+      seg(theme.ascii ? "<> " : "⇄ ", { hue: hue(theme, "cyan") }),
+      plain(rot.message),
+      dim(` ${fmtAgo(rot.at, now)}`),
+    );
   const out = snap.profiles.length - totals.counts.ready;
   line.push(sep, seg(`${totals.counts.ready} ready`, { hue: hue(theme, "green") }));
   if (out) line.push(seg(` ${out} out`, { hue: hue(theme, "red") }));
   line.push(sep, dim(`${props.prefixLabel ?? "^]"} ? keys`));
   return fit(line, width, g.ellipsis);
 }
-

@@ -25,7 +25,8 @@ function matchAt(buf: Uint8Array, i: number, seq: number[]): boolean {
 }
 
 function indexOfSeq(buf: Uint8Array, from: number, seq: number[]): number {
-  for (let i = buf.indexOf(seq[0] ?? 0, from); i >= 0; i = buf.indexOf(seq[0] ?? 0, i + 1)) if (matchAt(buf, i, seq)) return i;
+  for (let i = buf.indexOf(seq[0] ?? 0, from); i >= 0; i = buf.indexOf(seq[0] ?? 0, i + 1))
+    if (matchAt(buf, i, seq)) return i;
   return -1;
 }
 

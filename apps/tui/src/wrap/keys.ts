@@ -36,12 +36,36 @@ export function prefixShort(byte: number): string {
   return `^${String.fromCharCode(byte | 0x40)}`;
 }
 
-export type KeyName = "char" | "up" | "down" | "left" | "right" | "pageup" | "pagedown" | "home" | "end" | "enter" | "escape" | "tab" | "backspace" | "delete" | "ctrl" | "other";
+export type KeyName =
+  | "char"
+  | "up"
+  | "down"
+  | "left"
+  | "right"
+  | "pageup"
+  | "pagedown"
+  | "home"
+  | "end"
+  | "enter"
+  | "escape"
+  | "tab"
+  | "backspace"
+  | "delete"
+  | "ctrl"
+  | "other";
 
 export type Key = { name: KeyName; ch: string; seq: string };
 
 const csiNames: Record<string, KeyName> = { A: "up", B: "down", C: "right", D: "left", H: "home", F: "end" };
-const tildeNames: Record<string, KeyName> = { "1": "home", "3": "delete", "4": "end", "5": "pageup", "6": "pagedown", "7": "home", "8": "end" };
+const tildeNames: Record<string, KeyName> = {
+  "1": "home",
+  "3": "delete",
+  "4": "end",
+  "5": "pageup",
+  "6": "pagedown",
+  "7": "home",
+  "8": "end",
+};
 
 // CSI with params, SS3, ESC+char, or one code point.
 const keyToken = /\x1b\[[0-9;<?]*[ -/]*[@-~]|\x1bO[@-~]|\x1b[\x20-\x7e]?|[\s\S]/gu;

@@ -44,9 +44,25 @@ export function computeLayout(cols: number, rows: number, pref: PanelMode, panel
     };
   }
   if (pref !== "hidden" && r >= 4) {
-    return { cols: c, rows: r, mode: "strip", pane: { x: 0, y: 0, cols: c, rows: r - 1 }, panel: null, divider: null, strip: { x: 0, y: r - 1, cols: c, rows: 1 } };
+    return {
+      cols: c,
+      rows: r,
+      mode: "strip",
+      pane: { x: 0, y: 0, cols: c, rows: r - 1 },
+      panel: null,
+      divider: null,
+      strip: { x: 0, y: r - 1, cols: c, rows: 1 },
+    };
   }
-  return { cols: c, rows: r, mode: "hidden", pane: { x: 0, y: 0, cols: c, rows: r }, panel: null, divider: null, strip: null };
+  return {
+    cols: c,
+    rows: r,
+    mode: "hidden",
+    pane: { x: 0, y: 0, cols: c, rows: r },
+    panel: null,
+    divider: null,
+    strip: null,
+  };
 }
 
 /** Next panel preference for the cycle key: side → strip → hidden → side. */

@@ -167,7 +167,16 @@ export async function runWrapped(opts: WrapOptions): Promise<number> {
     };
     const { cols, rows } = host.size();
     const first = computeLayout(cols, rows, "side", null);
-    agent = new AgentSession({ cmd: opts.cmd, env: opts.env, cwd: opts.cwd, cols: first.pane.cols, rows: first.pane.rows, colors, onOutput: output, onHost: (seq) => host.write(seq) });
+    agent = new AgentSession({
+      cmd: opts.cmd,
+      env: opts.env,
+      cwd: opts.cwd,
+      cols: first.pane.cols,
+      rows: first.pane.rows,
+      colors,
+      onOutput: output,
+      onHost: (seq) => host.write(seq),
+    });
     const a = agent;
     pane = new PaneSource(a.term, () => a.cursorHidden);
     enableStyles();
@@ -178,7 +187,19 @@ export async function runWrapped(opts: WrapOptions): Promise<number> {
       p.publish();
     };
     ink = renderFullScreen(
-      (size) => <WrapScreen {...size} pane={p} feed={opts.feed} theme={theme} prefix={prefix} title={opts.title} bus={bus} onPaneSize={onPaneSize} onQuit={quit} />,
+      (size) => (
+        <WrapScreen
+          {...size}
+          pane={p}
+          feed={opts.feed}
+          theme={theme}
+          prefix={prefix}
+          title={opts.title}
+          bus={bus}
+          onPaneSize={onPaneSize}
+          onQuit={quit}
+        />
+      ),
       { stdout, stdin: keys as unknown as NodeJS.ReadStream, maxFps: 60 },
     );
     ink.waitUntilExit().catch(fail);

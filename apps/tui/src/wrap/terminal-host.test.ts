@@ -44,7 +44,10 @@ describe("TerminalHost", () => {
     expect(colors.fg).toBeUndefined();
     expect(typed.length).toBe(0);
     const got: string[] = [];
-    host.start((b) => got.push(Buffer.from(b).toString()), () => {});
+    host.start(
+      (b) => got.push(Buffer.from(b).toString()),
+      () => {},
+    );
     input.emit("data", Buffer.from("\x1b]11;rgb:0/0/0\x07x\x1b[?1;2c"));
     expect(got).toEqual(["x"]);
     host.stop();
@@ -54,7 +57,10 @@ describe("TerminalHost", () => {
     const input = new In();
     const output = new Out();
     const host = new TerminalHost(input, output);
-    host.start(() => {}, () => {});
+    host.start(
+      () => {},
+      () => {},
+    );
     expect(output.written).toBe("\x1b[22;0t");
     host.stop();
     host.stop();

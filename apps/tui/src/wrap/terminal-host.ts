@@ -23,7 +23,8 @@ export type TermColors = { fg?: string; bg?: string; terminator: string };
 // The alternate screen and the cursor are Ink's (it enters and leaves them); the title is saved here.
 const ENTER = "\x1b[22;0t";
 // Every input mode an agent may have switched on (mirrored to us) goes back off.
-const MODES_OFF = "\x1b[?1l\x1b>\x1b[?2004l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1005l\x1b[?1006l\x1b[?1015l\x1b[?1004l\x1b[?9l";
+const MODES_OFF =
+  "\x1b[?1l\x1b>\x1b[?2004l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1005l\x1b[?1006l\x1b[?1015l\x1b[?1004l\x1b[?9l";
 const LEAVE = `\x1b[?2026l\x1b[0m${MODES_OFF}\x1b[0 q\x1b[?25h\x1b[23;0t`;
 
 const toBytes = (c: Buffer | string): Uint8Array => (typeof c === "string" ? Buffer.from(c, "utf8") : c);

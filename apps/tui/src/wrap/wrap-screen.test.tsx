@@ -35,11 +35,22 @@ async function setup(cols = 160, rows = 40, theme = makeTheme()) {
   let quits = 0;
   const source = new PaneSource(term, () => false);
   const el = (c: number, r: number) => (
-    <WrapScreen cols={c} rows={r} pane={source} feed={feed} theme={theme} prefix={0x1d} title="codex" bus={bus} onPaneSize={(pc, pr) => {
+    <WrapScreen
+      cols={c}
+      rows={r}
+      pane={source}
+      feed={feed}
+      theme={theme}
+      prefix={0x1d}
+      title="codex"
+      bus={bus}
+      onPaneSize={(pc, pr) => {
         sizes.push(`${pc}x${pr}`);
         term.resize(pc, pr);
         source.publish();
-      }} onQuit={() => quits++} />
+      }}
+      onQuit={() => quits++}
+    />
   );
   const view = renderAt(el(cols, rows), cols, rows);
   const send = async (command: WrapCommand) => {
@@ -50,7 +61,17 @@ async function setup(cols = 160, rows = 40, theme = makeTheme()) {
     view.stdin.write(s);
     await tick();
   };
-  return { view, feed, bus, sizes, send, keys, quits: () => quits, screen: () => strip(view.lastFrame()), resize: (c: number, r: number) => view.rerender(el(c, r), { cols: c, rows: r }) };
+  return {
+    view,
+    feed,
+    bus,
+    sizes,
+    send,
+    keys,
+    quits: () => quits,
+    screen: () => strip(view.lastFrame()),
+    resize: (c: number, r: number) => view.rerender(el(c, r), { cols: c, rows: r }),
+  };
 }
 
 describe("WrapScreen", () => {

@@ -47,7 +47,10 @@ export function WrapScreen(props: WrapScreenProps) {
   const [armed, setArmed] = useState(false);
   const [notice, say] = useNotice();
   const layout = useMemo(() => computeLayout(columns, rows, pref, panelWidth), [columns, rows, pref, panelWidth]);
-  const signature = useCallback((t: number) => timeSignature(pool, t, { clock: mode === "pool", rotationAge: layout.strip !== null }), [pool, mode, layout.strip]);
+  const signature = useCallback(
+    (t: number) => timeSignature(pool, t, { clock: mode === "pool", rotationAge: layout.strip !== null }),
+    [pool, mode, layout.strip],
+  );
   const now = useNow(signature);
   const snap = pool.snapshot;
 
@@ -77,7 +80,10 @@ export function WrapScreen(props: WrapScreenProps) {
         return setPref("side");
       }
       case "autoRotate":
-        return act(feed.setAutoRotate(!snap.autoRotate), snap.autoRotate ? "auto-rotate paused" : "auto-rotate resumed");
+        return act(
+          feed.setAutoRotate(!snap.autoRotate),
+          snap.autoRotate ? "auto-rotate paused" : "auto-rotate resumed",
+        );
       case "pin": {
         if (c.index === null) return act(feed.pin(null), "unpinned: auto-rotate picks the profile");
         const p = snap.profiles[c.index];
@@ -127,7 +133,8 @@ export function WrapScreen(props: WrapScreenProps) {
           const a = r.action;
           if (a?.type === "close") m = "agent";
           else if (a?.type === "pin") act(feed.pin(a.profile), a.profile ? `pinned ${a.profile}` : "unpinned");
-          else if (a?.type === "autoRotate") act(feed.setAutoRotate(a.enabled), a.enabled ? "auto-rotate resumed" : "auto-rotate paused");
+          else if (a?.type === "autoRotate")
+            act(feed.setAutoRotate(a.enabled), a.enabled ? "auto-rotate resumed" : "auto-rotate paused");
         }
         if (m === "agent") break;
       }
@@ -139,13 +146,24 @@ export function WrapScreen(props: WrapScreenProps) {
   );
 
   const dot = theme.g.dot;
-  const hint = armed ? `keys: d pool ${dot} s panel ${dot} a auto ${dot} 1-9 pin ${dot} [ scroll ${dot} q quit ${dot} ? help` : notice;
+  const hint = armed
+    ? `keys: d pool ${dot} s panel ${dot} a auto ${dot} 1-9 pin ${dot} [ scroll ${dot} q quit ${dot} ? help`
+    : notice;
   const short = prefixShort(props.prefix);
 
   if (mode === "pool") {
     return (
       <FullScreen>
-        <PoolView state={pool} view={poolView} theme={theme} width={layout.cols} height={layout.rows} now={now} title={title} notice={hint} />
+        <PoolView
+          state={pool}
+          view={poolView}
+          theme={theme}
+          width={layout.cols}
+          height={layout.rows}
+          now={now}
+          title={title}
+          notice={hint}
+        />
       </FullScreen>
     );
   }
@@ -157,19 +175,64 @@ export function WrapScreen(props: WrapScreenProps) {
     <FullScreen>
       <Box flexDirection="row" height={paneRows} flexShrink={0}>
         <Box width={p.cols} height={paneRows} flexShrink={0}>
-          <AgentPane source={pane} cols={p.cols} rows={paneRows} top={mode === "scroll" ? scrollTop : undefined} cursor={mode === "agent"} />
-          {mode === "help" || mode === "confirm" ? <Overlay mode={mode} theme={theme} paneCols={p.cols} paneRows={paneRows} prefix={props.prefix} title={title} /> : null}
-          {mode === "scroll" ? <ScrollBadge theme={theme} up={pane.term.buffer.active.baseY - scrollTop} paneCols={p.cols} /> : null}
+          <AgentPane
+            source={pane}
+            cols={p.cols}
+            rows={paneRows}
+            top={mode === "scroll" ? scrollTop : undefined}
+            cursor={mode === "agent"}
+          />
+          {mode === "help" || mode === "confirm" ? (
+            <Overlay
+              mode={mode}
+              theme={theme}
+              paneCols={p.cols}
+              paneRows={paneRows}
+              prefix={props.prefix}
+              title={title}
+            />
+          ) : null}
+          {mode === "scroll" ? (
+            <ScrollBadge theme={theme} up={pane.term.buffer.active.baseY - scrollTop} paneCols={p.cols} />
+          ) : null}
         </Box>
         {layout.divider !== null ? <Divider theme={theme} rows={layout.rows} /> : null}
-        {layout.panel ? <SidePanel state={pool} theme={theme} width={layout.panel.cols} height={layout.panel.rows} now={now} title={title} hint={hint} prefixLabel={short} /> : null}
+        {layout.panel ? (
+          <SidePanel
+            state={pool}
+            theme={theme}
+            width={layout.panel.cols}
+            height={layout.panel.rows}
+            now={now}
+            title={title}
+            hint={hint}
+            prefixLabel={short}
+          />
+        ) : null}
       </Box>
-      {stripW ? <StatusStrip state={pool} theme={theme} width={stripW} now={now} title={title} hint={hint} prefixLabel={short} /> : null}
+      {stripW ? (
+        <StatusStrip
+          state={pool}
+          theme={theme}
+          width={stripW}
+          now={now}
+          title={title}
+          hint={hint}
+          prefixLabel={short}
+        />
+      ) : null}
     </FullScreen>
   );
 }
 
-function Overlay(props: { mode: "help" | "confirm"; theme: Theme; paneCols: number; paneRows: number; prefix: number; title?: string }) {
+function Overlay(props: {
+  mode: "help" | "confirm";
+  theme: Theme;
+  paneCols: number;
+  paneRows: number;
+  prefix: number;
+  title?: string;
+}) {
   const { theme, paneCols, paneRows } = props;
   const w = Math.max(10, Math.min(props.mode === "help" ? 60 : 44, paneCols - 2));
   const h = props.mode === "help" ? 15 : 3;

@@ -8,7 +8,10 @@ import { type AuthState, authPath, parseAuth, readAuth, withTokens, writeAuth } 
 const temp = useTempDirs("prodex-auth-");
 const EXP = 1_900_000_000;
 
-function chatgptJson(extra: Record<string, unknown> = {}, tokens: Record<string, unknown> = {}): Record<string, unknown> {
+function chatgptJson(
+  extra: Record<string, unknown> = {},
+  tokens: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     auth_mode: "chatgpt",
     OPENAI_API_KEY: null,
@@ -24,14 +27,27 @@ function chatgptJson(extra: Record<string, unknown> = {}, tokens: Record<string,
   };
 }
 
-type Want = { kind: AuthState["kind"]; reason?: RegExp; accountId?: string; email?: string | null; expiresAt?: number | null; lastRefresh?: number };
+type Want = {
+  kind: AuthState["kind"];
+  reason?: RegExp;
+  accountId?: string;
+  email?: string | null;
+  expiresAt?: number | null;
+  lastRefresh?: number;
+};
 
 describe("parseAuth classifies auth.json", () => {
   const cases: { name: string; text: string; want: Want }[] = [
     {
       name: "ChatGPT login as Codex writes it",
       text: JSON.stringify(chatgptJson()),
-      want: { kind: "chatgpt", accountId: "acct-1", email: "acct-1@example.com", expiresAt: EXP * 1000, lastRefresh: Date.parse("2026-11-26T11:39:39Z") },
+      want: {
+        kind: "chatgpt",
+        accountId: "acct-1",
+        email: "acct-1@example.com",
+        expiresAt: EXP * 1000,
+        lastRefresh: Date.parse("2026-11-26T11:39:39Z"),
+      },
     },
     {
       name: "account id from the id token when tokens.account_id is missing",
@@ -40,7 +56,9 @@ describe("parseAuth classifies auth.json", () => {
     },
     {
       name: "account id from the access token as a last resort",
-      text: JSON.stringify(chatgptJson({}, { account_id: null, id_token: "opaque", access_token: unsignedJwt(claims("acct-acc", EXP)) })),
+      text: JSON.stringify(
+        chatgptJson({}, { account_id: null, id_token: "opaque", access_token: unsignedJwt(claims("acct-acc", EXP)) }),
+      ),
       want: { kind: "chatgpt", accountId: "acct-acc", expiresAt: EXP * 1000 },
     },
     {
@@ -48,16 +66,36 @@ describe("parseAuth classifies auth.json", () => {
       text: JSON.stringify(chatgptJson({}, { id_token: "opaque-id", access_token: "opaque-access" })),
       want: { kind: "chatgpt", accountId: "acct-1", email: null, expiresAt: null },
     },
-    { name: "no last_refresh orders as oldest", text: JSON.stringify(chatgptJson({ last_refresh: undefined })), want: { kind: "chatgpt", lastRefresh: 0 } },
-    { name: "API key login", text: JSON.stringify({ auth_mode: "apikey", OPENAI_API_KEY: "sk-test", tokens: null }), want: { kind: "api-key" } },
-    { name: "logged out (all null)", text: JSON.stringify({ OPENAI_API_KEY: null, tokens: null }), want: { kind: "no-auth" } },
+    {
+      name: "no last_refresh orders as oldest",
+      text: JSON.stringify(chatgptJson({ last_refresh: undefined })),
+      want: { kind: "chatgpt", lastRefresh: 0 },
+    },
+    {
+      name: "API key login",
+      text: JSON.stringify({ auth_mode: "apikey", OPENAI_API_KEY: "sk-test", tokens: null }),
+      want: { kind: "api-key" },
+    },
+    {
+      name: "logged out (all null)",
+      text: JSON.stringify({ OPENAI_API_KEY: null, tokens: null }),
+      want: { kind: "no-auth" },
+    },
     { name: "empty object", text: "{}", want: { kind: "no-auth" } },
     { name: "not JSON", text: "{not json", want: { kind: "invalid", reason: /^auth\.json is not valid JSON$/ } },
     { name: "empty file", text: "", want: { kind: "invalid", reason: /not valid JSON/ } },
     { name: "a JSON array", text: "[]", want: { kind: "invalid", reason: /unexpected shape \(root\)/ } },
     { name: "JSON null", text: "null", want: { kind: "invalid", reason: /unexpected shape \(root\)/ } },
-    { name: "tokens without a refresh token", text: JSON.stringify(chatgptJson({}, { refresh_token: "" })), want: { kind: "invalid", reason: /unexpected shape \(tokens\.refresh_token\)/ } },
-    { name: "tokens of the wrong type", text: JSON.stringify({ tokens: "abc" }), want: { kind: "invalid", reason: /unexpected shape \(tokens\)/ } },
+    {
+      name: "tokens without a refresh token",
+      text: JSON.stringify(chatgptJson({}, { refresh_token: "" })),
+      want: { kind: "invalid", reason: /unexpected shape \(tokens\.refresh_token\)/ },
+    },
+    {
+      name: "tokens of the wrong type",
+      text: JSON.stringify({ tokens: "abc" }),
+      want: { kind: "invalid", reason: /unexpected shape \(tokens\)/ },
+    },
     {
       name: "tokens but no account id anywhere",
       text: JSON.stringify(chatgptJson({}, { account_id: null, id_token: "opaque", access_token: "opaque" })),
@@ -109,7 +147,9 @@ describe("readAuth", () => {
 
 describe("withTokens", () => {
   test("keeps every field it does not own, at the top and inside tokens", () => {
-    const prev = parseAuth(JSON.stringify(chatgptJson({ future_field: { a: 1 }, auth_mode: "chatgpt" }, { extra_token_field: "keep" })));
+    const prev = parseAuth(
+      JSON.stringify(chatgptJson({ future_field: { a: 1 }, auth_mode: "chatgpt" }, { extra_token_field: "keep" })),
+    );
     if (prev.kind !== "chatgpt") throw new Error("fixture");
     const now = new Date("2030-01-01T00:00:00Z");
     const next = withTokens(prev.json, { idToken: "id2", accessToken: "at2", refreshToken: "rt2" }, "acct-1", now);
@@ -117,7 +157,13 @@ describe("withTokens", () => {
       auth_mode: "chatgpt",
       OPENAI_API_KEY: null,
       future_field: { a: 1 },
-      tokens: { id_token: "id2", access_token: "at2", refresh_token: "rt2", account_id: "acct-1", extra_token_field: "keep" },
+      tokens: {
+        id_token: "id2",
+        access_token: "at2",
+        refresh_token: "rt2",
+        account_id: "acct-1",
+        extra_token_field: "keep",
+      },
       last_refresh: "2030-01-01T00:00:00.000Z",
     });
     // The input is not modified.

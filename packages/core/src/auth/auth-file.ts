@@ -40,11 +40,7 @@ export type ChatgptAuth = {
   lastRefresh: number;
 };
 
-export type AuthState =
-  | ChatgptAuth
-  | { kind: "api-key" }
-  | { kind: "no-auth" }
-  | { kind: "invalid"; reason: string };
+export type AuthState = ChatgptAuth | { kind: "api-key" } | { kind: "no-auth" } | { kind: "invalid"; reason: string };
 
 export function authPath(codexHome: string): string {
   return join(codexHome, "auth.json");
@@ -71,7 +67,11 @@ export function parseAuth(text: string, where = "auth.json"): AuthState {
     return { kind: "invalid", reason: `${where} is not valid JSON` };
   }
   const parsed = authSchema.safeParse(json);
-  if (!parsed.success) return { kind: "invalid", reason: `${where} has an unexpected shape (${parsed.error.issues[0]?.path.join(".") || "root"})` };
+  if (!parsed.success)
+    return {
+      kind: "invalid",
+      reason: `${where} has an unexpected shape (${parsed.error.issues[0]?.path.join(".") || "root"})`,
+    };
   const auth = parsed.data;
   if (auth.tokens) {
     const access = decodeJwt(auth.tokens.access_token);

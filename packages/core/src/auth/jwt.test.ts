@@ -14,7 +14,13 @@ describe("decodeJwt", () => {
         exp: 1_800_000_000,
         [AUTH_CLAIM]: { chatgpt_account_id: "acct-1", chatgpt_plan_type: "pro", chatgpt_user_id: "user-1" },
       }),
-      want: { email: "a@example.com", expiresAt: 1_800_000_000_000, accountId: "acct-1", plan: "pro", userId: "user-1" },
+      want: {
+        email: "a@example.com",
+        expiresAt: 1_800_000_000_000,
+        accountId: "acct-1",
+        plan: "pro",
+        userId: "user-1",
+      },
     },
     {
       name: "email only in the profile claim",
@@ -30,16 +36,28 @@ describe("decodeJwt", () => {
     { name: "fractional exp", token: unsignedJwt({ exp: 1.5 }), want: { ...none, expiresAt: 1500 } },
     {
       name: "unknown claims are ignored",
-      token: unsignedJwt({ iss: "https://auth.openai.com", aud: ["x"], [AUTH_CLAIM]: { user_id: "u", chatgpt_account_id: "acct-2" } }),
+      token: unsignedJwt({
+        iss: "https://auth.openai.com",
+        aud: ["x"],
+        [AUTH_CLAIM]: { user_id: "u", chatgpt_account_id: "acct-2" },
+      }),
       want: { ...none, accountId: "acct-2" },
     },
     {
       // One odd claim (a null plan, a string exp) must not hide the others: the account id still matters.
       name: "wrongly typed claims are dropped, not the whole token",
-      token: unsignedJwt({ email: "x@example.com", exp: "soon", [AUTH_CLAIM]: { chatgpt_account_id: "acct-3", chatgpt_plan_type: null } }),
+      token: unsignedJwt({
+        email: "x@example.com",
+        exp: "soon",
+        [AUTH_CLAIM]: { chatgpt_account_id: "acct-3", chatgpt_plan_type: null },
+      }),
       want: { ...none, email: "x@example.com", accountId: "acct-3" },
     },
-    { name: "padded base64 payload", token: `${b64({ alg: "none" })}.${Buffer.from(JSON.stringify({ email: "pad@x.io" })).toString("base64")}.s`, want: { ...none, email: "pad@x.io" } },
+    {
+      name: "padded base64 payload",
+      token: `${b64({ alg: "none" })}.${Buffer.from(JSON.stringify({ email: "pad@x.io" })).toString("base64")}.s`,
+      want: { ...none, email: "pad@x.io" },
+    },
     { name: "not a JWT (no dots)", token: "sk-not-a-jwt", want: null },
     { name: "empty string", token: "", want: null },
     { name: "empty payload", token: "a..c", want: null },

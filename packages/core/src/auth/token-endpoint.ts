@@ -13,13 +13,20 @@ const refreshResponse = z.object({
 
 const refreshError = z
   .object({
-    error: z.union([z.string(), z.object({ code: z.string().nullish(), message: z.string().nullish() }).loose()]).optional(),
+    error: z
+      .union([z.string(), z.object({ code: z.string().nullish(), message: z.string().nullish() }).loose()])
+      .optional(),
     error_description: z.string().optional(),
   })
   .loose();
 
 // Codes after which only a new login helps (the refresh token family is gone).
-const DEAD_LOGIN_CODES = new Set(["refresh_token_reused", "refresh_token_expired", "refresh_token_invalidated", "invalid_grant"]);
+const DEAD_LOGIN_CODES = new Set([
+  "refresh_token_reused",
+  "refresh_token_expired",
+  "refresh_token_invalidated",
+  "invalid_grant",
+]);
 
 /** The endpoint's new tokens; `ok: false` when it rejected the refresh token for good (a new login is needed). */
 export type TokenAnswer = { ok: true; tokens: z.infer<typeof refreshResponse> } | { ok: false; why: string };
@@ -39,11 +46,21 @@ export async function requestTokens(
     res = await options.fetch(options.url, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify({ client_id: CODEX_CLIENT_ID, grant_type: "refresh_token", refresh_token: refreshToken, refresh_reason: reason }),
+      body: JSON.stringify({
+        client_id: CODEX_CLIENT_ID,
+        grant_type: "refresh_token",
+        refresh_token: refreshToken,
+        refresh_reason: reason,
+      }),
       signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
     });
   } catch (cause) {
-    throw new UpstreamError(`profile "${name}": token refresh failed: ${errorMessage(cause)}`, undefined, "check your network and retry", { cause });
+    throw new UpstreamError(
+      `profile "${name}": token refresh failed: ${errorMessage(cause)}`,
+      undefined,
+      "check your network and retry",
+      { cause },
+    );
   }
   const text = await res.text();
   let body: unknown = null;
@@ -58,8 +75,13 @@ export async function requestTokens(
     throw new UpstreamError(`profile "${name}": token refresh answered an unexpected body`, res.status, "retry later");
   }
   const code = errorCode(body);
-  if (res.status === 401 || (code !== null && DEAD_LOGIN_CODES.has(code))) return { ok: false, why: code ?? `HTTP ${res.status}` };
-  throw new UpstreamError(`profile "${name}": token refresh failed with HTTP ${res.status}${code ? ` (${code})` : ""}`, res.status, "retry later");
+  if (res.status === 401 || (code !== null && DEAD_LOGIN_CODES.has(code)))
+    return { ok: false, why: code ?? `HTTP ${res.status}` };
+  throw new UpstreamError(
+    `profile "${name}": token refresh failed with HTTP ${res.status}${code ? ` (${code})` : ""}`,
+    res.status,
+    "retry later",
+  );
 }
 
 function errorCode(body: unknown): string | null {

@@ -17,11 +17,16 @@ const WORKER = join(import.meta.dir, "fixtures", "refresh-worker.ts");
 
 let mock: MockBackend;
 beforeAll(async () => {
-  mock = await createMockBackend({ accounts: [{ id: "acct-1" }, { id: "acct-2" }, { id: "acct-3" }, { id: "acct-4" }] });
+  mock = await createMockBackend({
+    accounts: [{ id: "acct-1" }, { id: "acct-2" }, { id: "acct-3" }, { id: "acct-4" }],
+  });
 });
 afterAll(() => mock.stop());
 
-function homeWith(account: string, expiresInSeconds: number): { ref: { name: string; codexHome: string }; auth: AuthJson } {
+function homeWith(
+  account: string,
+  expiresInSeconds: number,
+): { ref: { name: string; codexHome: string }; auth: AuthJson } {
   const codexHome = temp();
   const auth = mock.authFile(account, { expiresInSeconds });
   writeAuth(codexHome, auth);
@@ -32,7 +37,11 @@ async function useRefreshToken(token: string): Promise<void> {
   const res = await fetch(mock.refreshUrl, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ client_id: "app_EMoamEEZ73f0CkXaXp7hrann", grant_type: "refresh_token", refresh_token: token }),
+    body: JSON.stringify({
+      client_id: "app_EMoamEEZ73f0CkXaXp7hrann",
+      grant_type: "refresh_token",
+      refresh_token: token,
+    }),
   });
   expect(res.status).toBe(200);
 }
@@ -61,7 +70,11 @@ describe("token faults", () => {
     const { ref } = homeWith("acct-2", 30);
     const before = readFileSync(authPath(ref.codexHome), "utf8");
     const needs: string[] = [];
-    const tokens = new TokenManager({ refreshUrl: mock.refreshUrl, faults: faults("token.reused@p1"), hooks: { onNeedsLogin: (_p, why) => needs.push(why) } });
+    const tokens = new TokenManager({
+      refreshUrl: mock.refreshUrl,
+      faults: faults("token.reused@p1"),
+      hooks: { onNeedsLogin: (_p, why) => needs.push(why) },
+    });
     const err = await tokens.current(ref).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthError);
     expect((err as AuthError).needsLogin).toBe(true);
@@ -83,7 +96,11 @@ describe("token faults", () => {
       },
       { preconnect: fetch.preconnect },
     );
-    const got = await new TokenManager({ refreshUrl: mock.refreshUrl, fetch: meanwhile, hooks: { onNeedsLogin: (_p, why) => needs.push(why) } }).current(ref);
+    const got = await new TokenManager({
+      refreshUrl: mock.refreshUrl,
+      fetch: meanwhile,
+      hooks: { onNeedsLogin: (_p, why) => needs.push(why) },
+    }).current(ref);
     expect(got.refreshToken).toBe(relogin.tokens.refresh_token);
     expect(needs).toEqual([]);
   });
@@ -139,7 +156,9 @@ describe("Context wiring", () => {
     const env = { HOME: join(dir, "home"), PRODEX_HOME: join(dir, "prodex"), PRODEX_FAULTS: "token.down@p1:1" };
     expect(new Context({ env }).faults?.specs).toEqual([{ name: "token.down", arg: null, profile: "p1", count: 1 }]);
     expect(new Context({ env: { ...env, PRODEX_FAULTS: undefined } }).faults).toBeNull();
-    expect(() => new Context({ env: { ...env, PRODEX_FAULTS: "token.gone" } })).toThrow('PRODEX_FAULTS: unknown fault "token.gone" in "token.gone"');
+    expect(() => new Context({ env: { ...env, PRODEX_FAULTS: "token.gone" } })).toThrow(
+      'PRODEX_FAULTS: unknown fault "token.gone" in "token.gone"',
+    );
   });
 
   test("db.busy: store writes fail as SQLITE_BUSY, reads work, and the count runs out", () => {

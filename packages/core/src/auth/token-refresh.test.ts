@@ -16,7 +16,9 @@ const WORKER = join(import.meta.dir, "fixtures", "refresh-worker.ts");
 
 let mock: MockBackend;
 beforeAll(async () => {
-  mock = await createMockBackend({ accounts: [{ id: "acct-1" }, { id: "acct-2" }, { id: "acct-3" }, { id: "acct-4" }] });
+  mock = await createMockBackend({
+    accounts: [{ id: "acct-1" }, { id: "acct-2" }, { id: "acct-3" }, { id: "acct-4" }],
+  });
 });
 afterAll(() => mock.stop());
 
@@ -34,14 +36,21 @@ function recorder(): { hooks: TokenHooks; seen: Seen } {
 }
 
 /** A profile home holding a fresh mock login of `account` (a new token family each time). */
-function homeWith(account: string, expiresInSeconds: number): { ref: { name: string; codexHome: string }; auth: AuthJson } {
+function homeWith(
+  account: string,
+  expiresInSeconds: number,
+): { ref: { name: string; codexHome: string }; auth: AuthJson } {
   const codexHome = temp();
   const auth = mock.authFile(account, { expiresInSeconds });
   writeAuth(codexHome, auth);
   return { ref: { name: "p1", codexHome }, auth };
 }
 
-const onDisk = (home: string) => JSON.parse(readFileSync(authPath(home), "utf8")) as { tokens: { access_token: string; refresh_token: string }; last_refresh: string };
+const onDisk = (home: string) =>
+  JSON.parse(readFileSync(authPath(home), "utf8")) as {
+    tokens: { access_token: string; refresh_token: string };
+    last_refresh: string;
+  };
 const live = (account: string) => mock.accounts().find((a) => a.id === account)?.tokens ?? { access: [], refresh: [] };
 const refreshBodies = () => mock.requests({ path: "/oauth/token" }).map((r) => r.body as { refresh_reason?: string });
 
@@ -60,7 +69,12 @@ describe("TokenManager.current: proactive refresh", () => {
       const codexHome = temp();
       const exp = c.expiresInMs === null ? undefined : Math.floor((NOW + c.expiresInMs) / 1000);
       writeAuth(codexHome, {
-        tokens: { id_token: unsignedJwt(claims("acct-x", exp)), access_token: unsignedJwt(claims("acct-x", exp)), refresh_token: "rt-x", account_id: "acct-x" },
+        tokens: {
+          id_token: unsignedJwt(claims("acct-x", exp)),
+          access_token: unsignedJwt(claims("acct-x", exp)),
+          refresh_token: "rt-x",
+          account_id: "acct-x",
+        },
       });
       let calls = 0;
       const fetchStub = (async () => {
@@ -90,7 +104,11 @@ describe("TokenManager.current: proactive refresh", () => {
     expect(Date.parse(file.last_refresh)).toBeGreaterThan(Date.parse(auth.last_refresh) - 1);
     expect(statSync(authPath(ref.codexHome)).mode & 0o777).toBe(0o600);
     expect(seen.refreshed).toEqual(["proactive_expiry"]);
-    expect(refreshBodies().slice(before).map((b) => b.refresh_reason)).toEqual(["proactive_expiry"]);
+    expect(
+      refreshBodies()
+        .slice(before)
+        .map((b) => b.refresh_reason),
+    ).toEqual(["proactive_expiry"]);
     expect(live("acct-1").access).toContain(got.accessToken);
     // A second ask uses the new token without another refresh.
     expect((await tm.current(ref)).accessToken).toBe(got.accessToken);
@@ -115,11 +133,18 @@ describe("TokenManager.afterUnauthorized", () => {
     const { ref, auth } = homeWith("acct-2", 3600);
     const before = refreshBodies().length;
     const { hooks, seen } = recorder();
-    const got = await new TokenManager({ refreshUrl: mock.refreshUrl, hooks }).afterUnauthorized(ref, auth.tokens.access_token);
+    const got = await new TokenManager({ refreshUrl: mock.refreshUrl, hooks }).afterUnauthorized(
+      ref,
+      auth.tokens.access_token,
+    );
     expect(got.accessToken).not.toBe(auth.tokens.access_token);
     expect(onDisk(ref.codexHome).tokens.access_token).toBe(got.accessToken);
     expect(seen.refreshed).toEqual(["unauthorized_recovery"]);
-    expect(refreshBodies().slice(before).map((b) => b.refresh_reason)).toEqual(["unauthorized_recovery"]);
+    expect(
+      refreshBodies()
+        .slice(before)
+        .map((b) => b.refresh_reason),
+    ).toEqual(["unauthorized_recovery"]);
   });
 });
 
@@ -130,7 +155,11 @@ describe("dead logins and failures", () => {
     const used = await fetch(mock.refreshUrl, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ client_id: "app_EMoamEEZ73f0CkXaXp7hrann", grant_type: "refresh_token", refresh_token: auth.tokens.refresh_token }),
+      body: JSON.stringify({
+        client_id: "app_EMoamEEZ73f0CkXaXp7hrann",
+        grant_type: "refresh_token",
+        refresh_token: auth.tokens.refresh_token,
+      }),
     });
     expect(used.status).toBe(200);
     const before = readFileSync(authPath(ref.codexHome), "utf8");
@@ -158,7 +187,10 @@ describe("dead logins and failures", () => {
         const scenario = new URL(req.url).pathname.slice(1);
         switch (scenario) {
           case "invalid-grant":
-            return Response.json({ error: "invalid_grant", error_description: "Refresh token expired" }, { status: 400 });
+            return Response.json(
+              { error: "invalid_grant", error_description: "Refresh token expired" },
+              { status: 400 },
+            );
           case "expired-code":
             return Response.json({ error: { code: "refresh_token_expired", message: "expired" } }, { status: 401 });
           case "invalidated-400":
@@ -204,7 +236,9 @@ describe("dead logins and failures", () => {
     test(`${c.scenario} → ${c.want}`, async () => {
       const { ref, auth } = homeWith("acct-4", 30);
       const { hooks, seen } = recorder();
-      const err = await new TokenManager({ refreshUrl: `${url}/${c.scenario}`, hooks }).current(ref).catch((e: unknown) => e);
+      const err = await new TokenManager({ refreshUrl: `${url}/${c.scenario}`, hooks })
+        .current(ref)
+        .catch((e: unknown) => e);
       if (c.want === "needs-login") {
         expect(err).toBeInstanceOf(AuthError);
         expect((err as AuthError).needsLogin).toBe(true);
@@ -231,7 +265,9 @@ describe("dead logins and failures", () => {
     const port = closed.port;
     await closed.stop(true);
     const { hooks, seen } = recorder();
-    const err = await new TokenManager({ refreshUrl: `http://127.0.0.1:${port}/oauth/token`, hooks }).current(ref).catch((e: unknown) => e);
+    const err = await new TokenManager({ refreshUrl: `http://127.0.0.1:${port}/oauth/token`, hooks })
+      .current(ref)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UpstreamError);
     expect((err as UpstreamError).message).toMatch(/^profile "p1": token refresh failed: /);
     expect((err as UpstreamError).message).not.toContain("\n");
@@ -241,21 +277,29 @@ describe("dead logins and failures", () => {
 
   test("a token endpoint that never answers times out as UpstreamError", async () => {
     const { ref } = homeWith("acct-4", 30);
-    const err = await new TokenManager({ refreshUrl: `${url}/hang`, timeoutMs: 200 }).current(ref).catch((e: unknown) => e);
+    const err = await new TokenManager({ refreshUrl: `${url}/hang`, timeoutMs: 200 })
+      .current(ref)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UpstreamError);
     expect(err).not.toBeInstanceOf(AuthError);
   });
 
   const noLogin: { name: string; write: (home: string) => void; why: RegExp }[] = [
     { name: "no auth.json", write: () => {}, why: /no login in .*auth\.json/ },
-    { name: "API key", write: (h) => writeFileSync(authPath(h), JSON.stringify({ OPENAI_API_KEY: "sk-1" })), why: /holds an API key/ },
+    {
+      name: "API key",
+      write: (h) => writeFileSync(authPath(h), JSON.stringify({ OPENAI_API_KEY: "sk-1" })),
+      why: /holds an API key/,
+    },
     { name: "corrupt", write: (h) => writeFileSync(authPath(h), "{"), why: /is not valid JSON/ },
   ];
   for (const c of noLogin) {
     test(`${c.name} → AuthError telling what to run`, async () => {
       const codexHome = temp();
       c.write(codexHome);
-      const err = await new TokenManager({ refreshUrl: mock.refreshUrl }).current({ name: "px", codexHome }).catch((e: unknown) => e);
+      const err = await new TokenManager({ refreshUrl: mock.refreshUrl })
+        .current({ name: "px", codexHome })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AuthError);
       expect((err as AuthError).message).toMatch(c.why);
       expect((err as AuthError).hint).toBe("run: prodex login -p px");
@@ -286,7 +330,11 @@ describe("never an older login over a newer one", () => {
 
   test("an older copy appearing meanwhile does not block our newer tokens", async () => {
     const { ref, auth } = homeWith("acct-1", 30);
-    const older = { ...auth, tokens: { ...auth.tokens, refresh_token: "rt-stale-copy" }, last_refresh: new Date(Date.parse(auth.last_refresh) - 3_600_000).toISOString() };
+    const older = {
+      ...auth,
+      tokens: { ...auth.tokens, refresh_token: "rt-stale-copy" },
+      last_refresh: new Date(Date.parse(auth.last_refresh) - 3_600_000).toISOString(),
+    };
     const racing = (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
       writeAuth(ref.codexHome, older);
       return fetch(input, init);
@@ -304,7 +352,9 @@ describe("single flight", () => {
     const calls = mock.refreshCalls("acct-2");
     const tm = new TokenManager({ refreshUrl: mock.refreshUrl });
     const stale = auth.tokens.access_token;
-    const got = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? tm.current(ref) : tm.refresh(ref, "proactive_expiry", stale))));
+    const got = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => (i % 2 ? tm.current(ref) : tm.refresh(ref, "proactive_expiry", stale))),
+    );
     expect(mock.refreshCalls("acct-2")).toBe(calls + 1);
     expect(new Set(got.map((a) => a.accessToken)).size).toBe(1);
   });
@@ -312,42 +362,58 @@ describe("single flight", () => {
   test("two managers in one process share the lock file: one refresh", async () => {
     const { ref } = homeWith("acct-2", 30);
     const calls = mock.refreshCalls("acct-2");
-    const [a, b] = await Promise.all([new TokenManager({ refreshUrl: mock.refreshUrl }).current(ref), new TokenManager({ refreshUrl: mock.refreshUrl }).current(ref)]);
+    const [a, b] = await Promise.all([
+      new TokenManager({ refreshUrl: mock.refreshUrl }).current(ref),
+      new TokenManager({ refreshUrl: mock.refreshUrl }).current(ref),
+    ]);
     expect(mock.refreshCalls("acct-2")).toBe(calls + 1);
     expect(a.accessToken).toBe(b.accessToken);
   });
 
   // Also the refresh-lock race proof: the serialized stress suite repeats these (see the manifest).
   for (const n of [8, 16]) {
-  test(`cross-process: ${n} processes, one expiring profile → exactly 1 refresh, same valid token everywhere`, async () => {
-    const { ref } = homeWith("acct-3", 30);
-    const calls = mock.refreshCalls("acct-3");
-    const startAt = String(Date.now() + 1_500);
-    const procs = Array.from({ length: n }, () =>
-      Bun.spawn(["bun", WORKER, ref.codexHome, mock.refreshUrl, startAt], { stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } }),
-    );
-    const results = await Promise.all(
-      procs.map(async (p) => {
-        const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
-        expect(code, err).toBe(0);
-        return JSON.parse(out) as { accessToken: string; refreshToken: string };
-      }),
-    );
-    expect(mock.refreshCalls("acct-3")).toBe(calls + 1);
-    const tokens = new Set(results.map((r) => r.accessToken));
-    expect(tokens.size).toBe(1);
-    const [token] = [...tokens];
-    expect(onDisk(ref.codexHome).tokens.access_token).toBe(token as string);
-    expect(live("acct-3").access).toContain(token as string);
-    expect(live("acct-3").refresh).toContain(onDisk(ref.codexHome).tokens.refresh_token);
-  }, 60_000);
+    test(`cross-process: ${n} processes, one expiring profile → exactly 1 refresh, same valid token everywhere`, async () => {
+      const { ref } = homeWith("acct-3", 30);
+      const calls = mock.refreshCalls("acct-3");
+      const startAt = String(Date.now() + 1_500);
+      const procs = Array.from({ length: n }, () =>
+        Bun.spawn(["bun", WORKER, ref.codexHome, mock.refreshUrl, startAt], {
+          stdout: "pipe",
+          stderr: "pipe",
+          env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+        }),
+      );
+      const results = await Promise.all(
+        procs.map(async (p) => {
+          const [out, err, code] = await Promise.all([
+            new Response(p.stdout).text(),
+            new Response(p.stderr).text(),
+            p.exited,
+          ]);
+          expect(code, err).toBe(0);
+          return JSON.parse(out) as { accessToken: string; refreshToken: string };
+        }),
+      );
+      expect(mock.refreshCalls("acct-3")).toBe(calls + 1);
+      const tokens = new Set(results.map((r) => r.accessToken));
+      expect(tokens.size).toBe(1);
+      const [token] = [...tokens];
+      expect(onDisk(ref.codexHome).tokens.access_token).toBe(token as string);
+      expect(live("acct-3").access).toContain(token as string);
+      expect(live("acct-3").refresh).toContain(onDisk(ref.codexHome).tokens.refresh_token);
+    }, 60_000);
   }
 });
 
 describe("Context wiring", () => {
   test("a dead refresh token marks the profile needs_login and logs one event", async () => {
     const dir = temp();
-    const env = { HOME: join(dir, "home"), PRODEX_HOME: join(dir, "prodex"), PRODEX_SHARED_CODEX_HOME: join(dir, "shared"), CODEX_REFRESH_TOKEN_URL_OVERRIDE: mock.refreshUrl };
+    const env = {
+      HOME: join(dir, "home"),
+      PRODEX_HOME: join(dir, "prodex"),
+      PRODEX_SHARED_CODEX_HOME: join(dir, "shared"),
+      CODEX_REFRESH_TOKEN_URL_OVERRIDE: mock.refreshUrl,
+    };
     const ctx = new Context({ env });
     try {
       const row = addProfile(ctx, { name: "p1" });
@@ -357,7 +423,11 @@ describe("Context wiring", () => {
       await fetch(mock.refreshUrl, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ client_id: "app_EMoamEEZ73f0CkXaXp7hrann", grant_type: "refresh_token", refresh_token: auth.tokens.refresh_token }),
+        body: JSON.stringify({
+          client_id: "app_EMoamEEZ73f0CkXaXp7hrann",
+          grant_type: "refresh_token",
+          refresh_token: auth.tokens.refresh_token,
+        }),
       });
       const err = await ctx.tokens.current({ name: "p1", codexHome: row.codexHome }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AuthError);

@@ -68,8 +68,17 @@ export class TokenManager {
     if (state.kind !== "chatgpt") {
       this.cache.delete(profile.codexHome);
       const why =
-        state.kind === "invalid" ? state.reason : state.kind === "api-key" ? `${path} holds an API key, not a ChatGPT login` : `no login in ${path}`;
-      throw new AuthError(`profile "${profile.name}": ${why}`, profile.name, true, `run: prodex login -p ${profile.name}`);
+        state.kind === "invalid"
+          ? state.reason
+          : state.kind === "api-key"
+            ? `${path} holds an API key, not a ChatGPT login`
+            : `no login in ${path}`;
+      throw new AuthError(
+        `profile "${profile.name}": ${why}`,
+        profile.name,
+        true,
+        `run: prodex login -p ${profile.name}`,
+      );
     }
     if (stat) this.cache.set(profile.codexHome, { mtimeMs: stat.mtimeMs, size: stat.size, auth: state });
     return state;
@@ -94,14 +103,18 @@ export class TokenManager {
   refresh(profile: ProfileRef, reason: RefreshReason, staleAccessToken: string): Promise<ChatgptAuth> {
     const running = this.inflight.get(profile.codexHome);
     if (running) return running;
-    const job = withFileLock(authPath(profile.codexHome), () => this.refreshLocked(profile, reason, staleAccessToken)).finally(() =>
-      this.inflight.delete(profile.codexHome),
-    );
+    const job = withFileLock(authPath(profile.codexHome), () =>
+      this.refreshLocked(profile, reason, staleAccessToken),
+    ).finally(() => this.inflight.delete(profile.codexHome));
     this.inflight.set(profile.codexHome, job);
     return job;
   }
 
-  private async refreshLocked(profile: ProfileRef, reason: RefreshReason, staleAccessToken: string): Promise<ChatgptAuth> {
+  private async refreshLocked(
+    profile: ProfileRef,
+    reason: RefreshReason,
+    staleAccessToken: string,
+  ): Promise<ChatgptAuth> {
     this.cache.delete(profile.codexHome);
     const onDisk = this.read(profile);
     // Someone else (another prodex, or Codex itself) already replaced the token we found wanting.
@@ -119,12 +132,21 @@ export class TokenManager {
       const replaced = readAuth(profile.codexHome);
       if (replaced.kind === "chatgpt" && replaced.refreshToken !== onDisk.refreshToken) return this.read(profile);
       this.notify(() => this.options.hooks?.onNeedsLogin?.(profile, answer.why));
-      throw new AuthError(`profile "${profile.name}" needs login: its refresh token was rejected (${answer.why})`, profile.name, true, `run: prodex login -p ${profile.name}`);
+      throw new AuthError(
+        `profile "${profile.name}" needs login: its refresh token was rejected (${answer.why})`,
+        profile.name,
+        true,
+        `run: prodex login -p ${profile.name}`,
+      );
     }
     const fresh = answer.tokens;
     const next = withTokens(
       onDisk.json,
-      { accessToken: fresh.access_token, refreshToken: fresh.refresh_token ?? onDisk.refreshToken, idToken: fresh.id_token ?? onDisk.idToken },
+      {
+        accessToken: fresh.access_token,
+        refreshToken: fresh.refresh_token ?? onDisk.refreshToken,
+        idToken: fresh.id_token ?? onDisk.idToken,
+      },
       onDisk.accountId,
       new Date(Math.max(this.now(), onDisk.lastRefresh + 1)),
     );
@@ -132,7 +154,11 @@ export class TokenManager {
     const latest = readAuth(profile.codexHome);
     // Never put an older login over a newer one: Codex and `prodex login` write without our lock. A copy
     // that replaced the one we refreshed from, and is not older than it, was written after we started: keep it.
-    if (latest.kind === "chatgpt" && latest.refreshToken !== onDisk.refreshToken && latest.lastRefresh >= onDisk.lastRefresh) {
+    if (
+      latest.kind === "chatgpt" &&
+      latest.refreshToken !== onDisk.refreshToken &&
+      latest.lastRefresh >= onDisk.lastRefresh
+    ) {
       return latest;
     }
     writeAuth(profile.codexHome, next);
@@ -153,7 +179,12 @@ export class TokenManager {
   private async callTokenEndpoint(profile: ProfileRef, auth: ChatgptAuth, reason: RefreshReason): Promise<TokenAnswer> {
     const f = this.options.faults ? tokenFetch(this.options.faults, profile.name, this.fetchImpl) : this.fetchImpl;
     try {
-      return await requestTokens({ url: this.refreshUrl, fetch: f, timeoutMs: this.options.timeoutMs }, profile.name, auth.refreshToken, reason);
+      return await requestTokens(
+        { url: this.refreshUrl, fetch: f, timeoutMs: this.options.timeoutMs },
+        profile.name,
+        auth.refreshToken,
+        reason,
+      );
     } catch (err) {
       this.notify(() => this.options.hooks?.onFailed?.(profile, err as Error));
       throw err;

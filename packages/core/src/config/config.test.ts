@@ -10,7 +10,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("parseConfig", () => {
   const ok: [string, string, unknown][] = [
     ["empty object", "{}", {}],
-    ["claude models", `{"claude":{"models":{"opus":"gpt-5","haiku":"gpt-5-mini"}}}`, { claude: { models: { opus: "gpt-5", haiku: "gpt-5-mini" } } }],
+    [
+      "claude models",
+      `{"claude":{"models":{"opus":"gpt-5","haiku":"gpt-5-mini"}}}`,
+      { claude: { models: { opus: "gpt-5", haiku: "gpt-5-mini" } } },
+    ],
     ["claude model, trimmed", `{"claude":{"model":" gpt-5-codex "}}`, { claude: { model: "gpt-5-codex" } }],
     ["unknown top-level sections are kept", `{"theme":"dark"}`, { theme: "dark" }],
   ];

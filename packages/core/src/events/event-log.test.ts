@@ -119,7 +119,9 @@ describe("EventLog buffered (the proxy)", () => {
     ctx.close();
     const store = Store.open(join(dir, "prodex", "prodex.db"));
     try {
-      expect(store.events.list().map((r) => [r.kind, r.message, r.source])).toEqual([["proxy.started", "up", "proxy:t"]]);
+      expect(store.events.list().map((r) => [r.kind, r.message, r.source])).toEqual([
+        ["proxy.started", "up", "proxy:t"],
+      ]);
     } finally {
       store.close();
     }

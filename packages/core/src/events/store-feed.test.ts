@@ -28,7 +28,15 @@ describe("storeFeed (the dashboard with no proxy running)", () => {
     try {
       const p1 = addProfile(me, { name: "work" });
       addProfile(me, { name: "personal" });
-      me.store.usage.insert({ profileId: p1.id, fetchedAt: me.now(), source: "live", plan: "plus", windows: [{ label: "5h", usedPercent: 100, windowSeconds: 18_000, resetAt: me.now() + 600_000, limit: "codex" }] });
+      me.store.usage.insert({
+        profileId: p1.id,
+        fetchedAt: me.now(),
+        source: "live",
+        plan: "plus",
+        windows: [
+          { label: "5h", usedPercent: 100, windowSeconds: 18_000, resetAt: me.now() + 600_000, limit: "codex" },
+        ],
+      });
       other.events.emit({ kind: "quota.fetched", profile: "work", message: "before the dashboard" });
 
       const feed = storeFeed(me, { pollMs: 20 });
@@ -46,8 +54,13 @@ describe("storeFeed (the dashboard with no proxy running)", () => {
         // Another process's rotation and a backoff it stored: both reach the dashboard.
         other.events.emit({ kind: "rotation", profile: "personal", message: "work → personal: 5h limit" });
         other.store.backoffs.set(p1.id, "quota", other.now() + 600_000, "usage_limit_reached", other.now());
-        await until("the rotation", () => heard.some((m) => m.type === "event" && m.event.message === "work → personal: 5h limit"));
-        await until("the backoff", () => feed.snapshot().profiles.find((p) => p.name === "work")?.backoff?.reason === "quota");
+        await until("the rotation", () =>
+          heard.some((m) => m.type === "event" && m.event.message === "work → personal: 5h limit"),
+        );
+        await until(
+          "the backoff",
+          () => feed.snapshot().profiles.find((p) => p.name === "work")?.backoff?.reason === "quota",
+        );
         expect(heard.some((m) => m.type === "snapshot")).toBe(true);
         expect(feed.recent().at(-1)?.message).toBe("work → personal: 5h limit");
       } finally {

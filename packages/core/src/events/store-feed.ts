@@ -13,7 +13,8 @@ export type StoreFeedOptions = {
 };
 
 /** The answer to a control with no proxy running: nothing rotates, so there is nothing to pin or pause. */
-export const NO_PROXY_TO_CONTROL = "no prodex proxy running: pin and pause act on a live pool (prodex use NAME sets where the next launch starts)";
+export const NO_PROXY_TO_CONTROL =
+  "no prodex proxy running: pin and pause act on a live pool (prodex use NAME sets where the next launch starts)";
 
 /**
  * A dashboard's feed read from the shared store alone, for when no proxy runs: every profile
@@ -25,7 +26,14 @@ export function storeFeed(ctx: Context, options: StoreFeedOptions = {}): PoolFee
   const snapshotNow = (): PoolSnapshot => {
     const now = ctx.now();
     const current = currentName(ctx);
-    return { at: now, current, pinned: null, autoRotate: true, offline: true, profiles: loadProfileStates(ctx, now).map((s) => toProfileView(s, now, current)) };
+    return {
+      at: now,
+      current,
+      pinned: null,
+      autoRotate: true,
+      offline: true,
+      profiles: loadProfileStates(ctx, now).map((s) => toProfileView(s, now, current)),
+    };
   };
   let snapshot = snapshotNow();
   const stored = ctx.store.events.list({ limit: options.recent ?? 200 });

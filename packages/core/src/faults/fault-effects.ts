@@ -48,7 +48,10 @@ export function tokenFetch(faults: Faults, profile: string, real: typeof fetch):
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     if (faults.take("token.down", profile)) throw connectRefused(url);
     if (faults.take("token.reused", profile)) {
-      const error = { code: "refresh_token_reused", message: "Your refresh token has already been used to generate a new access token. (injected by PRODEX_FAULTS)" };
+      const error = {
+        code: "refresh_token_reused",
+        message: "Your refresh token has already been used to generate a new access token. (injected by PRODEX_FAULTS)",
+      };
       return Response.json({ error }, { status: 401 });
     }
     return real(input, init);

@@ -6,8 +6,14 @@ describe("parseFaults", () => {
   const ok: { text: string; want: FaultSpec[] }[] = [
     { text: "db.busy", want: [{ name: "db.busy", arg: null, profile: null, count: null }] },
     { text: "db.busy:1", want: [{ name: "db.busy", arg: null, profile: null, count: 1 }] },
-    { text: "upstream.connect_refused@p1:2", want: [{ name: "upstream.connect_refused", arg: null, profile: "p1", count: 2 }] },
-    { text: "upstream.stall_after=300@p2", want: [{ name: "upstream.stall_after", arg: 300, profile: "p2", count: null }] },
+    {
+      text: "upstream.connect_refused@p1:2",
+      want: [{ name: "upstream.connect_refused", arg: null, profile: "p1", count: 2 }],
+    },
+    {
+      text: "upstream.stall_after=300@p2",
+      want: [{ name: "upstream.stall_after", arg: 300, profile: "p2", count: null }],
+    },
     { text: "token.hang", want: [{ name: "token.hang", arg: null, profile: null, count: null }] },
     { text: "token.hang=50@work", want: [{ name: "token.hang", arg: 50, profile: "work", count: null }] },
     {

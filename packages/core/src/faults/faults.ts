@@ -41,7 +41,8 @@ const specSchema = z
     count: z.number().int().positive({ message: ":count must be 1 or more" }).nullable(),
   })
   .superRefine((s, ctx) => {
-    if (NEEDS_ARG.has(s.name) && s.arg === null) ctx.addIssue({ code: "custom", message: `${s.name} needs =N (bytes)` });
+    if (NEEDS_ARG.has(s.name) && s.arg === null)
+      ctx.addIssue({ code: "custom", message: `${s.name} needs =N (bytes)` });
     if (!TAKES_ARG.has(s.name) && s.arg !== null) ctx.addIssue({ code: "custom", message: `${s.name} takes no =N` });
   });
 
@@ -73,7 +74,10 @@ export function parseFaults(text: string): FaultSpec[] {
 }
 
 function faultError(entry: string, why: string): UsageError {
-  return new UsageError(`PRODEX_FAULTS: ${why} in "${entry}"`, `known faults: ${FAULT_NAMES.join(", ")}; unset PRODEX_FAULTS to run without faults`);
+  return new UsageError(
+    `PRODEX_FAULTS: ${why} in "${entry}"`,
+    `known faults: ${FAULT_NAMES.join(", ")}; unset PRODEX_FAULTS to run without faults`,
+  );
 }
 
 /** What fired: the spec's `=N` (null when it has none). */

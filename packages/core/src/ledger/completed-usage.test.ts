@@ -5,7 +5,13 @@ const completed = {
   type: "response.completed",
   response: {
     model: "gpt-5-codex",
-    usage: { input_tokens: 1200, input_tokens_details: { cached_tokens: 1024 }, output_tokens: 90, output_tokens_details: { reasoning_tokens: 64 }, total_tokens: 1290 },
+    usage: {
+      input_tokens: 1200,
+      input_tokens_details: { cached_tokens: 1024 },
+      output_tokens: 90,
+      output_tokens_details: { reasoning_tokens: 64 },
+      total_tokens: 1290,
+    },
   },
 };
 
@@ -15,10 +21,20 @@ test.each([
   ["no usage at all", { response: { model: "m" } }, "m", [0, 0, 0, 0]],
   ["no response", { type: "error" }, null, [0, 0, 0, 0]],
   ["not an object", "[DONE]", null, [0, 0, 0, 0]],
-  ["negative or fractional counts", { response: { usage: { input_tokens: -5, output_tokens: 2.7 } } }, null, [0, 0, 2, 0]],
+  [
+    "negative or fractional counts",
+    { response: { usage: { input_tokens: -5, output_tokens: 2.7 } } },
+    null,
+    [0, 0, 2, 0],
+  ],
   ["counts as strings", { response: { usage: { input_tokens: "12" } } }, null, [0, 0, 0, 0]],
 ] as const)("%s", (_name, event, model, [input, cached, output, reasoning]) => {
   const got = completedUsage(event);
   expect(got.model).toBe(model);
-  expect(got.usage).toEqual({ inputTokens: input, cachedTokens: cached, outputTokens: output, reasoningTokens: reasoning });
+  expect(got.usage).toEqual({
+    inputTokens: input,
+    cachedTokens: cached,
+    outputTokens: output,
+    reasoningTokens: reasoning,
+  });
 });

@@ -13,7 +13,17 @@ test.each([
 });
 
 test("totals: a header, then one line per group", () => {
-  const t = { group: "ci,bot", requests: 2, errors: 0, inputTokens: 10, cachedTokens: 0, outputTokens: 5, reasoningTokens: 1, totalTokens: 15, rotations: 1 };
+  const t = {
+    group: "ci,bot",
+    requests: 2,
+    errors: 0,
+    inputTokens: 10,
+    cachedTokens: 0,
+    outputTokens: 5,
+    reasoningTokens: 1,
+    totalTokens: 15,
+    rotations: 1,
+  };
   expect(totalsCsv("key", [t]).split("\n")).toEqual([
     "key,requests,errors,inputTokens,cachedTokens,outputTokens,reasoningTokens,totalTokens,rotations",
     '"ci,bot",2,0,10,0,5,1,15,1',

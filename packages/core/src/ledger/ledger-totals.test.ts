@@ -20,9 +20,26 @@ const base: LedgerEntry = {
 };
 const rows: LedgerEntry[] = [
   base,
-  { ...base, profile: "bob", caller: "ci-bot", model: "gpt-5-codex", inputTokens: 1000, outputTokens: 100, rotations: 1 },
+  {
+    ...base,
+    profile: "bob",
+    caller: "ci-bot",
+    model: "gpt-5-codex",
+    inputTokens: 1000,
+    outputTokens: 100,
+    rotations: 1,
+  },
   { ...base, at: base.at - DAY, client: "claude", outcome: "failed", status: 200 },
-  { ...base, model: null, status: 429, outcome: "error", inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0 },
+  {
+    ...base,
+    model: null,
+    status: 429,
+    outcome: "error",
+    inputTokens: 0,
+    cachedTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+  },
 ];
 
 describe("ledger totals", () => {
@@ -41,7 +58,17 @@ describe("ledger totals", () => {
 
   test("all: the sums of every column", () => {
     expect(ledgerTotals(rows, "all")).toEqual([
-      { group: "all", requests: 4, errors: 2, inputTokens: 1200, cachedTokens: 60, outputTokens: 120, reasoningTokens: 12, totalTokens: 1320, rotations: 1 },
+      {
+        group: "all",
+        requests: 4,
+        errors: 2,
+        inputTokens: 1200,
+        cachedTokens: 60,
+        outputTokens: 120,
+        reasoningTokens: 12,
+        totalTokens: 1320,
+        rotations: 1,
+      },
     ]);
   });
 

@@ -64,7 +64,17 @@ export function ledgerTotals(rows: readonly LedgerEntry[], by: LedgerBy | "all")
     const group = by === "all" ? "all" : groupOf(row, by);
     let t = totals.get(group);
     if (!t) {
-      t = { group, requests: 0, errors: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, totalTokens: 0, rotations: 0 };
+      t = {
+        group,
+        requests: 0,
+        errors: 0,
+        inputTokens: 0,
+        cachedTokens: 0,
+        outputTokens: 0,
+        reasoningTokens: 0,
+        totalTokens: 0,
+        rotations: 0,
+      };
       totals.set(group, t);
     }
     t.requests++;
@@ -78,5 +88,7 @@ export function ledgerTotals(rows: readonly LedgerEntry[], by: LedgerBy | "all")
   }
   const list = [...totals.values()];
   if (by === "day") return list.sort((a, b) => a.group.localeCompare(b.group));
-  return list.sort((a, b) => b.totalTokens - a.totalTokens || b.requests - a.requests || a.group.localeCompare(b.group));
+  return list.sort(
+    (a, b) => b.totalTokens - a.totalTokens || b.requests - a.requests || a.group.localeCompare(b.group),
+  );
 }

@@ -5,7 +5,12 @@ import { periodStart, poolRoom, windowShares } from "./window-shares.ts";
 
 const H = 3_600_000;
 const now = Date.UTC(2026, 11, 7, 12);
-const w = (label: "5h" | "weekly", usedPercent: number, resetInMs: number | null, windowSeconds: number | null = label === "5h" ? 18_000 : 604_800): StoredWindow => ({
+const w = (
+  label: "5h" | "weekly",
+  usedPercent: number,
+  resetInMs: number | null,
+  windowSeconds: number | null = label === "5h" ? 18_000 : 604_800,
+): StoredWindow => ({
   label,
   usedPercent,
   windowSeconds,
@@ -61,12 +66,21 @@ describe("window shares", () => {
   });
 
   test("no tokens in the period: requests stand in; no window reported: no row", () => {
-    const shares = windowShares([row("x", "a1", H, 0, 0), row("y", "a1", H, 0, 0)], [{ name: "a1", windows: [w("5h", 10, H)] }], now);
+    const shares = windowShares(
+      [row("x", "a1", H, 0, 0), row("y", "a1", H, 0, 0)],
+      [{ name: "a1", windows: [w("5h", 10, H)] }],
+      now,
+    );
     expect(shares.map((s) => [s.window, s.keys.map((k) => k.usedPercent)])).toEqual([["5h", [5, 5]]]);
   });
 
   test("the pool's room: the mean percent left per window", () => {
-    expect(poolRoom([{ name: "a", windows: [w("5h", 30, H), w("weekly", 90, H)] }, { name: "b", windows: [w("5h", 70, H)] }])).toEqual({ "5h": 50, weekly: 10 });
+    expect(
+      poolRoom([
+        { name: "a", windows: [w("5h", 30, H), w("weekly", 90, H)] },
+        { name: "b", windows: [w("5h", 70, H)] },
+      ]),
+    ).toEqual({ "5h": 50, weekly: 10 });
     expect(poolRoom([])).toEqual({ "5h": null, weekly: null });
   });
 });

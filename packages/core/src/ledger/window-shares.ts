@@ -35,16 +35,26 @@ export type WindowShares = {
 export type AccountWindows = { name: string; windows: readonly StoredWindow[] };
 
 /** When the window's current period began: its reset minus its length, else its length back from now. */
-export function periodStart(window: Pick<StoredWindow, "resetAt" | "windowSeconds">, label: ShareWindow, now: number): number {
+export function periodStart(
+  window: Pick<StoredWindow, "resetAt" | "windowSeconds">,
+  label: ShareWindow,
+  now: number,
+): number {
   const seconds = window.windowSeconds ?? DEFAULT_SECONDS[label];
   return window.resetAt !== null ? window.resetAt - seconds * 1_000 : now - seconds * 1_000;
 }
 
-export function windowShares(rows: readonly LedgerEntry[], accounts: readonly AccountWindows[], now: number): WindowShares[] {
+export function windowShares(
+  rows: readonly LedgerEntry[],
+  accounts: readonly AccountWindows[],
+  now: number,
+): WindowShares[] {
   const out: WindowShares[] = [];
   for (const account of accounts) {
     for (const label of ["5h", "weekly"] as const) {
-      const window = account.windows.find((w) => w.label === label && w.limit === "codex") ?? account.windows.find((w) => w.label === label);
+      const window =
+        account.windows.find((w) => w.label === label && w.limit === "codex") ??
+        account.windows.find((w) => w.label === label);
       if (!window) continue;
       const start = periodStart(window, label, now);
       const per = new Map<string, { requests: number; tokens: number }>();
@@ -62,7 +72,14 @@ export function windowShares(rows: readonly LedgerEntry[], accounts: readonly Ac
         return { key, requests: k.requests, tokens: k.tokens, share, usedPercent: share * window.usedPercent };
       });
       keys.sort((a, b) => b.share - a.share || a.key.localeCompare(b.key));
-      out.push({ account: account.name, window: label, usedPercent: window.usedPercent, periodStart: start, resetAt: window.resetAt, keys });
+      out.push({
+        account: account.name,
+        window: label,
+        usedPercent: window.usedPercent,
+        periodStart: start,
+        resetAt: window.resetAt,
+        keys,
+      });
     }
   }
   return out;
@@ -72,7 +89,8 @@ export function windowShares(rows: readonly LedgerEntry[], accounts: readonly Ac
 export function poolRoom(accounts: readonly AccountWindows[]): Record<ShareWindow, number | null> {
   const room = (label: ShareWindow): number | null => {
     const left = accounts.flatMap((a) => {
-      const w = a.windows.find((x) => x.label === label && x.limit === "codex") ?? a.windows.find((x) => x.label === label);
+      const w =
+        a.windows.find((x) => x.label === label && x.limit === "codex") ?? a.windows.find((x) => x.label === label);
       return w ? [Math.max(0, 100 - w.usedPercent)] : [];
     });
     return left.length ? left.reduce((n, x) => n + x, 0) / left.length : null;

@@ -19,7 +19,10 @@ afterEach(async () => {
 type Probe = { active: number; maxActive: number; paths: string[] };
 
 /** A pool p1..pN over mock accounts; usage calls go through a fetch that is slow on purpose and counted. */
-async function pool(accounts: MockAccountInit[], options: { noLogin?: string[] } = {}): Promise<{ mock: MockBackend; ctx: Context; probe: Probe }> {
+async function pool(
+  accounts: MockAccountInit[],
+  options: { noLogin?: string[] } = {},
+): Promise<{ mock: MockBackend; ctx: Context; probe: Probe }> {
   const mock = await createMockBackend({ accounts });
   const dir = temp();
   const probe: Probe = { active: 0, maxActive: 0, paths: [] };
@@ -37,7 +40,12 @@ async function pool(accounts: MockAccountInit[], options: { noLogin?: string[] }
     }
   }) as typeof fetch;
   const ctx = new Context({
-    env: { HOME: join(dir, "home"), PRODEX_HOME: join(dir, "prodex"), PRODEX_SHARED_CODEX_HOME: join(dir, "shared"), CODEX_REFRESH_TOKEN_URL_OVERRIDE: mock.refreshUrl },
+    env: {
+      HOME: join(dir, "home"),
+      PRODEX_HOME: join(dir, "prodex"),
+      PRODEX_SHARED_CODEX_HOME: join(dir, "shared"),
+      CODEX_REFRESH_TOKEN_URL_OVERRIDE: mock.refreshUrl,
+    },
     fetch: slow,
   });
   open = { mock, ctx };
@@ -51,7 +59,10 @@ async function pool(accounts: MockAccountInit[], options: { noLogin?: string[] }
 
 describe("preflight", () => {
   test("the preferred profile is ready: kept, nobody else probed", async () => {
-    const { mock, ctx, probe } = await pool([{ id: "acct-1", primary: { usedPercent: 30 } }, { id: "acct-2", primary: { usedPercent: 0 } }]);
+    const { mock, ctx, probe } = await pool([
+      { id: "acct-1", primary: { usedPercent: 30 } },
+      { id: "acct-2", primary: { usedPercent: 0 } },
+    ]);
     const r = await preflight(ctx, mock.baseUrl, "p1");
     expect(r.profile).toBe("p1");
     expect(r.reason).toBe("p1 is ready");
@@ -76,7 +87,9 @@ describe("preflight", () => {
   });
 
   test("a logged-out preferred profile falls back to a ready one", async () => {
-    const { mock, ctx } = await pool([{ id: "acct-1" }, { id: "acct-2", primary: { usedPercent: 5 } }], { noLogin: ["p1"] });
+    const { mock, ctx } = await pool([{ id: "acct-1" }, { id: "acct-2", primary: { usedPercent: 5 } }], {
+      noLogin: ["p1"],
+    });
     const r = await preflight(ctx, mock.baseUrl, "p1");
     expect(r.profile).toBe("p2");
     expect(r.reason).toContain("p1 could not be checked");
@@ -103,7 +116,9 @@ describe("preflight", () => {
     // The mock states resets in whole seconds: allow for rounding and test time.
     expect(e.earliestReset as number).toBeGreaterThanOrEqual(before + 598_000);
     expect(e.earliestReset as number).toBeLessThanOrEqual(Date.now() + 601_000);
-    expect(e.message).toMatch(/^no profile can serve now: no profile can serve; skipped p1 \(usage limit reached\), p2 \(usage limit reached\), p3 \(usage limit reached\)$/);
+    expect(e.message).toMatch(
+      /^no profile can serve now: no profile can serve; skipped p1 \(usage limit reached\), p2 \(usage limit reached\), p3 \(usage limit reached\)$/,
+    );
     expect(e.hint).toMatch(/^the earliest resets at /);
   });
 

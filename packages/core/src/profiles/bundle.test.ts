@@ -16,7 +16,12 @@ function login(account: string, extra: Record<string, unknown> = {}): Record<str
   return {
     auth_mode: "chatgpt",
     OPENAI_API_KEY: null,
-    tokens: { id_token: unsignedJwt(claims(account, exp)), access_token: unsignedJwt(claims(account, exp)), refresh_token: `rt-${account}`, account_id: account },
+    tokens: {
+      id_token: unsignedJwt(claims(account, exp)),
+      access_token: unsignedJwt(claims(account, exp)),
+      refresh_token: `rt-${account}`,
+      account_id: account,
+    },
     last_refresh: new Date().toISOString(),
     ...extra,
   };
@@ -24,7 +29,9 @@ function login(account: string, extra: Record<string, unknown> = {}): Record<str
 
 function withCtx(fn: (ctx: Context) => void): void {
   const dir = temp();
-  const ctx = new Context({ env: { HOME: join(dir, "home"), PRODEX_HOME: join(dir, "prodex"), PRODEX_SHARED_CODEX_HOME: join(dir, "shared") } });
+  const ctx = new Context({
+    env: { HOME: join(dir, "home"), PRODEX_HOME: join(dir, "prodex"), PRODEX_SHARED_CODEX_HOME: join(dir, "shared") },
+  });
   try {
     fn(ctx);
   } finally {
@@ -84,7 +91,10 @@ describe("seal / open", () => {
     { name: "one ciphertext byte flipped", edit: (b) => (b.data = flip(b.data)) },
     { name: "auth tag changed", edit: (b) => (b.tag = flip(b.tag)) },
     { name: "iv changed", edit: (b) => (b.iv = flip(b.iv)) },
-    { name: "ciphertext truncated", edit: (b) => (b.data = Buffer.from(b.data, "base64").subarray(0, 10).toString("base64")) },
+    {
+      name: "ciphertext truncated",
+      edit: (b) => (b.data = Buffer.from(b.data, "base64").subarray(0, 10).toString("base64")),
+    },
   ];
   for (const t of tampers) {
     test(`tampered (${t.name}) is rejected`, () => {
@@ -105,10 +115,19 @@ describe("seal / open", () => {
   const bad: { name: string; text: string; password?: string; message: string }[] = [
     { name: "not JSON", text: "PK\u0003\u0004zip", message: "the bundle is not valid JSON" },
     { name: "some other JSON", text: '{"hello":"world"}', message: "the file is not a prodex bundle" },
-    { name: "a future version", text: JSON.stringify({ format: "prodex-bundle", version: 2, encrypted: false, profiles: [] }), message: "the file is not a prodex bundle" },
-    { name: "encrypted without a password", text: SEALED, message: "the bundle is encrypted and no password was given" },
+    {
+      name: "a future version",
+      text: JSON.stringify({ format: "prodex-bundle", version: 2, encrypted: false, profiles: [] }),
+      message: "the file is not a prodex bundle",
+    },
+    {
+      name: "encrypted without a password",
+      text: SEALED,
+      message: "the bundle is encrypted and no password was given",
+    },
   ];
-  for (const b of bad) test(b.name, () => expect(usageError(() => openBundle(b.text, b.password)).message).toBe(b.message));
+  for (const b of bad)
+    test(b.name, () => expect(usageError(() => openBundle(b.text, b.password)).message).toBe(b.message));
 });
 
 function flip(b64: string): string {
@@ -136,7 +155,9 @@ describe("bundleEntries / applyBundle", () => {
       expect(statSync(authPath(row.codexHome)).mode & 0o777).toBe(0o600);
       expect(statSync(row.codexHome).mode & 0o777).toBe(0o700);
       expect(existsSync(join(row.codexHome, "sessions"))).toBe(true);
-      expect((JSON.parse(readFileSync(authPath(row.codexHome), "utf8")) as { future_field?: string }).future_field).toBe("kept");
+      expect(
+        (JSON.parse(readFileSync(authPath(row.codexHome), "utf8")) as { future_field?: string }).future_field,
+      ).toBe("kept");
     });
   });
 

@@ -13,13 +13,28 @@ import { managedHome } from "./profile-service.ts";
 // AES-256-GCM (authenticated) under a scrypt-derived key; without, it is plain JSON (0600).
 
 const entrySchema = z.object({ name: z.string(), auth: z.record(z.string(), z.unknown()) });
-const plainSchema = z.object({ format: z.literal("prodex-bundle"), version: z.literal(1), encrypted: z.literal(false), profiles: z.array(entrySchema) });
+const plainSchema = z.object({
+  format: z.literal("prodex-bundle"),
+  version: z.literal(1),
+  encrypted: z.literal(false),
+  profiles: z.array(entrySchema),
+});
 const sealedSchema = z.object({
   format: z.literal("prodex-bundle"),
   version: z.literal(1),
   encrypted: z.literal(true),
   // Bounded: the parameters come from the file, and scrypt's memory is 128·N·r bytes (a huge N kills the process).
-  kdf: z.object({ name: z.literal("scrypt"), salt: z.string(), N: z.number().int().min(1024).max(1 << 20), r: z.number().int().min(1).max(16), p: z.number().int().min(1).max(4) }),
+  kdf: z.object({
+    name: z.literal("scrypt"),
+    salt: z.string(),
+    N: z
+      .number()
+      .int()
+      .min(1024)
+      .max(1 << 20),
+    r: z.number().int().min(1).max(16),
+    p: z.number().int().min(1).max(4),
+  }),
   cipher: z.literal("aes-256-gcm"),
   iv: z.string(),
   tag: z.string(),
@@ -34,7 +49,8 @@ function key(password: string, salt: Buffer, params: { N: number; r: number; p: 
 }
 
 export function sealBundle(entries: BundleEntry[], password?: string): string {
-  if (!password) return JSON.stringify({ format: "prodex-bundle", version: 1, encrypted: false, profiles: entries }, null, 2);
+  if (!password)
+    return JSON.stringify({ format: "prodex-bundle", version: 1, encrypted: false, profiles: entries }, null, 2);
   const salt = randomBytes(16);
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", key(password, salt, KDF), iv);
@@ -69,16 +85,28 @@ export function openBundle(text: string, password?: string): BundleEntry[] {
   const plain = plainSchema.safeParse(json);
   if (plain.success) return plain.data.profiles;
   const sealed = sealedSchema.safeParse(json);
-  if (!sealed.success) throw new UsageError("the file is not a prodex bundle", "use a file written by: prodex profile export");
-  if (!password) throw new UsageError("the bundle is encrypted and no password was given", "set PRODEX_BUNDLE_PASSWORD or run in a terminal to be asked");
+  if (!sealed.success)
+    throw new UsageError("the file is not a prodex bundle", "use a file written by: prodex profile export");
+  if (!password)
+    throw new UsageError(
+      "the bundle is encrypted and no password was given",
+      "set PRODEX_BUNDLE_PASSWORD or run in a terminal to be asked",
+    );
   const b = sealed.data;
   try {
-    const decipher = createDecipheriv("aes-256-gcm", key(password, Buffer.from(b.kdf.salt, "base64"), b.kdf), Buffer.from(b.iv, "base64"));
+    const decipher = createDecipheriv(
+      "aes-256-gcm",
+      key(password, Buffer.from(b.kdf.salt, "base64"), b.kdf),
+      Buffer.from(b.iv, "base64"),
+    );
     decipher.setAuthTag(Buffer.from(b.tag, "base64"));
     const clear = Buffer.concat([decipher.update(Buffer.from(b.data, "base64")), decipher.final()]).toString("utf8");
     return z.array(entrySchema).parse(JSON.parse(clear));
   } catch {
-    throw new UsageError("cannot decrypt the bundle: wrong password or a damaged file", "check the password and the file");
+    throw new UsageError(
+      "cannot decrypt the bundle: wrong password or a damaged file",
+      "check the password and the file",
+    );
   }
 }
 
@@ -101,17 +129,27 @@ export function applyBundle(ctx: Context, entries: BundleEntry[]): ImportOutcome
       return { name, result: "skipped", why: "invalid profile name" };
     }
     const auth = parseAuth(JSON.stringify(entry.auth), `bundle entry ${name}`);
-    if (auth.kind !== "chatgpt") return { name, result: "skipped", why: auth.kind === "invalid" ? auth.reason : "no ChatGPT login" };
+    if (auth.kind !== "chatgpt")
+      return { name, result: "skipped", why: auth.kind === "invalid" ? auth.reason : "no ChatGPT login" };
     const owner = ctx.store.profiles.byAccount(auth.accountId);
     if (owner) return { name, result: "skipped", why: `account already in the pool as "${owner.name}"` };
-    if (ctx.store.profiles.get(name)) return { name, result: "skipped", why: `a profile named "${name}" already exists` };
+    if (ctx.store.profiles.get(name))
+      return { name, result: "skipped", why: `a profile named "${name}" already exists` };
     const home = managedHome(ctx, name);
     // A login left behind by `profile remove` may be newer than the bundle's copy: never write over it.
-    if (existsSync(authPath(home))) return { name, result: "skipped", why: `${home} already holds a login but no profile uses it` };
+    if (existsSync(authPath(home)))
+      return { name, result: "skipped", why: `${home} already holds a login but no profile uses it` };
     mkdirSync(home, { recursive: true, mode: 0o700 });
     linkSharedState(home, ctx.paths.sharedCodexHome);
     writeAuth(home, entry.auth as AuthJson);
-    ctx.store.profiles.insert({ name, codexHome: home, kind: "managed", accountId: auth.accountId, email: auth.email, plan: auth.plan });
+    ctx.store.profiles.insert({
+      name,
+      codexHome: home,
+      kind: "managed",
+      accountId: auth.accountId,
+      email: auth.email,
+      plan: auth.plan,
+    });
     return { name, result: "imported" };
   });
 }

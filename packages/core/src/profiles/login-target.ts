@@ -21,11 +21,17 @@ export function loginTarget(
 ): LoginTarget {
   const name = requested ?? owner?.name ?? nameFromEmail(account.email);
   if (owner && owner.name !== name) {
-    throw new ConflictError(`this account (${account.email ?? account.accountId}) is already the profile "${owner.name}"`, `log in again with: prodex login -p ${owner.name}`);
+    throw new ConflictError(
+      `this account (${account.email ?? account.accountId}) is already the profile "${owner.name}"`,
+      `log in again with: prodex login -p ${owner.name}`,
+    );
   }
   const existing = profileNamed(name);
   if (!requested && existing?.accountId && existing.accountId !== account.accountId) {
-    throw new ConflictError(`a profile named "${name}" already holds another account (${existing.email ?? existing.accountId})`, "pick a name for this one: prodex login -p NAME");
+    throw new ConflictError(
+      `a profile named "${name}" already holds another account (${existing.email ?? existing.accountId})`,
+      "pick a name for this one: prodex login -p NAME",
+    );
   }
   return { name, action: existing ? "update" : "create" };
 }

@@ -33,11 +33,21 @@ export type SavedLogin = { name: string; created: boolean; who: string };
 
 /** Saves the login `codex login` wrote into `home` to the profile `loginTarget` picks. */
 export function saveLogin(ctx: Context, auth: ChatgptAuth, home: string, requested?: string): SavedLogin {
-  const target = loginTarget(auth, requested ?? null, ctx.store.profiles.byAccount(auth.accountId) ?? null, (n) => ctx.store.profiles.get(n) ?? null);
+  const target = loginTarget(
+    auth,
+    requested ?? null,
+    ctx.store.profiles.byAccount(auth.accountId) ?? null,
+    (n) => ctx.store.profiles.get(n) ?? null,
+  );
   const existing = ctx.store.profiles.get(target.name);
   if (existing) {
     writeAuth(existing.codexHome, auth.json);
-    ctx.store.profiles.update(target.name, { accountId: auth.accountId, email: auth.email, plan: auth.plan, authState: "ok" });
+    ctx.store.profiles.update(target.name, {
+      accountId: auth.accountId,
+      email: auth.email,
+      plan: auth.plan,
+      authState: "ok",
+    });
   } else {
     addProfile(ctx, { name: target.name, copyFrom: home });
   }

@@ -15,6 +15,11 @@ export function validateProfileName(name: string): string {
 
 /** A default name from an email: its local part, cleaned to a valid name. */
 export function nameFromEmail(email: string | null, fallback = "default"): string {
-  const local = (email ?? "").split("@")[0]?.replace(/[^A-Za-z0-9._-]/g, "-").replace(/^[^A-Za-z0-9]+/, "").replace(/\.\.+/g, ".").slice(0, 64);
+  const local = (email ?? "")
+    .split("@")[0]
+    ?.replace(/[^A-Za-z0-9._-]/g, "-")
+    .replace(/^[^A-Za-z0-9]+/, "")
+    .replace(/\.\.+/g, ".")
+    .slice(0, 64);
   return local || fallback;
 }

@@ -6,14 +6,28 @@ import { Context } from "../context.ts";
 import { ConflictError, NotFoundError, UsageError } from "../errors.ts";
 import { claims, unsignedJwt } from "@prodex/testkit/test-jwt";
 import { useTempDirs } from "@prodex/testkit/temp-dirs";
-import { addProfile, currentName, getProfile, importCurrent, listProfiles, removeProfile, syncFromAuth, useProfile } from "./profile-service.ts";
+import {
+  addProfile,
+  currentName,
+  getProfile,
+  importCurrent,
+  listProfiles,
+  removeProfile,
+  syncFromAuth,
+  useProfile,
+} from "./profile-service.ts";
 
 const temp = useTempDirs("prodex-profiles-");
 
 type World = { dir: string; ctx: Context; env: Record<string, string> };
 function world(extra: Record<string, string> = {}): World {
   const dir = temp();
-  const env = { HOME: join(dir, "home"), PRODEX_HOME: join(dir, "prodex"), PRODEX_SHARED_CODEX_HOME: join(dir, "shared"), ...extra };
+  const env = {
+    HOME: join(dir, "home"),
+    PRODEX_HOME: join(dir, "prodex"),
+    PRODEX_SHARED_CODEX_HOME: join(dir, "shared"),
+    ...extra,
+  };
   const ctx = new Context({ env, source: "test" });
   return { dir, ctx, env };
 }
@@ -36,7 +50,12 @@ function codexHome(dir: string, name: string, account: string, mode = 0o600): st
     JSON.stringify({
       auth_mode: "chatgpt",
       OPENAI_API_KEY: null,
-      tokens: { id_token: unsignedJwt(claims(account, exp)), access_token: unsignedJwt(claims(account, exp)), refresh_token: `rt-${account}`, account_id: account },
+      tokens: {
+        id_token: unsignedJwt(claims(account, exp)),
+        access_token: unsignedJwt(claims(account, exp)),
+        refresh_token: `rt-${account}`,
+        account_id: account,
+      },
       last_refresh: new Date().toISOString(),
     }),
     { mode },
@@ -57,7 +76,12 @@ describe("addProfile", () => {
   test("managed without a login: 0700 home with shared links, first profile becomes current", () =>
     withWorld(({ ctx }) => {
       const row = addProfile(ctx, { name: "main" });
-      expect(row).toMatchObject({ name: "main", kind: "managed", codexHome: join(ctx.paths.profilesDir, "main"), accountId: null });
+      expect(row).toMatchObject({
+        name: "main",
+        kind: "managed",
+        codexHome: join(ctx.paths.profilesDir, "main"),
+        accountId: null,
+      });
       expect(statSync(row.codexHome).mode & 0o777).toBe(0o700);
       expect(lstatSync(join(row.codexHome, "sessions")).isSymbolicLink()).toBe(true);
       expect(existsSync(authPath(row.codexHome))).toBe(false);
@@ -96,39 +120,87 @@ describe("addProfile", () => {
     }));
 
   const refusals: { name: string; run: (w: World) => unknown; type: typeof UsageError; message: RegExp }[] = [
-    { name: "invalid name", run: ({ ctx }) => addProfile(ctx, { name: "../x" }), type: UsageError, message: /^invalid profile name "\.\.\/x"$/ },
-    { name: "duplicate name", run: ({ ctx }) => (addProfile(ctx, { name: "a" }), addProfile(ctx, { name: "a" })), type: ConflictError, message: /^a profile named "a" already exists$/ },
+    {
+      name: "invalid name",
+      run: ({ ctx }) => addProfile(ctx, { name: "../x" }),
+      type: UsageError,
+      message: /^invalid profile name "\.\.\/x"$/,
+    },
+    {
+      name: "duplicate name",
+      run: ({ ctx }) => (addProfile(ctx, { name: "a" }), addProfile(ctx, { name: "a" })),
+      type: ConflictError,
+      message: /^a profile named "a" already exists$/,
+    },
     {
       name: "duplicate account via --copy-from names the existing profile",
-      run: ({ ctx, dir }) => (addProfile(ctx, { name: "first", copyFrom: codexHome(dir, "s1", "acct-9") }), addProfile(ctx, { name: "again", copyFrom: codexHome(dir, "s2", "acct-9") })),
+      run: ({ ctx, dir }) => (
+        addProfile(ctx, { name: "first", copyFrom: codexHome(dir, "s1", "acct-9") }),
+        addProfile(ctx, { name: "again", copyFrom: codexHome(dir, "s2", "acct-9") })
+      ),
       type: ConflictError,
       message: /^this account \(acct-9\) is already the profile "first"$/,
     },
     {
       name: "duplicate account via --codex-home names the existing profile",
-      run: ({ ctx, dir }) => (addProfile(ctx, { name: "first", copyFrom: codexHome(dir, "s1", "acct-9") }), addProfile(ctx, { name: "ext", codexHome: codexHome(dir, "s2", "acct-9") })),
+      run: ({ ctx, dir }) => (
+        addProfile(ctx, { name: "first", copyFrom: codexHome(dir, "s1", "acct-9") }),
+        addProfile(ctx, { name: "ext", codexHome: codexHome(dir, "s2", "acct-9") })
+      ),
       type: ConflictError,
       message: /already the profile "first"/,
     },
-    { name: "--copy-from without a login", run: ({ ctx, dir }) => (mkdirSync(join(dir, "nologin")), addProfile(ctx, { name: "x", copyFrom: join(dir, "nologin") })), type: UsageError, message: /^no login found in .*nologin\/auth\.json$/ },
-    { name: "--copy-from a missing directory", run: ({ ctx, dir }) => addProfile(ctx, { name: "x", copyFrom: join(dir, "missing") }), type: UsageError, message: /^no login found in .*missing\/auth\.json$/ },
+    {
+      name: "--copy-from without a login",
+      run: ({ ctx, dir }) => (
+        mkdirSync(join(dir, "nologin")), addProfile(ctx, { name: "x", copyFrom: join(dir, "nologin") })
+      ),
+      type: UsageError,
+      message: /^no login found in .*nologin\/auth\.json$/,
+    },
+    {
+      name: "--copy-from a missing directory",
+      run: ({ ctx, dir }) => addProfile(ctx, { name: "x", copyFrom: join(dir, "missing") }),
+      type: UsageError,
+      message: /^no login found in .*missing\/auth\.json$/,
+    },
     {
       name: "--copy-from an API key login",
-      run: ({ ctx, dir }) => (mkdirSync(join(dir, "k")), writeFileSync(join(dir, "k", "auth.json"), '{"OPENAI_API_KEY":"sk-1"}'), addProfile(ctx, { name: "x", copyFrom: join(dir, "k") })),
+      run: ({ ctx, dir }) => (
+        mkdirSync(join(dir, "k")),
+        writeFileSync(join(dir, "k", "auth.json"), '{"OPENAI_API_KEY":"sk-1"}'),
+        addProfile(ctx, { name: "x", copyFrom: join(dir, "k") })
+      ),
       type: UsageError,
       message: /holds an API key; prodex pools ChatGPT logins$/,
     },
     {
       name: "--copy-from a corrupt auth.json",
-      run: ({ ctx, dir }) => (mkdirSync(join(dir, "c")), writeFileSync(join(dir, "c", "auth.json"), "{"), addProfile(ctx, { name: "x", copyFrom: join(dir, "c") })),
+      run: ({ ctx, dir }) => (
+        mkdirSync(join(dir, "c")),
+        writeFileSync(join(dir, "c", "auth.json"), "{"),
+        addProfile(ctx, { name: "x", copyFrom: join(dir, "c") })
+      ),
       type: UsageError,
       message: /c\/auth\.json is not valid JSON$/,
     },
-    { name: "--codex-home that does not exist", run: ({ ctx, dir }) => addProfile(ctx, { name: "x", codexHome: join(dir, "nope") }), type: UsageError, message: /^--codex-home .*nope is not a directory$/ },
-    { name: "both --codex-home and --copy-from", run: ({ ctx, dir }) => addProfile(ctx, { name: "x", codexHome: dir, copyFrom: dir }), type: UsageError, message: /cannot be used together/ },
+    {
+      name: "--codex-home that does not exist",
+      run: ({ ctx, dir }) => addProfile(ctx, { name: "x", codexHome: join(dir, "nope") }),
+      type: UsageError,
+      message: /^--codex-home .*nope is not a directory$/,
+    },
+    {
+      name: "both --codex-home and --copy-from",
+      run: ({ ctx, dir }) => addProfile(ctx, { name: "x", codexHome: dir, copyFrom: dir }),
+      type: UsageError,
+      message: /cannot be used together/,
+    },
     {
       name: "an orphan managed home that still holds a login",
-      run: ({ ctx }) => (writeAuth(join(ctx.paths.profilesDir, "orphan"), { OPENAI_API_KEY: "sk" }), addProfile(ctx, { name: "orphan" })),
+      run: ({ ctx }) => (
+        writeAuth(join(ctx.paths.profilesDir, "orphan"), { OPENAI_API_KEY: "sk" }), addProfile(ctx, { name: "orphan" })
+      ),
       type: ConflictError,
       message: /already holds a login but no profile uses it$/,
     },
@@ -141,7 +213,9 @@ describe("addProfile", () => {
         expect((e as Error).message).toMatch(r.message);
         expect((e as Error).message).not.toContain("\n");
         // The refused profile was not added (the scenario's own setup may have added one).
-        expect(w.ctx.store.profiles.list().some((p) => ["x", "again", "ext", "../x", "orphan"].includes(p.name))).toBe(false);
+        expect(w.ctx.store.profiles.list().some((p) => ["x", "again", "ext", "../x", "orphan"].includes(p.name))).toBe(
+          false,
+        );
       }));
   }
 });
@@ -158,7 +232,10 @@ describe("removeProfile", () => {
       expect(existsSync(b.codexHome)).toBe(false);
       expect(ctx.store.settings.get("current_profile")).toBeUndefined();
       expect(currentName(ctx)).toBeNull();
-      expect(ctx.store.events.list({ kinds: ["control"] }).map((e) => e.message)).toEqual(["removed profile a", "removed profile b and its home"]);
+      expect(ctx.store.events.list({ kinds: ["control"] }).map((e) => e.message)).toEqual([
+        "removed profile a",
+        "removed profile b and its home",
+      ]);
       // The shared Codex state survives a deleted home.
       expect(existsSync(join(ctx.paths.sharedCodexHome, "sessions"))).toBe(true);
     }));
@@ -192,15 +269,18 @@ describe("importCurrent", () => {
   test("copies the login of CODEX_HOME from the Context env, named after the email", async () => {
     const dir = temp();
     const src = codexHome(dir, "codex-home", "acct-imp");
-    await withWorld(({ ctx }) => {
-      const row = importCurrent(ctx);
-      expect(row).toMatchObject({ name: "acct-imp", accountId: "acct-imp", kind: "managed" });
-      expect(readFileSync(authPath(row.codexHome), "utf8")).toBe(readFileSync(authPath(src), "utf8"));
-      // Importing the same login twice is refused, naming the profile.
-      const e = thrown(() => importCurrent(ctx, "other"));
-      expect(e).toBeInstanceOf(ConflictError);
-      expect((e as Error).message).toContain('"acct-imp"');
-    }, { CODEX_HOME: src });
+    await withWorld(
+      ({ ctx }) => {
+        const row = importCurrent(ctx);
+        expect(row).toMatchObject({ name: "acct-imp", accountId: "acct-imp", kind: "managed" });
+        expect(readFileSync(authPath(row.codexHome), "utf8")).toBe(readFileSync(authPath(src), "utf8"));
+        // Importing the same login twice is refused, naming the profile.
+        const e = thrown(() => importCurrent(ctx, "other"));
+        expect(e).toBeInstanceOf(ConflictError);
+        expect((e as Error).message).toContain('"acct-imp"');
+      },
+      { CODEX_HOME: src },
+    );
   });
 
   test("without CODEX_HOME it reads the shared Codex home (~/.codex)", () =>
@@ -212,12 +292,15 @@ describe("importCurrent", () => {
 
   test("no login there is one clear UsageError naming the file", () => {
     const empty = join(temp(), "empty-codex");
-    return withWorld(({ ctx }) => {
-      const e = thrown(() => importCurrent(ctx));
-      expect(e).toBeInstanceOf(UsageError);
-      expect((e as Error).message).toBe(`no Codex login found in ${join(empty, "auth.json")}`);
-      expect(ctx.store.profiles.list()).toEqual([]);
-    }, { CODEX_HOME: empty });
+    return withWorld(
+      ({ ctx }) => {
+        const e = thrown(() => importCurrent(ctx));
+        expect(e).toBeInstanceOf(UsageError);
+        expect((e as Error).message).toBe(`no Codex login found in ${join(empty, "auth.json")}`);
+        expect(ctx.store.profiles.list()).toEqual([]);
+      },
+      { CODEX_HOME: empty },
+    );
   });
 });
 

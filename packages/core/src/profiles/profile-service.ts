@@ -18,7 +18,9 @@ export function managedHome(ctx: Context, name: string): string {
 
 export function listProfiles(ctx: Context): ProfileInfo[] {
   const current = currentName(ctx);
-  return ctx.store.profiles.list().map((p) => ({ ...p, auth: readAuth(p.codexHome).kind, current: p.name === current }));
+  return ctx.store.profiles
+    .list()
+    .map((p) => ({ ...p, auth: readAuth(p.codexHome).kind, current: p.name === current }));
 }
 
 export function getProfile(ctx: Context, name: string): ProfileRow {
@@ -38,7 +40,11 @@ export function currentName(ctx: Context): string | null {
 /** The current profile's name; an empty pool is a usage error that says how to add one. */
 export function requireCurrentName(ctx: Context): string {
   const name = currentName(ctx);
-  if (!name) throw new NotFoundError("no profiles yet", "add one: prodex login, or prodex profile import-current (or try prodex demo)");
+  if (!name)
+    throw new NotFoundError(
+      "no profiles yet",
+      "add one: prodex login, or prodex profile import-current (or try prodex demo)",
+    );
   return name;
 }
 
@@ -52,14 +58,21 @@ export function useProfile(ctx: Context, name: string): ProfileRow {
 function assertNewAccount(ctx: Context, accountId: string, except?: string): void {
   const existing = ctx.store.profiles.byAccount(accountId);
   if (existing && existing.name !== except) {
-    throw new ConflictError(`this account (${accountId}) is already the profile "${existing.name}"`, `use that profile, or remove it first: prodex profile remove ${existing.name}`);
+    throw new ConflictError(
+      `this account (${accountId}) is already the profile "${existing.name}"`,
+      `use that profile, or remove it first: prodex profile remove ${existing.name}`,
+    );
   }
 }
 
 function authForImport(from: string): Extract<AuthState, { kind: "chatgpt" }> | null {
   const state = readAuth(from);
   if (state.kind === "invalid") throw new UsageError(state.reason, `log in again with codex, or fix ${authPath(from)}`);
-  if (state.kind === "api-key") throw new UsageError(`${authPath(from)} holds an API key; prodex pools ChatGPT logins`, "log in with `codex login` (ChatGPT) first");
+  if (state.kind === "api-key")
+    throw new UsageError(
+      `${authPath(from)} holds an API key; prodex pools ChatGPT logins`,
+      "log in with `codex login` (ChatGPT) first",
+    );
   return state.kind === "chatgpt" ? state : null;
 }
 
@@ -67,33 +80,57 @@ export type AddOptions = { name: string; codexHome?: string; copyFrom?: string; 
 
 export function addProfile(ctx: Context, options: AddOptions): ProfileRow {
   const name = validateProfileName(options.name);
-  if (ctx.store.profiles.get(name)) throw new ConflictError(`a profile named "${name}" already exists`, "pick another name or remove it first");
-  if (options.codexHome && options.copyFrom) throw new UsageError("--codex-home and --copy-from cannot be used together", "pick one");
+  if (ctx.store.profiles.get(name))
+    throw new ConflictError(`a profile named "${name}" already exists`, "pick another name or remove it first");
+  if (options.codexHome && options.copyFrom)
+    throw new UsageError("--codex-home and --copy-from cannot be used together", "pick one");
 
   if (options.codexHome) {
     const home = resolve(options.codexHome);
-    if (!existsSync(home) || !statSync(home).isDirectory()) throw new UsageError(`--codex-home ${home} is not a directory`, "create it or log in there with codex first");
+    if (!existsSync(home) || !statSync(home).isDirectory())
+      throw new UsageError(`--codex-home ${home} is not a directory`, "create it or log in there with codex first");
     const auth = authForImport(home);
     if (auth) assertNewAccount(ctx, auth.accountId);
-    const row = ctx.store.profiles.insert({ name, codexHome: home, kind: "external", accountId: auth?.accountId, email: auth?.email, plan: auth?.plan });
+    const row = ctx.store.profiles.insert({
+      name,
+      codexHome: home,
+      kind: "external",
+      accountId: auth?.accountId,
+      email: auth?.email,
+      plan: auth?.plan,
+    });
     if (options.activate) useProfile(ctx, name);
     return row;
   }
 
   const source = options.copyFrom ? resolve(options.copyFrom) : null;
   const auth = source ? authForImport(source) : null;
-  if (source && !auth) throw new UsageError(`no login found in ${authPath(source)}`, "log in there with `codex login` first, or use prodex login");
+  if (source && !auth)
+    throw new UsageError(
+      `no login found in ${authPath(source)}`,
+      "log in there with `codex login` first, or use prodex login",
+    );
   if (auth) assertNewAccount(ctx, auth.accountId);
   const home = managedHome(ctx, name);
   if (existsSync(home) && existsSync(authPath(home))) {
-    throw new ConflictError(`${home} already holds a login but no profile uses it`, `register it with: prodex profile add ${name} --codex-home ${home}, or delete it`);
+    throw new ConflictError(
+      `${home} already holds a login but no profile uses it`,
+      `register it with: prodex profile add ${name} --codex-home ${home}, or delete it`,
+    );
   }
   mkdirSync(home, { recursive: true, mode: 0o700 });
   linkSharedState(home, ctx.paths.sharedCodexHome);
   // A private (0600), atomic copy: copyFileSync would keep a world-readable source's mode.
   if (source) writeFileAtomic(authPath(home), readFileSync(authPath(source)), 0o600);
   const row = ctx.store.transaction(() => {
-    const inserted = ctx.store.profiles.insert({ name, codexHome: home, kind: "managed", accountId: auth?.accountId, email: auth?.email, plan: auth?.plan });
+    const inserted = ctx.store.profiles.insert({
+      name,
+      codexHome: home,
+      kind: "managed",
+      accountId: auth?.accountId,
+      email: auth?.email,
+      plan: auth?.plan,
+    });
     if (options.activate || ctx.store.profiles.list().length === 1) ctx.store.settings.set(CURRENT_KEY, name);
     return inserted;
   });
@@ -105,7 +142,8 @@ export function importCurrent(ctx: Context, name?: string): ProfileRow {
   if (name !== undefined) validateProfileName(name);
   const from = resolve(ctx.env.CODEX_HOME || ctx.paths.sharedCodexHome);
   const auth = authForImport(from);
-  if (!auth) throw new UsageError(`no Codex login found in ${authPath(from)}`, "run `codex login` first, or: prodex login");
+  if (!auth)
+    throw new UsageError(`no Codex login found in ${authPath(from)}`, "run `codex login` first, or: prodex login");
   return addProfile(ctx, { name: name ?? nameFromEmail(auth.email), copyFrom: from });
 }
 
@@ -117,7 +155,11 @@ export function removeProfile(ctx: Context, name: string, options: { deleteHome?
   });
   // External homes belong to the user: never deleted, whatever the flag says.
   if (options.deleteHome && p.kind === "managed") rmSync(p.codexHome, { recursive: true, force: true });
-  ctx.events.emit({ kind: "control", profile: name, message: `removed profile ${name}${options.deleteHome && p.kind === "managed" ? " and its home" : ""}` });
+  ctx.events.emit({
+    kind: "control",
+    profile: name,
+    message: `removed profile ${name}${options.deleteHome && p.kind === "managed" ? " and its home" : ""}`,
+  });
   return p;
 }
 
@@ -126,5 +168,8 @@ export function syncFromAuth(ctx: Context, profile: ProfileRow): ProfileRow {
   const auth = readAuth(profile.codexHome);
   if (auth.kind !== "chatgpt") return profile;
   if (auth.accountId !== profile.accountId) assertNewAccount(ctx, auth.accountId, profile.name);
-  return ctx.store.profiles.update(profile.name, { accountId: auth.accountId, email: auth.email, plan: auth.plan }) ?? profile;
+  return (
+    ctx.store.profiles.update(profile.name, { accountId: auth.accountId, email: auth.email, plan: auth.plan }) ??
+    profile
+  );
 }

@@ -17,7 +17,8 @@ export function linkSharedState(profileHome: string, sharedHome: string): LinkRe
   for (const entry of [...SHARED_DIRS, ...SHARED_FILES]) {
     const target = join(sharedHome, entry);
     const link = join(profileHome, entry);
-    if ((SHARED_DIRS as readonly string[]).includes(entry) && !existsSync(target)) mkdirSync(target, { recursive: true, mode: 0o700 });
+    if ((SHARED_DIRS as readonly string[]).includes(entry) && !existsSync(target))
+      mkdirSync(target, { recursive: true, mode: 0o700 });
     const current = lstatOrNull(link);
     if (current?.isSymbolicLink() && readlinkSync(link) === target) continue;
     if (current) {

@@ -5,7 +5,12 @@ import type { UsageWindow } from "./types.ts";
 const M = 60_000;
 const H = 60 * M;
 const now = new Date(2026, 2, 3, 12, 0, 0).getTime();
-const win = (label: UsageWindow["label"], usedPercent: number, resetAt: number | null, limit = "codex"): UsageWindow => ({
+const win = (
+  label: UsageWindow["label"],
+  usedPercent: number,
+  resetAt: number | null,
+  limit = "codex",
+): UsageWindow => ({
   label,
   usedPercent,
   resetAt,
@@ -23,19 +28,49 @@ const input = (over: Partial<QuotaRowInput> = {}): QuotaRowInput => ({
 });
 
 describe("quotaRow", () => {
-  test.each<[string, Partial<QuotaRowInput>, { status: string; five: [number, string] | null; weekly: [number, string] | null; checked: string }]>([
+  test.each<
+    [
+      string,
+      Partial<QuotaRowInput>,
+      { status: string; five: [number, string] | null; weekly: [number, string] | null; checked: string },
+    ]
+  >([
     ["a fresh profile", {}, { status: "Ready", five: [62, "2h 5m"], weekly: [30, "2d 2h"], checked: "3m ago" }],
     [
       "a passed reset counts as 0% used and says now",
       { windows: [win("5h", 100, now - 1), win("weekly", 30, now + H)] },
       { status: "Ready", five: [0, "now"], weekly: [30, "1h"], checked: "3m ago" },
     ],
-    ["an exhausted window", { windows: [win("5h", 100, now + 30 * M)] }, { status: "Exhausted", five: [100, "30m"], weekly: null, checked: "3m ago" }],
-    ["thin (below 25% left)", { windows: [win("weekly", 80, null)] }, { status: "Thin", five: null, weekly: [80, ""], checked: "3m ago" }],
-    ["over 100% upstream is clamped", { windows: [win("5h", 104, now + M)] }, { status: "Exhausted", five: [100, "1m"], weekly: null, checked: "3m ago" }],
-    ["never fetched", { windows: [], fetchedAt: null }, { status: "Unknown", five: null, weekly: null, checked: "never" }],
-    ["needs login says so whatever the windows", { needsLogin: true }, { status: "Needs login", five: [62, "2h 5m"], weekly: [30, "2d 2h"], checked: "3m ago" }],
-    ["another limit's windows are not the main ones", { windows: [win("5h", 90, null, "gpt-5-pro")] }, { status: "Unknown", five: null, weekly: null, checked: "3m ago" }],
+    [
+      "an exhausted window",
+      { windows: [win("5h", 100, now + 30 * M)] },
+      { status: "Exhausted", five: [100, "30m"], weekly: null, checked: "3m ago" },
+    ],
+    [
+      "thin (below 25% left)",
+      { windows: [win("weekly", 80, null)] },
+      { status: "Thin", five: null, weekly: [80, ""], checked: "3m ago" },
+    ],
+    [
+      "over 100% upstream is clamped",
+      { windows: [win("5h", 104, now + M)] },
+      { status: "Exhausted", five: [100, "1m"], weekly: null, checked: "3m ago" },
+    ],
+    [
+      "never fetched",
+      { windows: [], fetchedAt: null },
+      { status: "Unknown", five: null, weekly: null, checked: "never" },
+    ],
+    [
+      "needs login says so whatever the windows",
+      { needsLogin: true },
+      { status: "Needs login", five: [62, "2h 5m"], weekly: [30, "2d 2h"], checked: "3m ago" },
+    ],
+    [
+      "another limit's windows are not the main ones",
+      { windows: [win("5h", 90, null, "gpt-5-pro")] },
+      { status: "Unknown", five: null, weekly: null, checked: "3m ago" },
+    ],
   ])("%s", (_, over, want) => {
     const row = quotaRow(input(over), now);
     expect(row.statusText).toBe(want.status);
@@ -45,10 +80,14 @@ describe("quotaRow", () => {
   });
 
   test("detail shows the reset as local time; a passed one still says now", () => {
-    const row = quotaRow(input({ windows: [win("5h", 10, now + 2 * H + 5 * M), win("weekly", 30, now - 1)] }), now, { detail: true });
+    const row = quotaRow(input({ windows: [win("5h", 10, now + 2 * H + 5 * M), win("weekly", 30, now - 1)] }), now, {
+      detail: true,
+    });
     expect(row.fiveHour?.reset).toBe("14:05");
     expect(row.weekly?.reset).toBe("now");
-    const later = quotaRow(input({ windows: [win("weekly", 30, new Date(2026, 2, 5, 8, 30).getTime())] }), now, { detail: true });
+    const later = quotaRow(input({ windows: [win("weekly", 30, new Date(2026, 2, 5, 8, 30).getTime())] }), now, {
+      detail: true,
+    });
     expect(later.weekly?.reset).toBe("Mar 5 08:30");
   });
 

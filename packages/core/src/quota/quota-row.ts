@@ -10,7 +10,6 @@ import { effectiveUsed } from "./windows.ts";
 
 export const QUOTA_HEADERS = { fiveHour: "5H USED", weekly: "WEEKLY USED" } as const;
 
-
 /** What a row needs; a dashboard `ProfileView` is one. */
 export type QuotaRowInput = {
   name: string;
@@ -51,7 +50,11 @@ export type QuotaRow = {
 };
 
 /** The main (Codex) limit's short window, weekly window, and the additional limits' windows. */
-export function mainWindows(windows: UsageWindow[]): { primary?: UsageWindow; weekly?: UsageWindow; others: UsageWindow[] } {
+export function mainWindows(windows: UsageWindow[]): {
+  primary?: UsageWindow;
+  weekly?: UsageWindow;
+  others: UsageWindow[];
+} {
   const main = windows.filter((w) => w.limit === "codex");
   const primary = main.find((w) => w.label === "5h") ?? main.find((w) => w.label !== "weekly");
   const weekly = main.find((w) => w.label === "weekly");
@@ -61,7 +64,8 @@ export function mainWindows(windows: UsageWindow[]): { primary?: UsageWindow; we
 /** One window's cell; the dashboard's bars and panel lines use it too. */
 export function quotaCell(w: UsageWindow, now: number, detail = false): QuotaCell {
   const usedPercent = Math.min(100, Math.max(0, effectiveUsed(w, now)));
-  const reset = w.resetAt === null ? "" : detail && w.resetAt > now ? formatInstant(w.resetAt, now) : formatReset(w.resetAt, now);
+  const reset =
+    w.resetAt === null ? "" : detail && w.resetAt > now ? formatInstant(w.resetAt, now) : formatReset(w.resetAt, now);
   return { usedPercent, resetAt: w.resetAt, reset };
 }
 

@@ -22,7 +22,10 @@ function restOf(ctx: Context, profileId: number): QuotaResult["backoff"] {
   return row && row.until > ctx.now() ? { reason: row.reason, until: row.until } : null;
 }
 
-export function snapshotFromRow(profile: string, row: { fetchedAt: number; source: "live" | "headers"; plan: string | null; windows: UsageSnapshot["windows"] }): UsageSnapshot {
+export function snapshotFromRow(
+  profile: string,
+  row: { fetchedAt: number; source: "live" | "headers"; plan: string | null; windows: UsageSnapshot["windows"] },
+): UsageSnapshot {
   return { profile, fetchedAt: row.fetchedAt, source: row.source, plan: row.plan, windows: row.windows };
 }
 
@@ -45,21 +48,49 @@ export async function refreshProfileQuota(ctx: Context, profile: ProfileRow, bas
     try {
       ctx.store.transaction(() => {
         ctx.store.usage.insert({ profileId: profile.id, fetchedAt, source: "live", plan, windows, raw: result.raw });
-        if (profile.authState !== "ok" || profile.plan !== plan) ctx.store.profiles.update(profile.name, { authState: "ok", plan });
+        if (profile.authState !== "ok" || profile.plan !== plan)
+          ctx.store.profiles.update(profile.name, { authState: "ok", plan });
       });
     } catch {
       // A busy store loses this snapshot's copy, not the answer: the caller still gets fresh windows.
     }
     const status = quotaStatus(windows, fetchedAt);
-    const summary = windows.filter((w) => w.limit === "codex").map((w) => `${w.label} ${Math.max(0, 100 - w.usedPercent).toFixed(0)}% left`).join(", ");
-    ctx.events.emit({ kind: "quota.fetched", profile: profile.name, message: `${profile.name}: ${status}${summary ? ` (${summary})` : ""}`, data: { status } });
-    return { profile, snapshot: { profile: profile.name, fetchedAt, source: "live", plan, windows }, error: null, needsLogin: false, raw: result.raw, backoff: restOf(ctx, profile.id) };
+    const summary = windows
+      .filter((w) => w.limit === "codex")
+      .map((w) => `${w.label} ${Math.max(0, 100 - w.usedPercent).toFixed(0)}% left`)
+      .join(", ");
+    ctx.events.emit({
+      kind: "quota.fetched",
+      profile: profile.name,
+      message: `${profile.name}: ${status}${summary ? ` (${summary})` : ""}`,
+      data: { status },
+    });
+    return {
+      profile,
+      snapshot: { profile: profile.name, fetchedAt, source: "live", plan, windows },
+      error: null,
+      needsLogin: false,
+      raw: result.raw,
+      backoff: restOf(ctx, profile.id),
+    };
   } catch (e) {
     const message = e instanceof ProdexError ? e.message : `quota fetch failed: ${errorMessage(e)}`;
     const needsLogin = e instanceof AuthError && e.needsLogin;
-    ctx.events.emit({ kind: "quota.failed", level: "warn", profile: profile.name, message: aboutProfile(profile.name, message) });
+    ctx.events.emit({
+      kind: "quota.failed",
+      level: "warn",
+      profile: profile.name,
+      message: aboutProfile(profile.name, message),
+    });
     const last = ctx.store.usage.latest(profile.id);
-    return { profile, snapshot: last ? snapshotFromRow(profile.name, last) : null, error: message, needsLogin, raw: null, backoff: restOf(ctx, profile.id) };
+    return {
+      profile,
+      snapshot: last ? snapshotFromRow(profile.name, last) : null,
+      error: message,
+      needsLogin,
+      raw: null,
+      backoff: restOf(ctx, profile.id),
+    };
   }
 }
 

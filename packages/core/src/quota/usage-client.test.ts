@@ -22,9 +22,23 @@ describe("usageUrl", () => {
 describe("resolveChatgptBase", () => {
   const cases: { name: string; flag?: string; env: Record<string, string | undefined>; want: string }[] = [
     { name: "default", env: {}, want: DEFAULT_CHATGPT_BASE },
-    { name: "env over default", env: { CODEX_CHATGPT_BASE_URL: "http://127.0.0.1:1/backend-api/" }, want: "http://127.0.0.1:1/backend-api" },
-    { name: "flag over env", flag: "http://127.0.0.1:2/backend-api//", env: { CODEX_CHATGPT_BASE_URL: "http://127.0.0.1:1/backend-api" }, want: "http://127.0.0.1:2/backend-api" },
-    { name: "empty flag and env fall through", flag: "", env: { CODEX_CHATGPT_BASE_URL: "" }, want: DEFAULT_CHATGPT_BASE },
+    {
+      name: "env over default",
+      env: { CODEX_CHATGPT_BASE_URL: "http://127.0.0.1:1/backend-api/" },
+      want: "http://127.0.0.1:1/backend-api",
+    },
+    {
+      name: "flag over env",
+      flag: "http://127.0.0.1:2/backend-api//",
+      env: { CODEX_CHATGPT_BASE_URL: "http://127.0.0.1:1/backend-api" },
+      want: "http://127.0.0.1:2/backend-api",
+    },
+    {
+      name: "empty flag and env fall through",
+      flag: "",
+      env: { CODEX_CHATGPT_BASE_URL: "" },
+      want: DEFAULT_CHATGPT_BASE,
+    },
   ];
   for (const c of cases) test(c.name, () => expect(resolveChatgptBase(c.flag, c.env)).toBe(c.want));
 });
@@ -46,7 +60,11 @@ beforeAll(() => {
     fetch(req) {
       const url = new URL(req.url);
       const [, scenario] = url.pathname.split("/");
-      seen.push({ path: url.pathname, auth: req.headers.get("authorization"), account: req.headers.get("chatgpt-account-id") });
+      seen.push({
+        path: url.pathname,
+        auth: req.headers.get("authorization"),
+        account: req.headers.get("chatgpt-account-id"),
+      });
       switch (scenario) {
         case "ok":
           return Response.json(USAGE);
@@ -109,11 +127,31 @@ describe("fetchUsage", () => {
   });
 
   const cases: { name: string; scenario: string; status: number | undefined; message: RegExp }[] = [
-    { name: "HTML instead of JSON", scenario: "html", status: 200, message: /^usage answer from http:\/\/127\.0\.0\.1:\d+\/html\/backend-api\/wham\/usage is not JSON$/ },
+    {
+      name: "HTML instead of JSON",
+      scenario: "html",
+      status: 200,
+      message: /^usage answer from http:\/\/127\.0\.0\.1:\d+\/html\/backend-api\/wham\/usage is not JSON$/,
+    },
     { name: "truncated JSON", scenario: "partial", status: 200, message: /is not JSON/ },
-    { name: "JSON of the wrong shape", scenario: "shape", status: 200, message: /has an unexpected shape \(at rate_limit\)/ },
-    { name: "HTTP 500 (multi-line body not echoed)", scenario: "e500", status: 500, message: /^usage request failed: HTTP 500 from http:\/\/127\.0\.0\.1:\d+\/e500\/backend-api\/wham\/usage$/ },
-    { name: "HTTP 401 keeps its status for the caller's token retry", scenario: "e401", status: 401, message: /HTTP 401/ },
+    {
+      name: "JSON of the wrong shape",
+      scenario: "shape",
+      status: 200,
+      message: /has an unexpected shape \(at rate_limit\)/,
+    },
+    {
+      name: "HTTP 500 (multi-line body not echoed)",
+      scenario: "e500",
+      status: 500,
+      message: /^usage request failed: HTTP 500 from http:\/\/127\.0\.0\.1:\d+\/e500\/backend-api\/wham\/usage$/,
+    },
+    {
+      name: "HTTP 401 keeps its status for the caller's token retry",
+      scenario: "e401",
+      status: 401,
+      message: /HTTP 401/,
+    },
     { name: "HTTP 404", scenario: "nothing-here", status: 404, message: /HTTP 404/ },
   ];
   for (const c of cases) {
@@ -126,7 +164,9 @@ describe("fetchUsage", () => {
 
   test("no answer at all: a connect timeout", async () => {
     const e = await failure(call("hang", { connectTimeoutMs: 150, totalTimeoutMs: 5_000 }));
-    expect(e.message).toMatch(/^usage request to http:\/\/127\.0\.0\.1:\d+\/hang\/backend-api\/wham\/usage timed out after 0\.15s \(no answer\)$/);
+    expect(e.message).toMatch(
+      /^usage request to http:\/\/127\.0\.0\.1:\d+\/hang\/backend-api\/wham\/usage timed out after 0\.15s \(no answer\)$/,
+    );
     expect(e.hint).toContain("--base-url");
     expect(e.status).toBeUndefined();
   });
@@ -140,7 +180,9 @@ describe("fetchUsage", () => {
     const closed = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("") });
     const port = closed.port;
     await closed.stop(true);
-    const e = await failure(fetchUsage({ base: `http://127.0.0.1:${port}/backend-api`, accessToken: "t", accountId: "a" }));
+    const e = await failure(
+      fetchUsage({ base: `http://127.0.0.1:${port}/backend-api`, accessToken: "t", accountId: "a" }),
+    );
     expect(e.message).toContain(`usage request to http://127.0.0.1:${port}/backend-api/wham/usage failed`);
     expect(e.status).toBeUndefined();
   });

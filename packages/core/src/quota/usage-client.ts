@@ -14,7 +14,8 @@ export function resolveChatgptBase(flag: string | undefined, env: Record<string,
  */
 export function usageUrl(base: string): string {
   let b = base.replace(/\/+$/, "");
-  if ((b.startsWith("https://chatgpt.com") || b.startsWith("https://chat.openai.com")) && !b.includes("/backend-api")) b = `${b}/backend-api`;
+  if ((b.startsWith("https://chatgpt.com") || b.startsWith("https://chat.openai.com")) && !b.includes("/backend-api"))
+    b = `${b}/backend-api`;
   return b.includes("/backend-api") ? `${b}/wham/usage` : `${b}/api/codex/usage`;
 }
 
@@ -57,7 +58,11 @@ export async function fetchUsage(options: FetchUsageOptions): Promise<UsageResul
     try {
       json = JSON.parse(raw);
     } catch {
-      throw new UpstreamError(`usage answer from ${url} is not JSON`, res.status, "the upstream may be down or behind a captive portal; retry later");
+      throw new UpstreamError(
+        `usage answer from ${url} is not JSON`,
+        res.status,
+        "the upstream may be down or behind a captive portal; retry later",
+      );
     }
     const parsed = usageResponseSchema.safeParse(json);
     if (!parsed.success) {
@@ -69,9 +74,19 @@ export async function fetchUsage(options: FetchUsageOptions): Promise<UsageResul
     if (cause instanceof UpstreamError) throw cause;
     if (controller.signal.aborted) {
       const ms = phase === "connect" ? connectMs : totalMs;
-      throw new UpstreamError(`usage request to ${url} timed out after ${ms / 1000}s (${phase === "connect" ? "no answer" : "answer incomplete"})`, undefined, "check your network or --base-url", { cause });
+      throw new UpstreamError(
+        `usage request to ${url} timed out after ${ms / 1000}s (${phase === "connect" ? "no answer" : "answer incomplete"})`,
+        undefined,
+        "check your network or --base-url",
+        { cause },
+      );
     }
-    throw new UpstreamError(`usage request to ${url} failed: ${errorMessage(cause)}`, undefined, "check your network or --base-url", { cause });
+    throw new UpstreamError(
+      `usage request to ${url} failed: ${errorMessage(cause)}`,
+      undefined,
+      "check your network or --base-url",
+      { cause },
+    );
   } finally {
     clearTimeout(connectTimer);
     clearTimeout(totalTimer);

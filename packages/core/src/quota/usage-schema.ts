@@ -28,7 +28,15 @@ export const usageResponseSchema = z
     plan_type: z.string().nullish(),
     rate_limit: rateLimitSchema.nullish(),
     additional_rate_limits: z
-      .array(z.object({ limit_name: z.string().nullish(), metered_feature: z.string().nullish(), rate_limit: rateLimitSchema.nullish() }).loose())
+      .array(
+        z
+          .object({
+            limit_name: z.string().nullish(),
+            metered_feature: z.string().nullish(),
+            rate_limit: rateLimitSchema.nullish(),
+          })
+          .loose(),
+      )
       .nullish(),
     rate_limit_reached_type: z.string().nullish(),
   })

@@ -2,7 +2,17 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { QuotaStatus, UsageWindow, WindowLabel } from "./types.ts";
 import { usageResponseSchema } from "./usage-schema.ts";
-import { CRITICAL_BELOW, THIN_BELOW, effectiveUsed, labelWindow, quotaStatus, readyAgainAt, windowByLabel, windowsFromHeaders, windowsFromUsage } from "./windows.ts";
+import {
+  CRITICAL_BELOW,
+  THIN_BELOW,
+  effectiveUsed,
+  labelWindow,
+  quotaStatus,
+  readyAgainAt,
+  windowByLabel,
+  windowsFromHeaders,
+  windowsFromUsage,
+} from "./windows.ts";
 
 const NOW = 1_800_000_000_000;
 const win = (usedPercent: number, over: Partial<UsageWindow> = {}): UsageWindow => ({
@@ -44,10 +54,17 @@ describe("windowsFromUsage", () => {
     ]);
   });
 
-  const cases: { name: string; body: unknown; want: Pick<UsageWindow, "label" | "usedPercent" | "limit" | "resetAt">[]; status: QuotaStatus }[] = [
+  const cases: {
+    name: string;
+    body: unknown;
+    want: Pick<UsageWindow, "label" | "usedPercent" | "limit" | "resetAt">[];
+    status: QuotaStatus;
+  }[] = [
     {
       name: "reset_after_seconds when reset_at is absent",
-      body: { rate_limit: { primary_window: { used_percent: 50, limit_window_seconds: 18_000, reset_after_seconds: 60 } } },
+      body: {
+        rate_limit: { primary_window: { used_percent: 50, limit_window_seconds: 18_000, reset_after_seconds: 60 } },
+      },
       want: [{ label: "5h", usedPercent: 50, limit: "codex", resetAt: NOW + 60_000 }],
       status: "ready",
     },
@@ -56,8 +73,16 @@ describe("windowsFromUsage", () => {
       body: {
         rate_limit: { primary_window: { used_percent: 10, limit_window_seconds: 18_000, reset_at: 1_800_000_100 } },
         additional_rate_limits: [
-          { limit_name: "codex_other", rate_limit: { primary_window: { used_percent: 100, limit_window_seconds: 604_800, reset_at: 1_800_000_200 } } },
-          { metered_feature: "cloud_tasks", rate_limit: { secondary_window: { used_percent: 30, limit_window_seconds: 3_600 } } },
+          {
+            limit_name: "codex_other",
+            rate_limit: {
+              primary_window: { used_percent: 100, limit_window_seconds: 604_800, reset_at: 1_800_000_200 },
+            },
+          },
+          {
+            metered_feature: "cloud_tasks",
+            rate_limit: { secondary_window: { used_percent: 30, limit_window_seconds: 3_600 } },
+          },
           { rate_limit: null },
         ],
       },
@@ -71,10 +96,20 @@ describe("windowsFromUsage", () => {
     },
     { name: "no rate_limit at all", body: { plan_type: "plus" }, want: [], status: "unknown" },
     { name: "rate_limit null", body: { rate_limit: null, additional_rate_limits: null }, want: [], status: "unknown" },
-    { name: "both windows null", body: { rate_limit: { primary_window: null, secondary_window: null, limit_reached: true } }, want: [], status: "unknown" },
+    {
+      name: "both windows null",
+      body: { rate_limit: { primary_window: null, secondary_window: null, limit_reached: true } },
+      want: [],
+      status: "unknown",
+    },
     {
       name: "a window without used_percent is unknown (dropped), the other one still counts",
-      body: { rate_limit: { primary_window: { limit_window_seconds: 18_000 }, secondary_window: { used_percent: 20, limit_window_seconds: 604_800 } } },
+      body: {
+        rate_limit: {
+          primary_window: { limit_window_seconds: 18_000 },
+          secondary_window: { used_percent: 20, limit_window_seconds: 604_800 },
+        },
+      },
       want: [{ label: "weekly", usedPercent: 20, limit: "codex", resetAt: null }],
       status: "ready",
     },
@@ -86,7 +121,10 @@ describe("windowsFromUsage", () => {
     },
     {
       name: "only the extra limit known: main status unknown",
-      body: { rate_limit: null, additional_rate_limits: [{ limit_name: "x", rate_limit: { primary_window: { used_percent: 100 } } }] },
+      body: {
+        rate_limit: null,
+        additional_rate_limits: [{ limit_name: "x", rate_limit: { primary_window: { used_percent: 100 } } }],
+      },
       want: [{ label: "other", usedPercent: 100, limit: "x", resetAt: null }],
       status: "unknown",
     },
@@ -97,7 +135,9 @@ describe("windowsFromUsage", () => {
       expect(parsed.success).toBe(true);
       if (!parsed.success) return;
       const windows = windowsFromUsage(parsed.data, NOW);
-      expect(windows.map(({ label, usedPercent, limit, resetAt }) => ({ label, usedPercent, limit, resetAt }))).toEqual(c.want);
+      expect(windows.map(({ label, usedPercent, limit, resetAt }) => ({ label, usedPercent, limit, resetAt }))).toEqual(
+        c.want,
+      );
       expect(quotaStatus(windows, NOW)).toBe(c.status);
     });
   }
@@ -125,8 +165,16 @@ describe("quotaStatus", () => {
     { name: "99.9% used", windows: [win(99.9)], want: "critical" },
     { name: "100% used", windows: [win(100)], want: "exhausted" },
     { name: "over 100% used", windows: [win(120)], want: "exhausted" },
-    { name: "the tighter window decides", windows: [win(10), win(95, { label: "weekly", windowSeconds: 604_800 })], want: "critical" },
-    { name: "weekly full, 5h fine", windows: [win(10), win(100, { label: "weekly", windowSeconds: 604_800 })], want: "exhausted" },
+    {
+      name: "the tighter window decides",
+      windows: [win(10), win(95, { label: "weekly", windowSeconds: 604_800 })],
+      want: "critical",
+    },
+    {
+      name: "weekly full, 5h fine",
+      windows: [win(10), win(100, { label: "weekly", windowSeconds: 604_800 })],
+      want: "exhausted",
+    },
     { name: "full but its reset has passed", windows: [win(100, { resetAt: NOW - 1000 })], want: "ready" },
   ];
   for (const c of cases) test(c.name, () => expect(quotaStatus(c.windows, NOW)).toBe(c.want));
@@ -134,7 +182,11 @@ describe("quotaStatus", () => {
 
 describe("readyAgainAt", () => {
   test("the latest reset among full windows", () => {
-    const w = [win(100, { resetAt: NOW + 1000 }), win(100, { label: "weekly", resetAt: NOW + 5000 }), win(10, { resetAt: NOW + 9000 })];
+    const w = [
+      win(100, { resetAt: NOW + 1000 }),
+      win(100, { label: "weekly", resetAt: NOW + 5000 }),
+      win(10, { resetAt: NOW + 9000 }),
+    ];
     expect(readyAgainAt(w, NOW)).toBe(NOW + 5000);
   });
   test("null when nothing is full or a full window's reset is unknown", () => {
@@ -148,7 +200,11 @@ describe("readyAgainAt", () => {
 });
 
 describe("windowsFromHeaders", () => {
-  const cases: { name: string; headers: Record<string, string>; want: Pick<UsageWindow, "label" | "usedPercent" | "windowSeconds" | "resetAt">[] }[] = [
+  const cases: {
+    name: string;
+    headers: Record<string, string>;
+    want: Pick<UsageWindow, "label" | "usedPercent" | "windowSeconds" | "resetAt">[];
+  }[] = [
     {
       name: "both windows, reset-at in seconds",
       headers: {
@@ -179,7 +235,9 @@ describe("windowsFromHeaders", () => {
   for (const c of cases) {
     test(c.name, () => {
       const got = windowsFromHeaders(new Headers(c.headers), NOW);
-      expect(got.map(({ label, usedPercent, windowSeconds, resetAt }) => ({ label, usedPercent, windowSeconds, resetAt }))).toEqual(c.want);
+      expect(
+        got.map(({ label, usedPercent, windowSeconds, resetAt }) => ({ label, usedPercent, windowSeconds, resetAt })),
+      ).toEqual(c.want);
       for (const w of got) expect(w.limit).toBe("codex");
     });
   }

@@ -14,7 +14,11 @@ export function labelWindow(seconds: number | null | undefined): WindowLabel {
 
 export function toWindow(raw: RawWindow, limit: string, fetchedAt: number): UsageWindow {
   const resetAt =
-    raw.reset_at != null ? raw.reset_at * 1000 : raw.reset_after_seconds != null ? fetchedAt + raw.reset_after_seconds * 1000 : null;
+    raw.reset_at != null
+      ? raw.reset_at * 1000
+      : raw.reset_after_seconds != null
+        ? fetchedAt + raw.reset_after_seconds * 1000
+        : null;
   return {
     label: labelWindow(raw.limit_window_seconds),
     usedPercent: raw.used_percent,
@@ -32,7 +36,8 @@ export function windowsFromUsage(usage: UsageResponse, fetchedAt: number): Usage
     if (rl?.secondary_window) out.push(toWindow(rl.secondary_window, limit, fetchedAt));
   };
   push(usage.rate_limit, "codex");
-  for (const extra of usage.additional_rate_limits ?? []) push(extra.rate_limit, extra.limit_name ?? extra.metered_feature ?? "other");
+  for (const extra of usage.additional_rate_limits ?? [])
+    push(extra.rate_limit, extra.limit_name ?? extra.metered_feature ?? "other");
   return out;
 }
 

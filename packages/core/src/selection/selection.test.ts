@@ -6,7 +6,13 @@ const NOW = 1_800_000_000_000;
 const H = 3_600_000;
 
 function w(label: "5h" | "weekly", used: number, resetInH: number | null): UsageWindow {
-  return { label, usedPercent: used, windowSeconds: label === "5h" ? 18_000 : 604_800, resetAt: resetInH === null ? null : NOW + resetInH * H, limit: "codex" };
+  return {
+    label,
+    usedPercent: used,
+    windowSeconds: label === "5h" ? 18_000 : 604_800,
+    resetAt: resetInH === null ? null : NOW + resetInH * H,
+    limit: "codex",
+  };
 }
 function c(name: string, windows: UsageWindow[], extra: Partial<Candidate> = {}): Candidate {
   return { name, windows, usable: true, backoffUntil: null, lastSelectedAt: null, ...extra };
@@ -25,7 +31,15 @@ describe("pressure", () => {
 });
 
 describe("select", () => {
-  const cases: { name: string; candidates: Candidate[]; current?: string; pinned?: string; exclude?: string[]; choice: string | null; reason: RegExp }[] = [
+  const cases: {
+    name: string;
+    candidates: Candidate[];
+    current?: string;
+    pinned?: string;
+    exclude?: string[];
+    choice: string | null;
+    reason: RegExp;
+  }[] = [
     {
       name: "skips exhausted profiles",
       candidates: [c("a", [w("5h", 100, 1)]), c("b", [w("5h", 40, 1)])],
@@ -40,7 +54,10 @@ describe("select", () => {
     },
     {
       name: "skips backed-off profiles until the backoff ends",
-      candidates: [c("a", [w("5h", 0, 1)], { backoffUntil: NOW + 1000, backoffReason: "transient" }), c("b", [w("5h", 60, 1)])],
+      candidates: [
+        c("a", [w("5h", 0, 1)], { backoffUntil: NOW + 1000, backoffReason: "transient" }),
+        c("b", [w("5h", 60, 1)]),
+      ],
       choice: "b",
       reason: /skipped a \(resting \(rate limited or briefly failing\)\)/,
     },
@@ -78,7 +95,10 @@ describe("select", () => {
     },
     {
       name: "among equals picks the least recently selected",
-      candidates: [c("a", [w("5h", 20, 2.5)], { lastSelectedAt: NOW - 10 }), c("b", [w("5h", 20, 2.5)], { lastSelectedAt: NOW - 1000 })],
+      candidates: [
+        c("a", [w("5h", 20, 2.5)], { lastSelectedAt: NOW - 10 }),
+        c("b", [w("5h", 20, 2.5)], { lastSelectedAt: NOW - 1000 }),
+      ],
       choice: "b",
       reason: /least recently used/,
     },
@@ -131,7 +151,13 @@ describe("select", () => {
   ];
 
   test.each(cases)("$name", ({ candidates, current, pinned, exclude, choice, reason }) => {
-    const s = select({ candidates, current: current ?? null, pinned: pinned ?? null, exclude: exclude ? new Set(exclude) : undefined, now: NOW });
+    const s = select({
+      candidates,
+      current: current ?? null,
+      pinned: pinned ?? null,
+      exclude: exclude ? new Set(exclude) : undefined,
+      now: NOW,
+    });
     expect(s.choice).toBe(choice);
     expect(s.reason).toMatch(reason);
   });

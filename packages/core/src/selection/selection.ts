@@ -56,7 +56,8 @@ export function pressure(windows: UsageWindow[], now: number): number {
   for (const w of main) {
     const remaining = Math.max(100 - effectiveUsed(w, now), 0.5) / 100;
     const length = (w.windowSeconds ?? DEFAULT_WINDOW_SECONDS[w.label]) * 1000;
-    const toReset = w.resetAt === null || w.resetAt <= now ? 0.5 : Math.min(Math.max((w.resetAt - now) / length, 0.01), 1);
+    const toReset =
+      w.resetAt === null || w.resetAt <= now ? 0.5 : Math.min(Math.max((w.resetAt - now) / length, 0.01), 1);
     total += (WEIGHT[w.label] * toReset) / remaining;
   }
   return total;
@@ -103,16 +104,26 @@ export function select(input: SelectionInput): Selection {
 
   const current = input.current ? ranked.find((r) => r.name === input.current) : undefined;
   if (current && current.pressure <= best.pressure * (1 + stickiness)) {
-    const why = current === best ? "lowest pressure" : `within ${Math.round(stickiness * 100)}% of best ${best.name} (${fmt(current.pressure)} vs ${fmt(best.pressure)})`;
+    const why =
+      current === best
+        ? "lowest pressure"
+        : `within ${Math.round(stickiness * 100)}% of best ${best.name} (${fmt(current.pressure)} vs ${fmt(best.pressure)})`;
     return { choice: current.name, reason: `kept ${current.name}: ${why}${skippedText}`, ranked: out, skipped };
   }
 
   // Near-equal candidates: spread the load, least recently selected first (never selected = oldest).
   const near = ranked.filter((r) => r.pressure <= best.pressure * (1 + tie));
-  near.sort((a, b) => (a.lastSelectedAt ?? -1) - (b.lastSelectedAt ?? -1) || a.pressure - b.pressure || byName(a.name, b.name));
+  near.sort(
+    (a, b) => (a.lastSelectedAt ?? -1) - (b.lastSelectedAt ?? -1) || a.pressure - b.pressure || byName(a.name, b.name),
+  );
   const pick = near[0] as (typeof near)[number];
   const left = pick.status === "unknown" ? "quota unknown" : `${pick.status}, pressure ${fmt(pick.pressure)}`;
   const from = input.current && input.current !== pick.name ? ` instead of ${input.current}` : "";
   const tieText = near.length > 1 ? ", least recently used of equals" : "";
-  return { choice: pick.name, reason: `picked ${pick.name}${from}: ${left}${tieText}${skippedText}`, ranked: out, skipped };
+  return {
+    choice: pick.name,
+    reason: `picked ${pick.name}${from}: ${left}${tieText}${skippedText}`,
+    ranked: out,
+    skipped,
+  };
 }

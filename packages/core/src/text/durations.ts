@@ -8,7 +8,8 @@ const M = 60 * S;
 const H = 60 * M;
 const D = 24 * H;
 
-const two = (big: number, unit: string, small: number, smallUnit: string) => (small ? `${big}${unit} ${small}${smallUnit}` : `${big}${unit}`);
+const two = (big: number, unit: string, small: number, smallUnit: string) =>
+  small ? `${big}${unit} ${small}${smallUnit}` : `${big}${unit}`;
 
 /** "37s", "4m 12s", "41m", "2h 5m", "3h", "4d 2h"; negative reads as "0s". */
 export function formatDuration(ms: number): string {

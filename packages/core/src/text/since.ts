@@ -11,5 +11,8 @@ export function parseSince(text: string, now: number): number {
     const at = Date.parse(t);
     if (!Number.isNaN(at)) return at;
   }
-  throw new UsageError(`--since "${text}" is not a time`, "use a duration like 30m, 2h, 1d, or an ISO time like 2026-01-31T09:00");
+  throw new UsageError(
+    `--since "${text}" is not a time`,
+    "use a duration like 30m, 2h, 1d, or an ISO time like 2026-01-31T09:00",
+  );
 }

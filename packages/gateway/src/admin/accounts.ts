@@ -16,21 +16,45 @@ export type AccountInfo = {
 };
 
 /** Adds an account from auth.json text (sealed before it leaves this process). */
-export async function addAccount(store: GatewayStore, vault: TokenVault, name: string, authText: string, who = operator()): Promise<AccountInfo> {
+export async function addAccount(
+  store: GatewayStore,
+  vault: TokenVault,
+  name: string,
+  authText: string,
+  who = operator(),
+): Promise<AccountInfo> {
   validateProfileName(name);
   const { auth, ...sealed } = vault.sealAuth(name, authText);
   const now = Date.now();
   const taken = (await store.accounts.list()).find((a) => a.name === name || a.accountId === auth.accountId);
   if (taken) {
-    const what = taken.name === name ? `an account named "${name}"` : `this ChatGPT account (${auth.email ?? auth.accountId}) as "${taken.name}"`;
-    throw new ConflictError(`the gateway already has ${what}`, `remove it first: prodex gateway account remove ${taken.name}`);
+    const what =
+      taken.name === name
+        ? `an account named "${name}"`
+        : `this ChatGPT account (${auth.email ?? auth.accountId}) as "${taken.name}"`;
+    throw new ConflictError(
+      `the gateway already has ${what}`,
+      `remove it first: prodex gateway account remove ${taken.name}`,
+    );
   }
   if (!(await store.accounts.add({ name, ...sealed, createdAt: now, updatedAt: now }))) {
-    throw new ConflictError(`the gateway already has an account named "${name}" or this ChatGPT account`, "see them with: prodex gateway account list");
+    throw new ConflictError(
+      `the gateway already has an account named "${name}" or this ChatGPT account`,
+      "see them with: prodex gateway account list",
+    );
   }
   await store.notify({ t: "account", name });
   await audit(store, who, "account.added", name);
-  return info({ name, accountId: auth.accountId, email: auth.email, plan: auth.plan, expiresAt: auth.expiresAt, needsLogin: false, keyId: sealed.keyId, updatedAt: now });
+  return info({
+    name,
+    accountId: auth.accountId,
+    email: auth.email,
+    plan: auth.plan,
+    expiresAt: auth.expiresAt,
+    needsLogin: false,
+    keyId: sealed.keyId,
+    updatedAt: now,
+  });
 }
 
 export async function listAccounts(store: GatewayStore): Promise<AccountInfo[]> {
@@ -38,7 +62,8 @@ export async function listAccounts(store: GatewayStore): Promise<AccountInfo[]> 
 }
 
 export async function removeAccount(store: GatewayStore, name: string, who = operator()): Promise<void> {
-  if (!(await store.accounts.remove(name))) throw new NotFoundError(`the gateway has no account named "${name}"`, "see them with: prodex gateway account list");
+  if (!(await store.accounts.remove(name)))
+    throw new NotFoundError(`the gateway has no account named "${name}"`, "see them with: prodex gateway account list");
   await store.notify({ t: "account", name });
   await audit(store, who, "account.removed", name);
 }

@@ -7,13 +7,20 @@ export const ROLES: readonly ApiKeyRole[] = ["user", "viewer", "admin"];
 const PREFIX = "pdxgw_";
 
 export type CreatedKey = { name: string; role: ApiKeyRole; key: string; hint: string } & KeyLimits;
-export type KeyInfo = { name: string; role: ApiKeyRole; hint: string; createdAt: number; revokedAt: number | null } & KeyLimits;
+export type KeyInfo = {
+  name: string;
+  role: ApiKeyRole;
+  hint: string;
+  createdAt: number;
+  revokedAt: number | null;
+} & KeyLimits;
 
 /** `--rpm N` / `--tokens-per-day N`: a whole number above zero, or `none` to lift the limit. */
 export function parseLimit(flag: string, value: string): number | null {
   if (value === "none") return null;
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number above 0 (or none), got "${value}"`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`${flag} must be a whole number above 0 (or none), got "${value}"`);
   return n;
 }
 
@@ -29,12 +36,21 @@ export function parseRole(value: string): ApiKeyRole {
 }
 
 /** Creates a key; the key itself is returned once and never stored. */
-export async function createKey(store: GatewayStore, name: string, role: ApiKeyRole, limits: Partial<KeyLimits> = {}, who = operator()): Promise<CreatedKey> {
+export async function createKey(
+  store: GatewayStore,
+  name: string,
+  role: ApiKeyRole,
+  limits: Partial<KeyLimits> = {},
+  who = operator(),
+): Promise<CreatedKey> {
   validateProfileName(name);
   const key = `${PREFIX}${randomBytes(32).toString("base64url")}`;
   const hint = key.slice(0, PREFIX.length + 6);
   if (!(await store.apiKeys.create({ name, role, hash: keyHash(key), hint, ...limits }))) {
-    throw new ConflictError(`a gateway key named "${name}" already exists`, `pick another name, or revoke it first: prodex gateway key revoke ${name}`);
+    throw new ConflictError(
+      `a gateway key named "${name}" already exists`,
+      `pick another name, or revoke it first: prodex gateway key revoke ${name}`,
+    );
   }
   const created = { name, role, key, hint, rpm: limits.rpm ?? null, tokensPerDay: limits.tokensPerDay ?? null };
   await audit(store, who, "key.created", name, `${role}, ${limitText(created)}`);
@@ -42,7 +58,12 @@ export async function createKey(store: GatewayStore, name: string, role: ApiKeyR
 }
 
 /** Changes a key's limits; every instance applies them from its next request (notification). */
-export async function updateKeyLimits(store: GatewayStore, name: string, limits: Partial<KeyLimits>, who = operator()): Promise<KeyInfo> {
+export async function updateKeyLimits(
+  store: GatewayStore,
+  name: string,
+  limits: Partial<KeyLimits>,
+  who = operator(),
+): Promise<KeyInfo> {
   const row = await store.apiKeys.setLimits(name, limits);
   if (!row) throw new NotFoundError(`no live gateway key named "${name}"`, "see them with: prodex gateway key list");
   await store.notify({ t: "key", name });
@@ -52,11 +73,25 @@ export async function updateKeyLimits(store: GatewayStore, name: string, limits:
 
 /** A key's limits in words ("30 rpm, 2000000 tokens/day", or "no limits"). */
 export function limitText(k: KeyLimits): string {
-  return [k.rpm === null ? null : `${k.rpm} rpm`, k.tokensPerDay === null ? null : `${k.tokensPerDay} tokens/day`].filter(Boolean).join(", ") || "no limits";
+  return (
+    [k.rpm === null ? null : `${k.rpm} rpm`, k.tokensPerDay === null ? null : `${k.tokensPerDay} tokens/day`]
+      .filter(Boolean)
+      .join(", ") || "no limits"
+  );
 }
 
-function info(k: { name: string; role: ApiKeyRole; hint: string; createdAt: number; revokedAt: number | null } & KeyLimits): KeyInfo {
-  return { name: k.name, role: k.role, hint: k.hint, createdAt: k.createdAt, revokedAt: k.revokedAt, rpm: k.rpm, tokensPerDay: k.tokensPerDay };
+function info(
+  k: { name: string; role: ApiKeyRole; hint: string; createdAt: number; revokedAt: number | null } & KeyLimits,
+): KeyInfo {
+  return {
+    name: k.name,
+    role: k.role,
+    hint: k.hint,
+    createdAt: k.createdAt,
+    revokedAt: k.revokedAt,
+    rpm: k.rpm,
+    tokensPerDay: k.tokensPerDay,
+  };
 }
 
 export async function listKeys(store: GatewayStore): Promise<KeyInfo[]> {

@@ -5,7 +5,13 @@ import { hostname, userInfo } from "node:os";
 import type { EventData } from "@prodex/core";
 import type { GatewayStore } from "@prodex/store/pg";
 
-export type AuditAction = "key.created" | "key.revoked" | "key.limits" | "account.added" | "account.removed" | "secret-key.rotated";
+export type AuditAction =
+  | "key.created"
+  | "key.revoked"
+  | "key.limits"
+  | "account.added"
+  | "account.removed"
+  | "secret-key.rotated";
 
 /** The operator running a `prodex gateway` command on this host (never a credential). */
 export function operator(): string {
@@ -21,10 +27,18 @@ export function operator(): string {
 /** `who` for a change made through the admin routes. */
 export const byKey = (name: string) => `key ${name}`;
 
-export async function audit(store: GatewayStore, who: string, action: AuditAction, subject: string, detail = ""): Promise<void> {
+export async function audit(
+  store: GatewayStore,
+  who: string,
+  action: AuditAction,
+  subject: string,
+  detail = "",
+): Promise<void> {
   const data: EventData<"audit"> = { action, who, subject };
   const account = action.startsWith("account.") ? subject : null;
   const message = `${who}: ${action} ${subject}${detail ? ` (${detail})` : ""}`;
   // Each row its own (instance, seq): an audit line is written once, by the process that made the change.
-  await store.events.insertMany([{ instance: `audit:${randomUUID()}`, seq: 0, at: Date.now(), kind: "audit", level: "info", account, message, data }]);
+  await store.events.insertMany([
+    { instance: `audit:${randomUUID()}`, seq: 0, at: Date.now(), kind: "audit", level: "info", account, message, data },
+  ]);
 }

@@ -6,7 +6,11 @@ import { TokenVault } from "../secrets/token-vault.ts";
 /** The database URL from the flag or PRODEX_DATABASE_URL: one clear line when neither is there. */
 export function databaseUrl(flag: string | undefined, env: Record<string, string | undefined>): string {
   const url = flag ?? env.PRODEX_DATABASE_URL;
-  if (!url) throw new UsageError("no gateway database given", "pass --database-url postgres://USER:PASSWORD@HOST:5432/DB or set PRODEX_DATABASE_URL");
+  if (!url)
+    throw new UsageError(
+      "no gateway database given",
+      "pass --database-url postgres://USER:PASSWORD@HOST:5432/DB or set PRODEX_DATABASE_URL",
+    );
   try {
     return parseDatabaseUrl(url);
   } catch (e) {
@@ -31,7 +35,11 @@ export async function withGateway<T>(url: string, fn: (store: GatewayStore) => P
 }
 
 /** As `withGateway`, with the token vault for the secret key in `env` (checked against the database first). */
-export function withVault<T>(url: string, env: Record<string, string | undefined>, fn: (store: GatewayStore, vault: TokenVault) => Promise<T>): Promise<T> {
+export function withVault<T>(
+  url: string,
+  env: Record<string, string | undefined>,
+  fn: (store: GatewayStore, vault: TokenVault) => Promise<T>,
+): Promise<T> {
   const key = loadSecretKey(env);
   return withGateway(url, async (store) => fn(store, await TokenVault.open(store, key)));
 }

@@ -1,6 +1,16 @@
 // `prodex gateway usage` and `GET /gateway/v1/usage`: the team's usage ledger in totals, and who used each
 // account's windows (core's window-shares.ts says how that is estimated). One report for both, shaped by who asks.
-import { type LedgerTotal, type ShareWindow, type WindowShares, UsageError, csvLines, ledgerTotals, poolRoom, totalsCsv, windowShares } from "@prodex/core";
+import {
+  type LedgerTotal,
+  type ShareWindow,
+  type WindowShares,
+  UsageError,
+  csvLines,
+  ledgerTotals,
+  poolRoom,
+  totalsCsv,
+  windowShares,
+} from "@prodex/core";
 import type { StoredWindow } from "@prodex/store";
 import type { ApiKeyRole, GatewayStore } from "@prodex/store/pg";
 
@@ -32,13 +42,30 @@ export function parseGatewayBy(value: string): GatewayBy {
   return by;
 }
 
-const EMPTY: LedgerTotal = { group: "all", requests: 0, errors: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, totalTokens: 0, rotations: 0 };
+const EMPTY: LedgerTotal = {
+  group: "all",
+  requests: 0,
+  errors: 0,
+  inputTokens: 0,
+  cachedTokens: 0,
+  outputTokens: 0,
+  reasoningTokens: 0,
+  totalTokens: 0,
+  rotations: 0,
+};
 
-export async function usageReport(store: GatewayStore, q: { by: GatewayBy; since: number; now: number; asker: Asker }): Promise<GatewayUsage> {
+export async function usageReport(
+  store: GatewayStore,
+  q: { by: GatewayBy; since: number; now: number; asker: Asker },
+): Promise<GatewayUsage> {
   const own = q.asker !== "operator" && q.asker.role === "user" ? q.asker.name : undefined;
   // A user key never learns account names: not by grouping, not by windows.
-  if (own !== undefined && q.by === "account") throw new UsageError("a user key cannot group usage by account", "use --by key, model, day or client");
-  const accounts = (await store.usage.all()).map((u) => ({ name: u.account, windows: (Array.isArray(u.windows) ? u.windows : []) as StoredWindow[] }));
+  if (own !== undefined && q.by === "account")
+    throw new UsageError("a user key cannot group usage by account", "use --by key, model, day or client");
+  const accounts = (await store.usage.all()).map((u) => ({
+    name: u.account,
+    windows: (Array.isArray(u.windows) ? u.windows : []) as StoredWindow[],
+  }));
   // The week's rows too: a window's shares reach back to the start of its period, whatever --since says.
   const from = own === undefined ? Math.min(q.since, q.now - WEEK_MS) : q.since;
   const rows = await store.ledger.since(from, own);
@@ -57,9 +84,29 @@ export async function usageReport(store: GatewayStore, q: { by: GatewayBy; since
 
 /** The shares as CSV: one line per (account, window, key). */
 export function sharesCsv(windows: readonly WindowShares[]): string {
-  const header = ["account", "window", "windowUsedPercent", "resetAt", "key", "requests", "tokens", "share", "keyUsedPercent"];
+  const header = [
+    "account",
+    "window",
+    "windowUsedPercent",
+    "resetAt",
+    "key",
+    "requests",
+    "tokens",
+    "share",
+    "keyUsedPercent",
+  ];
   const rows = windows.flatMap((w) =>
-    w.keys.map((k) => [w.account, w.window, round(w.usedPercent), w.resetAt === null ? null : new Date(w.resetAt).toISOString(), k.key, k.requests, k.tokens, round(k.share, 4), round(k.usedPercent)]),
+    w.keys.map((k) => [
+      w.account,
+      w.window,
+      round(w.usedPercent),
+      w.resetAt === null ? null : new Date(w.resetAt).toISOString(),
+      k.key,
+      k.requests,
+      k.tokens,
+      round(k.share, 4),
+      round(k.usedPercent),
+    ]),
   );
   return csvLines(header, rows);
 }

@@ -24,19 +24,33 @@ export function parseSecretKey(text: string, where: string): SecretKey {
  * The key from `PRODEX_GATEWAY_SECRET_KEY` (base64) or the file named by `PRODEX_GATEWAY_SECRET_KEY_FILE`
  * (which must be 0600 or stricter: a key others can read protects nothing).
  */
-export function loadSecretKey(env: Record<string, string | undefined>, names = { value: "PRODEX_GATEWAY_SECRET_KEY", file: "PRODEX_GATEWAY_SECRET_KEY_FILE" }): SecretKey {
+export function loadSecretKey(
+  env: Record<string, string | undefined>,
+  names = { value: "PRODEX_GATEWAY_SECRET_KEY", file: "PRODEX_GATEWAY_SECRET_KEY_FILE" },
+): SecretKey {
   const value = env[names.value];
   if (value) return parseSecretKey(value, names.value);
   const file = env[names.file];
-  if (!file) throw new UsageError(`no gateway secret key: set ${names.value} (base64 of 32 bytes) or ${names.file} (a 0600 file holding it)`, HOW);
+  if (!file)
+    throw new UsageError(
+      `no gateway secret key: set ${names.value} (base64 of 32 bytes) or ${names.file} (a 0600 file holding it)`,
+      HOW,
+    );
   let mode: number;
   let text: string;
   try {
     mode = statSync(file).mode & 0o777;
     text = readFileSync(file, "utf8");
   } catch (cause) {
-    throw new UsageError(`cannot read the gateway secret key file ${file} (${names.file}): ${(cause as Error).message}`, "check the path and its permissions");
+    throw new UsageError(
+      `cannot read the gateway secret key file ${file} (${names.file}): ${(cause as Error).message}`,
+      "check the path and its permissions",
+    );
   }
-  if ((mode & 0o077) !== 0) throw new UsageError(`the gateway secret key file ${file} is readable by others (mode ${mode.toString(8)})`, `run: chmod 600 ${file}`);
+  if ((mode & 0o077) !== 0)
+    throw new UsageError(
+      `the gateway secret key file ${file} is readable by others (mode ${mode.toString(8)})`,
+      `run: chmod 600 ${file}`,
+    );
   return parseSecretKey(text, `${file} (${names.file})`);
 }

@@ -63,7 +63,9 @@ describe("secret key", () => {
       chmodSync(file, 0o640);
       expect(() => loadSecretKey({ PRODEX_GATEWAY_SECRET_KEY_FILE: file })).toThrow("is readable by others (mode 640)");
       expect(() => loadSecretKey({})).toThrow("no gateway secret key");
-      expect(() => loadSecretKey({ PRODEX_GATEWAY_SECRET_KEY_FILE: join(dir, "missing") })).toThrow("cannot read the gateway secret key file");
+      expect(() => loadSecretKey({ PRODEX_GATEWAY_SECRET_KEY_FILE: join(dir, "missing") })).toThrow(
+        "cannot read the gateway secret key file",
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

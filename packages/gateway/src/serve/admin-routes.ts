@@ -19,13 +19,27 @@ export function adminRoutes(store: GatewayStore, registry: InstanceRegistry): Ho
     // Usage is every key's to read: a user key's report is cut down to its own (usage-report.ts).
     if (c.req.method === "GET" && c.req.path.endsWith("/usage")) return next();
     const kind = c.req.method === "GET" ? "read" : "admin";
-    if (!allowed(c.get("role"), kind)) return c.json({ error: { type: "permission_error", message: `prodex gateway: this route needs an ${kind === "read" ? "admin or viewer" : "admin"} key` } }, 403);
+    if (!allowed(c.get("role"), kind))
+      return c.json(
+        {
+          error: {
+            type: "permission_error",
+            message: `prodex gateway: this route needs an ${kind === "read" ? "admin or viewer" : "admin"} key`,
+          },
+        },
+        403,
+      );
     await next();
   });
   app.onError((error, c) => {
     const e = asProdexError(error);
     const message = e instanceof Error ? e.message : "internal error";
-    const status = e instanceof Error && /^(NotFoundError)$/.test(e.name) ? 404 : e instanceof Error && /Conflict|Usage/.test(e.name) ? 400 : 503;
+    const status =
+      e instanceof Error && /^(NotFoundError)$/.test(e.name)
+        ? 404
+        : e instanceof Error && /Conflict|Usage/.test(e.name)
+          ? 400
+          : 503;
     return c.json({ error: { type: "gateway_error", message: `prodex gateway: ${message}` } }, status);
   });
   app.get("/accounts", async (c) => c.json({ accounts: await listAccounts(store) }));
@@ -36,8 +50,21 @@ export function adminRoutes(store: GatewayStore, registry: InstanceRegistry): Ho
   app.get("/keys", async (c) => c.json({ keys: await listKeys(store) }));
   app.post("/keys", async (c) => {
     const body = (await c.req.json().catch(() => ({}))) as { name?: unknown; role?: unknown };
-    if (typeof body.name !== "string") return c.json({ error: { type: "invalid_request_error", message: "prodex gateway: body must be {\"name\": …, \"role\": …}" } }, 400);
-    return c.json(await createKey(store, body.name, parseRole(typeof body.role === "string" ? body.role : "user"), {}, byKey(c.get("name"))), 201);
+    if (typeof body.name !== "string")
+      return c.json(
+        { error: { type: "invalid_request_error", message: 'prodex gateway: body must be {"name": …, "role": …}' } },
+        400,
+      );
+    return c.json(
+      await createKey(
+        store,
+        body.name,
+        parseRole(typeof body.role === "string" ? body.role : "user"),
+        {},
+        byKey(c.get("name")),
+      ),
+      201,
+    );
   });
   app.delete("/keys/:name", async (c) => c.json(await revokeKey(store, c.req.param("name"), byKey(c.get("name")))));
   // The same filters as `prodex gateway usage`: ?by=key|account|model|day|client&since=24h|7d|DATE&format=json|csv&windows=1

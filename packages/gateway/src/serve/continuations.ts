@@ -9,7 +9,10 @@ export function continuationPairs(keys: AffinityKeys): Pair[] {
   const pairs: [BindingKindName, string | null][] = [
     ["response_id", keys.previousResponseId],
     ["turn_state", keys.turnState],
-    ...[...keys.compactionBlobs.slice(-1), ...keys.encrypted.slice(-3)].map((b): [BindingKindName, string] => ["encrypted", blobKey(b)]),
+    ...[...keys.compactionBlobs.slice(-1), ...keys.encrypted.slice(-3)].map((b): [BindingKindName, string] => [
+      "encrypted",
+      blobKey(b),
+    ]),
     ["session", keys.session],
     ["prompt_cache_key", keys.promptCacheKey],
     ["claude_session", keys.claudeSession],
@@ -50,5 +53,9 @@ export async function resolveContinuation(
     }
   }
   if (!needsOwner(keys)) return { kind: "new" };
-  return { kind: "unavailable", message: "prodex gateway: this conversation continues on an account this instance does not know, and the database that knows it is unreachable; retry in a moment" };
+  return {
+    kind: "unavailable",
+    message:
+      "prodex gateway: this conversation continues on an account this instance does not know, and the database that knows it is unreachable; retry in a moment",
+  };
 }

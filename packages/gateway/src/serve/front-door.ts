@@ -26,7 +26,16 @@ export type FrontDoorDeps = {
   metrics: () => string;
 };
 
-const CLIENT_AUTH = ["authorization", "x-api-key", "x-prodex-gateway-key", "x-prodex-key", "host", "origin", "sec-fetch-site", "connection"];
+const CLIENT_AUTH = [
+  "authorization",
+  "x-api-key",
+  "x-prodex-gateway-key",
+  "x-prodex-key",
+  "host",
+  "origin",
+  "sec-fetch-site",
+  "connection",
+];
 
 /**
  * One line, shaped as Anthropic's errors (Claude Code reads `type: "error"`) and readable by OpenAI clients;
@@ -51,7 +60,8 @@ export function frontDoor(deps: FrontDoorDeps): Hono<GatewayEnv> {
   });
   app.use("*", async (c, next) => {
     const check = await deps.keys.check(presentedKey(c.req.raw.headers));
-    if (!check.ok) return fail(check.status, check.message, check.status === 503 ? "service_unavailable" : "authentication_error");
+    if (!check.ok)
+      return fail(check.status, check.message, check.status === 503 ? "service_unavailable" : "authentication_error");
     c.set("role", check.role);
     c.set("name", check.name);
     await next();
@@ -60,11 +70,17 @@ export function frontDoor(deps: FrontDoorDeps): Hono<GatewayEnv> {
   app.get("/gateway/v1/whoami", (c) => c.json({ instance: deps.instance, role: c.get("role"), name: c.get("name") }));
   app.route("/gateway/v1", deps.admin);
   app.get("/metrics", (c) => {
-    if (!allowed(c.get("role"), "read")) return fail(403, "prodex gateway: /metrics needs an admin or viewer key", "permission_error");
+    if (!allowed(c.get("role"), "read"))
+      return fail(403, "prodex gateway: /metrics needs an admin or viewer key", "permission_error");
     return c.body(deps.metrics(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
   });
   app.all("*", async (c) => {
-    if (!allowed(c.get("role"), "serve")) return fail(403, "prodex gateway: this key may not send requests (its role is viewer or admin-only)", "permission_error");
+    if (!allowed(c.get("role"), "serve"))
+      return fail(
+        403,
+        "prodex gateway: this key may not send requests (its role is viewer or admin-only)",
+        "permission_error",
+      );
     const req = c.req.raw;
     if (req.method !== "POST") return forward(req, deps.backend(), undefined, c.get("name"));
     // A key over its own limit is refused here, in its client's shape; the other keys go on.
@@ -74,7 +90,11 @@ export function frontDoor(deps: FrontDoorDeps): Hono<GatewayEnv> {
     try {
       body = await readRequestBody(req);
     } catch (e) {
-      return fail(e instanceof BodyError ? e.status : 400, `prodex gateway: ${e instanceof Error ? e.message : "cannot read the request body"}`, "invalid_request_error");
+      return fail(
+        e instanceof BodyError ? e.status : 400,
+        `prodex gateway: ${e instanceof Error ? e.message : "cannot read the request body"}`,
+        "invalid_request_error",
+      );
     }
     const early = await deps.continuations(req, body);
     return early ?? forward(req, deps.backend(), body.bytes, c.get("name"));
@@ -83,7 +103,12 @@ export function frontDoor(deps: FrontDoorDeps): Hono<GatewayEnv> {
 }
 
 /** Codex's routes go under the launch's path id; everything else to the root. The gateway key never goes on. */
-export async function forward(req: Request, backend: Backend, bytes: Uint8Array | undefined, caller: string): Promise<Response> {
+export async function forward(
+  req: Request,
+  backend: Backend,
+  bytes: Uint8Array | undefined,
+  caller: string,
+): Promise<Response> {
   const url = new URL(req.url);
   const codex = url.pathname.startsWith("/backend-api/");
   const path = codex ? `/s/${backend.pathId}${url.pathname}` : url.pathname;

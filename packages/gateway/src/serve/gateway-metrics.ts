@@ -41,7 +41,12 @@ export class GatewayMetrics {
     if (isLedgerError(row)) bump(this.errors, { client: row.client });
     this.rotations += row.rotations;
     const model = row.model ?? "-";
-    for (const [kind, n] of [["input", row.inputTokens], ["cached", row.cachedTokens], ["output", row.outputTokens], ["reasoning", row.reasoningTokens]] as const) {
+    for (const [kind, n] of [
+      ["input", row.inputTokens],
+      ["cached", row.cachedTokens],
+      ["output", row.outputTokens],
+      ["reasoning", row.reasoningTokens],
+    ] as const) {
       if (n > 0) bump(this.tokens, { key: row.caller, model, kind }, n);
     }
     if (row.ttfbMs !== null) {
@@ -60,12 +65,28 @@ export class GatewayMetrics {
   }
 
   text(g: InstanceGauges): string {
-    const inst = (samples: Iterable<Sample>): Sample[] => [...samples].map((s) => ({ ...s, labels: { instance: this.instance, ...s.labels } }));
+    const inst = (samples: Iterable<Sample>): Sample[] =>
+      [...samples].map((s) => ({ ...s, labels: { instance: this.instance, ...s.labels } }));
     const bucket = (le: string, value: number): Sample => ({ suffix: "_bucket", labels: { le }, value });
     const families: MetricFamily[] = [
-      { name: "prodex_gateway_requests_total", help: "Requests that reached an account, by client and how the answer ended.", type: "counter", samples: inst(this.requests.values()) },
-      { name: "prodex_gateway_errors_total", help: "Answers that did not complete (error status, failed, broken or abandoned stream), by client.", type: "counter", samples: inst(this.errors.values()) },
-      { name: "prodex_gateway_rotations_total", help: "Attempts beyond the first before an answer committed.", type: "counter", samples: inst([{ value: this.rotations }]) },
+      {
+        name: "prodex_gateway_requests_total",
+        help: "Requests that reached an account, by client and how the answer ended.",
+        type: "counter",
+        samples: inst(this.requests.values()),
+      },
+      {
+        name: "prodex_gateway_errors_total",
+        help: "Answers that did not complete (error status, failed, broken or abandoned stream), by client.",
+        type: "counter",
+        samples: inst(this.errors.values()),
+      },
+      {
+        name: "prodex_gateway_rotations_total",
+        help: "Attempts beyond the first before an answer committed.",
+        type: "counter",
+        samples: inst([{ value: this.rotations }]),
+      },
       {
         name: "prodex_gateway_ttfb_seconds",
         help: "Time from a request's arrival to its first byte to the client.",
@@ -77,12 +98,42 @@ export class GatewayMetrics {
           { suffix: "_count", value: this.ttfb.count },
         ]),
       },
-      { name: "prodex_gateway_tokens_total", help: "Tokens from the upstream's usage, by gateway key name, model and kind.", type: "counter", samples: inst(this.tokens.values()) },
-      { name: "prodex_gateway_token_refreshes_total", help: "Account token refreshes this instance ran, by result.", type: "counter", samples: inst(this.refreshes.values()) },
-      { name: "prodex_gateway_account_remaining_percent", help: "Percent left in each account's window, from its newest usage reading.", type: "gauge", samples: inst(g.remaining.map((r) => ({ labels: { account: r.account, window: r.window }, value: r.percent }))) },
-      { name: "prodex_gateway_ledger_pending_rows", help: "Usage-ledger rows queued for PostgreSQL.", type: "gauge", samples: inst([{ value: g.ledgerPending }]) },
-      { name: "prodex_gateway_ledger_lag_seconds", help: "How long the oldest queued usage-ledger row has waited.", type: "gauge", samples: inst([{ value: g.ledgerLagSeconds }]) },
-      { name: "prodex_gateway_database_up", help: "1 when this instance reaches PostgreSQL.", type: "gauge", samples: inst([{ value: g.dbUp ? 1 : 0 }]) },
+      {
+        name: "prodex_gateway_tokens_total",
+        help: "Tokens from the upstream's usage, by gateway key name, model and kind.",
+        type: "counter",
+        samples: inst(this.tokens.values()),
+      },
+      {
+        name: "prodex_gateway_token_refreshes_total",
+        help: "Account token refreshes this instance ran, by result.",
+        type: "counter",
+        samples: inst(this.refreshes.values()),
+      },
+      {
+        name: "prodex_gateway_account_remaining_percent",
+        help: "Percent left in each account's window, from its newest usage reading.",
+        type: "gauge",
+        samples: inst(g.remaining.map((r) => ({ labels: { account: r.account, window: r.window }, value: r.percent }))),
+      },
+      {
+        name: "prodex_gateway_ledger_pending_rows",
+        help: "Usage-ledger rows queued for PostgreSQL.",
+        type: "gauge",
+        samples: inst([{ value: g.ledgerPending }]),
+      },
+      {
+        name: "prodex_gateway_ledger_lag_seconds",
+        help: "How long the oldest queued usage-ledger row has waited.",
+        type: "gauge",
+        samples: inst([{ value: g.ledgerLagSeconds }]),
+      },
+      {
+        name: "prodex_gateway_database_up",
+        help: "1 when this instance reaches PostgreSQL.",
+        type: "gauge",
+        samples: inst([{ value: g.dbUp ? 1 : 0 }]),
+      },
     ];
     return prometheusText(families);
   }

@@ -17,7 +17,14 @@ export class InstanceRegistry {
   ) {}
 
   async register(url: string, version: string): Promise<void> {
-    await this.store.instances.register({ id: this.id, host: hostname(), url, pid: process.pid, version, startedAt: Date.now() });
+    await this.store.instances.register({
+      id: this.id,
+      host: hostname(),
+      url,
+      pid: process.pid,
+      version,
+      startedAt: Date.now(),
+    });
     // Three heartbeats per lease: one lost beat does not expire a live instance.
     this.timer = setInterval(() => void this.beat(), Math.max(100, Math.floor(this.leaseMs / 3)));
     this.timer.unref?.();

@@ -37,10 +37,16 @@ export class KeyAuth {
   }
 
   async check(key: string | null): Promise<KeyCheck> {
-    if (!key) return { ok: false, status: 401, message: "prodex gateway: a gateway key is required (Authorization: Bearer KEY, or x-api-key)" };
+    if (!key)
+      return {
+        ok: false,
+        status: 401,
+        message: "prodex gateway: a gateway key is required (Authorization: Bearer KEY, or x-api-key)",
+      };
     const hash = keyHash(key);
     const hit = this.known.get(hash);
-    if (hit && (this.now() - hit.at < TTL_MS || !this.health.current.ok)) return { ok: true, name: hit.name, role: hit.role };
+    if (hit && (this.now() - hit.at < TTL_MS || !this.health.current.ok))
+      return { ok: true, name: hit.name, role: hit.role };
     try {
       const row = await this.store.apiKeys.byHash(hash);
       this.health.up();
@@ -53,7 +59,12 @@ export class KeyAuth {
     } catch (e) {
       this.health.failed(e);
       if (hit) return { ok: true, name: hit.name, role: hit.role };
-      return { ok: false, status: 503, message: "prodex gateway: the database is unreachable, so a key this instance has not seen cannot be checked; retry in a moment" };
+      return {
+        ok: false,
+        status: 503,
+        message:
+          "prodex gateway: the database is unreachable, so a key this instance has not seen cannot be checked; retry in a moment",
+      };
     }
   }
 }

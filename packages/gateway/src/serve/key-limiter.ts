@@ -32,7 +32,11 @@ export class KeyLimiter {
   async reload(): Promise<void> {
     try {
       const rows = await this.store.apiKeys.list();
-      this.limits = new Map(rows.filter((k) => k.revokedAt === null && (k.rpm !== null || k.tokensPerDay !== null)).map((k) => [k.name, { rpm: k.rpm, tokensPerDay: k.tokensPerDay }]));
+      this.limits = new Map(
+        rows
+          .filter((k) => k.revokedAt === null && (k.rpm !== null || k.tokensPerDay !== null))
+          .map((k) => [k.name, { rpm: k.rpm, tokensPerDay: k.tokensPerDay }]),
+      );
       this.health.up();
     } catch (e) {
       this.health.failed(e);
@@ -88,12 +92,23 @@ export class KeyLimiter {
       try {
         const counters = this.store.keyCounters;
         // Nothing to add: only read what the other instances counted.
-        const minute = sent.requests > 0 ? await counters.add(key, "minute", sent.minuteStart, { requests: sent.requests, tokens: 0 }) : await counters.get(key, "minute", sent.minuteStart);
-        const day = sent.tokens > 0 ? await counters.add(key, "day", sent.dayStart, { requests: 0, tokens: sent.tokens }) : await counters.get(key, "day", sent.dayStart);
+        const minute =
+          sent.requests > 0
+            ? await counters.add(key, "minute", sent.minuteStart, { requests: sent.requests, tokens: 0 })
+            : await counters.get(key, "minute", sent.minuteStart);
+        const day =
+          sent.tokens > 0
+            ? await counters.add(key, "day", sent.dayStart, { requests: 0, tokens: sent.tokens })
+            : await counters.get(key, "day", sent.dayStart);
         // What was admitted meanwhile stays pending; what was sent is now in the shared sums.
         p.requests -= sent.requests;
         p.tokens -= sent.tokens;
-        this.shared.set(key, { minuteStart: sent.minuteStart, requests: minute.requests, dayStart: sent.dayStart, tokens: day.tokens });
+        this.shared.set(key, {
+          minuteStart: sent.minuteStart,
+          requests: minute.requests,
+          dayStart: sent.dayStart,
+          tokens: day.tokens,
+        });
         this.health.up();
       } catch (e) {
         this.health.failed(e);
@@ -108,7 +123,12 @@ export class KeyLimiter {
     let p = this.pending.get(key);
     // A new minute or day starts from zero here; counts of the old one not yet sent are dropped (their window is over).
     if (!p || p.minuteStart !== m || p.dayStart !== d) {
-      p = { minuteStart: m, requests: p && p.minuteStart === m ? p.requests : 0, dayStart: d, tokens: p && p.dayStart === d ? p.tokens : 0 };
+      p = {
+        minuteStart: m,
+        requests: p && p.minuteStart === m ? p.requests : 0,
+        dayStart: d,
+        tokens: p && p.dayStart === d ? p.tokens : 0,
+      };
       this.pending.set(key, p);
     }
     return p;

@@ -24,7 +24,11 @@ test.each([
   expect(res.headers.get("retry-after")).toBe("45");
   expect(res.headers.get("x-should-retry")).toBe("false");
   const body = (await res.json()) as Body;
-  const want = { codex: ["usage_limit_reached", 45, Math.ceil((now + 45_000) / 1000)], claude: ["error", "rate_limit_error"], openai: ["rate_limit_exceeded", "rate_limit_exceeded"] }[client];
+  const want = {
+    codex: ["usage_limit_reached", 45, Math.ceil((now + 45_000) / 1000)],
+    claude: ["error", "rate_limit_error"],
+    openai: ["rate_limit_exceeded", "rate_limit_exceeded"],
+  }[client];
   expect(pick(body)).toEqual(want);
   expect(JSON.stringify(body)).toContain('key \\"ci-bot\\" has reached its limit of 3 requests per minute');
 });

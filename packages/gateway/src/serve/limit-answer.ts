@@ -13,17 +13,33 @@ export function clientOfPath(path: string): ClientKind {
   return "claude";
 }
 
-export function limitAnswer(client: ClientKind, key: string, verdict: Extract<LimitVerdict, { ok: false }>, now: number): Response {
+export function limitAnswer(
+  client: ClientKind,
+  key: string,
+  verdict: Extract<LimitVerdict, { ok: false }>,
+  now: number,
+): Response {
   const seconds = Math.max(1, Math.ceil((verdict.resetAt - now) / 1000));
   const what = verdict.limit === "rpm" ? `${verdict.max} requests per minute` : `${verdict.max} tokens per day`;
   const message = `prodex gateway: key "${key}" has reached its limit of ${what}; it resets at ${new Date(verdict.resetAt).toISOString().replace(/\.\d+Z$/, "Z")}. Other keys are unaffected.`;
   const headers = { "retry-after": String(seconds), "x-should-retry": "false" };
   if (client === "codex") {
     return Response.json(
-      { error: { type: "usage_limit_reached", message, resets_at: Math.ceil(verdict.resetAt / 1000), resets_in_seconds: seconds } },
+      {
+        error: {
+          type: "usage_limit_reached",
+          message,
+          resets_at: Math.ceil(verdict.resetAt / 1000),
+          resets_in_seconds: seconds,
+        },
+      },
       { status: 429, headers },
     );
   }
-  if (client === "claude") return Response.json({ type: "error", error: { type: "rate_limit_error", message } }, { status: 429, headers });
-  return Response.json({ error: { message, type: "rate_limit_exceeded", param: null, code: "rate_limit_exceeded" } }, { status: 429, headers });
+  if (client === "claude")
+    return Response.json({ type: "error", error: { type: "rate_limit_error", message } }, { status: 429, headers });
+  return Response.json(
+    { error: { message, type: "rate_limit_exceeded", param: null, code: "rate_limit_exceeded" } },
+    { status: 429, headers },
+  );
 }

@@ -7,7 +7,9 @@ export const DAY_MS = 86_400_000;
 
 export type KeyUse = { minuteStart: number; requests: number; dayStart: number; tokens: number };
 
-export type LimitVerdict = { ok: true } | { ok: false; limit: "rpm" | "tokens-per-day"; max: number; used: number; resetAt: number };
+export type LimitVerdict =
+  | { ok: true }
+  | { ok: false; limit: "rpm" | "tokens-per-day"; max: number; used: number; resetAt: number };
 
 export const minuteStart = (now: number) => Math.floor(now / MINUTE_MS) * MINUTE_MS;
 export const dayStart = (now: number) => Math.floor(now / DAY_MS) * DAY_MS;
@@ -15,10 +17,12 @@ export const dayStart = (now: number) => Math.floor(now / DAY_MS) * DAY_MS;
 export function checkLimits(limits: KeyLimits, use: KeyUse, now: number): LimitVerdict {
   const minute = minuteStart(now);
   const requests = use.minuteStart === minute ? use.requests : 0;
-  if (limits.rpm !== null && requests >= limits.rpm) return { ok: false, limit: "rpm", max: limits.rpm, used: requests, resetAt: minute + MINUTE_MS };
+  if (limits.rpm !== null && requests >= limits.rpm)
+    return { ok: false, limit: "rpm", max: limits.rpm, used: requests, resetAt: minute + MINUTE_MS };
   const day = dayStart(now);
   const tokens = use.dayStart === day ? use.tokens : 0;
-  if (limits.tokensPerDay !== null && tokens >= limits.tokensPerDay) return { ok: false, limit: "tokens-per-day", max: limits.tokensPerDay, used: tokens, resetAt: day + DAY_MS };
+  if (limits.tokensPerDay !== null && tokens >= limits.tokensPerDay)
+    return { ok: false, limit: "tokens-per-day", max: limits.tokensPerDay, used: tokens, resetAt: day + DAY_MS };
   return { ok: true };
 }
 

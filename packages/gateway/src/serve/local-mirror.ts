@@ -6,7 +6,14 @@ import { DB_UNREACHABLE } from "./shared-tokens.ts";
 import type { WriteBehind } from "./write-behind.ts";
 
 const REASONS: readonly BackoffReason[] = ["quota", "transient", "auth", "overload"];
-const KINDS: readonly string[] = ["response_id", "turn_state", "session", "prompt_cache_key", "claude_session", "encrypted"];
+const KINDS: readonly string[] = [
+  "response_id",
+  "turn_state",
+  "session",
+  "prompt_cache_key",
+  "claude_session",
+  "encrypted",
+];
 /** How often the accounts' usage readings go out (they change with answers; a second late is fine). */
 const USAGE_EVERY_MS = 1_000;
 /** How far back each look at the local bindings reaches (the proxy's writer lands batches out of order by less). */
@@ -50,8 +57,14 @@ export class LocalMirror {
     const wanted = new Map<string, CachedAccount>(this.cache.accounts);
     for (const local of store.profiles.list()) if (!wanted.has(local.name)) store.profiles.remove(local.name);
     for (const a of wanted.values()) {
-      const patch = { accountId: a.accountId, email: a.email, plan: a.plan, authState: a.needsLogin ? ("needs_login" as const) : ("ok" as const) };
-      if (!store.profiles.get(a.name)) store.profiles.insert({ name: a.name, codexHome: join(this.homes, a.name), kind: "managed", ...patch });
+      const patch = {
+        accountId: a.accountId,
+        email: a.email,
+        plan: a.plan,
+        authState: a.needsLogin ? ("needs_login" as const) : ("ok" as const),
+      };
+      if (!store.profiles.get(a.name))
+        store.profiles.insert({ name: a.name, codexHome: join(this.homes, a.name), kind: "managed", ...patch });
       else store.profiles.update(a.name, patch);
     }
     this.syncBackoffs();
@@ -63,7 +76,8 @@ export class LocalMirror {
     for (const p of store.profiles.list()) {
       const b = this.cache.backoffs.get(p.name);
       const local = store.backoffs.get(p.id);
-      if (b && b.until > now && (!local || local.until !== b.until)) store.backoffs.set(p.id, asReason(b.reason), b.until, b.message ?? null, now);
+      if (b && b.until > now && (!local || local.until !== b.until))
+        store.backoffs.set(p.id, asReason(b.reason), b.until, b.message ?? null, now);
       else if (!b && local && local.until > now && local.reason === "quota") continue; // ours, not yet announced
     }
     this.onChanged();
@@ -81,7 +95,16 @@ export class LocalMirror {
   /** The proxy's events: to the shared timeline (write-behind); a backoff also announced to every instance now. */
   observe(event: PoolEvent): void {
     if (event.data && "gatewayInstance" in event.data) return; // replayed from another instance
-    this.queue.event({ instance: this.instance, seq: ++this.seq, at: event.at, kind: event.kind, level: event.level, account: event.profile, message: event.message, data: event.data ?? null });
+    this.queue.event({
+      instance: this.instance,
+      seq: ++this.seq,
+      at: event.at,
+      kind: event.kind,
+      level: event.level,
+      account: event.profile,
+      message: event.message,
+      data: event.data ?? null,
+    });
     // A rest the database's absence caused (a refresh that could not run) is this instance's alone.
     if (event.kind === "backoff" && event.profile && !event.message.includes(DB_UNREACHABLE)) {
       const until = Number(event.data?.until);

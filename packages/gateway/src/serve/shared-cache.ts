@@ -4,7 +4,14 @@ import type { DbHealth } from "./db-health.ts";
 
 /** What instances tell each other on the gateway channel (small: the row itself travels only for backoffs). */
 export const notice = z.discriminatedUnion("t", [
-  z.object({ t: z.literal("backoff"), account: z.string(), reason: z.string(), until: z.number(), attempts: z.number(), from: z.string() }),
+  z.object({
+    t: z.literal("backoff"),
+    account: z.string(),
+    reason: z.string(),
+    until: z.number(),
+    attempts: z.number(),
+    from: z.string(),
+  }),
   z.object({ t: z.literal("backoff-clear"), account: z.string(), from: z.string() }),
   z.object({ t: z.literal("account"), name: z.string() }),
   z.object({ t: z.literal("tokens"), name: z.string(), version: z.number() }),
@@ -12,7 +19,11 @@ export const notice = z.discriminatedUnion("t", [
   z.object({ t: z.literal("secret-key"), id: z.string() }),
   z.object({ t: z.literal("usage"), account: z.string(), from: z.string() }),
   // Bindings just written (k: kind, a: account, e: expires at), so other instances' lookups stay in memory.
-  z.object({ t: z.literal("bindings"), from: z.string(), rows: z.array(z.object({ k: z.string(), key: z.string(), a: z.string(), e: z.number() })) }),
+  z.object({
+    t: z.literal("bindings"),
+    from: z.string(),
+    rows: z.array(z.object({ k: z.string(), key: z.string(), a: z.string(), e: z.number() })),
+  }),
 ]);
 export type Notice = z.infer<typeof notice>;
 
@@ -56,7 +67,11 @@ export class SharedCache {
   }
 
   async reload(): Promise<void> {
-    const [accounts, backoffs, usage] = await Promise.all([this.store.accounts.list(), this.store.backoffs.live(), this.store.usage.all()]);
+    const [accounts, backoffs, usage] = await Promise.all([
+      this.store.accounts.list(),
+      this.store.backoffs.live(),
+      this.store.usage.all(),
+    ]);
     this.accounts = new Map(accounts.map((a) => [a.name, a]));
     this.backoffs = new Map(backoffs.map((b) => [b.account, b]));
     this.usage = new Map(usage.map((u) => [u.account, u]));
@@ -86,7 +101,15 @@ export class SharedCache {
   }
 
   private apply(n: Notice): void {
-    if (n.t === "backoff") this.backoffs.set(n.account, { account: n.account, reason: n.reason, until: n.until, attempts: n.attempts, message: null, instance: n.from });
+    if (n.t === "backoff")
+      this.backoffs.set(n.account, {
+        account: n.account,
+        reason: n.reason,
+        until: n.until,
+        attempts: n.attempts,
+        message: null,
+        instance: n.from,
+      });
     else if (n.t === "backoff-clear") this.backoffs.delete(n.account);
     else if (n.t === "account" || n.t === "tokens" || n.t === "usage") void this.reloadAccountsSoon();
     for (const fn of this.handlers) fn(n);

@@ -1,4 +1,12 @@
-import { AuthError, type ChatgptAuth, REFRESH_SKEW_MS, type RefreshReason, UpstreamError, requestTokens, withTokens } from "@prodex/core";
+import {
+  AuthError,
+  type ChatgptAuth,
+  REFRESH_SKEW_MS,
+  type RefreshReason,
+  UpstreamError,
+  requestTokens,
+  withTokens,
+} from "@prodex/core";
 import type { GatewayStore } from "@prodex/store/pg";
 import type { TokenVault } from "../secrets/token-vault.ts";
 import type { DbHealth } from "./db-health.ts";
@@ -66,7 +74,8 @@ export class SharedTokens {
   cached(name: string): ChatgptAuth {
     const row = this.cache.accounts.get(name);
     if (!row) throw new AuthError(`account "${name}" is not in the gateway pool`, name, false);
-    if (row.needsLogin) throw new AuthError(`account "${name}" needs login`, name, true, `run: prodex gateway account login ${name}`);
+    if (row.needsLogin)
+      throw new AuthError(`account "${name}" needs login`, name, true, `run: prodex gateway account login ${name}`);
     const hit = this.opened.get(name);
     // A version this instance wrote itself may be ahead of the cached row until the reload its notice causes.
     if (hit && hit.version >= row.tokenVersion) return hit.auth;
@@ -96,15 +105,30 @@ export class SharedTokens {
         const auth = this.vault.openAuth(row);
         // Another instance (or an earlier turn here) replaced the token we found wanting: use it, call nobody.
         const replaced = auth.accessToken !== stale && !this.expiresSoon(auth);
-        if (replaced || (reason === "proactive_expiry" && !this.expiresSoon(auth))) return { auth, version: row.tokenVersion, refreshed: false };
+        if (replaced || (reason === "proactive_expiry" && !this.expiresSoon(auth)))
+          return { auth, version: row.tokenVersion, refreshed: false };
         this.calls++;
-        const answer = await requestTokens({ url: this.options.refreshUrl, fetch: this.options.fetch ?? fetch }, name, auth.refreshToken, reason);
+        const answer = await requestTokens(
+          { url: this.options.refreshUrl, fetch: this.options.fetch ?? fetch },
+          name,
+          auth.refreshToken,
+          reason,
+        );
         if (!answer.ok) {
           dead = answer.why;
           return { auth, version: row.tokenVersion, refreshed: false };
         }
         const t = answer.tokens;
-        const next = withTokens(auth.json, { accessToken: t.access_token, refreshToken: t.refresh_token ?? auth.refreshToken, idToken: t.id_token ?? auth.idToken }, auth.accountId, new Date(Math.max(this.now(), auth.lastRefresh + 1)));
+        const next = withTokens(
+          auth.json,
+          {
+            accessToken: t.access_token,
+            refreshToken: t.refresh_token ?? auth.refreshToken,
+            idToken: t.id_token ?? auth.idToken,
+          },
+          auth.accountId,
+          new Date(Math.max(this.now(), auth.lastRefresh + 1)),
+        );
         const { auth: fresh, ...sealed } = this.vault.sealAuth(name, JSON.stringify(next));
         const version = await write(sealed);
         return { auth: fresh, version, refreshed: true };
@@ -119,7 +143,12 @@ export class SharedTokens {
       await this.store.accounts.markNeedsLogin(name).catch((e) => this.health.failed(e));
       await this.cache.publish({ t: "account", name });
       this.options.onNeedsLogin?.(name, dead);
-      throw new AuthError(`account "${name}" needs login: its refresh token was rejected (${dead})`, name, true, `run: prodex gateway account login ${name}`);
+      throw new AuthError(
+        `account "${name}" needs login: its refresh token was rejected (${dead})`,
+        name,
+        true,
+        `run: prodex gateway account login ${name}`,
+      );
     }
     this.opened.set(name, { version: result.version, auth: result.auth });
     if (result.refreshed) {

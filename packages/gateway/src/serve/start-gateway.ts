@@ -67,8 +67,16 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
     const vault = await TokenVault.open(store, loadSecretKey(o.env));
     const health = new DbHealth(store);
     const cache = new SharedCache(store, health, instance);
-    const queue = new WriteBehind(store, health, undefined, (rows) =>
-      void cache.publish({ t: "bindings", from: instance, rows: rows.map((r) => ({ k: r.kind, key: r.key, a: r.account, e: r.expiresAt })) }),
+    const queue = new WriteBehind(
+      store,
+      health,
+      undefined,
+      (rows) =>
+        void cache.publish({
+          t: "bindings",
+          from: instance,
+          rows: rows.map((r) => ({ k: r.kind, key: r.key, a: r.account, e: r.expiresAt })),
+        }),
     );
     const dir = mkdtempSync(join(o.env.TMPDIR ?? tmpdir(), `prodex-gateway-${instance}-`));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -78,31 +86,50 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       refreshUrl: o.refreshUrl,
       fetch: o.fetch,
       instance,
-      onRefreshed: (name) => ctx?.events.emit({ kind: "token.refreshed", profile: name, message: `refreshed ${name}'s token (gateway ${instance})` }),
-      onNeedsLogin: (name, why) => ctx?.events.emit({ kind: "auth.needs_login", level: "error", profile: name, message: `${name} needs login (${why}): run prodex gateway account login ${name}` }),
+      onRefreshed: (name) =>
+        ctx?.events.emit({
+          kind: "token.refreshed",
+          profile: name,
+          message: `refreshed ${name}'s token (gateway ${instance})`,
+        }),
+      onNeedsLogin: (name, why) =>
+        ctx?.events.emit({
+          kind: "auth.needs_login",
+          level: "error",
+          profile: name,
+          message: `${name} needs login (${why}): run prodex gateway account login ${name}`,
+        }),
     });
     const source: TokenSource = {
       read: (ref) => tokens.cached(ref.name),
       current: (ref) => tokens.current(ref.name),
       afterUnauthorized: (ref, rejected) => tokens.afterUnauthorized(ref.name, rejected),
     };
-    const localEnv = { ...o.env, PRODEX_HOME: join(dir, "home"), PRODEX_RUNTIME_LOG_DIR: o.env.PRODEX_RUNTIME_LOG_DIR ?? join(dir, "logs") };
+    const localEnv = {
+      ...o.env,
+      PRODEX_HOME: join(dir, "home"),
+      PRODEX_RUNTIME_LOG_DIR: o.env.PRODEX_RUNTIME_LOG_DIR ?? join(dir, "logs"),
+    };
     ctx = new Context({ env: localEnv, source: `gateway:${instance}`, tokens: source, fetch: o.fetch });
     const local = ctx;
     cleanup.push(() => local.close());
     let proxyRef: ProxyHandle | null = null;
-    const mirror = new LocalMirror(local, cache, queue, instance, join(dir, "homes"), () => proxyRef?.state.bindings.flush());
+    const mirror = new LocalMirror(local, cache, queue, instance, join(dir, "homes"), () =>
+      proxyRef?.state.bindings.flush(),
+    );
     const keys = new KeyAuth(store, health);
     const limiter = new KeyLimiter(store, health);
     await limiter.reload();
     await cache.start();
     cleanup.push(() => cache.stop());
     mirror.syncAccounts();
-    for (const b of await store.bindings.recent(Date.now() - BINDINGS_LOOKBACK_MS)) mirror.applyBinding(b.kind, b.key, b.account, b.expiresAt);
+    for (const b of await store.bindings.recent(Date.now() - BINDINGS_LOOKBACK_MS))
+      mirror.applyBinding(b.kind, b.key, b.account, b.expiresAt);
     cache.onReloaded = () => mirror.syncAccounts();
     cache.on((n) => {
       if (n.t === "backoff" || n.t === "backoff-clear") mirror.syncBackoffs();
-      else if (n.t === "bindings" && n.from !== instance) for (const r of n.rows) mirror.applyBinding(r.k, r.key, r.a, r.e);
+      else if (n.t === "bindings" && n.from !== instance)
+        for (const r of n.rows) mirror.applyBinding(r.k, r.key, r.a, r.e);
       else if (n.t === "key") {
         keys.forget();
         void limiter.reload();
@@ -121,9 +148,17 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
     };
     local.events.subscribe((e) => {
       if (e.profile && e.kind === "token.refreshed") metrics.refresh(e.profile, true);
-      else if (e.profile && (e.kind === "token.refresh_failed" || e.kind === "auth.needs_login")) metrics.refresh(e.profile, false);
+      else if (e.profile && (e.kind === "token.refresh_failed" || e.kind === "auth.needs_login"))
+        metrics.refresh(e.profile, false);
     });
-    const proxy = await startProxy({ ctx: local, upstreamBase: o.upstreamBase, preferred: first, fetch: o.fetch, quotaRefresh: false, onRequest });
+    const proxy = await startProxy({
+      ctx: local,
+      upstreamBase: o.upstreamBase,
+      preferred: first,
+      fetch: o.fetch,
+      quotaRefresh: false,
+      onRequest,
+    });
     proxyRef = proxy;
     cleanup.unshift(() => proxy.stop({ drainMs: 0 }));
     mirror.onChanged = () => proxy.state.pool.reload();
@@ -141,28 +176,61 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
     const ready = () => {
       if (stopping) return { ready: false as const, reason: "stopping" };
       const h = health.current;
-      if (!h.ok) return { ready: false as const, reason: `${h.reason} since ${new Date(h.since).toISOString()}; serving what this instance holds` };
+      if (!h.ok)
+        return {
+          ready: false as const,
+          reason: `${h.reason} since ${new Date(h.since).toISOString()}; serving what this instance holds`,
+        };
       if (!cache.listening) return { ready: false as const, reason: "not subscribed to gateway notifications" };
       return { ready: true as const };
     };
     const continuations = async (req: Request, body: RequestBody): Promise<Response | null> => {
       const keys = extractAffinity(req.headers, body.json());
-      const r = await resolveContinuation(keys, (kind, key) => proxy.state.bindings.lookup(kind, key), (k, key, a, e) => mirror.applyBinding(k, key, a, e), store, health);
-      return r.kind === "unavailable" ? Response.json({ error: { type: "service_unavailable", message: r.message } }, { status: 503 }) : null;
+      const r = await resolveContinuation(
+        keys,
+        (kind, key) => proxy.state.bindings.lookup(kind, key),
+        (k, key, a, e) => mirror.applyBinding(k, key, a, e),
+        store,
+        health,
+      );
+      return r.kind === "unavailable"
+        ? Response.json({ error: { type: "service_unavailable", message: r.message } }, { status: 503 })
+        : null;
     };
-    const app = frontDoor({ continuations, instance, keys, backend: () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId, fetch: proxy.fetch }), ready, admin: adminRoutes(store, registry), limits: (key) => limiter.admit(key), metrics: () => {
-      const now = Date.now();
-      const remaining = proxy.state.pool.snapshot().profiles.flatMap((p) => p.windows.filter((w) => w.label !== "other").map((w) => ({ account: p.name, window: w.label, percent: Math.max(0, 100 - effectiveUsed(w, now)) })));
-      const backlog = queue.ledgerBacklog(now);
-      return metrics.text({ remaining, ledgerPending: backlog.rows, ledgerLagSeconds: backlog.lagMs / 1000, dbUp: health.current.ok });
-    } });
+    const app = frontDoor({
+      continuations,
+      instance,
+      keys,
+      backend: () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId, fetch: proxy.fetch }),
+      ready,
+      admin: adminRoutes(store, registry),
+      limits: (key) => limiter.admit(key),
+      metrics: () => {
+        const now = Date.now();
+        const remaining = proxy.state.pool
+          .snapshot()
+          .profiles.flatMap((p) =>
+            p.windows
+              .filter((w) => w.label !== "other")
+              .map((w) => ({ account: p.name, window: w.label, percent: Math.max(0, 100 - effectiveUsed(w, now)) })),
+          );
+        const backlog = queue.ledgerBacklog(now);
+        return metrics.text({
+          remaining,
+          ledgerPending: backlog.rows,
+          ledgerLagSeconds: backlog.lagMs / 1000,
+          dbUp: health.current.ok,
+        });
+      },
+    });
     const server = Bun.serve({
       hostname: o.hostname ?? "127.0.0.1",
       port: o.port ?? 0,
       idleTimeout: 0,
       fetch: (req) => app.fetch(req),
       tls: o.tls ? { cert: Bun.file(o.tls.cert), key: Bun.file(o.tls.key) } : undefined,
-      error: () => Response.json({ error: { type: "server_error", message: "prodex gateway internal error" } }, { status: 500 }),
+      error: () =>
+        Response.json({ error: { type: "server_error", message: "prodex gateway internal error" } }, { status: 500 }),
     });
     cleanup.unshift(() => server.stop(true));
     const host = server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname;

@@ -87,21 +87,41 @@ export class WriteBehind {
   private async flushOnce(): Promise<void> {
     const p = this.pending;
     await this.sendBindings();
-    await this.send("events", p.events.slice(0, BATCH), (rows) => this.store.events.insertMany(rows), (rows) => {
-      p.events.splice(0, rows.length);
-    });
-    await this.send("ledger", p.ledger.slice(0, BATCH), (rows) => this.store.ledger.insertMany(rows), (rows) => {
-      p.ledger.splice(0, rows.length);
-    });
+    await this.send(
+      "events",
+      p.events.slice(0, BATCH),
+      (rows) => this.store.events.insertMany(rows),
+      (rows) => {
+        p.events.splice(0, rows.length);
+      },
+    );
+    await this.send(
+      "ledger",
+      p.ledger.slice(0, BATCH),
+      (rows) => this.store.ledger.insertMany(rows),
+      (rows) => {
+        p.ledger.splice(0, rows.length);
+      },
+    );
     for (const row of [...p.backoffs.values()]) {
-      await this.send("backoff", [row], ([r]) => (r ? this.store.backoffs.put(r) : Promise.resolve()), () => {
-        if (p.backoffs.get(row.account) === row) p.backoffs.delete(row.account);
-      });
+      await this.send(
+        "backoff",
+        [row],
+        ([r]) => (r ? this.store.backoffs.put(r) : Promise.resolve()),
+        () => {
+          if (p.backoffs.get(row.account) === row) p.backoffs.delete(row.account);
+        },
+      );
     }
     for (const row of [...p.usage.values()]) {
-      await this.send("usage", [row], ([r]) => (r ? this.store.usage.put(r) : Promise.resolve()), () => {
-        if (p.usage.get(row.account) === row) p.usage.delete(row.account);
-      });
+      await this.send(
+        "usage",
+        [row],
+        ([r]) => (r ? this.store.usage.put(r) : Promise.resolve()),
+        () => {
+          if (p.usage.get(row.account) === row) p.usage.delete(row.account);
+        },
+      );
     }
     // Bindings queued while this round ran (a turn that just ended) go now, not a tick later: another
     // instance may get the conversation's next turn within moments.
@@ -110,13 +130,23 @@ export class WriteBehind {
 
   private async sendBindings(): Promise<void> {
     const p = this.pending;
-    await this.send("bindings", [...p.bindings.values()].slice(0, BATCH), (rows) => this.store.bindings.putMany(rows), (rows) => {
-      this.onBindings(rows);
-      for (const r of rows) if (p.bindings.get(`${r.kind}\0${r.key}`) === r) p.bindings.delete(`${r.kind}\0${r.key}`);
-    });
+    await this.send(
+      "bindings",
+      [...p.bindings.values()].slice(0, BATCH),
+      (rows) => this.store.bindings.putMany(rows),
+      (rows) => {
+        this.onBindings(rows);
+        for (const r of rows) if (p.bindings.get(`${r.kind}\0${r.key}`) === r) p.bindings.delete(`${r.kind}\0${r.key}`);
+      },
+    );
   }
 
-  private async send<T>(what: string, rows: T[], write: (rows: T[]) => Promise<void>, done: (rows: T[]) => void): Promise<void> {
+  private async send<T>(
+    what: string,
+    rows: T[],
+    write: (rows: T[]) => Promise<void>,
+    done: (rows: T[]) => void,
+  ): Promise<void> {
     if (rows.length === 0 || !this.health.current.ok) return;
     try {
       await write(rows);

@@ -10,7 +10,8 @@ describe("wantPrebuild", () => {
     [true, "true", true],
     [false, undefined, false],
   ];
-  for (const [flag, ci, want] of cases) test(`flag ${flag}, CI=${ci} → ${want}`, () => expect(wantPrebuild(flag, { CI: ci })).toBe(want));
+  for (const [flag, ci, want] of cases)
+    test(`flag ${flag}, CI=${ci} → ${want}`, () => expect(wantPrebuild(flag, { CI: ci })).toBe(want));
 });
 
 describe("options", () => {
@@ -22,10 +23,16 @@ describe("options", () => {
   });
   test("oneOf", () => {
     expect(oneOf("env", "suite", ["core", "env"] as const, "core")).toBe("env");
-    expect(() => oneOf("x", "suite", ["core", "env"] as const, "core")).toThrow(/--suite must be one of core, env, got "x"/);
+    expect(() => oneOf("x", "suite", ["core", "env"] as const, "core")).toThrow(
+      /--suite must be one of core, env, got "x"/,
+    );
   });
   test("parse turns unknown flags into one usage line", () => {
-    expect(() => parse(["--bogus"], { jobs: { type: "string" } }, "test:fast")).toThrow(/^test:fast: Unknown option '--bogus'/);
-    expect(parse(["--jobs", "3", "--no-prebuild"], { jobs: { type: "string" }, prebuild: { type: "boolean" } }, "x")).toEqual({ jobs: "3", prebuild: false });
+    expect(() => parse(["--bogus"], { jobs: { type: "string" } }, "test:fast")).toThrow(
+      /^test:fast: Unknown option '--bogus'/,
+    );
+    expect(
+      parse(["--jobs", "3", "--no-prebuild"], { jobs: { type: "string" }, prebuild: { type: "boolean" } }, "x"),
+    ).toEqual({ jobs: "3", prebuild: false });
   });
 });

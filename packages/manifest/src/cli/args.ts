@@ -29,7 +29,8 @@ export function parse<O extends Options>(argv: string[], options: O, command: st
 export function intOption(value: string | undefined, name: string, fallback: number, min = 1, max = 256): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${value}"`);
   return n;
 }
 
@@ -40,7 +41,12 @@ export function numberOption(value: string | undefined, name: string): number | 
   return n;
 }
 
-export function oneOf<T extends string>(value: string | undefined, name: string, allowed: readonly T[], fallback: T): T {
+export function oneOf<T extends string>(
+  value: string | undefined,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
   const hit = allowed.find((a) => a === value);
   if (!hit) throw new UsageError(`--${name} must be one of ${allowed.join(", ")}, got "${value}"`);

@@ -22,10 +22,18 @@ export function laneCounts(output: string): Counts {
   return c;
 }
 
-async function timed(cmd: string[], cwd: string, env: Record<string, string>): Promise<{ ms: number; out: string; exitCode: number }> {
+async function timed(
+  cmd: string[],
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ ms: number; out: string; exitCode: number }> {
   const started = performance.now();
   const p = Bun.spawn({ cmd, cwd, env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  const [out, err, exitCode] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  const [out, err, exitCode] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+    p.exited,
+  ]);
   return { ms: performance.now() - started, out: `${out}\n${err}`, exitCode };
 }
 
@@ -52,9 +60,27 @@ export async function benchCommand(argv: string[], print: Print): Promise<number
   await mkdir(join(ctx.root, ".artifacts", "bench"), { recursive: true });
   const timeout = await bunfigTimeout(ctx.root);
   // Same flags the lanes use, so both sides run the same tests under the same timeout.
-  const single = [process.execPath, "test", "--no-orphans", ...(timeout ? [`--timeout=${timeout}`] : []), "--reporter=junit", `--reporter-outfile=${junit}`, ...files];
-  const lanes = [process.execPath, join(import.meta.dir, "main.ts"), "all", "--no-prebuild", `--jobs=${jobs}`, ...(v.root ? [`--root=${v.root}`] : []), ...(v.manifest ? [`--manifest=${v.manifest}`] : [])];
-  print(`bench: ${files.length} test files, ${runs} runs each, lanes with --jobs ${jobs}, ${navigator.hardwareConcurrency} cores`);
+  const single = [
+    process.execPath,
+    "test",
+    "--no-orphans",
+    ...(timeout ? [`--timeout=${timeout}`] : []),
+    "--reporter=junit",
+    `--reporter-outfile=${junit}`,
+    ...files,
+  ];
+  const lanes = [
+    process.execPath,
+    join(import.meta.dir, "main.ts"),
+    "all",
+    "--no-prebuild",
+    `--jobs=${jobs}`,
+    ...(v.root ? [`--root=${v.root}`] : []),
+    ...(v.manifest ? [`--manifest=${v.manifest}`] : []),
+  ];
+  print(
+    `bench: ${files.length} test files, ${runs} runs each, lanes with --jobs ${jobs}, ${navigator.hardwareConcurrency} cores`,
+  );
 
   const sandbox = await makeSandbox({ ...process.env }, "bench-single", 0);
   const singleSamples: Sample[] = [];
@@ -64,13 +90,19 @@ export async function benchCommand(argv: string[], print: Print): Promise<number
     await timed(lanes, ctx.root, sandbox.env);
     for (let i = 0; i < runs; i++) {
       const s = await timed(single, ctx.root, sandbox.env);
-      const report = parseJunit(await Bun.file(junit).text().catch(() => "<testsuites/>"));
+      const report = parseJunit(
+        await Bun.file(junit)
+          .text()
+          .catch(() => "<testsuites/>"),
+      );
       const counts = countCases(report.cases);
       counts.failed = Math.max(counts.failed, consoleTotals(s.out).fail);
       singleSamples.push({ ms: s.ms, counts, exitCode: s.exitCode });
       const l = await timed(lanes, ctx.root, sandbox.env);
       laneSamples.push({ ms: l.ms, counts: laneCounts(l.out), exitCode: l.exitCode });
-      print(`  run ${i + 1}: single ${fmt(s.ms)} (${fmtCounts(counts)}), lanes ${fmt(l.ms)} (${fmtCounts(laneCounts(l.out))})`);
+      print(
+        `  run ${i + 1}: single ${fmt(s.ms)} (${fmtCounts(counts)}), lanes ${fmt(l.ms)} (${fmtCounts(laneCounts(l.out))})`,
+      );
     }
   } finally {
     await removeSandbox(sandbox);
@@ -81,7 +113,9 @@ export async function benchCommand(argv: string[], print: Print): Promise<number
   const lLast = laneSamples.at(-1)?.counts;
   const same = sLast !== undefined && lLast !== undefined && sLast.passed === lLast.passed;
   print(`single process (bun test, all files): median ${fmt(sMed)} — ${sLast ? fmtCounts(sLast) : "no run"}`);
-  print(`lanes (bun run test --jobs ${jobs}):     median ${fmt(lMed)} — ${lLast ? fmtCounts(lLast) : "no run"} (guard included)`);
+  print(
+    `lanes (bun run test --jobs ${jobs}):     median ${fmt(lMed)} — ${lLast ? fmtCounts(lLast) : "no run"} (guard included)`,
+  );
   print(`speed-up ${(sMed / lMed).toFixed(2)}x; same pass count: ${same ? "yes" : "NO"}`);
   return same ? 0 : 1;
 }

@@ -3,7 +3,14 @@ import { ManifestError } from "../schema.ts";
 import { UsageError } from "./args.ts";
 import { benchCommand } from "./bench-cmd.ts";
 import { guardCommand, type Print } from "./guard-cmd.ts";
-import { allCommand, envParallelCommand, fastCommand, runtimeShardCommand, serialCommand, stressCommand } from "./lanes-cmd.ts";
+import {
+  allCommand,
+  envParallelCommand,
+  fastCommand,
+  runtimeShardCommand,
+  serialCommand,
+  stressCommand,
+} from "./lanes-cmd.ts";
 import { seedCommand } from "./seed-cmd.ts";
 
 const commands: Record<string, (argv: string[], print: Print) => Promise<number>> = {

@@ -12,7 +12,8 @@ export async function seedCommand(argv: string[], print: Print): Promise<number>
   const values = parse(argv, { root: { type: "string" } }, "test:timings-seed");
   const root = values.root ? resolve(values.root) : await findRoot(process.cwd());
   const recorded = await loadTimings(timingsPath(root));
-  if (recorded.size === 0) throw new UsageError(`test:timings-seed: no recorded timings in ${timingsPath(root)}; run bun run test first`);
+  if (recorded.size === 0)
+    throw new UsageError(`test:timings-seed: no recorded timings in ${timingsPath(root)}; run bun run test first`);
   await saveTimings(seedTimingsPath(root), recorded, new Set(recorded.keys()));
   const total = [...recorded.values()].reduce((a, b) => a + b, 0);
   print(`timings seed: ${recorded.size} files, ${(total / 1000).toFixed(0)} s of tests → ${seedTimingsPath(root)}`);

@@ -56,7 +56,8 @@ export const Baseline = z
     b.items.forEach((it, i) => {
       if (seen.has(it.id)) ctx.addIssue({ code: "custom", path: ["items", i, "id"], message: `repeated id ${it.id}` });
       seen.add(it.id);
-      if (!b.clients[it.client]) ctx.addIssue({ code: "custom", path: ["items", i, "client"], message: `unknown client ${it.client}` });
+      if (!b.clients[it.client])
+        ctx.addIssue({ code: "custom", path: ["items", i, "client"], message: `unknown client ${it.client}` });
     });
   });
 export type Baseline = z.infer<typeof Baseline>;

@@ -23,11 +23,21 @@ type End = "oldest" | "newest";
 type Installed = { dir: string; version: string; binary?: string };
 
 function versionOf(pkg: unknown): string {
-  return typeof pkg === "object" && pkg !== null && typeof Reflect.get(pkg, "version") === "string" ? String(Reflect.get(pkg, "version")) : "?";
+  return typeof pkg === "object" && pkg !== null && typeof Reflect.get(pkg, "version") === "string"
+    ? String(Reflect.get(pkg, "version"))
+    : "?";
 }
 
 /** Finds one end's installed client package (the newest under its name, the oldest under its alias) and its native binary. */
-async function locate(root: string, roots: readonly string[], name: string, c: Client, end: End, want: string, problems: string[]): Promise<Installed | undefined> {
+async function locate(
+  root: string,
+  roots: readonly string[],
+  name: string,
+  c: Client,
+  end: End,
+  want: string,
+  problems: string[],
+): Promise<Installed | undefined> {
   const install = end === "newest" ? c.package : c.oldestInstall;
   const dir = roots.map((r) => join(root, r, install)).find((d) => existsSync(join(d, "package.json")));
   if (!dir) {
@@ -35,7 +45,10 @@ async function locate(root: string, roots: readonly string[], name: string, c: C
     return undefined;
   }
   const version = versionOf(await Bun.file(join(dir, "package.json")).json());
-  if (version !== want) problems.push(`${name} ${end}: installed ${install} is ${version}, the supported range says ${want}; run \`bun install\`, or \`bun run compat:add ${name} <version>\` to change the range`);
+  if (version !== want)
+    problems.push(
+      `${name} ${end}: installed ${install} is ${version}, the supported range says ${want}; run \`bun install\`, or \`bun run compat:add ${name} <version>\` to change the range`,
+    );
   const platform = `${process.platform}-${process.arch}`;
   const bin = c.binaries[platform];
   if (!bin) {
@@ -46,7 +59,9 @@ async function locate(root: string, roots: readonly string[], name: string, c: C
   try {
     binDir = dirname(Bun.resolveSync(`${bin.package}/package.json`, realpathSync(dir)));
   } catch {
-    problems.push(`${name} ${version}: platform package ${bin.package} is not installed next to ${install}; run \`bun install\``);
+    problems.push(
+      `${name} ${version}: platform package ${bin.package} is not installed next to ${install}; run \`bun install\``,
+    );
     return { dir, version };
   }
   const binary = join(binDir, bin.path);
@@ -69,30 +84,52 @@ export function appliesTo(it: Item, version: string, compare: CompatOptions["com
   return true;
 }
 
-async function checkBinary(name: string, inst: Installed & { binary: string }, items: Item[], options: CompatOptions, root: string, report: CompatReport): Promise<void> {
+async function checkBinary(
+  name: string,
+  inst: Installed & { binary: string },
+  items: Item[],
+  options: CompatOptions,
+  root: string,
+  report: CompatReport,
+): Promise<void> {
   const started = performance.now();
   const applies = items.filter((it) => appliesTo(it, inst.version, options.compare));
   const later = items.filter((it) => it.since && !applies.includes(it));
   const found = await findNeedles(Bun.file(inst.binary), [...applies, ...later].map(needleOf));
   applies.forEach((it, i) => {
     report.checked++;
-    if (!found[i]) report.missing.push({ id: it.id, message: `${it.id}: "${it.binaryNeedle ?? it.value}" not found in the ${name} ${inst.version} binary (${it.why})` });
+    if (!found[i])
+      report.missing.push({
+        id: it.id,
+        message: `${it.id}: "${it.binaryNeedle ?? it.value}" not found in the ${name} ${inst.version} binary (${it.why})`,
+      });
   });
   later.forEach((it, i) => {
-    if (found[applies.length + i]) report.notes.push(`${it.id}: recorded since ${it.since}, but ${name} ${inst.version} has it too`);
+    if (found[applies.length + i])
+      report.notes.push(`${it.id}: recorded since ${it.since}, but ${name} ${inst.version} has it too`);
   });
   const ps = options.providerSwitches;
   if (ps?.client === name) {
     report.checked++;
     const known = new Set(ps.known);
     const switches = await scanProviderSwitches(Bun.file(inst.binary));
-    if (switches.length === 0) report.problems.push(`${name} ${inst.version}: no provider switch (CLAUDE_CODE_USE_*) found in the binary; the scan in provider-switches.ts needs a look`);
+    if (switches.length === 0)
+      report.problems.push(
+        `${name} ${inst.version}: no provider switch (CLAUDE_CODE_USE_*) found in the binary; the scan in provider-switches.ts needs a look`,
+      );
     for (const s of switches.filter((x) => !known.has(x))) {
-      report.missing.push({ id: `${name}.provider-switch.${s}`, message: `${name} ${inst.version} knows the provider switch ${s}, which prodex claude does not clear: add it to ${ps.where}` });
+      report.missing.push({
+        id: `${name}.provider-switch.${s}`,
+        message: `${name} ${inst.version} knows the provider switch ${s}, which prodex claude does not clear: add it to ${ps.where}`,
+      });
     }
-    report.notes.push(`${name} ${inst.version}: provider switches ${switches.map((x) => x.replace("CLAUDE_CODE_USE_", "")).join(", ")}`);
+    report.notes.push(
+      `${name} ${inst.version}: provider switches ${switches.map((x) => x.replace("CLAUDE_CODE_USE_", "")).join(", ")}`,
+    );
   }
-  report.notes.push(`${name} ${inst.version}: ${applies.length} strings searched in ${inst.binary.replace(`${root}/`, "")} (${Math.round(performance.now() - started)} ms)`);
+  report.notes.push(
+    `${name} ${inst.version}: ${applies.length} strings searched in ${inst.binary.replace(`${root}/`, "")} (${Math.round(performance.now() - started)} ms)`,
+  );
 }
 
 /**
@@ -101,7 +138,13 @@ async function checkBinary(name: string, inst: Installed & { binary: string }, i
  */
 export async function checkCompat(root: string, baselinePath: string, options: CompatOptions): Promise<CompatReport> {
   const parsed = Baseline.safeParse(await Bun.file(baselinePath).json());
-  if (!parsed.success) return { checked: 0, missing: [], problems: parsed.error.issues.map((i) => `${baselinePath}: ${i.path.join(".")}: ${i.message}`), notes: [] };
+  if (!parsed.success)
+    return {
+      checked: 0,
+      missing: [],
+      problems: parsed.error.issues.map((i) => `${baselinePath}: ${i.path.join(".")}: ${i.message}`),
+      notes: [],
+    };
   const b = parsed.data;
   const report: CompatReport = { checked: 0, missing: [], problems: [], notes: [] };
   const fixtureDir = dirname(baselinePath);
@@ -119,7 +162,8 @@ export async function checkCompat(root: string, baselinePath: string, options: C
       for (const end of ends) {
         const inst = await locate(root, b.installRoots, name, client, end, range[end], report.problems);
         if (inst?.binary) await checkBinary(name, { ...inst, binary: inst.binary }, binItems, options, root, report);
-        else if (binItems.length > 0) report.problems.push(`${name} ${end}: ${binItems.length} binary checks could not run`);
+        else if (binItems.length > 0)
+          report.problems.push(`${name} ${end}: ${binItems.length} binary checks could not run`);
       }
 
       const capItems = items.filter((it) => it.checks.includes("capture"));
@@ -127,7 +171,11 @@ export async function checkCompat(root: string, baselinePath: string, options: C
       for (const f of missing) report.problems.push(`${name}: fixture ${f} is missing`);
       for (const it of capItems) {
         report.checked++;
-        if (!seenInFixtures(index, it.kind, it.value)) report.missing.push({ id: it.id, message: `${it.id}: ${it.kind} "${it.value}" not seen in the ${name} replay fixtures (${it.why})` });
+        if (!seenInFixtures(index, it.kind, it.value))
+          report.missing.push({
+            id: it.id,
+            message: `${it.id}: ${it.kind} "${it.value}" not seen in the ${name} replay fixtures (${it.why})`,
+          });
       }
       report.notes.push(`${name}: ${capItems.length} items checked against ${client.fixtures.length} replay fixtures`);
     }),

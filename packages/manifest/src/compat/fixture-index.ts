@@ -12,7 +12,10 @@ const Line = z.object({
 });
 
 /** Indexes capture lines (`{method, path, headers, body}` JSONL), SSE/JSON bodies and raw header dumps. */
-export async function indexFixtures(dir: string, files: readonly string[]): Promise<{ index: FixtureIndex; missing: string[] }> {
+export async function indexFixtures(
+  dir: string,
+  files: readonly string[],
+): Promise<{ index: FixtureIndex; missing: string[] }> {
   const index: FixtureIndex = { paths: new Set(), headers: new Set(), text: "" };
   const missing: string[] = [];
   const texts: string[] = [];

@@ -7,7 +7,11 @@ describe("findNeedles", () => {
 
   test("finds groups by any variant, including across chunk boundaries", async () => {
     // 16-byte chunks cut every needle somewhere.
-    const found = await findNeedles(blob, [["needle-one"], ["x-split-header", "X-Split-Header"], ["tail-end"], ["absent"]], 16);
+    const found = await findNeedles(
+      blob,
+      [["needle-one"], ["x-split-header", "X-Split-Header"], ["tail-end"], ["absent"]],
+      16,
+    );
     expect(found).toEqual([true, true, true, false]);
   });
 
@@ -32,7 +36,10 @@ describe("bothEnds", () => {
 
 describe("headerVariants", () => {
   test("as written, lower-case and Title-Case", () => {
-    expect(headerVariants("x-claude-code-session-id")).toEqual(["x-claude-code-session-id", "X-Claude-Code-Session-Id"]);
+    expect(headerVariants("x-claude-code-session-id")).toEqual([
+      "x-claude-code-session-id",
+      "X-Claude-Code-Session-Id",
+    ]);
     expect(headerVariants("Anthropic-Version")).toEqual(["Anthropic-Version", "anthropic-version"]);
   });
 });

@@ -6,7 +6,11 @@
  * start (Rust .rodata) or near the end (Bun's embedded bundle), so this reads far less of a
  * 250 MB binary than a front-to-back pass, without knowing which kind it is.
  */
-export async function findNeedles(file: Blob, groups: readonly (readonly string[])[], chunkBytes = 4 << 20): Promise<boolean[]> {
+export async function findNeedles(
+  file: Blob,
+  groups: readonly (readonly string[])[],
+  chunkBytes = 4 << 20,
+): Promise<boolean[]> {
   const found = groups.map(() => false);
   let pending = groups.flatMap((g, gi) => g.map((v) => ({ gi, bytes: Buffer.from(v, "utf8") })));
   const overlap = pending.reduce((m, n) => Math.max(m, n.bytes.length), 1) - 1;

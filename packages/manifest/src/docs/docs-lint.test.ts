@@ -28,14 +28,19 @@ describe("brokenLinks", () => {
     { text: "[a](../../outside.md)", want: ["link ../../outside.md points outside the repo"] },
     { text: "![img](/docs/architecture.md)", want: [] },
   ];
-  for (const c of cases) test(c.text.replace(/\n/g, " ⏎ "), () => expect(brokenLinks("docs/guide.md", c.text, root).map((p) => p.message)).toEqual(c.want));
+  for (const c of cases)
+    test(c.text.replace(/\n/g, " ⏎ "), () =>
+      expect(brokenLinks("docs/guide.md", c.text, root).map((p) => p.message)).toEqual(c.want),
+    );
 });
 
 describe("unknownCommands", () => {
   const scripts = new Set(["test", "test:fast"]);
   test("names must be scripts; file runs are fine", () => {
     const text = "run `bun run test:fast`\n\n    bun run test:slow\nbun run scripts/x.ts and bun run file.ts";
-    expect(unknownCommands("a.md", text, scripts).map((p) => [p.line, p.message])).toEqual([[3, "`bun run test:slow` is not a script in package.json"]]);
+    expect(unknownCommands("a.md", text, scripts).map((p) => [p.line, p.message])).toEqual([
+      [3, "`bun run test:slow` is not a script in package.json"],
+    ]);
   });
 });
 
@@ -54,6 +59,11 @@ describe("lintDocs", () => {
   test("markdownlint findings, links and commands in one report", async () => {
     write("docs/bad.md", "# Bad\n## No blank line\n\n[x](nope.md) `bun run nope`\n");
     const r = await lintDocs(root, ["docs/bad.md"]);
-    expect(r.problems.map((p) => `${p.line} ${p.message.split(" ")[0]}`)).toEqual(["1 MD022/blanks-around-headings", "2 MD022/blanks-around-headings", "4 link", "4 `bun"]);
+    expect(r.problems.map((p) => `${p.line} ${p.message.split(" ")[0]}`)).toEqual([
+      "1 MD022/blanks-around-headings",
+      "2 MD022/blanks-around-headings",
+      "4 link",
+      "4 `bun",
+    ]);
   });
 });

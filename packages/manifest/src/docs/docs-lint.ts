@@ -53,15 +53,23 @@ export function brokenLinks(file: string, text: string, root: string): DocProble
   const prose = stripCode(text);
   const out: DocProblem[] = [];
   const targets: { target: string; index: number }[] = [];
-  for (const m of prose.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) if (m[1]) targets.push({ target: m[1], index: m.index });
-  for (const m of prose.matchAll(/^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+"[^"]*")?\s*$/gm)) if (m[1]) targets.push({ target: m[1], index: m.index });
+  for (const m of prose.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g))
+    if (m[1]) targets.push({ target: m[1], index: m.index });
+  for (const m of prose.matchAll(/^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+"[^"]*")?\s*$/gm))
+    if (m[1]) targets.push({ target: m[1], index: m.index });
   for (const { target, index } of targets) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith("#")) continue;
     const path = decodeURIComponent(target.split("#")[0]?.split("?")[0] ?? "");
     if (!path) continue;
     const abs = path.startsWith("/") ? join(root, path) : normalize(join(root, dirname(file), path));
-    if (!abs.startsWith(root)) out.push({ file, line: lineAt(prose, index), message: `link ${target} points outside the repo` });
-    else if (!existsSync(abs)) out.push({ file, line: lineAt(prose, index), message: `link ${target} points to a missing file (${relative(root, abs)})` });
+    if (!abs.startsWith(root))
+      out.push({ file, line: lineAt(prose, index), message: `link ${target} points outside the repo` });
+    else if (!existsSync(abs))
+      out.push({
+        file,
+        line: lineAt(prose, index),
+        message: `link ${target} points to a missing file (${relative(root, abs)})`,
+      });
   }
   return out;
 }
@@ -73,12 +81,16 @@ export function unknownCommands(file: string, text: string, scripts: ReadonlySet
     const name = (m[1] ?? "").replace(/[.,;:]+$/, "");
     // `bun run scripts/x.ts` or `bun run file.ts` runs a file, not a script.
     if (name.includes("/") || /\.(ts|tsx|js|mjs|cjs)$/.test(name)) continue;
-    if (!scripts.has(name)) out.push({ file, line: lineAt(text, m.index), message: `\`bun run ${name}\` is not a script in package.json` });
+    if (!scripts.has(name))
+      out.push({ file, line: lineAt(text, m.index), message: `\`bun run ${name}\` is not a script in package.json` });
   }
   return out;
 }
 
-export async function lintDocs(root: string, files?: readonly string[]): Promise<{ files: string[]; problems: DocProblem[] }> {
+export async function lintDocs(
+  root: string,
+  files?: readonly string[],
+): Promise<{ files: string[]; problems: DocProblem[] }> {
   const list = files ? [...files] : await findMarkdown(root);
   const pkg: unknown = await Bun.file(join(root, "package.json")).json();
   const scriptsObj = typeof pkg === "object" && pkg !== null ? Reflect.get(pkg, "scripts") : undefined;
@@ -88,7 +100,12 @@ export async function lintDocs(root: string, files?: readonly string[]): Promise
   const results = await lint({ strings, config: markdownConfig });
   const problems: DocProblem[] = [];
   for (const f of list) {
-    for (const e of results[f] ?? []) problems.push({ file: f, line: e.lineNumber, message: `${e.ruleNames.join("/")} ${e.ruleDescription}${e.errorDetail ? ` [${e.errorDetail}]` : ""}` });
+    for (const e of results[f] ?? [])
+      problems.push({
+        file: f,
+        line: e.lineNumber,
+        message: `${e.ruleNames.join("/")} ${e.ruleDescription}${e.errorDetail ? ` [${e.errorDetail}]` : ""}`,
+      });
     const text = strings[f] ?? "";
     problems.push(...brokenLinks(f, text, root), ...unknownCommands(f, text, scripts));
   }

@@ -7,7 +7,10 @@ export function parseCiShards(script: string): string[] | undefined {
     const m = /^\s*(?:export\s+)?RUNTIME_SHARDS=(?:"([^"]*)"|'([^']*)'|\(([^)]*)\)|(\S*))\s*(?:#.*)?$/.exec(line);
     if (!m) continue;
     const raw = m[1] ?? m[2] ?? m[3] ?? m[4] ?? "";
-    return raw.split(/\s+/).map((s) => s.replace(/^["']|["']$/g, "")).filter(Boolean);
+    return raw
+      .split(/\s+/)
+      .map((s) => s.replace(/^["']|["']$/g, ""))
+      .filter(Boolean);
   }
   return undefined;
 }

@@ -2,7 +2,14 @@ import { describe, expect, test } from "bun:test";
 import { balance, estimateWeights, totalWeight } from "./balance.ts";
 
 describe("balance", () => {
-  const w = new Map([["a", 10], ["b", 7], ["c", 5], ["d", 4], ["e", 3], ["f", 1]]);
+  const w = new Map([
+    ["a", 10],
+    ["b", 7],
+    ["c", 5],
+    ["d", 4],
+    ["e", 3],
+    ["f", 1],
+  ]);
   const files = [...w.keys()];
 
   test("heaviest first into the lightest bin", () => {
@@ -12,7 +19,10 @@ describe("balance", () => {
   });
   test("work already bound for the slots is balanced against", () => {
     // A 15 ms runtime shard takes one slot's head start: 15 + (5 + 3) against 10 + 7 + 4 + 1.
-    expect(balance(files, w, 2, [15])).toEqual([["c", "e"], ["a", "b", "d", "f"]]);
+    expect(balance(files, w, 2, [15])).toEqual([
+      ["c", "e"],
+      ["a", "b", "d", "f"],
+    ]);
     // A shard heavier than everything: all files go to the other slot.
     expect(balance(files, w, 2, [100])).toEqual([files]);
   });
@@ -28,8 +38,15 @@ describe("balance", () => {
 
 describe("estimateWeights", () => {
   test("recorded timings win; others scale size by the median ms per byte", () => {
-    const sizes = new Map([["a", 1000], ["b", 2000], ["new", 4000]]);
-    const timings = new Map([["a", 100], ["b", 200]]);
+    const sizes = new Map([
+      ["a", 1000],
+      ["b", 2000],
+      ["new", 4000],
+    ]);
+    const timings = new Map([
+      ["a", 100],
+      ["b", 200],
+    ]);
     const out = estimateWeights(sizes, timings);
     expect(out.get("a")).toBe(100);
     expect(out.get("new")).toBeCloseTo(15 + 400, 5);

@@ -8,7 +8,10 @@ const perFileMs = 15;
  * Weighs files by recorded durations; files without one get their size times the
  * ms-per-byte seen on recorded files (or 1 ms per KiB when none is recorded yet).
  */
-export function estimateWeights(sizes: ReadonlyMap<string, number>, timings: ReadonlyMap<string, number>): Map<string, number> {
+export function estimateWeights(
+  sizes: ReadonlyMap<string, number>,
+  timings: ReadonlyMap<string, number>,
+): Map<string, number> {
   const ratios: number[] = [];
   for (const [f, ms] of timings) {
     const size = sizes.get(f);
@@ -26,7 +29,12 @@ export function estimateWeights(sizes: ReadonlyMap<string, number>, timings: Rea
  * lightest bin. `reserved` is work already bound for the same slots (the runtime shards share
  * the pool), so the groups come out balanced with it. Deterministic (ties by path).
  */
-export function balance(files: readonly string[], weights: Weights, bins: number, reserved: readonly number[] = []): string[][] {
+export function balance(
+  files: readonly string[],
+  weights: Weights,
+  bins: number,
+  reserved: readonly number[] = [],
+): string[][] {
   const n = Math.max(1, Math.min(bins, files.length + reserved.length));
   const groups = Array.from({ length: n }, () => ({ files: [] as string[], total: 0 }));
   const lightest = () => groups.reduce((best, g) => (g.total < best.total ? g : best));

@@ -35,7 +35,14 @@ export function shardFor(manifest: Manifest, file: string): Shard | undefined {
 
 export function planFiles(manifest: Manifest, files: readonly ScannedFile[], claims: readonly Claim[]): FilePlan[] {
   return files.map((scanned) => {
-    const plan: FilePlan = { file: scanned.file, kind: fileKind(scanned.file, manifest.runtimeDir), scanned, excludeNames: [], excludeFilters: [], shard: shardFor(manifest, scanned.file) };
+    const plan: FilePlan = {
+      file: scanned.file,
+      kind: fileKind(scanned.file, manifest.runtimeDir),
+      scanned,
+      excludeNames: [],
+      excludeFilters: [],
+      shard: shardFor(manifest, scanned.file),
+    };
     for (const cl of claims) {
       if (isParallel(cl) || !cl.sel.files.includes(scanned.file)) continue;
       const c = cl.case;

@@ -2,7 +2,15 @@ import { describe, expect, test } from "bun:test";
 import { scanSource } from "../scan/scan-tests.ts";
 import { parseManifest, type ManifestInput } from "../schema.ts";
 import { claimsOf, planFiles } from "./claims.ts";
-import { envParallelLane, everythingSerial, fastLane, serialLane, shardLane, stressLane, type PlanInput } from "./lanes.ts";
+import {
+  envParallelLane,
+  everythingSerial,
+  fastLane,
+  serialLane,
+  shardLane,
+  stressLane,
+  type PlanInput,
+} from "./lanes.ts";
 
 const rt = "packages/proxy/test/runtime";
 const imp = `import { test } from "bun:test";\n`;
@@ -11,7 +19,10 @@ const files = [
   scanSource("packages/b/src/b.test.ts", `${imp}test("b1", () => {});`),
   scanSource("packages/c/test/c.test.ts", `${imp}test("c1", () => {}); test("sets env", () => {});`),
   scanSource("packages/d/src/d.test.ts", `${imp}test("d1", () => {});`),
-  scanSource(`${rt}/rot.test.ts`, `${imp}test("moves", () => {}); test("flaky", () => {}); test("burst", () => {}); test("env x", () => {});`),
+  scanSource(
+    `${rt}/rot.test.ts`,
+    `${imp}test("moves", () => {}); test("flaky", () => {}); test("burst", () => {}); test("env x", () => {});`,
+  ),
   scanSource(`${rt}/whole.test.ts`, `${imp}test("w", () => {});`),
 ];
 const weights = new Map(files.map((f, i) => [f.file, (i + 1) * 10]));
@@ -19,10 +30,38 @@ const weights = new Map(files.map((f, i) => [f.file, (i + 1) * 10]));
 const m: ManifestInput = {
   shards: [{ label: "runtime-proxy", filter: `${rt}/` }],
   cases: [
-    { id: "env", label: "sets env", file: "packages/c/test/c.test.ts", name: "sets env", tags: ["core:serial"], reason: "writes process.env" },
-    { id: "flaky", label: "flaky", file: `${rt}/rot.test.ts`, name: "flaky", tags: ["runtime:quarantine"], reason: "times out under load" },
-    { id: "burst", label: "burst", file: `${rt}/rot.test.ts`, filter: "^burst$", tags: ["runtime:stress", "continuation"], reason: "shares a broker" },
-    { id: "envx", label: "env x", file: `${rt}/rot.test.ts`, name: "env x", tags: ["runtime:env", "env:parallel"], reason: "reads CODEX_HOME" },
+    {
+      id: "env",
+      label: "sets env",
+      file: "packages/c/test/c.test.ts",
+      name: "sets env",
+      tags: ["core:serial"],
+      reason: "writes process.env",
+    },
+    {
+      id: "flaky",
+      label: "flaky",
+      file: `${rt}/rot.test.ts`,
+      name: "flaky",
+      tags: ["runtime:quarantine"],
+      reason: "times out under load",
+    },
+    {
+      id: "burst",
+      label: "burst",
+      file: `${rt}/rot.test.ts`,
+      filter: "^burst$",
+      tags: ["runtime:stress", "continuation"],
+      reason: "shares a broker",
+    },
+    {
+      id: "envx",
+      label: "env x",
+      file: `${rt}/rot.test.ts`,
+      name: "env x",
+      tags: ["runtime:env", "env:parallel"],
+      reason: "reads CODEX_HOME",
+    },
     { id: "whole", label: "whole", file: `${rt}/whole.test.ts`, tags: ["runtime:serial"], reason: "fixed port" },
   ],
 };
@@ -39,7 +78,11 @@ describe("lanes", () => {
     expect(lane.mode).toBe("pool");
     const plain = lane.units.filter((u) => u.id.startsWith("fast-") && !u.id.startsWith("fast-x"));
     expect(plain.length).toBe(2);
-    expect(plain.flatMap((u) => u.jobs.flatMap((j) => j.files)).sort()).toEqual(["packages/a/src/a.test.ts", "packages/b/src/b.test.ts", "packages/d/src/d.test.ts"]);
+    expect(plain.flatMap((u) => u.jobs.flatMap((j) => j.files)).sort()).toEqual([
+      "packages/a/src/a.test.ts",
+      "packages/b/src/b.test.ts",
+      "packages/d/src/d.test.ts",
+    ]);
     const x = lane.units.find((u) => u.id === "fast-x1");
     expect(x?.jobs[0]?.files).toEqual(["packages/c/test/c.test.ts"]);
     const re = new RegExp(x?.jobs[0]?.pattern ?? "");
@@ -88,12 +131,25 @@ describe("lanes", () => {
   test("the full serial pass covers every file and every case", () => {
     const lanes = everythingSerial(input());
     const all = lanes[0];
-    expect(all?.units.map((u) => u.label)).toEqual(files.filter((f) => !f.file.endsWith("whole.test.ts")).map((f) => f.file));
-    expect(lanes.map((l) => l.name)).toEqual(["serial-all", "serial-core", "serial-runtime", "serial-stress", "serial-env", "quarantine"]);
+    expect(all?.units.map((u) => u.label)).toEqual(
+      files.filter((f) => !f.file.endsWith("whole.test.ts")).map((f) => f.file),
+    );
+    expect(lanes.map((l) => l.name)).toEqual([
+      "serial-all",
+      "serial-core",
+      "serial-runtime",
+      "serial-stress",
+      "serial-env",
+      "quarantine",
+    ]);
   });
 
   test("an ad-hoc runtime shard takes every runtime file under its prefix", () => {
-    const lane = shardLane(input(), { label: "only-rot", filter: `${rt}/rot`, timeoutMinutes: 1 }, { adhoc: true, timeoutMinutes: 2 });
+    const lane = shardLane(
+      input(),
+      { label: "only-rot", filter: `${rt}/rot`, timeoutMinutes: 1 },
+      { adhoc: true, timeoutMinutes: 2 },
+    );
     expect(lane.units[0]?.jobs.flatMap((j) => j.files)).toEqual([`${rt}/rot.test.ts`]);
     expect(lane.units[0]?.timeoutMs).toBe(2 * 60_000);
   });

@@ -22,14 +22,25 @@ describe("balancing timings", () => {
   test("a fresh clone balances by the committed seed", async () => {
     const r = root();
     write(seedTimingsPath(r), { "a.test.ts": 100, "b.test.ts": 9000 });
-    expect(await balancingTimings(r)).toEqual(new Map([["a.test.ts", 100], ["b.test.ts", 9000]]));
+    expect(await balancingTimings(r)).toEqual(
+      new Map([
+        ["a.test.ts", 100],
+        ["b.test.ts", 9000],
+      ]),
+    );
   });
 
   test("this checkout's own recordings win over the seed; the seed fills the gaps", async () => {
     const r = root();
     write(seedTimingsPath(r), { "a.test.ts": 100, "b.test.ts": 9000 });
     write(timingsPath(r), { "b.test.ts": 4000, "c.test.ts": 50 });
-    expect(await balancingTimings(r)).toEqual(new Map([["a.test.ts", 100], ["b.test.ts", 4000], ["c.test.ts", 50]]));
+    expect(await balancingTimings(r)).toEqual(
+      new Map([
+        ["a.test.ts", 100],
+        ["b.test.ts", 4000],
+        ["c.test.ts", 50],
+      ]),
+    );
   });
 
   test("neither file, or a broken one: no timings (sizes decide)", async () => {
@@ -44,6 +55,11 @@ describe("balancing timings", () => {
     const r = root();
     write(timingsPath(r), { "gone.test.ts": 10, "kept.test.ts": 20 });
     await saveTimings(timingsPath(r), new Map([["new.test.ts", 30.4]]), new Set(["kept.test.ts", "new.test.ts"]));
-    expect(await loadTimings(timingsPath(r))).toEqual(new Map([["kept.test.ts", 20], ["new.test.ts", 30]]));
+    expect(await loadTimings(timingsPath(r))).toEqual(
+      new Map([
+        ["kept.test.ts", 20],
+        ["new.test.ts", 30],
+      ]),
+    );
   });
 });

@@ -33,7 +33,11 @@ export async function loadTimings(path: string): Promise<Map<string, number>> {
 }
 
 /** Merges new measurements over old ones and writes atomically (tmp + rename). */
-export async function saveTimings(path: string, measured: ReadonlyMap<string, number>, existing: ReadonlySet<string>): Promise<void> {
+export async function saveTimings(
+  path: string,
+  measured: ReadonlyMap<string, number>,
+  existing: ReadonlySet<string>,
+): Promise<void> {
   if (measured.size === 0) return;
   const old = await loadTimings(path);
   const files: Record<string, number> = {};

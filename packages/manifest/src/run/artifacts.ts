@@ -43,17 +43,47 @@ export async function writeFailureArtifacts(dir: string, r: UnitResult, sandbox:
     bun: Bun.version,
     platform: `${process.platform}-${process.arch}`,
     portBase: sandbox.env.PRODEX_TEST_PORT_BASE,
-    jobs: r.jobs.map((j) => ({ files: j.job.files, pattern: j.job.pattern ?? null, command: shellLine(j.cmd), exitCode: j.exitCode, timedOut: j.timedOut, ms: Math.round(j.ms), counts: j.counts, junit: j.junitPath, log: j.logPath })),
-    runtimeLogs: await Promise.all(logs.map(async (f) => ({ file: relative(sandbox.logDir, f), bytes: (await stat(f)).size }))),
+    jobs: r.jobs.map((j) => ({
+      files: j.job.files,
+      pattern: j.job.pattern ?? null,
+      command: shellLine(j.cmd),
+      exitCode: j.exitCode,
+      timedOut: j.timedOut,
+      ms: Math.round(j.ms),
+      counts: j.counts,
+      junit: j.junitPath,
+      log: j.logPath,
+    })),
+    runtimeLogs: await Promise.all(
+      logs.map(async (f) => ({ file: relative(sandbox.logDir, f), bytes: (await stat(f)).size })),
+    ),
   };
   await Bun.write(join(dir, "metadata.json"), `${JSON.stringify(meta, null, 2)}\n`);
 
-  const diag: string[] = [`unit ${r.unit.id} (${r.unit.label}) in lane ${r.unit.lane}`, `problems: ${r.problems.join("; ") || "none"}`, ""];
+  const diag: string[] = [
+    `unit ${r.unit.id} (${r.unit.label}) in lane ${r.unit.lane}`,
+    `problems: ${r.problems.join("; ") || "none"}`,
+    "",
+  ];
   for (const j of r.jobs) {
-    diag.push(`$ ${shellLine(j.cmd)}`, `exit ${j.exitCode}${j.timedOut ? " (timed out)" : ""} after ${Math.round(j.ms)} ms`);
-    for (const f of j.failures) diag.push(`FAIL ${f.file} > ${f.name}${f.message ? `: ${f.message.split("\n")[0]}` : ""}`);
-    diag.push(`--- last ${outputTailLines} lines of output ---`, tail(await Bun.file(j.logPath).text().catch(() => ""), outputTailLines), "");
-    if (await Bun.file(j.junitPath).exists()) await copyFile(j.junitPath, join(dir, `junit-${r.jobs.indexOf(j) + 1}.xml`));
+    diag.push(
+      `$ ${shellLine(j.cmd)}`,
+      `exit ${j.exitCode}${j.timedOut ? " (timed out)" : ""} after ${Math.round(j.ms)} ms`,
+    );
+    for (const f of j.failures)
+      diag.push(`FAIL ${f.file} > ${f.name}${f.message ? `: ${f.message.split("\n")[0]}` : ""}`);
+    diag.push(
+      `--- last ${outputTailLines} lines of output ---`,
+      tail(
+        await Bun.file(j.logPath)
+          .text()
+          .catch(() => ""),
+        outputTailLines,
+      ),
+      "",
+    );
+    if (await Bun.file(j.junitPath).exists())
+      await copyFile(j.junitPath, join(dir, `junit-${r.jobs.indexOf(j) + 1}.xml`));
   }
   await Bun.write(join(dir, "diagnostics.txt"), diag.join("\n"));
 

@@ -1,7 +1,9 @@
 import { join } from "node:path";
 import { z } from "zod";
 
-const Bunfig = z.object({ test: z.object({ timeout: z.number().int().positive().optional() }).loose().optional() }).loose();
+const Bunfig = z
+  .object({ test: z.object({ timeout: z.number().int().positive().optional() }).loose().optional() })
+  .loose();
 
 /**
  * The per-test timeout from the root bunfig.toml (`[test] timeout`). Bun 1.4.4's `bun test`

@@ -8,7 +8,14 @@ describe("makeSandbox", () => {
   test("fresh dirs for every state variable; the parent env is copied, not changed", async () => {
     const root = mkdtempSync(join(tmpdir(), "iso-test-"));
     try {
-      const parent = { PATH: "/usr/bin", HOME: "/root", PRODEX_HOME: "/root/.prodex", CODEX_HOME: "/root/.codex", OPENAI_API_KEY: "sk-x", CI: "true" };
+      const parent = {
+        PATH: "/usr/bin",
+        HOME: "/root",
+        PRODEX_HOME: "/root/.prodex",
+        CODEX_HOME: "/root/.codex",
+        OPENAI_API_KEY: "sk-x",
+        CI: "true",
+      };
       const before = { ...parent };
       const s = await makeSandbox(parent, "fast-1", 3, root);
       expect(parent).toEqual(before);
@@ -34,7 +41,8 @@ describe("portBase", () => {
     const bases = [0, 1, 2, 3].map((s) => portBase(s, 42));
     expect(new Set(bases).size).toBe(4);
     for (const b of bases) expect(b >= 20_000 && b + portSpan <= 30_000).toBe(true);
-    for (let i = 1; i < bases.length; i++) expect(Math.abs((bases[i] ?? 0) - (bases[i - 1] ?? 0))).toBeGreaterThanOrEqual(portSpan);
+    for (let i = 1; i < bases.length; i++)
+      expect(Math.abs((bases[i] ?? 0) - (bases[i - 1] ?? 0))).toBeGreaterThanOrEqual(portSpan);
   });
   test("wraps instead of leaving the range", () => {
     expect(portBase(1, 99)).toBe(20_000);

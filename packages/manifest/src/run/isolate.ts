@@ -21,7 +21,12 @@ export function portBase(slot: number, seed: number = process.pid): number {
  * A fresh HOME, PRODEX_HOME, CODEX_HOME, CLAUDE_CONFIG_DIR, PRODEX_RUNTIME_LOG_DIR and TMPDIR
  * for one unit, and an env that points at them. The parent's env is copied, never changed.
  */
-export async function makeSandbox(base: Record<string, string | undefined>, unitId: string, slot: number, root = tmpdir()): Promise<Sandbox> {
+export async function makeSandbox(
+  base: Record<string, string | undefined>,
+  unitId: string,
+  slot: number,
+  root = tmpdir(),
+): Promise<Sandbox> {
   const dir = await mkdtemp(join(root, `prodex-lane-${unitId.replace(/[^a-zA-Z0-9-]/g, "_")}-`));
   const paths = {
     HOME: join(dir, "home"),

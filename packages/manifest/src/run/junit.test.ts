@@ -33,15 +33,17 @@ describe("parseJunit", () => {
   test("full names, statuses and per-file time", () => {
     const r = parseJunit(xml);
     // Order inside a file does not matter (the parser groups testcases before nested suites).
-    expect(r.cases.map((c) => [c.file, c.name, c.status]).sort()).toEqual([
-      ["a.test.ts", "outer inner does x", "skipped"],
-      ["a.test.ts", "outer inner does y", "passed"],
-      ["a.test.ts", "outer top & level", "passed"],
-      ["a.test.ts", "skipped one", "skipped"],
-      ["a.test.ts", "later", "skipped"],
-      ["b.test.ts", "b one", "passed"],
-      ["b.test.ts", "b fail", "failed"],
-    ].sort());
+    expect(r.cases.map((c) => [c.file, c.name, c.status]).sort()).toEqual(
+      [
+        ["a.test.ts", "outer inner does x", "skipped"],
+        ["a.test.ts", "outer inner does y", "passed"],
+        ["a.test.ts", "outer top & level", "passed"],
+        ["a.test.ts", "skipped one", "skipped"],
+        ["a.test.ts", "later", "skipped"],
+        ["b.test.ts", "b one", "passed"],
+        ["b.test.ts", "b fail", "failed"],
+      ].sort(),
+    );
     expect(r.cases.find((c) => c.status === "failed")?.message).toBe("expect(received).toBe(expected)\n\nExpected: 3");
     expect(r.fileMs.get("a.test.ts")).toBeCloseTo(8.3, 5);
   });
@@ -59,7 +61,10 @@ describe("parseJunit", () => {
 
 describe("consoleTotals", () => {
   test("reads Bun's closing counts", () => {
-    expect(consoleTotals(" 1 pass\n 1 todo\n 2 fail\n 1 error\nRan 4 tests across 2 files.")).toEqual({ fail: 2, error: 1 });
+    expect(consoleTotals(" 1 pass\n 1 todo\n 2 fail\n 1 error\nRan 4 tests across 2 files.")).toEqual({
+      fail: 2,
+      error: 1,
+    });
     expect(consoleTotals(" 12 pass\n 0 fail\n")).toEqual({ fail: 0, error: 0 });
   });
 });

@@ -20,23 +20,33 @@ afterAll(() => {
 
 describe("prebuild hooks", () => {
   test("postgres asks the tree's cluster kit for the server binaries; skipped in a tree without one", async () => {
-    expect(await postgresHook.run(root())).toEqual({ status: "skipped", detail: "no packages/testkit/src/pg-cluster.ts" });
+    expect(await postgresHook.run(root())).toEqual({
+      status: "skipped",
+      detail: "no packages/testkit/src/pg-cluster.ts",
+    });
     const found = root({ "packages/testkit/src/pg-cluster.ts": 'export const pgBinDir = () => "/opt/pg/bin";' });
     expect(await postgresHook.run(found)).toEqual({ status: "done", detail: "/opt/pg/bin" });
-    const missing = await postgresHook.run(root({ "packages/testkit/src/pg-cluster.ts": "export const pgBinDir = () => null;" }));
+    const missing = await postgresHook.run(
+      root({ "packages/testkit/src/pg-cluster.ts": "export const pgBinDir = () => null;" }),
+    );
     expect(missing.status).toBe("failed");
     expect(missing.detail).toContain("apt-get install postgresql");
   });
 
   test("build is skipped without a build script", async () => {
-    expect(await buildHook.run(root({ "package.json": "{}" }))).toEqual({ status: "skipped", detail: "no build script in package.json" });
+    expect(await buildHook.run(root({ "package.json": "{}" }))).toEqual({
+      status: "skipped",
+      detail: "no build script in package.json",
+    });
   });
 
   test("build runs the script once and reports a failure in one line", async () => {
     const ok = root({ "package.json": JSON.stringify({ scripts: { build: "echo built > out.txt" } }) });
     expect((await buildHook.run(ok)).status).toBe("done");
     expect(await Bun.file(join(ok, "out.txt")).text()).toBe("built\n");
-    const bad = await buildHook.run(root({ "package.json": JSON.stringify({ scripts: { build: "echo nope >&2; exit 3" } }) }));
+    const bad = await buildHook.run(
+      root({ "package.json": JSON.stringify({ scripts: { build: "echo nope >&2; exit 3" } }) }),
+    );
     expect(bad.status).toBe("failed");
     expect(bad.detail).toMatch(/^bun run build exited 3: .*nope/);
     expect(bad.detail).not.toContain("\n");
@@ -48,15 +58,23 @@ describe("prebuild hooks", () => {
     chmodSync(join(d, "apps/cli/node_modules/.bin/claude"), 0o755);
     mkdirSync(join(d, "node_modules/.bin"), { recursive: true });
     symlinkSync(join(d, "bin/codex-real"), join(d, "node_modules/.bin/codex"));
-    expect(await clientsHook.run(d)).toEqual({ status: "done", detail: "node_modules/.bin/codex, apps/cli/node_modules/.bin/claude" });
+    expect(await clientsHook.run(d)).toEqual({
+      status: "done",
+      detail: "node_modules/.bin/codex, apps/cli/node_modules/.bin/claude",
+    });
     const missing = await clientsHook.run(root());
     expect(missing.status).toBe("failed");
-    expect(missing.detail).toMatch(/^codex and claude not installed under node_modules\/\.bin or apps\/cli\/node_modules\/\.bin; run `bun install`/);
+    expect(missing.detail).toMatch(
+      /^codex and claude not installed under node_modules\/\.bin or apps\/cli\/node_modules\/\.bin; run `bun install`/,
+    );
   });
 
   test("prebuild reports each hook and fails when one fails", async () => {
     const lines: string[] = [];
     expect(await prebuild(root({ "package.json": "{}" }), [buildHook, clientsHook], (l) => lines.push(l))).toBe(false);
-    expect(lines.map((l) => l.split(" — ")[0])).toEqual(["  prebuild build: skipped", "  prebuild client-binaries: failed"]);
+    expect(lines.map((l) => l.split(" — ")[0])).toEqual([
+      "  prebuild build: skipped",
+      "  prebuild client-binaries: failed",
+    ]);
   });
 });

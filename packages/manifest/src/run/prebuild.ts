@@ -24,12 +24,24 @@ async function executable(path: string): Promise<boolean> {
 export const buildHook: Hook = {
   name: "build",
   async run(root) {
-    const pkg = PackageJson.safeParse(await Bun.file(join(root, "package.json")).json().catch(() => ({})));
-    if (!pkg.success || !pkg.data.scripts?.build) return { status: "skipped", detail: "no build script in package.json" };
+    const pkg = PackageJson.safeParse(
+      await Bun.file(join(root, "package.json"))
+        .json()
+        .catch(() => ({})),
+    );
+    if (!pkg.success || !pkg.data.scripts?.build)
+      return { status: "skipped", detail: "no build script in package.json" };
     const p = Bun.spawn({ cmd: [process.execPath, "run", "build"], cwd: root, stdout: "pipe", stderr: "pipe" });
-    const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+    const [out, err, code] = await Promise.all([
+      new Response(p.stdout).text(),
+      new Response(p.stderr).text(),
+      p.exited,
+    ]);
     if (code === 0) return { status: "done", detail: "bun run build" };
-    return { status: "failed", detail: `bun run build exited ${code}: ${(err || out).trim().split("\n").slice(-5).join(" | ")}` };
+    return {
+      status: "failed",
+      detail: `bun run build exited ${code}: ${(err || out).trim().split("\n").slice(-5).join(" | ")}`,
+    };
   },
 };
 
@@ -46,7 +58,10 @@ export const clientsHook: Hook = {
       else missing.push(bin);
     }
     if (missing.length === 0) return { status: "done", detail: found.join(", ") };
-    return { status: "failed", detail: `${missing.join(" and ")} not installed under ${dirs.join(" or ")}; run \`bun install\` (the clients come from apps/cli's dependencies)` };
+    return {
+      status: "failed",
+      detail: `${missing.join(" and ")} not installed under ${dirs.join(" or ")}; run \`bun install\` (the clients come from apps/cli's dependencies)`,
+    };
   },
 };
 
@@ -64,7 +79,11 @@ export const postgresHook: Hook = {
     const { pgBinDir } = (await import(kit)) as { pgBinDir: () => string | null };
     const bin = pgBinDir();
     if (bin) return { status: "done", detail: bin };
-    return { status: "failed", detail: "PostgreSQL server binaries (initdb, postgres) not found; install Debian's postgresql package (apt-get install postgresql) or set PG_BINDIR" };
+    return {
+      status: "failed",
+      detail:
+        "PostgreSQL server binaries (initdb, postgres) not found; install Debian's postgresql package (apt-get install postgresql) or set PG_BINDIR",
+    };
   },
 };
 

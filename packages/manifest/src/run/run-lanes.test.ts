@@ -3,13 +3,43 @@ import type { Lane } from "../plan/lanes.ts";
 import { printSummary, summaryLine, type LaneResult } from "./run-lanes.ts";
 import type { UnitResult } from "./run-unit.ts";
 
-const lane = (name: string, blocking: boolean, units: number): Lane => ({ name, blocking, mode: "serial", units: Array.from({ length: units }, (_, i) => ({ id: `${name}-${i}`, lane: name, label: name, jobs: [], weight: 0, timeoutMs: 1 })) });
+const lane = (name: string, blocking: boolean, units: number): Lane => ({
+  name,
+  blocking,
+  mode: "serial",
+  units: Array.from({ length: units }, (_, i) => ({
+    id: `${name}-${i}`,
+    lane: name,
+    label: name,
+    jobs: [],
+    weight: 0,
+    timeoutMs: 1,
+  })),
+});
 const unit = (l: Lane, passed: number, failed: number, problems: string[] = []): UnitResult => {
   const u = l.units[0];
   if (!u) throw new Error("lane without units");
-  return { unit: u, slot: 0, jobs: [], counts: { passed, failed, skipped: 0 }, ms: 1, ok: failed === 0 && problems.length === 0, timedOut: false, problems };
+  return {
+    unit: u,
+    slot: 0,
+    jobs: [],
+    counts: { passed, failed, skipped: 0 },
+    ms: 1,
+    ok: failed === 0 && problems.length === 0,
+    timedOut: false,
+    problems,
+  };
 };
-const result = (l: Lane, units: UnitResult[]): LaneResult => ({ lane: l, units, counts: units.reduce((c, u) => ({ passed: c.passed + u.counts.passed, failed: c.failed + u.counts.failed, skipped: 0 }), { passed: 0, failed: 0, skipped: 0 }), status: l.units.length === 0 ? "empty" : units.every((u) => u.ok) ? "passed" : "failed", ms: 1 });
+const result = (l: Lane, units: UnitResult[]): LaneResult => ({
+  lane: l,
+  units,
+  counts: units.reduce(
+    (c, u) => ({ passed: c.passed + u.counts.passed, failed: c.failed + u.counts.failed, skipped: 0 }),
+    { passed: 0, failed: 0, skipped: 0 },
+  ),
+  status: l.units.length === 0 ? "empty" : units.every((u) => u.ok) ? "passed" : "failed",
+  ms: 1,
+});
 
 function summary(results: LaneResult[], requireTests = true): { ok: boolean; lines: string[] } {
   const lines: string[] = [];

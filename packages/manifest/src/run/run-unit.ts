@@ -20,7 +20,17 @@ export type JobResult = {
   problems: string[];
 };
 
-export type UnitResult = { unit: Unit; slot: number; jobs: JobResult[]; counts: Counts; ms: number; ok: boolean; timedOut: boolean; problems: string[]; artifactDir?: string };
+export type UnitResult = {
+  unit: Unit;
+  slot: number;
+  jobs: JobResult[];
+  counts: Counts;
+  ms: number;
+  ok: boolean;
+  timedOut: boolean;
+  problems: string[];
+  artifactDir?: string;
+};
 
 export type RunContext = {
   root: string;
@@ -54,7 +64,14 @@ export function bunTestArgs(job: Job, junitPath: string, testTimeoutMs?: number)
   ];
 }
 
-async function runJob(ctx: RunContext, unit: Unit, job: Job, index: number, env: Record<string, string>, deadline: number): Promise<JobResult> {
+async function runJob(
+  ctx: RunContext,
+  unit: Unit,
+  job: Job,
+  index: number,
+  env: Record<string, string>,
+  deadline: number,
+): Promise<JobResult> {
   const name = `${safe(unit.id)}${unit.jobs.length > 1 ? `-${index + 1}` : ""}`;
   const junitPath = join(ctx.artifacts, "junit", safe(unit.lane), `${name}.xml`);
   const logPath = join(ctx.artifacts, "logs", safe(unit.lane), `${name}.log`);
@@ -84,7 +101,9 @@ async function runJob(ctx: RunContext, unit: Unit, job: Job, index: number, env:
   const ms = performance.now() - started;
   const output = await Bun.file(logPath).text();
   const junit = Bun.file(junitPath);
-  const report = (await junit.exists()) ? parseJunit(await junit.text(), job.pattern) : { cases: [], fileMs: new Map<string, number>() };
+  const report = (await junit.exists())
+    ? parseJunit(await junit.text(), job.pattern)
+    : { cases: [], fileMs: new Map<string, number>() };
   const counts = countCases(report.cases);
   const problems: string[] = [];
   const totals = consoleTotals(output);
@@ -94,13 +113,28 @@ async function runJob(ctx: RunContext, unit: Unit, job: Job, index: number, env:
   else if (signal !== null) {
     // Killed from outside (the OOM killer, a test that kills its own process group): no report.
     counts.failed += 1;
-    problems.push(`bun test was killed by ${signal} after ${Math.round(ms / 1000)}s; the last test started is at the end of ${logPath}`);
+    problems.push(
+      `bun test was killed by ${signal} after ${Math.round(ms / 1000)}s; the last test started is at the end of ${logPath}`,
+    );
   } else if (exitCode !== 0 && counts.failed === 0) {
     counts.failed = 1;
     problems.push(`bun test exited ${exitCode}${totals.error > 0 ? ` (${totals.error} error between tests)` : ""}`);
   }
-  if (counts.passed + counts.failed + counts.skipped === 0 && !job.allowEmpty && !timedOut) problems.push("ran zero tests");
-  return { job, cmd, exitCode, timedOut, ms, counts, failures: report.cases.filter((c) => c.status === "failed"), fileMs: spreadOverhead(report.fileMs, job, ms), junitPath, logPath, problems };
+  if (counts.passed + counts.failed + counts.skipped === 0 && !job.allowEmpty && !timedOut)
+    problems.push("ran zero tests");
+  return {
+    job,
+    cmd,
+    exitCode,
+    timedOut,
+    ms,
+    counts,
+    failures: report.cases.filter((c) => c.status === "failed"),
+    fileMs: spreadOverhead(report.fileMs, job, ms),
+    junitPath,
+    logPath,
+    problems,
+  };
 }
 
 /**
@@ -128,10 +162,20 @@ export async function runUnit(ctx: RunContext, unit: Unit, slot: number, artifac
     const counts = jobs.reduce((acc, j) => addCounts(acc, j.counts), zero);
     const timedOut = jobs.some((j) => j.timedOut) || jobs.length < unit.jobs.length;
     const problems = jobs.flatMap((j) => j.problems);
-    if (jobs.length < unit.jobs.length) problems.push(`timed out: ${unit.jobs.length - jobs.length} job(s) never started`);
+    if (jobs.length < unit.jobs.length)
+      problems.push(`timed out: ${unit.jobs.length - jobs.length} job(s) never started`);
     const ranAny = counts.passed + counts.failed + counts.skipped > 0 || unit.jobs.every((j) => j.allowEmpty);
     if (!ranAny && !problems.includes("ran zero tests")) problems.push("ran zero tests");
-    const result: UnitResult = { unit, slot, jobs, counts, ms: Date.now() - started, ok: counts.failed === 0 && problems.length === 0, timedOut, problems };
+    const result: UnitResult = {
+      unit,
+      slot,
+      jobs,
+      counts,
+      ms: Date.now() - started,
+      ok: counts.failed === 0 && problems.length === 0,
+      timedOut,
+      problems,
+    };
     if (!result.ok && artifactDir) result.artifactDir = await writeFailureArtifacts(artifactDir, result, sandbox);
     return result;
   } finally {

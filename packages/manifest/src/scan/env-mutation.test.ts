@@ -14,7 +14,10 @@ const cases: { src: string; want: string[] }[] = [
   { src: `Object.assign(process.env, { A: "1" });`, want: ["Object.assign(process.env"] },
   { src: `Object.defineProperty(process.env, "A", { value: "1" });`, want: ["Object.defineProperty(process.env"] },
   // Reading, copying and passing env to a child are fine.
-  { src: `const home = process.env.HOME; const env = { ...process.env, HOME: "/x" }; Bun.spawn(["x"], { env });`, want: [] },
+  {
+    src: `const home = process.env.HOME; const env = { ...process.env, HOME: "/x" }; Bun.spawn(["x"], { env });`,
+    want: [],
+  },
   { src: `if (process.env.X === "1") {}`, want: [] },
   { src: `const env: Record<string, string> = {}; env.HOME = "/x"; Object.assign(env, process.env);`, want: [] },
 ];

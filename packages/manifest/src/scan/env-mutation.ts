@@ -6,7 +6,12 @@ export type Mutation = { kind: string; line: number; offset: number };
 /** `process.env`, `Bun.env` or `import.meta.env` (all the same object under Bun). */
 function isEnvObject(n: t.Node): boolean {
   if (n.type !== "MemberExpression") return false;
-  const prop = !n.computed && n.property.type === "Identifier" ? n.property.name : n.property.type === "StringLiteral" ? n.property.value : undefined;
+  const prop =
+    !n.computed && n.property.type === "Identifier"
+      ? n.property.name
+      : n.property.type === "StringLiteral"
+        ? n.property.value
+        : undefined;
   if (prop !== "env") return false;
   if (n.object.type === "Identifier") return n.object.name === "process" || n.object.name === "Bun";
   return n.object.type === "MetaProperty";
@@ -18,7 +23,14 @@ function isEnvMember(n: t.Node): boolean {
 
 function isCall(n: t.CallExpression, obj: string, prop: string): boolean {
   const c = n.callee;
-  return c.type === "MemberExpression" && c.object.type === "Identifier" && c.object.name === obj && !c.computed && c.property.type === "Identifier" && c.property.name === prop;
+  return (
+    c.type === "MemberExpression" &&
+    c.object.type === "Identifier" &&
+    c.object.name === obj &&
+    !c.computed &&
+    c.property.type === "Identifier" &&
+    c.property.name === prop
+  );
 }
 
 /** What global mutation `n` performs, if any. */
@@ -54,7 +66,8 @@ const textual: [RegExp, string][] = [
 export function textMutations(src: string): Mutation[] {
   const out: Mutation[] = [];
   for (const [re, kind] of textual) {
-    for (const m of src.matchAll(re)) out.push({ kind, offset: m.index, line: src.slice(0, m.index).split("\n").length });
+    for (const m of src.matchAll(re))
+      out.push({ kind, offset: m.index, line: src.slice(0, m.index).split("\n").length });
   }
   return out.sort((a, b) => a.offset - b.offset);
 }

@@ -16,7 +16,14 @@ const anything: Title = { pattern: ".*" };
 export function unwrap(n: t.Node): t.Node {
   let cur = n;
   for (;;) {
-    if (cur.type === "TSAsExpression" || cur.type === "TSSatisfiesExpression" || cur.type === "TSNonNullExpression" || cur.type === "ParenthesizedExpression" || cur.type === "TSTypeAssertion") cur = cur.expression;
+    if (
+      cur.type === "TSAsExpression" ||
+      cur.type === "TSSatisfiesExpression" ||
+      cur.type === "TSNonNullExpression" ||
+      cur.type === "ParenthesizedExpression" ||
+      cur.type === "TSTypeAssertion"
+    )
+      cur = cur.expression;
     else return cur;
   }
 }
@@ -84,13 +91,20 @@ function evalNumber(node: t.Node, env: Env, depth: number): number | undefined {
   const b = evalNumber(n.right, env, depth + 1);
   if (a === undefined || b === undefined) return undefined;
   switch (n.operator) {
-    case "+": return a + b;
-    case "-": return a - b;
-    case "*": return a * b;
-    case "/": return a / b;
-    case "%": return a % b;
-    case "**": return a ** b;
-    default: return undefined;
+    case "+":
+      return a + b;
+    case "-":
+      return a - b;
+    case "*":
+      return a * b;
+    case "/":
+      return a / b;
+    case "%":
+      return a % b;
+    case "**":
+      return a ** b;
+    default:
+      return undefined;
   }
 }
 
@@ -168,9 +182,16 @@ function path(n: t.Node | undefined, keys: string[]): t.Node | undefined {
 function textOf(n: t.Node | undefined, env: Env, ph: string): string | undefined {
   if (!n) return undefined;
   const u = unwrap(n);
-  if (u.type === "NumericLiteral") return ph === "%d" || ph === "%i" ? (Number.isInteger(u.value) ? String(u.value) : undefined) : String(u.value);
+  if (u.type === "NumericLiteral")
+    return ph === "%d" || ph === "%i" ? (Number.isInteger(u.value) ? String(u.value) : undefined) : String(u.value);
   if (ph === "%d" || ph === "%i") return undefined;
-  if (u.type !== "StringLiteral" && u.type !== "TemplateLiteral" && u.type !== "Identifier" && u.type !== "MemberExpression") return undefined;
+  if (
+    u.type !== "StringLiteral" &&
+    u.type !== "TemplateLiteral" &&
+    u.type !== "Identifier" &&
+    u.type !== "MemberExpression"
+  )
+    return undefined;
   const r = resolveTitle(u, env);
   return "text" in r ? r.text : undefined;
 }

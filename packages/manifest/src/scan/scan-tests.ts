@@ -219,7 +219,10 @@ export function scanSource(file: string, src: string, helpers: ReadonlyMap<strin
     };
   }
   // A signal in a comment, or in a template literal (source text a test writes out), starts nothing.
-  const inert = [...(ast.comments ?? []).map((c) => [c.start ?? 0, c.end ?? 0] as const), ...templateRanges(ast.program)];
+  const inert = [
+    ...(ast.comments ?? []).map((c) => [c.start ?? 0, c.end ?? 0] as const),
+    ...templateRanges(ast.program),
+  ];
   const signals = found.filter((sig) => !inert.some(([a, b]) => a <= sig.offset && sig.offset < b));
   const names = bunTestNames(ast);
   const tests: ScannedTest[] = [];

@@ -15,7 +15,10 @@ const body = {
 
 describe("extractAffinity", () => {
   test("reads headers and body keys", () => {
-    const k = extractAffinity(new Headers({ "x-codex-turn-state": "ts-1", "session-id": "s-1", "x-claude-code-session-id": "cs" }), body);
+    const k = extractAffinity(
+      new Headers({ "x-codex-turn-state": "ts-1", "session-id": "s-1", "x-claude-code-session-id": "cs" }),
+      body,
+    );
     expect(k).toEqual({
       previousResponseId: null,
       turnState: "ts-1",
@@ -34,7 +37,9 @@ describe("extractAffinity", () => {
   });
   test("previous_response_id and compaction must stay", () => {
     expect(mustStay(extractAffinity(new Headers(), { previous_response_id: "resp_1" }))).toBe(true);
-    expect(mustStay(extractAffinity(new Headers(), { input: [{ type: "compaction", encrypted_content: "x" }] }))).toBe(true);
+    expect(mustStay(extractAffinity(new Headers(), { input: [{ type: "compaction", encrypted_content: "x" }] }))).toBe(
+      true,
+    );
   });
   test("non-object bodies have no keys", () => {
     expect(extractAffinity(new Headers(), "x").encryptedItems).toBe(0);
@@ -49,19 +54,48 @@ describe("stripEncrypted", () => {
   test("drops encrypted reasoning, keeps messages and tool calls", () => {
     const { body: out, removed } = stripEncrypted(body);
     expect(removed).toBe(1);
-    expect((out.input as { type: string }[]).map((i) => i.type)).toEqual(["message", "function_call", "function_call_output"]);
+    expect((out.input as { type: string }[]).map((i) => i.type)).toEqual([
+      "message",
+      "function_call",
+      "function_call_output",
+    ]);
     expect(body.input).toHaveLength(4);
   });
 });
 
 describe("ownerOf", () => {
-  const bindings: Record<string, string> = { "turn_state:ts-1": "b", "session:s-1": "a", "prompt_cache_key:thread-1": "a", "response_id:resp_9": "c" };
+  const bindings: Record<string, string> = {
+    "turn_state:ts-1": "b",
+    "session:s-1": "a",
+    "prompt_cache_key:thread-1": "a",
+    "response_id:resp_9": "c",
+  };
   const lookup = (kind: string, key: string) => bindings[`${kind}:${key}`] ?? null;
-  const cases: { name: string; headers: Record<string, string>; body: Record<string, unknown>; want: { profile: string; via: string } | null }[] = [
-    { name: "turn state beats session", headers: { "x-codex-turn-state": "ts-1", "session-id": "s-1" }, body: {}, want: { profile: "b", via: "turn_state" } },
-    { name: "previous response id is strongest", headers: { "x-codex-turn-state": "ts-1" }, body: { previous_response_id: "resp_9" }, want: { profile: "c", via: "response_id" } },
+  const cases: {
+    name: string;
+    headers: Record<string, string>;
+    body: Record<string, unknown>;
+    want: { profile: string; via: string } | null;
+  }[] = [
+    {
+      name: "turn state beats session",
+      headers: { "x-codex-turn-state": "ts-1", "session-id": "s-1" },
+      body: {},
+      want: { profile: "b", via: "turn_state" },
+    },
+    {
+      name: "previous response id is strongest",
+      headers: { "x-codex-turn-state": "ts-1" },
+      body: { previous_response_id: "resp_9" },
+      want: { profile: "c", via: "response_id" },
+    },
     { name: "session", headers: { "session-id": "s-1" }, body: {}, want: { profile: "a", via: "session" } },
-    { name: "prompt cache key", headers: {}, body: { prompt_cache_key: "thread-1" }, want: { profile: "a", via: "prompt_cache_key" } },
+    {
+      name: "prompt cache key",
+      headers: {},
+      body: { prompt_cache_key: "thread-1" },
+      want: { profile: "a", via: "prompt_cache_key" },
+    },
     { name: "unknown keys", headers: { "session-id": "zzz" }, body: {}, want: null },
   ];
   test.each(cases)("$name", ({ headers, body: b, want }) => {
@@ -78,7 +112,8 @@ describe("encrypted ownership", () => {
     ],
   });
   const owners: Record<string, string> = { [blobKey("from-a")]: "a", [blobKey("from-b")]: "b", "session:s-1": "a" };
-  const lookup = (kind: string, key: string) => (kind === "encrypted" ? (owners[key] ?? null) : (owners[`${kind}:${key}`] ?? null));
+  const lookup = (kind: string, key: string) =>
+    kind === "encrypted" ? (owners[key] ?? null) : (owners[`${kind}:${key}`] ?? null);
 
   test("the newest readable blob names the owner, ahead of the session", () => {
     expect(ownerOf(keys, lookup)).toEqual({ profile: "b", via: "encrypted" });
@@ -91,7 +126,12 @@ describe("encrypted ownership", () => {
     expect([...foreignBlobs(keys, to, owner, lookup)].sort()).toEqual([...want].sort());
   });
   test("stripEncrypted can drop only some blobs", () => {
-    const body = { input: [{ type: "reasoning", encrypted_content: "x" }, { type: "reasoning", encrypted_content: "y" }] };
+    const body = {
+      input: [
+        { type: "reasoning", encrypted_content: "x" },
+        { type: "reasoning", encrypted_content: "y" },
+      ],
+    };
     expect(stripEncrypted(body, new Set(["x"])).body.input).toEqual([{ type: "reasoning", encrypted_content: "y" }]);
   });
 });

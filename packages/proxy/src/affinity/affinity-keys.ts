@@ -17,9 +17,14 @@ export type AffinityKeys = {
   compaction: boolean;
 };
 
-export type BindingKindName = "response_id" | "turn_state" | "session" | "prompt_cache_key" | "claude_session" | "encrypted";
+export type BindingKindName =
+  | "response_id"
+  | "turn_state"
+  | "session"
+  | "prompt_cache_key"
+  | "claude_session"
+  | "encrypted";
 export type BindingLookup = (kind: BindingKindName, key: string) => string | null;
-
 
 function header(headers: Headers, name: string): string | null {
   const v = headers.get(name);
@@ -35,10 +40,17 @@ export function scanParsed(body: unknown): BodyScan {
   if (Array.isArray(body.input)) {
     for (const item of body.input) {
       if (!isRecord(item) || typeof item.encrypted_content !== "string") continue;
-      (item.type === "compaction" || item.type === "compaction_summary" ? compaction : encrypted).push(item.encrypted_content);
+      (item.type === "compaction" || item.type === "compaction_summary" ? compaction : encrypted).push(
+        item.encrypted_content,
+      );
     }
   }
-  return { promptCacheKey: str(body.prompt_cache_key), previousResponseId: str(body.previous_response_id), encrypted, compaction };
+  return {
+    promptCacheKey: str(body.prompt_cache_key),
+    previousResponseId: str(body.previous_response_id),
+    encrypted,
+    compaction,
+  };
 }
 
 export function affinityFromScan(headers: Headers, scan: BodyScan): AffinityKeys {
@@ -66,10 +78,19 @@ export function mustStay(keys: AffinityKeys): boolean {
 }
 
 /** A copy of the body without the given encrypted reasoning (all of it when `only` is omitted). */
-export function stripEncrypted(body: Record<string, unknown>, only?: ReadonlySet<string>): { body: Record<string, unknown>; removed: number } {
+export function stripEncrypted(
+  body: Record<string, unknown>,
+  only?: ReadonlySet<string>,
+): { body: Record<string, unknown>; removed: number } {
   if (!Array.isArray(body.input)) return { body, removed: 0 };
   const input = body.input.filter(
-    (item) => !(isRecord(item) && item.type !== "compaction" && typeof item.encrypted_content === "string" && (only === undefined || only.has(item.encrypted_content))),
+    (item) =>
+      !(
+        isRecord(item) &&
+        item.type !== "compaction" &&
+        typeof item.encrypted_content === "string" &&
+        (only === undefined || only.has(item.encrypted_content))
+      ),
   );
   return { body: { ...body, input }, removed: body.input.length - input.length };
 }
@@ -108,7 +129,12 @@ export function ownerOf(keys: AffinityKeys, lookup: BindingLookup): { profile: s
  * Encrypted reasoning that `name` cannot read: blobs bound to another account, plus — when the
  * request is moving off its owner — blobs nobody bound (they were most likely the owner's).
  */
-export function foreignBlobs(keys: AffinityKeys, name: string, owner: string | null, lookup: BindingLookup): Set<string> {
+export function foreignBlobs(
+  keys: AffinityKeys,
+  name: string,
+  owner: string | null,
+  lookup: BindingLookup,
+): Set<string> {
   const out = new Set<string>();
   for (const blob of keys.encrypted) {
     const who = lookup("encrypted", blobKey(blob));
@@ -120,6 +146,7 @@ export function foreignBlobs(keys: AffinityKeys, name: string, owner: string | n
 /** `encrypted_content` of every item in a list (reasoning and compaction). */
 export function blobsIn(items: unknown[]): string[] {
   const out: string[] = [];
-  for (const item of items) if (isRecord(item) && typeof item.encrypted_content === "string") out.push(item.encrypted_content);
+  for (const item of items)
+    if (isRecord(item) && typeof item.encrypted_content === "string") out.push(item.encrypted_content);
   return out;
 }

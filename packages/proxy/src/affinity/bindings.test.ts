@@ -15,7 +15,11 @@ afterEach(() => {
 
 function open(): Context {
   dir = mkdtempSync(join(tmpdir(), "prodex-bindings-"));
-  ctx = new Context({ env: { HOME: join(dir, "home"), PRODEX_HOME: join(dir, "prodex") }, source: "test-bindings", eventMode: "buffered" });
+  ctx = new Context({
+    env: { HOME: join(dir, "home"), PRODEX_HOME: join(dir, "prodex") },
+    source: "test-bindings",
+    eventMode: "buffered",
+  });
   for (const name of ["p1", "p2"]) ctx.store.profiles.insert({ name, codexHome: join(dir, name), kind: "managed" });
   return ctx;
 }

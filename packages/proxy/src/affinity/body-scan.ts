@@ -57,7 +57,8 @@ function inCompaction(text: string, at: number): boolean {
 export function scanBody(text: string): BodyScan {
   const encrypted: string[] = [];
   const compaction: string[] = [];
-  for (const { value, at } of valuesOf(text, "encrypted_content")) (inCompaction(text, at) ? compaction : encrypted).push(value);
+  for (const { value, at } of valuesOf(text, "encrypted_content"))
+    (inCompaction(text, at) ? compaction : encrypted).push(value);
   return {
     promptCacheKey: valuesOf(text, "prompt_cache_key")[0]?.value ?? null,
     previousResponseId: valuesOf(text, "previous_response_id")[0]?.value ?? null,

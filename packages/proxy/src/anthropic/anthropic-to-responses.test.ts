@@ -17,9 +17,19 @@ function ok(input: unknown, opts: TranslateOptions = {}): TranslateOk {
 }
 
 /** A minimal request around `messages`; the rest of a real request is tested on the captures. */
-const req = (messages: unknown[], extra: Json = {}): Json => ({ model: "claude-opus-4-8", max_tokens: 1000, messages, ...extra });
+const req = (messages: unknown[], extra: Json = {}): Json => ({
+  model: "claude-opus-4-8",
+  max_tokens: 1000,
+  messages,
+  ...extra,
+});
 
-const toolUse = (id: string, name = "Bash", input: unknown = { command: "ls" }) => ({ type: "tool_use", id, name, input });
+const toolUse = (id: string, name = "Bash", input: unknown = { command: "ls" }) => ({
+  type: "tool_use",
+  id,
+  name,
+  input,
+});
 const user = (content: unknown) => ({ role: "user", content });
 const assistant = (content: unknown) => ({ role: "assistant", content });
 const png = { type: "base64", media_type: "image/png", data: "iVBORw0KGgo=" };
@@ -29,7 +39,12 @@ describe("anthropicToResponses on real Claude Code 2.1.197 requests", () => {
     const body = load("run1-messages-body.json");
     const r = ok(body);
     const system = body.system as { text: string }[];
-    expect(r.body.instructions).toBe(system.slice(1).map((b) => b.text).join("\n"));
+    expect(r.body.instructions).toBe(
+      system
+        .slice(1)
+        .map((b) => b.text)
+        .join("\n"),
+    );
     expect(r.body.instructions).not.toContain("x-anthropic-billing-header");
     const [first, second] = r.body.input;
     expect(first).toEqual({
@@ -41,11 +56,21 @@ describe("anthropicToResponses on real Claude Code 2.1.197 requests", () => {
       ],
     });
     // The mid-conversation system message stays at its position as a developer message.
-    expect(second).toEqual({ type: "message", role: "developer", content: [{ type: "input_text", text: (body.messages as Json[])[1]!.content as string }] });
+    expect(second).toEqual({
+      type: "message",
+      role: "developer",
+      content: [{ type: "input_text", text: (body.messages as Json[])[1]!.content as string }],
+    });
     expect(r.body.input).toHaveLength(2);
     const tools = body.tools as { name: string; description: string; input_schema: Json }[];
     expect(r.body.tools).toHaveLength(25);
-    expect(r.body.tools[1]).toEqual({ type: "function", name: "Bash", description: tools[1]!.description, parameters: tools[1]!.input_schema, strict: false });
+    expect(r.body.tools[1]).toEqual({
+      type: "function",
+      name: "Bash",
+      description: tools[1]!.description,
+      parameters: tools[1]!.input_schema,
+      strict: false,
+    });
     expect(r.body).toMatchObject({
       model: "gpt-5",
       tool_choice: "auto",
@@ -66,7 +91,12 @@ describe("anthropicToResponses on real Claude Code 2.1.197 requests", () => {
   test("run3 turn 2: tool round trip; Anthropic's own thinking signature is dropped", () => {
     const r = ok(load("run3-tool-turn2.json"));
     expect(r.body.input.slice(2)).toEqual([
-      { type: "function_call", call_id: "toolu_61dd2e3a3652475d88722ef3", name: "Bash", arguments: '{"command":"echo tool-ran","description":"Echo test"}' },
+      {
+        type: "function_call",
+        call_id: "toolu_61dd2e3a3652475d88722ef3",
+        name: "Bash",
+        arguments: '{"command":"echo tool-ran","description":"Echo test"}',
+      },
       { type: "function_call_output", call_id: "toolu_61dd2e3a3652475d88722ef3", output: "tool-ran" },
     ]);
     expect(r.body.input.some((i) => i.type === "reasoning")).toBe(false);
@@ -83,8 +113,17 @@ describe("anthropicToResponses on real Claude Code 2.1.197 requests", () => {
     for (const owner of [undefined, "p1"]) {
       const r = ok(body, { owner });
       expect(r.body.input.slice(2, 4)).toEqual([
-        { type: "reasoning", summary: [{ type: "summary_text", text: "I should run echo." }], encrypted_content: "gAAAAB-enc==" },
-        { type: "function_call", call_id: "toolu_61dd2e3a3652475d88722ef3", name: "Bash", arguments: '{"command":"echo tool-ran","description":"Echo test"}' },
+        {
+          type: "reasoning",
+          summary: [{ type: "summary_text", text: "I should run echo." }],
+          encrypted_content: "gAAAAB-enc==",
+        },
+        {
+          type: "function_call",
+          call_id: "toolu_61dd2e3a3652475d88722ef3",
+          name: "Bash",
+          arguments: '{"command":"echo tool-ran","description":"Echo test"}',
+        },
       ]);
       expect(r.reasoningOwner).toBe("p1");
     }
@@ -101,7 +140,14 @@ describe("anthropicToResponses on real Claude Code 2.1.197 requests", () => {
   });
 });
 
-type Case = { name: string; input: Json; opts?: TranslateOptions; input_items?: ResponsesInputItem[]; check?: (r: TranslateOk) => void; notes?: string[] };
+type Case = {
+  name: string;
+  input: Json;
+  opts?: TranslateOptions;
+  input_items?: ResponsesInputItem[];
+  check?: (r: TranslateOk) => void;
+  notes?: string[];
+};
 
 const cases: Case[] = [
   {
@@ -124,12 +170,26 @@ const cases: Case[] = [
     opts: { systemAs: "developer" },
     check: (r) => {
       expect(r.body.instructions).toBeUndefined();
-      expect(r.body.input[0]).toEqual({ type: "message", role: "developer", content: [{ type: "input_text", text: "Be brief." }] });
+      expect(r.body.input[0]).toEqual({
+        type: "message",
+        role: "developer",
+        content: [{ type: "input_text", text: "Be brief." }],
+      });
     },
   },
   {
     name: "mid-conversation system with text blocks",
-    input: req([user("a"), { role: "system", content: [{ type: "text", text: "s1" }, { type: "text", text: "s2" }] }, user("b")]),
+    input: req([
+      user("a"),
+      {
+        role: "system",
+        content: [
+          { type: "text", text: "s1" },
+          { type: "text", text: "s2" },
+        ],
+      },
+      user("b"),
+    ]),
     input_items: [
       { type: "message", role: "user", content: [{ type: "input_text", text: "a" }] },
       { type: "message", role: "developer", content: [{ type: "input_text", text: "s1\ns2" }] },
@@ -138,7 +198,13 @@ const cases: Case[] = [
   },
   {
     name: "images: base64 → data URL, url → url, file → note",
-    input: req([user([{ type: "image", source: png }, { type: "image", source: { type: "url", url: "https://x/y.png" } }, { type: "image", source: { type: "file", file_id: "f1" } }])]),
+    input: req([
+      user([
+        { type: "image", source: png },
+        { type: "image", source: { type: "url", url: "https://x/y.png" } },
+        { type: "image", source: { type: "file", file_id: "f1" } },
+      ]),
+    ]),
     input_items: [
       {
         type: "message",
@@ -158,7 +224,15 @@ const cases: Case[] = [
       user("go"),
       assistant([{ type: "text", text: "Let me look." }, toolUse("t1", "Read"), toolUse("t2")]),
       user([
-        { type: "tool_result", tool_use_id: "t1", content: [{ type: "text", text: "line1" }, { type: "image", source: png }, { type: "text", text: "line2" }] },
+        {
+          type: "tool_result",
+          tool_use_id: "t1",
+          content: [
+            { type: "text", text: "line1" },
+            { type: "image", source: png },
+            { type: "text", text: "line2" },
+          ],
+        },
         { type: "tool_result", tool_use_id: "t2", content: "boom", is_error: true },
         { type: "text", text: "continue" },
       ]),
@@ -183,7 +257,12 @@ const cases: Case[] = [
   },
   {
     name: "tool_result with no content and unknown parts",
-    input: req([assistant([toolUse("t1")]), user([{ type: "tool_result", tool_use_id: "t1" }]), assistant([toolUse("t2")]), user([{ type: "tool_result", tool_use_id: "t2", content: [{ type: "search_result", source: "x" }] }])]),
+    input: req([
+      assistant([toolUse("t1")]),
+      user([{ type: "tool_result", tool_use_id: "t1" }]),
+      assistant([toolUse("t2")]),
+      user([{ type: "tool_result", tool_use_id: "t2", content: [{ type: "search_result", source: "x" }] }]),
+    ]),
     input_items: [
       { type: "function_call", call_id: "t1", name: "Bash", arguments: '{"command":"ls"}' },
       { type: "function_call_output", call_id: "t1", output: "" },
@@ -194,14 +273,21 @@ const cases: Case[] = [
   },
   {
     name: "tool_result without its tool_use → user text; tool_use without result → placeholder",
-    input: req([user([{ type: "tool_result", tool_use_id: "gone", content: "old" }]), assistant([toolUse("t9")]), user("next")]),
+    input: req([
+      user([{ type: "tool_result", tool_use_id: "gone", content: "old" }]),
+      assistant([toolUse("t9")]),
+      user("next"),
+    ]),
     input_items: [
       { type: "message", role: "user", content: [{ type: "input_text", text: "[Result of tool call gone]\nold" }] },
       { type: "function_call", call_id: "t9", name: "Bash", arguments: '{"command":"ls"}' },
       { type: "function_call_output", call_id: "t9", output: "No result was recorded for this tool call." },
       { type: "message", role: "user", content: [{ type: "input_text", text: "next" }] },
     ],
-    notes: ["tool_result without a matching tool_use sent as text", "tool_use without a tool_result answered with a placeholder"],
+    notes: [
+      "tool_result without a matching tool_use sent as text",
+      "tool_use without a tool_result answered with a placeholder",
+    ],
   },
   {
     name: "documents: text source inline, pdf → note; unknown blocks skipped",
@@ -226,7 +312,14 @@ const cases: Case[] = [
   },
   {
     name: "redacted thinking and thinking without signature are dropped",
-    input: req([user("a"), assistant([{ type: "redacted_thinking", data: "xx" }, { type: "thinking", thinking: "t" }, { type: "text", text: "b" }])]),
+    input: req([
+      user("a"),
+      assistant([
+        { type: "redacted_thinking", data: "xx" },
+        { type: "thinking", thinking: "t" },
+        { type: "text", text: "b" },
+      ]),
+    ]),
     input_items: [
       { type: "message", role: "user", content: [{ type: "input_text", text: "a" }] },
       { type: "message", role: "assistant", content: [{ type: "output_text", text: "b" }] },
@@ -235,15 +328,26 @@ const cases: Case[] = [
   },
   {
     name: "server tools are skipped with a note",
-    input: req([user("a")], { tools: [{ type: "web_search_20250305", name: "web_search", max_uses: 5 }, { name: "Bash", input_schema: { type: "object" } }] }),
+    input: req([user("a")], {
+      tools: [
+        { type: "web_search_20250305", name: "web_search", max_uses: 5 },
+        { name: "Bash", input_schema: { type: "object" } },
+      ],
+    }),
     check: (r) => expect(r.body.tools.map((t) => t.name)).toEqual(["Bash"]),
     notes: ["server tool web_search (web_search_20250305) skipped"],
   },
   {
     name: "long tool names are rewritten consistently",
-    input: req([assistant([toolUse("t1", `mcp__server__${"x".repeat(70)}`)]), user([{ type: "tool_result", tool_use_id: "t1", content: "ok" }])], {
-      tools: [{ name: `mcp__server__${"x".repeat(70)}`, input_schema: { type: "object" } }],
-    }),
+    input: req(
+      [
+        assistant([toolUse("t1", `mcp__server__${"x".repeat(70)}`)]),
+        user([{ type: "tool_result", tool_use_id: "t1", content: "ok" }]),
+      ],
+      {
+        tools: [{ name: `mcp__server__${"x".repeat(70)}`, input_schema: { type: "object" } }],
+      },
+    ),
     check: (r) => {
       const up = upstreamToolName(`mcp__server__${"x".repeat(70)}`);
       expect(up.length).toBeLessThanOrEqual(64);
@@ -261,7 +365,9 @@ const cases: Case[] = [
   },
   {
     name: "older user_id format gives the cache key; option overrides",
-    input: req([user("a")], { metadata: { user_id: "user_abc_account__session_0b1c2d3e-aaaa-bbbb-cccc-0123456789ab" } }),
+    input: req([user("a")], {
+      metadata: { user_id: "user_abc_account__session_0b1c2d3e-aaaa-bbbb-cccc-0123456789ab" },
+    }),
     check: (r) => expect(r.body.prompt_cache_key).toBe("0b1c2d3e-aaaa-bbbb-cccc-0123456789ab"),
   },
   {

@@ -62,7 +62,10 @@ export function anthropicToResponses(input: unknown, opts: TranslateOptions = {}
     return translate(parsed.data, opts);
   } catch (cause) {
     // Defensive: a translation bug must become a clear 400, never a crashed proxy.
-    return { ok: false, error: new TranslateError("Could not translate the Messages request; please report this.", "(body)", { cause }) };
+    return {
+      ok: false,
+      error: new TranslateError("Could not translate the Messages request; please report this.", "(body)", { cause }),
+    };
   }
 }
 
@@ -89,7 +92,8 @@ function translate(req: AnthropicRequest, opts: TranslateOptions): TranslateOk {
   if (opts.sendMaxTokens && req.max_tokens) body.max_output_tokens = req.max_tokens;
   const cacheKey = opts.promptCacheKey ?? sessionId(req.metadata?.user_id);
   if (cacheKey) body.prompt_cache_key = cacheKey;
-  if (req.temperature != null || req.top_p != null || req.top_k != null) ctx.note("sampling settings dropped (reasoning models fix them)");
+  if (req.temperature != null || req.top_p != null || req.top_k != null)
+    ctx.note("sampling settings dropped (reasoning models fix them)");
   if (req.stop_sequences?.length) ctx.note("stop_sequences dropped (not supported upstream)");
   if (ctx.foreignThinking) ctx.note(`${ctx.foreignThinking} thinking block(s) with a foreign signature dropped`);
   return {
@@ -262,7 +266,10 @@ function joinText(blocks: AnthropicBlock[], ctx: Context): string {
   return texts.join("\n");
 }
 
-function toolResultContent(content: string | ToolResultPart[] | null | undefined, ctx: Context): { text: string; images: InputImage[] } {
+function toolResultContent(
+  content: string | ToolResultPart[] | null | undefined,
+  ctx: Context,
+): { text: string; images: InputImage[] } {
   if (content == null) return { text: "", images: [] };
   if (typeof content === "string") return { text: content, images: [] };
   const texts: string[] = [];
@@ -284,7 +291,8 @@ function toolResultContent(content: string | ToolResultPart[] | null | undefined
 function imagePart(source: { type: string; [k: string]: unknown }, ctx: Context): UserPart {
   if (source.type === "base64" && typeof source.media_type === "string" && typeof source.data === "string")
     return { type: "input_image", image_url: `data:${source.media_type};base64,${source.data}`, detail: "auto" };
-  if (source.type === "url" && typeof source.url === "string") return { type: "input_image", image_url: source.url, detail: "auto" };
+  if (source.type === "url" && typeof source.url === "string")
+    return { type: "input_image", image_url: source.url, detail: "auto" };
   ctx.note(`image with a ${source.type} source replaced by a note`);
   return inputText(`[image (${source.type} source) omitted: not supported by prodex]`);
 }

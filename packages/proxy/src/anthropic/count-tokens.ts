@@ -61,7 +61,10 @@ function blockChars(b: AnthropicBlock): { chars: number; images: number } {
     case "tool_use":
       return { chars: b.name.length + jsonChars(b.input), images: 0 };
     case "document":
-      return { chars: typeof b.source.data === "string" && b.source.type === "text" ? b.source.data.length : 0, images: b.source.type === "text" ? 0 : 1 };
+      return {
+        chars: typeof b.source.data === "string" && b.source.type === "text" ? b.source.data.length : 0,
+        images: b.source.type === "text" ? 0 : 1,
+      };
     case "tool_result": {
       if (typeof b.content === "string") return { chars: b.content.length, images: 0 };
       let chars = 0;

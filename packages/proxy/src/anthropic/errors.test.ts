@@ -7,13 +7,31 @@ import type { AnthropicErrorType } from "./types.ts";
 const codex429 = readFileSync(join(import.meta.dir, "../../test/fixtures/responses/codex-429.json"), "utf8");
 
 const table: [string, number, unknown, AnthropicErrorType, string][] = [
-  ["429 usage limit (real body)", 429, codex429, "rate_limit_error", (JSON.parse(codex429) as { error: { message: string } }).error.message],
+  [
+    "429 usage limit (real body)",
+    429,
+    codex429,
+    "rate_limit_error",
+    (JSON.parse(codex429) as { error: { message: string } }).error.message,
+  ],
   ["529", 529, null, "overloaded_error", "The upstream model is overloaded."],
   ["503", 503, { error: { message: "over capacity" } }, "overloaded_error", "over capacity"],
   ["401", 401, { detail: "token expired" }, "authentication_error", "token expired"],
   ["403", 403, "<html>forbidden</html>", "authentication_error", "<html>forbidden</html>"],
-  ["400 context length", 400, { error: { code: "context_length_exceeded", message: "too many tokens" } }, "invalid_request_error", "prompt is too long: too many tokens"],
-  ["404", 404, { detail: { code: "model_not_found", message: "no such model" } }, "invalid_request_error", "no such model"],
+  [
+    "400 context length",
+    400,
+    { error: { code: "context_length_exceeded", message: "too many tokens" } },
+    "invalid_request_error",
+    "prompt is too long: too many tokens",
+  ],
+  [
+    "404",
+    404,
+    { detail: { code: "model_not_found", message: "no such model" } },
+    "invalid_request_error",
+    "no such model",
+  ],
   ["413", 413, "", "invalid_request_error", "The upstream model rejected the request."],
   ["422", 422, { message: "bad" }, "invalid_request_error", "bad"],
   ["500", 500, "{not json", "api_error", "{not json"],

@@ -42,7 +42,8 @@ export function errorTypeForCode(code: string | undefined): AnthropicErrorType |
  * unverified on the wire]; upstream says context_length_exceeded, so its message is rephrased.
  */
 export function upstreamMessage(code: string | undefined, message: string): string {
-  if (code && /context_length/i.test(code) && !/prompt is too long/i.test(message)) return `prompt is too long: ${message}`;
+  if (code && /context_length/i.test(code) && !/prompt is too long/i.test(message))
+    return `prompt is too long: ${message}`;
   return message;
 }
 
@@ -57,7 +58,11 @@ const DEFAULT_MESSAGES: Record<AnthropicErrorType, string> = {
 };
 
 /** Maps an upstream failure (status + body as text or parsed JSON) to what Claude Code understands. */
-export function toAnthropicError(status: number, upstreamBody: unknown, opts: ToAnthropicErrorOptions = {}): AnthropicErrorResponse {
+export function toAnthropicError(
+  status: number,
+  upstreamBody: unknown,
+  opts: ToAnthropicErrorOptions = {},
+): AnthropicErrorResponse {
   const { code, message } = readUpstreamError(upstreamBody);
   const type = status >= 200 && status < 300 ? (errorTypeForCode(code) ?? "api_error") : errorTypeForStatus(status);
   const outStatus = status >= 200 && status < 300 ? 500 : status;

@@ -1,5 +1,10 @@
 export * from "./types.ts";
-export { anthropicToResponses, type TranslateOptions, type TranslateOk, type TranslateResult } from "./anthropic-to-responses.ts";
+export {
+  anthropicToResponses,
+  type TranslateOptions,
+  type TranslateOk,
+  type TranslateResult,
+} from "./anthropic-to-responses.ts";
 export { AnthropicStreamTranslator, ANTHROPIC_PING, type StreamTranslatorOptions } from "./responses-to-anthropic.ts";
 export {
   responsesToAnthropicMessage,
@@ -10,7 +15,15 @@ export {
   type MessageOptions,
   type CollectResult,
 } from "./responses-to-message.ts";
-export { mapModel, mapEffort, DEFAULT_MODELS, BUDGET_THRESHOLDS, type ModelConfig, type ModelFamily, type MappedModel } from "./model-map.ts";
+export {
+  mapModel,
+  mapEffort,
+  DEFAULT_MODELS,
+  BUDGET_THRESHOLDS,
+  type ModelConfig,
+  type ModelFamily,
+  type MappedModel,
+} from "./model-map.ts";
 export {
   toAnthropicError,
   anthropicError,

@@ -33,19 +33,47 @@ describe("mapModel", () => {
 
 type EffortCase = [string, Parameters<typeof mapEffort>[0], ResponsesReasoning];
 const efforts: EffortCase[] = [
-  ["captures: adaptive + effort high", { thinking: { type: "adaptive" }, output_config: { effort: "high" } }, { effort: "high", summary: "auto" }],
+  [
+    "captures: adaptive + effort high",
+    { thinking: { type: "adaptive" }, output_config: { effort: "high" } },
+    { effort: "high", summary: "auto" },
+  ],
   ["adaptive without effort → model default", { thinking: { type: "adaptive" } }, { summary: "auto" }],
-  ["effort low", { output_config: { effort: "low" }, thinking: { type: "adaptive" } }, { effort: "low", summary: "auto" }],
-  ["effort medium, thinking disabled", { output_config: { effort: "medium" }, thinking: { type: "disabled" } }, { effort: "medium" }],
+  [
+    "effort low",
+    { output_config: { effort: "low" }, thinking: { type: "adaptive" } },
+    { effort: "low", summary: "auto" },
+  ],
+  [
+    "effort medium, thinking disabled",
+    { output_config: { effort: "medium" }, thinking: { type: "disabled" } },
+    { effort: "medium" },
+  ],
   ["effort max → high", { output_config: { effort: "max" } }, { effort: "high" }],
-  ["effort unknown → falls through", { output_config: { effort: "turbo" }, thinking: { type: "enabled", budget_tokens: 2000 } }, { effort: "low", summary: "auto" }],
+  [
+    "effort unknown → falls through",
+    { output_config: { effort: "turbo" }, thinking: { type: "enabled", budget_tokens: 2000 } },
+    { effort: "low", summary: "auto" },
+  ],
   ["effort key from Object.prototype is not a level", { output_config: { effort: "constructor" } }, { effort: "low" }],
   ["budget 1024 → low", { thinking: { type: "enabled", budget_tokens: 1024 } }, { effort: "low", summary: "auto" }],
   ["budget 4096 → low", { thinking: { type: "enabled", budget_tokens: 4096 } }, { effort: "low", summary: "auto" }],
-  ["budget 4097 → medium", { thinking: { type: "enabled", budget_tokens: 4097 } }, { effort: "medium", summary: "auto" }],
-  ["budget 16384 → medium", { thinking: { type: "enabled", budget_tokens: 16384 } }, { effort: "medium", summary: "auto" }],
+  [
+    "budget 4097 → medium",
+    { thinking: { type: "enabled", budget_tokens: 4097 } },
+    { effort: "medium", summary: "auto" },
+  ],
+  [
+    "budget 16384 → medium",
+    { thinking: { type: "enabled", budget_tokens: 16384 } },
+    { effort: "medium", summary: "auto" },
+  ],
   ["budget 31999 → high", { thinking: { type: "enabled", budget_tokens: 31999 } }, { effort: "high", summary: "auto" }],
-  ["output_config wins over budget", { thinking: { type: "enabled", budget_tokens: 31999 }, output_config: { effort: "low" } }, { effort: "low", summary: "auto" }],
+  [
+    "output_config wins over budget",
+    { thinking: { type: "enabled", budget_tokens: 31999 }, output_config: { effort: "low" } },
+    { effort: "low", summary: "auto" },
+  ],
   ["enabled without budget → model default", { thinking: { type: "enabled" } }, { summary: "auto" }],
   ["thinking disabled → low", { thinking: { type: "disabled" } }, { effort: "low" }],
   ["no thinking field → low", {}, { effort: "low" }],

@@ -59,7 +59,8 @@ export function mapEffort(req: Pick<AnthropicRequest, "thinking" | "output_confi
   const asked = req.output_config?.effort?.toLowerCase();
   const fromConfig = asked === undefined ? undefined : EFFORTS.get(asked);
   if (fromConfig) out.effort = fromConfig;
-  else if (t === "enabled" && req.thinking?.budget_tokens !== undefined) out.effort = budgetEffort(req.thinking.budget_tokens);
+  else if (t === "enabled" && req.thinking?.budget_tokens !== undefined)
+    out.effort = budgetEffort(req.thinking.budget_tokens);
   else if (!thinkingOn) out.effort = "low";
   if (thinkingOn) out.summary = "auto";
   return out;

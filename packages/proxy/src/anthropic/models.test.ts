@@ -12,7 +12,12 @@ describe("models", () => {
     for (const m of l.data) expect(Object.keys(m).sort()).toEqual(["created_at", "display_name", "id", "type"]);
     expect(l.data.map((m) => m.id)).toContain("claude-sonnet-4-5");
     expect(l.data.map((m) => m.id)).toContain("claude-haiku-4-5");
-    expect(l.data[0]).toEqual({ type: "model", id: "claude-opus-4-8", display_name: "Claude Opus 4.8 (via big)", created_at: "2025-01-01T00:00:00Z" });
+    expect(l.data[0]).toEqual({
+      type: "model",
+      id: "claude-opus-4-8",
+      display_name: "Claude Opus 4.8 (via big)",
+      created_at: "2025-01-01T00:00:00Z",
+    });
   });
   const one: [string, string | null][] = [
     ["claude-haiku-4-5", "Claude Haiku 4.5 (via small)"],

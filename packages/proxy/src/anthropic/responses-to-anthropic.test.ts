@@ -16,17 +16,27 @@ function upstream(name: string): ResponsesEvent[] {
   return parseSse(read(`responses/${name}`)).map((m) => JSON.parse(m.data) as ResponsesEvent);
 }
 
-function translate(events: ResponsesEvent[], opts: { finish?: boolean; owner?: string; toolNames?: Map<string, string> } = {}): { sse: string; t: AnthropicStreamTranslator } {
-  const t = new AnthropicStreamTranslator({ model: "claude-opus-4-8", inputTokensEstimate: 42, owner: opts.owner, toolNames: opts.toolNames });
+function translate(
+  events: ResponsesEvent[],
+  opts: { finish?: boolean; owner?: string; toolNames?: Map<string, string> } = {},
+): { sse: string; t: AnthropicStreamTranslator } {
+  const t = new AnthropicStreamTranslator({
+    model: "claude-opus-4-8",
+    inputTokensEstimate: 42,
+    owner: opts.owner,
+    toolNames: opts.toolNames,
+  });
   let sse = "";
   for (const e of events) sse += t.push(e);
   if (opts.finish) sse += t.finish();
   return { sse, t };
 }
 
-const run = (events: ResponsesEvent[], opts: Parameters<typeof translate>[1] = {}): Summary => summarize(frames(translate(events, opts).sse));
+const run = (events: ResponsesEvent[], opts: Parameters<typeof translate>[1] = {}): Summary =>
+  summarize(frames(translate(events, opts).sse));
 
-const blocksOnly = (s: Summary) => s.blocks.map((b) => ({ ...b, id: undefined, signature: b.signature ? "<sig>" : undefined }));
+const blocksOnly = (s: Summary) =>
+  s.blocks.map((b) => ({ ...b, id: undefined, signature: b.signature ? "<sig>" : undefined }));
 
 describe("AnthropicStreamTranslator on the real examples", () => {
   test("codex-ok.sse gives the structure of anthropic-ok.sse", () => {
@@ -35,7 +45,12 @@ describe("AnthropicStreamTranslator on the real examples", () => {
     expect(got.events).toEqual(want.events.filter((e) => e !== "ping"));
     expect(got.blocks).toEqual(want.blocks);
     expect(got.stopReason).toBe("end_turn");
-    expect(got.usage).toEqual({ input_tokens: 100, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 5 });
+    expect(got.usage).toEqual({
+      input_tokens: 100,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      output_tokens: 5,
+    });
   });
 
   test("codex-tool.sse gives the tool part of anthropic-tool.sse (blocks, stop_reason)", () => {
@@ -43,7 +58,12 @@ describe("AnthropicStreamTranslator on the real examples", () => {
     const want = summarize(frames(read("claude/anthropic-tool.sse")));
     const toolOnly = want.blocks.filter((b) => b.type === "tool_use");
     expect(got.blocks.map((b) => b.type)).toEqual(toolOnly.map((b) => b.type));
-    expect(got.blocks[0]).toEqual({ type: "tool_use", id: "call_07fc44aa5cc842ac97fff3cf", name: "exec_command", text: '{"cmd":"echo tool-ran"}' });
+    expect(got.blocks[0]).toEqual({
+      type: "tool_use",
+      id: "call_07fc44aa5cc842ac97fff3cf",
+      name: "exec_command",
+      text: '{"cmd":"echo tool-ran"}',
+    });
     expect(JSON.parse(got.blocks[0]!.text)).toEqual({ cmd: "echo tool-ran" });
     expect(got.stopReason).toBe(want.stopReason);
     // Same frame shape once the example's thinking block (start, thinking, signature, stop) is removed.
@@ -54,7 +74,9 @@ describe("AnthropicStreamTranslator on the real examples", () => {
 
   test("codex-tool.sse with a reasoning item gives the frame shape of anthropic-tool.sse", () => {
     const events = upstream("codex-tool.sse");
-    const shifted = events.slice(1).map((e) => (typeof e.output_index === "number" ? { ...e, output_index: e.output_index + 1 } : e));
+    const shifted = events
+      .slice(1)
+      .map((e) => (typeof e.output_index === "number" ? { ...e, output_index: e.output_index + 1 } : e));
     const stream = [events[0]!, ...ev.reasoning(0, [["I should run echo."]], "enc-1"), ...shifted];
     const got = run(stream);
     const want = summarize(frames(read("claude/anthropic-tool.sse")));
@@ -67,11 +89,23 @@ describe("AnthropicStreamTranslator on the real examples", () => {
 
   test("codex-minimal.sse (no added/deltas, no usage) still yields the text", () => {
     const got = run(upstream("codex-minimal.sse"));
-    expect(got.events).toEqual(["message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop"]);
+    expect(got.events).toEqual([
+      "message_start",
+      "content_block_start",
+      "content_block_delta",
+      "content_block_stop",
+      "message_delta",
+      "message_stop",
+    ]);
     expect(got.blocks).toEqual([{ type: "text", text: "hi from mock" }]);
     expect(got.stopReason).toBe("end_turn");
     // No upstream usage: input falls back to the estimate.
-    expect(got.usage).toEqual({ input_tokens: 42, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 });
+    expect(got.usage).toEqual({
+      input_tokens: 42,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      output_tokens: 0,
+    });
   });
 
   test("message_start echoes Claude's model and the estimate", () => {
@@ -92,16 +126,28 @@ describe("AnthropicStreamTranslator on the real examples", () => {
   });
 });
 
-const cases: { name: string; events: ResponsesEvent[]; finish?: boolean; blocks: Summary["blocks"]; stop: unknown; error?: unknown }[] = [
+const cases: {
+  name: string;
+  events: ResponsesEvent[];
+  finish?: boolean;
+  blocks: Summary["blocks"];
+  stop: unknown;
+  error?: unknown;
+}[] = [
   {
     name: "text deltas become one text block",
-    events: [...ev.created(), ...ev.text(0, ["Hel", "lo", " \"world\"\n"]), ev.completed()],
+    events: [...ev.created(), ...ev.text(0, ["Hel", "lo", ' "world"\n']), ev.completed()],
     blocks: [{ type: "text", text: 'Hello "world"\n' }],
     stop: "end_turn",
   },
   {
     name: "reasoning summary → thinking block with a prodex signature, then text",
-    events: [...ev.created(), ...ev.reasoning(0, [["Plan", " it."], ["Then act."]], "gAAAA-enc"), ...ev.text(1, ["Done."]), ev.completed()],
+    events: [
+      ...ev.created(),
+      ...ev.reasoning(0, [["Plan", " it."], ["Then act."]], "gAAAA-enc"),
+      ...ev.text(1, ["Done."]),
+      ev.completed(),
+    ],
     blocks: [
       { type: "thinking", text: "Plan it.\n\nThen act.", signature: "<sig>" },
       { type: "text", text: "Done." },
@@ -141,7 +187,16 @@ const cases: { name: string; events: ResponsesEvent[]; finish?: boolean; blocks:
   },
   {
     name: "tool call whose arguments arrive only in output_item.done",
-    events: [...ev.created(), ...ev.call(0, "call_a", "Bash", []).slice(0, 1), { type: "response.output_item.done", output_index: 0, item: { type: "function_call", call_id: "call_a", name: "Bash", arguments: '{"command":"ls"}' } }, ev.completed()],
+    events: [
+      ...ev.created(),
+      ...ev.call(0, "call_a", "Bash", []).slice(0, 1),
+      {
+        type: "response.output_item.done",
+        output_index: 0,
+        item: { type: "function_call", call_id: "call_a", name: "Bash", arguments: '{"command":"ls"}' },
+      },
+      ev.completed(),
+    ],
     blocks: [{ type: "tool_use", id: undefined, name: "Bash", text: '{"command":"ls"}' }],
     stop: "tool_use",
   },
@@ -173,7 +228,11 @@ const cases: { name: string; events: ResponsesEvent[]; finish?: boolean; blocks:
   },
   {
     name: "response.failed mid-stream → error frame with the mapped type",
-    events: [...ev.created(), ...ev.text(0, ["Hi"], { done: false }), ev.failed("usage_limit_reached", "You've hit your usage limit.")],
+    events: [
+      ...ev.created(),
+      ...ev.text(0, ["Hi"], { done: false }),
+      ev.failed("usage_limit_reached", "You've hit your usage limit."),
+    ],
     blocks: [{ type: "text", text: "Hi" }],
     stop: null,
     error: { type: "rate_limit_error", message: "You've hit your usage limit." },
@@ -223,19 +282,28 @@ describe("AnthropicStreamTranslator mapping", () => {
   }
 
   test("thinking signature carries the reasoning item's encrypted content and owner", () => {
-    const { sse } = translate([...ev.created(), ...ev.reasoning(0, [["t"]], "gAAAA_secret=="), ev.completed()], { owner: "p1" });
+    const { sse } = translate([...ev.created(), ...ev.reasoning(0, [["t"]], "gAAAA_secret=="), ev.completed()], {
+      owner: "p1",
+    });
     const sig = summarize(frames(sse)).blocks[0]!.signature;
     expect(decodeSignature(sig)).toEqual({ owner: "p1", encrypted: "gAAAA_secret==" });
   });
 
   test("tool ids are the upstream call ids and rewritten names map back", () => {
-    const s = run([...ev.created(), ...ev.call(0, "call_xyz", "mcp__a_1234abcd", ["{}"]), ev.completed()], { toolNames: new Map([["mcp__a_1234abcd", "mcp__a.b"]]) });
+    const s = run([...ev.created(), ...ev.call(0, "call_xyz", "mcp__a_1234abcd", ["{}"]), ev.completed()], {
+      toolNames: new Map([["mcp__a_1234abcd", "mcp__a.b"]]),
+    });
     expect(s.blocks[0]).toMatchObject({ id: "call_xyz", name: "mcp__a.b" });
   });
 
   test("usage: cached input is reported as cache_read", () => {
     const s = run([...ev.created(), ...ev.text(0, ["x"]), ev.completed(ev.usage(1000, 50, 800))]);
-    expect(s.usage).toEqual({ input_tokens: 200, cache_creation_input_tokens: 0, cache_read_input_tokens: 800, output_tokens: 50 });
+    expect(s.usage).toEqual({
+      input_tokens: 200,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 800,
+      output_tokens: 50,
+    });
   });
 
   test("finish() is idempotent and nothing is written after the end", () => {

@@ -149,7 +149,9 @@ export class AnthropicStreamTranslator {
   private start(): void {
     if (this.started) return;
     this.started = true;
-    const id = this.opts.messageId ?? (this.respId ? `msg_${this.respId.replace(/^resp_/, "")}` : `msg_${crypto.randomUUID().replaceAll("-", "")}`);
+    const id =
+      this.opts.messageId ??
+      (this.respId ? `msg_${this.respId.replace(/^resp_/, "")}` : `msg_${crypto.randomUUID().replaceAll("-", "")}`);
     const message = {
       id,
       type: "message",
@@ -158,7 +160,12 @@ export class AnthropicStreamTranslator {
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { input_tokens: this.opts.inputTokensEstimate ?? 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 },
+      usage: {
+        input_tokens: this.opts.inputTokensEstimate ?? 0,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+        output_tokens: 0,
+      },
     };
     this.frame("message_start", JSON.stringify({ type: "message_start", message }));
   }
@@ -239,7 +246,8 @@ export class AnthropicStreamTranslator {
     if (this.items.size === 0 && response) {
       // Upstream sent only a final response: replay its output as finished items.
       const output = Array.isArray(response.output) ? response.output : [];
-      for (const [i, item] of output.entries()) this.itemDone({ type: "response.output_item.done", output_index: i, item });
+      for (const [i, item] of output.entries())
+        this.itemDone({ type: "response.output_item.done", output_index: i, item });
     }
     if (this.open) this.close(this.open);
     this.stop = stopReasonOf(response, this.toolUses > 0);
@@ -272,7 +280,12 @@ export class AnthropicStreamTranslator {
     else {
       this.toolUses++;
       const name = it.name ?? "";
-      block = JSON.stringify({ type: "tool_use", id: it.callId ?? `call_${it.block}`, name: this.opts.toolNames?.get(name) ?? name, input: {} });
+      block = JSON.stringify({
+        type: "tool_use",
+        id: it.callId ?? `call_${it.block}`,
+        name: this.opts.toolNames?.get(name) ?? name,
+        input: {},
+      });
     }
     this.frame("content_block_start", `{"type":"content_block_start","index":${it.block},"content_block":${block}}`);
     this.open = it;
@@ -295,7 +308,10 @@ export class AnthropicStreamTranslator {
   }
 
   private signature(it: Item, sig: string): void {
-    this.frame("content_block_delta", `{"type":"content_block_delta","index":${it.block},"delta":{"type":"signature_delta","signature":${JSON.stringify(sig)}}}`);
+    this.frame(
+      "content_block_delta",
+      `{"type":"content_block_delta","index":${it.block},"delta":{"type":"signature_delta","signature":${JSON.stringify(sig)}}}`,
+    );
   }
 
   private close(it: Item): void {

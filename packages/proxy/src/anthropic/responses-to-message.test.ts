@@ -8,9 +8,16 @@ import { decodeSignature } from "./signature.ts";
 import type { ResponsesEvent } from "./types.ts";
 
 const upstream = (name: string): ResponsesEvent[] =>
-  parseSse(readFileSync(join(import.meta.dir, "../../test/fixtures/responses", name), "utf8")).map((m) => JSON.parse(m.data) as ResponsesEvent);
+  parseSse(readFileSync(join(import.meta.dir, "../../test/fixtures/responses", name), "utf8")).map(
+    (m) => JSON.parse(m.data) as ResponsesEvent,
+  );
 
-const usage = (input: number, output: number, cached = 0) => ({ input_tokens: input - cached, output_tokens: output, cache_creation_input_tokens: 0, cache_read_input_tokens: cached });
+const usage = (input: number, output: number, cached = 0) => ({
+  input_tokens: input - cached,
+  output_tokens: output,
+  cache_creation_input_tokens: 0,
+  cache_read_input_tokens: cached,
+});
 
 describe("collectNonStream (stream:false)", () => {
   test("codex-ok.sse → one text message", () => {
@@ -33,7 +40,9 @@ describe("collectNonStream (stream:false)", () => {
   test("codex-tool.sse → tool_use with parsed input", () => {
     const r = collectNonStream(upstream("codex-tool.sse"), "claude-opus-4-8");
     if (!r.ok) throw new Error("expected ok");
-    expect(r.message.content).toEqual([{ type: "tool_use", id: "call_07fc44aa5cc842ac97fff3cf", name: "exec_command", input: { cmd: "echo tool-ran" } }]);
+    expect(r.message.content).toEqual([
+      { type: "tool_use", id: "call_07fc44aa5cc842ac97fff3cf", name: "exec_command", input: { cmd: "echo tool-ran" } },
+    ]);
     expect(r.message.stop_reason).toBe("tool_use");
   });
 
@@ -45,12 +54,20 @@ describe("collectNonStream (stream:false)", () => {
   });
 
   test("reasoning + text, items ordered by output_index", () => {
-    const events = [...ev.created(), ...ev.text(1, ["answer"]), ...ev.reasoning(0, [["why"]], "enc"), ev.completed(ev.usage(10, 3, 4))];
+    const events = [
+      ...ev.created(),
+      ...ev.text(1, ["answer"]),
+      ...ev.reasoning(0, [["why"]], "enc"),
+      ev.completed(ev.usage(10, 3, 4)),
+    ];
     const r = collectNonStream(events, "m", { owner: "p1" });
     if (!r.ok) throw new Error("expected ok");
     expect(r.message.content.map((c) => c.type)).toEqual(["thinking", "text"]);
     const thinking = r.message.content[0];
-    expect(thinking?.type === "thinking" && decodeSignature(thinking.signature)).toEqual({ owner: "p1", encrypted: "enc" });
+    expect(thinking?.type === "thinking" && decodeSignature(thinking.signature)).toEqual({
+      owner: "p1",
+      encrypted: "enc",
+    });
     expect(r.message.usage).toEqual(usage(10, 3, 4));
   });
 
@@ -76,7 +93,15 @@ describe("collectNonStream (stream:false)", () => {
 describe("responsesToAnthropicMessage", () => {
   test("bad arguments JSON is kept raw; tool names map back; messageId wins", () => {
     const m = responsesToAnthropicMessage(
-      { id: "resp_1", status: "completed", output: [{ type: "function_call", call_id: "c1", name: "t_up", arguments: "{bad" }, { type: "unknown_item" }, null] },
+      {
+        id: "resp_1",
+        status: "completed",
+        output: [
+          { type: "function_call", call_id: "c1", name: "t_up", arguments: "{bad" },
+          { type: "unknown_item" },
+          null,
+        ],
+      },
       "claude-sonnet-4-5",
       { messageId: "msg_x", toolNames: new Map([["t_up", "t.orig"]]) },
     );

@@ -1,4 +1,10 @@
-import { type JsonRecord as Obj, asArray as arr, asNumber as num, asRecord as obj, asString as str } from "@prodex/guards";
+import {
+  type JsonRecord as Obj,
+  asArray as arr,
+  asNumber as num,
+  asRecord as obj,
+  asString as str,
+} from "@prodex/guards";
 import { assembleResponse } from "../responses/assemble-response.ts";
 import { errorTypeForCode, upstreamMessage } from "./errors.ts";
 import { encodeSignature } from "./signature.ts";
@@ -75,7 +81,11 @@ export function reasoningText(item: Obj): string {
 }
 
 /** A completed Responses object → one Anthropic message (for `stream:false`). */
-export function responsesToAnthropicMessage(response: ResponsesObject, model: string, opts: MessageOptions = {}): AnthropicMessageBody {
+export function responsesToAnthropicMessage(
+  response: ResponsesObject,
+  model: string,
+  opts: MessageOptions = {},
+): AnthropicMessageBody {
   const content: AnthropicContent[] = [];
   let toolUse = false;
   for (const raw of arr(response.output)) {
@@ -88,7 +98,8 @@ export function responsesToAnthropicMessage(response: ResponsesObject, model: st
     } else if (type === "reasoning") {
       const enc = str(item.encrypted_content);
       const thinking = reasoningText(item);
-      if (thinking || enc) content.push({ type: "thinking", thinking, signature: enc ? encodeSignature(enc, opts.owner) : "" });
+      if (thinking || enc)
+        content.push({ type: "thinking", thinking, signature: enc ? encodeSignature(enc, opts.owner) : "" });
     } else if (type === "function_call") {
       const name = str(item.name) ?? "";
       toolUse = true;
@@ -116,11 +127,21 @@ export function responsesToAnthropicMessage(response: ResponsesObject, model: st
 export type CollectResult = { ok: true; message: AnthropicMessageBody } | { ok: false; error: AnthropicErrorBody };
 
 /** Upstream always streams; for Claude's `stream:false` the proxy assembles the events (assemble-response.ts) into one message. */
-export function collectNonStream(events: Iterable<ResponsesEvent>, model: string, opts: MessageOptions = {}): CollectResult {
+export function collectNonStream(
+  events: Iterable<ResponsesEvent>,
+  model: string,
+  opts: MessageOptions = {},
+): CollectResult {
   const r = assembleResponse(events);
   if (r.ok) return { ok: true, message: responsesToAnthropicMessage(r.response, model, opts) };
   if (r.failure) return { ok: false, error: failureOf(r.failure) };
-  return { ok: false, error: { type: "error", error: { type: "api_error", message: "The upstream stream ended before the response was complete." } } };
+  return {
+    ok: false,
+    error: {
+      type: "error",
+      error: { type: "api_error", message: "The upstream stream ended before the response was complete." },
+    },
+  };
 }
 
 function parseArgs(args: string | undefined): unknown {

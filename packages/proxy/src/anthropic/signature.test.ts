@@ -3,7 +3,10 @@ import { decodeSignature, encodeSignature } from "./signature.ts";
 
 describe("signature", () => {
   test("round trip", () => {
-    expect(decodeSignature(encodeSignature("gAAAAB_x-y==", "p-1"))).toEqual({ owner: "p-1", encrypted: "gAAAAB_x-y==" });
+    expect(decodeSignature(encodeSignature("gAAAAB_x-y==", "p-1"))).toEqual({
+      owner: "p-1",
+      encrypted: "gAAAAB_x-y==",
+    });
     expect(decodeSignature(encodeSignature("enc"))).toEqual({ owner: "", encrypted: "enc" });
   });
   test("owners outside the alphabet are blanked", () => {

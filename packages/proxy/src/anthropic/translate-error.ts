@@ -18,13 +18,18 @@ type Issue = z.core.$ZodIssue;
 /** Which API a refused request was meant for: its name and what to check. */
 export type ApiLabel = { name: string; hint: string };
 
-export const MESSAGES_API: ApiLabel = { name: "Messages", hint: "Check that the client speaks the Anthropic Messages API." };
+export const MESSAGES_API: ApiLabel = {
+  name: "Messages",
+  hint: "Check that the client speaks the Anthropic Messages API.",
+};
 
 /** Turns the first zod issue into one line, descending into unions. */
 export function fromZodError(error: z.ZodError, api: ApiLabel = MESSAGES_API): TranslateError {
   const { path, message } = firstIssue(error.issues, []);
   const where = path.length ? path.join(".") : "(body)";
-  return new TranslateError(`Invalid ${api.name} request at ${where}: ${message}. ${api.hint}`, where, { cause: error });
+  return new TranslateError(`Invalid ${api.name} request at ${where}: ${message}. ${api.hint}`, where, {
+    cause: error,
+  });
 }
 
 function firstIssue(issues: readonly Issue[], prefix: PropertyKey[]): { path: PropertyKey[]; message: string } {

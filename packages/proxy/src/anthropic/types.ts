@@ -48,7 +48,10 @@ export const ThinkingBlock = z.looseObject({
   signature: z.string().nullish(),
 });
 
-export const RedactedThinkingBlock = z.looseObject({ type: z.literal("redacted_thinking"), data: z.string().optional() });
+export const RedactedThinkingBlock = z.looseObject({
+  type: z.literal("redacted_thinking"),
+  data: z.string().optional(),
+});
 
 const KNOWN_BLOCKS = new Set(["text", "image", "document", "tool_use", "tool_result", "thinking", "redacted_thinking"]);
 
@@ -58,7 +61,15 @@ export const UnknownBlock = z
   .transform((raw) => ({ type: "unknown" as const, original: raw.type }));
 
 export const ContentBlock = z.union([
-  z.discriminatedUnion("type", [TextBlock, ImageBlock, DocumentBlock, ToolUseBlock, ToolResultBlock, ThinkingBlock, RedactedThinkingBlock]),
+  z.discriminatedUnion("type", [
+    TextBlock,
+    ImageBlock,
+    DocumentBlock,
+    ToolUseBlock,
+    ToolResultBlock,
+    ThinkingBlock,
+    RedactedThinkingBlock,
+  ]),
   UnknownBlock,
 ]);
 

@@ -31,7 +31,13 @@ export function adminRoutes(state: ProxyState, admin: AdminContext): Hono {
   const app = new Hono();
   app.use("*", adminGuard(admin.secret));
   app.get("/health", () => Response.json(healthOf(state, admin) satisfies BrokerHealth));
-  app.get("/metrics", () => new Response(prometheusText(admin.metrics.families(gauges(state, admin))), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } }));
+  app.get(
+    "/metrics",
+    () =>
+      new Response(prometheusText(admin.metrics.families(gauges(state, admin))), {
+        headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
+      }),
+  );
   // The whole pool's dashboard feed and controls (`prodex dashboard`); a launch's own are under `/k/<its secret>/__prodex`.
   app.get("/events", (c) => eventsRoute(state, c));
   app.get("/state", () => stateJson(state));
@@ -49,13 +55,18 @@ export function adminRoutes(state: ProxyState, admin: AdminContext): Hono {
     const id = c.req.param("id");
     const held = admin.leases.renew(id);
     if (held) return Response.json(granted(held, admin));
-    if (admin.closing() || !parsed.data.secret || !/^[0-9a-f]{12}$/.test(id)) return Response.json({ error: { type: "not_found", message: "prodex broker: no such lease" } }, { status: 404 });
+    if (admin.closing() || !parsed.data.secret || !/^[0-9a-f]{12}$/.test(id))
+      return Response.json({ error: { type: "not_found", message: "prodex broker: no such lease" } }, { status: 404 });
     const { secret, ...input } = parsed.data;
     // Re-admission is for a launch the broker wrongly gave up on (it slept), never a dead one.
     if (!admin.alive(input.pid)) return noProcess(input.pid);
     return Response.json(granted(admin.leases.open(input, { id, secret }), admin));
   });
-  app.delete("/leases/:id", (c) => (admin.leases.release(c.req.param("id")) ? new Response(null, { status: 204 }) : Response.json({ error: { type: "not_found", message: "prodex broker: no such lease" } }, { status: 404 })));
+  app.delete("/leases/:id", (c) =>
+    admin.leases.release(c.req.param("id"))
+      ? new Response(null, { status: 204 })
+      : Response.json({ error: { type: "not_found", message: "prodex broker: no such lease" } }, { status: 404 }),
+  );
   return app;
 }
 
@@ -73,15 +84,36 @@ export function healthOf(state: ProxyState, admin: AdminContext): BrokerHealth {
     upstream: state.upstreamBase,
     uptimeSeconds: Math.round((now - admin.startedAt) / 1000),
     runtimeLog: admin.runtimeLog,
-    leases: admin.leases.list().map((l) => ({ id: l.id, pid: l.pid, profile: l.profile, autoRotate: l.autoRotate, openedAt: l.openedAt, beatAt: l.beatAt })),
-    profiles: snapshot.profiles.map((p) => ({ name: p.name, status: p.status, current: p.current, needsLogin: p.needsLogin, backoffUntil: p.backoff?.until ?? null })),
+    leases: admin.leases.list().map((l) => ({
+      id: l.id,
+      pid: l.pid,
+      profile: l.profile,
+      autoRotate: l.autoRotate,
+      openedAt: l.openedAt,
+      beatAt: l.beatAt,
+    })),
+    profiles: snapshot.profiles.map((p) => ({
+      name: p.name,
+      status: p.status,
+      current: p.current,
+      needsLogin: p.needsLogin,
+      backoffUntil: p.backoff?.until ?? null,
+    })),
   };
 }
 
 function gauges(state: ProxyState, admin: AdminContext): Gauges {
   const now = state.ctx.now();
-  const resting = state.pool.usageStates(now).filter(({ availability: a }) => !a.ok && (a.why === "quota" || a.why === "resting")).length;
-  return { leases: admin.leases.size, backoffsActive: resting, wsOpen: admin.wsOpen(), rssBytes: process.memoryUsage.rss(), uptimeSeconds: Math.round((now - admin.startedAt) / 1000) };
+  const resting = state.pool
+    .usageStates(now)
+    .filter(({ availability: a }) => !a.ok && (a.why === "quota" || a.why === "resting")).length;
+  return {
+    leases: admin.leases.size,
+    backoffsActive: resting,
+    wsOpen: admin.wsOpen(),
+    rssBytes: process.memoryUsage.rss(),
+    uptimeSeconds: Math.round((now - admin.startedAt) / 1000),
+  };
 }
 
 /** The lease body (a few fields, read within the small-body cap), or null for anything else. */
@@ -91,13 +123,28 @@ async function json(req: Request): Promise<unknown> {
 }
 
 function badLease(): Response {
-  return Response.json({ error: { type: "invalid_request_error", message: 'prodex broker: expected {"pid": number, "profile": name|null, "autoRotate": boolean, "models"?: {…}|null}' } }, { status: 400 });
+  return Response.json(
+    {
+      error: {
+        type: "invalid_request_error",
+        message:
+          'prodex broker: expected {"pid": number, "profile": name|null, "autoRotate": boolean, "models"?: {…}|null}',
+      },
+    },
+    { status: 400 },
+  );
 }
 
 function noProcess(pid: number): Response {
-  return Response.json({ error: { type: "invalid_request_error", message: `prodex broker: no process ${pid} to hold a lease for` } }, { status: 409 });
+  return Response.json(
+    { error: { type: "invalid_request_error", message: `prodex broker: no process ${pid} to hold a lease for` } },
+    { status: 409 },
+  );
 }
 
 function shuttingDown(): Response {
-  return Response.json({ error: { type: "unavailable", message: "prodex broker: shutting down; start a new one" } }, { status: 503 });
+  return Response.json(
+    { error: { type: "unavailable", message: "prodex broker: shutting down; start a new one" } },
+    { status: 503 },
+  );
 }

@@ -46,7 +46,12 @@ export async function attachBroker(options: AttachOptions): Promise<BrokerLease>
   const f = options.fetch ?? fetch;
   const paths = brokerPaths(ctx.paths, options.upstream);
   const startMs = envMs(options.env.PRODEX_BROKER_START_TIMEOUT_MS, 20_000);
-  const request: LeaseRequest = { pid: options.lease.pid ?? process.pid, profile: options.lease.profile, autoRotate: options.lease.autoRotate, models: options.lease.models ?? null };
+  const request: LeaseRequest = {
+    pid: options.lease.pid ?? process.pid,
+    profile: options.lease.profile,
+    autoRotate: options.lease.autoRotate,
+    models: options.lease.models ?? null,
+  };
 
   const attached = await withFileLock(
     paths.lock,
@@ -59,7 +64,11 @@ export async function attachBroker(options: AttachOptions): Promise<BrokerLease>
       }
       const fresh = await spawnBroker(options, paths, startMs, f);
       const answer = await openLease(fresh, request, f);
-      if (answer.kind !== "granted") throw new BrokerError(`the shared proxy (pid ${fresh.pid}) refused a lease (${answer.kind === "refused" ? `HTTP ${answer.status}` : "unreachable"})`, `see ${paths.logFile}; or run without it: PRODEX_BROKER=0`);
+      if (answer.kind !== "granted")
+        throw new BrokerError(
+          `the shared proxy (pid ${fresh.pid}) refused a lease (${answer.kind === "refused" ? `HTTP ${answer.status}` : "unreachable"})`,
+          `see ${paths.logFile}; or run without it: PRODEX_BROKER=0`,
+        );
       return { broker: fresh, lease: answer.lease, started: true };
     },
     { waitMs: startMs + 10_000 },
@@ -79,7 +88,14 @@ export async function attachBroker(options: AttachOptions): Promise<BrokerLease>
     // retrying its URLs, which name that port) carries on. Otherwise the agent's requests fail.
     if (revive && answer.kind === "unreachable" && !pidAlive(broker.pid)) {
       reviving = true;
-      const revived = await reviveBroker(options, paths, broker, { id: lease.id, secret: lease.secret, request }, startMs, f).catch(() => null);
+      const revived = await reviveBroker(
+        options,
+        paths,
+        broker,
+        { id: lease.id, secret: lease.secret, request },
+        startMs,
+        f,
+      ).catch(() => null);
       reviving = false;
       if (revived && !released) {
         broker = revived;
@@ -113,7 +129,14 @@ export async function attachBroker(options: AttachOptions): Promise<BrokerLease>
  * (another launch may have revived it already), else, if it crashed, a new one started on the
  * dead one's port; it re-admits the lease (same id and secret). Null when none can answer there.
  */
-async function reviveBroker(options: AttachOptions, paths: BrokerPaths, dead: BrokerRef, lease: { id: string; secret: string; request: LeaseRequest }, startMs: number, f: typeof fetch): Promise<BrokerRef | null> {
+async function reviveBroker(
+  options: AttachOptions,
+  paths: BrokerPaths,
+  dead: BrokerRef,
+  lease: { id: string; secret: string; request: LeaseRequest },
+  startMs: number,
+  f: typeof fetch,
+): Promise<BrokerRef | null> {
   const port = new URL(dead.url).port;
   return withFileLock(
     paths.lock,
@@ -123,7 +146,8 @@ async function reviveBroker(options: AttachOptions, paths: BrokerPaths, dead: Br
       const found = await findBroker(options.ctx, paths, options.upstream, f);
       if (!found && !crashed) return null;
       // A broker elsewhere (a newer launch started it) cannot serve an agent whose URLs name our port.
-      const next = found ?? (await spawnBroker({ ...options, command: [...options.command, "--port", port] }, paths, startMs, f));
+      const next =
+        found ?? (await spawnBroker({ ...options, command: [...options.command, "--port", port] }, paths, startMs, f));
       if (next.url !== dead.url) return null;
       const answer = await renewLease(next, lease.id, { ...lease.request, secret: lease.secret }, f);
       return answer.kind === "granted" ? next : null;
@@ -133,7 +157,12 @@ async function reviveBroker(options: AttachOptions, paths: BrokerPaths, dead: Br
 }
 
 /** A registered broker for `upstream` whose process lives and whose admin health answers; drops dead registrations. */
-async function findBroker(ctx: Context, paths: BrokerPaths, upstream: string, f: typeof fetch): Promise<BrokerRef | null> {
+async function findBroker(
+  ctx: Context,
+  paths: BrokerPaths,
+  upstream: string,
+  f: typeof fetch,
+): Promise<BrokerRef | null> {
   const rows = ctx.store.runtimes.list();
   for (const dead of rows.filter((r) => r.kind === "broker" && !pidAlive(r.pid))) {
     try {
@@ -152,7 +181,12 @@ async function findBroker(ctx: Context, paths: BrokerPaths, upstream: string, f:
 }
 
 /** Starts a broker in its own session (the terminal's Ctrl-C is not its business) and waits for it to register. */
-async function spawnBroker(options: AttachOptions, paths: BrokerPaths, timeoutMs: number, f: typeof fetch): Promise<BrokerRef> {
+async function spawnBroker(
+  options: AttachOptions,
+  paths: BrokerPaths,
+  timeoutMs: number,
+  f: typeof fetch,
+): Promise<BrokerRef> {
   const { ctx } = options;
   ensureBrokerDir(paths);
   const size = fileSize(paths.logFile);
@@ -174,7 +208,11 @@ async function spawnBroker(options: AttachOptions, paths: BrokerPaths, timeoutMs
   const pid = child.pid ?? 0;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (exited) throw new BrokerError(`the shared proxy exited as it started (${exited})`, `see ${paths.logFile}; or run without it: PRODEX_BROKER=0`);
+    if (exited)
+      throw new BrokerError(
+        `the shared proxy exited as it started (${exited})`,
+        `see ${paths.logFile}; or run without it: PRODEX_BROKER=0`,
+      );
     const row = brokersFor(ctx.store.runtimes.list(), options.upstream, (p) => p === pid && pidAlive(p))[0];
     const secret = row ? readAdminSecret(paths) : null;
     if (row && secret) {
@@ -188,7 +226,10 @@ async function spawnBroker(options: AttachOptions, paths: BrokerPaths, timeoutMs
   } catch {
     // already gone
   }
-  throw new BrokerError(`the shared proxy did not start within ${Math.round(timeoutMs / 1000)}s`, `see ${paths.logFile}${tail(paths.logFile)}; or run without it: PRODEX_BROKER=0`);
+  throw new BrokerError(
+    `the shared proxy did not start within ${Math.round(timeoutMs / 1000)}s`,
+    `see ${paths.logFile}${tail(paths.logFile)}; or run without it: PRODEX_BROKER=0`,
+  );
 }
 
 function fileSize(path: string): number {

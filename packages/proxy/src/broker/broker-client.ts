@@ -29,23 +29,45 @@ async function parsed<T>(res: Response | null, schema: z.ZodType<T>): Promise<T 
 }
 
 /** The broker's health, or null when it does not answer as a healthy broker. */
-export async function brokerHealth(b: BrokerRef, f: typeof fetch = fetch, timeoutMs = 2_000): Promise<BrokerHealth | null> {
+export async function brokerHealth(
+  b: BrokerRef,
+  f: typeof fetch = fetch,
+  timeoutMs = 2_000,
+): Promise<BrokerHealth | null> {
   const h = await parsed(await call(f, admin(b, "/health"), {}, timeoutMs), health);
   return h?.ok && h.pid === b.pid ? h : null;
 }
 
-export type LeaseAnswer = { kind: "granted"; lease: LeaseGranted } | { kind: "refused"; status: number } | { kind: "unreachable" };
+export type LeaseAnswer =
+  | { kind: "granted"; lease: LeaseGranted }
+  | { kind: "refused"; status: number }
+  | { kind: "unreachable" };
 
 export async function openLease(b: BrokerRef, body: LeaseRequest, f: typeof fetch = fetch): Promise<LeaseAnswer> {
-  const res = await call(f, admin(b, "/leases"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }, 5_000);
+  const res = await call(
+    f,
+    admin(b, "/leases"),
+    { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+    5_000,
+  );
   if (!res) return { kind: "unreachable" };
   const lease = await parsed(res, leaseGranted);
   return lease ? { kind: "granted", lease } : { kind: "refused", status: res.status };
 }
 
 /** Heartbeat; re-admits the lease (same id and secret) if the broker had let it go. */
-export async function renewLease(b: BrokerRef, id: string, body: LeaseRequest & { secret: string }, f: typeof fetch = fetch): Promise<LeaseAnswer> {
-  const res = await call(f, admin(b, `/leases/${id}`), { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }, 5_000);
+export async function renewLease(
+  b: BrokerRef,
+  id: string,
+  body: LeaseRequest & { secret: string },
+  f: typeof fetch = fetch,
+): Promise<LeaseAnswer> {
+  const res = await call(
+    f,
+    admin(b, `/leases/${id}`),
+    { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+    5_000,
+  );
   if (!res) return { kind: "unreachable" };
   const lease = await parsed(res, leaseGranted);
   return lease ? { kind: "granted", lease } : { kind: "refused", status: res.status };

@@ -10,9 +10,16 @@ import { startBroker } from "./run-broker.ts";
 export async function runBrokerProcess(options: { env: Env; upstream: string; port?: number }): Promise<number> {
   const { env } = options;
   const ctx = new Context({ env, source: `broker:${process.pid}` });
-  const broker = await startBroker({ ctx, upstream: options.upstream, port: options.port, graceMs: envMs(env.PRODEX_BROKER_GRACE_MS, 5_000) });
+  const broker = await startBroker({
+    ctx,
+    upstream: options.upstream,
+    port: options.port,
+    graceMs: envMs(env.PRODEX_BROKER_GRACE_MS, 5_000),
+  });
   const drainMs = envMs(env.PRODEX_BROKER_DRAIN_MS, 10_000);
-  process.stderr.write(`${new Date().toISOString()} prodex broker pid ${process.pid} on ${broker.url} for ${broker.proxy.state.upstreamBase}\n`);
+  process.stderr.write(
+    `${new Date().toISOString()} prodex broker pid ${process.pid} on ${broker.url} for ${broker.proxy.state.upstreamBase}\n`,
+  );
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     if (++signals > 1) process.exit(1);

@@ -2,7 +2,14 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { brokerKey, brokerPaths, normalizeUpstream, readAdminSecret, removeAdminSecret, writeAdminSecret } from "./broker-paths.ts";
+import {
+  brokerKey,
+  brokerPaths,
+  normalizeUpstream,
+  readAdminSecret,
+  removeAdminSecret,
+  writeAdminSecret,
+} from "./broker-paths.ts";
 
 describe("normalizeUpstream", () => {
   test.each([

@@ -34,7 +34,13 @@ export type BrokerPaths = {
 export function brokerPaths(paths: Pick<Paths, "prodexHome" | "locksDir">, upstream: string): BrokerPaths {
   const key = brokerKey(upstream);
   const dir = join(paths.prodexHome, "broker");
-  return { key, dir, secretFile: join(dir, `${key}.secret`), logFile: join(dir, `${key}.log`), lock: join(paths.locksDir, `broker-${key}`) };
+  return {
+    key,
+    dir,
+    secretFile: join(dir, `${key}.secret`),
+    logFile: join(dir, `${key}.log`),
+    lock: join(paths.locksDir, `broker-${key}`),
+  };
 }
 
 /** The broker dir, readable only by the user whatever the umask (or an older mode) says. */

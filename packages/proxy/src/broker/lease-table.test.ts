@@ -40,7 +40,11 @@ describe("LeaseTable", () => {
     expect(leases.authenticate(b.secret)?.autoRotate).toBe(false);
     expect(leases.authenticate(`${a.secret}x`)).toBeNull();
     // Codex's URLs name a lease by its path id, which leads to the lease's own secret (for the header check).
-    expect(leases.authenticatePath(pathId(a.secret))).toEqual({ scope: a.scope, secret: a.secret, pathId: pathId(a.secret) });
+    expect(leases.authenticatePath(pathId(a.secret))).toEqual({
+      scope: a.scope,
+      secret: a.secret,
+      pathId: pathId(a.secret),
+    });
     expect(leases.authenticatePath(pathId(b.secret))?.secret).toBe(b.secret);
     expect(leases.authenticatePath(a.secret)).toBeNull();
     expect(leases.authenticate(pathId(a.secret))).toBeNull();

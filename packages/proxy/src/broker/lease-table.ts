@@ -27,7 +27,12 @@ export type LeaseEnd = "released" | "pid gone" | "heartbeat stale";
  * Pure: whether a lease still holds. A launch's process that is gone ends its lease at once;
  * one that stopped renewing (hung, or its pid reused by something else) ends after `staleMs`.
  */
-export function leaseEnd(lease: Pick<Lease, "beatAt">, now: number, pidAlive: boolean, staleMs = LEASE_STALE_MS): LeaseEnd | null {
+export function leaseEnd(
+  lease: Pick<Lease, "beatAt">,
+  now: number,
+  pidAlive: boolean,
+  staleMs = LEASE_STALE_MS,
+): LeaseEnd | null {
   if (!pidAlive) return "pid gone";
   if (now - lease.beatAt > staleMs) return "heartbeat stale";
   return null;
@@ -70,7 +75,15 @@ export class LeaseTable {
     const id = known?.id ?? newId();
     const secret = known?.secret ?? newSecret();
     const scope: LaunchScope = { id, profile: input.profile, autoRotate: input.autoRotate, models: input.models };
-    const lease: Lease = { ...input, id, secret, openedAt: now, beatAt: now, scope, launch: launchCredentials(secret, scope) };
+    const lease: Lease = {
+      ...input,
+      id,
+      secret,
+      openedAt: now,
+      beatAt: now,
+      scope,
+      launch: launchCredentials(secret, scope),
+    };
     this.leases.set(id, lease);
     this.hooks.opened?.(lease);
     return lease;

@@ -13,12 +13,31 @@ describe("escapeLabel", () => {
 describe("prometheusText", () => {
   test("HELP and TYPE once per family, one sample per line, labels quoted, a final newline", () => {
     const text = prometheusText([
-      { name: "a_total", help: "As.", type: "counter", samples: [{ labels: { route: "/x", status: "200" }, value: 3 }, { labels: { route: '/"y"', status: "429" }, value: 1 }] },
+      {
+        name: "a_total",
+        help: "As.",
+        type: "counter",
+        samples: [
+          { labels: { route: "/x", status: "200" }, value: 3 },
+          { labels: { route: '/"y"', status: "429" }, value: 1 },
+        ],
+      },
       { name: "b", help: "B.", type: "gauge", samples: [{ value: 0.5 }] },
       { name: "c", help: "Empty.", type: "counter", samples: [] },
     ]);
     expect(text).toBe(
-      ["# HELP a_total As.", "# TYPE a_total counter", 'a_total{route="/x",status="200"} 3', 'a_total{route="/\\"y\\"",status="429"} 1', "# HELP b B.", "# TYPE b gauge", "b 0.5", "# HELP c Empty.", "# TYPE c counter", ""].join("\n"),
+      [
+        "# HELP a_total As.",
+        "# TYPE a_total counter",
+        'a_total{route="/x",status="200"} 3',
+        'a_total{route="/\\"y\\"",status="429"} 1',
+        "# HELP b B.",
+        "# TYPE b gauge",
+        "b 0.5",
+        "# HELP c Empty.",
+        "# TYPE c counter",
+        "",
+      ].join("\n"),
     );
   });
 
@@ -28,7 +47,9 @@ describe("prometheusText", () => {
     [Number.NEGATIVE_INFINITY, "-Inf"],
     [12, "12"],
   ])("value %p is written %p", (value, want) => {
-    expect(prometheusText([{ name: "v", help: "v", type: "gauge", samples: [{ value }] }]).split("\n")[2]).toBe(`v ${want}`);
+    expect(prometheusText([{ name: "v", help: "v", type: "gauge", samples: [{ value }] }]).split("\n")[2]).toBe(
+      `v ${want}`,
+    );
   });
 });
 
@@ -43,7 +64,9 @@ describe("Metrics", () => {
     m.streamOpened();
     m.streamOpened();
     m.streamClosed();
-    const text = prometheusText(m.families({ leases: 2, backoffsActive: 1, wsOpen: 3, rssBytes: 1024, uptimeSeconds: 9 }));
+    const text = prometheusText(
+      m.families({ leases: 2, backoffsActive: 1, wsOpen: 3, rssBytes: 1024, uptimeSeconds: 9 }),
+    );
     for (const line of [
       'prodex_requests_total{route="/backend-api/codex/responses",status="200"} 2',
       'prodex_requests_total{route="/backend-api/codex/responses",status="429"} 1',
@@ -64,6 +87,8 @@ describe("Metrics", () => {
   test("a close without an open never goes below zero", () => {
     const m = new Metrics();
     m.streamClosed();
-    expect(prometheusText(m.families({ leases: 0, backoffsActive: 0, wsOpen: 0, rssBytes: 0, uptimeSeconds: 0 }))).toContain('prodex_streams_open{transport="sse"} 0');
+    expect(
+      prometheusText(m.families({ leases: 0, backoffsActive: 0, wsOpen: 0, rssBytes: 0, uptimeSeconds: 0 })),
+    ).toContain('prodex_streams_open{transport="sse"} 0');
   });
 });

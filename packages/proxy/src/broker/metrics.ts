@@ -32,7 +32,13 @@ export function prometheusText(families: MetricFamily[]): string {
 }
 
 /** What the broker knows only at scrape time. */
-export type Gauges = { leases: number; backoffsActive: number; wsOpen: number; rssBytes: number; uptimeSeconds: number };
+export type Gauges = {
+  leases: number;
+  backoffsActive: number;
+  wsOpen: number;
+  rssBytes: number;
+  uptimeSeconds: number;
+};
 
 /** In-memory counters; every method is O(1) on the request path. */
 export class Metrics {
@@ -67,16 +73,69 @@ export class Metrics {
 
   families(g: Gauges): MetricFamily[] {
     return [
-      { name: "prodex_requests_total", help: "Requests answered, by route and HTTP status.", type: "counter", samples: [...this.requests.values()] },
-      { name: "prodex_rotations_total", help: "Requests moved to another account before commit, by why the previous one failed.", type: "counter", samples: [...this.rotations.values()] },
-      { name: "prodex_backoffs_total", help: "Accounts backed off, by kind.", type: "counter", samples: [...this.backoffs.values()] },
-      { name: "prodex_backoffs_active", help: "Accounts resting now (backed off or out of quota until a reset).", type: "gauge", samples: [{ value: g.backoffsActive }] },
-      { name: "prodex_leases", help: "Launches attached to this broker.", type: "gauge", samples: [{ value: g.leases }] },
-      { name: "prodex_streams_open", help: "Answers streaming now, by transport.", type: "gauge", samples: [{ labels: { transport: "sse" }, value: this.sseOpen }, { labels: { transport: "ws" }, value: g.wsOpen }] },
-      { name: "prodex_sse_streams_total", help: "Committed SSE answers streamed.", type: "counter", samples: [{ value: this.sseTotal }] },
-      { name: "process_resident_memory_bytes", help: "Resident set size of the broker process.", type: "gauge", samples: [{ value: g.rssBytes }] },
-      { name: "prodex_event_loop_lag_seconds", help: "How late the last event-loop probe ran.", type: "gauge", samples: [{ value: this.lagMs / 1000 }] },
-      { name: "prodex_uptime_seconds", help: "Seconds since the broker started.", type: "gauge", samples: [{ value: g.uptimeSeconds }] },
+      {
+        name: "prodex_requests_total",
+        help: "Requests answered, by route and HTTP status.",
+        type: "counter",
+        samples: [...this.requests.values()],
+      },
+      {
+        name: "prodex_rotations_total",
+        help: "Requests moved to another account before commit, by why the previous one failed.",
+        type: "counter",
+        samples: [...this.rotations.values()],
+      },
+      {
+        name: "prodex_backoffs_total",
+        help: "Accounts backed off, by kind.",
+        type: "counter",
+        samples: [...this.backoffs.values()],
+      },
+      {
+        name: "prodex_backoffs_active",
+        help: "Accounts resting now (backed off or out of quota until a reset).",
+        type: "gauge",
+        samples: [{ value: g.backoffsActive }],
+      },
+      {
+        name: "prodex_leases",
+        help: "Launches attached to this broker.",
+        type: "gauge",
+        samples: [{ value: g.leases }],
+      },
+      {
+        name: "prodex_streams_open",
+        help: "Answers streaming now, by transport.",
+        type: "gauge",
+        samples: [
+          { labels: { transport: "sse" }, value: this.sseOpen },
+          { labels: { transport: "ws" }, value: g.wsOpen },
+        ],
+      },
+      {
+        name: "prodex_sse_streams_total",
+        help: "Committed SSE answers streamed.",
+        type: "counter",
+        samples: [{ value: this.sseTotal }],
+      },
+      {
+        name: "process_resident_memory_bytes",
+        help: "Resident set size of the broker process.",
+        type: "gauge",
+        samples: [{ value: g.rssBytes }],
+      },
+      {
+        name: "prodex_event_loop_lag_seconds",
+        help: "How late the last event-loop probe ran.",
+        type: "gauge",
+        samples: [{ value: this.lagMs / 1000 }],
+      },
+      {
+        name: "prodex_uptime_seconds",
+        help: "Seconds since the broker started.",
+        type: "gauge",
+        samples: [{ value: g.uptimeSeconds }],
+      },
     ];
   }
 }

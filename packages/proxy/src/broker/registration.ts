@@ -15,5 +15,7 @@ type Row = Pick<RuntimeRow, "id" | "kind" | "pid" | "url" | "upstream" | "heartb
  */
 export function brokersFor<R extends Row>(rows: R[], upstream: string, alive: (pid: number) => boolean): R[] {
   const want = normalizeUpstream(upstream);
-  return rows.filter((r) => r.kind === "broker" && normalizeUpstream(r.upstream) === want && alive(r.pid)).sort((a, b) => b.heartbeatAt - a.heartbeatAt);
+  return rows
+    .filter((r) => r.kind === "broker" && normalizeUpstream(r.upstream) === want && alive(r.pid))
+    .sort((a, b) => b.heartbeatAt - a.heartbeatAt);
 }

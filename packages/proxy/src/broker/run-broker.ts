@@ -71,8 +71,19 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       if (l.profile) pool.adoptCurrent(l.profile);
       // The refresh token this launch's Codex is about to read: its own refreshes present it.
       if (l.profile) observeLogins(proxy.state, [l.profile]);
-      rows(() => ctx.store.runtimes.register({ id: leaseRowId(l.id), kind: "proxy", pid: l.pid, url, upstream, secretPath: null }, ctx.now()));
-      proxy.state.log.line("info", "lease opened", { lease: l.id, pid: l.pid, profile: l.profile ?? "-", autoRotate: l.autoRotate, leases: leases.size });
+      rows(() =>
+        ctx.store.runtimes.register(
+          { id: leaseRowId(l.id), kind: "proxy", pid: l.pid, url, upstream, secretPath: null },
+          ctx.now(),
+        ),
+      );
+      proxy.state.log.line("info", "lease opened", {
+        lease: l.id,
+        pid: l.pid,
+        profile: l.profile ?? "-",
+        autoRotate: l.autoRotate,
+        leases: leases.size,
+      });
     },
     renewed: (l) => rows(() => ctx.store.runtimes.heartbeat(leaseRowId(l.id), ctx.now())),
     ended: (l, why) => {
@@ -83,11 +94,24 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
   });
 
   writeAdminSecret(paths, adminSecret);
-  const proxy = await startProxy({ ctx, upstreamBase: options.upstream, preferred: null, port: options.port, ...options.proxy, broker: { leases, adminSecret, metrics, startedAt, closing: () => closing, alive } });
+  const proxy = await startProxy({
+    ctx,
+    upstreamBase: options.upstream,
+    preferred: null,
+    port: options.port,
+    ...options.proxy,
+    broker: { leases, adminSecret, metrics, startedAt, closing: () => closing, alive },
+  });
   url = proxy.url;
   upstream = proxy.state.upstreamBase;
   const rowId = brokerRowId(paths.key, process.pid);
-  const register = () => rows(() => ctx.store.runtimes.register({ id: rowId, kind: "broker", pid: process.pid, url, upstream, secretPath: paths.secretFile }, ctx.now()));
+  const register = () =>
+    rows(() =>
+      ctx.store.runtimes.register(
+        { id: rowId, kind: "broker", pid: process.pid, url, upstream, secretPath: paths.secretFile },
+        ctx.now(),
+      ),
+    );
   register();
   proxy.state.log.line("info", "broker started", { pid: process.pid, url, upstream, graceMs });
 
@@ -153,7 +177,11 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
     if (readAdminSecret(paths) === adminSecret) removeAdminSecret(paths);
   };
 
-  const timers = [setInterval(sweep, options.sweepMs ?? Math.min(1_000, Math.max(100, graceMs / 2))), setInterval(register, options.registrationMs ?? 2_000), lag];
+  const timers = [
+    setInterval(sweep, options.sweepMs ?? Math.min(1_000, Math.max(100, graceMs / 2))),
+    setInterval(register, options.registrationMs ?? 2_000),
+    lag,
+  ];
   let stopping: Promise<void> | null = null;
   const stop = (reason: string, drainMs = 10_000): Promise<void> => {
     stopping ??= (async () => {

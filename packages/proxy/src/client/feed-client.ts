@@ -1,5 +1,12 @@
 import { parseJson } from "@prodex/guards";
-import { type PoolEvent, type PoolFeed, type PoolFeedMessage, type PoolSnapshot, parsePoolEvent, poolSnapshotSchema } from "@prodex/core";
+import {
+  type PoolEvent,
+  type PoolFeed,
+  type PoolFeedMessage,
+  type PoolSnapshot,
+  parsePoolEvent,
+  poolSnapshotSchema,
+} from "@prodex/core";
 import { SseParser } from "../sse/index.ts";
 
 const RECENT = 200;
@@ -68,7 +75,11 @@ export async function connectFeed(endpoints: FeedEndpoints, options: { fetch?: t
   void pump();
 
   const control = async (body: unknown) => {
-    const res = await f(endpoints.controlUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const res = await f(endpoints.controlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     const next = res.ok ? snapshotOf(await res.json().catch(() => null)) : null;
     if (next) deliver({ type: "snapshot", snapshot: next });
   };
@@ -93,4 +104,3 @@ function snapshotOf(data: unknown): PoolSnapshot | null {
   const parsed = poolSnapshotSchema.safeParse(data);
   return parsed.success ? parsed.data : null;
 }
-

@@ -16,7 +16,11 @@ export type StreamObserver = {
  * the upstream stream chunk by chunk. Pull-based, so a slow client slows the upstream read
  * (back-pressure); a client that goes away cancels the upstream request.
  */
-export function committedBody(state: ProxyState, committed: Committed, observer: StreamObserver = {}): ReadableStream<Uint8Array> {
+export function committedBody(
+  state: ProxyState,
+  committed: Committed,
+  observer: StreamObserver = {},
+): ReadableStream<Uint8Array> {
   const stream = committed.stream;
   const head = committed.hold?.head.slice() ?? [];
   let completed = false;
@@ -39,11 +43,27 @@ export function committedBody(state: ProxyState, committed: Committed, observer:
     ended = true;
     state.metrics?.streamClosed();
     const latency = state.ctx.now() - committed.startedAt;
-    if (completed) state.pool.succeeded(committed.profile, latency, windowsFromHeaders(committed.response.headers, state.ctx.now()));
-    state.log.line(completed ? "info" : "warn", "request", { profile: committed.profile, status: committed.response.status, ms: latency, attempts: committed.attempts, completed, aborted, error });
+    if (completed)
+      state.pool.succeeded(committed.profile, latency, windowsFromHeaders(committed.response.headers, state.ctx.now()));
+    state.log.line(completed ? "info" : "warn", "request", {
+      profile: committed.profile,
+      status: committed.response.status,
+      ms: latency,
+      attempts: committed.attempts,
+      completed,
+      aborted,
+      error,
+    });
     const status = committed.response.status;
     const outcome = outcomeOf({ aborted, broken: error !== null, terminal, streamed: stream !== null, status });
-    recordRequest(state, committed.meta, { profile: committed.profile, status, outcome, attempts: committed.attempts, response, firstByteAt });
+    recordRequest(state, committed.meta, {
+      profile: committed.profile,
+      status,
+      outcome,
+      attempts: committed.attempts,
+      response,
+      firstByteAt,
+    });
     observer.onEnd?.({ completed, aborted, error });
   };
   see(committed.hold?.events ?? []);

@@ -1,7 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { type LaunchScope, mayRotate, stayOn } from "./launch-scope.ts";
 
-const scope = (autoRotate: boolean, profile: string | null = "p1"): LaunchScope => ({ id: "l", profile, autoRotate, models: null });
+const scope = (autoRotate: boolean, profile: string | null = "p1"): LaunchScope => ({
+  id: "l",
+  profile,
+  autoRotate,
+  models: null,
+});
 
 describe("stayOn", () => {
   test.each([

@@ -33,7 +33,10 @@ export function pickPooled(states: readonly UsageState[], now: number): Pooled {
   for (const s of states) {
     const a = s.availability;
     if (a.ok || a.why === "needs-login" || a.why === "unknown") continue;
-    const reset = Math.min(a.until ?? Number.POSITIVE_INFINITY, ...s.windows.map((w) => w.resetAt ?? Number.POSITIVE_INFINITY));
+    const reset = Math.min(
+      a.until ?? Number.POSITIVE_INFINITY,
+      ...s.windows.map((w) => w.resetAt ?? Number.POSITIVE_INFINITY),
+    );
     if (first === null || reset < firstReset) {
       first = s;
       firstReset = reset;
@@ -77,7 +80,12 @@ export function pooledUsageBody(pool: PoolRuntime, accountId: string | null, now
     account_id: accountId ?? row?.accountId ?? null,
     email: row?.email ?? null,
     plan_type: row?.plan ?? "plus",
-    rate_limit: { allowed: !exhausted, limit_reached: exhausted, primary_window: wireWindow(primary, now), secondary_window: wireWindow(secondary, now) },
+    rate_limit: {
+      allowed: !exhausted,
+      limit_reached: exhausted,
+      primary_window: wireWindow(primary, now),
+      secondary_window: wireWindow(secondary, now),
+    },
     credits: null,
     additional_rate_limits: null,
   };
@@ -87,7 +95,10 @@ export function pooledUsageBody(pool: PoolRuntime, accountId: string | null, now
 export function applyPooledHeaders(headers: Headers, pool: PoolRuntime, now: number): void {
   const { windows } = pooledWindows(pool, now);
   const [primary, secondary] = mainWindows(windows);
-  for (const [slot, w] of [["primary", primary], ["secondary", secondary]] as const) {
+  for (const [slot, w] of [
+    ["primary", primary],
+    ["secondary", secondary],
+  ] as const) {
     if (!w || !headers.has(`x-codex-${slot}-used-percent`)) continue;
     headers.set(`x-codex-${slot}-used-percent`, String(effectiveUsed(w, now)));
     if (w.windowSeconds) headers.set(`x-codex-${slot}-window-minutes`, String(Math.round(w.windowSeconds / 60)));

@@ -5,10 +5,36 @@ describe("RecentTokens", () => {
   const HOUR = 3_600_000;
   const cases: { name: string; notes: [string, string, number][]; ask: [string, string, number]; want: boolean }[] = [
     { name: "a token the profile held just now", notes: [["p1", "rt-1", 0]], ask: ["p1", "rt-1", 10], want: true },
-    { name: "one it held at the edge of the window", notes: [["p1", "rt-1", 0]], ask: ["p1", "rt-1", HOUR], want: true },
-    { name: "one last seen longer ago than the window", notes: [["p1", "rt-1", 0]], ask: ["p1", "rt-1", HOUR + 1], want: false },
-    { name: "seeing it again renews it", notes: [["p1", "rt-1", 0], ["p1", "rt-1", HOUR]], ask: ["p1", "rt-1", HOUR + 10], want: true },
-    { name: "a rotated-away token within the window", notes: [["p1", "rt-1", 0], ["p1", "rt-2", 5]], ask: ["p1", "rt-1", 100], want: true },
+    {
+      name: "one it held at the edge of the window",
+      notes: [["p1", "rt-1", 0]],
+      ask: ["p1", "rt-1", HOUR],
+      want: true,
+    },
+    {
+      name: "one last seen longer ago than the window",
+      notes: [["p1", "rt-1", 0]],
+      ask: ["p1", "rt-1", HOUR + 1],
+      want: false,
+    },
+    {
+      name: "seeing it again renews it",
+      notes: [
+        ["p1", "rt-1", 0],
+        ["p1", "rt-1", HOUR],
+      ],
+      ask: ["p1", "rt-1", HOUR + 10],
+      want: true,
+    },
+    {
+      name: "a rotated-away token within the window",
+      notes: [
+        ["p1", "rt-1", 0],
+        ["p1", "rt-2", 5],
+      ],
+      ask: ["p1", "rt-1", 100],
+      want: true,
+    },
     { name: "another profile's token", notes: [["p2", "rt-9", 0]], ask: ["p1", "rt-9", 1], want: false },
     { name: "a token never seen", notes: [["p1", "rt-1", 0]], ask: ["p1", "rt-x", 1], want: false },
     { name: "a prefix of a seen token", notes: [["p1", "rt-123", 0]], ask: ["p1", "rt-12", 1], want: false },

@@ -39,7 +39,8 @@ export class RecentTokens {
   /** Whether the profile held `token` within the window (constant-time compare against each). */
   held(profile: string, token: string, now: number): boolean {
     let found = false;
-    for (const s of this.byProfile.get(profile) ?? []) if (sameSecret(token, s.token) && now - s.at <= this.windowMs) found = true;
+    for (const s of this.byProfile.get(profile) ?? [])
+      if (sameSecret(token, s.token) && now - s.at <= this.windowMs) found = true;
     return found;
   }
 

@@ -28,7 +28,12 @@ export type RequestMeta = {
 };
 
 export function requestMeta(state: ProxyState, client: string, scope: LaunchScope | undefined): RequestMeta {
-  return { requestId: crypto.randomUUID(), client, caller: scope?.caller ?? scope?.id ?? "launch", startedAt: state.ctx.now() };
+  return {
+    requestId: crypto.randomUUID(),
+    client,
+    caller: scope?.caller ?? scope?.id ?? "launch",
+    startedAt: state.ctx.now(),
+  };
 }
 
 /** How a committed answer ended. */
@@ -46,11 +51,22 @@ export type RequestEnd = {
 
 /** Whether an event's type names one that carries the response object (its model, and at the end its usage). */
 export function carriesResponse(type: string | undefined): boolean {
-  return type === "response.created" || type === "response.completed" || type === "response.incomplete" || type === "response.failed";
+  return (
+    type === "response.created" ||
+    type === "response.completed" ||
+    type === "response.incomplete" ||
+    type === "response.failed"
+  );
 }
 
 /** How an answer ended, in the ledger's words (one rule for both transports). */
-export function outcomeOf(end: { aborted: boolean; broken: boolean; terminal: string | null; streamed: boolean; status: number }): string {
+export function outcomeOf(end: {
+  aborted: boolean;
+  broken: boolean;
+  terminal: string | null;
+  streamed: boolean;
+  status: number;
+}): string {
   if (end.aborted) return "aborted";
   if (end.broken) return "broken";
   if (end.terminal) return end.terminal.replace(/^response\./, "");

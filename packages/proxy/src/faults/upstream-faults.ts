@@ -4,7 +4,13 @@ import { type Faults, connectRefused, connectionReset } from "@prodex/core";
  * The proxy's upstream HTTP seam of PRODEX_FAULTS (docs/faults.md): `real` as the armed
  * `upstream.*` faults make it behave for a request on `profile`. Only called when faults are set.
  */
-export async function faultyFetch(faults: Faults, profile: string, real: typeof fetch, url: string, init: RequestInit): Promise<Response> {
+export async function faultyFetch(
+  faults: Faults,
+  profile: string,
+  real: typeof fetch,
+  url: string,
+  init: RequestInit,
+): Promise<Response> {
   if (faults.take("upstream.connect_refused", profile)) throw connectRefused(url);
   const resetEarly = faults.take("upstream.reset_before_first_byte", profile);
   const response = await real(url, init);
@@ -17,13 +23,21 @@ export async function faultyFetch(faults: Faults, profile: string, real: typeof 
   const stall = reset ? null : faults.take("upstream.stall_after", profile);
   if (!response.body || (!reset && !stall)) return response;
   const cut: Cut = reset ? { kind: "reset", after: reset.arg ?? 0 } : { kind: "stall", after: stall?.arg ?? 0 };
-  return new Response(cutBody(response.body, cut, init.signal ?? null), { status: response.status, statusText: response.statusText, headers: response.headers });
+  return new Response(cutBody(response.body, cut, init.signal ?? null), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }
 
 type Cut = { kind: "reset" | "stall"; after: number };
 
 /** The first `after` bytes of `body`, then a reset (error) or a stall (nothing, until cancelled or aborted). */
-export function cutBody(body: ReadableStream<Uint8Array>, cut: Cut, signal: AbortSignal | null): ReadableStream<Uint8Array> {
+export function cutBody(
+  body: ReadableStream<Uint8Array>,
+  cut: Cut,
+  signal: AbortSignal | null,
+): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   let left = cut.after;
   return new ReadableStream<Uint8Array>({

@@ -94,7 +94,10 @@ export class PoolRuntime implements PoolPort {
         fetchedAt: usage?.fetchedAt ?? prev?.fetchedAt ?? null,
         plan: usage?.plan ?? prev?.plan ?? s.profile.plan,
         backoff: s.backoff ? { reason: s.backoff.reason, until: s.backoff.until, message: s.backoff.message } : null,
-        history: s.backoff && (!prev?.history || s.backoff.until >= prev.history.until) ? { streak: s.backoff.attempts, until: s.backoff.until } : (prev?.history ?? null),
+        history:
+          s.backoff && (!prev?.history || s.backoff.until >= prev.history.until)
+            ? { streak: s.backoff.attempts, until: s.backoff.until }
+            : (prev?.history ?? null),
         usable: s.usable,
         health: prev?.health ?? 1,
         requests: prev?.requests ?? 0,
@@ -189,7 +192,12 @@ export class PoolRuntime implements PoolPort {
     if (this.currentName === name) return;
     const from = this.currentName;
     this.currentName = name;
-    this.ctx.events.emit({ kind: "profile.selected", profile: name, message: from ? `now serving from ${name} (was ${from}): ${reason}` : `serving from ${name}: ${reason}`, data: { from } });
+    this.ctx.events.emit({
+      kind: "profile.selected",
+      profile: name,
+      message: from ? `now serving from ${name} (was ${from}): ${reason}` : `serving from ${name}: ${reason}`,
+      data: { from },
+    });
     this.ctx.writes.write({ repo: "profiles", method: "markSelected", args: [name, now] });
   }
 
@@ -218,7 +226,11 @@ export class PoolRuntime implements PoolPort {
     p.fetchedAt = now;
     if (now - p.persistedUsageAt < HEADER_PERSIST_MS) return;
     p.persistedUsageAt = now;
-    this.ctx.writes.write({ repo: "usage", method: "insert", args: [{ profileId: p.row.id, fetchedAt: now, source: "headers", plan: p.plan, windows }] });
+    this.ctx.writes.write({
+      repo: "usage",
+      method: "insert",
+      args: [{ profileId: p.row.id, fetchedAt: now, source: "headers", plan: p.plan, windows }],
+    });
   }
 
   /** Rests a profile after a failure before commit (backoff.ts); returns when it may serve again. */
@@ -228,16 +240,32 @@ export class PoolRuntime implements PoolPort {
     if (!p) return now;
     p.errors++;
     const streak = nextStreak(p.history, now);
-    const untilAt = restUntil({ kind: rest.kind, upstreamUntil: rest.until, streak, now, windowsReset: quotaResetFromWindows(p.windows, now) });
+    const untilAt = restUntil({
+      kind: rest.kind,
+      upstreamUntil: rest.until,
+      streak,
+      now,
+      windowsReset: quotaResetFromWindows(p.windows, now),
+    });
     // Until a fresh usage fetch says otherwise, the account is full.
     if (rest.kind === "quota") p.windows = markExhausted(p.windows, untilAt);
     else p.health = Math.max(0, p.health - 0.3);
     p.backoff = { reason: rest.kind, until: untilAt, message: rest.reason };
     p.history = { streak, until: untilAt };
-    this.ctx.writes.write({ repo: "backoffs", method: "set", args: [p.row.id, rest.kind, untilAt, rest.reason, now, streak] });
+    this.ctx.writes.write({
+      repo: "backoffs",
+      method: "set",
+      args: [p.row.id, rest.kind, untilAt, rest.reason, now, streak],
+    });
     // In availability's words, as the panel and `prodex quota` say them; the upstream's reason after.
     const said = describeAvailability(availability(candidate(p), now), (t) => new Date(t).toISOString());
-    this.ctx.events.emit({ kind: "backoff", level: "warn", profile: name, message: `${name}: ${said} (${rest.reason})`, data: { reason: rest.kind, until: untilAt } });
+    this.ctx.events.emit({
+      kind: "backoff",
+      level: "warn",
+      profile: name,
+      message: `${name}: ${said} (${rest.reason})`,
+      data: { reason: rest.kind, until: untilAt },
+    });
     return untilAt;
   }
 
@@ -302,13 +330,16 @@ function median(values: number[]): number | null {
 }
 
 function quotaResetFromWindows(windows: UsageWindow[], now: number): number | null {
-  const resets = windows.filter((w) => w.limit === "codex" && w.resetAt !== null && w.resetAt > now).map((w) => w.resetAt as number);
+  const resets = windows
+    .filter((w) => w.limit === "codex" && w.resetAt !== null && w.resetAt > now)
+    .map((w) => w.resetAt as number);
   return resets.length ? Math.min(...resets) : null;
 }
 
 function markExhausted(windows: UsageWindow[], until: number): UsageWindow[] {
   const main = windows.filter((w) => w.limit === "codex");
-  if (main.length === 0) return [{ label: "5h", usedPercent: 100, windowSeconds: null, resetAt: until, limit: "codex" }, ...windows];
+  if (main.length === 0)
+    return [{ label: "5h", usedPercent: 100, windowSeconds: null, resetAt: until, limit: "codex" }, ...windows];
   // The window resetting at `until` (or the shortest) is the one that is full.
   const target = main.find((w) => w.resetAt !== null && Math.abs(w.resetAt - until) < 120_000) ?? main[0];
   return windows.map((w) => (w === target ? { ...w, usedPercent: 100, resetAt: until } : w));

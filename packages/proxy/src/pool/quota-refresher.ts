@@ -35,7 +35,9 @@ export class QuotaRefresher {
   private async pass(): Promise<void> {
     const { pool, ctx, upstreamBase } = this.state;
     const now = ctx.now();
-    const stale = pool.snapshot().profiles.filter((p) => !p.needsLogin && (p.fetchedAt === null || now - p.fetchedAt > this.options.staleMs));
+    const stale = pool
+      .snapshot()
+      .profiles.filter((p) => !p.needsLogin && (p.fetchedAt === null || now - p.fetchedAt > this.options.staleMs));
     await Promise.all(
       stale.map(async (p) => {
         const row = pool.row(p.name);

@@ -1,4 +1,10 @@
-import { type JsonRecord as Obj, asArray as arr, asNumber as num, asRecord as obj, asString as str } from "@prodex/guards";
+import {
+  type JsonRecord as Obj,
+  asArray as arr,
+  asNumber as num,
+  asRecord as obj,
+  asString as str,
+} from "@prodex/guards";
 import type { ResponsesEvent, ResponsesObject } from "../anthropic/types.ts";
 
 /**

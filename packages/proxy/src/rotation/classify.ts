@@ -10,16 +10,32 @@ export type Verdict =
   /** 401: refresh this account's token and try it once more. */
   | { action: "refresh"; reason: string };
 
-export type UpstreamErrorInfo = { type?: string; code?: string; message?: string; resetsAt?: number | null; resetsInSeconds?: number | null };
+export type UpstreamErrorInfo = {
+  type?: string;
+  code?: string;
+  message?: string;
+  resetsAt?: number | null;
+  resetsInSeconds?: number | null;
+};
 
 const QUOTA_CODES = new Set(["usage_limit_reached", "insufficient_quota", "usage_not_included"]);
 const RATE_CODES = new Set(["rate_limit_exceeded", "rate_limit_error"]);
-const OVERLOAD_CODES = new Set(["server_is_overloaded", "overloaded_error", "slow_down", "server_error", "service_unavailable"]);
+const OVERLOAD_CODES = new Set([
+  "server_is_overloaded",
+  "overloaded_error",
+  "slow_down",
+  "server_error",
+  "service_unavailable",
+]);
 
 /** Reads `{error:{type,code,message,resets_at,…}}` (or the same at the top level) from any JSON. */
 export function errorInfo(body: unknown): UpstreamErrorInfo | null {
   if (!isRecord(body)) return null;
-  const e = isRecord(body.error) ? body.error : isRecord(body.response) && isRecord(body.response.error) ? body.response.error : body;
+  const e = isRecord(body.error)
+    ? body.error
+    : isRecord(body.response) && isRecord(body.response.error)
+      ? body.response.error
+      : body;
   const info: UpstreamErrorInfo = {
     type: str(e.type),
     code: str(e.code),
@@ -62,15 +78,31 @@ export function classifyResponse(status: number, headers: Headers | null, body: 
   const c = codes(info);
   if (status === 401) return { action: "refresh", reason: "401 unauthorized" };
   if (c.some((x) => QUOTA_CODES.has(x))) {
-    return { action: "rotate", kind: "quota", reason: `usage limit reached (${c.find((x) => QUOTA_CODES.has(x))})`, until: quotaUntil(info, headers, now) };
+    return {
+      action: "rotate",
+      kind: "quota",
+      reason: `usage limit reached (${c.find((x) => QUOTA_CODES.has(x))})`,
+      until: quotaUntil(info, headers, now),
+    };
   }
   if (status === 429 || c.some((x) => RATE_CODES.has(x))) {
-    return { action: "rotate", kind: "transient", reason: `rate limited (HTTP ${status}${info?.code ? ` ${info.code}` : ""})`, until: retryAfter(headers, now) };
+    return {
+      action: "rotate",
+      kind: "transient",
+      reason: `rate limited (HTTP ${status}${info?.code ? ` ${info.code}` : ""})`,
+      until: retryAfter(headers, now),
+    };
   }
   if (status >= 500 || status === 529 || c.some((x) => OVERLOAD_CODES.has(x)) || atCapacity(info)) {
-    return { action: "rotate", kind: "overload", reason: `upstream ${status}${info?.code ? ` ${info.code}` : ""}`, until: retryAfter(headers, now) };
+    return {
+      action: "rotate",
+      kind: "overload",
+      reason: `upstream ${status}${info?.code ? ` ${info.code}` : ""}`,
+      until: retryAfter(headers, now),
+    };
   }
-  if (status === 403 && c.includes("account_deactivated")) return { action: "rotate", kind: "auth", reason: "account deactivated", until: null };
+  if (status === 403 && c.includes("account_deactivated"))
+    return { action: "rotate", kind: "auth", reason: "account deactivated", until: null };
   // 400/404/413/422…: the request itself is at fault; another account would answer the same.
   return { action: "commit" };
 }
@@ -89,12 +121,23 @@ export function classifyEarlyEvent(event: Record<string, unknown>, now: number):
   // A websocket error frame carries the HTTP answer's headers (Retry-After, usage resets): the same rest as on HTTP.
   const headers = frameHeaders(event.headers);
   if (c.some((x) => QUOTA_CODES.has(x))) {
-    return { action: "rotate", kind: "quota", reason: `usage limit reached in stream (${c.find((x) => QUOTA_CODES.has(x))})`, until: quotaUntil(info, headers, now) };
+    return {
+      action: "rotate",
+      kind: "quota",
+      reason: `usage limit reached in stream (${c.find((x) => QUOTA_CODES.has(x))})`,
+      until: quotaUntil(info, headers, now),
+    };
   }
   if (status === 401) return { action: "refresh", reason: "401 in stream" };
-  if (status === 429 || c.some((x) => RATE_CODES.has(x))) return { action: "rotate", kind: "transient", reason: "rate limited in stream", until: retryAfter(headers, now) };
+  if (status === 429 || c.some((x) => RATE_CODES.has(x)))
+    return { action: "rotate", kind: "transient", reason: "rate limited in stream", until: retryAfter(headers, now) };
   if ((status !== undefined && status >= 500) || c.some((x) => OVERLOAD_CODES.has(x)) || atCapacity(info)) {
-    return { action: "rotate", kind: "overload", reason: `upstream failed before output (${info?.code ?? info?.type ?? status ?? "error"})`, until: retryAfter(headers, now) };
+    return {
+      action: "rotate",
+      kind: "overload",
+      reason: `upstream failed before output (${info?.code ?? info?.type ?? status ?? "error"})`,
+      until: retryAfter(headers, now),
+    };
   }
   return { action: "commit" };
 }
@@ -102,14 +145,20 @@ export function classifyEarlyEvent(event: Record<string, unknown>, now: number):
 function frameHeaders(raw: unknown): Headers | null {
   if (!isRecord(raw)) return null;
   const headers = new Headers();
-  for (const [k, v] of Object.entries(raw)) if (typeof v === "string" || typeof v === "number") headers.set(k, String(v));
+  for (const [k, v] of Object.entries(raw))
+    if (typeof v === "string" || typeof v === "number") headers.set(k, String(v));
   return headers;
 }
 
 /** fetch() threw before any byte arrived: connect refused, reset, timeout, DNS. */
 export function classifyNetworkError(error: unknown): Verdict {
   const message = error instanceof Error ? error.message : String(error);
-  return { action: "rotate", kind: "transient", reason: `network error before first byte (${message.slice(0, 120)})`, until: null };
+  return {
+    action: "rotate",
+    kind: "transient",
+    reason: `network error before first byte (${message.slice(0, 120)})`,
+    until: null,
+  };
 }
 
 /** The upstream refused reasoning it cannot decrypt (made by another account). */

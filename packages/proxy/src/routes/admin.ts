@@ -16,12 +16,21 @@ export async function controlRoute(state: ProxyState, c: HonoContext): Promise<R
   const read = await readSmallJson(c.req.raw);
   if ("error" in read) return Response.json({ error: { message: read.error.message } }, { status: read.error.status });
   const parsed = control.safeParse(read.json);
-  if (!parsed.success) return Response.json({ error: { message: 'expected {"pin": name|null} or {"autoRotate": boolean}' } }, { status: 400 });
+  if (!parsed.success)
+    return Response.json(
+      { error: { message: 'expected {"pin": name|null} or {"autoRotate": boolean}' } },
+      { status: 400 },
+    );
   const body = parsed.data;
   if ("pin" in body) {
-    if (body.pin !== null && !state.pool.row(body.pin)) return Response.json({ error: { message: `no profile named ${body.pin}` } }, { status: 404 });
+    if (body.pin !== null && !state.pool.row(body.pin))
+      return Response.json({ error: { message: `no profile named ${body.pin}` } }, { status: 404 });
     state.pool.pin(body.pin);
-    state.ctx.events.emit({ kind: "control", profile: body.pin, message: body.pin ? `pinned ${body.pin}` : "unpinned" });
+    state.ctx.events.emit({
+      kind: "control",
+      profile: body.pin,
+      message: body.pin ? `pinned ${body.pin}` : "unpinned",
+    });
   } else {
     state.pool.setAutoRotate(body.autoRotate);
     state.ctx.events.emit({ kind: "control", message: body.autoRotate ? "auto-rotate resumed" : "auto-rotate paused" });
@@ -41,7 +50,14 @@ export function eventsRoute(state: ProxyState, c: HonoContext): Response {
     start(controller) {
       const send = (message: PoolFeedMessage) => {
         try {
-          controller.enqueue(enc.encode(encodeSse({ event: message.type, data: JSON.stringify(message.type === "event" ? message.event : message.snapshot) })));
+          controller.enqueue(
+            enc.encode(
+              encodeSse({
+                event: message.type,
+                data: JSON.stringify(message.type === "event" ? message.event : message.snapshot),
+              }),
+            ),
+          );
         } catch {
           stop();
         }

@@ -28,14 +28,25 @@ async function readBody(req: Request): Promise<{ ok: true; json: unknown } | { o
   const read = await readJsonBody(req);
   if (read.ok) return read;
   const { status, message, notJson } = read.refusal;
-  return { ok: false, res: invalidRequest(notJson ? "The request body is not JSON: send an Anthropic Messages request (application/json)." : message, status) };
+  return {
+    ok: false,
+    res: invalidRequest(
+      notJson ? "The request body is not JSON: send an Anthropic Messages request (application/json)." : message,
+      status,
+    ),
+  };
 }
 
 /**
  * `POST /v1/messages`: Claude Messages → Responses, through the same rotation engine as Codex
  * (owner first, safe rotation before commit, token refresh, backoffs, events), and back.
  */
-export async function anthropicMessages(state: ProxyState, c: HonoContext, options: ClaudeRouteOptions, scope?: LaunchScope): Promise<Response> {
+export async function anthropicMessages(
+  state: ProxyState,
+  c: HonoContext,
+  options: ClaudeRouteOptions,
+  scope?: LaunchScope,
+): Promise<Response> {
   const read = await readBody(c.req.raw);
   if (!read.ok) return read.res;
   const json = read.json;
@@ -74,7 +85,11 @@ export async function anthropicMessages(state: ProxyState, c: HonoContext, optio
       const t = translate(tag);
       body = JSON.stringify(t.ok ? t.body : first.body);
       bodies.set(tag, body);
-      if (t.ok && t.notes.length) state.log.line("info", "claude request adapted for another account", { profile: name, notes: t.notes.join("; ") });
+      if (t.ok && t.notes.length)
+        state.log.line("info", "claude request adapted for another account", {
+          profile: name,
+          notes: t.notes.join("; "),
+        });
     }
     return body;
   };
@@ -95,7 +110,8 @@ export async function anthropicMessages(state: ProxyState, c: HonoContext, optio
     const { status, body, headers: h } = outcome.answer;
     return failure(state, status, body, h);
   }
-  if (outcome.response.status >= 400) return failure(state, outcome.response.status, await outcome.response.text(), outcome.response.headers);
+  if (outcome.response.status >= 400)
+    return failure(state, outcome.response.status, await outcome.response.text(), outcome.response.headers);
 
   // Claude's continuation keys (no turn state or response ids: every request carries the whole history).
   if (pins) {
@@ -111,20 +127,39 @@ export async function anthropicMessages(state: ProxyState, c: HonoContext, optio
   if (!outcome.stream) return unexpected(state, outcome);
 
   if (!first.stream) {
-    const result = await collectAnthropic(state, outcome, request.model, { owner, toolNames: first.toolNames, inputTokensEstimate: estimate }, c.req.raw.signal);
-    return result.ok ? anthropicJson(200, result.message, { "request-id": requestId(), ...room }) : errorBodyResponse(result.error);
+    const result = await collectAnthropic(
+      state,
+      outcome,
+      request.model,
+      { owner, toolNames: first.toolNames, inputTokensEstimate: estimate },
+      c.req.raw.signal,
+    );
+    return result.ok
+      ? anthropicJson(200, result.message, { "request-id": requestId(), ...room })
+      : errorBodyResponse(result.error);
   }
-  const translator = new AnthropicStreamTranslator({ model: request.model, owner, toolNames: first.toolNames, inputTokensEstimate: estimate });
+  const translator = new AnthropicStreamTranslator({
+    model: request.model,
+    owner,
+    toolNames: first.toolNames,
+    inputTokensEstimate: estimate,
+  });
   return new Response(anthropicSseBody(state, outcome, translator, options.pingMs), {
     status: 200,
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "request-id": requestId(), ...room },
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      "request-id": requestId(),
+      ...room,
+    },
   });
 }
 
 /** A failure for Claude; a 429 also carries the pool's room (when it resets, whether it is exhausted). */
 function failure(state: ProxyState, status: number, body: string, headers: Headers): Response {
   const res = upstreamFailure(status, body, headers, state.pool.snapshot());
-  if (status === 429) for (const [k, v] of Object.entries(pooledUnifiedHeaders(state.pool, state.ctx.now()))) res.headers.set(k, v);
+  if (status === 429)
+    for (const [k, v] of Object.entries(pooledUnifiedHeaders(state.pool, state.ctx.now()))) res.headers.set(k, v);
   return res;
 }
 
@@ -132,8 +167,14 @@ function failure(state: ProxyState, status: number, body: string, headers: Heade
 async function unexpected(state: ProxyState, outcome: Committed): Promise<Response> {
   const type = outcome.response.headers.get("content-type") ?? "none";
   await outcome.response.body?.cancel().catch(() => {});
-  state.log.line("warn", "claude: upstream answered without an event stream", { profile: outcome.profile, contentType: type });
-  return anthropicJson(502, { type: "error", error: { type: "api_error", message: `The upstream answered with ${type} instead of an event stream.` } });
+  state.log.line("warn", "claude: upstream answered without an event stream", {
+    profile: outcome.profile,
+    contentType: type,
+  });
+  return anthropicJson(502, {
+    type: "error",
+    error: { type: "api_error", message: `The upstream answered with ${type} instead of an event stream.` },
+  });
 }
 
 function requestId(): string {

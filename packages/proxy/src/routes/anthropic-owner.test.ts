@@ -20,14 +20,22 @@ describe("ownerTag", () => {
   });
 });
 
-const thinking = (owner: string | null, text = "t") => ({ type: "thinking", thinking: text, signature: owner === null ? "anthropic-sig" : encodeSignature("enc", owner) });
+const thinking = (owner: string | null, text = "t") => ({
+  type: "thinking",
+  thinking: text,
+  signature: owner === null ? "anthropic-sig" : encodeSignature("enc", owner),
+});
 
 describe("newestSignatureOwner", () => {
   const cases: [string, unknown, string | null][] = [
     ["not an array", { role: "user" }, null],
     ["no assistant turns", [{ role: "user", content: "hi" }], null],
     ["string assistant content", [{ role: "assistant", content: "hello" }], null],
-    ["one prodex signature", [{ role: "assistant", content: [thinking("aaa"), { type: "tool_use", id: "t", name: "Bash", input: {} }] }], "aaa"],
+    [
+      "one prodex signature",
+      [{ role: "assistant", content: [thinking("aaa"), { type: "tool_use", id: "t", name: "Bash", input: {} }] }],
+      "aaa",
+    ],
     [
       "the newest turn wins",
       [
@@ -37,8 +45,19 @@ describe("newestSignatureOwner", () => {
       ],
       "new",
     ],
-    ["foreign signatures are skipped", [{ role: "assistant", content: [thinking("mine")] }, { role: "assistant", content: [thinking(null)] }], "mine"],
-    ["malformed blocks are ignored", [{ role: "assistant", content: [null, 5, { type: "thinking" }, { type: "thinking", signature: 7 }] }], null],
+    [
+      "foreign signatures are skipped",
+      [
+        { role: "assistant", content: [thinking("mine")] },
+        { role: "assistant", content: [thinking(null)] },
+      ],
+      "mine",
+    ],
+    [
+      "malformed blocks are ignored",
+      [{ role: "assistant", content: [null, 5, { type: "thinking" }, { type: "thinking", signature: 7 }] }],
+      null,
+    ],
   ];
   test.each(cases)("%s", (_name, messages, expected) => {
     expect(newestSignatureOwner(messages)).toBe(expected);

@@ -12,7 +12,6 @@ export function ownerTag(accountId: string | null | undefined, profile: string):
   return createHash("sha256").update(`prodex-claude-owner\u0000${subject}`).digest("base64url").slice(0, 12);
 }
 
-
 /** Owner tag of the newest prodex-signed thinking block in a Messages history (null: none). */
 export function newestSignatureOwner(messages: unknown): string | null {
   if (!Array.isArray(messages)) return null;

@@ -4,7 +4,21 @@ import { invalidRequest, statusFor, upstreamFailure } from "./anthropic-reply.ts
 import { poolExhausted } from "./pool-exhausted.ts";
 
 function view(name: string, patch: Partial<ProfileView> = {}): ProfileView {
-  return { name, email: null, plan: null, status: "ready", needsLogin: false, windows: [], fetchedAt: null, backoff: null, current: false, requests: 0, errors: 0, latencyMs: null, ...patch };
+  return {
+    name,
+    email: null,
+    plan: null,
+    status: "ready",
+    needsLogin: false,
+    windows: [],
+    fetchedAt: null,
+    backoff: null,
+    current: false,
+    requests: 0,
+    errors: 0,
+    latencyMs: null,
+    ...patch,
+  };
 }
 
 function snap(profiles: ProfileView[], extra: Partial<PoolSnapshot> = {}): PoolSnapshot {
@@ -27,7 +41,11 @@ describe("poolExhausted", () => {
     ["exhausted or quota-backed-off", snap([view("p1", spent), view("p2", { backoff: quota })]), true],
     ["a transient backoff can still recover", snap([view("p1", spent), view("p2", { backoff: transient })]), false],
     ["logged-out accounts count as used up", snap([view("p1", spent), view("p2", { needsLogin: true })]), true],
-    ["without auto-rotate only the current one counts", snap([view("p1", spent), view("p2")], { autoRotate: false, current: "p1" }), true],
+    [
+      "without auto-rotate only the current one counts",
+      snap([view("p1", spent), view("p2")], { autoRotate: false, current: "p1" }),
+      true,
+    ],
   ];
   test.each(cases)("%s", (_name, snapshot, expected) => {
     expect(poolExhausted(snapshot)).toBe(expected);
@@ -37,11 +55,41 @@ describe("poolExhausted", () => {
 describe("upstreamFailure", () => {
   const limit = JSON.stringify({ error: { type: "usage_limit_reached", message: "You've hit your usage limit." } });
   const cases: [string, number, string, PoolSnapshot, { status: number; type: string; retry: string | null }][] = [
-    ["429 with the pool used up: no retry", 429, limit, snap([view("p1", spent)]), { status: 429, type: "rate_limit_error", retry: "false" }],
-    ["429 with accounts left: Claude may retry", 429, limit, snap([view("p1", spent), view("p2")]), { status: 429, type: "rate_limit_error", retry: null }],
-    ["503 pool unavailable", 503, JSON.stringify({ error: { type: "server_error", code: "pool_unavailable", message: "No account…" } }), snap([view("p1", { backoff: transient })]), { status: 503, type: "overloaded_error", retry: null }],
-    ["400 from upstream", 400, JSON.stringify({ error: { code: "context_length_exceeded", message: "too long" } }), snap([view("p1")]), { status: 400, type: "invalid_request_error", retry: null }],
-    ["401: the pool's logins, not Claude's key", 401, "{}", snap([view("p1")]), { status: 502, type: "api_error", retry: "false" }],
+    [
+      "429 with the pool used up: no retry",
+      429,
+      limit,
+      snap([view("p1", spent)]),
+      { status: 429, type: "rate_limit_error", retry: "false" },
+    ],
+    [
+      "429 with accounts left: Claude may retry",
+      429,
+      limit,
+      snap([view("p1", spent), view("p2")]),
+      { status: 429, type: "rate_limit_error", retry: null },
+    ],
+    [
+      "503 pool unavailable",
+      503,
+      JSON.stringify({ error: { type: "server_error", code: "pool_unavailable", message: "No account…" } }),
+      snap([view("p1", { backoff: transient })]),
+      { status: 503, type: "overloaded_error", retry: null },
+    ],
+    [
+      "400 from upstream",
+      400,
+      JSON.stringify({ error: { code: "context_length_exceeded", message: "too long" } }),
+      snap([view("p1")]),
+      { status: 400, type: "invalid_request_error", retry: null },
+    ],
+    [
+      "401: the pool's logins, not Claude's key",
+      401,
+      "{}",
+      snap([view("p1")]),
+      { status: 502, type: "api_error", retry: "false" },
+    ],
   ];
   test.each(cases)("%s", async (_name, status, body, snapshot, expected) => {
     const res = upstreamFailure(status, body, new Headers(), snapshot);
@@ -54,7 +102,12 @@ describe("upstreamFailure", () => {
   });
 
   test("keeps the upstream message, rephrasing context overflow the way Claude Code compacts on", async () => {
-    const res = upstreamFailure(400, JSON.stringify({ error: { code: "context_length_exceeded", message: "too long" } }), new Headers(), snap([view("p1")]));
+    const res = upstreamFailure(
+      400,
+      JSON.stringify({ error: { code: "context_length_exceeded", message: "too long" } }),
+      new Headers(),
+      snap([view("p1")]),
+    );
     expect(((await res.json()) as { error: { message: string } }).error.message).toBe("prompt is too long: too long");
   });
 
@@ -70,7 +123,10 @@ describe("small helpers", () => {
     const res = invalidRequest("bad body at messages.0");
     expect(res.status).toBe(400);
     expect(res.headers.get("x-should-retry")).toBe("false");
-    expect(await res.json()).toEqual({ type: "error", error: { type: "invalid_request_error", message: "bad body at messages.0" } });
+    expect(await res.json()).toEqual({
+      type: "error",
+      error: { type: "invalid_request_error", message: "bad body at messages.0" },
+    });
   });
 
   test.each([

@@ -48,7 +48,8 @@ export function errorBodyResponse(body: AnthropicErrorBody): Response {
  */
 export function upstreamFailure(status: number, body: string, headers: Headers, snapshot: PoolSnapshot): Response {
   if (status === 401 || status === 403) {
-    const message = "prodex: no account in the pool accepted its ChatGPT login; run `prodex quota` to see which profiles need `prodex login`.";
+    const message =
+      "prodex: no account in the pool accepted its ChatGPT login; run `prodex quota` to see which profiles need `prodex login`.";
     return anthropicJson(502, anthropicError("api_error", message), { "x-should-retry": "false" });
   }
   const exhausted = status === 429 && poolExhausted(snapshot);

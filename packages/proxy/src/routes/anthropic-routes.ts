@@ -30,7 +30,8 @@ export function claudeRouteOptions(options: ClaudeOptions = {}): ClaudeRouteOpti
 export function anthropicRoutes(state: ProxyState, auth: Authenticate, options: ClaudeRouteOptions): Hono<ProxyEnv> {
   const app = new Hono<ProxyEnv>();
   // A broker serves several launches; each may bring its own model mapping.
-  const forScope = (scope: LaunchScope): ClaudeRouteOptions => (scope.models ? { ...options, models: scope.models } : options);
+  const forScope = (scope: LaunchScope): ClaudeRouteOptions =>
+    scope.models ? { ...options, models: scope.models } : options;
   app.on(["GET", "HEAD"], "/", (c) => c.body(null, 200));
   app.use("/v1/*", keySecretGuard(auth));
   app.post("/v1/messages", (c) => anthropicMessages(state, c, forScope(c.get("scope")), c.get("scope")));
@@ -40,7 +41,15 @@ export function anthropicRoutes(state: ProxyState, auth: Authenticate, options: 
   app.get("/v1/models/:id", (c) => {
     const id = c.req.param("id");
     const model = getModel(id, forScope(c.get("scope")).models);
-    return model ? anthropicJson(200, model) : anthropicJson(404, anthropicError("not_found_error", `model: ${id} is not served by prodex; GET /v1/models lists the names it answers to.`));
+    return model
+      ? anthropicJson(200, model)
+      : anthropicJson(
+          404,
+          anthropicError(
+            "not_found_error",
+            `model: ${id} is not served by prodex; GET /v1/models lists the names it answers to.`,
+          ),
+        );
   });
   return app;
 }

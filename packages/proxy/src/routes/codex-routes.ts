@@ -23,7 +23,10 @@ export function bodyError(error: unknown): Response | null {
 }
 
 function bodyErrorResponse(error: BodyError): Response {
-  return Response.json({ error: { type: "invalid_request_error", message: `prodex proxy: ${error.message}` } }, { status: error.status });
+  return Response.json(
+    { error: { type: "invalid_request_error", message: `prodex proxy: ${error.message}` } },
+    { status: error.status },
+  );
 }
 
 export function localResponse(outcome: Extract<Outcome, { kind: "local" }>): Response {
@@ -36,7 +39,8 @@ export function bindContinuations(state: ProxyState, committed: Committed, keys:
   if (committed.response.status >= 400) return;
   const b = state.bindings;
   // The account accepted this reasoning, so it can read it: later requests carrying it come here.
-  for (const blob of keys.encrypted) if (!committed.stripped.has(blob)) b.bind("encrypted", blobKey(blob), committed.profile);
+  for (const blob of keys.encrypted)
+    if (!committed.stripped.has(blob)) b.bind("encrypted", blobKey(blob), committed.profile);
   b.bind("turn_state", committed.response.headers.get("x-codex-turn-state") ?? keys.turnState, committed.profile);
   b.bind("session", keys.session, committed.profile);
   b.bind("prompt_cache_key", keys.promptCacheKey, committed.profile);
@@ -44,7 +48,13 @@ export function bindContinuations(state: ProxyState, committed: Committed, keys:
 }
 
 /** `POST …/codex/responses` (SSE) and `…/responses/compact` (unary JSON), with safe rotation. */
-export async function codexInference(state: ProxyState, c: HonoContext, path: string, stream: boolean, scope?: LaunchScope): Promise<Response> {
+export async function codexInference(
+  state: ProxyState,
+  c: HonoContext,
+  path: string,
+  stream: boolean,
+  scope?: LaunchScope,
+): Promise<Response> {
   let body: Awaited<ReturnType<typeof readRequestBody>>;
   try {
     body = await readRequestBody(c.req.raw);
@@ -55,7 +65,17 @@ export async function codexInference(state: ProxyState, c: HonoContext, path: st
   if (invalid) return bodyErrorResponse(invalid);
   const headers = c.req.raw.headers;
   const keys = affinityFromScan(headers, body.text === null ? EMPTY_SCAN : scanBody(body.text));
-  const outcome = await forward(state, { method: "POST", path, headers, body, keys, stream, signal: c.req.raw.signal, client: "codex", scope });
+  const outcome = await forward(state, {
+    method: "POST",
+    path,
+    headers,
+    body,
+    keys,
+    stream,
+    signal: c.req.raw.signal,
+    client: "codex",
+    scope,
+  });
   if (outcome.kind === "local") return localResponse(outcome);
   bindContinuations(state, outcome, keys);
   const out = clientResponseHeaders(outcome.response.headers);
@@ -69,7 +89,10 @@ export async function codexInference(state: ProxyState, c: HonoContext, path: st
     return new Response(outcome.response.body, { status: outcome.response.status, headers: out });
   }
   const owner = outcome.profile;
-  return new Response(committedBody(state, outcome, { onEvent: (e) => bindOutputBlob(state, owner, e) }), { status: outcome.response.status, headers: out });
+  return new Response(committedBody(state, outcome, { onEvent: (e) => bindOutputBlob(state, owner, e) }), {
+    status: outcome.response.status,
+    headers: out,
+  });
 }
 
 /** New reasoning (or compaction) an answer carries belongs to the account that wrote it. */
@@ -82,7 +105,12 @@ export function bindOutputBlob(state: ProxyState, profile: string, event: Stream
 }
 
 /** Anything else under the ChatGPT base: forwarded with the serving account's credentials. */
-export async function passThrough(state: ProxyState, c: HonoContext, path: string, scope?: LaunchScope): Promise<Response> {
+export async function passThrough(
+  state: ProxyState,
+  c: HonoContext,
+  path: string,
+  scope?: LaunchScope,
+): Promise<Response> {
   const method = c.req.method;
   let body = null;
   if (method !== "GET" && method !== "HEAD") {
@@ -94,7 +122,20 @@ export async function passThrough(state: ProxyState, c: HonoContext, path: strin
   }
   const headers = c.req.raw.headers;
   const keys = extractAffinity(headers, null);
-  const outcome = await forward(state, { method, path, headers, body, keys, stream: false, signal: c.req.raw.signal, client: "codex", scope });
+  const outcome = await forward(state, {
+    method,
+    path,
+    headers,
+    body,
+    keys,
+    stream: false,
+    signal: c.req.raw.signal,
+    client: "codex",
+    scope,
+  });
   if (outcome.kind === "local") return localResponse(outcome);
-  return new Response(outcome.response.body, { status: outcome.response.status, headers: clientResponseHeaders(outcome.response.headers) });
+  return new Response(outcome.response.body, {
+    status: outcome.response.status,
+    headers: clientResponseHeaders(outcome.response.headers),
+  });
 }

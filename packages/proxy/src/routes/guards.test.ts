@@ -31,7 +31,10 @@ describe("sameSecret", () => {
 
 describe("hostGuard", () => {
   const app = new Hono();
-  app.use("*", hostGuard(() => 4000));
+  app.use(
+    "*",
+    hostGuard(() => 4000),
+  );
   app.get("/", (c) => c.text("ok"));
   const cases: [string, Record<string, string>, number][] = [
     ["127.0.0.1 with the port", { host: "127.0.0.1:4000" }, 200],
@@ -47,7 +50,8 @@ describe("hostGuard", () => {
     ["Origin null", { host: "127.0.0.1:4000", origin: "null" }, 403],
     ["Sec-Fetch-Site", { host: "127.0.0.1:4000", "sec-fetch-site": "same-origin" }, 403],
   ];
-  for (const [why, headers, status] of cases) test(why, async () => expect((await app.request("/", { headers })).status).toBe(status));
+  for (const [why, headers, status] of cases)
+    test(why, async () => expect((await app.request("/", { headers })).status).toBe(status));
 });
 
 describe("pathId", () => {
@@ -88,5 +92,6 @@ describe("keylessPath", () => {
     ["WHAM/usage", false],
     ["/wham/usage", false],
   ];
-  for (const [rest, want] of cases) test(`${JSON.stringify(rest)} → ${want}`, () => expect(keylessPath(rest)).toBe(want));
+  for (const [rest, want] of cases)
+    test(`${JSON.stringify(rest)} → ${want}`, () => expect(keylessPath(rest)).toBe(want));
 });

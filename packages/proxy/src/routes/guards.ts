@@ -60,7 +60,16 @@ export function hostGuard(port: () => number): MiddlewareHandler {
     const host = c.req.header("host") ?? "";
     const p = port();
     const allowed = host === `127.0.0.1:${p}` || host === `localhost:${p}` || host === `[::1]:${p}`;
-    if (!allowed) return c.json({ error: { type: "forbidden", message: "prodex proxy: unexpected Host header (only loopback names are served)" } }, 403);
+    if (!allowed)
+      return c.json(
+        {
+          error: {
+            type: "forbidden",
+            message: "prodex proxy: unexpected Host header (only loopback names are served)",
+          },
+        },
+        403,
+      );
     if (c.req.header("origin") !== undefined || c.req.header("sec-fetch-site") !== undefined) {
       return c.json({ error: { type: "forbidden", message: "prodex proxy: browser requests are refused" } }, 403);
     }
@@ -113,18 +122,30 @@ export function keySecretGuard(auth: Authenticate): MiddlewareHandler<ProxyEnv> 
 /** A broker's operator endpoints (`/__admin/<secret>/…`): the admin secret from the 0600 file. */
 export function adminGuard(secret: string): MiddlewareHandler {
   return async (c, next) => {
-    if (!sameSecret(c.req.param("secret"), secret)) return Response.json({ error: { type: "authentication_error", message: "prodex broker: missing or wrong admin secret" } }, { status: 401 });
+    if (!sameSecret(c.req.param("secret"), secret))
+      return Response.json(
+        { error: { type: "authentication_error", message: "prodex broker: missing or wrong admin secret" } },
+        { status: 401 },
+      );
     await next();
   };
 }
 
 export function unauthorized(): Response {
-  return Response.json({ error: { type: "authentication_error", message: "prodex proxy: missing or wrong per-launch secret" } }, { status: 401 });
+  return Response.json(
+    { error: { type: "authentication_error", message: "prodex proxy: missing or wrong per-launch secret" } },
+    { status: 401 },
+  );
 }
 
 export function missingKey(): Response {
   return Response.json(
-    { error: { type: "authentication_error", message: `prodex proxy: missing or wrong ${LAUNCH_KEY_HEADER} header (launch Codex through prodex, or send the launch secret from ${LAUNCH_KEY_ENV})` } },
+    {
+      error: {
+        type: "authentication_error",
+        message: `prodex proxy: missing or wrong ${LAUNCH_KEY_HEADER} header (launch Codex through prodex, or send the launch secret from ${LAUNCH_KEY_ENV})`,
+      },
+    },
     { status: 401 },
   );
 }

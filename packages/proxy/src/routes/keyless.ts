@@ -44,16 +44,36 @@ async function asSent(state: ProxyState, req: Request, path: string): Promise<Re
       body = (await readRequestBody(req)).bytes;
     } catch (error) {
       const status = error instanceof BodyError ? error.status : 400;
-      return Response.json({ error: { type: "invalid_request_error", message: `prodex proxy: ${error instanceof Error ? error.message : "cannot read the request body"}` } }, { status });
+      return Response.json(
+        {
+          error: {
+            type: "invalid_request_error",
+            message: `prodex proxy: ${error instanceof Error ? error.message : "cannot read the request body"}`,
+          },
+        },
+        { status },
+      );
     }
   }
   state.log.line("info", "keyless route passed as sent", { path: path.replace(/\?.*$/, ""), method: req.method });
   try {
-    const res = await state.fetch(`${state.upstreamBase}${path}`, { method: req.method, headers: asSentRequestHeaders(req.headers), body, signal: req.signal, redirect: "manual" });
+    const res = await state.fetch(`${state.upstreamBase}${path}`, {
+      method: req.method,
+      headers: asSentRequestHeaders(req.headers),
+      body,
+      signal: req.signal,
+      redirect: "manual",
+    });
     return new Response(res.body, { status: res.status, headers: clientResponseHeaders(res.headers) });
   } catch (error) {
     if (req.signal.aborted) return new Response(null, { status: 499 });
-    state.log.line("warn", "keyless route upstream failed", { path: path.replace(/\?.*$/, ""), error: error instanceof Error ? error.message : String(error) });
-    return Response.json({ error: { type: "upstream_error", message: "prodex proxy: the ChatGPT upstream could not be reached" } }, { status: 502 });
+    state.log.line("warn", "keyless route upstream failed", {
+      path: path.replace(/\?.*$/, ""),
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return Response.json(
+      { error: { type: "upstream_error", message: "prodex proxy: the ChatGPT upstream could not be reached" } },
+      { status: 502 },
+    );
   }
 }

@@ -18,24 +18,45 @@ const refreshRequest = z.object({ grant_type: z.literal("refresh_token"), refres
  */
 export async function oauthToken(state: ProxyState, c: HonoContext, scope: LaunchScope): Promise<Response> {
   const read = await readSmallJson(c.req.raw);
-  if ("error" in read) return Response.json({ error: "invalid_request", error_description: read.error.message }, { status: read.error.status });
+  if ("error" in read)
+    return Response.json(
+      { error: "invalid_request", error_description: read.error.message },
+      { status: read.error.status },
+    );
   const parsed = refreshRequest.safeParse(read.json);
-  if (!parsed.success) return Response.json({ error: "unsupported_grant_type", error_description: "only refresh_token is supported" }, { status: 400 });
+  if (!parsed.success)
+    return Response.json(
+      { error: "unsupported_grant_type", error_description: "only refresh_token is supported" },
+      { status: 400 },
+    );
   const name = holder(state, scope, parsed.data.refresh_token);
-  if (!name) return Response.json({ error: "invalid_grant", error_description: "refresh token unknown to this launch's profile" }, { status: 401 });
+  if (!name)
+    return Response.json(
+      { error: "invalid_grant", error_description: "refresh token unknown to this launch's profile" },
+      { status: 401 },
+    );
   let auth: ChatgptAuth;
   try {
     auth = await state.ctx.tokens.current(state.pool.ref(name));
   } catch (error) {
     const dead = error instanceof AuthError && error.needsLogin;
     state.log.line("warn", "child token refresh failed", { profile: name, error: errorMessage(error) });
-    return Response.json({ error: dead ? "invalid_grant" : "temporarily_unavailable", error_description: errorMessage(error) }, { status: dead ? 401 : 503 });
+    return Response.json(
+      { error: dead ? "invalid_grant" : "temporarily_unavailable", error_description: errorMessage(error) },
+      { status: dead ? 401 : 503 },
+    );
   }
   const now = state.ctx.now();
   state.refreshTokens.note(name, auth.refreshToken, now);
   state.accessTokens.note(name, auth.accessToken, now);
   const expiresIn = auth.expiresAt ? Math.max(0, Math.round((auth.expiresAt - now) / 1000)) : 3600;
-  return Response.json({ id_token: auth.idToken, access_token: auth.accessToken, refresh_token: auth.refreshToken, token_type: "Bearer", expires_in: expiresIn });
+  return Response.json({
+    id_token: auth.idToken,
+    access_token: auth.accessToken,
+    refresh_token: auth.refreshToken,
+    token_type: "Bearer",
+    expires_in: expiresIn,
+  });
 }
 
 /** The profile the token belongs to: the launch's own (any profile when the launch has none), if it holds or lately held it. */

@@ -93,7 +93,9 @@ describe("poolExhausted", () => {
   });
 
   test("every usable account out of quota or logged out", () => {
-    expect(poolExhausted(snap([profile("a", { windows: [full(NOW + 60_000)] }), profile("b", { needsLogin: true })]))).toBe(true);
+    expect(
+      poolExhausted(snap([profile("a", { windows: [full(NOW + 60_000)] }), profile("b", { needsLogin: true })])),
+    ).toBe(true);
     expect(poolExhausted(snap([profile("a", { windows: [full(NOW + 60_000)] }), profile("b")]))).toBe(false);
     expect(poolExhausted(snap([]))).toBe(false);
     // A full window whose reset has passed is not exhausted any more, whatever the status said then.

@@ -3,7 +3,12 @@ import { IdleCollector } from "./idle-gc.ts";
 
 function world(inFlight = 0) {
   const w = { t: 0, inFlight, collections: 0 };
-  const gc = new IdleCollector({ inFlight: () => w.inFlight, quietMs: 1_000, collect: () => w.collections++, now: () => w.t });
+  const gc = new IdleCollector({
+    inFlight: () => w.inFlight,
+    quietMs: 1_000,
+    collect: () => w.collections++,
+    now: () => w.t,
+  });
   return { w, gc };
 }
 

@@ -64,7 +64,8 @@ export class RuntimeLog {
     const lines = this.buffer;
     this.buffer = [];
     let text = lines.join("");
-    if (this.lost > 0) text = this.render("warn", "runtime log lines lost", { lines: this.lost, error: this.lostWhy }) + text;
+    if (this.lost > 0)
+      text = this.render("warn", "runtime log lines lost", { lines: this.lost, error: this.lostWhy }) + text;
     if (this.cut) text = `\n${text}`;
     try {
       this.append(text);
@@ -122,7 +123,10 @@ function endsMidLine(path: string): boolean {
  */
 function createOwn(dir: string, stamp: string): string {
   for (let attempt = 0; ; attempt++) {
-    const path = join(dir, `prodex-runtime-${stamp}${attempt ? `-r${randomBytes(4).toString("hex")}` : ""}-${process.pid}.log`);
+    const path = join(
+      dir,
+      `prodex-runtime-${stamp}${attempt ? `-r${randomBytes(4).toString("hex")}` : ""}-${process.pid}.log`,
+    );
     try {
       closeSync(openSync(path, "wx", 0o600));
       return path;

@@ -23,20 +23,47 @@ const cases: { name: string; chunks: (string | Uint8Array)[]; want: SseMessage[]
   { name: "only the first space is stripped", chunks: ["data:  two\n\n"], want: [{ data: " two" }] },
   { name: "CRLF line ends", chunks: ["event: a\r\ndata: 1\r\n\r\n"], want: [{ event: "a", data: "1" }] },
   { name: "CR line ends", chunks: ["event: a\rdata: 1\r\r"], want: [{ event: "a", data: "1" }] },
-  { name: "CRLF split between chunks", chunks: ["data: 1\r", "\n\r", "\ndata: 2\r\n\r\n"], want: [{ data: "1" }, { data: "2" }] },
+  {
+    name: "CRLF split between chunks",
+    chunks: ["data: 1\r", "\n\r", "\ndata: 2\r\n\r\n"],
+    want: [{ data: "1" }, { data: "2" }],
+  },
   { name: "multi-line data", chunks: ["data: a\ndata: b\ndata:\n\n"], want: [{ data: "a\nb\n" }] },
   { name: "comments are ignored", chunks: [": keep-alive\n\n:x\ndata: 1\n\n"], want: [{ data: "1" }] },
   { name: "event without data is not dispatched", chunks: ["event: ping\n\ndata: 1\n\n"], want: [{ data: "1" }] },
   { name: "empty data line dispatches empty data", chunks: ["data\n\n"], want: [{ data: "" }] },
   { name: "unknown fields ignored", chunks: ["foo: bar\ndata: 1\n\n"], want: [{ data: "1" }] },
-  { name: "split mid-line and mid-field", chunks: ["ev", "ent: resp", "onse.created\nda", "ta: {\"a\"", ":1}\n", "\n"], want: [{ event: "response.created", data: '{"a":1}' }] },
-  { name: "final event without trailing blank line (flush)", chunks: ["data: 1\n\ndata: last"], want: [{ data: "1" }, { data: "last" }] },
-  { name: "final event with one newline (flush)", chunks: ["event: e\ndata: last\n"], want: [{ event: "e", data: "last" }] },
+  {
+    name: "split mid-line and mid-field",
+    chunks: ["ev", "ent: resp", "onse.created\nda", 'ta: {"a"', ":1}\n", "\n"],
+    want: [{ event: "response.created", data: '{"a":1}' }],
+  },
+  {
+    name: "final event without trailing blank line (flush)",
+    chunks: ["data: 1\n\ndata: last"],
+    want: [{ data: "1" }, { data: "last" }],
+  },
+  {
+    name: "final event with one newline (flush)",
+    chunks: ["event: e\ndata: last\n"],
+    want: [{ event: "e", data: "last" }],
+  },
   { name: "leading BOM", chunks: ["\ufeffdata: 1\n\n"], want: [{ data: "1" }] },
-  { name: "id persists across events", chunks: ["id: 7\ndata: a\n\ndata: b\n\n"], want: [{ id: "7", data: "a" }, { id: "7", data: "b" }] },
+  {
+    name: "id persists across events",
+    chunks: ["id: 7\ndata: a\n\ndata: b\n\n"],
+    want: [
+      { id: "7", data: "a" },
+      { id: "7", data: "b" },
+    ],
+  },
   { name: "id with NUL is ignored", chunks: ["id: a\0b\ndata: 1\n\n"], want: [{ data: "1" }] },
   { name: "retry is reported", chunks: ["retry: 1500\ndata: 1\n\n"], want: [{ data: "1", retry: 1500 }] },
-  { name: "bytes with a UTF-8 char split across chunks", chunks: [enc.encode("data: h\u00e9").slice(0, 8), enc.encode("data: h\u00e9\n\n").slice(8)], want: [{ data: "h\u00e9" }] },
+  {
+    name: "bytes with a UTF-8 char split across chunks",
+    chunks: [enc.encode("data: h\u00e9").slice(0, 8), enc.encode("data: h\u00e9\n\n").slice(8)],
+    want: [{ data: "h\u00e9" }],
+  },
   { name: "empty chunks", chunks: ["", "data: 1", "", "\n\n"], want: [{ data: "1" }] },
 ];
 

@@ -43,15 +43,27 @@ describe("UpstreamStream stall limit", () => {
   }
 
   test("the hold's time limit commits what it holds; with not one byte by then, the answer counts as stalled", async () => {
-    const empty = await new UpstreamStream(silentAfter([]).body, new AbortController(), Date.now, 5_000).hold({ maxMs: 20, maxBytes: 1 << 20 });
+    const empty = await new UpstreamStream(silentAfter([]).body, new AbortController(), Date.now, 5_000).hold({
+      maxMs: 20,
+      maxBytes: 1 << 20,
+    });
     expect(empty).toMatchObject({ kind: "rotate", verdict: { kind: "transient" } });
     expect(empty.kind === "rotate" && empty.verdict.reason).toContain("upstream stalled");
-    const some = await new UpstreamStream(silentAfter([frame("response.created")]).body, new AbortController(), Date.now, 5_000).hold({ maxMs: 20, maxBytes: 1 << 20 });
+    const some = await new UpstreamStream(
+      silentAfter([frame("response.created")]).body,
+      new AbortController(),
+      Date.now,
+      5_000,
+    ).hold({ maxMs: 20, maxBytes: 1 << 20 });
     expect(some).toMatchObject({ kind: "commit", why: "limit" });
   });
 
   test("after the commit point, silence ends the stream with UpstreamStalledError and cancels the upstream", async () => {
-    const up = silentAfter([frame("response.created"), frame("response.output_text.delta"), frame("response.output_text.delta")]);
+    const up = silentAfter([
+      frame("response.created"),
+      frame("response.output_text.delta"),
+      frame("response.output_text.delta"),
+    ]);
     const abort = new AbortController();
     const stream = new UpstreamStream(up.body, abort, Date.now, 80);
     expect((await stream.hold(HOLD)).kind).toBe("commit");

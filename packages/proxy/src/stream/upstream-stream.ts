@@ -79,13 +79,23 @@ export class UpstreamStream {
     const deadline = this.now() + limits.maxMs;
     for (;;) {
       const now = this.now();
-      if (bytes >= limits.maxBytes || (head.length > 0 && now >= deadline)) return { kind: "commit", head, events, why: "limit" };
+      if (bytes >= limits.maxBytes || (head.length > 0 && now >= deadline))
+        return { kind: "commit", head, events, why: "limit" };
       // Silent past the stall limit, or not one byte by the hold's deadline (a live upstream says
       // response.created at once; there is nothing to commit): stalled. Nothing reached the client.
-      const stalledAt = head.length > 0 ? this.lastByteAt + this.stallMs : Math.min(deadline, this.lastByteAt + this.stallMs);
+      const stalledAt =
+        head.length > 0 ? this.lastByteAt + this.stallMs : Math.min(deadline, this.lastByteAt + this.stallMs);
       if (now >= stalledAt) {
         this.cancel();
-        return { kind: "rotate", verdict: { action: "rotate", kind: "transient", reason: `${new UpstreamStalledError(now - this.lastByteAt).message} before output`, until: null } };
+        return {
+          kind: "rotate",
+          verdict: {
+            action: "rotate",
+            kind: "transient",
+            reason: `${new UpstreamStalledError(now - this.lastByteAt).message} before output`,
+            until: null,
+          },
+        };
       }
       let r: ReadResult | "timeout";
       try {
@@ -93,7 +103,15 @@ export class UpstreamStream {
       } catch (error) {
         this.cancel();
         const message = error instanceof Error ? error.message : String(error);
-        return { kind: "rotate", verdict: { action: "rotate", kind: "transient", reason: `stream broke before output (${message.slice(0, 100)})`, until: null } };
+        return {
+          kind: "rotate",
+          verdict: {
+            action: "rotate",
+            kind: "transient",
+            reason: `stream broke before output (${message.slice(0, 100)})`,
+            until: null,
+          },
+        };
       }
       if (r === "timeout") continue;
       if (r.done) {
@@ -101,7 +119,9 @@ export class UpstreamStream {
         const tail = this.parser.flush().map(toStreamEvent);
         events.push(...tail);
         const end = commitPoint(tail, this.now(), "ended");
-        return end.kind === "commit" ? { kind: "commit", head, events, why: "ended" } : { kind: "rotate", verdict: failureOf(end) };
+        return end.kind === "commit"
+          ? { kind: "commit", head, events, why: "ended" }
+          : { kind: "rotate", verdict: failureOf(end) };
       }
       this.lastByteAt = this.now();
       head.push(r.value);
@@ -197,5 +217,10 @@ export class UpstreamStream {
 /** A websocket-only "reconnect" cannot happen on SSE; if it did, it is a transient failure. */
 function failureOf(point: Exclude<Point, { kind: "commit" }>): FailureVerdict {
   if (point.kind === "fail") return point.verdict;
-  return { action: "rotate", kind: "transient", reason: point.kind === "reconnect" ? point.reason : "stream ended before any output", until: null };
+  return {
+    action: "rotate",
+    kind: "transient",
+    reason: point.kind === "reconnect" ? point.reason : "stream ended before any output",
+    until: null,
+  };
 }

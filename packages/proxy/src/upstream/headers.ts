@@ -22,10 +22,23 @@ const HOP_BY_HOP = new Set([
 const CREDENTIALS = new Set(["authorization", "chatgpt-account-id", "x-api-key", "cookie", LAUNCH_KEY_HEADER]);
 
 // Set by the client for the proxy only (prodex's own secret / websocket handshake).
-const CLIENT_ONLY = new Set(["sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol", "origin"]);
+const CLIENT_ONLY = new Set([
+  "sec-websocket-key",
+  "sec-websocket-version",
+  "sec-websocket-extensions",
+  "sec-websocket-protocol",
+  "origin",
+]);
 
-export function upstreamRequestHeaders(client: Headers, creds: { accessToken: string; accountId: string }, options: { dropContentEncoding?: boolean } = {}): Headers {
-  const out = forwardable(client, (key) => CREDENTIALS.has(key) || (options.dropContentEncoding === true && key === "content-encoding"));
+export function upstreamRequestHeaders(
+  client: Headers,
+  creds: { accessToken: string; accountId: string },
+  options: { dropContentEncoding?: boolean } = {},
+): Headers {
+  const out = forwardable(
+    client,
+    (key) => CREDENTIALS.has(key) || (options.dropContentEncoding === true && key === "content-encoding"),
+  );
   out.set("authorization", `Bearer ${creds.accessToken}`);
   out.set("chatgpt-account-id", creds.accountId);
   return out;
@@ -64,7 +77,12 @@ export function clientResponseHeaders(upstream: Headers): Headers {
 function connectionListed(headers: Headers): ReadonlySet<string> {
   const value = headers.get("connection");
   if (!value) return NONE;
-  return new Set(value.split(",").map((name) => name.trim().toLowerCase()).filter(Boolean));
+  return new Set(
+    value
+      .split(",")
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean),
+  );
 }
 
 const NONE: ReadonlySet<string> = new Set();

@@ -62,7 +62,27 @@ describe("isJson", () => {
     const body = (JSON.parse(fixture) as { body: { input: unknown[]; tools: unknown[] } }).body;
     const base = JSON.stringify({ ...body, input: body.input.slice(-1), tools: body.tools.slice(0, 1) });
     const random = seeded(0x150);
-    const pieces = ['"', "\\", "{", "}", "[", "]", ",", ":", " ", "\n", "0", "-", ".", "e", "t", "n", "\u00e9", "\\u", "\u0001"];
+    const pieces = [
+      '"',
+      "\\",
+      "{",
+      "}",
+      "[",
+      "]",
+      ",",
+      ":",
+      " ",
+      "\n",
+      "0",
+      "-",
+      ".",
+      "e",
+      "t",
+      "n",
+      "\u00e9",
+      "\\u",
+      "\u0001",
+    ];
     let valid = 0;
     for (let i = 0; i < 4000; i++) {
       let text = base;
@@ -70,10 +90,16 @@ describe("isJson", () => {
         const at = Math.floor(random() * text.length);
         const piece = pieces[Math.floor(random() * pieces.length)] ?? "";
         const kind = random();
-        text = kind < 0.33 ? text.slice(0, at) + text.slice(at + 1) : kind < 0.66 ? text.slice(0, at) + piece + text.slice(at) : text.slice(0, at) + piece + text.slice(at + 1);
+        text =
+          kind < 0.33
+            ? text.slice(0, at) + text.slice(at + 1)
+            : kind < 0.66
+              ? text.slice(0, at) + piece + text.slice(at)
+              : text.slice(0, at) + piece + text.slice(at + 1);
       }
       const expected = parses(text);
-      if (isJson(text) !== expected) throw new Error(`isJson disagrees with JSON.parse (${expected}) on: ${JSON.stringify(text)}`);
+      if (isJson(text) !== expected)
+        throw new Error(`isJson disagrees with JSON.parse (${expected}) on: ${JSON.stringify(text)}`);
       if (expected) valid++;
     }
     // Both outcomes were exercised, not only one.

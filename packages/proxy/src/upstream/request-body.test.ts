@@ -34,13 +34,33 @@ describe("readRequestBody limits", () => {
   const zeros = new Uint8Array(LIMIT + 1);
   const cases: [string, () => Request, { status: number; message: RegExp } | null][] = [
     ["at the limit", () => req(new Uint8Array(LIMIT).fill(0x20)), null],
-    ["declared over the limit", () => req("{}", { "content-length": String(LIMIT + 1) }), { status: 413, message: /of 1025 bytes exceeds the 1024-byte limit/ }],
+    [
+      "declared over the limit",
+      () => req("{}", { "content-length": String(LIMIT + 1) }),
+      { status: 413, message: /of 1025 bytes exceeds the 1024-byte limit/ },
+    ],
     ["streamed over the limit", () => req(stream(LIMIT * 4)), { status: 413, message: /exceeds the 1024-byte limit$/ }],
     ["streamed within the limit", () => req(stream(LIMIT)), null],
-    ["zstd over the limit once decompressed", () => req(Bun.zstdCompressSync(zeros), { "content-encoding": "zstd" }), { status: 413, message: /once decompressed/ }],
-    ["gzip over the limit once decompressed", () => req(gzipSync(zeros), { "content-encoding": "gzip" }), { status: 413, message: /once decompressed/ }],
-    ["zstd that is not", () => req("nope", { "content-encoding": "zstd" }), { status: 400, message: /says zstd but does not decompress/ }],
-    ["gzip that is not", () => req("nope", { "content-encoding": "gzip" }), { status: 400, message: /says gzip but does not decompress/ }],
+    [
+      "zstd over the limit once decompressed",
+      () => req(Bun.zstdCompressSync(zeros), { "content-encoding": "zstd" }),
+      { status: 413, message: /once decompressed/ },
+    ],
+    [
+      "gzip over the limit once decompressed",
+      () => req(gzipSync(zeros), { "content-encoding": "gzip" }),
+      { status: 413, message: /once decompressed/ },
+    ],
+    [
+      "zstd that is not",
+      () => req("nope", { "content-encoding": "zstd" }),
+      { status: 400, message: /says zstd but does not decompress/ },
+    ],
+    [
+      "gzip that is not",
+      () => req("nope", { "content-encoding": "gzip" }),
+      { status: 400, message: /says gzip but does not decompress/ },
+    ],
   ];
   for (const [why, make, want] of cases) {
     test(why, async () => {
@@ -54,7 +74,10 @@ describe("readRequestBody limits", () => {
   }
 
   test("zstd within the limit decodes to the text", async () => {
-    const body = await readRequestBody(req(Bun.zstdCompressSync(new TextEncoder().encode('{"a":1}')), { "content-encoding": "zstd" }), LIMIT);
+    const body = await readRequestBody(
+      req(Bun.zstdCompressSync(new TextEncoder().encode('{"a":1}')), { "content-encoding": "zstd" }),
+      LIMIT,
+    );
     expect(body.text).toBe('{"a":1}');
     expect(body.json()).toEqual({ a: 1 });
   });

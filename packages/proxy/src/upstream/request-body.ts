@@ -41,7 +41,8 @@ const DECODERS: Record<string, (bytes: Uint8Array, options: { maxOutputLength: n
 export async function readRequestBody(req: Request, maxBytes = MAX_BODY_BYTES): Promise<RequestBody> {
   const length = req.headers.get("content-length");
   const declared = Number(length ?? 0);
-  if (declared > maxBytes) throw new BodyError(`request body of ${declared} bytes exceeds the ${maxBytes}-byte limit`, 413);
+  if (declared > maxBytes)
+    throw new BodyError(`request body of ${declared} bytes exceeds the ${maxBytes}-byte limit`, 413);
   // A declared length is enforced by the HTTP parser; a streamed (chunked) body is counted as it arrives.
   const bytes = length !== null ? new Uint8Array(await req.arrayBuffer()) : await readCapped(req.body, maxBytes);
   if (bytes.byteLength > maxBytes) throw new BodyError(`request body exceeds the ${maxBytes}-byte limit`, 413);
@@ -59,7 +60,10 @@ export async function readRequestBody(req: Request, maxBytes = MAX_BODY_BYTES): 
 }
 
 /** A small JSON object or array (a control request), read within `maxBytes`; else the error to answer with. */
-export async function readSmallJson(req: Request, maxBytes = SMALL_BODY_BYTES): Promise<{ json: unknown } | { error: BodyError }> {
+export async function readSmallJson(
+  req: Request,
+  maxBytes = SMALL_BODY_BYTES,
+): Promise<{ json: unknown } | { error: BodyError }> {
   try {
     const json = (await readRequestBody(req, maxBytes)).json();
     return json === null ? { error: notJson() } : { json };
@@ -113,7 +117,10 @@ export function jsonBodyError(body: RequestBody): BodyError | null {
 /** Routes that parse a request walk it recursively: nesting past MAX_JSON_DEPTH is refused before that. */
 function depthError(body: RequestBody): BodyError | null {
   if (body.text === null || !nestsDeeperThan(body.text, MAX_JSON_DEPTH)) return null;
-  return new BodyError(`request body nests JSON deeper than ${MAX_JSON_DEPTH} levels, the limit; flatten it (a tool input_schema, for example)`, 400);
+  return new BodyError(
+    `request body nests JSON deeper than ${MAX_JSON_DEPTH} levels, the limit; flatten it (a tool input_schema, for example)`,
+    400,
+  );
 }
 
 /** `jsonBodyError` for a body that is forwarded as bytes: the same answer, without parsing it. */
@@ -123,7 +130,8 @@ export function forwardedJsonError(body: RequestBody): BodyError | null {
 
 function formatError(body: RequestBody): BodyError | null {
   const { encoding } = body;
-  if (encoding && encoding !== "identity" && !DECODERS[encoding]) return new BodyError(`request body has content-encoding ${encoding}; send it uncompressed, zstd or gzip`, 415);
+  if (encoding && encoding !== "identity" && !DECODERS[encoding])
+    return new BodyError(`request body has content-encoding ${encoding}; send it uncompressed, zstd or gzip`, 415);
   if (body.text === null) return new BodyError("request body is not valid UTF-8 text; send a JSON request", 400);
   return null;
 }

@@ -34,7 +34,8 @@ export function codexWebsocket(state: ProxyState): CodexWebsocket {
   return {
     async route(c, next) {
       if (c.req.header("upgrade")?.toLowerCase() !== "websocket") return next();
-      if (!server) return c.json({ error: { type: "server_error", message: "prodex proxy: websocket not ready" } }, 503);
+      if (!server)
+        return c.json({ error: { type: "server_error", message: "prodex proxy: websocket not ready" } }, 503);
       const conn = new WsConn(state, new Headers(c.req.raw.headers), c.get("scope"));
       const first = await conn.connect();
       if (first.kind === "served" && first.value.kind === "refused") {
@@ -47,7 +48,15 @@ export function codexWebsocket(state: ProxyState): CodexWebsocket {
       const headers = clientHandshakeHeaders(conn.upstream?.socket.handshake ?? null);
       if (!server.upgrade(c.req.raw, { data: { conn }, headers })) {
         conn.end(1002, "upgrade failed");
-        return c.json({ error: { type: "invalid_request_error", message: "prodex proxy: websocket upgrade failed (send a websocket handshake)" } }, 400);
+        return c.json(
+          {
+            error: {
+              type: "invalid_request_error",
+              message: "prodex proxy: websocket upgrade failed (send a websocket handshake)",
+            },
+          },
+          400,
+        );
       }
       live.add(conn);
       conn.onEnd = () => live.delete(conn);

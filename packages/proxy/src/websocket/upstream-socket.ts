@@ -51,7 +51,11 @@ export class UpstreamSocket {
     });
   }
 
-  static connect(url: string, headers: Record<string, string>, options: { timeoutMs: number; signal: AbortSignal }): Promise<ConnectResult> {
+  static connect(
+    url: string,
+    headers: Record<string, string>,
+    options: { timeoutMs: number; signal: AbortSignal },
+  ): Promise<ConnectResult> {
     return new Promise((resolve) => {
       let settled = false;
       let handshake = new Headers();
@@ -66,7 +70,10 @@ export class UpstreamSocket {
       };
       const fail = (error: string) => settle({ ok: false, status: null, headers: null, body: "", error });
       const onAbort = () => fail("client went away");
-      const timer = setTimeout(() => fail(`websocket handshake timed out after ${options.timeoutMs} ms`), options.timeoutMs);
+      const timer = setTimeout(
+        () => fail(`websocket handshake timed out after ${options.timeoutMs} ms`),
+        options.timeoutMs,
+      );
       options.signal.addEventListener("abort", onAbort, { once: true });
       ws.on("upgrade", (res) => {
         handshake = toHeaders(res.headers);
@@ -74,7 +81,14 @@ export class UpstreamSocket {
       ws.on("unexpected-response", (_req, res) => {
         const chunks: Buffer[] = [];
         let size = 0;
-        const done = () => settle({ ok: false, status: res.statusCode ?? 0, headers: toHeaders(res.headers), body: Buffer.concat(chunks).toString("utf8"), error: `HTTP ${res.statusCode}` });
+        const done = () =>
+          settle({
+            ok: false,
+            status: res.statusCode ?? 0,
+            headers: toHeaders(res.headers),
+            body: Buffer.concat(chunks).toString("utf8"),
+            error: `HTTP ${res.statusCode}`,
+          });
         res.on("data", (c: Buffer) => {
           if (size < MAX_ERROR_BODY) chunks.push(c);
           size += c.byteLength;
@@ -86,7 +100,11 @@ export class UpstreamSocket {
       ws.on("error", (error) => {
         // A refused upgrade is reported by `unexpected-response` (with its body); give it a moment.
         const status = /(?:server response|status code):? (\d{3})\b/i.exec(error.message)?.[1];
-        if (status) setTimeout(() => settle({ ok: false, status: Number(status), headers: null, body: "", error: error.message }), 50);
+        if (status)
+          setTimeout(
+            () => settle({ ok: false, status: Number(status), headers: null, body: "", error: error.message }),
+            50,
+          );
         else fail(error.message.slice(0, 200));
       });
       ws.on("close", (code) => fail(`websocket closed during the handshake (${code})`));

@@ -6,7 +6,16 @@ const reasoning = { type: "reasoning", id: "rs_1", summary: [], encrypted_conten
 const answer = { type: "message", role: "assistant", content: [{ type: "output_text", text: "hi" }] };
 
 function entry(over: Partial<ChainEntry> = {}): ChainEntry {
-  return { id: "resp_1", profile: "p1", socket: 1, input: [msg("dev"), msg("say hi")], output: [reasoning, answer], compaction: false, chars: 100, ...over };
+  return {
+    id: "resp_1",
+    profile: "p1",
+    socket: 1,
+    input: [msg("dev"), msg("say hi")],
+    output: [reasoning, answer],
+    compaction: false,
+    chars: 100,
+    ...over,
+  };
 }
 
 describe("fullInput", () => {
@@ -14,14 +23,24 @@ describe("fullInput", () => {
     expect(fullInput({ input: [msg("a")] }, undefined)).toEqual([msg("a")]);
   });
   test("after a previous response: its input, its output, then the new items (what the upstream holds)", () => {
-    expect(fullInput({ input: [msg("more")] }, entry())).toEqual([msg("dev"), msg("say hi"), reasoning, answer, msg("more")]);
+    expect(fullInput({ input: [msg("more")] }, entry())).toEqual([
+      msg("dev"),
+      msg("say hi"),
+      reasoning,
+      answer,
+      msg("more"),
+    ]);
   });
 });
 
 describe("replayBody", () => {
   const body = { type: "response.create", model: "gpt-5", previous_response_id: "resp_1", input: [msg("more")] };
   const cases: [string, string, unknown[]][] = [
-    ["same account on a new socket keeps its own reasoning", "p1", [msg("dev"), msg("say hi"), reasoning, answer, msg("more")]],
+    [
+      "same account on a new socket keeps its own reasoning",
+      "p1",
+      [msg("dev"), msg("say hi"), reasoning, answer, msg("more")],
+    ],
     ["another account drops reasoning it cannot decrypt", "p2", [msg("dev"), msg("say hi"), answer, msg("more")]],
   ];
   for (const [name, to, input] of cases) {

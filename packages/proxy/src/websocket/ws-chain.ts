@@ -23,9 +23,9 @@ export type ChainEntry = {
 export const CHAIN_MAX_CHARS = 64 * 1024 * 1024;
 const KEEP = 4;
 
-
 const inputOf = (body: Record<string, unknown>): unknown[] => (Array.isArray(body.input) ? body.input : []);
-const isCompaction = (item: unknown) => isRecord(item) && (item.type === "compaction" || item.type === "compaction_summary");
+const isCompaction = (item: unknown) =>
+  isRecord(item) && (item.type === "compaction" || item.type === "compaction_summary");
 
 export class ResponseChain {
   private entries = new Map<string, ChainEntry>();
@@ -71,9 +71,12 @@ export function hasCompaction(items: unknown[]): boolean {
  * previous_response_id). Moving to another account also drops reasoning only `prev`'s
  * account can decrypt, as the HTTP path does.
  */
-export function replayBody(body: Record<string, unknown>, prev: ChainEntry, toProfile: string): { body: Record<string, unknown>; removed: number } {
+export function replayBody(
+  body: Record<string, unknown>,
+  prev: ChainEntry,
+  toProfile: string,
+): { body: Record<string, unknown>; removed: number } {
   const { previous_response_id: _dropped, ...rest } = body;
   const full = { ...rest, input: fullInput(body, prev) };
   return prev.profile === toProfile ? { body: full, removed: 0 } : stripEncrypted(full);
 }
-

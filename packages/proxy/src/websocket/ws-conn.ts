@@ -51,7 +51,12 @@ export class WsConn {
   connect(): Promise<RotateOutcome<Refused | { kind: "connected" }, LastFailure>> {
     const keys = extractAffinity(this.headers, null);
     const owner = ownerOf(keys, (kind, key) => this.state.bindings.lookup(kind, key));
-    const ports = proxyPorts(this.state, connectAttempt(this), { client: "ws", transport: "ws", what: "connect" }, { maxWaits: 0 });
+    const ports = proxyPorts(
+      this.state,
+      connectAttempt(this),
+      { client: "ws", transport: "ws", what: "connect" },
+      { maxWaits: 0 },
+    );
     return rotate(ports, wsRequest(this, owner, false));
   }
 
@@ -83,7 +88,13 @@ export class WsConn {
         if (this.gone.signal.aborted) return;
         if (frame.kind === "bad") {
           this.state.log.line("warn", "ws bad frame", { conn: this.id, error: frame.message });
-          await this.send(errorFrame(frame.status, { type: "invalid_request_error", code: "invalid_frame", message: `prodex proxy: ${frame.message}` }));
+          await this.send(
+            errorFrame(frame.status, {
+              type: "invalid_request_error",
+              code: "invalid_frame",
+              message: `prodex proxy: ${frame.message}`,
+            }),
+          );
           return;
         }
         this.requests++;
@@ -93,7 +104,9 @@ export class WsConn {
         // A bug here must cost one request, never the proxy.
         const message = error instanceof Error ? error.message : String(error);
         this.state.log.line("error", "ws relay failed", { conn: this.id, error: message });
-        await this.send(errorFrame(500, { type: "server_error", message: "prodex proxy: internal error while relaying the request" })).catch(() => false);
+        await this.send(
+          errorFrame(500, { type: "server_error", message: "prodex proxy: internal error while relaying the request" }),
+        ).catch(() => false);
       })
       .finally(() => {
         this.pending--;
@@ -156,13 +169,21 @@ export class WsConn {
     this.upstream = null;
     up?.socket.terminate();
     this.chain.clear();
-    this.state.log.line("info", "ws closed", { conn: this.id, code, reason: reason || undefined, requests: this.requests, ms: this.state.ctx.now() - this.openedAt, drains: this.slow || undefined });
+    this.state.log.line("info", "ws closed", {
+      conn: this.id,
+      code,
+      reason: reason || undefined,
+      requests: this.requests,
+      ms: this.state.ctx.now() - this.openedAt,
+      drains: this.slow || undefined,
+    });
     this.onEnd?.();
   }
 
   private async waitDrain(): Promise<void> {
     const up = this.upstream?.socket;
-    if (this.slow++ === 0) this.state.log.line("info", "ws client back-pressure: upstream reads paused until it drains", { conn: this.id });
+    if (this.slow++ === 0)
+      this.state.log.line("info", "ws client back-pressure: upstream reads paused until it drains", { conn: this.id });
     up?.pause();
     await new Promise<void>((resolve) => {
       if (this.gone.signal.aborted) return resolve();

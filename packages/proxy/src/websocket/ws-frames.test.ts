@@ -3,10 +3,22 @@ import { errorFrame, httpErrorFrame, isTerminal, parseClientFrame, responseIdOf,
 
 describe("parseClientFrame", () => {
   const cases: [string, string | Uint8Array, { kind: string; status?: number; generate?: boolean; type?: string }][] = [
-    ["a request", JSON.stringify({ type: "response.create", model: "gpt-5", input: [] }), { kind: "create", generate: true }],
+    [
+      "a request",
+      JSON.stringify({ type: "response.create", model: "gpt-5", input: [] }),
+      { kind: "create", generate: true },
+    ],
     ["a prewarm", JSON.stringify({ type: "response.create", generate: false }), { kind: "create", generate: false }],
-    ["binary UTF-8 JSON", new TextEncoder().encode(JSON.stringify({ type: "response.create" })), { kind: "create", generate: true }],
-    ["another frame type", JSON.stringify({ type: "response.processed", response_id: "r1" }), { kind: "other", type: "response.processed" }],
+    [
+      "binary UTF-8 JSON",
+      new TextEncoder().encode(JSON.stringify({ type: "response.create" })),
+      { kind: "create", generate: true },
+    ],
+    [
+      "another frame type",
+      JSON.stringify({ type: "response.processed", response_id: "r1" }),
+      { kind: "other", type: "response.processed" },
+    ],
     ["not JSON", "{not json", { kind: "bad", status: 400 }],
     ["JSON without type", JSON.stringify({ model: "gpt-5" }), { kind: "bad", status: 400 }],
     ["an array", "[1,2]", { kind: "bad", status: 400 }],
@@ -27,11 +39,27 @@ describe("parseClientFrame", () => {
 
 describe("server events", () => {
   const cases: [string, string, { type: string | undefined; terminal: boolean; id: string | null }][] = [
-    ["created", JSON.stringify({ type: "response.created", response: { id: "resp_1" } }), { type: "response.created", terminal: false, id: "resp_1" }],
-    ["completed", JSON.stringify({ type: "response.completed", response: { id: "resp_1", output: [] } }), { type: "response.completed", terminal: true, id: "resp_1" }],
-    ["failed", JSON.stringify({ type: "response.failed", response: { id: "resp_2" } }), { type: "response.failed", terminal: true, id: "resp_2" }],
+    [
+      "created",
+      JSON.stringify({ type: "response.created", response: { id: "resp_1" } }),
+      { type: "response.created", terminal: false, id: "resp_1" },
+    ],
+    [
+      "completed",
+      JSON.stringify({ type: "response.completed", response: { id: "resp_1", output: [] } }),
+      { type: "response.completed", terminal: true, id: "resp_1" },
+    ],
+    [
+      "failed",
+      JSON.stringify({ type: "response.failed", response: { id: "resp_2" } }),
+      { type: "response.failed", terminal: true, id: "resp_2" },
+    ],
     ["error frame", JSON.stringify({ type: "error", status: 429 }), { type: "error", terminal: true, id: null }],
-    ["delta", JSON.stringify({ type: "response.output_text.delta", delta: "hi" }), { type: "response.output_text.delta", terminal: false, id: null }],
+    [
+      "delta",
+      JSON.stringify({ type: "response.output_text.delta", delta: "hi" }),
+      { type: "response.output_text.delta", terminal: false, id: null },
+    ],
     ["noise", "ping", { type: undefined, terminal: false, id: null }],
   ];
   for (const [name, text, want] of cases) {
@@ -57,10 +85,27 @@ describe("error frames", () => {
       429,
       new Headers({ "x-codex-primary-used-percent": "100", "content-type": "application/json", "set-cookie": "a=b" }),
       JSON.stringify({ error: { type: "usage_limit_reached", resets_at: 1 } }),
-      { type: "error", status: 429, error: { type: "usage_limit_reached", resets_at: 1 }, headers: { "x-codex-primary-used-percent": "100" } },
+      {
+        type: "error",
+        status: 429,
+        error: { type: "usage_limit_reached", resets_at: 1 },
+        headers: { "x-codex-primary-used-percent": "100" },
+      },
     ],
-    ["a text body", 426, null, "Upgrade Required", { type: "error", status: 426, error: { type: "server_error", message: "Upgrade Required" } }],
-    ["an empty body", 502, null, "", { type: "error", status: 502, error: { type: "server_error", message: "upstream answered HTTP 502" } }],
+    [
+      "a text body",
+      426,
+      null,
+      "Upgrade Required",
+      { type: "error", status: 426, error: { type: "server_error", message: "Upgrade Required" } },
+    ],
+    [
+      "an empty body",
+      502,
+      null,
+      "",
+      { type: "error", status: 502, error: { type: "server_error", message: "upstream answered HTTP 502" } },
+    ],
   ];
   for (const [name, status, headers, body, want] of http) {
     test(`from HTTP: ${name}`, () => {

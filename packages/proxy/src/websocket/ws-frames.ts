@@ -14,15 +14,19 @@ export type ClientFrame =
   | { kind: "other"; text: string; type: string }
   | { kind: "bad"; status: number; message: string };
 
-
 export function parseClientFrame(message: string | Uint8Array, maxBytes = MAX_FRAME_BYTES): ClientFrame {
   const size = typeof message === "string" ? Buffer.byteLength(message) : message.byteLength;
-  if (size > maxBytes) return { kind: "bad", status: 413, message: `websocket frame of ${size} bytes exceeds the ${maxBytes}-byte limit` };
+  if (size > maxBytes)
+    return { kind: "bad", status: 413, message: `websocket frame of ${size} bytes exceeds the ${maxBytes}-byte limit` };
   let text: string;
   try {
     text = typeof message === "string" ? message : new TextDecoder("utf-8", { fatal: true }).decode(message);
   } catch {
-    return { kind: "bad", status: 400, message: "websocket frame is not UTF-8 text; send a JSON response.create frame" };
+    return {
+      kind: "bad",
+      status: 400,
+      message: "websocket frame is not UTF-8 text; send a JSON response.create frame",
+    };
   }
   let json: unknown;
   try {
@@ -31,7 +35,11 @@ export function parseClientFrame(message: string | Uint8Array, maxBytes = MAX_FR
     return { kind: "bad", status: 400, message: 'websocket frame is not JSON; expected {"type":"response.create", …}' };
   }
   if (!isRecord(json) || typeof json.type !== "string" || json.type.length === 0) {
-    return { kind: "bad", status: 400, message: 'websocket frame has no "type"; expected {"type":"response.create", …}' };
+    return {
+      kind: "bad",
+      status: 400,
+      message: 'websocket frame has no "type"; expected {"type":"response.create", …}',
+    };
   }
   if (json.type !== "response.create") return { kind: "other", text, type: json.type };
   return { kind: "create", text, body: json, generate: json.generate !== false };
@@ -71,7 +79,11 @@ export function responseIdOf(event: ServerEvent): string | null {
  * `status_code` fails Codex's parse and the turn hangs (README §1).
  */
 export function errorFrame(status: number, error: Record<string, unknown>, headers?: Record<string, string>): string {
-  return JSON.stringify(headers && Object.keys(headers).length ? { type: "error", status, error, headers } : { type: "error", status, error });
+  return JSON.stringify(
+    headers && Object.keys(headers).length
+      ? { type: "error", status, error, headers }
+      : { type: "error", status, error },
+  );
 }
 
 /** Headers Codex reads off an error (usage windows, retry hints); the rest stay behind. */
@@ -85,7 +97,10 @@ function codexHeaders(headers: Headers | null): Record<string, string> {
 
 /** An HTTP error (a refused upstream handshake, or one of the proxy's own answers) as an error frame. */
 export function httpErrorFrame(status: number, headers: Headers | null, body: string): string {
-  let error: Record<string, unknown> = { type: "server_error", message: body.slice(0, 500) || `upstream answered HTTP ${status}` };
+  let error: Record<string, unknown> = {
+    type: "server_error",
+    message: body.slice(0, 500) || `upstream answered HTTP ${status}`,
+  };
   try {
     const json: unknown = JSON.parse(body);
     if (isRecord(json) && isRecord(json.error)) error = json.error;

@@ -40,7 +40,14 @@ describe("upstreamHandshakeHeaders", () => {
     // The launch secret is for the proxy: it never reaches the upstream.
     expect(out["x-prodex-key"]).toBeUndefined();
   });
-  test.each(["connection", "upgrade", "host", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions"])("drops %s", (name) => {
+  test.each([
+    "connection",
+    "upgrade",
+    "host",
+    "sec-websocket-key",
+    "sec-websocket-version",
+    "sec-websocket-extensions",
+  ])("drops %s", (name) => {
     expect(out[name]).toBeUndefined();
   });
   test.each([
@@ -56,8 +63,18 @@ describe("upstreamHandshakeHeaders", () => {
 });
 
 test("clientHandshakeHeaders passes back only what Codex reads", () => {
-  const upstream = new Headers({ "x-codex-turn-state": "ts", "openai-model": "gpt-5", "x-models-etag": "e1", "x-codex-primary-used-percent": "50", "set-cookie": "a=b" });
-  expect(Object.fromEntries(clientHandshakeHeaders(upstream))).toEqual({ "x-codex-turn-state": "ts", "openai-model": "gpt-5", "x-models-etag": "e1" });
+  const upstream = new Headers({
+    "x-codex-turn-state": "ts",
+    "openai-model": "gpt-5",
+    "x-models-etag": "e1",
+    "x-codex-primary-used-percent": "50",
+    "set-cookie": "a=b",
+  });
+  expect(Object.fromEntries(clientHandshakeHeaders(upstream))).toEqual({
+    "x-codex-turn-state": "ts",
+    "openai-model": "gpt-5",
+    "x-models-etag": "e1",
+  });
   expect([...clientHandshakeHeaders(null)]).toEqual([]);
 });
 

@@ -12,7 +12,10 @@ export function upstreamWsUrl(upstreamBase: string, path: string): string {
  * account's, hop-by-hop and websocket-key headers dropped (the client library makes its own),
  * everything Codex adds (openai-beta, originator, version, session-id, x-codex-*) kept.
  */
-export function upstreamHandshakeHeaders(client: Headers, creds: { accessToken: string; accountId: string }): Record<string, string> {
+export function upstreamHandshakeHeaders(
+  client: Headers,
+  creds: { accessToken: string; accountId: string },
+): Record<string, string> {
   const out: Record<string, string> = {};
   upstreamRequestHeaders(client, creds).forEach((value, key) => {
     out[key] = value;
@@ -37,7 +40,8 @@ export function clientHandshakeHeaders(upstream: Headers | null, relayLimit = MA
     if (v) out.set(name, v);
   }
   const max = upstream?.get(MAX_MESSAGE_HEADER)?.trim();
-  if (max && /^\d{1,15}$/.test(max) && Number(max) > 0) out.set(MAX_MESSAGE_HEADER, String(Math.min(Number(max), relayLimit)));
+  if (max && /^\d{1,15}$/.test(max) && Number(max) > 0)
+    out.set(MAX_MESSAGE_HEADER, String(Math.min(Number(max), relayLimit)));
   return out;
 }
 

@@ -6,7 +6,10 @@ const NOW = 1_800_000_000_000;
 const event = {
   type: "codex.rate_limits",
   plan_type: "plus",
-  rate_limits: { primary: { used_percent: 42, window_minutes: 300, reset_at: 1_800_003_600 }, secondary: { used_percent: 7, window_minutes: 10080, reset_at: 1_800_259_200 } },
+  rate_limits: {
+    primary: { used_percent: 42, window_minutes: 300, reset_at: 1_800_003_600 },
+    secondary: { used_percent: 7, window_minutes: 10080, reset_at: 1_800_259_200 },
+  },
 };
 
 test.each([

@@ -6,7 +6,6 @@ import { isRecord } from "@prodex/guards";
 
 type Slot = { used_percent?: unknown; window_minutes?: unknown; reset_at?: unknown };
 
-
 export function isRateLimitEvent(json: Record<string, unknown> | null): boolean {
   return json?.type === "codex.rate_limits";
 }
@@ -29,14 +28,21 @@ export function windowsFromRateLimitEvent(json: Record<string, unknown>, now: nu
 }
 
 /** The event with its primary/secondary windows replaced by the pool's (`pooled` = pooledWindows().windows). */
-export function pooledRateLimitEvent(json: Record<string, unknown>, pooled: UsageWindow[], now: number): Record<string, unknown> {
+export function pooledRateLimitEvent(
+  json: Record<string, unknown>,
+  pooled: UsageWindow[],
+  now: number,
+): Record<string, unknown> {
   const rl = isRecord(json.rate_limits) ? json.rate_limits : null;
   const main = pooled.filter((w) => w.limit === "codex");
   if (!rl || main.length === 0) return json;
   const primary = main.find((w) => w.label === "5h") ?? main[0];
   const secondary = main.find((w) => w !== primary);
   const next: Record<string, unknown> = { ...rl };
-  for (const [slot, w] of [["primary", primary], ["secondary", secondary]] as const) {
+  for (const [slot, w] of [
+    ["primary", primary],
+    ["secondary", secondary],
+  ] as const) {
     const cur = rl[slot];
     if (!w || !isRecord(cur)) continue;
     next[slot] = {

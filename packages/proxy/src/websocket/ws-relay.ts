@@ -3,7 +3,14 @@
 // then relayed frame by frame. Afterwards its response is bound to the account that served it.
 import type { UsageWindow } from "@prodex/core";
 import { isRecord } from "@prodex/guards";
-import { type AffinityKeys, blobsIn, extractAffinity, foreignBlobs, ownerOf, stripEncrypted } from "../affinity/affinity-keys.ts";
+import {
+  type AffinityKeys,
+  blobsIn,
+  extractAffinity,
+  foreignBlobs,
+  ownerOf,
+  stripEncrypted,
+} from "../affinity/affinity-keys.ts";
 import { blobKey } from "../affinity/body-scan.ts";
 import { mayRotate, stayOn } from "../engine/launch-scope.ts";
 import { poolUnavailable, staleContinuation } from "../engine/local-answers.ts";
@@ -11,13 +18,29 @@ import { pooledWindows } from "../engine/pooled-usage.ts";
 import { type RequestMeta, carriesResponse, outcomeOf, recordRequest, requestMeta } from "../engine/request-ledger.ts";
 import { rejectsEncrypted } from "../rotation/classify.ts";
 import { type HoldLimits, commitPoint } from "../rotation/commit-point.ts";
-import type { AttemptInput, AttemptResult, FailureVerdict, Owner, RotateOutcome, RotateRequest } from "../rotation/ports.ts";
+import type {
+  AttemptInput,
+  AttemptResult,
+  FailureVerdict,
+  Owner,
+  RotateOutcome,
+  RotateRequest,
+} from "../rotation/ports.ts";
 import { proxyPorts } from "../rotation/proxy-ports.ts";
 import { rotate } from "../rotation/rotate.ts";
 import type { UpstreamSocket } from "./upstream-socket.ts";
 import { type ChainEntry, fullInput, hasCompaction, replayBody } from "./ws-chain.ts";
 import type { WsConn } from "./ws-conn.ts";
-import { type ClientFrame, type ServerEvent, errorFrame, httpErrorFrame, isTerminal, localAnswerFrame, responseIdOf, serverEvent } from "./ws-frames.ts";
+import {
+  type ClientFrame,
+  type ServerEvent,
+  errorFrame,
+  httpErrorFrame,
+  isTerminal,
+  localAnswerFrame,
+  responseIdOf,
+  serverEvent,
+} from "./ws-frames.ts";
 import { relayableClose } from "./ws-headers.ts";
 import { isRateLimitEvent, pooledRateLimitEvent, windowsFromRateLimitEvent } from "./ws-rate-limits.ts";
 import { type LastFailure, type Refused, ensureSocket } from "./ws-attempt.ts";
@@ -45,23 +68,44 @@ export async function relayCreate(conn: WsConn, frame: CreateFrame): Promise<voi
   const stuck = keys.compaction || (prev?.compaction ?? false) || (prevId !== null && prev === undefined);
   const label = frame.generate ? "response" : "prewarm";
   const at: Route = { frame, keys, prev, prevId, home, owner };
-  const ports = proxyPorts(state, { attempt: (input) => attemptCreate(conn, at, input) }, { client: "ws", transport: "ws", what: label });
+  const ports = proxyPorts(
+    state,
+    { attempt: (input) => attemptCreate(conn, at, input) },
+    { client: "ws", transport: "ws", what: label },
+  );
   const outcome = await rotate(ports, wsRequest(conn, owner, stuck));
 
   const ms = ctx.now() - startedAt;
   const log = (level: "info" | "warn", fields: Record<string, string | number | boolean | null | undefined>) =>
-    state.log.line(level, "request", { transport: "ws", conn: conn.id, what: label, ms, attempts: outcome.attempts, ...fields });
+    state.log.line(level, "request", {
+      transport: "ws",
+      conn: conn.id,
+      what: label,
+      ms,
+      attempts: outcome.attempts,
+      ...fields,
+    });
   if (outcome.kind === "gone") return log("warn", { completed: false, aborted: true, error: "client disconnected" });
   if (outcome.kind === "served" && outcome.value.kind === "relayed") {
     const done = outcome.value;
     record(conn, meta, done, outcome.attempts);
-    if (done.end.kind === "gone") return log("warn", { profile: done.profile, completed: false, aborted: true, error: "client disconnected" });
+    if (done.end.kind === "gone")
+      return log("warn", { profile: done.profile, completed: false, aborted: true, error: "client disconnected" });
     finish(conn, frame, keys, done, ms);
-    log(done.end.kind === "completed" ? "info" : "warn", { profile: done.profile, completed: done.end.kind === "completed", end: done.end.kind, error: done.end.kind === "closed" ? `upstream closed (${done.end.code})` : undefined });
+    log(done.end.kind === "completed" ? "info" : "warn", {
+      profile: done.profile,
+      completed: done.end.kind === "completed",
+      end: done.end.kind,
+      error: done.end.kind === "closed" ? `upstream closed (${done.end.code})` : undefined,
+    });
     return;
   }
   const text = answerFor(conn, outcome);
-  log("warn", { status: statusOf(text), completed: false, error: outcome.kind === "served" ? outcome.value.kind : outcome.kind });
+  log("warn", {
+    status: statusOf(text),
+    completed: false,
+    error: outcome.kind === "served" ? outcome.value.kind : outcome.kind,
+  });
   await conn.send(text);
 }
 
@@ -77,19 +121,32 @@ export function wsRequest(conn: WsConn, owner: Owner | null, stuck: boolean): Ro
   };
 }
 
-type Route = { frame: CreateFrame; keys: AffinityKeys; prev: ChainEntry | undefined; prevId: string | null; home: number | null; owner: Owner | null };
+type Route = {
+  frame: CreateFrame;
+  keys: AffinityKeys;
+  prev: ChainEntry | undefined;
+  prevId: string | null;
+  home: number | null;
+  owner: Owner | null;
+};
 type Answer = { kind: "answer"; frame: string };
 type CreateResult = Served | Answer | Refused;
 
 /** One turn on one account: its socket, the frame, the hold, and after commit the relay. */
-async function attemptCreate(conn: WsConn, at: Route, input: AttemptInput): Promise<AttemptResult<CreateResult, LastFailure>> {
+async function attemptCreate(
+  conn: WsConn,
+  at: Route,
+  input: AttemptInput,
+): Promise<AttemptResult<CreateResult, LastFailure>> {
   const { state } = conn;
   const { name } = input;
   const opened = await ensureSocket(conn, name, input.auth, input.deadline);
   if (opened.kind === "refused") return { kind: "served", value: opened };
   if (opened.kind !== "ready") return opened;
   const { socket, token } = opened;
-  const foreign = input.bare ? new Set(at.keys.encrypted) : foreignBlobs(at.keys, name, at.owner?.profile ?? null, (kind, key) => state.bindings.lookup(kind, key));
+  const foreign = input.bare
+    ? new Set(at.keys.encrypted)
+    : foreignBlobs(at.keys, name, at.owner?.profile ?? null, (kind, key) => state.bindings.lookup(kind, key));
   const sent = bodyFor(at, foreign, name, socket);
   if (!sent) return { kind: "served", value: { kind: "answer", frame: lostContinuation(at.prevId) } };
   // Whatever the socket was doing for a failed attempt, it is no use now.
@@ -97,13 +154,26 @@ async function attemptCreate(conn: WsConn, at: Route, input: AttemptInput): Prom
     conn.dropUpstream();
     return result;
   };
-  if (!socket.send(sent.text)) return failed({ kind: "failed", verdict: closedEarly("upstream socket closed before the request went out"), last: null, token });
+  if (!socket.send(sent.text))
+    return failed({
+      kind: "failed",
+      verdict: closedEarly("upstream socket closed before the request went out"),
+      last: null,
+      token,
+    });
   const held = await hold(conn, socket, state.hold);
   if (held.kind === "gone") return { kind: "gone" };
   if (held.kind === "reconnect") return failed({ kind: "reconnect", reason: held.reason });
   // A socket that sat open since an earlier request and closed unanswered is not the account's fault.
-  if (held.kind === "rotate" && held.silent && socket.id === at.home) return failed({ kind: "reconnect", reason: held.verdict.reason });
-  if (held.kind === "rotate") return failed({ kind: "failed", verdict: held.verdict, last: held.text ? { kind: "frame", text: held.text } : null, token });
+  if (held.kind === "rotate" && held.silent && socket.id === at.home)
+    return failed({ kind: "reconnect", reason: held.verdict.reason });
+  if (held.kind === "rotate")
+    return failed({
+      kind: "failed",
+      verdict: held.verdict,
+      last: held.text ? { kind: "frame", text: held.text } : null,
+      token,
+    });
   const first = held.events[0];
   if (!input.bare && at.keys.encryptedItems > 0 && first?.type === "error" && rejectsEncrypted(first.json)) {
     return failed({ kind: "rejected-reasoning", last: { kind: "frame", text: first.text } });
@@ -128,8 +198,12 @@ function bodyFor(at: Route, foreign: ReadonlySet<string>, name: string, socket: 
     if (foreign.size > 0) return whole(stripEncrypted(frame.body, foreign).body);
     return { text: frame.text, input: fullInput(frame.body, undefined), chars: frame.text.length };
   }
-  if (prev && prev.socket === socket.id) return { text: frame.text, input: fullInput(frame.body, prev), chars: prev.chars + frame.text.length };
-  if (!prev) return (owner === null || owner.profile === name) && socket.id === at.home ? { text: frame.text, input: null, chars: frame.text.length } : null;
+  if (prev && prev.socket === socket.id)
+    return { text: frame.text, input: fullInput(frame.body, prev), chars: prev.chars + frame.text.length };
+  if (!prev)
+    return (owner === null || owner.profile === name) && socket.id === at.home
+      ? { text: frame.text, input: null, chars: frame.text.length }
+      : null;
   return whole(replayBody(frame.body, prev, name).body);
 }
 
@@ -158,7 +232,12 @@ async function hold(conn: WsConn, socket: UpstreamSocket, limits: HoldLimits): P
     if (m === "aborted") return { kind: "gone" };
     if (m === "timeout") return { kind: "commit", events };
     if (m.kind === "closed") {
-      return { kind: "rotate", verdict: closedEarly(`upstream websocket closed before output (${m.code})`), text: null, silent: events.length === 0 };
+      return {
+        kind: "rotate",
+        verdict: closedEarly(`upstream websocket closed before output (${m.code})`),
+        text: null,
+        silent: events.length === 0,
+      };
     }
     const event = serverEvent(m.text);
     events.push(event);
@@ -176,12 +255,23 @@ type Served = { kind: "relayed"; profile: string; socket: UpstreamSocket; sent: 
 
 type StreamEnd =
   /** `windows`: the account's usage as this response's codex.rate_limits frames reported it. */
-  | { kind: "completed" | "failed" | "incomplete" | "error"; id: string | null; output: unknown[]; windows: UsageWindow[] }
+  | {
+      kind: "completed" | "failed" | "incomplete" | "error";
+      id: string | null;
+      output: unknown[];
+      windows: UsageWindow[];
+    }
   | { kind: "closed"; code: number }
   | { kind: "gone" };
 
 /** After commit: the held frames, then everything up to the response's last event, unchanged. */
-async function relayCommitted(conn: WsConn, socket: UpstreamSocket, profile: string, held: ServerEvent[], tally: Seen): Promise<StreamEnd> {
+async function relayCommitted(
+  conn: WsConn,
+  socket: UpstreamSocket,
+  profile: string,
+  held: ServerEvent[],
+  tally: Seen,
+): Promise<StreamEnd> {
   const { state } = conn;
   const done: unknown[] = [];
   let id: string | null = null;
@@ -209,8 +299,16 @@ async function relayCommitted(conn: WsConn, socket: UpstreamSocket, profile: str
     if (!(await conn.send(text))) return { kind: "gone" };
     if (!isTerminal(event.type)) return null;
     const response = event.json?.response;
-    const output = isRecord(response) && Array.isArray(response.output) && response.output.length > 0 ? response.output : done;
-    const kind = event.type === "response.completed" ? "completed" : event.type === "response.incomplete" ? "incomplete" : event.type === "error" ? "error" : "failed";
+    const output =
+      isRecord(response) && Array.isArray(response.output) && response.output.length > 0 ? response.output : done;
+    const kind =
+      event.type === "response.completed"
+        ? "completed"
+        : event.type === "response.incomplete"
+          ? "incomplete"
+          : event.type === "error"
+            ? "error"
+            : "failed";
     return { kind, id, output, windows };
   };
   for (const event of held) {
@@ -236,13 +334,33 @@ async function relayCommitted(conn: WsConn, socket: UpstreamSocket, profile: str
 /** The usage ledger's row for a relayed answer (a prewarm too: it reached the account). */
 function record(conn: WsConn, meta: RequestMeta, served: Served, attempts: number): void {
   const { end, seen } = served;
-  const terminal = end.kind === "closed" || end.kind === "gone" ? null : end.kind === "error" ? "error" : `response.${end.kind}`;
-  const outcome = outcomeOf({ aborted: end.kind === "gone", broken: end.kind === "closed", terminal, streamed: true, status: 200 });
-  recordRequest(conn.state, meta, { profile: served.profile, status: 200, outcome, attempts, response: seen.response, firstByteAt: seen.firstByteAt });
+  const terminal =
+    end.kind === "closed" || end.kind === "gone" ? null : end.kind === "error" ? "error" : `response.${end.kind}`;
+  const outcome = outcomeOf({
+    aborted: end.kind === "gone",
+    broken: end.kind === "closed",
+    terminal,
+    streamed: true,
+    status: 200,
+  });
+  recordRequest(conn.state, meta, {
+    profile: served.profile,
+    status: 200,
+    outcome,
+    attempts,
+    response: seen.response,
+    firstByteAt: seen.firstByteAt,
+  });
 }
 
 /** Bindings, chain, pool success and usage for a served response. */
-function finish(conn: WsConn, frame: CreateFrame, keys: ReturnType<typeof extractAffinity>, served: Served, ms: number): void {
+function finish(
+  conn: WsConn,
+  frame: CreateFrame,
+  keys: ReturnType<typeof extractAffinity>,
+  served: Served,
+  ms: number,
+): void {
   const { state } = conn;
   const { end, profile, socket, sent } = served;
   if (end.kind !== "completed" && end.kind !== "incomplete") return;
@@ -252,10 +370,19 @@ function finish(conn: WsConn, frame: CreateFrame, keys: ReturnType<typeof extrac
   b.bind("session", keys.session, profile);
   b.bind("prompt_cache_key", keys.promptCacheKey, profile);
   // What this account read and wrote is its own: later requests carrying it come back here.
-  for (const blob of [...blobsIn(sent.input ?? []), ...blobsIn(end.output)]) b.bind("encrypted", blobKey(blob), profile);
+  for (const blob of [...blobsIn(sent.input ?? []), ...blobsIn(end.output)])
+    b.bind("encrypted", blobKey(blob), profile);
   if (end.id && sent.input) {
     const chars = sent.chars + JSON.stringify(end.output).length;
-    conn.chain.record({ id: end.id, profile, socket: socket.id, input: sent.input, output: end.output, compaction: hasCompaction(sent.input) || hasCompaction(end.output), chars });
+    conn.chain.record({
+      id: end.id,
+      profile,
+      socket: socket.id,
+      input: sent.input,
+      output: end.output,
+      compaction: hasCompaction(sent.input) || hasCompaction(end.output),
+      chars,
+    });
   }
   // A prewarm makes no output: it says nothing about the account's health or speed.
   if (frame.generate && end.kind === "completed") state.pool.succeeded(profile, ms, end.windows);
@@ -266,7 +393,8 @@ function answerFor(conn: WsConn, outcome: RotateOutcome<CreateResult, LastFailur
   switch (outcome.kind) {
     case "served":
       if (outcome.value.kind === "answer") return outcome.value.frame;
-      if (outcome.value.kind === "refused") return httpErrorFrame(outcome.value.status, outcome.value.headers, outcome.value.body);
+      if (outcome.value.kind === "refused")
+        return httpErrorFrame(outcome.value.status, outcome.value.headers, outcome.value.body);
       return localAnswerFrame(poolUnavailable(conn.state, new Set()));
     case "stale":
       return localAnswerFrame(staleContinuation(conn.state, outcome.owner, outcome.why));

@@ -18,7 +18,10 @@ afterEach(async () => {
 
 describe("a launch whose broker dies", () => {
   test("the client's stream breaks; the launch revives the broker on its port; the same URLs answer", async () => {
-    world = await brokerWorld([{ id: "acct-a", primary: { usedPercent: 10 } }, { id: "acct-b", primary: { usedPercent: 20 } }]);
+    world = await brokerWorld([
+      { id: "acct-a", primary: { usedPercent: 10 } },
+      { id: "acct-b", primary: { usedPercent: 20 } },
+    ]);
     const w = world;
     const home = w.env.PRODEX_HOME as string;
     const good = authSnapshot(home);

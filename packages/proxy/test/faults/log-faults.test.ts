@@ -8,7 +8,6 @@ import { TWO_ACCOUNTS, ask, readAll, servesCleanly, types, useFaultWorlds } from
 
 const openWorld = useFaultWorlds();
 
-
 type Record = { message: string; lines?: number; error?: string; profile?: string };
 
 function records(path: string): { parsed: Record[]; broken: number } {
@@ -35,7 +34,12 @@ describe("runtime log on a full disk", () => {
       proxy.state.log.flush();
     }
     expect(ctx.faults?.count("log.disk_full")).toBeGreaterThanOrEqual(3);
-    expect(w.mock.requests({ path: "/backend-api/codex/responses" }).map((q) => `${q.accountId}:${q.status}`)).toEqual(["acct-a:502", "acct-b:200", "acct-b:200", "acct-b:200"]);
+    expect(w.mock.requests({ path: "/backend-api/codex/responses" }).map((q) => `${q.accountId}:${q.status}`)).toEqual([
+      "acct-a:502",
+      "acct-b:200",
+      "acct-b:200",
+      "acct-b:200",
+    ]);
     expect(w.integrity()).toEqual([]);
     const next = await servesCleanly(w);
     expect(next.ok, next.detail).toBe(true);

@@ -2,7 +2,15 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Context, authPath, parseAuth } from "@prodex/core";
-import { type FaultWorld, TWO_ACCOUNTS, ask, readAll, servesCleanly, types, useFaultWorlds } from "../helpers/fault-world.ts";
+import {
+  type FaultWorld,
+  TWO_ACCOUNTS,
+  ask,
+  readAll,
+  servesCleanly,
+  types,
+  useFaultWorlds,
+} from "../helpers/fault-world.ts";
 
 // A busy store (PRODEX_FAULTS=db.busy, and a real lock another process holds) must never fail
 // or stall a request: the proxy keeps the pool in memory and writes the store when it can.
@@ -15,7 +23,8 @@ afterEach(async () => {
 });
 const openWorld = useFaultWorlds();
 
-const accountsSeen = (w: FaultWorld) => w.mock.requests({ path: "/backend-api/codex/responses" }).map((q) => `${q.accountId}:${q.status}`);
+const accountsSeen = (w: FaultWorld) =>
+  w.mock.requests({ path: "/backend-api/codex/responses" }).map((q) => `${q.accountId}:${q.status}`);
 const home = (w: FaultWorld) => w.env.PRODEX_HOME as string;
 /** A context on the world's store with no faults: what the next process reads. */
 function reader<T>(w: FaultWorld, fn: (ctx: Context) => T): T {
@@ -57,7 +66,12 @@ describe("database busy", () => {
     const res = await fetch(`${running.proxy.codexBaseUrl}/responses`, {
       method: "POST",
       headers: { "content-type": "application/json", ...running.proxy.codexHeaders },
-      body: JSON.stringify({ model: "gpt-5", stream: true, input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }], prompt_cache_key: key }),
+      body: JSON.stringify({
+        model: "gpt-5",
+        stream: true,
+        input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }],
+        prompt_cache_key: key,
+      }),
     });
     expect(types(await res.text())).toContain("response.completed");
     await running.stop();
@@ -103,7 +117,12 @@ console.log("locked");
 await Bun.stdin.text();
 db.exec("ROLLBACK");
 db.close();`;
-  const proc = Bun.spawn(["bun", "-e", script], { stdin: "pipe", stdout: "pipe", stderr: "inherit", env: { PATH: process.env.PATH ?? "" } });
+  const proc = Bun.spawn(["bun", "-e", script], {
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "inherit",
+    env: { PATH: process.env.PATH ?? "" },
+  });
   const reader = proc.stdout.getReader();
   const first = await reader.read();
   reader.releaseLock();

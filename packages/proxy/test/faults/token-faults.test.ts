@@ -1,7 +1,16 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { authPath, parseAuth } from "@prodex/core";
-import { type FaultWorld, TWO_ACCOUNTS, ask, inference, readAll, servesCleanly, types, useFaultWorlds } from "../helpers/fault-world.ts";
+import {
+  type FaultWorld,
+  TWO_ACCOUNTS,
+  ask,
+  inference,
+  readAll,
+  servesCleanly,
+  types,
+  useFaultWorlds,
+} from "../helpers/fault-world.ts";
 
 // PRODEX_FAULTS on the token refresh seam, through the proxy: p1's login is about to expire, so
 // the first request on it refreshes. The token endpoint is down, or calls the token reused.

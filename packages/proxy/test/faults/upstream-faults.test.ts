@@ -1,6 +1,16 @@
 import { describe, expect, test } from "bun:test";
 import type { FaultName } from "@prodex/core";
-import { type FaultWorld, TWO_ACCOUNTS, ask, askRaw, inference, readAll, servesCleanly, types, useFaultWorlds } from "../helpers/fault-world.ts";
+import {
+  type FaultWorld,
+  TWO_ACCOUNTS,
+  ask,
+  askRaw,
+  inference,
+  readAll,
+  servesCleanly,
+  types,
+  useFaultWorlds,
+} from "../helpers/fault-world.ts";
 
 // PRODEX_FAULTS on the proxy's upstream HTTP seam (docs/faults.md): before the commit point a
 // failure moves the request to a ready account and the client never knows; after it the
@@ -8,7 +18,6 @@ import { type FaultWorld, TWO_ACCOUNTS, ask, askRaw, inference, readAll, servesC
 // every auth.json are intact, and a fresh launch on the same PRODEX_HOME serves.
 
 const openWorld = useFaultWorlds();
-
 
 /** The mock's answer is about 2.4 kB; its first output_text.delta starts near byte 940. */
 const IN_RESPONSE_CREATED = 100;
@@ -32,11 +41,38 @@ async function recovered(w: FaultWorld): Promise<void> {
 
 describe("before the commit point: rotated while another account is ready", () => {
   const cases: { kind: FaultName; fault: string; name: string; reachedA: boolean; stallMs?: number }[] = [
-    { kind: "upstream.connect_refused", fault: "upstream.connect_refused@p1", name: "connection refused", reachedA: false },
-    { kind: "upstream.reset_before_first_byte", fault: "upstream.reset_before_first_byte@p1", name: "reset before the first byte", reachedA: true },
-    { kind: "upstream.reset_after", fault: `upstream.reset_after=${IN_RESPONSE_CREATED}@p1`, name: "reset inside response.created", reachedA: true },
-    { kind: "upstream.stall_after", fault: "upstream.stall_after=0@p1", name: "stalled before any byte", reachedA: true, stallMs: 400 },
-    { kind: "upstream.stall_after", fault: `upstream.stall_after=${IN_RESPONSE_CREATED}@p1`, name: "stalled inside response.created", reachedA: true, stallMs: 400 },
+    {
+      kind: "upstream.connect_refused",
+      fault: "upstream.connect_refused@p1",
+      name: "connection refused",
+      reachedA: false,
+    },
+    {
+      kind: "upstream.reset_before_first_byte",
+      fault: "upstream.reset_before_first_byte@p1",
+      name: "reset before the first byte",
+      reachedA: true,
+    },
+    {
+      kind: "upstream.reset_after",
+      fault: `upstream.reset_after=${IN_RESPONSE_CREATED}@p1`,
+      name: "reset inside response.created",
+      reachedA: true,
+    },
+    {
+      kind: "upstream.stall_after",
+      fault: "upstream.stall_after=0@p1",
+      name: "stalled before any byte",
+      reachedA: true,
+      stallMs: 400,
+    },
+    {
+      kind: "upstream.stall_after",
+      fault: `upstream.stall_after=${IN_RESPONSE_CREATED}@p1`,
+      name: "stalled inside response.created",
+      reachedA: true,
+      stallMs: 400,
+    },
   ];
   for (const c of cases) {
     test(`${c.name} (${c.fault}): the client gets p2's whole answer`, async () => {
@@ -68,8 +104,14 @@ describe("before the commit point: rotated while another account is ready", () =
     const { proxy } = await w.start(undefined, { stallMs: 400 });
     const body = await readAll(await ask(proxy));
     expect(types(body.text)).toContain("response.completed");
-    expect(inference(w).filter((q) => q.status === 200).map((q) => q.accountId)).toEqual(["acct-b"]);
-    expect(proxy.state.pool.snapshot().profiles.find((p) => p.name === "p1")?.backoff?.message).toContain("upstream stalled");
+    expect(
+      inference(w)
+        .filter((q) => q.status === 200)
+        .map((q) => q.accountId),
+    ).toEqual(["acct-b"]);
+    expect(proxy.state.pool.snapshot().profiles.find((p) => p.name === "p1")?.backoff?.message).toContain(
+      "upstream stalled",
+    );
     await recovered(w);
   }, 20_000);
 

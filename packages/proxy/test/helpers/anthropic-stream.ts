@@ -54,7 +54,12 @@ export function summarize(list: Frame[]): Summary {
       else if (delta.type === "input_json_delta") b.text += delta.partial_json;
       else if (delta.type === "signature_delta") b.signature = delta.signature;
       else throw new Error(`unknown delta ${delta.type}`);
-      const expected = { text_delta: "text", thinking_delta: "thinking", input_json_delta: "tool_use", signature_delta: "thinking" }[delta.type];
+      const expected = {
+        text_delta: "text",
+        thinking_delta: "thinking",
+        input_json_delta: "tool_use",
+        signature_delta: "thinking",
+      }[delta.type];
       expect(b.type).toBe(expected!);
     }
     if (f.event === "content_block_stop") {
@@ -73,7 +78,8 @@ export function summarize(list: Frame[]): Summary {
 export function shape(list: Frame[]): string[] {
   const out: string[] = [];
   for (const f of list) {
-    const delta = f.event === "content_block_delta" ? `:${(f.data.delta as Record<string, unknown>).type as string}` : "";
+    const delta =
+      f.event === "content_block_delta" ? `:${(f.data.delta as Record<string, unknown>).type as string}` : "";
     const s = f.event + delta;
     if (out.at(-1) !== s || !delta) out.push(s);
   }
@@ -84,7 +90,12 @@ export function shape(list: Frame[]): string[] {
  * What Claude Code sends after a tool-use answer: the ask, the assistant's thinking and tool_use
  * echoed back (signature included), and the tool's output as a tool_result.
  */
-export function toolRoundTrip(ask: unknown, answer: Summary, output: string, extra: Record<string, unknown> = {}): unknown[] {
+export function toolRoundTrip(
+  ask: unknown,
+  answer: Summary,
+  output: string,
+  extra: Record<string, unknown> = {},
+): unknown[] {
   const thinking = answer.blocks.find((b) => b.type === "thinking");
   const tool = answer.blocks.find((b) => b.type === "tool_use");
   return [

@@ -34,9 +34,15 @@ export type BrokerWorld = {
  * broker subprocess. `close()` ends every broker it registered (they outlive launches by design)
  * and checks none is left.
  */
-export async function brokerWorld(accounts: MockAccountInit[], envExtra: Record<string, string> = {}): Promise<BrokerWorld> {
+export async function brokerWorld(
+  accounts: MockAccountInit[],
+  envExtra: Record<string, string> = {},
+): Promise<BrokerWorld> {
   const mock = await createMockBackend({ accounts });
-  const { dir, env, names } = poolHome(mock, accounts, { prefix: "prodex-broker-", env: { PRODEX_BROKER_GRACE_MS: "300", ...envExtra } });
+  const { dir, env, names } = poolHome(mock, accounts, {
+    prefix: "prodex-broker-",
+    env: { PRODEX_BROKER_GRACE_MS: "300", ...envExtra },
+  });
   const ctx = new Context({ env, source: "test-launch" });
   const command = [process.execPath, BROKER_MAIN, "--upstream", mock.baseUrl];
   const seen = new Set<number>();
@@ -59,7 +65,14 @@ export async function brokerWorld(accounts: MockAccountInit[], envExtra: Record<
     paths: brokerPaths(ctx.paths, mock.baseUrl),
     command,
     attach: async (lease = {}, extra = {}) => {
-      const l = await attachBroker({ ctx, upstream: mock.baseUrl, command, env, lease: { profile: names[0] ?? null, autoRotate: true, ...lease }, ...extra });
+      const l = await attachBroker({
+        ctx,
+        upstream: mock.baseUrl,
+        command,
+        env,
+        lease: { profile: names[0] ?? null, autoRotate: true, ...lease },
+        ...extra,
+      });
       seen.add(l.broker.pid);
       return l;
     },
@@ -89,11 +102,21 @@ export function fakeLaunch(): { pid: number; kill(): Promise<void> } {
 }
 
 /** A Codex-shaped request on a launch's endpoints, with its launch header (as Codex sends it). */
-export function responsesRequest(launch: Pick<LaunchEndpoints, "codexBaseUrl" | "codexHeaders">, text: string, signal?: AbortSignal): Promise<Response> {
+export function responsesRequest(
+  launch: Pick<LaunchEndpoints, "codexBaseUrl" | "codexHeaders">,
+  text: string,
+  signal?: AbortSignal,
+): Promise<Response> {
   return fetch(`${launch.codexBaseUrl}/responses`, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "text/event-stream", ...launch.codexHeaders },
-    body: JSON.stringify({ model: "gpt-5", stream: true, store: false, input: [{ type: "message", role: "user", content: [{ type: "input_text", text }] }], prompt_cache_key: crypto.randomUUID() }),
+    body: JSON.stringify({
+      model: "gpt-5",
+      stream: true,
+      store: false,
+      input: [{ type: "message", role: "user", content: [{ type: "input_text", text }] }],
+      prompt_cache_key: crypto.randomUUID(),
+    }),
     signal,
   });
 }

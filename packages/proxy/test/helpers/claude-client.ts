@@ -5,10 +5,20 @@ import type { PoolFixture } from "./pool-fixture.ts";
 export const BASH_TOOL = {
   name: "Bash",
   description: "Executes a given bash command.",
-  input_schema: { type: "object", properties: { command: { type: "string" }, description: { type: "string" } }, required: ["command"] },
+  input_schema: {
+    type: "object",
+    properties: { command: { type: "string" }, description: { type: "string" } },
+    required: ["command"],
+  },
 };
 
-export type MessagesOptions = { session?: string; key?: string | null; bearer?: boolean; signal?: AbortSignal; path?: string };
+export type MessagesOptions = {
+  session?: string;
+  key?: string | null;
+  bearer?: boolean;
+  signal?: AbortSignal;
+  path?: string;
+};
 
 export function claudeHeaders(f: PoolFixture, options: MessagesOptions = {}): Record<string, string> {
   const h: Record<string, string> = {
@@ -30,7 +40,11 @@ export function claudeHeaders(f: PoolFixture, options: MessagesOptions = {}): Re
 }
 
 /** A Claude Code 2.1 request body: system blocks, adaptive thinking, the Bash tool; `session` as in metadata.user_id. */
-export function messagesBody(messages: unknown[] | string, extra: Record<string, unknown> = {}, session = "meta-session"): Record<string, unknown> {
+export function messagesBody(
+  messages: unknown[] | string,
+  extra: Record<string, unknown> = {},
+  session = "meta-session",
+): Record<string, unknown> {
   return {
     model: "claude-opus-4-8",
     max_tokens: 32000,

@@ -66,8 +66,19 @@ export async function faultWorld(accounts: MockAccountInit[], options: FaultWorl
     names,
     good,
     async start(faults, proxyOptions = {}) {
-      const ctx = new Context({ env: faults ? { ...env, PRODEX_FAULTS: faults } : env, source: "test-proxy", eventMode: "buffered" });
-      const proxy = await startProxy({ ctx, upstreamBase: mock.baseUrl, preferred: names[0] ?? null, syncMs: 0, quotaRefresh: false, ...proxyOptions });
+      const ctx = new Context({
+        env: faults ? { ...env, PRODEX_FAULTS: faults } : env,
+        source: "test-proxy",
+        eventMode: "buffered",
+      });
+      const proxy = await startProxy({
+        ctx,
+        upstreamBase: mock.baseUrl,
+        preferred: names[0] ?? null,
+        syncMs: 0,
+        quotaRefresh: false,
+        ...proxyOptions,
+      });
       const handle: FaultProxy = {
         ctx,
         proxy,
@@ -94,7 +105,13 @@ export function ask(proxy: ProxyHandle, text = "say hi", signal?: AbortSignal): 
   return fetch(`${proxy.codexBaseUrl}/responses`, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "text/event-stream", ...proxy.codexHeaders },
-    body: JSON.stringify({ model: "gpt-5", stream: true, store: false, input: [{ type: "message", role: "user", content: [{ type: "input_text", text }] }], prompt_cache_key: crypto.randomUUID() }),
+    body: JSON.stringify({
+      model: "gpt-5",
+      stream: true,
+      store: false,
+      input: [{ type: "message", role: "user", content: [{ type: "input_text", text }] }],
+      prompt_cache_key: crypto.randomUUID(),
+    }),
     signal,
   });
 }
@@ -104,10 +121,25 @@ export function ask(proxy: ProxyHandle, text = "say hi", signal?: AbortSignal): 
  * and whether the chunked body was terminated. fetch() drops bytes that arrive with a reset; a
  * client like Codex reads them, so this is what it sees. `terminated: false` = the stream broke.
  */
-export async function askRaw(proxy: ProxyHandle, text = "say hi"): Promise<{ status: number; body: string; terminated: boolean }> {
+export async function askRaw(
+  proxy: ProxyHandle,
+  text = "say hi",
+): Promise<{ status: number; body: string; terminated: boolean }> {
   const url = new URL(`${proxy.codexBaseUrl}/responses`);
-  const body = JSON.stringify({ model: "gpt-5", stream: true, store: false, input: [{ type: "message", role: "user", content: [{ type: "input_text", text }] }] });
-  const headers = [`POST ${url.pathname} HTTP/1.1`, `Host: ${url.host}`, "Content-Type: application/json", "Accept: text/event-stream", "Connection: close", `Content-Length: ${Buffer.byteLength(body)}`];
+  const body = JSON.stringify({
+    model: "gpt-5",
+    stream: true,
+    store: false,
+    input: [{ type: "message", role: "user", content: [{ type: "input_text", text }] }],
+  });
+  const headers = [
+    `POST ${url.pathname} HTTP/1.1`,
+    `Host: ${url.host}`,
+    "Content-Type: application/json",
+    "Accept: text/event-stream",
+    "Connection: close",
+    `Content-Length: ${Buffer.byteLength(body)}`,
+  ];
   for (const [k, v] of Object.entries(proxy.codexHeaders)) headers.push(`${k}: ${v}`);
   const chunks: Buffer[] = [];
   const closed = Promise.withResolvers<void>();
@@ -165,15 +197,24 @@ export async function readAll(res: Response): Promise<{ text: string; error: str
 export const types = eventTypes;
 
 /** A full answer through a fresh launch (no faults): what "the next launch recovers" means. */
-export async function servesCleanly(world: FaultWorld): Promise<{ ok: boolean; account: string | null; detail: string }> {
+export async function servesCleanly(
+  world: FaultWorld,
+): Promise<{ ok: boolean; account: string | null; detail: string }> {
   const next = await world.start();
   try {
     const before = world.mock.requests({ path: "/backend-api/codex/responses" }).length;
     const res = await ask(next.proxy, "after the fault");
     const body = await readAll(res);
-    const served = world.mock.requests({ path: "/backend-api/codex/responses" }).slice(before).filter((q) => q.status === 200);
+    const served = world.mock
+      .requests({ path: "/backend-api/codex/responses" })
+      .slice(before)
+      .filter((q) => q.status === 200);
     const ok = res.status === 200 && body.error === null && types(body.text).includes("response.completed");
-    return { ok, account: served.at(-1)?.accountId ?? null, detail: `HTTP ${res.status} ${body.error ?? ""} ${body.text.slice(-300)}` };
+    return {
+      ok,
+      account: served.at(-1)?.accountId ?? null,
+      detail: `HTTP ${res.status} ${body.error ?? ""} ${body.text.slice(-300)}`,
+    };
   } finally {
     await next.stop();
   }

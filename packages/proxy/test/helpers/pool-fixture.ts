@@ -23,7 +23,10 @@ export const TWO_ACCOUNTS: MockAccountInit[] = [
 ];
 
 /** Opens pool fixtures for the tests of a file, each closed after its test. */
-export function usePoolFixtures(): (accounts: MockAccountInit[], options?: Partial<Omit<ProxyOptions, "ctx" | "upstreamBase">>) => Promise<PoolFixture> {
+export function usePoolFixtures(): (
+  accounts: MockAccountInit[],
+  options?: Partial<Omit<ProxyOptions, "ctx" | "upstreamBase">>,
+) => Promise<PoolFixture> {
   const open: PoolFixture[] = [];
   afterEach(async () => {
     for (const f of open.splice(0)) await f.close();
@@ -39,11 +42,21 @@ export function usePoolFixtures(): (accounts: MockAccountInit[], options?: Parti
  * A mock ChatGPT backend with `accounts`, a temp PRODEX_HOME holding one profile per account
  * (logged in with the mock's tokens), and a real proxy in front. Nothing shared, nothing global.
  */
-export async function poolFixture(accounts: MockAccountInit[], options: Partial<Omit<ProxyOptions, "ctx" | "upstreamBase">> = {}): Promise<PoolFixture> {
+export async function poolFixture(
+  accounts: MockAccountInit[],
+  options: Partial<Omit<ProxyOptions, "ctx" | "upstreamBase">> = {},
+): Promise<PoolFixture> {
   const mock = await createMockBackend({ accounts });
   const { dir, env, names } = poolHome(mock, accounts, { prefix: "prodex-rt-" });
   const ctx = new Context({ env, source: "test-proxy", eventMode: "buffered" });
-  const proxy = await startProxy({ ctx, upstreamBase: mock.baseUrl, preferred: names[0] ?? null, syncMs: 0, quotaRefresh: false, ...options });
+  const proxy = await startProxy({
+    ctx,
+    upstreamBase: mock.baseUrl,
+    preferred: names[0] ?? null,
+    syncMs: 0,
+    quotaRefresh: false,
+    ...options,
+  });
   return {
     dir,
     env,
@@ -74,10 +87,22 @@ export function responsesBody(text = "say hi", extra: Record<string, unknown> = 
   };
 }
 
-export function postResponses(f: PoolFixture, body: Record<string, unknown>, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
+export function postResponses(
+  f: PoolFixture,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+): Promise<Response> {
   return fetch(`${f.proxy.codexBaseUrl}/responses`, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "text/event-stream", authorization: "Bearer codex-side-token", "chatgpt-account-id": "acct-client", ...f.proxy.codexHeaders, ...headers },
+    headers: {
+      "content-type": "application/json",
+      accept: "text/event-stream",
+      authorization: "Bearer codex-side-token",
+      "chatgpt-account-id": "acct-client",
+      ...f.proxy.codexHeaders,
+      ...headers,
+    },
     body: JSON.stringify(body),
     signal,
   });

@@ -31,7 +31,11 @@ export function parseReply(text: string): RawReply {
  * Writes `data` on a fresh connection and returns the first answer: once a complete response
  * (or a 101) arrived, the server closed, or `waitMs` passed. `halfClose` ends our side after writing.
  */
-export async function rawRequest(port: number, data: string | Uint8Array, options: { waitMs?: number; halfClose?: boolean } = {}): Promise<RawReply> {
+export async function rawRequest(
+  port: number,
+  data: string | Uint8Array,
+  options: { waitMs?: number; halfClose?: boolean } = {},
+): Promise<RawReply> {
   let text = "";
   const done = Promise.withResolvers<void>();
   const socket = await Bun.connect({
@@ -59,7 +63,8 @@ export async function rawRequest(port: number, data: string | Uint8Array, option
 /** An HTTP/1.1 request as text, with exactly the headers given (Host included). */
 export function httpText(method: string, path: string, headers: Record<string, string>, body = ""): string {
   const lines = [`${method} ${path} HTTP/1.1`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
-  if (body && !Object.keys(headers).some((k) => k.toLowerCase() === "content-length")) lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
+  if (body && !Object.keys(headers).some((k) => k.toLowerCase() === "content-length"))
+    lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
   return `${lines.join("\r\n")}\r\n\r\n${body}`;
 }
 

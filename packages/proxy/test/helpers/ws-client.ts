@@ -55,7 +55,9 @@ export class WsClient {
   async turn(timeoutMs = 5_000): Promise<Frame[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const end = this.frames.findIndex((f) => ["response.completed", "response.failed", "response.incomplete", "error"].includes(String(f.type)));
+      const end = this.frames.findIndex((f) =>
+        ["response.completed", "response.failed", "response.incomplete", "error"].includes(String(f.type)),
+      );
       if (end >= 0) return this.frames.splice(0, end + 1);
       if (this.closed || Date.now() > deadline) return this.frames.splice(0);
       await this.wait(50);

@@ -31,7 +31,12 @@ describe("admin endpoints", () => {
     expect(res.status).toBe(200);
     await res.text();
 
-    const health = (await (await fetch(`${admin}/health`)).json()) as { ok: boolean; pid: number; leases: { id: string; profile: string | null }[]; profiles: { name: string }[] };
+    const health = (await (await fetch(`${admin}/health`)).json()) as {
+      ok: boolean;
+      pid: number;
+      leases: { id: string; profile: string | null }[];
+      profiles: { name: string }[];
+    };
     expect(health.ok).toBe(true);
     expect(health.pid).toBe(lease.broker.pid);
     expect(health.leases.map((l) => [l.id, l.profile])).toEqual([[lease.leaseId, "p2"]]);
@@ -54,10 +59,18 @@ describe("admin endpoints", () => {
     await reader?.cancel();
 
     const wrong = `${lease.url}/__admin/${"x".repeat(secret.length)}`;
-    for (const path of ["/health", "/metrics", "/events", "/leases"]) expect((await fetch(`${wrong}${path}`)).status).toBe(401);
+    for (const path of ["/health", "/metrics", "/events", "/leases"])
+      expect((await fetch(`${wrong}${path}`)).status).toBe(401);
     // A launch's secret is not an admin secret.
     expect((await fetch(`${lease.url}/__admin/${lease.secret}/health`)).status).toBe(401);
-    expect((await fetch(`${wrong}/leases`, { method: "POST", body: JSON.stringify({ pid: process.pid, profile: null, autoRotate: true }) })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${wrong}/leases`, {
+          method: "POST",
+          body: JSON.stringify({ pid: process.pid, profile: null, autoRotate: true }),
+        })
+      ).status,
+    ).toBe(401);
     expect((await fetch(`${admin}/leases`, { method: "POST", body: "{" })).status).toBe(400);
     await lease.release();
   }, 30_000);
@@ -68,7 +81,9 @@ describe("admin endpoints", () => {
     const res = await responsesRequest(lease, "hello");
     await res.text();
     // An unknown route and a wrong secret leave log lines behind too.
-    await (await fetch(`${lease.codexBaseUrl}/nope`, { method: "POST", headers: lease.codexHeaders, body: "{" })).text();
+    await (
+      await fetch(`${lease.codexBaseUrl}/nope`, { method: "POST", headers: lease.codexHeaders, body: "{" })
+    ).text();
     const secret = readAdminSecret(w.paths);
     if (!secret) throw new Error("no admin secret file");
     expect(statSync(w.paths.secretFile).mode & 0o777).toBe(0o600);
@@ -79,7 +94,10 @@ describe("admin endpoints", () => {
     // Stop the broker so its buffered logs and the database are on disk, then read everything it wrote.
     await w.stopBrokers();
     const home = w.env.PRODEX_HOME as string;
-    const written = [...filesUnder(home).filter((f) => /prodex\.db/.test(f) || f.endsWith(".log")), ...filesUnder(w.env.PRODEX_RUNTIME_LOG_DIR as string)];
+    const written = [
+      ...filesUnder(home).filter((f) => /prodex\.db/.test(f) || f.endsWith(".log")),
+      ...filesUnder(w.env.PRODEX_RUNTIME_LOG_DIR as string),
+    ];
     expect(written.some((f) => f.endsWith(".log"))).toBe(true);
     for (const file of written) {
       const bytes = readFileSync(file).toString("latin1");

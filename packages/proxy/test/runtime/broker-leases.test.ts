@@ -37,12 +37,15 @@ describe("leases", () => {
       const auth = readAuth(w?.ctx.store.profiles.get(name)?.codexHome ?? "");
       return auth.kind === "chatgpt" ? auth.refreshToken : "";
     };
-    const refresh = (url: string, token: string) => fetch(url, { method: "POST", body: JSON.stringify({ grant_type: "refresh_token", refresh_token: token }) });
+    const refresh = (url: string, token: string) =>
+      fetch(url, { method: "POST", body: JSON.stringify({ grant_type: "refresh_token", refresh_token: token }) });
     expect((await refresh(a.refreshUrl, rt("p1"))).status).toBe(200);
     expect((await refresh(b.refreshUrl, rt("p2"))).status).toBe(200);
     expect((await refresh(a.refreshUrl, rt("p2"))).status).toBe(401);
     // A lease's path opens only with that lease's own secret in the header, not another live one's.
-    expect((await responsesRequest({ codexBaseUrl: a.codexBaseUrl, codexHeaders: b.codexHeaders }, "crossed")).status).toBe(401);
+    expect(
+      (await responsesRequest({ codexBaseUrl: a.codexBaseUrl, codexHeaders: b.codexHeaders }, "crossed")).status,
+    ).toBe(401);
     expect((await responsesRequest({ codexBaseUrl: a.codexBaseUrl, codexHeaders: {} }, "no header")).status).toBe(401);
 
     await a.release();
@@ -55,8 +58,15 @@ describe("leases", () => {
   }, 30_000);
 
   test("backoffs are shared: the account one launch found exhausted is not tried for the other", async () => {
-    w = await brokerWorld([{ id: "acct-a", primary: { usedPercent: 5 } }, { id: "acct-b", primary: { usedPercent: 40 } }]);
-    w.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 1800 }, { kind: "usage_limit", resetsInSeconds: 1800 });
+    w = await brokerWorld([
+      { id: "acct-a", primary: { usedPercent: 5 } },
+      { id: "acct-b", primary: { usedPercent: 40 } },
+    ]);
+    w.mock.fault(
+      "acct-a",
+      { kind: "usage_limit", resetsInSeconds: 1800 },
+      { kind: "usage_limit", resetsInSeconds: 1800 },
+    );
     const a = await w.attach({ profile: "p1" });
     const b = await w.attach({ profile: "p1" });
     const first = await responsesRequest(a, "from A");
@@ -70,7 +80,10 @@ describe("leases", () => {
   }, 30_000);
 
   test("--no-auto-rotate is the lease's own: that launch stays on its profile, the other rotates", async () => {
-    w = await brokerWorld([{ id: "acct-a", primary: { usedPercent: 5 } }, { id: "acct-b", primary: { usedPercent: 40 } }]);
+    w = await brokerWorld([
+      { id: "acct-a", primary: { usedPercent: 5 } },
+      { id: "acct-b", primary: { usedPercent: 40 } },
+    ]);
     w.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 1800 });
     const held = await w.attach({ profile: "p1", autoRotate: false });
     const free = await w.attach({ profile: "p1", autoRotate: true });
@@ -85,7 +98,10 @@ describe("leases", () => {
   }, 30_000);
 
   test("each launch's dashboard feed shows the other launches' events", async () => {
-    w = await brokerWorld([{ id: "acct-a", primary: { usedPercent: 5 } }, { id: "acct-b", primary: { usedPercent: 40 } }]);
+    w = await brokerWorld([
+      { id: "acct-a", primary: { usedPercent: 5 } },
+      { id: "acct-b", primary: { usedPercent: 40 } },
+    ]);
     w.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 1800 });
     const a = await w.attach({ profile: "p1" });
     const b = await w.attach({ profile: "p2" });
@@ -95,7 +111,10 @@ describe("leases", () => {
       expect(res.status).toBe(200);
       await res.text();
       const end = Date.now() + 10_000;
-      const rotation = () => feed.recent().find((e): e is EventOf<"rotation"> => e.kind === "rotation" && e.data?.from === "p1" && e.data?.to === "p2");
+      const rotation = () =>
+        feed
+          .recent()
+          .find((e): e is EventOf<"rotation"> => e.kind === "rotation" && e.data?.from === "p1" && e.data?.to === "p2");
       while (!rotation() && Date.now() < end) await Bun.sleep(25);
       expect(rotation()?.data?.kind).toBe("quota");
       expect(feed.snapshot().profiles.find((p) => p.name === "p1")?.status).toBe("exhausted");

@@ -13,7 +13,20 @@ const openPool = usePoolFixtures();
 
 const two = TWO_ACCOUNTS;
 
-type Message = { type: string; content: { type: string; text?: string; thinking?: string; signature?: string; id?: string; name?: string; input?: unknown }[]; stop_reason: string; model: string };
+type Message = {
+  type: string;
+  content: {
+    type: string;
+    text?: string;
+    thinking?: string;
+    signature?: string;
+    id?: string;
+    name?: string;
+    input?: unknown;
+  }[];
+  stop_reason: string;
+  model: string;
+};
 
 describe("Claude Code's routes", () => {
   test("HEAD / and GET / answer the preconnect without a key; /v1 needs the per-launch token", async () => {
@@ -52,7 +65,8 @@ describe("Claude Code's routes", () => {
     expect(body.prompt_cache_key).toBe("meta-session");
     // Claude Code's own headers and key stay on this side.
     const headers = up?.headers ?? {};
-    for (const name of ["x-api-key", "anthropic-version", "anthropic-beta", "x-app", "x-stainless-retry-count"]) expect(headers[name]).toBeUndefined();
+    for (const name of ["x-api-key", "anthropic-version", "anthropic-beta", "x-app", "x-stainless-retry-count"])
+      expect(headers[name]).toBeUndefined();
     expect(headers["chatgpt-account-id"]).toBe("acct-a");
   });
 
@@ -92,7 +106,9 @@ describe("Claude Code's routes", () => {
     expect(msg.model).toBe("claude-opus-4-8");
     expect(msg.stop_reason).toBe("end_turn");
     expect(msg.content.find((b) => b.type === "text")?.text).toBe("hi from mock");
-    expect(decodeSignature(msg.content.find((b) => b.type === "thinking")?.signature)?.owner).toBe(ownerTag("acct-a", "p1"));
+    expect(decodeSignature(msg.content.find((b) => b.type === "thinking")?.signature)?.owner).toBe(
+      ownerTag("acct-a", "p1"),
+    );
   });
 
   test("count_tokens is a local estimate that never reaches upstream", async () => {
@@ -109,7 +125,9 @@ describe("Claude Code's routes", () => {
   test("models: the list, one model, and an unknown one", async () => {
     const f = await openPool(two, { claude: { models: { opus: "gpt-5-codex" } } });
     const headers = claudeHeaders(f);
-    const list = (await (await fetch(`${f.proxy.url}/v1/models?limit=1000`, { headers })).json()) as { data: { id: string; display_name: string }[] };
+    const list = (await (await fetch(`${f.proxy.url}/v1/models?limit=1000`, { headers })).json()) as {
+      data: { id: string; display_name: string }[];
+    };
     expect(list.data.map((m) => m.id)).toContain("claude-opus-4-8");
     expect(list.data.find((m) => m.id === "claude-opus-4-8")?.display_name).toContain("gpt-5-codex");
     const one = await fetch(`${f.proxy.url}/v1/models/claude-sonnet-4-5`, { headers });
@@ -133,7 +151,10 @@ describe("Claude Code's routes", () => {
       ["{not json", /not JSON/],
       [{ model: "claude-opus-4-8" }, /messages/],
       [{ model: "claude-opus-4-8", messages: [{ role: "robot", content: "x" }] }, /messages\.0\.role/],
-      [{ model: "claude-opus-4-8", messages: [{ role: "user", content: [{ type: "tool_use", id: 5 }] }] }, /messages\.0\.content/],
+      [
+        { model: "claude-opus-4-8", messages: [{ role: "user", content: [{ type: "tool_use", id: 5 }] }] },
+        /messages\.0\.content/,
+      ],
     ];
     for (const [body, message] of cases) {
       const res = await postMessages(f, body);

@@ -17,7 +17,10 @@ type ErrorBody = { type: string; error: { type: string; message: string } };
 async function toolTurn(fx: PoolFixture, session: string) {
   const ask = { role: "user", content: [{ type: "text", text: "run the tool" }] };
   const s = summarize(frames(await (await postMessages(fx, messagesBody([ask]), { session })).text()));
-  return { history: toolRoundTrip(ask, s, "tool-ran"), signature: s.blocks.find((b) => b.type === "thinking")?.signature ?? "" };
+  return {
+    history: toolRoundTrip(ask, s, "tool-ran"),
+    signature: s.blocks.find((b) => b.type === "thinking")?.signature ?? "",
+  };
 }
 
 describe("rotation for Claude Code", () => {
@@ -98,7 +101,8 @@ describe("rotation for Claude Code", () => {
   test("a conversation keeps its account (x-claude-code-session-id) while new ones go elsewhere", async () => {
     const f = await openPool(two);
     // Claude Code sends its session id both as a header and inside metadata.user_id.
-    const turn = async (session: string) => (await postMessages(f as PoolFixture, messagesBody("say hi", {}, session), { session })).text();
+    const turn = async (session: string) =>
+      (await postMessages(f as PoolFixture, messagesBody("say hi", {}, session), { session })).text();
     await turn("s1");
     f.mock.fault("acct-a", { kind: "server_error", status: 502 });
     await turn("s2");
@@ -112,7 +116,13 @@ describe("rotation for Claude Code", () => {
     const { history } = await toolTurn(f, "first-session");
     // Pin p2 (new work goes there), then continue under a session prodex never saw.
     f.proxy.state.pool.pin("p2");
-    const s = summarize(frames(await (await postMessages(f, messagesBody(history, {}, "resumed-elsewhere"), { session: "resumed-elsewhere" })).text()));
+    const s = summarize(
+      frames(
+        await (
+          await postMessages(f, messagesBody(history, {}, "resumed-elsewhere"), { session: "resumed-elsewhere" })
+        ).text(),
+      ),
+    );
     expect(s.blocks.find((b) => b.type === "text")?.text).toBe("tool said: tool-ran");
     expect(served(f)).toEqual(["acct-a:200", "acct-a:200"]);
   });
@@ -130,7 +140,9 @@ describe("rotation for Claude Code", () => {
     expect(onOwner).toContain("reasoning");
     expect(moved).toEqual(["message", "function_call", "function_call_output"]);
     // The new thinking is signed for the account that made it.
-    expect(decodeSignature(s.blocks.find((b) => b.type === "thinking")?.signature)?.owner).toBe(ownerTag("acct-b", "p2"));
+    expect(decodeSignature(s.blocks.find((b) => b.type === "thinking")?.signature)?.owner).toBe(
+      ownerTag("acct-b", "p2"),
+    );
   });
 
   test("a token the upstream refuses is refreshed once and the request still completes", async () => {

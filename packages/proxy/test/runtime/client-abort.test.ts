@@ -13,7 +13,9 @@ describe("a client that leaves before the first output event", () => {
     const kinds: string[] = [];
     const off = f.ctx.events.subscribe((e) => kinds.push(e.kind));
     const leave = new AbortController();
-    const res = postResponses(f, responsesBody(), {}, leave.signal).catch((e: unknown) => (e instanceof Error ? e.name : String(e)));
+    const res = postResponses(f, responsesBody(), {}, leave.signal).catch((e: unknown) =>
+      e instanceof Error ? e.name : String(e),
+    );
     const until = Date.now() + 5_000;
     while ((await activeStreams(f)) === 0 && Date.now() < until) await Bun.sleep(10);
     expect(await activeStreams(f)).toBe(1);

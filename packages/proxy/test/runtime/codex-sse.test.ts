@@ -57,10 +57,17 @@ describe("codex SSE through the proxy", () => {
 
   test("requests without the per-launch secret get 401", async () => {
     const f = await openPool(two);
-    const res = await fetch(`${f.proxy.url}/s/wrong-path-id/backend-api/codex/responses`, { method: "POST", headers: f.proxy.codexHeaders, body: "{}" });
+    const res = await fetch(`${f.proxy.url}/s/wrong-path-id/backend-api/codex/responses`, {
+      method: "POST",
+      headers: f.proxy.codexHeaders,
+      body: "{}",
+    });
     expect(res.status).toBe(401);
     // The right path id without the launch header: what another user reading Codex's arguments has.
-    const named = await fetch(`${f.proxy.codexBaseUrl}/responses`, { method: "POST", body: JSON.stringify(responsesBody()) });
+    const named = await fetch(`${f.proxy.codexBaseUrl}/responses`, {
+      method: "POST",
+      body: JSON.stringify(responsesBody()),
+    });
     expect(named.status).toBe(401);
     expect(await named.text()).toContain("x-prodex-key");
     expect(f.mock.requests()).toHaveLength(0);
@@ -71,7 +78,9 @@ describe("codex SSE through the proxy", () => {
 
   test("browser-style requests are refused", async () => {
     const f = await openPool(two);
-    const res = await fetch(`${f.proxy.codexBaseUrl}/models`, { headers: { ...f.proxy.codexHeaders, origin: "http://evil.example" } });
+    const res = await fetch(`${f.proxy.codexBaseUrl}/models`, {
+      headers: { ...f.proxy.codexHeaders, origin: "http://evil.example" },
+    });
     expect(res.status).toBe(403);
   });
 });
@@ -85,8 +94,15 @@ describe("resting accounts", () => {
     f.mock.fault("acct-a", { kind: "usage_limit", resetsInSeconds: 900 });
     await (await postResponses(f, responsesBody("new", { prompt_cache_key: "k2" }))).text();
     // Older usage headers (an answer that began before the limit) must not revive it.
-    f.proxy.state.pool.observe("p1", [{ label: "5h", usedPercent: 20, windowSeconds: 18_000, resetAt: Date.now() + 3_600_000, limit: "codex" }]);
+    f.proxy.state.pool.observe("p1", [
+      { label: "5h", usedPercent: 20, windowSeconds: 18_000, resetAt: Date.now() + 3_600_000, limit: "codex" },
+    ]);
     await (await postResponses(f, responsesBody("more", { prompt_cache_key: "k1" }), { "session-id": "s1" })).text();
-    expect(f.mock.requests({ path: "/backend-api/codex/responses" }).map((r) => `${r.accountId}:${r.status}`)).toEqual(["acct-a:200", "acct-a:429", "acct-b:200", "acct-b:200"]);
+    expect(f.mock.requests({ path: "/backend-api/codex/responses" }).map((r) => `${r.accountId}:${r.status}`)).toEqual([
+      "acct-a:200",
+      "acct-a:429",
+      "acct-b:200",
+      "acct-b:200",
+    ]);
   });
 });

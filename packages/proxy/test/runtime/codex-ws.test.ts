@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import type { PoolEvent } from "@prodex/core";
 import { startProxy } from "../../src/server.ts";
-import { type PoolFixture, TWO_ACCOUNTS, activeStreams, responsesBody, usePoolFixtures } from "../helpers/pool-fixture.ts";
+import {
+  type PoolFixture,
+  TWO_ACCOUNTS,
+  activeStreams,
+  responsesBody,
+  usePoolFixtures,
+} from "../helpers/pool-fixture.ts";
 import { type Frame, WsClient, codexWsHeaders, deltas, proxyWsUrl, responseOf } from "../helpers/ws-client.ts";
 
 let clients: WsClient[] = [];
@@ -34,7 +40,6 @@ async function runtimeLog(fx: PoolFixture): Promise<string> {
   return Bun.file(fx.proxy.runtimeLogPath).text();
 }
 
-
 describe("codex websocket through the proxy", () => {
   test("answers a request with the serving account's credentials and Codex's own handshake headers", async () => {
     const f = await openPool(two);
@@ -46,7 +51,13 @@ describe("codex websocket through the proxy", () => {
     const upgrade = f.mock.requests({ path: "/backend-api/codex/responses" }).find((r) => r.status === 101);
     // 101 from the mock: it accepted acct-a's own token, not Codex's.
     expect(upgrade?.accountId).toBe("acct-a");
-    expect(upgrade?.headers).toMatchObject({ "chatgpt-account-id": "acct-a", "openai-beta": "responses_websockets=2026-02-06", originator: "codex_exec", version: "0.169.0", "session-id": "sess-plain" });
+    expect(upgrade?.headers).toMatchObject({
+      "chatgpt-account-id": "acct-a",
+      "openai-beta": "responses_websockets=2026-02-06",
+      originator: "codex_exec",
+      version: "0.169.0",
+      "session-id": "sess-plain",
+    });
     expect(wsSeen(f).map((r) => `${r.account}:${r.status}`)).toEqual(["acct-a:200"]);
     expect(f.proxy.state.bindings.lookup("session", "sess-plain")).toBe("p1");
     expect(await runtimeLog(f)).toMatch(/request transport=ws conn=\d+ what=response .*profile=p1 completed=true/);
@@ -60,7 +71,9 @@ describe("codex websocket through the proxy", () => {
     expect(types(prewarm)).toEqual(["response.created", "response.completed"]);
     // p1 now looks nearly spent: a fresh request would go to p2.
     const now = Date.now();
-    f.proxy.state.pool.observe("p1", [{ label: "5h", usedPercent: 96, windowSeconds: 18_000, resetAt: now + 3_600_000, limit: "codex" }]);
+    f.proxy.state.pool.observe("p1", [
+      { label: "5h", usedPercent: 96, windowSeconds: 18_000, resetAt: now + 3_600_000, limit: "codex" },
+    ]);
     expect(f.proxy.state.pool.choose(new Set()).choice).toBe("p2");
     c.create({ ...responsesBody("say hi"), previous_response_id: responseOf(prewarm).id });
     const turn = await c.turn();
@@ -76,7 +89,9 @@ describe("codex websocket through the proxy", () => {
   test("the first frames stay on the account the upgrade connected to: no second handshake", async () => {
     const f = await openPool(two);
     const c = await open(f);
-    f.proxy.state.pool.observe("p1", [{ label: "5h", usedPercent: 95, windowSeconds: 18_000, resetAt: Date.now() + 3_600_000, limit: "codex" }]);
+    f.proxy.state.pool.observe("p1", [
+      { label: "5h", usedPercent: 95, windowSeconds: 18_000, resetAt: Date.now() + 3_600_000, limit: "codex" },
+    ]);
     expect(f.proxy.state.pool.choose(new Set()).choice).toBe("p2");
     c.create({ ...responsesBody("hi"), generate: false });
     const prewarm = await c.turn();
@@ -111,7 +126,11 @@ describe("codex websocket through the proxy", () => {
     // The next turn chains on p2's socket, as Codex sends it.
     c.create({ ...responsesBody("more"), previous_response_id: responseOf(turn).id });
     expect(deltas(await c.turn())).toBe("hi from mock");
-    expect(wsSeen(f).at(-1)).toMatchObject({ account: "acct-b", status: 200, body: { previous_response_id: responseOf(turn).id } });
+    expect(wsSeen(f).at(-1)).toMatchObject({
+      account: "acct-b",
+      status: 200,
+      body: { previous_response_id: responseOf(turn).id },
+    });
   });
 
   test("a stream that fails or drops before any output moves too", async () => {
@@ -174,7 +193,12 @@ describe("codex websocket through the proxy", () => {
     const seen = wsSeen(f);
     expect(seen.map((r) => `${r.account}:${r.status}`)).toEqual(["acct-a:200", "acct-a:0", "acct-a:200"]);
     expect(seen[2]?.body.previous_response_id).toBeUndefined();
-    expect(f.mock.requests({ path: "/backend-api/codex/responses" }).filter((r) => r.status === 101).map((r) => r.accountId)).toEqual(["acct-a", "acct-a"]);
+    expect(
+      f.mock
+        .requests({ path: "/backend-api/codex/responses" })
+        .filter((r) => r.status === 101)
+        .map((r) => r.accountId),
+    ).toEqual(["acct-a", "acct-a"]);
     expect(f.proxy.state.pool.availability("p1").ok).toBe(true);
     expect(await runtimeLog(f)).toContain("ws reconnect");
   });
@@ -194,7 +218,11 @@ describe("codex websocket through the proxy", () => {
     const b = await open(f);
     b.create({ ...responsesBody("three"), previous_response_id: id });
     const [frame] = await b.turn();
-    expect(frame).toMatchObject({ type: "error", status: 409, error: { type: "stale_continuation", code: "stale_continuation" } });
+    expect(frame).toMatchObject({
+      type: "error",
+      status: 409,
+      error: { type: "stale_continuation", code: "stale_continuation" },
+    });
     expect(frame && "status_code" in frame).toBe(false);
     const message = String((frame?.error as Frame | undefined)?.message);
     expect(message).toContain("belongs to account p1");
@@ -256,7 +284,11 @@ describe("codex websocket through the proxy", () => {
     const c = await open(f);
     c.ws.send("{not json");
     const [bad] = await c.turn();
-    expect(bad).toMatchObject({ type: "error", status: 400, error: { type: "invalid_request_error", code: "invalid_frame" } });
+    expect(bad).toMatchObject({
+      type: "error",
+      status: 400,
+      error: { type: "invalid_request_error", code: "invalid_frame" },
+    });
     expect(bad && "status_code" in bad).toBe(false);
     c.ws.send(JSON.stringify({ model: "gpt-5" }));
     expect((await c.turn())[0]).toMatchObject({ type: "error", status: 400 });
@@ -277,8 +309,18 @@ describe("codex websocket through the proxy", () => {
 
   test("an upstream that refuses websockets (426) refuses Codex's upgrade too, so Codex falls back to HTTPS", async () => {
     const f = await openPool(two);
-    const fake = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("Upgrade Required", { status: 426 }) });
-    const other = await startProxy({ ctx: f.ctx, upstreamBase: `http://127.0.0.1:${fake.port}/backend-api`, preferred: "p1", syncMs: 0, quotaRefresh: false });
+    const fake = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: () => new Response("Upgrade Required", { status: 426 }),
+    });
+    const other = await startProxy({
+      ctx: f.ctx,
+      upstreamBase: `http://127.0.0.1:${fake.port}/backend-api`,
+      preferred: "p1",
+      syncMs: 0,
+      quotaRefresh: false,
+    });
     try {
       const url = `${other.codexBaseUrl.replace(/^http/, "ws")}/responses`;
       await expect(WsClient.open(url, codexWsHeaders(other.codexHeaders))).rejects.toThrow("426");
@@ -295,15 +337,26 @@ describe("codex websocket through the proxy", () => {
     const closed = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("") });
     const port = closed.port;
     closed.stop(true);
-    const other = await startProxy({ ctx: f.ctx, upstreamBase: `http://127.0.0.1:${port}/backend-api`, preferred: "p1", syncMs: 0, quotaRefresh: false });
+    const other = await startProxy({
+      ctx: f.ctx,
+      upstreamBase: `http://127.0.0.1:${port}/backend-api`,
+      preferred: "p1",
+      syncMs: 0,
+      quotaRefresh: false,
+    });
     try {
-      const c = await WsClient.open(`${other.codexBaseUrl.replace(/^http/, "ws")}/responses`, codexWsHeaders(other.codexHeaders));
+      const c = await WsClient.open(
+        `${other.codexBaseUrl.replace(/^http/, "ws")}/responses`,
+        codexWsHeaders(other.codexHeaders),
+      );
       clients.push(c);
       c.create(responsesBody("say hi"));
       // Like HTTP, the request first waits out the accounts' brief rests (a few seconds), then answers.
       const [frame] = await c.turn(20_000);
       expect(frame).toMatchObject({ type: "error", status: 503, error: { code: "pool_unavailable" } });
-      expect(String((frame?.error as Frame | undefined)?.message)).toContain("No account in the prodex pool can serve right now");
+      expect(String((frame?.error as Frame | undefined)?.message)).toContain(
+        "No account in the prodex pool can serve right now",
+      );
     } finally {
       await other.stop({ drainMs: 100 });
     }
@@ -324,13 +377,24 @@ describe("codex websocket through the proxy", () => {
     const key = f.proxy.codexHeaders;
     const wrong = `ws://127.0.0.1:${f.proxy.port}/s/wrong-path-id/backend-api/codex/responses`;
     await expect(WsClient.open(wrong, codexWsHeaders(key))).rejects.toThrow("401");
-    await expect(WsClient.open(`ws://127.0.0.1:${f.proxy.port}/backend-api/codex/responses`, codexWsHeaders(key))).rejects.toThrow("401");
+    await expect(
+      WsClient.open(`ws://127.0.0.1:${f.proxy.port}/backend-api/codex/responses`, codexWsHeaders(key)),
+    ).rejects.toThrow("401");
     // The path id alone (what Codex's arguments show other users) opens no socket.
     await expect(WsClient.open(proxyWsUrl(f), codexWsHeaders())).rejects.toThrow("401");
-    await expect(WsClient.open(proxyWsUrl(f), codexWsHeaders({ "x-prodex-key": f.proxy.pathId }))).rejects.toThrow("401");
+    await expect(WsClient.open(proxyWsUrl(f), codexWsHeaders({ "x-prodex-key": f.proxy.pathId }))).rejects.toThrow(
+      "401",
+    );
     // Nor does the secret in the path where the path id belongs.
-    await expect(WsClient.open(`ws://127.0.0.1:${f.proxy.port}/s/${f.proxy.secret}/backend-api/codex/responses`, codexWsHeaders(key))).rejects.toThrow("401");
-    await expect(WsClient.open(proxyWsUrl(f), codexWsHeaders({ ...key, origin: "http://evil.example" }))).rejects.toThrow("403");
+    await expect(
+      WsClient.open(
+        `ws://127.0.0.1:${f.proxy.port}/s/${f.proxy.secret}/backend-api/codex/responses`,
+        codexWsHeaders(key),
+      ),
+    ).rejects.toThrow("401");
+    await expect(
+      WsClient.open(proxyWsUrl(f), codexWsHeaders({ ...key, origin: "http://evil.example" })),
+    ).rejects.toThrow("403");
     expect(f.mock.requests({ path: "/backend-api/codex/responses" })).toHaveLength(0);
   });
 });

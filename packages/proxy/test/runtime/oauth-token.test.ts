@@ -15,7 +15,15 @@ function login(fx: PoolFixture, name: string) {
 }
 
 function refresh(url: string, refreshToken: string): Promise<Response> {
-  return fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ client_id: "app_EMoamEEZ73f0CkXaXp7hrann", grant_type: "refresh_token", refresh_token: refreshToken }) });
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      client_id: "app_EMoamEEZ73f0CkXaXp7hrann",
+      grant_type: "refresh_token",
+      refresh_token: refreshToken,
+    }),
+  });
 }
 
 describe("/oauth/token", () => {
@@ -24,7 +32,12 @@ describe("/oauth/token", () => {
     const p1 = login(f, "p1");
     const res = await refresh(f.proxy.refreshUrl, p1.refreshToken);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ access_token: p1.accessToken, refresh_token: p1.refreshToken, id_token: p1.idToken, token_type: "Bearer" });
+    expect(await res.json()).toMatchObject({
+      access_token: p1.accessToken,
+      refresh_token: p1.refreshToken,
+      id_token: p1.idToken,
+      token_type: "Bearer",
+    });
   });
 
   test("a refresh token the profile held before a rotation still gets the new tokens", async () => {
@@ -64,7 +77,9 @@ describe("/oauth/token", () => {
     expect(named.status).toBe(404);
     expect(await named.text()).not.toContain(token);
     expect((await refresh(`${f.proxy.url}/k/${f.proxy.pathId}/oauth/token`, token)).status).toBe(401);
-    expect((await refresh(`${f.proxy.url}/k/${"x".repeat(f.proxy.secret.length)}/oauth/token`, token)).status).toBe(401);
+    expect((await refresh(`${f.proxy.url}/k/${"x".repeat(f.proxy.secret.length)}/oauth/token`, token)).status).toBe(
+      401,
+    );
     expect((await refresh(`${f.proxy.url}/oauth/token`, token)).status).toBe(401);
     expect((await refresh(f.proxy.refreshUrl, token)).status).toBe(200);
   });
@@ -74,13 +89,22 @@ describe("small control bodies (token refresh, dashboard control)", () => {
   test("past 64 KiB — declared or streamed — or not JSON: one clear error, nothing refreshed or changed", async () => {
     const f = await openPool([{ id: "acct-a" }, { id: "acct-b" }]);
     const calls = f.mock.refreshCalls("acct-a");
-    const big = JSON.stringify({ grant_type: "refresh_token", refresh_token: login(f, "p1").refreshToken, pad: "x".repeat(70_000) });
-    const streamed = () => new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(new TextEncoder().encode(big)), c.close()) });
+    const big = JSON.stringify({
+      grant_type: "refresh_token",
+      refresh_token: login(f, "p1").refreshToken,
+      pad: "x".repeat(70_000),
+    });
+    const streamed = () =>
+      new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(new TextEncoder().encode(big)), c.close()) });
     for (const url of [f.proxy.refreshUrl, f.proxy.controlUrl]) {
       const declared = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: big });
       expect(declared.status, url).toBe(413);
       expect(await declared.text()).toContain("exceeds the 65536-byte limit");
-      const chunked = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: streamed() });
+      const chunked = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: streamed(),
+      });
       expect(chunked.status, url).toBe(413);
       const junk = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
       expect(junk.status, url).toBe(400);

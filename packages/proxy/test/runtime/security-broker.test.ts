@@ -34,7 +34,12 @@ const ADMIN_ROUTES: [string, string, string][] = [
 ];
 
 function req(method: string, path: string, body: string, headers: Record<string, string> = {}): string {
-  return httpText(method, path, { Host: host(), "Content-Type": "application/json", Connection: "close", ...headers }, body);
+  return httpText(
+    method,
+    path,
+    { Host: host(), "Content-Type": "application/json", Connection: "close", ...headers },
+    body,
+  );
 }
 
 describe("the broker", () => {
@@ -52,8 +57,15 @@ describe("the broker", () => {
       ["a lease's secret", lease.secret],
     ];
     for (const [method, path, body] of ADMIN_ROUTES) {
-      for (const [why, secret] of wrong) expect((await rawRequest(port(), req(method, `/__admin/${secret}${path}`, body))).status, `${method} ${path}: ${why}`).toBe(401);
-      expect((await rawRequest(port(), req(method, `/__admin/${path}`, body))).status, `${method} ${path}: missing`).toBe(401);
+      for (const [why, secret] of wrong)
+        expect(
+          (await rawRequest(port(), req(method, `/__admin/${secret}${path}`, body))).status,
+          `${method} ${path}: ${why}`,
+        ).toBe(401);
+      expect(
+        (await rawRequest(port(), req(method, `/__admin/${path}`, body))).status,
+        `${method} ${path}: missing`,
+      ).toBe(401);
     }
     expect((await rawRequest(port(), req("GET", "/__admin", ""))).status).toBe(401);
     expect((await fetch(`${lease.url}/__admin/${admin}/health`)).status).toBe(200);
@@ -68,10 +80,31 @@ describe("the broker", () => {
     expect((await fetch(`${lease.url}/s/${admin}/backend-api/wham/usage`)).status).toBe(401);
     expect((await fetch(`${lease.url}/v1/models`, { headers: { "x-api-key": admin } })).status).toBe(401);
     expect((await fetch(`${lease.url}/v1/models`, { headers: { "x-api-key": lease.secret } })).status).toBe(200);
-    expect((await rawRequest(port(), upgradeText(`/s/${other.pathId}/backend-api/codex/responses`, host(), { "X-Prodex-Key": other.secret }))).status).toBe(401);
+    expect(
+      (
+        await rawRequest(
+          port(),
+          upgradeText(`/s/${other.pathId}/backend-api/codex/responses`, host(), { "X-Prodex-Key": other.secret }),
+        )
+      ).status,
+    ).toBe(401);
     // A live lease's path id with its own secret upgrades; with the other (released) lease's secret it does not.
-    expect((await rawRequest(port(), upgradeText(`/s/${lease.pathId}/backend-api/codex/responses`, host(), { "X-Prodex-Key": other.secret }))).status).toBe(401);
-    expect((await rawRequest(port(), upgradeText(`/s/${lease.pathId}/backend-api/codex/responses`, host(), { "X-Prodex-Key": lease.secret }))).status).toBe(101);
+    expect(
+      (
+        await rawRequest(
+          port(),
+          upgradeText(`/s/${lease.pathId}/backend-api/codex/responses`, host(), { "X-Prodex-Key": other.secret }),
+        )
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await rawRequest(
+          port(),
+          upgradeText(`/s/${lease.pathId}/backend-api/codex/responses`, host(), { "X-Prodex-Key": lease.secret }),
+        )
+      ).status,
+    ).toBe(101);
   });
 
   test("browser-style requests are refused on admin, lease and websocket routes", async () => {
@@ -83,20 +116,66 @@ describe("the broker", () => {
     ];
     const before = w.mock.requests().length;
     for (const [why, headers] of forged) {
-      for (const [method, path, body] of ADMIN_ROUTES) expect((await rawRequest(port(), req(method, `/__admin/${admin}${path}`, body, headers))).status, `admin ${path}: ${why}`).toBe(403);
-      expect((await rawRequest(port(), req("GET", `/k/${lease.secret}/__prodex/state`, "", headers))).status, `state: ${why}`).toBe(403);
+      for (const [method, path, body] of ADMIN_ROUTES)
+        expect(
+          (await rawRequest(port(), req(method, `/__admin/${admin}${path}`, body, headers))).status,
+          `admin ${path}: ${why}`,
+        ).toBe(403);
+      expect(
+        (await rawRequest(port(), req("GET", `/k/${lease.secret}/__prodex/state`, "", headers))).status,
+        `state: ${why}`,
+      ).toBe(403);
       const { Host: h, ...rest } = headers;
-      expect((await rawRequest(port(), upgradeText(`/s/${lease.pathId}/backend-api/codex/responses`, h ?? host(), { "X-Prodex-Key": lease.secret, ...rest }))).status, `ws: ${why}`).toBe(403);
+      expect(
+        (
+          await rawRequest(
+            port(),
+            upgradeText(`/s/${lease.pathId}/backend-api/codex/responses`, h ?? host(), {
+              "X-Prodex-Key": lease.secret,
+              ...rest,
+            }),
+          )
+        ).status,
+        `ws: ${why}`,
+      ).toBe(403);
     }
     expect(w.mock.requests().length).toBe(before);
   });
 
   test("malformed lease requests get a 400 and the broker keeps serving", async () => {
     const base = `/__admin/${admin}/leases`;
-    const bad = ["{oops", "", "null", "[]", JSON.stringify({ pid: "1", profile: null, autoRotate: true }), JSON.stringify({ pid: -1, profile: null, autoRotate: true }), JSON.stringify({ pid: 1, profile: null, autoRotate: true, extra: 1 }), `${JSON.stringify({ pid: process.pid, profile: null, autoRotate: true })}${" ".repeat(70_000)}`];
+    const bad = [
+      "{oops",
+      "",
+      "null",
+      "[]",
+      JSON.stringify({ pid: "1", profile: null, autoRotate: true }),
+      JSON.stringify({ pid: -1, profile: null, autoRotate: true }),
+      JSON.stringify({ pid: 1, profile: null, autoRotate: true, extra: 1 }),
+      `${JSON.stringify({ pid: process.pid, profile: null, autoRotate: true })}${" ".repeat(70_000)}`,
+    ];
     for (const body of bad) expect((await rawRequest(port(), req("POST", base, body))).status, body).toBe(400);
-    expect((await rawRequest(port(), req("PUT", `${base}/0123456789ab`, JSON.stringify({ pid: 1, profile: null, autoRotate: true, secret: "short" })))).status).toBe(400);
-    const burst = Array.from({ length: 20 }, (_, i) => rawRequest(port(), i % 2 ? crypto.getRandomValues(new Uint8Array(2048)) : `POST ${base} HTTP/1.1\r\nHost: ${host()}\r\nContent-Length: 999\r\n\r\n{`, { halfClose: true, waitMs: 2_000 }));
+    expect(
+      (
+        await rawRequest(
+          port(),
+          req(
+            "PUT",
+            `${base}/0123456789ab`,
+            JSON.stringify({ pid: 1, profile: null, autoRotate: true, secret: "short" }),
+          ),
+        )
+      ).status,
+    ).toBe(400);
+    const burst = Array.from({ length: 20 }, (_, i) =>
+      rawRequest(
+        port(),
+        i % 2
+          ? crypto.getRandomValues(new Uint8Array(2048))
+          : `POST ${base} HTTP/1.1\r\nHost: ${host()}\r\nContent-Length: 999\r\n\r\n{`,
+        { halfClose: true, waitMs: 2_000 },
+      ),
+    );
     for (const r of await Promise.all(burst)) expect(r.status < 500 || r.status === 505).toBe(true);
     const res = await responsesRequest(lease, "still serving?");
     expect(res.status).toBe(200);
@@ -109,13 +188,23 @@ describe("the broker", () => {
     expect(lstatSync(w.paths.secretFile).mode & 0o777).toBe(0o600);
     const res = await responsesRequest(lease, "one more");
     await res.text();
-    const bodies = await Promise.all(["/health", "/metrics"].map(async (p) => ({ where: `admin ${p}`, text: await (await fetch(`${lease.url}/__admin/${admin}${p}`)).text() })));
+    const bodies = await Promise.all(
+      ["/health", "/metrics"].map(async (p) => ({
+        where: `admin ${p}`,
+        text: await (await fetch(`${lease.url}/__admin/${admin}${p}`)).text(),
+      })),
+    );
     const secrets = [
       { label: "the admin secret", value: admin },
       { label: "the lease secret", value: lease.secret },
       ...w.names.flatMap((n) => {
         const auth = readAuth(w.ctx.store.profiles.get(n)?.codexHome ?? "");
-        return auth.kind === "chatgpt" ? [{ label: `${n}'s access token`, value: auth.accessToken }, { label: `${n}'s refresh token`, value: auth.refreshToken }] : [];
+        return auth.kind === "chatgpt"
+          ? [
+              { label: `${n}'s access token`, value: auth.accessToken },
+              { label: `${n}'s refresh token`, value: auth.refreshToken },
+            ]
+          : [];
       }),
     ];
     await w.stopBrokers();

@@ -40,15 +40,43 @@ function bomb(encoding: "zstd" | "gzip", copies: number): Uint8Array {
 type Route = { label: string; url: () => string; headers: () => Record<string, string> };
 const ROUTES: Route[] = [
   { label: "Codex responses", url: () => `${f.proxy.codexBaseUrl}/responses`, headers: () => f.proxy.codexHeaders },
-  { label: "Codex compact", url: () => `${f.proxy.codexBaseUrl}/responses/compact`, headers: () => f.proxy.codexHeaders },
-  { label: "Claude messages", url: () => `${f.proxy.url}/v1/messages`, headers: () => ({ "x-api-key": f.proxy.secret }) },
-  { label: "Claude count_tokens", url: () => `${f.proxy.url}/v1/messages/count_tokens`, headers: () => ({ "x-api-key": f.proxy.secret }) },
-  { label: "OpenAI responses", url: () => `${f.proxy.openaiBaseUrl}/responses`, headers: () => ({ authorization: `Bearer ${f.proxy.secret}` }) },
-  { label: "OpenAI chat completions", url: () => `${f.proxy.openaiBaseUrl}/chat/completions`, headers: () => ({ authorization: `Bearer ${f.proxy.secret}` }) },
+  {
+    label: "Codex compact",
+    url: () => `${f.proxy.codexBaseUrl}/responses/compact`,
+    headers: () => f.proxy.codexHeaders,
+  },
+  {
+    label: "Claude messages",
+    url: () => `${f.proxy.url}/v1/messages`,
+    headers: () => ({ "x-api-key": f.proxy.secret }),
+  },
+  {
+    label: "Claude count_tokens",
+    url: () => `${f.proxy.url}/v1/messages/count_tokens`,
+    headers: () => ({ "x-api-key": f.proxy.secret }),
+  },
+  {
+    label: "OpenAI responses",
+    url: () => `${f.proxy.openaiBaseUrl}/responses`,
+    headers: () => ({ authorization: `Bearer ${f.proxy.secret}` }),
+  },
+  {
+    label: "OpenAI chat completions",
+    url: () => `${f.proxy.openaiBaseUrl}/chat/completions`,
+    headers: () => ({ authorization: `Bearer ${f.proxy.secret}` }),
+  },
 ];
 
-async function post(route: Route, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<{ status: number; message: string }> {
-  const res = await fetch(route.url(), { method: "POST", headers: { "content-type": "application/json", ...route.headers(), ...headers }, body });
+async function post(
+  route: Route,
+  body: string | Uint8Array,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; message: string }> {
+  const res = await fetch(route.url(), {
+    method: "POST",
+    headers: { "content-type": "application/json", ...route.headers(), ...headers },
+    body,
+  });
   const json = (await res.json()) as { error?: { message?: unknown } };
   return { status: res.status, message: String(json.error?.message ?? "") };
 }
@@ -57,10 +85,42 @@ describe("oversized bodies", () => {
   test("a declared Content-Length over the limit is a 413 on every body route, answered before the body", async () => {
     const before = upstreamCount();
     const requests = [
-      ["Codex responses", httpText("POST", codexPath(), { Host: host(), "X-Prodex-Key": f.proxy.secret, "Content-Length": String(LIMIT + 1) }, "{")],
-      ["Codex pass-through", httpText("POST", `/s/${f.proxy.pathId}/backend-api/wham/tasks`, { Host: host(), "Content-Length": String(LIMIT + 1) }, "{")],
-      ["Claude messages", httpText("POST", "/v1/messages", { Host: host(), "x-api-key": f.proxy.secret, "Content-Length": String(LIMIT + 1) }, "{")],
-      ["OpenAI chat completions", httpText("POST", "/openai/v1/chat/completions", { Host: host(), Authorization: `Bearer ${f.proxy.secret}`, "Content-Length": String(LIMIT + 1) }, "{")],
+      [
+        "Codex responses",
+        httpText(
+          "POST",
+          codexPath(),
+          { Host: host(), "X-Prodex-Key": f.proxy.secret, "Content-Length": String(LIMIT + 1) },
+          "{",
+        ),
+      ],
+      [
+        "Codex pass-through",
+        httpText(
+          "POST",
+          `/s/${f.proxy.pathId}/backend-api/wham/tasks`,
+          { Host: host(), "Content-Length": String(LIMIT + 1) },
+          "{",
+        ),
+      ],
+      [
+        "Claude messages",
+        httpText(
+          "POST",
+          "/v1/messages",
+          { Host: host(), "x-api-key": f.proxy.secret, "Content-Length": String(LIMIT + 1) },
+          "{",
+        ),
+      ],
+      [
+        "OpenAI chat completions",
+        httpText(
+          "POST",
+          "/openai/v1/chat/completions",
+          { Host: host(), Authorization: `Bearer ${f.proxy.secret}`, "Content-Length": String(LIMIT + 1) },
+          "{",
+        ),
+      ],
     ] as const;
     for (const [label, text] of requests) {
       const r = await rawRequest(f.proxy.port, text);
@@ -82,9 +142,15 @@ describe("oversized bodies", () => {
       },
     });
     const before = upstreamCount();
-    const res = await fetch(`${f.proxy.codexBaseUrl}/responses`, { method: "POST", headers: { "content-type": "application/json", ...f.proxy.codexHeaders }, body });
+    const res = await fetch(`${f.proxy.codexBaseUrl}/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...f.proxy.codexHeaders },
+      body,
+    });
     expect(res.status).toBe(413);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toContain(`exceeds the ${LIMIT}-byte limit`);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
+      `exceeds the ${LIMIT}-byte limit`,
+    );
     expect(upstreamCount()).toBe(before);
     await stillServes();
   });
@@ -98,7 +164,13 @@ describe("bodies that are not what they claim", () => {
     ["invalid UTF-8", new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), {}, 400, /UTF-8/],
     ["an overlong UTF-8 '/'", new Uint8Array([0x7b, 0x22, 0xc0, 0xaf, 0x22, 0x7d]), {}, 400, /UTF-8/],
     ["a UTF-8-encoded lone surrogate", new Uint8Array([0x7b, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d]), {}, 400, /UTF-8/],
-    ["zstd that is not zstd", "not zstd at all", { "content-encoding": "zstd" }, 400, /says zstd but does not decompress/],
+    [
+      "zstd that is not zstd",
+      "not zstd at all",
+      { "content-encoding": "zstd" },
+      400,
+      /says zstd but does not decompress/,
+    ],
     ["an encoding the proxy cannot read", "{}", { "content-encoding": "br" }, 415, /content-encoding br/],
   ];
   for (const route of ROUTES) {
@@ -117,7 +189,10 @@ describe("bodies that are not what they claim", () => {
   test("zstd and gzip bombs (KBs that expand to GiBs) are a 413, without inflating the proxy's memory", async () => {
     const before = upstreamCount();
     const rss = process.memoryUsage.rss();
-    for (const [encoding, body] of [["zstd", bomb("zstd", 4096)], ["gzip", bomb("gzip", 2048)]] as const) {
+    for (const [encoding, body] of [
+      ["zstd", bomb("zstd", 4096)],
+      ["gzip", bomb("gzip", 2048)],
+    ] as const) {
       expect(body.byteLength).toBeLessThan(3 * 1024 * 1024);
       for (const route of [ROUTES[0], ROUTES[2]] as Route[]) {
         const r = await post(route, body, { "content-encoding": encoding });
@@ -205,7 +280,18 @@ describe("headers", () => {
     const seen = f.mock.requests({ path: "/backend-api/codex/responses" }).at(-1);
     if (!seen) throw new Error("the mock saw no request");
     const h = seen.headers;
-    for (const name of ["x-hop-secret", "keep-alive", "te", "trailer", "proxy-authorization", "proxy-connection", "cookie", "x-api-key", "x-prodex-key"]) expect(h[name], name).toBeUndefined();
+    for (const name of [
+      "x-hop-secret",
+      "keep-alive",
+      "te",
+      "trailer",
+      "proxy-authorization",
+      "proxy-connection",
+      "cookie",
+      "x-api-key",
+      "x-prodex-key",
+    ])
+      expect(h[name], name).toBeUndefined();
     expect(h.connection ?? "").not.toContain("x-hop-secret");
     expect(h["x-codex-note"]).toBe("kept");
     // The mock keeps the last 6 characters of the bearer: the account's token, not the client's.
@@ -217,9 +303,20 @@ describe("headers", () => {
   });
 
   test("the websocket handshake upstream carries the account's credentials only", async () => {
-    const r = await rawRequest(f.proxy.port, upgradeText(codexPath(), host(), { "X-Prodex-Key": f.proxy.secret, Authorization: "Bearer client-own-token-0123456789", "X-Api-Key": "client-own-api-key", Cookie: "session=client-cookie" }));
+    const r = await rawRequest(
+      f.proxy.port,
+      upgradeText(codexPath(), host(), {
+        "X-Prodex-Key": f.proxy.secret,
+        Authorization: "Bearer client-own-token-0123456789",
+        "X-Api-Key": "client-own-api-key",
+        Cookie: "session=client-cookie",
+      }),
+    );
     expect(r.status).toBe(101);
-    const seen = f.mock.requests({ path: "/backend-api/codex/responses" }).filter((q) => q.status === 101).at(-1);
+    const seen = f.mock
+      .requests({ path: "/backend-api/codex/responses" })
+      .filter((q) => q.status === 101)
+      .at(-1);
     if (!seen) throw new Error("the mock saw no websocket handshake");
     expect(seen.headers.authorization).not.toContain("456789");
     for (const name of ["x-api-key", "cookie", "x-prodex-key"]) expect(seen.headers[name], name).toBeUndefined();
@@ -229,7 +326,12 @@ describe("headers", () => {
   test("Claude's key (x-api-key or Bearer) and cookies never go upstream", async () => {
     const res = await fetch(`${f.proxy.url}/v1/messages`, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-api-key": f.proxy.secret, cookie: "session=client-cookie", "anthropic-version": "2023-06-01" },
+      headers: {
+        "content-type": "application/json",
+        "x-api-key": f.proxy.secret,
+        cookie: "session=client-cookie",
+        "anthropic-version": "2023-06-01",
+      },
       body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 32, messages: [{ role: "user", content: "hi" }] }),
     });
     expect(res.status).toBe(200);
@@ -247,7 +349,11 @@ describe("nesting", () => {
   test("a Claude tool input_schema nested 20 000 deep → 400 invalid_request_error naming the depth limit, nothing sent", async () => {
     // Written as text: building it as an object and stringifying would overflow in the test itself.
     const schema = `${'{"type":"object","properties":{"x":'.repeat(20_000)}{"type":"string"}${"}}".repeat(20_000)}`;
-    const head = JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 32, messages: [{ role: "user", content: "hi" }] }).slice(0, -1);
+    const head = JSON.stringify({
+      model: "claude-sonnet-4-5",
+      max_tokens: 32,
+      messages: [{ role: "user", content: "hi" }],
+    }).slice(0, -1);
     const before = upstreamCount();
     const res = await fetch(`${f.proxy.url}/v1/messages`, {
       method: "POST",
@@ -276,17 +382,43 @@ describe("garbage on the socket", () => {
       ["unknown HTTP version", `GET / HTTP/9.9\r\nHost: ${h}\r\n\r\n`, false],
       ["a request line only, half-closed", `POST ${codexPath()} HTTP/1.1\r\n`, true],
       ["headers without the blank line, half-closed", `GET /k/${s}/__prodex/state HTTP/1.1\r\nHost: ${h}\r\n`, true],
-      ["a body shorter than its Content-Length, half-closed", `POST ${codexPath()} HTTP/1.1\r\nHost: ${h}\r\n${keyLine()}Content-Length: 1000\r\n\r\n{"model":`, true],
-      ["a broken chunk size", `POST ${codexPath()} HTTP/1.1\r\nHost: ${h}\r\n${keyLine()}Transfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n`, false],
-      ["a chunked body cut short, half-closed", `POST ${codexPath()} HTTP/1.1\r\nHost: ${h}\r\n${keyLine()}Transfer-Encoding: chunked\r\n\r\n100\r\n{"input":`, true],
-      ["a Claude body cut short, half-closed", `POST /v1/messages HTTP/1.1\r\nHost: ${h}\r\nx-api-key: ${s}\r\nContent-Length: 500\r\n\r\n{"messages":[`, true],
-      ["a 200 KB header", `GET /k/${s}/__prodex/state HTTP/1.1\r\nHost: ${h}\r\nX-Big: ${"a".repeat(200_000)}\r\n\r\n`, false],
+      [
+        "a body shorter than its Content-Length, half-closed",
+        `POST ${codexPath()} HTTP/1.1\r\nHost: ${h}\r\n${keyLine()}Content-Length: 1000\r\n\r\n{"model":`,
+        true,
+      ],
+      [
+        "a broken chunk size",
+        `POST ${codexPath()} HTTP/1.1\r\nHost: ${h}\r\n${keyLine()}Transfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n`,
+        false,
+      ],
+      [
+        "a chunked body cut short, half-closed",
+        `POST ${codexPath()} HTTP/1.1\r\nHost: ${h}\r\n${keyLine()}Transfer-Encoding: chunked\r\n\r\n100\r\n{"input":`,
+        true,
+      ],
+      [
+        "a Claude body cut short, half-closed",
+        `POST /v1/messages HTTP/1.1\r\nHost: ${h}\r\nx-api-key: ${s}\r\nContent-Length: 500\r\n\r\n{"messages":[`,
+        true,
+      ],
+      [
+        "a 200 KB header",
+        `GET /k/${s}/__prodex/state HTTP/1.1\r\nHost: ${h}\r\nX-Big: ${"a".repeat(200_000)}\r\n\r\n`,
+        false,
+      ],
       ["a 200 KB URL", `GET /k/${s}/__prodex/state?${"a".repeat(200_000)} HTTP/1.1\r\nHost: ${h}\r\n\r\n`, false],
-      ["a handshake then garbage frames", `${upgradeText(codexPath(), h, { "X-Prodex-Key": s })}${"\u0081\u00ff".repeat(50)}`, false],
+      [
+        "a handshake then garbage frames",
+        `${upgradeText(codexPath(), h, { "X-Prodex-Key": s })}${"\u0081\u00ff".repeat(50)}`,
+        false,
+      ],
       ["nothing at all, half-closed", "", true],
     ];
     const burst = Array.from({ length: 3 }, () => payloads).flat();
-    const replies = await Promise.all(burst.map(([, data, half]) => rawRequest(f.proxy.port, data, { halfClose: half, waitMs: 2_000 })));
+    const replies = await Promise.all(
+      burst.map(([, data, half]) => rawRequest(f.proxy.port, data, { halfClose: half, waitMs: 2_000 })),
+    );
     // Whatever each got (a 4xx, or a closed socket), none was a server error.
     for (const [i, r] of replies.entries()) expect(r.status >= 500 && r.status !== 505, burst[i]?.[0]).toBe(false);
     await stillServes();

@@ -36,7 +36,13 @@ const ROUTES: [string, string, string, () => string, Needs][] = [
   ["ChatGPT pass-through", "GET", "/backend-api/wham/tasks/list", () => "", "path"],
   ["chatgpt-local accounts/check", "GET", "/backend-api/wham/accounts/check", () => "", "path"],
   ["chatgpt-local usage", "GET", "/backend-api/wham/usage", () => "", "path"],
-  ["oauth token", "POST", "/oauth/token", () => json({ grant_type: "refresh_token", refresh_token: refreshToken("p1") }), "secret"],
+  [
+    "oauth token",
+    "POST",
+    "/oauth/token",
+    () => json({ grant_type: "refresh_token", refresh_token: refreshToken("p1") }),
+    "secret",
+  ],
   ["admin feed", "GET", "/__prodex/events", () => "", "secret"],
   ["admin state", "GET", "/__prodex/state", () => "", "secret"],
   ["admin control", "POST", "/__prodex/control", () => json({ autoRotate: true }), "secret"],
@@ -73,16 +79,29 @@ function flipFirstLetter(text: string): string {
 }
 
 function request(method: string, path: string, body: string, headers: Record<string, string> = {}): string {
-  return httpText(method, path, { Host: host(), "Content-Type": "application/json", Connection: "close", ...headers }, body);
+  return httpText(
+    method,
+    path,
+    { Host: host(), "Content-Type": "application/json", Connection: "close", ...headers },
+    body,
+  );
 }
 
 describe("listening address", () => {
   test("the server reports 127.0.0.1 and its URLs are loopback", () => {
     expect(f.proxy.hostname).toBe("127.0.0.1");
-    for (const url of [f.proxy.url, f.proxy.codexBaseUrl, f.proxy.chatgptBaseUrl, f.proxy.refreshUrl, f.proxy.eventsUrl]) expect(new URL(url).hostname).toBe("127.0.0.1");
+    for (const url of [
+      f.proxy.url,
+      f.proxy.codexBaseUrl,
+      f.proxy.chatgptBaseUrl,
+      f.proxy.refreshUrl,
+      f.proxy.eventsUrl,
+    ])
+      expect(new URL(url).hostname).toBe("127.0.0.1");
     // What goes in Codex's arguments names the launch; the secret is only in the environment's URLs and header.
     for (const url of [f.proxy.codexBaseUrl, f.proxy.chatgptBaseUrl]) expect(url).not.toContain(f.proxy.secret);
-    for (const url of [f.proxy.refreshUrl, f.proxy.eventsUrl, f.proxy.stateUrl, f.proxy.controlUrl]) expect(url).toContain(`/k/${f.proxy.secret}/`);
+    for (const url of [f.proxy.refreshUrl, f.proxy.eventsUrl, f.proxy.stateUrl, f.proxy.controlUrl])
+      expect(url).toContain(`/k/${f.proxy.secret}/`);
   });
 
   test("a non-loopback address of this machine does not reach it", async () => {
@@ -101,7 +120,10 @@ describe("the per-launch secret", () => {
       const before = upstreamCount();
       const right = needs === "secret" ? f.proxy.secret : f.proxy.pathId;
       const headers = needs === "key" ? key() : {};
-      const missing = await rawRequest(f.proxy.port, request(method, `/${needs === "secret" ? "k" : "s"}/${path.slice(1)}`, body(), headers));
+      const missing = await rawRequest(
+        f.proxy.port,
+        request(method, `/${needs === "secret" ? "k" : "s"}/${path.slice(1)}`, body(), headers),
+      );
       expect(missing.status, "credential segment missing").toBe(401);
       const bare = await rawRequest(f.proxy.port, request(method, path, body(), headers));
       expect(bare.status, "no /s/ or /k/ prefix at all").toBe(401);
@@ -115,24 +137,40 @@ describe("the per-launch secret", () => {
         const bareId = await rawRequest(f.proxy.port, request(method, routePath(needs, right, path), body()));
         expect(bareId.status, "path id without the header").toBe(401);
         expect(bareId.body).toContain("x-prodex-key");
-        for (const [why, wrong] of [...WRONG(f.proxy.secret), ["the path id as the header", f.proxy.pathId] as [string, string]]) {
-          const r = await rawRequest(f.proxy.port, request(method, routePath(needs, right, path), body(), { "X-Prodex-Key": wrong }));
+        for (const [why, wrong] of [
+          ...WRONG(f.proxy.secret),
+          ["the path id as the header", f.proxy.pathId] as [string, string],
+        ]) {
+          const r = await rawRequest(
+            f.proxy.port,
+            request(method, routePath(needs, right, path), body(), { "X-Prodex-Key": wrong }),
+          );
           expect(r.status, `header: ${why}`).toBe(401);
         }
       }
       if (needs !== "secret") {
         // The secret itself is not a path id.
-        expect((await rawRequest(f.proxy.port, request(method, `/s/${f.proxy.secret}${path}`, body(), key()))).status, "secret as the path id").toBe(401);
+        expect(
+          (await rawRequest(f.proxy.port, request(method, `/s/${f.proxy.secret}${path}`, body(), key()))).status,
+          "secret as the path id",
+        ).toBe(401);
       } else {
         // Neither is a path id a secret, and these routes are gone from `/s/`.
-        expect((await rawRequest(f.proxy.port, request(method, `/k/${f.proxy.pathId}${path}`, body()))).status, "path id on /k/").toBe(401);
+        expect(
+          (await rawRequest(f.proxy.port, request(method, `/k/${f.proxy.pathId}${path}`, body()))).status,
+          "path id on /k/",
+        ).toBe(401);
         const moved = await rawRequest(f.proxy.port, request(method, `/s/${f.proxy.pathId}${path}`, body(), key()));
         expect(moved.status, "the route under /s/<path id>").toBe(404);
       }
       expect(upstreamCount()).toBe(before);
       // The right credential opens it (the feed streams: read its head only).
       const opener = needs === "key" ? f.proxy.codexHeaders : needs === "path" ? codexLogin() : {};
-      const ok = await fetch(`${f.proxy.url}${routePath(needs, right, path)}`, { method, body: body() || undefined, headers: { "content-type": "application/json", ...opener } });
+      const ok = await fetch(`${f.proxy.url}${routePath(needs, right, path)}`, {
+        method,
+        body: body() || undefined,
+        headers: { "content-type": "application/json", ...opener },
+      });
       expect(ok.status).not.toBe(401);
       await ok.body?.cancel();
     });
@@ -141,7 +179,11 @@ describe("the per-launch secret", () => {
   test("websocket upgrade: a wrong or missing path id or header is a 401 before any upstream socket", async () => {
     const before = upstreamCount();
     const path = (id: string) => `/s/${id}/backend-api/codex/responses`;
-    for (const [why, id] of [...WRONG(f.proxy.pathId), ["missing", ""] as [string, string], ["the secret as the path id", f.proxy.secret] as [string, string]]) {
+    for (const [why, id] of [
+      ...WRONG(f.proxy.pathId),
+      ["missing", ""] as [string, string],
+      ["the secret as the path id", f.proxy.secret] as [string, string],
+    ]) {
       const r = await rawRequest(f.proxy.port, upgradeText(path(id), host(), { "X-Prodex-Key": f.proxy.secret }));
       expect(r.status, why).toBe(401);
     }
@@ -152,7 +194,10 @@ describe("the per-launch secret", () => {
     const noHeader = await rawRequest(f.proxy.port, upgradeText(path(f.proxy.pathId), host()));
     expect(noHeader.status, "the path id alone").toBe(401);
     expect(upstreamCount()).toBe(before);
-    const ok = await rawRequest(f.proxy.port, upgradeText(path(f.proxy.pathId), host(), { "X-Prodex-Key": f.proxy.secret }));
+    const ok = await rawRequest(
+      f.proxy.port,
+      upgradeText(path(f.proxy.pathId), host(), { "X-Prodex-Key": f.proxy.secret }),
+    );
     expect(ok.status).toBe(101);
   });
 
@@ -182,10 +227,16 @@ describe("the per-launch secret", () => {
     }
     // A pass-through route too: the body and the caller's own headers go, nothing of the pool's.
     const n = f.mock.requests().length;
-    const mcp = await fetch(`${f.proxy.url}/s/${f.proxy.pathId}/backend-api/ps/mcp`, { method: "POST", headers: { "content-type": "application/json" }, body: json({ jsonrpc: "2.0", id: 1, method: "tools/list" }) });
+    const mcp = await fetch(`${f.proxy.url}/s/${f.proxy.pathId}/backend-api/ps/mcp`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: json({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
     await mcp.body?.cancel();
     const sent = f.mock.requests().slice(n);
-    expect(sent.map((q) => [q.path, q.accountId, q.headers.authorization ?? null])).toEqual([["/backend-api/ps/mcp", null, null]]);
+    expect(sent.map((q) => [q.path, q.accountId, q.headers.authorization ?? null])).toEqual([
+      ["/backend-api/ps/mcp", null, null],
+    ]);
     expect(sent[0]?.body).toEqual({ jsonrpc: "2.0", id: 1, method: "tools/list" });
   });
 
@@ -220,11 +271,24 @@ describe("the per-launch secret", () => {
   for (const [why, raw] of claude) {
     test(`Claude /v1/*: ${why} is a 401`, async () => {
       const s = f.proxy.secret;
-      const headers = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.replace("PREFIX", s.slice(0, -1)).replace("EXTRA", `${s}x`).replace("RIGHT", s)]));
+      const headers = Object.fromEntries(
+        Object.entries(raw).map(([k, v]) => [
+          k,
+          v.replace("PREFIX", s.slice(0, -1)).replace("EXTRA", `${s}x`).replace("RIGHT", s),
+        ]),
+      );
       const before = upstreamCount();
       const body = json({ model: "claude-sonnet-4-5", max_tokens: 16, messages: [{ role: "user", content: "hi" }] });
-      for (const [method, path, b] of [["POST", "/v1/messages", body], ["POST", "/v1/messages/count_tokens", body], ["GET", "/v1/models", ""]] as const) {
-        const r = await fetch(`${f.proxy.url}${path}`, { method, headers: { "content-type": "application/json", ...headers }, body: b || undefined });
+      for (const [method, path, b] of [
+        ["POST", "/v1/messages", body],
+        ["POST", "/v1/messages/count_tokens", body],
+        ["GET", "/v1/models", ""],
+      ] as const) {
+        const r = await fetch(`${f.proxy.url}${path}`, {
+          method,
+          headers: { "content-type": "application/json", ...headers },
+          body: b || undefined,
+        });
         expect(r.status, `${method} ${path}`).toBe(401);
         expect(await r.text()).toContain("missing or wrong per-launch secret");
       }
@@ -233,7 +297,10 @@ describe("the per-launch secret", () => {
   }
 
   test("Claude /v1/*: the right key as x-api-key or Bearer is accepted", async () => {
-    const ways: Record<string, string>[] = [{ "x-api-key": f.proxy.secret }, { authorization: `Bearer ${f.proxy.secret}` }];
+    const ways: Record<string, string>[] = [
+      { "x-api-key": f.proxy.secret },
+      { authorization: `Bearer ${f.proxy.secret}` },
+    ];
     for (const headers of ways) {
       expect((await fetch(`${f.proxy.url}/v1/models`, { headers })).status).toBe(200);
     }
@@ -275,8 +342,16 @@ describe("browser-style requests are refused", () => {
     for (const [label, method, path, body, needs] of ROUTES) {
       const url = routePath(needs, needs === "secret" ? f.proxy.secret : f.proxy.pathId, path);
       const key = { "X-Prodex-Key": f.proxy.secret };
-      for (const [why, headers] of forged) expect((await rawRequest(f.proxy.port, request(method, url, body(), { ...key, ...headers }))).status, `${label}: ${why}`).toBe(403);
-      for (const [why, h] of hosts(f.proxy.port)) expect((await rawRequest(f.proxy.port, request(method, url, body(), { ...key, Host: h }))).status, `${label}: Host ${why}`).toBe(403);
+      for (const [why, headers] of forged)
+        expect(
+          (await rawRequest(f.proxy.port, request(method, url, body(), { ...key, ...headers }))).status,
+          `${label}: ${why}`,
+        ).toBe(403);
+      for (const [why, h] of hosts(f.proxy.port))
+        expect(
+          (await rawRequest(f.proxy.port, request(method, url, body(), { ...key, Host: h }))).status,
+          `${label}: Host ${why}`,
+        ).toBe(403);
     }
     expect(upstreamCount()).toBe(before);
   });
@@ -285,11 +360,27 @@ describe("browser-style requests are refused", () => {
     const body = json({ model: "claude-sonnet-4-5", max_tokens: 16, messages: [{ role: "user", content: "hi" }] });
     const before = upstreamCount();
     for (const [why, headers] of forged) {
-      expect((await rawRequest(f.proxy.port, request("POST", "/v1/messages", body, { "x-api-key": f.proxy.secret, ...headers }))).status, why).toBe(403);
+      expect(
+        (
+          await rawRequest(
+            f.proxy.port,
+            request("POST", "/v1/messages", body, { "x-api-key": f.proxy.secret, ...headers }),
+          )
+        ).status,
+        why,
+      ).toBe(403);
       expect((await rawRequest(f.proxy.port, request("HEAD", "/", "", headers))).status, `HEAD / ${why}`).toBe(403);
     }
     for (const [why, h] of hosts(f.proxy.port)) {
-      expect((await rawRequest(f.proxy.port, request("POST", "/v1/messages", body, { "x-api-key": f.proxy.secret, Host: h }))).status, why).toBe(403);
+      expect(
+        (
+          await rawRequest(
+            f.proxy.port,
+            request("POST", "/v1/messages", body, { "x-api-key": f.proxy.secret, Host: h }),
+          )
+        ).status,
+        why,
+      ).toBe(403);
     }
     expect(upstreamCount()).toBe(before);
   });
@@ -298,14 +389,19 @@ describe("browser-style requests are refused", () => {
     const path = `/s/${f.proxy.pathId}/backend-api/codex/responses`;
     const key = { "X-Prodex-Key": f.proxy.secret };
     const before = upstreamCount();
-    for (const [why, headers] of forged) expect((await rawRequest(f.proxy.port, upgradeText(path, host(), { ...key, ...headers }))).status, why).toBe(403);
-    for (const [why, h] of hosts(f.proxy.port)) expect((await rawRequest(f.proxy.port, upgradeText(path, h, key))).status, why).toBe(403);
+    for (const [why, headers] of forged)
+      expect((await rawRequest(f.proxy.port, upgradeText(path, host(), { ...key, ...headers }))).status, why).toBe(403);
+    for (const [why, h] of hosts(f.proxy.port))
+      expect((await rawRequest(f.proxy.port, upgradeText(path, h, key))).status, why).toBe(403);
     expect(upstreamCount()).toBe(before);
   });
 
   test("the loopback names a launched client uses are served", async () => {
     for (const h of [`127.0.0.1:${f.proxy.port}`, `localhost:${f.proxy.port}`]) {
-      expect((await rawRequest(f.proxy.port, request("GET", `/k/${f.proxy.secret}/__prodex/state`, "", { Host: h }))).status, h).toBe(200);
+      expect(
+        (await rawRequest(f.proxy.port, request("GET", `/k/${f.proxy.secret}/__prodex/state`, "", { Host: h }))).status,
+        h,
+      ).toBe(200);
     }
   });
 });

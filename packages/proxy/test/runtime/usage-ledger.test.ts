@@ -53,7 +53,9 @@ describe("usage ledger", () => {
     expect(rows.map((r) => r.client).sort()).toEqual(["claude", "codex", "codex", "codex", "codex", "codex", "openai"]);
 
     // Per account: the ledger's requests are the mock's completed answers.
-    const mockCompleted = Object.fromEntries(f.mock.accounts().map((a) => [a.id === "acct-a" ? "p1" : "p2", a.counters.completed]));
+    const mockCompleted = Object.fromEntries(
+      f.mock.accounts().map((a) => [a.id === "acct-a" ? "p1" : "p2", a.counters.completed]),
+    );
     const byProfile = Object.fromEntries(ledgerTotals(rows, "profile").map((t) => [t.group, t.requests]));
     expect(byProfile).toEqual(Object.fromEntries(Object.entries(mockCompleted).filter(([, n]) => n > 0)));
     expect(byProfile.p2).toBe(7);

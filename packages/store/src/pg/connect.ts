@@ -14,7 +14,11 @@ export type ConnectOptions = {
 
 /** Checks the URL names PostgreSQL, so a typo is one clear line rather than a driver error. */
 export function parseDatabaseUrl(url: string | undefined): string {
-  if (!url) throw new GatewayDbError("no database given", "pass --database-url postgres://USER:PASSWORD@HOST:5432/DB or set PRODEX_DATABASE_URL");
+  if (!url)
+    throw new GatewayDbError(
+      "no database given",
+      "pass --database-url postgres://USER:PASSWORD@HOST:5432/DB or set PRODEX_DATABASE_URL",
+    );
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -22,7 +26,10 @@ export function parseDatabaseUrl(url: string | undefined): string {
     throw new GatewayDbError("--database-url is not a URL", "use postgres://USER:PASSWORD@HOST:5432/DB");
   }
   if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
-    throw new GatewayDbError(`--database-url must be a postgres:// URL, got ${redactUrl(url)}`, "use postgres://USER:PASSWORD@HOST:5432/DB");
+    throw new GatewayDbError(
+      `--database-url must be a postgres:// URL, got ${redactUrl(url)}`,
+      "use postgres://USER:PASSWORD@HOST:5432/DB",
+    );
   }
   return url;
 }

@@ -23,14 +23,16 @@ export function redactUrl(url: string): string {
   }
 }
 
-const CONNECTION = /ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ERR_POSTGRES_CONNECTION_\w+|ERR_POSTGRES_SERVER_CLOSED\w*|ERR_POSTGRES_IDLE_TIMEOUT|Failed to connect|connection (closed|refused|terminated)|Connection closed|terminating connection|the database system is (starting|shutting) (up|down)/i;
+const CONNECTION =
+  /ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ERR_POSTGRES_CONNECTION_\w+|ERR_POSTGRES_SERVER_CLOSED\w*|ERR_POSTGRES_IDLE_TIMEOUT|Failed to connect|connection (closed|refused|terminated)|Connection closed|terminating connection|the database system is (starting|shutting) (up|down)/i;
 
 /** True when the failure is the server being unreachable (down, restarting, network), not a bad statement. */
 export function isConnectionError(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
     const code = errorCode(e) ?? "";
     const errno = typeof e === "object" && e !== null && "errno" in e ? String((e as { errno: unknown }).errno) : "";
-    if (CONNECTION.test(code) || CONNECTION.test(errno) || (e instanceof Error && CONNECTION.test(e.message))) return true;
+    if (CONNECTION.test(code) || CONNECTION.test(errno) || (e instanceof Error && CONNECTION.test(e.message)))
+      return true;
     // 57P01..03: admin shutdown, crash shutdown, cannot connect now.
     if (/^57P0[123]$/.test(errno) || /^57P0[123]$/.test(code)) return true;
     e = e instanceof Error ? e.cause : undefined;

@@ -44,24 +44,41 @@ export async function schemaState(client: PgClient, url: string): Promise<Schema
   }
   const applied = rows.map((r) => r.tag);
   const known = new Set(migrations.map((m) => m.tag));
-  return { applied, missing: migrations.map((m) => m.tag).filter((t) => !applied.includes(t)), unknown: applied.filter((t) => !known.has(t)) };
+  return {
+    applied,
+    missing: migrations.map((m) => m.tag).filter((t) => !applied.includes(t)),
+    unknown: applied.filter((t) => !known.has(t)),
+  };
 }
 
 /** Throws the one line a serving instance prints when the schema is not the one it was built for. */
 export function assertSchemaCurrent(state: SchemaState, url: string): void {
   if (state.missing.length > 0) {
-    const what = state.applied.length === 0 ? "has no gateway schema yet" : `is ${state.missing.length} migration(s) behind this prodex`;
-    throw new GatewayDbError(`the database ${redactUrl(url)} ${what}`, `run: prodex gateway migrate --database-url URL (once, from any host); serving instances never migrate`);
+    const what =
+      state.applied.length === 0
+        ? "has no gateway schema yet"
+        : `is ${state.missing.length} migration(s) behind this prodex`;
+    throw new GatewayDbError(
+      `the database ${redactUrl(url)} ${what}`,
+      `run: prodex gateway migrate --database-url URL (once, from any host); serving instances never migrate`,
+    );
   }
   if (state.unknown.length > 0) {
-    throw new GatewayDbError(`the database ${redactUrl(url)} has migrations this prodex does not know (${state.unknown.join(", ")}): it was migrated by a newer prodex`, "upgrade this instance to the version that migrated it");
+    throw new GatewayDbError(
+      `the database ${redactUrl(url)} has migrations this prodex does not know (${state.unknown.join(", ")}): it was migrated by a newer prodex`,
+      "upgrade this instance to the version that migrated it",
+    );
   }
 }
 
 export function dbFailure(what: string, url: string, cause: unknown): GatewayDbError {
   if (cause instanceof GatewayDbError) return cause;
   if (isConnectionError(cause)) {
-    return new GatewayDbError(`${what}: cannot reach PostgreSQL at ${redactUrl(url)} (${describeDbError(cause)})`, "check that the server runs and --database-url / PRODEX_DATABASE_URL is right", { cause });
+    return new GatewayDbError(
+      `${what}: cannot reach PostgreSQL at ${redactUrl(url)} (${describeDbError(cause)})`,
+      "check that the server runs and --database-url / PRODEX_DATABASE_URL is right",
+      { cause },
+    );
   }
   return new GatewayDbError(`${what}: ${describeDbError(cause)} (database ${redactUrl(url)})`, undefined, { cause });
 }

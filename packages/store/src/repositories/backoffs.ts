@@ -10,7 +10,11 @@ export class BackoffsRepo {
   private readonly activeQ;
 
   constructor(private readonly db: Db) {
-    this.activeQ = db.select().from(backoffs).where(gt(backoffs.until, sql`${sql.placeholder("now")}`)).prepare();
+    this.activeQ = db
+      .select()
+      .from(backoffs)
+      .where(gt(backoffs.until, sql`${sql.placeholder("now")}`))
+      .prepare();
   }
 
   /** Backoffs still in force at `now`, keyed by profile id. */
@@ -24,7 +28,14 @@ export class BackoffsRepo {
   }
 
   /** `attempts`: the failure streak this rest belongs to (core's backoff.ts counts it; stored for the next reader). */
-  set(profileId: number, reason: BackoffReason, until: number, message: string | null, now = Date.now(), attempts = 1): BackoffRow {
+  set(
+    profileId: number,
+    reason: BackoffReason,
+    until: number,
+    message: string | null,
+    now = Date.now(),
+    attempts = 1,
+  ): BackoffRow {
     return this.db
       .insert(backoffs)
       .values({ profileId, reason, until, attempts, message, updatedAt: now })
@@ -38,6 +49,10 @@ export class BackoffsRepo {
   }
 
   prune(now = Date.now()): number {
-    return this.db.delete(backoffs).where(lte(backoffs.until, now - 86_400_000)).returning().all().length;
+    return this.db
+      .delete(backoffs)
+      .where(lte(backoffs.until, now - 86_400_000))
+      .returning()
+      .all().length;
   }
 }

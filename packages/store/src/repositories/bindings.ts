@@ -18,14 +18,31 @@ export class BindingsRepo {
     this.getQ = db
       .select()
       .from(bindings)
-      .where(and(eq(bindings.kind, sql`${p("kind")}`), eq(bindings.key, sql`${p("key")}`), gt(bindings.expiresAt, sql`${p("now")}`)))
+      .where(
+        and(
+          eq(bindings.kind, sql`${p("kind")}`),
+          eq(bindings.key, sql`${p("key")}`),
+          gt(bindings.expiresAt, sql`${p("now")}`),
+        ),
+      )
       .prepare();
     this.putQ = db
       .insert(bindings)
-      .values({ kind: sql`${p("kind")}`, key: sql`${p("key")}`, profileId: sql`${p("profileId")}`, createdAt: sql`${p("now")}`, lastUsedAt: sql`${p("now")}`, expiresAt: sql`${p("expiresAt")}` })
+      .values({
+        kind: sql`${p("kind")}`,
+        key: sql`${p("key")}`,
+        profileId: sql`${p("profileId")}`,
+        createdAt: sql`${p("now")}`,
+        lastUsedAt: sql`${p("now")}`,
+        expiresAt: sql`${p("expiresAt")}`,
+      })
       .onConflictDoUpdate({
         target: [bindings.kind, bindings.key],
-        set: { profileId: sql`excluded.profile_id`, lastUsedAt: sql`excluded.last_used_at`, expiresAt: sql`excluded.expires_at` },
+        set: {
+          profileId: sql`excluded.profile_id`,
+          lastUsedAt: sql`excluded.last_used_at`,
+          expiresAt: sql`excluded.expires_at`,
+        },
       })
       .prepare();
     // The profile by name, in the statement: no id cache to go stale, and a profile removed meanwhile binds nothing.
@@ -46,10 +63,17 @@ export class BindingsRepo {
       )
       .onConflictDoUpdate({
         target: [bindings.kind, bindings.key],
-        set: { profileId: sql`excluded.profile_id`, lastUsedAt: sql`excluded.last_used_at`, expiresAt: sql`excluded.expires_at` },
+        set: {
+          profileId: sql`excluded.profile_id`,
+          lastUsedAt: sql`excluded.last_used_at`,
+          expiresAt: sql`excluded.expires_at`,
+        },
       })
       .prepare();
-    this.removeQ = db.delete(bindings).where(and(eq(bindings.kind, sql`${p("kind")}`), eq(bindings.key, sql`${p("key")}`))).prepare();
+    this.removeQ = db
+      .delete(bindings)
+      .where(and(eq(bindings.kind, sql`${p("kind")}`), eq(bindings.key, sql`${p("key")}`)))
+      .prepare();
   }
 
   /** The live (unexpired) binding, if any. */
@@ -72,7 +96,13 @@ export class BindingsRepo {
 
   /** Bindings made or used after `since` (epoch ms), oldest first: what a gateway instance shares with the others. */
   touchedSince(since: number, limit = 1_000): BindingRow[] {
-    return this.db.select().from(bindings).where(gt(bindings.lastUsedAt, since)).orderBy(asc(bindings.lastUsedAt)).limit(limit).all();
+    return this.db
+      .select()
+      .from(bindings)
+      .where(gt(bindings.lastUsedAt, since))
+      .orderBy(asc(bindings.lastUsedAt))
+      .limit(limit)
+      .all();
   }
 
   prune(now = Date.now()): number {

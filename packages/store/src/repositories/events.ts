@@ -21,7 +21,16 @@ export class EventsRepo {
   constructor(private readonly db: Db) {
     this.appendQ = db
       .insert(events)
-      .values({ at: p("at"), kind: p("kind"), level: p("level"), profileName: p("profileName"), message: p("message"), data: p("data"), pid: p("pid"), source: p("source") })
+      .values({
+        at: p("at"),
+        kind: p("kind"),
+        level: p("level"),
+        profileName: p("profileName"),
+        message: p("message"),
+        data: p("data"),
+        pid: p("pid"),
+        source: p("source"),
+      })
       .returning({ id: events.id })
       .prepare();
   }

@@ -15,6 +15,11 @@ export class LedgerRepo {
 
   /** Rows from `since` (epoch ms) on, oldest first. */
   since(since: number): LedgerRow[] {
-    return this.db.select().from(requestLedger).where(gte(requestLedger.at, since)).orderBy(asc(requestLedger.at)).all();
+    return this.db
+      .select()
+      .from(requestLedger)
+      .where(gte(requestLedger.at, since))
+      .orderBy(asc(requestLedger.at))
+      .all();
   }
 }

@@ -15,8 +15,16 @@ export class ProfilesRepo {
 
   constructor(private readonly db: Db) {
     this.listQ = db.select().from(profiles).orderBy(asc(profiles.createdAt), asc(profiles.id)).prepare();
-    this.getQ = db.select().from(profiles).where(eq(profiles.name, sql`${sql.placeholder("name")}`)).prepare();
-    this.byIdQ = db.select().from(profiles).where(eq(profiles.id, sql`${sql.placeholder("id")}`)).prepare();
+    this.getQ = db
+      .select()
+      .from(profiles)
+      .where(eq(profiles.name, sql`${sql.placeholder("name")}`))
+      .prepare();
+    this.byIdQ = db
+      .select()
+      .from(profiles)
+      .where(eq(profiles.id, sql`${sql.placeholder("id")}`))
+      .prepare();
   }
 
   /** Stable order: creation order, then name. */

@@ -40,7 +40,6 @@ export class UsageRepo {
     return new Map(rows.map((row) => [row.profileId, row]));
   }
 
-
   history(profileId: number, since: number, limit = 500): UsageRow[] {
     return this.db
       .select()
@@ -59,7 +58,6 @@ export class UsageRepo {
       .returning({ id: usageSnapshots.id })
       .all().length;
   }
-
 
   private newestIds() {
     return this.db

@@ -21,7 +21,10 @@ async function url(cli: Cli, opts: DbOpts): Promise<string> {
 type LimitOpts = { rpm?: string; tokensPerDay?: string };
 
 /** The limits the flags give (a flag left out: unchanged). */
-function limitsOf(g: { parseLimit: (flag: string, value: string) => number | null }, opts: LimitOpts): { rpm?: number | null; tokensPerDay?: number | null } {
+function limitsOf(
+  g: { parseLimit: (flag: string, value: string) => number | null },
+  opts: LimitOpts,
+): { rpm?: number | null; tokensPerDay?: number | null } {
   const out: { rpm?: number | null; tokensPerDay?: number | null } = {};
   if (opts.rpm !== undefined) out.rpm = g.parseLimit("--rpm", opts.rpm);
   if (opts.tokensPerDay !== undefined) out.tokensPerDay = g.parseLimit("--tokens-per-day", opts.tokensPerDay);
@@ -29,7 +32,9 @@ function limitsOf(g: { parseLimit: (flag: string, value: string) => number | nul
 }
 
 const limitText = (k: { rpm: number | null; tokensPerDay: number | null }) =>
-  [k.rpm === null ? null : `${k.rpm} rpm`, k.tokensPerDay === null ? null : `${k.tokensPerDay} tokens/day`].filter(Boolean).join(", ") || "no limits";
+  [k.rpm === null ? null : `${k.rpm} rpm`, k.tokensPerDay === null ? null : `${k.tokensPerDay} tokens/day`]
+    .filter(Boolean)
+    .join(", ") || "no limits";
 
 const when = (ms: number | null) => (ms === null ? "-" : new Date(ms).toISOString().replace(/\.\d+Z$/, "Z"));
 
@@ -42,12 +47,19 @@ export function registerGatewayAdmin(gw: Command): void {
       withCli({}, async (cli) => {
         const result = await (await gateway()).migrateGateway(await url(cli, opts));
         if (opts.json) cli.io.out(JSON.stringify({ schema: "prodex.gateway-migrate/v1", ...result }));
-        else cli.io.out(result.applied.length ? `applied ${result.applied.join(", ")}; schema current` : "schema already current; nothing to do");
+        else
+          cli.io.out(
+            result.applied.length
+              ? `applied ${result.applied.join(", ")}; schema current`
+              : "schema already current; nothing to do",
+          );
       }),
     );
 
   gw.command("rotate-key")
-    .description("re-seal every token with PRODEX_GATEWAY_NEW_SECRET_KEY (or _FILE); restart instances with it afterwards")
+    .description(
+      "re-seal every token with PRODEX_GATEWAY_NEW_SECRET_KEY (or _FILE); restart instances with it afterwards",
+    )
     .option(DB_FLAG, DB_HELP)
     .option("--json", "print one JSON line")
     .action((opts: DbOpts) =>
@@ -55,12 +67,16 @@ export function registerGatewayAdmin(gw: Command): void {
         const g = await gateway();
         const result = await g.withGateway(await url(cli, opts), (store) => g.rotateKey(store, cli.io.env));
         if (opts.json) cli.io.out(JSON.stringify({ schema: "prodex.gateway-rotate-key/v1", ...result }));
-        else cli.io.out(`re-sealed ${result.accounts} account(s): key ${result.from} → ${result.to}; restart every instance with the new key`);
+        else
+          cli.io.out(
+            `re-sealed ${result.accounts} account(s): key ${result.from} → ${result.to}; restart every instance with the new key`,
+          );
       }),
     );
 
   const key = gw.command("key").description("gateway keys: what developers' prodex and scripts authenticate with");
-  key.command("create")
+  key
+    .command("create")
     .argument("<name>", "who or what the key is for")
     .option("--role <role>", "user (serve requests), viewer (read-only admin), admin", "user")
     .option("--rpm <n>", "at most this many requests per minute, across every instance")
@@ -71,7 +87,9 @@ export function registerGatewayAdmin(gw: Command): void {
       withCli({}, async (cli) => {
         const g = await gateway();
         const role = g.parseRole(opts.role);
-        const created = await g.withGateway(await url(cli, opts), (store) => g.createKey(store, name, role, limitsOf(g, opts)));
+        const created = await g.withGateway(await url(cli, opts), (store) =>
+          g.createKey(store, name, role, limitsOf(g, opts)),
+        );
         if (opts.json) cli.io.out(JSON.stringify({ schema: "prodex.gateway-key/v1", ...created }));
         else {
           cli.io.out(created.key);
@@ -79,7 +97,8 @@ export function registerGatewayAdmin(gw: Command): void {
         }
       }),
     );
-  key.command("update")
+  key
+    .command("update")
     .argument("<name>")
     .description("change a key's limits (none lifts one); every instance applies them from its next request")
     .option("--rpm <n>", "requests per minute, or none")
@@ -90,13 +109,15 @@ export function registerGatewayAdmin(gw: Command): void {
       withCli({}, async (cli) => {
         const g = await gateway();
         const limits = limitsOf(g, opts);
-        if (Object.keys(limits).length === 0) throw new UsageError("nothing to change", "give --rpm N and/or --tokens-per-day N (none lifts a limit)");
+        if (Object.keys(limits).length === 0)
+          throw new UsageError("nothing to change", "give --rpm N and/or --tokens-per-day N (none lifts a limit)");
         const updated = await g.withGateway(await url(cli, opts), (store) => g.updateKeyLimits(store, name, limits));
         if (opts.json) return cli.io.out(JSON.stringify({ schema: "prodex.gateway-key/v1", ...updated }));
         cli.io.out(`key ${name}: ${limitText(updated)}`);
       }),
     );
-  key.command("list")
+  key
+    .command("list")
     .option(DB_FLAG, DB_HELP)
     .option("--json", "print one JSON line")
     .action((opts: DbOpts) =>
@@ -104,10 +125,16 @@ export function registerGatewayAdmin(gw: Command): void {
         const g = await gateway();
         const keys = await g.withGateway(await url(cli, opts), (store) => g.listKeys(store));
         if (opts.json) return cli.io.out(JSON.stringify({ schema: "prodex.gateway-keys/v1", keys }));
-        cli.io.out(renderTable(["NAME", "ROLE", "KEY", "LIMITS", "CREATED", "REVOKED"], keys.map((k) => [k.name, k.role, `${k.hint}…`, limitText(k), when(k.createdAt), when(k.revokedAt)])));
+        cli.io.out(
+          renderTable(
+            ["NAME", "ROLE", "KEY", "LIMITS", "CREATED", "REVOKED"],
+            keys.map((k) => [k.name, k.role, `${k.hint}…`, limitText(k), when(k.createdAt), when(k.revokedAt)]),
+          ),
+        );
       }),
     );
-  key.command("revoke")
+  key
+    .command("revoke")
     .argument("<name>")
     .option(DB_FLAG, DB_HELP)
     .action((name: string, opts: DbOpts) =>
@@ -118,8 +145,11 @@ export function registerGatewayAdmin(gw: Command): void {
       }),
     );
 
-  const account = gw.command("account").description("the pool's ChatGPT accounts (tokens stored sealed with the gateway secret key)");
-  account.command("add")
+  const account = gw
+    .command("account")
+    .description("the pool's ChatGPT accounts (tokens stored sealed with the gateway secret key)");
+  account
+    .command("add")
     .argument("<name>")
     .option("--copy-from <dir>", "a Codex home holding auth.json")
     .option("--from-profile <profile>", "a local prodex profile")
@@ -127,13 +157,18 @@ export function registerGatewayAdmin(gw: Command): void {
     .option("--json", "print one JSON line")
     .action((name: string, opts: DbOpts & { copyFrom?: string; fromProfile?: string }) =>
       withCli({}, async (cli) => {
-        if (Boolean(opts.copyFrom) === Boolean(opts.fromProfile)) throw new UsageError("give exactly one of --copy-from DIR or --from-profile P", "or log in on this host: prodex gateway account login NAME");
+        if (Boolean(opts.copyFrom) === Boolean(opts.fromProfile))
+          throw new UsageError(
+            "give exactly one of --copy-from DIR or --from-profile P",
+            "or log in on this host: prodex gateway account login NAME",
+          );
         const home = opts.copyFrom ?? getProfile(cli.ctx, opts.fromProfile ?? "").codexHome;
         await addFromHome(cli, opts, name, home);
       }),
     );
   registerGatewayLogin(account);
-  account.command("list")
+  account
+    .command("list")
     .option(DB_FLAG, DB_HELP)
     .option("--json", "print one JSON line")
     .action((opts: DbOpts) =>
@@ -141,10 +176,22 @@ export function registerGatewayAdmin(gw: Command): void {
         const g = await gateway();
         const accounts = await g.withGateway(await url(cli, opts), (store) => g.listAccounts(store));
         if (opts.json) return cli.io.out(JSON.stringify({ schema: "prodex.gateway-accounts/v1", accounts }));
-        cli.io.out(renderTable(["NAME", "EMAIL", "PLAN", "TOKEN EXPIRES", "STATE"], accounts.map((a) => [a.name, a.email ?? "-", a.plan ?? "-", when(a.expiresAt), a.needsLogin ? "needs login" : "ok"])));
+        cli.io.out(
+          renderTable(
+            ["NAME", "EMAIL", "PLAN", "TOKEN EXPIRES", "STATE"],
+            accounts.map((a) => [
+              a.name,
+              a.email ?? "-",
+              a.plan ?? "-",
+              when(a.expiresAt),
+              a.needsLogin ? "needs login" : "ok",
+            ]),
+          ),
+        );
       }),
     );
-  account.command("remove")
+  account
+    .command("remove")
     .argument("<name>")
     .option(DB_FLAG, DB_HELP)
     .action((name: string, opts: DbOpts) =>
@@ -163,15 +210,22 @@ export async function addFromHome(cli: Cli, opts: DbOpts, name: string, home: st
   try {
     text = readFileSync(authPath(home), "utf8");
   } catch (cause) {
-    throw new UsageError(`cannot read ${authPath(home)}: ${(cause as Error).message}`, "point --copy-from at a Codex home where you ran codex login", { cause });
+    throw new UsageError(
+      `cannot read ${authPath(home)}: ${(cause as Error).message}`,
+      "point --copy-from at a Codex home where you ran codex login",
+      { cause },
+    );
   }
-  const added = await g.withVault(await url(cli, opts), cli.io.env, (store, vault) => g.addAccount(store, vault, name, text));
+  const added = await g.withVault(await url(cli, opts), cli.io.env, (store, vault) =>
+    g.addAccount(store, vault, name, text),
+  );
   if (opts.json) cli.io.out(JSON.stringify({ schema: "prodex.gateway-account/v1", account: added }));
   else cli.io.out(`added ${name} (${added.email ?? added.accountId ?? "unknown account"}) to the gateway pool`);
 }
 
 function registerGatewayLogin(account: Command): void {
-  account.command("login")
+  account
+    .command("login")
     .argument("<name>")
     .description("log an account in on this host with the real `codex login --device-auth` and add it to the pool")
     .option(DB_FLAG, DB_HELP)
@@ -193,20 +247,41 @@ function registerGatewayLogin(account: Command): void {
 export function registerGatewayClientLogin(gw: Command): void {
   gw.command("login")
     .argument("<url>", "the gateway's address, e.g. https://prodex.example.com")
-    .description("store a gateway key for `prodex run|exec|claude --gateway URL` (read from $PRODEX_GATEWAY_KEY or stdin)")
+    .description(
+      "store a gateway key for `prodex run|exec|claude --gateway URL` (read from $PRODEX_GATEWAY_KEY or stdin)",
+    )
     .action((url: string) =>
       withCli({}, async (cli) => {
         const target = normalizeGatewayUrl(url);
         const key = (cli.io.env.PRODEX_GATEWAY_KEY || (await Bun.stdin.text())).trim();
-        if (!key) throw new UsageError("no gateway key given", `pipe it in (prodex gateway login ${target} < key.txt) or set PRODEX_GATEWAY_KEY`);
+        if (!key)
+          throw new UsageError(
+            "no gateway key given",
+            `pipe it in (prodex gateway login ${target} < key.txt) or set PRODEX_GATEWAY_KEY`,
+          );
         let res: Response;
         try {
-          res = await fetch(`${target}/gateway/v1/whoami`, { headers: { authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(10_000) });
+          res = await fetch(`${target}/gateway/v1/whoami`, {
+            headers: { authorization: `Bearer ${key}` },
+            signal: AbortSignal.timeout(10_000),
+          });
         } catch (cause) {
-          throw new UsageError(`cannot reach the gateway at ${target} (${(cause as Error).message})`, "check the address, and that an instance runs", { cause });
+          throw new UsageError(
+            `cannot reach the gateway at ${target} (${(cause as Error).message})`,
+            "check the address, and that an instance runs",
+            { cause },
+          );
         }
-        if (res.status === 401) throw new UsageError(`the gateway at ${target} does not know this key (unknown or revoked)`, "ask its operator for one: prodex gateway key create NAME");
-        if (!res.ok) throw new UsageError(`the gateway at ${target} answered HTTP ${res.status}`, "check /readyz on it, then try again");
+        if (res.status === 401)
+          throw new UsageError(
+            `the gateway at ${target} does not know this key (unknown or revoked)`,
+            "ask its operator for one: prodex gateway key create NAME",
+          );
+        if (!res.ok)
+          throw new UsageError(
+            `the gateway at ${target} answered HTTP ${res.status}`,
+            "check /readyz on it, then try again",
+          );
         const who = (await res.json()) as { name?: string; role?: string };
         const path = storeGatewayKey(cli.ctx.paths.prodexHome, target, key);
         cli.io.out(`logged in to ${target} as ${who.name ?? "?"} (${who.role ?? "?"}); key stored in ${path}`);

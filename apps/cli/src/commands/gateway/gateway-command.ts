@@ -5,7 +5,9 @@ import { registerGatewayUsage } from "./usage-command.ts";
 
 /** `prodex gateway …`: the team gateway on PostgreSQL (docs/team.md). */
 export function registerGateway(program: Command): void {
-  const gw = program.command("gateway").description("the team gateway: several instances sharing one pool through PostgreSQL (docs/team.md)");
+  const gw = program
+    .command("gateway")
+    .description("the team gateway: several instances sharing one pool through PostgreSQL (docs/team.md)");
   registerGatewayAdmin(gw);
   registerGatewayServe(gw);
   registerGatewayClientLogin(gw);

@@ -3,13 +3,22 @@ import { UsageError, refreshUrlFromEnv, resolveChatgptBase } from "@prodex/core"
 import { type Cli, withCli } from "../../cli-context.ts";
 import { VERSION } from "../../version.ts";
 
-type ServeOptions = { databaseUrl?: string; listen: string; baseUrl?: string; json?: boolean; tlsCert?: string; tlsKey?: string; quiet?: boolean };
+type ServeOptions = {
+  databaseUrl?: string;
+  listen: string;
+  baseUrl?: string;
+  json?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  quiet?: boolean;
+};
 
 /** Pure: HOST:PORT (IPv6 in brackets) → parts, or one clear line. */
 export function parseListen(value: string): { hostname: string; port: number } {
   const m = value.match(/^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/);
   const port = Number(m?.[3]);
-  if (!m || port > 65_535) throw new UsageError(`--listen must be HOST:PORT (e.g. 0.0.0.0:8080 or [::1]:8080), got "${value}"`);
+  if (!m || port > 65_535)
+    throw new UsageError(`--listen must be HOST:PORT (e.g. 0.0.0.0:8080 or [::1]:8080), got "${value}"`);
   return { hostname: m[1] ?? m[2] ?? "", port };
 }
 
@@ -17,7 +26,8 @@ export function parseListen(value: string): { hostname: string; port: number } {
 function leaseMs(value: string | undefined): number | undefined {
   if (!value) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 300 || n > 600_000) throw new UsageError(`PRODEX_GATEWAY_INSTANCE_LEASE_MS must be milliseconds from 300 to 600000, got "${value}"`);
+  if (!Number.isInteger(n) || n < 300 || n > 600_000)
+    throw new UsageError(`PRODEX_GATEWAY_INSTANCE_LEASE_MS must be milliseconds from 300 to 600000, got "${value}"`);
   return n;
 }
 
@@ -25,7 +35,8 @@ function leaseMs(value: string | undefined): number | undefined {
 function poolSize(value: string | undefined): number | undefined {
   if (!value) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 200) throw new UsageError(`PRODEX_GATEWAY_DB_POOL must be a whole number from 1 to 200, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1 || n > 200)
+    throw new UsageError(`PRODEX_GATEWAY_DB_POOL must be a whole number from 1 to 200, got "${value}"`);
   return n;
 }
 
@@ -40,8 +51,15 @@ export function registerGatewayServe(gw: Command): void {
   gw.command("serve")
     .description("run one gateway instance (stateless: run as many as you like on one database)")
     .option("--database-url <url>", "the gateway's PostgreSQL (default: $PRODEX_DATABASE_URL)")
-    .option("--listen <host:port>", "address to listen on; beyond loopback every route still needs a gateway key", "127.0.0.1:8080")
-    .option("--base-url <url>", "ChatGPT base URL upstream (default: $CODEX_CHATGPT_BASE_URL or https://chatgpt.com/backend-api)")
+    .option(
+      "--listen <host:port>",
+      "address to listen on; beyond loopback every route still needs a gateway key",
+      "127.0.0.1:8080",
+    )
+    .option(
+      "--base-url <url>",
+      "ChatGPT base URL upstream (default: $CODEX_CHATGPT_BASE_URL or https://chatgpt.com/backend-api)",
+    )
     .option("--tls-cert <file>", "serve HTTPS with this certificate (PEM); or terminate TLS in a reverse proxy")
     .option("--tls-key <file>", "the certificate's private key (PEM)")
     .option("--json", "print one JSON line (schema prodex.gateway-serve/v1) once listening")
@@ -79,7 +97,11 @@ async function serve(cli: Cli, opts: ServeOptions): Promise<void> {
       claude: { baseUrl: gateway.url },
       pid: process.pid,
     };
-    io.out(opts.json ? JSON.stringify(info) : `gateway ${gateway.instance} listening on ${gateway.url} (probes: /livez, /readyz)`);
+    io.out(
+      opts.json
+        ? JSON.stringify(info)
+        : `gateway ${gateway.instance} listening on ${gateway.url} (probes: /livez, /readyz)`,
+    );
     if (listen.hostname !== "127.0.0.1" && listen.hostname !== "::1" && listen.hostname !== "localhost" && !tls) {
       io.warn("listening beyond loopback without TLS: put it behind a TLS reverse proxy, or pass --tls-cert/--tls-key");
     }

@@ -14,7 +14,9 @@ const when = (ms: number | null) => (ms === null ? "-" : new Date(ms).toISOStrin
 /** `prodex gateway usage`: the team's ledger from the database (an operator's view: every key and account). */
 export function registerGatewayUsage(gw: Command): void {
   gw.command("usage")
-    .description("who used what: requests and tokens per key, account, model, day or client, and each key's share of every account's 5-hour and weekly windows")
+    .description(
+      "who used what: requests and tokens per key, account, model, day or client, and each key's share of every account's 5-hour and weekly windows",
+    )
     .option("--by <group>", "group by key | account | model | day | client", "key")
     .option("--since <time>", "from this long ago (24h, 7d) or this ISO date", "24h")
     .option("--json", "machine-readable output (schema prodex.gateway-usage/v1)")
@@ -28,17 +30,32 @@ export function registerGatewayUsage(gw: Command): void {
         const by = g.parseGatewayBy(opts.by);
         const now = Date.now();
         const since = parseSince(opts.since, now);
-        const report = await g.withGateway(g.databaseUrl(opts.databaseUrl, cli.io.env), (store) => g.usageReport(store, { by, since, now, asker: "operator" }));
+        const report = await g.withGateway(g.databaseUrl(opts.databaseUrl, cli.io.env), (store) =>
+          g.usageReport(store, { by, since, now, asker: "operator" }),
+        );
         if (opts.json) return cli.io.out(JSON.stringify(report));
         if (opts.csv) return cli.io.out(g.usageCsv(report, opts.windows === true));
         cli.io.out(usageText(by, report.groups, report.total, report.since));
         const rows = (report.windows ?? []).flatMap((w) =>
-          w.keys.map((k) => [w.account, w.window, pct(w.usedPercent), when(w.resetAt), k.key, k.tokens.toLocaleString("en-US"), pct(k.share * 100), pct(k.usedPercent)]),
+          w.keys.map((k) => [
+            w.account,
+            w.window,
+            pct(w.usedPercent),
+            when(w.resetAt),
+            k.key,
+            k.tokens.toLocaleString("en-US"),
+            pct(k.share * 100),
+            pct(k.usedPercent),
+          ]),
         );
         if (rows.length === 0) return;
         cli.io.out("");
-        cli.io.out("who used each account's windows (a key's share of the tokens the account served since the window began, times how full it is):");
-        cli.io.out(renderTable(["account", "window", "used", "resets", "key", "tokens", "share", "≈ used by key"], rows));
+        cli.io.out(
+          "who used each account's windows (a key's share of the tokens the account served since the window began, times how full it is):",
+        );
+        cli.io.out(
+          renderTable(["account", "window", "used", "resets", "key", "tokens", "share", "≈ used by key"], rows),
+        );
       }),
     );
 }

@@ -41,22 +41,70 @@ export function planCleanup(scan: CleanupScan, options: { force: boolean }): Act
   logs.forEach((log, i) => {
     if (log.path === scan.latestLog || log.pidAlive) return;
     const age = scan.now - log.mtimeMs;
-    if (age > LOG_MAX_AGE_MS) actions.push({ kind: "runtime-log", target: log.path, reason: `older than 7 days (${days(age)})`, bytes: log.bytes, remove: true });
-    else if (i >= LOG_KEEP_NEWEST) actions.push({ kind: "runtime-log", target: log.path, reason: `beyond the ${LOG_KEEP_NEWEST} newest`, bytes: log.bytes, remove: true });
+    if (age > LOG_MAX_AGE_MS)
+      actions.push({
+        kind: "runtime-log",
+        target: log.path,
+        reason: `older than 7 days (${days(age)})`,
+        bytes: log.bytes,
+        remove: true,
+      });
+    else if (i >= LOG_KEEP_NEWEST)
+      actions.push({
+        kind: "runtime-log",
+        target: log.path,
+        reason: `beyond the ${LOG_KEEP_NEWEST} newest`,
+        bytes: log.bytes,
+        remove: true,
+      });
   });
   for (const home of scan.loginHomes) {
-    if (scan.now - home.mtimeMs > LOGIN_HOME_MAX_AGE_MS) actions.push({ kind: "login-home", target: home.path, reason: "leftover temporary login home, older than a day", bytes: null, remove: true });
+    if (scan.now - home.mtimeMs > LOGIN_HOME_MAX_AGE_MS)
+      actions.push({
+        kind: "login-home",
+        target: home.path,
+        reason: "leftover temporary login home, older than a day",
+        bytes: null,
+        remove: true,
+      });
   }
   for (const r of scan.runtimes) {
-    if (!r.alive) actions.push({ kind: "runtime", target: r.id, reason: `registered ${r.kind} whose process (pid ${r.pid}) is gone`, bytes: null, remove: true });
+    if (!r.alive)
+      actions.push({
+        kind: "runtime",
+        target: r.id,
+        reason: `registered ${r.kind} whose process (pid ${r.pid}) is gone`,
+        bytes: null,
+        remove: true,
+      });
   }
   for (const f of scan.brokerFiles) {
     if (f.live || scan.now - f.mtimeMs < BROKER_FILE_MIN_AGE_MS) continue;
-    actions.push({ kind: "broker-file", target: f.path, reason: "left by a shared proxy that is no longer running", bytes: f.bytes, remove: true });
+    actions.push({
+      kind: "broker-file",
+      target: f.path,
+      reason: "left by a shared proxy that is no longer running",
+      bytes: f.bytes,
+      remove: true,
+    });
   }
   for (const o of scan.orphans) {
-    if (!o.hasAuth) actions.push({ kind: "orphan-home", target: o.path, reason: "managed home with no profile", bytes: null, remove: true });
-    else if (options.force) actions.push({ kind: "orphan-home", target: o.path, reason: "managed home with no profile, holding a login (--force)", bytes: null, remove: true });
+    if (!o.hasAuth)
+      actions.push({
+        kind: "orphan-home",
+        target: o.path,
+        reason: "managed home with no profile",
+        bytes: null,
+        remove: true,
+      });
+    else if (options.force)
+      actions.push({
+        kind: "orphan-home",
+        target: o.path,
+        reason: "managed home with no profile, holding a login (--force)",
+        bytes: null,
+        remove: true,
+      });
     else {
       actions.push({
         kind: "orphan-home",

@@ -30,7 +30,13 @@ export function scanRuntimeLogs(dir: string): LogFile[] {
     const s = stat(path);
     if (!s?.isFile() || (uid !== undefined && s.uid !== uid)) continue;
     const pid = logPid(name);
-    out.push({ path, mtimeMs: s.mtimeMs, bytes: s.size, pid, pidAlive: pid !== null && pid !== process.pid && pidAlive(pid) });
+    out.push({
+      path,
+      mtimeMs: s.mtimeMs,
+      bytes: s.size,
+      pid,
+      pidAlive: pid !== null && pid !== process.pid && pidAlive(pid),
+    });
   }
   return out;
 }

@@ -30,14 +30,30 @@ export function checkProxyEnv(env: Record<string, string | undefined>): Finding[
     } catch {
       valid = false;
     }
-    if (!valid) out.push(finding("env.proxy-invalid", "env", "warn", `${k}=${redactProxy(v)} is not a URL`, `fix or unset ${k} (e.g. http://proxy.example:8080)`));
+    if (!valid)
+      out.push(
+        finding(
+          "env.proxy-invalid",
+          "env",
+          "warn",
+          `${k}=${redactProxy(v)} is not a URL`,
+          `fix or unset ${k} (e.g. http://proxy.example:8080)`,
+        ),
+      );
     else out.push(finding("env.proxy", "env", "info", `upstream requests go through ${k}=${redactProxy(v)}`));
   }
-  if (set.length === 0) return [finding("env.proxy", "env", "ok", "no HTTP(S)_PROXY set: prodex connects upstream directly")];
+  if (set.length === 0)
+    return [finding("env.proxy", "env", "ok", "no HTTP(S)_PROXY set: prodex connects upstream directly")];
   const noProxy = (env.NO_PROXY ?? env.no_proxy ?? "").split(",").map((s) => s.trim());
   if (!LOOPBACK.every((h) => noProxy.includes(h)) && !noProxy.includes("*")) {
     out.push(
-      finding("env.no-proxy", "env", "info", "NO_PROXY does not cover 127.0.0.1 and localhost; prodex adds them for the agents it launches", "for clients of prodex serve: export NO_PROXY=127.0.0.1,localhost,::1 (plus your own entries)"),
+      finding(
+        "env.no-proxy",
+        "env",
+        "info",
+        "NO_PROXY does not cover 127.0.0.1 and localhost; prodex adds them for the agents it launches",
+        "for clients of prodex serve: export NO_PROXY=127.0.0.1,localhost,::1 (plus your own entries)",
+      ),
     );
   }
   return out;

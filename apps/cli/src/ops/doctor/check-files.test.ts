@@ -21,7 +21,9 @@ describe("modeFinding", () => {
   });
 
   test("says who can read it and what mode is wanted", () => {
-    expect(modeFinding("secret", "/a/auth.json", 0o100644, true).message).toBe("/a/auth.json is 0644: everyone can read it (want 0600)");
+    expect(modeFinding("secret", "/a/auth.json", 0o100644, true).message).toBe(
+      "/a/auth.json is 0644: everyone can read it (want 0600)",
+    );
     expect(modeFinding("dir", "/h", 0o40750, true).message).toBe("/h is 0750: your group can look inside (want 0700)");
   });
 });

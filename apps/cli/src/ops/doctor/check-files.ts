@@ -15,10 +15,25 @@ const octal = (mode: number) => `0${(mode & 0o777).toString(8)}`;
 export function modeFinding(kind: FileKind, path: string, mode: number, isOwner: boolean, profile?: string): Finding {
   const id = kind === "secret" ? "files.auth-mode" : kind === "dir" ? "files.dir-mode" : "files.db-mode";
   const chmod = `chmod ${kind === "dir" ? "700" : "600"} ${path}`;
-  if (!isOwner) return finding(id, "files", kind === "secret" ? "error" : "warn", `${path} belongs to another user`, `chown it to yourself, or set PRODEX_HOME to a directory you own`, { path, profile });
+  if (!isOwner)
+    return finding(
+      id,
+      "files",
+      kind === "secret" ? "error" : "warn",
+      `${path} belongs to another user`,
+      `chown it to yourself, or set PRODEX_HOME to a directory you own`,
+      { path, profile },
+    );
   if ((mode & 0o077) === 0) return finding(id, "files", "ok", `${path} is ${octal(mode)}`, null, { path, profile });
   const who = mode & 0o007 ? "everyone" : "your group";
-  return finding(id, "files", kind === "secret" ? "error" : "warn", `${path} is ${octal(mode)}: ${who} can ${kind === "dir" ? "look inside" : "read it"} (want ${octal(EXPECTED[kind])})`, chmod, { path, profile });
+  return finding(
+    id,
+    "files",
+    kind === "secret" ? "error" : "warn",
+    `${path} is ${octal(mode)}: ${who} can ${kind === "dir" ? "look inside" : "read it"} (want ${octal(EXPECTED[kind])})`,
+    chmod,
+    { path, profile },
+  );
 }
 
 function check(kind: FileKind, path: string, profile?: string): Finding | null {
@@ -42,13 +57,28 @@ function summarize(found: (Finding | null)[], what: string): Finding[] {
 
 /** PRODEX_HOME, the profiles dir and the database files (before anything opens the database). */
 export function checkHomeFiles(paths: Paths): Finding[] {
-  if (!existsSync(paths.prodexHome)) return [finding("files.home", "files", "info", `${paths.prodexHome} does not exist yet (a fresh machine)`, "prodex login, or try prodex demo", { path: paths.prodexHome })];
+  if (!existsSync(paths.prodexHome))
+    return [
+      finding(
+        "files.home",
+        "files",
+        "info",
+        `${paths.prodexHome} does not exist yet (a fresh machine)`,
+        "prodex login, or try prodex demo",
+        { path: paths.prodexHome },
+      ),
+    ];
   const files = [paths.db, `${paths.db}-wal`, `${paths.db}-shm`].map((f) => check("data", f));
-  return summarize([check("dir", paths.prodexHome), check("dir", paths.profilesDir), ...files], "PRODEX_HOME and database");
+  return summarize(
+    [check("dir", paths.prodexHome), check("dir", paths.profilesDir), ...files],
+    "PRODEX_HOME and database",
+  );
 }
 
 /** Each managed profile home (0700) and every profile's auth.json (0600). */
-export function checkProfileFiles(homes: { name: string; codexHome: string; kind: "managed" | "external" }[]): Finding[] {
+export function checkProfileFiles(
+  homes: { name: string; codexHome: string; kind: "managed" | "external" }[],
+): Finding[] {
   const found: (Finding | null)[] = [];
   for (const h of homes) {
     if (h.kind === "managed") found.push(check("dir", h.codexHome, h.name));

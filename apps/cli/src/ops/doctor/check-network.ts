@@ -13,6 +13,12 @@ export async function checkUpstream(base: string, fetchImpl: typeof fetch, timeo
   } catch (e) {
     const timedOut = e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError");
     const why = timedOut ? `no answer within ${timeoutMs / 1000}s` : errorMessage(e);
-    return finding("network.upstream", "network", "error", `cannot reach ${base}: ${why}`, "check your connection and HTTPS_PROXY, or pass --base-url / set CODEX_CHATGPT_BASE_URL");
+    return finding(
+      "network.upstream",
+      "network",
+      "error",
+      `cannot reach ${base}: ${why}`,
+      "check your connection and HTTPS_PROXY, or pass --base-url / set CODEX_CHATGPT_BASE_URL",
+    );
   }
 }

@@ -3,7 +3,14 @@ import type { Area, DoctorJson, Finding, Severity } from "../../output/schemas/d
 
 export type { Area, Finding, Severity };
 
-export function finding(id: string, area: Area, severity: Severity, message: string, fix: string | null = null, at: { profile?: string; path?: string } = {}): Finding {
+export function finding(
+  id: string,
+  area: Area,
+  severity: Severity,
+  message: string,
+  fix: string | null = null,
+  at: { profile?: string; path?: string } = {},
+): Finding {
   return { id, area, severity, message, fix, profile: at.profile ?? null, path: at.path ?? null };
 }
 
@@ -30,5 +37,12 @@ export function doctorJson(findings: Finding[], now: number): DoctorJson {
   const counts = { ok: 0, info: 0, warn: 0, error: 0 };
   for (const f of findings) counts[f.severity]++;
   const exitCode = doctorExitCode(findings);
-  return { schema: "prodex.doctor/v1", generatedAt: new Date(now).toISOString(), ok: exitCode === 0, exitCode, counts, findings };
+  return {
+    schema: "prodex.doctor/v1",
+    generatedAt: new Date(now).toISOString(),
+    ok: exitCode === 0,
+    exitCode,
+    counts,
+    findings,
+  };
 }

@@ -20,7 +20,10 @@ export type DoctorOptions = { base: string; offline: boolean };
 export async function runDoctor(ctx: Context, o: DoctorOptions): Promise<Finding[]> {
   const network = o.offline ? null : checkUpstream(o.base, ctx.fetch);
   const versions = agentVersions(ctx.env);
-  const findings: Finding[] = [...checkVersions(process.versions.bun ?? null, await versions), ...checkHomeFiles(ctx.paths)];
+  const findings: Finding[] = [
+    ...checkVersions(process.versions.bun ?? null, await versions),
+    ...checkHomeFiles(ctx.paths),
+  ];
   const db = checkDatabase(ctx.paths.db);
   findings.push(...db.findings);
   if (db.usable) {
@@ -28,7 +31,15 @@ export async function runDoctor(ctx: Context, o: DoctorOptions): Promise<Finding
     findings.push(
       ...checkProfileFiles(rows),
       ...checkAuth(
-        rows.map((r) => ({ name: r.name, kind: r.kind, codexHome: r.codexHome, homeExists: existsSync(r.codexHome), authState: r.authState, rowAccountId: r.accountId, auth: readAuth(r.codexHome) })),
+        rows.map((r) => ({
+          name: r.name,
+          kind: r.kind,
+          codexHome: r.codexHome,
+          homeExists: existsSync(r.codexHome),
+          authState: r.authState,
+          rowAccountId: r.accountId,
+          auth: readAuth(r.codexHome),
+        })),
         ctx.now(),
       ),
       ...checkHousekeeping(scanCleanup(ctx), ctx.paths.runtimeLogDir),

@@ -12,7 +12,12 @@ const snap = (hoursAgo: number, fiveH: number, weekly = 10, resetAt: number | nu
   fetchedAt: NOW - hoursAgo * H,
   windows: [win("5h", fiveH, resetAt), win("weekly", weekly, NOW + 72 * H)],
 });
-const profile = (name: string, latest: Snapshot | null, history: Snapshot[] = [], usable = true): PoolProfile => ({ name, usable, latest, history });
+const profile = (name: string, latest: Snapshot | null, history: Snapshot[] = [], usable = true): PoolProfile => ({
+  name,
+  usable,
+  latest,
+  history,
+});
 
 describe("burnRate", () => {
   test.each<[string, Snapshot[][], number | null]>([
@@ -20,7 +25,14 @@ describe("burnRate", () => {
     ["one snapshot", [[snap(1, 20)]], null],
     ["span under ten minutes", [[snap(0.1, 20), snap(0.05, 30)]], null],
     ["20 points in 2 h, measured to now", [[snap(2, 20), snap(1, 30), snap(0.5, 40)]], 10],
-    ["two profiles add up", [[snap(2, 20), snap(1, 40)], [snap(2, 50), snap(1, 70)]], 20],
+    [
+      "two profiles add up",
+      [
+        [snap(2, 20), snap(1, 40)],
+        [snap(2, 50), snap(1, 70)],
+      ],
+      20,
+    ],
     ["unsorted input is sorted", [[snap(1, 40), snap(2, 20)]], 10],
     ["a small drop before the reset is noise, not negative work", [[snap(2, 30), snap(1, 29.5), snap(0.5, 35)]], 2.75],
     ["older than the lookback is ignored", [[snap(9, 0), snap(8, 90), snap(2, 20), snap(1, 30)]], 5],
@@ -44,7 +56,15 @@ describe("poolWindow", () => {
       "5h",
       NOW,
     );
-    expect(w).toMatchObject({ label: "5h", profiles: 2, remainingPercent: 90, capacityPercent: 200, averageRemainingPercent: 45, burnPercentPerHour: null, runsOutAt: null });
+    expect(w).toMatchObject({
+      label: "5h",
+      profiles: 2,
+      remainingPercent: 90,
+      capacityPercent: 200,
+      averageRemainingPercent: 45,
+      burnPercentPerHour: null,
+      runsOutAt: null,
+    });
     expect(w.nextResetAt).toBe(NOW + 2 * H);
   });
 
@@ -60,7 +80,13 @@ describe("poolWindow", () => {
   });
 
   test("no profiles: nothing to average", () => {
-    expect(poolWindow([], "weekly", NOW)).toMatchObject({ profiles: 0, remainingPercent: 0, averageRemainingPercent: null, runsOutAt: null, nextResetAt: null });
+    expect(poolWindow([], "weekly", NOW)).toMatchObject({
+      profiles: 0,
+      remainingPercent: 0,
+      averageRemainingPercent: null,
+      runsOutAt: null,
+      nextResetAt: null,
+    });
   });
 });
 
@@ -68,7 +94,20 @@ test("poolCounts and poolRunsOut", () => {
   const states = ["ready", "quota", "needs-login", "ready", "resting"] as const;
   const counts = poolCounts(states.map((state) => ({ account: { state } })));
   expect(counts).toEqual({ profiles: 5, ready: 2, exhausted: 1, resting: 1, needsLogin: 1 });
-  const base = { label: "5h" as const, profiles: 1, remainingPercent: 1, capacityPercent: 100, averageRemainingPercent: 1, burnPercentPerHour: 1, nextResetAt: null };
-  expect(poolRunsOut([{ ...base, runsOutAt: 5 }, { ...base, runsOutAt: 3 }])).toBe(3);
+  const base = {
+    label: "5h" as const,
+    profiles: 1,
+    remainingPercent: 1,
+    capacityPercent: 100,
+    averageRemainingPercent: 1,
+    burnPercentPerHour: 1,
+    nextResetAt: null,
+  };
+  expect(
+    poolRunsOut([
+      { ...base, runsOutAt: 5 },
+      { ...base, runsOutAt: 3 },
+    ]),
+  ).toBe(3);
   expect(poolRunsOut([{ ...base, runsOutAt: null }])).toBeNull();
 });

@@ -61,7 +61,11 @@ export function poolWindow(profiles: PoolProfile[], label: Label, now: number): 
     return w ? [w] : [];
   });
   const remaining = serving.reduce((sum, w) => sum + Math.max(0, 100 - effectiveUsed(w, now)), 0);
-  const rate = burnRate(profiles.filter((p) => p.usable).map((p) => p.history), label, now);
+  const rate = burnRate(
+    profiles.filter((p) => p.usable).map((p) => p.history),
+    label,
+    now,
+  );
   const resets = serving.map((w) => w.resetAt).filter((r): r is number => r !== null && r > now);
   const runsOutAt = rate && rate > 0 && serving.length > 0 ? now + Math.round((remaining / rate) * 3_600_000) : null;
   return {
@@ -81,7 +85,13 @@ export type PoolCounts = { profiles: number; ready: number; exhausted: number; r
 /** The profiles by core's availability (the quota rows' account status): the same words as the table above. */
 export function poolCounts(rows: { account: Pick<AccountStatus, "state"> }[]): PoolCounts {
   const by = (state: AccountStatus["state"]) => rows.filter((r) => r.account.state === state).length;
-  return { profiles: rows.length, ready: by("ready"), exhausted: by("quota"), resting: by("resting"), needsLogin: by("needs-login") };
+  return {
+    profiles: rows.length,
+    ready: by("ready"),
+    exhausted: by("quota"),
+    resting: by("resting"),
+    needsLogin: by("needs-login"),
+  };
 }
 
 /** The earlier of the windows' run-out times (the pool is out when either window is). */

@@ -9,11 +9,20 @@ const NOT_OURS_HINT = "remove it, or set PRODEX_RUNTIME_LOG_DIR to a folder of y
  * file: in a shared folder another user could have planted both.
  */
 export function latestRuntimeLog(pointer: string): string {
-  if (!existsSync(pointer)) throw new NotFoundError(`no runtime log yet (${pointer} does not exist)`, "it appears once prodex has run a proxy (prodex run, exec, serve or demo)");
+  if (!existsSync(pointer))
+    throw new NotFoundError(
+      `no runtime log yet (${pointer} does not exist)`,
+      "it appears once prodex has run a proxy (prodex run, exec, serve or demo)",
+    );
   const pointerWhy = notOwnFile(pointer);
-  if (pointerWhy) throw new UsageError(`not following the runtime-log pointer ${pointer}: ${pointerWhy}`, NOT_OURS_HINT);
+  if (pointerWhy)
+    throw new UsageError(`not following the runtime-log pointer ${pointer}: ${pointerWhy}`, NOT_OURS_HINT);
   const path = readFileSync(pointer, "utf8").trim();
-  if (!path || !existsSync(path)) throw new NotFoundError(`the runtime log ${path || "(empty pointer)"} named by ${pointer} is gone`, "prodex cleanup may have removed it; it reappears on the next run");
+  if (!path || !existsSync(path))
+    throw new NotFoundError(
+      `the runtime log ${path || "(empty pointer)"} named by ${pointer} is gone`,
+      "prodex cleanup may have removed it; it reappears on the next run",
+    );
   const logWhy = notOwnFile(path);
   if (logWhy) throw new UsageError(`not reading the runtime log ${path} named by ${pointer}: ${logWhy}`, NOT_OURS_HINT);
   return path;

@@ -23,7 +23,12 @@ export const doctorSchema = z.strictObject({
   generatedAt: isoTime,
   ok: z.boolean(),
   exitCode: z.number().int(),
-  counts: z.strictObject({ ok: z.number().int(), info: z.number().int(), warn: z.number().int(), error: z.number().int() }),
+  counts: z.strictObject({
+    ok: z.number().int(),
+    info: z.number().int(),
+    warn: z.number().int(),
+    error: z.number().int(),
+  }),
   findings: z.array(findingSchema),
 });
 

@@ -29,7 +29,9 @@ export const serveSchema = z.strictObject({
     headers: z.record(z.string(), z.string()),
   }),
   /** Claude Code on the pool: ANTHROPIC_BASE_URL and the rest of `prodex claude`'s settings. */
-  claude: z.strictObject({ baseUrl: z.string(), args: z.array(z.string()), env: z.record(z.string(), z.string()) }).nullable(),
+  claude: z
+    .strictObject({ baseUrl: z.string(), args: z.array(z.string()), env: z.record(z.string(), z.string()) })
+    .nullable(),
   eventsUrl: z.string(),
 });
 

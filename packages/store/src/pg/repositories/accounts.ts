@@ -5,7 +5,15 @@ import { accounts, secretKeys } from "../schema.ts";
 export type AccountRow = typeof accounts.$inferSelect;
 export type NewAccount = typeof accounts.$inferInsert;
 /** A token write: ciphertext sealed by the caller (the store never sees a plaintext token). */
-export type SealedTokens = { tokenCipher: string; keyId: string; expiresAt: number | null; lastRefresh: number; accountId?: string | null; email?: string | null; plan?: string | null };
+export type SealedTokens = {
+  tokenCipher: string;
+  keyId: string;
+  expiresAt: number | null;
+  lastRefresh: number;
+  accountId?: string | null;
+  email?: string | null;
+  plan?: string | null;
+};
 export type AccountTx = {
   /** The row as it is now, locked until the transaction ends. */
   row: AccountRow;
@@ -26,12 +34,18 @@ export class AccountsRepo {
 
   /** False when the name (or the ChatGPT account) is already in the pool. */
   async add(row: NewAccount): Promise<boolean> {
-    const inserted = await this.db.insert(accounts).values(row).onConflictDoNothing().returning({ name: accounts.name });
+    const inserted = await this.db
+      .insert(accounts)
+      .values(row)
+      .onConflictDoNothing()
+      .returning({ name: accounts.name });
     return inserted.length === 1;
   }
 
   async remove(name: string): Promise<boolean> {
-    return (await this.db.delete(accounts).where(eq(accounts.name, name)).returning({ name: accounts.name })).length === 1;
+    return (
+      (await this.db.delete(accounts).where(eq(accounts.name, name)).returning({ name: accounts.name })).length === 1
+    );
   }
 
   /**
@@ -45,7 +59,12 @@ export class AccountsRepo {
       const write = async (tokens: SealedTokens) => {
         const updated = await tx
           .update(accounts)
-          .set({ ...defined(tokens), needsLogin: false, tokenVersion: sql`${accounts.tokenVersion} + 1`, updatedAt: Date.now() })
+          .set({
+            ...defined(tokens),
+            needsLogin: false,
+            tokenVersion: sql`${accounts.tokenVersion} + 1`,
+            updatedAt: Date.now(),
+          })
           .where(and(eq(accounts.name, name), eq(accounts.tokenVersion, row.tokenVersion)))
           .returning({ version: accounts.tokenVersion });
         const version = updated[0]?.version;
@@ -60,7 +79,12 @@ export class AccountsRepo {
   async writeTokens(name: string, version: number, tokens: SealedTokens): Promise<number | null> {
     const updated = await this.db
       .update(accounts)
-      .set({ ...defined(tokens), needsLogin: false, tokenVersion: sql`${accounts.tokenVersion} + 1`, updatedAt: Date.now() })
+      .set({
+        ...defined(tokens),
+        needsLogin: false,
+        tokenVersion: sql`${accounts.tokenVersion} + 1`,
+        updatedAt: Date.now(),
+      })
       .where(and(eq(accounts.name, name), eq(accounts.tokenVersion, version)))
       .returning({ version: accounts.tokenVersion });
     return updated[0]?.version ?? null;
@@ -74,15 +98,24 @@ export class AccountsRepo {
    * Re-seals every account and records `next` as the current secret key, in one transaction
    * (`prodex gateway rotate-key`): either every row moves to the new key or none does.
    */
-  async reseal(next: { id: string; check: string }, fn: (row: AccountRow) => { tokenCipher: string; keyId: string }): Promise<number> {
+  async reseal(
+    next: { id: string; check: string },
+    fn: (row: AccountRow) => { tokenCipher: string; keyId: string },
+  ): Promise<number> {
     return this.db.transaction(async (tx) => {
       const rows = await tx.select().from(accounts).for("update");
       for (const row of rows) {
         const sealed = fn(row);
-        await tx.update(accounts).set({ ...sealed, updatedAt: Date.now() }).where(eq(accounts.name, row.name));
+        await tx
+          .update(accounts)
+          .set({ ...sealed, updatedAt: Date.now() })
+          .where(eq(accounts.name, row.name));
       }
       await tx.update(secretKeys).set({ current: false }).where(ne(secretKeys.id, next.id));
-      await tx.insert(secretKeys).values({ id: next.id, check: next.check, current: true, createdAt: Date.now() }).onConflictDoUpdate({ target: secretKeys.id, set: { check: next.check, current: true } });
+      await tx
+        .insert(secretKeys)
+        .values({ id: next.id, check: next.check, current: true, createdAt: Date.now() })
+        .onConflictDoUpdate({ target: secretKeys.id, set: { check: next.check, current: true } });
       return rows.length;
     });
   }

@@ -11,8 +11,14 @@ export type KeyLimits = { rpm: number | null; tokensPerDay: number | null };
 export class ApiKeysRepo {
   constructor(private readonly db: PgDb) {}
 
-  async create(row: { name: string; role: ApiKeyRole; hash: string; hint: string } & Partial<KeyLimits>): Promise<boolean> {
-    const inserted = await this.db.insert(apiKeys).values({ ...row, createdAt: Date.now() }).onConflictDoNothing().returning({ name: apiKeys.name });
+  async create(
+    row: { name: string; role: ApiKeyRole; hash: string; hint: string } & Partial<KeyLimits>,
+  ): Promise<boolean> {
+    const inserted = await this.db
+      .insert(apiKeys)
+      .values({ ...row, createdAt: Date.now() })
+      .onConflictDoNothing()
+      .returning({ name: apiKeys.name });
     return inserted.length === 1;
   }
 
@@ -22,16 +28,33 @@ export class ApiKeysRepo {
 
   /** The live (not revoked) key with this hash. */
   async byHash(hash: string): Promise<ApiKeyRow | undefined> {
-    return (await this.db.select().from(apiKeys).where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt))))[0];
+    return (
+      await this.db
+        .select()
+        .from(apiKeys)
+        .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)))
+    )[0];
   }
 
   /** Changes a live key's limits (a field left out stays); undefined when there is no such key. */
   async setLimits(name: string, limits: Partial<KeyLimits>): Promise<ApiKeyRow | undefined> {
-    return (await this.db.update(apiKeys).set(limits).where(and(eq(apiKeys.name, name), isNull(apiKeys.revokedAt))).returning())[0];
+    return (
+      await this.db
+        .update(apiKeys)
+        .set(limits)
+        .where(and(eq(apiKeys.name, name), isNull(apiKeys.revokedAt)))
+        .returning()
+    )[0];
   }
 
   /** False when there is no such live key. */
   async revoke(name: string): Promise<ApiKeyRow | undefined> {
-    return (await this.db.update(apiKeys).set({ revokedAt: Date.now() }).where(and(eq(apiKeys.name, name), isNull(apiKeys.revokedAt))).returning())[0];
+    return (
+      await this.db
+        .update(apiKeys)
+        .set({ revokedAt: Date.now() })
+        .where(and(eq(apiKeys.name, name), isNull(apiKeys.revokedAt)))
+        .returning()
+    )[0];
   }
 }

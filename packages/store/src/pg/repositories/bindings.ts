@@ -15,24 +15,41 @@ export class PgBindingsRepo {
       .values(rows)
       .onConflictDoUpdate({
         target: [bindings.kind, bindings.key],
-        set: { account: sql`excluded.account`, lastUsedAt: sql`excluded.last_used_at`, expiresAt: sql`excluded.expires_at` },
+        set: {
+          account: sql`excluded.account`,
+          lastUsedAt: sql`excluded.last_used_at`,
+          expiresAt: sql`excluded.expires_at`,
+        },
       });
   }
 
   async get(kind: string, key: string, now = Date.now()): Promise<PgBindingRow | undefined> {
-    return (await this.db.select().from(bindings).where(and(eq(bindings.kind, kind), eq(bindings.key, key), gt(bindings.expiresAt, now))))[0];
+    return (
+      await this.db
+        .select()
+        .from(bindings)
+        .where(and(eq(bindings.kind, kind), eq(bindings.key, key), gt(bindings.expiresAt, now)))
+    )[0];
   }
 
   /** Live bindings used after `since`, newest first (an instance's start, or catching up after an outage). */
   recent(since: number, limit = 10_000, now = Date.now()): Promise<PgBindingRow[]> {
-    return this.db.select().from(bindings).where(and(gt(bindings.lastUsedAt, since), gt(bindings.expiresAt, now))).orderBy(desc(bindings.lastUsedAt)).limit(limit);
+    return this.db
+      .select()
+      .from(bindings)
+      .where(and(gt(bindings.lastUsedAt, since), gt(bindings.expiresAt, now)))
+      .orderBy(desc(bindings.lastUsedAt))
+      .limit(limit);
   }
 
   /** The live bindings among `pairs` (one query: an instance resolving a continuation it has not seen). */
   async find(pairs: readonly { kind: string; key: string }[], now = Date.now()): Promise<PgBindingRow[]> {
     if (pairs.length === 0) return [];
     const match = or(...pairs.map((p) => and(eq(bindings.kind, p.kind), eq(bindings.key, p.key))));
-    return this.db.select().from(bindings).where(and(match, gt(bindings.expiresAt, now)));
+    return this.db
+      .select()
+      .from(bindings)
+      .where(and(match, gt(bindings.expiresAt, now)));
   }
 
   async prune(now = Date.now()): Promise<number> {

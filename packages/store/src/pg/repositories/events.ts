@@ -11,7 +11,10 @@ export class PgEventsRepo {
 
   async insertMany(rows: NewPgEvent[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.db.insert(events).values(rows).onConflictDoNothing({ target: [events.instance, events.seq] });
+    await this.db
+      .insert(events)
+      .values(rows)
+      .onConflictDoNothing({ target: [events.instance, events.seq] });
   }
 
   /** Events after `id`, oldest first. */

@@ -21,11 +21,20 @@ export class InstancesRepo {
   }
 
   live(leaseMs: number, now = Date.now()): Promise<InstanceRow[]> {
-    return this.db.select().from(instances).where(gt(instances.heartbeatAt, now - leaseMs)).orderBy(asc(instances.startedAt));
+    return this.db
+      .select()
+      .from(instances)
+      .where(gt(instances.heartbeatAt, now - leaseMs))
+      .orderBy(asc(instances.startedAt));
   }
 
   /** Deletes registrations whose heartbeat stopped (an instance killed without a goodbye). */
   async expire(leaseMs: number, now = Date.now()): Promise<number> {
-    return (await this.db.delete(instances).where(lte(instances.heartbeatAt, now - leaseMs)).returning({ id: instances.id })).length;
+    return (
+      await this.db
+        .delete(instances)
+        .where(lte(instances.heartbeatAt, now - leaseMs))
+        .returning({ id: instances.id })
+    ).length;
   }
 }

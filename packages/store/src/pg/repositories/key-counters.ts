@@ -16,7 +16,10 @@ export class KeyCountersRepo {
       .values({ key, window, start, requests: delta.requests, tokens: delta.tokens })
       .onConflictDoUpdate({
         target: [keyCounters.key, keyCounters.window, keyCounters.start],
-        set: { requests: sql`${keyCounters.requests} + ${delta.requests}`, tokens: sql`${keyCounters.tokens} + ${delta.tokens}` },
+        set: {
+          requests: sql`${keyCounters.requests} + ${delta.requests}`,
+          tokens: sql`${keyCounters.tokens} + ${delta.tokens}`,
+        },
       })
       .returning({ requests: keyCounters.requests, tokens: keyCounters.tokens });
     return row ?? { requests: 0, tokens: 0 };

@@ -8,7 +8,13 @@ export class PgUsageRepo {
   constructor(private readonly db: PgDb) {}
 
   async put(row: PgUsageRow): Promise<void> {
-    await this.db.insert(usage).values(row).onConflictDoUpdate({ target: usage.account, set: { fetchedAt: row.fetchedAt, source: row.source, plan: row.plan, windows: row.windows } });
+    await this.db
+      .insert(usage)
+      .values(row)
+      .onConflictDoUpdate({
+        target: usage.account,
+        set: { fetchedAt: row.fetchedAt, source: row.source, plan: row.plan, windows: row.windows },
+      });
   }
 
   all(): Promise<PgUsageRow[]> {
