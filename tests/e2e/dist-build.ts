@@ -24,20 +24,7 @@ export function packTarball(scratch: string): Promise<string> {
 }
 
 /** Runs a command to completion with its own env; kills it after `timeoutMs`. */
-export async function run(
-  cmd: string[],
-  o: { cwd: string; env: Record<string, string>; timeoutMs?: number; stdin?: "ignore" | "pipe" },
-) {
-  const proc = Bun.spawn(cmd, { cwd: o.cwd, env: o.env, stdin: o.stdin ?? "ignore", stdout: "pipe", stderr: "pipe" });
-  const timer = setTimeout(() => proc.kill("SIGKILL"), o.timeoutMs ?? 60_000);
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  clearTimeout(timer);
-  return { code, stdout, stderr };
-}
+export { runToEnd as run } from "@prodex/testkit/cli-env";
 
 /**
  * Bun's package cache to install with: content-addressed, so sharing it is safe, and a test in

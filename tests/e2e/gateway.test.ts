@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { type MockBackend, createMockBackend } from "@prodex/mock";
-import { CLI, type RunResult, failure } from "@prodex/testkit/cli-env";
+import { CLI, type RunResult, failure, runToEnd } from "@prodex/testkit/cli-env";
 import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
 
 // The team gateway end to end: two `prodex gateway serve` instances on one real PostgreSQL, the mock ChatGPT
@@ -18,14 +18,7 @@ let server: Record<string, string>;
 const instances: { proc: ReturnType<typeof Bun.spawn>; url: string }[] = [];
 
 function run(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<RunResult> {
-  const proc = Bun.spawn(["bun", CLI, ...args], { env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
-  return Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]).then(
-    ([stdout, stderr, code]) => {
-      clearTimeout(timer);
-      return { code, stdout, stderr };
-    },
-  );
+  return runToEnd(["bun", CLI, ...args], { env, timeoutMs });
 }
 
 async function serve(): Promise<{ proc: ReturnType<typeof Bun.spawn>; url: string }> {

@@ -5,7 +5,7 @@ import { Context, writeAuth } from "@prodex/core";
 import { resolveAgentBin } from "../../apps/cli/src/launch/agent-bin.ts";
 import { serveSchema } from "../../apps/cli/src/output/schemas/serve.ts";
 import OpenAI from "openai";
-import { type CliEnv, cliEnv } from "@prodex/testkit/cli-env";
+import { type CliEnv, cliEnv, runToEnd } from "@prodex/testkit/cli-env";
 import { type Running, startProdex } from "@prodex/testkit/long-running";
 
 // `prodex serve`: the proxy alone, for scripts. Real processes, real signals, the mock upstream.
@@ -59,21 +59,14 @@ describe("prodex serve", () => {
     expect(runtimes(world.env).map((r) => [r.kind, r.pid, r.url])).toEqual([["serve", serving.proc.pid, info.url]]);
 
     const codex = join(import.meta.dir, "../../apps/cli/node_modules/.bin/codex");
-    const run = Bun.spawn(
+    const {
+      stdout: out,
+      stderr: err,
+      code,
+    } = await runToEnd(
       [codex, "exec", "--skip-git-repo-check", ...info.codex.args, "-c", "analytics.enabled=false", "say hi"],
-      {
-        cwd: world.env.HOME,
-        env: { ...world.env, ...info.codex.env },
-        stdin: "ignore",
-        stdout: "pipe",
-        stderr: "pipe",
-      },
+      { cwd: world.env.HOME, env: { ...world.env, ...info.codex.env } },
     );
-    const [out, err, code] = await Promise.all([
-      new Response(run.stdout).text(),
-      new Response(run.stderr).text(),
-      run.exited,
-    ]);
     expect(code, err).toBe(0);
     expect(out).toContain("hi from mock");
 
@@ -81,18 +74,14 @@ describe("prodex serve", () => {
     if (!info.claude) throw new Error("serve printed no claude settings");
     const claudeBin = resolveAgentBin("claude", process.env);
     if (!claudeBin) throw new Error("Claude Code not installed; run bun install");
-    const claude = Bun.spawn([claudeBin.path, ...info.claude.args, "-p", "say hi"], {
+    const {
+      stdout: cOut,
+      stderr: cErr,
+      code: cCode,
+    } = await runToEnd([claudeBin.path, ...info.claude.args, "-p", "say hi"], {
       cwd: world.env.HOME,
       env: { ...world.env, ...info.claude.env, CLAUDE_CONFIG_DIR: join(world.dir, "claude-config") },
-      stdin: "ignore",
-      stdout: "pipe",
-      stderr: "pipe",
     });
-    const [cOut, cErr, cCode] = await Promise.all([
-      new Response(claude.stdout).text(),
-      new Response(claude.stderr).text(),
-      claude.exited,
-    ]);
     expect(cCode, cErr).toBe(0);
     expect(cOut).toBe("hi from mock\n");
 
@@ -142,7 +131,11 @@ describe("prodex serve", () => {
     });
     try {
       const codex = join(import.meta.dir, "../../apps/cli/node_modules/.bin/codex");
-      const run = Bun.spawn(
+      const {
+        stdout: out,
+        stderr: err,
+        code,
+      } = await runToEnd(
         [codex, "exec", "--skip-git-repo-check", ...info.codex.args, "-c", "analytics.enabled=false", "say hi"],
         {
           cwd: world.env.HOME,
@@ -151,16 +144,8 @@ describe("prodex serve", () => {
             ...info.codex.env,
             CODEX_REFRESH_TOKEN_URL_OVERRIDE: `http://127.0.0.1:${tap.port}/oauth/token`,
           },
-          stdin: "ignore",
-          stdout: "pipe",
-          stderr: "pipe",
         },
       );
-      const [out, err, code] = await Promise.all([
-        new Response(run.stdout).text(),
-        new Response(run.stderr).text(),
-        run.exited,
-      ]);
       expect(code, err.slice(-2000)).toBe(0);
       expect(out).toContain("hi from mock");
       expect(seen).toEqual([200]);

@@ -10,6 +10,22 @@ export const CLI = join(REPO, "apps/cli/src/main.ts");
 
 export type RunResult = { code: number; stdout: string; stderr: string };
 
+/** Runs `cmd` to its end with stdout and stderr collected; SIGKILLs it after `timeoutMs` (default 60 s). */
+export async function runToEnd(
+  cmd: string[],
+  o: { cwd?: string; env: Record<string, string>; stdin?: "ignore" | "pipe" | Uint8Array; timeoutMs?: number },
+): Promise<RunResult> {
+  const proc = Bun.spawn(cmd, { cwd: o.cwd, env: o.env, stdin: o.stdin ?? "ignore", stdout: "pipe", stderr: "pipe" });
+  const timer = setTimeout(() => proc.kill("SIGKILL"), o.timeoutMs ?? 60_000);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
 export type CliEnv = {
   dir: string;
   env: Record<string, string>;
@@ -58,22 +74,13 @@ export async function cliEnv(
     env,
     mock,
     names,
-    async prodex(args, options = {}) {
-      const proc = Bun.spawn(["bun", CLI, ...args], {
+    prodex(args, options = {}) {
+      return runToEnd(["bun", CLI, ...args], {
         cwd: env.HOME,
         env: { ...env, ...options.env },
         stdin: options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin),
-        stdout: "pipe",
-        stderr: "pipe",
+        timeoutMs: options.timeoutMs,
       });
-      const timer = setTimeout(() => proc.kill("SIGKILL"), options.timeoutMs ?? 60_000);
-      const [stdout, stderr, code] = await Promise.all([
-        new Response(proc.stdout).text(),
-        new Response(proc.stderr).text(),
-        proc.exited,
-      ]);
-      clearTimeout(timer);
-      return { code, stdout, stderr };
     },
     async close() {
       // Launches share a detached broker that outlives them by design: end it with the test.
