@@ -1,5 +1,6 @@
 import { readFileSync, rmSync } from "node:fs";
 import type { Command } from "commander";
+import type { GatewayStore } from "@prodex/store/pg";
 import { UsageError, authPath, getProfile, loginHome } from "@prodex/core";
 import { type Cli, withCli } from "../../cli-context.ts";
 import { renderTable } from "../../output/table.ts";
@@ -8,14 +9,25 @@ import { normalizeGatewayUrl, storeGatewayKey } from "../../launch/gateway-targe
 
 // The gateway package (and its PostgreSQL driver) is loaded only when a gateway command runs:
 // the single-user commands start exactly as before.
-const gateway = () => import("@prodex/gateway");
+export const gateway = () => import("@prodex/gateway");
+type Gateway = Awaited<ReturnType<typeof gateway>>;
 
 type DbOpts = { databaseUrl?: string; json?: boolean };
-const DB_FLAG = "--database-url <url>";
-const DB_HELP = "the gateway's PostgreSQL (default: $PRODEX_DATABASE_URL)";
+export const DB_FLAG = "--database-url <url>";
+export const DB_HELP = "the gateway's PostgreSQL (default: $PRODEX_DATABASE_URL)";
 
 async function url(cli: Cli, opts: DbOpts): Promise<string> {
   return (await gateway()).databaseUrl(opts.databaseUrl, cli.io.env);
+}
+
+/** Runs `fn` on the gateway's store at --database-url (or $PRODEX_DATABASE_URL), closed after. */
+export async function withStore<T>(
+  cli: Cli,
+  opts: DbOpts,
+  fn: (g: Gateway, store: GatewayStore) => Promise<T>,
+): Promise<T> {
+  const g = await gateway();
+  return g.withGateway(await url(cli, opts), (store) => fn(g, store));
 }
 
 type LimitOpts = { rpm?: string; tokensPerDay?: string };
@@ -36,7 +48,7 @@ const limitText = (k: { rpm: number | null; tokensPerDay: number | null }) =>
     .filter(Boolean)
     .join(", ") || "no limits";
 
-const when = (ms: number | null) => (ms === null ? "-" : new Date(ms).toISOString().replace(/\.\d+Z$/, "Z"));
+export const when = (ms: number | null) => (ms === null ? "-" : new Date(ms).toISOString().replace(/\.\d+Z$/, "Z"));
 
 export function registerGatewayAdmin(gw: Command): void {
   gw.command("migrate")
@@ -64,8 +76,7 @@ export function registerGatewayAdmin(gw: Command): void {
     .option("--json", "print one JSON line")
     .action((opts: DbOpts) =>
       withCli({}, async (cli) => {
-        const g = await gateway();
-        const result = await g.withGateway(await url(cli, opts), (store) => g.rotateKey(store, cli.io.env));
+        const result = await withStore(cli, opts, (g, store) => g.rotateKey(store, cli.io.env));
         if (opts.json) cli.io.out(JSON.stringify({ schema: "prodex.gateway-rotate-key/v1", ...result }));
         else
           cli.io.out(
@@ -85,11 +96,8 @@ export function registerGatewayAdmin(gw: Command): void {
     .option("--json", "print one JSON line")
     .action((name: string, opts: DbOpts & { role: string } & LimitOpts) =>
       withCli({}, async (cli) => {
-        const g = await gateway();
-        const role = g.parseRole(opts.role);
-        const created = await g.withGateway(await url(cli, opts), (store) =>
-          g.createKey(store, name, role, limitsOf(g, opts)),
-        );
+        const role = (await gateway()).parseRole(opts.role);
+        const created = await withStore(cli, opts, (g, store) => g.createKey(store, name, role, limitsOf(g, opts)));
         if (opts.json) cli.io.out(JSON.stringify({ schema: "prodex.gateway-key/v1", ...created }));
         else {
           cli.io.out(created.key);
@@ -111,7 +119,7 @@ export function registerGatewayAdmin(gw: Command): void {
         const limits = limitsOf(g, opts);
         if (Object.keys(limits).length === 0)
           throw new UsageError("nothing to change", "give --rpm N and/or --tokens-per-day N (none lifts a limit)");
-        const updated = await g.withGateway(await url(cli, opts), (store) => g.updateKeyLimits(store, name, limits));
+        const updated = await withStore(cli, opts, (g, store) => g.updateKeyLimits(store, name, limits));
         if (opts.json) return cli.io.out(JSON.stringify({ schema: "prodex.gateway-key/v1", ...updated }));
         cli.io.out(`key ${name}: ${limitText(updated)}`);
       }),
@@ -122,8 +130,7 @@ export function registerGatewayAdmin(gw: Command): void {
     .option("--json", "print one JSON line")
     .action((opts: DbOpts) =>
       withCli({}, async (cli) => {
-        const g = await gateway();
-        const keys = await g.withGateway(await url(cli, opts), (store) => g.listKeys(store));
+        const keys = await withStore(cli, opts, (g, store) => g.listKeys(store));
         if (opts.json) return cli.io.out(JSON.stringify({ schema: "prodex.gateway-keys/v1", keys }));
         cli.io.out(
           renderTable(
@@ -139,8 +146,7 @@ export function registerGatewayAdmin(gw: Command): void {
     .option(DB_FLAG, DB_HELP)
     .action((name: string, opts: DbOpts) =>
       withCli({}, async (cli) => {
-        const g = await gateway();
-        await g.withGateway(await url(cli, opts), (store) => g.revokeKey(store, name));
+        await withStore(cli, opts, (g, store) => g.revokeKey(store, name));
         cli.io.out(`revoked ${name}; every instance refuses it from its next request`);
       }),
     );
@@ -173,8 +179,7 @@ export function registerGatewayAdmin(gw: Command): void {
     .option("--json", "print one JSON line")
     .action((opts: DbOpts) =>
       withCli({}, async (cli) => {
-        const g = await gateway();
-        const accounts = await g.withGateway(await url(cli, opts), (store) => g.listAccounts(store));
+        const accounts = await withStore(cli, opts, (g, store) => g.listAccounts(store));
         if (opts.json) return cli.io.out(JSON.stringify({ schema: "prodex.gateway-accounts/v1", accounts }));
         cli.io.out(
           renderTable(
@@ -196,8 +201,7 @@ export function registerGatewayAdmin(gw: Command): void {
     .option(DB_FLAG, DB_HELP)
     .action((name: string, opts: DbOpts) =>
       withCli({}, async (cli) => {
-        const g = await gateway();
-        await g.withGateway(await url(cli, opts), (store) => g.removeAccount(store, name));
+        await withStore(cli, opts, (g, store) => g.removeAccount(store, name));
         cli.io.out(`removed ${name} from the gateway pool`);
       }),
     );

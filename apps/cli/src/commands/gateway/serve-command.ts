@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { UsageError, refreshUrlFromEnv, resolveChatgptBase } from "@prodex/core";
 import { type Cli, withCli } from "../../cli-context.ts";
 import { VERSION } from "../../version.ts";
+import { DB_FLAG, DB_HELP } from "./admin-commands.ts";
 
 type ServeOptions = {
   databaseUrl?: string;
@@ -50,7 +51,7 @@ function nextSignal(): Promise<"SIGINT" | "SIGTERM"> {
 export function registerGatewayServe(gw: Command): void {
   gw.command("serve")
     .description("run one gateway instance (stateless: run as many as you like on one database)")
-    .option("--database-url <url>", "the gateway's PostgreSQL (default: $PRODEX_DATABASE_URL)")
+    .option(DB_FLAG, DB_HELP)
     .option(
       "--listen <host:port>",
       "address to listen on; beyond loopback every route still needs a gateway key",

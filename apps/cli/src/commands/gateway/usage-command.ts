@@ -3,13 +3,11 @@ import { UsageError, parseSince } from "@prodex/core";
 import { withCli } from "../../cli-context.ts";
 import { renderTable } from "../../output/table.ts";
 import { usageText } from "../../output/usage-output.ts";
-
-const gateway = () => import("@prodex/gateway");
+import { DB_FLAG, DB_HELP, gateway, when, withStore } from "./admin-commands.ts";
 
 type Opts = { by: string; since: string; json?: boolean; csv?: boolean; windows?: boolean; databaseUrl?: string };
 
 const pct = (n: number) => `${n.toFixed(1)}%`;
-const when = (ms: number | null) => (ms === null ? "-" : new Date(ms).toISOString().replace(/\.\d+Z$/, "Z"));
 
 /** `prodex gateway usage`: the team's ledger from the database (an operator's view: every key and account). */
 export function registerGatewayUsage(gw: Command): void {
@@ -22,7 +20,7 @@ export function registerGatewayUsage(gw: Command): void {
     .option("--json", "machine-readable output (schema prodex.gateway-usage/v1)")
     .option("--csv", "CSV: the totals, one row per group (with --windows: one row per account, window and key)")
     .option("--windows", "with --csv: the window shares instead of the totals")
-    .option("--database-url <url>", "the gateway's PostgreSQL (default: $PRODEX_DATABASE_URL)")
+    .option(DB_FLAG, DB_HELP)
     .action((opts: Opts) =>
       withCli({}, async (cli) => {
         if (opts.json && opts.csv) throw new UsageError("--json and --csv cannot be used together", "pick one");
@@ -30,7 +28,7 @@ export function registerGatewayUsage(gw: Command): void {
         const by = g.parseGatewayBy(opts.by);
         const now = Date.now();
         const since = parseSince(opts.since, now);
-        const report = await g.withGateway(g.databaseUrl(opts.databaseUrl, cli.io.env), (store) =>
+        const report = await withStore(cli, opts, (_, store) =>
           g.usageReport(store, { by, since, now, asker: "operator" }),
         );
         if (opts.json) return cli.io.out(JSON.stringify(report));
