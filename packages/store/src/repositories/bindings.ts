@@ -7,6 +7,16 @@ export type BindingKind = BindingRow["kind"];
 
 const p = (name: string) => sql.placeholder(name);
 
+/** A put over an existing binding moves it: the new profile, last use and expiry. */
+const REBIND = {
+  target: [bindings.kind, bindings.key],
+  set: {
+    profileId: sql`excluded.profile_id`,
+    lastUsedAt: sql`excluded.last_used_at`,
+    expiresAt: sql`excluded.expires_at`,
+  },
+};
+
 /** Continuation bindings. On the proxy's request path, so every query is prepared once. */
 export class BindingsRepo {
   private readonly getQ;
@@ -36,14 +46,7 @@ export class BindingsRepo {
         lastUsedAt: sql`${p("now")}`,
         expiresAt: sql`${p("expiresAt")}`,
       })
-      .onConflictDoUpdate({
-        target: [bindings.kind, bindings.key],
-        set: {
-          profileId: sql`excluded.profile_id`,
-          lastUsedAt: sql`excluded.last_used_at`,
-          expiresAt: sql`excluded.expires_at`,
-        },
-      })
+      .onConflictDoUpdate(REBIND)
       .prepare();
     // The profile by name, in the statement: no id cache to go stale, and a profile removed meanwhile binds nothing.
     this.putByNameQ = db
@@ -61,14 +64,7 @@ export class BindingsRepo {
           .from(profiles)
           .where(eq(profiles.name, sql`${p("profile")}`)),
       )
-      .onConflictDoUpdate({
-        target: [bindings.kind, bindings.key],
-        set: {
-          profileId: sql`excluded.profile_id`,
-          lastUsedAt: sql`excluded.last_used_at`,
-          expiresAt: sql`excluded.expires_at`,
-        },
-      })
+      .onConflictDoUpdate(REBIND)
       .prepare();
     this.removeQ = db
       .delete(bindings)

@@ -21,6 +21,23 @@ export type AccountTx = {
   write(tokens: SealedTokens): Promise<number>;
 };
 
+type PgTx = Parameters<Parameters<PgDb["transaction"]>[0]>[0];
+
+/** Writes `tokens` only over `version`: the new version, or null when another write got there first. */
+async function writeOver(db: PgDb | PgTx, name: string, version: number, tokens: SealedTokens): Promise<number | null> {
+  const updated = await db
+    .update(accounts)
+    .set({
+      ...defined(tokens),
+      needsLogin: false,
+      tokenVersion: sql`${accounts.tokenVersion} + 1`,
+      updatedAt: Date.now(),
+    })
+    .where(and(eq(accounts.name, name), eq(accounts.tokenVersion, version)))
+    .returning({ version: accounts.tokenVersion });
+  return updated[0]?.version ?? null;
+}
+
 export class AccountsRepo {
   constructor(private readonly db: PgDb) {}
 
@@ -57,18 +74,8 @@ export class AccountsRepo {
       const row = (await tx.select().from(accounts).where(eq(accounts.name, name)).for("update"))[0];
       if (!row) return undefined;
       const write = async (tokens: SealedTokens) => {
-        const updated = await tx
-          .update(accounts)
-          .set({
-            ...defined(tokens),
-            needsLogin: false,
-            tokenVersion: sql`${accounts.tokenVersion} + 1`,
-            updatedAt: Date.now(),
-          })
-          .where(and(eq(accounts.name, name), eq(accounts.tokenVersion, row.tokenVersion)))
-          .returning({ version: accounts.tokenVersion });
-        const version = updated[0]?.version;
-        if (version === undefined) throw new Error(`the tokens of ${name} changed under a held lock`);
+        const version = await writeOver(tx, name, row.tokenVersion, tokens);
+        if (version === null) throw new Error(`the tokens of ${name} changed under a held lock`);
         return version;
       };
       return fn({ row, write });
@@ -76,18 +83,8 @@ export class AccountsRepo {
   }
 
   /** Writes only over `version` (never an older token over a newer one); null when someone wrote first. */
-  async writeTokens(name: string, version: number, tokens: SealedTokens): Promise<number | null> {
-    const updated = await this.db
-      .update(accounts)
-      .set({
-        ...defined(tokens),
-        needsLogin: false,
-        tokenVersion: sql`${accounts.tokenVersion} + 1`,
-        updatedAt: Date.now(),
-      })
-      .where(and(eq(accounts.name, name), eq(accounts.tokenVersion, version)))
-      .returning({ version: accounts.tokenVersion });
-    return updated[0]?.version ?? null;
+  writeTokens(name: string, version: number, tokens: SealedTokens): Promise<number | null> {
+    return writeOver(this.db, name, version, tokens);
   }
 
   async markNeedsLogin(name: string): Promise<void> {
