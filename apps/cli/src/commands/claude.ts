@@ -106,10 +106,12 @@ export function dryRunLines(
 ): string[] {
   const changed = Object.entries(spec.env).filter(([k, v]) => env[k] !== v);
   const quote = (a: string) => (/[\s"'{}]/.test(a) ? `'${a}'` : a);
+  const { opus, sonnet, haiku, default: other } = input.models;
+  const start = input.model ? `; starts on ${input.model}` : "";
   return [
     `profile: ${input.preferred}`,
     `claude config dir: ${input.dir}`,
-    `models: opus → ${input.models.opus}, sonnet → ${input.models.sonnet}, haiku → ${input.models.haiku}, other → ${input.models.default}${input.model ? `; starts on ${input.model}` : ""}`,
+    `models: opus → ${opus}, sonnet → ${sonnet}, haiku → ${haiku}, other → ${other}${start}`,
     `command: ${spec.cmd.map(quote).join(" ")}`,
     "environment (changed):",
     ...changed.map(([k, v]) => `  ${k}=${isSecretName(k) && k !== "CLAUDE_CODE_MAX_CONTEXT_TOKENS" ? "***" : v}`),
