@@ -6,6 +6,7 @@ import {
   type WindowShares,
   UsageError,
   csvLines,
+  ledgerGrandTotal,
   ledgerTotals,
   poolRoom,
   totalsCsv,
@@ -42,18 +43,6 @@ export function parseGatewayBy(value: string): GatewayBy {
   return by;
 }
 
-const EMPTY: LedgerTotal = {
-  group: "all",
-  requests: 0,
-  errors: 0,
-  inputTokens: 0,
-  cachedTokens: 0,
-  outputTokens: 0,
-  reasoningTokens: 0,
-  totalTokens: 0,
-  rotations: 0,
-};
-
 export async function usageReport(
   store: GatewayStore,
   q: { by: GatewayBy; since: number; now: number; asker: Asker },
@@ -76,7 +65,7 @@ export async function usageReport(
     by: q.by,
     scope: own === undefined ? "all" : "own",
     groups: ledgerTotals(inPeriod, q.by),
-    total: ledgerTotals(inPeriod, "all")[0] ?? EMPTY,
+    total: ledgerGrandTotal(inPeriod),
     windows: own === undefined ? windowShares(rows, accounts, q.now) : null,
     pool: poolRoom(accounts),
   };

@@ -5,7 +5,7 @@ import {
   type RefreshReason,
   UpstreamError,
   requestTokens,
-  withTokens,
+  refreshedAuth,
 } from "@prodex/core";
 import type { GatewayStore } from "@prodex/store/pg";
 import type { TokenVault } from "../secrets/token-vault.ts";
@@ -118,17 +118,7 @@ export class SharedTokens {
           dead = answer.why;
           return { auth, version: row.tokenVersion, refreshed: false };
         }
-        const t = answer.tokens;
-        const next = withTokens(
-          auth.json,
-          {
-            accessToken: t.access_token,
-            refreshToken: t.refresh_token ?? auth.refreshToken,
-            idToken: t.id_token ?? auth.idToken,
-          },
-          auth.accountId,
-          new Date(Math.max(this.now(), auth.lastRefresh + 1)),
-        );
+        const next = refreshedAuth(auth, answer.tokens, this.now());
         const { auth: fresh, ...sealed } = this.vault.sealAuth(name, JSON.stringify(next));
         const version = await write(sealed);
         return { auth: fresh, version, refreshed: true };
