@@ -15,7 +15,7 @@ import { OwnerTags, newestSignatureOwner } from "./anthropic-owner.ts";
 import { pooledUnifiedHeaders } from "./anthropic-rate-limit.ts";
 import { anthropicJson, errorBodyResponse, invalidRequest, upstreamFailure } from "./anthropic-reply.ts";
 import { anthropicSseBody, collectAnthropic } from "./anthropic-stream.ts";
-import { UPSTREAM_RESPONSES_PATH, readJsonBody, translatedUpstreamHeaders } from "./translated-request.ts";
+import { UPSTREAM_RESPONSES_PATH, readJsonBody, requestId, translatedUpstreamHeaders } from "./translated-request.ts";
 
 export type ClaudeRouteOptions = {
   /** Claude family → upstream model. */
@@ -175,10 +175,6 @@ async function unexpected(state: ProxyState, outcome: Committed): Promise<Respon
     type: "error",
     error: { type: "api_error", message: `The upstream answered with ${type} instead of an event stream.` },
   });
-}
-
-function requestId(): string {
-  return `req_prodex_${crypto.randomUUID().replaceAll("-", "")}`;
 }
 
 /** `POST /v1/messages/count_tokens`: a local ESTIMATE (≈4 characters per token; see count-tokens.ts), never sent upstream. */

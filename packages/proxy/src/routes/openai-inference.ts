@@ -15,15 +15,8 @@ import type { StreamEvent } from "../stream/upstream-stream.ts";
 import type { TranslateError } from "../anthropic/translate-error.ts";
 import { encodeJson, type RequestBody } from "../upstream/request-body.ts";
 import { bindContinuations, bindOutputBlob } from "./codex-routes.ts";
-import {
-  errorResponse,
-  invalidRequest,
-  openaiJson,
-  requestId,
-  unreadableBody,
-  upstreamFailure,
-} from "./openai-reply.ts";
-import { UPSTREAM_RESPONSES_PATH, readJsonBody, translatedUpstreamHeaders } from "./translated-request.ts";
+import { errorResponse, invalidRequest, openaiJson, unreadableBody, upstreamFailure } from "./openai-reply.ts";
+import { UPSTREAM_RESPONSES_PATH, readJsonBody, requestId, translatedUpstreamHeaders } from "./translated-request.ts";
 import { collectEvents, translatedSseBody } from "./translated-stream.ts";
 import { committedBody } from "../engine/committed-stream.ts";
 

@@ -21,6 +21,11 @@ export function translatedUpstreamHeaders(session: string | null): Headers {
   return h;
 }
 
+/** The id a translated answer carries (`request-id` for Claude, `x-request-id` for the OpenAI SDKs). */
+export function requestId(): string {
+  return `req_prodex_${crypto.randomUUID().replaceAll("-", "")}`;
+}
+
 /** A body that is not a JSON request: the status, and whether it was readable text that is not JSON. */
 export type JsonBodyRefusal = { status: number; message: string; notJson: boolean };
 
