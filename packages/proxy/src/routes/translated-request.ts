@@ -37,17 +37,9 @@ export async function readJsonBody(
     const invalid = jsonBodyError(body);
     if (!invalid) return { ok: true, json: body.json() };
     // Undecodable bytes, an unknown encoding or too deep a nesting say so; text that does not parse gets each API's hint.
-    return {
-      ok: false,
-      refusal: {
-        status: invalid.status,
-        message: invalid.message,
-        notJson: invalid.notJson,
-      },
-    };
+    return { ok: false, refusal: invalid };
   } catch (error) {
-    if (error instanceof BodyError)
-      return { ok: false, refusal: { status: error.status, message: error.message, notJson: false } };
+    if (error instanceof BodyError) return { ok: false, refusal: error };
     return { ok: false, refusal: { status: 400, message: "Could not read the request body.", notJson: false } };
   }
 }
