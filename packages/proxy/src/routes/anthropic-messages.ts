@@ -15,6 +15,7 @@ import { OwnerTags, newestSignatureOwner } from "./anthropic-owner.ts";
 import { pooledUnifiedHeaders } from "./anthropic-rate-limit.ts";
 import { anthropicJson, errorBodyResponse, invalidRequest, upstreamFailure } from "./anthropic-reply.ts";
 import { anthropicSseBody, collectAnthropic } from "./anthropic-stream.ts";
+import { dropUnstreamed } from "./translated-stream.ts";
 import { UPSTREAM_RESPONSES_PATH, readJsonBody, requestId, translatedUpstreamHeaders } from "./translated-request.ts";
 
 export type ClaudeRouteOptions = {
@@ -165,12 +166,7 @@ function failure(state: ProxyState, status: number, body: string, headers: Heade
 
 /** A 2xx that is not an event stream: nothing Claude can use. */
 async function unexpected(state: ProxyState, outcome: Committed): Promise<Response> {
-  const type = outcome.response.headers.get("content-type") ?? "none";
-  await outcome.response.body?.cancel().catch(() => {});
-  state.log.line("warn", "claude: upstream answered without an event stream", {
-    profile: outcome.profile,
-    contentType: type,
-  });
+  const type = await dropUnstreamed(state, outcome, "claude");
   return anthropicJson(502, {
     type: "error",
     error: { type: "api_error", message: `The upstream answered with ${type} instead of an event stream.` },
