@@ -119,8 +119,7 @@ export async function anthropicMessages(
     state.bindings.bind("claude_session", keys.claudeSession, outcome.profile);
     state.bindings.bind("prompt_cache_key", keys.promptCacheKey, outcome.profile);
   }
-  const windows = windowsFromHeaders(outcome.response.headers, state.ctx.now());
-  if (windows.length) state.pool.observe(outcome.profile, windows);
+  state.pool.observe(outcome.profile, windowsFromHeaders(outcome.response.headers, state.ctx.now()));
   // The pool's room, as Claude Code reads it (after this account's fresh windows are in).
   const room = pooledUnifiedHeaders(state.pool, state.ctx.now());
   const owner = tags.of(outcome.profile);

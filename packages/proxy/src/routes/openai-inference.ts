@@ -162,8 +162,7 @@ async function send(state: ProxyState, c: HonoContext, body: object, scope: Laun
     };
   }
   bindContinuations(state, outcome, keys);
-  const windows = windowsFromHeaders(response.headers, state.ctx.now());
-  if (windows.length) state.pool.observe(outcome.profile, windows);
+  state.pool.observe(outcome.profile, windowsFromHeaders(response.headers, state.ctx.now()));
   return { ok: true, committed: outcome };
 }
 
