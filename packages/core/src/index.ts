@@ -14,7 +14,7 @@ export { busyError, connectRefused, connectionReset, diskFullError } from "./fau
 export * from "./auth/jwt.ts";
 export * from "./auth/auth-file.ts";
 export * from "./auth/token-refresh.ts";
-export { CODEX_CLIENT_ID, requestTokens, type TokenAnswer } from "./auth/token-endpoint.ts";
+export { CODEX_CLIENT_ID, refreshedAuth, requestTokens, type TokenAnswer } from "./auth/token-endpoint.ts";
 export * from "./events/types.ts";
 export * from "./events/pool-view.ts";
 export { EventLog, rowToEvent, type EventListener } from "./events/event-log.ts";

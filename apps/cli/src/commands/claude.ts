@@ -67,6 +67,11 @@ function managedDir(ctx: Context): string {
 function launchClaude(cli: Cli, opts: ClaudeOptions, userArgs: string[]): Promise<void> {
   const { models, model } = claudeModels(cli.ctx, opts.model, cli.io.env);
   const dir = managedDir(cli.ctx);
+  // Claude Code behind the local proxy or a team gateway: the same launch, pointed at either with its key approved.
+  const launchAt = async (bin: string, baseUrl: string, token: string) => {
+    await approveLaunchKey(dir, token);
+    return claudeLaunch({ bin, userArgs, baseUrl, token, configDir: dir, models, model, env: cli.io.env });
+  };
   return launchAgent(cli, {
     agent: "claude",
     flags: opts,
@@ -79,32 +84,8 @@ function launchClaude(cli: Cli, opts: ClaudeOptions, userArgs: string[]): Promis
         cli.io.note(`imported Claude Code settings into ${dir} (from ${home.imported.join(", ")})`);
       for (const n of home.notes) cli.io.warn(n);
     },
-    gatewaySpec: async ({ bin, gateway }) => {
-      await approveLaunchKey(dir, gateway.key);
-      return claudeLaunch({
-        bin: bin.path,
-        userArgs,
-        baseUrl: gateway.url,
-        token: gateway.key,
-        configDir: dir,
-        models,
-        model,
-        env: cli.io.env,
-      });
-    },
-    spec: async ({ bin, proxy }) => {
-      await approveLaunchKey(dir, proxy.secret);
-      return claudeLaunch({
-        bin: bin.path,
-        userArgs,
-        baseUrl: proxy.url,
-        token: proxy.secret,
-        configDir: dir,
-        models,
-        model,
-        env: cli.io.env,
-      });
-    },
+    gatewaySpec: ({ bin, gateway }) => launchAt(bin.path, gateway.url, gateway.key),
+    spec: ({ bin, proxy }) => launchAt(bin.path, proxy.url, proxy.secret),
   });
 }
 
@@ -125,10 +106,12 @@ export function dryRunLines(
 ): string[] {
   const changed = Object.entries(spec.env).filter(([k, v]) => env[k] !== v);
   const quote = (a: string) => (/[\s"'{}]/.test(a) ? `'${a}'` : a);
+  const { opus, sonnet, haiku, default: other } = input.models;
+  const start = input.model ? `; starts on ${input.model}` : "";
   return [
     `profile: ${input.preferred}`,
     `claude config dir: ${input.dir}`,
-    `models: opus → ${input.models.opus}, sonnet → ${input.models.sonnet}, haiku → ${input.models.haiku}, other → ${input.models.default}${input.model ? `; starts on ${input.model}` : ""}`,
+    `models: opus → ${opus}, sonnet → ${sonnet}, haiku → ${haiku}, other → ${other}${start}`,
     `command: ${spec.cmd.map(quote).join(" ")}`,
     "environment (changed):",
     ...changed.map(([k, v]) => `  ${k}=${isSecretName(k) && k !== "CLAUDE_CODE_MAX_CONTEXT_TOKENS" ? "***" : v}`),

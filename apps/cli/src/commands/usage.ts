@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { UsageError, ledgerTotals, totalsCsv, parseSince } from "@prodex/core";
+import { UsageError, ledgerGrandTotal, ledgerTotals, totalsCsv, parseSince } from "@prodex/core";
 import { withCli } from "../cli-context.ts";
 import type { UsageJson } from "../output/schemas/usage.ts";
 import { usageText } from "../output/usage-output.ts";
@@ -31,7 +31,7 @@ export function registerUsage(program: Command): void {
         const since = parseSince(opts.since, ctx.now());
         const rows = ctx.store.ledger.since(since);
         const groups = ledgerTotals(rows, by);
-        const total = ledgerTotals(rows, "all")[0] ?? { ...EMPTY };
+        const total = ledgerGrandTotal(rows);
         const sinceIso = new Date(since).toISOString();
         if (opts.json) {
           const out: UsageJson = { schema: "prodex.usage/v1", since: sinceIso, by, groups, total };
@@ -41,15 +41,3 @@ export function registerUsage(program: Command): void {
       }),
     );
 }
-
-const EMPTY = {
-  group: "all",
-  requests: 0,
-  errors: 0,
-  inputTokens: 0,
-  cachedTokens: 0,
-  outputTokens: 0,
-  reasoningTokens: 0,
-  totalTokens: 0,
-  rotations: 0,
-};

@@ -185,9 +185,8 @@ export async function runDemo(io: Io, o: DemoOptions): Promise<number> {
     io.note(
       `demo: three simulated ChatGPT accounts on a local mock; nothing leaves this machine and your own pool is untouched (PRODEX_HOME=${world.env.PRODEX_HOME})`,
     );
-    io.note(
-      `pool: ${poolLine(world)} (5h left) — alice resets soonest, so prodex spends her first${o.dashboard ? "; she runs out after three answers: type a few prompts and watch the panel" : ""}`,
-    );
+    const watch = o.dashboard ? "; she runs out after three answers: type a few prompts and watch the panel" : "";
+    io.note(`pool: ${poolLine(world)} (5h left) — alice resets soonest, so prodex spends her first${watch}`);
     const code = o.dashboard ? await dashboard(session) : await headless(session, o.prompts);
     if (o.keep)
       io.note(

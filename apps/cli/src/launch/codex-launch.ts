@@ -57,6 +57,20 @@ export function codexOverrides(p: ProxyEndpoints, options: { websockets: boolean
 export const GATEWAY_KEY_HEADER = "x-prodex-gateway-key";
 export const GATEWAY_KEY_ENV = "PRODEX_GATEWAY_KEY";
 
+type CodexWords = { bin: string; subcommand: string[]; userArgs: string[]; version: string | null };
+
+/** The command both Codex launches (proxy, gateway) run: the overrides before the user's own arguments. */
+function codexSpec(words: CodexWords, overrides: string[], env: Record<string, string>): LaunchSpec {
+  const cmd = [
+    words.bin,
+    ...words.subcommand,
+    ...overrides,
+    ...embeddedFlag(words.subcommand, words.version),
+    ...words.userArgs,
+  ];
+  return { cmd, env, overrides };
+}
+
 /**
  * Codex pointed at a team gateway (`prodex run|exec --gateway URL`): the gateway's Codex routes, the key in the
  * environment only, a Codex home of its own with no login in it, HTTP/SSE (the gateway serves no websocket).
@@ -81,17 +95,7 @@ export function codexGatewayLaunch(options: {
   env.CODEX_HOME = options.codexHome;
   delete env.CODEX_REFRESH_TOKEN_URL_OVERRIDE;
   env[GATEWAY_KEY_ENV] = options.gateway.key;
-  return {
-    cmd: [
-      options.bin,
-      ...options.subcommand,
-      ...overrides,
-      ...embeddedFlag(options.subcommand, options.version),
-      ...options.userArgs,
-    ],
-    env,
-    overrides,
-  };
+  return codexSpec(options, overrides, env);
 }
 
 /**
@@ -134,17 +138,7 @@ export function codexLaunch(options: {
   env.CODEX_REFRESH_TOKEN_URL_OVERRIDE = options.proxy.refreshUrl;
   // The launch secret: only in the environment (private to the user), never in the arguments.
   env[LAUNCH_KEY_ENV] = options.proxy.secret;
-  return {
-    cmd: [
-      options.bin,
-      ...options.subcommand,
-      ...overrides,
-      ...embeddedFlag(options.subcommand, options.version),
-      ...options.userArgs,
-    ],
-    env,
-    overrides,
-  };
+  return codexSpec(options, overrides, env);
 }
 
 /** `--dry-run` text with the value of every secret-named variable in `env` masked wherever it appears. */

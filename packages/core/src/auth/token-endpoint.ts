@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { UpstreamError, errorMessage } from "../errors.ts";
+import { type AuthJson, type ChatgptAuth, withTokens } from "./auth-file.ts";
 
 export const CODEX_CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann";
 
@@ -30,6 +31,23 @@ const DEAD_LOGIN_CODES = new Set([
 
 /** The endpoint's new tokens; `ok: false` when it rejected the refresh token for good (a new login is needed). */
 export type TokenAnswer = { ok: true; tokens: z.infer<typeof refreshResponse> } | { ok: false; why: string };
+
+/**
+ * `auth` carrying the endpoint's new tokens (an answer without a refresh or id token keeps the old one),
+ * stamped `now` and always later than the login it replaces. Shared like `requestTokens`.
+ */
+export function refreshedAuth(
+  auth: ChatgptAuth,
+  tokens: Extract<TokenAnswer, { ok: true }>["tokens"],
+  now: number,
+): AuthJson {
+  const fresh = {
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token ?? auth.refreshToken,
+    idToken: tokens.id_token ?? auth.idToken,
+  };
+  return withTokens(auth.json, fresh, auth.accountId, new Date(Math.max(now, auth.lastRefresh + 1)));
+}
 
 /**
  * One call to the OAuth token endpoint, as Codex makes it. Throws UpstreamError for what a retry may fix

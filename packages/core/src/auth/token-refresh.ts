@@ -3,8 +3,8 @@ import { AuthError } from "../errors.ts";
 import { hang, tokenFetch } from "../faults/fault-effects.ts";
 import type { Faults } from "../faults/faults.ts";
 import { withFileLock } from "../fs/file-lock.ts";
-import { type ChatgptAuth, authPath, readAuth, withTokens, writeAuth } from "./auth-file.ts";
-import { type TokenAnswer, requestTokens } from "./token-endpoint.ts";
+import { type ChatgptAuth, authPath, readAuth, writeAuth } from "./auth-file.ts";
+import { type TokenAnswer, refreshedAuth, requestTokens } from "./token-endpoint.ts";
 
 export const DEFAULT_REFRESH_URL = "https://auth.openai.com/oauth/token";
 /** Refresh proactively when the access token expires within this window. */
@@ -139,17 +139,7 @@ export class TokenManager {
         `run: prodex login -p ${profile.name}`,
       );
     }
-    const fresh = answer.tokens;
-    const next = withTokens(
-      onDisk.json,
-      {
-        accessToken: fresh.access_token,
-        refreshToken: fresh.refresh_token ?? onDisk.refreshToken,
-        idToken: fresh.id_token ?? onDisk.idToken,
-      },
-      onDisk.accountId,
-      new Date(Math.max(this.now(), onDisk.lastRefresh + 1)),
-    );
+    const next = refreshedAuth(onDisk, answer.tokens, this.now());
     this.cache.delete(profile.codexHome);
     const latest = readAuth(profile.codexHome);
     // Never put an older login over a newer one: Codex and `prodex login` write without our lock. A copy

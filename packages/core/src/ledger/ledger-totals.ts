@@ -57,6 +57,25 @@ export function isLedgerError(row: Pick<LedgerEntry, "status" | "outcome">): boo
   return row.status >= 400 || row.outcome !== "completed";
 }
 
+function emptyTotal(group: string): LedgerTotal {
+  return {
+    group,
+    requests: 0,
+    errors: 0,
+    inputTokens: 0,
+    cachedTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    totalTokens: 0,
+    rotations: 0,
+  };
+}
+
+/** Everything in `rows` added up as the one group `all` (all zeros when there are none). */
+export function ledgerGrandTotal(rows: readonly LedgerEntry[]): LedgerTotal {
+  return ledgerTotals(rows, "all")[0] ?? emptyTotal("all");
+}
+
 /** One total per group, the biggest token users first (days: oldest first); `all` adds up everything. */
 export function ledgerTotals(rows: readonly LedgerEntry[], by: LedgerBy | "all"): LedgerTotal[] {
   const totals = new Map<string, LedgerTotal>();
@@ -64,17 +83,7 @@ export function ledgerTotals(rows: readonly LedgerEntry[], by: LedgerBy | "all")
     const group = by === "all" ? "all" : groupOf(row, by);
     let t = totals.get(group);
     if (!t) {
-      t = {
-        group,
-        requests: 0,
-        errors: 0,
-        inputTokens: 0,
-        cachedTokens: 0,
-        outputTokens: 0,
-        reasoningTokens: 0,
-        totalTokens: 0,
-        rotations: 0,
-      };
+      t = emptyTotal(group);
       totals.set(group, t);
     }
     t.requests++;
