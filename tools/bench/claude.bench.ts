@@ -21,6 +21,7 @@ import { AnthropicStreamTranslator, SseParser, anthropicToResponses } from "@pro
 import { type Ccr, CCR_VERSION, startCcr } from "./lib/ccr.ts";
 import { PROXY_FIXTURES } from "../harness/paths.ts";
 import { cpuMsOf, spawnRunner } from "../harness/children.ts";
+import { mockReady, proxyReady } from "../harness/ready-lines.ts";
 import { benchArgs } from "./lib/bench-args.ts";
 import { type Variant, interleaved, warm } from "./lib/phases.ts";
 import { latencyTable, ms } from "./lib/latency-table.ts";
@@ -42,20 +43,6 @@ const responsesBody = new TextEncoder().encode(JSON.stringify(translated.body));
 const SESSION = crypto.randomUUID();
 
 // ---- the servers ----
-const mockReady = z.object({
-  url: z.string(),
-  baseUrl: z.string(),
-  accounts: z
-    .array(z.object({ id: z.string(), auth: z.object({ tokens: z.object({ access_token: z.string() }) }) }))
-    .min(1),
-});
-const proxyReady = z.object({
-  url: z.string(),
-  codexBaseUrl: z.string(),
-  codexHeaders: z.record(z.string(), z.string()),
-  secret: z.string(),
-});
-
 const mock = await spawnRunner("mock", "mock-runner.ts", { args: ["--accounts", "2"] });
 const m = mockReady.parse(mock.ready);
 const proxy = await spawnRunner("prodex", "proxy-runner.ts", { stdin: JSON.stringify(mock.ready) });

@@ -14,9 +14,9 @@
  *
  *   bun run bench:openai [--quick] [--strict] [--rounds N]
  */
-import { z } from "zod";
 import { ChatStreamTranslator, SseParser, assembleResponse, chatToResponses, responseToChat } from "@prodex/proxy";
 import { spawnRunner } from "../harness/children.ts";
+import { mockReady, proxyReady } from "../harness/ready-lines.ts";
 import { type Summary, added, summarize } from "../harness/stats.ts";
 import { benchArgs } from "./lib/bench-args.ts";
 import { type Variant, interleaved, warm } from "./lib/phases.ts";
@@ -72,18 +72,6 @@ const chatStreamBody = enc.encode(JSON.stringify({ ...chatJson, stream: true }))
 const chatBody = enc.encode(JSON.stringify(chatJson));
 
 // ---- the servers ----
-const mockReady = z.object({
-  baseUrl: z.string(),
-  accounts: z
-    .array(z.object({ id: z.string(), auth: z.object({ tokens: z.object({ access_token: z.string() }) }) }))
-    .min(1),
-});
-const proxyReady = z.object({
-  codexBaseUrl: z.string(),
-  codexHeaders: z.record(z.string(), z.string()),
-  openaiBaseUrl: z.string(),
-  secret: z.string(),
-});
 const mock = await spawnRunner("mock", "mock-runner.ts", { args: ["--accounts", "2"] });
 const m = mockReady.parse(mock.ready);
 const proxy = await spawnRunner("prodex", "proxy-runner.ts", { stdin: JSON.stringify(mock.ready) });

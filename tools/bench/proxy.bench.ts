@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { type Child, cpuMsOf, memoryOf, spawnRunner } from "../harness/children.ts";
+import { mockReady, proxyReady } from "../harness/ready-lines.ts";
 import { type Collected, type Variant, batched, interleaved, throughput, warm } from "./lib/phases.ts";
 import {
   DIRECT,
@@ -80,26 +81,7 @@ const plan = {
   wsFresh: quick ? 12 : 60,
 };
 
-const mockLine = z.object({
-  url: z.string(),
-  baseUrl: z.string(),
-  refreshUrl: z.string(),
-  accounts: z
-    .array(
-      z.object({
-        id: z.string(),
-        auth: z.object({ tokens: z.object({ access_token: z.string(), account_id: z.string() }) }).loose(),
-      }),
-    )
-    .min(1),
-});
 const urlLine = z.object({ url: z.string() });
-const proxyLine = z.object({
-  url: z.string(),
-  codexBaseUrl: z.string(),
-  codexHeaders: z.record(z.string(), z.string()),
-  stateUrl: z.string(),
-});
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const status = (line: string) => process.stderr.write(`· ${line}\n`);
@@ -122,7 +104,7 @@ try {
     args: ["--accounts", String(plan.profiles), "--chunks", "8", "--chunk-size", "16"],
   });
   children.push(mock);
-  const m = mockLine.parse(mock.ready);
+  const m = mockReady.parse(mock.ready);
   const floor = await spawnRunner("floor", "floor-runner.ts", { args: [m.url] });
   children.push(floor);
   const proxy = await spawnRunner("proxy", "proxy-runner.ts", {
@@ -131,7 +113,7 @@ try {
   });
   children.push(proxy);
   const f = urlLine.parse(floor.ready);
-  const p = proxyLine.parse(proxy.ready);
+  const p = proxyReady.parse(proxy.ready);
   const before = memoryOf(proxy.pid);
   const floorBefore = memoryOf(floor.pid);
 

@@ -2,12 +2,25 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { MockError } from "./errors.ts";
-import type { MockBackend, MockFault } from "./types.ts";
+import type { AuthJson, MockBackend, MockFault } from "./types.ts";
 
 const windowSchema = z.object({
   usedPercent: z.number(),
   windowSeconds: z.number().positive().optional(),
   resetAfterSeconds: z.number().nonnegative().optional(),
+});
+
+/** An auth.json as the mock writes it (`authFile`, the admin API): for readers that get one as JSON. */
+export const authJsonSchema: z.ZodType<AuthJson> = z.object({
+  auth_mode: z.literal("chatgpt"),
+  OPENAI_API_KEY: z.null(),
+  tokens: z.object({
+    id_token: z.string(),
+    access_token: z.string(),
+    refresh_token: z.string(),
+    account_id: z.string(),
+  }),
+  last_refresh: z.string(),
 });
 
 export const faultSchema: z.ZodType<MockFault> = z.discriminatedUnion("kind", [

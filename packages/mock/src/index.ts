@@ -7,7 +7,7 @@ export { exitWithParent } from "./parent-watch.ts";
 export { MockError } from "./errors.ts";
 export { decodeJwt, encodeJwt, CODEX_CLIENT_ID, AUTH_CLAIM, type JwtClaims } from "./jwt.ts";
 export { ownerOf as encryptedOwner } from "./encrypted.ts";
-export { faultSchema } from "./admin.ts";
+export { authJsonSchema, faultSchema } from "./admin.ts";
 export type {
   AuthJson,
   MockAccountInit,

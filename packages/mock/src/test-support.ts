@@ -1,6 +1,6 @@
 /** Helpers shared by this package's tests: Codex-shaped requests against a mock. */
-import { z } from "zod";
 import { isRecord } from "@prodex/guards";
+import { authJsonSchema } from "./admin.ts";
 import type { AuthJson, MockBackend } from "./types.ts";
 
 export type Input = Record<string, unknown>;
@@ -68,18 +68,6 @@ export function arr(v: unknown): unknown[] {
   if (!Array.isArray(v)) throw new Error(`expected an array, got ${JSON.stringify(v)}`);
   return v;
 }
-
-const authJsonSchema = z.object({
-  auth_mode: z.literal("chatgpt"),
-  OPENAI_API_KEY: z.null(),
-  tokens: z.object({
-    id_token: z.string(),
-    access_token: z.string(),
-    refresh_token: z.string(),
-    account_id: z.string(),
-  }),
-  last_refresh: z.string(),
-});
 
 /** An auth.json that came back over HTTP (the admin API), checked rather than cast. */
 export const asAuth = (v: unknown): AuthJson => authJsonSchema.parse(v);

@@ -12,25 +12,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Context, addProfile, writeAuth } from "@prodex/core";
-import { exitWithParent } from "@prodex/mock";
+import { authJsonSchema, exitWithParent } from "@prodex/mock";
 import { z } from "zod";
 import { startProxy } from "@prodex/proxy";
 
-const authJson = z.object({
-  auth_mode: z.literal("chatgpt"),
-  OPENAI_API_KEY: z.null(),
-  tokens: z.object({
-    id_token: z.string(),
-    access_token: z.string(),
-    refresh_token: z.string(),
-    account_id: z.string(),
-  }),
-  last_refresh: z.string(),
-});
 const input = z.object({
   baseUrl: z.string().startsWith("http://127.0.0.1:"),
   refreshUrl: z.string(),
-  accounts: z.array(z.object({ id: z.string(), auth: authJson })).min(1),
+  accounts: z.array(z.object({ id: z.string(), auth: authJsonSchema })).min(1),
 });
 
 const parsed = input.safeParse(JSON.parse(await Bun.stdin.text()));

@@ -2,22 +2,9 @@
 // shaped for the scenario through its admin API (/__mock/*), and read back through it.
 import { z } from "zod";
 import { type Child, spawnRunner } from "../../harness/children.ts";
+import { mockReady } from "../../harness/ready-lines.ts";
 
 const MOCK_MAIN = Bun.resolveSync("@prodex/mock/main", import.meta.dir);
-
-export const mockReady = z.object({
-  url: z.string(),
-  baseUrl: z.string(),
-  refreshUrl: z.string(),
-  accounts: z
-    .array(
-      z.object({
-        id: z.string(),
-        auth: z.object({ tokens: z.object({ access_token: z.string(), account_id: z.string() }) }).loose(),
-      }),
-    )
-    .min(1),
-});
 
 const accountState = z.object({
   id: z.string(),

@@ -12,6 +12,18 @@ export type StreamResult = Omit<Outcome, "seq" | "phase" | "at" | "end" | "ready
   turnState: string | null;
 };
 
+/** The fields of a result before any answer arrived; the caller adds status, times and error. */
+export const noAnswer = (route: Route) => ({
+  route,
+  deltas: 0,
+  orderViolations: 0,
+  incomplete: false,
+  bytes: 0,
+  turnState: null,
+  completed: false,
+  aborted: false,
+});
+
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 200);
 
 export async function httpStream(
@@ -28,16 +40,7 @@ export async function httpStream(
     timedOut = true;
     ctl.abort();
   }, timeoutMs);
-  const base = {
-    route: req.route,
-    deltas: 0,
-    orderViolations: 0,
-    incomplete: false,
-    bytes: 0,
-    turnState: null,
-    completed: false,
-    aborted: false,
-  };
+  const base = noAnswer(req.route);
   try {
     let res: Response;
     try {

@@ -1,8 +1,8 @@
 // What the load is aimed at. Today: the prodex proxy in its own process (the bench's proxy
 // runner, one profile per mock account). Tomorrow a shared broker: anything that offers the
 // same doors — a Codex base URL, an Anthropic root, and the credentials its clients present.
-import { z } from "zod";
 import { spawnRunner } from "../../harness/children.ts";
+import { proxyReady } from "../../harness/ready-lines.ts";
 
 export type Target = {
   name: string;
@@ -25,16 +25,6 @@ export type Target = {
   gc(): boolean;
   stop(): Promise<void>;
 };
-
-const proxyReady = z.object({
-  url: z.string(),
-  codexBaseUrl: z.string(),
-  codexHeaders: z.record(z.string(), z.string()),
-  secret: z.string(),
-  stateUrl: z.string(),
-  eventsUrl: z.string(),
-  runtimeLogPath: z.string().optional(),
-});
 
 /** The prodex proxy in its own process, in front of `mockReady` (the mock runner's ready line). */
 export async function startProxyProcess(mockReady: unknown): Promise<Target> {

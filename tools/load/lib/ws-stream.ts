@@ -3,7 +3,7 @@
 // Codex does); the next turn opens a fresh one.
 import { openSocket } from "../../harness/ws-client.ts";
 import { checkText } from "./answer-text.ts";
-import type { Answer, StreamResult } from "./http-stream.ts";
+import { type Answer, type StreamResult, noAnswer } from "./http-stream.ts";
 import { eventJson, responsesReading } from "./reading.ts";
 import type { Behaviour } from "./types.ts";
 
@@ -17,16 +17,7 @@ export class WsSession {
 
   async turn(frame: string, how: Behaviour, answer: Answer, timeoutMs: number): Promise<StreamResult> {
     const t0 = performance.now();
-    const base = {
-      route: "codex-ws" as const,
-      deltas: 0,
-      orderViolations: 0,
-      incomplete: false,
-      bytes: 0,
-      turnState: null,
-      completed: false,
-      aborted: false,
-    };
+    const base = noAnswer("codex-ws");
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
       const opened = await openSocket(this.url, this.headers, timeoutMs);
       if (!opened.ok)

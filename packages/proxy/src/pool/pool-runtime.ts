@@ -201,7 +201,7 @@ export class PoolRuntime implements PoolPort {
     this.ctx.writes.write({ repo: "profiles", method: "markSelected", args: [name, now] });
   }
 
-  /** Fresh windows from an answer's headers, applied at once (persisted by `succeeded`). */
+  /** Fresh windows from an answer's headers, applied at once (persisted by `succeeded`); none changes nothing. */
   observe(name: string, windows: UsageWindow[]): void {
     const p = this.live.get(name);
     if (!p || windows.length === 0) return;

@@ -15,7 +15,8 @@ import { OwnerTags, newestSignatureOwner } from "./anthropic-owner.ts";
 import { pooledUnifiedHeaders } from "./anthropic-rate-limit.ts";
 import { anthropicJson, errorBodyResponse, invalidRequest, upstreamFailure } from "./anthropic-reply.ts";
 import { anthropicSseBody, collectAnthropic } from "./anthropic-stream.ts";
-import { UPSTREAM_RESPONSES_PATH, readJsonBody, translatedUpstreamHeaders } from "./translated-request.ts";
+import { dropUnstreamed } from "./translated-stream.ts";
+import { UPSTREAM_RESPONSES_PATH, readJsonBody, requestId, translatedUpstreamHeaders } from "./translated-request.ts";
 
 export type ClaudeRouteOptions = {
   /** Claude family → upstream model. */
@@ -118,8 +119,7 @@ export async function anthropicMessages(
     state.bindings.bind("claude_session", keys.claudeSession, outcome.profile);
     state.bindings.bind("prompt_cache_key", keys.promptCacheKey, outcome.profile);
   }
-  const windows = windowsFromHeaders(outcome.response.headers, state.ctx.now());
-  if (windows.length) state.pool.observe(outcome.profile, windows);
+  state.pool.observe(outcome.profile, windowsFromHeaders(outcome.response.headers, state.ctx.now()));
   // The pool's room, as Claude Code reads it (after this account's fresh windows are in).
   const room = pooledUnifiedHeaders(state.pool, state.ctx.now());
   const owner = tags.of(outcome.profile);
@@ -165,20 +165,11 @@ function failure(state: ProxyState, status: number, body: string, headers: Heade
 
 /** A 2xx that is not an event stream: nothing Claude can use. */
 async function unexpected(state: ProxyState, outcome: Committed): Promise<Response> {
-  const type = outcome.response.headers.get("content-type") ?? "none";
-  await outcome.response.body?.cancel().catch(() => {});
-  state.log.line("warn", "claude: upstream answered without an event stream", {
-    profile: outcome.profile,
-    contentType: type,
-  });
+  const type = await dropUnstreamed(state, outcome, "claude");
   return anthropicJson(502, {
     type: "error",
     error: { type: "api_error", message: `The upstream answered with ${type} instead of an event stream.` },
   });
-}
-
-function requestId(): string {
-  return `req_prodex_${crypto.randomUUID().replaceAll("-", "")}`;
 }
 
 /** `POST /v1/messages/count_tokens`: a local ESTIMATE (≈4 characters per token; see count-tokens.ts), never sent upstream. */

@@ -82,7 +82,7 @@ export async function codexInference(
   const now = state.ctx.now();
   // Let the pool see this account's fresh windows before Codex is told the pool's view.
   const windows = windowsFromHeaders(outcome.response.headers, now);
-  if (windows.length) state.pool.observe(outcome.profile, windows);
+  state.pool.observe(outcome.profile, windows);
   applyPooledHeaders(out, state.pool, now);
   if (!outcome.stream) {
     state.pool.succeeded(outcome.profile, now - outcome.startedAt, windows);

@@ -15,16 +15,9 @@ import type { StreamEvent } from "../stream/upstream-stream.ts";
 import type { TranslateError } from "../anthropic/translate-error.ts";
 import { encodeJson, type RequestBody } from "../upstream/request-body.ts";
 import { bindContinuations, bindOutputBlob } from "./codex-routes.ts";
-import {
-  errorResponse,
-  invalidRequest,
-  openaiJson,
-  requestId,
-  unreadableBody,
-  upstreamFailure,
-} from "./openai-reply.ts";
-import { UPSTREAM_RESPONSES_PATH, readJsonBody, translatedUpstreamHeaders } from "./translated-request.ts";
-import { collectEvents, translatedSseBody } from "./translated-stream.ts";
+import { errorResponse, invalidRequest, openaiJson, unreadableBody, upstreamFailure } from "./openai-reply.ts";
+import { UPSTREAM_RESPONSES_PATH, readJsonBody, requestId, translatedUpstreamHeaders } from "./translated-request.ts";
+import { collectEvents, dropUnstreamed, translatedSseBody } from "./translated-stream.ts";
 import { committedBody } from "../engine/committed-stream.ts";
 
 export type OpenAIInferenceOptions = {
@@ -154,12 +147,7 @@ async function send(state: ProxyState, c: HonoContext, body: object, scope: Laun
   if (response.status >= 400)
     return { ok: false, res: upstreamFailure(state, response.status, await response.text(), response.headers, scope) };
   if (!outcome.stream) {
-    const type = response.headers.get("content-type") ?? "none";
-    await response.body?.cancel().catch(() => {});
-    state.log.line("warn", "openai: upstream answered without an event stream", {
-      profile: outcome.profile,
-      contentType: type,
-    });
+    const type = await dropUnstreamed(state, outcome, "openai");
     return {
       ok: false,
       res: errorResponse({
@@ -174,8 +162,7 @@ async function send(state: ProxyState, c: HonoContext, body: object, scope: Laun
     };
   }
   bindContinuations(state, outcome, keys);
-  const windows = windowsFromHeaders(response.headers, state.ctx.now());
-  if (windows.length) state.pool.observe(outcome.profile, windows);
+  state.pool.observe(outcome.profile, windowsFromHeaders(response.headers, state.ctx.now()));
   return { ok: true, committed: outcome };
 }
 

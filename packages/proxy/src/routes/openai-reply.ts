@@ -65,7 +65,3 @@ function upstreamRetryAfter(body: string, headers: Headers): number | null {
   const seconds = num(obj(obj(parseJson(body))?.error)?.resets_in_seconds);
   return seconds === undefined ? null : Math.max(1, Math.ceil(seconds));
 }
-
-export function requestId(): string {
-  return `req_prodex_${crypto.randomUUID().replaceAll("-", "")}`;
-}

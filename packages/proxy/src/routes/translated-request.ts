@@ -21,6 +21,11 @@ export function translatedUpstreamHeaders(session: string | null): Headers {
   return h;
 }
 
+/** The id a translated answer carries (`request-id` for Claude, `x-request-id` for the OpenAI SDKs). */
+export function requestId(): string {
+  return `req_prodex_${crypto.randomUUID().replaceAll("-", "")}`;
+}
+
 /** A body that is not a JSON request: the status, and whether it was readable text that is not JSON. */
 export type JsonBodyRefusal = { status: number; message: string; notJson: boolean };
 
@@ -32,17 +37,9 @@ export async function readJsonBody(
     const invalid = jsonBodyError(body);
     if (!invalid) return { ok: true, json: body.json() };
     // Undecodable bytes, an unknown encoding or too deep a nesting say so; text that does not parse gets each API's hint.
-    return {
-      ok: false,
-      refusal: {
-        status: invalid.status,
-        message: invalid.message,
-        notJson: invalid.notJson,
-      },
-    };
+    return { ok: false, refusal: invalid };
   } catch (error) {
-    if (error instanceof BodyError)
-      return { ok: false, refusal: { status: error.status, message: error.message, notJson: false } };
+    if (error instanceof BodyError) return { ok: false, refusal: error };
     return { ok: false, refusal: { status: 400, message: "Could not read the request body.", notJson: false } };
   }
 }

@@ -112,6 +112,20 @@ export function translatedSseBody(
   });
 }
 
+/**
+ * A 2xx that is not an event stream: nothing a translated route can use. Its body is dropped and
+ * the answer logged; the content type is returned for the client's error.
+ */
+export async function dropUnstreamed(state: ProxyState, committed: Committed, client: string): Promise<string> {
+  const type = committed.response.headers.get("content-type") ?? "none";
+  await committed.response.body?.cancel().catch(() => {});
+  state.log.line("warn", `${client}: upstream answered without an event stream`, {
+    profile: committed.profile,
+    contentType: type,
+  });
+  return type;
+}
+
 /** For `stream:false`: reads the committed stream to its end. `broke` says why when it broke; `observe` sees every raw event. */
 export async function collectEvents(
   state: ProxyState,

@@ -39,8 +39,7 @@ export async function ensureSocket(
     signal: conn.gone.signal,
   });
   if (result.ok) {
-    const windows = windowsFromHeaders(result.socket.handshake, ctx.now());
-    if (windows.length) pool.observe(name, windows);
+    pool.observe(name, windowsFromHeaders(result.socket.handshake, ctx.now()));
     conn.useUpstream(result.socket, name, auth.accessToken);
     return { kind: "ready", socket: result.socket, token: auth.accessToken };
   }
