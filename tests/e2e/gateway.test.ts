@@ -140,10 +140,23 @@ describe("team gateway with the real Codex CLI and Claude Code", () => {
     expect(inference().length).toBe(before);
 
     // A dies mid-flight: B keeps serving.
-    const inFlight = run(["exec", "--gateway", a.url, "--skip-git-repo-check", "say hi"], alice, 10_000);
+    // In its own process group: Codex retries a dead gateway on its own clock and would outlive a killed prodex,
+    // holding the test's pipes; the whole group ends once B's turn is due.
+    const inFlight = Bun.spawn(["bun", CLI, "exec", "--gateway", a.url, "--skip-git-repo-check", "say hi"], {
+      env: alice,
+      stdin: "ignore",
+      stdout: "ignore",
+      stderr: "ignore",
+      detached: true,
+    });
     await Bun.sleep(1_000);
     a.proc.kill("SIGKILL");
-    await inFlight;
+    await Promise.race([inFlight.exited, Bun.sleep(10_000)]);
+    try {
+      process.kill(-inFlight.pid, "SIGKILL");
+    } catch {
+      // the group has already gone
+    }
     const c3 = await codex(alice, b.url);
     expect(c3.code, failure(c3)).toBe(0);
     expect(c3.stdout).toContain("hi from mock");
