@@ -1,25 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import type { PoolSnapshot, ProfileView } from "@prodex/core";
+import { profileView } from "@prodex/testkit/profile-view";
 import { invalidRequest, statusFor, upstreamFailure } from "./anthropic-reply.ts";
 import { poolExhausted } from "./pool-exhausted.ts";
-
-function view(name: string, patch: Partial<ProfileView> = {}): ProfileView {
-  return {
-    name,
-    email: null,
-    plan: null,
-    status: "ready",
-    needsLogin: false,
-    windows: [],
-    fetchedAt: null,
-    backoff: null,
-    current: false,
-    requests: 0,
-    errors: 0,
-    latencyMs: null,
-    ...patch,
-  };
-}
 
 function snap(profiles: ProfileView[], extra: Partial<PoolSnapshot> = {}): PoolSnapshot {
   return { at: 0, current: profiles[0]?.name ?? null, pinned: null, autoRotate: true, profiles, ...extra };
@@ -36,14 +19,22 @@ const transient = { reason: "transient", until: 10, message: null };
 describe("poolExhausted", () => {
   const cases: [string, PoolSnapshot, boolean][] = [
     ["empty pool", snap([]), false],
-    ["one ready account", snap([view("p1", spent), view("p2")]), false],
-    ["all exhausted", snap([view("p1", spent), view("p2", spent)]), true],
-    ["exhausted or quota-backed-off", snap([view("p1", spent), view("p2", { backoff: quota })]), true],
-    ["a transient backoff can still recover", snap([view("p1", spent), view("p2", { backoff: transient })]), false],
-    ["logged-out accounts count as used up", snap([view("p1", spent), view("p2", { needsLogin: true })]), true],
+    ["one ready account", snap([profileView("p1", spent), profileView("p2")]), false],
+    ["all exhausted", snap([profileView("p1", spent), profileView("p2", spent)]), true],
+    ["exhausted or quota-backed-off", snap([profileView("p1", spent), profileView("p2", { backoff: quota })]), true],
+    [
+      "a transient backoff can still recover",
+      snap([profileView("p1", spent), profileView("p2", { backoff: transient })]),
+      false,
+    ],
+    [
+      "logged-out accounts count as used up",
+      snap([profileView("p1", spent), profileView("p2", { needsLogin: true })]),
+      true,
+    ],
     [
       "without auto-rotate only the current one counts",
-      snap([view("p1", spent), view("p2")], { autoRotate: false, current: "p1" }),
+      snap([profileView("p1", spent), profileView("p2")], { autoRotate: false, current: "p1" }),
       true,
     ],
   ];
@@ -59,35 +50,35 @@ describe("upstreamFailure", () => {
       "429 with the pool used up: no retry",
       429,
       limit,
-      snap([view("p1", spent)]),
+      snap([profileView("p1", spent)]),
       { status: 429, type: "rate_limit_error", retry: "false" },
     ],
     [
       "429 with accounts left: Claude may retry",
       429,
       limit,
-      snap([view("p1", spent), view("p2")]),
+      snap([profileView("p1", spent), profileView("p2")]),
       { status: 429, type: "rate_limit_error", retry: null },
     ],
     [
       "503 pool unavailable",
       503,
       JSON.stringify({ error: { type: "server_error", code: "pool_unavailable", message: "No account…" } }),
-      snap([view("p1", { backoff: transient })]),
+      snap([profileView("p1", { backoff: transient })]),
       { status: 503, type: "overloaded_error", retry: null },
     ],
     [
       "400 from upstream",
       400,
       JSON.stringify({ error: { code: "context_length_exceeded", message: "too long" } }),
-      snap([view("p1")]),
+      snap([profileView("p1")]),
       { status: 400, type: "invalid_request_error", retry: null },
     ],
     [
       "401: the pool's logins, not Claude's key",
       401,
       "{}",
-      snap([view("p1")]),
+      snap([profileView("p1")]),
       { status: 502, type: "api_error", retry: "false" },
     ],
   ];
@@ -106,15 +97,17 @@ describe("upstreamFailure", () => {
       400,
       JSON.stringify({ error: { code: "context_length_exceeded", message: "too long" } }),
       new Headers(),
-      snap([view("p1")]),
+      snap([profileView("p1")]),
     );
     expect(((await res.json()) as { error: { message: string } }).error.message).toBe("prompt is too long: too long");
   });
 
   test("passes retry-after on unless the pool is used up", () => {
     const h = new Headers({ "retry-after": "7" });
-    expect(upstreamFailure(429, "{}", h, snap([view("p1"), view("p2")])).headers.get("retry-after")).toBe("7");
-    expect(upstreamFailure(429, "{}", h, snap([view("p1", spent)])).headers.get("retry-after")).toBeNull();
+    expect(upstreamFailure(429, "{}", h, snap([profileView("p1"), profileView("p2")])).headers.get("retry-after")).toBe(
+      "7",
+    );
+    expect(upstreamFailure(429, "{}", h, snap([profileView("p1", spent)])).headers.get("retry-after")).toBeNull();
   });
 });
 
