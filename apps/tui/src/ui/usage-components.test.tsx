@@ -69,10 +69,10 @@ describe("UsageView", () => {
 
   test("a narrow, short terminal still draws the totals and the top rows", () => {
     const { lastFrame } = render(
-      <UsageView summary={summary} period="7d" theme={theme} width={40} height={9} now={now} />,
+      <UsageView summary={summary} period="7d" theme={theme} width={40} height={11} now={now} />,
     );
     const out = lines(lastFrame());
-    expect(out).toHaveLength(9);
+    expect(out).toHaveLength(11);
     for (const l of out) expect(Bun.stringWidth(l)).toBeLessThanOrEqual(40);
     expect(out[0]).toMatch(/^ prodex usage · last 7 days · 7 req · …$/);
     expect(out.find((l) => /^ {2}backup\s+2\s/.test(l))).toBeDefined();
