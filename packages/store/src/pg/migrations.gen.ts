@@ -39,7 +39,11 @@ export const migrations: readonly { tag: string; statements: readonly string[] }
     ],
   },
   {
-    tag: "0003_freezing_wolfpack",
+    tag: "0003_big_snowbird",
+    statements: ['ALTER TABLE "gw_api_keys" ADD COLUMN "max_share" double precision;'],
+  },
+  {
+    tag: "0004_natural_mysterio",
     statements: [
       'CREATE TABLE "gw_pool_control" (\n\t"id" integer PRIMARY KEY NOT NULL,\n\t"pinned" text,\n\t"auto_rotate" boolean DEFAULT true NOT NULL,\n\t"updated_at" bigint NOT NULL,\n\t"updated_by" text NOT NULL\n);',
       'ALTER TABLE "gw_instances" ADD COLUMN "not_ready" text;',
