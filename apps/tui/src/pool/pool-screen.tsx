@@ -1,22 +1,43 @@
 /** @jsxRuntime classic */
 // Classic JSX (React.createElement): the entry loads React's production build at run time (load.ts),
 // and the automatic runtime's development helpers do not exist in it.
-import React, { useCallback, useState } from "react";
+import React, { useCallback, useEffect, useState } from "react";
 import { useApp, useInput } from "ink";
-import type { PoolFeed } from "@prodex/core/types";
+import type { PoolFeed, TeamFeed } from "@prodex/core/types";
 import type { Theme } from "../env/theme.ts";
 import { timeSignature, useNotice, useNow, usePoolFeed } from "../feed/use-pool-feed.ts";
 import { FullScreen, PoolView } from "../ui/components.tsx";
+import { teamFooter, teamKeyNames, teamSectionLines, teamSectionsHeight, teamSummary } from "../ui/team-sections.ts";
 import { fromInkAll } from "../wrap/ink-key.ts";
 import { initialPoolView, poolKey } from "./pool-controller.ts";
+import { initialTeamView, type TeamAction, teamKey } from "./team-controller.ts";
 
-/** `prodex dashboard`: the pool view alone, full screen, live from the feed, until q / Esc / Ctrl-C. */
-export function PoolScreen(props: { feed: PoolFeed; theme: Theme; cols: number; rows: number }) {
-  const { feed, theme } = props;
+type TeamParts = { instances: ReturnType<TeamFeed["instances"]>; keys: ReturnType<TeamFeed["topKeys"]> };
+
+const teamParts = (team: TeamFeed | undefined): TeamParts => ({
+  instances: team?.instances() ?? null,
+  keys: team?.topKeys() ?? null,
+});
+
+/** The team feed's instances and top keys, re-read whenever the feed says they changed. */
+function useTeam(team: TeamFeed | undefined): TeamParts {
+  const [state, setState] = useState(() => teamParts(team));
+  useEffect(() => team?.onTeam(() => setState(teamParts(team))), [team]);
+  return state;
+}
+
+/**
+ * `prodex dashboard`: the pool view alone, full screen, live from the feed, until q / Esc / Ctrl-C. With a team
+ * feed (`--gateway URL`), the same view of the shared pool, with the instances and top keys, and key revocation.
+ */
+export function PoolScreen(props: { feed: PoolFeed; team?: TeamFeed; theme: Theme; cols: number; rows: number }) {
+  const { feed, team, theme } = props;
   const { exit } = useApp();
   const { cols: columns, rows } = props;
   const state = usePoolFeed(feed);
+  const shared = useTeam(team);
   const [view, setView] = useState(initialPoolView);
+  const [teamView, setTeamView] = useState(initialTeamView);
   const [notice, say] = useNotice();
   const now = useNow(useCallback((t: number) => timeSignature(state, t, { clock: true }), [state]));
   const act = (p: Promise<void>, ok: string) =>
@@ -24,19 +45,40 @@ export function PoolScreen(props: { feed: PoolFeed; theme: Theme; cols: number; 
       () => say(ok),
       (err: unknown) => say(`failed: ${err instanceof Error ? err.message : String(err)}`),
     );
+  const run = (a: TeamAction | undefined) => {
+    if (a?.type === "pin") act(feed.pin(a.profile), a.profile ? `pinned ${a.profile}` : "unpinned");
+    if (a?.type === "autoRotate")
+      act(feed.setAutoRotate(a.enabled), a.enabled ? "auto-rotate resumed" : "auto-rotate paused");
+    if (a?.type === "revoke" && team) act(team.revoke(a.key), `revoked ${a.key}`);
+    if (a?.type === "say") say(a.text);
+  };
+  const keys = teamKeyNames(shared.keys);
   useInput((input, key) => {
     let v = view;
+    let t = teamView;
     for (const k of fromInkAll(input, key)) {
-      const r = poolKey(v, k, state.snapshot);
+      const r = team
+        ? teamKey(v, t, k, state.snapshot, { role: team.who.role, name: team.who.name, keys })
+        : { ...poolKey(v, k, state.snapshot), team: t };
       v = r.view;
-      const a = r.action;
-      if (a?.type === "close") return exit();
-      if (a?.type === "pin") act(feed.pin(a.profile), a.profile ? `pinned ${a.profile}` : "unpinned");
-      if (a?.type === "autoRotate")
-        act(feed.setAutoRotate(a.enabled), a.enabled ? "auto-rotate resumed" : "auto-rotate paused");
+      t = r.team;
+      if (r.action?.type === "close") return exit();
+      run(r.action);
     }
     setView(v);
+    setTeamView(t);
   });
+  const sections = team
+    ? teamSectionLines({
+        instances: shared.instances,
+        topKeys: shared.keys,
+        attached: team.who.instance,
+        selectedKey: Math.min(teamView.key, Math.max(0, keys.length - 1)),
+        theme,
+        width: columns,
+        height: teamSectionsHeight(rows, state.snapshot.profiles.length),
+      })
+    : undefined;
   return (
     <FullScreen>
       <PoolView
@@ -47,7 +89,11 @@ export function PoolScreen(props: { feed: PoolFeed; theme: Theme; cols: number; 
         height={rows}
         now={now}
         standalone
-        notice={notice}
+        notice={teamView.confirm ? `revoke key ${teamView.confirm}? y revokes it, any other key keeps it` : notice}
+        heading={team ? `prodex team ${team.url}` : undefined}
+        summary={team ? teamSummary(state.snapshot, team.who.instance, theme) : undefined}
+        sections={sections}
+        keys={team ? teamFooter(team.who, theme) : undefined}
       />
     </FullScreen>
   );

@@ -33,7 +33,7 @@ export type UsageSummary = {
 
 const count = z.number().int().nonnegative();
 
-const ledgerTotalSchema = z.object({
+export const ledgerTotalSchema = z.object({
   group: z.string(),
   requests: count,
   errors: count,

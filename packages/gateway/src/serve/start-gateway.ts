@@ -81,7 +81,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
           from: instance,
           rows: rows.map((r) => ({ k: r.kind, key: r.key, a: r.account, e: r.expiresAt })),
         }),
-      () => void cache.publish({ t: "events", from: instance }),
+      (what) => void cache.publish({ ...what, from: instance }),
     );
     const timeline = new TimelineFeed(store, health);
     const dir = mkdtempSync(join(o.env.TMPDIR ?? tmpdir(), `prodex-gateway-${instance}-`));
