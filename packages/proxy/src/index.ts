@@ -27,7 +27,9 @@ export {
 } from "./anthropic/index.ts";
 export { pooledWindows } from "./engine/pooled-usage.ts";
 export { RuntimeLog } from "./runtime/runtime-log.ts";
-export { type MetricFamily, type Sample, prometheusText } from "./broker/metrics.ts";
+export { type MetricFamily, type Sample, prometheusText, withLabels } from "./metrics/prometheus-text.ts";
+export { LabeledCounter } from "./metrics/labeled-counter.ts";
+export { tokensOf } from "./metrics/proxy-metrics.ts";
 export { type ClaudeOptions, DEFAULT_PING_MS } from "./routes/anthropic-routes.ts";
 export { connectFeed, type FeedEndpoints } from "./client/feed-client.ts";
 export { findBrokerFeed, type BrokerFeed } from "./broker/broker-feed.ts";

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Context, type TokenSource, effectiveUsed } from "@prodex/core";
+import { Context, type TokenSource } from "@prodex/core";
 import { type ProxyHandle, type RequestBody, extractAffinity, startProxy } from "@prodex/proxy";
 import type { LedgerRow } from "@prodex/store";
 import { GatewayStore } from "@prodex/store/pg";
@@ -146,11 +146,6 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       limiter.served(row);
       metrics.observe(row);
     };
-    local.events.subscribe((e) => {
-      if (e.profile && e.kind === "token.refreshed") metrics.refresh(e.profile, true);
-      else if (e.profile && (e.kind === "token.refresh_failed" || e.kind === "auth.needs_login"))
-        metrics.refresh(e.profile, false);
-    });
     const proxy = await startProxy({
       ctx: local,
       upstreamBase: o.upstreamBase,
@@ -206,17 +201,8 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       admin: adminRoutes(store, registry),
       limits: (key) => limiter.admit(key),
       metrics: () => {
-        const now = Date.now();
-        const remaining = proxy.state.pool
-          .snapshot()
-          .profiles.flatMap((p) =>
-            p.windows
-              .filter((w) => w.label !== "other")
-              .map((w) => ({ account: p.name, window: w.label, percent: Math.max(0, 100 - effectiveUsed(w, now)) })),
-          );
-        const backlog = queue.ledgerBacklog(now);
-        return metrics.text({
-          remaining,
+        const backlog = queue.ledgerBacklog(Date.now());
+        return metrics.text(proxy.metrics(), {
           ledgerPending: backlog.rows,
           ledgerLagSeconds: backlog.lagMs / 1000,
           dbUp: health.current.ok,
