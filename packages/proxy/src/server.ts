@@ -102,6 +102,8 @@ export type LaunchEndpoints = {
   openaiBaseUrl: string;
   /** The dashboards' feed, state and controls (carry the secret). */
   eventsUrl: string;
+  /** `GET /metrics` (Prometheus text): the secret goes as `Authorization: Bearer`, never in this URL. */
+  metricsUrl: string;
   stateUrl: string;
   controlUrl: string;
   runtimeLogPath: string;
@@ -123,6 +125,7 @@ export function launchEndpoints(url: string, secret: string, runtimeLogPath: str
     refreshUrl: `${keyed}/oauth/token`,
     openaiBaseUrl: `${url}${OPENAI_BASE_PATH}`,
     eventsUrl: `${keyed}/__prodex/events`,
+    metricsUrl: `${url}/metrics`,
     stateUrl: `${keyed}/__prodex/state`,
     controlUrl: `${keyed}/__prodex/control`,
     runtimeLogPath,
