@@ -43,4 +43,5 @@ export * from "./ledger/ledger-totals.ts";
 export * from "./ledger/completed-usage.ts";
 export * from "./ledger/ledger-csv.ts";
 export * from "./ledger/window-shares.ts";
+export * from "./ledger/usage-summary.ts";
 export { parseSince } from "./text/since.ts";

@@ -2,3 +2,5 @@
 export * from "./events/types.ts";
 export * from "./events/pool-view.ts";
 export * from "./quota/types.ts";
+export * from "./ledger/usage-summary.ts";
+export type { LedgerTotal } from "./ledger/ledger-totals.ts";
