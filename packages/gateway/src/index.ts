@@ -5,13 +5,13 @@ export {
   createKey,
   keyHash,
   listKeys,
-  parseLimit,
   parseRole,
   revokeKey,
   updateKeyLimits,
   type CreatedKey,
   type KeyInfo,
 } from "./admin/api-keys.ts";
+export { limitText, limitsFromFlags, limitsFromJson, parseLimit } from "./admin/key-limits-input.ts";
 export { addAccount, listAccounts, removeAccount, type AccountInfo } from "./admin/accounts.ts";
 export { rotateKey } from "./admin/rotate-key.ts";
 export { loadSecretKey, parseSecretKey, secretKeyId, type SecretKey } from "./secrets/secret-key.ts";

@@ -135,8 +135,28 @@ describe("per-key limits", () => {
         back = (await codexTurn(a.url, small)).status === 200 || (await Bun.sleep(20), false);
       expect(back).toBe(true);
 
-      // The audit trail: who created, changed and revoked it (the operator at the database, or an admin key).
+      // The same change through the admin route (an admin key; zod-checked, one clear line when wrong).
       const admin = (await createKey(w.store, "boss", "admin")).key;
+      const patch = (body: unknown, key = admin) =>
+        fetch(`${a.url}/gateway/v1/keys/small`, {
+          method: "PATCH",
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      const patched = await patch({ maxShare: 0.4, rpm: null });
+      expect(patched.status).toBe(200);
+      expect(await patched.json()).toMatchObject({ name: "small", rpm: null, tokensPerDay: null, maxShare: 0.4 });
+      const wrong = await patch({ maxShare: 1.5 });
+      expect(wrong.status).toBe(400);
+      expect(((await wrong.json()) as { error: { message: string } }).error.message).toBe(
+        "prodex gateway: maxShare must be a fraction above 0 and at most 1 (0.4 or 40%), or null to lift it",
+      );
+      expect((await patch({ rpm: 1 }, w.key)).status).toBe(403);
+      expect((await prodexCli(env, ["gateway", "key", "list"])).stdout).toMatch(
+        /small\s+user\s+\S+\s+max 40% of the weekly room/,
+      );
+
+      // The audit trail: who created, changed and revoked it (the operator at the database, or an admin key).
       expect(
         (
           await fetch(`${a.url}/gateway/v1/keys/small`, {
@@ -147,13 +167,28 @@ describe("per-key limits", () => {
       ).toBe(200);
       const audit = (await w.store.events.since(0))
         .filter((e) => e.kind === "audit")
-        .map((e) => e.data as { action: string; who: string; subject: string });
+        .map((e) => e.data as { action: string; who: string; subject: string; from?: object; to?: object });
       expect(audit.filter((e) => e.subject === "small").map((e) => e.action)).toEqual([
         "key.created",
         "key.limits",
+        "key.limits",
         "key.revoked",
       ]);
-      expect(audit.find((e) => e.action === "key.limits")?.who).toStartWith("operator ");
+      // Each limit change says who made it, and what each limit was before and after.
+      const changes = audit.filter((e) => e.action === "key.limits");
+      expect(changes.map((e) => e.who)).toEqual([expect.stringMatching(/^operator /), "key boss"]);
+      expect(changes.map((e) => [e.from, e.to])).toEqual([
+        [
+          { rpm: null, tokensPerDay: 5, maxShare: null },
+          { rpm: 100, tokensPerDay: null, maxShare: null },
+        ],
+        [
+          { rpm: 100, tokensPerDay: null, maxShare: null },
+          { rpm: null, tokensPerDay: null, maxShare: 0.4 },
+        ],
+      ]);
+      const lines = (await w.store.events.since(0)).filter((e) => e.kind === "audit").map((e) => e.message);
+      expect(lines).toContain("key boss: key.limits small (rpm 100 → none, max-share none → 0.4)");
       expect(audit.find((e) => e.action === "key.revoked")?.who).toBe("key boss");
       expect(audit.filter((e) => e.action === "account.added").map((e) => e.subject)).toEqual(["acct-a"]);
       expect(JSON.stringify(audit)).not.toContain(admin);

@@ -32,8 +32,17 @@ const registry = [
   defineEvent("proxy.stopped", none),
   defineEvent("control", none),
   defineEvent("error", none),
-  // The team gateway's audit trail: who changed keys, limits, accounts or the secret key.
-  defineEvent("audit", z.object({ action: z.string(), who: z.string(), subject: z.string() })),
+  // The team gateway's audit trail: who changed keys, limits, accounts or the secret key (a limit change: from, to).
+  defineEvent(
+    "audit",
+    z.object({
+      action: z.string(),
+      who: z.string(),
+      subject: z.string(),
+      from: z.record(z.string(), z.number().nullable()).optional(),
+      to: z.record(z.string(), z.number().nullable()).optional(),
+    }),
+  ),
 ] as const;
 
 type Registry = (typeof registry)[number];

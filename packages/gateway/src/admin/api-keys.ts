@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { ConflictError, NotFoundError, UsageError, validateProfileName } from "@prodex/core";
 import type { ApiKeyRole, GatewayStore, KeyLimits } from "@prodex/store/pg";
 import { audit, operator } from "./audit.ts";
+import { limitChange, limitText, limitsOf } from "./key-limits-input.ts";
 
 export const ROLES: readonly ApiKeyRole[] = ["user", "viewer", "admin"];
 const PREFIX = "pdxgw_";
@@ -14,15 +15,6 @@ export type KeyInfo = {
   createdAt: number;
   revokedAt: number | null;
 } & KeyLimits;
-
-/** `--rpm N` / `--tokens-per-day N`: a whole number above zero, or `none` to lift the limit. */
-export function parseLimit(flag: string, value: string): number | null {
-  if (value === "none") return null;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1)
-    throw new UsageError(`${flag} must be a whole number above 0 (or none), got "${value}"`);
-  return n;
-}
 
 /** What is stored for a key: its SHA-256 (a 256-bit random key needs no slow hash). */
 export function keyHash(key: string): string {
@@ -52,7 +44,13 @@ export async function createKey(
       `pick another name, or revoke it first: prodex gateway key revoke ${name}`,
     );
   }
-  const created = { name, role, key, hint, rpm: limits.rpm ?? null, tokensPerDay: limits.tokensPerDay ?? null };
+  const created = {
+    name,
+    role,
+    key,
+    hint,
+    ...limitsOf({ rpm: null, tokensPerDay: null, maxShare: null, ...limits }),
+  };
   await audit(store, who, "key.created", name, `${role}, ${limitText(created)}`);
   return created;
 }
@@ -64,20 +62,15 @@ export async function updateKeyLimits(
   limits: Partial<KeyLimits>,
   who = operator(),
 ): Promise<KeyInfo> {
-  const row = await store.apiKeys.setLimits(name, limits);
-  if (!row) throw new NotFoundError(`no live gateway key named "${name}"`, "see them with: prodex gateway key list");
+  const changed = await store.apiKeys.setLimits(name, limits);
+  if (!changed)
+    throw new NotFoundError(`no live gateway key named "${name}"`, "see them with: prodex gateway key list");
   await store.notify({ t: "key", name });
-  await audit(store, who, "key.limits", name, limitText(row));
-  return info(row);
-}
-
-/** A key's limits in words ("30 rpm, 2000000 tokens/day", or "no limits"). */
-export function limitText(k: KeyLimits): string {
-  return (
-    [k.rpm === null ? null : `${k.rpm} rpm`, k.tokensPerDay === null ? null : `${k.tokensPerDay} tokens/day`]
-      .filter(Boolean)
-      .join(", ") || "no limits"
-  );
+  await audit(store, who, "key.limits", name, limitChange(changed.before, changed.after), {
+    from: limitsOf(changed.before),
+    to: limitsOf(changed.after),
+  });
+  return info(changed.after);
 }
 
 function info(
@@ -89,8 +82,7 @@ function info(
     hint: k.hint,
     createdAt: k.createdAt,
     revokedAt: k.revokedAt,
-    rpm: k.rpm,
-    tokensPerDay: k.tokensPerDay,
+    ...limitsOf(k),
   };
 }
 

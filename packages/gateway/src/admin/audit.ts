@@ -33,8 +33,9 @@ export async function audit(
   action: AuditAction,
   subject: string,
   detail = "",
+  change?: Pick<EventData<"audit">, "from" | "to">,
 ): Promise<void> {
-  const data: EventData<"audit"> = { action, who, subject };
+  const data: EventData<"audit"> = { action, who, subject, ...change };
   const account = action.startsWith("account.") ? subject : null;
   const message = `${who}: ${action} ${subject}${detail ? ` (${detail})` : ""}`;
   // Each row its own (instance, seq): an audit line is written once, by the process that made the change.

@@ -1,10 +1,12 @@
 import { Hono } from "hono";
+import { isRecord } from "@prodex/guards";
 import type { GatewayStore } from "@prodex/store/pg";
-import { createKey, listKeys, parseRole, revokeKey } from "../admin/api-keys.ts";
+import { createKey, listKeys, parseRole, revokeKey, updateKeyLimits } from "../admin/api-keys.ts";
+import { limitsFromJson } from "../admin/key-limits-input.ts";
 import { listAccounts, removeAccount } from "../admin/accounts.ts";
 import { asProdexError } from "../errors.ts";
 import { byKey } from "../admin/audit.ts";
-import { parseSince } from "@prodex/core";
+import { UsageError, parseSince } from "@prodex/core";
 import { parseGatewayBy, usageCsv, usageReport } from "../admin/usage-report.ts";
 import type { GatewayEnv } from "./front-door.ts";
 import { allowed } from "./key-auth.ts";
@@ -48,23 +50,20 @@ export function adminRoutes(store: GatewayStore, registry: InstanceRegistry): Ho
     return c.json({ removed: c.req.param("name") });
   });
   app.get("/keys", async (c) => c.json({ keys: await listKeys(store) }));
+  // {"name", "role"?, "rpm"?, "tokensPerDay"?, "maxShare"?}: the key is in the answer, once.
   app.post("/keys", async (c) => {
-    const body = (await c.req.json().catch(() => ({}))) as { name?: unknown; role?: unknown };
-    if (typeof body.name !== "string")
-      return c.json(
-        { error: { type: "invalid_request_error", message: 'prodex gateway: body must be {"name": …, "role": …}' } },
-        400,
-      );
-    return c.json(
-      await createKey(
-        store,
-        body.name,
-        parseRole(typeof body.role === "string" ? body.role : "user"),
-        {},
-        byKey(c.get("name")),
-      ),
-      201,
-    );
+    const { name, role, ...limits } = asObject(await c.req.json().catch(() => null));
+    if (typeof name !== "string")
+      throw new UsageError('body must be {"name": …, "role"?: …, "rpm"?: …, "tokensPerDay"?: …, "maxShare"?: …}');
+    const r = parseRole(typeof role === "string" ? role : "user");
+    return c.json(await createKey(store, name, r, limitsFromJson(limits), byKey(c.get("name"))), 201);
+  });
+  // {"rpm"?, "tokensPerDay"?, "maxShare"?}: null lifts a limit, a field left out stays.
+  app.patch("/keys/:name", async (c) => {
+    const limits = limitsFromJson(asObject(await c.req.json().catch(() => null)));
+    if (Object.keys(limits).length === 0)
+      throw new UsageError("nothing to change", 'send any of {"rpm", "tokensPerDay", "maxShare"} (null lifts one)');
+    return c.json(await updateKeyLimits(store, c.req.param("name"), limits, byKey(c.get("name"))));
   });
   app.delete("/keys/:name", async (c) => c.json(await revokeKey(store, c.req.param("name"), byKey(c.get("name")))));
   // The same filters as `prodex gateway usage`: ?by=key|account|model|day|client&since=24h|7d|DATE&format=json|csv&windows=1
@@ -85,4 +84,10 @@ export function adminRoutes(store: GatewayStore, registry: InstanceRegistry): Ho
     return c.json({ events: await store.events.since(Number.isFinite(since) ? since : 0, 500) });
   });
   return app;
+}
+
+/** A JSON body that must be an object (anything else: one clear 400). */
+function asObject(value: unknown): Record<string, unknown> {
+  if (!isRecord(value)) throw new UsageError("the body must be a JSON object");
+  return value;
 }

@@ -1,5 +1,6 @@
 import type { LedgerRow } from "@prodex/store";
 import type { GatewayStore, KeyLimits } from "@prodex/store/pg";
+import { limitsOf } from "../admin/key-limits-input.ts";
 import type { DbHealth } from "./db-health.ts";
 import { type KeyUse, type LimitVerdict, checkLimits, dayStart, localAllowance, minuteStart } from "./limit-check.ts";
 
@@ -34,8 +35,8 @@ export class KeyLimiter {
       const rows = await this.store.apiKeys.list();
       this.limits = new Map(
         rows
-          .filter((k) => k.revokedAt === null && (k.rpm !== null || k.tokensPerDay !== null))
-          .map((k) => [k.name, { rpm: k.rpm, tokensPerDay: k.tokensPerDay }]),
+          .filter((k) => k.revokedAt === null && (k.rpm !== null || k.tokensPerDay !== null || k.maxShare !== null))
+          .map((k) => [k.name, limitsOf(k)]),
       );
       this.health.up();
     } catch (e) {

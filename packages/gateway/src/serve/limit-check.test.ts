@@ -56,6 +56,6 @@ describe("per-key limits", () => {
     [60, 6],
     [1000, 100],
   ] as const)("local allowance for rpm %p: %p", (rpm, allowance) => {
-    expect(localAllowance({ rpm, tokensPerDay: null })).toBe(allowance);
+    expect(localAllowance({ rpm })).toBe(allowance);
   });
 });

@@ -14,7 +14,7 @@ export type LimitVerdict =
 export const minuteStart = (now: number) => Math.floor(now / MINUTE_MS) * MINUTE_MS;
 export const dayStart = (now: number) => Math.floor(now / DAY_MS) * DAY_MS;
 
-export function checkLimits(limits: KeyLimits, use: KeyUse, now: number): LimitVerdict {
+export function checkLimits(limits: Pick<KeyLimits, "rpm" | "tokensPerDay">, use: KeyUse, now: number): LimitVerdict {
   const minute = minuteStart(now);
   const requests = use.minuteStart === minute ? use.requests : 0;
   if (limits.rpm !== null && requests >= limits.rpm)
@@ -31,6 +31,6 @@ export function checkLimits(limits: KeyLimits, use: KeyUse, now: number): LimitV
  * the per-minute limit (at least one). With N instances a key can overshoot by at most N × this before every
  * instance has seen the others' requests.
  */
-export function localAllowance(limits: KeyLimits): number {
+export function localAllowance(limits: Pick<KeyLimits, "rpm">): number {
   return limits.rpm === null ? Number.POSITIVE_INFINITY : Math.max(1, Math.floor(limits.rpm / 10));
 }

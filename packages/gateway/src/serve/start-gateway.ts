@@ -19,9 +19,11 @@ import { InstanceRegistry } from "./instance-registry.ts";
 import { KeyAuth } from "./key-auth.ts";
 import { KeyLimiter } from "./key-limiter.ts";
 import { GatewayMetrics } from "./gateway-metrics.ts";
+import { clientOfPath } from "./limit-answer.ts";
 import { LocalMirror } from "./local-mirror.ts";
 import { SharedCache } from "./shared-cache.ts";
 import { SharedTokens } from "./shared-tokens.ts";
+import { unavailableAnswer } from "./unavailable-answer.ts";
 import { WriteBehind } from "./write-behind.ts";
 
 export type GatewayOptions = {
@@ -195,9 +197,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
         store,
         health,
       );
-      return r.kind === "unavailable"
-        ? Response.json({ error: { type: "service_unavailable", message: r.message } }, { status: 503 })
-        : null;
+      return r.kind === "unavailable" ? unavailableAnswer(clientOfPath(new URL(req.url).pathname), r.message) : null;
     };
     const backend = () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId, fetch: proxy.fetch });
     const limits = (key: string) => limiter.admit(key);

@@ -38,4 +38,8 @@ export const migrations: readonly { tag: string; statements: readonly string[] }
       'ALTER TABLE "gw_api_keys" ADD COLUMN "tokens_per_day" bigint;',
     ],
   },
+  {
+    tag: "0003_big_snowbird",
+    statements: ['ALTER TABLE "gw_api_keys" ADD COLUMN "max_share" double precision;'],
+  },
 ];

@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -49,9 +50,11 @@ export const apiKeys = pgTable(
     hint: text("hint").notNull(),
     createdAt: ms("created_at").notNull(),
     revokedAt: ms("revoked_at"),
-    // Optional limits (null: none): requests per minute, tokens (input + output) per UTC day.
+    // Optional limits (null: none): requests per minute, tokens (input + output) per UTC day, and the most of the
+    // pool's weekly room the key may take (0 < share <= 1; core's key-share-check.ts says how it is measured).
     rpm: integer("rpm"),
     tokensPerDay: bigint("tokens_per_day", { mode: "number" }),
+    maxShare: doublePrecision("max_share"),
   },
   (t) => [uniqueIndex("gw_api_keys_hash").on(t.hash)],
 );

@@ -30,23 +30,7 @@ export async function withStore<T>(
   return g.withGateway(await url(cli, opts), (store) => fn(g, store));
 }
 
-type LimitOpts = { rpm?: string; tokensPerDay?: string };
-
-/** The limits the flags give (a flag left out: unchanged). */
-function limitsOf(
-  g: { parseLimit: (flag: string, value: string) => number | null },
-  opts: LimitOpts,
-): { rpm?: number | null; tokensPerDay?: number | null } {
-  const out: { rpm?: number | null; tokensPerDay?: number | null } = {};
-  if (opts.rpm !== undefined) out.rpm = g.parseLimit("--rpm", opts.rpm);
-  if (opts.tokensPerDay !== undefined) out.tokensPerDay = g.parseLimit("--tokens-per-day", opts.tokensPerDay);
-  return out;
-}
-
-const limitText = (k: { rpm: number | null; tokensPerDay: number | null }) =>
-  [k.rpm === null ? null : `${k.rpm} rpm`, k.tokensPerDay === null ? null : `${k.tokensPerDay} tokens/day`]
-    .filter(Boolean)
-    .join(", ") || "no limits";
+type LimitOpts = { rpm?: string; tokensPerDay?: string; maxShare?: string };
 
 export const when = (ms: number | null) => (ms === null ? "-" : new Date(ms).toISOString().replace(/\.\d+Z$/, "Z"));
 
@@ -92,12 +76,15 @@ export function registerGatewayAdmin(gw: Command): void {
     .option("--role <role>", "user (serve requests), viewer (read-only admin), admin", "user")
     .option("--rpm <n>", "at most this many requests per minute, across every instance")
     .option("--tokens-per-day <n>", "at most this many tokens (input + output) per UTC day")
+    .option("--max-share <f>", "at most this fraction (0 < f <= 1, or 40%) of the pool's remaining weekly room")
     .option(DB_FLAG, DB_HELP)
     .option("--json", "print one JSON line")
     .action((name: string, opts: DbOpts & { role: string } & LimitOpts) =>
       withCli({}, async (cli) => {
         const role = (await gateway()).parseRole(opts.role);
-        const created = await withStore(cli, opts, (g, store) => g.createKey(store, name, role, limitsOf(g, opts)));
+        const created = await withStore(cli, opts, (g, store) =>
+          g.createKey(store, name, role, g.limitsFromFlags(opts)),
+        );
         if (opts.json) cli.io.out(JSON.stringify({ schema: "prodex.gateway-key/v1", ...created }));
         else {
           cli.io.out(created.key);
@@ -111,17 +98,21 @@ export function registerGatewayAdmin(gw: Command): void {
     .description("change a key's limits (none lifts one); every instance applies them from its next request")
     .option("--rpm <n>", "requests per minute, or none")
     .option("--tokens-per-day <n>", "tokens per UTC day, or none")
+    .option("--max-share <f>", "the most of the pool's remaining weekly room (0 < f <= 1, or 40%), or none")
     .option(DB_FLAG, DB_HELP)
     .option("--json", "print one JSON line")
     .action((name: string, opts: DbOpts & LimitOpts) =>
       withCli({}, async (cli) => {
         const g = await gateway();
-        const limits = limitsOf(g, opts);
+        const limits = g.limitsFromFlags(opts);
         if (Object.keys(limits).length === 0)
-          throw new UsageError("nothing to change", "give --rpm N and/or --tokens-per-day N (none lifts a limit)");
+          throw new UsageError(
+            "nothing to change",
+            "give --rpm N, --tokens-per-day N or --max-share F (none lifts one)",
+          );
         const updated = await withStore(cli, opts, (g, store) => g.updateKeyLimits(store, name, limits));
         if (opts.json) return cli.io.out(JSON.stringify({ schema: "prodex.gateway-key/v1", ...updated }));
-        cli.io.out(`key ${name}: ${limitText(updated)}`);
+        cli.io.out(`key ${name}: ${g.limitText(updated)}`);
       }),
     );
   key
@@ -130,12 +121,13 @@ export function registerGatewayAdmin(gw: Command): void {
     .option("--json", "print one JSON line")
     .action((opts: DbOpts) =>
       withCli({}, async (cli) => {
+        const g = await gateway();
         const keys = await withStore(cli, opts, (g, store) => g.listKeys(store));
         if (opts.json) return cli.io.out(JSON.stringify({ schema: "prodex.gateway-keys/v1", keys }));
         cli.io.out(
           renderTable(
             ["NAME", "ROLE", "KEY", "LIMITS", "CREATED", "REVOKED"],
-            keys.map((k) => [k.name, k.role, `${k.hint}…`, limitText(k), when(k.createdAt), when(k.revokedAt)]),
+            keys.map((k) => [k.name, k.role, `${k.hint}…`, g.limitText(k), when(k.createdAt), when(k.revokedAt)]),
           ),
         );
       }),

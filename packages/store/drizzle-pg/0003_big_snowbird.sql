@@ -1,0 +1,1 @@
+ALTER TABLE "gw_api_keys" ADD COLUMN "max_share" double precision;
