@@ -42,4 +42,4 @@ export { pooledUsageBody } from "./engine/pooled-usage.ts";
 export { accountsCheckBody } from "./routes/chatgpt-local.ts";
 export { UpstreamSocket } from "./websocket/upstream-socket.ts";
 export { clientHandshakeHeaders, relayableClose } from "./websocket/ws-headers.ts";
-export { MAX_FRAME_BYTES, errorFrame, parseClientFrame } from "./websocket/ws-frames.ts";
+export { MAX_FRAME_BYTES, errorFrame, httpErrorFrame, parseClientFrame } from "./websocket/ws-frames.ts";

@@ -13,7 +13,9 @@ import type { KeyAuth } from "./key-auth.ts";
 const MAX_LOGIN_BODY = 16 * 1024;
 
 const refreshBody = z.object({ grant_type: z.literal("refresh_token"), refresh_token: z.string().min(1) }).loose();
-const revokeBody = z.object({ token: z.string().min(1).optional(), refresh_token: z.string().min(1).optional() }).loose();
+const revokeBody = z
+  .object({ token: z.string().min(1).optional(), refresh_token: z.string().min(1).optional() })
+  .loose();
 
 /** How long Codex is told its placeholder lives: it refreshes it on its own schedule, through the gateway. */
 const PLACEHOLDER_TTL_SECONDS = 10 * 24 * 3600;

@@ -4,10 +4,12 @@ import {
   UpstreamSocket,
   clientHandshakeHeaders,
   errorFrame,
+  httpErrorFrame,
   parseClientFrame,
   relayableClose,
 } from "@prodex/proxy";
 import { type Backend, backendRequest } from "./backend-request.ts";
+import type { Continuations } from "./front-door.ts";
 import { codexLimitError, limitAnswer } from "./limit-answer.ts";
 import type { LimitVerdict } from "./limit-check.ts";
 
@@ -17,11 +19,14 @@ export type SocketDeps = {
   /** May this key send one more request now (key-limiter.ts `admit`)? */
   limits: (key: string) => Promise<LimitVerdict>;
   /** A continuation this instance does not know, looked up before the frame goes on (a Response: refuse it). */
-  continuations: (headers: Headers, json: unknown) => Promise<Response | null>;
+  continuations: Continuations;
   now?: () => number;
 };
 
 type RelayData = { link: SocketLink };
+
+/** The path Codex's websocket is on (its frames are Codex's requests, answered in Codex's shape). */
+const CODEX_PATH = "/backend-api/codex/responses";
 
 /** The proxy bounds its own account handshakes (rotation budget); this only guards against a hung proxy. */
 const BACKEND_CONNECT_MS = 120_000;
@@ -67,7 +72,7 @@ export class CodexSocketRelay {
     const now = this.deps.now ?? Date.now;
     const verdict = await this.deps.limits(caller);
     if (!verdict.ok) return limitAnswer("codex", caller, verdict, now());
-    const early = await this.deps.continuations(req.headers, null);
+    const early = await this.deps.continuations(new URL(req.url).pathname, req.headers, null);
     if (early) return early;
     const to = backendRequest(req, this.deps.backend(), caller);
     for (const h of ["upgrade", "connection", "content-length"]) to.headers.delete(h);
@@ -83,7 +88,11 @@ export class CodexSocketRelay {
       // a refusal, falls back to HTTPS.
       if (connected.status)
         return new Response(connected.body, { status: connected.status, headers: connected.headers ?? undefined });
-      return socketError(502, "server_error", `prodex gateway: the instance's proxy did not answer (${connected.error})`);
+      return socketError(
+        502,
+        "server_error",
+        `prodex gateway: the instance's proxy did not answer (${connected.error})`,
+      );
     }
     const link = new SocketLink(connected.socket, new Headers(req.headers), caller, this.deps, () =>
       this.live.delete(link),
@@ -171,9 +180,9 @@ class SocketLink {
         await this.sendClient(errorFrame(429, error, { "retry-after": String(error.resets_in_seconds) }));
         return;
       }
-      const early = await this.deps.continuations(this.upgradeHeaders, frame.body);
+      const early = await this.deps.continuations(CODEX_PATH, this.upgradeHeaders, frame.body);
       if (early) {
-        await this.sendClient(errorFrame(early.status, { type: "service_unavailable", message: await early.text() }));
+        await this.sendClient(httpErrorFrame(early.status, early.headers, await early.text()));
         return;
       }
     }

@@ -12,7 +12,7 @@ export type GatewayEnv = { Variables: { role: ApiKeyRole; name: string } };
 export type { Backend } from "./backend-request.ts";
 
 /** Looks a request's continuation up before it goes on (null: go on; a Response: answer with it). */
-export type Continuations = (headers: Headers, json: unknown) => Promise<Response | null>;
+export type Continuations = (path: string, headers: Headers, json: unknown) => Promise<Response | null>;
 
 export type FrontDoorDeps = {
   continuations: Continuations;
@@ -96,7 +96,7 @@ export function frontDoor(deps: FrontDoorDeps): Hono<GatewayEnv> {
         "invalid_request_error",
       );
     }
-    const early = await deps.continuations(req.headers, body.json());
+    const early = await deps.continuations(new URL(req.url).pathname, req.headers, body.json());
     return early ?? forward(req, deps.backend(), body.bytes, c.get("name"));
   });
   return app;

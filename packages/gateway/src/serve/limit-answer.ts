@@ -37,8 +37,7 @@ export function codexLimitError(key: string, verdict: Refused, now: number): Rec
 export function limitAnswer(client: ClientKind, key: string, verdict: Refused, now: number): Response {
   const { seconds, message } = refusal(key, verdict, now);
   const headers = { "retry-after": String(seconds), "x-should-retry": "false" };
-  if (client === "codex")
-    return Response.json({ error: codexLimitError(key, verdict, now) }, { status: 429, headers });
+  if (client === "codex") return Response.json({ error: codexLimitError(key, verdict, now) }, { status: 429, headers });
   if (client === "claude")
     return Response.json({ type: "error", error: { type: "rate_limit_error", message } }, { status: 429, headers });
   return Response.json(

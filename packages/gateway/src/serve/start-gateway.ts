@@ -188,7 +188,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       if (!cache.listening) return { ready: false as const, reason: "not subscribed to gateway notifications" };
       return { ready: true as const };
     };
-    const continuations = async (headers: Headers, json: unknown): Promise<Response | null> => {
+    const continuations = async (path: string, headers: Headers, json: unknown): Promise<Response | null> => {
       const keys = extractAffinity(headers, json);
       const r = await resolveContinuation(
         keys,
@@ -197,7 +197,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
         store,
         health,
       );
-      return r.kind === "unavailable" ? unavailableAnswer(clientOfPath(new URL(req.url).pathname), r.message) : null;
+      return r.kind === "unavailable" ? unavailableAnswer(clientOfPath(path), r.message) : null;
     };
     const backend = () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId, fetch: proxy.fetch });
     const limits = (key: string) => limiter.admit(key);
