@@ -2,7 +2,8 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { GATEWAY_ACCOUNT_ID, decodeJwt } from "@prodex/core";
 import { UpstreamSocket } from "@prodex/proxy";
 import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
-import { type Frame, WsClient, codexWsHeaders, deltas, responseOf } from "@prodex/testkit/ws-client";
+import { responsesBody as body } from "@prodex/testkit/responses-body";
+import { WsClient, codexWsHeaders, deltas, responseOf } from "@prodex/testkit/ws-client";
 import { createKey } from "../src/index.ts";
 import { type GatewayWorld, gatewayWorld } from "./gateway-world.ts";
 
@@ -40,17 +41,6 @@ async function tryUpgrade(url: string, headers: Record<string, string>) {
   if (r.ok) r.socket.close();
   return r;
 }
-
-const body = (text = "say hi", extra: Frame = {}): Frame => ({
-  model: "gpt-5",
-  stream: true,
-  store: false,
-  input: [{ type: "message", role: "user", content: [{ type: "input_text", text }] }],
-  tools: [],
-  include: [],
-  prompt_cache_key: crypto.randomUUID(),
-  ...extra,
-});
 
 const wsFrames = (w: GatewayWorld) =>
   w.mock.requests({ path: "/backend-api/codex/responses" }).filter((r) => r.transport === "ws");

@@ -41,5 +41,6 @@ export { assembleResponse, type Assembled } from "./responses/assemble-response.
 export { pooledUsageBody } from "./engine/pooled-usage.ts";
 export { accountsCheckBody } from "./routes/chatgpt-local.ts";
 export { UpstreamSocket } from "./websocket/upstream-socket.ts";
+export { ClientPace } from "./websocket/client-pace.ts";
 export { clientHandshakeHeaders, relayableClose } from "./websocket/ws-headers.ts";
 export { MAX_FRAME_BYTES, errorFrame, httpErrorFrame, parseClientFrame } from "./websocket/ws-frames.ts";

@@ -1,5 +1,6 @@
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import {
+  ClientPace,
   MAX_FRAME_BYTES,
   UpstreamSocket,
   clientHandshakeHeaders,
@@ -121,8 +122,8 @@ function socketError(status: number, type: string, message: string): Response {
 class SocketLink {
   private client: ServerWebSocket<RelayData> | null = null;
   private queue: Promise<void> = Promise.resolve();
-  private drained: (() => void)[] = [];
   private readonly gone = new AbortController();
+  private readonly pace = new ClientPace(this.gone.signal);
 
   constructor(
     private readonly up: UpstreamSocket,
@@ -146,7 +147,7 @@ class SocketLink {
   }
 
   drain(): void {
-    for (const wake of this.drained.splice(0)) wake();
+    this.pace.drain();
   }
 
   /** Codex left (or was closed): the proxy's socket goes too, which frees its upstream and state. */
@@ -208,20 +209,9 @@ class SocketLink {
   /** One frame to Codex; while Codex is slow the proxy's socket is not read (it feels the back-pressure). */
   private async sendClient(text: string): Promise<boolean> {
     const ws = this.client;
-    if (!ws || this.gone.signal.aborted) return false;
-    const status = ws.send(text);
-    if (status === 0) {
-      this.close(1011, "client too slow");
-      return false;
-    }
-    if (status === -1) {
-      this.up.pause();
-      await new Promise<void>((resolve) => {
-        if (this.gone.signal.aborted) resolve();
-        else this.drained.push(resolve);
-      });
-      this.up.resume();
-    }
-    return !this.gone.signal.aborted;
+    if (!ws) return false;
+    const sent = await this.pace.send(ws, text, this.up);
+    if (sent === "dropped") this.close(1011, "client too slow");
+    return sent === "sent";
   }
 }
