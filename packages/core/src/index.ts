@@ -44,4 +44,6 @@ export * from "./ledger/completed-usage.ts";
 export * from "./ledger/ledger-csv.ts";
 export * from "./ledger/window-shares.ts";
 export * from "./ledger/usage-summary.ts";
+export * from "./ledger/usage-buckets.ts";
+export * from "./ledger/usage-tracker.ts";
 export { parseSince } from "./text/since.ts";

@@ -4,6 +4,10 @@ import { z } from "zod";
 import type { ProxyState } from "../engine/proxy-state.ts";
 import { encodeSse } from "../sse/index.ts";
 import { readSmallJson } from "../upstream/request-body.ts";
+import { proxyUsage, USAGE_TICK_MS } from "./admin-usage.ts";
+
+const payload = (message: PoolFeedMessage): unknown =>
+  message.type === "event" ? message.event : message.type === "snapshot" ? message.snapshot : message.usage;
 
 const control = z.union([z.object({ pin: z.string().nullable() }), z.object({ autoRotate: z.boolean() })]);
 
@@ -40,8 +44,8 @@ export async function controlRoute(state: ProxyState, c: HonoContext): Promise<R
 
 /**
  * `GET __prodex/events`: the live feed for dashboards (SSE). A snapshot first, then every event
- * of this proxy as it happens, events other prodex processes wrote to the shared store, and a
- * fresh snapshot whenever the pool changes.
+ * of this proxy as it happens, events other prodex processes wrote to the shared store, a
+ * fresh snapshot whenever the pool changes, and the usage ledger's totals when they change.
  */
 export function eventsRoute(state: ProxyState, c: HonoContext): Response {
   const enc = new TextEncoder();
@@ -54,7 +58,7 @@ export function eventsRoute(state: ProxyState, c: HonoContext): Response {
             enc.encode(
               encodeSse({
                 event: message.type,
-                data: JSON.stringify(message.type === "event" ? message.event : message.snapshot),
+                data: JSON.stringify(payload(message)),
               }),
             ),
           );
@@ -71,6 +75,15 @@ export function eventsRoute(state: ProxyState, c: HonoContext): Response {
         send({ type: "snapshot", snapshot });
       };
       sendSnapshot();
+      let lastUsage: unknown = null;
+      const sendUsage = () => {
+        const usage = proxyUsage(state);
+        if (!usage || usage === lastUsage) return;
+        lastUsage = usage;
+        send({ type: "usage", usage });
+      };
+      sendUsage();
+      const usageTimer = setInterval(sendUsage, USAGE_TICK_MS);
       let lastId = 0;
       try {
         const recent = state.ctx.store.events.list({ limit: 50 });
@@ -104,6 +117,7 @@ export function eventsRoute(state: ProxyState, c: HonoContext): Response {
       }, 15_000);
       stop = () => {
         clearInterval(timer);
+        clearInterval(usageTimer);
         clearInterval(keepAlive);
         unsubscribe();
       };
