@@ -17,6 +17,7 @@ export * from "./auth/token-refresh.ts";
 export { CODEX_CLIENT_ID, refreshedAuth, requestTokens, type TokenAnswer } from "./auth/token-endpoint.ts";
 export * from "./events/types.ts";
 export * from "./events/pool-view.ts";
+export * from "./events/team-view.ts";
 export { EventLog, rowToEvent, type EventListener } from "./events/event-log.ts";
 export { NO_PROXY_TO_CONTROL, storeFeed, type StoreFeedOptions } from "./events/store-feed.ts";
 export * from "./quota/types.ts";

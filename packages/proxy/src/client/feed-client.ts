@@ -1,4 +1,4 @@
-import { parseJson } from "@prodex/guards";
+import { asRecord, parseJson } from "@prodex/guards";
 import {
   type PoolEvent,
   type PoolFeed,
@@ -87,7 +87,10 @@ export async function connectFeed(endpoints: FeedEndpoints, options: { fetch?: t
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
     });
-    const next = res.ok ? snapshotOf(await res.json().catch(() => null)) : null;
+    const answer = await res.json().catch(() => null);
+    // Refused (a viewer key, an unknown profile, a bad body): the dashboard says why instead of "pinned".
+    if (!res.ok) throw new Error(errorMessage(answer) ?? `HTTP ${res.status}`);
+    const next = snapshotOf(answer);
     if (next) deliver({ type: "snapshot", snapshot: next });
   };
 
@@ -106,6 +109,12 @@ export async function connectFeed(endpoints: FeedEndpoints, options: { fetch?: t
       listeners.clear();
     },
   };
+}
+
+/** The one line an error answer carries (`{error: {message}}`, the proxy's and the gateway's shape). */
+function errorMessage(data: unknown): string | null {
+  const message = asRecord(asRecord(data)?.error)?.message;
+  return typeof message === "string" ? message : null;
 }
 
 function snapshotOf(data: unknown): PoolSnapshot | null {
