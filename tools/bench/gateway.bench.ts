@@ -8,7 +8,7 @@
  *
  * Prints a table and one PASS/MISS line per target; exits 0 (it is a report).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -16,6 +16,7 @@ import { parseArgs } from "node:util";
 import { startPgCluster } from "@prodex/testkit/pg-cluster";
 import { timedSse } from "../harness/sse-client.ts";
 import { summarize } from "../harness/stats.ts";
+import { childrenByParent, treeCpuMsOf } from "../harness/children.ts";
 
 const { values } = parseArgs({ options: { quick: { type: "boolean" } }, strict: true });
 const quick = values.quick === true;
@@ -91,18 +92,32 @@ try {
     return (JSON.parse(r.stdout.toString()) as { key: string }).key;
   })();
 
-  const serve = (await firstLine(spawn([CLI, "serve", "--json", "-q"], local), "prodex serve")) as {
+  const serveProc = spawn([CLI, "serve", "--json", "-q"], local);
+  const serve = (await firstLine(serveProc, "prodex serve")) as {
     codex: { baseUrl: string; env: Record<string, string> };
     secret: string;
   };
-  const g1 = (await firstLine(
-    spawn([CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "-q"], gw),
-    "gateway 1",
-  )) as { codex: { baseUrl: string } };
-  const g2 = (await firstLine(
-    spawn([CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "-q"], gw),
-    "gateway 2",
-  )) as { codex: { baseUrl: string } };
+  const g1Proc = spawn([CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "-q"], gw);
+  const g1 = (await firstLine(g1Proc, "gateway 1")) as { codex: { baseUrl: string } };
+  const g2Proc = spawn([CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "-q"], gw);
+  const g2 = (await firstLine(g2Proc, "gateway 2")) as { codex: { baseUrl: string } };
+  // Where the CPU goes during each c=8 phase: this process (the load), the mock, each server, PostgreSQL (the
+  // postmaster and its backends, the bench's one postgres child).
+  const postmaster = (childrenByParent().get(process.pid) ?? []).find(
+    (pid) => readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres",
+  );
+  const measured: [string, number | undefined][] = [
+    ["client", process.pid],
+    ["mock", mockProc.pid],
+    ["serve", serveProc.pid],
+    ["gw1", g1Proc.pid],
+    ["gw2", g2Proc.pid],
+    ["postgres", postmaster],
+  ];
+  const cpuNow = () => {
+    const tree = childrenByParent();
+    return measured.map(([, pid]) => (pid === undefined ? 0 : treeCpuMsOf(pid, tree)));
+  };
 
   const body = new TextEncoder().encode(
     JSON.stringify({
@@ -135,8 +150,10 @@ try {
   const c1: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let i = 0; i < plan.c1; i++) for (const name of names) c1[name]?.push((await one(name)).total);
   const c8: Record<string, number> = {};
+  const cpu: Record<string, number[]> = {};
   for (const name of names) {
     let done = 0;
+    const before = cpuNow();
     const end = performance.now() + plan.c8Ms;
     await Promise.all(
       Array.from({ length: 8 }, async () => {
@@ -147,6 +164,7 @@ try {
       }),
     );
     c8[name] = done / (plan.c8Ms / 1000);
+    cpu[name] = cpuNow().map((ms, i) => (ms - (before[i] ?? 0)) / plan.c8Ms);
   }
 
   const fmt = (n: number) => n.toFixed(2);
@@ -159,6 +177,15 @@ try {
     console.log(
       `${n.padEnd(14)} ${fmt(s[n]?.p50 ?? 0).padStart(10)}  ${fmt(s[n]?.p99 ?? 0).padStart(10)}  ${(c8[n] ?? 0).toFixed(0).padStart(9)}`,
     );
+  console.log(
+    `CPU during c=8, in cores busy (${measured.map(([n]) => n).join(" / ")} = total; the machine has ${navigator.hardwareConcurrency})`,
+  );
+  for (const n of names) {
+    const busy = cpu[n] ?? [];
+    console.log(
+      `${n.padEnd(14)} ${busy.map((c) => c.toFixed(2)).join(" / ")} = ${busy.reduce((a, b) => a + b, 0).toFixed(2)}`,
+    );
+  }
   const added = (s["gateway ×1"]?.p50 ?? 0) - (s["prodex serve"]?.p50 ?? 0);
   const ratio = (c8["gateway ×1"] ?? 0) / (c8["prodex serve"] ?? 1);
   const scale = (c8["gateway ×2"] ?? 0) / (c8["gateway ×1"] ?? 1);

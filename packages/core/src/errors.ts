@@ -55,6 +55,17 @@ export class UpstreamError extends ProdexError {
   }
 }
 
+/**
+ * Something prodex itself needs besides the account is down (the team gateway's database): the account is not at
+ * fault, so it is not rested; the request gets a 503 with this message if no other account serves it.
+ */
+export class DependencyDownError extends UpstreamError {
+  override name = "DependencyDownError";
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, 503, hint, options);
+  }
+}
+
 export class AuthError extends ProdexError {
   override name = "AuthError";
   override readonly exitCode = 3;

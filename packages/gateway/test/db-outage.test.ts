@@ -6,6 +6,32 @@ import { codexTurn, gatewayWorld } from "./gateway-world.ts";
 // stopping it must not disturb another file.
 const cluster = usePgCluster();
 
+const ONLY_THE_DATABASE_KNOWS =
+  /^prodex gateway: this conversation continues on an account only the database knows, and the database is unreachable since \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ; retry when it is back$/;
+
+async function openaiTurn(url: string, key: string, body: Record<string, unknown> = {}) {
+  const res = await fetch(`${url}/openai/v1/responses`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify({ model: "gpt-5", input: "hi", ...body }),
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+async function claudeTurn(url: string, key: string) {
+  const res = await fetch(`${url}/v1/messages`, {
+    method: "POST",
+    headers: { "x-api-key": key, "content-type": "application/json", "anthropic-version": "2023-06-01" },
+    body: JSON.stringify({
+      model: "claude-sonnet-4-5",
+      max_tokens: 100,
+      stream: false,
+      messages: [{ role: "user", content: "hi" }],
+    }),
+  });
+  return { status: res.status, text: await res.text() };
+}
+
 async function until(what: string, fn: () => boolean | Promise<boolean>, ms = 10_000): Promise<number> {
   const t0 = performance.now();
   while (performance.now() - t0 < ms) {
@@ -50,13 +76,28 @@ describe("PostgreSQL down under load", () => {
       expect(ready.reason).toContain("PostgreSQL unreachable");
       expect((await fetch(`${b.url}/livez`)).status).toBe(200);
 
-      // What needs the database: a continuation nobody here knows, a key this instance has not seen.
+      // What needs the database: a continuation nobody here knows (Codex's and an OpenAI client's shape), a key
+      // this instance has not seen.
       const unknown = await codexTurn(b.url, w.key, {}, { "x-codex-turn-state": "never-seen-turn-state" });
       expect(unknown.status).toBe(503);
-      expect(unknown.text).toContain("the database that knows it is unreachable");
+      expect(unknown.headers.get("retry-after")).toBe("5");
+      expect(JSON.parse(unknown.text).error).toEqual({
+        type: "server_error",
+        code: "database_unavailable",
+        message: expect.stringMatching(ONLY_THE_DATABASE_KNOWS),
+      });
+      const openai = await openaiTurn(b.url, w.key, { previous_response_id: "resp_never_seen" });
+      expect(openai.status).toBe(503);
+      expect(JSON.parse(openai.text).error).toMatchObject({
+        type: "server_error",
+        code: "database_unavailable",
+        message: expect.stringMatching(ONLY_THE_DATABASE_KNOWS),
+      });
       const newKey = await codexTurn(a.url, "pdxgw_not_seen_before");
       expect(newKey.status).toBe(503);
-      expect(JSON.parse(newKey.text).error.message).toContain("database is unreachable");
+      expect(JSON.parse(newKey.text).error.message).toMatch(
+        /^prodex gateway: a key this instance has not seen cannot be checked, and the database is unreachable since /,
+      );
 
       await load;
       expect(failed).toBe(0);
@@ -98,7 +139,7 @@ describe("PostgreSQL down under load", () => {
     }
   }, 90_000);
 
-  test("a token due for refresh while the database is down: used while it lasts; an expired one is one clear 503", async () => {
+  test("a token due for refresh while the database is down: used while it lasts; an expiring one is one clear 503 naming the database, in each client's shape", async () => {
     const w = await gatewayWorld(cluster(), [{ id: "acct-a" }, { id: "acct-b" }], {
       expiring: ["acct-a"],
       expiresInSeconds: { "acct-b": 5 },
@@ -120,9 +161,26 @@ describe("PostgreSQL down under load", () => {
       const r = await codexTurn(a.url, w.key);
       expect(r.status).toBe(503);
       expect(r.text.split("\n").filter(Boolean).length).toBe(1);
-      // The rotation loop's own line (it names the resting account, not the database: see docs/team.md).
-      expect(JSON.parse(r.text).error.message).toMatch(/acct-b: [^;]+ until /);
+      const down = a.health.current;
+      if (down.ok) throw new Error("the database should be down");
+      const since = new Date(down.since).toISOString().replace(/\.\d+Z$/, "Z");
+      const line = `prodex gateway: account acct-b's token needs a refresh, and the database is unreachable since ${since}; retry when it is back`;
+      expect(JSON.parse(r.text).error).toEqual({ type: "server_error", code: "dependency_unavailable", message: line });
+      // Claude Code: Anthropic's shape, a 503 it retries; an OpenAI client: OpenAI's.
+      const claude = await claudeTurn(a.url, w.key);
+      expect(claude.status).toBe(503);
+      expect(JSON.parse(claude.text)).toEqual({ type: "error", error: { type: "overloaded_error", message: line } });
+      const openai = await openaiTurn(a.url, w.key);
+      expect(openai.status).toBe(503);
+      expect(JSON.parse(openai.text).error).toMatchObject({ type: "server_error", message: line });
+      // The account is not at fault: not rested, here or for the other instances.
+      expect(a.proxy.state.pool.snapshot().profiles.find((p) => p.name === "acct-b")?.backoff ?? null).toBeNull();
       expect(w.mock.refreshCalls()).toBe(0);
+      // Back: the same request refreshes the token and is served.
+      await cluster().start();
+      await until("A ready", async () => (await fetch(`${a.url}/readyz`)).status === 200, 20_000);
+      expect((await codexTurn(a.url, w.key)).status).toBe(200);
+      expect(w.mock.refreshCalls()).toBe(1);
     } finally {
       await cluster().start();
       await w.close();

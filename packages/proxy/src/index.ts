@@ -27,9 +27,12 @@ export {
 } from "./anthropic/index.ts";
 export { pooledWindows } from "./engine/pooled-usage.ts";
 export { RuntimeLog } from "./runtime/runtime-log.ts";
-export { type MetricFamily, type Sample, prometheusText } from "./broker/metrics.ts";
+export { type MetricFamily, type Sample, prometheusText, withLabels } from "./metrics/prometheus-text.ts";
+export { LabeledCounter } from "./metrics/labeled-counter.ts";
+export { tokensOf } from "./metrics/proxy-metrics.ts";
 export { type ClaudeOptions, DEFAULT_PING_MS } from "./routes/anthropic-routes.ts";
 export { connectFeed, type FeedEndpoints } from "./client/feed-client.ts";
+export { CONTROL_SHAPE, type ControlBody, controlBody, type FeedSource, feedStream } from "./routes/admin.ts";
 export { findBrokerFeed, type BrokerFeed } from "./broker/broker-feed.ts";
 export { OPENAI_BASE_PATH, type OpenAIRouteOptions, openaiKeyGuard, openaiRoutes } from "./routes/openai-routes.ts";
 export { chatToResponses, type ChatTranslateOk, type ChatTranslateResult } from "./openai/chat-to-responses.ts";

@@ -1,6 +1,7 @@
 import { type AffinityKeys, type BindingKindName, blobKey, ownerOf } from "@prodex/proxy";
 import type { GatewayStore } from "@prodex/store/pg";
 import type { DbHealth } from "./db-health.ts";
+import { dbUnavailableLine } from "./db-unavailable.ts";
 
 export type Pair = { kind: BindingKindName; key: string };
 
@@ -38,6 +39,7 @@ export async function resolveContinuation(
   apply: (kind: string, key: string, account: string, expiresAt: number) => void,
   store: GatewayStore,
   health: DbHealth,
+  now: number = Date.now(),
 ): Promise<Resolution> {
   if (ownerOf(keys, local)) return { kind: "local" };
   const pairs = continuationPairs(keys);
@@ -55,7 +57,10 @@ export async function resolveContinuation(
   if (!needsOwner(keys)) return { kind: "new" };
   return {
     kind: "unavailable",
-    message:
-      "prodex gateway: this conversation continues on an account this instance does not know, and the database that knows it is unreachable; retry in a moment",
+    message: dbUnavailableLine(
+      "this conversation continues on an account only the database knows",
+      health.current,
+      now,
+    ),
   };
 }

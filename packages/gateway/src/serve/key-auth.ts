@@ -1,6 +1,7 @@
 import type { ApiKeyRole, GatewayStore } from "@prodex/store/pg";
 import { keyHash } from "../admin/api-keys.ts";
 import type { DbHealth } from "./db-health.ts";
+import { dbUnavailableLine } from "./db-unavailable.ts";
 
 export type KeyCheck = { ok: true; name: string; role: ApiKeyRole } | { ok: false; status: 401 | 503; message: string };
 
@@ -62,8 +63,11 @@ export class KeyAuth {
       return {
         ok: false,
         status: 503,
-        message:
-          "prodex gateway: the database is unreachable, so a key this instance has not seen cannot be checked; retry in a moment",
+        message: dbUnavailableLine(
+          "a key this instance has not seen cannot be checked",
+          this.health.current,
+          this.now(),
+        ),
       };
     }
   }

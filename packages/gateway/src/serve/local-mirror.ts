@@ -2,7 +2,6 @@ import { join } from "node:path";
 import type { Context, PoolEvent } from "@prodex/core";
 import type { BackoffReason, BindingKind, StoredWindow } from "@prodex/store";
 import type { CachedAccount, SharedCache } from "./shared-cache.ts";
-import { DB_UNREACHABLE } from "./shared-tokens.ts";
 import type { WriteBehind } from "./write-behind.ts";
 
 const REASONS: readonly BackoffReason[] = ["quota", "transient", "auth", "overload"];
@@ -107,8 +106,7 @@ export class LocalMirror {
       message: event.message,
       data: event.data ?? null,
     });
-    // A rest the database's absence caused (a refresh that could not run) is this instance's alone.
-    if (event.kind === "backoff" && event.profile && !event.message.includes(DB_UNREACHABLE)) {
+    if (event.kind === "backoff" && event.profile) {
       const until = Number(event.data?.until);
       const reason = String(event.data?.reason ?? "transient");
       if (!Number.isFinite(until)) return;

@@ -3,13 +3,13 @@ import {
   type ChatgptAuth,
   REFRESH_SKEW_MS,
   type RefreshReason,
-  UpstreamError,
   requestTokens,
   refreshedAuth,
 } from "@prodex/core";
 import type { GatewayStore } from "@prodex/store/pg";
 import type { TokenVault } from "../secrets/token-vault.ts";
 import type { DbHealth } from "./db-health.ts";
+import { DatabaseUnavailableError } from "./db-unavailable.ts";
 import type { SharedCache } from "./shared-cache.ts";
 
 export type SharedTokensOptions = {
@@ -20,17 +20,6 @@ export type SharedTokensOptions = {
   onRefreshed?: (name: string, reason: RefreshReason) => void;
   onNeedsLogin?: (name: string, why: string) => void;
 };
-
-/** Said by every failure the database's absence causes (a rest it causes stays on this instance). */
-export const DB_UNREACHABLE = "the gateway's database is unreachable";
-
-/** The database is needed and not there: the request gets one clear 503. */
-export class DatabaseUnavailableError extends UpstreamError {
-  override name = "DatabaseUnavailableError";
-  constructor(what: string) {
-    super(`${DB_UNREACHABLE}: ${what}`, 503, "retry in a moment; the operator should check PostgreSQL");
-  }
-}
 
 /** Below this much life left a token is not used even while the database is down (a request outlives it). */
 const LAST_RESORT_MS = 30_000;
@@ -84,6 +73,10 @@ export class SharedTokens {
     return auth;
   }
 
+  private unreachable(name: string): DatabaseUnavailableError {
+    return new DatabaseUnavailableError(`account ${name}'s token needs a refresh`, this.health.current, this.now());
+  }
+
   private expiresSoon(auth: ChatgptAuth): boolean {
     return auth.expiresAt !== null && auth.expiresAt - this.now() < REFRESH_SKEW_MS;
   }
@@ -97,7 +90,7 @@ export class SharedTokens {
   }
 
   private async refreshLocked(name: string, reason: RefreshReason, stale: string): Promise<ChatgptAuth> {
-    if (!this.health.current.ok) throw new DatabaseUnavailableError(`cannot refresh the token of account "${name}"`);
+    if (!this.health.current.ok) throw this.unreachable(name);
     let dead: string | null = null;
     let result: { auth: ChatgptAuth; version: number; refreshed: boolean } | undefined;
     try {
@@ -125,7 +118,7 @@ export class SharedTokens {
       });
     } catch (e) {
       this.health.failed(e);
-      if (!this.health.current.ok) throw new DatabaseUnavailableError(`cannot refresh the token of account "${name}"`);
+      if (!this.health.current.ok) throw this.unreachable(name);
       throw e;
     }
     if (!result) throw new AuthError(`account "${name}" was removed from the gateway pool`, name, false);

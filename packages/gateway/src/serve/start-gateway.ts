@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Context, type TokenSource, effectiveUsed } from "@prodex/core";
+import { Context, type TokenSource } from "@prodex/core";
 import { type ProxyHandle, type RequestBody, extractAffinity, startProxy } from "@prodex/proxy";
 import type { LedgerRow } from "@prodex/store";
 import { GatewayStore } from "@prodex/store/pg";
@@ -17,9 +17,13 @@ import { InstanceRegistry } from "./instance-registry.ts";
 import { KeyAuth } from "./key-auth.ts";
 import { KeyLimiter } from "./key-limiter.ts";
 import { GatewayMetrics } from "./gateway-metrics.ts";
+import { clientOfPath } from "./limit-answer.ts";
 import { LocalMirror } from "./local-mirror.ts";
+import { PoolControl } from "./pool-control.ts";
+import { TimelineFeed } from "./timeline-feed.ts";
 import { SharedCache } from "./shared-cache.ts";
 import { SharedTokens } from "./shared-tokens.ts";
+import { unavailableAnswer } from "./unavailable-answer.ts";
 import { WriteBehind } from "./write-behind.ts";
 
 export type GatewayOptions = {
@@ -77,7 +81,9 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
           from: instance,
           rows: rows.map((r) => ({ k: r.kind, key: r.key, a: r.account, e: r.expiresAt })),
         }),
+      () => void cache.publish({ t: "events", from: instance }),
     );
+    const timeline = new TimelineFeed(store, health);
     const dir = mkdtempSync(join(o.env.TMPDIR ?? tmpdir(), `prodex-gateway-${instance}-`));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     mkdirSync(join(dir, "homes"), { recursive: true, mode: 0o700 });
@@ -135,8 +141,10 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       else if (n.t === "key") {
         keys.forget();
         void limiter.reload();
-      }
+      } else if (n.t === "pool") control?.apply(n);
+      else if (n.t === "events") timeline.poke();
     });
+    let control: PoolControl | null = null;
 
     // Every event the proxy writes goes to the shared timeline too (subscribed before it starts: none missed).
     local.events.subscribe((e) => mirror.observe(e));
@@ -148,11 +156,6 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       limiter.served(row);
       metrics.observe(row);
     };
-    local.events.subscribe((e) => {
-      if (e.profile && e.kind === "token.refreshed") metrics.refresh(e.profile, true);
-      else if (e.profile && (e.kind === "token.refresh_failed" || e.kind === "auth.needs_login"))
-        metrics.refresh(e.profile, false);
-    });
     const proxy = await startProxy({
       ctx: local,
       upstreamBase: o.upstreamBase,
@@ -162,6 +165,14 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       onRequest,
     });
     proxyRef = proxy;
+    // The pool-wide pin and pause, applied to this proxy as the local dashboard's control applies them.
+    const pool = new PoolControl(store, cache, proxy.state.pool, health);
+    control = pool;
+    await pool.load();
+    cache.onReloaded = () => {
+      mirror.syncAccounts();
+      void pool.load();
+    };
     cleanup.unshift(() => proxy.stop({ drainMs: 0 }));
     mirror.onChanged = () => proxy.state.pool.reload();
     mirror.liveUsage = () => proxy.state.pool.snapshot().profiles;
@@ -174,7 +185,6 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       if (up) void cache.reload().catch((e) => health.failed(e));
     });
 
-    const registry = new InstanceRegistry(store, health, instance, o.instanceLeaseMs);
     let stopping = false;
     const ready = () => {
       if (stopping) return { ready: false as const, reason: "stopping" };
@@ -187,6 +197,10 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       if (!cache.listening) return { ready: false as const, reason: "not subscribed to gateway notifications" };
       return { ready: true as const };
     };
+    const registry = new InstanceRegistry(store, health, instance, o.instanceLeaseMs, () => {
+      const r = ready();
+      return r.ready ? null : r.reason;
+    });
     const continuations = async (req: Request, body: RequestBody): Promise<Response | null> => {
       const keys = extractAffinity(req.headers, body.json());
       const r = await resolveContinuation(
@@ -196,9 +210,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
         store,
         health,
       );
-      return r.kind === "unavailable"
-        ? Response.json({ error: { type: "service_unavailable", message: r.message } }, { status: 503 })
-        : null;
+      return r.kind === "unavailable" ? unavailableAnswer(clientOfPath(new URL(req.url).pathname), r.message) : null;
     };
     const app = frontDoor({
       continuations,
@@ -206,20 +218,11 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       keys,
       backend: () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId, fetch: proxy.fetch }),
       ready,
-      admin: adminRoutes(store, registry),
+      admin: adminRoutes(store, registry, { snapshot: () => proxy.state.pool.snapshot(), timeline, control: pool }),
       limits: (key) => limiter.admit(key),
       metrics: () => {
-        const now = Date.now();
-        const remaining = proxy.state.pool
-          .snapshot()
-          .profiles.flatMap((p) =>
-            p.windows
-              .filter((w) => w.label !== "other")
-              .map((w) => ({ account: p.name, window: w.label, percent: Math.max(0, 100 - effectiveUsed(w, now)) })),
-          );
-        const backlog = queue.ledgerBacklog(now);
-        return metrics.text({
-          remaining,
+        const backlog = queue.ledgerBacklog(Date.now());
+        return metrics.text(proxy.metrics(), {
           ledgerPending: backlog.rows,
           ledgerLagSeconds: backlog.lagMs / 1000,
           dbUp: health.current.ok,

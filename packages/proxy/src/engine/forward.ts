@@ -3,7 +3,7 @@ import { proxyPorts } from "../rotation/proxy-ports.ts";
 import { rotate } from "../rotation/rotate.ts";
 import { type Committed, type HttpRequest, httpAttempt } from "./http-attempt.ts";
 import { type LaunchScope, mayRotate, stayOn } from "./launch-scope.ts";
-import { poolUnavailable, staleContinuation, type LocalAnswer } from "./local-answers.ts";
+import { dependencyDown, poolUnavailable, staleContinuation, type LocalAnswer } from "./local-answers.ts";
 import type { ProxyState } from "./proxy-state.ts";
 import { requestMeta } from "./request-ledger.ts";
 
@@ -43,8 +43,10 @@ export async function forward(state: ProxyState, req: ForwardRequest): Promise<O
     case "gone":
       return { kind: "local", answer: poolUnavailable(state, new Set()), attempts: out.attempts };
     case "exhausted":
-      // The upstream's own last answer is the most faithful thing to return (Codex knows how to
-      // show a usage-limit 429), else a local explanation.
+      // A dependency that is down is what kept the request from being served: say so. Else the upstream's own
+      // last answer is the most faithful thing to return (Codex knows how to show a usage-limit 429), else a
+      // local explanation.
+      if (out.down !== null) return { kind: "local", answer: dependencyDown(out.down), attempts: out.attempts };
       return { kind: "local", answer: out.last ?? poolUnavailable(state, new Set(out.tried)), attempts: out.attempts };
   }
 }

@@ -40,6 +40,14 @@ export function poolUnavailable(state: ProxyState, tried: Set<string>): LocalAns
   });
 }
 
+/**
+ * An account could not be tried because something prodex needs is down (the gateway's database): one line saying
+ * what and when to retry, as a 503 each client's shaping keeps (Codex and the SDKs retry it, Claude Code too).
+ */
+export function dependencyDown(message: string): LocalAnswer {
+  return json(503, { error: { type: "server_error", code: "dependency_unavailable", message } });
+}
+
 /** The conversation's state lives on an account that cannot serve, and cannot move without losing it. */
 export function staleContinuation(state: ProxyState, owner: string, blocked: Unavailable): LocalAnswer {
   const row = state.pool.row(owner);

@@ -75,6 +75,18 @@ describe("decide", () => {
       { kind: "rotate", rest: { kind: "auth", reason: "down", until: null } },
     ],
     [
+      "the gateway's database is down (the token cannot be had): move on, no rest",
+      { kind: "dependency-down", name: "p1", reason: "database down" },
+      memo(),
+      { kind: "rotate", rest: null },
+    ],
+    [
+      "the same without auto-rotate: give up, no rest",
+      { kind: "dependency-down", name: "p1", reason: "database down" },
+      memo({ mayRotate: false }),
+      { kind: "give-up", rest: null, why: "auto-rotate is off" },
+    ],
+    [
       "dead login: needs login",
       { kind: "token-failed", name: "p1", reason: "reused", needsLogin: true },
       memo(),

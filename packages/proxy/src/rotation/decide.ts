@@ -23,13 +23,15 @@ export type Happened =
   | { kind: "reconnect"; name: string; reason: string }
   /** The token could not be had. `needsLogin`: the login is dead, not just the token endpoint. */
   | { kind: "token-failed"; name: string; reason: string; needsLogin: boolean }
+  /** The token could not be had because something prodex needs is down (the gateway's database), not the account. */
+  | { kind: "dependency-down"; name: string; reason: string }
   /** Nobody can serve now; `soonest` is the account back first, if any. */
   | { kind: "none"; soonest: { name: string; why: Availability } | null };
 
 export type Decision =
   | { kind: "retry-same"; why: "refresh" | "bare" | "reconnect"; reason: string }
-  /** Rest the account (or mark its login dead), then try another. */
-  | { kind: "rotate"; rest: RestRequest | "needs-login" }
+  /** Rest the account (or mark its login dead; null: the account is not at fault), then try another. */
+  | { kind: "rotate"; rest: RestRequest | "needs-login" | null }
   | { kind: "wait-for-rest"; name: string; ms: number }
   /** Stop. `rest`: what the failed account gets first, if anything. */
   | { kind: "give-up"; rest: RestRequest | "needs-login" | null; why: string };
@@ -59,6 +61,9 @@ export function decide(what: Happened, memo: Memo, policy: RotationPolicy, now: 
     case "token-failed":
       // A dead login is final; a refresh that failed for now rests the account like any auth failure.
       return move(what.needsLogin ? "needs-login" : { kind: "auth", reason: what.reason, until: null }, memo);
+    case "dependency-down":
+      // Another account may hold a token good without the missing dependency; this one is left as it is.
+      return move(null, memo);
     case "failed": {
       const v = what.verdict;
       if (v.action === "refresh") {
@@ -71,6 +76,6 @@ export function decide(what: Happened, memo: Memo, policy: RotationPolicy, now: 
   }
 }
 
-function move(rest: RestRequest | "needs-login", memo: Memo): Decision {
+function move(rest: RestRequest | "needs-login" | null, memo: Memo): Decision {
   return memo.mayRotate ? { kind: "rotate", rest } : { kind: "give-up", rest, why: "auto-rotate is off" };
 }

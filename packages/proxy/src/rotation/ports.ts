@@ -42,7 +42,10 @@ export interface PoolPort {
   needsLogin(name: string): MaybePromise<void>;
 }
 
-/** An account's tokens. Errors: core's AuthError (`needsLogin` when the login is dead). */
+/**
+ * An account's tokens. Errors: core's AuthError (`needsLogin` when the login is dead), DependencyDownError when
+ * something the token needs is down (the gateway's database), which is not the account's fault.
+ */
 export interface TokenPort {
   current(name: string): Promise<ChatgptAuth>;
   /** The upstream rejected `rejectedAccessToken` (a 401): refresh unless someone already did. */
@@ -146,4 +149,12 @@ export type RotateOutcome<T, L> =
   | { kind: "gone"; attempts: number }
   /** The owner cannot serve and the request cannot leave it. */
   | { kind: "stale"; owner: string; why: Unavailable; attempts: number }
-  | { kind: "exhausted"; last: L | null; tried: readonly string[]; attempts: number; earliestReset: number | null };
+  | {
+      kind: "exhausted";
+      last: L | null;
+      tried: readonly string[];
+      attempts: number;
+      earliestReset: number | null;
+      /** Set when an account could not be tried because a dependency is down: what the client is told. */
+      down: string | null;
+    };

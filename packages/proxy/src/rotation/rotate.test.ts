@@ -106,6 +106,22 @@ describe("rotate", () => {
     expect(w.seen.map((s) => s.name)).toEqual(["p1", "p2"]);
   });
 
+  test("a token that needs a dependency that is down: the next account serves, nobody rests; alone, that line", async () => {
+    const w = world(["p1", "p2"], { p1: [served], p2: [served] });
+    w.pool.current = "p1";
+    w.tokens.down.add("p1");
+    expect(await w.run()).toMatchObject({ kind: "served", profile: "p2", attempts: 2 });
+    expect(w.pool.rests).toEqual([]);
+    w.tokens.down.add("p2");
+    expect(await w.run()).toMatchObject({
+      kind: "exhausted",
+      last: null,
+      down: expect.stringMatching(/^p[12].s token needs a refresh, and the database is down$/),
+    });
+    expect(w.pool.rests).toEqual([]);
+    expect(w.seen.length).toBe(1);
+  });
+
   test("reasoning the account cannot read: the same account again, bare, once", async () => {
     const w = world(["p1", "p2"], { p1: [() => ({ kind: "rejected-reasoning", last: "400" }), served], p2: [served] });
     w.pool.current = "p1";

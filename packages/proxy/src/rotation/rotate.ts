@@ -1,7 +1,7 @@
 // The rotation loop, the only one: pick an account, attempt the request on it, decide what the
 // outcome means; bounded by attempts and a time budget. HTTP and the websocket differ only in
 // their `attempt`; every rule lives in pick.ts, decide.ts and the pool's backoff.
-import { AuthError, type RestKind, errorMessage } from "@prodex/core";
+import { AuthError, DependencyDownError, type RestKind, errorMessage } from "@prodex/core";
 import { type Happened, type Memo, decide } from "./decide.ts";
 import { pick, soonestBack } from "./pick.ts";
 import type { AttemptResult, RestRequest, RotateOutcome, RotateRequest, RotationPorts } from "./ports.ts";
@@ -23,6 +23,8 @@ export async function rotate<T, L>(ports: RotationPorts<T, L>, req: RotateReques
   let last: L | null = null;
   let previous: { name: string; rest: RestKind; reason: string } | null = null;
   let attempts = 0;
+  /** Why an account's token could not be had for a cause outside the pool (the gateway's database is down). */
+  let down: string | null = null;
   /** The account the next attempt goes to without a new pick (a refresh, a bare retry, a reconnect). */
   let again: string | null = null;
 
@@ -81,7 +83,9 @@ export async function rotate<T, L>(ports: RotationPorts<T, L>, req: RotateReques
       happened = afterAttempt(name, result);
     }
 
-    let d = decide(happened ?? tokenFailed(name, "no token"), memo, policy, clock.now());
+    const what: Happened = happened ?? tokenFailed(name, "no token");
+    if (what.kind === "dependency-down") down = what.reason;
+    let d = decide(what, memo, policy, clock.now());
     if (d.kind === "retry-same") {
       events.emit({ kind: "retry-same", profile: name, why: d.why, reason: d.reason });
       if (d.why === "bare") bare.add(name);
@@ -90,6 +94,7 @@ export async function rotate<T, L>(ports: RotationPorts<T, L>, req: RotateReques
         refreshed.add(name);
         const failed = await refresh(ports, name, token);
         // A refresh that fails is an auth failure like any token that cannot be had.
+        if (failed?.kind === "dependency-down") down = failed.reason;
         if (failed) d = decide(failed, memo, policy, clock.now());
       }
       if (d.kind === "retry-same") {
@@ -114,7 +119,7 @@ export async function rotate<T, L>(ports: RotationPorts<T, L>, req: RotateReques
   const soonest = soonestBack(pool.view().candidates, clock.now());
   const earliestReset = soonest?.why.ok === false ? soonest.why.until : null;
   events.emit({ kind: "gave-up", attempts, tried: [...tried], earliestReset });
-  return { kind: "exhausted", last, tried: [...tried], attempts, earliestReset };
+  return { kind: "exhausted", last, tried: [...tried], attempts, earliestReset, down };
 }
 
 function afterAttempt<T, L>(name: string, result: Exclude<AttemptResult<T, L>, { kind: "served" | "gone" }>): Happened {
@@ -124,6 +129,7 @@ function afterAttempt<T, L>(name: string, result: Exclude<AttemptResult<T, L>, {
 }
 
 function tokenFailed(name: string, error: unknown): Happened {
+  if (error instanceof DependencyDownError) return { kind: "dependency-down", name, reason: error.message };
   return {
     kind: "token-failed",
     name,

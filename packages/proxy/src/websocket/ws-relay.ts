@@ -13,7 +13,7 @@ import {
 } from "../affinity/affinity-keys.ts";
 import { blobKey } from "../affinity/body-scan.ts";
 import { mayRotate, stayOn } from "../engine/launch-scope.ts";
-import { poolUnavailable, staleContinuation } from "../engine/local-answers.ts";
+import { dependencyDown, poolUnavailable, staleContinuation } from "../engine/local-answers.ts";
 import { pooledWindows } from "../engine/pooled-usage.ts";
 import { type RequestMeta, carriesResponse, outcomeOf, recordRequest, requestMeta } from "../engine/request-ledger.ts";
 import { rejectsEncrypted } from "../rotation/classify.ts";
@@ -401,6 +401,7 @@ function answerFor(conn: WsConn, outcome: RotateOutcome<CreateResult, LastFailur
     case "gone":
       return localAnswerFrame(poolUnavailable(conn.state, new Set()));
     case "exhausted": {
+      if (outcome.down !== null) return localAnswerFrame(dependencyDown(outcome.down));
       const last = outcome.last;
       if (last?.kind === "frame") return last.text;
       if (last?.kind === "http" && last.status >= 400) return httpErrorFrame(last.status, last.headers, last.body);

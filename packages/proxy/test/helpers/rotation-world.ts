@@ -1,7 +1,15 @@
 // A pool, tokens, clock and event log in memory, for driving rotate() in milliseconds: the
 // scenario tests script what each account answers; the rest (rests, streaks, availability) is
 // the real core code the proxy's PoolRuntime uses.
-import { AuthError, type Candidate, type ChatgptAuth, nextStreak, type RestHistory, restUntil } from "@prodex/core";
+import {
+  AuthError,
+  DependencyDownError,
+  type Candidate,
+  type ChatgptAuth,
+  nextStreak,
+  type RestHistory,
+  restUntil,
+} from "@prodex/core";
 import type {
   AttemptInput,
   AttemptResult,
@@ -113,8 +121,11 @@ export class FakeTokens implements TokenPort {
   broken = new Set<string>();
   dead = new Set<string>();
   refreshFails = new Set<string>();
+  /** The token needs a dependency that is down (the gateway's database). */
+  down = new Set<string>();
 
   async current(name: string): Promise<ChatgptAuth> {
+    if (this.down.has(name)) throw new DependencyDownError(`${name}'s token needs a refresh, and the database is down`);
     if (this.dead.has(name)) throw new AuthError(`${name}: refresh token reused`, name, true);
     if (this.broken.has(name)) throw new AuthError(`${name}: token endpoint down`, name, false);
     return auth(name, this.generation.get(name) ?? 1);

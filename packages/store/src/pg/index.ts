@@ -14,3 +14,4 @@ export type { PgEventRow, NewPgEvent } from "./repositories/events.ts";
 export type { InstanceRow } from "./repositories/instances.ts";
 export type { LedgerSum, PgLedgerRow } from "./repositories/ledger.ts";
 export type { CounterTotals, CounterWindow } from "./repositories/key-counters.ts";
+export type { PoolControlRow } from "./repositories/pool-control.ts";

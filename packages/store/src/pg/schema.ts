@@ -133,6 +133,20 @@ export const instances = pgTable("gw_instances", {
   version: text("version").notNull(),
   startedAt: ms("started_at").notNull(),
   heartbeatAt: ms("heartbeat_at").notNull(),
+  // Readiness as the instance last saw itself (null: ready), refreshed with each heartbeat: what a dashboard shows.
+  notReady: text("not_ready"),
+});
+
+/**
+ * The operator's hand on the whole pool (one row, id 1): the account every instance's selection pins, and whether
+ * instances rotate at all — the same two controls the local dashboard gives one proxy, stored once for all.
+ */
+export const poolControl = pgTable("gw_pool_control", {
+  id: integer("id").primaryKey(),
+  pinned: text("pinned").references(() => accounts.name, { onDelete: "set null" }),
+  autoRotate: boolean("auto_rotate").notNull().default(true),
+  updatedAt: ms("updated_at").notNull(),
+  updatedBy: text("updated_by").notNull(),
 });
 
 /**
