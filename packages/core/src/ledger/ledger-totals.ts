@@ -37,6 +37,9 @@ export type LedgerTotal = {
   rotations: number;
 };
 
+/** A row with no model (an answer that failed before naming one) is grouped under `-`. */
+export const modelGroup = (model: string | null): string => model ?? "-";
+
 function groupOf(row: LedgerEntry, by: LedgerBy): string {
   switch (by) {
     case "profile":
@@ -45,7 +48,7 @@ function groupOf(row: LedgerEntry, by: LedgerBy): string {
     case "key":
       return row.caller;
     case "model":
-      return row.model ?? "-";
+      return modelGroup(row.model);
     case "client":
       return row.client;
     case "day":
