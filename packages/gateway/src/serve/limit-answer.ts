@@ -20,7 +20,7 @@ export function limitAnswer(
   now: number,
 ): Response {
   const seconds = Math.max(1, Math.ceil((verdict.resetAt - now) / 1000));
-  const what = verdict.limit === "rpm" ? `${verdict.max} requests per minute` : `${verdict.max} tokens per day`;
+  const what = limitWords(verdict);
   const message = `prodex gateway: key "${key}" has reached its limit of ${what}; it resets at ${new Date(verdict.resetAt).toISOString().replace(/\.\d+Z$/, "Z")}. Other keys are unaffected.`;
   const headers = { "retry-after": String(seconds), "x-should-retry": "false" };
   if (client === "codex") {
@@ -42,4 +42,11 @@ export function limitAnswer(
     { error: { message, type: "rate_limit_exceeded", param: null, code: "rate_limit_exceeded" } },
     { status: 429, headers },
   );
+}
+
+/** The limit a refused key reached, in words. */
+function limitWords(v: Extract<LimitVerdict, { ok: false }>): string {
+  if (v.limit !== "max-share") return v.limit === "rpm" ? `${v.max} requests per minute` : `${v.max} tokens per day`;
+  const points = `an estimated ${v.used.toFixed(1)} of its ${v.allowance.toFixed(1)} points of the accounts' weekly windows`;
+  return `${+(v.max * 100).toFixed(2)}% of the pool's remaining weekly room (${points})`;
 }

@@ -124,7 +124,9 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       proxyRef?.state.bindings.flush(),
     );
     const keys = new KeyAuth(store, health);
-    const limiter = new KeyLimiter(store, health);
+    const limiter = new KeyLimiter(store, health, Date.now, () =>
+      [...cache.accounts.values()].filter((a) => !a.needsLogin).map((a) => a.name),
+    );
     await limiter.reload();
     await cache.start();
     cleanup.push(() => cache.stop());
@@ -173,6 +175,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
     };
     cleanup.unshift(() => proxy.stop({ drainMs: 0 }));
     mirror.onChanged = () => proxy.state.pool.reload();
+    mirror.liveUsage = () => proxy.state.pool.snapshot().profiles;
     // Bindings Codex and Claude Code made through this instance go out; notifications bring the others'.
     mirror.start();
     queue.start();
