@@ -27,7 +27,9 @@ export {
 } from "./anthropic/index.ts";
 export { pooledWindows } from "./engine/pooled-usage.ts";
 export { RuntimeLog } from "./runtime/runtime-log.ts";
-export { type MetricFamily, type Sample, prometheusText } from "./broker/metrics.ts";
+export { type MetricFamily, type Sample, prometheusText, withLabels } from "./metrics/prometheus-text.ts";
+export { LabeledCounter } from "./metrics/labeled-counter.ts";
+export { tokensOf } from "./metrics/proxy-metrics.ts";
 export { type ClaudeOptions, DEFAULT_PING_MS } from "./routes/anthropic-routes.ts";
 export { connectFeed, type FeedEndpoints } from "./client/feed-client.ts";
 export { connectTeamFeed, type TeamFeedOptions } from "./client/team-feed-client.ts";
@@ -39,3 +41,11 @@ export { chatToResponses, type ChatTranslateOk, type ChatTranslateResult } from 
 export { ChatStreamTranslator, responseToChat } from "./openai/responses-to-chat.ts";
 export { CHATGPT_PARAMS, type UpstreamParams } from "./openai/upstream-params.ts";
 export { assembleResponse, type Assembled } from "./responses/assemble-response.ts";
+// The team gateway answers Codex's ChatGPT routes for the pool and relays its websocket to the in-process proxy
+// with the proxy's own socket, handshake and frame rules.
+export { pooledUsageBody } from "./engine/pooled-usage.ts";
+export { accountsCheckBody } from "./routes/chatgpt-local.ts";
+export { UpstreamSocket } from "./websocket/upstream-socket.ts";
+export { ClientPace } from "./websocket/client-pace.ts";
+export { clientHandshakeHeaders, relayableClose } from "./websocket/ws-headers.ts";
+export { MAX_FRAME_BYTES, errorFrame, httpErrorFrame, parseClientFrame } from "./websocket/ws-frames.ts";

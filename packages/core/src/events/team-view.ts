@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { ledgerTotalSchema, type UsageSummary } from "../ledger/usage-summary.ts";
 import type { PoolFeed } from "./pool-view.ts";
 
 // What `prodex dashboard --gateway URL` reads from a gateway instance beyond the pool view (pool-view.ts): who
@@ -29,18 +28,16 @@ export type TeamInstance = z.infer<typeof teamInstanceSchema>;
 export const instancesAnswerSchema = z.object({ at: z.number(), instances: z.array(teamInstanceSchema) });
 export type InstancesAnswer = z.infer<typeof instancesAnswerSchema>;
 
-/** `GET /gateway/v1/usage?by=key&since=…`, the part the dashboard reads (the ledger's totals per key). */
-export const keyUsageAnswerSchema = z.object({ total: ledgerTotalSchema, groups: z.array(ledgerTotalSchema) });
-
-/** The team dashboard's feed: the pool view's (events from every instance), plus the gateway's own parts. */
+/**
+ * The team dashboard's feed: the pool view's (events from every instance; `usage()` is the ledger per key), plus the
+ * gateway's own parts.
+ */
 export interface TeamFeed extends PoolFeed {
   readonly who: Whoami;
   readonly url: string;
   instances(): InstancesAnswer | null;
-  /** The ledger per key over the last hour and the last day (core's usage summary, `by.key`). */
-  topKeys(): UsageSummary | null;
   /** Revokes a gateway key (admin keys only); rejects with the gateway's one-line reason. */
   revoke(key: string): Promise<void>;
-  /** Runs after the instances or top keys changed. */
+  /** Runs after the instances changed. */
   onTeam(listener: () => void): () => void;
 }

@@ -33,7 +33,7 @@ export type UsageSummary = {
 
 const count = z.number().int().nonnegative();
 
-export const ledgerTotalSchema = z.object({
+const ledgerTotalSchema = z.object({
   group: z.string(),
   requests: count,
   errors: count,

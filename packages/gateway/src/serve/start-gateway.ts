@@ -2,14 +2,16 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Context, type TokenSource, effectiveUsed } from "@prodex/core";
-import { type ProxyHandle, type RequestBody, extractAffinity, startProxy } from "@prodex/proxy";
+import { Context, type TokenSource } from "@prodex/core";
+import { type ProxyHandle, extractAffinity, startProxy } from "@prodex/proxy";
 import type { LedgerRow } from "@prodex/store";
 import { GatewayStore } from "@prodex/store/pg";
 import { asProdexError } from "../errors.ts";
 import { loadSecretKey } from "../secrets/secret-key.ts";
 import { TokenVault } from "../secrets/token-vault.ts";
 import { adminRoutes } from "./admin-routes.ts";
+import { codexAccountRoutes, codexLoginRoutes } from "./codex-account-routes.ts";
+import { CodexSocketRelay } from "./codex-socket.ts";
 import { resolveContinuation } from "./continuations.ts";
 import { DbHealth } from "./db-health.ts";
 import { frontDoor } from "./front-door.ts";
@@ -19,6 +21,7 @@ import { KeyLimiter } from "./key-limiter.ts";
 import { GatewayMetrics } from "./gateway-metrics.ts";
 import { clientOfPath } from "./limit-answer.ts";
 import { LocalMirror } from "./local-mirror.ts";
+import { KeyUsage } from "./key-usage.ts";
 import { PoolControl } from "./pool-control.ts";
 import { TimelineFeed } from "./timeline-feed.ts";
 import { SharedCache } from "./shared-cache.ts";
@@ -124,7 +127,9 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       proxyRef?.state.bindings.flush(),
     );
     const keys = new KeyAuth(store, health);
-    const limiter = new KeyLimiter(store, health);
+    const limiter = new KeyLimiter(store, health, Date.now, () =>
+      [...cache.accounts.values()].filter((a) => !a.needsLogin).map((a) => a.name),
+    );
     await limiter.reload();
     await cache.start();
     cleanup.push(() => cache.stop());
@@ -154,11 +159,6 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       limiter.served(row);
       metrics.observe(row);
     };
-    local.events.subscribe((e) => {
-      if (e.profile && e.kind === "token.refreshed") metrics.refresh(e.profile, true);
-      else if (e.profile && (e.kind === "token.refresh_failed" || e.kind === "auth.needs_login"))
-        metrics.refresh(e.profile, false);
-    });
     const proxy = await startProxy({
       ctx: local,
       upstreamBase: o.upstreamBase,
@@ -178,6 +178,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
     };
     cleanup.unshift(() => proxy.stop({ drainMs: 0 }));
     mirror.onChanged = () => proxy.state.pool.reload();
+    mirror.liveUsage = () => proxy.state.pool.snapshot().profiles;
     // Bindings Codex and Claude Code made through this instance go out; notifications bring the others'.
     mirror.start();
     queue.start();
@@ -203,8 +204,8 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       const r = ready();
       return r.ready ? null : r.reason;
     });
-    const continuations = async (req: Request, body: RequestBody): Promise<Response | null> => {
-      const keys = extractAffinity(req.headers, body.json());
+    const continuations = async (path: string, headers: Headers, json: unknown): Promise<Response | null> => {
+      const keys = extractAffinity(headers, json);
       const r = await resolveContinuation(
         keys,
         (kind, key) => proxy.state.bindings.lookup(kind, key),
@@ -212,28 +213,30 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
         store,
         health,
       );
-      return r.kind === "unavailable" ? unavailableAnswer(clientOfPath(new URL(req.url).pathname), r.message) : null;
+      return r.kind === "unavailable" ? unavailableAnswer(clientOfPath(path), r.message) : null;
     };
+    const backend = () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId, fetch: proxy.fetch });
+    const limits = (key: string) => limiter.admit(key);
+    const sockets = new CodexSocketRelay({ backend, limits, continuations });
     const app = frontDoor({
       continuations,
       instance,
       keys,
-      backend: () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId, fetch: proxy.fetch }),
+      backend,
+      codexLogin: codexLoginRoutes(keys),
+      codexAccount: codexAccountRoutes(() => proxy.state.pool),
+      sockets,
       ready,
-      admin: adminRoutes(store, registry, { snapshot: () => proxy.state.pool.snapshot(), timeline, control: pool }),
-      limits: (key) => limiter.admit(key),
+      admin: adminRoutes(store, registry, {
+        snapshot: () => proxy.state.pool.snapshot(),
+        timeline,
+        usage: new KeyUsage(store, health),
+        control: pool,
+      }),
+      limits,
       metrics: () => {
-        const now = Date.now();
-        const remaining = proxy.state.pool
-          .snapshot()
-          .profiles.flatMap((p) =>
-            p.windows
-              .filter((w) => w.label !== "other")
-              .map((w) => ({ account: p.name, window: w.label, percent: Math.max(0, 100 - effectiveUsed(w, now)) })),
-          );
-        const backlog = queue.ledgerBacklog(now);
-        return metrics.text({
-          remaining,
+        const backlog = queue.ledgerBacklog(Date.now());
+        return metrics.text(proxy.metrics(), {
           ledgerPending: backlog.rows,
           ledgerLagSeconds: backlog.lagMs / 1000,
           dbUp: health.current.ok,
@@ -245,11 +248,15 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       port: o.port ?? 0,
       idleTimeout: 0,
       fetch: (req) => app.fetch(req),
+      websocket: sockets.handlers,
       tls: o.tls ? { cert: Bun.file(o.tls.cert), key: Bun.file(o.tls.key) } : undefined,
       error: () =>
         Response.json({ error: { type: "server_error", message: "prodex gateway internal error" } }, { status: 500 }),
     });
+    sockets.bind(server);
     cleanup.unshift(() => server.stop(true));
+    // Codex is told the instance is going away (1001) and reconnects, through a load balancer to another one.
+    cleanup.unshift(() => sockets.closeAll());
     const host = server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname;
     const url = `${o.tls ? "https" : "http"}://${host}:${server.port}`;
     await registry.register(url, o.version);

@@ -4,8 +4,10 @@ import {
   type PoolFeed,
   type PoolFeedMessage,
   type PoolSnapshot,
+  type UsageSummary,
   parsePoolEvent,
   poolSnapshotSchema,
+  usageSummarySchema,
 } from "@prodex/core";
 import { SseParser } from "../sse/index.ts";
 
@@ -24,6 +26,7 @@ export async function connectFeed(endpoints: FeedEndpoints, options: { fetch?: t
   const first = snapshotOf(await initial.json().catch(() => null));
   if (!first) throw new Error("pool state unreadable (not a prodex pool snapshot)");
   let snapshot: PoolSnapshot = first;
+  let usage: UsageSummary | null = null;
   const recent: PoolEvent[] = [];
   const listeners = new Set<(m: PoolFeedMessage) => void>();
   const abort = new AbortController();
@@ -31,6 +34,7 @@ export async function connectFeed(endpoints: FeedEndpoints, options: { fetch?: t
 
   const deliver = (message: PoolFeedMessage) => {
     if (message.type === "snapshot") snapshot = message.snapshot;
+    else if (message.type === "usage") usage = message.usage;
     else {
       // A reconnect replays recent events; show each one once.
       const key = `${message.event.source ?? ""}:${message.event.id}:${message.event.at}`;
@@ -53,12 +57,15 @@ export async function connectFeed(endpoints: FeedEndpoints, options: { fetch?: t
         const parser = new SseParser();
         for await (const chunk of res.body) {
           for (const m of parser.feed(chunk)) {
-            if (m.event !== "snapshot" && m.event !== "event") continue;
+            if (m.event !== "snapshot" && m.event !== "event" && m.event !== "usage") continue;
             // What does not validate (malformed, or from a newer prodex) is skipped; the stream goes on.
             const data = parseJson(m.data);
             if (m.event === "snapshot") {
               const next = snapshotOf(data);
               if (next) deliver({ type: "snapshot", snapshot: next });
+            } else if (m.event === "usage") {
+              const next = usageSummarySchema.safeParse(data);
+              if (next.success) deliver({ type: "usage", usage: next.data });
             } else {
               const event = parsePoolEvent(data);
               if (event) deliver({ type: "event", event });
@@ -90,6 +97,7 @@ export async function connectFeed(endpoints: FeedEndpoints, options: { fetch?: t
   return {
     snapshot: () => snapshot,
     recent: () => [...recent],
+    usage: () => usage,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

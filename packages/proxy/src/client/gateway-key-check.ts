@@ -27,6 +27,9 @@ export async function checkGatewayKey(url: string, key: string, f: typeof fetch 
     throw new UsageError(`the gateway at ${url} answered HTTP ${res.status}`, "check /readyz on it, then try again");
   const who = whoamiSchema.safeParse(await res.json().catch(() => null));
   if (!who.success)
-    throw new UsageError(`${url} did not answer as a prodex gateway`, "check the address (the gateway's, not a proxy's)");
+    throw new UsageError(
+      `${url} did not answer as a prodex gateway`,
+      "check the address (the gateway's, not a proxy's)",
+    );
   return who.data;
 }

@@ -1,24 +1,15 @@
-import {
-  type InstancesAnswer,
-  type TeamFeed,
-  UsageError,
-  type UsagePeriod,
-  type UsageSummary,
-  instancesAnswerSchema,
-  keyUsageAnswerSchema,
-} from "@prodex/core";
+import { type InstancesAnswer, type TeamFeed, UsageError, instancesAnswerSchema } from "@prodex/core";
 import { connectFeed, errorMessage } from "./feed-client.ts";
 import { checkGatewayKey } from "./gateway-key-check.ts";
 
-/** How often the instances and the per-key usage are read again (the events come live, by notification). */
+/** How often the instances are read again (events and the usage per key come live over the feed). */
 const TEAM_POLL_MS = 2_000;
-const PERIODS: readonly UsagePeriod[] = ["1h", "24h"];
 
 export type TeamFeedOptions = { fetch?: typeof fetch; pollMs?: number };
 
 /**
- * `prodex dashboard --gateway URL`: the pool feed of one gateway instance (its pool view and every instance's events,
- * `/gateway/v1/feed`), the pool-wide pin and pause, the instances and the top keys. An admin or viewer key only: a
+ * `prodex dashboard --gateway URL`: the pool feed of one gateway instance (its pool view, every instance's events and
+ * the usage per key, `/gateway/v1/feed`), the pool-wide pin and pause, the instances, and key revocation. An admin or viewer key only: a
  * user key, a key the gateway does not know, or a gateway that does not answer is one clear error before anything
  * is drawn.
  */
@@ -45,26 +36,15 @@ export async function connectTeamFeed(url: string, key: string, options: TeamFee
     });
   });
   let instances: InstancesAnswer | null = null;
-  let topKeys: UsageSummary | null = null;
   const listeners = new Set<() => void>();
   const changed = () => {
     for (const l of listeners) l();
   };
-  const readJson = async (path: string) => {
-    const res = await keyed(`${api}${path}`, { signal: AbortSignal.timeout(10_000) });
-    return res.ok ? res.json() : null;
-  };
   const refresh = async () => {
     try {
-      const next = instancesAnswerSchema.safeParse(await readJson("/instances"));
+      const res = await keyed(`${api}/instances`, { signal: AbortSignal.timeout(10_000) });
+      const next = instancesAnswerSchema.safeParse(res.ok ? await res.json() : null);
       if (next.success) instances = next.data;
-      const periods = await Promise.all(
-        PERIODS.map(async (period) => {
-          const got = keyUsageAnswerSchema.safeParse(await readJson(`/usage?by=key&since=${period}`));
-          return got.success ? { period, total: got.data.total, by: { key: got.data.groups } } : null;
-        }),
-      );
-      if (periods.every((p) => p !== null)) topKeys = { at: Date.now(), periods };
     } catch {
       // a gateway briefly away: keep what was shown, the next round reads again
     }
@@ -78,7 +58,6 @@ export async function connectTeamFeed(url: string, key: string, options: TeamFee
     who,
     url,
     instances: () => instances,
-    topKeys: () => topKeys,
     async revoke(name) {
       const res = await keyed(`${api}/keys/${encodeURIComponent(name)}`, { method: "DELETE" });
       if (!res.ok) throw new Error(errorMessage(await res.json().catch(() => null)) ?? `HTTP ${res.status}`);

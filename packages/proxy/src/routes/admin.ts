@@ -1,9 +1,13 @@
-import { type PoolEvent, type PoolFeedMessage, type PoolSnapshot, rowToEvent } from "@prodex/core";
+import { type PoolEvent, type PoolFeedMessage, type PoolSnapshot, type UsageSummary, rowToEvent } from "@prodex/core";
 import type { Context as HonoContext } from "hono";
 import { z } from "zod";
 import type { ProxyState } from "../engine/proxy-state.ts";
 import { encodeSse } from "../sse/index.ts";
 import { readSmallJson } from "../upstream/request-body.ts";
+import { proxyUsage, USAGE_TICK_MS } from "./admin-usage.ts";
+
+const payload = (message: PoolFeedMessage): unknown =>
+  message.type === "event" ? message.event : message.type === "snapshot" ? message.snapshot : message.usage;
 
 /** A dashboard's control: pin a profile (null: unpin), or pause/resume auto-rotate (a gateway takes the same). */
 export const controlBody = z.union([z.object({ pin: z.string().nullable() }), z.object({ autoRotate: z.boolean() })]);
@@ -44,6 +48,8 @@ export type FeedSource = {
   recent(): PoolEvent[] | Promise<PoolEvent[]>;
   /** Live events from now on; each may also have changed the pool. Returns the unsubscribe. */
   subscribe(listener: (event: PoolEvent) => void): () => void;
+  /** The usage view's summary, looked at every second: the same object until it changed; null when none yet. */
+  usage?(): UsageSummary | null;
 };
 
 /** This proxy's events as they happen, and those other prodex processes write to the shared store. */
@@ -51,6 +57,7 @@ export function localFeedSource(state: ProxyState): FeedSource {
   let lastId = 0;
   return {
     snapshot: () => state.pool.snapshot(),
+    usage: () => proxyUsage(state),
     recent() {
       try {
         const recent = state.ctx.store.events.list({ limit: 50 });
@@ -89,8 +96,9 @@ export function eventsRoute(state: ProxyState, c: HonoContext): Response {
 }
 
 /**
- * A dashboard's live feed as SSE: a snapshot first, the recent events, then every event as it comes, and a fresh
- * snapshot whenever the pool changes (looked at after each event and every 250 ms). `connectFeed` reads it.
+ * A dashboard's live feed as SSE: a snapshot first, the recent events, then every event as it comes, a fresh
+ * snapshot whenever the pool changes (looked at after each event and every 250 ms), and the usage summary when it
+ * changes (looked at every second). `connectFeed` reads it.
  */
 export function feedStream(source: FeedSource, signal: AbortSignal): Response {
   const enc = new TextEncoder();
@@ -104,7 +112,7 @@ export function feedStream(source: FeedSource, signal: AbortSignal): Response {
             enc.encode(
               encodeSse({
                 event: message.type,
-                data: JSON.stringify(message.type === "event" ? message.event : message.snapshot),
+                data: JSON.stringify(payload(message)),
               }),
             ),
           );
@@ -133,6 +141,15 @@ export function feedStream(source: FeedSource, signal: AbortSignal): Response {
       replayed = true;
       for (const event of early.splice(0)) send({ type: "event", event });
       const timer = setInterval(sendSnapshot, STORE_POLL_MS);
+      let lastUsage: UsageSummary | null = null;
+      const sendUsage = () => {
+        const usage = source.usage?.() ?? null;
+        if (!usage || usage === lastUsage) return;
+        lastUsage = usage;
+        send({ type: "usage", usage });
+      };
+      sendUsage();
+      const usageTimer = source.usage ? setInterval(sendUsage, USAGE_TICK_MS) : undefined;
       const keepAlive = setInterval(() => {
         try {
           controller.enqueue(enc.encode(": keep-alive\n\n"));
@@ -144,6 +161,7 @@ export function feedStream(source: FeedSource, signal: AbortSignal): Response {
         if (stopped) return;
         stopped = true;
         clearInterval(timer);
+        clearInterval(usageTimer);
         clearInterval(keepAlive);
         unsubscribe();
       };

@@ -51,7 +51,7 @@ export const apiKeys = pgTable(
     createdAt: ms("created_at").notNull(),
     revokedAt: ms("revoked_at"),
     // Optional limits (null: none): requests per minute, tokens (input + output) per UTC day, and the most of the
-    // pool's weekly room the key may take (0 < share <= 1; core's key-share-check.ts says how it is measured).
+    // pool's weekly room the key may take (0 < share <= 1; the gateway's share-check.ts says how it is measured).
     rpm: integer("rpm"),
     tokensPerDay: bigint("tokens_per_day", { mode: "number" }),
     maxShare: doublePrecision("max_share"),
