@@ -7,7 +7,7 @@ import type { PoolFeed } from "@prodex/core/types";
 import type { Theme } from "../env/theme.ts";
 import { useFeedUsage } from "../feed/use-feed-usage.ts";
 import { timeSignature, useNotice, useNow, usePoolFeed } from "../feed/use-pool-feed.ts";
-import { FullScreen, PoolView, UsageView } from "../ui/components.tsx";
+import { PoolScreenView } from "../ui/components.tsx";
 import { fromInkAll } from "../wrap/ink-key.ts";
 import { initialPoolView, poolKey } from "./pool-controller.ts";
 
@@ -39,33 +39,17 @@ export function PoolScreen(props: { feed: PoolFeed; theme: Theme; cols: number; 
     }
     setView(v);
   });
-  if (view.usage)
-    return (
-      <FullScreen>
-        <UsageView
-          summary={usage}
-          period={view.period}
-          theme={theme}
-          width={columns}
-          height={rows}
-          now={now}
-          standalone
-          notice={notice}
-        />
-      </FullScreen>
-    );
   return (
-    <FullScreen>
-      <PoolView
-        state={state}
-        view={view}
-        theme={theme}
-        width={columns}
-        height={rows}
-        now={now}
-        standalone
-        notice={notice}
-      />
-    </FullScreen>
+    <PoolScreenView
+      state={state}
+      view={view}
+      usage={usage}
+      theme={theme}
+      width={columns}
+      height={rows}
+      now={now}
+      standalone
+      notice={notice}
+    />
   );
 }
