@@ -5,7 +5,7 @@ import React from "react";
 import chalk from "chalk";
 import type { ReactNode } from "react";
 import { Box, Text } from "ink";
-import type { UsageSummary } from "@prodex/core/types";
+import type { UsageGroup, UsageSummary } from "@prodex/core/types";
 import type { Theme } from "../env/theme.ts";
 import type { PoolState } from "../feed/pool-state.ts";
 import type { PoolViewState } from "../pool/pool-controller.ts";
@@ -72,15 +72,23 @@ export function UsageView(props: UsageViewProps) {
 
 /** The pool view, or in its place the usage view (`view.usage`), full screen: `prodex dashboard` and the wrapper's. */
 export function PoolScreenView(
-  props: ScreenProps & { state: PoolState; view: PoolViewState; usage: UsageSummary | null },
+  props: ScreenProps & {
+    state: PoolState;
+    view: PoolViewState;
+    usage: UsageSummary | null;
+    /** The usage view's tables (default: per profile and per model). */
+    groups?: readonly UsageGroup[];
+    /** What the team dashboard draws differently in the pool view. */
+    pool?: Pick<PoolViewProps, "heading" | "summary" | "sections" | "keys">;
+  },
 ) {
-  const { state, view, usage, ...screen } = props;
+  const { state, view, usage, groups, pool, ...screen } = props;
   return (
     <FullScreen>
       {view.usage ? (
-        <UsageView {...screen} summary={usage} period={view.period} />
+        <UsageView {...screen} summary={usage} period={view.period} {...(groups ? { groups } : {})} />
       ) : (
-        <PoolView {...screen} state={state} view={view} />
+        <PoolView {...screen} {...pool} state={state} view={view} />
       )}
     </FullScreen>
   );

@@ -7,7 +7,18 @@ import { eventLine, modeTag, rule } from "./parts.ts";
 import { footerLine, type ScreenProps } from "./screen-frame.ts";
 import { quotaTableLines } from "./quota-table.ts";
 
-export type PoolViewProps = ScreenProps & { state: PoolState; view: PoolViewState };
+export type PoolViewProps = ScreenProps & {
+  state: PoolState;
+  view: PoolViewState;
+  /** The title at the top left (default "prodex pool"). */
+  heading?: string;
+  /** What follows the title, instead of the local pool's count and serving line. */
+  summary?: Line;
+  /** Lines drawn between the accounts and the events (the team dashboard's instances and keys). */
+  sections?: Line[];
+  /** The key hints at the bottom, instead of the local pool's. */
+  keys?: Line;
+};
 
 /** Rows for the profile table, history and event log, in that order of priority. */
 export function poolBudget(profiles: number, height: number): { table: number; history: number; events: number } {
@@ -27,7 +38,8 @@ export function poolLines(props: PoolViewProps): Line[] {
   const g = theme.g;
   const totals = poolTotals(snap);
   const serving = servingProfile(snap);
-  const budget = poolBudget(snap.profiles.length, height);
+  const sections = props.sections ?? [];
+  const budget = poolBudget(snap.profiles.length, height - sections.length);
   const out: Line[] = [];
   const live: Line = snap.offline
     ? [plain("no proxy running"), dim(` ${g.dot} stored quota ${g.dot} next launch starts on ${snap.current ?? "—"}`)]
@@ -42,9 +54,8 @@ export function poolLines(props: PoolViewProps): Line[] {
   out.push(
     spread(
       [
-        seg(" prodex pool", { bold: true, hue: hue(theme, "cyan") }),
-        dim(` ${g.dot} ${snap.profiles.length} profiles ${g.dot} `),
-        ...live,
+        seg(` ${props.heading ?? "prodex pool"}`, { bold: true, hue: hue(theme, "cyan") }),
+        ...(props.summary ?? [dim(` ${g.dot} ${snap.profiles.length} profiles ${g.dot} `), ...live]),
       ],
       [dim(`${fmtClock(now)} `)],
       width,
@@ -88,6 +99,7 @@ export function poolLines(props: PoolViewProps): Line[] {
       dim(first && last && last.at > first.at ? `  over ${fmtDuration(last.at - first.at)}` : ""),
     ]);
   }
+  out.push(...sections);
   const filter = [
     view.level === "all" ? "all levels" : `${view.level}+`,
     view.text || view.editing ? `"${view.text}${view.editing ? "_" : ""}"` : "",
@@ -101,10 +113,12 @@ export function poolLines(props: PoolViewProps): Line[] {
   for (const e of events) out.push(eventLine(e, theme, width, { seconds: true, kind: true }));
   while (out.length < height - 1) out.push([]);
   out.push(
-    footerLine(
-      props,
-      `${theme.ascii ? "up/down" : "↑↓"} select ${g.dot} p pin ${g.dot} u unpin ${g.dot} a auto-rotate ${g.dot} f level ${g.dot} / search ${g.dot} c clear ${g.dot} t usage`,
-    ),
+    props.keys && !props.notice
+      ? props.keys
+      : footerLine(
+          props,
+          `${theme.ascii ? "up/down" : "↑↓"} select ${g.dot} p pin ${g.dot} u unpin ${g.dot} a auto-rotate ${g.dot} f level ${g.dot} / search ${g.dot} c clear ${g.dot} t usage`,
+        ),
   );
   return out.slice(0, height).map((l) => fit(l, width, g.ellipsis));
 }
