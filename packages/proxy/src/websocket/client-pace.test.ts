@@ -29,7 +29,7 @@ test("back-pressure: the source stays paused until the client drains, then readi
   const pace = new ClientPace(new AbortController().signal);
   const s = source();
   let slow = 0;
-  let settled: string | null = null;
+  let settled = null as string | null;
   const sending = pace
     .send(client(-1).ws, "frame", s, () => slow++)
     .then((r) => {
