@@ -9,9 +9,17 @@ import { codexTurn, gatewayWorld } from "./gateway-world.ts";
 const cluster = usePgCluster();
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
-const keyedFetch = (key: string) =>
-  ((url: string | URL | Request, init?: RequestInit) =>
-    fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), ...auth(key) } })) as typeof fetch;
+
+/** The pool feed the team dashboard reads from an instance, with `key`. */
+function attach(url: string, key: string) {
+  const keyed = ((input: string | URL | Request, init?: RequestInit) =>
+    fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...auth(key) } })) as typeof fetch;
+  const api = `${url}/gateway/v1`;
+  return connectFeed(
+    { eventsUrl: `${api}/feed`, stateUrl: `${api}/pool`, controlUrl: `${api}/pool/control` },
+    { fetch: keyed },
+  );
+}
 
 async function until(what: () => boolean, ms: number): Promise<number> {
   const t0 = performance.now();
@@ -81,14 +89,7 @@ describe("gateway team routes", () => {
       const a = await w.start();
       const b = await w.start();
       const admin = await createKey(w.store, "ops", "admin");
-      const feed = await connectFeed(
-        {
-          eventsUrl: `${a.url}/gateway/v1/feed`,
-          stateUrl: `${a.url}/gateway/v1/pool`,
-          controlUrl: `${a.url}/gateway/v1/pool/control`,
-        },
-        { fetch: keyedFetch(admin.key) },
-      );
+      const feed = await attach(a.url, admin.key);
       try {
         await feed.pin("acct-b");
         expect(feed.snapshot().pinned).toBe("acct-b");
@@ -143,14 +144,7 @@ describe("gateway team routes", () => {
       const a = await w.start();
       const b = await w.start();
       const viewer = await createKey(w.store, "watch", "viewer");
-      const feed = await connectFeed(
-        {
-          eventsUrl: `${a.url}/gateway/v1/feed`,
-          stateUrl: `${a.url}/gateway/v1/pool`,
-          controlUrl: `${a.url}/gateway/v1/pool/control`,
-        },
-        { fetch: keyedFetch(viewer.key) },
-      );
+      const feed = await attach(a.url, viewer.key);
       try {
         const heard: PoolEvent[] = [];
         feed.subscribe((m) => {
