@@ -115,10 +115,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
     ctx = new Context({ env: localEnv, source: `gateway:${instance}`, tokens: source, fetch: o.fetch });
     const local = ctx;
     cleanup.push(() => local.close());
-    let proxyRef: ProxyHandle | null = null;
-    const mirror = new LocalMirror(local, cache, queue, instance, join(dir, "homes"), () =>
-      proxyRef?.state.bindings.flush(),
-    );
+    const mirror = new LocalMirror(local, cache, queue, instance, join(dir, "homes"));
     const keys = new KeyAuth(store, health);
     const limiter = new KeyLimiter(store, health);
     await limiter.reload();
@@ -161,10 +158,11 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       quotaRefresh: false,
       onRequest,
     });
-    proxyRef = proxy;
     cleanup.unshift(() => proxy.stop({ drainMs: 0 }));
     mirror.onChanged = () => proxy.state.pool.reload();
     // Bindings Codex and Claude Code made through this instance go out; notifications bring the others'.
+    cleanup.unshift(proxy.state.bindings.onBound((kind, key, a, at, e) => mirror.bound(kind, key, a, at, e)));
+    mirror.learn = (kind, key, a, e) => proxy.state.bindings.learn(kind, key, a, e);
     mirror.start();
     queue.start();
     limiter.start();
