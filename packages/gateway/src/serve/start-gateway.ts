@@ -7,12 +7,13 @@ import { type ProxyHandle, type RequestBody, extractAffinity, startProxy } from 
 import type { LedgerRow } from "@prodex/store";
 import { GatewayStore } from "@prodex/store/pg";
 import { asProdexError } from "../errors.ts";
-import { loadSecretKey } from "../secrets/secret-key.ts";
+import { loadSecretKeyRing } from "../secrets/secret-key.ts";
 import { TokenVault } from "../secrets/token-vault.ts";
 import { adminRoutes } from "./admin-routes.ts";
 import { resolveContinuation } from "./continuations.ts";
 import { DbHealth } from "./db-health.ts";
 import { frontDoor } from "./front-door.ts";
+import { InstanceKeys } from "./instance-keys.ts";
 import { InstanceRegistry } from "./instance-registry.ts";
 import { KeyAuth } from "./key-auth.ts";
 import { KeyLimiter } from "./key-limiter.ts";
@@ -49,6 +50,8 @@ export type GatewayHandle = {
   queue: WriteBehind;
   health: DbHealth;
   ready(): { ready: true } | { ready: false; reason: string };
+  /** Re-reads the secret key file (SIGHUP): the ids of the keys now held, or one clear line (the old ones kept). */
+  reloadKeys(): Promise<string[]>;
   stop(): Promise<void>;
 };
 
@@ -66,9 +69,11 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
   const cleanup: (() => Promise<void> | void)[] = [];
   try {
     await store.assertSchema();
-    const vault = await TokenVault.open(store, loadSecretKey(o.env));
+    const ring = loadSecretKeyRing(o.env);
+    const vault = await TokenVault.open(store, ring.keys);
     const health = new DbHealth(store);
     const cache = new SharedCache(store, health, instance);
+    const secretKeys = new InstanceKeys(vault, o.env, ring.file !== null, store, cache, health, instance);
     const queue = new WriteBehind(
       store,
       health,
@@ -132,7 +137,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       else if (n.t === "key") {
         keys.forget();
         void limiter.reload();
-      }
+      } else void secretKeys.receive(n);
     });
 
     // Every event the proxy writes goes to the shared timeline too (subscribed before it starts: none missed).
@@ -182,6 +187,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
           reason: `${h.reason} since ${new Date(h.since).toISOString()}; serving what this instance holds`,
         };
       if (!cache.listening) return { ready: false as const, reason: "not subscribed to gateway notifications" };
+      if (secretKeys.problem) return { ready: false as const, reason: secretKeys.problem };
       return { ready: true as const };
     };
     const continuations = async (req: Request, body: RequestBody): Promise<Response | null> => {
@@ -249,6 +255,11 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       queue,
       health,
       ready,
+      async reloadKeys() {
+        const ids = secretKeys.reload();
+        await secretKeys.follow();
+        return ids;
+      },
       async stop() {
         stopping = true;
         await runAll(cleanup);
