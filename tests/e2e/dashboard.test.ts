@@ -88,6 +88,76 @@ describe("prodex dashboard", () => {
     }
   }, 60_000);
 
+  test("usage view (t): per profile and model, live, the totals the mock served through the broker", async () => {
+    const world = await openEnv([
+      { id: "acct-a", primary: { usedPercent: 10 } },
+      { id: "acct-b", primary: { usedPercent: 20 } },
+    ]);
+    const broker = Bun.spawn(["bun", CLI, "__broker", "--upstream", world.mock.baseUrl], {
+      env: { ...world.env, PRODEX_BROKER_GRACE_MS: "60000" },
+      stdout: "ignore",
+      stderr: "ignore",
+    });
+    const ctx = new Context({ env: world.env, source: "test" });
+    try {
+      const end = Date.now() + 20_000;
+      while (!ctx.store.runtimes.list().some((r) => r.kind === "broker" && r.pid === broker.pid)) {
+        if (Date.now() > end) throw new Error("the broker did not register");
+        await Bun.sleep(50);
+      }
+      const screen = await dashboard(world);
+      await screen.waitFor(literal("p1"), 20_000);
+      screen.type("t");
+      await screen.waitFor(/prodex usage · last hour · 0 req/, 20_000);
+      // Real Codex through the broker the dashboard is attached to; the dashboard is not restarted.
+      for (const prompt of ["say hi", "say hi again"]) {
+        const r = await world.prodex(["exec", "--skip-git-repo-check", prompt]);
+        expect(r.code, failure(r)).toBe(0);
+        expect(r.stdout).toContain("hi from mock");
+      }
+      const served = world.mock
+        .accounts()
+        .map((a) => ({ profile: a.id === "acct-a" ? "p1" : "p2", requests: a.counters.requests }))
+        .filter((a) => a.requests > 0);
+      const total = served.reduce((n, a) => n + a.requests, 0);
+      expect(total).toBeGreaterThanOrEqual(2);
+      const text = await screen.waitFor(literal(`prodex usage · last hour · ${total} req · 0 err`), 20_000);
+      // Every request went through the broker (its ledger rows name it), not a proxy of the launch's own.
+      expect(new Set(ctx.store.ledger.since(0).map((r) => r.instance))).toEqual(new Set([`broker:${broker.pid}`]));
+      const lines = text.split("\n");
+      const section = (title: string) => {
+        const start = lines.findIndex((l) => l.startsWith(`─ ${title}`));
+        const rows: Record<string, number> = {};
+        for (const l of lines.slice(start + 2)) {
+          const m = /^ {2}(\S+)\s+(\d+)\s+0\s/.exec(l);
+          if (!m) break;
+          rows[m[1] as string] = Number(m[2]);
+        }
+        return rows;
+      };
+      // Per profile: each account's count as the mock kept it.
+      expect(section("by profile")).toEqual(Object.fromEntries(served.map((a) => [a.profile, a.requests])));
+      // Per model: the ledger's own grouping, adding up to what the mock served.
+      const byModel = JSON.parse((await world.prodex(["usage", "--by", "model", "--json"])).stdout) as {
+        groups: { group: string; requests: number }[];
+      };
+      const models = section("by model");
+      expect(models).toEqual(Object.fromEntries(byModel.groups.map((g) => [g.group, g.requests])));
+      expect(Object.values(models).reduce((n, x) => n + x, 0)).toBe(total);
+      // The week holds the same; t goes back to the pool.
+      screen.type("3");
+      await screen.waitFor(literal(`prodex usage · last 7 days · ${total} req`), 20_000);
+      screen.type("t");
+      await screen.waitFor(literal("prodex pool · 2 profiles"), 20_000);
+      screen.type("q");
+      expect(await screen.exited).toBe(0);
+    } finally {
+      ctx.close();
+      broker.kill("SIGTERM");
+      await broker.exited;
+    }
+  }, 120_000);
+
   test("without a terminal: one line saying what to use instead, exit 1", async () => {
     const world = await openEnv([{ id: "acct-a" }]);
     for (const args of [["dashboard"], ["status"]]) {

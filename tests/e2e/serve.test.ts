@@ -7,6 +7,7 @@ import { serveSchema } from "../../apps/cli/src/output/schemas/serve.ts";
 import OpenAI from "openai";
 import { type CliEnv, cliEnv, runToEnd } from "@prodex/testkit/cli-env";
 import { type Running, startProdex } from "@prodex/testkit/long-running";
+import { parsePromText, promSum } from "@prodex/testkit/prom-text";
 
 // `prodex serve`: the proxy alone, for scripts. Real processes, real signals, the mock upstream.
 
@@ -84,6 +85,19 @@ describe("prodex serve", () => {
     });
     expect(cCode, cErr).toBe(0);
     expect(cOut).toBe("hi from mock\n");
+
+    // Its `/metrics`, where the line says and with the header it gives: both clients' answers, as the mock served them.
+    expect((await fetch(info.metrics.url)).status).toBe(401);
+    const scraped = await fetch(info.metrics.url, { headers: info.metrics.headers });
+    expect(scraped.status).toBe(200);
+    const text = await scraped.text();
+    const scrapedFamilies = parsePromText(text);
+    const count = (client: string) => promSum(scrapedFamilies, "prodex_requests_total", { client });
+    expect(count("codex")).toBeGreaterThan(0);
+    expect(count("claude")).toBeGreaterThan(0);
+    // Every inference request the mock took (Codex's websocket prewarm included: it reached the account too).
+    expect(count("codex") + count("claude")).toBe(world.mock.accounts()[0]?.counters.requests ?? -1);
+    expect(text).not.toContain(info.secret);
 
     serving.proc.kill("SIGTERM");
     expect(await serving.exit()).toBe(0);

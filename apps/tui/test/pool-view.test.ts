@@ -2,7 +2,7 @@
 import { expect, test } from "bun:test";
 import { createStaticFeed } from "../src/feed/static-feed.ts";
 import { runPoolView } from "../src/runtime.ts";
-import { sampleEvents, sampleSnapshot } from "../src/ui/fixtures.ts";
+import { sampleEvents, sampleSnapshot, sampleUsage } from "../src/ui/fixtures.ts";
 import { FakeStdin, FakeStdout, strayModes, waitFor } from "./helpers.ts";
 
 test("runPoolView: shows the pool, pins, pauses, streams events, quits cleanly", async () => {
@@ -36,6 +36,16 @@ test("runPoolView: shows the pool, pins, pauses, streams events, quits cleanly",
   const shown = (await stdout.screen()).join("\n");
   expect(shown).toContain("502 upstream");
   expect(shown).not.toContain("backup → work");
+
+  // t: the usage view, from the feed's usage summary; live; t again: back to the pool.
+  feed.setUsage(sampleUsage(now));
+  stdin.send("t");
+  await screenHas("prodex usage · last hour · 3 req");
+  await screenHas("─ by model · last hour");
+  stdin.send("2");
+  await screenHas("prodex usage · last day · 6 req");
+  stdin.send("t");
+  await screenHas("prodex pool · 4 profiles");
 
   stdin.send("q");
   await done;

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
-import { createKey, updateKeyLimits } from "../src/index.ts";
+import type { StoredWindow } from "@prodex/store";
+import { createKey, updateKeyLimits, usageReport } from "../src/index.ts";
 import { codexTurn, gatewayWorld, prodexCli } from "./gateway-world.ts";
 
 // Per-key limits on a real PostgreSQL under two instances: a key over its own limit gets its client's 429,
@@ -192,6 +193,84 @@ describe("per-key limits", () => {
       expect(audit.find((e) => e.action === "key.revoked")?.who).toBe("key boss");
       expect(audit.filter((e) => e.action === "account.added").map((e) => e.subject)).toEqual(["acct-a"]);
       expect(JSON.stringify(audit)).not.toContain(admin);
+    } finally {
+      await w.close();
+    }
+  }, 120_000);
+
+  test("--max-share 0.02 across two instances: served up to 2% of the pool's weekly room, then refused on both with the weekly reset; the other key goes on; raised, it serves again", async () => {
+    // Each answer costs its account 1 point of its weekly window (and 10 of its 5-hour one): two accounts, 200 points.
+    const w = await gatewayWorld(cluster(), [
+      { id: "acct-a", costPercent: 10 },
+      { id: "acct-b", costPercent: 10 },
+    ]);
+    try {
+      const hog = (await createKey(w.store, "hog", "user", { maxShare: 0.02 })).key;
+      const a = await w.start();
+      const b = await w.start();
+      let answers = 0;
+      /** Both instances have read the pool after `answers` answers: ledger written, readings shared, then read. */
+      const settled = async () => {
+        for (let i = 0; i < 100 && (await w.store.ledger.since(0)).length < answers; i++) await Bun.sleep(50);
+        await Bun.sleep(2_300); // a usage reading out (every second), then a share reading in (every second)
+      };
+      /** The rule, from what `prodex gateway usage` says of the weekly windows: K < 0.02 × (R + K)? */
+      const underShare = async () => {
+        const now = Date.now();
+        const report = await usageReport(w.store, { by: "key", since: now - 3_600_000, now, asker: "operator" });
+        const weekly = (report.windows ?? []).filter((x) => x.window === "weekly");
+        const used = weekly
+          .flatMap((x) => x.keys.filter((k) => k.key === "hog"))
+          .reduce((n, k) => n + k.usedPercent, 0);
+        // An account no answer has come from yet has its whole window left.
+        const room = weekly.reduce((n, x) => n + 100 - x.usedPercent, 0) + 100 * (2 - weekly.length);
+        return used === 0 || used < 0.02 * (room + used);
+      };
+      const statuses: number[] = [];
+      let refusal = "";
+      for (let i = 0; i < 10 && !refusal; i++) {
+        await settled();
+        const expected = (await underShare()) ? 200 : 429;
+        const r = await codexTurn(i % 2 === 0 ? a.url : b.url, hog);
+        expect(r.status).toBe(expected);
+        statuses.push(r.status);
+        if (r.status === 200) answers++;
+        else refusal = r.text;
+        // The key without a share, on the other instance: its use shrinks the room the hog's share is of.
+        expect((await codexTurn(i % 2 === 0 ? b.url : a.url, w.key)).status).toBe(200);
+        answers++;
+      }
+      // 2% of 200 points is about 4 answers' worth (the upstream's reading trails its last answer by one).
+      expect(statuses.at(-1)).toBe(429);
+      expect(statuses.filter((x) => x === 200).length).toBeGreaterThanOrEqual(4);
+      const body = JSON.parse(refusal) as { error: { type: string; resets_at: number; message: string } };
+      expect(body.error.type).toBe("usage_limit_reached");
+      // The key's own reset: when the accounts' weekly windows reset (the mock's: three days from their start).
+      const resets = (await w.store.usage.all()).flatMap((u) =>
+        (u.windows as StoredWindow[]).filter((x) => x.label === "weekly").map((x) => x.resetAt ?? 0),
+      );
+      expect(body.error.resets_at).toBeGreaterThanOrEqual(Math.floor(Math.min(...resets) / 1000));
+      expect(body.error.resets_at).toBeLessThanOrEqual(Math.ceil(Math.max(...resets) / 1000));
+      expect(body.error.resets_at * 1000 - Date.now()).toBeGreaterThan(2.9 * 86_400_000);
+      expect(body.error.message).toContain("of 2% of the pool's remaining weekly room");
+      // Refused on the other instance too, in Claude Code's shape there; the dev key is served on both.
+      for (const g of [a, b]) expect((await codexTurn(g.url, hog)).status).toBe(429);
+      const claude = await claudeTurn(a.url, hog);
+      expect(claude.status).toBe(429);
+      expect(((await claude.json()) as { error: { type: string } }).error.type).toBe("rate_limit_error");
+      for (const g of [a, b]) expect((await codexTurn(g.url, w.key)).status).toBe(200);
+
+      // Raised by the operator: both instances read it at once and serve the key again.
+      const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: w.env.HOME ?? "", PRODEX_DATABASE_URL: w.url };
+      const raise = await prodexCli(env, ["gateway", "key", "update", "hog", "--max-share", "50%"]);
+      expect(raise.code, raise.stderr).toBe(0);
+      expect(raise.stdout.trim()).toBe("key hog: max 50% of the weekly room");
+      let back = false;
+      for (let i = 0; i < 50 && !back; i++) {
+        back = (await codexTurn(a.url, hog)).status === 200 && (await codexTurn(b.url, hog)).status === 200;
+        if (!back) await Bun.sleep(50);
+      }
+      expect(back).toBe(true);
     } finally {
       await w.close();
     }

@@ -27,12 +27,23 @@ export {
 } from "./anthropic/index.ts";
 export { pooledWindows } from "./engine/pooled-usage.ts";
 export { RuntimeLog } from "./runtime/runtime-log.ts";
-export { type MetricFamily, type Sample, prometheusText } from "./broker/metrics.ts";
+export { type MetricFamily, type Sample, prometheusText, withLabels } from "./metrics/prometheus-text.ts";
+export { LabeledCounter } from "./metrics/labeled-counter.ts";
+export { tokensOf } from "./metrics/proxy-metrics.ts";
 export { type ClaudeOptions, DEFAULT_PING_MS } from "./routes/anthropic-routes.ts";
 export { connectFeed, type FeedEndpoints } from "./client/feed-client.ts";
+export { CONTROL_SHAPE, type ControlBody, controlBody, type FeedSource, feedStream } from "./routes/admin.ts";
 export { findBrokerFeed, type BrokerFeed } from "./broker/broker-feed.ts";
 export { OPENAI_BASE_PATH, type OpenAIRouteOptions, openaiKeyGuard, openaiRoutes } from "./routes/openai-routes.ts";
 export { chatToResponses, type ChatTranslateOk, type ChatTranslateResult } from "./openai/chat-to-responses.ts";
 export { ChatStreamTranslator, responseToChat } from "./openai/responses-to-chat.ts";
 export { CHATGPT_PARAMS, type UpstreamParams } from "./openai/upstream-params.ts";
 export { assembleResponse, type Assembled } from "./responses/assemble-response.ts";
+// The team gateway answers Codex's ChatGPT routes for the pool and relays its websocket to the in-process proxy
+// with the proxy's own socket, handshake and frame rules.
+export { pooledUsageBody } from "./engine/pooled-usage.ts";
+export { accountsCheckBody } from "./routes/chatgpt-local.ts";
+export { UpstreamSocket } from "./websocket/upstream-socket.ts";
+export { ClientPace } from "./websocket/client-pace.ts";
+export { clientHandshakeHeaders, relayableClose } from "./websocket/ws-headers.ts";
+export { MAX_FRAME_BYTES, errorFrame, httpErrorFrame, parseClientFrame } from "./websocket/ws-frames.ts";

@@ -2,14 +2,16 @@ import { randomBytes } from "node:crypto";
 import type { LedgerRow } from "@prodex/store";
 import type { Context } from "@prodex/core";
 import type { Server } from "bun";
-import { Hono } from "hono";
+import { type Context as HonoContext, Hono } from "hono";
 import { routePath } from "hono/route";
 import { Bindings } from "./affinity/bindings.ts";
 import { adminRoutes } from "./broker/admin-routes.ts";
 import type { LeaseTable } from "./broker/lease-table.ts";
-import type { Metrics } from "./broker/metrics.ts";
 import type { LaunchScope, ProxyEnv } from "./engine/launch-scope.ts";
 import type { ProxyState } from "./engine/proxy-state.ts";
+import { ProxyMetrics } from "./metrics/proxy-metrics.ts";
+import type { MetricFamily } from "./metrics/prometheus-text.ts";
+import { scrapeGauges } from "./metrics/scrape-gauges.ts";
 import { PoolRuntime } from "./pool/pool-runtime.ts";
 import { DEFAULT_QUOTA_REFRESH, QuotaRefresher, type QuotaRefreshOptions } from "./pool/quota-refresher.ts";
 import { DEFAULT_HOLD, type HoldLimits } from "./rotation/commit-point.ts";
@@ -24,9 +26,11 @@ import {
   pathId,
   pathIdGuard,
   pathSecretGuard,
+  sameSecret,
   secretAuth,
   unauthorized,
 } from "./routes/guards.ts";
+import { metricsRoute } from "./routes/metrics-route.ts";
 import { keylessGuard } from "./routes/keyless.ts";
 import { oauthToken } from "./routes/oauth-token.ts";
 import { type ClaudeOptions, anthropicRoutes, claudeRouteOptions } from "./routes/anthropic-routes.ts";
@@ -72,7 +76,6 @@ export type ProxyOptions = {
 export type BrokerMount = {
   leases: LeaseTable;
   adminSecret: string;
-  metrics: Metrics;
   startedAt: number;
   /** True once the broker decided to exit (no new leases). */
   closing: () => boolean;
@@ -99,6 +102,8 @@ export type LaunchEndpoints = {
   openaiBaseUrl: string;
   /** The dashboards' feed, state and controls (carry the secret). */
   eventsUrl: string;
+  /** `GET /metrics` (Prometheus text): the secret goes as `Authorization: Bearer`, never in this URL. */
+  metricsUrl: string;
   stateUrl: string;
   controlUrl: string;
   runtimeLogPath: string;
@@ -120,6 +125,7 @@ export function launchEndpoints(url: string, secret: string, runtimeLogPath: str
     refreshUrl: `${keyed}/oauth/token`,
     openaiBaseUrl: `${url}${OPENAI_BASE_PATH}`,
     eventsUrl: `${keyed}/__prodex/events`,
+    metricsUrl: `${url}/metrics`,
     stateUrl: `${keyed}/__prodex/state`,
     controlUrl: `${keyed}/__prodex/control`,
     runtimeLogPath,
@@ -132,6 +138,8 @@ export type ProxyHandle = LaunchEndpoints & {
   state: ProxyState;
   /** Fetches stale accounts' usage now (also runs in the background). */
   refreshQuota(): Promise<void>;
+  /** What `GET /metrics` shows, as families (a team gateway adds its own and renders them together). */
+  metrics(): MetricFamily[];
   /** Serves one HTTP request in-process, as the listener would (a team gateway's front door: no loopback hop). */
   fetch(req: Request): Promise<Response>;
   stop(options?: { drainMs?: number }): Promise<void>;
@@ -169,7 +177,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
     rotateBudgetMs: options.rotateBudgetMs ?? 90_000,
     stallMs: options.stallMs ?? DEFAULT_STALL_MS,
     fetch: options.fetch ?? fetch,
-    metrics: options.broker?.metrics,
+    metrics: new ProxyMetrics(),
     onRequest: options.onRequest,
     refreshTokens: new RecentTokens(),
     accessTokens: new RecentTokens(Number.POSITIVE_INFINITY, ACCESS_TOKENS_PER_PROFILE),
@@ -186,7 +194,18 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   observeLogins(state);
   const watchLogins = setInterval(() => observeLogins(state), LOGIN_WATCH_MS);
   watchLogins.unref?.();
-  const app = createApp(state, auth, () => server?.port ?? 0, ws);
+  const startedAt = broker?.startedAt ?? ctx.now();
+  const families = () =>
+    state.metrics.families(
+      scrapeGauges(state, { startedAt, wsOpen: ws.count(), leases: broker ? broker.leases.size : null }),
+    );
+  const unobserve = ctx.events.subscribe((e) => state.metrics.event(e));
+  const stopLagProbe = state.metrics.probeLag();
+  // In-process the launch's secret opens `/metrics`; on a broker, the admin secret (its 0600 file).
+  const metrics = broker
+    ? metricsRoute((given) => sameSecret(given, broker.adminSecret), families, "the broker's admin secret")
+    : metricsRoute((given) => auth.secret(given) !== null, families, "the proxy's secret");
+  const app = createApp(state, auth, () => server?.port ?? 0, ws, metrics);
   if (broker) {
     app.route(
       "/__admin/:secret",
@@ -195,7 +214,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
         secret: broker.adminSecret,
         url: () => `http://127.0.0.1:${server?.port ?? 0}`,
         runtimeLog: log.path,
-        wsOpen: ws.count,
+        metrics: families,
       }),
     );
   }
@@ -251,6 +270,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   return {
     ...launchEndpoints(url, secret, log.path),
     fetch: async (req) => serveOne(req),
+    metrics: families,
     hostname: server.hostname ?? "",
     state,
     refreshQuota: () => refresher?.refreshStale() ?? Promise.resolve(),
@@ -264,6 +284,8 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
       refresher?.stop();
       idle.stop();
       clearInterval(watchLogins);
+      stopLagProbe();
+      unobserve();
       pool.close();
       ctx.events.emit({ kind: "proxy.stopped", message: `proxy on port ${port} stopped` });
       // Nothing lost: the worker writes what it holds; anything it could not is retried here.
@@ -281,7 +303,13 @@ const PROXY_BUSY_TIMEOUT_MS = 200;
 /** How often the proxy notes the refresh token each profile holds (a stat per profile; see `observeLogins`). */
 const LOGIN_WATCH_MS = 30_000;
 
-function createApp(state: ProxyState, auth: Authenticate, port: () => number, ws: CodexWebsocket): Hono<ProxyEnv> {
+function createApp(
+  state: ProxyState,
+  auth: Authenticate,
+  port: () => number,
+  ws: CodexWebsocket,
+  metricsRoute: (c: HonoContext) => Response,
+): Hono<ProxyEnv> {
   // `/s/<path id>`: Codex's URLs, readable in its arguments. Without the launch header only the
   // ChatGPT routes Codex calls without it open (launchKeyGuard); inference needs both.
   const s = new Hono<ProxyEnv>();
@@ -305,15 +333,13 @@ function createApp(state: ProxyState, auth: Authenticate, port: () => number, ws
   k.post("/__prodex/control", (c) => controlRoute(state, c));
 
   const app = new Hono<ProxyEnv>();
-  const metrics = state.metrics;
-  if (metrics) {
-    // The matched route pattern, never the path: secrets ride in paths.
-    app.use("*", async (c, next) => {
-      await next();
-      metrics.request(routeLabel(routePath(c)), c.res.status);
-    });
-  }
+  // The matched route pattern, never the path: secrets ride in paths.
+  app.use("*", async (c, next) => {
+    await next();
+    state.metrics.answered(routeLabel(routePath(c)), c.res.status);
+  });
   app.use("*", hostGuard(port));
+  app.get("/metrics", metricsRoute);
   app.use("/s/:pathId/*", pathIdGuard(auth));
   app.route("/s/:pathId", s);
   app.use("/k/:secret/*", pathSecretGuard(auth));

@@ -39,6 +39,10 @@ describe("serveJson", () => {
       headers: { "x-prodex-key": "SECRETxyz" },
     });
     expect(json.eventsUrl).toBe(`${keyed}/__prodex/events`);
+    expect(json.metrics).toEqual({
+      url: "http://127.0.0.1:4100/metrics",
+      headers: { authorization: "Bearer SECRETxyz" },
+    });
     expect(json.claude?.env).toMatchObject({
       ANTHROPIC_BASE_URL: "http://127.0.0.1:4100",
       ANTHROPIC_API_KEY: "SECRETxyz",
@@ -96,4 +100,5 @@ test("serveText prints a copy-paste Codex command with the overrides quoted", ()
   expect(text).toContain("header x-prodex-key: SECRETxyz");
   expect(text).toContain("codex -c 'model_providers.prodex={");
   expect(text).toContain("treat them like a password");
+  expect(text).toContain("curl -s -H 'authorization: Bearer SECRETxyz' http://127.0.0.1:4100/metrics");
 });

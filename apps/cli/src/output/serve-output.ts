@@ -15,6 +15,7 @@ export type ServeEndpoints = {
   /** Any OpenAI-compatible client: Responses, Chat Completions, models; the secret is its API key. */
   openaiBaseUrl: string;
   eventsUrl: string;
+  metricsUrl: string;
 };
 
 /** Everything a script needs to point a client at the pool (prodex.serve/v1). Holds the secret. */
@@ -76,6 +77,7 @@ export function serveJson(p: ServeEndpoints, o: ServeContext): ServeJson {
     },
     claude: o.claudeModels ? claudeJson(p, o.claudeModels, noProxy) : null,
     eventsUrl: p.eventsUrl,
+    metrics: { url: p.metricsUrl, headers: { authorization: `Bearer ${p.secret}` } },
   };
 }
 
@@ -111,5 +113,9 @@ export function serveText(s: ServeJson): string {
       : ["Claude Code: not served by this proxy"]),
     "",
     `Pool events (SSE): ${s.eventsUrl}`,
+    "Prometheus metrics (text 0.0.4; the secret as a bearer token, as a scrape config's authorization sends it):",
+    `  curl -s ${Object.entries(s.metrics.headers)
+      .map(([k, v]) => `-H ${shellQuote(`${k}: ${v}`)}`)
+      .join(" ")} ${shellQuote(s.metrics.url)}`,
   ].join("\n");
 }

@@ -24,6 +24,8 @@ export function initPoolState(snapshot: PoolSnapshot, events: PoolEvent[] = []):
 export function applyFeedMessage(state: PoolState, msg: PoolFeedMessage): PoolState {
   if (msg.type === "snapshot")
     return { ...state, snapshot: msg.snapshot, history: addHistory(state.history, msg.snapshot) };
+  // Usage is the usage view's, read only while it is shown (use-feed-usage.ts): the pool's screens do not redraw.
+  if (msg.type === "usage") return state;
   const e = msg.event;
   // The feed may replay what recent() already returned; ids are unique per store.
   if (state.events.some((x) => x.id === e.id)) return state;

@@ -1,4 +1,12 @@
-import type { EventKind, EventLevel, PoolEvent, PoolFeed, PoolFeedMessage, PoolSnapshot } from "@prodex/core/types";
+import type {
+  EventKind,
+  EventLevel,
+  PoolEvent,
+  PoolFeed,
+  PoolFeedMessage,
+  PoolSnapshot,
+  UsageSummary,
+} from "@prodex/core/types";
 
 export type EventInput = {
   kind: EventKind;
@@ -14,6 +22,8 @@ export type StaticFeed = PoolFeed & {
   push(event: EventInput): PoolEvent;
   /** Replace the snapshot (or derive it from the current one) and deliver it. */
   update(next: PoolSnapshot | ((current: PoolSnapshot) => PoolSnapshot)): void;
+  /** Replace the usage summary and deliver it. */
+  setUsage(usage: UsageSummary): void;
   readonly closed: boolean;
 };
 
@@ -21,8 +31,14 @@ export type StaticFeed = PoolFeed & {
  * An in-memory PoolFeed: for tests, demos and the offline `prodex dashboard`.
  * pin/setAutoRotate change the snapshot like the proxy would, and log a `control` event.
  */
-export function createStaticFeed(snapshot: PoolSnapshot, events: PoolEvent[] = [], limit = 500): StaticFeed {
+export function createStaticFeed(
+  snapshot: PoolSnapshot,
+  events: PoolEvent[] = [],
+  limit = 500,
+  usage: UsageSummary | null = null,
+): StaticFeed {
   let snap = snapshot;
+  let summary = usage;
   let log = events.slice(-limit);
   let nextId = log.reduce((m, e) => Math.max(m, e.id), 0) + 1;
   let closed = false;
@@ -56,6 +72,7 @@ export function createStaticFeed(snapshot: PoolSnapshot, events: PoolEvent[] = [
   return {
     snapshot: () => snap,
     recent: () => log.slice(),
+    usage: () => summary,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -79,6 +96,10 @@ export function createStaticFeed(snapshot: PoolSnapshot, events: PoolEvent[] = [
     },
     push,
     update,
+    setUsage(next) {
+      summary = next;
+      emit({ type: "usage", usage: next });
+    },
     close() {
       closed = true;
       listeners.clear();

@@ -42,6 +42,20 @@ describe("poolKey", () => {
     expect(press(initialPoolView, "/q").actions).toEqual([]);
     expect(press(typed.view, "c").view).toMatchObject({ text: "", level: "all" });
   });
+  test.each([
+    ["t shows the usage view", "t", { usage: true, period: "1h" }, []],
+    ["t again goes back to the pool", "tt", { usage: false }, []],
+    ["1 2 3 pick a period", "t3", { usage: true, period: "7d" }, []],
+    ["→ and Tab step forward, wrapping", "t\x1b[C\t\x1b[C", { period: "1h" }, []],
+    ["← steps back", "t\x1b[D", { period: "7d" }, []],
+    ["pool keys do nothing there", "tjpa", { usage: true, selected: 0 }, []],
+    ["Esc closes from there too", "t\x1b", { usage: true }, [{ type: "close" }]],
+    ["and q", "t2q", { period: "24h" }, [{ type: "close" }]],
+  ] as const)("usage view: %s", (_name, keys, view, actions) => {
+    const r = press(initialPoolView, keys);
+    expect(r.view).toMatchObject(view);
+    expect(r.actions).toEqual([...actions]);
+  });
   test("escape and q close", () => {
     expect(press(initialPoolView, "\x1b").actions).toEqual([{ type: "close" }]);
     expect(press(initialPoolView, "q").actions).toEqual([{ type: "close" }]);

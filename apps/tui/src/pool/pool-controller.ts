@@ -1,17 +1,49 @@
-import type { PoolEvent, PoolSnapshot } from "@prodex/core/types";
+import type { PoolEvent, PoolSnapshot, UsagePeriod } from "@prodex/core/types";
+import { nextPeriod } from "../ui/usage-view.ts";
 import type { Key } from "../wrap/keys.ts";
 
 export type LevelFilter = "all" | "warn" | "error";
 
-/** UI state of the full-screen pool view. */
-export type PoolViewState = { selected: number; level: LevelFilter; text: string; editing: boolean };
+/** UI state of the full-screen pool view; `usage` shows the usage view in its place (`t` toggles). */
+export type PoolViewState = {
+  selected: number;
+  level: LevelFilter;
+  text: string;
+  editing: boolean;
+  usage: boolean;
+  period: UsagePeriod;
+};
 
 export type PoolAction =
   | { type: "pin"; profile: string | null }
   | { type: "autoRotate"; enabled: boolean }
   | { type: "close" };
 
-export const initialPoolView: PoolViewState = { selected: 0, level: "all", text: "", editing: false };
+export const initialPoolView: PoolViewState = {
+  selected: 0,
+  level: "all",
+  text: "",
+  editing: false,
+  usage: false,
+  period: "1h",
+};
+
+const isClose = (key: Key, ch: string) =>
+  key.name === "escape" || ch === "q" || ch === "d" || (key.name === "ctrl" && key.ch === "c");
+
+/** One key in the usage view: a period (1 2 3, ← →), back to the pool (t), or close as the pool view does. */
+function usageKey(view: PoolViewState, key: Key): { view: PoolViewState; action?: PoolAction } {
+  const ch = key.name === "char" ? key.ch : "";
+  if (ch === "t") return { view: { ...view, usage: false } };
+  if (ch === "1") return { view: { ...view, period: "1h" } };
+  if (ch === "2") return { view: { ...view, period: "24h" } };
+  if (ch === "3") return { view: { ...view, period: "7d" } };
+  if (key.name === "right" || key.name === "tab" || ch === "l")
+    return { view: { ...view, period: nextPeriod(view.period) } };
+  if (key.name === "left" || ch === "h") return { view: { ...view, period: nextPeriod(view.period, -1) } };
+  if (isClose(key, ch)) return { view, action: { type: "close" } };
+  return { view };
+}
 
 const nextLevel: Record<LevelFilter, LevelFilter> = { all: "warn", warn: "error", error: "all" };
 
@@ -21,6 +53,7 @@ export function poolKey(
   key: Key,
   snap: PoolSnapshot,
 ): { view: PoolViewState; action?: PoolAction } {
+  if (view.usage) return usageKey(view, key);
   const n = snap.profiles.length;
   const sel = Math.min(view.selected, Math.max(0, n - 1));
   if (view.editing) {
@@ -52,8 +85,8 @@ export function poolKey(
   if (ch === "f") return { view: { ...view, level: nextLevel[view.level] } };
   if (ch === "/") return { view: { ...view, editing: true } };
   if (ch === "c") return { view: { ...view, level: "all", text: "" } };
-  if (key.name === "escape" || ch === "q" || ch === "d" || (key.name === "ctrl" && key.ch === "c"))
-    return { view, action: { type: "close" } };
+  if (ch === "t") return { view: { ...view, usage: true } };
+  if (isClose(key, ch)) return { view, action: { type: "close" } };
   return { view };
 }
 

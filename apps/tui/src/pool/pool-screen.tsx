@@ -5,12 +5,13 @@ import React, { useCallback, useState } from "react";
 import { useApp, useInput } from "ink";
 import type { PoolFeed } from "@prodex/core/types";
 import type { Theme } from "../env/theme.ts";
+import { useFeedUsage } from "../feed/use-feed-usage.ts";
 import { timeSignature, useNotice, useNow, usePoolFeed } from "../feed/use-pool-feed.ts";
-import { FullScreen, PoolView } from "../ui/components.tsx";
+import { FullScreen, PoolView, UsageView } from "../ui/components.tsx";
 import { fromInkAll } from "../wrap/ink-key.ts";
 import { initialPoolView, poolKey } from "./pool-controller.ts";
 
-/** `prodex dashboard`: the pool view alone, full screen, live from the feed, until q / Esc / Ctrl-C. */
+/** `prodex dashboard`: the pool view alone (or, `t`, the usage view), full screen, live from the feed, until q / Esc / Ctrl-C. */
 export function PoolScreen(props: { feed: PoolFeed; theme: Theme; cols: number; rows: number }) {
   const { feed, theme } = props;
   const { exit } = useApp();
@@ -18,6 +19,7 @@ export function PoolScreen(props: { feed: PoolFeed; theme: Theme; cols: number; 
   const state = usePoolFeed(feed);
   const [view, setView] = useState(initialPoolView);
   const [notice, say] = useNotice();
+  const usage = useFeedUsage(feed, view.usage);
   const now = useNow(useCallback((t: number) => timeSignature(state, t, { clock: true }), [state]));
   const act = (p: Promise<void>, ok: string) =>
     p.then(
@@ -37,6 +39,21 @@ export function PoolScreen(props: { feed: PoolFeed; theme: Theme; cols: number; 
     }
     setView(v);
   });
+  if (view.usage)
+    return (
+      <FullScreen>
+        <UsageView
+          summary={usage}
+          period={view.period}
+          theme={theme}
+          width={columns}
+          height={rows}
+          now={now}
+          standalone
+          notice={notice}
+        />
+      </FullScreen>
+    );
   return (
     <FullScreen>
       <PoolView

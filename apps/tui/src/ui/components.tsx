@@ -13,6 +13,8 @@ import type { Line } from "./lines.ts";
 import { Rows, styledLine } from "./row.tsx";
 import { panelLines, type PanelProps } from "./side-panel.ts";
 import { stripLine, type StripProps } from "./status-strip.ts";
+import { usageTableLines, type UsageTableProps } from "./usage-table.ts";
+import { usageLines, type UsageViewProps } from "./usage-view.ts";
 
 // The dashboard's views as Ink components. What each row says and in which colour is decided by
 // the pure view models (side-panel.ts, pool-view.ts, quota-table.ts…, tested with tables); these
@@ -46,6 +48,20 @@ export function PoolView(props: PoolViewProps) {
   return (
     <Box width={props.width} height={props.height} flexShrink={0} overflow="hidden">
       <Rows lines={poolLines(props)} width={props.width} />
+    </Box>
+  );
+}
+
+/** Requests, tokens and shares per profile, model or key, biggest users first (`height` lines at most). */
+export function UsageTable(props: UsageTableProps) {
+  return <Rows lines={usageTableLines(props)} width={props.width} />;
+}
+
+/** The full-screen usage view: a period's totals per profile and per model. */
+export function UsageView(props: UsageViewProps) {
+  return (
+    <Box width={props.width} height={props.height} flexShrink={0} overflow="hidden">
+      <Rows lines={usageLines(props)} width={props.width} />
     </Box>
   );
 }

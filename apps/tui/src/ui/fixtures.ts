@@ -1,4 +1,6 @@
-import type { PoolEvent, PoolSnapshot, ProfileView, UsageWindow } from "@prodex/core/types";
+import { type LedgerEntry, ledgerGrandTotal, ledgerTotals } from "@prodex/core";
+import type { PoolEvent, PoolSnapshot, ProfileView, UsageSummary, UsageWindow } from "@prodex/core/types";
+import { USAGE_PERIOD_MS, USAGE_PERIODS } from "@prodex/core/types";
 
 // A small, realistic pool for tests and the offline demo dashboard.
 
@@ -119,4 +121,48 @@ export function sampleEvents(now: number): PoolEvent[] {
     e(6, 6 * M, "auth.needs_login", "old: refresh token rejected; run `prodex login old`", "old", "warn"),
     e(7, 30 * S, "request.completed", "POST /responses 200 in 640ms", "work"),
   ];
+}
+
+/** Ledger rows behind `sampleUsage`: three profiles, three models, over a week. */
+export function sampleLedger(now: number): LedgerEntry[] {
+  const row = (ago: number, profile: string, model: string, input: number, output: number, status = 200) => ({
+    at: now - ago,
+    caller: "launch",
+    profile,
+    client: "codex",
+    model,
+    inputTokens: input,
+    cachedTokens: Math.floor(input / 2),
+    outputTokens: output,
+    reasoningTokens: Math.floor(output / 4),
+    status,
+    outcome: status < 400 ? "completed" : "error",
+    rotations: 0,
+    ttfbMs: 300,
+    durationMs: 900,
+  });
+  return [
+    row(5 * M, "work", "gpt-5-codex", 12_000, 800),
+    row(20 * M, "work", "gpt-5-codex", 30_000, 1_500),
+    row(50 * M, "personal", "gpt-5", 4_000, 400),
+    row(2 * H, "work", "gpt-5", 8_000, 900),
+    row(3 * H, "backup", "gpt-5-codex", 0, 0, 429),
+    row(20 * H, "personal", "gpt-5-mini", 2_000, 100),
+    row(3 * 24 * H, "backup", "gpt-5-codex", 250_000, 9_000),
+  ];
+}
+
+/** The usage summary a feed sends for `sampleLedger`, per profile and model. */
+export function sampleUsage(now: number, rows = sampleLedger(now)): UsageSummary {
+  return {
+    at: now,
+    periods: USAGE_PERIODS.map((period) => {
+      const inPeriod = rows.filter((r) => r.at >= now - USAGE_PERIOD_MS[period]);
+      return {
+        period,
+        total: ledgerGrandTotal(inPeriod),
+        by: { profile: ledgerTotals(inPeriod, "profile"), model: ledgerTotals(inPeriod, "model") },
+      };
+    }),
+  };
 }

@@ -4,6 +4,7 @@ import { boxed, dim, plain, seg, padEndText, type Line } from "./lines.ts";
 export const wrapKeys: [string, string][] = [
   ["?", "this help"],
   ["d", "pool view: all profiles, history, events"],
+  ["u", "usage view: requests, tokens per profile, model"],
   ["s / Tab", "side panel: beside / strip / hidden"],
   ["< >", "move the divider: wider / narrower panel"],
   ["a", "pause / resume auto-rotate"],

@@ -116,7 +116,7 @@ export function poolLines(props: PoolViewProps): Line[] {
       ? [seg(` ${props.notice}`, { hue: hue(theme, "yellow") })]
       : [
           dim(
-            ` ${theme.ascii ? "up/down" : "↑↓"} select ${g.dot} p pin ${g.dot} u unpin ${g.dot} a auto-rotate ${g.dot} f level ${g.dot} / search ${g.dot} c clear ${g.dot} ${back}`,
+            ` ${theme.ascii ? "up/down" : "↑↓"} select ${g.dot} p pin ${g.dot} u unpin ${g.dot} a auto-rotate ${g.dot} f level ${g.dot} / search ${g.dot} c clear ${g.dot} t usage ${g.dot} ${back}`,
           ),
         ],
   );

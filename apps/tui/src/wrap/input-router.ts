@@ -3,6 +3,7 @@ import { splitKeys, type Key } from "./keys.ts";
 export type WrapCommand =
   | { type: "help" }
   | { type: "pool" }
+  | { type: "usage" }
   | { type: "cyclePanel" }
   | { type: "panelWidth"; delta: number }
   | { type: "autoRotate" }
@@ -34,6 +35,7 @@ export function commandFor(key: Key): WrapCommand {
   const ch = key.name === "char" ? key.ch : "";
   if (ch === "?" || ch === "h") return { type: "help" };
   if (ch === "d" || ch === "v" || ch === " ") return { type: "pool" };
+  if (ch === "u") return { type: "usage" };
   if (ch === "s" || key.name === "tab") return { type: "cyclePanel" };
   if (ch === "<" || ch === "-" || key.name === "left") return { type: "panelWidth", delta: 4 };
   if (ch === ">" || ch === "+" || ch === "=" || key.name === "right") return { type: "panelWidth", delta: -4 };

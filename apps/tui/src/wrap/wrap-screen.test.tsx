@@ -8,7 +8,7 @@ import { detectTheme, makeTheme } from "../env/theme.ts";
 import { createStaticFeed } from "../feed/static-feed.ts";
 import { PaneSource } from "../pane/pane-source.ts";
 import { enableStyles } from "../ui/components.tsx";
-import { sampleEvents, sampleSnapshot } from "../ui/fixtures.ts";
+import { sampleEvents, sampleLedger, sampleSnapshot, sampleUsage } from "../ui/fixtures.ts";
 import type { WrapCommand } from "./input-router.ts";
 import { WrapBus } from "./wrap-bus.ts";
 import { WrapScreen } from "./wrap-screen.tsx";
@@ -109,7 +109,7 @@ describe("WrapScreen", () => {
     const t = await setup();
     t.bus.send({ type: "armed", armed: true });
     await tick();
-    expect(t.screen()).toContain("keys: d pool · s panel · a auto");
+    expect(t.screen()).toContain("keys: d pool · u usage · s panel · a auto");
   });
 
   test("help overlay over the pane; any key closes it", async () => {
@@ -152,6 +152,36 @@ describe("WrapScreen", () => {
     await until(() => t.feed.snapshot().pinned === "personal");
     expect(t.feed.snapshot().pinned).toBe("personal");
     await t.keys("jq"); // typed faster than Ink reads: still two keys
+    await until(() => t.screen().includes("│ prodex · codex"));
+    expect(t.screen()).toContain("│ prodex · codex");
+  });
+
+  test("usage view: prefix u opens it live from the feed, keys pick the period, t the pool view, Esc goes back", async () => {
+    const t = await setup();
+    const now = Date.now();
+    // Hidden, a usage message draws nothing: the agent's screen is not redrawn for it.
+    await tick();
+    const frames = t.view.frames.length;
+    t.feed.setUsage(sampleUsage(now));
+    await tick();
+    expect(t.view.frames.length).toBe(frames);
+    await t.send({ type: "usage" });
+    await until(() => t.screen().includes("prodex usage · last hour"));
+    expect(t.screen()).toMatch(/prodex usage · last hour · 3 req/);
+    expect(t.screen()).toMatch(/\n {2}work\s+2\s/);
+    expect(t.screen()).toContain("esc back to codex");
+    // A request finishes: the next summary shows in place.
+    t.feed.setUsage(sampleUsage(now, [...sampleLedger(now), { ...sampleLedger(now)[0]!, profile: "fresh" }]));
+    await until(() => /\n {2}fresh\s+1\s/.test(t.screen()));
+    expect(t.screen()).toMatch(/last hour · 4 req/);
+    await t.keys("3");
+    await until(() => t.screen().includes("prodex usage · last 7 days"));
+    expect(t.screen()).toMatch(/\n {2}backup\s+2\s+1\s/);
+    await t.keys("t");
+    await until(() => t.screen().includes("prodex pool · 4 profiles"));
+    await t.keys("t");
+    await until(() => t.screen().includes("prodex usage · last 7 days"));
+    await t.keys("\x1b");
     await until(() => t.screen().includes("│ prodex · codex"));
     expect(t.screen()).toContain("│ prodex · codex");
   });

@@ -5,11 +5,21 @@ import React, { useCallback, useEffect, useEffectEvent, useLayoutEffect, useMemo
 import { Box, Text, useInput } from "ink";
 import type { PoolFeed } from "@prodex/core/types";
 import { hue, type Theme } from "../env/theme.ts";
+import { useFeedUsage } from "../feed/use-feed-usage.ts";
 import { timeSignature, useNotice, useNow, usePoolFeed } from "../feed/use-pool-feed.ts";
 import { AgentPane } from "../pane/agent-pane.tsx";
 import type { PaneSource } from "../pane/pane-source.ts";
 import { initialPoolView, poolKey } from "../pool/pool-controller.ts";
-import { ConfirmBox, Divider, FullScreen, HelpOverlay, PoolView, SidePanel, StatusStrip } from "../ui/components.tsx";
+import {
+  ConfirmBox,
+  Divider,
+  FullScreen,
+  HelpOverlay,
+  PoolView,
+  SidePanel,
+  StatusStrip,
+  UsageView,
+} from "../ui/components.tsx";
 import { fromInkAll } from "./ink-key.ts";
 import type { WrapCommand } from "./input-router.ts";
 import { prefixLabel, prefixShort } from "./keys.ts";
@@ -43,6 +53,7 @@ export function WrapScreen(props: WrapScreenProps) {
   const [pref, setPref] = useState<PanelMode>("side");
   const [panelWidth, setPanelWidth] = useState<number | null>(null);
   const [poolView, setPoolView] = useState(initialPoolView);
+  const usage = useFeedUsage(feed, mode === "pool" && poolView.usage);
   const [scrollTop, setScrollTop] = useState(0);
   const [armed, setArmed] = useState(false);
   const [notice, say] = useNotice();
@@ -71,7 +82,11 @@ export function WrapScreen(props: WrapScreenProps) {
       case "help":
         return setMode((m) => (m === "help" ? "agent" : "help"));
       case "pool":
-        return setMode((m) => (m === "pool" ? "agent" : "pool"));
+        setPoolView((v) => ({ ...v, usage: false }));
+        return setMode((m) => (m === "pool" && !poolView.usage ? "agent" : "pool"));
+      case "usage":
+        setPoolView((v) => ({ ...v, usage: true }));
+        return setMode((m) => (m === "pool" && poolView.usage ? "agent" : "pool"));
       case "cyclePanel":
         return setPref(cyclePanel);
       case "panelWidth": {
@@ -147,10 +162,25 @@ export function WrapScreen(props: WrapScreenProps) {
 
   const dot = theme.g.dot;
   const hint = armed
-    ? `keys: d pool ${dot} s panel ${dot} a auto ${dot} 1-9 pin ${dot} [ scroll ${dot} q quit ${dot} ? help`
+    ? `keys: d pool ${dot} u usage ${dot} s panel ${dot} a auto ${dot} 1-9 pin ${dot} [ scroll ${dot} q quit ${dot} ? help`
     : notice;
   const short = prefixShort(props.prefix);
 
+  if (mode === "pool" && poolView.usage)
+    return (
+      <FullScreen>
+        <UsageView
+          summary={usage}
+          period={poolView.period}
+          theme={theme}
+          width={layout.cols}
+          height={layout.rows}
+          now={now}
+          title={title}
+          notice={hint}
+        />
+      </FullScreen>
+    );
   if (mode === "pool") {
     return (
       <FullScreen>

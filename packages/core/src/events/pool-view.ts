@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { QuotaStatus, UsageWindow } from "../quota/types.ts";
+import type { UsageSummary } from "../ledger/usage-summary.ts";
 import type { PoolEvent } from "./types.ts";
 
 // What a dashboard needs to draw the pool. Built by the proxy (live) or from the store (offline).
@@ -32,12 +33,18 @@ export type PoolSnapshot = {
   offline?: boolean;
 };
 
-export type PoolFeedMessage = { type: "event"; event: PoolEvent } | { type: "snapshot"; snapshot: PoolSnapshot };
+export type PoolFeedMessage =
+  | { type: "event"; event: PoolEvent }
+  | { type: "snapshot"; snapshot: PoolSnapshot }
+  /** The usage ledger's totals changed (a request finished, or a period slid): the usage view's data. */
+  | { type: "usage"; usage: UsageSummary };
 
 /** Live source of pool state for dashboards; implemented over the proxy's event stream. */
 export interface PoolFeed {
   snapshot(): PoolSnapshot;
   recent(): PoolEvent[];
+  /** The latest usage summary; null until the source has read its ledger (or when it has none). */
+  usage(): UsageSummary | null;
   subscribe(listener: (message: PoolFeedMessage) => void): () => void;
   pin(profile: string | null): Promise<void>;
   setAutoRotate(enabled: boolean): Promise<void>;

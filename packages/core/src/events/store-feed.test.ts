@@ -72,6 +72,53 @@ describe("storeFeed (the dashboard with no proxy running)", () => {
     }
   });
 
+  test("usage: the ledger's totals at start, then each request another process records", async () => {
+    const env = envIn(temp());
+    const me = new Context({ env, source: "dashboard" });
+    const other = new Context({ env, source: "another-prodex" });
+    const row = (requestId: string, profile: string, model: string, inputTokens: number) => ({
+      requestId,
+      at: other.now(),
+      caller: "launch",
+      profile,
+      client: "codex",
+      model,
+      inputTokens,
+      cachedTokens: 0,
+      outputTokens: 7,
+      reasoningTokens: 0,
+      status: 200,
+      outcome: "completed",
+      rotations: 0,
+      ttfbMs: 5,
+      durationMs: 30,
+      instance: "another-prodex",
+    });
+    try {
+      other.store.ledger.record(row("a", "work", "gpt-5", 100));
+      const feed = storeFeed(me, { pollMs: 20 });
+      const heard: PoolFeedMessage[] = [];
+      feed.subscribe((m) => heard.push(m));
+      try {
+        const hour = () => feed.usage()?.periods.find((p) => p.period === "1h");
+        expect(hour()?.total.requests).toBe(1);
+        other.store.ledger.record(row("b", "personal", "gpt-5-codex", 900));
+        await until("the new request", () => hour()?.total.requests === 2);
+        expect(hour()?.by.profile?.map((t) => [t.group, t.requests, t.totalTokens])).toEqual([
+          ["personal", 1, 907],
+          ["work", 1, 107],
+        ]);
+        expect(hour()?.by.model?.map((t) => t.group)).toEqual(["gpt-5-codex", "gpt-5"]);
+        expect(heard.filter((m) => m.type === "usage")).toHaveLength(1);
+      } finally {
+        feed.close();
+      }
+    } finally {
+      other.close();
+      me.close();
+    }
+  });
+
   test("pin and pause are refused with the reason: nothing runs to take them", async () => {
     const ctx = new Context({ env: envIn(temp()), source: "dashboard" });
     const feed = storeFeed(ctx);

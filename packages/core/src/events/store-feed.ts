@@ -1,4 +1,5 @@
 import type { Context } from "../context.ts";
+import { usageTracker } from "../ledger/usage-tracker.ts";
 import { loadProfileStates, toProfileView } from "../pool/pool-state.ts";
 import { currentName } from "../profiles/profile-service.ts";
 import { rowToEvent } from "./event-log.ts";
@@ -43,7 +44,20 @@ export function storeFeed(ctx: Context, options: StoreFeedOptions = {}): PoolFee
   const emit = (message: PoolFeedMessage) => {
     for (const fn of [...listeners]) fn(message);
   };
+  const usage = usageTracker(ctx.store.ledger);
+  const readUsage = () => {
+    const before = usage.current();
+    try {
+      usage.refresh(ctx.now());
+    } catch {
+      // a busy store: the next tick reads it
+    }
+    const after = usage.current();
+    if (after && after !== before) emit({ type: "usage", usage: after });
+  };
+  readUsage();
   const poll = () => {
+    readUsage();
     try {
       for (const row of ctx.store.events.list({ afterId: lastId, limit: 500 })) {
         lastId = row.id;
@@ -68,6 +82,7 @@ export function storeFeed(ctx: Context, options: StoreFeedOptions = {}): PoolFee
   return {
     snapshot: () => snapshot,
     recent: () => events.slice(),
+    usage: () => usage.current(),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -37,6 +37,9 @@ export type LedgerTotal = {
   rotations: number;
 };
 
+/** A row with no model (an answer that failed before naming one) is grouped under `-`. */
+export const modelGroup = (model: string | null): string => model ?? "-";
+
 function groupOf(row: LedgerEntry, by: LedgerBy): string {
   switch (by) {
     case "profile":
@@ -45,7 +48,7 @@ function groupOf(row: LedgerEntry, by: LedgerBy): string {
     case "key":
       return row.caller;
     case "model":
-      return row.model ?? "-";
+      return modelGroup(row.model);
     case "client":
       return row.client;
     case "day":
@@ -97,7 +100,29 @@ export function ledgerTotals(rows: readonly LedgerEntry[], by: LedgerBy | "all")
   }
   const list = [...totals.values()];
   if (by === "day") return list.sort((a, b) => a.group.localeCompare(b.group));
-  return list.sort(
-    (a, b) => b.totalTokens - a.totalTokens || b.requests - a.requests || a.group.localeCompare(b.group),
-  );
+  return list.sort(byUse);
+}
+
+/** The order every usage list is in: most tokens first, then most requests, then by name. */
+export function byUse(a: LedgerTotal, b: LedgerTotal): number {
+  return b.totalTokens - a.totalTokens || b.requests - a.requests || a.group.localeCompare(b.group);
+}
+
+/** Totals added up as one (a usage view's "+3 more", a period's buckets). */
+export function sumTotals(totals: readonly LedgerTotal[], group = "all"): LedgerTotal {
+  const t = emptyTotal(group);
+  for (const x of totals) addTotal(t, x);
+  return t;
+}
+
+/** Adds `x` into `into` (`sign` -1 takes it out again: a minute leaving a sliding period). */
+export function addTotal(into: LedgerTotal, x: LedgerTotal, sign: 1 | -1 = 1): void {
+  into.requests += sign * x.requests;
+  into.errors += sign * x.errors;
+  into.inputTokens += sign * x.inputTokens;
+  into.cachedTokens += sign * x.cachedTokens;
+  into.outputTokens += sign * x.outputTokens;
+  into.reasoningTokens += sign * x.reasoningTokens;
+  into.totalTokens += sign * x.totalTokens;
+  into.rotations += sign * x.rotations;
 }

@@ -34,6 +34,16 @@ export type WindowShares = {
 
 export type AccountWindows = { name: string; windows: readonly StoredWindow[] };
 
+/** What the estimate reads of a ledger row; `requests` when one row sums several (a database's GROUP BY). */
+export type ShareEntry = Pick<LedgerEntry, "at" | "caller" | "profile" | "inputTokens" | "outputTokens"> & {
+  requests?: number;
+};
+
+/** An account's window of a kind: Codex's own limit first (an account may report others beside it). */
+export function pickWindow(windows: readonly StoredWindow[], label: ShareWindow): StoredWindow | undefined {
+  return windows.find((w) => w.label === label && w.limit === "codex") ?? windows.find((w) => w.label === label);
+}
+
 /** When the window's current period began: its reset minus its length, else its length back from now. */
 export function periodStart(
   window: Pick<StoredWindow, "resetAt" | "windowSeconds">,
@@ -45,23 +55,21 @@ export function periodStart(
 }
 
 export function windowShares(
-  rows: readonly LedgerEntry[],
+  rows: readonly ShareEntry[],
   accounts: readonly AccountWindows[],
   now: number,
 ): WindowShares[] {
   const out: WindowShares[] = [];
   for (const account of accounts) {
     for (const label of ["5h", "weekly"] as const) {
-      const window =
-        account.windows.find((w) => w.label === label && w.limit === "codex") ??
-        account.windows.find((w) => w.label === label);
+      const window = pickWindow(account.windows, label);
       if (!window) continue;
       const start = periodStart(window, label, now);
       const per = new Map<string, { requests: number; tokens: number }>();
       for (const r of rows) {
         if (r.profile !== account.name || r.at < start) continue;
         const k = per.get(r.caller) ?? { requests: 0, tokens: 0 };
-        k.requests++;
+        k.requests += r.requests ?? 1;
         k.tokens += r.inputTokens + r.outputTokens;
         per.set(r.caller, k);
       }
@@ -89,8 +97,7 @@ export function windowShares(
 export function poolRoom(accounts: readonly AccountWindows[]): Record<ShareWindow, number | null> {
   const room = (label: ShareWindow): number | null => {
     const left = accounts.flatMap((a) => {
-      const w =
-        a.windows.find((x) => x.label === label && x.limit === "codex") ?? a.windows.find((x) => x.label === label);
+      const w = pickWindow(a.windows, label);
       return w ? [Math.max(0, 100 - w.usedPercent)] : [];
     });
     return left.length ? left.reduce((n, x) => n + x, 0) / left.length : null;

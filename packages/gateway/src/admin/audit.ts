@@ -11,7 +11,11 @@ export type AuditAction =
   | "key.limits"
   | "account.added"
   | "account.removed"
-  | "secret-key.rotated";
+  | "secret-key.rotated"
+  | "pool.pinned"
+  | "pool.unpinned"
+  | "pool.paused"
+  | "pool.resumed";
 
 /** The operator running a `prodex gateway` command on this host (never a credential). */
 export function operator(): string {
@@ -36,10 +40,12 @@ export async function audit(
   change?: Pick<EventData<"audit">, "from" | "to">,
 ): Promise<void> {
   const data: EventData<"audit"> = { action, who, subject, ...change };
-  const account = action.startsWith("account.") ? subject : null;
+  const account = action.startsWith("account.") || action === "pool.pinned" ? subject : null;
   const message = `${who}: ${action} ${subject}${detail ? ` (${detail})` : ""}`;
   // Each row its own (instance, seq): an audit line is written once, by the process that made the change.
   await store.events.insertMany([
     { instance: `audit:${randomUUID()}`, seq: 0, at: Date.now(), kind: "audit", level: "info", account, message, data },
   ]);
+  // Dashboards attached to any instance show it now (timeline-feed.ts).
+  await store.notify({ t: "events", from: "audit" }).catch(() => {});
 }

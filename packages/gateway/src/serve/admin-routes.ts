@@ -11,11 +11,12 @@ import { parseGatewayBy, usageCsv, usageReport } from "../admin/usage-report.ts"
 import type { GatewayEnv } from "./front-door.ts";
 import { allowed } from "./key-auth.ts";
 import type { InstanceRegistry } from "./instance-registry.ts";
+import { type TeamDeps, teamRoutes } from "./team-routes.ts";
 
 type Env = GatewayEnv;
 
 /** `/gateway/v1/…`: viewer keys read, admin keys change. Answers are JSON; errors one line. */
-export function adminRoutes(store: GatewayStore, registry: InstanceRegistry): Hono<Env> {
+export function adminRoutes(store: GatewayStore, registry: InstanceRegistry, team: TeamDeps): Hono<Env> {
   const app = new Hono<Env>();
   app.use("*", async (c, next) => {
     // Usage is every key's to read: a user key's report is cut down to its own (usage-report.ts).
@@ -78,7 +79,8 @@ export function adminRoutes(store: GatewayStore, registry: InstanceRegistry): Ho
     if (c.req.query("format") !== "csv") return c.json(report);
     return c.body(usageCsv(report, c.req.query("windows") === "1"), 200, { "content-type": "text/csv; charset=utf-8" });
   });
-  app.get("/instances", async (c) => c.json({ instances: await registry.live() }));
+  app.get("/instances", async (c) => c.json({ at: Date.now(), instances: await registry.live() }));
+  teamRoutes(app, team);
   app.get("/events", async (c) => {
     const since = Number(c.req.query("since") ?? 0);
     return c.json({ events: await store.events.since(Number.isFinite(since) ? since : 0, 500) });

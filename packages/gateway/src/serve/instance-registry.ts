@@ -14,6 +14,8 @@ export class InstanceRegistry {
     private readonly health: DbHealth,
     readonly id: string,
     private readonly leaseMs = INSTANCE_LEASE_MS,
+    /** Why this instance is not ready (null: it is), written with each heartbeat for dashboards. */
+    private readonly notReady: () => string | null = () => null,
   ) {}
 
   async register(url: string, version: string): Promise<void> {
@@ -32,7 +34,7 @@ export class InstanceRegistry {
 
   private async beat(): Promise<void> {
     try {
-      await this.store.instances.heartbeat(this.id);
+      await this.store.instances.heartbeat(this.id, Date.now(), this.notReady());
       await this.store.instances.expire(this.leaseMs);
       this.health.up();
     } catch (e) {

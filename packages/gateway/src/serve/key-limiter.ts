@@ -3,6 +3,7 @@ import type { GatewayStore, KeyLimits } from "@prodex/store/pg";
 import { limitsOf } from "../admin/key-limits-input.ts";
 import type { DbHealth } from "./db-health.ts";
 import { type KeyUse, type LimitVerdict, checkLimits, dayStart, localAllowance, minuteStart } from "./limit-check.ts";
+import { ShareWatch } from "./share-watch.ts";
 
 /** What this instance counted for a key and has not yet added to the shared counters. */
 type Pending = { minuteStart: number; requests: number; dayStart: number; tokens: number };
@@ -14,20 +15,27 @@ const SYNC_WAIT_MS = 300;
  * Per-key limits across instances. The counters live in PostgreSQL (`gw_key_counters`); each instance admits
  * on its last reading of them plus what it admitted since, and adds its counts every `intervalMs`. A request
  * waits on the database only when this instance has admitted a whole local allowance (limit-check.ts) since its
- * last reading; while the database is down, each instance goes on counting on its own.
+ * last reading; while the database is down, each instance goes on counting on its own. `--max-share` is checked
+ * against the pool's weekly windows as read every `shareEveryMs` (share-watch.ts), never waiting on the database.
  */
 export class KeyLimiter {
   private limits = new Map<string, KeyLimits>();
   private readonly shared = new Map<string, KeyUse>();
   private readonly pending = new Map<string, Pending>();
   private timer: ReturnType<typeof setInterval> | null = null;
+  private shareTimer: ReturnType<typeof setInterval> | null = null;
   private syncing: Promise<void> | null = null;
+  private readonly shares: ShareWatch;
 
   constructor(
     private readonly store: GatewayStore,
     private readonly health: DbHealth,
     private readonly now: () => number = Date.now,
-  ) {}
+    /** The pool's accounts that can serve (their room counts even before a reading of their windows). */
+    accounts: () => readonly string[] = () => [],
+  ) {
+    this.shares = new ShareWatch(store, accounts, now);
+  }
 
   /** Reads every live key's limits (at start, and when a key changes anywhere). */
   async reload(): Promise<void> {
@@ -42,16 +50,33 @@ export class KeyLimiter {
     } catch (e) {
       this.health.failed(e);
     }
+    // A share set or changed is checked against a fresh reading from its next request on.
+    await this.readShares();
   }
 
-  start(intervalMs = 100): void {
+  start(intervalMs = 100, shareEveryMs = 1_000): void {
     this.timer = setInterval(() => void this.sync(), intervalMs);
     this.timer.unref?.();
+    this.shareTimer = setInterval(() => void this.readShares(), shareEveryMs);
+    this.shareTimer.unref?.();
+  }
+
+  /** Reads the pool's weekly windows and who used them, while some key has a share to hold it to. */
+  private async readShares(): Promise<void> {
+    if (![...this.limits.values()].some((l) => l.maxShare !== null) || !this.health.current.ok) return;
+    try {
+      await this.shares.read();
+      this.health.up();
+    } catch (e) {
+      this.health.failed(e);
+    }
   }
 
   stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.shareTimer) clearInterval(this.shareTimer);
     this.timer = null;
+    this.shareTimer = null;
     return Promise.race([this.sync(), Bun.sleep(1_000)]);
   }
 
@@ -65,13 +90,15 @@ export class KeyLimiter {
       await Promise.race([this.sync(), Bun.sleep(SYNC_WAIT_MS)]);
       p = this.pendingOf(key, now);
     }
-    const verdict = checkLimits(limits, this.useOf(key, now), now);
+    let verdict = checkLimits(limits, this.useOf(key, now), now);
+    if (verdict.ok && limits.maxShare !== null) verdict = this.shares.check(key, limits.maxShare);
     if (verdict.ok) p.requests++;
     return verdict;
   }
 
-  /** A served request's tokens count against its key's day. */
-  served(row: Pick<LedgerRow, "caller" | "inputTokens" | "outputTokens">): void {
+  /** A served request's tokens count against its key's day, and against the pool's weekly room (any key's). */
+  served(row: Pick<LedgerRow, "at" | "caller" | "profile" | "inputTokens" | "outputTokens">): void {
+    this.shares.observe(row);
     if (!this.limits.has(row.caller)) return;
     this.pendingOf(row.caller, this.now()).tokens += row.inputTokens + row.outputTokens;
   }

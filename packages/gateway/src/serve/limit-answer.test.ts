@@ -32,3 +32,23 @@ test.each([
   expect(pick(body)).toEqual(want);
   expect(JSON.stringify(body)).toContain('key \\"ci-bot\\" has reached its limit of 3 requests per minute');
 });
+
+test("--max-share: Codex's usage_limit_reached resets when the key's weekly window does, and says by how much", async () => {
+  const weekly = now + 50 * 3_600_000;
+  const share = {
+    ok: false as const,
+    limit: "max-share" as const,
+    max: 0.4,
+    used: 12.5,
+    allowance: 12,
+    resetAt: weekly,
+  };
+  const body = (await limitAnswer("codex", "hog", share, now).json()) as {
+    error: { type: string; resets_at: number; resets_in_seconds: number; message: string };
+  };
+  expect(body.error.type).toBe("usage_limit_reached");
+  expect([body.error.resets_at, body.error.resets_in_seconds]).toEqual([weekly / 1000, 50 * 3600]);
+  expect(body.error.message).toBe(
+    `prodex gateway: key "hog" has reached its limit of 40% of the pool's remaining weekly room (an estimated 12.5 of its 12.0 points of the accounts' weekly windows); it resets at ${new Date(weekly).toISOString().replace(/\.\d+Z$/, "Z")}. Other keys are unaffected.`,
+  );
+});

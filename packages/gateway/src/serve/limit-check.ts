@@ -9,7 +9,9 @@ export type KeyUse = { minuteStart: number; requests: number; dayStart: number; 
 
 export type LimitVerdict =
   | { ok: true }
-  | { ok: false; limit: "rpm" | "tokens-per-day"; max: number; used: number; resetAt: number };
+  | { ok: false; limit: "rpm" | "tokens-per-day"; max: number; used: number; resetAt: number }
+  /** max: the share (0..1); used and allowance: points of the pool's weekly windows (share-check.ts). */
+  | { ok: false; limit: "max-share"; max: number; used: number; allowance: number; resetAt: number };
 
 export const minuteStart = (now: number) => Math.floor(now / MINUTE_MS) * MINUTE_MS;
 export const dayStart = (now: number) => Math.floor(now / DAY_MS) * DAY_MS;

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Context, PoolEvent } from "@prodex/core";
-import type { BackoffReason, BindingKind } from "@prodex/store";
+import type { BackoffReason, BindingKind, StoredWindow } from "@prodex/store";
 import type { CachedAccount, SharedCache } from "./shared-cache.ts";
 import type { WriteBehind } from "./write-behind.ts";
 
@@ -16,6 +16,8 @@ const KINDS: readonly BindingKind[] = [
 /** How often the accounts' usage readings go out (they change with answers; a second late is fine). */
 const USAGE_EVERY_MS = 1_000;
 const isKind = (k: string): k is BindingKind => (KINDS as readonly string[]).includes(k);
+/** One account's windows as the proxy's pool holds them. */
+export type LiveUsage = { name: string; fetchedAt: number | null; plan: string | null; windows: StoredWindow[] };
 const asReason = (r: string): BackoffReason => REASONS.find((x) => x === r) ?? "transient";
 
 /**
@@ -130,14 +132,17 @@ export class LocalMirror {
     void this.queue.flush();
   }
 
-  /** The accounts' newest usage readings (from answers' headers and fetches): what `gateway usage` weighs windows by. */
+  /**
+   * The accounts' newest usage readings, as the proxy holds them live (its store keeps an answer's headers only every
+   * 30 s): what `gateway usage` and `--max-share` weigh windows by, a second late at most.
+   */
+  liveUsage: () => readonly LiveUsage[] = () => [];
+
   shareUsage(): void {
-    const latest = this.ctx.store.usage.latestAll();
-    for (const p of this.ctx.store.profiles.list()) {
-      const u = latest.get(p.id);
-      if (!u || (this.usageSent.get(p.name) ?? -1) >= u.fetchedAt) continue;
-      this.usageSent.set(p.name, u.fetchedAt);
-      this.queue.usage({ account: p.name, fetchedAt: u.fetchedAt, source: u.source, plan: u.plan, windows: u.windows });
+    for (const u of this.liveUsage()) {
+      if (u.fetchedAt === null || (this.usageSent.get(u.name) ?? -1) >= u.fetchedAt) continue;
+      this.usageSent.set(u.name, u.fetchedAt);
+      this.queue.usage({ account: u.name, fetchedAt: u.fetchedAt, source: "live", plan: u.plan, windows: u.windows });
     }
   }
 

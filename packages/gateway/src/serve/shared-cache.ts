@@ -28,6 +28,10 @@ export const notice = z.discriminatedUnion("t", [
     problem: z.string().nullable(),
   }),
   z.object({ t: z.literal("usage"), account: z.string(), from: z.string() }),
+  // The pool-wide pin and rotation switch (pool-control.ts), as stored.
+  z.object({ t: z.literal("pool"), pinned: z.string().nullable(), autoRotate: z.boolean() }),
+  // Events were written to the shared timeline: dashboards attached here read them now (timeline-feed.ts).
+  z.object({ t: z.literal("events"), from: z.string() }),
   // Bindings just written (k: kind, a: account, e: expires at), so other instances' lookups stay in memory.
   z.object({
     t: z.literal("bindings"),

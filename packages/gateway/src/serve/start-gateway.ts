@@ -2,14 +2,16 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Context, type TokenSource, effectiveUsed } from "@prodex/core";
-import { type ProxyHandle, type RequestBody, extractAffinity, startProxy } from "@prodex/proxy";
+import { Context, type TokenSource } from "@prodex/core";
+import { type ProxyHandle, extractAffinity, startProxy } from "@prodex/proxy";
 import type { LedgerRow } from "@prodex/store";
 import { GatewayStore } from "@prodex/store/pg";
 import { asProdexError } from "../errors.ts";
 import { loadSecretKeyRing } from "../secrets/secret-key.ts";
 import { TokenVault } from "../secrets/token-vault.ts";
 import { adminRoutes } from "./admin-routes.ts";
+import { codexAccountRoutes, codexLoginRoutes } from "./codex-account-routes.ts";
+import { CodexSocketRelay } from "./codex-socket.ts";
 import { resolveContinuation } from "./continuations.ts";
 import { DbHealth } from "./db-health.ts";
 import { frontDoor } from "./front-door.ts";
@@ -20,6 +22,8 @@ import { KeyLimiter } from "./key-limiter.ts";
 import { GatewayMetrics } from "./gateway-metrics.ts";
 import { clientOfPath } from "./limit-answer.ts";
 import { LocalMirror } from "./local-mirror.ts";
+import { PoolControl } from "./pool-control.ts";
+import { TimelineFeed } from "./timeline-feed.ts";
 import { SharedCache } from "./shared-cache.ts";
 import { SharedTokens } from "./shared-tokens.ts";
 import { unavailableAnswer } from "./unavailable-answer.ts";
@@ -84,7 +88,9 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
           from: instance,
           rows: rows.map((r) => ({ k: r.kind, key: r.key, a: r.account, e: r.expiresAt })),
         }),
+      () => void cache.publish({ t: "events", from: instance }),
     );
+    const timeline = new TimelineFeed(store, health);
     const dir = mkdtempSync(join(o.env.TMPDIR ?? tmpdir(), `prodex-gateway-${instance}-`));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     mkdirSync(join(dir, "homes"), { recursive: true, mode: 0o700 });
@@ -122,7 +128,9 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
     cleanup.push(() => local.close());
     const mirror = new LocalMirror(local, cache, queue, instance, join(dir, "homes"));
     const keys = new KeyAuth(store, health);
-    const limiter = new KeyLimiter(store, health);
+    const limiter = new KeyLimiter(store, health, Date.now, () =>
+      [...cache.accounts.values()].filter((a) => !a.needsLogin).map((a) => a.name),
+    );
     await limiter.reload();
     await cache.start();
     cleanup.push(() => cache.stop());
@@ -137,8 +145,11 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       else if (n.t === "key") {
         keys.forget();
         void limiter.reload();
-      } else void secretKeys.receive(n);
+      } else if (n.t === "pool") control?.apply(n);
+      else if (n.t === "events") timeline.poke();
+      else void secretKeys.receive(n);
     });
+    let control: PoolControl | null = null;
 
     // Every event the proxy writes goes to the shared timeline too (subscribed before it starts: none missed).
     local.events.subscribe((e) => mirror.observe(e));
@@ -150,11 +161,6 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       limiter.served(row);
       metrics.observe(row);
     };
-    local.events.subscribe((e) => {
-      if (e.profile && e.kind === "token.refreshed") metrics.refresh(e.profile, true);
-      else if (e.profile && (e.kind === "token.refresh_failed" || e.kind === "auth.needs_login"))
-        metrics.refresh(e.profile, false);
-    });
     const proxy = await startProxy({
       ctx: local,
       upstreamBase: o.upstreamBase,
@@ -163,8 +169,17 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       quotaRefresh: false,
       onRequest,
     });
+    // The pool-wide pin and pause, applied to this proxy as the local dashboard's control applies them.
+    const pool = new PoolControl(store, cache, proxy.state.pool, health);
+    control = pool;
+    await pool.load();
+    cache.onReloaded = () => {
+      mirror.syncAccounts();
+      void pool.load();
+    };
     cleanup.unshift(() => proxy.stop({ drainMs: 0 }));
     mirror.onChanged = () => proxy.state.pool.reload();
+    mirror.liveUsage = () => proxy.state.pool.snapshot().profiles;
     // Bindings Codex and Claude Code made through this instance go out; notifications bring the others'.
     cleanup.unshift(proxy.state.bindings.onBound((kind, key, a, at, e) => mirror.bound(kind, key, a, at, e)));
     mirror.learn = (kind, key, a, e) => proxy.state.bindings.learn(kind, key, a, e);
@@ -176,7 +191,6 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       if (up) void cache.reload().catch((e) => health.failed(e));
     });
 
-    const registry = new InstanceRegistry(store, health, instance, o.instanceLeaseMs);
     let stopping = false;
     const ready = () => {
       if (stopping) return { ready: false as const, reason: "stopping" };
@@ -190,8 +204,12 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       if (secretKeys.problem) return { ready: false as const, reason: secretKeys.problem };
       return { ready: true as const };
     };
-    const continuations = async (req: Request, body: RequestBody): Promise<Response | null> => {
-      const keys = extractAffinity(req.headers, body.json());
+    const registry = new InstanceRegistry(store, health, instance, o.instanceLeaseMs, () => {
+      const r = ready();
+      return r.ready ? null : r.reason;
+    });
+    const continuations = async (path: string, headers: Headers, json: unknown): Promise<Response | null> => {
+      const keys = extractAffinity(headers, json);
       const r = await resolveContinuation(
         keys,
         (kind, key) => proxy.state.bindings.lookup(kind, key),
@@ -199,28 +217,25 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
         store,
         health,
       );
-      return r.kind === "unavailable" ? unavailableAnswer(clientOfPath(new URL(req.url).pathname), r.message) : null;
+      return r.kind === "unavailable" ? unavailableAnswer(clientOfPath(path), r.message) : null;
     };
+    const backend = () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId, fetch: proxy.fetch });
+    const limits = (key: string) => limiter.admit(key);
+    const sockets = new CodexSocketRelay({ backend, limits, continuations });
     const app = frontDoor({
       continuations,
       instance,
       keys,
-      backend: () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId, fetch: proxy.fetch }),
+      backend,
+      codexLogin: codexLoginRoutes(keys),
+      codexAccount: codexAccountRoutes(() => proxy.state.pool),
+      sockets,
       ready,
-      admin: adminRoutes(store, registry),
-      limits: (key) => limiter.admit(key),
+      admin: adminRoutes(store, registry, { snapshot: () => proxy.state.pool.snapshot(), timeline, control: pool }),
+      limits,
       metrics: () => {
-        const now = Date.now();
-        const remaining = proxy.state.pool
-          .snapshot()
-          .profiles.flatMap((p) =>
-            p.windows
-              .filter((w) => w.label !== "other")
-              .map((w) => ({ account: p.name, window: w.label, percent: Math.max(0, 100 - effectiveUsed(w, now)) })),
-          );
-        const backlog = queue.ledgerBacklog(now);
-        return metrics.text({
-          remaining,
+        const backlog = queue.ledgerBacklog(Date.now());
+        return metrics.text(proxy.metrics(), {
           ledgerPending: backlog.rows,
           ledgerLagSeconds: backlog.lagMs / 1000,
           dbUp: health.current.ok,
@@ -232,11 +247,15 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       port: o.port ?? 0,
       idleTimeout: 0,
       fetch: (req) => app.fetch(req),
+      websocket: sockets.handlers,
       tls: o.tls ? { cert: Bun.file(o.tls.cert), key: Bun.file(o.tls.key) } : undefined,
       error: () =>
         Response.json({ error: { type: "server_error", message: "prodex gateway internal error" } }, { status: 500 }),
     });
+    sockets.bind(server);
     cleanup.unshift(() => server.stop(true));
+    // Codex is told the instance is going away (1001) and reconnects, through a load balancer to another one.
+    cleanup.unshift(() => sockets.closeAll());
     const host = server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname;
     const url = `${o.tls ? "https" : "http"}://${host}:${server.port}`;
     await registry.register(url, o.version);

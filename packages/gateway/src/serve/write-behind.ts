@@ -30,6 +30,8 @@ export class WriteBehind {
     private readonly onError: (what: string, error: unknown) => void = () => {},
     /** After bindings are stored: announce them (other instances' caches). */
     private readonly onBindings: (rows: PgBindingRow[]) => void = () => {},
+    /** After events are stored: announce them (dashboards attached to any instance read them). */
+    private readonly onEvents: () => void = () => {},
   ) {}
 
   start(intervalMs = 50): void {
@@ -93,6 +95,7 @@ export class WriteBehind {
       (rows) => this.store.events.insertMany(rows),
       (rows) => {
         p.events.splice(0, rows.length);
+        this.onEvents();
       },
     );
     await this.send(

@@ -5,17 +5,17 @@ import { adminGuard } from "../routes/guards.ts";
 import { readSmallJson } from "../upstream/request-body.ts";
 import { type BrokerHealth, type LeaseGranted, leaseRequest, renewRequest } from "./admin-schemas.ts";
 import { LEASE_HEARTBEAT_MS, type Lease, type LeaseTable } from "./lease-table.ts";
-import { type Gauges, type Metrics, prometheusText } from "./metrics.ts";
+import type { MetricFamily } from "../metrics/prometheus-text.ts";
+import { metricsResponse } from "../routes/metrics-route.ts";
 
 export type AdminContext = {
   secret: string;
   leases: LeaseTable;
-  metrics: Metrics;
+  /** What the proxy's `/metrics` shows (the same families, here behind the admin secret in the path). */
+  metrics: () => MetricFamily[];
   startedAt: number;
   url: () => string;
   runtimeLog: string;
-  /** Open client websockets. */
-  wsOpen: () => number;
   /** True once the broker decided to exit: no new leases. */
   closing: () => boolean;
   /** Whether a launch's process runs: a lease for one that does not is refused. */
@@ -31,13 +31,7 @@ export function adminRoutes(state: ProxyState, admin: AdminContext): Hono {
   const app = new Hono();
   app.use("*", adminGuard(admin.secret));
   app.get("/health", () => Response.json(healthOf(state, admin) satisfies BrokerHealth));
-  app.get(
-    "/metrics",
-    () =>
-      new Response(prometheusText(admin.metrics.families(gauges(state, admin))), {
-        headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
-      }),
-  );
+  app.get("/metrics", () => metricsResponse(admin.metrics()));
   // The whole pool's dashboard feed and controls (`prodex dashboard`); a launch's own are under `/k/<its secret>/__prodex`.
   app.get("/events", (c) => eventsRoute(state, c));
   app.get("/state", () => stateJson(state));
@@ -99,20 +93,6 @@ export function healthOf(state: ProxyState, admin: AdminContext): BrokerHealth {
       needsLogin: p.needsLogin,
       backoffUntil: p.backoff?.until ?? null,
     })),
-  };
-}
-
-function gauges(state: ProxyState, admin: AdminContext): Gauges {
-  const now = state.ctx.now();
-  const resting = state.pool
-    .usageStates(now)
-    .filter(({ availability: a }) => !a.ok && (a.why === "quota" || a.why === "resting")).length;
-  return {
-    leases: admin.leases.size,
-    backoffsActive: resting,
-    wsOpen: admin.wsOpen(),
-    rssBytes: process.memoryUsage.rss(),
-    uptimeSeconds: Math.round((now - admin.startedAt) / 1000),
   };
 }
 

@@ -3,7 +3,6 @@ import { type ProxyHandle, startProxy } from "../server.ts";
 import { observeLogins } from "../engine/recent-tokens.ts";
 import { type BrokerPaths, brokerPaths, readAdminSecret, removeAdminSecret, writeAdminSecret } from "./broker-paths.ts";
 import { LEASE_STALE_MS, LeaseTable, newSecret } from "./lease-table.ts";
-import { Metrics } from "./metrics.ts";
 import { brokerRowId, leaseRowId, pidAlive } from "./registration.ts";
 
 export type BrokerOptions = {
@@ -49,7 +48,6 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
   const firstLeaseMs = options.firstLeaseMs ?? Math.max(graceMs, 10_000);
   const paths = brokerPaths(ctx.paths, options.upstream);
   const adminSecret = newSecret();
-  const metrics = new Metrics();
   const startedAt = ctx.now();
   let closing = false;
   let idleSince: number | null = startedAt;
@@ -100,7 +98,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
     preferred: null,
     port: options.port,
     ...options.proxy,
-    broker: { leases, adminSecret, metrics, startedAt, closing: () => closing, alive },
+    broker: { leases, adminSecret, startedAt, closing: () => closing, alive },
   });
   url = proxy.url;
   upstream = proxy.state.upstreamBase;
@@ -114,19 +112,6 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
     );
   register();
   proxy.state.log.line("info", "broker started", { pid: process.pid, url, upstream, graceMs });
-
-  const unsubscribe = ctx.events.subscribe((e) => {
-    if (e.kind === "rotation") metrics.rotation(String(e.data?.kind ?? "unknown"));
-    else if (e.kind === "backoff") metrics.backoff(String(e.data?.reason ?? "unknown"));
-  });
-
-  // Event-loop lag: how late a 500 ms timer fires.
-  let probeAt = performance.now();
-  const lag = setInterval(() => {
-    const now = performance.now();
-    metrics.lagMs = Math.max(0, now - probeAt - 500);
-    probeAt = now;
-  }, 500);
 
   let resolveDone: (reason: string) => void = () => {};
   const done = new Promise<string>((resolve) => {
@@ -180,14 +165,12 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
   const timers = [
     setInterval(sweep, options.sweepMs ?? Math.min(1_000, Math.max(100, graceMs / 2))),
     setInterval(register, options.registrationMs ?? 2_000),
-    lag,
   ];
   let stopping: Promise<void> | null = null;
   const stop = (reason: string, drainMs = 10_000): Promise<void> => {
     stopping ??= (async () => {
       closing = true;
       for (const t of timers) clearInterval(t);
-      unsubscribe();
       deregister();
       proxy.state.log.line("info", "broker stopping", { reason, leases: leases.size, drainMs });
       await proxy.stop({ drainMs });

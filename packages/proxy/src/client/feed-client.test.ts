@@ -48,6 +48,33 @@ describe("connectFeed validates what it receives", () => {
     expect(heard.map((m) => m.type)).toEqual(["event", "snapshot"]);
   });
 
+  test("usage summaries: a valid one is kept and delivered, a misshapen one skipped", async () => {
+    const total = {
+      group: "all",
+      requests: 2,
+      errors: 0,
+      inputTokens: 10,
+      cachedTokens: 0,
+      outputTokens: 4,
+      reasoningTokens: 1,
+      totalTokens: 14,
+      rotations: 0,
+    };
+    const usage = { at: 3, periods: [{ period: "1h", total, by: { profile: [{ ...total, group: "p1" }] } }] };
+    const frames = [
+      `event: usage\ndata: ${JSON.stringify({ ...usage, periods: [{ period: "1h", total: { ...total, requests: -1 }, by: {} }] })}`,
+      `event: usage\ndata: ${JSON.stringify({ ...usage, periods: [{ period: "1y", total, by: {} }] })}`,
+      `event: usage\ndata: ${JSON.stringify(usage)}`,
+    ];
+    const feed = await connectFeed(endpoints, { fetch: fakeFetch(frames) });
+    const heard: PoolFeedMessage[] = [];
+    feed.subscribe((m) => heard.push(m));
+    for (let i = 0; i < 50 && !feed.usage(); i++) await Bun.sleep(5);
+    feed.close();
+    expect(feed.usage()).toEqual(usage as never);
+    expect(heard).toEqual([{ type: "usage", usage: usage as never }]);
+  });
+
   test("a state route that answers something else is one clear error", async () => {
     await expect(connectFeed(endpoints, { fetch: fakeFetch([], { hello: "world" }) })).rejects.toThrow(
       "pool state unreadable",

@@ -1,11 +1,13 @@
-import { parseJson } from "@prodex/guards";
+import { asRecord, parseJson } from "@prodex/guards";
 import {
   type PoolEvent,
   type PoolFeed,
   type PoolFeedMessage,
   type PoolSnapshot,
+  type UsageSummary,
   parsePoolEvent,
   poolSnapshotSchema,
+  usageSummarySchema,
 } from "@prodex/core";
 import { SseParser } from "../sse/index.ts";
 
@@ -24,6 +26,7 @@ export async function connectFeed(endpoints: FeedEndpoints, options: { fetch?: t
   const first = snapshotOf(await initial.json().catch(() => null));
   if (!first) throw new Error("pool state unreadable (not a prodex pool snapshot)");
   let snapshot: PoolSnapshot = first;
+  let usage: UsageSummary | null = null;
   const recent: PoolEvent[] = [];
   const listeners = new Set<(m: PoolFeedMessage) => void>();
   const abort = new AbortController();
@@ -31,6 +34,7 @@ export async function connectFeed(endpoints: FeedEndpoints, options: { fetch?: t
 
   const deliver = (message: PoolFeedMessage) => {
     if (message.type === "snapshot") snapshot = message.snapshot;
+    else if (message.type === "usage") usage = message.usage;
     else {
       // A reconnect replays recent events; show each one once.
       const key = `${message.event.source ?? ""}:${message.event.id}:${message.event.at}`;
@@ -53,12 +57,15 @@ export async function connectFeed(endpoints: FeedEndpoints, options: { fetch?: t
         const parser = new SseParser();
         for await (const chunk of res.body) {
           for (const m of parser.feed(chunk)) {
-            if (m.event !== "snapshot" && m.event !== "event") continue;
+            if (m.event !== "snapshot" && m.event !== "event" && m.event !== "usage") continue;
             // What does not validate (malformed, or from a newer prodex) is skipped; the stream goes on.
             const data = parseJson(m.data);
             if (m.event === "snapshot") {
               const next = snapshotOf(data);
               if (next) deliver({ type: "snapshot", snapshot: next });
+            } else if (m.event === "usage") {
+              const next = usageSummarySchema.safeParse(data);
+              if (next.success) deliver({ type: "usage", usage: next.data });
             } else {
               const event = parsePoolEvent(data);
               if (event) deliver({ type: "event", event });
@@ -80,13 +87,17 @@ export async function connectFeed(endpoints: FeedEndpoints, options: { fetch?: t
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
     });
-    const next = res.ok ? snapshotOf(await res.json().catch(() => null)) : null;
+    const answer = await res.json().catch(() => null);
+    // Refused (a viewer key, an unknown profile, a bad body): the dashboard says why instead of "pinned".
+    if (!res.ok) throw new Error(errorMessage(answer) ?? `HTTP ${res.status}`);
+    const next = snapshotOf(answer);
     if (next) deliver({ type: "snapshot", snapshot: next });
   };
 
   return {
     snapshot: () => snapshot,
     recent: () => [...recent],
+    usage: () => usage,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -98,6 +109,12 @@ export async function connectFeed(endpoints: FeedEndpoints, options: { fetch?: t
       listeners.clear();
     },
   };
+}
+
+/** The one line an error answer carries (`{error: {message}}`, the proxy's and the gateway's shape). */
+function errorMessage(data: unknown): string | null {
+  const message = asRecord(asRecord(data)?.error)?.message;
+  return typeof message === "string" ? message : null;
 }
 
 function snapshotOf(data: unknown): PoolSnapshot | null {

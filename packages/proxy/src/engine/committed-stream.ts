@@ -41,7 +41,7 @@ export function committedBody(
   const finish = (aborted: boolean, error: string | null) => {
     if (ended) return;
     ended = true;
-    state.metrics?.streamClosed();
+    state.metrics.streamClosed();
     const latency = state.ctx.now() - committed.startedAt;
     if (completed)
       state.pool.succeeded(committed.profile, latency, windowsFromHeaders(committed.response.headers, state.ctx.now()));
@@ -67,7 +67,7 @@ export function committedBody(
     observer.onEnd?.({ completed, aborted, error });
   };
   see(committed.hold?.events ?? []);
-  state.metrics?.streamOpened();
+  state.metrics.streamOpened();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       const chunk = head.shift();

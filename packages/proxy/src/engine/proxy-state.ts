@@ -1,7 +1,7 @@
 import type { Context } from "@prodex/core";
 import type { LedgerRow } from "@prodex/store";
 import type { Bindings } from "../affinity/bindings.ts";
-import type { Metrics } from "../broker/metrics.ts";
+import type { ProxyMetrics } from "../metrics/proxy-metrics.ts";
 import type { PoolRuntime } from "../pool/pool-runtime.ts";
 import type { HoldLimits } from "../rotation/commit-point.ts";
 import type { RuntimeLog } from "../runtime/runtime-log.ts";
@@ -27,8 +27,8 @@ export type ProxyState = {
   refreshTokens: RecentTokens;
   /** Access tokens the profiles held since the proxy started: Codex's own login on the keyless ChatGPT routes. */
   accessTokens: RecentTokens;
-  /** A broker's counters (absent in-process: nothing is counted). */
-  metrics?: Metrics;
+  /** What `/metrics` shows: counted on the request path in O(1). */
+  metrics: ProxyMetrics;
   /** Told each usage-ledger row after it went to the store writer (the gateway's write-behind). */
   onRequest?: (row: LedgerRow) => void;
 };

@@ -92,5 +92,6 @@ export function recordRequest(state: ProxyState, meta: RequestMeta, end: Request
     instance: state.ctx.source,
   };
   state.ctx.writes.write({ repo: "ledger", method: "record", args: [row] });
+  state.metrics.served(row);
   state.onRequest?.(row);
 }

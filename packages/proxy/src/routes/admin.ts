@@ -1,11 +1,18 @@
-import { type PoolEvent, type PoolFeedMessage, rowToEvent } from "@prodex/core";
+import { type PoolEvent, type PoolFeedMessage, type PoolSnapshot, type UsageSummary, rowToEvent } from "@prodex/core";
 import type { Context as HonoContext } from "hono";
 import { z } from "zod";
 import type { ProxyState } from "../engine/proxy-state.ts";
 import { encodeSse } from "../sse/index.ts";
 import { readSmallJson } from "../upstream/request-body.ts";
+import { proxyUsage, USAGE_TICK_MS } from "./admin-usage.ts";
 
-const control = z.union([z.object({ pin: z.string().nullable() }), z.object({ autoRotate: z.boolean() })]);
+const payload = (message: PoolFeedMessage): unknown =>
+  message.type === "event" ? message.event : message.type === "snapshot" ? message.snapshot : message.usage;
+
+/** A dashboard's control: pin a profile (null: unpin), or pause/resume auto-rotate (a gateway takes the same). */
+export const controlBody = z.union([z.object({ pin: z.string().nullable() }), z.object({ autoRotate: z.boolean() })]);
+export type ControlBody = z.infer<typeof controlBody>;
+export const CONTROL_SHAPE = 'expected {"pin": name|null} or {"autoRotate": boolean}';
 
 export function stateJson(state: ProxyState): Response {
   return Response.json(state.pool.snapshot());
@@ -15,12 +22,8 @@ export function stateJson(state: ProxyState): Response {
 export async function controlRoute(state: ProxyState, c: HonoContext): Promise<Response> {
   const read = await readSmallJson(c.req.raw);
   if ("error" in read) return Response.json({ error: { message: read.error.message } }, { status: read.error.status });
-  const parsed = control.safeParse(read.json);
-  if (!parsed.success)
-    return Response.json(
-      { error: { message: 'expected {"pin": name|null} or {"autoRotate": boolean}' } },
-      { status: 400 },
-    );
+  const parsed = controlBody.safeParse(read.json);
+  if (!parsed.success) return Response.json({ error: { message: CONTROL_SHAPE } }, { status: 400 });
   const body = parsed.data;
   if ("pin" in body) {
     if (body.pin !== null && !state.pool.row(body.pin))
@@ -38,23 +41,78 @@ export async function controlRoute(state: ProxyState, c: HonoContext): Promise<R
   return Response.json(state.pool.snapshot());
 }
 
-/**
- * `GET __prodex/events`: the live feed for dashboards (SSE). A snapshot first, then every event
- * of this proxy as it happens, events other prodex processes wrote to the shared store, and a
- * fresh snapshot whenever the pool changes.
- */
+/** Where a dashboard feed's messages come from (one per connection). */
+export type FeedSource = {
+  snapshot(): PoolSnapshot;
+  /** Events to replay first, oldest first. */
+  recent(): PoolEvent[] | Promise<PoolEvent[]>;
+  /** Live events from now on; each may also have changed the pool. Returns the unsubscribe. */
+  subscribe(listener: (event: PoolEvent) => void): () => void;
+  /** The usage view's summary, looked at every second: the same object until it changed; null when none yet. */
+  usage?(): UsageSummary | null;
+};
+
+/** This proxy's events as they happen, and those other prodex processes write to the shared store. */
+export function localFeedSource(state: ProxyState): FeedSource {
+  let lastId = 0;
+  return {
+    snapshot: () => state.pool.snapshot(),
+    usage: () => proxyUsage(state),
+    recent() {
+      try {
+        const recent = state.ctx.store.events.list({ limit: 50 });
+        lastId = recent.at(-1)?.id ?? state.ctx.store.events.lastId();
+        return recent.flatMap((row) => rowToEvent(row) ?? []);
+      } catch {
+        return [];
+      }
+    },
+    subscribe(listener) {
+      const unsubscribe = state.ctx.events.subscribe(listener);
+      const timer = setInterval(() => {
+        try {
+          for (const row of state.ctx.store.events.list({ afterId: lastId, limit: 200 })) {
+            lastId = row.id;
+            const event = row.source !== state.ctx.source ? rowToEvent(row) : null;
+            if (event) listener(event);
+          }
+        } catch {
+          // busy store: next tick
+        }
+      }, STORE_POLL_MS);
+      return () => {
+        clearInterval(timer);
+        unsubscribe();
+      };
+    },
+  };
+}
+
+const STORE_POLL_MS = 250;
+
+/** `GET __prodex/events`: the live feed for dashboards (SSE) of this proxy (`feedStream`). */
 export function eventsRoute(state: ProxyState, c: HonoContext): Response {
+  return feedStream(localFeedSource(state), c.req.raw.signal);
+}
+
+/**
+ * A dashboard's live feed as SSE: a snapshot first, the recent events, then every event as it comes, a fresh
+ * snapshot whenever the pool changes (looked at after each event and every 250 ms), and the usage summary when it
+ * changes (looked at every second). `connectFeed` reads it.
+ */
+export function feedStream(source: FeedSource, signal: AbortSignal): Response {
   const enc = new TextEncoder();
   let stop = () => {};
   const body = new ReadableStream<Uint8Array>({
-    start(controller) {
+    async start(controller) {
+      let stopped = false;
       const send = (message: PoolFeedMessage) => {
         try {
           controller.enqueue(
             enc.encode(
               encodeSse({
                 event: message.type,
-                data: JSON.stringify(message.type === "event" ? message.event : message.snapshot),
+                data: JSON.stringify(payload(message)),
               }),
             ),
           );
@@ -64,37 +122,34 @@ export function eventsRoute(state: ProxyState, c: HonoContext): Response {
       };
       let lastSnapshot = "";
       const sendSnapshot = () => {
-        const snapshot = state.pool.snapshot();
+        const snapshot = source.snapshot();
         const text = JSON.stringify({ ...snapshot, at: 0 });
         if (text === lastSnapshot) return;
         lastSnapshot = text;
         send({ type: "snapshot", snapshot });
       };
       sendSnapshot();
-      let lastId = 0;
-      try {
-        const recent = state.ctx.store.events.list({ limit: 50 });
-        for (const event of recent.flatMap((row) => rowToEvent(row) ?? [])) send({ type: "event", event });
-        lastId = recent.at(-1)?.id ?? state.ctx.store.events.lastId();
-      } catch {
-        lastId = 0;
-      }
-      const unsubscribe = state.ctx.events.subscribe((event: PoolEvent) => {
+      // Live events heard while the replay is read wait for it, so the order stays oldest first.
+      const early: PoolEvent[] = [];
+      let replayed = false;
+      const unsubscribe = source.subscribe((event) => {
+        if (!replayed) return void early.push(event);
         send({ type: "event", event });
         sendSnapshot();
       });
-      const timer = setInterval(() => {
-        try {
-          for (const row of state.ctx.store.events.list({ afterId: lastId, limit: 200 })) {
-            lastId = row.id;
-            const event = row.source !== state.ctx.source ? rowToEvent(row) : null;
-            if (event) send({ type: "event", event });
-          }
-        } catch {
-          // busy store: next tick
-        }
-        sendSnapshot();
-      }, 250);
+      for (const event of await Promise.resolve(source.recent()).catch(() => [])) send({ type: "event", event });
+      replayed = true;
+      for (const event of early.splice(0)) send({ type: "event", event });
+      const timer = setInterval(sendSnapshot, STORE_POLL_MS);
+      let lastUsage: UsageSummary | null = null;
+      const sendUsage = () => {
+        const usage = source.usage?.() ?? null;
+        if (!usage || usage === lastUsage) return;
+        lastUsage = usage;
+        send({ type: "usage", usage });
+      };
+      sendUsage();
+      const usageTimer = source.usage ? setInterval(sendUsage, USAGE_TICK_MS) : undefined;
       const keepAlive = setInterval(() => {
         try {
           controller.enqueue(enc.encode(": keep-alive\n\n"));
@@ -103,11 +158,15 @@ export function eventsRoute(state: ProxyState, c: HonoContext): Response {
         }
       }, 15_000);
       stop = () => {
+        if (stopped) return;
+        stopped = true;
         clearInterval(timer);
+        clearInterval(usageTimer);
         clearInterval(keepAlive);
         unsubscribe();
       };
-      c.req.raw.signal.addEventListener("abort", () => stop(), { once: true });
+      if (signal.aborted) stop();
+      signal.addEventListener("abort", () => stop(), { once: true });
     },
     cancel() {
       stop();

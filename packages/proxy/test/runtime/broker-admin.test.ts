@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { parsePromText } from "@prodex/testkit/prom-text";
 import { readAdminSecret } from "../../src/broker/broker-paths.ts";
 import { type BrokerWorld, brokerWorld, responsesRequest } from "../helpers/broker-world.ts";
 
@@ -45,8 +46,9 @@ describe("admin endpoints", () => {
     const metrics = await fetch(`${admin}/metrics`);
     expect(metrics.headers.get("content-type")).toContain("text/plain; version=0.0.4");
     const text = await metrics.text();
-    expect(text).toContain("# TYPE prodex_requests_total counter");
-    expect(text).toContain('prodex_requests_total{route="/backend-api/codex/responses",status="200"} 1');
+    parsePromText(text);
+    expect(text).toContain('prodex_http_requests_total{route="/backend-api/codex/responses",status="200"} 1');
+    expect(text).toContain('prodex_requests_total{client="codex",model="gpt-5",outcome="completed"} 1');
     expect(text).toContain("prodex_leases 1");
     expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
     expect(text).not.toContain(lease.secret);
@@ -63,6 +65,14 @@ describe("admin endpoints", () => {
       expect((await fetch(`${wrong}${path}`)).status).toBe(401);
     // A launch's secret is not an admin secret.
     expect((await fetch(`${lease.url}/__admin/${lease.secret}/health`)).status).toBe(401);
+    // `GET /metrics` at the root takes the admin secret as a bearer token (what a scrape config sends), nothing else.
+    const scrape = (key?: string) =>
+      fetch(`${lease.url}/metrics`, key ? { headers: { authorization: `Bearer ${key}` } } : {});
+    for (const key of [undefined, lease.secret, "x".repeat(secret.length)])
+      expect((await scrape(key)).status).toBe(401);
+    const root = await scrape(secret);
+    expect(root.status).toBe(200);
+    expect(parsePromText(await root.text()).find((f) => f.name === "prodex_leases")?.samples[0]?.value).toBe(1);
     expect(
       (
         await fetch(`${wrong}/leases`, {

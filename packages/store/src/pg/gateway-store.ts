@@ -10,6 +10,7 @@ import { PgLedgerRepo } from "./repositories/ledger.ts";
 import { KeyCountersRepo } from "./repositories/key-counters.ts";
 import { SecretKeysRepo } from "./repositories/secret-keys.ts";
 import { PgUsageRepo } from "./repositories/usage.ts";
+import { PoolControlRepo } from "./repositories/pool-control.ts";
 
 /** The one channel instances tell each other about changes on (payload: a small JSON object). */
 export const GATEWAY_CHANNEL = "prodex_gateway";
@@ -26,6 +27,7 @@ export class GatewayStore {
   readonly instances: InstancesRepo;
   readonly ledger: PgLedgerRepo;
   readonly keyCounters: KeyCountersRepo;
+  readonly poolControl: PoolControlRepo;
   private closed = false;
 
   private constructor(
@@ -43,6 +45,7 @@ export class GatewayStore {
     this.instances = new InstancesRepo(db);
     this.ledger = new PgLedgerRepo(db);
     this.keyCounters = new KeyCountersRepo(db);
+    this.poolControl = new PoolControlRepo(db);
   }
 
   /** Connects lazily: nothing is sent until the first query. */

@@ -42,4 +42,12 @@ export const migrations: readonly { tag: string; statements: readonly string[] }
     tag: "0003_big_snowbird",
     statements: ['ALTER TABLE "gw_api_keys" ADD COLUMN "max_share" double precision;'],
   },
+  {
+    tag: "0004_natural_mysterio",
+    statements: [
+      'CREATE TABLE "gw_pool_control" (\n\t"id" integer PRIMARY KEY NOT NULL,\n\t"pinned" text,\n\t"auto_rotate" boolean DEFAULT true NOT NULL,\n\t"updated_at" bigint NOT NULL,\n\t"updated_by" text NOT NULL\n);',
+      'ALTER TABLE "gw_instances" ADD COLUMN "not_ready" text;',
+      'ALTER TABLE "gw_pool_control" ADD CONSTRAINT "gw_pool_control_pinned_gw_accounts_name_fk" FOREIGN KEY ("pinned") REFERENCES "public"."gw_accounts"("name") ON DELETE set null ON UPDATE no action;',
+    ],
+  },
 ];

@@ -51,7 +51,7 @@ export const apiKeys = pgTable(
     createdAt: ms("created_at").notNull(),
     revokedAt: ms("revoked_at"),
     // Optional limits (null: none): requests per minute, tokens (input + output) per UTC day, and the most of the
-    // pool's weekly room the key may take (0 < share <= 1; core's key-share-check.ts says how it is measured).
+    // pool's weekly room the key may take (0 < share <= 1; the gateway's share-check.ts says how it is measured).
     rpm: integer("rpm"),
     tokensPerDay: bigint("tokens_per_day", { mode: "number" }),
     maxShare: doublePrecision("max_share"),
@@ -133,6 +133,20 @@ export const instances = pgTable("gw_instances", {
   version: text("version").notNull(),
   startedAt: ms("started_at").notNull(),
   heartbeatAt: ms("heartbeat_at").notNull(),
+  // Readiness as the instance last saw itself (null: ready), refreshed with each heartbeat: what a dashboard shows.
+  notReady: text("not_ready"),
+});
+
+/**
+ * The operator's hand on the whole pool (one row, id 1): the account every instance's selection pins, and whether
+ * instances rotate at all — the same two controls the local dashboard gives one proxy, stored once for all.
+ */
+export const poolControl = pgTable("gw_pool_control", {
+  id: integer("id").primaryKey(),
+  pinned: text("pinned").references(() => accounts.name, { onDelete: "set null" }),
+  autoRotate: boolean("auto_rotate").notNull().default(true),
+  updatedAt: ms("updated_at").notNull(),
+  updatedBy: text("updated_by").notNull(),
 });
 
 /**

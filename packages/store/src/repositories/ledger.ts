@@ -1,8 +1,28 @@
-import { asc, gte } from "drizzle-orm";
+import { and, asc, getTableColumns, gt, gte, lte, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
 import { requestLedger } from "../schema.ts";
 
 export type LedgerRow = typeof requestLedger.$inferSelect;
+
+/** A ledger row with its SQLite rowid: the order rows were stored in, whatever their `at`. */
+export type LedgerRowWithId = LedgerRow & { rowid: number };
+
+/** The rows of one minute, profile, model, status and outcome, added up. */
+export type LedgerMinuteTotal = {
+  minute: number;
+  profile: string;
+  model: string | null;
+  status: number;
+  outcome: string;
+  requests: number;
+  inputTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  rotations: number;
+};
+
+const rowid = sql<number>`rowid`;
 
 /** The usage ledger (one row per request that reached an account). */
 export class LedgerRepo {
@@ -20,6 +40,53 @@ export class LedgerRepo {
       .from(requestLedger)
       .where(gte(requestLedger.at, since))
       .orderBy(asc(requestLedger.at))
+      .all();
+  }
+
+  /**
+   * The rows from `since` on added up per minute (of `at`), profile, model, status and outcome — a bounded
+   * summary, however many rows there are — and the last rowid they include, read in one snapshot: the rows
+   * stored after it are `after(lastRowid)`'s. Rows before `hourlyBefore` are added up per hour instead (fewer
+   * lines to read where a minute's precision is not needed), each hour placed at its last minute.
+   */
+  minuteTotals(since: number, hourlyBefore = since): { lastRowid: number; totals: LedgerMinuteTotal[] } {
+    return this.db.transaction(
+      (tx) => {
+        const last = tx.select({ id: sql<number | null>`max(rowid)` }).from(requestLedger).get()?.id ?? 0;
+        const at = requestLedger.at;
+        const minute = sql<number>`case when ${at} >= ${hourlyBefore} then ${at} / 60000 else (${at} / 3600000) * 60 + 59 end`;
+        const totals = tx
+          .select({
+            minute,
+            profile: requestLedger.profile,
+            model: requestLedger.model,
+            status: requestLedger.status,
+            outcome: requestLedger.outcome,
+            requests: sql<number>`count(*)`,
+            inputTokens: sql<number>`sum(${requestLedger.inputTokens})`,
+            cachedTokens: sql<number>`sum(${requestLedger.cachedTokens})`,
+            outputTokens: sql<number>`sum(${requestLedger.outputTokens})`,
+            reasoningTokens: sql<number>`sum(${requestLedger.reasoningTokens})`,
+            rotations: sql<number>`sum(${requestLedger.rotations})`,
+          })
+          .from(requestLedger)
+          .where(and(gte(at, since), lte(rowid, last)))
+          .groupBy(sql`1`, requestLedger.profile, requestLedger.model, requestLedger.status, requestLedger.outcome)
+          .all();
+        return { lastRowid: last, totals };
+      },
+      { behavior: "deferred" },
+    );
+  }
+
+  /** Up to `limit` rows stored after `lastRowid`, in the order they were stored. */
+  after(lastRowid: number, limit = 1_000): LedgerRowWithId[] {
+    return this.db
+      .select({ rowid, ...getTableColumns(requestLedger) })
+      .from(requestLedger)
+      .where(gt(rowid, lastRowid))
+      .orderBy(asc(rowid))
+      .limit(limit)
       .all();
   }
 }

@@ -75,6 +75,30 @@ describe("StoreWriter on this thread", () => {
     expect(messages(store)).toEqual(["during", "still during"]);
   });
 
+  test("backlog: ops waiting and the oldest one's age, kept across a refused batch, zero once written", () => {
+    const { path, store } = setup({ busyTimeoutMs: 20 });
+    let now = 1_000;
+    const w = new StoreWriter(new InlineSink(store), { retryMs: 60_000, now: () => now });
+    expect(w.backlog()).toEqual({ ops: 0, lagMs: 0 });
+    w.write(event("first"));
+    now += 300;
+    w.write(event("second"));
+    now += 200;
+    expect(w.backlog()).toEqual({ ops: 2, lagMs: 500 });
+    const release = lock(path);
+    expect(w.flush()).toBe(false);
+    now += 1_000;
+    w.write(event("third"));
+    expect(w.backlog()).toEqual({ ops: 3, lagMs: 1_500 });
+    release();
+    expect(w.flush()).toBe(true);
+    expect(w.backlog()).toEqual({ ops: 0, lagMs: 0 });
+    now += 50;
+    w.write(event("fourth"));
+    now += 20;
+    expect(w.backlog()).toEqual({ ops: 1, lagMs: 20 });
+  });
+
   test("an op that fails on its own (its profile is gone) is dropped, not its batch", () => {
     const { store } = setup();
     const w = new StoreWriter(new InlineSink(store));

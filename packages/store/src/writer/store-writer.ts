@@ -23,6 +23,8 @@ export class InlineSink implements Sink {
 export type StoreWriterOptions = {
   /** How long a write waits for company before its batch goes (default 100 ms). */
   flushMs?: number;
+  /** Epoch ms, for the backlog's age (default Date.now). */
+  now?: () => number;
   /** How soon a batch a busy store refused is offered again (default 1 s: not ten times a second). */
   retryMs?: number;
   /** Ops kept while the store refuses them; past it the oldest go (default 25 000). */
@@ -45,6 +47,10 @@ export class StoreWriter {
   private readonly flushMs: number;
   private readonly retryMs: number;
   private readonly maxQueued: number;
+  private readonly now: () => number;
+  /** When the oldest op still queued, and the oldest of the batch in flight, were written (null: none). */
+  private queuedSince: number | null = null;
+  private inFlightSince: number | null = null;
   /** Ops lost so far: pushed out of a full queue, or failing on their own. */
   lost = 0;
 
@@ -55,9 +61,11 @@ export class StoreWriter {
     this.flushMs = options.flushMs ?? 100;
     this.retryMs = options.retryMs ?? 1_000;
     this.maxQueued = options.maxQueued ?? 25_000;
+    this.now = options.now ?? Date.now;
   }
 
   write(op: WriteOp): void {
+    this.queuedSince ??= this.now();
     this.queue.push(op);
     const excess = this.queue.length - this.maxQueued;
     if (excess > 0) {
@@ -70,6 +78,12 @@ export class StoreWriter {
   /** Ops queued or in flight. */
   pending(): number {
     return this.queue.length + (this.inFlight ? 1 : 0);
+  }
+
+  /** What waits to be written (`/metrics`): ops queued or in flight, and how long the oldest has waited (ms). */
+  backlog(): { ops: number; lagMs: number } {
+    const since = this.inFlightSince ?? this.queuedSince;
+    return { ops: this.pending(), lagMs: since === null ? 0 : Math.max(0, this.now() - since) };
   }
 
   /**
@@ -86,6 +100,8 @@ export class StoreWriter {
     const batch = this.queue;
     this.queue = [];
     this.inFlight = true;
+    this.inFlightSince = this.queuedSince;
+    this.queuedSince = null;
     this.sink.apply(batch, (result) => this.settle(batch, result));
     return !this.refused;
   }
@@ -116,6 +132,9 @@ export class StoreWriter {
 
   private settle(batch: WriteOp[], result: BatchResult): void {
     this.inFlight = false;
+    // A refused batch goes back to the head of the queue: its age is the queue's now.
+    if (result.busy && result.done < batch.length) this.queuedSince = this.inFlightSince ?? this.queuedSince;
+    this.inFlightSince = null;
     this.refused = result.busy;
     this.lost += result.dropped;
     if (result.busy) {

@@ -33,6 +33,8 @@ export const serveSchema = z.strictObject({
     .strictObject({ baseUrl: z.string(), args: z.array(z.string()), env: z.record(z.string(), z.string()) })
     .nullable(),
   eventsUrl: z.string(),
+  /** Prometheus text 0.0.4 (`GET`); `headers` carry the secret as a bearer token, what a scrape config sends. */
+  metrics: z.strictObject({ url: z.string(), headers: z.record(z.string(), z.string()) }),
 });
 
 export type ServeJson = z.infer<typeof serveSchema>;

@@ -1,4 +1,4 @@
-import { asc, gt } from "drizzle-orm";
+import { asc, desc, gt } from "drizzle-orm";
 import type { PgDb } from "../connect.ts";
 import { events } from "../schema.ts";
 
@@ -20,5 +20,10 @@ export class PgEventsRepo {
   /** Events after `id`, oldest first. */
   since(id: number, limit = 500): Promise<PgEventRow[]> {
     return this.db.select().from(events).where(gt(events.id, id)).orderBy(asc(events.id)).limit(limit);
+  }
+
+  /** The newest `limit` events, oldest first. */
+  async latest(limit: number): Promise<PgEventRow[]> {
+    return (await this.db.select().from(events).orderBy(desc(events.id)).limit(limit)).reverse();
   }
 }

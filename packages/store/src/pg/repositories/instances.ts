@@ -8,12 +8,13 @@ export type InstanceRow = typeof instances.$inferSelect;
 export class InstancesRepo {
   constructor(private readonly db: PgDb) {}
 
-  async register(row: Omit<InstanceRow, "heartbeatAt">): Promise<void> {
+  async register(row: Omit<InstanceRow, "heartbeatAt" | "notReady">): Promise<void> {
     await this.db.insert(instances).values({ ...row, heartbeatAt: row.startedAt });
   }
 
-  async heartbeat(id: string, now = Date.now()): Promise<void> {
-    await this.db.update(instances).set({ heartbeatAt: now }).where(eq(instances.id, id));
+  /** `notReady`: why the instance is not ready (null: it is). */
+  async heartbeat(id: string, now = Date.now(), notReady: string | null = null): Promise<void> {
+    await this.db.update(instances).set({ heartbeatAt: now, notReady }).where(eq(instances.id, id));
   }
 
   async remove(id: string): Promise<void> {

@@ -1,8 +1,11 @@
-import { and, asc, eq, gte } from "drizzle-orm";
+import { and, asc, eq, gte, or, sql } from "drizzle-orm";
 import type { PgDb } from "../connect.ts";
 import { requestLedger } from "../schema.ts";
 
 export type PgLedgerRow = typeof requestLedger.$inferSelect;
+
+/** One key's requests and tokens (input + output) on one account over a period. */
+export type LedgerSum = { caller: string; profile: string; requests: number; tokens: number };
 
 /** The team's usage ledger. Keyed by request id: a batch written twice (a retried flush) is stored once. */
 export class PgLedgerRepo {
@@ -21,5 +24,23 @@ export class PgLedgerRepo {
       .from(requestLedger)
       .where(caller === undefined ? when : and(when, eq(requestLedger.caller, caller)))
       .orderBy(asc(requestLedger.at));
+  }
+
+  /** Per key and account, each account's rows from its own `from` on (what a weekly share is estimated from). */
+  async sumsSince(periods: readonly { account: string; from: number }[]): Promise<LedgerSum[]> {
+    if (periods.length === 0) return [];
+    const t = requestLedger;
+    const rows = await this.db
+      .select({
+        caller: t.caller,
+        profile: t.profile,
+        requests: sql<string>`count(*)`,
+        tokens: sql<string>`coalesce(sum(${t.inputTokens} + ${t.outputTokens}), 0)`,
+      })
+      .from(t)
+      .where(or(...periods.map((p) => and(eq(t.profile, p.account), gte(t.at, p.from)))))
+      .groupBy(t.caller, t.profile);
+    // count and sum come back as text (bigint): a week's tokens stay well inside a double's exact range.
+    return rows.map((r) => ({ ...r, requests: Number(r.requests), tokens: Number(r.tokens) }));
   }
 }

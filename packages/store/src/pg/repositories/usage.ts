@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import type { PgDb } from "../connect.ts";
 import { usage } from "../schema.ts";
 
@@ -14,6 +15,8 @@ export class PgUsageRepo {
       .onConflictDoUpdate({
         target: usage.account,
         set: { fetchedAt: row.fetchedAt, source: row.source, plan: row.plan, windows: row.windows },
+        // Instances share their readings in any order: an older one never replaces a newer one.
+        setWhere: sql`excluded.fetched_at >= ${usage.fetchedAt}`,
       });
   }
 

@@ -1,0 +1,184 @@
+import { describe, expect, test } from "bun:test";
+import { type PoolEvent, instancesAnswerSchema, poolSnapshotSchema } from "@prodex/core";
+import { connectFeed } from "@prodex/proxy";
+import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
+import { createKey } from "../src/index.ts";
+import { codexTurn, gatewayWorld } from "./gateway-world.ts";
+
+// The team dashboard's routes on two instances in this process, one real PostgreSQL, the mock upstream.
+const cluster = usePgCluster();
+
+const auth = (key: string) => ({ authorization: `Bearer ${key}` });
+const keyedFetch = (key: string) =>
+  ((url: string | URL | Request, init?: RequestInit) =>
+    fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), ...auth(key) } })) as typeof fetch;
+
+async function until(what: () => boolean, ms: number): Promise<number> {
+  const t0 = performance.now();
+  while (!what()) {
+    if (performance.now() - t0 > ms) return Number.POSITIVE_INFINITY;
+    await Bun.sleep(5);
+  }
+  return performance.now() - t0;
+}
+
+describe("gateway team routes", () => {
+  test("roles: viewer reads the pool, instances and feed; only admin pins or pauses; user keys read none", async () => {
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }, { id: "acct-b" }]);
+    try {
+      const a = await w.start();
+      const viewer = await createKey(w.store, "watch", "viewer");
+      const admin = await createKey(w.store, "ops", "admin");
+      const get = (path: string, key: string) => fetch(`${a.url}/gateway/v1${path}`, { headers: auth(key) });
+      const pool = await get("/pool", viewer.key);
+      expect(pool.status).toBe(200);
+      const snap = poolSnapshotSchema.parse(await pool.json());
+      expect(snap.profiles.map((p) => p.name).sort()).toEqual(["acct-a", "acct-b"]);
+      expect(snap.pinned).toBeNull();
+      const inst = instancesAnswerSchema.parse(await (await get("/instances", viewer.key)).json());
+      expect(inst.instances.map((i) => i.id)).toEqual([a.instance]);
+      expect(inst.instances[0]?.notReady).toBeNull();
+      expect(inst.at - (inst.instances[0]?.heartbeatAt ?? 0)).toBeLessThan(15_000);
+      for (const path of ["/pool", "/feed", "/instances"]) {
+        const refused = await get(path, w.key);
+        expect(refused.status).toBe(403);
+        expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
+          "needs an admin or viewer key",
+        );
+      }
+      const control = (key: string, body: unknown) =>
+        fetch(`${a.url}/gateway/v1/pool/control`, {
+          method: "POST",
+          headers: { ...auth(key), "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      const denied = await control(viewer.key, { pin: "acct-a" });
+      expect(denied.status).toBe(403);
+      expect(await denied.text()).toContain("needs an admin key");
+      const bad = await control(admin.key, { pin: 3 });
+      expect(bad.status).toBe(400);
+      expect(await bad.text()).toContain('expected {\\"pin\\": name|null} or {\\"autoRotate\\": boolean}');
+      const unknown = await control(admin.key, { pin: "acct-zz" });
+      expect(unknown.status).toBe(404);
+      expect(await unknown.text()).toContain('no pool account named \\"acct-zz\\"');
+      const pinned = await control(admin.key, { pin: "acct-b" });
+      expect(pinned.status).toBe(200);
+      expect(poolSnapshotSchema.parse(await pinned.json()).pinned).toBe("acct-b");
+      expect(a.proxy.state.pool.pinned).toBe("acct-b");
+      expect(await w.store.poolControl.get()).toMatchObject({
+        pinned: "acct-b",
+        autoRotate: true,
+        updatedBy: "key ops",
+      });
+    } finally {
+      await w.close();
+    }
+  }, 60_000);
+
+  test("a pin and a pause made on A are stored, honoured by B's selection, and audited with who", async () => {
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }, { id: "acct-b" }]);
+    try {
+      const a = await w.start();
+      const b = await w.start();
+      const admin = await createKey(w.store, "ops", "admin");
+      const feed = await connectFeed(
+        {
+          eventsUrl: `${a.url}/gateway/v1/feed`,
+          stateUrl: `${a.url}/gateway/v1/pool`,
+          controlUrl: `${a.url}/gateway/v1/pool/control`,
+        },
+        { fetch: keyedFetch(admin.key) },
+      );
+      try {
+        await feed.pin("acct-b");
+        expect(feed.snapshot().pinned).toBe("acct-b");
+        expect(await until(() => b.proxy.state.pool.pinned === "acct-b", 1_000)).toBeLessThan(1_000);
+        for (let i = 0; i < 3; i++) expect((await codexTurn(b.url, w.key)).status).toBe(200);
+        expect(w.mock.requests({ path: "/backend-api/codex/responses" }).map((r) => r.accountId)).toEqual([
+          "acct-b",
+          "acct-b",
+          "acct-b",
+        ]);
+        await feed.pin(null);
+        await feed.setAutoRotate(false);
+        expect(
+          await until(() => !b.proxy.state.pool.autoRotate && b.proxy.state.pool.pinned === null, 1_000),
+        ).toBeLessThan(1_000);
+        // Paused, B stays on its current account even when it runs out (no rotation to the other).
+        const current = b.proxy.state.pool.current ?? "";
+        w.mock.exhaust(current, 3_600);
+        const before = w.mock.requests({ path: "/backend-api/codex/responses" }).length;
+        expect((await codexTurn(b.url, w.key)).status).not.toBe(200);
+        const tried = w.mock
+          .requests({ path: "/backend-api/codex/responses" })
+          .slice(before)
+          .map((r) => r.accountId);
+        expect(new Set(tried)).toEqual(new Set([current]));
+        // A third instance started now reads the stored switch.
+        const c = await w.start();
+        expect(c.proxy.state.pool.autoRotate).toBe(false);
+        const audits = (await w.store.events.latest(50)).filter((e) => e.kind === "audit").map((e) => e.message);
+        expect(audits).toEqual(
+          expect.arrayContaining([
+            "key ops: pool.pinned acct-b",
+            "key ops: pool.unpinned pool",
+            "key ops: pool.paused pool",
+          ]),
+        );
+        // The dashboard attached to A heard the audit lines live.
+        expect(
+          await until(() => feed.recent().some((e) => e.message === "key ops: pool.paused pool"), 1_000),
+        ).toBeLessThan(1_000);
+      } finally {
+        feed.close();
+      }
+    } finally {
+      await w.close();
+    }
+  }, 60_000);
+
+  test("the feed on A shows a rotation made by B within a second, by notification", async () => {
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }, { id: "acct-b" }]);
+    try {
+      const a = await w.start();
+      const b = await w.start();
+      const viewer = await createKey(w.store, "watch", "viewer");
+      const feed = await connectFeed(
+        {
+          eventsUrl: `${a.url}/gateway/v1/feed`,
+          stateUrl: `${a.url}/gateway/v1/pool`,
+          controlUrl: `${a.url}/gateway/v1/pool/control`,
+        },
+        { fetch: keyedFetch(viewer.key) },
+      );
+      try {
+        const heard: PoolEvent[] = [];
+        feed.subscribe((m) => {
+          if (m.type === "event") heard.push(m.event);
+        });
+        expect((await codexTurn(b.url, w.key)).status).toBe(200);
+        const served = w.mock.requests({ path: "/backend-api/codex/responses" })[0]?.accountId ?? "";
+        w.mock.exhaust(served, 3_600);
+        await Bun.sleep(300); // the feed is attached and idle
+        const t0 = performance.now();
+        expect((await codexTurn(b.url, w.key)).status).toBe(200); // B rotates away
+        const rotated = () =>
+          heard.some((e) => e.source === b.instance && e.kind === "profile.selected" && e.profile !== served);
+        const took = await until(rotated, 1_000);
+        expect(took).toBeLessThan(1_000);
+        expect(heard.some((e) => e.source === b.instance && e.kind === "backoff" && e.profile === served)).toBe(true);
+        // A's own pool view shows the rest B gave the account (shared backoff), in the snapshot the feed pushed.
+        expect(
+          await until(() => feed.snapshot().profiles.find((p) => p.name === served)?.backoff != null, 1_000),
+        ).toBeLessThan(1_000);
+        expect(performance.now() - t0).toBeLessThan(5_000);
+        // A viewer's control is refused with the gateway's reason.
+        await expect(feed.pin(served)).rejects.toThrow("needs an admin key");
+      } finally {
+        feed.close();
+      }
+    } finally {
+      await w.close();
+    }
+  }, 60_000);
+});

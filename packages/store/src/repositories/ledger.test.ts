@@ -1,0 +1,92 @@
+import { afterEach, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Store } from "../store.ts";
+import type { LedgerRow } from "./ledger.ts";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function tempStore(): Store {
+  const dir = mkdtempSync(join(tmpdir(), "prodex-ledger-"));
+  dirs.push(dir);
+  return Store.open(join(dir, "prodex.db"));
+}
+
+const T = Date.UTC(2026, 11, 7, 10, 0, 0);
+let n = 0;
+const row = (over: Partial<LedgerRow>): LedgerRow => ({
+  requestId: `r${n++}`,
+  at: T,
+  caller: "launch",
+  profile: "alice",
+  client: "codex",
+  model: "gpt-5",
+  inputTokens: 100,
+  cachedTokens: 10,
+  outputTokens: 20,
+  reasoningTokens: 5,
+  status: 200,
+  outcome: "completed",
+  rotations: 0,
+  ttfbMs: 3,
+  durationMs: 40,
+  instance: "test",
+  ...over,
+});
+
+test("minuteTotals: one line per minute, profile, model, status and outcome, up to the rowid it read", () => {
+  const store = tempStore();
+  store.ledger.record(row({ at: T - 3_600_000 })); // before `since`
+  store.ledger.record(row({ at: T + 1_000 }));
+  store.ledger.record(row({ at: T + 59_000, rotations: 1 }));
+  store.ledger.record(row({ at: T + 61_000 }));
+  store.ledger.record(row({ at: T + 2_000, model: null, status: 429, outcome: "error", inputTokens: 0 }));
+  store.ledger.record(row({ at: T + 3_000, profile: "bob" }));
+  const { lastRowid, totals } = store.ledger.minuteTotals(T);
+  expect(lastRowid).toBe(6);
+  const minute = T / 60_000;
+  const key = (t: (typeof totals)[number]) => `${t.minute - minute} ${t.profile} ${t.model} ${t.status}`;
+  expect(
+    Object.fromEntries(totals.map((t) => [key(t), [t.requests, t.inputTokens, t.outputTokens, t.rotations]])),
+  ).toEqual({
+    "0 alice gpt-5 200": [2, 200, 40, 1],
+    "0 alice null 429": [1, 0, 20, 0],
+    "0 bob gpt-5 200": [1, 100, 20, 0],
+    "1 alice gpt-5 200": [1, 100, 20, 0],
+  });
+  store.close();
+});
+
+test("minuteTotals: rows before `hourlyBefore` are added up per hour, at the hour's last minute", () => {
+  const store = tempStore();
+  store.ledger.record(row({ at: T - 2 * 3_600_000 + 60_000 }));
+  store.ledger.record(row({ at: T - 2 * 3_600_000 + 40 * 60_000 }));
+  store.ledger.record(row({ at: T - 30 * 60_000 }));
+  const { totals } = store.ledger.minuteTotals(0, T - 3_600_000);
+  const minute = T / 60_000;
+  expect(totals.map((t) => [t.minute - minute, t.requests]).sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0))).toEqual([
+    [-120 + 59, 2],
+    [-30, 1],
+  ]);
+  store.close();
+});
+
+test("after: the rows stored after a rowid, in storing order, whatever their time; a row offered twice is one", () => {
+  const store = tempStore();
+  store.ledger.record(row({ requestId: "a", at: T + 5_000 }));
+  const { lastRowid } = store.ledger.minuteTotals(0);
+  store.ledger.record(row({ requestId: "b", at: T - 60_000 }));
+  store.ledger.record(row({ requestId: "c", at: T + 1_000 }));
+  store.ledger.record(row({ requestId: "b", at: T - 60_000 }));
+  const after = store.ledger.after(lastRowid);
+  expect(after.map((r) => [r.requestId, r.rowid])).toEqual([
+    ["b", 2],
+    ["c", 3],
+  ]);
+  expect(store.ledger.after(3)).toEqual([]);
+  expect(store.ledger.after(0, 1).map((r) => r.requestId)).toEqual(["a"]);
+  store.close();
+});
