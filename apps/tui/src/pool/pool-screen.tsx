@@ -7,7 +7,7 @@ import type { InstancesAnswer, PoolFeed, TeamFeed } from "@prodex/core/types";
 import type { Theme } from "../env/theme.ts";
 import { useFeedUsage } from "../feed/use-feed-usage.ts";
 import { timeSignature, useNotice, useNow, usePoolFeed } from "../feed/use-pool-feed.ts";
-import { FullScreen, PoolView, UsageView } from "../ui/components.tsx";
+import { PoolScreenView } from "../ui/components.tsx";
 import { teamFooter, teamKeyNames, teamSectionLines, teamSectionsHeight, teamSummary } from "../ui/team-sections.ts";
 import { fromInkAll } from "../wrap/ink-key.ts";
 import { initialPoolView, poolKey } from "./pool-controller.ts";
@@ -66,49 +66,40 @@ export function PoolScreen(props: { feed: PoolFeed; team?: TeamFeed; theme: Them
     setView(v);
     setTeamView(t);
   });
-  if (view.usage)
-    return (
-      <FullScreen>
-        <UsageView
-          summary={usage}
-          period={view.period}
-          groups={team ? ["key"] : undefined}
-          theme={theme}
-          width={columns}
-          height={rows}
-          now={now}
-          standalone
-          notice={notice}
-        />
-      </FullScreen>
-    );
-  const sections = team
-    ? teamSectionLines({
-        instances,
-        topKeys: usage,
-        attached: team.who.instance,
-        selectedKey: Math.min(teamView.key, Math.max(0, keys.length - 1)),
-        theme,
-        width: columns,
-        height: teamSectionsHeight(rows, state.snapshot.profiles.length),
-      })
-    : undefined;
+  const sections =
+    team && !view.usage
+      ? teamSectionLines({
+          instances,
+          topKeys: usage,
+          attached: team.who.instance,
+          selectedKey: Math.min(teamView.key, Math.max(0, keys.length - 1)),
+          theme,
+          width: columns,
+          height: teamSectionsHeight(rows, state.snapshot.profiles.length),
+        })
+      : undefined;
   return (
-    <FullScreen>
-      <PoolView
-        state={state}
-        view={view}
-        theme={theme}
-        width={columns}
-        height={rows}
-        now={now}
-        standalone
-        notice={teamView.confirm ? `revoke key ${teamView.confirm}? y revokes it, any other key keeps it` : notice}
-        heading={team ? `prodex team ${team.url}` : undefined}
-        summary={team ? teamSummary(state.snapshot, team.who.instance, theme) : undefined}
-        sections={sections}
-        keys={team ? teamFooter(team.who, theme) : undefined}
-      />
-    </FullScreen>
+    <PoolScreenView
+      state={state}
+      view={view}
+      usage={usage}
+      theme={theme}
+      width={columns}
+      height={rows}
+      now={now}
+      standalone
+      notice={teamView.confirm ? `revoke key ${teamView.confirm}? y revokes it, any other key keeps it` : notice}
+      groups={team ? ["key"] : undefined}
+      pool={
+        team
+          ? {
+              heading: `prodex team ${team.url}`,
+              summary: teamSummary(state.snapshot, team.who.instance, theme),
+              sections,
+              keys: teamFooter(team.who, theme),
+            }
+          : undefined
+      }
+    />
   );
 }

@@ -119,6 +119,15 @@ describe("ProxyMetrics", () => {
   });
 });
 
+test("an upstream's odd model name stays one valid label value (escaped, read back as sent)", () => {
+  const m = new ProxyMetrics();
+  const model = 'we"ird\\model\nname {x="1"}';
+  m.served(row({ model }));
+  m.served(row({ model: null }));
+  const requests = scrape(m).find((f) => f.name === "prodex_requests_total")?.samples ?? [];
+  expect(requests.map((s) => s.labels.model)).toEqual([model, "-"]);
+});
+
 describe("Histogram", () => {
   test("cumulative buckets up to +Inf = _count, per label set", () => {
     const h = new Histogram([1, 5]);
