@@ -67,7 +67,8 @@ export function usageLines(props: UsageViewProps): Line[] {
         dim(` ${g.dot} ${fmtCount(t.requests)} req ${g.dot} `),
         seg(`${fmtCount(t.errors)} err`, { hue: t.errors ? hue(theme, "red") : undefined, dim: !t.errors }),
         dim(
-          ` ${g.dot} ${fmtCount(t.totalTokens)} tokens: ${fmtCount(t.inputTokens)} in (${fmtCount(t.cachedTokens)} cached)` +
+          ` ${g.dot} ${fmtCount(t.totalTokens)} tokens: ${fmtCount(t.inputTokens)} in` +
+            ` (${fmtCount(t.cachedTokens)} cached)` +
             ` ${g.dot} ${fmtCount(t.outputTokens)} out (${fmtCount(t.reasoningTokens)} reasoning)`,
         ),
       ]
