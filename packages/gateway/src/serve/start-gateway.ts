@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { inspectRoutes } from "hono/dev";
 import { Context, type TokenSource } from "@prodex/core";
 import { type ProxyHandle, type RequestBody, extractAffinity, startProxy } from "@prodex/proxy";
 import type { LedgerRow } from "@prodex/store";
@@ -51,6 +52,8 @@ export type GatewayHandle = {
   queue: WriteBehind;
   health: DbHealth;
   ready(): { ready: true } | { ready: false; reason: string };
+  /** Every route the listener registers, as `METHOD path` (what route-access.ts must classify). */
+  routes(): string[];
   stop(): Promise<void>;
 };
 
@@ -257,6 +260,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       queue,
       health,
       ready,
+      routes: () => inspectRoutes(app).flatMap((r) => (r.isMiddleware ? [] : [`${r.method} ${r.path}`])),
       async stop() {
         stopping = true;
         await runAll(cleanup);
