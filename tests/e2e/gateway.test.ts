@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -9,7 +9,9 @@ import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
 
 // The team gateway end to end: two `prodex gateway serve` instances on one real PostgreSQL, the mock ChatGPT
 // upstream behind them, and the real Codex CLI and Claude Code on two "laptops" (temp homes holding only a
-// gateway key): shared refresh, rotation on exhaustion seen by both instances, a revoked key, a SIGKILLed instance.
+// gateway key): Codex over the gateway's websocket on its placeholder login, shared refresh, rotation on
+// exhaustion seen by both instances, a conversation continued through the other instance on its account, Codex's
+// own refresh answered by the gateway, a revoked key, a SIGKILLed instance.
 
 let pg: PgCluster;
 let mock: MockBackend;
@@ -56,6 +58,10 @@ const codex = (env: Record<string, string>, url: string) =>
 const claude = (env: Record<string, string>, url: string) =>
   run(["claude", "--gateway", url, "--", "-p", "say hi"], env);
 const inference = () => mock.requests({ path: "/backend-api/codex/responses" });
+/** The requests the mock answered over the websocket (Codex's frames, relayed by an instance's proxy). */
+const wsTurns = () => inference().filter((r) => r.transport === "ws" && r.status === 200);
+const codexAuthPath = (env: Record<string, string>) =>
+  join(env.PRODEX_HOME ?? "", "gateway", "codex-home", "auth.json");
 
 beforeAll(async () => {
   pg = await startPgCluster();
@@ -110,26 +116,72 @@ describe("team gateway with the real Codex CLI and Claude Code", () => {
     expect(k1.code, failure(k1)).toBe(0);
     expect(k1.stdout).toContain("hi from mock");
     expect(mock.refreshCalls("acct-a")).toBe(1);
-    // The laptops hold no ChatGPT token: nothing in their homes but Codex's and Claude's own state.
-    const tokens = mock.authFile("acct-a").tokens;
-    for (const home of [alice.HOME, bob.HOME]) {
-      const found = Bun.spawnSync(["grep", "-rl", tokens.refresh_token.slice(0, 24), home ?? ""], {
-        stdout: "pipe",
-      }).stdout.toString();
-      expect(found).toBe("");
-    }
+    // Codex spoke the websocket through the gateway, and its workspace discovery was answered there (a failed
+    // accounts/check fails every turn), never upstream.
+    expect(wsTurns().length).toBeGreaterThan(0);
+    expect(mock.requests({ path: "/backend-api/wham/accounts/check" })).toHaveLength(0);
+    // The laptops hold no ChatGPT token: Codex's login there is the placeholder holding the gateway key.
+    const placeholder = JSON.parse(readFileSync(codexAuthPath(alice), "utf8")) as { tokens: Record<string, string> };
+    expect(placeholder.tokens.access_token).toBe(alice.PRODEX_GATEWAY_KEY);
+    expect(placeholder.tokens.account_id).toBe("prodex-gateway");
+    const secrets = ["acct-a", "acct-b"].flatMap((id) => {
+      const t = mock.authFile(id).tokens;
+      return [t.refresh_token, (t.access_token.split(".")[1] ?? t.access_token).slice(-32)];
+    });
+    for (const home of [alice.HOME, bob.HOME])
+      for (const secret of secrets) {
+        const found = Bun.spawnSync(["grep", "-rlF", secret.slice(0, 32), home ?? ""], { stdout: "pipe" });
+        expect(found.stdout.toString()).toBe("");
+      }
 
-    // acct-a runs out: A finds out and rotates; B does not try acct-a again.
-    const served = inference().at(-1)?.accountId ?? "";
+    // The conversation goes on through B: it stays on the account that served it through A.
+    const owner = wsTurns().at(-1)?.accountId ?? "";
+    const resumed = await run(
+      ["exec", "--gateway", b.url, "--skip-git-repo-check", "resume", "--last", "say hi again"],
+      alice,
+    );
+    expect(resumed.code, failure(resumed)).toBe(0);
+    expect(wsTurns().at(-1)?.accountId).toBe(owner);
+
+    // The serving account runs out: A finds out and rotates; B does not try it again. Over the websocket A learns
+    // it from that account's handshake (its windows in the 101) before a frame is spent, or from one refused frame.
+    const served = wsTurns().at(-1)?.accountId ?? "";
+    const mark = inference().length;
     mock.exhaust(served, 3_600);
     const c2 = await codex(alice, a.url);
     expect(c2.code, failure(c2)).toBe(0);
     expect(c2.stdout).toContain("hi from mock");
-    const triedExhausted = inference().filter((r) => r.accountId === served && r.status === 429).length;
-    expect(triedExhausted).toBe(1);
+    expect(wsTurns().at(-1)?.accountId).not.toBe(served);
+    const toExhausted = () => inference().filter((r) => r.accountId === served).length;
+    const tried = inference()
+      .slice(mark)
+      .filter((r) => r.accountId === served);
+    expect(tried.length).toBeGreaterThanOrEqual(1);
+    expect(tried.filter((r) => r.transport === "ws").every((r) => r.status === 429)).toBe(true);
+    expect(tried.filter((r) => r.transport === "ws").length).toBeLessThanOrEqual(1);
+    const triedBefore = toExhausted();
     const k2 = await claude(bob, b.url);
     expect(k2.code, failure(k2)).toBe(0);
-    expect(inference().filter((r) => r.accountId === served && r.status === 429).length).toBe(triedExhausted);
+    expect(toExhausted()).toBe(triedBefore);
+
+    // Codex's own scheduled refresh (its login looks 30 days old) is answered by the gateway with the placeholder:
+    // no ChatGPT token call, and the laptop still holds only the key.
+    const login = readFileSync(codexAuthPath(alice), "utf8");
+    writeFileSync(
+      codexAuthPath(alice),
+      login.replace(/"last_refresh": "[^"]*"/, '"last_refresh": "2026-01-01T00:00:00Z"'),
+    );
+    const refreshesBefore = mock.refreshCalls("acct-a") + mock.refreshCalls("acct-b");
+    const r1 = await codex(alice, b.url);
+    expect(r1.code, failure(r1)).toBe(0);
+    const after = JSON.parse(readFileSync(codexAuthPath(alice), "utf8")) as {
+      last_refresh: string;
+      tokens: Record<string, string>;
+    };
+    expect(Date.parse(after.last_refresh)).toBeGreaterThan(Date.parse("2026-01-02T00:00:00Z"));
+    expect(after.tokens.access_token).toBe(alice.PRODEX_GATEWAY_KEY);
+    expect(after.tokens.refresh_token).toBe(alice.PRODEX_GATEWAY_KEY);
+    expect(mock.refreshCalls("acct-a") + mock.refreshCalls("acct-b")).toBe(refreshesBefore);
 
     // Bob's key is revoked: his next launch is refused in one line; Alice goes on.
     expect((await run(["gateway", "key", "revoke", "bob"], server)).code).toBe(0);

@@ -13,6 +13,7 @@ export { FAULT_NAMES, type FaultName, type FaultSpec, type Fired, Faults, parseF
 export { busyError, connectRefused, connectionReset, diskFullError } from "./faults/fault-effects.ts";
 export * from "./auth/jwt.ts";
 export * from "./auth/auth-file.ts";
+export * from "./auth/gateway-login.ts";
 export * from "./auth/token-refresh.ts";
 export { CODEX_CLIENT_ID, refreshedAuth, requestTokens, type TokenAnswer } from "./auth/token-endpoint.ts";
 export * from "./events/types.ts";

@@ -39,3 +39,11 @@ export { chatToResponses, type ChatTranslateOk, type ChatTranslateResult } from 
 export { ChatStreamTranslator, responseToChat } from "./openai/responses-to-chat.ts";
 export { CHATGPT_PARAMS, type UpstreamParams } from "./openai/upstream-params.ts";
 export { assembleResponse, type Assembled } from "./responses/assemble-response.ts";
+// The team gateway answers Codex's ChatGPT routes for the pool and relays its websocket to the in-process proxy
+// with the proxy's own socket, handshake and frame rules.
+export { pooledUsageBody } from "./engine/pooled-usage.ts";
+export { accountsCheckBody } from "./routes/chatgpt-local.ts";
+export { UpstreamSocket } from "./websocket/upstream-socket.ts";
+export { ClientPace } from "./websocket/client-pace.ts";
+export { clientHandshakeHeaders, relayableClose } from "./websocket/ws-headers.ts";
+export { MAX_FRAME_BYTES, errorFrame, httpErrorFrame, parseClientFrame } from "./websocket/ws-frames.ts";

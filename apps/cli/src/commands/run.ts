@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { getProfile } from "@prodex/core";
+import { ensureGatewayLogin, getProfile } from "@prodex/core";
 import { type Cli, withCli } from "../cli-context.ts";
 import { agentVersion } from "../launch/agent-bin.ts";
 import {
@@ -67,8 +67,10 @@ function launchCodex(cli: Cli, opts: RunOptions, subcommand: string[], userArgs:
         codexHome: gatewayCodexHome(cli),
         gateway,
         env: cli.io.env,
+        websockets: codexWebsockets(cli.io.env),
         version,
       }),
+    gatewaySetup: (gateway) => ensureGatewayLogin(gatewayCodexHome(cli), gateway.key),
     spec: ({ bin, profile, proxy, version }) =>
       codexLaunch({
         bin: bin.path,
@@ -83,7 +85,7 @@ function launchCodex(cli: Cli, opts: RunOptions, subcommand: string[], userArgs:
   });
 }
 
-/** The Codex home a gateway launch uses: Codex's own state (sessions, history), never a login. */
+/** The Codex home a gateway launch uses: Codex's own state (sessions, history) and the placeholder login. */
 function gatewayCodexHome(cli: Cli): string {
   const home = join(cli.ctx.paths.prodexHome, "gateway", "codex-home");
   mkdirSync(home, { recursive: true, mode: 0o700 });

@@ -2,6 +2,7 @@ import { expect, test } from "bun:test";
 import { launchEndpoints } from "@prodex/proxy";
 import {
   NO_DAEMON_SINCE,
+  codexGatewayLaunch,
   codexLaunch,
   codexOverrides,
   codexWebsockets,
@@ -44,6 +45,8 @@ test.each([
   ["OPENAI_API_KEY", true],
   ["GITHUB_TOKEN", true],
   ["CODEX_REFRESH_TOKEN_URL_OVERRIDE", false],
+  ["CODEX_REVOKE_TOKEN_URL_OVERRIDE", false],
+  ["PRODEX_GATEWAY_KEY", true],
   ["PATH", false],
 ])("isSecretName(%s) is %p", (name, want) => expect(isSecretName(name)).toBe(want));
 
@@ -82,3 +85,47 @@ test.each([
   ["an ordinary variable stays", { HOME: "/home/u" }, "HOME=/home/u", "HOME=/home/u"],
   ["an empty secret masks nothing", { MY_TOKEN: "" }, "a b", "a b"],
 ])("redactInherited: %s", (_, env, text, want) => expect(redactInherited(text, env)).toBe(want));
+
+const GATEWAY_KEY = "pdxgw_laptop-key-0123456789abcdefghijklmnop";
+
+function gatewaySpec(env: Record<string, string>, subcommand: string[] = ["exec"]) {
+  return codexGatewayLaunch({
+    bin: "codex",
+    subcommand,
+    userArgs: ["hi"],
+    codexHome: "/h/gw",
+    gateway: { url: "https://gw.example.com" },
+    env: { PATH: "/bin", PRODEX_GATEWAY_KEY: GATEWAY_KEY, ...env },
+    websockets: codexWebsockets(env),
+    version: NO_DAEMON_SINCE,
+  });
+}
+
+test.each([
+  ["websockets by default, as locally", {}, "supports_websockets=true"],
+  ["PRODEX_CODEX_WEBSOCKETS=0: HTTP/SSE", { PRODEX_CODEX_WEBSOCKETS: "0" }, "supports_websockets=false"],
+  ["ChatGPT mode: the placeholder login's bearer is the key", {}, "requires_openai_auth=true"],
+  ["the gateway's Codex routes", {}, 'base_url="https://gw.example.com/backend-api/codex"'],
+  [
+    "the gateway's ChatGPT routes (wham/usage, accounts/check)",
+    {},
+    'chatgpt_base_url="https://gw.example.com/backend-api/"',
+  ],
+] as const)("through a gateway: %s", (_why, env: Record<string, string>, want) => {
+  expect(gatewaySpec(env).cmd.join(" ")).toContain(want);
+});
+
+test("through a gateway: refresh and revoke go to the gateway, the key is in neither the arguments nor Codex's environment", () => {
+  const spec = gatewaySpec({});
+  expect(spec.env).toMatchObject({
+    CODEX_HOME: "/h/gw",
+    CODEX_REFRESH_TOKEN_URL_OVERRIDE: "https://gw.example.com/oauth/token",
+    CODEX_REVOKE_TOKEN_URL_OVERRIDE: "https://gw.example.com/oauth/revoke",
+  });
+  expect(spec.env.PRODEX_GATEWAY_KEY).toBeUndefined();
+  expect(spec.cmd.join(" ")).not.toContain(GATEWAY_KEY);
+  expect(spec.cmd.join(" ")).not.toContain("env_http_headers");
+  expect(JSON.stringify(spec.env)).not.toContain(GATEWAY_KEY);
+  expect(spec.cmd.slice(0, 2)).toEqual(["codex", "exec"]);
+  expect(gatewaySpec({}, []).cmd).toContain("--no-daemon");
+});

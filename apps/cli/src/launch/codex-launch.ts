@@ -31,17 +31,16 @@ export function withLoopbackNoProxy(env: Record<string, string | undefined>): Re
  * header Codex reads from its environment (`env_http_headers`).
  */
 export function codexOverrides(p: ProxyEndpoints, options: { websockets: boolean; gateway?: boolean }): string[] {
-  // Through a team gateway there is no ChatGPT login here: the provider sends the gateway key instead.
-  const [auth, header, env] = options.gateway
-    ? [false, GATEWAY_KEY_HEADER, GATEWAY_KEY_ENV]
-    : [true, LAUNCH_KEY_HEADER, LAUNCH_KEY_ENV];
+  // Through a team gateway Codex's placeholder login carries the gateway key as its bearer token
+  // (core's gateway-login.ts), so no header of ours is added; locally the launch secret goes in a header.
+  const header = options.gateway ? [] : [`env_http_headers={"${LAUNCH_KEY_HEADER}"="${LAUNCH_KEY_ENV}"}`];
   const provider = [
     `name="prodex"`,
     `base_url="${p.codexBaseUrl}"`,
     `wire_api="responses"`,
-    `requires_openai_auth=${auth}`,
+    "requires_openai_auth=true",
     `supports_websockets=${options.websockets}`,
-    `env_http_headers={"${header}"="${env}"}`,
+    ...header,
   ].join(",");
   return [
     "-c",
@@ -53,8 +52,7 @@ export function codexOverrides(p: ProxyEndpoints, options: { websockets: boolean
   ];
 }
 
-/** The header and environment variable a Codex launched through a team gateway sends its gateway key with. */
-export const GATEWAY_KEY_HEADER = "x-prodex-gateway-key";
+/** Where a laptop keeps its gateway key (the launch reads it; Codex itself never gets this variable). */
 export const GATEWAY_KEY_ENV = "PRODEX_GATEWAY_KEY";
 
 type CodexWords = { bin: string; subcommand: string[]; userArgs: string[]; version: string | null };
@@ -71,30 +69,40 @@ function codexSpec(words: CodexWords, overrides: string[], env: Record<string, s
   return { cmd, env, overrides };
 }
 
+/** The gateway's endpoints for Codex: its Codex routes, its ChatGPT routes, and its answers to Codex's own login calls. */
+export function gatewayEndpoints(url: string): ProxyEndpoints & { revokeUrl: string } {
+  return {
+    codexBaseUrl: `${url}/backend-api/codex`,
+    chatgptBaseUrl: `${url}/backend-api/`,
+    refreshUrl: `${url}/oauth/token`,
+    revokeUrl: `${url}/oauth/revoke`,
+    secret: "",
+  };
+}
+
 /**
- * Codex pointed at a team gateway (`prodex run|exec --gateway URL`): the gateway's Codex routes, the key in the
- * environment only, a Codex home of its own with no login in it, HTTP/SSE (the gateway serves no websocket).
+ * Codex pointed at a team gateway (`prodex run|exec --gateway URL`): the gateway's Codex routes over its websocket
+ * (same rule as locally), a Codex home of its own whose placeholder login holds the gateway key (the caller writes
+ * it), and Codex's refresh and revoke calls sent to the gateway, never to auth.openai.com.
  */
 export function codexGatewayLaunch(options: {
   bin: string;
   subcommand: string[];
   userArgs: string[];
   codexHome: string;
-  gateway: { url: string; key: string };
+  gateway: { url: string };
   env: Record<string, string | undefined>;
+  websockets: boolean;
   version: string | null;
 }): LaunchSpec {
-  const endpoints = {
-    codexBaseUrl: `${options.gateway.url}/backend-api/codex`,
-    chatgptBaseUrl: `${options.gateway.url}/backend-api/`,
-    refreshUrl: "",
-    secret: options.gateway.key,
-  };
-  const overrides = codexOverrides(endpoints, { websockets: false, gateway: true });
+  const endpoints = gatewayEndpoints(options.gateway.url);
+  const overrides = codexOverrides(endpoints, { websockets: options.websockets, gateway: true });
   const env = withLoopbackNoProxy(options.env);
   env.CODEX_HOME = options.codexHome;
-  delete env.CODEX_REFRESH_TOKEN_URL_OVERRIDE;
-  env[GATEWAY_KEY_ENV] = options.gateway.key;
+  env.CODEX_REFRESH_TOKEN_URL_OVERRIDE = endpoints.refreshUrl;
+  // `codex logout` would otherwise send the key (its "access token") to auth.openai.com.
+  env.CODEX_REVOKE_TOKEN_URL_OVERRIDE = endpoints.revokeUrl;
+  delete env[GATEWAY_KEY_ENV];
   return codexSpec(options, overrides, env);
 }
 
@@ -151,5 +159,5 @@ export function redactInherited(text: string, env: Record<string, string | undef
 /** Environment variables whose values are secrets whatever their content. */
 export function isSecretName(name: string): boolean {
   if (name === LAUNCH_KEY_ENV || name === GATEWAY_KEY_ENV) return true;
-  return /TOKEN|SECRET|PASSWORD|API_KEY|AUTH/i.test(name) && !/^CODEX_REFRESH_TOKEN_URL_OVERRIDE$/.test(name);
+  return /TOKEN|SECRET|PASSWORD|API_KEY|AUTH/i.test(name) && !/^CODEX_(REFRESH|REVOKE)_TOKEN_URL_OVERRIDE$/.test(name);
 }

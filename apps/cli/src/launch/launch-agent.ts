@@ -44,6 +44,8 @@ export type Launch = {
   }): Promise<LaunchSpec> | LaunchSpec;
   /** The command through a team gateway (`--gateway URL`). */
   gatewaySpec(o: { bin: AgentBin; gateway: GatewayTarget; version: string | null }): Promise<LaunchSpec> | LaunchSpec;
+  /** What the agent needs on disk before it starts through a gateway (never written on --dry-run). */
+  gatewaySetup?(gateway: GatewayTarget): void;
   /** Whether a dashboard may wrap it (false for exec and print mode; the terminal can still say no). */
   tui: boolean;
 };
@@ -124,6 +126,7 @@ async function launchThroughGateway(cli: Cli, launch: Launch, bin: AgentBin, url
     cli.io.out(redactInherited(`command: ${spec.cmd.join(" ")}`, { ...cli.io.env, [GATEWAY_KEY_ENV]: gateway.key }));
     return;
   }
+  launch.gatewaySetup?.(gateway);
   cli.io.note(`${launch.agent} via the team gateway ${gateway.url}`);
   process.exitCode = await runInherited(spec.cmd, spec.env);
 }

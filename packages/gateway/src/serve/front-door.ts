@@ -1,6 +1,8 @@
 import { Hono } from "hono";
-import { BodyError, CALLER_HEADER, type RequestBody, readRequestBody } from "@prodex/proxy";
+import { BodyError, type RequestBody, readRequestBody } from "@prodex/proxy";
 import type { ApiKeyRole } from "@prodex/store/pg";
+import { type Backend, backendRequest } from "./backend-request.ts";
+import type { CodexSocketRelay } from "./codex-socket.ts";
 import { type KeyAuth, presentedKey } from "./key-auth.ts";
 import { clientOfPath, limitAnswer } from "./limit-answer.ts";
 import type { LimitVerdict } from "./limit-check.ts";
@@ -8,11 +10,10 @@ import { routeVerdict } from "./route-access.ts";
 
 export type GatewayEnv = { Variables: { role: ApiKeyRole; name: string } };
 
-/** The in-process proxy: where it listens, how it is opened (its launch secret and path id), and its handler. */
-export type Backend = { url: string; secret: string; pathId: string; fetch(req: Request): Promise<Response> };
+export type { Backend } from "./backend-request.ts";
 
 /** Looks a request's continuation up before it goes on (null: go on; a Response: answer with it). */
-export type Continuations = (req: Request, body: RequestBody) => Promise<Response | null>;
+export type Continuations = (path: string, headers: Headers, json: unknown) => Promise<Response | null>;
 
 export type FrontDoorDeps = {
   continuations: Continuations;
@@ -25,18 +26,13 @@ export type FrontDoorDeps = {
   limits: (key: string) => Promise<LimitVerdict>;
   /** This instance's metrics as Prometheus text (gateway-metrics.ts). */
   metrics: () => string;
+  /** Codex's refresh and revoke (their key is in the body: mounted before the key check; codex-account-routes.ts). */
+  codexLogin?: Hono;
+  /** Codex's `wham/usage` and `wham/accounts/check`, answered for the pool behind the key. */
+  codexAccount?: Hono<GatewayEnv>;
+  /** Codex's Responses websocket (codex-socket.ts). */
+  sockets?: CodexSocketRelay;
 };
-
-const CLIENT_AUTH = [
-  "authorization",
-  "x-api-key",
-  "x-prodex-gateway-key",
-  "x-prodex-key",
-  "host",
-  "origin",
-  "sec-fetch-site",
-  "connection",
-];
 
 /**
  * One line, shaped as Anthropic's errors (Claude Code reads `type: "error"`) and readable by OpenAI clients;
@@ -59,6 +55,7 @@ export function frontDoor(deps: FrontDoorDeps): Hono<GatewayEnv> {
     const r = deps.ready();
     return c.json({ instance: deps.instance, ...r }, r.ready ? 200 : 503);
   });
+  if (deps.codexLogin) app.route("/", deps.codexLogin);
   app.use("*", async (c, next) => {
     const check = await deps.keys.check(presentedKey(c.req.raw.headers));
     if (!check.ok)
@@ -76,8 +73,11 @@ export function frontDoor(deps: FrontDoorDeps): Hono<GatewayEnv> {
   app.get("/metrics", (c) => {
     return c.body(deps.metrics(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
   });
+  if (deps.codexAccount) app.route("/", deps.codexAccount);
   app.all("*", async (c) => {
     const req = c.req.raw;
+    if (deps.sockets && req.method === "GET" && req.headers.get("upgrade")?.toLowerCase() === "websocket")
+      return deps.sockets.upgrade(req, c.get("name"));
     if (req.method !== "POST") return forward(req, deps.backend(), undefined, c.get("name"));
     // A key over its own limit is refused here, in its client's shape; the other keys go on.
     const verdict = await deps.limits(c.get("name"));
@@ -92,41 +92,26 @@ export function frontDoor(deps: FrontDoorDeps): Hono<GatewayEnv> {
         "invalid_request_error",
       );
     }
-    const early = await deps.continuations(req, body);
+    const early = await deps.continuations(new URL(req.url).pathname, req.headers, body.json());
     return early ?? forward(req, deps.backend(), body.bytes, c.get("name"));
   });
   return app;
 }
 
-/** Codex's routes go under the launch's path id; everything else to the root. The gateway key never goes on. */
+/** A request handed to the in-process proxy (no second socket, no second copy of the stream). */
 export async function forward(
   req: Request,
   backend: Backend,
   bytes: Uint8Array | undefined,
   caller: string,
 ): Promise<Response> {
-  const url = new URL(req.url);
-  const codex = url.pathname.startsWith("/backend-api/");
-  const path = codex ? `/s/${backend.pathId}${url.pathname}` : url.pathname;
-  const headers = new Headers(req.headers);
-  for (const h of CLIENT_AUTH) headers.delete(h);
-  // The usage ledger names the key, never a client's say-so.
-  headers.set(CALLER_HEADER, caller);
-  // Codex's routes take the launch header (the account's token replaces any Authorization upstream);
-  // Claude Code's and OpenAI clients' take the secret as their API key.
-  if (codex) headers.set("x-prodex-key", backend.secret);
-  else {
-    headers.set("x-api-key", backend.secret);
-    headers.set("authorization", `Bearer ${backend.secret}`);
-  }
-  headers.set("host", new URL(backend.url).host);
+  const to = backendRequest(req, backend, caller);
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  if (bytes) headers.set("content-length", String(bytes.byteLength));
-  // Handed to the proxy in-process (no second socket, no second copy of the stream).
+  if (bytes) to.headers.set("content-length", String(bytes.byteLength));
   return backend.fetch(
-    new Request(`${backend.url}${path}${url.search}`, {
+    new Request(to.url, {
       method: req.method,
-      headers,
+      headers: to.headers,
       body: bytes ?? (hasBody ? req.body : undefined),
       redirect: "manual",
       signal: req.signal,

@@ -6,6 +6,8 @@ import type { LimitVerdict } from "./limit-check.ts";
 
 export type ClientKind = "codex" | "claude" | "openai";
 
+type Refused = Extract<LimitVerdict, { ok: false }>;
+
 /** Which client a gateway path belongs to. */
 export function clientOfPath(path: string): ClientKind {
   if (path.startsWith("/backend-api/")) return "codex";
@@ -13,29 +15,29 @@ export function clientOfPath(path: string): ClientKind {
   return "claude";
 }
 
-export function limitAnswer(
-  client: ClientKind,
-  key: string,
-  verdict: Extract<LimitVerdict, { ok: false }>,
-  now: number,
-): Response {
+/** What every client's refusal says, and how long until the key may send again. */
+function refusal(key: string, verdict: Refused, now: number): { seconds: number; message: string } {
   const seconds = Math.max(1, Math.ceil((verdict.resetAt - now) / 1000));
   const what = limitWords(verdict);
   const message = `prodex gateway: key "${key}" has reached its limit of ${what}; it resets at ${new Date(verdict.resetAt).toISOString().replace(/\.\d+Z$/, "Z")}. Other keys are unaffected.`;
+  return { seconds, message };
+}
+
+/** Codex's shape (the upstream's `usage_limit_reached` with the key's reset): its HTTP body and websocket frame. */
+export function codexLimitError(key: string, verdict: Refused, now: number): Record<string, unknown> {
+  const { seconds, message } = refusal(key, verdict, now);
+  return {
+    type: "usage_limit_reached",
+    message,
+    resets_at: Math.ceil(verdict.resetAt / 1000),
+    resets_in_seconds: seconds,
+  };
+}
+
+export function limitAnswer(client: ClientKind, key: string, verdict: Refused, now: number): Response {
+  const { seconds, message } = refusal(key, verdict, now);
   const headers = { "retry-after": String(seconds), "x-should-retry": "false" };
-  if (client === "codex") {
-    return Response.json(
-      {
-        error: {
-          type: "usage_limit_reached",
-          message,
-          resets_at: Math.ceil(verdict.resetAt / 1000),
-          resets_in_seconds: seconds,
-        },
-      },
-      { status: 429, headers },
-    );
-  }
+  if (client === "codex") return Response.json({ error: codexLimitError(key, verdict, now) }, { status: 429, headers });
   if (client === "claude")
     return Response.json({ type: "error", error: { type: "rate_limit_error", message } }, { status: 429, headers });
   return Response.json(

@@ -4,13 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspectRoutes } from "hono/dev";
 import { Context, type TokenSource } from "@prodex/core";
-import { type ProxyHandle, type RequestBody, extractAffinity, startProxy } from "@prodex/proxy";
+import { type ProxyHandle, extractAffinity, startProxy } from "@prodex/proxy";
 import type { LedgerRow } from "@prodex/store";
 import { GatewayStore } from "@prodex/store/pg";
 import { asProdexError } from "../errors.ts";
 import { loadSecretKey } from "../secrets/secret-key.ts";
 import { TokenVault } from "../secrets/token-vault.ts";
 import { adminRoutes } from "./admin-routes.ts";
+import { codexAccountRoutes, codexLoginRoutes } from "./codex-account-routes.ts";
+import { CodexSocketRelay } from "./codex-socket.ts";
 import { resolveContinuation } from "./continuations.ts";
 import { DbHealth } from "./db-health.ts";
 import { frontDoor } from "./front-door.ts";
@@ -204,8 +206,8 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       const r = ready();
       return r.ready ? null : r.reason;
     });
-    const continuations = async (req: Request, body: RequestBody): Promise<Response | null> => {
-      const keys = extractAffinity(req.headers, body.json());
+    const continuations = async (path: string, headers: Headers, json: unknown): Promise<Response | null> => {
+      const keys = extractAffinity(headers, json);
       const r = await resolveContinuation(
         keys,
         (kind, key) => proxy.state.bindings.lookup(kind, key),
@@ -213,16 +215,22 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
         store,
         health,
       );
-      return r.kind === "unavailable" ? unavailableAnswer(clientOfPath(new URL(req.url).pathname), r.message) : null;
+      return r.kind === "unavailable" ? unavailableAnswer(clientOfPath(path), r.message) : null;
     };
+    const backend = () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId, fetch: proxy.fetch });
+    const limits = (key: string) => limiter.admit(key);
+    const sockets = new CodexSocketRelay({ backend, limits, continuations });
     const app = frontDoor({
       continuations,
       instance,
       keys,
-      backend: () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId, fetch: proxy.fetch }),
+      backend,
+      codexLogin: codexLoginRoutes(keys),
+      codexAccount: codexAccountRoutes(() => proxy.state.pool),
+      sockets,
       ready,
       admin: adminRoutes(store, registry, { snapshot: () => proxy.state.pool.snapshot(), timeline, control: pool }),
-      limits: (key) => limiter.admit(key),
+      limits,
       metrics: () => {
         const backlog = queue.ledgerBacklog(Date.now());
         return metrics.text(proxy.metrics(), {
@@ -237,11 +245,15 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       port: o.port ?? 0,
       idleTimeout: 0,
       fetch: (req) => app.fetch(req),
+      websocket: sockets.handlers,
       tls: o.tls ? { cert: Bun.file(o.tls.cert), key: Bun.file(o.tls.key) } : undefined,
       error: () =>
         Response.json({ error: { type: "server_error", message: "prodex gateway internal error" } }, { status: 500 }),
     });
+    sockets.bind(server);
     cleanup.unshift(() => server.stop(true));
+    // Codex is told the instance is going away (1001) and reconnects, through a load balancer to another one.
+    cleanup.unshift(() => sockets.closeAll());
     const host = server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname;
     const url = `${o.tls ? "https" : "http"}://${host}:${server.port}`;
     await registry.register(url, o.version);

@@ -7,7 +7,12 @@ import type { ProxyState } from "../engine/proxy-state.ts";
 /** `GET wham/accounts/check`: Codex's workspace discovery. The id must echo the request's account. */
 export function accountsCheck(state: ProxyState, c: HonoContext): Response {
   const id = c.req.header("chatgpt-account-id") ?? state.pool.row(state.pool.current ?? "")?.accountId ?? "prodex-pool";
-  return Response.json({
+  return Response.json(accountsCheckBody(id));
+}
+
+/** The one workspace Codex is told about, named `id` (pure; the team gateway answers with it too). */
+export function accountsCheckBody(id: string): Record<string, unknown> {
+  return {
     accounts: [
       {
         id,
@@ -21,7 +26,7 @@ export function accountsCheck(state: ProxyState, c: HonoContext): Response {
     ],
     account_ordering: [id],
     default_account_id: id,
-  });
+  };
 }
 
 /** `GET wham/usage`: the pool's view, so Codex never stops the user while any account has quota. */

@@ -1,6 +1,6 @@
 // The websocket's part of an attempt: the connection's upstream socket to the account, opened
 // (or reused) with its token. What a handshake failure means is classify.ts's, the rest the loop's.
-import { type ChatgptAuth, windowsFromHeaders } from "@prodex/core";
+import { type ChatgptAuth, quotaStatus, readyAgainAt, windowsFromHeaders } from "@prodex/core";
 import { parseJson } from "@prodex/guards";
 import { classifyNetworkError, classifyResponse } from "../rotation/classify.ts";
 import type { AttemptResult, UpstreamPort } from "../rotation/ports.ts";
@@ -39,7 +39,20 @@ export async function ensureSocket(
     signal: conn.gone.signal,
   });
   if (result.ok) {
-    pool.observe(name, windowsFromHeaders(result.socket.handshake, ctx.now()));
+    const now = ctx.now();
+    const windows = windowsFromHeaders(result.socket.handshake, now);
+    pool.observe(name, windows);
+    if (quotaStatus(windows, now) === "exhausted") {
+      // The handshake says the account is out: a usage limit, as its first frame's answer would be. It is rested
+      // (a backoff every instance of a team gateway hears of at once) and the request moves on, no frame spent.
+      result.socket.close(1000);
+      const until = readyAgainAt(windows, now);
+      return {
+        kind: "failed",
+        verdict: { action: "rotate", kind: "quota", reason: "usage limit reached", until },
+        last: null,
+      };
+    }
     conn.useUpstream(result.socket, name, auth.accessToken);
     return { kind: "ready", socket: result.socket, token: auth.accessToken };
   }

@@ -2,6 +2,7 @@ import type { ServerWebSocket } from "bun";
 import { extractAffinity, ownerOf } from "../affinity/affinity-keys.ts";
 import type { LaunchScope } from "../engine/launch-scope.ts";
 import type { ProxyState } from "../engine/proxy-state.ts";
+import { ClientPace } from "./client-pace.ts";
 import type { UpstreamSocket } from "./upstream-socket.ts";
 import { ResponseChain } from "./ws-chain.ts";
 import { errorFrame, parseClientFrame } from "./ws-frames.ts";
@@ -27,11 +28,11 @@ export class WsConn {
   readonly chain = new ResponseChain();
   /** Aborted when the client leaves (or the proxy stops): everything in flight winds down. */
   readonly gone = new AbortController();
+  private readonly pace = new ClientPace(this.gone.signal);
   upstream: { socket: UpstreamSocket; profile: string; token: string } | null = null;
   private client: ServerWebSocket<WsData> | null = null;
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
-  private drained: (() => void)[] = [];
   private slow = 0;
   private readonly openedAt: number;
   requests = 0;
@@ -119,19 +120,20 @@ export class WsConn {
    */
   async send(text: string): Promise<boolean> {
     const ws = this.client;
-    if (!ws || this.gone.signal.aborted) return false;
-    const status = ws.send(text);
-    if (status === 0) {
-      // Dropped: the client's buffer is past the limit or the socket is closing.
-      this.close(1011, "client too slow");
-      return false;
-    }
-    if (status === -1) await this.waitDrain();
-    return !this.gone.signal.aborted;
+    if (!ws) return false;
+    const sent = await this.pace.send(ws, text, this.upstream?.socket, () => {
+      if (this.slow++ === 0)
+        this.state.log.line("info", "ws client back-pressure: upstream reads paused until it drains", {
+          conn: this.id,
+        });
+    });
+    // Dropped: the client's buffer is past the limit or the socket is closing.
+    if (sent === "dropped") this.close(1011, "client too slow");
+    return sent === "sent";
   }
 
   drain(): void {
-    for (const wake of this.drained.splice(0)) wake();
+    this.pace.drain();
   }
 
   useUpstream(socket: UpstreamSocket, profile: string, token: string): void {
@@ -178,17 +180,5 @@ export class WsConn {
       drains: this.slow || undefined,
     });
     this.onEnd?.();
-  }
-
-  private async waitDrain(): Promise<void> {
-    const up = this.upstream?.socket;
-    if (this.slow++ === 0)
-      this.state.log.line("info", "ws client back-pressure: upstream reads paused until it drains", { conn: this.id });
-    up?.pause();
-    await new Promise<void>((resolve) => {
-      if (this.gone.signal.aborted) return resolve();
-      this.drained.push(resolve);
-    });
-    up?.resume();
   }
 }

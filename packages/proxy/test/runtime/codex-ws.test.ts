@@ -234,6 +234,20 @@ describe("codex websocket through the proxy", () => {
     expect(wsSeen(f).at(-1)?.account).toBe("acct-b");
   });
 
+  test("a handshake whose windows say the account is out rests it, as a refused frame would, and no frame is spent there", async () => {
+    const f = await openPool(two);
+    const events: PoolEvent[] = [];
+    f.ctx.events.subscribe((e) => events.push(e));
+    f.mock.exhaust("acct-a", 900);
+    const c = await open(f);
+    c.create(responsesBody("say hi"));
+    expect(deltas(await c.turn())).toBe("hi from mock");
+    expect(wsSeen(f).map((r) => `${r.account}:${r.status}`)).toEqual(["acct-b:200"]);
+    expect(f.proxy.state.pool.snapshot().profiles.find((p) => p.name === "p1")?.backoff?.reason).toBe("quota");
+    // The rest is an event like any other (a team gateway's instances share it from there).
+    expect(events.find((e) => e.kind === "backoff" && e.profile === "p1")?.data).toMatchObject({ reason: "quota" });
+  });
+
   test("every account at its limit: Codex gets the usage-limit error frame", async () => {
     const f = await openPool(two);
     f.mock.exhaust("acct-a", 600);

@@ -1,0 +1,214 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { GATEWAY_ACCOUNT_ID, decodeJwt } from "@prodex/core";
+import { UpstreamSocket } from "@prodex/proxy";
+import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
+import { responsesBody as body } from "@prodex/testkit/responses-body";
+import { WsClient, codexWsHeaders, deltas, responseOf } from "@prodex/testkit/ws-client";
+import { createKey } from "../src/index.ts";
+import { type GatewayWorld, gatewayWorld } from "./gateway-world.ts";
+
+// Codex's Responses websocket and its own account calls through a gateway instance on a real PostgreSQL: the key
+// on the upgrade, the key's limits on the upgrade and per response.create, the relay to the instance's proxy
+// (rotation, ledger), close codes both ways, and wham/usage, accounts/check and refresh answered by the gateway.
+const cluster = usePgCluster();
+const worlds: GatewayWorld[] = [];
+const clients: WsClient[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  for (const w of worlds.splice(0)) await w.close();
+});
+
+async function world(): Promise<GatewayWorld> {
+  const w = await gatewayWorld(cluster(), [{ id: "acct-a" }, { id: "acct-b" }]);
+  worlds.push(w);
+  return w;
+}
+
+const wsUrl = (url: string) => `${url.replace(/^http/, "ws")}/backend-api/codex/responses`;
+
+async function open(url: string, key: string, extra: Record<string, string> = {}): Promise<WsClient> {
+  const c = await WsClient.open(wsUrl(url), codexWsHeaders({ authorization: `Bearer ${key}`, ...extra }));
+  clients.push(c);
+  return c;
+}
+
+/** An upgrade as a client library sees it: refused with a status and body, or open. */
+async function tryUpgrade(url: string, headers: Record<string, string>) {
+  const r = await UpstreamSocket.connect(wsUrl(url), headers, {
+    timeoutMs: 5_000,
+    signal: new AbortController().signal,
+  });
+  if (r.ok) r.socket.close();
+  return r;
+}
+
+const wsFrames = (w: GatewayWorld) =>
+  w.mock.requests({ path: "/backend-api/codex/responses" }).filter((r) => r.transport === "ws");
+
+async function until(what: () => boolean | Promise<boolean>, ms = 3_000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await what()) return true;
+    await Bun.sleep(25);
+  }
+  return what();
+}
+
+describe("Codex's websocket through the gateway", () => {
+  test("the upgrade needs a key that may serve: none, unknown and viewer keys get one line; nothing goes upstream", async () => {
+    const w = await world();
+    const g = await w.start();
+    const viewer = (await createKey(w.store, "watcher", "viewer")).key;
+    const cases: [Record<string, string>, number, string][] = [
+      [codexWsHeaders(), 401, "unknown or revoked gateway key"],
+      [codexWsHeaders({ authorization: "" }), 401, "a gateway key is required"],
+      [codexWsHeaders({ authorization: `Bearer ${viewer}` }), 403, "this key may not send requests"],
+    ];
+    for (const [headers, status, line] of cases) {
+      const r = await tryUpgrade(g.url, headers);
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      expect(r.status).toBe(status);
+      expect(r.body).toContain(line);
+      expect(r.body.split("\n").filter(Boolean)).toHaveLength(1);
+    }
+    expect(w.mock.requests({ path: "/backend-api/codex/responses" })).toHaveLength(0);
+  }, 30_000);
+
+  test("relayed to the proxy: prewarm, a chained turn on the same account, the pool's tokens upstream, the ledger names the key; Codex leaving closes the proxy's socket", async () => {
+    const w = await world();
+    const g = await w.start();
+    const c = await open(g.url, w.key, { "session-id": "sess-gw-1" });
+    c.create({ ...body("warm"), generate: false });
+    const prewarm = await c.turn();
+    expect(prewarm.map((f) => f.type)).toEqual(["response.created", "response.completed"]);
+    c.create(body("say hi", { previous_response_id: responseOf(prewarm).id }));
+    const turn = await c.turn();
+    expect(turn.at(-1)?.type).toBe("response.completed");
+    expect(deltas(turn)).toBe("hi from mock");
+    const upgrades = w.mock.requests({ path: "/backend-api/codex/responses" }).filter((r) => r.status === 101);
+    expect(upgrades).toHaveLength(1);
+    const seen = [...upgrades, ...wsFrames(w)];
+    expect(seen.map((r) => r.status)).toEqual([101, 200, 200]);
+    // One account served the whole connection, with its own token: the gateway key never went upstream.
+    expect(new Set(seen.map((r) => r.accountId)).size).toBe(1);
+    for (const r of seen) expect(JSON.stringify(r.headers)).not.toContain(w.key.slice(-6));
+    expect(seen[0]?.headers).toMatchObject({ "session-id": "sess-gw-1" });
+    // The ledger row is the key's (its name), written behind the request.
+    expect(await until(async () => (await w.store.ledger.since(0)).some((r) => r.caller === "dev"))).toBe(true);
+
+    c.close();
+    const log = () => {
+      g.proxy.state.log.flush();
+      return Bun.file(g.proxy.runtimeLogPath).text();
+    };
+    expect(await until(async () => (await log()).includes("ws closed"))).toBe(true);
+  }, 30_000);
+
+  test("limits: over its tokens per day, the next response.create gets Codex's usage_limit_reached frame and the socket stays; a new upgrade gets the 429", async () => {
+    const w = await world();
+    const small = (await createKey(w.store, "small", "user", { tokensPerDay: 1 })).key;
+    const g = await w.start();
+    const c = await open(g.url, small);
+    // The prewarm asks the model for nothing: it is not counted.
+    c.create({ ...body("warm"), generate: false });
+    expect((await c.turn()).at(-1)?.type).toBe("response.completed");
+    c.create(body("first"));
+    expect((await c.turn()).at(-1)?.type).toBe("response.completed");
+    // The answer's tokens are counted when it ends (the request that crosses the limit is served).
+    await Bun.sleep(150);
+    const before = wsFrames(w).length;
+    c.create(body("second"));
+    const refused = await c.turn();
+    expect(refused).toHaveLength(1);
+    const frame = refused[0] as { type: string; status: number; error: Record<string, unknown>; status_code?: number };
+    expect(frame.type).toBe("error");
+    expect(frame.status).toBe(429);
+    expect(frame.status_code).toBeUndefined();
+    expect(frame.error.type).toBe("usage_limit_reached");
+    expect(frame.error.message).toContain('key "small" has reached its limit of 1 tokens per day');
+    expect(Number(frame.error.resets_in_seconds)).toBeGreaterThan(0);
+    expect(wsFrames(w).length).toBe(before);
+    expect(c.closed).toBeNull();
+
+    const again = await tryUpgrade(g.url, codexWsHeaders({ authorization: `Bearer ${small}` }));
+    expect(again.ok).toBe(false);
+    if (!again.ok) {
+      expect(again.status).toBe(429);
+      expect(JSON.parse(again.body).error.type).toBe("usage_limit_reached");
+    }
+    // Another key is unaffected.
+    const d = await open(g.url, w.key);
+    d.create(body("other key"));
+    expect(deltas(await d.turn())).toBe("hi from mock");
+  }, 30_000);
+
+  test("an instance stopping tells Codex it is going away (1001)", async () => {
+    const w = await world();
+    const g = await w.start();
+    const c = await open(g.url, w.key);
+    c.create(body("say hi"));
+    expect((await c.turn()).at(-1)?.type).toBe("response.completed");
+    await g.stop();
+    expect((await c.waitClosed())?.code).toBe(1001);
+  }, 30_000);
+});
+
+describe("Codex's own account calls through the gateway", () => {
+  test("wham/usage is the pool's view and accounts/check the placeholder's workspace: no account email, id or token", async () => {
+    const w = await world();
+    const g = await w.start();
+    const get = (path: string, key: string | null) =>
+      fetch(`${g.url}/backend-api/${path}`, {
+        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), "chatgpt-account-id": GATEWAY_ACCOUNT_ID },
+      });
+    expect((await get("wham/usage", null)).status).toBe(401);
+    // Serve once so the pool has windows to show.
+    const c = await open(g.url, w.key);
+    c.create(body("say hi"));
+    await c.turn();
+    const usage = await get("wham/usage", w.key);
+    expect(usage.status).toBe(200);
+    const u = (await usage.json()) as Record<string, unknown> & { rate_limit: { primary_window: unknown } };
+    expect(u.account_id).toBe(GATEWAY_ACCOUNT_ID);
+    expect(u.email).toBeNull();
+    expect(u.rate_limit.primary_window).not.toBeNull();
+    const check = (await (await get("wham/accounts/check", w.key)).json()) as { default_account_id: string };
+    expect(check.default_account_id).toBe(GATEWAY_ACCOUNT_ID);
+    const served = `${JSON.stringify(u)}${JSON.stringify(check)}`;
+    for (const id of ["acct-a", "acct-b"]) {
+      expect(served).not.toContain(id);
+      expect(served).not.toContain(w.mock.authFile(id).tokens.access_token.slice(-12));
+    }
+  }, 30_000);
+
+  test("refresh answers the placeholder login for a live key, invalid_grant for any other; revoke changes nothing", async () => {
+    const w = await world();
+    const g = await w.start();
+    const post = (path: string, payload: unknown) =>
+      fetch(`${g.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(payload),
+      });
+    const ok = await post("/oauth/token", {
+      client_id: "app_EMoamEEZ73f0CkXaXp7hrann",
+      grant_type: "refresh_token",
+      refresh_token: w.key,
+      refresh_reason: "scheduled",
+    });
+    expect(ok.status).toBe(200);
+    const tokens = (await ok.json()) as Record<string, string>;
+    expect(tokens.access_token).toBe(w.key);
+    expect(tokens.refresh_token).toBe(w.key);
+    expect(decodeJwt(tokens.id_token ?? "")?.accountId).toBe(GATEWAY_ACCOUNT_ID);
+    expect(w.mock.refreshCalls("acct-a") + w.mock.refreshCalls("acct-b")).toBe(0);
+    const bad = await post("/oauth/token", { grant_type: "refresh_token", refresh_token: "pdxgw_not-a-key" });
+    expect(bad.status).toBe(401);
+    expect(((await bad.json()) as { error: string }).error).toBe("invalid_grant");
+    expect((await post("/oauth/token", { grant_type: "password" })).status).toBe(400);
+    expect((await post("/oauth/revoke", { token: w.key })).status).toBe(200);
+    // Still a live key.
+    expect((await post("/oauth/token", { grant_type: "refresh_token", refresh_token: w.key })).status).toBe(200);
+  }, 30_000);
+});
