@@ -64,7 +64,8 @@ export function frontDoor(deps: FrontDoorDeps): Hono<GatewayEnv> {
     c.set("name", check.name);
     // Who may call what: route-access.ts, one table for every route.
     const route = routeVerdict(c.req.method, new URL(c.req.url).pathname, check.role);
-    if (!route.ok) return fail(route.status, route.message, route.status === 404 ? "not_found_error" : "permission_error");
+    if (!route.ok)
+      return fail(route.status, route.message, route.status === 404 ? "not_found_error" : "permission_error");
     await next();
   });
   // Which key this is (any role): `prodex gateway login` checks a key with it before storing it.

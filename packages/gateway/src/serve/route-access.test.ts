@@ -49,7 +49,8 @@ describe("what each request needs", () => {
     expect(routeVerdict("POST", "/gateway/v1/keys", "viewer")).toEqual({
       ok: false,
       status: 403,
-      message: "prodex gateway: POST /gateway/v1/keys needs an admin key (a viewer key only reads); this is a viewer key",
+      message:
+        "prodex gateway: POST /gateway/v1/keys needs an admin key (a viewer key only reads); this is a viewer key",
     });
     expect(routeVerdict("GET", "/backend-api/me", "admin")).toEqual({
       ok: false,
