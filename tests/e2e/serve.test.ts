@@ -7,7 +7,7 @@ import { serveSchema } from "../../apps/cli/src/output/schemas/serve.ts";
 import OpenAI from "openai";
 import { type CliEnv, cliEnv, runToEnd } from "@prodex/testkit/cli-env";
 import { type Running, startProdex } from "@prodex/testkit/long-running";
-import { parsePromText } from "@prodex/testkit/prom-text";
+import { parsePromText, promSum } from "@prodex/testkit/prom-text";
 
 // `prodex serve`: the proxy alone, for scripts. Real processes, real signals, the mock upstream.
 
@@ -91,9 +91,8 @@ describe("prodex serve", () => {
     const scraped = await fetch(info.metrics.url, { headers: info.metrics.headers });
     expect(scraped.status).toBe(200);
     const text = await scraped.text();
-    const requests = parsePromText(text).find((f) => f.name === "prodex_requests_total")?.samples ?? [];
-    const count = (client: string) =>
-      requests.filter((x) => x.labels.client === client).reduce((n, x) => n + x.value, 0);
+    const scrapedFamilies = parsePromText(text);
+    const count = (client: string) => promSum(scrapedFamilies, "prodex_requests_total", { client });
     expect(count("codex")).toBeGreaterThan(0);
     expect(count("claude")).toBeGreaterThan(0);
     // Every inference request the mock took (Codex's websocket prewarm included: it reached the account too).

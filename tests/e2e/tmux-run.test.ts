@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { strayModesIn } from "@prodex/testkit/stray-modes";
 import { CLAUDE_INPUT_READY } from "@prodex/testkit/claude-screen";
-import { CLI, REPO, type CliEnv, useCliEnvs } from "@prodex/testkit/cli-env";
+import { CLI, type CliEnv, useCliEnvs } from "@prodex/testkit/cli-env";
+import { type Tmux, saveScreen, session, tmuxRun } from "@prodex/testkit/tmux-session";
 
 // What a newcomer sees, driven the way they would: `prodex run` / `prodex claude` under tmux (its
 // own server on a private socket), the real agent in the left pane, the pool on the right. The
@@ -13,79 +14,6 @@ import { CLI, REPO, type CliEnv, useCliEnvs } from "@prodex/testkit/cli-env";
 // The last screens are saved as test artifacts (.artifacts/screens/, or PRODEX_TEST_ARTIFACTS).
 
 const openEnv = useCliEnvs();
-
-type Tmux = {
-  capture(): string;
-  keys(text: string): void;
-  key(name: string): void;
-  enter(): void;
-  resize(cols: number, rows: number): void;
-  flag(name: string): string;
-  /** Every byte the pane's terminal received so far. */
-  received(): string;
-  waitFor(pattern: RegExp, ms: number, not?: RegExp): Promise<string>;
-  kill(): void;
-};
-
-function tmuxRun(world: CliEnv, command: string): Tmux {
-  const sock = join(world.dir, "tmux.sock");
-  const bytes = join(world.dir, "pane.bytes");
-  const env = { ...world.env, PRODEX_TUI: "1", TERM: "xterm-256color", LANG: "C.UTF-8" };
-  const tmux = (...args: string[]) => {
-    const r = Bun.spawnSync(["tmux", "-S", sock, ...args], { env, stdout: "pipe", stderr: "pipe" });
-    if (r.exitCode !== 0) throw new Error(`tmux ${args[0]} failed: ${r.stderr.toString().trim()}`);
-    return r.stdout.toString();
-  };
-  // The pane outlives prodex (so its terminal state can be read after the quit); it starts on a
-  // keypress, once pipe-pane records everything it is sent.
-  writeFileSync(bytes, "");
-  tmux(
-    "new-session",
-    "-d",
-    "-x",
-    "160",
-    "-y",
-    "45",
-    "-c",
-    world.env.HOME as string,
-    `bash -c 'read -r _; ${command}; echo PRODEX EXITED $?; sleep 600'`,
-  );
-  tmux("pipe-pane", "-o", `cat >> ${bytes}`);
-  tmux("send-keys", "Enter");
-  const capture = () => tmux("capture-pane", "-p", "-J");
-  return {
-    capture,
-    keys: (text) => void tmux("send-keys", "-l", text),
-    key: (name) => void tmux("send-keys", name),
-    enter: () => void tmux("send-keys", "Enter"),
-    resize: (cols, rows) => void tmux("resize-window", "-x", String(cols), "-y", String(rows)),
-    flag: (name) => tmux("display", "-p", `#{${name}}`).trim(),
-    received: () => readFileSync(bytes, "latin1"),
-    async waitFor(pattern, ms, not) {
-      const end = Date.now() + ms;
-      for (;;) {
-        const screen = capture();
-        if (pattern.test(screen) && !not?.test(screen)) return screen;
-        if (Date.now() > end)
-          throw new Error(
-            `the screen never showed ${pattern}${not ? ` without ${not}` : ""} within ${ms} ms; last screen:\n${screen}`,
-          );
-        await Bun.sleep(200);
-      }
-    },
-    kill: () => {
-      Bun.spawnSync(["tmux", "-S", sock, "kill-server"], { env });
-    },
-  };
-}
-
-function saveScreen(name: string, screen: string): string {
-  const dir = process.env.PRODEX_TEST_ARTIFACTS ?? join(REPO, ".artifacts", "screens");
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${name}.txt`);
-  writeFileSync(path, `${screen}\n`);
-  return path;
-}
 
 /** The agent's pane: what is left of the divider. */
 const paneOf = (screen: string) =>
@@ -99,18 +27,6 @@ function expectMoved(world: CliEnv): void {
   const served = world.mock.requests({ path: "/backend-api/codex/responses" }).map((q) => `${q.accountId}:${q.status}`);
   expect(served).toContain("acct-a:429");
   expect(served).toContain("acct-b:200");
-}
-
-/** Runs `body` on a fresh tmux session; on failure the last screen is in the error; both screens are saved. */
-async function session(t: Tmux, name: string, body: () => Promise<void>): Promise<void> {
-  try {
-    await body();
-  } catch (error) {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- last screen\n${t.capture()}`);
-  } finally {
-    saveScreen(`${name}-end`, t.capture());
-    t.kill();
-  }
 }
 
 /** Narrow, wide again, the help overlay, the pool view, then quit through the prefix menu. */

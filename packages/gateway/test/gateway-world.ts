@@ -72,32 +72,8 @@ export async function gatewayWorld(
   };
 }
 
-/** A Codex-shaped streamed request through a gateway instance; resolves with the status and the whole body. */
-export async function codexTurn(
-  gatewayUrl: string,
-  key: string,
-  body: Record<string, unknown> = {},
-  headers: Record<string, string> = {},
-): Promise<{ status: number; text: string; headers: Headers }> {
-  const res = await fetch(`${gatewayUrl}/backend-api/codex/responses`, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${key}`,
-      "content-type": "application/json",
-      accept: "text/event-stream",
-      ...headers,
-    },
-    body: JSON.stringify({
-      model: "gpt-5",
-      instructions: "",
-      input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }],
-      stream: true,
-      store: false,
-      ...body,
-    }),
-  });
-  return { status: res.status, text: await res.text(), headers: res.headers };
-}
+// Imported from here by the gateway tests; it lives in the testkit so the end-to-end suites use the same one.
+export { codexTurn } from "@prodex/testkit/gateway-serve";
 
 const CLI = join(import.meta.dir, "../../../apps/cli/src/main.ts");
 

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { resolve } from "node:path";
 import { pgBinDir } from "@prodex/testkit/pg-cluster";
 import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
+import { serveGateway } from "@prodex/testkit/gateway-serve";
 import { createKey, revokeKey } from "../src/index.ts";
 import { codexTurn, gatewayWorld, type GatewayWorld } from "./gateway-world.ts";
 
@@ -9,8 +10,6 @@ import { codexTurn, gatewayWorld, type GatewayWorld } from "./gateway-world.ts";
 // SIGKILLed while it holds an account's refresh lock, a key revoked mid-session.
 const CLI = resolve(import.meta.dir, "../../../apps/cli/src/main.ts");
 const cluster = usePgCluster();
-
-type Served = { proc: ReturnType<typeof Bun.spawn>; url: string; instance: string };
 
 function serveEnv(w: GatewayWorld, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -22,22 +21,7 @@ function serveEnv(w: GatewayWorld, extra: Record<string, string> = {}): Record<s
   };
 }
 
-async function serve(env: Record<string, string>): Promise<Served> {
-  const proc = Bun.spawn(["bun", CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "--quiet"], {
-    env,
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const reader = proc.stdout.getReader();
-  const { value } = await Promise.race([reader.read(), Bun.sleep(20_000).then(() => ({ value: undefined }))]);
-  reader.releaseLock();
-  if (!value) {
-    proc.kill("SIGKILL");
-    throw new Error(`gateway serve did not start: ${await new Response(proc.stderr).text()}`);
-  }
-  const info = JSON.parse(new TextDecoder().decode(value)) as { url: string; instance: string };
-  return { proc, ...info };
-}
+const serve = serveGateway;
 
 async function refused(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
   const proc = Bun.spawn(["bun", CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json"], {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { findLeaks } from "@prodex/testkit/leak-scan";
 import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
-import { parsePromText } from "@prodex/testkit/prom-text";
+import { parsePromText, promSum } from "@prodex/testkit/prom-text";
 import { createKey } from "../src/index.ts";
 import { codexTurn, gatewayWorld } from "./gateway-world.ts";
 
@@ -27,12 +27,12 @@ describe("gateway /metrics", () => {
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toContain("text/plain; version=0.0.4");
       const text = await res.text();
-      const families = new Map(parsePromText(text).map((f) => [f.name, f]));
-      const sum = (name: string, where: (l: Record<string, string>) => boolean = () => true) =>
-        (families.get(name)?.samples ?? []).filter((s) => where(s.labels)).reduce((n, s) => n + s.value, 0);
-      expect(sum("prodex_requests_total", (l) => l.client === "codex" && l.outcome === "completed")).toBe(3);
+      const all = parsePromText(text);
+      const families = new Map(all.map((f) => [f.name, f]));
+      const sum = (name: string, where: Record<string, string> = {}) => promSum(all, name, where);
+      expect(sum("prodex_requests_total", { client: "codex", outcome: "completed" })).toBe(3);
       expect(sum("prodex_errors_total")).toBe(0);
-      expect(families.get("prodex_ttfb_seconds")?.samples.find((s) => s.name.endsWith("_count"))?.value).toBe(3);
+      expect(sum("prodex_ttfb_seconds_count")).toBe(3);
       const rows = await (async () => {
         for (let i = 0; i < 100; i++) {
           const r = await w.store.ledger.since(0);
@@ -41,15 +41,15 @@ describe("gateway /metrics", () => {
         }
         return w.store.ledger.since(0);
       })();
-      expect(sum("prodex_gateway_key_tokens_total", (l) => l.key === "dev" && l.kind === "output")).toBe(
+      expect(sum("prodex_gateway_key_tokens_total", { key: "dev", kind: "output" })).toBe(
         rows.reduce((n, r) => n + r.outputTokens, 0),
       );
-      expect(sum("prodex_tokens_total", (l) => l.model === "gpt-5-codex" && l.kind === "input")).toBe(
+      expect(sum("prodex_tokens_total", { model: "gpt-5-codex", kind: "input" })).toBe(
         rows.filter((r) => r.model === "gpt-5-codex").reduce((n, r) => n + r.inputTokens, 0),
       );
       expect(sum("prodex_gateway_database_up")).toBe(1);
       // The proxy's own series under the same names as on a laptop: tokens by account (the profile label) too.
-      expect(sum("prodex_tokens_total", (l) => l.kind === "output")).toBe(rows.reduce((n, r) => n + r.outputTokens, 0));
+      expect(sum("prodex_tokens_total", { kind: "output" })).toBe(rows.reduce((n, r) => n + r.outputTokens, 0));
       expect(families.has("prodex_store_writer_lag_seconds")).toBe(true);
       expect(families.get("prodex_remaining_percent")?.samples.length).toBeGreaterThan(0);
       for (const f of families.values()) for (const s of f.samples) expect(s.labels.instance).toBe(g.instance);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { type PoolEvent, instancesAnswerSchema, poolSnapshotSchema } from "@prodex/core";
-import { connectFeed } from "@prodex/proxy";
+import { connectFeed, connectTeamFeed } from "@prodex/proxy";
 import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
 import { createKey } from "../src/index.ts";
 import { codexTurn, gatewayWorld } from "./gateway-world.ts";
@@ -9,9 +9,17 @@ import { codexTurn, gatewayWorld } from "./gateway-world.ts";
 const cluster = usePgCluster();
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
-const keyedFetch = (key: string) =>
-  ((url: string | URL | Request, init?: RequestInit) =>
-    fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), ...auth(key) } })) as typeof fetch;
+
+/** The pool feed the team dashboard reads from an instance, with `key`. */
+function attach(url: string, key: string) {
+  const keyed = ((input: string | URL | Request, init?: RequestInit) =>
+    fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...auth(key) } })) as typeof fetch;
+  const api = `${url}/gateway/v1`;
+  return connectFeed(
+    { eventsUrl: `${api}/feed`, stateUrl: `${api}/pool`, controlUrl: `${api}/pool/control` },
+    { fetch: keyed },
+  );
+}
 
 async function until(what: () => boolean, ms: number): Promise<number> {
   const t0 = performance.now();
@@ -81,14 +89,7 @@ describe("gateway team routes", () => {
       const a = await w.start();
       const b = await w.start();
       const admin = await createKey(w.store, "ops", "admin");
-      const feed = await connectFeed(
-        {
-          eventsUrl: `${a.url}/gateway/v1/feed`,
-          stateUrl: `${a.url}/gateway/v1/pool`,
-          controlUrl: `${a.url}/gateway/v1/pool/control`,
-        },
-        { fetch: keyedFetch(admin.key) },
-      );
+      const feed = await attach(a.url, admin.key);
       try {
         await feed.pin("acct-b");
         expect(feed.snapshot().pinned).toBe("acct-b");
@@ -143,14 +144,7 @@ describe("gateway team routes", () => {
       const a = await w.start();
       const b = await w.start();
       const viewer = await createKey(w.store, "watch", "viewer");
-      const feed = await connectFeed(
-        {
-          eventsUrl: `${a.url}/gateway/v1/feed`,
-          stateUrl: `${a.url}/gateway/v1/pool`,
-          controlUrl: `${a.url}/gateway/v1/pool/control`,
-        },
-        { fetch: keyedFetch(viewer.key) },
-      );
+      const feed = await attach(a.url, viewer.key);
       try {
         const heard: PoolEvent[] = [];
         feed.subscribe((m) => {
@@ -176,6 +170,65 @@ describe("gateway team routes", () => {
         await expect(feed.pin(served)).rejects.toThrow("needs an admin key");
       } finally {
         feed.close();
+      }
+    } finally {
+      await w.close();
+    }
+  }, 60_000);
+
+  test("connectTeamFeed: a user key is refused; instances, top keys and windows from the whole pool; revoke", async () => {
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }, { id: "acct-b" }]);
+    try {
+      const a = await w.start();
+      const b = await w.start();
+      const admin = await createKey(w.store, "ops", "admin");
+      const dev2 = await createKey(w.store, "dev-2", "user");
+      await expect(connectTeamFeed(a.url, w.key)).rejects.toThrow(
+        'the key "dev" is a user key: the team dashboard needs an admin or viewer key',
+      );
+      await expect(connectTeamFeed(a.url, "pdxgw_nope")).rejects.toThrow("does not know this key");
+      expect((await codexTurn(b.url, w.key)).status).toBe(200);
+      expect((await codexTurn(b.url, dev2.key)).status).toBe(200);
+      const served = w.mock.requests({ path: "/backend-api/codex/responses" })[0]?.accountId ?? "";
+      const team = await connectTeamFeed(a.url, admin.key, { pollMs: 100 });
+      try {
+        expect(team.who).toEqual({ instance: a.instance, role: "admin", name: "ops" });
+        // The usage per key comes over the feed, added up by the database: one request each, in every period.
+        const hour = () => team.usage()?.periods.find((p) => p.period === "1h");
+        expect(await until(() => (hour()?.by.key?.length ?? 0) === 2, 5_000)).toBeLessThan(5_000);
+        expect(team.usage()?.periods.map((p) => p.period)).toEqual(["1h", "24h", "7d"]);
+        expect(
+          hour()
+            ?.by.key?.map((k) => [k.group, k.requests, k.errors])
+            .sort(),
+        ).toEqual([
+          ["dev", 1, 0],
+          ["dev-2", 1, 0],
+        ]);
+        expect(hour()?.total.requests).toBe(2);
+        expect(hour()?.total.totalTokens).toBe(
+          (await w.store.ledger.since(0)).reduce((n, r) => n + r.inputTokens + r.outputTokens, 0),
+        );
+        expect(
+          team
+            .instances()
+            ?.instances.map((i) => i.id)
+            .sort(),
+        ).toEqual([a.instance, b.instance].sort());
+        // A served nothing, yet its pool view has the windows B read from the upstream's answer.
+        expect(
+          await until(() => (team.snapshot().profiles.find((p) => p.name === served)?.windows.length ?? 0) > 0, 3_000),
+        ).toBeLessThan(3_000);
+        await team.revoke("dev-2");
+        // B forgets the key when the revocation's notification arrives (milliseconds), then refuses it.
+        let status = 0;
+        const t0 = performance.now();
+        while ((status = (await codexTurn(b.url, dev2.key)).status) !== 401 && performance.now() - t0 < 1_000)
+          await Bun.sleep(20);
+        expect(status).toBe(401);
+        await expect(team.revoke("dev-2")).rejects.toThrow('no live gateway key named "dev-2"');
+      } finally {
+        team.close();
       }
     } finally {
       await w.close();

@@ -32,6 +32,8 @@ export { LabeledCounter } from "./metrics/labeled-counter.ts";
 export { tokensOf } from "./metrics/proxy-metrics.ts";
 export { type ClaudeOptions, DEFAULT_PING_MS } from "./routes/anthropic-routes.ts";
 export { connectFeed, type FeedEndpoints } from "./client/feed-client.ts";
+export { connectTeamFeed, type TeamFeedOptions } from "./client/team-feed-client.ts";
+export { checkGatewayKey } from "./client/gateway-key-check.ts";
 export { CONTROL_SHAPE, type ControlBody, controlBody, type FeedSource, feedStream } from "./routes/admin.ts";
 export { findBrokerFeed, type BrokerFeed } from "./broker/broker-feed.ts";
 export { OPENAI_BASE_PATH, type OpenAIRouteOptions, openaiKeyGuard, openaiRoutes } from "./routes/openai-routes.ts";

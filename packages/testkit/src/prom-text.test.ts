@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { parsePromText } from "./prom-text.ts";
+import { parsePromText, promSum } from "./prom-text.ts";
 
 const ok = [
   "# HELP a_total As.",
@@ -36,4 +36,15 @@ test.each([
   ["TYPE twice", "# TYPE a gauge\n# TYPE a gauge\n"],
 ])("refused: %s", (_name, text) => {
   expect(() => parsePromText(text)).toThrow();
+});
+
+test.each([
+  ["a_total", {}, 3],
+  ["a_total", { x: "1" }, 3],
+  ["a_total", { x: "2" }, 0],
+  ["h_count", {}, 2],
+  ["h_bucket", { le: "1" }, 1],
+  ["missing", {}, 0],
+] as const)("promSum %s %j = %d", (name, where, want) => {
+  expect(promSum(parsePromText(ok), name, where)).toBe(want);
 });

@@ -128,3 +128,15 @@ function checkHistogram(f: PromFamily): void {
     if (h.count !== sorted.at(-1)?.[1]) throw new Error(`${f.name}: +Inf bucket differs from _count`);
   }
 }
+
+/**
+ * The sum of a series' samples whose labels include `where` (a histogram's `name_bucket`, `_sum` and `_count` are
+ * found under their family), 0 when there are none.
+ */
+export function promSum(families: PromFamily[], name: string, where: Record<string, string> = {}): number {
+  const base = name.replace(/_(bucket|sum|count)$/, "");
+  const family = families.find((f) => f.name === name) ?? families.find((f) => f.name === base);
+  return (family?.samples ?? [])
+    .filter((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v))
+    .reduce((n, s) => n + s.value, 0);
+}

@@ -17,6 +17,14 @@ export type PoolViewProps = {
   /** Standalone (`prodex dashboard`): q quits instead of going back to the agent. */
   standalone?: boolean;
   notice?: string;
+  /** The title at the top left (default "prodex pool"). */
+  heading?: string;
+  /** What follows the title, instead of the local pool's count and serving line. */
+  summary?: Line;
+  /** Lines drawn between the accounts and the events (the team dashboard's instances and keys). */
+  sections?: Line[];
+  /** The key hints at the bottom, instead of the local pool's. */
+  keys?: Line;
 };
 
 /** Rows for the profile table, history and event log, in that order of priority. */
@@ -37,7 +45,8 @@ export function poolLines(props: PoolViewProps): Line[] {
   const g = theme.g;
   const totals = poolTotals(snap);
   const serving = servingProfile(snap);
-  const budget = poolBudget(snap.profiles.length, height);
+  const sections = props.sections ?? [];
+  const budget = poolBudget(snap.profiles.length, height - sections.length);
   const out: Line[] = [];
   const live: Line = snap.offline
     ? [plain("no proxy running"), dim(` ${g.dot} stored quota ${g.dot} next launch starts on ${snap.current ?? "—"}`)]
@@ -52,9 +61,8 @@ export function poolLines(props: PoolViewProps): Line[] {
   out.push(
     spread(
       [
-        seg(" prodex pool", { bold: true, hue: hue(theme, "cyan") }),
-        dim(` ${g.dot} ${snap.profiles.length} profiles ${g.dot} `),
-        ...live,
+        seg(` ${props.heading ?? "prodex pool"}`, { bold: true, hue: hue(theme, "cyan") }),
+        ...(props.summary ?? [dim(` ${g.dot} ${snap.profiles.length} profiles ${g.dot} `), ...live]),
       ],
       [dim(`${fmtClock(now)} `)],
       width,
@@ -98,6 +106,7 @@ export function poolLines(props: PoolViewProps): Line[] {
       dim(first && last && last.at > first.at ? `  over ${fmtDuration(last.at - first.at)}` : ""),
     ]);
   }
+  out.push(...sections);
   const filter = [
     view.level === "all" ? "all levels" : `${view.level}+`,
     view.text || view.editing ? `"${view.text}${view.editing ? "_" : ""}"` : "",
@@ -114,11 +123,11 @@ export function poolLines(props: PoolViewProps): Line[] {
   out.push(
     props.notice
       ? [seg(` ${props.notice}`, { hue: hue(theme, "yellow") })]
-      : [
+      : (props.keys ?? [
           dim(
             ` ${theme.ascii ? "up/down" : "↑↓"} select ${g.dot} p pin ${g.dot} u unpin ${g.dot} a auto-rotate ${g.dot} f level ${g.dot} / search ${g.dot} c clear ${g.dot} t usage ${g.dot} ${back}`,
           ),
-        ],
+        ]),
   );
   return out.slice(0, height).map((l) => fit(l, width, g.ellipsis));
 }

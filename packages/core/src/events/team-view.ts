@@ -28,29 +28,16 @@ export type TeamInstance = z.infer<typeof teamInstanceSchema>;
 export const instancesAnswerSchema = z.object({ at: z.number(), instances: z.array(teamInstanceSchema) });
 export type InstancesAnswer = z.infer<typeof instancesAnswerSchema>;
 
-/** One key's totals in a period, as `GET /gateway/v1/usage?by=key` groups them (core's LedgerTotal, the part read). */
-export const keyUsageSchema = z.object({
-  group: z.string(),
-  requests: z.number(),
-  errors: z.number(),
-  inputTokens: z.number(),
-  outputTokens: z.number(),
-  totalTokens: z.number(),
-});
-export type KeyUsage = z.infer<typeof keyUsageSchema>;
-export const keyUsageAnswerSchema = z.object({ groups: z.array(keyUsageSchema) });
-
-/** The top keys by tokens in the last hour and the last day. */
-export type TopKeys = { hour: KeyUsage[]; day: KeyUsage[] };
-
-/** The team dashboard's feed: the pool view's (events from every instance), plus the gateway's own parts. */
+/**
+ * The team dashboard's feed: the pool view's (events from every instance; `usage()` is the ledger per key), plus the
+ * gateway's own parts.
+ */
 export interface TeamFeed extends PoolFeed {
   readonly who: Whoami;
   readonly url: string;
   instances(): InstancesAnswer | null;
-  topKeys(): TopKeys | null;
   /** Revokes a gateway key (admin keys only); rejects with the gateway's one-line reason. */
   revoke(key: string): Promise<void>;
-  /** Runs after the instances or top keys changed. */
+  /** Runs after the instances changed. */
   onTeam(listener: () => void): () => void;
 }

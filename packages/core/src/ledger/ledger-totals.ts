@@ -111,15 +111,18 @@ export function byUse(a: LedgerTotal, b: LedgerTotal): number {
 /** Totals added up as one (a usage view's "+3 more", a period's buckets). */
 export function sumTotals(totals: readonly LedgerTotal[], group = "all"): LedgerTotal {
   const t = emptyTotal(group);
-  for (const x of totals) {
-    t.requests += x.requests;
-    t.errors += x.errors;
-    t.inputTokens += x.inputTokens;
-    t.cachedTokens += x.cachedTokens;
-    t.outputTokens += x.outputTokens;
-    t.reasoningTokens += x.reasoningTokens;
-    t.totalTokens += x.totalTokens;
-    t.rotations += x.rotations;
-  }
+  for (const x of totals) addTotal(t, x);
   return t;
+}
+
+/** Adds `x` into `into` (`sign` -1 takes it out again: a minute leaving a sliding period). */
+export function addTotal(into: LedgerTotal, x: LedgerTotal, sign: 1 | -1 = 1): void {
+  into.requests += sign * x.requests;
+  into.errors += sign * x.errors;
+  into.inputTokens += sign * x.inputTokens;
+  into.cachedTokens += sign * x.cachedTokens;
+  into.outputTokens += sign * x.outputTokens;
+  into.reasoningTokens += sign * x.reasoningTokens;
+  into.totalTokens += sign * x.totalTokens;
+  into.rotations += sign * x.rotations;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { type LedgerEntry, ledgerGrandTotal, ledgerTotals } from "./ledger-totals.ts";
-import { addToBuckets, bucketSummary, minuteTotalOf, pruneBuckets, type UsageBuckets } from "./usage-buckets.ts";
+import { UsageWindows, minuteTotalOf } from "./usage-buckets.ts";
 import { USAGE_PERIODS, USAGE_PERIOD_MS } from "./usage-summary.ts";
 
 const M = 60_000;
@@ -23,13 +23,15 @@ const entry = (over: Partial<LedgerEntry>): LedgerEntry => ({
   ...over,
 });
 
-const fill = (rows: LedgerEntry[]): UsageBuckets => {
-  const b: UsageBuckets = new Map();
-  for (const r of rows) addToBuckets(b, minuteTotalOf(r));
-  return b;
+/** The rows added at `at` (default: now), the windows then slid to now. */
+const fill = (rows: LedgerEntry[], at = now): UsageWindows => {
+  const w = new UsageWindows(at);
+  for (const r of rows) w.add(minuteTotalOf(r));
+  w.advance(now);
+  return w;
 };
 
-describe("bucketSummary", () => {
+describe("UsageWindows", () => {
   test.each([
     ["now", 0, [true, true, true]],
     ["59 minutes ago", 59 * M, [true, true, true]],
@@ -38,13 +40,13 @@ describe("bucketSummary", () => {
     ["2 days ago", 2 * 1440 * M, [false, false, true]],
     ["8 days ago", 8 * 1440 * M, [false, false, false]],
   ] as const)("a request %s counts in 1h / 24h / 7d: %j", (_name, ago, inPeriods) => {
-    const s = bucketSummary(fill([entry({ at: now - ago })]), now);
+    const s = fill([entry({ at: now - ago })]).summary(now);
     expect(s.periods.map((p) => p.total.requests)).toEqual(inPeriods.map((x) => (x ? 1 : 0)));
   });
 
   test("the minute a period starts in counts whole: nothing recent is ever left out", () => {
     const edge = now - 60 * M - 20_000; // 20 s before the hour, in the minute the hour starts in
-    expect(bucketSummary(fill([entry({ at: edge })]), now).periods[0]?.total.requests).toBe(1);
+    expect(fill([entry({ at: edge })]).summary(now).periods[0]?.total.requests).toBe(1);
   });
 
   test("equals ledgerTotals over the same rows, per period, profile and model", () => {
@@ -67,20 +69,29 @@ describe("bucketSummary", () => {
         rotations: rnd(2),
       }),
     );
-    const s = bucketSummary(fill(rows), now);
-    for (const period of USAGE_PERIODS) {
-      const from = now - USAGE_PERIOD_MS[period];
-      const inPeriod = rows.filter((r) => (Math.floor(r.at / M) + 1) * M > from);
-      const got = s.periods.find((p) => p.period === period);
-      expect(got?.total).toEqual(ledgerGrandTotal(inPeriod));
-      expect(got?.by.profile).toEqual(ledgerTotals(inPeriod, "profile"));
-      expect(got?.by.model).toEqual(ledgerTotals(inPeriod, "model"));
-    }
+    // Added now; and added 9 days ago, then slid here 7 minutes at a time: the same sums either way.
+    const slid = new UsageWindows(now - 9 * 1440 * M);
+    for (const r of rows) slid.add(minuteTotalOf(r));
+    for (let t = now - 9 * 1440 * M; t < now; t += 7 * M) slid.advance(t);
+    slid.advance(now);
+    for (const s of [fill(rows).summary(now), slid.summary(now)])
+      for (const period of USAGE_PERIODS) {
+        const from = now - USAGE_PERIOD_MS[period];
+        const inPeriod = rows.filter((r) => (Math.floor(r.at / M) + 1) * M > from);
+        const got = s.periods.find((p) => p.period === period);
+        expect(got?.total).toEqual(ledgerGrandTotal(inPeriod));
+        expect(got?.by.profile).toEqual(ledgerTotals(inPeriod, "profile"));
+        expect(got?.by.model).toEqual(ledgerTotals(inPeriod, "model"));
+      }
   });
-});
 
-test("pruneBuckets drops only the minutes that ended before the cut", () => {
-  const b = fill([entry({ at: now - 10 * M }), entry({ at: now - 90_000 }), entry({ at: now })]);
-  pruneBuckets(b, now - 60_000);
-  expect([...b.values()].map((x) => x.minute - Math.floor(now / M))).toEqual([-1, 0]);
+  test("a group whose last request left the period leaves the lists", () => {
+    const w = new UsageWindows(now - 2 * 60 * M);
+    w.add(minuteTotalOf(entry({ at: now - 2 * 60 * M, profile: "old" })));
+    expect(w.summary(now).periods[0]?.by.profile?.map((t) => t.group)).toEqual(["old"]);
+    w.advance(now);
+    w.add(minuteTotalOf(entry({ profile: "new" })));
+    expect(w.summary(now).periods[0]?.by.profile?.map((t) => t.group)).toEqual(["new"]);
+    expect(w.summary(now).periods[1]?.by.profile?.map((t) => t.group)).toEqual(["new", "old"]);
+  });
 });

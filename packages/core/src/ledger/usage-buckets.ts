@@ -1,14 +1,20 @@
-// The usage ledger added up per minute, profile and model: what a dashboard's usage view is summed from.
-// A store reads its past as such minute totals (one query, however many rows) and each new row joins its
-// minute, so the view stays live without reading the ledger again; periods are summed from the buckets.
+// The usage ledger as the dashboard's usage view sums it: per minute, profile and model, with each period (the
+// last hour, day, 7 days) kept as running totals that slide with the clock. A row joins its minute and the periods
+// that hold it; a minute leaving a period is taken out of it. So a new request or a tick costs the few groups it
+// touches, never the whole week again. The past comes from the store as minute totals (one query).
 import type { LedgerMinuteTotal } from "@prodex/store";
-import { type LedgerEntry, type LedgerTotal, byUse, isLedgerError, modelGroup, sumTotals } from "./ledger-totals.ts";
-import { USAGE_PERIODS, USAGE_PERIOD_MS, type UsageSummary, type UsageTotal } from "./usage-summary.ts";
+import {
+  type LedgerEntry,
+  type LedgerTotal,
+  addTotal,
+  byUse,
+  isLedgerError,
+  modelGroup,
+  sumTotals,
+} from "./ledger-totals.ts";
+import { USAGE_PERIODS, USAGE_PERIOD_MS, type UsagePeriod, type UsageSummary } from "./usage-summary.ts";
 
 const MINUTE = 60_000;
-
-export type MinuteBucket = { minute: number; profile: string; model: string; total: LedgerTotal };
-export type UsageBuckets = Map<string, MinuteBucket>;
 
 /** A ledger row as the minute total of one row. */
 export function minuteTotalOf(row: LedgerEntry): LedgerMinuteTotal {
@@ -27,57 +33,100 @@ export function minuteTotalOf(row: LedgerEntry): LedgerMinuteTotal {
   };
 }
 
-/** Adds a minute total (many rows, or one) into its bucket. */
-export function addToBuckets(buckets: UsageBuckets, t: LedgerMinuteTotal): void {
-  const model = modelGroup(t.model);
-  const key = `${t.minute}\u0000${t.profile}\u0000${model}`;
-  let b = buckets.get(key);
-  if (!b) {
-    b = { minute: t.minute, profile: t.profile, model, total: sumTotals([]) };
-    buckets.set(key, b);
+/** The first minute a period holds at `now`: a minute counts when any of it is in the period, so nothing recent is left out. */
+export function firstMinute(period: UsagePeriod, now: number): number {
+  return Math.floor((now - USAGE_PERIOD_MS[period]) / MINUTE);
+}
+
+type Cell = { profile: string; model: string; total: LedgerTotal };
+type Sums = { total: LedgerTotal; profile: Map<string, LedgerTotal>; model: Map<string, LedgerTotal> };
+type Window = { period: UsagePeriod; first: number; sums: Sums };
+
+function addGroup(groups: Map<string, LedgerTotal>, name: string, x: LedgerTotal, sign: 1 | -1): void {
+  let t = groups.get(name);
+  if (!t) {
+    t = sumTotals([], name);
+    groups.set(name, t);
   }
-  const sum = b.total;
-  sum.requests += t.requests;
-  if (isLedgerError(t)) sum.errors += t.requests;
-  sum.inputTokens += t.inputTokens;
-  sum.cachedTokens += t.cachedTokens;
-  sum.outputTokens += t.outputTokens;
-  sum.reasoningTokens += t.reasoningTokens;
-  sum.totalTokens += t.inputTokens + t.outputTokens;
-  sum.rotations += t.rotations;
+  addTotal(t, x, sign);
+  if (t.requests === 0) groups.delete(name);
 }
 
-/** Drops the buckets that ended before `before` (epoch ms). */
-export function pruneBuckets(buckets: UsageBuckets, before: number): void {
-  for (const [key, b] of buckets) if ((b.minute + 1) * MINUTE <= before) buckets.delete(key);
+function apply(sums: Sums, cell: Pick<Cell, "profile" | "model">, x: LedgerTotal, sign: 1 | -1): void {
+  addTotal(sums.total, x, sign);
+  addGroup(sums.profile, cell.profile, x, sign);
+  addGroup(sums.model, cell.model, x, sign);
 }
 
-/** The start of the oldest period a summary covers: older rows are not read. */
-export const oldestPeriodStart = (now: number): number => now - USAGE_PERIOD_MS["7d"];
+const listed = (groups: Map<string, LedgerTotal>): LedgerTotal[] =>
+  [...groups.values()].map((t) => ({ ...t })).sort(byUse);
 
-function grouped(buckets: readonly MinuteBucket[], key: "profile" | "model"): UsageTotal[] {
-  const parts = new Map<string, LedgerTotal[]>();
-  for (const b of buckets) {
-    const list = parts.get(b[key]);
-    if (list) list.push(b.total);
-    else parts.set(b[key], [b.total]);
+export class UsageWindows {
+  /** Every minute still in the longest period: its cells, to take out of a period the minute leaves. */
+  private readonly minutes = new Map<number, Map<string, Cell>>();
+  private readonly windows: Window[];
+
+  constructor(now: number) {
+    this.windows = USAGE_PERIODS.map((period) => ({
+      period,
+      first: firstMinute(period, now),
+      sums: { total: sumTotals([]), profile: new Map(), model: new Map() },
+    }));
   }
-  return [...parts].map(([group, totals]) => sumTotals(totals, group)).sort(byUse);
-}
 
-/** Each period's totals per profile and model at `now`; a minute bucket counts when any of it is in the period. */
-export function bucketSummary(buckets: UsageBuckets, now: number): UsageSummary {
-  const all = [...buckets.values()];
-  return {
-    at: now,
-    periods: USAGE_PERIODS.map((period) => {
-      const from = now - USAGE_PERIOD_MS[period];
-      const inPeriod = all.filter((b) => (b.minute + 1) * MINUTE > from);
-      return {
-        period,
-        total: sumTotals(inPeriod.map((b) => b.total)),
-        by: { profile: grouped(inPeriod, "profile"), model: grouped(inPeriod, "model") },
-      };
-    }),
-  };
+  /** Adds a minute total (many rows, or one) to its minute and the periods that hold it; older ones are dropped. */
+  add(t: LedgerMinuteTotal): void {
+    const longest = this.windows.at(-1) as Window;
+    if (t.minute < longest.first) return;
+    const model = modelGroup(t.model);
+    const x: LedgerTotal = {
+      group: "",
+      requests: t.requests,
+      errors: isLedgerError(t) ? t.requests : 0,
+      inputTokens: t.inputTokens,
+      cachedTokens: t.cachedTokens,
+      outputTokens: t.outputTokens,
+      reasoningTokens: t.reasoningTokens,
+      totalTokens: t.inputTokens + t.outputTokens,
+      rotations: t.rotations,
+    };
+    let cells = this.minutes.get(t.minute);
+    if (!cells) {
+      cells = new Map();
+      this.minutes.set(t.minute, cells);
+    }
+    const key = `${t.profile}\u0000${model}`;
+    const cell = cells.get(key);
+    if (cell) addTotal(cell.total, x);
+    else cells.set(key, { profile: t.profile, model, total: { ...x } });
+    for (const w of this.windows) if (t.minute >= w.first) apply(w.sums, { profile: t.profile, model }, x, 1);
+  }
+
+  /** Slides every period to `now`: the minutes that left one are taken out of it. True when any period moved. */
+  advance(now: number): boolean {
+    let moved = false;
+    for (const w of this.windows) {
+      const first = firstMinute(w.period, now);
+      if (first <= w.first) continue;
+      moved = true;
+      for (const [m, cells] of this.minutes)
+        if (m >= w.first && m < first) for (const c of cells.values()) apply(w.sums, c, c.total, -1);
+      w.first = first;
+    }
+    const longest = this.windows.at(-1) as Window;
+    for (const m of this.minutes.keys()) if (m < longest.first) this.minutes.delete(m);
+    return moved;
+  }
+
+  /** Each period's totals per profile and model, biggest first. */
+  summary(now: number): UsageSummary {
+    return {
+      at: now,
+      periods: this.windows.map((w) => ({
+        period: w.period,
+        total: { ...w.sums.total, group: "all" },
+        by: { profile: listed(w.sums.profile), model: listed(w.sums.model) },
+      })),
+    };
+  }
 }

@@ -1,19 +1,12 @@
 // A usage summary kept live from the store: the ledger's last 7 days read once as minute totals, then only
 // the rows stored since (by rowid, so rows every process writes are seen, in the order they were stored).
 import type { LedgerMinuteTotal, LedgerRowWithId } from "@prodex/store";
-import {
-  addToBuckets,
-  bucketSummary,
-  minuteTotalOf,
-  oldestPeriodStart,
-  pruneBuckets,
-  type UsageBuckets,
-} from "./usage-buckets.ts";
+import { UsageWindows, firstMinute, minuteTotalOf } from "./usage-buckets.ts";
 import type { UsageSummary } from "./usage-summary.ts";
 
 /** The two reads the tracker needs (the store's ledger). */
 export type LedgerReader = {
-  minuteTotals(since: number): { lastRowid: number; totals: LedgerMinuteTotal[] };
+  minuteTotals(since: number, hourlyBefore?: number): { lastRowid: number; totals: LedgerMinuteTotal[] };
   after(lastRowid: number, limit?: number): LedgerRowWithId[];
 };
 
@@ -25,20 +18,21 @@ export type UsageTracker = {
 };
 
 const BATCH = 1_000;
-const MINUTE = 60_000;
+const HOURLY_BEFORE_MS = 25 * 3_600_000;
 
 export function usageTracker(ledger: LedgerReader): UsageTracker {
-  const buckets: UsageBuckets = new Map();
-  let lastRowid: number | null = null;
-  let minute = -1;
+  let windows: UsageWindows | null = null;
+  let lastRowid = 0;
   let summary: UsageSummary | null = null;
   let shown = "";
   return {
     refresh(now) {
       let changed = false;
-      if (lastRowid === null) {
-        const read = ledger.minuteTotals(oldestPeriodStart(now));
-        for (const t of read.totals) addToBuckets(buckets, t);
+      if (!windows) {
+        // Older than a day and an hour, a row can only leave the 7 days: an hour's precision is enough there.
+        const read = ledger.minuteTotals(firstMinute("7d", now) * 60_000, now - HOURLY_BEFORE_MS);
+        windows = new UsageWindows(now);
+        for (const t of read.totals) windows.add(t);
         lastRowid = read.lastRowid;
         changed = true;
       } else {
@@ -46,22 +40,16 @@ export function usageTracker(ledger: LedgerReader): UsageTracker {
           const rows = ledger.after(lastRowid, BATCH);
           for (const row of rows) {
             lastRowid = row.rowid;
-            if (row.at < oldestPeriodStart(now)) continue;
-            addToBuckets(buckets, minuteTotalOf(row));
+            windows.add(minuteTotalOf(row));
             changed = true;
           }
           if (rows.length < BATCH) break;
         }
       }
       // Periods slide with the clock: a minute later, the oldest minute may have left one.
-      const m = Math.floor(now / MINUTE);
-      if (m !== minute) {
-        minute = m;
-        pruneBuckets(buckets, oldestPeriodStart(now));
-        changed = true;
-      }
+      if (windows.advance(now)) changed = true;
       if (!changed) return;
-      const next = bucketSummary(buckets, now);
+      const next = windows.summary(now);
       const text = JSON.stringify(next.periods);
       if (text === shown) return;
       shown = text;

@@ -68,7 +68,30 @@ export class LocalMirror {
         store.profiles.insert({ name: a.name, codexHome: join(this.homes, a.name), kind: "managed", ...patch });
       else store.profiles.update(a.name, patch);
     }
+    this.syncUsage();
     this.syncBackoffs();
+  }
+
+  /**
+   * Other instances' newer usage readings, written locally: selection weighs every account by the newest reading
+   * any instance made, and a dashboard attached here shows the windows whoever served last saw.
+   */
+  syncUsage(): void {
+    const store = this.ctx.store;
+    const latest = store.usage.latestAll();
+    for (const p of store.profiles.list()) {
+      const u = this.cache.usage.get(p.name);
+      if (!u || (latest.get(p.id)?.fetchedAt ?? -1) >= u.fetchedAt || !Array.isArray(u.windows)) continue;
+      store.usage.insert({
+        profileId: p.id,
+        fetchedAt: u.fetchedAt,
+        source: u.source,
+        plan: u.plan,
+        windows: u.windows as StoredWindow[],
+      });
+      // Not sent back out: it came from the database.
+      this.usageSent.set(p.name, Math.max(this.usageSent.get(p.name) ?? -1, u.fetchedAt));
+    }
   }
 
   syncBackoffs(): void {

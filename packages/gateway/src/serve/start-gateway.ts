@@ -22,6 +22,7 @@ import { KeyLimiter } from "./key-limiter.ts";
 import { GatewayMetrics } from "./gateway-metrics.ts";
 import { clientOfPath } from "./limit-answer.ts";
 import { LocalMirror } from "./local-mirror.ts";
+import { KeyUsage } from "./key-usage.ts";
 import { PoolControl } from "./pool-control.ts";
 import { TimelineFeed } from "./timeline-feed.ts";
 import { SharedCache } from "./shared-cache.ts";
@@ -86,7 +87,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
           from: instance,
           rows: rows.map((r) => ({ k: r.kind, key: r.key, a: r.account, e: r.expiresAt })),
         }),
-      () => void cache.publish({ t: "events", from: instance }),
+      (what) => void cache.publish({ ...what, from: instance }),
     );
     const timeline = new TimelineFeed(store, health);
     const dir = mkdtempSync(join(o.env.TMPDIR ?? tmpdir(), `prodex-gateway-${instance}-`));
@@ -229,7 +230,12 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       codexAccount: codexAccountRoutes(() => proxy.state.pool),
       sockets,
       ready,
-      admin: adminRoutes(store, registry, { snapshot: () => proxy.state.pool.snapshot(), timeline, control: pool }),
+      admin: adminRoutes(store, registry, {
+        snapshot: () => proxy.state.pool.snapshot(),
+        timeline,
+        usage: new KeyUsage(store, health),
+        control: pool,
+      }),
       limits,
       metrics: () => {
         const backlog = queue.ledgerBacklog(Date.now());

@@ -30,8 +30,8 @@ export class WriteBehind {
     private readonly onError: (what: string, error: unknown) => void = () => {},
     /** After bindings are stored: announce them (other instances' caches). */
     private readonly onBindings: (rows: PgBindingRow[]) => void = () => {},
-    /** After events are stored: announce them (dashboards attached to any instance read them). */
-    private readonly onEvents: () => void = () => {},
+    /** After events or an account's usage reading are stored: announce them (other instances, dashboards). */
+    private readonly onStored: (what: { t: "events" } | { t: "usage"; account: string }) => void = () => {},
   ) {}
 
   start(intervalMs = 50): void {
@@ -95,7 +95,7 @@ export class WriteBehind {
       (rows) => this.store.events.insertMany(rows),
       (rows) => {
         p.events.splice(0, rows.length);
-        this.onEvents();
+        this.onStored({ t: "events" });
       },
     );
     await this.send(
@@ -123,6 +123,7 @@ export class WriteBehind {
         ([r]) => (r ? this.store.usage.put(r) : Promise.resolve()),
         () => {
           if (p.usage.get(row.account) === row) p.usage.delete(row.account);
+          this.onStored({ t: "usage", account: row.account });
         },
       );
     }

@@ -81,3 +81,42 @@ describe("connectFeed validates what it receives", () => {
     );
   });
 });
+
+describe("connectFeed controls", () => {
+  /** The state route, an empty event stream, and the control route answering `control`. */
+  const withControl = (control: Response): typeof fetch =>
+    (async (url: string | URL | Request, init?: RequestInit) => {
+      if (init?.method === "POST") return control;
+      return fakeFetch([])(url);
+    }) as typeof fetch;
+
+  test("a refused control rejects with the answer's one line (a viewer key, an unknown name), never says done", async () => {
+    const cases: [Response, string][] = [
+      [
+        Response.json(
+          { error: { type: "permission_error", message: "this route needs an admin key" } },
+          { status: 403 },
+        ),
+        "this route needs an admin key",
+      ],
+      [
+        Response.json({ type: "error", error: { message: "no profile named x" } }, { status: 404 }),
+        "no profile named x",
+      ],
+      [new Response("<html>bad gateway</html>", { status: 502 }), "HTTP 502"],
+    ];
+    for (const [answer, said] of cases) {
+      const feed = await connectFeed(endpoints, { fetch: withControl(answer) });
+      await expect(feed.pin("x")).rejects.toThrow(said);
+      expect(feed.snapshot()).toEqual(snapshot as never);
+      feed.close();
+    }
+  });
+
+  test("an accepted control's snapshot is taken at once", async () => {
+    const feed = await connectFeed(endpoints, { fetch: withControl(Response.json({ ...snapshot, pinned: "p2" })) });
+    await feed.pin("p2");
+    expect(feed.snapshot().pinned).toBe("p2");
+    feed.close();
+  });
+});

@@ -112,7 +112,7 @@ export async function connectFeed(endpoints: FeedEndpoints, options: { fetch?: t
 }
 
 /** The one line an error answer carries (`{error: {message}}`, the proxy's and the gateway's shape). */
-function errorMessage(data: unknown): string | null {
+export function errorMessage(data: unknown): string | null {
   const message = asRecord(asRecord(data)?.error)?.message;
   return typeof message === "string" ? message : null;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { PoolEvent } from "@prodex/core";
 import type { LedgerRow } from "@prodex/store";
-import { type PromFamily, parsePromText } from "@prodex/testkit/prom-text";
+import { type PromFamily, parsePromText, promSum } from "@prodex/testkit/prom-text";
 import { Histogram } from "./histogram.ts";
 import { prometheusText } from "./prometheus-text.ts";
 import { ProxyMetrics, type ScrapeGauges, tokensOf } from "./proxy-metrics.ts";
@@ -40,17 +40,12 @@ const gauges = (over: Partial<ScrapeGauges> = {}): ScrapeGauges => ({
 const event = (e: Partial<PoolEvent> & Pick<PoolEvent, "kind">): PoolEvent =>
   ({ id: 1, at: 1, level: "info", profile: "work", message: "-", ...e }) as PoolEvent;
 
-function scrape(m: ProxyMetrics, g = gauges()): Map<string, PromFamily> {
-  return new Map(parsePromText(prometheusText(m.families(g))).map((f) => [f.name, f]));
+function scrape(m: ProxyMetrics, g = gauges()): PromFamily[] {
+  return parsePromText(prometheusText(m.families(g)));
 }
 
-function value(families: Map<string, PromFamily>, name: string, labels: Record<string, string> = {}): number {
-  const family = families.get(name) ?? families.get(name.replace(/_(bucket|sum|count)$/, ""));
-  const hits = (family?.samples ?? []).filter(
-    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
-  );
-  return hits.reduce((n, s) => n + s.value, 0);
-}
+const value = promSum;
+const has = (families: PromFamily[], name: string) => families.some((f) => f.name === name);
 
 describe("ProxyMetrics", () => {
   test("a ledger row counts a request, its rotations, its tokens by profile and model, its time to first byte", () => {
@@ -119,7 +114,7 @@ describe("ProxyMetrics", () => {
     expect(value(f, "prodex_store_writer_pending_ops")).toBe(7);
     expect(value(f, "prodex_store_writer_lag_seconds")).toBe(0.25);
     expect(value(f, "prodex_store_writer_lost_ops_total")).toBe(2);
-    expect(f.has("prodex_leases")).toBe(false);
+    expect(has(f, "prodex_leases")).toBe(false);
     expect(value(scrape(new ProxyMetrics(), gauges({ leases: 2 })), "prodex_leases")).toBe(2);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { findLeaks } from "@prodex/testkit/leak-scan";
-import { type PromFamily, parsePromText } from "@prodex/testkit/prom-text";
+import { type PromFamily, parsePromText, promSum as sum } from "@prodex/testkit/prom-text";
 import { messagesBody, postMessages } from "../helpers/claude-client.ts";
 import {
   type PoolFixture,
@@ -18,19 +18,12 @@ import { WsClient, codexWsHeaders, proxyWsUrl } from "../helpers/ws-client.ts";
 const openPool = usePoolFixtures();
 const PROMPT = "tangerine-walrus-prompt-7731";
 
-async function scrape(f: PoolFixture): Promise<{ text: string; families: Map<string, PromFamily> }> {
+async function scrape(f: PoolFixture): Promise<{ text: string; families: PromFamily[] }> {
   const res = await fetch(`${f.proxy.url}/metrics`, { headers: { authorization: `Bearer ${f.proxy.secret}` } });
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
   const text = await res.text();
-  return { text, families: new Map(parsePromText(text).map((fam) => [fam.name, fam])) };
-}
-
-function sum(families: Map<string, PromFamily>, name: string, where: Record<string, string> = {}): number {
-  const family = families.get(name) ?? families.get(name.replace(/_(bucket|sum|count)$/, ""));
-  return (family?.samples ?? [])
-    .filter((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v))
-    .reduce((n, s) => n + s.value, 0);
+  return { text, families: parsePromText(text) };
 }
 
 async function turn(f: PoolFixture, model = "gpt-5"): Promise<string> {
@@ -121,12 +114,14 @@ describe("the proxy's /metrics", () => {
     expect(refreshes).toBe(1);
     expect(sum(fam, "prodex_token_refreshes_total", { profile: "p2", result: "ok" })).toBe(refreshes);
     expect(sum(fam, "prodex_remaining_percent", { profile: "p1", window: "5h", limit: "codex" })).toBe(0);
-    expect(fam.get("prodex_remaining_percent")?.samples.some((s) => s.labels.profile === "p2")).toBe(true);
+    expect(fam.find((x) => x.name === "prodex_remaining_percent")?.samples.some((s) => s.labels.profile === "p2")).toBe(
+      true,
+    );
     expect(sum(fam, "prodex_backoffs_active")).toBe(1);
-    expect(fam.has("prodex_store_writer_pending_ops")).toBe(true);
-    expect(fam.has("prodex_store_writer_lag_seconds")).toBe(true);
+    expect(fam.map((x) => x.name)).toContain("prodex_store_writer_pending_ops");
+    expect(fam.map((x) => x.name)).toContain("prodex_store_writer_lag_seconds");
     expect(sum(fam, "prodex_http_requests_total", { route: "/backend-api/codex/responses", status: "200" })).toBe(5);
-    expect(fam.has("prodex_leases")).toBe(false);
+    expect(fam.map((x) => x.name)).not.toContain("prodex_leases");
 
     const tokens = f.mock
       .accounts()

@@ -60,6 +60,20 @@ test("minuteTotals: one line per minute, profile, model, status and outcome, up 
   store.close();
 });
 
+test("minuteTotals: rows before `hourlyBefore` are added up per hour, at the hour's last minute", () => {
+  const store = tempStore();
+  store.ledger.record(row({ at: T - 2 * 3_600_000 + 60_000 }));
+  store.ledger.record(row({ at: T - 2 * 3_600_000 + 40 * 60_000 }));
+  store.ledger.record(row({ at: T - 30 * 60_000 }));
+  const { totals } = store.ledger.minuteTotals(0, T - 3_600_000);
+  const minute = T / 60_000;
+  expect(totals.map((t) => [t.minute - minute, t.requests]).sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0))).toEqual([
+    [-120 + 59, 2],
+    [-30, 1],
+  ]);
+  store.close();
+});
+
 test("after: the rows stored after a rowid, in storing order, whatever their time; a row offered twice is one", () => {
   const store = tempStore();
   store.ledger.record(row({ requestId: "a", at: T + 5_000 }));

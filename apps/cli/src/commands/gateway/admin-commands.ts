@@ -6,6 +6,7 @@ import { type Cli, withCli } from "../../cli-context.ts";
 import { renderTable } from "../../output/table.ts";
 import { codexLogin } from "../login.ts";
 import { normalizeGatewayUrl, storeGatewayKey } from "../../launch/gateway-target.ts";
+import { checkGatewayKey } from "@prodex/proxy";
 
 // The gateway package (and its PostgreSQL driver) is loaded only when a gateway command runs:
 // the single-user commands start exactly as before.
@@ -255,32 +256,9 @@ export function registerGatewayClientLogin(gw: Command): void {
             "no gateway key given",
             `pipe it in (prodex gateway login ${target} < key.txt) or set PRODEX_GATEWAY_KEY`,
           );
-        let res: Response;
-        try {
-          res = await fetch(`${target}/gateway/v1/whoami`, {
-            headers: { authorization: `Bearer ${key}` },
-            signal: AbortSignal.timeout(10_000),
-          });
-        } catch (cause) {
-          throw new UsageError(
-            `cannot reach the gateway at ${target} (${(cause as Error).message})`,
-            "check the address, and that an instance runs",
-            { cause },
-          );
-        }
-        if (res.status === 401)
-          throw new UsageError(
-            `the gateway at ${target} does not know this key (unknown or revoked)`,
-            "ask its operator for one: prodex gateway key create NAME",
-          );
-        if (!res.ok)
-          throw new UsageError(
-            `the gateway at ${target} answered HTTP ${res.status}`,
-            "check /readyz on it, then try again",
-          );
-        const who = (await res.json()) as { name?: string; role?: string };
+        const who = await checkGatewayKey(target, key);
         const path = storeGatewayKey(cli.ctx.paths.prodexHome, target, key);
-        cli.io.out(`logged in to ${target} as ${who.name ?? "?"} (${who.role ?? "?"}); key stored in ${path}`);
+        cli.io.out(`logged in to ${target} as ${who.name} (${who.role}); key stored in ${path}`);
       }),
     );
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, or, sql } from "drizzle-orm";
+import { type AnyColumn, and, asc, eq, gte, or, sql } from "drizzle-orm";
 import type { PgDb } from "../connect.ts";
 import { requestLedger } from "../schema.ts";
 
@@ -6,6 +6,19 @@ export type PgLedgerRow = typeof requestLedger.$inferSelect;
 
 /** One key's requests and tokens (input + output) on one account over a period. */
 export type LedgerSum = { caller: string; profile: string; requests: number; tokens: number };
+
+/** A key's totals over a period, as core's LedgerTotal counts them (errors: status ≥ 400 or not completed). */
+export type CallerTotal = {
+  group: string;
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  totalTokens: number;
+  rotations: number;
+};
 
 /** The team's usage ledger. Keyed by request id: a batch written twice (a retried flush) is stored once. */
 export class PgLedgerRepo {
@@ -42,5 +55,38 @@ export class PgLedgerRepo {
       .groupBy(t.caller, t.profile);
     // count and sum come back as text (bigint): a week's tokens stay well inside a double's exact range.
     return rows.map((r) => ({ ...r, requests: Number(r.requests), tokens: Number(r.tokens) }));
+  }
+
+  /** Totals per key from `since` on, added up by the database (a dashboard's top keys, without the rows). */
+  async callerTotals(since: number): Promise<CallerTotal[]> {
+    const t = requestLedger;
+    const sum = (c: AnyColumn) => sql<string>`coalesce(sum(${c}), 0)`;
+    const rows = await this.db
+      .select({
+        group: t.caller,
+        requests: sql<string>`count(*)`,
+        errors: sql<string>`count(*) filter (where ${t.status} >= 400 or ${t.outcome} <> 'completed')`,
+        inputTokens: sum(t.inputTokens),
+        cachedTokens: sum(t.cachedTokens),
+        outputTokens: sum(t.outputTokens),
+        reasoningTokens: sum(t.reasoningTokens),
+        rotations: sql<string>`coalesce(sum(${t.rotations}), 0)`,
+      })
+      .from(t)
+      .where(gte(t.at, since))
+      .groupBy(t.caller);
+    // count and sum come back as text (bigint): a week's tokens stay well inside a double's exact range.
+    return rows.map((r) => {
+      const n = {
+        requests: Number(r.requests),
+        errors: Number(r.errors),
+        inputTokens: Number(r.inputTokens),
+        cachedTokens: Number(r.cachedTokens),
+        outputTokens: Number(r.outputTokens),
+        reasoningTokens: Number(r.reasoningTokens),
+        rotations: Number(r.rotations),
+      };
+      return { group: r.group, ...n, totalTokens: n.inputTokens + n.outputTokens };
+    });
   }
 }
