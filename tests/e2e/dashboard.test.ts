@@ -26,6 +26,31 @@ async function dashboard(world: CliEnv, args = ["dashboard"]): Promise<PtyScreen
 
 const literal = (s: string) => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
 
+/** Runs `body` with a shared broker of `world` up and registered (a Context on the store beside it), then ends it. */
+async function withBroker(
+  world: CliEnv,
+  body: (ctx: Context, broker: { pid: number }) => Promise<void>,
+): Promise<void> {
+  const broker = Bun.spawn(["bun", CLI, "__broker", "--upstream", world.mock.baseUrl], {
+    env: { ...world.env, PRODEX_BROKER_GRACE_MS: "60000" },
+    stdout: "ignore",
+    stderr: "ignore",
+  });
+  const ctx = new Context({ env: world.env, source: "test" });
+  try {
+    const end = Date.now() + 20_000;
+    while (!ctx.store.runtimes.list().some((r) => r.kind === "broker" && r.pid === broker.pid)) {
+      if (Date.now() > end) throw new Error("the broker did not register");
+      await Bun.sleep(50);
+    }
+    await body(ctx, broker);
+  } finally {
+    ctx.close();
+    broker.kill("SIGTERM");
+    await broker.exited;
+  }
+}
+
 describe("prodex dashboard", () => {
   test("no proxy running: the store's profiles and the timeline other processes write; pin says why it cannot", async () => {
     const world = await openEnv([
@@ -53,18 +78,7 @@ describe("prodex dashboard", () => {
       { id: "acct-a", primary: { usedPercent: 30 } },
       { id: "acct-b", primary: { usedPercent: 70 } },
     ]);
-    const broker = Bun.spawn(["bun", CLI, "__broker", "--upstream", world.mock.baseUrl], {
-      env: { ...world.env, PRODEX_BROKER_GRACE_MS: "60000" },
-      stdout: "ignore",
-      stderr: "ignore",
-    });
-    const ctx = new Context({ env: world.env, source: "test" });
-    try {
-      const end = Date.now() + 20_000;
-      while (!ctx.store.runtimes.list().some((r) => r.kind === "broker" && r.pid === broker.pid)) {
-        if (Date.now() > end) throw new Error("the broker did not register");
-        await Bun.sleep(50);
-      }
+    await withBroker(world, async (ctx) => {
       const screen = await dashboard(world);
       await screen.waitFor(literal("p1"), 20_000);
       expect(await screen.screen()).not.toContain("no proxy running");
@@ -81,11 +95,7 @@ describe("prodex dashboard", () => {
       expect(pinnedByBroker()).toBe(true);
       screen.type("q");
       expect(await screen.exited).toBe(0);
-    } finally {
-      ctx.close();
-      broker.kill("SIGTERM");
-      await broker.exited;
-    }
+    });
   }, 60_000);
 
   test("usage view (t): per profile and model, live, the totals the mock served through the broker", async () => {
@@ -93,18 +103,7 @@ describe("prodex dashboard", () => {
       { id: "acct-a", primary: { usedPercent: 10 } },
       { id: "acct-b", primary: { usedPercent: 20 } },
     ]);
-    const broker = Bun.spawn(["bun", CLI, "__broker", "--upstream", world.mock.baseUrl], {
-      env: { ...world.env, PRODEX_BROKER_GRACE_MS: "60000" },
-      stdout: "ignore",
-      stderr: "ignore",
-    });
-    const ctx = new Context({ env: world.env, source: "test" });
-    try {
-      const end = Date.now() + 20_000;
-      while (!ctx.store.runtimes.list().some((r) => r.kind === "broker" && r.pid === broker.pid)) {
-        if (Date.now() > end) throw new Error("the broker did not register");
-        await Bun.sleep(50);
-      }
+    await withBroker(world, async (ctx, broker) => {
       const screen = await dashboard(world);
       await screen.waitFor(literal("p1"), 20_000);
       screen.type("t");
@@ -151,11 +150,7 @@ describe("prodex dashboard", () => {
       await screen.waitFor(literal("prodex pool · 2 profiles"), 20_000);
       screen.type("q");
       expect(await screen.exited).toBe(0);
-    } finally {
-      ctx.close();
-      broker.kill("SIGTERM");
-      await broker.exited;
-    }
+    });
   }, 120_000);
 
   test("without a terminal: one line saying what to use instead, exit 1", async () => {

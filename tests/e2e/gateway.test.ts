@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { type MockBackend, createMockBackend } from "@prodex/mock";
 import { CLI, type RunResult, failure, runToEnd } from "@prodex/testkit/cli-env";
+import { type Secret, fileSources, findLeaks } from "@prodex/testkit/leak-scan";
 import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
 
 // The team gateway end to end: two `prodex gateway serve` instances on one real PostgreSQL, the mock ChatGPT
@@ -96,6 +97,26 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** Every token the pool's accounts hold or held (the logins added, what the mock considers live now), their emails. */
+function poolSecrets(): Secret[] {
+  const out: Secret[] = [{ label: "the gateway's secret key", value: server.PRODEX_GATEWAY_SECRET_KEY ?? "" }];
+  for (const a of mock.accounts()) {
+    const added = JSON.parse(readFileSync(join(dir, "logins", a.id, "auth.json"), "utf8")) as {
+      tokens: Record<string, string>;
+    };
+    for (const [k, v] of Object.entries(added.tokens))
+      if (k !== "account_id") out.push({ label: `${a.id} ${k}`, value: v });
+    for (const v of [...a.tokens.access, ...a.tokens.refresh]) out.push({ label: `${a.id} live token`, value: v });
+    out.push({ label: `${a.id} email`, value: a.email });
+  }
+  return out;
+}
+
+/** Everything on the laptops: Codex's home (its placeholder login, sessions, logs), prodex's, Claude Code's. */
+function laptopFiles(...laptops: Record<string, string>[]) {
+  return laptops.flatMap((env) => fileSources(env.HOME ?? "", env.HOME ?? ""));
+}
+
 async function key(name: string): Promise<string> {
   const r = await run(["gateway", "key", "create", name, "--json"], server);
   expect(r.code, failure(r)).toBe(0);
@@ -124,15 +145,7 @@ describe("team gateway with the real Codex CLI and Claude Code", () => {
     const placeholder = JSON.parse(readFileSync(codexAuthPath(alice), "utf8")) as { tokens: Record<string, string> };
     expect(placeholder.tokens.access_token).toBe(alice.PRODEX_GATEWAY_KEY);
     expect(placeholder.tokens.account_id).toBe("prodex-gateway");
-    const secrets = ["acct-a", "acct-b"].flatMap((id) => {
-      const t = mock.authFile(id).tokens;
-      return [t.refresh_token, (t.access_token.split(".")[1] ?? t.access_token).slice(-32)];
-    });
-    for (const home of [alice.HOME, bob.HOME])
-      for (const secret of secrets) {
-        const found = Bun.spawnSync(["grep", "-rlF", secret.slice(0, 32), home ?? ""], { stdout: "pipe" });
-        expect(found.stdout.toString()).toBe("");
-      }
+    expect(findLeaks(poolSecrets(), laptopFiles(alice, bob))).toEqual([]);
 
     // The conversation goes on through B: it stays on the account that served it through A.
     const owner = wsTurns().at(-1)?.accountId ?? "";
@@ -182,6 +195,16 @@ describe("team gateway with the real Codex CLI and Claude Code", () => {
     expect(after.tokens.access_token).toBe(alice.PRODEX_GATEWAY_KEY);
     expect(after.tokens.refresh_token).toBe(alice.PRODEX_GATEWAY_KEY);
     expect(mock.refreshCalls("acct-a") + mock.refreshCalls("acct-b")).toBe(refreshesBefore);
+    // What Codex's status line reads, with the laptop's login as Codex sends it: the pool's view, no account in it.
+    const usage = await fetch(`${b.url}/backend-api/wham/usage`, {
+      headers: { authorization: `Bearer ${after.tokens.access_token}`, "chatgpt-account-id": "prodex-gateway" },
+    });
+    expect(usage.status).toBe(200);
+    const usageText = await usage.text();
+    expect(JSON.parse(usageText)).toMatchObject({ account_id: "prodex-gateway", email: null });
+    expect(findLeaks(poolSecrets(), [{ where: "wham/usage", text: usageText }, ...laptopFiles(alice, bob)])).toEqual(
+      [],
+    );
 
     // Bob's key is revoked: his next launch is refused in one line; Alice goes on.
     expect((await run(["gateway", "key", "revoke", "bob"], server)).code).toBe(0);

@@ -4,7 +4,9 @@
  * `prodex gateway serve` instance, two instances behind a round-robin client. Every variant gets the same streamed
  * Codex request; this process only generates load. Variants are interleaved for c=1; c=8 runs each for a while.
  *
- *   bun run bench:gateway [--quick]
+ *   bun run bench:gateway [--quick] [--cpu-prof DIR]
+ *
+ * --cpu-prof DIR: the gateway instances write Bun's CPU profile (markdown) there when they stop.
  *
  * Prints a table and one PASS/MISS line per target; exits 0 (it is a report).
  */
@@ -16,9 +18,13 @@ import { parseArgs } from "node:util";
 import { startPgCluster } from "@prodex/testkit/pg-cluster";
 import { timedSse } from "../harness/sse-client.ts";
 import { summarize } from "../harness/stats.ts";
-import { childrenByParent, treeCpuMsOf } from "../harness/children.ts";
+import { childrenByParent, cpuMsOf, machineBusyMs, treeCpuMsOf } from "../harness/cpu-time.ts";
 
-const { values } = parseArgs({ options: { quick: { type: "boolean" } }, strict: true });
+const { values } = parseArgs({
+  options: { quick: { type: "boolean" }, "cpu-prof": { type: "string" } },
+  strict: true,
+});
+const profile = values["cpu-prof"] ? ["--cpu-prof-md", `--cpu-prof-dir=${resolve(values["cpu-prof"])}`] : [];
 const quick = values.quick === true;
 const plan = { warm: quick ? 20 : 100, c1: quick ? 60 : 600, c8Ms: quick ? 3_000 : 10_000 };
 const REPO = resolve(import.meta.dir, "../..");
@@ -40,8 +46,8 @@ async function firstLine(proc: ReturnType<typeof Bun.spawn>, what: string): Prom
   return JSON.parse(text.slice(0, text.indexOf("\n")));
 }
 
-function spawn(args: string[], env: Record<string, string>): ReturnType<typeof Bun.spawn> {
-  const proc = Bun.spawn(["bun", ...args], { env, stdout: "pipe", stderr: "pipe" });
+function spawn(args: string[], env: Record<string, string>, flags: string[] = []): ReturnType<typeof Bun.spawn> {
+  const proc = Bun.spawn(["bun", ...flags, ...args], { env, stdout: "pipe", stderr: "pipe" });
   children.push(proc);
   return proc;
 }
@@ -97,9 +103,9 @@ try {
     codex: { baseUrl: string; env: Record<string, string> };
     secret: string;
   };
-  const g1Proc = spawn([CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "-q"], gw);
+  const g1Proc = spawn([CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "-q"], gw, profile);
   const g1 = (await firstLine(g1Proc, "gateway 1")) as { codex: { baseUrl: string } };
-  const g2Proc = spawn([CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "-q"], gw);
+  const g2Proc = spawn([CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "-q"], gw, profile);
   const g2 = (await firstLine(g2Proc, "gateway 2")) as { codex: { baseUrl: string } };
   // Where the CPU goes during each c=8 phase: this process (the load), the mock, each server, PostgreSQL (the
   // postmaster and its backends, the bench's one postgres child).
@@ -116,7 +122,11 @@ try {
   ];
   const cpuNow = () => {
     const tree = childrenByParent();
-    return measured.map(([, pid]) => (pid === undefined ? 0 : treeCpuMsOf(pid, tree)));
+    // This process alone for the client (its tree holds every other process measured here); the machine last.
+    const ours = measured.map(([, pid]) =>
+      pid === process.pid ? (cpuMsOf(pid) ?? 0) : pid === undefined ? 0 : treeCpuMsOf(pid, tree),
+    );
+    return [...ours, machineBusyMs()];
   };
 
   const body = new TextEncoder().encode(
@@ -178,12 +188,22 @@ try {
       `${n.padEnd(14)} ${fmt(s[n]?.p50 ?? 0).padStart(10)}  ${fmt(s[n]?.p99 ?? 0).padStart(10)}  ${(c8[n] ?? 0).toFixed(0).padStart(9)}`,
     );
   console.log(
-    `CPU during c=8, in cores busy (${measured.map(([n]) => n).join(" / ")} = total; the machine has ${navigator.hardwareConcurrency})`,
+    `CPU during c=8 in cores busy: ${measured.map(([n]) => n).join(" / ")}; the machine's ${navigator.hardwareConcurrency} cores (others: processes not in this bench); the serving processes' CPU per request`,
   );
+  const servers: Record<string, string[]> = {
+    "prodex serve": ["serve"],
+    "gateway ×1": ["gw1"],
+    "gateway ×2": ["gw1", "gw2"],
+  };
   for (const n of names) {
     const busy = cpu[n] ?? [];
+    const ours = busy.slice(0, measured.length);
+    const machine = busy[measured.length] ?? 0;
+    const others = machine - ours.reduce((a, b) => a + b, 0);
+    const serving = measured.reduce((sum, [m], i) => sum + ((servers[n] ?? []).includes(m) ? (ours[i] ?? 0) : 0), 0);
+    const perRequest = (serving * 1000) / Math.max(1, c8[n] ?? 0);
     console.log(
-      `${n.padEnd(14)} ${busy.map((c) => c.toFixed(2)).join(" / ")} = ${busy.reduce((a, b) => a + b, 0).toFixed(2)}`,
+      `${n.padEnd(14)} ${ours.map((c) => c.toFixed(2)).join(" / ")}; machine ${machine.toFixed(2)} (others ${others.toFixed(2)}); ${perRequest.toFixed(2)} ms per request`,
     );
   }
   const added = (s["gateway ×1"]?.p50 ?? 0) - (s["prodex serve"]?.p50 ?? 0);

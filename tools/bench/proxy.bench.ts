@@ -14,7 +14,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { type Child, cpuMsOf, memoryOf, spawnRunner } from "../harness/children.ts";
+import { type Child, memoryOf, spawnRunner } from "../harness/children.ts";
+import { cpuMsOf } from "../harness/cpu-time.ts";
 import { mockReady, proxyReady } from "../harness/ready-lines.ts";
 import { type Collected, type Variant, batched, interleaved, throughput, warm } from "./lib/phases.ts";
 import {

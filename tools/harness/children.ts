@@ -1,6 +1,6 @@
 // The bench's server processes: spawned from the runner scripts, ready when they print their
-// JSON line, measured through /proc, and stopped by their own pid.
-import { readFileSync, readdirSync } from "node:fs";
+// JSON line, measured through /proc (memory here, CPU in cpu-time.ts), and stopped by their own pid.
+import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import type { Subprocess } from "bun";
 
@@ -78,48 +78,4 @@ export function memoryOf(pid: number): { rssMb: number; peakMb: number; anonMb: 
     anonMb: kb("RssAnon") / 1024,
     fileMb: (kb("RssFile") + kb("RssShmem")) / 1024,
   };
-}
-
-function statFields(pid: number): string[] | null {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return null;
-  }
-  // Fields after the command name (which may hold spaces) start at ") ": [1] ppid, [11] utime, [12] stime,
-  // [13] cutime, [14] cstime (children waited for).
-  return stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
-}
-
-const ticksMs = (fields: string[], at: number[]) => (at.reduce((n, i) => n + Number(fields[i]), 0) * 1000) / 100; // USER_HZ
-
-/** CPU time (user + system) a process has used so far, in ms (from /proc/<pid>/stat). */
-export function cpuMsOf(pid: number): number | null {
-  const fields = statFields(pid);
-  return fields ? ticksMs(fields, [11, 12]) : null;
-}
-
-/** Live processes by parent pid (one scan of /proc). */
-export function childrenByParent(): Map<number, number[]> {
-  const out = new Map<number, number[]>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    const ppid = Number(statFields(Number(name))?.[1]);
-    if (!Number.isFinite(ppid)) continue;
-    out.set(ppid, [...(out.get(ppid) ?? []), Number(name)]);
-  }
-  return out;
-}
-
-/**
- * CPU time of a process and all its descendants, in ms: the live ones' own time plus what each has collected from
- * children that exited (PostgreSQL's backends are children of the postmaster).
- */
-export function treeCpuMsOf(pid: number, tree = childrenByParent()): number {
-  const fields = statFields(pid);
-  if (!fields) return 0;
-  let ms = ticksMs(fields, [11, 12, 13, 14]);
-  for (const child of tree.get(pid) ?? []) ms += treeCpuMsOf(child, tree);
-  return ms;
 }

@@ -147,6 +147,38 @@ describe("Codex's websocket through the gateway", () => {
     expect(deltas(await d.turn())).toBe("hi from mock");
   }, 30_000);
 
+  test("Codex leaving mid-answer ends the upstream stream; a Codex that stops reading still gets every frame, in order", async () => {
+    const w = await world();
+    const g = await w.start();
+    const active = async () =>
+      ((await (await fetch(`${w.mock.url}/__mock/state`)).json()) as { activeStreams: number }).activeStreams;
+    const log = () => {
+      g.proxy.state.log.flush();
+      return Bun.file(g.proxy.runtimeLogPath).text();
+    };
+    w.mock.setOptions({ stream: { chunks: 100, chunkDelayMs: 30 } });
+    const gone = await open(g.url, w.key);
+    gone.create(body("say hi"));
+    expect(await until(() => gone.frames.some((x) => x.type === "response.output_text.delta"), 5_000)).toBe(true);
+    expect(await active()).toBe(1);
+    gone.close();
+    expect(await until(async () => (await active()) === 0)).toBe(true);
+    expect(await log()).toContain("aborted=true");
+
+    // ≈2.4 MB of deltas while Codex reads nothing for a while: the relay's sends back up and it waits for Bun's
+    // drain (not reading the proxy meanwhile); nothing is dropped or reordered, and nothing hangs.
+    w.mock.setOptions({ stream: { chunks: 50, chunkSize: 48 * 1024, chunkDelayMs: 0 } });
+    const slow = await open(g.url, w.key);
+    slow.create(body("say hi"));
+    slow.ws.pause();
+    await Bun.sleep(1_000);
+    slow.ws.resume();
+    const frames = await slow.turn(40_000);
+    expect(frames.at(-1)?.type).toBe("response.completed");
+    expect(deltas(frames).length).toBe(50 * 48 * 1024);
+    expect(frames.filter((f) => f.type === "response.output_text.delta")).toHaveLength(50);
+  }, 60_000);
+
   test("an instance stopping tells Codex it is going away (1001)", async () => {
     const w = await world();
     const g = await w.start();
@@ -156,6 +188,36 @@ describe("Codex's websocket through the gateway", () => {
     await g.stop();
     expect((await c.waitClosed())?.code).toBe(1001);
   }, 30_000);
+});
+
+describe("Codex's websocket while PostgreSQL is down", () => {
+  test("sockets keep serving what the instance holds; a frame continuing a response only the database could know gets one 503 frame, and the socket stays", async () => {
+    const w = await world();
+    const g = await w.start();
+    const c = await open(g.url, w.key);
+    c.create(body("say hi"));
+    expect(deltas(await c.turn())).toBe("hi from mock");
+    await cluster().stop();
+    try {
+      expect(await until(async () => (await fetch(`${g.url}/readyz`)).status === 503, 15_000)).toBe(true);
+      // The open socket's conversation is known here (its session): it goes on.
+      c.create(body("go on"));
+      expect(deltas(await c.turn())).toBe("hi from mock");
+      // A new socket (the key is known here) continuing a response nobody here has seen.
+      const d = await open(g.url, w.key);
+      d.create(body("go on", { previous_response_id: "resp_never_seen_here" }));
+      const [frame, ...rest] = await d.turn();
+      expect(rest).toEqual([]);
+      expect(frame).toMatchObject({ type: "error", status: 503, error: { code: "database_unavailable" } });
+      expect(String((frame?.error as Record<string, unknown>).message)).toContain("the database");
+      expect(frame && "status_code" in frame).toBe(false);
+      d.create(body("a new one"));
+      expect(deltas(await d.turn())).toBe("hi from mock");
+      expect(d.closed).toBeNull();
+    } finally {
+      await cluster().start();
+    }
+  }, 60_000);
 });
 
 describe("Codex's own account calls through the gateway", () => {
@@ -179,6 +241,13 @@ describe("Codex's own account calls through the gateway", () => {
     expect(u.rate_limit.primary_window).not.toBeNull();
     const check = (await (await get("wham/accounts/check", w.key)).json()) as { default_account_id: string };
     expect(check.default_account_id).toBe(GATEWAY_ACCOUNT_ID);
+    // Routes that would read a pool account's own data are not passed on.
+    for (const path of ["wham/profiles/me", "wham/tasks/list", "ps/plugins/installed"]) {
+      const refused = await get(path, w.key);
+      expect(refused.status).toBe(404);
+      expect(await refused.text()).toContain("not served through a gateway");
+    }
+    expect(w.mock.requests().filter((r) => !r.path.startsWith("/backend-api/codex/"))).toHaveLength(0);
     const served = `${JSON.stringify(u)}${JSON.stringify(check)}`;
     for (const id of ["acct-a", "acct-b"]) {
       expect(served).not.toContain(id);

@@ -15,7 +15,8 @@ export type GatewayWorld = {
   env: Record<string, string>;
   key: string;
   instances: GatewayHandle[];
-  start(): Promise<GatewayHandle>;
+  /** An instance; `env` replaces entries of the world's environment (its own secret key file, say). */
+  start(env?: Record<string, string | undefined>): Promise<GatewayHandle>;
   close(): Promise<void>;
 };
 
@@ -52,10 +53,10 @@ export async function gatewayWorld(
     env,
     key,
     instances,
-    async start() {
+    async start(own = {}) {
       const g = await startGateway({
         databaseUrl: url,
-        env,
+        env: { ...env, ...own },
         upstreamBase: mock.baseUrl,
         refreshUrl: mock.refreshUrl,
         version: "test",

@@ -1,6 +1,6 @@
 // Quiet moments of a run: a GC settle before a memory reading, the wait for the mock's streams
 // to close, and the reading taken while slow clients sit on unread answers.
-import { cpuMsOf } from "../../harness/children.ts";
+import { cpuMsOf } from "../../harness/cpu-time.ts";
 import type { Backend, MockState } from "./backend.ts";
 import type { RssSampler } from "./observers.ts";
 import type { Target } from "./target.ts";

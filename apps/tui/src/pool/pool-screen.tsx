@@ -3,21 +3,28 @@
 // and the automatic runtime's development helpers do not exist in it.
 import React, { useCallback, useEffect, useState } from "react";
 import { useApp, useInput } from "ink";
-import type { InstancesAnswer, PoolFeed, TeamFeed } from "@prodex/core/types";
+import type { InstancesAnswer, PoolFeed, TeamFeed, TeamLink } from "@prodex/core/types";
 import type { Theme } from "../env/theme.ts";
 import { useFeedUsage } from "../feed/use-feed-usage.ts";
 import { timeSignature, useNotice, useNow, usePoolFeed } from "../feed/use-pool-feed.ts";
-import { FullScreen, PoolView, UsageView } from "../ui/components.tsx";
+import { PoolScreenView } from "../ui/components.tsx";
 import { teamFooter, teamKeyNames, teamSectionLines, teamSectionsHeight, teamSummary } from "../ui/team-sections.ts";
 import { fromInkAll } from "../wrap/ink-key.ts";
 import { initialPoolView, poolKey } from "./pool-controller.ts";
 import { initialTeamView, type TeamAction, teamKey } from "./team-controller.ts";
 
-/** The team feed's instances, re-read whenever the feed says they changed. */
-function useInstances(team: TeamFeed | undefined): InstancesAnswer | null {
-  const [instances, setInstances] = useState(() => team?.instances() ?? null);
-  useEffect(() => team?.onTeam(() => setInstances(team.instances())), [team]);
-  return instances;
+type TeamParts = { instances: InstancesAnswer | null; link: TeamLink | undefined };
+
+const teamParts = (team: TeamFeed | undefined): TeamParts => ({
+  instances: team?.instances() ?? null,
+  link: team?.link(),
+});
+
+/** The team feed's instances and how its reads go, re-read whenever the feed says they changed. */
+function useTeamParts(team: TeamFeed | undefined): TeamParts {
+  const [parts, setParts] = useState(() => teamParts(team));
+  useEffect(() => team?.onTeam(() => setParts(teamParts(team))), [team]);
+  return parts;
 }
 
 /**
@@ -30,7 +37,7 @@ export function PoolScreen(props: { feed: PoolFeed; team?: TeamFeed; theme: Them
   const { exit } = useApp();
   const { cols: columns, rows } = props;
   const state = usePoolFeed(feed);
-  const instances = useInstances(team);
+  const { instances, link } = useTeamParts(team);
   const [view, setView] = useState(initialPoolView);
   const [teamView, setTeamView] = useState(initialTeamView);
   const [notice, say] = useNotice();
@@ -66,49 +73,40 @@ export function PoolScreen(props: { feed: PoolFeed; team?: TeamFeed; theme: Them
     setView(v);
     setTeamView(t);
   });
-  if (view.usage)
-    return (
-      <FullScreen>
-        <UsageView
-          summary={usage}
-          period={view.period}
-          groups={team ? ["key"] : undefined}
-          theme={theme}
-          width={columns}
-          height={rows}
-          now={now}
-          standalone
-          notice={notice}
-        />
-      </FullScreen>
-    );
-  const sections = team
-    ? teamSectionLines({
-        instances,
-        topKeys: usage,
-        attached: team.who.instance,
-        selectedKey: Math.min(teamView.key, Math.max(0, keys.length - 1)),
-        theme,
-        width: columns,
-        height: teamSectionsHeight(rows, state.snapshot.profiles.length),
-      })
-    : undefined;
+  const sections =
+    team && !view.usage
+      ? teamSectionLines({
+          instances,
+          topKeys: usage,
+          attached: team.who.instance,
+          selectedKey: Math.min(teamView.key, Math.max(0, keys.length - 1)),
+          theme,
+          width: columns,
+          height: teamSectionsHeight(rows, state.snapshot.profiles.length),
+        })
+      : undefined;
   return (
-    <FullScreen>
-      <PoolView
-        state={state}
-        view={view}
-        theme={theme}
-        width={columns}
-        height={rows}
-        now={now}
-        standalone
-        notice={teamView.confirm ? `revoke key ${teamView.confirm}? y revokes it, any other key keeps it` : notice}
-        heading={team ? `prodex team ${team.url}` : undefined}
-        summary={team ? teamSummary(state.snapshot, team.who.instance, theme) : undefined}
-        sections={sections}
-        keys={team ? teamFooter(team.who, theme) : undefined}
-      />
-    </FullScreen>
+    <PoolScreenView
+      state={state}
+      view={view}
+      usage={usage}
+      theme={theme}
+      width={columns}
+      height={rows}
+      now={now}
+      standalone
+      notice={teamView.confirm ? `revoke key ${teamView.confirm}? y revokes it, any other key keeps it` : notice}
+      groups={team ? ["key"] : undefined}
+      pool={
+        team
+          ? {
+              heading: `prodex team ${team.url}`,
+              summary: teamSummary(state.snapshot, team.who.instance, theme, link, now),
+              sections,
+              keys: teamFooter(team.who, theme),
+            }
+          : undefined
+      }
+    />
   );
 }

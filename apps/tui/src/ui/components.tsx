@@ -5,12 +5,16 @@ import React from "react";
 import chalk from "chalk";
 import type { ReactNode } from "react";
 import { Box, Text } from "ink";
+import type { UsageGroup, UsageSummary } from "@prodex/core/types";
 import type { Theme } from "../env/theme.ts";
+import type { PoolState } from "../feed/pool-state.ts";
+import type { PoolViewState } from "../pool/pool-controller.ts";
 import { confirmLines, helpLines } from "./help-overlay.ts";
 import { poolLines, type PoolViewProps } from "./pool-view.ts";
 import { quotaTableLines, type QuotaTableProps } from "./quota-table.ts";
 import type { Line } from "./lines.ts";
 import { Rows, styledLine } from "./row.tsx";
+import type { ScreenProps } from "./screen-frame.ts";
 import { panelLines, type PanelProps } from "./side-panel.ts";
 import { stripLine, type StripProps } from "./status-strip.ts";
 import { usageTableLines, type UsageTableProps } from "./usage-table.ts";
@@ -63,6 +67,30 @@ export function UsageView(props: UsageViewProps) {
     <Box width={props.width} height={props.height} flexShrink={0} overflow="hidden">
       <Rows lines={usageLines(props)} width={props.width} />
     </Box>
+  );
+}
+
+/** The pool view, or in its place the usage view (`view.usage`), full screen: `prodex dashboard` and the wrapper's. */
+export function PoolScreenView(
+  props: ScreenProps & {
+    state: PoolState;
+    view: PoolViewState;
+    usage: UsageSummary | null;
+    /** The usage view's tables (default: per profile and per model). */
+    groups?: readonly UsageGroup[];
+    /** What the team dashboard draws differently in the pool view. */
+    pool?: Pick<PoolViewProps, "heading" | "summary" | "sections" | "keys">;
+  },
+) {
+  const { state, view, usage, groups, pool, ...screen } = props;
+  return (
+    <FullScreen>
+      {view.usage ? (
+        <UsageView {...screen} summary={usage} period={view.period} {...(groups ? { groups } : {})} />
+      ) : (
+        <PoolView {...screen} {...pool} state={state} view={view} />
+      )}
+    </FullScreen>
   );
 }
 

@@ -1,22 +1,15 @@
-import { hue, type Theme } from "../env/theme.ts";
+import { hue } from "../env/theme.ts";
 import { fmtClock, fmtCount, fmtDuration, fmtLatency, fmtPct, sparkline, truncate } from "../format/format.ts";
 import { poolTotals, servingProfile, type PoolState } from "../feed/pool-state.ts";
 import { filterEvents, type PoolViewState } from "../pool/pool-controller.ts";
 import { dim, fit, padEndText, plain, seg, spread, type Line } from "./lines.ts";
 import { eventLine, modeTag, rule } from "./parts.ts";
+import { footerLine, type ScreenProps } from "./screen-frame.ts";
 import { quotaTableLines } from "./quota-table.ts";
 
-export type PoolViewProps = {
+export type PoolViewProps = ScreenProps & {
   state: PoolState;
   view: PoolViewState;
-  theme: Theme;
-  width: number;
-  height: number;
-  now: number;
-  title?: string;
-  /** Standalone (`prodex dashboard`): q quits instead of going back to the agent. */
-  standalone?: boolean;
-  notice?: string;
   /** The title at the top left (default "prodex pool"). */
   heading?: string;
   /** What follows the title, instead of the local pool's count and serving line. */
@@ -119,15 +112,22 @@ export function poolLines(props: PoolViewProps): Line[] {
     out.push([dim(view.text || view.level !== "all" ? " no events match the filter" : " no events yet")]);
   for (const e of events) out.push(eventLine(e, theme, width, { seconds: true, kind: true }));
   while (out.length < height - 1) out.push([]);
-  const back = props.standalone ? "q quit" : `esc back to ${props.title ?? "agent"}`;
   out.push(
-    props.notice
-      ? [seg(` ${props.notice}`, { hue: hue(theme, "yellow") })]
-      : (props.keys ?? [
-          dim(
-            ` ${theme.ascii ? "up/down" : "↑↓"} select ${g.dot} p pin ${g.dot} u unpin ${g.dot} a auto-rotate ${g.dot} f level ${g.dot} / search ${g.dot} c clear ${g.dot} t usage ${g.dot} ${back}`,
-          ),
-        ]),
+    props.keys && !props.notice
+      ? props.keys
+      : footerLine(
+          props,
+          [
+            `${theme.ascii ? "up/down" : "↑↓"} select`,
+            "p pin",
+            "u unpin",
+            "a auto-rotate",
+            "f level",
+            "/ search",
+            "c clear",
+            "t usage",
+          ].join(` ${g.dot} `),
+        ),
   );
   return out.slice(0, height).map((l) => fit(l, width, g.ellipsis));
 }

@@ -1,26 +1,19 @@
 import { periodTotals } from "@prodex/core";
 import type { UsageGroup, UsagePeriod, UsageSummary } from "@prodex/core/types";
 import { USAGE_PERIODS } from "@prodex/core/types";
-import { hue, type Theme } from "../env/theme.ts";
+import { hue } from "../env/theme.ts";
 import { fmtClock, fmtCount } from "../format/format.ts";
 import { dim, fit, plain, seg, spread, type Line } from "./lines.ts";
 import { rule } from "./parts.ts";
+import { footerLine, type ScreenProps } from "./screen-frame.ts";
 import { usageTableLines } from "./usage-table.ts";
 
-export type UsageViewProps = {
+export type UsageViewProps = ScreenProps & {
   /** Null until the feed's first usage message arrives. */
   summary: UsageSummary | null;
   period: UsagePeriod;
   /** The tables to show, top to bottom (default: per profile, then per model). */
   groups?: readonly UsageGroup[];
-  theme: Theme;
-  width: number;
-  height: number;
-  now: number;
-  title?: string;
-  /** Standalone (`prodex dashboard`): q quits instead of going back to the agent. */
-  standalone?: boolean;
-  notice?: string;
 };
 
 export const PERIOD_LABEL: Record<UsagePeriod, string> = {
@@ -74,7 +67,8 @@ export function usageLines(props: UsageViewProps): Line[] {
         dim(` ${g.dot} ${fmtCount(t.requests)} req ${g.dot} `),
         seg(`${fmtCount(t.errors)} err`, { hue: t.errors ? hue(theme, "red") : undefined, dim: !t.errors }),
         dim(
-          ` ${g.dot} ${fmtCount(t.totalTokens)} tokens: ${fmtCount(t.inputTokens)} in (${fmtCount(t.cachedTokens)} cached)` +
+          ` ${g.dot} ${fmtCount(t.totalTokens)} tokens: ${fmtCount(t.inputTokens)} in` +
+            ` (${fmtCount(t.cachedTokens)} cached)` +
             ` ${g.dot} ${fmtCount(t.outputTokens)} out (${fmtCount(t.reasoningTokens)} reasoning)`,
         ),
       ]
@@ -122,11 +116,6 @@ export function usageLines(props: UsageViewProps): Line[] {
     });
   }
   while (out.length < height - 1) out.push([]);
-  const back = props.standalone ? "q quit" : `esc back to ${props.title ?? "agent"}`;
-  out.push(
-    props.notice
-      ? [seg(` ${props.notice}`, { hue: hue(theme, "yellow") })]
-      : [dim(` 1 2 3 / ${theme.ascii ? "left/right" : "←→"} period ${g.dot} t pool view ${g.dot} ${back}`)],
-  );
+  out.push(footerLine(props, `1 2 3 / ${theme.ascii ? "left/right" : "←→"} period ${g.dot} t pool view`));
   return out.slice(0, height).map((l) => fit(l, width, g.ellipsis));
 }

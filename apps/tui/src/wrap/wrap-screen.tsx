@@ -15,10 +15,9 @@ import {
   Divider,
   FullScreen,
   HelpOverlay,
-  PoolView,
+  PoolScreenView,
   SidePanel,
   StatusStrip,
-  UsageView,
 } from "../ui/components.tsx";
 import { fromInkAll } from "./ink-key.ts";
 import type { WrapCommand } from "./input-router.ts";
@@ -162,41 +161,24 @@ export function WrapScreen(props: WrapScreenProps) {
 
   const dot = theme.g.dot;
   const hint = armed
-    ? `keys: d pool ${dot} u usage ${dot} s panel ${dot} a auto ${dot} 1-9 pin ${dot} [ scroll ${dot} q quit ${dot} ? help`
+    ? `keys: ${["d pool", "u usage", "s panel", "a auto", "1-9 pin", "[ scroll", "q quit", "? help"].join(` ${dot} `)}`
     : notice;
   const short = prefixShort(props.prefix);
 
-  if (mode === "pool" && poolView.usage)
+  if (mode === "pool")
     return (
-      <FullScreen>
-        <UsageView
-          summary={usage}
-          period={poolView.period}
-          theme={theme}
-          width={layout.cols}
-          height={layout.rows}
-          now={now}
-          title={title}
-          notice={hint}
-        />
-      </FullScreen>
+      <PoolScreenView
+        state={pool}
+        view={poolView}
+        usage={usage}
+        theme={theme}
+        width={layout.cols}
+        height={layout.rows}
+        now={now}
+        title={title}
+        notice={hint}
+      />
     );
-  if (mode === "pool") {
-    return (
-      <FullScreen>
-        <PoolView
-          state={pool}
-          view={poolView}
-          theme={theme}
-          width={layout.cols}
-          height={layout.rows}
-          now={now}
-          title={title}
-          notice={hint}
-        />
-      </FullScreen>
-    );
-  }
   const p = layout.pane;
   // With the panel hidden, the strip only appears to show the key menu or a notice.
   const stripW = layout.strip ? layout.strip.cols : hint ? layout.cols : 0;

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { Context } from "../context.ts";
 import { addProfile } from "../profiles/profile-service.ts";
+import { ledgerRow } from "@prodex/testkit/ledger-row";
 import { useTempDirs } from "@prodex/testkit/temp-dirs";
 import type { PoolFeedMessage } from "./pool-view.ts";
 import { NO_PROXY_TO_CONTROL, storeFeed } from "./store-feed.ts";
@@ -76,24 +77,8 @@ describe("storeFeed (the dashboard with no proxy running)", () => {
     const env = envIn(temp());
     const me = new Context({ env, source: "dashboard" });
     const other = new Context({ env, source: "another-prodex" });
-    const row = (requestId: string, profile: string, model: string, inputTokens: number) => ({
-      requestId,
-      at: other.now(),
-      caller: "launch",
-      profile,
-      client: "codex",
-      model,
-      inputTokens,
-      cachedTokens: 0,
-      outputTokens: 7,
-      reasoningTokens: 0,
-      status: 200,
-      outcome: "completed",
-      rotations: 0,
-      ttfbMs: 5,
-      durationMs: 30,
-      instance: "another-prodex",
-    });
+    const row = (requestId: string, profile: string, model: string, inputTokens: number) =>
+      ledgerRow({ requestId, at: other.now(), profile, model, inputTokens, outputTokens: 7 });
     try {
       other.store.ledger.record(row("a", "work", "gpt-5", 100));
       const feed = storeFeed(me, { pollMs: 20 });

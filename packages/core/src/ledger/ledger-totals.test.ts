@@ -1,23 +1,15 @@
 import { describe, expect, test } from "bun:test";
+import { ledgerRow } from "@prodex/testkit/ledger-row";
 import { type LedgerEntry, isLedgerError, ledgerTotals } from "./ledger-totals.ts";
 
 const DAY = 86_400_000;
-const base: LedgerEntry = {
-  at: Date.UTC(2026, 11, 7, 10),
-  caller: "launch",
-  profile: "alice",
-  client: "codex",
-  model: "gpt-5",
-  inputTokens: 100,
+const base: LedgerEntry = ledgerRow({
   cachedTokens: 20,
   outputTokens: 10,
   reasoningTokens: 4,
-  status: 200,
-  outcome: "completed",
-  rotations: 0,
   ttfbMs: 5,
   durationMs: 50,
-};
+});
 const rows: LedgerEntry[] = [
   base,
   {

@@ -1,27 +1,12 @@
 import { describe, expect, test } from "bun:test";
+import { ledgerRow } from "@prodex/testkit/ledger-row";
 import { type LedgerEntry, ledgerGrandTotal, ledgerTotals } from "./ledger-totals.ts";
 import { UsageWindows, minuteTotalOf } from "./usage-buckets.ts";
 import { USAGE_PERIODS, USAGE_PERIOD_MS } from "./usage-summary.ts";
 
 const M = 60_000;
 const now = Date.UTC(2026, 11, 7, 12, 0, 30);
-const entry = (over: Partial<LedgerEntry>): LedgerEntry => ({
-  at: now,
-  caller: "launch",
-  profile: "alice",
-  client: "codex",
-  model: "gpt-5",
-  inputTokens: 100,
-  cachedTokens: 10,
-  outputTokens: 20,
-  reasoningTokens: 5,
-  status: 200,
-  outcome: "completed",
-  rotations: 0,
-  ttfbMs: 3,
-  durationMs: 40,
-  ...over,
-});
+const entry = (patch: Partial<LedgerEntry>): LedgerEntry => ledgerRow({ at: now, ...patch });
 
 /** The rows added at `at` (default: now), the windows then slid to now. */
 const fill = (rows: LedgerEntry[], at = now): UsageWindows => {

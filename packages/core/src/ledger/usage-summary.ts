@@ -33,7 +33,8 @@ export type UsageSummary = {
 
 const count = z.number().int().nonnegative();
 
-const ledgerTotalSchema = z.object({
+/** A ledger total's fields, for every schema that carries one (this message, `prodex usage --json`). */
+export const ledgerTotalShape = {
   group: z.string(),
   requests: count,
   errors: count,
@@ -43,7 +44,9 @@ const ledgerTotalSchema = z.object({
   reasoningTokens: count,
   totalTokens: count,
   rotations: count,
-});
+};
+
+const ledgerTotalSchema = z.object(ledgerTotalShape);
 
 const usageTotalSchema = ledgerTotalSchema.extend({
   windows: z.object({ "5h": z.number().nullable(), weekly: z.number().nullable() }).optional(),

@@ -1,42 +1,15 @@
-import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
-import { type LedgerRow, Store } from "@prodex/store";
+import { Store } from "@prodex/store";
+import { type TestLedgerRow, ledgerRow } from "@prodex/testkit/ledger-row";
+import { useTempDirs } from "@prodex/testkit/temp-dirs";
 import { usageTracker } from "./usage-tracker.ts";
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function tempStore(): Store {
-  const dir = mkdtempSync(join(tmpdir(), "prodex-usage-"));
-  dirs.push(dir);
-  return Store.open(join(dir, "prodex.db"));
-}
-
+const temp = useTempDirs("prodex-usage-");
+const tempStore = () => Store.open(join(temp(), "prodex.db"));
 const now = Date.UTC(2026, 11, 7, 12, 0, 30);
 const H = 3_600_000;
-let n = 0;
-const row = (over: Partial<LedgerRow>): LedgerRow => ({
-  requestId: `r${n++}`,
-  at: now,
-  caller: "launch",
-  profile: "alice",
-  client: "codex",
-  model: "gpt-5",
-  inputTokens: 100,
-  cachedTokens: 10,
-  outputTokens: 20,
-  reasoningTokens: 5,
-  status: 200,
-  outcome: "completed",
-  rotations: 0,
-  ttfbMs: 3,
-  durationMs: 40,
-  instance: "test",
-  ...over,
-});
+const row = (patch: Partial<TestLedgerRow>) => ledgerRow({ at: now, ...patch });
 const requests = (t: ReturnType<typeof usageTracker>) => t.current()?.periods.map((p) => p.total.requests);
 
 test("the past once, then only new rows, from any writer, whenever they started", () => {

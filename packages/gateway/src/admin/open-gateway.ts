@@ -1,6 +1,6 @@
 import { GatewayStore, parseDatabaseUrl } from "@prodex/store/pg";
 import { GatewayError, UsageError, asProdexError } from "../errors.ts";
-import { loadSecretKey } from "../secrets/secret-key.ts";
+import { loadSecretKeyRing } from "../secrets/secret-key.ts";
 import { TokenVault } from "../secrets/token-vault.ts";
 
 /** The database URL from the flag or PRODEX_DATABASE_URL: one clear line when neither is there. */
@@ -40,8 +40,8 @@ export function withVault<T>(
   env: Record<string, string | undefined>,
   fn: (store: GatewayStore, vault: TokenVault) => Promise<T>,
 ): Promise<T> {
-  const key = loadSecretKey(env);
-  return withGateway(url, async (store) => fn(store, await TokenVault.open(store, key)));
+  const { keys } = loadSecretKeyRing(env);
+  return withGateway(url, async (store) => fn(store, await TokenVault.open(store, keys)));
 }
 
 /** `prodex gateway migrate`: the one command that changes the schema. */

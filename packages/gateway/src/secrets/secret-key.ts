@@ -5,6 +5,19 @@ import { UsageError } from "@prodex/core";
 /** The 32-byte key that seals every token at rest, and its id (stored with each ciphertext). */
 export type SecretKey = { id: string; bytes: Buffer };
 
+/**
+ * The keys an instance holds, newest first, and the file they came from (null: an environment variable, which
+ * cannot be re-read while running). The database says which of them seals tokens now.
+ */
+export type SecretKeyRing = { keys: SecretKey[]; file: string | null };
+
+export type KeySource = { value: string; file: string };
+export const CURRENT_KEY: KeySource = { value: "PRODEX_GATEWAY_SECRET_KEY", file: "PRODEX_GATEWAY_SECRET_KEY_FILE" };
+export const NEW_KEY: KeySource = {
+  value: "PRODEX_GATEWAY_NEW_SECRET_KEY",
+  file: "PRODEX_GATEWAY_NEW_SECRET_KEY_FILE",
+};
+
 const HOW = "create one with: openssl rand -base64 32";
 
 /** The id of a key: the first 16 hex digits of its SHA-256 (says which key sealed a row, reveals nothing of it). */
@@ -21,15 +34,28 @@ export function parseSecretKey(text: string, where: string): SecretKey {
 }
 
 /**
- * The key from `PRODEX_GATEWAY_SECRET_KEY` (base64) or the file named by `PRODEX_GATEWAY_SECRET_KEY_FILE`
- * (which must be 0600 or stricter: a key others can read protects nothing).
+ * Pure: a key file's text → its keys, newest first: one base64 key per line, the newest on top (blank lines and
+ * `#` comments skipped). Several keys let instances open tokens sealed by either while a rotation runs.
  */
-export function loadSecretKey(
-  env: Record<string, string | undefined>,
-  names = { value: "PRODEX_GATEWAY_SECRET_KEY", file: "PRODEX_GATEWAY_SECRET_KEY_FILE" },
-): SecretKey {
+export function parseSecretKeys(text: string, where: string): SecretKey[] {
+  const keys: SecretKey[] = [];
+  const lines = text.split("\n");
+  for (const [i, line] of lines.entries()) {
+    if (line.trim() === "" || line.trim().startsWith("#")) continue;
+    const key = parseSecretKey(line, lines.length > 1 ? `${where} line ${i + 1}` : where);
+    if (!keys.some((k) => k.id === key.id)) keys.push(key);
+  }
+  if (keys.length === 0) throw new UsageError(`${where} holds no key`, HOW);
+  return keys;
+}
+
+/**
+ * The keys from `PRODEX_GATEWAY_SECRET_KEY` (one, base64) or the file named by `PRODEX_GATEWAY_SECRET_KEY_FILE`
+ * (one key per line, newest first; the file must be 0600 or stricter: a key others can read protects nothing).
+ */
+export function loadSecretKeyRing(env: Record<string, string | undefined>, names = CURRENT_KEY): SecretKeyRing {
   const value = env[names.value];
-  if (value) return parseSecretKey(value, names.value);
+  if (value) return { keys: [parseSecretKey(value, names.value)], file: null };
   const file = env[names.file];
   if (!file)
     throw new UsageError(
@@ -52,5 +78,10 @@ export function loadSecretKey(
       `the gateway secret key file ${file} is readable by others (mode ${mode.toString(8)})`,
       `run: chmod 600 ${file}`,
     );
-  return parseSecretKey(text, `${file} (${names.file})`);
+  return { keys: parseSecretKeys(text, `${file} (${names.file})`), file };
+}
+
+/** The newest key of `names` (the file's first line). */
+export function loadSecretKey(env: Record<string, string | undefined>, names = CURRENT_KEY): SecretKey {
+  return loadSecretKeyRing(env, names).keys[0] as SecretKey;
 }

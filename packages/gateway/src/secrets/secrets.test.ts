@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { open, seal } from "./sealed-box.ts";
-import { loadSecretKey, parseSecretKey } from "./secret-key.ts";
+import { loadSecretKey, loadSecretKeyRing, parseSecretKey, parseSecretKeys } from "./secret-key.ts";
 
 const key = () => parseSecretKey(randomBytes(32).toString("base64"), "test");
 
@@ -66,6 +66,40 @@ describe("secret key", () => {
       expect(() => loadSecretKey({ PRODEX_GATEWAY_SECRET_KEY_FILE: join(dir, "missing") })).toThrow(
         "cannot read the gateway secret key file",
       );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a key file with several keys (a rotation in progress)", () => {
+  const [k1, k2] = [randomBytes(32).toString("base64"), randomBytes(32).toString("base64")];
+  const id = (t: string) => parseSecretKey(t, "x").id;
+  test.each([
+    ["one key", `${k1}\n`, [id(k1)]],
+    ["newest first, comments and blank lines skipped", `# new\n${k2}\n\n# current\n${k1}\n`, [id(k2), id(k1)]],
+    ["a key twice counts once", `${k1}\n${k1}\n`, [id(k1)]],
+  ])("%s", (_what, text, ids) => {
+    expect(parseSecretKeys(text, "F").map((k) => k.id)).toEqual(ids);
+  });
+
+  test.each([
+    ["a bad line is named", `${k1}\nnot-a-key\n`, "F line 2 is not base64 of 32 bytes"],
+    ["no key at all", "# nothing\n\n", "F holds no key"],
+  ])("%s", (_what, text, message) => {
+    expect(() => parseSecretKeys(text, "F")).toThrow(message);
+  });
+
+  test("from a file it can be re-read (the file is kept); from the environment it cannot", () => {
+    const dir = mkdtempSync(join(tmpdir(), "prodex-key-"));
+    try {
+      const file = join(dir, "key");
+      writeFileSync(file, `${k2}\n${k1}\n`);
+      chmodSync(file, 0o600);
+      const ring = loadSecretKeyRing({ PRODEX_GATEWAY_SECRET_KEY_FILE: file });
+      expect(ring).toEqual({ keys: [parseSecretKey(k2, "x"), parseSecretKey(k1, "x")], file });
+      expect(loadSecretKey({ PRODEX_GATEWAY_SECRET_KEY_FILE: file }).id).toBe(id(k2));
+      expect(loadSecretKeyRing({ PRODEX_GATEWAY_SECRET_KEY: k1 }).file).toBeNull();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

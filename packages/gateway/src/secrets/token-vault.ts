@@ -8,28 +8,73 @@ import type { SecretKey } from "./secret-key.ts";
 const CHECK = "prodex-gateway-key-check";
 const WRONG_KEY_HINT =
   "start it with the key the gateway was set up with (PRODEX_GATEWAY_SECRET_KEY or _FILE); to change keys: prodex gateway rotate-key";
+const KEEP_CURRENT_HINT =
+  "keep the current key in the key file (the new key on the first line, the current one below it) until rotate-key has run";
 
-/** Tokens in and out of the database: sealed with the secret key, checked against the key the database records. */
+/**
+ * Tokens in and out of the database. Rows are opened with whichever held key sealed them (by key id) and sealed
+ * with the key the database records as current, so instances keep serving while a rotation moves every row.
+ */
 export class TokenVault {
+  private ring: Map<string, SecretKey>;
+
   private constructor(
-    readonly key: SecretKey,
+    private current: SecretKey,
+    keys: SecretKey[],
     private readonly store: GatewayStore,
-  ) {}
+  ) {
+    this.ring = new Map(keys.map((k) => [k.id, k]));
+  }
 
   /**
-   * Opens the vault for `key`. The first key used on a database becomes its key; any other key is one clear
-   * line (nothing is read with it, nothing written).
+   * Opens the vault with `keys` (newest first). The first key used on a database becomes its key; a set of keys
+   * without the database's current key is one clear line (nothing is read with them, nothing written).
    */
-  static async open(store: GatewayStore, key: SecretKey): Promise<TokenVault> {
+  static async open(store: GatewayStore, keys: SecretKey | SecretKey[]): Promise<TokenVault> {
+    const held = Array.isArray(keys) ? keys : [keys];
+    const first = held[0];
+    if (!first) throw new GatewayError("no gateway secret key given", WRONG_KEY_HINT);
     const current =
-      (await store.secretKeys.current()) ?? (await store.secretKeys.adopt(key.id, seal(key, CHECK, key.id)));
-    if (current.id !== key.id || open(key, current.check, key.id) !== CHECK) {
+      (await store.secretKeys.current()) ?? (await store.secretKeys.adopt(first.id, seal(first, CHECK, first.id)));
+    const key = held.find((k) => k.id === current.id);
+    if (!key || open(key, current.check, key.id) !== CHECK) {
       throw new GatewayError(
-        `the gateway secret key given (id ${key.id}) is not the one the database's tokens are sealed with (id ${current.id})`,
+        `the gateway secret key given (id ${held.map((k) => k.id).join(", ")}) is not the one the database's tokens are sealed with (id ${current.id})`,
         WRONG_KEY_HINT,
       );
     }
-    return new TokenVault(key, store);
+    return new TokenVault(key, held, store);
+  }
+
+  /** The key new tokens are sealed with (the database's current key). */
+  get key(): SecretKey {
+    return this.current;
+  }
+
+  /** The ids of every key held, newest first. */
+  ids(): string[] {
+    return [...this.ring.keys()];
+  }
+
+  /** Holds `keys` from now on (a re-read key file); refused, keeping the old ones, when the current key is missing. */
+  replaceKeys(keys: SecretKey[], where: string): void {
+    if (!keys.some((k) => k.id === this.current.id))
+      throw new GatewayError(
+        `${where} does not hold the current gateway secret key (id ${this.current.id}): kept the keys held before`,
+        KEEP_CURRENT_HINT,
+      );
+    this.ring = new Map(keys.map((k) => [k.id, k]));
+  }
+
+  /** The database's current key changed (a rotation): seal with it from now on, if it is held and its check opens. */
+  useCurrent(row: { id: string; check: string }): void {
+    const key = this.ring.get(row.id);
+    if (!key || open(key, row.check, key.id) !== CHECK)
+      throw new GatewayError(
+        `the database's gateway secret key is now id ${row.id}, which this instance does not hold (it holds ${this.ids().join(", ")})`,
+        "add the new key to the top of PRODEX_GATEWAY_SECRET_KEY_FILE and send the instance SIGHUP (or restart it)",
+      );
+    this.current = key;
   }
 
   /** auth.json text → what the database stores (ciphertext + the metadata rotation needs, no token). */
@@ -42,8 +87,8 @@ export class TokenVault {
       );
     return {
       auth,
-      tokenCipher: seal(this.key, JSON.stringify(auth.json), account),
-      keyId: this.key.id,
+      tokenCipher: seal(this.current, JSON.stringify(auth.json), account),
+      keyId: this.current.id,
       expiresAt: auth.expiresAt,
       lastRefresh: auth.lastRefresh,
       accountId: auth.accountId,
@@ -52,12 +97,12 @@ export class TokenVault {
     };
   }
 
-  /** The row's tokens, or one clear line when this key cannot open them (nothing is changed). */
+  /** The row's tokens, or one clear line when no held key can open them (nothing is changed). */
   openAuth(row: AccountRow): ChatgptAuth {
-    const text = row.keyId === this.key.id ? open(this.key, row.tokenCipher, row.name) : null;
+    const text = this.openText(row);
     if (text === null)
       throw new GatewayError(
-        `the tokens of account ${row.name} cannot be decrypted with the gateway secret key (id ${this.key.id}; sealed with ${row.keyId})`,
+        `the tokens of account ${row.name} cannot be decrypted with the gateway secret key (id ${this.ids().join(", ")}; sealed with ${row.keyId})`,
         WRONG_KEY_HINT,
       );
     const auth = parseAuth(text, `the tokens of ${row.name}`);
@@ -69,13 +114,19 @@ export class TokenVault {
     return auth;
   }
 
+  private openText(row: AccountRow): string | null {
+    const key = this.ring.get(row.keyId);
+    return key ? open(key, row.tokenCipher, row.name) : null;
+  }
+
   /**
-   * Re-seals every account with `next` and makes it current, in one transaction; the old key must open every row
-   * first (a row it cannot open stops the rotation with nothing changed).
+   * Re-seals every account with `next` and makes it current, in one transaction; a held key must open every row
+   * first (a row none opens stops the rotation with nothing changed). Locks every row: a refresh running on an
+   * instance finishes first, and one after it seals with `next`.
    */
   async rotate(next: SecretKey): Promise<number> {
-    return this.store.accounts.reseal({ id: next.id, check: seal(next, CHECK, next.id) }, (row) => {
-      const text = row.keyId === this.key.id ? open(this.key, row.tokenCipher, row.name) : null;
+    const count = await this.store.accounts.reseal({ id: next.id, check: seal(next, CHECK, next.id) }, (row) => {
+      const text = this.openText(row);
       if (text === null)
         throw new GatewayError(
           `the tokens of account ${row.name} cannot be decrypted with the current key: nothing was rotated`,
@@ -83,5 +134,8 @@ export class TokenVault {
         );
       return { tokenCipher: seal(next, text, row.name), keyId: next.id };
     });
+    this.ring.set(next.id, next);
+    this.current = next;
+    return count;
   }
 }

@@ -5,7 +5,7 @@ import type { CachedAccount, SharedCache } from "./shared-cache.ts";
 import type { WriteBehind } from "./write-behind.ts";
 
 const REASONS: readonly BackoffReason[] = ["quota", "transient", "auth", "overload"];
-const KINDS: readonly string[] = [
+const KINDS: readonly BindingKind[] = [
   "response_id",
   "turn_state",
   "session",
@@ -15,8 +15,7 @@ const KINDS: readonly string[] = [
 ];
 /** How often the accounts' usage readings go out (they change with answers; a second late is fine). */
 const USAGE_EVERY_MS = 1_000;
-/** How far back each look at the local bindings reaches (the proxy's writer lands batches out of order by less). */
-const BINDING_LOOKBACK_MS = 1_000;
+const isKind = (k: string): k is BindingKind => (KINDS as readonly string[]).includes(k);
 /** One account's windows as the proxy's pool holds them. */
 export type LiveUsage = { name: string; fetchedAt: number | null; plan: string | null; windows: StoredWindow[] };
 const asReason = (r: string): BackoffReason => REASONS.find((x) => x === r) ?? "transient";
@@ -31,11 +30,6 @@ const asReason = (r: string): BackoffReason => REASONS.find((x) => x === r) ?? "
  *   is announced at once.
  */
 export class LocalMirror {
-  /** Bindings already handled (kind\0key → lastUsedAt) within the look-back window. */
-  private readonly seen = new Map<string, number>();
-  /** Bindings written here from other instances (kind\0key → lastUsedAt): not sent back out. */
-  private readonly applied = new Map<string, number>();
-  private timer: ReturnType<typeof setInterval> | null = null;
   private usageTimer: ReturnType<typeof setInterval> | null = null;
   /** The newest usage reading sent per account (fetchedAt). */
   private readonly usageSent = new Map<string, number>();
@@ -49,7 +43,6 @@ export class LocalMirror {
     private readonly queue: WriteBehind,
     private readonly instance: string,
     private readonly homes: string,
-    private readonly flushProxyBindings: () => void = () => {},
   ) {}
 
   /** Profiles for the pool's accounts (no login on disk: tokens come from the shared token source). */
@@ -107,13 +100,19 @@ export class LocalMirror {
     this.onChanged();
   }
 
+  /**
+   * Once the proxy runs: hands it another instance's binding (known at once, stored by its batched writer off the
+   * main thread). Before, bindings are written to the local store directly.
+   */
+  learn: ((kind: BindingKind, key: string, account: string, expiresAt: number) => void) | null = null;
+
   /** Another instance's binding, made local so this instance's lookups find it without a database trip. */
   applyBinding(kind: string, key: string, account: string, expiresAt: number): void {
+    if (!this.cache.accounts.has(account) || !isKind(kind)) return;
+    if (this.learn) return this.learn(kind, key, account, expiresAt);
     const p = this.ctx.store.profiles.get(account);
-    if (!p || !KINDS.includes(kind)) return;
     const now = this.ctx.now();
-    this.ctx.store.bindings.put(kind as BindingKind, key, p.id, Math.max(0, expiresAt - now), now);
-    this.applied.set(`${kind}\0${key}`, now);
+    if (p) this.ctx.store.bindings.put(kind, key, p.id, Math.max(0, expiresAt - now), now);
   }
 
   /** The proxy's events: to the shared timeline (write-behind); a backoff also announced to every instance now. */
@@ -140,12 +139,20 @@ export class LocalMirror {
     }
   }
 
-  /** Sends the bindings the proxy recorded since the last look (a local query, every `intervalMs`). */
-  start(intervalMs = 50): void {
-    this.timer = setInterval(() => this.shareBindings(), intervalMs);
-    this.timer.unref?.();
+  /** Shares the accounts' usage readings every second (bindings go out as the proxy records them: `bound`). */
+  start(): void {
     this.usageTimer = setInterval(() => this.shareUsage(), USAGE_EVERY_MS);
     this.usageTimer.unref?.();
+  }
+
+  /**
+   * A binding the proxy just recorded: to PostgreSQL now (write-behind, which then announces it), so another
+   * instance may take the conversation's next turn within moments. Pushed by the proxy, never polled: reading the
+   * local store for recent bindings cost a third of an instance's CPU under load.
+   */
+  bound(kind: string, key: string, account: string, lastUsedAt: number, expiresAt: number): void {
+    this.queue.binding({ kind, key, account, lastUsedAt, expiresAt });
+    void this.queue.flush();
   }
 
   /**
@@ -162,33 +169,8 @@ export class LocalMirror {
     }
   }
 
-  shareBindings(): void {
-    // The proxy batches its binding writes (100 ms); take them now, so another instance learns them sooner.
-    this.flushProxyBindings();
-    const now = this.ctx.now();
-    // Its writer may land a binding after later ones: look back a while and skip what was handled already.
-    const rows = this.ctx.store.bindings.touchedSince(now - BINDING_LOOKBACK_MS, 10_000);
-    let names: Map<number, string> | null = null;
-    for (const r of rows) {
-      const id = `${r.kind}\0${r.key}`;
-      if (this.seen.get(id) === r.lastUsedAt) continue;
-      this.seen.set(id, r.lastUsedAt);
-      const echo = this.applied.get(id) === r.lastUsedAt;
-      this.applied.delete(id);
-      if (echo) continue;
-      names ??= new Map(this.ctx.store.profiles.list().map((p) => [p.id, p.name]));
-      const account = names.get(r.profileId);
-      if (!account) continue;
-      this.queue.binding({ kind: r.kind, key: r.key, account, lastUsedAt: r.lastUsedAt, expiresAt: r.expiresAt });
-      void this.queue.flush();
-    }
-    for (const [id, at] of this.seen) if (at < now - BINDING_LOOKBACK_MS) this.seen.delete(id);
-  }
-
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
     if (this.usageTimer) clearInterval(this.usageTimer);
     this.usageTimer = null;
-    this.timer = null;
   }
 }

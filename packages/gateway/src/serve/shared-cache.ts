@@ -17,6 +17,16 @@ export const notice = z.discriminatedUnion("t", [
   z.object({ t: z.literal("tokens"), name: z.string(), version: z.number() }),
   z.object({ t: z.literal("key"), name: z.string() }),
   z.object({ t: z.literal("secret-key"), id: z.string() }),
+  // rotate-key asks every instance to re-read its key file and say which keys it holds, before it re-seals.
+  z.object({ t: z.literal("secret-key-ask"), id: z.string(), from: z.string() }),
+  z.object({
+    t: z.literal("secret-key-held"),
+    instance: z.string(),
+    ids: z.array(z.string()),
+    /** false: started with PRODEX_GATEWAY_SECRET_KEY (an environment variable cannot be re-read). */
+    reloadable: z.boolean(),
+    problem: z.string().nullable(),
+  }),
   z.object({ t: z.literal("usage"), account: z.string(), from: z.string() }),
   // The pool-wide pin and rotation switch (pool-control.ts), as stored.
   z.object({ t: z.literal("pool"), pinned: z.string().nullable(), autoRotate: z.boolean() }),

@@ -94,7 +94,10 @@ export class SharedTokens {
     let dead: string | null = null;
     let result: { auth: ChatgptAuth; version: number; refreshed: boolean } | undefined;
     try {
-      result = await this.store.accounts.locked(name, async ({ row, write }) => {
+      result = await this.store.accounts.locked(name, async ({ row, write, currentKey }) => {
+        // A rotation ran and its notice is not here yet: seal with the new key (refused before any token call when
+        // this instance does not hold it, so a refreshed token is never lost).
+        if (currentKey && currentKey.id !== this.vault.key.id) this.vault.useCurrent(currentKey);
         const auth = this.vault.openAuth(row);
         // Another instance (or an earlier turn here) replaced the token we found wanting: use it, call nobody.
         const replaced = auth.accessToken !== stale && !this.expiresSoon(auth);

@@ -8,7 +8,7 @@ import { type ProxyHandle, extractAffinity, startProxy } from "@prodex/proxy";
 import type { LedgerRow } from "@prodex/store";
 import { GatewayStore } from "@prodex/store/pg";
 import { asProdexError } from "../errors.ts";
-import { loadSecretKey } from "../secrets/secret-key.ts";
+import { loadSecretKeyRing } from "../secrets/secret-key.ts";
 import { TokenVault } from "../secrets/token-vault.ts";
 import { adminRoutes } from "./admin-routes.ts";
 import { codexAccountRoutes, codexLoginRoutes } from "./codex-account-routes.ts";
@@ -16,6 +16,7 @@ import { CodexSocketRelay } from "./codex-socket.ts";
 import { resolveContinuation } from "./continuations.ts";
 import { DbHealth } from "./db-health.ts";
 import { frontDoor } from "./front-door.ts";
+import { InstanceKeys } from "./instance-keys.ts";
 import { InstanceRegistry } from "./instance-registry.ts";
 import { KeyAuth } from "./key-auth.ts";
 import { KeyLimiter } from "./key-limiter.ts";
@@ -57,6 +58,8 @@ export type GatewayHandle = {
   ready(): { ready: true } | { ready: false; reason: string };
   /** Every route the listener registers, as `METHOD path` (what route-access.ts must classify). */
   routes(): string[];
+  /** Re-reads the secret key file (SIGHUP): the ids of the keys now held, or one clear line (the old ones kept). */
+  reloadKeys(): Promise<string[]>;
   stop(): Promise<void>;
 };
 
@@ -74,9 +77,11 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
   const cleanup: (() => Promise<void> | void)[] = [];
   try {
     await store.assertSchema();
-    const vault = await TokenVault.open(store, loadSecretKey(o.env));
+    const ring = loadSecretKeyRing(o.env);
+    const vault = await TokenVault.open(store, ring.keys);
     const health = new DbHealth(store);
     const cache = new SharedCache(store, health, instance);
+    const secretKeys = new InstanceKeys(vault, o.env, ring.file !== null, store, cache, health, instance);
     const queue = new WriteBehind(
       store,
       health,
@@ -125,10 +130,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
     ctx = new Context({ env: localEnv, source: `gateway:${instance}`, tokens: source, fetch: o.fetch });
     const local = ctx;
     cleanup.push(() => local.close());
-    let proxyRef: ProxyHandle | null = null;
-    const mirror = new LocalMirror(local, cache, queue, instance, join(dir, "homes"), () =>
-      proxyRef?.state.bindings.flush(),
-    );
+    const mirror = new LocalMirror(local, cache, queue, instance, join(dir, "homes"));
     const keys = new KeyAuth(store, health);
     const limiter = new KeyLimiter(store, health, Date.now, () =>
       [...cache.accounts.values()].filter((a) => !a.needsLogin).map((a) => a.name),
@@ -149,6 +151,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
         void limiter.reload();
       } else if (n.t === "pool") control?.apply(n);
       else if (n.t === "events") timeline.poke();
+      else void secretKeys.receive(n);
     });
     let control: PoolControl | null = null;
 
@@ -170,7 +173,6 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       quotaRefresh: false,
       onRequest,
     });
-    proxyRef = proxy;
     // The pool-wide pin and pause, applied to this proxy as the local dashboard's control applies them.
     const pool = new PoolControl(store, cache, proxy.state.pool, health);
     control = pool;
@@ -183,6 +185,8 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
     mirror.onChanged = () => proxy.state.pool.reload();
     mirror.liveUsage = () => proxy.state.pool.snapshot().profiles;
     // Bindings Codex and Claude Code made through this instance go out; notifications bring the others'.
+    cleanup.unshift(proxy.state.bindings.onBound((kind, key, a, at, e) => mirror.bound(kind, key, a, at, e)));
+    mirror.learn = (kind, key, a, e) => proxy.state.bindings.learn(kind, key, a, e);
     mirror.start();
     queue.start();
     limiter.start();
@@ -201,6 +205,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
           reason: `${h.reason} since ${new Date(h.since).toISOString()}; serving what this instance holds`,
         };
       if (!cache.listening) return { ready: false as const, reason: "not subscribed to gateway notifications" };
+      if (secretKeys.problem) return { ready: false as const, reason: secretKeys.problem };
       return { ready: true as const };
     };
     const registry = new InstanceRegistry(store, health, instance, o.instanceLeaseMs, () => {
@@ -279,6 +284,11 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       health,
       ready,
       routes: () => inspectRoutes(app).flatMap((r) => (r.isMiddleware ? [] : [`${r.method} ${r.path}`])),
+      async reloadKeys() {
+        const ids = secretKeys.reload();
+        await secretKeys.follow();
+        return ids;
+      },
       async stop() {
         stopping = true;
         await runAll(cleanup);

@@ -22,8 +22,12 @@ const MEMORY_KEEP = 40_000;
  * thread); lookups fall back to the store so bindings made by another prodex process, or before
  * a restart, still count.
  */
+/** A binding just recorded (a gateway instance shares it with the others). */
+export type BoundListener = (kind: BindingKind, key: string, profile: string, at: number, expiresAt: number) => void;
+
 export class Bindings {
   private readonly memory = new Map<string, { profile: string | null; expiresAt: number }>();
+  private readonly listeners = new Set<BoundListener>();
 
   constructor(private readonly ctx: Context) {}
 
@@ -55,7 +59,28 @@ export class Bindings {
     // Re-binding the same owner within a minute changes nothing worth a write.
     if (prev && prev.profile === profile && prev.expiresAt - TTL[kind] > now - 60_000) return;
     this.ctx.writes.write({ repo: "bindings", method: "putByName", args: [kind, key, profile, TTL[kind], now] });
+    for (const fn of this.listeners) fn(kind, key, profile, now, now + TTL[kind]);
     if (this.memory.size > MEMORY_CAP) this.prune();
+  }
+
+  /**
+   * A binding another process recorded (a gateway peer): known here at once, stored by the batched writer (off
+   * the request path), not announced to `onBound` listeners.
+   */
+  learn(kind: BindingKind, key: string, profile: string, expiresAt: number): void {
+    const now = this.ctx.now();
+    this.memory.set(`${kind}\u0000${key}`, { profile, expiresAt });
+    const ttl = Math.max(0, expiresAt - now);
+    this.ctx.writes.write({ repo: "bindings", method: "putByName", args: [kind, key, profile, ttl, now] });
+    if (this.memory.size > MEMORY_CAP) this.prune();
+  }
+
+  /** Every binding this process records from now on (not those written to the store by others); unsubscribes. */
+  onBound(fn: BoundListener): () => void {
+    this.listeners.add(fn);
+    return () => {
+      this.listeners.delete(fn);
+    };
   }
 
   /** Writes what is queued now; false when a busy store refused it (it stays queued). */

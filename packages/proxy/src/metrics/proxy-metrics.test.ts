@@ -80,9 +80,11 @@ describe("ProxyMetrics", () => {
     expect(value(scrape(m), "prodex_token_refreshes_total", { profile: "work", result })).toBe(1);
   });
 
-  test("a backoff event counts by profile and kind; HTTP answers by route and status; streams open and total", () => {
+  test("backoffs by profile and kind; unserved by client and why; HTTP answers by route and status; streams", () => {
     const m = new ProxyMetrics();
     m.event(event({ kind: "backoff", data: { reason: "quota", until: 5 } }));
+    m.unserved("claude", "exhausted");
+    m.unserved("claude", "exhausted");
     m.answered("/backend-api/codex/responses", 200);
     m.answered("/backend-api/codex/responses", 200);
     m.answered("/backend-api/codex/responses", 429);
@@ -99,6 +101,7 @@ describe("ProxyMetrics", () => {
     expect(value(f, "prodex_streams_open", { transport: "ws" })).toBe(3);
     expect(value(f, "prodex_sse_streams_total")).toBe(2);
     expect(value(f, "prodex_backoffs_active")).toBe(1);
+    expect(value(f, "prodex_unserved_total", { client: "claude", reason: "exhausted" })).toBe(2);
   });
 
   test("scrape gauges: remaining per profile, window and limit; the writer's backlog; leases only on a broker", () => {
@@ -117,6 +120,15 @@ describe("ProxyMetrics", () => {
     expect(has(f, "prodex_leases")).toBe(false);
     expect(value(scrape(new ProxyMetrics(), gauges({ leases: 2 })), "prodex_leases")).toBe(2);
   });
+});
+
+test("an upstream's odd model name stays one valid label value (escaped, read back as sent)", () => {
+  const m = new ProxyMetrics();
+  const model = 'we"ird\\model\nname {x="1"}';
+  m.served(row({ model }));
+  m.served(row({ model: null }));
+  const requests = scrape(m).find((f) => f.name === "prodex_requests_total")?.samples ?? [];
+  expect(requests.map((s) => s.labels.model)).toEqual([model, "-"]);
 });
 
 describe("Histogram", () => {

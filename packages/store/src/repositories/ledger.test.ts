@@ -1,41 +1,12 @@
-import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
+import { ledgerRow as row } from "@prodex/testkit/ledger-row";
+import { useTempDirs } from "@prodex/testkit/temp-dirs";
 import { Store } from "../store.ts";
-import type { LedgerRow } from "./ledger.ts";
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function tempStore(): Store {
-  const dir = mkdtempSync(join(tmpdir(), "prodex-ledger-"));
-  dirs.push(dir);
-  return Store.open(join(dir, "prodex.db"));
-}
-
+const temp = useTempDirs("prodex-ledger-");
+const tempStore = () => Store.open(join(temp(), "prodex.db"));
 const T = Date.UTC(2026, 11, 7, 10, 0, 0);
-let n = 0;
-const row = (over: Partial<LedgerRow>): LedgerRow => ({
-  requestId: `r${n++}`,
-  at: T,
-  caller: "launch",
-  profile: "alice",
-  client: "codex",
-  model: "gpt-5",
-  inputTokens: 100,
-  cachedTokens: 10,
-  outputTokens: 20,
-  reasoningTokens: 5,
-  status: 200,
-  outcome: "completed",
-  rotations: 0,
-  ttfbMs: 3,
-  durationMs: 40,
-  instance: "test",
-  ...over,
-});
 
 test("minuteTotals: one line per minute, profile, model, status and outcome, up to the rowid it read", () => {
   const store = tempStore();

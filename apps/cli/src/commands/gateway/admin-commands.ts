@@ -55,7 +55,7 @@ export function registerGatewayAdmin(gw: Command): void {
 
   gw.command("rotate-key")
     .description(
-      "re-seal every token with PRODEX_GATEWAY_NEW_SECRET_KEY (or _FILE); restart instances with it afterwards",
+      "re-seal every token with the key file's first key (or PRODEX_GATEWAY_NEW_SECRET_KEY[_FILE]) while instances keep serving; every live instance must hold it",
     )
     .option(DB_FLAG, DB_HELP)
     .option("--json", "print one JSON line")
@@ -65,7 +65,7 @@ export function registerGatewayAdmin(gw: Command): void {
         if (opts.json) cli.io.out(JSON.stringify({ schema: "prodex.gateway-rotate-key/v1", ...result }));
         else
           cli.io.out(
-            `re-sealed ${result.accounts} account(s): key ${result.from} → ${result.to}; restart every instance with the new key`,
+            `re-sealed ${result.accounts} account(s): key ${result.from} → ${result.to}; ${result.instances} live instance(s) now seal with it (the old key may leave the key files)`,
           );
       }),
     );

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { UsageError, refreshUrlFromEnv, resolveChatgptBase } from "@prodex/core";
+import { ProdexError, UsageError, refreshUrlFromEnv, resolveChatgptBase } from "@prodex/core";
 import { type Cli, withCli } from "../../cli-context.ts";
 import { VERSION } from "../../version.ts";
 import { DB_FLAG, DB_HELP } from "./admin-commands.ts";
@@ -86,6 +86,13 @@ async function serve(cli: Cli, opts: ServeOptions): Promise<void> {
     poolSize: poolSize(io.env.PRODEX_GATEWAY_DB_POOL),
   });
   const stopped = nextSignal();
+  // SIGHUP: re-read the secret key file (a key rotation without a restart; see docs/team.md "The secret key").
+  const onHangup = () =>
+    void gateway.reloadKeys().then(
+      (ids) => io.note(`SIGHUP: gateway ${gateway.instance} holds secret key(s) ${ids.join(", ")}`),
+      (e: unknown) => io.warn(`SIGHUP: ${e instanceof ProdexError ? `${e.message} → ${e.hint ?? ""}` : String(e)}`),
+    );
+  process.on("SIGHUP", onHangup);
   try {
     const info = {
       schema: "prodex.gateway-serve/v1",
@@ -110,6 +117,7 @@ async function serve(cli: Cli, opts: ServeOptions): Promise<void> {
     io.note(`${signal}: stopping gateway ${gateway.instance}`);
     process.exitCode = signal === "SIGINT" ? 130 : 0;
   } finally {
+    process.off("SIGHUP", onHangup);
     await gateway.stop();
   }
 }

@@ -19,6 +19,8 @@ export type AccountTx = {
   row: AccountRow;
   /** Writes over the locked row's version; returns the new version. */
   write(tokens: SealedTokens): Promise<number>;
+  /** The secret key tokens are sealed with now, read under the lock (a rotation holds every row's lock). */
+  currentKey: { id: string; check: string } | null;
 };
 
 type PgTx = Parameters<Parameters<PgDb["transaction"]>[0]>[0];
@@ -73,12 +75,16 @@ export class AccountsRepo {
     return this.db.transaction(async (tx) => {
       const row = (await tx.select().from(accounts).where(eq(accounts.name, name)).for("update"))[0];
       if (!row) return undefined;
+      const [currentKey] = await tx
+        .select({ id: secretKeys.id, check: secretKeys.check })
+        .from(secretKeys)
+        .where(eq(secretKeys.current, true));
       const write = async (tokens: SealedTokens) => {
         const version = await writeOver(tx, name, row.tokenVersion, tokens);
         if (version === null) throw new Error(`the tokens of ${name} changed under a held lock`);
         return version;
       };
-      return fn({ row, write });
+      return fn({ row, write, currentKey: currentKey ?? null });
     });
   }
 
