@@ -142,10 +142,10 @@ describe("the team headline and footer", () => {
     // The gateway stopped answering: for how long and why, so what is on screen reads as that old.
     const away = { lastAnswer: NOW - 12_000, failure: "Unable to connect" };
     expect(lineText(teamSummary({ ...snap, pinned: null }, "gw-a", theme, away, NOW))).toEndWith(
-      "via gw-a · no answer from the gateway for 12s: Unable to connect",
+      "via gw-a · gateway: last read 12s ago (Unable to connect)",
     );
     expect(lineText(teamSummary(snap, "gw-a", theme, { lastAnswer: NOW, failure: null }, NOW))).not.toContain(
-      "no answer",
+      "gateway:",
     );
   });
   test("an admin key's hints name pin, pause and revoke; a viewer's say read-only and why", () => {

@@ -146,13 +146,10 @@ export function teamSummary(snap: PoolSnapshot, attached: string, theme: Theme, 
   ];
   if (link?.failure)
     out.push(
-      seg(
-        ` ${g.dot} no answer from the gateway for ${fmtDuration(Math.max(0, now - link.lastAnswer))}: ${link.failure}`,
-        {
-          hue: hue(theme, "red"),
-          bold: true,
-        },
-      ),
+      seg(` ${g.dot} gateway: last read ${fmtDuration(Math.max(0, now - link.lastAnswer))} ago (${link.failure})`, {
+        hue: hue(theme, "red"),
+        bold: true,
+      }),
     );
   return out;
 }
