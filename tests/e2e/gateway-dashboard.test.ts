@@ -201,7 +201,7 @@ describe("prodex dashboard --gateway", () => {
     });
   }, 120_000);
 
-  test("viewer: the same screen, read-only, and told why a pin is not made", async () => {
+  test("viewer: the same screen, read-only, told why a pin is not made; the instance dies: said, no hang", async () => {
     const [a] = instances as [ServedGateway];
     const watch = operatorEnv("watch", key("watch"));
     const t = tmuxRun({ dir: watch.HOME as string, env: watch }, `bun ${CLI} dashboard --gateway ${a.url}`, {
@@ -214,6 +214,9 @@ describe("prodex dashboard --gateway", () => {
       await t.waitFor(/watch is a viewer key: pinning needs an admin key/, 5_000);
       t.keys("x");
       saveScreen("team-dashboard-viewer", await t.waitFor(/watch is a viewer key: revoking needs an admin key/, 5_000));
+      // The instance it reads through dies: the headline says so (and how old the screen is); q still quits at once.
+      a.proc.kill("SIGKILL");
+      await t.waitFor(/gateway: last read \d+s ago \(/, 10_000);
       t.keys("q");
       await t.waitFor(/PRODEX EXITED 0/, 10_000);
     });
