@@ -7,6 +7,7 @@ import { CLI, type RunResult, failure, runToEnd } from "@prodex/testkit/cli-env"
 import { type Secret, fileSources, findLeaks } from "@prodex/testkit/leak-scan";
 import { gatewayServerEnv } from "@prodex/testkit/gateway-serve";
 import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
+import { tmuxRun } from "@prodex/testkit/tmux-session";
 
 // The team gateway end to end: two `prodex gateway serve` instances on one real PostgreSQL, the mock ChatGPT
 // upstream behind them, and the real Codex CLI and Claude Code on two "laptops" (temp homes holding only a
@@ -193,6 +194,24 @@ describe("team gateway with the real Codex CLI and Claude Code", () => {
     expect(findLeaks(poolSecrets(), [{ where: "wham/usage", text: usageText }, ...laptopFiles(alice, bob)])).toEqual(
       [],
     );
+
+    // The interactive Codex: its /status reads the gateway's answers (wham/usage, accounts/check), the pool's view
+    // under the placeholder's name, never an account's; nothing of it reaches the upstream.
+    mkdirSync(join(dir, "alice-tmux"), { recursive: true });
+    const t = tmuxRun({ dir: join(dir, "alice-tmux"), env: alice }, `bun ${CLI} run --gateway ${a.url}`);
+    try {
+      await t.waitFor(/Ask Codex to do anything/, 60_000);
+      t.keys("/status");
+      await Bun.sleep(300);
+      t.enter();
+      const status = await t.waitFor(/5h limit:.*left/, 30_000);
+      expect(status).toMatch(/ChatGPT workspace:\s+prodex pool \(prodex-gateway\)/);
+      expect(status).toMatch(/Account:\s+codex@prodex-gateway\.invalid/);
+      expect(findLeaks(poolSecrets(), [{ where: "Codex's /status", text: status }])).toEqual([]);
+    } finally {
+      t.kill();
+    }
+    expect(mock.requests({ path: "/backend-api/wham/usage" })).toHaveLength(0);
 
     // Bob's key is revoked: his next launch is refused in one line; Alice goes on.
     expect((await run(["gateway", "key", "revoke", "bob"], server)).code).toBe(0);
