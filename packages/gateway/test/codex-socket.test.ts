@@ -97,6 +97,16 @@ describe("Codex's websocket through the gateway", () => {
     // The ledger row is the key's (its name), written behind the request.
     expect(await until(async () => (await w.store.ledger.since(0)).some((r) => r.caller === "dev"))).toBe(true);
 
+    // A frame that is not a request: one error frame, and the socket goes on.
+    c.ws.send("{not json");
+    const [bad] = await c.turn();
+    expect(bad).toMatchObject({ type: "error", status: 400, error: { code: "invalid_frame" } });
+    expect(String((bad?.error as Record<string, unknown>).message)).toStartWith(
+      "prodex gateway: websocket frame is not JSON",
+    );
+    c.create(body("again"));
+    expect(deltas(await c.turn())).toBe("hi from mock");
+
     c.close();
     const log = () => {
       g.proxy.state.log.flush();
