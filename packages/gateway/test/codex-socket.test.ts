@@ -62,7 +62,11 @@ describe("Codex's websocket through the gateway", () => {
     const cases: [Record<string, string>, number, string][] = [
       [codexWsHeaders(), 401, "unknown or revoked gateway key"],
       [codexWsHeaders({ authorization: "" }), 401, "a gateway key is required"],
-      [codexWsHeaders({ authorization: `Bearer ${viewer}` }), 403, "this key may not send requests"],
+      [
+        codexWsHeaders({ authorization: `Bearer ${viewer}` }),
+        403,
+        "needs a user or admin key (a viewer key only reads)",
+      ],
     ];
     for (const [headers, status, line] of cases) {
       const r = await tryUpgrade(g.url, headers);

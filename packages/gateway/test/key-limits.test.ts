@@ -150,7 +150,7 @@ describe("per-key limits", () => {
       const wrong = await patch({ maxShare: 1.5 });
       expect(wrong.status).toBe(400);
       expect(((await wrong.json()) as { error: { message: string } }).error.message).toBe(
-        "prodex gateway: maxShare must be a fraction above 0 and at most 1 (0.4 or 40%), or null to lift it",
+        "prodex gateway: maxShare must be a fraction above 0 and at most 1 (like 0.4), or null to lift it",
       );
       expect((await patch({ rpm: 1 }, w.key)).status).toBe(403);
       expect((await prodexCli(env, ["gateway", "key", "list"])).stdout).toMatch(

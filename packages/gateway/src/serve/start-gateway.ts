@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { inspectRoutes } from "hono/dev";
 import { Context, type TokenSource } from "@prodex/core";
 import { type ProxyHandle, extractAffinity, startProxy } from "@prodex/proxy";
 import type { LedgerRow } from "@prodex/store";
@@ -55,6 +56,8 @@ export type GatewayHandle = {
   queue: WriteBehind;
   health: DbHealth;
   ready(): { ready: true } | { ready: false; reason: string };
+  /** Every route the listener registers, as `METHOD path` (what route-access.ts must classify). */
+  routes(): string[];
   /** Re-reads the secret key file (SIGHUP): the ids of the keys now held, or one clear line (the old ones kept). */
   reloadKeys(): Promise<string[]>;
   stop(): Promise<void>;
@@ -280,6 +283,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       queue,
       health,
       ready,
+      routes: () => inspectRoutes(app).flatMap((r) => (r.isMiddleware ? [] : [`${r.method} ${r.path}`])),
       async reloadKeys() {
         const ids = secretKeys.reload();
         await secretKeys.follow();
