@@ -255,7 +255,7 @@ describe("Codex's own account calls through the gateway", () => {
     for (const path of ["wham/profiles/me", "wham/tasks/list", "ps/plugins/installed"]) {
       const refused = await get(path, w.key);
       expect(refused.status).toBe(404);
-      expect(await refused.text()).toContain("not served through a gateway");
+      expect(await refused.text()).toContain("is not a route the gateway serves");
     }
     expect(w.mock.requests().filter((r) => !r.path.startsWith("/backend-api/codex/"))).toHaveLength(0);
     const served = `${JSON.stringify(u)}${JSON.stringify(check)}`;
