@@ -172,6 +172,8 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       fetch: o.fetch,
       quotaRefresh: false,
       onRequest,
+      // A gateway key never learns an account from the proxy's own answers (route-access.ts: what a key sees).
+      accountsInAnswers: false,
     });
     // The pool-wide pin and pause, applied to this proxy as the local dashboard's control applies them.
     const pool = new PoolControl(store, cache, proxy.state.pool, health);
