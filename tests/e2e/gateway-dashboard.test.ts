@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 import { type MockBackend, createMockBackend } from "@prodex/mock";
 import { CLI, type RunResult, failure, runToEnd } from "@prodex/testkit/cli-env";
-import { type ServedGateway, codexTurn, serveGateway } from "@prodex/testkit/gateway-serve";
+import { type ServedGateway, codexTurn, gatewayServerEnv, serveGateway } from "@prodex/testkit/gateway-serve";
 import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
 import { type Tmux, saveScreen, session, tmuxRun } from "@prodex/testkit/tmux-session";
 
@@ -45,25 +44,12 @@ beforeAll(async () => {
   pg = await startPgCluster();
   mock = await createMockBackend({ accounts: [{ id: "acct-a" }, { id: "acct-b" }, { id: "acct-c" }] });
   dir = mkdtempSync(join(tmpdir(), "prodex-e2e-team-dash-"));
-  server = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: join(dir, "server"),
-    PRODEX_HOME: join(dir, "server", "prodex"),
-    TMPDIR: dir,
-    PRODEX_RUNTIME_LOG_DIR: join(dir, "server", "logs"),
-    PRODEX_DATABASE_URL: await pg.database("e2e_team_dashboard"),
-    PRODEX_GATEWAY_SECRET_KEY: randomBytes(32).toString("base64"),
-    CODEX_CHATGPT_BASE_URL: mock.baseUrl,
-    CODEX_REFRESH_TOKEN_URL_OVERRIDE: mock.refreshUrl,
-  };
-  expect((await run(["gateway", "migrate"], server)).code).toBe(0);
-  for (const id of ["acct-a", "acct-b", "acct-c"]) {
-    const home = join(dir, "logins", id);
-    mkdirSync(home, { recursive: true });
-    writeFileSync(join(home, "auth.json"), JSON.stringify(mock.authFile(id)));
-    const added = await run(["gateway", "account", "add", id, "--copy-from", home], server);
-    expect(added.code, failure(added)).toBe(0);
-  }
+  server = await gatewayServerEnv({
+    dir,
+    databaseUrl: await pg.database("e2e_team_dashboard"),
+    mock,
+    accounts: ["acct-a", "acct-b", "acct-c"],
+  });
   for (const [name, role] of [
     ["lead", "admin"],
     ["watch", "viewer"],

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 import { type MockBackend, createMockBackend } from "@prodex/mock";
 import { CLI, type RunResult, failure, runToEnd } from "@prodex/testkit/cli-env";
 import { type Secret, fileSources, findLeaks } from "@prodex/testkit/leak-scan";
+import { gatewayServerEnv } from "@prodex/testkit/gateway-serve";
 import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
 import { tmuxRun } from "@prodex/testkit/tmux-session";
 
@@ -70,25 +70,13 @@ beforeAll(async () => {
   // Both logins about to expire: the first requests refresh them.
   mock = await createMockBackend({ accounts: [{ id: "acct-a" }, { id: "acct-b" }] });
   dir = mkdtempSync(join(tmpdir(), "prodex-e2e-gateway-"));
-  server = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: join(dir, "server"),
-    PRODEX_HOME: join(dir, "server", "prodex"),
-    TMPDIR: dir,
-    PRODEX_RUNTIME_LOG_DIR: join(dir, "server", "logs"),
-    PRODEX_DATABASE_URL: await pg.database("e2e_gateway"),
-    PRODEX_GATEWAY_SECRET_KEY: randomBytes(32).toString("base64"),
-    CODEX_CHATGPT_BASE_URL: mock.baseUrl,
-    CODEX_REFRESH_TOKEN_URL_OVERRIDE: mock.refreshUrl,
-  };
-  expect((await run(["gateway", "migrate"], server)).code).toBe(0);
-  for (const id of ["acct-a", "acct-b"]) {
-    const home = join(dir, "logins", id);
-    mkdirSync(home, { recursive: true });
-    writeFileSync(join(home, "auth.json"), JSON.stringify(mock.authFile(id, { expiresInSeconds: 90 })));
-    const added = await run(["gateway", "account", "add", id, "--copy-from", home], server);
-    expect(added.code, failure(added)).toBe(0);
-  }
+  server = await gatewayServerEnv({
+    dir,
+    databaseUrl: await pg.database("e2e_gateway"),
+    mock,
+    accounts: ["acct-a", "acct-b"],
+    expiresInSeconds: 90,
+  });
 }, 120_000);
 
 afterAll(async () => {
