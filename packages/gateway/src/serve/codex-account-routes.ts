@@ -74,8 +74,8 @@ export function codexLoginRoutes(keys: KeyAuth): Hono {
 
 /**
  * Codex's ChatGPT routes behind the key: `wham/usage` is the pool's view (never an account's: no email, the
- * placeholder's account id), `wham/accounts/check` names the placeholder's workspace; routes that would read a
- * pool account's own data are no routes of the gateway (route-access.ts).
+ * placeholder's account id) and `wham/accounts/check` names the placeholder's workspace. Which other ChatGPT routes
+ * go on at all is route-access.ts's `CLIENT_ROUTES`.
  */
 export function codexAccountRoutes(pool: () => PoolRuntime, now: () => number = Date.now): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();

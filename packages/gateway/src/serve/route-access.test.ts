@@ -9,8 +9,8 @@ describe("route patterns", () => {
     ["DELETE /gateway/v1/keys/:name", "DELETE", "/gateway/v1/keys/dev", true],
     ["DELETE /gateway/v1/keys/:name", "DELETE", "/gateway/v1/keys/", false],
     ["DELETE /gateway/v1/keys/:name", "DELETE", "/gateway/v1/keys/dev/x", false],
-    ["GET /backend-api/codex/*", "GET", "/backend-api/codex/models", true],
-    ["GET /backend-api/codex/*", "GET", "/backend-api/codexx", false],
+    ["GET /backend-api/ps/*", "GET", "/backend-api/ps/plugins/installed", true],
+    ["GET /backend-api/ps/*", "GET", "/backend-api/psx", false],
     ["ALL /*", "PUT", "/anything", true],
     ["ALL /*", "GET", "/", true],
     ["HEAD /", "HEAD", "/", true],
@@ -28,22 +28,14 @@ describe("what each request needs", () => {
     ["GET", "/backend-api/codex/models", "serve"],
     ["POST", "/v1/messages", "serve"],
     ["POST", "/openai/v1/chat/completions", "serve"],
-    ["POST", "/backend-api/codex/responses/compact", "serve"],
-    ["POST", "/backend-api/codex/analytics-events/events", "serve"],
-    ["GET", "/backend-api/wham/usage", "serve"],
-    ["GET", "/backend-api/wham/accounts/check", "serve"],
-    ["GET", "/v1/models", "serve"],
-    ["POST", "/openai/v1/responses", "serve"],
-    // Not a client's route: the proxy would answer it with a pool account's token and its own data.
+    // Not a client's route: the proxy would answer it with a pool account's token and data.
     ["GET", "/backend-api/me", null],
-    ["GET", "/backend-api/wham/profiles/me", null],
     ["GET", "/backend-api/wham/tasks/list", null],
-    ["GET", "/backend-api/wham/environments", null],
-    ["GET", "/backend-api/wham/settings/user", null],
-    ["GET", "/backend-api/wham/usage/thread_usage/query", null],
+    // A pool account's own plugins, ChatGPT apps (connectors), settings and credits.
     ["GET", "/backend-api/ps/plugins/installed", null],
     ["POST", "/backend-api/ps/mcp", null],
-    ["GET", "/backend-api/", null],
+    ["GET", "/backend-api/wham/settings/user", null],
+    ["GET", "/backend-api/wham/rate-limit-reset-credits", null],
     ["DELETE", "/gateway/v1/usage", null],
     ["PUT", "/gateway/v1/keys/dev", null],
   ] as const)("%s %s: %p", (method, path, access) => {
@@ -68,13 +60,7 @@ describe("what each request needs", () => {
     expect(routeVerdict("GET", "/backend-api/me", "admin")).toEqual({
       ok: false,
       status: 404,
-      message:
-        "prodex gateway: GET /backend-api/me is not served through a gateway (it holds a pool account's own data)",
-    });
-    expect(routeVerdict("PUT", "/v1/messages", "user")).toEqual({
-      ok: false,
-      status: 404,
-      message: "prodex gateway: PUT /v1/messages is not a route the gateway serves",
+      message: "prodex gateway: GET /backend-api/me is not a route the gateway serves",
     });
     expect(routeVerdict("GET", "/gateway/v1/usage", "user")).toEqual({ ok: true });
   });

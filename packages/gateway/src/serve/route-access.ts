@@ -35,7 +35,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "GET /gateway/v1/feed": "read",
   "POST /gateway/v1/pool/control": "admin",
   "GET /metrics": "read",
-  // The pool's view (codex-account-routes.ts): what Codex reads before it sends.
+  // The pool's view (gwcodex's codex-account-routes.ts): what Codex reads before it sends.
   "GET /backend-api/wham/usage": "serve",
   "GET /backend-api/wham/accounts/check": "serve",
   // Everything else goes to the proxy: only the routes in CLIENT_ROUTES.
@@ -43,14 +43,21 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
 };
 
 /**
- * What the clients call, passed to the proxy. Under `/backend-api/` only what Codex needs to work: everything else
- * there would go upstream on a pool account's credentials and is that account's own data (its profile, cloud tasks,
- * environments, connected apps, user settings, plugin lists). Codex runs without those: it logs their refusal.
+ * What the clients call, passed to the proxy. Nothing else under `/backend-api/` goes on: the proxy would send it to
+ * ChatGPT with a pool account's token, and the answer (`/backend-api/me`, conversations, tasks) is that account's.
  */
 export const CLIENT_ROUTES: readonly string[] = [
   "HEAD /",
-  "GET /backend-api/codex/*",
-  "POST /backend-api/codex/*",
+  "GET /backend-api/codex/responses",
+  "POST /backend-api/codex/responses",
+  "POST /backend-api/codex/responses/compact",
+  "GET /backend-api/codex/models",
+  "POST /backend-api/codex/analytics-events/events",
+  "GET /backend-api/wham/usage",
+  "GET /backend-api/wham/accounts/check",
+  // Not `ps/*` (plugins, `ps/mcp`: the account's ChatGPT apps and connectors), `wham/settings/user` or
+  // `wham/rate-limit-reset-credits`: each is a pool account's own; Codex runs without them (and is launched with
+  // `features.apps=false`, so it does not start the apps only to warn that they were refused).
   "POST /v1/messages",
   "POST /v1/messages/count_tokens",
   "POST /v1/messages/cache_touch",
@@ -99,12 +106,6 @@ export type RouteVerdict = { ok: true } | { ok: false; status: 403 | 404; messag
 export function routeVerdict(method: string, path: string, role: ApiKeyRole): RouteVerdict {
   const access = accessOf(method, path);
   const route = `${method} ${path.length > 120 ? `${path.slice(0, 120)}…` : path}`;
-  if (access === null && path.startsWith("/backend-api/"))
-    return {
-      ok: false,
-      status: 404,
-      message: `prodex gateway: ${route} is not served through a gateway (it holds a pool account's own data)`,
-    };
   if (access === null)
     return { ok: false, status: 404, message: `prodex gateway: ${route} is not a route the gateway serves` };
   if (permits(role, access)) return { ok: true };
