@@ -1,10 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type MockBackend, createMockBackend } from "@prodex/mock";
 import { CLI, type RunResult, failure, runToEnd } from "@prodex/testkit/cli-env";
-import { type ServedGateway, codexTurn, gatewayServerEnv, serveGateway } from "@prodex/testkit/gateway-serve";
+import {
+  type ServedGateway,
+  codexTurn,
+  gatewayServerEnv,
+  laptopEnv,
+  serveGateway,
+} from "@prodex/testkit/gateway-serve";
 import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
 import { type Tmux, saveScreen, session, tmuxRun } from "@prodex/testkit/tmux-session";
 
@@ -26,17 +32,8 @@ function run(args: string[], env: Record<string, string>, timeoutMs = 60_000): P
   return runToEnd(["bun", CLI, ...args], { env, timeoutMs });
 }
 
-function operatorEnv(name: string, key: string): Record<string, string> {
-  const home = join(dir, name);
-  mkdirSync(home, { recursive: true });
-  return {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: home,
-    PRODEX_HOME: join(home, "prodex"),
-    TMPDIR: home,
-    PRODEX_GATEWAY_KEY: key,
-  };
-}
+/** An operator's laptop (a home of its own, the gateway key in the env). */
+const operatorEnv = (name: string, key: string) => laptopEnv(dir, name, key);
 
 const inference = () => mock.requests({ path: "/backend-api/codex/responses" });
 

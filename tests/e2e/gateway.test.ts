@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { type MockBackend, createMockBackend } from "@prodex/mock";
 import { CLI, type RunResult, failure, runToEnd } from "@prodex/testkit/cli-env";
 import { type Secret, fileSources, findLeaks } from "@prodex/testkit/leak-scan";
-import { gatewayServerEnv } from "@prodex/testkit/gateway-serve";
+import { gatewayServerEnv, laptopEnv } from "@prodex/testkit/gateway-serve";
 import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
 import { tmuxRun } from "@prodex/testkit/tmux-session";
 
@@ -40,20 +40,7 @@ async function serve(): Promise<{ proc: ReturnType<typeof Bun.spawn>; url: strin
   return handle;
 }
 
-function laptop(name: string, key: string): Record<string, string> {
-  const home = join(dir, name);
-  mkdirSync(home, { recursive: true });
-  return {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: home,
-    PRODEX_HOME: join(home, "prodex"),
-    TMPDIR: home,
-    PRODEX_GATEWAY_KEY: key,
-    NO_COLOR: "1",
-    CODEX_DISABLE_ANALYTICS: "1",
-    RUST_LOG: "error",
-  };
-}
+const laptop = (name: string, key: string) => laptopEnv(dir, name, key);
 
 const codex = (env: Record<string, string>, url: string) =>
   run(["exec", "--gateway", url, "--skip-git-repo-check", "say hi"], env);

@@ -101,6 +101,16 @@ describe("Codex's websocket through the gateway", () => {
     // The ledger row is the key's (its name), written behind the request.
     expect(await until(async () => (await w.store.ledger.since(0)).some((r) => r.caller === "dev"))).toBe(true);
 
+    // A frame that is not a request: one error frame, and the socket goes on.
+    c.ws.send("{not json");
+    const [bad] = await c.turn();
+    expect(bad).toMatchObject({ type: "error", status: 400, error: { code: "invalid_frame" } });
+    expect(String((bad?.error as Record<string, unknown>).message)).toStartWith(
+      "prodex gateway: websocket frame is not JSON",
+    );
+    c.create(body("again"));
+    expect(deltas(await c.turn())).toBe("hi from mock");
+
     c.close();
     const log = () => {
       g.proxy.state.log.flush();
@@ -245,7 +255,7 @@ describe("Codex's own account calls through the gateway", () => {
     for (const path of ["wham/profiles/me", "wham/tasks/list", "ps/plugins/installed"]) {
       const refused = await get(path, w.key);
       expect(refused.status).toBe(404);
-      expect(await refused.text()).toContain("not served through a gateway");
+      expect(await refused.text()).toContain("is not a route the gateway serves");
     }
     expect(w.mock.requests().filter((r) => !r.path.startsWith("/backend-api/codex/"))).toHaveLength(0);
     const served = `${JSON.stringify(u)}${JSON.stringify(check)}`;

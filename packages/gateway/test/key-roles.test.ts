@@ -148,4 +148,27 @@ describe("what a key sees", () => {
       await w.close();
     }
   }, 120_000);
+
+  test("the pool out: the 429 a key gets names no account (the proxy's own answers, in the gateway)", async () => {
+    const w = await gatewayWorld(cluster(), [
+      { id: "acct-x", email: "xavier@team.example", primary: { usedPercent: 100 } },
+      { id: "acct-y", email: "yvonne@team.example", primary: { usedPercent: 100 } },
+    ]);
+    try {
+      const g = await w.start();
+      const answers: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await codexTurn(g.url, w.key);
+        expect(r.status).toBe(429);
+        answers.push(r.text);
+      }
+      const last = JSON.parse(answers.at(-1) ?? "{}") as { error: { type: string; message: string } };
+      expect(last.error.type).toBe("usage_limit_reached");
+      expect(last.error.message).toContain("Every account in the prodex pool has hit its usage limit (2 account(s))");
+      for (const secret of ["acct-x", "acct-y", "xavier@team.example", "yvonne@team.example"])
+        expect(answers.join("\n")).not.toContain(secret);
+    } finally {
+      await w.close();
+    }
+  }, 60_000);
 });

@@ -47,6 +47,22 @@ export async function gatewayServerEnv(o: {
   return env;
 }
 
+/** A laptop of the team: a home under `dir` holding nothing but what it makes, and the gateway key in the env. */
+export function laptopEnv(dir: string, name: string, key: string): Record<string, string> {
+  const home = join(dir, name);
+  mkdirSync(home, { recursive: true });
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: home,
+    PRODEX_HOME: join(home, "prodex"),
+    TMPDIR: home,
+    PRODEX_GATEWAY_KEY: key,
+    NO_COLOR: "1",
+    CODEX_DISABLE_ANALYTICS: "1",
+    RUST_LOG: "error",
+  };
+}
+
 export type ServedGateway = { proc: ReturnType<typeof Bun.spawn>; url: string; instance: string };
 
 /** `prodex gateway serve` on a free loopback port with exactly `env`; resolves once it listens (its JSON line). */

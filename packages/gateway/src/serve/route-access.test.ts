@@ -31,6 +31,11 @@ describe("what each request needs", () => {
     // Not a client's route: the proxy would answer it with a pool account's token and data.
     ["GET", "/backend-api/me", null],
     ["GET", "/backend-api/wham/tasks/list", null],
+    // A pool account's own plugins, ChatGPT apps (connectors), settings and credits.
+    ["GET", "/backend-api/ps/plugins/installed", null],
+    ["POST", "/backend-api/ps/mcp", null],
+    ["GET", "/backend-api/wham/settings/user", null],
+    ["GET", "/backend-api/wham/rate-limit-reset-credits", null],
     ["DELETE", "/gateway/v1/usage", null],
     ["PUT", "/gateway/v1/keys/dev", null],
   ] as const)("%s %s: %p", (method, path, access) => {

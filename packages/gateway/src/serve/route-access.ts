@@ -55,10 +55,9 @@ export const CLIENT_ROUTES: readonly string[] = [
   "POST /backend-api/codex/analytics-events/events",
   "GET /backend-api/wham/usage",
   "GET /backend-api/wham/accounts/check",
-  "GET /backend-api/wham/settings/user",
-  "GET /backend-api/wham/rate-limit-reset-credits",
-  "GET /backend-api/ps/*",
-  "POST /backend-api/ps/*",
+  // Not `ps/*` (plugins, `ps/mcp`: the account's ChatGPT apps and connectors), `wham/settings/user` or
+  // `wham/rate-limit-reset-credits`: each is a pool account's own; Codex runs without them (and is launched with
+  // `features.apps=false`, so it does not start the apps only to warn that they were refused).
   "POST /v1/messages",
   "POST /v1/messages/count_tokens",
   "POST /v1/messages/cache_touch",
