@@ -54,6 +54,8 @@ export type GatewayHandle = {
   tokens: SharedTokens;
   queue: WriteBehind;
   health: DbHealth;
+  /** The instance's copy of the shared pool (tests read its reload counts). */
+  cache: SharedCache;
   ready(): { ready: true } | { ready: false; reason: string };
   /** Re-reads the secret key file (SIGHUP): the ids of the keys now held, or one clear line (the old ones kept). */
   reloadKeys(): Promise<string[]>;
@@ -139,6 +141,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
     for (const b of await store.bindings.recent(Date.now() - BINDINGS_LOOKBACK_MS))
       mirror.applyBinding(b.kind, b.key, b.account, b.expiresAt);
     cache.onReloaded = () => mirror.syncAccounts();
+    cache.onUsage = () => mirror.usageChanged();
     cache.on((n) => {
       if (n.t === "backoff" || n.t === "backoff-clear") mirror.syncBackoffs();
       else if (n.t === "bindings" && n.from !== instance)
@@ -279,6 +282,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       tokens,
       queue,
       health,
+      cache,
       ready,
       async reloadKeys() {
         const ids = secretKeys.reload();
