@@ -77,6 +77,13 @@ try {
     PRODEX_RUNTIME_LOG_DIR: join(dir, "logs-local"),
     PRODEX_SHARED_CODEX_HOME: join(dir, "shared"),
   };
+  // A second `prodex serve` on a home of its own: the same-run control for two processes on this machine.
+  const local2 = {
+    ...local,
+    PRODEX_HOME: join(dir, "local2"),
+    PRODEX_RUNTIME_LOG_DIR: join(dir, "logs-local2"),
+    PRODEX_SHARED_CODEX_HOME: join(dir, "shared2"),
+  };
   const gw = {
     ...base,
     ...upstream,
@@ -91,6 +98,7 @@ try {
     mkdirSync(home, { recursive: true });
     writeFileSync(join(home, "auth.json"), JSON.stringify(a.auth));
     cli(["profile", "add", `p${i + 1}`, "--copy-from", home], local);
+    cli(["profile", "add", `p${i + 1}`, "--copy-from", home], local2);
     cli(["gateway", "account", "add", `p${i + 1}`, "--copy-from", home], gw);
   }
   const key = (() => {
@@ -99,10 +107,10 @@ try {
   })();
 
   const serveProc = spawn([CLI, "serve", "--json", "-q"], local);
-  const serve = (await firstLine(serveProc, "prodex serve")) as {
-    codex: { baseUrl: string; env: Record<string, string> };
-    secret: string;
-  };
+  type Served = { codex: { baseUrl: string }; secret: string };
+  const serve = (await firstLine(serveProc, "prodex serve")) as Served;
+  const serve2Proc = spawn([CLI, "serve", "--json", "-q"], local2);
+  const serve2 = (await firstLine(serve2Proc, "prodex serve 2")) as Served;
   const g1Proc = spawn([CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "-q"], gw, profile);
   const g1 = (await firstLine(g1Proc, "gateway 1")) as { codex: { baseUrl: string } };
   const g2Proc = spawn([CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "-q"], gw, profile);
@@ -116,6 +124,7 @@ try {
     ["client", process.pid],
     ["mock", mockProc.pid],
     ["serve", serveProc.pid],
+    ["serve2", serve2Proc.pid],
     ["gw1", g1Proc.pid],
     ["gw2", g2Proc.pid],
     ["postgres", postmaster],
@@ -142,6 +151,10 @@ try {
   type Target = { url: string; headers: Record<string, string> };
   const targets: Record<string, Target[]> = {
     "prodex serve": [{ url: `${serve.codex.baseUrl}/responses`, headers: { ...json, "x-prodex-key": serve.secret } }],
+    "serve ×2": [serve, serve2].map((p) => ({
+      url: `${p.codex.baseUrl}/responses`,
+      headers: { ...json, "x-prodex-key": p.secret },
+    })),
     "gateway ×1": [{ url: `${g1.codex.baseUrl}/responses`, headers: { ...json, authorization: `Bearer ${key}` } }],
     "gateway ×2": [g1, g2].map((g) => ({
       url: `${g.codex.baseUrl}/responses`,
@@ -236,6 +249,7 @@ try {
   );
   const servers: Record<string, string[]> = {
     "prodex serve": ["serve"],
+    "serve ×2": ["serve", "serve2"],
     "gateway ×1": ["gw1"],
     "gateway ×2": ["gw1", "gw2"],
   };
@@ -256,6 +270,7 @@ try {
   const added = (s["gateway ×1"]?.p50 ?? 0) - (s["prodex serve"]?.p50 ?? 0);
   const ratio = (c8["gateway ×1"] ?? 0) / (c8["prodex serve"] ?? 1);
   const scale = (c8["gateway ×2"] ?? 0) / (c8["gateway ×1"] ?? 1);
+  const control = (c8["serve ×2"] ?? 0) / (c8["prodex serve"] ?? 1);
   console.log(
     `${added <= 1 ? "PASS" : "MISS"}  one instance adds ${fmt(added)} ms p50 over prodex serve at c=1 (target ≤ 1 ms)`,
   );
@@ -264,6 +279,9 @@ try {
   );
   console.log(
     `${scale >= 1.6 ? "PASS" : "MISS"}  two instances give ${scale.toFixed(2)}× one instance's c=8 throughput (target ≥ 1.6× when the mock is not the bottleneck; one 2-core machine runs mock, instances and client here)`,
+  );
+  console.log(
+    `      same-run control: two \`prodex serve\` processes (no database) give ${control.toFixed(2)}× one; what the machine allows two processes`,
   );
 } finally {
   for (const c of children) c.kill("SIGTERM");
