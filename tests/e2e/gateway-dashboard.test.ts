@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 import { type MockBackend, createMockBackend } from "@prodex/mock";
 import { CLI, type RunResult, failure, runToEnd } from "@prodex/testkit/cli-env";
-import { type ServedGateway, codexTurn, serveGateway } from "@prodex/testkit/gateway-serve";
+import {
+  type ServedGateway,
+  codexTurn,
+  gatewayServerEnv,
+  laptopEnv,
+  serveGateway,
+} from "@prodex/testkit/gateway-serve";
 import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
 import { type Tmux, saveScreen, session, tmuxRun } from "@prodex/testkit/tmux-session";
 
@@ -27,17 +32,8 @@ function run(args: string[], env: Record<string, string>, timeoutMs = 60_000): P
   return runToEnd(["bun", CLI, ...args], { env, timeoutMs });
 }
 
-function operatorEnv(name: string, key: string): Record<string, string> {
-  const home = join(dir, name);
-  mkdirSync(home, { recursive: true });
-  return {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: home,
-    PRODEX_HOME: join(home, "prodex"),
-    TMPDIR: home,
-    PRODEX_GATEWAY_KEY: key,
-  };
-}
+/** An operator's laptop (a home of its own, the gateway key in the env). */
+const operatorEnv = (name: string, key: string) => laptopEnv(dir, name, key);
 
 const inference = () => mock.requests({ path: "/backend-api/codex/responses" });
 
@@ -45,25 +41,12 @@ beforeAll(async () => {
   pg = await startPgCluster();
   mock = await createMockBackend({ accounts: [{ id: "acct-a" }, { id: "acct-b" }, { id: "acct-c" }] });
   dir = mkdtempSync(join(tmpdir(), "prodex-e2e-team-dash-"));
-  server = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: join(dir, "server"),
-    PRODEX_HOME: join(dir, "server", "prodex"),
-    TMPDIR: dir,
-    PRODEX_RUNTIME_LOG_DIR: join(dir, "server", "logs"),
-    PRODEX_DATABASE_URL: await pg.database("e2e_team_dashboard"),
-    PRODEX_GATEWAY_SECRET_KEY: randomBytes(32).toString("base64"),
-    CODEX_CHATGPT_BASE_URL: mock.baseUrl,
-    CODEX_REFRESH_TOKEN_URL_OVERRIDE: mock.refreshUrl,
-  };
-  expect((await run(["gateway", "migrate"], server)).code).toBe(0);
-  for (const id of ["acct-a", "acct-b", "acct-c"]) {
-    const home = join(dir, "logins", id);
-    mkdirSync(home, { recursive: true });
-    writeFileSync(join(home, "auth.json"), JSON.stringify(mock.authFile(id)));
-    const added = await run(["gateway", "account", "add", id, "--copy-from", home], server);
-    expect(added.code, failure(added)).toBe(0);
-  }
+  server = await gatewayServerEnv({
+    dir,
+    databaseUrl: await pg.database("e2e_team_dashboard"),
+    mock,
+    accounts: ["acct-a", "acct-b", "acct-c"],
+  });
   for (const [name, role] of [
     ["lead", "admin"],
     ["watch", "viewer"],
@@ -201,7 +184,7 @@ describe("prodex dashboard --gateway", () => {
     });
   }, 120_000);
 
-  test("viewer: the same screen, read-only, and told why a pin is not made", async () => {
+  test("viewer: the same screen, read-only, told why a pin is not made; the instance dies: said, no hang", async () => {
     const [a] = instances as [ServedGateway];
     const watch = operatorEnv("watch", key("watch"));
     const t = tmuxRun({ dir: watch.HOME as string, env: watch }, `bun ${CLI} dashboard --gateway ${a.url}`, {
@@ -214,6 +197,9 @@ describe("prodex dashboard --gateway", () => {
       await t.waitFor(/watch is a viewer key: pinning needs an admin key/, 5_000);
       t.keys("x");
       saveScreen("team-dashboard-viewer", await t.waitFor(/watch is a viewer key: revoking needs an admin key/, 5_000));
+      // The instance it reads through dies: the headline says so (and how old the screen is); q still quits at once.
+      a.proc.kill("SIGKILL");
+      await t.waitFor(/gateway: last read \d+s ago \(/, 10_000);
       t.keys("q");
       await t.waitFor(/PRODEX EXITED 0/, 10_000);
     });

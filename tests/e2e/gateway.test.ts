@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 import { type MockBackend, createMockBackend } from "@prodex/mock";
 import { CLI, type RunResult, failure, runToEnd } from "@prodex/testkit/cli-env";
 import { type Secret, fileSources, findLeaks } from "@prodex/testkit/leak-scan";
+import { gatewayServerEnv, laptopEnv } from "@prodex/testkit/gateway-serve";
 import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
+import { tmuxRun } from "@prodex/testkit/tmux-session";
 
 // The team gateway end to end: two `prodex gateway serve` instances on one real PostgreSQL, the mock ChatGPT
 // upstream behind them, and the real Codex CLI and Claude Code on two "laptops" (temp homes holding only a
@@ -39,20 +40,7 @@ async function serve(): Promise<{ proc: ReturnType<typeof Bun.spawn>; url: strin
   return handle;
 }
 
-function laptop(name: string, key: string): Record<string, string> {
-  const home = join(dir, name);
-  mkdirSync(home, { recursive: true });
-  return {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: home,
-    PRODEX_HOME: join(home, "prodex"),
-    TMPDIR: home,
-    PRODEX_GATEWAY_KEY: key,
-    NO_COLOR: "1",
-    CODEX_DISABLE_ANALYTICS: "1",
-    RUST_LOG: "error",
-  };
-}
+const laptop = (name: string, key: string) => laptopEnv(dir, name, key);
 
 const codex = (env: Record<string, string>, url: string) =>
   run(["exec", "--gateway", url, "--skip-git-repo-check", "say hi"], env);
@@ -69,25 +57,13 @@ beforeAll(async () => {
   // Both logins about to expire: the first requests refresh them.
   mock = await createMockBackend({ accounts: [{ id: "acct-a" }, { id: "acct-b" }] });
   dir = mkdtempSync(join(tmpdir(), "prodex-e2e-gateway-"));
-  server = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: join(dir, "server"),
-    PRODEX_HOME: join(dir, "server", "prodex"),
-    TMPDIR: dir,
-    PRODEX_RUNTIME_LOG_DIR: join(dir, "server", "logs"),
-    PRODEX_DATABASE_URL: await pg.database("e2e_gateway"),
-    PRODEX_GATEWAY_SECRET_KEY: randomBytes(32).toString("base64"),
-    CODEX_CHATGPT_BASE_URL: mock.baseUrl,
-    CODEX_REFRESH_TOKEN_URL_OVERRIDE: mock.refreshUrl,
-  };
-  expect((await run(["gateway", "migrate"], server)).code).toBe(0);
-  for (const id of ["acct-a", "acct-b"]) {
-    const home = join(dir, "logins", id);
-    mkdirSync(home, { recursive: true });
-    writeFileSync(join(home, "auth.json"), JSON.stringify(mock.authFile(id, { expiresInSeconds: 90 })));
-    const added = await run(["gateway", "account", "add", id, "--copy-from", home], server);
-    expect(added.code, failure(added)).toBe(0);
-  }
+  server = await gatewayServerEnv({
+    dir,
+    databaseUrl: await pg.database("e2e_gateway"),
+    mock,
+    accounts: ["acct-a", "acct-b"],
+    expiresInSeconds: 90,
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -205,6 +181,24 @@ describe("team gateway with the real Codex CLI and Claude Code", () => {
     expect(findLeaks(poolSecrets(), [{ where: "wham/usage", text: usageText }, ...laptopFiles(alice, bob)])).toEqual(
       [],
     );
+
+    // The interactive Codex: its /status reads the gateway's answers (wham/usage, accounts/check), the pool's view
+    // under the placeholder's name, never an account's; nothing of it reaches the upstream.
+    mkdirSync(join(dir, "alice-tmux"), { recursive: true });
+    const t = tmuxRun({ dir: join(dir, "alice-tmux"), env: alice }, `bun ${CLI} run --gateway ${a.url}`);
+    try {
+      await t.waitFor(/Ask Codex to do anything/, 60_000);
+      t.keys("/status");
+      await Bun.sleep(300);
+      t.enter();
+      const status = await t.waitFor(/5h limit:.*left/, 30_000);
+      expect(status).toMatch(/ChatGPT workspace:\s+prodex pool \(prodex-gateway\)/);
+      expect(status).toMatch(/Account:\s+codex@prodex-gateway\.invalid/);
+      expect(findLeaks(poolSecrets(), [{ where: "Codex's /status", text: status }])).toEqual([]);
+    } finally {
+      t.kill();
+    }
+    expect(mock.requests({ path: "/backend-api/wham/usage" })).toHaveLength(0);
 
     // Bob's key is revoked: his next launch is refused in one line; Alice goes on.
     expect((await run(["gateway", "key", "revoke", "bob"], server)).code).toBe(0);

@@ -29,7 +29,7 @@ function expectMoved(world: CliEnv): void {
   expect(served).toContain("acct-b:200");
 }
 
-/** Narrow, wide again, the help overlay, the pool view, then quit through the prefix menu. */
+/** Narrow, wide again, the help overlay, the pool view, the usage view, then quit through the prefix menu. */
 async function dashboardTour(t: Tmux, agent: string, ready: RegExp): Promise<void> {
   // 80 columns: the panel folds into the strip on the bottom line; the agent gets the width.
   t.resize(80, 45);
@@ -51,6 +51,14 @@ async function dashboardTour(t: Tmux, agent: string, ready: RegExp): Promise<voi
   t.key("C-]");
   t.keys("d");
   screen = await t.waitFor(/prodex pool · 2 profiles[\s\S]*p1 → p2/, 10_000);
+  t.key("Escape");
+  await t.waitFor(new RegExp(`│ prodex · ${agent}`), 10_000);
+
+  // The usage view: what this session's requests were, per profile and model, from the ledger.
+  t.key("C-]");
+  t.keys("u");
+  screen = await t.waitFor(/prodex usage · last hour · [1-9]\d* req[\s\S]*─ by profile[\s\S]*\n {2}p2 /, 10_000);
+  expect(screen).toMatch(/─ by model/);
   t.key("Escape");
   await t.waitFor(new RegExp(`│ prodex · ${agent}`), 10_000);
 

@@ -62,7 +62,11 @@ describe("Codex's websocket through the gateway", () => {
     const cases: [Record<string, string>, number, string][] = [
       [codexWsHeaders(), 401, "unknown or revoked gateway key"],
       [codexWsHeaders({ authorization: "" }), 401, "a gateway key is required"],
-      [codexWsHeaders({ authorization: `Bearer ${viewer}` }), 403, "this key may not send requests"],
+      [
+        codexWsHeaders({ authorization: `Bearer ${viewer}` }),
+        403,
+        "needs a user or admin key (a viewer key only reads)",
+      ],
     ];
     for (const [headers, status, line] of cases) {
       const r = await tryUpgrade(g.url, headers);
@@ -96,6 +100,16 @@ describe("Codex's websocket through the gateway", () => {
     expect(seen[0]?.headers).toMatchObject({ "session-id": "sess-gw-1" });
     // The ledger row is the key's (its name), written behind the request.
     expect(await until(async () => (await w.store.ledger.since(0)).some((r) => r.caller === "dev"))).toBe(true);
+
+    // A frame that is not a request: one error frame, and the socket goes on.
+    c.ws.send("{not json");
+    const [bad] = await c.turn();
+    expect(bad).toMatchObject({ type: "error", status: 400, error: { code: "invalid_frame" } });
+    expect(String((bad?.error as Record<string, unknown>).message)).toStartWith(
+      "prodex gateway: websocket frame is not JSON",
+    );
+    c.create(body("again"));
+    expect(deltas(await c.turn())).toBe("hi from mock");
 
     c.close();
     const log = () => {
@@ -186,6 +200,36 @@ describe("Codex's websocket through the gateway", () => {
   }, 30_000);
 });
 
+describe("Codex's websocket while PostgreSQL is down", () => {
+  test("sockets keep serving what the instance holds; a frame continuing a response only the database could know gets one 503 frame, and the socket stays", async () => {
+    const w = await world();
+    const g = await w.start();
+    const c = await open(g.url, w.key);
+    c.create(body("say hi"));
+    expect(deltas(await c.turn())).toBe("hi from mock");
+    await cluster().stop();
+    try {
+      expect(await until(async () => (await fetch(`${g.url}/readyz`)).status === 503, 15_000)).toBe(true);
+      // The open socket's conversation is known here (its session): it goes on.
+      c.create(body("go on"));
+      expect(deltas(await c.turn())).toBe("hi from mock");
+      // A new socket (the key is known here) continuing a response nobody here has seen.
+      const d = await open(g.url, w.key);
+      d.create(body("go on", { previous_response_id: "resp_never_seen_here" }));
+      const [frame, ...rest] = await d.turn();
+      expect(rest).toEqual([]);
+      expect(frame).toMatchObject({ type: "error", status: 503, error: { code: "database_unavailable" } });
+      expect(String((frame?.error as Record<string, unknown>).message)).toContain("the database");
+      expect(frame && "status_code" in frame).toBe(false);
+      d.create(body("a new one"));
+      expect(deltas(await d.turn())).toBe("hi from mock");
+      expect(d.closed).toBeNull();
+    } finally {
+      await cluster().start();
+    }
+  }, 60_000);
+});
+
 describe("Codex's own account calls through the gateway", () => {
   test("wham/usage is the pool's view and accounts/check the placeholder's workspace: no account email, id or token", async () => {
     const w = await world();
@@ -211,7 +255,7 @@ describe("Codex's own account calls through the gateway", () => {
     for (const path of ["wham/profiles/me", "wham/tasks/list", "ps/plugins/installed"]) {
       const refused = await get(path, w.key);
       expect(refused.status).toBe(404);
-      expect(await refused.text()).toContain("not served through a gateway");
+      expect(await refused.text()).toContain("is not a route the gateway serves");
     }
     expect(w.mock.requests().filter((r) => !r.path.startsWith("/backend-api/codex/"))).toHaveLength(0);
     const served = `${JSON.stringify(u)}${JSON.stringify(check)}`;

@@ -215,6 +215,12 @@ describe("gateway team routes", () => {
             ?.instances.map((i) => i.id)
             .sort(),
         ).toEqual([a.instance, b.instance].sort());
+        // A served nothing, yet its accounts table counts what the whole pool served (the ledger, every instance's).
+        const ledger = await w.store.ledger.since(0);
+        const counted = () =>
+          team.snapshot().profiles.every((p) => p.requests === ledger.filter((r) => r.profile === p.name).length);
+        expect(await until(counted, 5_000)).toBeLessThan(5_000);
+        expect(team.snapshot().profiles.find((p) => p.name === served)?.latencyMs).toBeNumber();
         // A served nothing, yet its pool view has the windows B read from the upstream's answer.
         expect(
           await until(() => (team.snapshot().profiles.find((p) => p.name === served)?.windows.length ?? 0) > 0, 3_000),

@@ -71,6 +71,9 @@ export type ProxyOptions = {
   broker?: BrokerMount;
   /** Told each usage-ledger row as it is recorded (the team gateway sends them on to PostgreSQL). */
   onRequest?: (row: LedgerRow) => void;
+  /** Whether the proxy's own answers (the pool is out, a conversation's account cannot serve) name accounts
+   * (default true; the team gateway's callers must not learn them). */
+  accountsInAnswers?: boolean;
 };
 
 export type BrokerMount = {
@@ -179,6 +182,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
     fetch: options.fetch ?? fetch,
     metrics: new ProxyMetrics(),
     onRequest: options.onRequest,
+    accountsInAnswers: options.accountsInAnswers ?? true,
     refreshTokens: new RecentTokens(),
     accessTokens: new RecentTokens(Number.POSITIVE_INFINITY, ACCESS_TOKENS_PER_PROFILE),
   };

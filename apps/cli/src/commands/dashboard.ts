@@ -18,7 +18,10 @@ export function registerDashboard(program: Command): void {
   program
     .command("dashboard")
     .alias("status")
-    .description("the pool view alone: every profile, quota, backoffs and the live event log (q to quit)")
+    .description(
+      "the pool view alone: every profile, quota, backoffs and the live event log; " +
+        "t: requests and tokens per profile and model (q to quit)",
+    )
     .option(
       "--base-url <url>",
       "attach to the broker for this ChatGPT base first (default: CODEX_CHATGPT_BASE_URL or ChatGPT)",

@@ -106,6 +106,7 @@ test.each([
   ["PRODEX_CODEX_WEBSOCKETS=0: HTTP/SSE", { PRODEX_CODEX_WEBSOCKETS: "0" }, "supports_websockets=false"],
   ["ChatGPT mode: the placeholder login's bearer is the key", {}, "requires_openai_auth=true"],
   ["the gateway's Codex routes", {}, 'base_url="https://gw.example.com/backend-api/codex"'],
+  ["no ChatGPT apps (a pool account's connectors; the gateway refuses them)", {}, "-c features.apps=false"],
   [
     "the gateway's ChatGPT routes (wham/usage, accounts/check)",
     {},

@@ -96,7 +96,13 @@ export function codexGatewayLaunch(options: {
   version: string | null;
 }): LaunchSpec {
   const endpoints = gatewayEndpoints(options.gateway.url);
-  const overrides = codexOverrides(endpoints, { websockets: options.websockets, gateway: true });
+  // ChatGPT apps (connectors, ps/mcp) would be a pool account's own; the gateway refuses them, so Codex is told not to
+  // start them rather than warn about the refusal at every start.
+  const overrides = [
+    ...codexOverrides(endpoints, { websockets: options.websockets, gateway: true }),
+    "-c",
+    "features.apps=false",
+  ];
   const env = withLoopbackNoProxy(options.env);
   env.CODEX_HOME = options.codexHome;
   env.CODEX_REFRESH_TOKEN_URL_OVERRIDE = endpoints.refreshUrl;

@@ -3,7 +3,7 @@
 // and the automatic runtime's development helpers do not exist in it.
 import React, { useCallback, useEffect, useState } from "react";
 import { useApp, useInput } from "ink";
-import type { InstancesAnswer, PoolFeed, TeamFeed } from "@prodex/core/types";
+import type { InstancesAnswer, PoolFeed, TeamFeed, TeamLink } from "@prodex/core/types";
 import type { Theme } from "../env/theme.ts";
 import { useFeedUsage } from "../feed/use-feed-usage.ts";
 import { timeSignature, useNotice, useNow, usePoolFeed } from "../feed/use-pool-feed.ts";
@@ -13,11 +13,18 @@ import { fromInkAll } from "../wrap/ink-key.ts";
 import { initialPoolView, poolKey } from "./pool-controller.ts";
 import { initialTeamView, type TeamAction, teamKey } from "./team-controller.ts";
 
-/** The team feed's instances, re-read whenever the feed says they changed. */
-function useInstances(team: TeamFeed | undefined): InstancesAnswer | null {
-  const [instances, setInstances] = useState(() => team?.instances() ?? null);
-  useEffect(() => team?.onTeam(() => setInstances(team.instances())), [team]);
-  return instances;
+type TeamParts = { instances: InstancesAnswer | null; link: TeamLink | undefined };
+
+const teamParts = (team: TeamFeed | undefined): TeamParts => ({
+  instances: team?.instances() ?? null,
+  link: team?.link(),
+});
+
+/** The team feed's instances and how its reads go, re-read whenever the feed says they changed. */
+function useTeamParts(team: TeamFeed | undefined): TeamParts {
+  const [parts, setParts] = useState(() => teamParts(team));
+  useEffect(() => team?.onTeam(() => setParts(teamParts(team))), [team]);
+  return parts;
 }
 
 /**
@@ -30,7 +37,7 @@ export function PoolScreen(props: { feed: PoolFeed; team?: TeamFeed; theme: Them
   const { exit } = useApp();
   const { cols: columns, rows } = props;
   const state = usePoolFeed(feed);
-  const instances = useInstances(team);
+  const { instances, link } = useTeamParts(team);
   const [view, setView] = useState(initialPoolView);
   const [teamView, setTeamView] = useState(initialTeamView);
   const [notice, say] = useNotice();
@@ -94,7 +101,7 @@ export function PoolScreen(props: { feed: PoolFeed; team?: TeamFeed; theme: Them
         team
           ? {
               heading: `prodex team ${team.url}`,
-              summary: teamSummary(state.snapshot, team.who.instance, theme),
+              summary: teamSummary(state.snapshot, team.who.instance, theme, link, now),
               sections,
               keys: teamFooter(team.who, theme),
             }

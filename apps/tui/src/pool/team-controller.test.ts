@@ -82,6 +82,15 @@ describe("teamKey", () => {
         actions: [{ type: "say", text: "no key to revoke: none used the pool today" }],
       },
     ],
+    [
+      "the dashboard's own key is not revoked from here: it says how instead",
+      "x",
+      { ...admin, keys: ["lead", "dev-1"] },
+      {
+        team: initialTeamView,
+        actions: [{ type: "say", text: "lead is the key this dashboard uses: prodex gateway key revoke lead" }],
+      },
+    ],
     ["a viewer still moves, filters and quits", "jfq", viewer, { actions: [{ type: "close" }] }],
   ];
   for (const [name, input, ctx, want] of cases) test(name, () => expect(press(input, ctx)).toMatchObject(want));

@@ -47,6 +47,13 @@ export function teamKey(
       if (ctx.role !== "admin") return { view, team, action: { type: "say", text: readOnlyWhy(ctx, "revoking") } };
       const name = ctx.keys[sel];
       if (!name) return { view, team, action: { type: "say", text: "no key to revoke: none used the pool today" } };
+      // Revoked from here, the dashboard would lose its own key mid-sentence: that is a deliberate command instead.
+      if (name === ctx.name)
+        return {
+          view,
+          team,
+          action: { type: "say", text: `${name} is the key this dashboard uses: prodex gateway key revoke ${name}` },
+        };
       return { view, team: { key: sel, confirm: name } };
     }
   }

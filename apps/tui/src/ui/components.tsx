@@ -86,7 +86,13 @@ export function PoolScreenView(
   return (
     <FullScreen>
       {view.usage ? (
-        <UsageView {...screen} summary={usage} period={view.period} {...(groups ? { groups } : {})} />
+        <UsageView
+          {...screen}
+          summary={usage}
+          period={view.period}
+          profiles={state.snapshot.profiles}
+          {...(groups ? { groups } : {})}
+        />
       ) : (
         <PoolView {...screen} {...pool} state={state} view={view} />
       )}

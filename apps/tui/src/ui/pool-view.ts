@@ -117,7 +117,16 @@ export function poolLines(props: PoolViewProps): Line[] {
       ? props.keys
       : footerLine(
           props,
-          `${theme.ascii ? "up/down" : "↑↓"} select ${g.dot} p pin ${g.dot} u unpin ${g.dot} a auto-rotate ${g.dot} f level ${g.dot} / search ${g.dot} c clear ${g.dot} t usage`,
+          [
+            `${theme.ascii ? "up/down" : "↑↓"} select`,
+            "p pin",
+            "u unpin",
+            "a auto-rotate",
+            "f level",
+            "/ search",
+            "c clear",
+            "t usage",
+          ].join(` ${g.dot} `),
         ),
   );
   return out.slice(0, height).map((l) => fit(l, width, g.ellipsis));

@@ -107,6 +107,25 @@ describe("teamSectionLines", () => {
     for (const h of [0, 1, 3, 5, 8]) expect(text({ height: h }).length).toBeLessThanOrEqual(h);
   });
 
+  test("more instances than fit: the attached one first, the rest counted with how many ail", () => {
+    const many: InstancesAnswer = {
+      at: NOW,
+      instances: [
+        inst({ id: "gw-1" }),
+        inst({ id: "gw-2", heartbeatAt: NOW - 12_000 }),
+        inst({ id: "gw-3", notReady: "stopping" }),
+        inst({ id: "gw-a" }),
+        inst({ id: "gw-5" }),
+      ],
+    };
+    const lines = text({ instances: many, height: 12 });
+    expect(lines[0]).toStartWith("─ instances · 5 ─");
+    expect(lines[1]).toMatch(/^ ▸ gw-a\s+ready/);
+    expect(lines[2]).toMatch(/^ {3}gw-1\s+ready/);
+    expect(lines[3]).toMatch(/^ {3}\+3 more \(2 not ready or late\)\s*$/);
+    expect(lines[4]).toStartWith("─ top keys · last hour");
+  });
+
   test("no instance registered is said, not left blank", () => {
     expect(text({ instances: { at: NOW, instances: [] } })[1]).toBe(" no instance registered");
   });
@@ -120,6 +139,14 @@ describe("the team headline and footer", () => {
     );
     expect(lineText(teamSummary({ ...snap, pinned: "work" }, "gw-a", theme))).toContain("pinned work · via gw-a");
     expect(lineText(teamSummary({ ...snap, pinned: null, autoRotate: false }, "gw-a", theme))).toContain("paused");
+    // The gateway stopped answering: for how long and why, so what is on screen reads as that old.
+    const away = { lastAnswer: NOW - 12_000, failure: "Unable to connect" };
+    expect(lineText(teamSummary({ ...snap, pinned: null }, "gw-a", theme, away, NOW))).toEndWith(
+      "via gw-a · gateway: last read 12s ago (Unable to connect)",
+    );
+    expect(lineText(teamSummary(snap, "gw-a", theme, { lastAnswer: NOW, failure: null }, NOW))).not.toContain(
+      "gateway:",
+    );
   });
   test("an admin key's hints name pin, pause and revoke; a viewer's say read-only and why", () => {
     expect(lineText(teamFooter({ role: "admin", name: "lead" }, theme))).toContain(

@@ -3,6 +3,7 @@ import type {
   InstancesAnswer,
   PoolSnapshot,
   TeamInstance,
+  TeamLink,
   UsagePeriod,
   UsageSummary,
   Whoami,
@@ -91,7 +92,18 @@ export function teamSectionLines(p: TeamSectionsProps): Line[] {
   const out: Line[] = [rule(p.width, p.theme, `instances ${p.theme.g.dot} ${list.length}`)];
   if (!p.instances) out.push([dim(" reading the registry…")]);
   else if (list.length === 0) out.push([dim(" no instance registered")]);
-  for (const i of list.slice(0, instanceRows)) out.push(instanceLine(i, at, p.attached, p.theme, p.width));
+  // The attached instance first, then the others as registered; what does not fit is counted, with how many ail.
+  const ordered = [...list.filter((i) => i.id === p.attached), ...list.filter((i) => i.id !== p.attached)];
+  const shown = ordered.length > instanceRows ? Math.max(0, instanceRows - 1) : ordered.length;
+  for (const i of ordered.slice(0, shown)) out.push(instanceLine(i, at, p.attached, p.theme, p.width));
+  const rest = ordered.slice(shown);
+  if (rest.length && instanceRows > 0) {
+    const ailing = rest.filter((i) => instanceHealth(i, at).word !== "ready").length;
+    out.push([
+      dim(`   +${rest.length} more`),
+      ...(ailing ? [seg(` (${ailing} not ready or late)`, { hue: hue(p.theme, "red") })] : []),
+    ]);
+  }
   const left = Math.max(0, p.height - out.length);
   const hour = Math.floor(left / 2);
   out.push(...keysTable(p, "1h", hour), ...keysTable(p, "24h", left - hour, p.selectedKey));
@@ -120,15 +132,24 @@ export function teamFooter(who: Pick<Whoami, "role" | "name">, theme: Theme): Li
 }
 
 /**
- * The team view's headline after its title: the shared pool's accounts and its rotation mode (pool-wide), and the
- * instance this dashboard reads through (its counters are that instance's; the ledger below is everyone's).
+ * The team view's headline after its title: the shared pool's accounts and its rotation mode (pool-wide), the
+ * instance this dashboard reads through (its counters are that instance's; the ledger below is everyone's), and,
+ * when the gateway stopped answering, for how long and why: what is on screen is that old.
  */
-export function teamSummary(snap: PoolSnapshot, attached: string, theme: Theme): Line {
+export function teamSummary(snap: PoolSnapshot, attached: string, theme: Theme, link?: TeamLink, now = 0): Line {
   const g = theme.g;
-  return [
+  const out: Line = [
     dim(` ${g.dot} ${snap.profiles.length} accounts ${g.dot} `),
     ...modeTag(snap, theme),
     ...(snap.pinned ? [seg(` ${snap.pinned}`, { hue: hue(theme, "magenta") })] : []),
     dim(` ${g.dot} via ${attached}`),
   ];
+  if (link?.failure)
+    out.push(
+      seg(` ${g.dot} gateway: last read ${fmtDuration(Math.max(0, now - link.lastAnswer))} ago (${link.failure})`, {
+        hue: hue(theme, "red"),
+        bold: true,
+      }),
+    );
+  return out;
 }

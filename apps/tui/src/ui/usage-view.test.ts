@@ -1,13 +1,37 @@
 import { describe, expect, test } from "bun:test";
 import { makeTheme } from "../env/theme.ts";
 import { lineText, lineWidth } from "./lines.ts";
-import { nextPeriod, usageBudget, usageLines, type UsageViewProps } from "./usage-view.ts";
-import { sampleUsage } from "./fixtures.ts";
+import { nextPeriod, usageBudget, usageLines, type UsageViewProps, withAccountWindows } from "./usage-view.ts";
+import { sampleProfile, sampleSnapshot, sampleUsage } from "./fixtures.ts";
 
 const now = new Date(2025, 5, 1, 12, 0, 0).getTime();
 const theme = makeTheme();
 const base: UsageViewProps = { summary: sampleUsage(now), period: "1h", theme, width: 120, height: 24, now };
 const text = (over: Partial<UsageViewProps> = {}) => usageLines({ ...base, ...over }).map((l) => lineText(l).trimEnd());
+
+describe("withAccountWindows", () => {
+  const row = sampleUsage(now).periods[2]?.by.profile?.[0];
+  test.each([
+    ["its windows' used percents", sampleProfile({ name: "backup" }, now), { "5h": 20, weekly: 10 }],
+    [
+      "a window that has reset since it was read: 0",
+      sampleProfile(
+        {
+          name: "backup",
+          windows: [{ label: "5h", usedPercent: 80, windowSeconds: 18_000, resetAt: now - 1, limit: "codex" }],
+        },
+        now,
+      ),
+      { "5h": 0, weekly: null },
+    ],
+    ["never read: none", sampleProfile({ name: "backup", windows: [] }, now), { "5h": null, weekly: null }],
+  ] as const)("%s", (_name, profile, windows) => {
+    expect(withAccountWindows([row!], [profile], now)[0]?.windows).toEqual(windows);
+  });
+  test("a row with no profile of that name is left as it is", () => {
+    expect(withAccountWindows([row!], [], now)).toEqual([row!]);
+  });
+});
 
 describe("usageBudget", () => {
   test.each([
@@ -45,9 +69,8 @@ describe("usageLines", () => {
 
   test("last hour: the period's totals, then per profile and per model, biggest first", () => {
     const t = text();
-    expect(t[0]).toMatch(
-      /^ prodex usage · last hour · 3 req · 0 err · 49k tokens: 46k in \(23k cached\) · 2\.7k out \(675 reasoning\)\s+12:00:00$/,
-    );
+    expect(t[0]).toMatch(/^ prodex usage · last hour · 3 req · 0 err · 49k tokens: 46k in \(23k cached\) · /);
+    expect(t[0]).toMatch(/ · 2\.7k out \(675 reasoning\)\s+12:00:00$/);
     expect(t[1]).toBe("  1 last hour   2 last day   3 last 7 days");
     expect(t[2]).toMatch(/^─ by profile · last hour ─+$/);
     expect(t[3]).toMatch(/^ {2}PROFILE\s+REQ/);
@@ -78,6 +101,14 @@ describe("usageLines", () => {
       "  +2 more · 19% of the total",
       "  +2 more · 5% of the total",
     ]);
+  });
+
+  test("with the pool's profiles: each profile row shows its own account's windows, model rows none", () => {
+    const t = text({ period: "7d", profiles: sampleSnapshot(now).profiles, width: 130 });
+    expect(t.find((l) => l.startsWith("  PROFILE"))).toMatch(/SHARE\s+5H PTS\s+WK PTS$/);
+    expect(t.find((l) => l.startsWith("  backup "))).toMatch(/\s100\s+71$/);
+    expect(t.find((l) => l.startsWith("  work "))).toMatch(/\s62\s+17$/);
+    expect(t.find((l) => l.startsWith("  MODEL"))).toMatch(/SHARE$/);
   });
 
   test("before the first summary, and a period with nothing in it", () => {

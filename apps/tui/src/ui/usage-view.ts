@@ -1,7 +1,8 @@
-import { periodTotals } from "@prodex/core";
-import type { UsageGroup, UsagePeriod, UsageSummary } from "@prodex/core/types";
+import { periodTotals, quotaCell } from "@prodex/core";
+import type { ProfileView, UsageGroup, UsagePeriod, UsageSummary, UsageTotal } from "@prodex/core/types";
 import { USAGE_PERIODS } from "@prodex/core/types";
 import { hue } from "../env/theme.ts";
+import { mainWindows } from "../feed/pool-state.ts";
 import { fmtClock, fmtCount } from "../format/format.ts";
 import { dim, fit, plain, seg, spread, type Line } from "./lines.ts";
 import { rule } from "./parts.ts";
@@ -14,7 +15,27 @@ export type UsageViewProps = ScreenProps & {
   period: UsagePeriod;
   /** The tables to show, top to bottom (default: per profile, then per model). */
   groups?: readonly UsageGroup[];
+  /** The local pool's profiles: each profile row shows its own account's 5-hour and weekly windows. */
+  profiles?: readonly ProfileView[];
 };
+
+/**
+ * Profile rows with the points of their account's windows they used: a profile is its own account, so all of
+ * a window's use is its own — its used percent, as `prodex quota` shows it (0 once the window has reset).
+ */
+export function withAccountWindows(
+  rows: readonly UsageTotal[],
+  profiles: readonly ProfileView[],
+  now: number,
+): UsageTotal[] {
+  return rows.map((row) => {
+    const p = profiles.find((x) => x.name === row.group);
+    if (!p) return row;
+    const { primary, weekly } = mainWindows(p);
+    const used = (w: typeof primary) => (w ? quotaCell(w, now).usedPercent : null);
+    return { ...row, windows: { "5h": used(primary), weekly: used(weekly) } };
+  });
+}
 
 export const PERIOD_LABEL: Record<UsagePeriod, string> = {
   "1h": "last hour",
@@ -67,7 +88,8 @@ export function usageLines(props: UsageViewProps): Line[] {
         dim(` ${g.dot} ${fmtCount(t.requests)} req ${g.dot} `),
         seg(`${fmtCount(t.errors)} err`, { hue: t.errors ? hue(theme, "red") : undefined, dim: !t.errors }),
         dim(
-          ` ${g.dot} ${fmtCount(t.totalTokens)} tokens: ${fmtCount(t.inputTokens)} in (${fmtCount(t.cachedTokens)} cached)` +
+          ` ${g.dot} ${fmtCount(t.totalTokens)} tokens: ${fmtCount(t.inputTokens)} in` +
+            ` (${fmtCount(t.cachedTokens)} cached)` +
             ` ${g.dot} ${fmtCount(t.outputTokens)} out (${fmtCount(t.reasoningTokens)} reasoning)`,
         ),
       ]
@@ -92,7 +114,10 @@ export function usageLines(props: UsageViewProps): Line[] {
   if (!props.summary) {
     out.push(rule(width, theme), [dim(" reading the usage ledger…")]);
   } else {
-    const rowsOf = (group: UsageGroup) => totals?.by[group] ?? [];
+    const rowsOf = (group: UsageGroup) => {
+      const rows = totals?.by[group] ?? [];
+      return group === "profile" && props.profiles ? withAccountWindows(rows, props.profiles, props.now) : rows;
+    };
     // A table needs its header, its rows, and (empty) one line to say so.
     const budget = usageBudget(
       groups.map((group) => 1 + Math.max(1, rowsOf(group).length)),

@@ -156,7 +156,7 @@ describe("WrapScreen", () => {
     expect(t.screen()).toContain("│ prodex · codex");
   });
 
-  test("usage view: prefix u opens it live from the feed, keys pick the period, t the pool view, Esc goes back", async () => {
+  test("usage view: prefix u opens it live from the feed; 1 2 3 periods, t the pool view, Esc back", async () => {
     const t = await setup();
     const now = Date.now();
     // Hidden, a usage message draws nothing: the agent's screen is not redrawn for it.

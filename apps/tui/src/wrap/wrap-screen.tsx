@@ -161,7 +161,7 @@ export function WrapScreen(props: WrapScreenProps) {
 
   const dot = theme.g.dot;
   const hint = armed
-    ? `keys: d pool ${dot} u usage ${dot} s panel ${dot} a auto ${dot} 1-9 pin ${dot} [ scroll ${dot} q quit ${dot} ? help`
+    ? `keys: ${["d pool", "u usage", "s panel", "a auto", "1-9 pin", "[ scroll", "q quit", "? help"].join(` ${dot} `)}`
     : notice;
   const short = prefixShort(props.prefix);
 

@@ -28,6 +28,9 @@ export type TeamInstance = z.infer<typeof teamInstanceSchema>;
 export const instancesAnswerSchema = z.object({ at: z.number(), instances: z.array(teamInstanceSchema) });
 export type InstancesAnswer = z.infer<typeof instancesAnswerSchema>;
 
+/** How the dashboard's reads of the gateway go: when it last answered, and why the last read failed (null: it did not). */
+export type TeamLink = { lastAnswer: number; failure: string | null };
+
 /**
  * The team dashboard's feed: the pool view's (events from every instance; `usage()` is the ledger per key), plus the
  * gateway's own parts.
@@ -36,6 +39,7 @@ export interface TeamFeed extends PoolFeed {
   readonly who: Whoami;
   readonly url: string;
   instances(): InstancesAnswer | null;
+  link(): TeamLink;
   /** Revokes a gateway key (admin keys only); rejects with the gateway's one-line reason. */
   revoke(key: string): Promise<void>;
   /** Runs after the instances changed. */

@@ -33,7 +33,7 @@ export function minuteTotalOf(row: LedgerEntry): LedgerMinuteTotal {
   };
 }
 
-/** The first minute a period holds at `now`: a minute counts when any of it is in the period, so nothing recent is left out. */
+/** The first minute a period holds at `now`: a minute counts when any of it is in it, so nothing recent is left out. */
 export function firstMinute(period: UsagePeriod, now: number): number {
   return Math.floor((now - USAGE_PERIOD_MS[period]) / MINUTE);
 }

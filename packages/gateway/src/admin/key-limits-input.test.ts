@@ -17,11 +17,11 @@ describe("key limits from flags", () => {
   });
 
   test.each([
-    ["--rpm", "0", '--rpm must be a whole number above 0 (or none), got "0"'],
+    ["--rpm", "0", '--rpm must be a whole number above 0, or none; got "0"'],
     ["--rpm", "1.5", "--rpm must be a whole number above 0"],
     ["--rpm", "", "--rpm must be a whole number above 0"],
     ["--tokens-per-day", "-5", "--tokens-per-day must be a whole number above 0"],
-    ["--max-share", "0", '--max-share must be a fraction above 0 and at most 1 (0.4 or 40%) (or none), got "0"'],
+    ["--max-share", "0", '--max-share must be a fraction above 0 and at most 1 (like 0.4), or none; got "0"'],
     ["--max-share", "1.5", "--max-share must be a fraction above 0 and at most 1"],
     ["--max-share", "140%", "--max-share must be a fraction above 0 and at most 1"],
     ["--max-share", "lots", "--max-share must be a fraction above 0 and at most 1"],
@@ -49,7 +49,7 @@ describe("key limits from an admin route's JSON", () => {
   });
 
   test.each([
-    [{ maxShare: 2 }, "maxShare must be a fraction above 0 and at most 1 (0.4 or 40%), or null to lift it"],
+    [{ maxShare: 2 }, "maxShare must be a fraction above 0 and at most 1 (like 0.4), or null to lift it"],
     [{ rpm: "30" }, "rpm must be a whole number above 0, or null to lift it"],
     [{ tokensPerDay: 0.5 }, "tokensPerDay must be a whole number above 0"],
     [{ burst: 3 }, "burst: not a key limit"],

@@ -16,7 +16,7 @@ const FIELDS: Record<Limit, { flag: string; schema: z.ZodNumber; rule: string }>
   maxShare: {
     flag: "--max-share",
     schema: z.number().gt(0).lte(1),
-    rule: "a fraction above 0 and at most 1 (0.4 or 40%)",
+    rule: "a fraction above 0 and at most 1 (like 0.4)",
   },
 };
 const LIMITS = Object.keys(FIELDS) as Limit[];
@@ -30,7 +30,7 @@ export function parseLimit(flag: string, value: string): number | null {
   const percent = field === "maxShare" && value.trim().endsWith("%");
   const n = percent ? Number(value.trim().slice(0, -1)) / 100 : Number(value);
   const parsed = schema.safeParse(value.trim() === "" ? Number.NaN : n);
-  if (!parsed.success) throw new UsageError(`${flag} must be ${rule} (or none), got "${value}"`);
+  if (!parsed.success) throw new UsageError(`${flag} must be ${rule}, or none; got "${value}"`);
   return parsed.data;
 }
 

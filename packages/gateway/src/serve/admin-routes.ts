@@ -9,31 +9,14 @@ import { byKey } from "../admin/audit.ts";
 import { UsageError, parseSince } from "@prodex/core";
 import { parseGatewayBy, usageCsv, usageReport } from "../admin/usage-report.ts";
 import type { GatewayEnv } from "./front-door.ts";
-import { allowed } from "./key-auth.ts";
 import type { InstanceRegistry } from "./instance-registry.ts";
 import { type TeamDeps, teamRoutes } from "./team-routes.ts";
 
 type Env = GatewayEnv;
 
-/** `/gateway/v1/…`: viewer keys read, admin keys change. Answers are JSON; errors one line. */
+/** `/gateway/v1/…`: viewer keys read, admin keys change (route-access.ts). Answers are JSON; errors one line. */
 export function adminRoutes(store: GatewayStore, registry: InstanceRegistry, team: TeamDeps): Hono<Env> {
   const app = new Hono<Env>();
-  app.use("*", async (c, next) => {
-    // Usage is every key's to read: a user key's report is cut down to its own (usage-report.ts).
-    if (c.req.method === "GET" && c.req.path.endsWith("/usage")) return next();
-    const kind = c.req.method === "GET" ? "read" : "admin";
-    if (!allowed(c.get("role"), kind))
-      return c.json(
-        {
-          error: {
-            type: "permission_error",
-            message: `prodex gateway: this route needs an ${kind === "read" ? "admin or viewer" : "admin"} key`,
-          },
-        },
-        403,
-      );
-    await next();
-  });
   app.onError((error, c) => {
     const e = asProdexError(error);
     const message = e instanceof Error ? e.message : "internal error";

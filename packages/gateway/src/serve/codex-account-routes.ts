@@ -2,7 +2,6 @@ import { GATEWAY_ACCOUNT_ID, gatewayLoginTokens } from "@prodex/core";
 import { type PoolRuntime, accountsCheckBody, pooledUsageBody } from "@prodex/proxy";
 import { Hono } from "hono";
 import { z } from "zod";
-import { chatgptRouteServed } from "./chatgpt-route-served.ts";
 import type { GatewayEnv } from "./front-door.ts";
 import type { KeyAuth } from "./key-auth.ts";
 
@@ -75,24 +74,11 @@ export function codexLoginRoutes(keys: KeyAuth): Hono {
 
 /**
  * Codex's ChatGPT routes behind the key: `wham/usage` is the pool's view (never an account's: no email, the
- * placeholder's account id), `wham/accounts/check` names the placeholder's workspace, and routes that would read a
- * pool account's own data are refused (chatgpt-route-served.ts).
+ * placeholder's account id) and `wham/accounts/check` names the placeholder's workspace. Which other ChatGPT routes
+ * go on at all is route-access.ts's `CLIENT_ROUTES`.
  */
 export function codexAccountRoutes(pool: () => PoolRuntime, now: () => number = Date.now): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
-  app.use("/backend-api/*", async (c, next) => {
-    if (chatgptRouteServed(c.req.path)) return next();
-    return c.json(
-      {
-        error: {
-          type: "not_found",
-          message:
-            "prodex gateway: this ChatGPT route is not served through a gateway (it holds a pool account's own data)",
-        },
-      },
-      404,
-    );
-  });
   const accountOf = (header: string | undefined) => header ?? GATEWAY_ACCOUNT_ID;
   app.get("/backend-api/wham/usage", (c) => {
     const body = pooledUsageBody(pool(), accountOf(c.req.header("chatgpt-account-id")), now());

@@ -2,6 +2,7 @@ import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import {
   ClientPace,
   MAX_FRAME_BYTES,
+  badFrameError,
   UpstreamSocket,
   clientHandshakeHeaders,
   errorFrame,
@@ -31,6 +32,8 @@ const CODEX_PATH = "/backend-api/codex/responses";
 
 /** The proxy bounds its own account handshakes (rotation budget); this only guards against a hung proxy. */
 const BACKEND_CONNECT_MS = 120_000;
+/** Client frames waiting on the key's limits or a continuation lookup before a client is cut off (as the proxy). */
+const MAX_PENDING = 32;
 /** How long the pump waits for a frame before looking again (a quiet socket is a model thinking). */
 const QUIET_POLL_MS = 60_000;
 
@@ -122,6 +125,7 @@ function socketError(status: number, type: string, message: string): Response {
 class SocketLink {
   private client: ServerWebSocket<RelayData> | null = null;
   private queue: Promise<void> = Promise.resolve();
+  private pending = 0;
   private readonly gone = new AbortController();
   private readonly pace = new ClientPace(this.gone.signal);
 
@@ -141,9 +145,16 @@ class SocketLink {
 
   /** Client frames go on in order; a `response.create` first passes the key's limits and continuation lookup. */
   receive(message: string | Uint8Array): void {
+    if (++this.pending > MAX_PENDING) {
+      this.close(1008, "too many frames in flight");
+      return;
+    }
     this.queue = this.queue
       .then(() => this.forward(message))
-      .catch(() => this.close(1011, "prodex gateway relay error"));
+      .catch(() => this.close(1011, "prodex gateway relay error"))
+      .finally(() => {
+        this.pending--;
+      });
   }
 
   drain(): void {
@@ -172,6 +183,10 @@ class SocketLink {
   private async forward(message: string | Uint8Array): Promise<void> {
     if (this.gone.signal.aborted) return;
     const frame = parseClientFrame(message);
+    if (frame.kind === "bad") {
+      await this.sendClient(badFrameError(frame, "prodex gateway"));
+      return;
+    }
     if (frame.kind === "create") {
       const now = this.deps.now ?? Date.now;
       // A prewarm (`generate: false`) asks the model for nothing: only requests count against the key.
@@ -187,9 +202,7 @@ class SocketLink {
         return;
       }
     }
-    // Bad frames go on too: the proxy answers them with its own error frame.
-    const text = typeof message === "string" ? message : new TextDecoder().decode(message);
-    if (!this.up.send(text)) this.close(1011, "prodex gateway: the instance's proxy closed the socket");
+    if (!this.up.send(frame.text)) this.close(1011, "prodex gateway: the instance's proxy closed the socket");
   }
 
   /** Proxy frames to Codex as they come; a close is passed on with its code. */

@@ -3,9 +3,10 @@ import { BodyError, type RequestBody, readRequestBody } from "@prodex/proxy";
 import type { ApiKeyRole } from "@prodex/store/pg";
 import { type Backend, backendRequest } from "./backend-request.ts";
 import type { CodexSocketRelay } from "./codex-socket.ts";
-import { type KeyAuth, allowed, presentedKey } from "./key-auth.ts";
+import { type KeyAuth, presentedKey } from "./key-auth.ts";
 import { clientOfPath, limitAnswer } from "./limit-answer.ts";
 import type { LimitVerdict } from "./limit-check.ts";
+import { routeVerdict } from "./route-access.ts";
 
 export type GatewayEnv = { Variables: { role: ApiKeyRole; name: string } };
 
@@ -61,24 +62,20 @@ export function frontDoor(deps: FrontDoorDeps): Hono<GatewayEnv> {
       return fail(check.status, check.message, check.status === 503 ? "service_unavailable" : "authentication_error");
     c.set("role", check.role);
     c.set("name", check.name);
+    // Who may call what: route-access.ts, one table for every route.
+    const route = routeVerdict(c.req.method, new URL(c.req.url).pathname, check.role);
+    if (!route.ok)
+      return fail(route.status, route.message, route.status === 404 ? "not_found_error" : "permission_error");
     await next();
   });
   // Which key this is (any role): `prodex gateway login` checks a key with it before storing it.
   app.get("/gateway/v1/whoami", (c) => c.json({ instance: deps.instance, role: c.get("role"), name: c.get("name") }));
   app.route("/gateway/v1", deps.admin);
   app.get("/metrics", (c) => {
-    if (!allowed(c.get("role"), "read"))
-      return fail(403, "prodex gateway: /metrics needs an admin or viewer key", "permission_error");
     return c.body(deps.metrics(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
   });
   if (deps.codexAccount) app.route("/", deps.codexAccount);
   app.all("*", async (c) => {
-    if (!allowed(c.get("role"), "serve"))
-      return fail(
-        403,
-        "prodex gateway: this key may not send requests (its role is viewer or admin-only)",
-        "permission_error",
-      );
     const req = c.req.raw;
     if (deps.sockets && req.method === "GET" && req.headers.get("upgrade")?.toLowerCase() === "websocket")
       return deps.sockets.upgrade(req, c.get("name"));

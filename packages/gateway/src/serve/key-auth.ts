@@ -13,13 +13,6 @@ export function presentedKey(headers: Headers): string | null {
   return headers.get("x-prodex-gateway-key") ?? headers.get("x-api-key") ?? bearer ?? null;
 }
 
-/** May `role` use a route of `kind`? (admin: everything; viewer: reading the admin routes; user: serving.) */
-export function allowed(role: ApiKeyRole, kind: "serve" | "read" | "admin"): boolean {
-  if (role === "admin") return true;
-  if (role === "viewer") return kind === "read";
-  return kind === "serve";
-}
-
 /**
  * Gateway keys, checked by hash. A known key is answered from memory; a revocation anywhere empties every
  * instance's memory at once (notification), so the next request with a revoked key is refused.

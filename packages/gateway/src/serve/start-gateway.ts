@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { inspectRoutes } from "hono/dev";
 import { Context, type TokenSource } from "@prodex/core";
 import { type ProxyHandle, extractAffinity, startProxy } from "@prodex/proxy";
 import type { LedgerRow } from "@prodex/store";
@@ -24,6 +25,7 @@ import { clientOfPath } from "./limit-answer.ts";
 import { LocalMirror } from "./local-mirror.ts";
 import { KeyUsage } from "./key-usage.ts";
 import { PoolControl } from "./pool-control.ts";
+import { withPoolCounters } from "./pool-counters.ts";
 import { TimelineFeed } from "./timeline-feed.ts";
 import { SharedCache } from "./shared-cache.ts";
 import { SharedTokens } from "./shared-tokens.ts";
@@ -57,6 +59,8 @@ export type GatewayHandle = {
   /** The instance's copy of the shared pool (tests read its reload counts). */
   cache: SharedCache;
   ready(): { ready: true } | { ready: false; reason: string };
+  /** Every route the listener registers, as `METHOD path` (what route-access.ts must classify). */
+  routes(): string[];
   /** Re-reads the secret key file (SIGHUP): the ids of the keys now held, or one clear line (the old ones kept). */
   reloadKeys(): Promise<string[]>;
   stop(): Promise<void>;
@@ -94,6 +98,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       (what) => void cache.publish({ ...what, from: instance }),
     );
     const timeline = new TimelineFeed(store, health);
+    const keyUsage = new KeyUsage(store, health);
     const dir = mkdtempSync(join(o.env.TMPDIR ?? tmpdir(), `prodex-gateway-${instance}-`));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     mkdirSync(join(dir, "homes"), { recursive: true, mode: 0o700 });
@@ -172,6 +177,8 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       fetch: o.fetch,
       quotaRefresh: false,
       onRequest,
+      // A gateway key never learns an account from the proxy's own answers (route-access.ts: what a key sees).
+      accountsInAnswers: false,
     });
     // The pool-wide pin and pause, applied to this proxy as the local dashboard's control applies them.
     const pool = new PoolControl(store, cache, proxy.state.pool, health);
@@ -236,9 +243,10 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       sockets,
       ready,
       admin: adminRoutes(store, registry, {
-        snapshot: () => proxy.state.pool.snapshot(),
+        // The accounts' counters are the whole pool's (the ledger), not this instance's alone.
+        snapshot: () => withPoolCounters(proxy.state.pool.snapshot(), keyUsage.accounts()),
         timeline,
-        usage: new KeyUsage(store, health),
+        usage: keyUsage,
         control: pool,
       }),
       limits,
@@ -284,6 +292,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       health,
       cache,
       ready,
+      routes: () => inspectRoutes(app).flatMap((r) => (r.isMiddleware ? [] : [`${r.method} ${r.path}`])),
       async reloadKeys() {
         const ids = secretKeys.reload();
         await secretKeys.follow();

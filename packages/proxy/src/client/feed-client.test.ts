@@ -61,8 +61,9 @@ describe("connectFeed validates what it receives", () => {
       rotations: 0,
     };
     const usage = { at: 3, periods: [{ period: "1h", total, by: { profile: [{ ...total, group: "p1" }] } }] };
+    const negative = { ...usage, periods: [{ period: "1h", total: { ...total, requests: -1 }, by: {} }] };
     const frames = [
-      `event: usage\ndata: ${JSON.stringify({ ...usage, periods: [{ period: "1h", total: { ...total, requests: -1 }, by: {} }] })}`,
+      `event: usage\ndata: ${JSON.stringify(negative)}`,
       `event: usage\ndata: ${JSON.stringify({ ...usage, periods: [{ period: "1y", total, by: {} }] })}`,
       `event: usage\ndata: ${JSON.stringify(usage)}`,
     ];

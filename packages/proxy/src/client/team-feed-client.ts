@@ -1,4 +1,4 @@
-import { type InstancesAnswer, type TeamFeed, UsageError, instancesAnswerSchema } from "@prodex/core";
+import { type InstancesAnswer, type TeamFeed, type TeamLink, UsageError, instancesAnswerSchema } from "@prodex/core";
 import { connectFeed, errorMessage } from "./feed-client.ts";
 import { checkGatewayKey } from "./gateway-key-check.ts";
 
@@ -40,13 +40,19 @@ export async function connectTeamFeed(url: string, key: string, options: TeamFee
   const changed = () => {
     for (const l of listeners) l();
   };
+  let link: TeamLink = { lastAnswer: Date.now(), failure: null };
   const refresh = async () => {
     try {
       const res = await keyed(`${api}/instances`, { signal: AbortSignal.timeout(10_000) });
-      const next = instancesAnswerSchema.safeParse(res.ok ? await res.json() : null);
-      if (next.success) instances = next.data;
-    } catch {
-      // a gateway briefly away: keep what was shown, the next round reads again
+      const body = await res.json().catch(() => null);
+      const next = instancesAnswerSchema.safeParse(body);
+      if (!next.success) throw new Error(errorMessage(body) ?? `HTTP ${res.status}`);
+      instances = next.data;
+      link = { lastAnswer: Date.now(), failure: null };
+    } catch (e) {
+      // A gateway briefly away (or this key revoked): what was read stays on screen, marked as old, and the next
+      // round reads again.
+      link = { ...link, failure: e instanceof Error ? e.message : String(e) };
     }
     changed();
   };
@@ -58,6 +64,7 @@ export async function connectTeamFeed(url: string, key: string, options: TeamFee
     who,
     url,
     instances: () => instances,
+    link: () => link,
     async revoke(name) {
       const res = await keyed(`${api}/keys/${encodeURIComponent(name)}`, { method: "DELETE" });
       if (!res.ok) throw new Error(errorMessage(await res.json().catch(() => null)) ?? `HTTP ${res.status}`);

@@ -1,4 +1,5 @@
 import { mustStay, ownerOf } from "../affinity/affinity-keys.ts";
+import { unservedReason } from "../metrics/unserved-reason.ts";
 import { proxyPorts } from "../rotation/proxy-ports.ts";
 import { rotate } from "../rotation/rotate.ts";
 import { type Committed, type HttpRequest, httpAttempt } from "./http-attempt.ts";
@@ -34,6 +35,8 @@ export async function forward(state: ProxyState, req: ForwardRequest): Promise<O
     connected: noConnection,
     signal: req.signal,
   });
+  const unserved = unservedReason(out);
+  if (unserved) state.metrics.unserved(req.client, unserved);
   switch (out.kind) {
     case "served":
       out.value.attempts = out.attempts;

@@ -19,7 +19,9 @@ export function poolUnavailable(state: ProxyState, tried: Set<string>): LocalAns
   const states = snapshot.profiles.map((p) => ({ name: p.name, a: viewAvailability(p, now) }));
   const resets = states.flatMap(({ a }) => (!a.ok && a.until !== null && a.until > now ? [a.until] : []));
   const earliest = resets.length ? Math.min(...resets) : null;
-  const details = states.map(({ name, a }) => `${name}: ${describeAvailability(a, when)}`).join("; ");
+  const details = state.accountsInAnswers
+    ? states.map(({ name, a }) => `${name}: ${describeAvailability(a, when)}`).join("; ")
+    : `${states.length} account(s)`;
   const allQuota = states.length > 0 && states.every(({ a }) => !a.ok && a.why === "quota");
   if (allQuota) {
     return json(429, {
@@ -35,7 +37,7 @@ export function poolUnavailable(state: ProxyState, tried: Set<string>): LocalAns
     error: {
       type: "server_error",
       code: "pool_unavailable",
-      message: `No account in the prodex pool can serve right now (${details || "no profiles"}${tried.size ? `; tried ${[...tried].join(", ")}` : ""}).`,
+      message: `No account in the prodex pool can serve right now (${details || "no profiles"}${tried.size && state.accountsInAnswers ? `; tried ${[...tried].join(", ")}` : ""}).`,
     },
   });
 }
@@ -51,13 +53,14 @@ export function dependencyDown(message: string): LocalAnswer {
 /** The conversation's state lives on an account that cannot serve, and cannot move without losing it. */
 export function staleContinuation(state: ProxyState, owner: string, blocked: Unavailable): LocalAnswer {
   const row = state.pool.row(owner);
-  const who = row?.email ? `${owner} (${row.email})` : owner;
+  const named = row?.email ? `${owner} (${row.email})` : owner;
+  const who = state.accountsInAnswers ? `account ${named}` : "an account of the pool";
   const until = blocked.until ? ` until ${when(blocked.until)}` : "";
   return json(409, {
     error: {
       type: "stale_continuation",
       code: "stale_continuation",
-      message: `This conversation's state belongs to account ${who}, which cannot serve (${unavailableWhy(blocked)})${until}; it cannot continue on another account. Start a new conversation to continue on the pool, or wait for ${owner} to reset.`,
+      message: `This conversation's state belongs to ${who}, which cannot serve (${unavailableWhy(blocked)})${until}; it cannot continue on another account. Start a new conversation to continue on the pool, or wait for ${state.accountsInAnswers ? owner : "it"} to reset.`,
     },
   });
 }

@@ -31,4 +31,6 @@ export type ProxyState = {
   metrics: ProxyMetrics;
   /** Told each usage-ledger row after it went to the store writer (the gateway's write-behind). */
   onRequest?: (row: LedgerRow) => void;
+  /** False: the proxy's own answers say "an account of the pool", never which (the team gateway). */
+  accountsInAnswers: boolean;
 };

@@ -80,9 +80,11 @@ describe("ProxyMetrics", () => {
     expect(value(scrape(m), "prodex_token_refreshes_total", { profile: "work", result })).toBe(1);
   });
 
-  test("a backoff event counts by profile and kind; HTTP answers by route and status; streams open and total", () => {
+  test("backoffs by profile and kind; unserved by client and why; HTTP answers by route and status; streams", () => {
     const m = new ProxyMetrics();
     m.event(event({ kind: "backoff", data: { reason: "quota", until: 5 } }));
+    m.unserved("claude", "exhausted");
+    m.unserved("claude", "exhausted");
     m.answered("/backend-api/codex/responses", 200);
     m.answered("/backend-api/codex/responses", 200);
     m.answered("/backend-api/codex/responses", 429);
@@ -99,6 +101,7 @@ describe("ProxyMetrics", () => {
     expect(value(f, "prodex_streams_open", { transport: "ws" })).toBe(3);
     expect(value(f, "prodex_sse_streams_total")).toBe(2);
     expect(value(f, "prodex_backoffs_active")).toBe(1);
+    expect(value(f, "prodex_unserved_total", { client: "claude", reason: "exhausted" })).toBe(2);
   });
 
   test("scrape gauges: remaining per profile, window and limit; the writer's backlog; leases only on a broker", () => {

@@ -9,6 +9,7 @@ import type { LedgerRow } from "@prodex/store";
 import { Histogram } from "./histogram.ts";
 import { LabeledCounter } from "./labeled-counter.ts";
 import type { MetricFamily } from "./prometheus-text.ts";
+import type { Unserved } from "./unserved-reason.ts";
 
 /** Time to first byte, seconds: where an answer's first byte lands, held answers included. */
 export const TTFB_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] as const;
@@ -42,6 +43,7 @@ export class ProxyMetrics {
   private readonly requests = new LabeledCounter();
   private readonly errors = new LabeledCounter();
   private readonly rotations = new LabeledCounter();
+  private readonly unservedCount = new LabeledCounter();
   private readonly ttfb = new Histogram(TTFB_BUCKETS);
   private readonly tokens = new LabeledCounter();
   private readonly refreshes = new LabeledCounter();
@@ -61,6 +63,11 @@ export class ProxyMetrics {
     this.rotations.add(cm, row.rotations);
     if (row.ttfbMs !== null) this.ttfb.observe({ client: row.client }, row.ttfbMs / 1000);
     for (const [kind, n] of tokensOf(row)) this.tokens.add({ profile: row.profile, model, kind }, n);
+  }
+
+  /** A request no account's answer reached the client for (unserved-reason.ts says why). */
+  unserved(client: string, reason: Unserved): void {
+    this.unservedCount.add({ client, reason });
   }
 
   /** The pool's events this proxy emits: token refreshes and their failures, accounts rested. */
@@ -109,6 +116,12 @@ export class ProxyMetrics {
         "prodex_errors_total",
         "Answers that did not complete (error status, failed, broken or abandoned stream), by client and model.",
         this.errors.samples(),
+      ),
+      counter(
+        "prodex_unserved_total",
+        "Requests answered without an account's answer, by client and why: exhausted (every account out or failing), " +
+          "stale (a continuation whose account cannot serve), aborted (the client left first), refused, database_down.",
+        this.unservedCount.samples(),
       ),
       counter(
         "prodex_rotations_total",

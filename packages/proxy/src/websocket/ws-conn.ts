@@ -5,7 +5,7 @@ import type { ProxyState } from "../engine/proxy-state.ts";
 import { ClientPace } from "./client-pace.ts";
 import type { UpstreamSocket } from "./upstream-socket.ts";
 import { ResponseChain } from "./ws-chain.ts";
-import { errorFrame, parseClientFrame } from "./ws-frames.ts";
+import { badFrameError, errorFrame, parseClientFrame } from "./ws-frames.ts";
 import { proxyPorts } from "../rotation/proxy-ports.ts";
 import type { RotateOutcome } from "../rotation/ports.ts";
 import { rotate } from "../rotation/rotate.ts";
@@ -89,13 +89,7 @@ export class WsConn {
         if (this.gone.signal.aborted) return;
         if (frame.kind === "bad") {
           this.state.log.line("warn", "ws bad frame", { conn: this.id, error: frame.message });
-          await this.send(
-            errorFrame(frame.status, {
-              type: "invalid_request_error",
-              code: "invalid_frame",
-              message: `prodex proxy: ${frame.message}`,
-            }),
-          );
+          await this.send(badFrameError(frame, "prodex proxy"));
           return;
         }
         this.requests++;

@@ -86,6 +86,15 @@ export function errorFrame(status: number, error: Record<string, unknown>, heade
   );
 }
 
+/** The error frame answering a frame that is not a request (`who` says which server refused it). */
+export function badFrameError(bad: Extract<ClientFrame, { kind: "bad" }>, who: string): string {
+  return errorFrame(bad.status, {
+    type: "invalid_request_error",
+    code: "invalid_frame",
+    message: `${who}: ${bad.message}`,
+  });
+}
+
 /** Headers Codex reads off an error (usage windows, retry hints); the rest stay behind. */
 function codexHeaders(headers: Headers | null): Record<string, string> {
   const out: Record<string, string> = {};

@@ -42,6 +42,7 @@ import {
   serverEvent,
 } from "./ws-frames.ts";
 import { relayableClose } from "./ws-headers.ts";
+import { unservedReason } from "../metrics/unserved-reason.ts";
 import { isRateLimitEvent, pooledRateLimitEvent, windowsFromRateLimitEvent } from "./ws-rate-limits.ts";
 import { type LastFailure, type Refused, ensureSocket } from "./ws-attempt.ts";
 
@@ -74,6 +75,8 @@ export async function relayCreate(conn: WsConn, frame: CreateFrame): Promise<voi
     { client: "ws", transport: "ws", what: label },
   );
   const outcome = await rotate(ports, wsRequest(conn, owner, stuck));
+  const unserved = unservedReason(outcome);
+  if (unserved) state.metrics.unserved(meta.client, unserved);
 
   const ms = ctx.now() - startedAt;
   const log = (level: "info" | "warn", fields: Record<string, string | number | boolean | null | undefined>) =>

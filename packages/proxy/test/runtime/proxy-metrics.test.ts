@@ -139,4 +139,27 @@ describe("the proxy's /metrics", () => {
     ];
     expect(findLeaks(secrets, [{ where: "/metrics", text: m.text }])).toEqual([]);
   }, 60_000);
+
+  test("a request no account could serve is unserved (exhausted), not a request that reached one", async () => {
+    const f = await openPool(TWO_ACCOUNTS);
+    const ws = await WsClient.open(proxyWsUrl(f), { ...f.proxy.codexHeaders, ...codexWsHeaders() });
+    for (const id of ["acct-a", "acct-b"]) f.mock.fault(id, { kind: "usage_limit", resetsInSeconds: 3_600 });
+    try {
+      ws.create(responsesBody(PROMPT));
+      expect((await ws.turn(15_000)).at(-1)?.type).toBe("error");
+    } finally {
+      ws.close();
+    }
+    const res = await postResponses(f, responsesBody(PROMPT));
+    expect(res.status).toBe(429);
+    await res.text();
+    const { families } = await scrape(f);
+    // One over the websocket, one over HTTP: Codex's two transports, both the `codex` client.
+    expect(sum(families, "prodex_unserved_total", { client: "codex", reason: "exhausted" })).toBe(2);
+    expect(sum(families, "prodex_requests_total")).toBe(0);
+    expect(sum(families, "prodex_http_requests_total", { route: "/backend-api/codex/responses", status: "429" })).toBe(
+      1,
+    );
+    expect(sum(families, "prodex_backoffs_total", { kind: "quota" })).toBe(2);
+  }, 30_000);
 });
