@@ -22,6 +22,7 @@ import { KeyAuth } from "./key-auth.ts";
 import { KeyLimiter } from "./key-limiter.ts";
 import { GatewayMetrics } from "./gateway-metrics.ts";
 import { clientOfPath } from "./limit-answer.ts";
+import { LimitNotices } from "./limit-events.ts";
 import { LocalMirror } from "./local-mirror.ts";
 import { KeyUsage } from "./key-usage.ts";
 import { PoolControl } from "./pool-control.ts";
@@ -231,7 +232,13 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       return r.kind === "unavailable" ? unavailableAnswer(clientOfPath(path), r.message) : null;
     };
     const backend = () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId, fetch: proxy.fetch });
-    const limits = (key: string) => limiter.admit(key);
+    // A key refused for its own limit is on the shared timeline, once per limit period (limit-events.ts).
+    const notices = new LimitNotices((e) => local.events.emit(e));
+    const limits = async (key: string) => {
+      const verdict = await limiter.admit(key);
+      notices.observe(key, verdict);
+      return verdict;
+    };
     const sockets = new CodexSocketRelay({ backend, limits, continuations });
     const app = frontDoor({
       continuations,
