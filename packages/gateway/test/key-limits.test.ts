@@ -153,6 +153,19 @@ describe("per-key limits", () => {
         "prodex gateway: maxShare must be a fraction above 0 and at most 1 (like 0.4), or null to lift it",
       );
       expect((await patch({ rpm: 1 }, w.key)).status).toBe(403);
+      // Created with limits through the route too (the key in the answer, once).
+      const post = (body: unknown) =>
+        fetch(`${a.url}/gateway/v1/keys`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      const robot = await post({ name: "robot", maxShare: 0.3, rpm: 20 });
+      expect(robot.status).toBe(201);
+      expect(await robot.json()).toMatchObject({ name: "robot", role: "user", rpm: 20, maxShare: 0.3 });
+      const zero = await post({ name: "robot-2", maxShare: 0 });
+      expect(zero.status).toBe(400);
+      expect(await zero.text()).toContain("maxShare must be a fraction above 0 and at most 1");
       expect((await prodexCli(env, ["gateway", "key", "list"])).stdout).toMatch(
         /small\s+user\s+\S+\s+max 40% of the weekly room/,
       );

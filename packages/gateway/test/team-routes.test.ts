@@ -215,6 +215,12 @@ describe("gateway team routes", () => {
             ?.instances.map((i) => i.id)
             .sort(),
         ).toEqual([a.instance, b.instance].sort());
+        // A served nothing, yet its accounts table counts what the whole pool served (the ledger, every instance's).
+        const ledger = await w.store.ledger.since(0);
+        const counted = () =>
+          team.snapshot().profiles.every((p) => p.requests === ledger.filter((r) => r.profile === p.name).length);
+        expect(await until(counted, 5_000)).toBeLessThan(5_000);
+        expect(team.snapshot().profiles.find((p) => p.name === served)?.latencyMs).toBeNumber();
         // A served nothing, yet its pool view has the windows B read from the upstream's answer.
         expect(
           await until(() => (team.snapshot().profiles.find((p) => p.name === served)?.windows.length ?? 0) > 0, 3_000),
@@ -229,6 +235,34 @@ describe("gateway team routes", () => {
         await expect(team.revoke("dev-2")).rejects.toThrow('no live gateway key named "dev-2"');
       } finally {
         team.close();
+      }
+    } finally {
+      await w.close();
+    }
+  }, 60_000);
+
+  test("a key over its own limit on B is one warning on A's feed, however often it is refused", async () => {
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }]);
+    try {
+      const a = await w.start();
+      const b = await w.start();
+      const viewer = await createKey(w.store, "watch", "viewer");
+      // Created while both run: its limits reach them by notification.
+      const ci = await createKey(w.store, "ci", "user", { rpm: 1 });
+      await Bun.sleep(200);
+      const feed = await attach(a.url, viewer.key);
+      try {
+        const statuses = [];
+        for (let i = 0; i < 4; i++) statuses.push((await codexTurn(b.url, ci.key)).status);
+        expect(statuses).toEqual([200, 429, 429, 429]);
+        const limited = () => feed.recent().filter((e) => e.kind === "key.limited");
+        expect(await until(() => limited().length > 0, 1_000)).toBeLessThan(1_000);
+        await Bun.sleep(300);
+        expect(limited().map((e) => [e.source, e.level, e.message.replace(/until \S+$/, "until …")])).toEqual([
+          [b.instance, "warn", "key ci reached its limit of 1 requests per minute; refused until …"],
+        ]);
+      } finally {
+        feed.close();
       }
     } finally {
       await w.close();

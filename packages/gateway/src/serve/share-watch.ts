@@ -27,6 +27,12 @@ const EMPTY_WEEK: StoredWindow = {
   limit: "codex",
 };
 
+/** What a reading needs of the database: the accounts' newest usage readings and the ledger's per-key sums. */
+export type ShareSource = {
+  usage: Pick<GatewayStore["usage"], "all">;
+  ledger: Pick<GatewayStore["ledger"], "sumsSince">;
+};
+
 type Served = { at: number; caller: string; account: string; tokens: number };
 
 /**
@@ -41,7 +47,7 @@ export class ShareWatch {
   private served: Served[] = [];
 
   constructor(
-    private readonly store: GatewayStore,
+    private readonly store: ShareSource,
     private readonly accounts: () => readonly string[],
     private readonly now: () => number = Date.now,
   ) {}

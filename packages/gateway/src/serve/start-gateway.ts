@@ -22,9 +22,11 @@ import { KeyAuth } from "./key-auth.ts";
 import { KeyLimiter } from "./key-limiter.ts";
 import { GatewayMetrics } from "./gateway-metrics.ts";
 import { clientOfPath } from "./limit-answer.ts";
+import { LimitNotices } from "./limit-events.ts";
 import { LocalMirror } from "./local-mirror.ts";
 import { KeyUsage } from "./key-usage.ts";
 import { PoolControl } from "./pool-control.ts";
+import { withPoolCounters } from "./pool-counters.ts";
 import { TimelineFeed } from "./timeline-feed.ts";
 import { SharedCache } from "./shared-cache.ts";
 import { SharedTokens } from "./shared-tokens.ts";
@@ -95,6 +97,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       (what) => void cache.publish({ ...what, from: instance }),
     );
     const timeline = new TimelineFeed(store, health);
+    const keyUsage = new KeyUsage(store, health);
     const dir = mkdtempSync(join(o.env.TMPDIR ?? tmpdir(), `prodex-gateway-${instance}-`));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     mkdirSync(join(dir, "homes"), { recursive: true, mode: 0o700 });
@@ -226,7 +229,13 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       return r.kind === "unavailable" ? unavailableAnswer(clientOfPath(path), r.message) : null;
     };
     const backend = () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId, fetch: proxy.fetch });
-    const limits = (key: string) => limiter.admit(key);
+    // A key refused for its own limit is on the shared timeline, once per limit period (limit-events.ts).
+    const notices = new LimitNotices((e) => local.events.emit(e));
+    const limits = async (key: string) => {
+      const verdict = await limiter.admit(key);
+      notices.observe(key, verdict);
+      return verdict;
+    };
     const sockets = new CodexSocketRelay({ backend, limits, continuations });
     const app = frontDoor({
       continuations,
@@ -238,9 +247,10 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       sockets,
       ready,
       admin: adminRoutes(store, registry, {
-        snapshot: () => proxy.state.pool.snapshot(),
+        // The accounts' counters are the whole pool's (the ledger), not this instance's alone.
+        snapshot: () => withPoolCounters(proxy.state.pool.snapshot(), keyUsage.accounts()),
         timeline,
-        usage: new KeyUsage(store, health),
+        usage: keyUsage,
         control: pool,
       }),
       limits,

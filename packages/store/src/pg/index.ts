@@ -12,6 +12,6 @@ export type { PgBackoffRow } from "./repositories/backoffs.ts";
 export type { PgBindingRow } from "./repositories/bindings.ts";
 export type { PgEventRow, NewPgEvent } from "./repositories/events.ts";
 export type { InstanceRow } from "./repositories/instances.ts";
-export type { CallerTotal, LedgerSum, PgLedgerRow } from "./repositories/ledger.ts";
+export type { AccountCounters, CallerTotal, LedgerSum, PgLedgerRow } from "./repositories/ledger.ts";
 export type { CounterTotals, CounterWindow } from "./repositories/key-counters.ts";
 export type { PoolControlRow } from "./repositories/pool-control.ts";

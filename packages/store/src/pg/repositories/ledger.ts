@@ -20,6 +20,9 @@ export type CallerTotal = {
   rotations: number;
 };
 
+/** An account's requests, failures and median time to first byte over a period (the team dashboard's counters). */
+export type AccountCounters = { account: string; requests: number; errors: number; medianTtfbMs: number | null };
+
 /** The team's usage ledger. Keyed by request id: a batch written twice (a retried flush) is stored once. */
 export class PgLedgerRepo {
   constructor(private readonly db: PgDb) {}
@@ -88,5 +91,26 @@ export class PgLedgerRepo {
       };
       return { group: r.group, ...n, totalTokens: n.inputTokens + n.outputTokens };
     });
+  }
+
+  /** Per account from `since` on: requests, failures (as `callerTotals` counts them), median time to first byte. */
+  async accountCounters(since: number): Promise<AccountCounters[]> {
+    const t = requestLedger;
+    const rows = await this.db
+      .select({
+        account: t.profile,
+        requests: sql<string>`count(*)`,
+        errors: sql<string>`count(*) filter (where ${t.status} >= 400 or ${t.outcome} <> 'completed')`,
+        median: sql<string | null>`percentile_cont(0.5) within group (order by ${t.ttfbMs})`,
+      })
+      .from(t)
+      .where(gte(t.at, since))
+      .groupBy(t.profile);
+    return rows.map((r) => ({
+      account: r.account,
+      requests: Number(r.requests),
+      errors: Number(r.errors),
+      medianTtfbMs: r.median === null ? null : Math.round(Number(r.median)),
+    }));
   }
 }
