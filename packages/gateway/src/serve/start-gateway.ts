@@ -57,6 +57,8 @@ export type GatewayHandle = {
   tokens: SharedTokens;
   queue: WriteBehind;
   health: DbHealth;
+  /** The instance's copy of the shared pool (tests read its reload counts). */
+  cache: SharedCache;
   ready(): { ready: true } | { ready: false; reason: string };
   /** Every route the listener registers, as `METHOD path` (what route-access.ts must classify). */
   routes(): string[];
@@ -145,6 +147,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
     for (const b of await store.bindings.recent(Date.now() - BINDINGS_LOOKBACK_MS))
       mirror.applyBinding(b.kind, b.key, b.account, b.expiresAt);
     cache.onReloaded = () => mirror.syncAccounts();
+    cache.onUsage = () => mirror.usageChanged();
     cache.on((n) => {
       if (n.t === "backoff" || n.t === "backoff-clear") mirror.syncBackoffs();
       else if (n.t === "bindings" && n.from !== instance)
@@ -294,6 +297,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       tokens,
       queue,
       health,
+      cache,
       ready,
       routes: () => inspectRoutes(app).flatMap((r) => (r.isMiddleware ? [] : [`${r.method} ${r.path}`])),
       async reloadKeys() {
