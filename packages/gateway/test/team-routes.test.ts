@@ -3,6 +3,8 @@ import { type PoolEvent, instancesAnswerSchema, poolSnapshotSchema } from "@prod
 import { connectFeed, connectTeamFeed } from "@prodex/proxy";
 import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
 import { createKey } from "../src/index.ts";
+import { DbHealth } from "../src/serve/db-health.ts";
+import { InstanceRegistry } from "../src/serve/instance-registry.ts";
 import { codexTurn, gatewayWorld } from "./gateway-world.ts";
 
 // The team dashboard's routes on two instances in this process, one real PostgreSQL, the mock upstream.
@@ -263,6 +265,30 @@ describe("gateway team routes", () => {
         ]);
       } finally {
         feed.close();
+      }
+    } finally {
+      await w.close();
+    }
+  }, 60_000);
+
+  test("the registry: each instance's readiness as its heartbeat wrote it, the answering one's as it is now", async () => {
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }]);
+    try {
+      let why: string | null = null;
+      const health = new DbHealth(w.store);
+      const mine = new InstanceRegistry(w.store, health, "gw-mine", 15_000, () => why);
+      const other = new InstanceRegistry(w.store, health, "gw-other", 900, () => "stopping");
+      await mine.register("http://127.0.0.1:1", "test");
+      await other.register("http://127.0.0.1:2", "test");
+      try {
+        const ready = async () => Object.fromEntries((await mine.live()).map((i) => [i.id, i.notReady]));
+        expect(await ready()).toEqual({ "gw-mine": null, "gw-other": null });
+        await Bun.sleep(400); // gw-other's heartbeat (every 300 ms) writes why it is not ready; gw-mine's row is younger than 900 ms
+        why = "database unreachable since 10:00:00";
+        expect(await ready()).toEqual({ "gw-mine": "database unreachable since 10:00:00", "gw-other": "stopping" });
+      } finally {
+        await other.stop();
+        await mine.stop();
       }
     } finally {
       await w.close();
