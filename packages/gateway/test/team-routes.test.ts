@@ -178,7 +178,7 @@ describe("gateway team routes", () => {
     }
   }, 60_000);
 
-  test("connectTeamFeed: a user key is refused; instances, top keys and windows from the whole pool; revoke", async () => {
+  test("connectTeamFeed: a user key is refused; instances, usage and windows of the whole pool; revoke", async () => {
     const w = await gatewayWorld(cluster(), [{ id: "acct-a" }, { id: "acct-b" }]);
     try {
       const a = await w.start();
@@ -271,7 +271,7 @@ describe("gateway team routes", () => {
     }
   }, 60_000);
 
-  test("the registry: each instance's readiness as its heartbeat wrote it, the answering one's as it is now", async () => {
+  test("the registry: readiness as each heartbeat wrote it, the answering instance's as it is now", async () => {
     const w = await gatewayWorld(cluster(), [{ id: "acct-a" }]);
     try {
       let why: string | null = null;
@@ -283,7 +283,8 @@ describe("gateway team routes", () => {
       try {
         const ready = async () => Object.fromEntries((await mine.live()).map((i) => [i.id, i.notReady]));
         expect(await ready()).toEqual({ "gw-mine": null, "gw-other": null });
-        await Bun.sleep(400); // gw-other's heartbeat (every 300 ms) writes why it is not ready; gw-mine's row is younger than 900 ms
+        // gw-other's heartbeat (every 300 ms) writes why it is not ready; gw-mine's row stays younger than 900 ms.
+        await Bun.sleep(400);
         why = "database unreachable since 10:00:00";
         expect(await ready()).toEqual({ "gw-mine": "database unreachable since 10:00:00", "gw-other": "stopping" });
       } finally {
