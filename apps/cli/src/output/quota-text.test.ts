@@ -30,6 +30,8 @@ function result(name: string, windows: UsageWindow[], o: { error?: string; needs
       createdAt: 0,
       updatedAt: 0,
       lastSelectedAt: null,
+      pausedAt: null,
+      pausedBy: null,
     },
     snapshot: { profile: name, fetchedAt: now - 3 * M, source: "live", plan: "plus", windows },
     error: o.error ?? null,

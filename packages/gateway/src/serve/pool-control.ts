@@ -37,8 +37,17 @@ export class PoolControl {
     this.hand.setAutoRotate(s.autoRotate);
   }
 
-  /** An admin's pin / unpin / pause / resume, by `who` (audited), for every instance. */
+  /**
+   * An admin's pin / unpin / rotation switch / account pause or resume, by `who` (audited), for every instance. An
+   * account's pause is its row's (`gw_accounts.paused_*`): announced as the account changing, so every instance
+   * re-reads the accounts and its local mirror hands the pause to its proxy (availability.ts: one rule).
+   */
   async set(body: ControlBody, who: string): Promise<PoolSetting> {
+    if ("pause" in body || "resume" in body) {
+      await this.pause("pause" in body ? body.pause : body.resume, "pause" in body, who);
+      const row = await this.store.poolControl.get();
+      return { pinned: row?.pinned ?? null, autoRotate: row?.autoRotate ?? true };
+    }
     if ("pin" in body && body.pin !== null && !this.cache.accounts.has(body.pin))
       throw new NotFoundError(`no pool account named "${body.pin}"`, "see them with: prodex gateway account list");
     const row = await this.store.poolControl.set("pin" in body ? { pinned: body.pin } : body, who);
@@ -47,5 +56,13 @@ export class PoolControl {
     if ("pin" in body) await audit(this.store, who, body.pin ? "pool.pinned" : "pool.unpinned", body.pin ?? "pool");
     else await audit(this.store, who, body.autoRotate ? "pool.resumed" : "pool.paused", "pool");
     return setting;
+  }
+
+  /** Takes an account out of the pool or puts it back (`prodex gateway account pause|resume`, the dashboard). */
+  async pause(name: string, paused: boolean, who: string): Promise<void> {
+    if (!(await this.store.accounts.setPaused(name, paused ? { by: who, at: Date.now() } : null)))
+      throw new NotFoundError(`no pool account named "${name}"`, "see them with: prodex gateway account list");
+    await this.cache.publish({ t: "account", name });
+    await audit(this.store, who, paused ? "account.paused" : "account.resumed", name);
   }
 }
