@@ -70,7 +70,10 @@ const REST_WORDS: Record<Exclude<RestKind, "quota">, string> = {
   auth: "token refresh failed",
 };
 
-/** One short phrase: "needs login", "usage limit reached", "resting (rate limited)", "paused by ann". No time: callers format it. */
+/**
+ * One short phrase: "needs login", "usage limit reached", "resting (rate limited)", "paused by ann".
+ * No time: callers format it.
+ */
 export function unavailableWhy(a: Unavailable): string {
   switch (a.why) {
     case "needs-login":

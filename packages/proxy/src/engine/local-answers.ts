@@ -13,7 +13,8 @@ function when(until: number | null): string {
 }
 
 const RESUME_HINT =
-  "Resume one with `prodex profile resume NAME` or the dashboard's s key (a team gateway: `prodex gateway account resume NAME`).";
+  "Resume one with `prodex profile resume NAME` or the dashboard's s key " +
+  "(a team gateway: `prodex gateway account resume NAME`).";
 
 /** No account can serve (availability says why for each). Shaped like ChatGPT's own 429 when it is quota. */
 export function poolUnavailable(state: ProxyState, tried: Set<string>): LocalAnswer {
