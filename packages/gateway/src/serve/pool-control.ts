@@ -1,6 +1,7 @@
 import { NotFoundError } from "@prodex/core";
 import type { ControlBody } from "@prodex/proxy";
 import type { GatewayStore, PoolControlRow } from "@prodex/store/pg";
+import { pauseAccount } from "../admin/accounts.ts";
 import { audit } from "../admin/audit.ts";
 import type { DbHealth } from "./db-health.ts";
 import type { SharedCache } from "./shared-cache.ts";
@@ -39,12 +40,13 @@ export class PoolControl {
 
   /**
    * An admin's pin / unpin / rotation switch / account pause or resume, by `who` (audited), for every instance. An
-   * account's pause is its row's (`gw_accounts.paused_*`): announced as the account changing, so every instance
-   * re-reads the accounts and its local mirror hands the pause to its proxy (availability.ts: one rule).
+   * account's pause is its row's (`gw_accounts.paused_*`, admin/accounts.ts), not this pool-wide row's.
    */
   async set(body: ControlBody, who: string): Promise<PoolSetting> {
     if ("pause" in body || "resume" in body) {
-      await this.pause("pause" in body ? body.pause : body.resume, "pause" in body, who);
+      await pauseAccount(this.store, "pause" in body ? body.pause : body.resume, "pause" in body, who);
+      // This instance applies it before answering (the answer's snapshot shows it); the others on the notification.
+      await this.cache.reload();
       const row = await this.store.poolControl.get();
       return { pinned: row?.pinned ?? null, autoRotate: row?.autoRotate ?? true };
     }
@@ -56,13 +58,5 @@ export class PoolControl {
     if ("pin" in body) await audit(this.store, who, body.pin ? "pool.pinned" : "pool.unpinned", body.pin ?? "pool");
     else await audit(this.store, who, body.autoRotate ? "pool.resumed" : "pool.paused", "pool");
     return setting;
-  }
-
-  /** Takes an account out of the pool or puts it back (`prodex gateway account pause|resume`, the dashboard). */
-  async pause(name: string, paused: boolean, who: string): Promise<void> {
-    if (!(await this.store.accounts.setPaused(name, paused ? { by: who, at: Date.now() } : null)))
-      throw new NotFoundError(`no pool account named "${name}"`, "see them with: prodex gateway account list");
-    await this.cache.publish({ t: "account", name });
-    await audit(this.store, who, paused ? "account.paused" : "account.resumed", name);
   }
 }
