@@ -77,6 +77,13 @@ try {
     PRODEX_RUNTIME_LOG_DIR: join(dir, "logs-local"),
     PRODEX_SHARED_CODEX_HOME: join(dir, "shared"),
   };
+  // A second `prodex serve` on a home of its own: the same-run control for two processes on this machine.
+  const local2 = {
+    ...local,
+    PRODEX_HOME: join(dir, "local2"),
+    PRODEX_RUNTIME_LOG_DIR: join(dir, "logs-local2"),
+    PRODEX_SHARED_CODEX_HOME: join(dir, "shared2"),
+  };
   const gw = {
     ...base,
     ...upstream,
@@ -91,6 +98,7 @@ try {
     mkdirSync(home, { recursive: true });
     writeFileSync(join(home, "auth.json"), JSON.stringify(a.auth));
     cli(["profile", "add", `p${i + 1}`, "--copy-from", home], local);
+    cli(["profile", "add", `p${i + 1}`, "--copy-from", home], local2);
     cli(["gateway", "account", "add", `p${i + 1}`, "--copy-from", home], gw);
   }
   const key = (() => {
@@ -99,10 +107,10 @@ try {
   })();
 
   const serveProc = spawn([CLI, "serve", "--json", "-q"], local);
-  const serve = (await firstLine(serveProc, "prodex serve")) as {
-    codex: { baseUrl: string; env: Record<string, string> };
-    secret: string;
-  };
+  type Served = { codex: { baseUrl: string }; secret: string };
+  const serve = (await firstLine(serveProc, "prodex serve")) as Served;
+  const serve2Proc = spawn([CLI, "serve", "--json", "-q"], local2);
+  const serve2 = (await firstLine(serve2Proc, "prodex serve 2")) as Served;
   const g1Proc = spawn([CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "-q"], gw, profile);
   const g1 = (await firstLine(g1Proc, "gateway 1")) as { codex: { baseUrl: string } };
   const g2Proc = spawn([CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "-q"], gw, profile);
@@ -116,6 +124,7 @@ try {
     ["client", process.pid],
     ["mock", mockProc.pid],
     ["serve", serveProc.pid],
+    ["serve2", serve2Proc.pid],
     ["gw1", g1Proc.pid],
     ["gw2", g2Proc.pid],
     ["postgres", postmaster],
@@ -142,6 +151,10 @@ try {
   type Target = { url: string; headers: Record<string, string> };
   const targets: Record<string, Target[]> = {
     "prodex serve": [{ url: `${serve.codex.baseUrl}/responses`, headers: { ...json, "x-prodex-key": serve.secret } }],
+    "serve ×2": [serve, serve2].map((p) => ({
+      url: `${p.codex.baseUrl}/responses`,
+      headers: { ...json, "x-prodex-key": p.secret },
+    })),
     "gateway ×1": [{ url: `${g1.codex.baseUrl}/responses`, headers: { ...json, authorization: `Bearer ${key}` } }],
     "gateway ×2": [g1, g2].map((g) => ({
       url: `${g.codex.baseUrl}/responses`,
@@ -161,9 +174,40 @@ try {
   for (let i = 0; i < plan.c1; i++) for (const name of names) c1[name]?.push((await one(name)).total);
   const c8: Record<string, number> = {};
   const cpu: Record<string, number[]> = {};
+  const dbPerRequest: Record<string, number> = {};
+  const rowsPerRequest: Record<string, string> = {};
+  const stats = new Bun.SQL(gw.PRODEX_DATABASE_URL, { max: 1 });
+  // Every notification on the gateway channel, by type (what each instance parses and reacts to).
+  const notices = new Map<string, number>();
+  const listener = new Bun.SQL(gw.PRODEX_DATABASE_URL, { max: 1 });
+  await listener.listen("prodex_gateway", (payload: string) => {
+    const t = String((JSON.parse(payload) as { t?: string }).t);
+    notices.set(t, (notices.get(t) ?? 0) + 1);
+  });
+  const noticesPerRequest: Record<string, string> = {};
+  const rowsWritten = async () =>
+    new Map(
+      (
+        (await stats`SELECT relname, n_tup_ins + n_tup_upd AS n FROM pg_stat_user_tables`) as {
+          relname: string;
+          n: string;
+        }[]
+      ).map((r) => [r.relname, Number(r.n)]),
+    );
+  const commits = async () =>
+    Number(
+      (
+        (await stats`SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`) as {
+          xact_commit: string;
+        }[]
+      )[0]?.xact_commit ?? 0,
+    );
   for (const name of names) {
     let done = 0;
     const before = cpuNow();
+    const commits0 = await commits();
+    const rows0 = await rowsWritten();
+    notices.clear();
     const end = performance.now() + plan.c8Ms;
     await Promise.all(
       Array.from({ length: 8 }, async () => {
@@ -175,8 +219,21 @@ try {
     );
     c8[name] = done / (plan.c8Ms / 1000);
     cpu[name] = cpuNow().map((ms, i) => (ms - (before[i] ?? 0)) / plan.c8Ms);
+    // The last batch is written (write-behind, 50 ms) and PostgreSQL has published its statistics (≤ 1 s).
+    await Bun.sleep(1_200);
+    // Committed transactions on the gateway's database (each write-behind batch, NOTIFY, heartbeat…), per request.
+    dbPerRequest[name] = ((await commits()) - commits0) / Math.max(1, done);
+    const rows1 = await rowsWritten();
+    noticesPerRequest[name] = [...notices].map(([t, k]) => `${t} ${(k / Math.max(1, done)).toFixed(2)}`).join(", ");
+    rowsPerRequest[name] = [...rows1]
+      .map(([t, n]) => [t, (n - (rows0.get(t) ?? 0)) / Math.max(1, done)] as const)
+      .filter(([, n]) => n >= 0.005)
+      .map(([t, n]) => `${t.replace(/^gw_/, "")} ${n.toFixed(2)}`)
+      .join(", ");
   }
 
+  await stats.close();
+  await listener.close();
   const fmt = (n: number) => n.toFixed(2);
   const s = Object.fromEntries(names.map((n) => [n, summarize(c1[n] ?? [])]));
   console.log(
@@ -188,10 +245,11 @@ try {
       `${n.padEnd(14)} ${fmt(s[n]?.p50 ?? 0).padStart(10)}  ${fmt(s[n]?.p99 ?? 0).padStart(10)}  ${(c8[n] ?? 0).toFixed(0).padStart(9)}`,
     );
   console.log(
-    `CPU during c=8 in cores busy: ${measured.map(([n]) => n).join(" / ")}; the machine's ${navigator.hardwareConcurrency} cores (others: processes not in this bench); the serving processes' CPU per request`,
+    `CPU during c=8 in cores busy: ${measured.map(([n]) => n).join(" / ")}; the machine's ${navigator.hardwareConcurrency} cores (others: processes not in this bench); the serving processes' CPU per request; database commits per request`,
   );
   const servers: Record<string, string[]> = {
     "prodex serve": ["serve"],
+    "serve ×2": ["serve", "serve2"],
     "gateway ×1": ["gw1"],
     "gateway ×2": ["gw1", "gw2"],
   };
@@ -203,12 +261,16 @@ try {
     const serving = measured.reduce((sum, [m], i) => sum + ((servers[n] ?? []).includes(m) ? (ours[i] ?? 0) : 0), 0);
     const perRequest = (serving * 1000) / Math.max(1, c8[n] ?? 0);
     console.log(
-      `${n.padEnd(14)} ${ours.map((c) => c.toFixed(2)).join(" / ")}; machine ${machine.toFixed(2)} (others ${others.toFixed(2)}); ${perRequest.toFixed(2)} ms per request`,
+      `${n.padEnd(14)} ${ours.map((c) => c.toFixed(2)).join(" / ")}; machine ${machine.toFixed(2)} (others ${others.toFixed(2)}); ${perRequest.toFixed(2)} ms per request; ${(dbPerRequest[n] ?? 0).toFixed(2)} db commits per request`,
     );
   }
+  console.log("per request: rows written (inserted + updated) by table; notifications by type");
+  for (const n of names)
+    console.log(`${n.padEnd(14)} ${rowsPerRequest[n] || "none"}; ${noticesPerRequest[n] || "no notifications"}`);
   const added = (s["gateway ×1"]?.p50 ?? 0) - (s["prodex serve"]?.p50 ?? 0);
   const ratio = (c8["gateway ×1"] ?? 0) / (c8["prodex serve"] ?? 1);
   const scale = (c8["gateway ×2"] ?? 0) / (c8["gateway ×1"] ?? 1);
+  const control = (c8["serve ×2"] ?? 0) / (c8["prodex serve"] ?? 1);
   console.log(
     `${added <= 1 ? "PASS" : "MISS"}  one instance adds ${fmt(added)} ms p50 over prodex serve at c=1 (target ≤ 1 ms)`,
   );
@@ -217,6 +279,9 @@ try {
   );
   console.log(
     `${scale >= 1.6 ? "PASS" : "MISS"}  two instances give ${scale.toFixed(2)}× one instance's c=8 throughput (target ≥ 1.6× when the mock is not the bottleneck; one 2-core machine runs mock, instances and client here)`,
+  );
+  console.log(
+    `      same-run control: two \`prodex serve\` processes (no database) give ${control.toFixed(2)}× one; what the machine allows two processes`,
   );
 } finally {
   for (const c of children) c.kill("SIGTERM");

@@ -88,6 +88,7 @@ const looks: Record<PoolEvent["kind"], KindLook> = {
   control: { icon: "»", ascii: ">>", hue: "magenta" },
   error: { icon: "✗", ascii: "x", hue: "red" },
   audit: { icon: "§", ascii: "$", hue: "magenta" },
+  "key.limited": { icon: "⊘", ascii: "||", hue: "yellow" },
 };
 
 export function eventLook(e: PoolEvent, theme: Theme): { icon: string; hue: Hue | undefined; quiet: boolean } {

@@ -101,6 +101,14 @@ describe("usageTableLines", () => {
     expect(t[2]).toMatch(/^▸ dev-1 .* 10%\s+—\s+4$/);
   });
 
+  test("a model name from upstream cannot steer the terminal: control characters are shown, not sent", () => {
+    const rows = [{ ...total({ requests: 1, totalTokens: 5 }), group: "gpt\u001b]52;c;ZXZpbA==\u0007\u001b[2J" }];
+    const t = text(usageTableLines({ rows, label: "MODEL", theme, width: 120, height: 2 }));
+    expect(t[1]).toContain("gpt\\u{1b}]52;c;ZXZpbA==\\u{7}");
+    expect(t.join("\n")).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/u);
+    expect(Bun.stringWidth(t[1] ?? "")).toBeLessThanOrEqual(120);
+  });
+
   test("ASCII terminals get ASCII bars and marks", () => {
     const ascii = makeTheme({ ascii: true });
     const t = text(

@@ -32,6 +32,8 @@ const registry = [
   defineEvent("proxy.stopped", none),
   defineEvent("control", none),
   defineEvent("error", none),
+  // A team gateway key refused for its own limit (once per limit period, not per request).
+  defineEvent("key.limited", z.object({ key: z.string(), limit: z.string(), resetAt: z.number() })),
   // The team gateway's audit trail: who changed keys, limits, accounts or the secret key (a limit change: from, to).
   defineEvent(
     "audit",

@@ -51,6 +51,8 @@ export async function createKey(
     hint,
     ...limitsOf({ rpm: null, tokensPerDay: null, maxShare: null, ...limits }),
   };
+  // Running instances read the new key's limits now (otherwise a key created with --rpm is unlimited until a restart).
+  await store.notify({ t: "key", name });
   await audit(store, who, "key.created", name, `${role}, ${limitText(created)}`);
   return created;
 }

@@ -54,10 +54,6 @@ export class CodexSocketRelay {
     this.server = server;
   }
 
-  get open(): number {
-    return this.live.size;
-  }
-
   readonly handlers: WebSocketHandler<RelayData> = {
     // As the proxy: frames up to its limit are relayed (it answers an oversized one with an error frame).
     maxPayloadLength: MAX_FRAME_BYTES * 2,
@@ -90,8 +86,11 @@ export class CodexSocketRelay {
     if (!connected.ok) {
       // The proxy refused (an upstream that takes no websockets, the pool out): Codex reads this answer and, for
       // a refusal, falls back to HTTPS.
-      if (connected.status)
-        return new Response(connected.body, { status: connected.status, headers: connected.headers ?? undefined });
+      if (connected.status) {
+        const headers = new Headers(connected.headers ?? undefined);
+        for (const h of ["content-length", "transfer-encoding", "connection", "keep-alive"]) headers.delete(h);
+        return new Response(connected.body, { status: connected.status, headers });
+      }
       return socketError(
         502,
         "server_error",

@@ -47,7 +47,7 @@ export function limitAnswer(client: ClientKind, key: string, verdict: Refused, n
 }
 
 /** The limit a refused key reached, in words. */
-function limitWords(v: Extract<LimitVerdict, { ok: false }>): string {
+export function limitWords(v: Extract<LimitVerdict, { ok: false }>): string {
   if (v.limit !== "max-share") return v.limit === "rpm" ? `${v.max} requests per minute` : `${v.max} tokens per day`;
   const room = `${+(v.max * 100).toFixed(2)}% of the pool's remaining weekly room`;
   const points = `${v.used.toFixed(1)} of its ${v.allowance.toFixed(1)} points`;

@@ -87,6 +87,12 @@ export class LocalMirror {
     }
   }
 
+  /** Another instance stored a newer usage reading: written locally, and the pool re-reads. */
+  usageChanged(): void {
+    this.syncUsage();
+    this.onChanged();
+  }
+
   syncBackoffs(): void {
     const store = this.ctx.store;
     const now = this.ctx.now();
@@ -146,13 +152,13 @@ export class LocalMirror {
   }
 
   /**
-   * A binding the proxy just recorded: to PostgreSQL now (write-behind, which then announces it), so another
-   * instance may take the conversation's next turn within moments. Pushed by the proxy, never polled: reading the
-   * local store for recent bindings cost a third of an instance's CPU under load.
+   * A binding the proxy just recorded: to PostgreSQL with the next write-behind batch (≤ 50 ms), which then announces
+   * it, so another instance may take the conversation's next turn. Pushed by the proxy, never polled (reading the
+   * local store for recent bindings cost a third of an instance's CPU under load), and batched, never one round
+   * trip per request.
    */
   bound(kind: string, key: string, account: string, lastUsedAt: number, expiresAt: number): void {
     this.queue.binding({ kind, key, account, lastUsedAt, expiresAt });
-    void this.queue.flush();
   }
 
   /**

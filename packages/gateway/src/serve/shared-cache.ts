@@ -54,6 +54,10 @@ export class SharedCache {
   private readonly handlers = new Set<(n: Notice) => void>();
   /** Runs after every reload of accounts, backoffs and usage (the local mirror re-syncs). */
   onReloaded: () => void = () => {};
+  /** Runs after the usage alone was read again (another instance's reading). */
+  onUsage: () => void = () => {};
+  /** Reads of the shared state since start (tests and the bench): everything, or the usage alone. */
+  readonly reloads = { full: 0, usage: 0 };
   private sub: { close(): Promise<void> } | null = null;
   /** True while the LISTEN connection is subscribed (readiness). */
   listening = false;
@@ -89,6 +93,7 @@ export class SharedCache {
     this.accounts = new Map(accounts.map((a) => [a.name, a]));
     this.backoffs = new Map(backoffs.map((b) => [b.account, b]));
     this.usage = new Map(usage.map((u) => [u.account, u]));
+    this.reloads.full++;
     this.health.up();
     this.onReloaded();
   }
@@ -125,8 +130,27 @@ export class SharedCache {
         instance: n.from,
       });
     else if (n.t === "backoff-clear") this.backoffs.delete(n.account);
-    else if (n.t === "account" || n.t === "tokens" || n.t === "usage") void this.reloadAccountsSoon();
+    else if (n.t === "account" || n.t === "tokens") void this.reloadAccountsSoon();
+    // A reading another instance stored: only the usage is read again (every instance stores ~one a second, so a
+    // full reload here made each instance re-read everything for every other instance's answers).
+    else if (n.t === "usage" && n.from !== this.instance) void this.reloadUsageSoon();
     for (const fn of this.handlers) fn(n);
+  }
+
+  private usageReload: Promise<void> | null = null;
+  private reloadUsageSoon(): Promise<void> {
+    this.usageReload ??= this.store.usage
+      .all()
+      .then((usage) => {
+        this.usage = new Map(usage.map((u) => [u.account, u]));
+        this.reloads.usage++;
+        this.onUsage();
+      })
+      .catch((e) => this.health.failed(e))
+      .finally(() => {
+        this.usageReload = null;
+      });
+    return this.usageReload;
   }
 
   private reloading: Promise<void> | null = null;

@@ -22,6 +22,7 @@ import { KeyAuth } from "./key-auth.ts";
 import { KeyLimiter } from "./key-limiter.ts";
 import { GatewayMetrics } from "./gateway-metrics.ts";
 import { clientOfPath } from "./limit-answer.ts";
+import { LimitNotices } from "./limit-events.ts";
 import { LocalMirror } from "./local-mirror.ts";
 import { KeyUsage } from "./key-usage.ts";
 import { PoolControl } from "./pool-control.ts";
@@ -56,6 +57,8 @@ export type GatewayHandle = {
   tokens: SharedTokens;
   queue: WriteBehind;
   health: DbHealth;
+  /** The instance's copy of the shared pool (tests read its reload counts). */
+  cache: SharedCache;
   ready(): { ready: true } | { ready: false; reason: string };
   /** Every route the listener registers, as `METHOD path` (what route-access.ts must classify). */
   routes(): string[];
@@ -144,6 +147,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
     for (const b of await store.bindings.recent(Date.now() - BINDINGS_LOOKBACK_MS))
       mirror.applyBinding(b.kind, b.key, b.account, b.expiresAt);
     cache.onReloaded = () => mirror.syncAccounts();
+    cache.onUsage = () => mirror.usageChanged();
     cache.on((n) => {
       if (n.t === "backoff" || n.t === "backoff-clear") mirror.syncBackoffs();
       else if (n.t === "bindings" && n.from !== instance)
@@ -228,7 +232,13 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       return r.kind === "unavailable" ? unavailableAnswer(clientOfPath(path), r.message) : null;
     };
     const backend = () => ({ url: proxy.url, secret: proxy.secret, pathId: proxy.pathId, fetch: proxy.fetch });
-    const limits = (key: string) => limiter.admit(key);
+    // A key refused for its own limit is on the shared timeline, once per limit period (limit-events.ts).
+    const notices = new LimitNotices((e) => local.events.emit(e));
+    const limits = async (key: string) => {
+      const verdict = await limiter.admit(key);
+      notices.observe(key, verdict);
+      return verdict;
+    };
     const sockets = new CodexSocketRelay({ backend, limits, continuations });
     const app = frontDoor({
       continuations,
@@ -287,6 +297,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       tokens,
       queue,
       health,
+      cache,
       ready,
       routes: () => inspectRoutes(app).flatMap((r) => (r.isMiddleware ? [] : [`${r.method} ${r.path}`])),
       async reloadKeys() {
