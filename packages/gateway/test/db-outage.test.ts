@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
-import { codexTurn, gatewayWorld } from "./gateway-world.ts";
+import { claudeTurn, codexTurn, gatewayWorld } from "./gateway-world.ts";
 
 // PostgreSQL stopped for 10 s under load, then started again, under two gateway instances. Its own cluster:
 // stopping it must not disturb another file.
@@ -14,20 +14,6 @@ async function openaiTurn(url: string, key: string, body: Record<string, unknown
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
     body: JSON.stringify({ model: "gpt-5", input: "hi", ...body }),
-  });
-  return { status: res.status, text: await res.text() };
-}
-
-async function claudeTurn(url: string, key: string) {
-  const res = await fetch(`${url}/v1/messages`, {
-    method: "POST",
-    headers: { "x-api-key": key, "content-type": "application/json", "anthropic-version": "2023-06-01" },
-    body: JSON.stringify({
-      model: "claude-sonnet-4-5",
-      max_tokens: 100,
-      stream: false,
-      messages: [{ role: "user", content: "hi" }],
-    }),
   });
   return { status: res.status, text: await res.text() };
 }

@@ -76,6 +76,24 @@ export async function gatewayWorld(
 // Imported from here by the gateway tests; it lives in the testkit so the end-to-end suites use the same one.
 export { codexTurn } from "@prodex/testkit/gateway-serve";
 
+/** A Claude Code-shaped, non-streamed Messages request through a gateway instance. */
+export async function claudeTurn(
+  gatewayUrl: string,
+  key: string,
+): Promise<{ status: number; text: string; headers: Headers }> {
+  const res = await fetch(`${gatewayUrl}/v1/messages`, {
+    method: "POST",
+    headers: { "x-api-key": key, "content-type": "application/json", "anthropic-version": "2023-06-01" },
+    body: JSON.stringify({
+      model: "claude-sonnet-4-5",
+      max_tokens: 100,
+      stream: false,
+      messages: [{ role: "user", content: "hi" }],
+    }),
+  });
+  return { status: res.status, text: await res.text(), headers: res.headers };
+}
+
 const CLI = join(import.meta.dir, "../../../apps/cli/src/main.ts");
 
 /** `prodex ARGS` as a real process with exactly `env` (the operator's commands against a world's database). */

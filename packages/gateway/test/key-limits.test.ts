@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
 import type { StoredWindow } from "@prodex/store";
 import { createKey, updateKeyLimits, usageReport } from "../src/index.ts";
-import { codexTurn, gatewayWorld, prodexCli } from "./gateway-world.ts";
+import { claudeTurn, codexTurn, gatewayWorld, prodexCli } from "./gateway-world.ts";
 
 // Per-key limits on a real PostgreSQL under two instances: a key over its own limit gets its client's 429,
 // counted across both instances, while another key goes on.
@@ -12,19 +12,6 @@ const cluster = usePgCluster();
 async function freshMinute(): Promise<void> {
   const into = Date.now() % 60_000;
   if (into > 40_000) await Bun.sleep(60_000 - into + 50);
-}
-
-async function claudeTurn(url: string, key: string): Promise<Response> {
-  return fetch(`${url}/v1/messages`, {
-    method: "POST",
-    headers: { "x-api-key": key, "content-type": "application/json", "anthropic-version": "2023-06-01" },
-    body: JSON.stringify({
-      model: "claude-sonnet-4-5",
-      max_tokens: 100,
-      stream: false,
-      messages: [{ role: "user", content: "hi" }],
-    }),
-  });
 }
 
 describe("per-key limits", () => {
@@ -62,7 +49,9 @@ describe("per-key limits", () => {
       const claude = await claudeTurn(b.url, burst);
       expect(claude.status).toBe(429);
       expect(claude.headers.get("x-should-retry")).toBe("false");
-      expect(((await claude.json()) as { type: string; error: { type: string } }).error.type).toBe("rate_limit_error");
+      expect((JSON.parse(claude.text) as { type: string; error: { type: string } }).error.type).toBe(
+        "rate_limit_error",
+      );
       // Refused requests never reached an account: the ledger has only the served ones.
       const burstRows = async () => (await w.store.ledger.since(0)).filter((r) => r.caller === "burst").length;
       for (let i = 0; i < 100 && (await burstRows()) < served; i++) await Bun.sleep(20);
@@ -270,7 +259,7 @@ describe("per-key limits", () => {
       for (const g of [a, b]) expect((await codexTurn(g.url, hog)).status).toBe(429);
       const claude = await claudeTurn(a.url, hog);
       expect(claude.status).toBe(429);
-      expect(((await claude.json()) as { error: { type: string } }).error.type).toBe("rate_limit_error");
+      expect((JSON.parse(claude.text) as { error: { type: string } }).error.type).toBe("rate_limit_error");
       for (const g of [a, b]) expect((await codexTurn(g.url, w.key)).status).toBe(200);
 
       // Raised by the operator: both instances read it at once and serve the key again.
