@@ -3,6 +3,8 @@ import { type PoolEvent, instancesAnswerSchema, poolSnapshotSchema } from "@prod
 import { connectFeed, connectTeamFeed } from "@prodex/proxy";
 import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
 import { createKey } from "../src/index.ts";
+import { DbHealth } from "../src/serve/db-health.ts";
+import { InstanceRegistry } from "../src/serve/instance-registry.ts";
 import { codexTurn, gatewayWorld } from "./gateway-world.ts";
 
 // The team dashboard's routes on two instances in this process, one real PostgreSQL, the mock upstream.
@@ -176,7 +178,7 @@ describe("gateway team routes", () => {
     }
   }, 60_000);
 
-  test("connectTeamFeed: a user key is refused; instances, top keys and windows from the whole pool; revoke", async () => {
+  test("connectTeamFeed: a user key is refused; instances, usage and windows of the whole pool; revoke", async () => {
     const w = await gatewayWorld(cluster(), [{ id: "acct-a" }, { id: "acct-b" }]);
     try {
       const a = await w.start();
@@ -263,6 +265,31 @@ describe("gateway team routes", () => {
         ]);
       } finally {
         feed.close();
+      }
+    } finally {
+      await w.close();
+    }
+  }, 60_000);
+
+  test("the registry: readiness as each heartbeat wrote it, the answering instance's as it is now", async () => {
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }]);
+    try {
+      let why: string | null = null;
+      const health = new DbHealth(w.store);
+      const mine = new InstanceRegistry(w.store, health, "gw-mine", 15_000, () => why);
+      const other = new InstanceRegistry(w.store, health, "gw-other", 900, () => "stopping");
+      await mine.register("http://127.0.0.1:1", "test");
+      await other.register("http://127.0.0.1:2", "test");
+      try {
+        const ready = async () => Object.fromEntries((await mine.live()).map((i) => [i.id, i.notReady]));
+        expect(await ready()).toEqual({ "gw-mine": null, "gw-other": null });
+        // gw-other's heartbeat (every 300 ms) writes why it is not ready; gw-mine's row stays younger than 900 ms.
+        await Bun.sleep(400);
+        why = "database unreachable since 10:00:00";
+        expect(await ready()).toEqual({ "gw-mine": "database unreachable since 10:00:00", "gw-other": "stopping" });
+      } finally {
+        await other.stop();
+        await mine.stop();
       }
     } finally {
       await w.close();

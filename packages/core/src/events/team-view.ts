@@ -12,7 +12,7 @@ export type GatewayRole = z.infer<typeof gatewayRoleSchema>;
 export const whoamiSchema = z.object({ instance: z.string(), role: gatewayRoleSchema, name: z.string() });
 export type Whoami = z.infer<typeof whoamiSchema>;
 
-/** One registered instance: where it listens, what it runs, its last heartbeat, and why it is not ready (null: ready). */
+/** One registered instance: where it listens, what it runs, its last heartbeat, why it is not ready (null: it is). */
 export const teamInstanceSchema = z.object({
   id: z.string(),
   host: z.string(),
@@ -28,7 +28,7 @@ export type TeamInstance = z.infer<typeof teamInstanceSchema>;
 export const instancesAnswerSchema = z.object({ at: z.number(), instances: z.array(teamInstanceSchema) });
 export type InstancesAnswer = z.infer<typeof instancesAnswerSchema>;
 
-/** How the dashboard's reads of the gateway go: when it last answered, and why the last read failed (null: it did not). */
+/** The dashboard's reads of the gateway: when it last answered, and why the last read failed (null: it did not). */
 export type TeamLink = { lastAnswer: number; failure: string | null };
 
 /**

@@ -42,8 +42,10 @@ export class InstanceRegistry {
     }
   }
 
-  live(): Promise<InstanceRow[]> {
-    return this.store.instances.live(this.leaseMs);
+  /** The live registrations; this instance's readiness as it is now, not as its last heartbeat wrote it. */
+  async live(): Promise<InstanceRow[]> {
+    const rows = await this.store.instances.live(this.leaseMs);
+    return rows.map((r) => (r.id === this.id ? { ...r, notReady: this.notReady() } : r));
   }
 
   async stop(): Promise<void> {

@@ -8,8 +8,9 @@ const READ_EVERY_MS = 2_000;
 
 /**
  * The usage view's data for the team dashboards attached to this instance: the ledger per key over the last hour,
- * day and 7 days (and per account over the day: the accounts table's counters), added up by PostgreSQL at most every 2 s however many dashboards watch, and only while one does.
- * `current()` answers at once (the last read, the same object until something changed) and starts the next read.
+ * day and 7 days, and per account over the day (the accounts table's counters), added up by PostgreSQL at most
+ * every 2 s however many dashboards watch, and only while one does. `current()` answers at once (the last read,
+ * the same object until something changed) and starts the next read.
  */
 export class KeyUsage {
   private summary: UsageSummary | null = null;

@@ -8,10 +8,10 @@ const TEAM_POLL_MS = 2_000;
 export type TeamFeedOptions = { fetch?: typeof fetch; pollMs?: number };
 
 /**
- * `prodex dashboard --gateway URL`: the pool feed of one gateway instance (its pool view, every instance's events and
- * the usage per key, `/gateway/v1/feed`), the pool-wide pin and pause, the instances, and key revocation. An admin or viewer key only: a
- * user key, a key the gateway does not know, or a gateway that does not answer is one clear error before anything
- * is drawn.
+ * `prodex dashboard --gateway URL`: the pool feed of one gateway instance (its pool view, every instance's events
+ * and the usage per key, `/gateway/v1/feed`), the pool-wide pin and pause, the instances, and key revocation. An
+ * admin or viewer key only: a user key, a key the gateway does not know, or a gateway that does not answer is one
+ * clear error before anything is drawn.
  */
 export async function connectTeamFeed(url: string, key: string, options: TeamFeedOptions = {}): Promise<TeamFeed> {
   const base = options.fetch ?? fetch;
