@@ -49,9 +49,7 @@ describe("per-key limits", () => {
       const claude = await claudeTurn(b.url, burst);
       expect(claude.status).toBe(429);
       expect(claude.headers.get("x-should-retry")).toBe("false");
-      expect((JSON.parse(claude.text) as { type: string; error: { type: string } }).error.type).toBe(
-        "rate_limit_error",
-      );
+      expect(((await claude.json()) as { type: string; error: { type: string } }).error.type).toBe("rate_limit_error");
       // Refused requests never reached an account: the ledger has only the served ones.
       const burstRows = async () => (await w.store.ledger.since(0)).filter((r) => r.caller === "burst").length;
       for (let i = 0; i < 100 && (await burstRows()) < served; i++) await Bun.sleep(20);
@@ -259,7 +257,7 @@ describe("per-key limits", () => {
       for (const g of [a, b]) expect((await codexTurn(g.url, hog)).status).toBe(429);
       const claude = await claudeTurn(a.url, hog);
       expect(claude.status).toBe(429);
-      expect((JSON.parse(claude.text) as { error: { type: string } }).error.type).toBe("rate_limit_error");
+      expect(((await claude.json()) as { error: { type: string } }).error.type).toBe("rate_limit_error");
       for (const g of [a, b]) expect((await codexTurn(g.url, w.key)).status).toBe(200);
 
       // Raised by the operator: both instances read it at once and serve the key again.
