@@ -7,6 +7,7 @@
  *   bun run bench:gateway [--quick] [--cpu-prof DIR]
  *
  * --cpu-prof DIR: the gateway instances write Bun's CPU profile (markdown) there when they stop.
+ * --concurrency N: streams in the throughput phase (default 8; the targets are stated at 8).
  *
  * Prints a table and one PASS/MISS line per target; exits 0 (it is a report).
  */
@@ -21,12 +22,14 @@ import { summarize } from "../harness/stats.ts";
 import { childrenByParent, cpuMsOf, machineBusyMs, treeCpuMsOf } from "../harness/cpu-time.ts";
 
 const { values } = parseArgs({
-  options: { quick: { type: "boolean" }, "cpu-prof": { type: "string" } },
+  options: { quick: { type: "boolean" }, "cpu-prof": { type: "string" }, concurrency: { type: "string" } },
   strict: true,
 });
 const profile = values["cpu-prof"] ? ["--cpu-prof-md", `--cpu-prof-dir=${resolve(values["cpu-prof"])}`] : [];
 const quick = values.quick === true;
 const plan = { warm: quick ? 20 : 100, c1: quick ? 60 : 600, c8Ms: quick ? 3_000 : 10_000 };
+/** The throughput phase's concurrent streams (the targets are stated at 8). */
+const C = Number(values.concurrency ?? 8);
 const REPO = resolve(import.meta.dir, "../..");
 const CLI = join(REPO, "apps/cli/src/main.ts");
 const children: ReturnType<typeof Bun.spawn>[] = [];
@@ -210,7 +213,7 @@ try {
     notices.clear();
     const end = performance.now() + plan.c8Ms;
     await Promise.all(
-      Array.from({ length: 8 }, async () => {
+      Array.from({ length: C }, async () => {
         while (performance.now() < end) {
           await one(name);
           done++;
@@ -237,15 +240,15 @@ try {
   const fmt = (n: number) => n.toFixed(2);
   const s = Object.fromEntries(names.map((n) => [n, summarize(c1[n] ?? [])]));
   console.log(
-    `bench:gateway — ${quick ? "quick" : "full"} run, ${plan.c1} c=1 requests per variant (interleaved), c=8 for ${plan.c8Ms / 1000} s each; 4 mock accounts, PostgreSQL on loopback; shared machine`,
+    `bench:gateway — ${quick ? "quick" : "full"} run, ${plan.c1} c=1 requests per variant (interleaved), c=${C} for ${plan.c8Ms / 1000} s each; 4 mock accounts, PostgreSQL on loopback; shared machine`,
   );
-  console.log("variant        c=1 p50 ms  c=1 p99 ms  c=8 req/s");
+  console.log(`variant        c=1 p50 ms  c=1 p99 ms  c=${C} req/s`);
   for (const n of names)
     console.log(
       `${n.padEnd(14)} ${fmt(s[n]?.p50 ?? 0).padStart(10)}  ${fmt(s[n]?.p99 ?? 0).padStart(10)}  ${(c8[n] ?? 0).toFixed(0).padStart(9)}`,
     );
   console.log(
-    `CPU during c=8 in cores busy: ${measured.map(([n]) => n).join(" / ")}; the machine's ${navigator.hardwareConcurrency} cores (others: processes not in this bench); the serving processes' CPU per request; database commits per request`,
+    `CPU during c=${C} in cores busy: ${measured.map(([n]) => n).join(" / ")}; the machine's ${navigator.hardwareConcurrency} cores (others: processes not in this bench); the serving processes' CPU per request; database commits per request`,
   );
   const servers: Record<string, string[]> = {
     "prodex serve": ["serve"],
@@ -275,10 +278,10 @@ try {
     `${added <= 1 ? "PASS" : "MISS"}  one instance adds ${fmt(added)} ms p50 over prodex serve at c=1 (target ≤ 1 ms)`,
   );
   console.log(
-    `${ratio >= 0.8 ? "PASS" : "MISS"}  one instance's c=8 throughput is ${(ratio * 100).toFixed(0)} % of prodex serve's (target ≥ 80 %)`,
+    `${ratio >= 0.8 ? "PASS" : "MISS"}  one instance's c=${C} throughput is ${(ratio * 100).toFixed(0)} % of prodex serve's (target ≥ 80 %)`,
   );
   console.log(
-    `${scale >= 1.6 ? "PASS" : "MISS"}  two instances give ${scale.toFixed(2)}× one instance's c=8 throughput (target ≥ 1.6× when the mock is not the bottleneck; one 2-core machine runs mock, instances and client here)`,
+    `${scale >= 1.6 ? "PASS" : "MISS"}  two instances give ${scale.toFixed(2)}× one instance's c=${C} throughput (target ≥ 1.6× when the mock is not the bottleneck; one 2-core machine runs mock, instances and client here)`,
   );
   console.log(
     `      same-run control: two \`prodex serve\` processes (no database) give ${control.toFixed(2)}× one; what the machine allows two processes`,

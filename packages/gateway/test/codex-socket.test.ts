@@ -105,7 +105,7 @@ describe("Codex's websocket through the gateway", () => {
     c.ws.send("{not json");
     const [bad] = await c.turn();
     expect(bad).toMatchObject({ type: "error", status: 400, error: { code: "invalid_frame" } });
-    expect(String((bad?.error as Record<string, unknown>).message)).toStartWith(
+    expect(String((bad?.error as Record<string, unknown> | undefined)?.message)).toStartWith(
       "prodex gateway: websocket frame is not JSON",
     );
     c.create(body("again"));
@@ -219,7 +219,7 @@ describe("Codex's websocket while PostgreSQL is down", () => {
       const [frame, ...rest] = await d.turn();
       expect(rest).toEqual([]);
       expect(frame).toMatchObject({ type: "error", status: 503, error: { code: "database_unavailable" } });
-      expect(String((frame?.error as Record<string, unknown>).message)).toContain("the database");
+      expect(String((frame?.error as Record<string, unknown> | undefined)?.message)).toContain("the database");
       expect(frame && "status_code" in frame).toBe(false);
       d.create(body("a new one"));
       expect(deltas(await d.turn())).toBe("hi from mock");

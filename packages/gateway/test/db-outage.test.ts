@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
-import { codexTurn, gatewayWorld } from "./gateway-world.ts";
+import { claudeTurn, codexTurn, gatewayWorld, until } from "./gateway-world.ts";
 
 // PostgreSQL stopped for 10 s under load, then started again, under two gateway instances. Its own cluster:
 // stopping it must not disturb another file.
@@ -16,29 +16,6 @@ async function openaiTurn(url: string, key: string, body: Record<string, unknown
     body: JSON.stringify({ model: "gpt-5", input: "hi", ...body }),
   });
   return { status: res.status, text: await res.text() };
-}
-
-async function claudeTurn(url: string, key: string) {
-  const res = await fetch(`${url}/v1/messages`, {
-    method: "POST",
-    headers: { "x-api-key": key, "content-type": "application/json", "anthropic-version": "2023-06-01" },
-    body: JSON.stringify({
-      model: "claude-sonnet-4-5",
-      max_tokens: 100,
-      stream: false,
-      messages: [{ role: "user", content: "hi" }],
-    }),
-  });
-  return { status: res.status, text: await res.text() };
-}
-
-async function until(what: string, fn: () => boolean | Promise<boolean>, ms = 10_000): Promise<number> {
-  const t0 = performance.now();
-  while (performance.now() - t0 < ms) {
-    if (await fn()) return performance.now() - t0;
-    await Bun.sleep(20);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe("PostgreSQL down under load", () => {
@@ -169,7 +146,7 @@ describe("PostgreSQL down under load", () => {
       // Claude Code: Anthropic's shape, a 503 it retries; an OpenAI client: OpenAI's.
       const claude = await claudeTurn(a.url, w.key);
       expect(claude.status).toBe(503);
-      expect(JSON.parse(claude.text)).toEqual({ type: "error", error: { type: "overloaded_error", message: line } });
+      expect(await claude.json()).toEqual({ type: "error", error: { type: "overloaded_error", message: line } });
       const openai = await openaiTurn(a.url, w.key);
       expect(openai.status).toBe(503);
       expect(JSON.parse(openai.text).error).toMatchObject({ type: "server_error", message: line });

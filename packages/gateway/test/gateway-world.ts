@@ -76,6 +76,30 @@ export async function gatewayWorld(
 // Imported from here by the gateway tests; it lives in the testkit so the end-to-end suites use the same one.
 export { codexTurn } from "@prodex/testkit/gateway-serve";
 
+/** Claude Code's request (Anthropic Messages, not streamed) through a gateway instance, its key as the API key. */
+export function claudeTurn(url: string, key: string): Promise<Response> {
+  return fetch(`${url}/v1/messages`, {
+    method: "POST",
+    headers: { "x-api-key": key, "content-type": "application/json", "anthropic-version": "2023-06-01" },
+    body: JSON.stringify({
+      model: "claude-sonnet-4-5",
+      max_tokens: 100,
+      stream: false,
+      messages: [{ role: "user", content: "hi" }],
+    }),
+  });
+}
+
+/** Waits until `fn` holds (polling every 10 ms); how long that took, or an error naming `what`. */
+export async function until(what: string, fn: () => boolean | Promise<boolean>, ms = 10_000): Promise<number> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms) {
+    if (await fn()) return performance.now() - t0;
+    await Bun.sleep(10);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 const CLI = join(import.meta.dir, "../../../apps/cli/src/main.ts");
 
 /** `prodex ARGS` as a real process with exactly `env` (the operator's commands against a world's database). */

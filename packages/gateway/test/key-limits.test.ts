@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
 import type { StoredWindow } from "@prodex/store";
 import { createKey, updateKeyLimits, usageReport } from "../src/index.ts";
-import { codexTurn, gatewayWorld, prodexCli } from "./gateway-world.ts";
+import { claudeTurn, codexTurn, gatewayWorld, prodexCli } from "./gateway-world.ts";
 
 // Per-key limits on a real PostgreSQL under two instances: a key over its own limit gets its client's 429,
 // counted across both instances, while another key goes on.
@@ -12,19 +12,6 @@ const cluster = usePgCluster();
 async function freshMinute(): Promise<void> {
   const into = Date.now() % 60_000;
   if (into > 40_000) await Bun.sleep(60_000 - into + 50);
-}
-
-async function claudeTurn(url: string, key: string): Promise<Response> {
-  return fetch(`${url}/v1/messages`, {
-    method: "POST",
-    headers: { "x-api-key": key, "content-type": "application/json", "anthropic-version": "2023-06-01" },
-    body: JSON.stringify({
-      model: "claude-sonnet-4-5",
-      max_tokens: 100,
-      stream: false,
-      messages: [{ role: "user", content: "hi" }],
-    }),
-  });
 }
 
 describe("per-key limits", () => {

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pgBinDir } from "@prodex/testkit/pg-cluster";
 import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
-import { parseSecretKey } from "../src/index.ts";
-import { codexTurn, gatewayWorld, prodexCli } from "./gateway-world.ts";
+import { TokenVault, parseSecretKey } from "../src/index.ts";
+import { codexTurn, gatewayWorld, prodexCli, until } from "./gateway-world.ts";
 
 // Secret-key rotation while two instances on one real PostgreSQL keep serving and refreshing: each instance reads
 // its own key file; rotate-key refuses while a live instance lacks the new key, then re-seals every row.
@@ -43,6 +43,13 @@ describe("secret-key rotation without restarting instances", () => {
       const rotate = (file: string) =>
         prodexCli({ ...w.env, ...fromFile(file), PRODEX_DATABASE_URL: w.url }, ["gateway", "rotate-key", "--json"]);
       const sealedWith = async () => new Set((await w.store.accounts.list()).map((r) => r.keyId));
+
+      // The new key in place of the current one (not above it): one line saying both are needed.
+      const replaced = keyFile("replaced", next);
+      const lost = await rotate(replaced);
+      expect(lost.code).toBe(4);
+      expect(lost.stderr).toContain(`is not the one the database's tokens are sealed with (id ${idOf(old)})`);
+      expect(lost.stderr).toContain("rotate-key needs both: the new key on the first line");
 
       // Only A's file holds the new key: refused, naming B, nothing changed.
       keyFile("a", next, old);
@@ -174,6 +181,39 @@ describe("secret-key rotation without restarting instances", () => {
     } finally {
       proc.kill("SIGTERM");
       await proc.exited;
+      await w.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  test("an instance that learns of a current key it does not hold says so on /readyz, keeps serving, and recovers on reload", async () => {
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }]);
+    const dir = mkdtempSync(join(tmpdir(), "prodex-key-behind-"));
+    try {
+      const old = w.env.PRODEX_GATEWAY_SECRET_KEY ?? "";
+      const next = newKey();
+      const file = join(dir, "key");
+      writeFileSync(file, `${old}\n`);
+      chmodSync(file, 0o600);
+      const g = await w.start({ PRODEX_GATEWAY_SECRET_KEY: "", PRODEX_GATEWAY_SECRET_KEY_FILE: file });
+      // A rotation that did not ask the instances (the vault's own call, as an older prodex did it).
+      const vault = await TokenVault.open(w.store, [parseSecretKey(old, "old"), parseSecretKey(next, "next")]);
+      await vault.rotate(parseSecretKey(next, "next"));
+      await w.store.notify({ t: "secret-key", id: idOf(next) });
+      await until("not ready", async () => (await fetch(`${g.url}/readyz`)).status === 503, 5_000);
+      const ready = (await (await fetch(`${g.url}/readyz`)).json()) as { reason: string };
+      expect(ready.reason).toBe(
+        `the database's gateway secret key is now id ${idOf(next)}, which this instance does not hold (it holds ${idOf(old)})`,
+      );
+      // Tokens it opened before still serve; the key file gets the new key and a reload brings it back.
+      expect((await codexTurn(g.url, w.key)).status).toBe(200);
+      writeFileSync(file, `${next}\n${old}\n`);
+      expect(await g.reloadKeys()).toEqual([idOf(next), idOf(old)]);
+      expect((await fetch(`${g.url}/readyz`)).status).toBe(200);
+      w.mock.fault("acct-a", { kind: "unauthorized" });
+      expect((await codexTurn(g.url, w.key)).status).toBe(200);
+      expect(new Set((await w.store.accounts.list()).map((r) => r.keyId))).toEqual(new Set([idOf(next)]));
+    } finally {
       await w.close();
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,20 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
-import { codexTurn, gatewayWorld } from "./gateway-world.ts";
+import { codexTurn, gatewayWorld, until } from "./gateway-world.ts";
 
 // What an instance does with the others' notifications on a real PostgreSQL: a usage reading stored by one
 // instance makes the others read the usage again, nothing more (a full reload per reading, per instance, grew
 // with the square of the instances).
 const cluster = usePgCluster();
-
-async function until(what: string, fn: () => boolean, ms = 5_000): Promise<void> {
-  const t0 = performance.now();
-  while (performance.now() - t0 < ms) {
-    if (fn()) return;
-    await Bun.sleep(10);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe("gateway notifications", () => {
   test("a usage reading stored by A: B reads the usage alone and weighs A's windows; A reads nothing again", async () => {

@@ -79,7 +79,7 @@ export function limitText(k: KeyLimits): string {
   );
 }
 
-/** What an update changed, for the audit trail: "rpm 30 → none, max-share none → 0.4" ("no change" when nothing did). */
+/** What an update changed, for the audit trail: "rpm 30 → none, max-share none → 0.4" (or "no change"). */
 export function limitChange(before: KeyLimits, after: KeyLimits): string {
   const show = (v: number | null) => (v === null ? "none" : String(v));
   return (

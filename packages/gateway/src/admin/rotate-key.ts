@@ -29,7 +29,15 @@ export async function rotateKey(
 ): Promise<{ from: string; to: string; accounts: number; instances: number }> {
   const ring = loadSecretKeyRing(env);
   const explicit = env[NEW_KEY.value] || env[NEW_KEY.file] ? loadSecretKey(env, NEW_KEY) : null;
-  const vault = await TokenVault.open(store, explicit ? [...ring.keys, explicit] : ring.keys);
+  const vault = await TokenVault.open(store, explicit ? [...ring.keys, explicit] : ring.keys).catch((e: unknown) => {
+    // The likely slip: the new key replaced the current one in the file instead of going above it.
+    if (!(e instanceof GatewayError)) throw e;
+    throw new GatewayError(
+      e.message,
+      `rotate-key needs both: the new key on the first line of ${CURRENT_KEY.file}, the current one below it`,
+      { cause: e },
+    );
+  });
   const next = explicit ?? (ring.keys[0] as SecretKey);
   if (next.id === vault.key.id)
     throw new UsageError(

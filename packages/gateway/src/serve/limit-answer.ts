@@ -49,6 +49,7 @@ export function limitAnswer(client: ClientKind, key: string, verdict: Refused, n
 /** The limit a refused key reached, in words. */
 export function limitWords(v: Extract<LimitVerdict, { ok: false }>): string {
   if (v.limit !== "max-share") return v.limit === "rpm" ? `${v.max} requests per minute` : `${v.max} tokens per day`;
-  const points = `an estimated ${v.used.toFixed(1)} of its ${v.allowance.toFixed(1)} points of the accounts' weekly windows`;
-  return `${+(v.max * 100).toFixed(2)}% of the pool's remaining weekly room (${points})`;
+  const room = `${+(v.max * 100).toFixed(2)}% of the pool's remaining weekly room`;
+  const points = `${v.used.toFixed(1)} of its ${v.allowance.toFixed(1)} points`;
+  return `${room} (an estimated ${points} of the accounts' weekly windows)`;
 }
