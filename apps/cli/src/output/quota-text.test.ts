@@ -93,7 +93,7 @@ test("prodex info's table draws the same cells as prodex quota", () => {
       weeklyRemainingPercent: null,
       fetchedAt: null,
     })),
-    pool: { profiles: 3, ready: 2, exhausted: 0, resting: 0, needsLogin: 1, windows: [], runsOutAt: null },
+    pool: { profiles: 3, ready: 2, exhausted: 0, resting: 0, paused: 0, needsLogin: 1, windows: [], runsOutAt: null },
     runtimes: [],
   };
   const text = infoText(info, rows, { now, color: false });
