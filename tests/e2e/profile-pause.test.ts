@@ -5,7 +5,9 @@ import { oneClearError } from "@prodex/testkit/one-clear-error";
 // `prodex profile pause|resume` as a script runs them: the pause is stored, and every surface says it the same way.
 const openEnv = useCliEnvs();
 
-type QuotaJson = { profiles: { name: string; availability: { state: string; label: string; reason: string | null } }[] };
+type QuotaJson = {
+  profiles: { name: string; availability: { state: string; label: string; reason: string | null } }[];
+};
 
 describe("prodex profile pause / resume", () => {
   test("pause takes a profile out, quota and info say so, resume puts it back; a bad name is one line", async () => {

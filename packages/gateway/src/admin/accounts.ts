@@ -78,7 +78,12 @@ export async function removeAccount(store: GatewayStore, name: string, who = ope
  * the account changing, so every instance re-reads the accounts and its local mirror hands the pause to its proxy
  * (core's availability: no new conversation goes to it, the ones it holds go on).
  */
-export async function pauseAccount(store: GatewayStore, name: string, paused: boolean, who = operator()): Promise<void> {
+export async function pauseAccount(
+  store: GatewayStore,
+  name: string,
+  paused: boolean,
+  who = operator(),
+): Promise<void> {
   if (!(await store.accounts.setPaused(name, paused ? { by: who, at: Date.now() } : null)))
     throw new NotFoundError(`the gateway has no account named "${name}"`, "see them with: prodex gateway account list");
   await store.notify({ t: "account", name });
