@@ -52,7 +52,7 @@ async function withBroker(
 }
 
 describe("prodex dashboard", () => {
-  test("no proxy running: the store's profiles and the timeline other processes write; pin says why it cannot", async () => {
+  test("no proxy running: the stored profiles and the timeline; pin says why it cannot; s pauses", async () => {
     const world = await openEnv([
       { id: "acct-a", primary: { usedPercent: 30 } },
       { id: "acct-b", primary: { usedPercent: 70 } },
@@ -68,12 +68,18 @@ describe("prodex dashboard", () => {
     other.close();
     await screen.waitFor(literal("p1 → p2: a test rotation"), 20_000);
     screen.type("p");
-    await screen.waitFor(literal("no prodex proxy running: pin and pause act on a live pool"), 20_000);
+    await screen.waitFor(literal("no prodex proxy running: pin and auto-rotate act on a live pool"), 20_000);
+    // A pause is the profile's, stored: it needs no proxy, and the next launch honours it.
+    screen.type("s");
+    await screen.waitFor(literal("paused p1: no new conversation goes to it"), 20_000);
+    await screen.waitFor(literal("Paused"), 20_000);
+    const after = await world.prodex(["quota", "--all", "--json"]);
+    expect(after.stdout).toContain('"state":"paused"');
     screen.type("q");
     expect(await screen.exited).toBe(0);
   }, 60_000);
 
-  test("a broker running: attached to it, pin reaches the live pool", async () => {
+  test("a broker running: attached to it, pin and pause reach the live pool", async () => {
     const world = await openEnv([
       { id: "acct-a", primary: { usedPercent: 30 } },
       { id: "acct-b", primary: { usedPercent: 70 } },
@@ -93,6 +99,15 @@ describe("prodex dashboard", () => {
           .some((e) => e.kind === "control" && e.message === "pinned p2" && e.source !== "test");
       while (!pinnedByBroker() && Date.now() < until) await Bun.sleep(50);
       expect(pinnedByBroker()).toBe(true);
+      // s pauses the selected (pinned) account in the broker's pool: real Codex's new conversation goes to the other.
+      screen.type("s");
+      await screen.waitFor(literal("paused p2: no new conversation goes to it"), 20_000);
+      await screen.waitFor(literal("Paused"), 20_000);
+      const before = world.mock.accounts().find((a) => a.id === "acct-b")?.counters.requests ?? 0;
+      const r = await world.prodex(["exec", "--skip-git-repo-check", "say hi"]);
+      expect(r.code, failure(r)).toBe(0);
+      expect(world.mock.accounts().find((a) => a.id === "acct-b")?.counters.requests).toBe(before);
+      expect(world.mock.accounts().find((a) => a.id === "acct-a")?.counters.requests).toBeGreaterThan(0);
       screen.type("q");
       expect(await screen.exited).toBe(0);
     });

@@ -70,6 +70,7 @@ export function registerProfile(program: Command): void {
                 needsLogin: p.authState === "needs_login" || p.auth !== "chatgpt",
                 createdAt: new Date(p.createdAt).toISOString(),
                 lastSelectedAt: p.lastSelectedAt ? new Date(p.lastSelectedAt).toISOString() : null,
+                pausedAt: p.pausedAt === null ? null : new Date(p.pausedAt).toISOString(),
               })),
             }),
           );
@@ -87,7 +88,7 @@ export function registerProfile(program: Command): void {
               p.name,
               p.email ?? "-",
               p.plan ?? "-",
-              p.authState === "needs_login" ? "needs login" : p.auth,
+              `${p.authState === "needs_login" ? "needs login" : p.auth}${p.pausedAt === null ? "" : ", paused"}`,
               p.kind,
               p.codexHome,
             ]),

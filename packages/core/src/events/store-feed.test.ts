@@ -104,12 +104,14 @@ describe("storeFeed (the dashboard with no proxy running)", () => {
     }
   });
 
-  test("pin and pause are refused with the reason: nothing runs to take them", async () => {
+  test("pin and auto-rotate are refused with the reason: nothing runs to take them", async () => {
     const ctx = new Context({ env: envIn(temp()), source: "dashboard" });
     const feed = storeFeed(ctx);
     try {
       await expect(feed.pin("work")).rejects.toThrow(NO_PROXY_TO_CONTROL);
       await expect(feed.setAutoRotate(false)).rejects.toThrow(NO_PROXY_TO_CONTROL);
+      // A pause is stored with the profile: no proxy needed. A name the store does not have is one clear error.
+      await expect(feed.setPaused("nobody", true)).rejects.toThrow('no profile named "nobody"');
     } finally {
       feed.close();
       ctx.close();

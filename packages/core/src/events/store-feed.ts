@@ -1,7 +1,7 @@
 import type { Context } from "../context.ts";
 import { usageTracker } from "../ledger/usage-tracker.ts";
 import { loadProfileStates, toProfileView } from "../pool/pool-state.ts";
-import { currentName } from "../profiles/profile-service.ts";
+import { currentName, setProfilePaused } from "../profiles/profile-service.ts";
 import { rowToEvent } from "./event-log.ts";
 import type { PoolFeed, PoolFeedMessage, PoolSnapshot } from "./pool-view.ts";
 import type { PoolEvent } from "./types.ts";
@@ -13,14 +13,15 @@ export type StoreFeedOptions = {
   recent?: number;
 };
 
-/** The answer to a control with no proxy running: nothing rotates, so there is nothing to pin or pause. */
+/** The answer to a control with no proxy running: nothing rotates, so there is nothing to pin or pause rotation of. */
 export const NO_PROXY_TO_CONTROL =
-  "no prodex proxy running: pin and pause act on a live pool (prodex use NAME sets where the next launch starts)";
+  "no prodex proxy running: pin and auto-rotate act on a live pool (prodex use NAME sets where the next launch starts)";
 
 /**
  * A dashboard's feed read from the shared store alone, for when no proxy runs: every profile
  * with its last stored usage and backoff, and the timeline as prodex processes write it (other
- * processes' events appear within `pollMs`). Read-only: pin and pause are refused.
+ * processes' events appear within `pollMs`). Pin and auto-rotate are refused (nothing rotates); pausing a profile is
+ * stored, for the next launch.
  */
 export function storeFeed(ctx: Context, options: StoreFeedOptions = {}): PoolFeed {
   const listeners = new Set<(message: PoolFeedMessage) => void>();
@@ -89,7 +90,11 @@ export function storeFeed(ctx: Context, options: StoreFeedOptions = {}): PoolFee
     },
     pin: () => Promise.reject(new Error(NO_PROXY_TO_CONTROL)),
     setAutoRotate: () => Promise.reject(new Error(NO_PROXY_TO_CONTROL)),
-    setPaused: () => Promise.reject(new Error(NO_PROXY_TO_CONTROL)),
+    // A pause is the profile's, in the store: it needs no proxy, and the next launch (or broker) honours it.
+    async setPaused(profile, paused) {
+      setProfilePaused(ctx, profile, paused ? { by: null, at: ctx.now() } : null);
+      poll();
+    },
     close() {
       clearInterval(timer);
       listeners.clear();

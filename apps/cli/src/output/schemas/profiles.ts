@@ -17,6 +17,8 @@ export const profilesSchema = z.strictObject({
       needsLogin: z.boolean(),
       createdAt: isoTime,
       lastSelectedAt: isoTimeOrNull,
+      /** Taken out of the pool (`prodex profile pause`) since then; null: in the pool. */
+      pausedAt: isoTimeOrNull,
     }),
   ),
 });
