@@ -17,7 +17,7 @@ import { type Tmux, saveScreen, session, tmuxRun } from "@prodex/testkit/tmux-se
 // The team dashboard as an operator sees it: `prodex dashboard --gateway A` under tmux, attached to instance A of
 // two `prodex gateway serve` instances on one real PostgreSQL, the mock ChatGPT upstream behind them. A rotation
 // made by instance B shows on the screen within a second; a pause pressed on the dashboard holds instance B on its
-// account; a key revoked from the keyboard (after its confirmation) gets 401 on its next request. A viewer key
+// account; an account paused from the keyboard gets no new conversation from B; a key revoked from the keyboard (after its confirmation) gets 401 on its next request. A viewer key
 // sees the same screen and is told why it cannot change anything; a user key, a wrong key or a gateway that does
 // not answer is one line and a non-zero exit.
 
@@ -105,7 +105,7 @@ describe("prodex dashboard --gateway", () => {
     }
   }, 90_000);
 
-  test("admin: B's rotation within a second, a pause B honours, a revoke with confirmation", async () => {
+  test("admin: B's rotation within a second, a pause B honours, an account paused, a revoke with confirmation", async () => {
     const [a, b] = instances as [ServedGateway, ServedGateway];
     // Some usage for the top keys, through B.
     expect((await codexTurn(b.url, key("dev-1"))).status).toBe(200);
@@ -159,6 +159,27 @@ describe("prodex dashboard --gateway", () => {
       const third = ["acct-a", "acct-b", "acct-c"].find((x) => x !== served && x !== to);
       expect(inference().at(-1)?.accountId).toBe(third);
 
+      // Pause the account left (select it, s): B gives it no new conversation; with the other two at their limit
+      // the next request is the pool's answer naming the pause, at once. s again resumes it.
+      const row = ["acct-a", "acct-b", "acct-c"].indexOf(third ?? "");
+      t.keys("j".repeat(row));
+      await Bun.sleep(150);
+      t.keys("s");
+      await t.waitFor(new RegExp(`paused ${third}: no new conversation goes to it`), 5_000);
+      await t.waitFor(new RegExp(`key lead: account\\.paused ${third}`), 5_000);
+      await t.waitFor(/Paused/, 5_000);
+      await Bun.sleep(300); // the notification reaches B
+      const t0 = performance.now();
+      const none = await codexTurn(b.url, key("dev-1"));
+      expect(none.status).toBe(503);
+      expect(none.text).toContain("1 of 3 account(s) paused");
+      expect(performance.now() - t0).toBeLessThan(2_000);
+      t.keys("s");
+      await t.waitFor(new RegExp(`resumed ${third}`), 5_000);
+      await Bun.sleep(300);
+      expect((await codexTurn(b.url, key("dev-1"))).status).toBe(200);
+      expect(inference().at(-1)?.accountId).toBe(third);
+
       // Revoke dev-2: select it, x asks, anything but y keeps it, y revokes it.
       for (let i = 0; i < 5 && !/▸ dev-2/.test(t.capture()); i++) {
         t.keys("]");
@@ -195,6 +216,8 @@ describe("prodex dashboard --gateway", () => {
       await t.waitFor(/viewer key watch: read-only/, 20_000);
       t.keys("p");
       await t.waitFor(/watch is a viewer key: pinning needs an admin key/, 5_000);
+      t.keys("s");
+      await t.waitFor(/watch is a viewer key: pausing an account needs an admin key/, 5_000);
       t.keys("x");
       saveScreen("team-dashboard-viewer", await t.waitFor(/watch is a viewer key: revoking needs an admin key/, 5_000));
       // The instance it reads through dies: the headline says so (and how old the screen is); q still quits at once.

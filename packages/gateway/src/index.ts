@@ -12,7 +12,7 @@ export {
   type KeyInfo,
 } from "./admin/api-keys.ts";
 export { limitText, limitsFromFlags, limitsFromJson, parseLimit } from "./admin/key-limits-input.ts";
-export { addAccount, listAccounts, removeAccount, type AccountInfo } from "./admin/accounts.ts";
+export { addAccount, listAccounts, pauseAccount, removeAccount, type AccountInfo } from "./admin/accounts.ts";
 export { rotateKey } from "./admin/rotate-key.ts";
 export { loadSecretKey, parseSecretKey, secretKeyId, type SecretKey } from "./secrets/secret-key.ts";
 export { TokenVault } from "./secrets/token-vault.ts";

@@ -67,7 +67,7 @@ describe("gateway team routes", () => {
       expect(await denied.text()).toContain("needs an admin key");
       const bad = await control(admin.key, { pin: 3 });
       expect(bad.status).toBe(400);
-      expect(await bad.text()).toContain('expected {\\"pin\\": name|null} or {\\"autoRotate\\": boolean}');
+      expect(await bad.text()).toContain('expected {\\"pin\\": name|null}, {\\"autoRotate\\": boolean}');
       const unknown = await control(admin.key, { pin: "acct-zz" });
       expect(unknown.status).toBe(404);
       expect(await unknown.text()).toContain('no pool account named \\"acct-zz\\"');

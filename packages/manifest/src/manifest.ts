@@ -162,6 +162,7 @@ export const manifest = {
       // The team gateway: its own PostgreSQL cluster, instances, mock and laptop homes per file.
       "tests/e2e/gateway.test.ts",
       "tests/e2e/gateway-dashboard.test.ts",
+      "tests/e2e/gateway-limits.test.ts",
       "tests/e2e/json-schemas.test.ts",
       "tests/e2e/pipeline.test.ts",
       "tests/e2e/serve.test.ts",

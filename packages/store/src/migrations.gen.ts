@@ -25,4 +25,8 @@ export const migrations: readonly { tag: string; statements: readonly string[] }
       "CREATE INDEX `request_ledger_at` ON `request_ledger` (`at`);",
     ],
   },
+  {
+    tag: "0002_optimal_the_call",
+    statements: ["ALTER TABLE `profiles` ADD `paused_at` integer;", "ALTER TABLE `profiles` ADD `paused_by` text;"],
+  },
 ];

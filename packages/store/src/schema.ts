@@ -20,6 +20,9 @@ export const profiles = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     lastSelectedAt: integer("last_selected_at"),
+    // Taken out of the pool by its operator (`prodex profile pause`, the dashboard): when, and by whom if known.
+    pausedAt: integer("paused_at"),
+    pausedBy: text("paused_by"),
   },
   (t) => [
     uniqueIndex("profiles_name_unique").on(t.name),

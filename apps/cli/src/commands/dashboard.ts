@@ -20,7 +20,8 @@ export function registerDashboard(program: Command): void {
     .alias("status")
     .description(
       "the pool view alone: every profile, quota, backoffs and the live event log; " +
-        "t: requests and tokens per profile and model (q to quit)",
+        "p: pin the selected profile, s: pause it (no new conversation goes to it) or resume it, " +
+        "a: pause auto-rotate, t: requests and tokens per profile and model (q to quit)",
     )
     .option(
       "--base-url <url>",

@@ -6,6 +6,7 @@ import {
   quotaRow,
   effectiveUsed,
   loadProfileStates,
+  pausedFrom,
   windowByLabel,
 } from "@prodex/core";
 import { withCli } from "../cli-context.ts";
@@ -61,6 +62,7 @@ export function gatherInfo(ctx: Context): { info: InfoJson; quota: QuotaRow[] } 
         windows: s.usage?.windows ?? [],
         fetchedAt: s.usage?.fetchedAt ?? null,
         backoff: s.backoff,
+        paused: pausedFrom(s.profile),
       },
       now,
     ),

@@ -1,5 +1,14 @@
 import type { Command } from "commander";
-import { addProfile, importCurrent, listProfiles, removeProfile, requireCurrentName, useProfile } from "@prodex/core";
+import {
+  addProfile,
+  importCurrent,
+  listProfiles,
+  pausedSaid,
+  removeProfile,
+  requireCurrentName,
+  setProfilePaused,
+  useProfile,
+} from "@prodex/core";
 import { withCli } from "../cli-context.ts";
 import { renderTable } from "../output/table.ts";
 import { exportBundle, importBundle } from "./profile-bundle.ts";
@@ -100,6 +109,22 @@ export function registerProfile(program: Command): void {
         );
       }),
     );
+
+  for (const [verb, what] of [
+    ["pause", "take a profile out of the pool: no new conversation goes to it (the ones it holds go on)"],
+    ["resume", "put a paused profile back in the pool"],
+  ] as const) {
+    profile
+      .command(verb)
+      .argument("<name>")
+      .description(what)
+      .action((name: string) =>
+        withCli({}, ({ ctx, io }) => {
+          setProfilePaused(ctx, name, verb === "pause" ? { by: null, at: ctx.now() } : null);
+          io.out(pausedSaid(name, verb === "pause"));
+        }),
+      );
+  }
 
   profile
     .command("export")

@@ -29,7 +29,12 @@ describe("poolWindowJson", () => {
 });
 
 test("poolJson takes the counts and the earliest run-out", () => {
-  const json = poolJson({ profiles: 3, ready: 2, exhausted: 1, resting: 0, needsLogin: 0 }, [w({})], NOW + 1_000, NOW);
+  const json = poolJson(
+    { profiles: 3, ready: 2, exhausted: 1, resting: 0, paused: 0, needsLogin: 0 },
+    [w({})],
+    NOW + 1_000,
+    NOW,
+  );
   expect(json).toMatchObject({ profiles: 3, ready: 2, runsOutAt: "2026-03-01T12:00:01.000Z" });
 });
 

@@ -64,7 +64,8 @@ export function infoText(info: InfoJson, quota: QuotaRow[], o: { now: number; co
   const c = info.pool;
   lines.push(
     "",
-    `pool: ${c.profiles} profile(s), ${c.ready} ready, ${c.exhausted} exhausted, ${c.resting} resting, ${c.needsLogin} need login`,
+    `pool: ${c.profiles} profile(s), ${c.ready} ready, ${c.exhausted} exhausted, ${c.resting} resting, ` +
+      `${c.paused} paused, ${c.needsLogin} need login`,
   );
   for (const w of c.windows) lines.push(windowLine(w, o.now));
   lines.push("", info.runtimes.length ? "processes:" : "processes: none registered");

@@ -30,6 +30,8 @@ function result(name: string, windows: UsageWindow[], o: { error?: string; needs
       createdAt: 0,
       updatedAt: 0,
       lastSelectedAt: null,
+      pausedAt: null,
+      pausedBy: null,
     },
     snapshot: { profile: name, fetchedAt: now - 3 * M, source: "live", plan: "plus", windows },
     error: o.error ?? null,
@@ -91,7 +93,7 @@ test("prodex info's table draws the same cells as prodex quota", () => {
       weeklyRemainingPercent: null,
       fetchedAt: null,
     })),
-    pool: { profiles: 3, ready: 2, exhausted: 0, resting: 0, needsLogin: 1, windows: [], runsOutAt: null },
+    pool: { profiles: 3, ready: 2, exhausted: 0, resting: 0, paused: 0, needsLogin: 1, windows: [], runsOutAt: null },
     runtimes: [],
   };
   const text = infoText(info, rows, { now, color: false });

@@ -15,6 +15,8 @@ const result = (error: string, withSnapshot: boolean): QuotaResult => ({
     createdAt: 0,
     updatedAt: 0,
     lastSelectedAt: null,
+    pausedAt: null,
+    pausedBy: null,
   },
   snapshot: withSnapshot ? { profile: "p1", fetchedAt: 0, source: "live", plan: null, windows: [] } : null,
   error,

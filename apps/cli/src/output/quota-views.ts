@@ -3,6 +3,7 @@ import {
   type QuotaResult,
   type QuotaRowInput,
   aboutProfile,
+  pausedFrom,
   printable,
   quotaStatus,
   truncate,
@@ -18,6 +19,7 @@ export function quotaRowInput(r: QuotaResult, current: string | null): QuotaRowI
     windows: r.snapshot?.windows ?? [],
     fetchedAt: r.snapshot?.fetchedAt ?? null,
     backoff: r.backoff ?? null,
+    paused: pausedFrom(r.profile),
   };
 }
 

@@ -33,6 +33,8 @@ type Case = {
   windows: UsageWindow[];
   backoff?: { reason: string; until: number };
   needsLogin?: boolean;
+  /** Taken out of the pool (`prodex profile pause`, the dashboards' pause key). */
+  paused?: { by: string | null; at: number };
   /** What every surface says: label, availability's reason, and the time left as the tables write it. */
   want: {
     state: AccountStatus["state"];
@@ -101,6 +103,27 @@ const cases: Case[] = [
     needsLogin: true,
     want: { state: "needs-login", label: "Needs login", reason: "needs login", until: null, left: null },
   },
+  {
+    name: "benched",
+    windows: [win(10, now + 3 * H)],
+    paused: { by: "ann", at: now - 5 * M },
+    want: { state: "paused", label: "Paused", reason: "paused by ann", until: null, left: null },
+  },
+  {
+    // A rest does not hide the operator's decision: it is what the account says until it is resumed.
+    name: "benched-busy",
+    windows: [win(10, now + 3 * H)],
+    backoff: { reason: "transient", until: now + 45 * S },
+    paused: { by: null, at: now - 5 * M },
+    want: { state: "paused", label: "Paused", reason: "paused", until: null, left: null },
+  },
+  {
+    // Spent, it could not serve even if resumed: the usage limit is what it says (and its owner cannot use it).
+    name: "benched-spent",
+    windows: [win(100, now + 2 * H)],
+    paused: { by: "ann", at: now - 5 * M },
+    want: { state: "quota", label: "Exhausted", reason: "usage limit reached", until: now + 2 * H, left: "2h" },
+  },
 ];
 
 function result(c: Case): QuotaResult {
@@ -117,6 +140,8 @@ function result(c: Case): QuotaResult {
       createdAt: 0,
       updatedAt: 0,
       lastSelectedAt: null,
+      pausedAt: c.paused?.at ?? null,
+      pausedBy: c.paused?.by ?? null,
     },
     snapshot: { profile: c.name, fetchedAt: now - M, source: "live", plan: "plus", windows: c.windows },
     error: null,

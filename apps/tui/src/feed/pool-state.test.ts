@@ -75,7 +75,7 @@ describe("selectors", () => {
     const t = poolTotals(snap);
     expect(t.requests).toBe(188);
     expect(t.errors).toBe(4);
-    expect(t.counts).toEqual({ ready: 2, "needs-login": 1, quota: 1, resting: 0, unknown: 0 });
+    expect(t.counts).toEqual({ ready: 2, "needs-login": 1, quota: 1, resting: 0, paused: 0, unknown: 0 });
     expect(Math.round(t.latencyMs ?? 0)).toBe(Math.round((640 * 142 + 812 * 37 + 1210 * 9) / 188));
   });
   test("servingProfile and rotationInfo", () => {

@@ -69,7 +69,7 @@ export type PoolTotals = {
 };
 
 export function poolTotals(snap: PoolSnapshot, now = snap.at): PoolTotals {
-  const counts = { ready: 0, "needs-login": 0, quota: 0, resting: 0, unknown: 0 };
+  const counts = { ready: 0, "needs-login": 0, quota: 0, resting: 0, paused: 0, unknown: 0 };
   let requests = 0;
   let errors = 0;
   let latSum = 0;

@@ -94,6 +94,16 @@ export function createStaticFeed(
       update((s) => ({ ...s, at: Date.now(), autoRotate: enabled }));
       push({ kind: "control", message: enabled ? "auto-rotate resumed" : "auto-rotate paused" });
     },
+    async setPaused(profile, paused) {
+      if (!snap.profiles.some((p) => p.name === profile)) throw new Error(`no profile named "${profile}"`);
+      const at = Date.now();
+      update((s) => ({
+        ...s,
+        at,
+        profiles: s.profiles.map((p) => (p.name === profile ? { ...p, paused: paused ? { by: null, at } : null } : p)),
+      }));
+      push({ kind: "control", profile, message: paused ? `paused ${profile}` : `resumed ${profile}` });
+    },
     push,
     update,
     setUsage(next) {

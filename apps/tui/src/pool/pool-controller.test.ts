@@ -34,6 +34,17 @@ describe("poolKey", () => {
       { type: "autoRotate", enabled: true },
     ]);
   });
+  test("s pauses the selected account, or resumes it when it is paused", () => {
+    expect(press(initialPoolView, "js").actions).toEqual([{ type: "pause", profile: "personal", paused: true }]);
+    const paused = {
+      ...snap,
+      profiles: snap.profiles.map((p, i) => (i === 1 ? { ...p, paused: { by: null, at: 0 } } : p)),
+    };
+    expect(press(initialPoolView, "js", paused).actions).toEqual([
+      { type: "pause", profile: "personal", paused: false },
+    ]);
+    expect(press(initialPoolView, "s", { ...snap, profiles: [] }).actions).toEqual([]);
+  });
   test("filters: level cycles, / edits text, c clears", () => {
     expect(press(initialPoolView, "ff").view.level).toBe("error");
     const typed = press(initialPoolView, "/rotx\x7f\r");

@@ -17,6 +17,8 @@ export type PoolViewState = {
 export type PoolAction =
   | { type: "pin"; profile: string | null }
   | { type: "autoRotate"; enabled: boolean }
+  /** Take the selected account out of the pool, or put it back (availability's "paused"). */
+  | { type: "pause"; profile: string; paused: boolean }
   | { type: "close" };
 
 export const initialPoolView: PoolViewState = {
@@ -82,6 +84,11 @@ export function poolKey(
   }
   if (ch === "u" || ch === "0") return { view, action: { type: "pin", profile: null } };
   if (ch === "a") return { view, action: { type: "autoRotate", enabled: !snap.autoRotate } };
+  if (ch === "s") {
+    const p = snap.profiles[sel];
+    if (!p) return { view };
+    return { view, action: { type: "pause", profile: p.name, paused: !p.paused } };
+  }
   if (ch === "f") return { view: { ...view, level: nextLevel[view.level] } };
   if (ch === "/") return { view: { ...view, editing: true } };
   if (ch === "c") return { view: { ...view, level: "all", text: "" } };

@@ -10,6 +10,7 @@ import { timeSignature, useNotice, useNow, usePoolFeed } from "../feed/use-pool-
 import { PoolScreenView } from "../ui/components.tsx";
 import { teamFooter, teamKeyNames, teamSectionLines, teamSectionsHeight, teamSummary } from "../ui/team-sections.ts";
 import { fromInkAll } from "../wrap/ink-key.ts";
+import { poolActionCall } from "./pool-action.ts";
 import { initialPoolView, poolKey } from "./pool-controller.ts";
 import { initialTeamView, type TeamAction, teamKey } from "./team-controller.ts";
 
@@ -50,9 +51,8 @@ export function PoolScreen(props: { feed: PoolFeed; team?: TeamFeed; theme: Them
       (err: unknown) => say(`failed: ${err instanceof Error ? err.message : String(err)}`),
     );
   const run = (a: TeamAction | undefined) => {
-    if (a?.type === "pin") act(feed.pin(a.profile), a.profile ? `pinned ${a.profile}` : "unpinned");
-    if (a?.type === "autoRotate")
-      act(feed.setAutoRotate(a.enabled), a.enabled ? "auto-rotate resumed" : "auto-rotate paused");
+    const pool = a && a.type !== "revoke" && a.type !== "say" ? poolActionCall(feed, a) : null;
+    if (pool) act(pool.call, pool.done);
     if (a?.type === "revoke" && team) act(team.revoke(a.key), `revoked ${a.key}`);
     if (a?.type === "say") say(a.text);
   };

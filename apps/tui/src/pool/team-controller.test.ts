@@ -66,6 +66,18 @@ describe("teamKey", () => {
       },
     ],
     [
+      "s pauses the selected account pool-wide",
+      "js",
+      admin,
+      { actions: [{ type: "pause", profile: "personal", paused: true }] },
+    ],
+    [
+      "a viewer's account pause is not sent: it says why",
+      "s",
+      viewer,
+      { actions: [{ type: "say", text: "watch is a viewer key: pausing an account needs an admin key" }] },
+    ],
+    [
       "a viewer's revoke",
       "x",
       viewer,

@@ -15,6 +15,13 @@ export type TeamAction =
 
 export type TeamContext = { role: GatewayRole; name: string; keys: readonly string[] };
 
+/** What each pool-view change is called when a viewer key is told it needs an admin key. */
+const ADMIN_ONLY: Record<Exclude<PoolAction["type"], "close">, string> = {
+  pin: "pinning",
+  autoRotate: "pausing rotation",
+  pause: "pausing an account",
+};
+
 /** Why a viewer key's pin, pause or revoke is not sent. */
 export function readOnlyWhy(ctx: TeamContext, what: string): string {
   return `${ctx.name} is a ${ctx.role} key: ${what} needs an admin key`;
@@ -58,11 +65,8 @@ export function teamKey(
     }
   }
   const r = poolKey(view, key, snap);
-  if ((r.action?.type === "pin" || r.action?.type === "autoRotate") && ctx.role !== "admin")
-    return {
-      view: r.view,
-      team,
-      action: { type: "say", text: readOnlyWhy(ctx, r.action.type === "pin" ? "pinning" : "pausing rotation") },
-    };
+  const change = r.action && r.action.type !== "close" ? ADMIN_ONLY[r.action.type] : null;
+  if (change && ctx.role !== "admin")
+    return { view: r.view, team, action: { type: "say", text: readOnlyWhy(ctx, change) } };
   return { view: r.view, team, action: r.action };
 }

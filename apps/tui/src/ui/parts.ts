@@ -22,6 +22,8 @@ export function statusGlyph(s: AccountStatus, theme: Theme): string {
       return theme.ascii ? "!" : "✗";
     case "resting":
       return theme.ascii ? "||" : "⊘";
+    case "paused":
+      return theme.ascii ? "=" : "‖";
     case "quota":
       return theme.g.status.exhausted;
     case "unknown":

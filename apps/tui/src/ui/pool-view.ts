@@ -122,6 +122,7 @@ export function poolLines(props: PoolViewProps): Line[] {
             "p pin",
             "u unpin",
             "a auto-rotate",
+            "s pause account",
             "f level",
             "/ search",
             "c clear",

@@ -124,7 +124,17 @@ export function teamFooter(who: Pick<Whoami, "role" | "name">, theme: Theme): Li
       dim(` ${who.role} key ${who.name}: read-only (pin, pause and revoke need an admin key) ${g.dot} `),
       dim(`${move} select ${g.dot} f level ${g.dot} / search ${g.dot} q quit`),
     ];
-  const keys = ["p pin", "u unpin", "a pause rotation", "[ ] key", "x revoke", "f level", "/ search", "q quit"];
+  const keys = [
+    "p pin",
+    "u unpin",
+    "s pause account",
+    "a pause rotation",
+    "[ ] key",
+    "x revoke",
+    "f level",
+    "/ search",
+    "q quit",
+  ];
   return [dim(` ${move} account ${g.dot} ${keys.join(` ${g.dot} `)}`)];
 }
 

@@ -9,6 +9,7 @@ import { useFeedUsage } from "../feed/use-feed-usage.ts";
 import { timeSignature, useNotice, useNow, usePoolFeed } from "../feed/use-pool-feed.ts";
 import { AgentPane } from "../pane/agent-pane.tsx";
 import type { PaneSource } from "../pane/pane-source.ts";
+import { poolActionCall } from "../pool/pool-action.ts";
 import { initialPoolView, poolKey } from "../pool/pool-controller.ts";
 import {
   ConfirmBox,
@@ -146,9 +147,8 @@ export function WrapScreen(props: WrapScreenProps) {
           view = r.view;
           const a = r.action;
           if (a?.type === "close") m = "agent";
-          else if (a?.type === "pin") act(feed.pin(a.profile), a.profile ? `pinned ${a.profile}` : "unpinned");
-          else if (a?.type === "autoRotate")
-            act(feed.setAutoRotate(a.enabled), a.enabled ? "auto-rotate resumed" : "auto-rotate paused");
+          const pool = a && poolActionCall(feed, a);
+          if (pool) act(pool.call, pool.done);
         }
         if (m === "agent") break;
       }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { QuotaStatus, UsageWindow } from "../quota/types.ts";
 import type { UsageSummary } from "../ledger/usage-summary.ts";
+import type { Paused } from "../pool/availability.ts";
 import type { PoolEvent } from "./types.ts";
 
 // What a dashboard needs to draw the pool. Built by the proxy (live) or from the store (offline).
@@ -21,6 +22,8 @@ export type ProfileView = {
   errors: number;
   /** Median upstream latency of recent requests, ms; null when none yet. */
   latencyMs: number | null;
+  /** Taken out of the pool by its operator (who, when); absent or null: in the pool. */
+  paused?: Paused | null;
 };
 
 export type PoolSnapshot = {
@@ -48,6 +51,8 @@ export interface PoolFeed {
   subscribe(listener: (message: PoolFeedMessage) => void): () => void;
   pin(profile: string | null): Promise<void>;
   setAutoRotate(enabled: boolean): Promise<void>;
+  /** Takes an account out of the pool (true) or puts it back: no new conversation goes to a paused one. */
+  setPaused(profile: string, paused: boolean): Promise<void>;
   close(): void;
 }
 
@@ -72,6 +77,7 @@ const profileViewSchema = z.object({
   requests: z.number(),
   errors: z.number(),
   latencyMs: z.number().nullable(),
+  paused: z.object({ by: z.string().nullable(), at: z.number() }).nullable().optional(),
 });
 
 /** Validates a snapshot read from outside the process (the proxy's state route and feed). */

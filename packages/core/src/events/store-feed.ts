@@ -89,6 +89,7 @@ export function storeFeed(ctx: Context, options: StoreFeedOptions = {}): PoolFee
     },
     pin: () => Promise.reject(new Error(NO_PROXY_TO_CONTROL)),
     setAutoRotate: () => Promise.reject(new Error(NO_PROXY_TO_CONTROL)),
+    setPaused: () => Promise.reject(new Error(NO_PROXY_TO_CONTROL)),
     close() {
       clearInterval(timer);
       listeners.clear();

@@ -1,7 +1,7 @@
 import type { QuotaStatus, UsageWindow } from "../quota/types.ts";
 import { quotaStatus } from "../quota/windows.ts";
 import { formatDuration } from "../text/durations.ts";
-import { type Availability, type Unavailable, unavailableWhy, viewAvailability } from "./availability.ts";
+import { type Availability, type Paused, type Unavailable, unavailableWhy, viewAvailability } from "./availability.ts";
 
 // One account's status as every surface says it — the dashboard's panel and pool view, `prodex
 // quota` (terminal, pipe, --json), `prodex info`: a label, a tone, and for an account that cannot
@@ -21,6 +21,7 @@ const UNAVAILABLE_TEXT: Record<Unavailable["why"], string> = {
   "needs-login": NEEDS_LOGIN_TEXT,
   quota: STATUS_TEXT.exhausted,
   resting: "Resting",
+  paused: "Paused",
   unknown: "Not in pool",
 };
 
@@ -38,15 +39,16 @@ const UNAVAILABLE_TONE: Record<Unavailable["why"], StatusTone> = {
   "needs-login": "red",
   quota: "red",
   resting: "yellow",
+  paused: "yellow",
   unknown: "gray",
 };
 
 export type AccountStatus = {
-  /** "ready", or availability's why: "needs-login" | "quota" | "resting" | "unknown". */
+  /** "ready", or availability's why: "needs-login" | "quota" | "resting" | "paused" | "unknown". */
   state: "ready" | Unavailable["why"];
   /** The main limit's room (thin, critical… for an account that can serve). */
   quota: QuotaStatus;
-  /** "Ready", "Thin", "Critical", "Unknown"; "Needs login", "Exhausted", "Resting", "Not in pool". */
+  /** "Ready", "Thin", "Critical", "Unknown"; "Needs login", "Exhausted", "Resting", "Paused", "Not in pool". */
   label: string;
   tone: StatusTone;
   /** Why it cannot serve — availability's phrase ("usage limit reached", "resting (upstream overloaded)"); null when it can. */
@@ -63,10 +65,14 @@ export type AccountStatusInput = {
   needsLogin: boolean;
   windows: UsageWindow[];
   backoff?: { reason: string; until: number } | null;
+  paused?: Paused | null;
 };
 
 export function accountStatus(p: AccountStatusInput, now: number): AccountStatus {
-  const a = viewAvailability({ needsLogin: p.needsLogin, windows: p.windows, backoff: p.backoff ?? null }, now);
+  const a = viewAvailability(
+    { needsLogin: p.needsLogin, windows: p.windows, backoff: p.backoff ?? null, paused: p.paused ?? null },
+    now,
+  );
   const quota = quotaStatus(p.windows, now);
   if (a.ok)
     return {

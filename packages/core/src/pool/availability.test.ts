@@ -79,6 +79,27 @@ describe("availability", () => {
       a({ backoffUntil: NOW - 1, backoffReason: "quota" }),
       { ok: true },
     ],
+    [
+      "paused by its operator: until resumed, by whom and since when",
+      a({ paused: { by: "key ann", at: NOW - 60_000 } }),
+      { ok: false, why: "paused", by: "key ann", at: NOW - 60_000, until: null },
+    ],
+    [
+      "paused outranks a rest (what the operator decided is what it says)",
+      a({ paused: { by: null, at: NOW }, backoffUntil: NOW + 2_000, backoffReason: "transient" }),
+      { ok: false, why: "paused", by: null, at: NOW, until: null },
+    ],
+    [
+      "a usage limit outranks a pause (it could not serve anyway)",
+      a({ paused: { by: null, at: NOW }, windows: [full(120_000)] }),
+      { ok: false, why: "quota", until: NOW + 120_000 },
+    ],
+    [
+      "no login outranks a pause",
+      a({ paused: { by: null, at: NOW }, usable: false }),
+      { ok: false, why: "needs-login", until: null },
+    ],
+    ["resumed (null): ready", a({ paused: null }), { ok: true }],
   ];
   test.each(cases)("%s", (_, input, expected) => {
     expect(availability(input, NOW)).toEqual(expected);
@@ -88,6 +109,8 @@ describe("availability", () => {
 describe("unavailableWhy", () => {
   test.each([
     [{ ok: false, why: "needs-login", until: null }, "needs login"],
+    [{ ok: false, why: "paused", by: "key ann", at: NOW, until: null }, "paused by key ann"],
+    [{ ok: false, why: "paused", by: null, at: NOW, until: null }, "paused"],
     [{ ok: false, why: "quota", until: null }, "usage limit reached"],
     [{ ok: false, why: "resting", kind: "transient", until: NOW }, "resting (rate limited or briefly failing)"],
     [{ ok: false, why: "resting", kind: "overload", until: NOW }, "resting (upstream overloaded)"],

@@ -15,8 +15,21 @@ export type Availability =
   | { ok: false; why: "quota"; until: number | null }
   /** Resting after a failure (rate limit, overload, a token that would not refresh). */
   | { ok: false; why: "resting"; kind: Exclude<RestKind, "quota">; until: number }
+  /**
+   * Taken out of the pool by its operator (`prodex profile pause`, the dashboards' pause key): never picked for a
+   * new conversation; a conversation it already holds keeps going there (rotation/pick.ts).
+   */
+  | { ok: false; why: "paused"; by: string | null; at: number; until: null }
   /** Not in the pool (deleted meanwhile). */
   | { ok: false; why: "unknown"; until: null };
+
+/** Who paused an account and when (null `by`: nobody said, e.g. a script without a name). */
+export type Paused = { by: string | null; at: number };
+
+/** A stored pause (a profile's or a pool account's `paused_at` / `paused_by`), or null when it is in the pool. */
+export function pausedFrom(row: { pausedAt: number | null; pausedBy: string | null }): Paused | null {
+  return row.pausedAt === null ? null : { by: row.pausedBy, at: row.pausedAt };
+}
 
 export type Unavailable = Exclude<Availability, { ok: true }>;
 
@@ -26,6 +39,7 @@ export type AvailabilityInput = {
   windows: UsageWindow[];
   backoffUntil: number | null;
   backoffReason?: string | null;
+  paused?: Paused | null;
 };
 
 const READY: Availability = { ok: true };
@@ -39,6 +53,9 @@ export function availability(a: AvailabilityInput | undefined, now: number): Ava
   if (quotaStatus(a.windows, now) === "exhausted") {
     return { ok: false, why: "quota", until: readyAgainAt(a.windows, now) ?? (resting ? a.backoffUntil : null) };
   }
+  // After a usage limit and a dead login (which no owner can get past) but before a rest: what the operator decided
+  // is what every surface shows, and a paused account's owner is tried anyway, as a resting one's is.
+  if (a.paused) return { ok: false, why: "paused", by: a.paused.by, at: a.paused.at, until: null };
   if (resting) return { ok: false, why: "resting", kind: restKind(a.backoffReason), until: a.backoffUntil as number };
   return READY;
 }
@@ -53,7 +70,10 @@ const REST_WORDS: Record<Exclude<RestKind, "quota">, string> = {
   auth: "token refresh failed",
 };
 
-/** One short phrase: "needs login", "usage limit reached", "resting (rate limited)". No time: callers format it. */
+/**
+ * One short phrase: "needs login", "usage limit reached", "resting (rate limited)", "paused by ann".
+ * No time: callers format it.
+ */
 export function unavailableWhy(a: Unavailable): string {
   switch (a.why) {
     case "needs-login":
@@ -62,6 +82,8 @@ export function unavailableWhy(a: Unavailable): string {
       return "usage limit reached";
     case "resting":
       return `resting (${REST_WORDS[a.kind]})`;
+    case "paused":
+      return a.by ? `paused by ${a.by}` : "paused";
     case "unknown":
       return "not in the pool";
   }
@@ -69,7 +91,12 @@ export function unavailableWhy(a: Unavailable): string {
 
 /** Availability of a profile as a dashboard snapshot shows it. */
 export function viewAvailability(
-  p: { needsLogin: boolean; windows: UsageWindow[]; backoff: { reason: string; until: number } | null },
+  p: {
+    needsLogin: boolean;
+    windows: UsageWindow[];
+    backoff: { reason: string; until: number } | null;
+    paused?: Paused | null;
+  },
   now: number,
 ): Availability {
   return availability(
@@ -78,6 +105,7 @@ export function viewAvailability(
       windows: p.windows,
       backoffUntil: p.backoff?.until ?? null,
       backoffReason: p.backoff?.reason ?? null,
+      paused: p.paused ?? null,
     },
     now,
   );

@@ -4,6 +4,7 @@ import type { Context } from "../context.ts";
 import type { ProfileView } from "../events/pool-view.ts";
 import type { Candidate } from "../selection/selection.ts";
 import { quotaStatus } from "../quota/windows.ts";
+import { pausedFrom } from "./availability.ts";
 
 /** The stored state of every profile, read in one go (selection input and dashboard rows). */
 export type ProfileState = {
@@ -38,6 +39,7 @@ export function toCandidate(s: ProfileState): Candidate {
     backoffUntil: s.backoff?.until ?? null,
     backoffReason: s.backoff?.reason ?? null,
     lastSelectedAt: s.profile.lastSelectedAt,
+    paused: pausedFrom(s.profile),
   };
 }
 
@@ -56,5 +58,6 @@ export function toProfileView(s: ProfileState, now: number, current: string | nu
     requests: 0,
     errors: 0,
     latencyMs: null,
+    paused: pausedFrom(s.profile),
   };
 }

@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import type { ProfileRow } from "@prodex/store";
 import { type AuthState, authPath, readAuth } from "../auth/auth-file.ts";
 import type { Context } from "../context.ts";
+import type { Paused } from "../pool/availability.ts";
 import { ConflictError, NotFoundError, UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../fs/atomic-write.ts";
 import { linkSharedState } from "./shared-state.ts";
@@ -173,3 +174,19 @@ export function syncFromAuth(ctx: Context, profile: ProfileRow): ProfileRow {
     profile
   );
 }
+
+/**
+ * Takes a profile out of the pool (`paused`: by whom, when) or puts it back (null), in the store: a running proxy
+ * and every launch sharing it follow (pool/availability.ts: no new conversation goes to a paused profile).
+ */
+export function setProfilePaused(ctx: Context, name: string, paused: Paused | null): ProfileRow {
+  getProfile(ctx, name);
+  const row = ctx.store.profiles.setPaused(name, paused);
+  if (!row) throw new NotFoundError(`no profile named "${name}"`, "see them with: prodex profile list");
+  ctx.events.emit({ kind: "control", profile: name, message: pausedSaid(name, paused !== null) });
+  return row;
+}
+
+/** What a pause or resume says (the event, the CLI's line). */
+export const pausedSaid = (name: string, paused: boolean): string =>
+  paused ? `paused ${name}: no new conversation goes to it` : `resumed ${name}`;

@@ -1,4 +1,5 @@
 import { type AccountStatus, accountStatus } from "../pool/account-status.ts";
+import type { Paused } from "../pool/availability.ts";
 import { formatAgo, formatInstant, formatReset } from "../text/durations.ts";
 import type { QuotaStatus, UsageWindow } from "./types.ts";
 import { effectiveUsed } from "./windows.ts";
@@ -21,6 +22,8 @@ export type QuotaRowInput = {
   fetchedAt: number | null;
   /** The account's rest after a failure, when the caller knows it (the dashboard does). */
   backoff?: { reason: string; until: number } | null;
+  /** Taken out of the pool by its operator. */
+  paused?: Paused | null;
 };
 
 export type QuotaCell = {

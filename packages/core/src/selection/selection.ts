@@ -1,6 +1,6 @@
 import type { QuotaStatus, UsageWindow } from "../quota/types.ts";
 import { effectiveUsed, quotaStatus } from "../quota/windows.ts";
-import { availability, unavailableWhy } from "../pool/availability.ts";
+import { type Paused, availability, unavailableWhy } from "../pool/availability.ts";
 
 // Which profile serves next. Pure: the caller gathers snapshots, backoffs and the current
 // profile; this ranks, decides, and explains itself in one line (the event text).
@@ -15,6 +15,8 @@ export type Candidate = {
   lastSelectedAt: number | null;
   /** 0..1, lowered by recent transient failures and recovered by successes (default 1). */
   health?: number;
+  /** Taken out of the pool by its operator: never picked for new work (availability.ts). */
+  paused?: Paused | null;
 };
 
 export type SelectionInput = {

@@ -11,6 +11,9 @@ export type AccountInfo = {
   plan: string | null;
   expiresAt: number | null;
   needsLogin: boolean;
+  /** Taken out of the pool by an admin: when, and who (null: in the pool). */
+  pausedAt: number | null;
+  pausedBy: string | null;
   keyId: string;
   updatedAt: number;
 };
@@ -52,6 +55,8 @@ export async function addAccount(
     plan: auth.plan,
     expiresAt: auth.expiresAt,
     needsLogin: false,
+    pausedAt: null,
+    pausedBy: null,
     keyId: sealed.keyId,
     updatedAt: now,
   });
@@ -68,7 +73,24 @@ export async function removeAccount(store: GatewayStore, name: string, who = ope
   await audit(store, who, "account.removed", name);
 }
 
+/**
+ * Takes an account out of the pool (`paused`) or puts it back, by `who` (audited): stored on its row and announced as
+ * the account changing, so every instance re-reads the accounts and its local mirror hands the pause to its proxy
+ * (core's availability: no new conversation goes to it, the ones it holds go on).
+ */
+export async function pauseAccount(
+  store: GatewayStore,
+  name: string,
+  paused: boolean,
+  who = operator(),
+): Promise<void> {
+  if (!(await store.accounts.setPaused(name, paused ? { by: who, at: Date.now() } : null)))
+    throw new NotFoundError(`the gateway has no account named "${name}"`, "see them with: prodex gateway account list");
+  await store.notify({ t: "account", name });
+  await audit(store, who, paused ? "account.paused" : "account.resumed", name);
+}
+
 function info(row: AccountInfo): AccountInfo {
-  const { name, accountId, email, plan, expiresAt, needsLogin, keyId, updatedAt } = row;
-  return { name, accountId, email, plan, expiresAt, needsLogin, keyId, updatedAt };
+  const { name, accountId, email, plan, expiresAt, needsLogin, pausedAt, pausedBy, keyId, updatedAt } = row;
+  return { name, accountId, email, plan, expiresAt, needsLogin, pausedAt, pausedBy, keyId, updatedAt };
 }

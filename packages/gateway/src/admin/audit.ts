@@ -11,6 +11,8 @@ export type AuditAction =
   | "key.limits"
   | "account.added"
   | "account.removed"
+  | "account.paused"
+  | "account.resumed"
   | "secret-key.rotated"
   | "pool.pinned"
   | "pool.unpinned"

@@ -56,10 +56,12 @@ export class LocalMirror {
         email: a.email,
         plan: a.plan,
         authState: a.needsLogin ? ("needs_login" as const) : ("ok" as const),
+        pausedAt: a.pausedAt,
+        pausedBy: a.pausedBy,
       };
       if (!store.profiles.get(a.name))
-        store.profiles.insert({ name: a.name, codexHome: join(this.homes, a.name), kind: "managed", ...patch });
-      else store.profiles.update(a.name, patch);
+        store.profiles.insert({ name: a.name, codexHome: join(this.homes, a.name), kind: "managed" });
+      store.profiles.update(a.name, patch);
     }
     this.syncUsage();
     this.syncBackoffs();

@@ -1,6 +1,7 @@
 import { NotFoundError } from "@prodex/core";
 import type { ControlBody } from "@prodex/proxy";
 import type { GatewayStore, PoolControlRow } from "@prodex/store/pg";
+import { pauseAccount } from "../admin/accounts.ts";
 import { audit } from "../admin/audit.ts";
 import type { DbHealth } from "./db-health.ts";
 import type { SharedCache } from "./shared-cache.ts";
@@ -37,8 +38,18 @@ export class PoolControl {
     this.hand.setAutoRotate(s.autoRotate);
   }
 
-  /** An admin's pin / unpin / pause / resume, by `who` (audited), for every instance. */
+  /**
+   * An admin's pin / unpin / rotation switch / account pause or resume, by `who` (audited), for every instance. An
+   * account's pause is its row's (`gw_accounts.paused_*`, admin/accounts.ts), not this pool-wide row's.
+   */
   async set(body: ControlBody, who: string): Promise<PoolSetting> {
+    if ("pause" in body || "resume" in body) {
+      await pauseAccount(this.store, "pause" in body ? body.pause : body.resume, "pause" in body, who);
+      // This instance applies it before answering (the answer's snapshot shows it); the others on the notification.
+      await this.cache.reload();
+      const row = await this.store.poolControl.get();
+      return { pinned: row?.pinned ?? null, autoRotate: row?.autoRotate ?? true };
+    }
     if ("pin" in body && body.pin !== null && !this.cache.accounts.has(body.pin))
       throw new NotFoundError(`no pool account named "${body.pin}"`, "see them with: prodex gateway account list");
     const row = await this.store.poolControl.set("pin" in body ? { pinned: body.pin } : body, who);

@@ -104,6 +104,7 @@ export async function connectFeed(endpoints: FeedEndpoints, options: { fetch?: t
     },
     pin: (profile) => control({ pin: profile }),
     setAutoRotate: (enabled) => control({ autoRotate: enabled }),
+    setPaused: (profile, paused) => control(paused ? { pause: profile } : { resume: profile }),
     close() {
       abort.abort();
       listeners.clear();

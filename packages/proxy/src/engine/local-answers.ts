@@ -12,6 +12,10 @@ function when(until: number | null): string {
   return until === null ? "an unknown time" : new Date(until).toISOString().replace(/\.\d+Z$/, "Z");
 }
 
+const RESUME_HINT =
+  "Resume one with `prodex profile resume NAME` or the dashboard's s key " +
+  "(a team gateway: `prodex gateway account resume NAME`).";
+
 /** No account can serve (availability says why for each). Shaped like ChatGPT's own 429 when it is quota. */
 export function poolUnavailable(state: ProxyState, tried: Set<string>): LocalAnswer {
   const snapshot = state.pool.snapshot();
@@ -30,6 +34,18 @@ export function poolUnavailable(state: ProxyState, tried: Set<string>): LocalAns
         message: `Every account in the prodex pool has hit its usage limit (${details}). The earliest resets at ${when(earliest)}.`,
         resets_at: earliest === null ? undefined : Math.ceil(earliest / 1000),
         resets_in_seconds: earliest === null ? undefined : Math.max(0, Math.ceil((earliest - now) / 1000)),
+      },
+    });
+  }
+  const paused = states.filter(({ a }) => !a.ok && a.why === "paused").length;
+  if (paused > 0 && states.every(({ a }) => !a.ok && a.why !== "resting")) {
+    // Nothing comes back by itself: say who took the accounts out, and how to put one back.
+    const named = state.accountsInAnswers ? details : `${paused} of ${states.length} account(s) paused`;
+    return json(503, {
+      error: {
+        type: "server_error",
+        code: "pool_paused",
+        message: `Every account in the prodex pool is paused or cannot serve (${named}). ${RESUME_HINT}`,
       },
     });
   }

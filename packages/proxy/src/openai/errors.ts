@@ -96,7 +96,7 @@ export function openaiUpstreamError(
   }
   const type = typeForStatus(status);
   const body = openaiError(type, message ?? `The upstream answered ${status}.`, code ?? null);
-  return { status, headers: status === 409 ? { ...NO_RETRY } : headers, body };
+  return { status, headers: status === 409 || ctx.poolExhausted ? { ...NO_RETRY } : headers, body };
 }
 
 /** A failure inside a stream (`response.failed` or an `error` event): its body, and the status a non-streamed answer gets. */

@@ -4,6 +4,7 @@ import {
   type Context,
   type PoolSnapshot,
   type ProfileRef,
+  type Paused,
   type ProfileView,
   type Selection,
   type UsageWindow,
@@ -12,9 +13,11 @@ import {
   availability,
   describeAvailability,
   nextStreak,
+  pausedFrom,
   quotaStatus,
   restUntil,
   select,
+  setProfilePaused,
 } from "@prodex/core";
 import type { ProfileRow } from "@prodex/store";
 import type { PoolPort, PoolView, RestRequest } from "../rotation/ports.ts";
@@ -131,6 +134,17 @@ export class PoolRuntime implements PoolPort {
 
   setAutoRotate(on: boolean): void {
     this.rotating = on;
+  }
+
+  /**
+   * Takes `name` out of the pool (`paused`) or puts it back: stored at once (a restart, the broker's other launches
+   * and the dashboard see it), applied here without waiting for the next reload. False: no such profile.
+   */
+  setPaused(name: string, paused: Paused | null): boolean {
+    const p = this.live.get(name);
+    if (!p) return false;
+    p.row = setProfilePaused(this.ctx, name, paused);
+    return true;
   }
 
   /** A launch names its profile: it becomes current when nothing is yet (a broker's first lease). */
@@ -301,6 +315,7 @@ export class PoolRuntime implements PoolPort {
       requests: p.requests,
       errors: p.errors,
       latencyMs: median(p.latencies),
+      paused: pausedFrom(p.row),
     }));
     return { at: now, current: this.currentName, pinned: this.pinnedName, autoRotate: this.rotating, profiles };
   }
@@ -320,6 +335,7 @@ function candidate(p: Live): Candidate {
     backoffReason: p.backoff?.reason ?? null,
     lastSelectedAt: p.lastSelectedAt,
     health: p.health,
+    paused: pausedFrom(p.row),
   };
 }
 

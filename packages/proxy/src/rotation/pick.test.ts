@@ -18,6 +18,8 @@ const input = (candidates: Candidate[], extra: Partial<PickInput> = {}): PickInp
 const owner = { profile: "p2", via: "response_id" };
 const rateLimited = { backoffUntil: NOW + 5_000, backoffReason: "transient" };
 const atLimit = { backoffUntil: NOW + 600_000, backoffReason: "quota" };
+const paused = { paused: { by: "key ann", at: NOW - 1_000 } };
+const pausedWhy = { ok: false, why: "paused", by: "key ann", at: NOW - 1_000, until: null };
 
 describe("pick", () => {
   const cases: [string, PickInput, Record<string, unknown>][] = [
@@ -77,6 +79,43 @@ describe("pick", () => {
         view: { candidates: [c("p1", rateLimited), c("p2")], current: "p1", pinned: null, autoRotate: false },
       }),
       { kind: "none" },
+    ],
+    [
+      "a paused account gets no new conversation, even as the current one",
+      input([c("p1", paused), c("p2")]),
+      { kind: "account", name: "p2" },
+    ],
+    [
+      "a paused account gets no new conversation, even pinned",
+      input([c("p1"), c("p2", paused)], {
+        view: { candidates: [c("p1"), c("p2", paused)], current: "p2", pinned: "p2", autoRotate: true },
+      }),
+      { kind: "account", name: "p1" },
+    ],
+    [
+      "a paused owner keeps its conversation",
+      input([c("p1"), c("p2", paused)], { owner, stuck: true }),
+      { kind: "account", name: "p2", reason: "continues on its owner (response_id)" },
+    ],
+    [
+      "a paused owner that failed this request, stuck: nobody but it, no stale answer",
+      input([c("p1"), c("p2", paused)], { owner, stuck: true, tried: new Set(["p2"]) }),
+      { kind: "none", earliestReset: null, soonest: { name: "p2", why: pausedWhy } },
+    ],
+    [
+      "a paused owner at its limit, stuck: stale (it could not serve anyway)",
+      input([c("p1"), c("p2", { ...paused, ...atLimit })], { owner, stuck: true }),
+      { kind: "stale", owner: "p2", why: { ok: false, why: "quota" } },
+    ],
+    [
+      "not the connection's account once paused",
+      input([c("p1"), c("p2", paused)], { connected: "p2" }),
+      { kind: "account", name: "p1" },
+    ],
+    [
+      "everyone paused: nobody, nobody coming back",
+      input([c("p1", paused), c("p2", paused)]),
+      { kind: "none", earliestReset: null, soonest: null },
     ],
     [
       "nobody: the soonest back, tried included",

@@ -36,14 +36,14 @@ export function pick(input: PickInput): Picked {
   if (owner) {
     const a = availability(byName(owner.profile), now);
     if (!tried.has(owner.profile)) {
-      // A rest after a failure does not outrank ownership: the owner is tried anyway.
-      // A usage limit or a dead login does.
-      if (a.ok || a.why === "resting")
+      // A rest after a failure, or its operator's pause, does not outrank ownership: the owner is tried anyway
+      // (a paused account takes no new conversation, but the ones it holds go on). A usage limit or a dead login does.
+      if (a.ok || a.why === "resting" || a.why === "paused")
         return { kind: "account", name: owner.profile, reason: `continues on its owner (${owner.via})` };
       if (stuck) return { kind: "stale", owner: owner.profile, why: a };
     } else if (stuck) {
       // The owner failed this request and nobody else may take it: only waiting for it can help.
-      if (a.ok || a.why === "resting") {
+      if (a.ok || a.why === "resting" || a.why === "paused") {
         return {
           kind: "none",
           reason: `only ${owner.profile} holds this conversation`,

@@ -9,23 +9,36 @@ import { proxyUsage, USAGE_TICK_MS } from "./admin-usage.ts";
 const payload = (message: PoolFeedMessage): unknown =>
   message.type === "event" ? message.event : message.type === "snapshot" ? message.snapshot : message.usage;
 
-/** A dashboard's control: pin a profile (null: unpin), or pause/resume auto-rotate (a gateway takes the same). */
-export const controlBody = z.union([z.object({ pin: z.string().nullable() }), z.object({ autoRotate: z.boolean() })]);
+/**
+ * A dashboard's control: pin a profile (null: unpin), pause/resume auto-rotate, or take one account out of the pool
+ * and put it back (a gateway takes the same).
+ */
+export const controlBody = z.union([
+  z.strictObject({ pin: z.string().nullable() }),
+  z.strictObject({ autoRotate: z.boolean() }),
+  z.strictObject({ pause: z.string() }),
+  z.strictObject({ resume: z.string() }),
+]);
 export type ControlBody = z.infer<typeof controlBody>;
-export const CONTROL_SHAPE = 'expected {"pin": name|null} or {"autoRotate": boolean}';
+export const CONTROL_SHAPE =
+  'expected {"pin": name|null}, {"autoRotate": boolean}, {"pause": name} or {"resume": name}';
 
 export function stateJson(state: ProxyState): Response {
   return Response.json(state.pool.snapshot());
 }
 
-/** `POST __prodex/control`: pin a profile (or null to unpin), pause/resume auto-rotate. */
+/** `POST __prodex/control`: pin a profile (or null to unpin), pause/resume auto-rotate, pause/resume a profile. */
 export async function controlRoute(state: ProxyState, c: HonoContext): Promise<Response> {
   const read = await readSmallJson(c.req.raw);
   if ("error" in read) return Response.json({ error: { message: read.error.message } }, { status: read.error.status });
   const parsed = controlBody.safeParse(read.json);
   if (!parsed.success) return Response.json({ error: { message: CONTROL_SHAPE } }, { status: 400 });
   const body = parsed.data;
-  if ("pin" in body) {
+  if ("pause" in body || "resume" in body) {
+    const name = "pause" in body ? body.pause : body.resume;
+    if (!state.pool.setPaused(name, "pause" in body ? { by: null, at: state.ctx.now() } : null))
+      return Response.json({ error: { message: `no profile named ${name}` } }, { status: 404 });
+  } else if ("pin" in body) {
     if (body.pin !== null && !state.pool.row(body.pin))
       return Response.json({ error: { message: `no profile named ${body.pin}` } }, { status: 404 });
     state.pool.pin(body.pin);

@@ -1,6 +1,6 @@
 import type { PoolSnapshot } from "@prodex/core";
 import { anthropicError, toAnthropicError } from "../anthropic/errors.ts";
-import { poolExhausted } from "./pool-exhausted.ts";
+import { noRetryAnswer } from "./pool-exhausted.ts";
 import type { AnthropicErrorBody, AnthropicErrorType } from "../anthropic/types.ts";
 
 // How failures reach Claude Code: always the Anthropic error shape, with the status Claude
@@ -52,7 +52,7 @@ export function upstreamFailure(status: number, body: string, headers: Headers, 
       "prodex: no account in the pool accepted its ChatGPT login; run `prodex quota` to see which profiles need `prodex login`.";
     return anthropicJson(502, anthropicError("api_error", message), { "x-should-retry": "false" });
   }
-  const exhausted = status === 429 && poolExhausted(snapshot);
+  const exhausted = noRetryAnswer(status, snapshot);
   const e = toAnthropicError(status, body, { poolExhausted: exhausted });
   const out = { ...e.headers };
   const retryAfter = headers.get("retry-after");

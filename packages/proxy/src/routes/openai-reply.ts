@@ -3,7 +3,7 @@ import type { TranslateError } from "../anthropic/translate-error.ts";
 import { type LaunchScope, stayOn } from "../engine/launch-scope.ts";
 import type { ProxyState } from "../engine/proxy-state.ts";
 import { type OpenAIErrorResponse, openaiError, openaiUpstreamError } from "../openai/errors.ts";
-import { earliestResetSeconds, poolExhausted } from "./pool-exhausted.ts";
+import { earliestResetSeconds, noRetryAnswer } from "./pool-exhausted.ts";
 import type { JsonBodyRefusal } from "./translated-request.ts";
 
 // How the OpenAI routes answer: JSON, and every failure in OpenAI's error shape.
@@ -50,7 +50,7 @@ export function upstreamFailure(
 ): Response {
   const snapshot = state.pool.snapshot();
   const stay = stayOn(scope);
-  const exhausted = status === 429 && poolExhausted(snapshot, stay);
+  const exhausted = noRetryAnswer(status, snapshot, stay);
   const retryAfter =
     status === 429
       ? (earliestResetSeconds(snapshot, state.ctx.now(), stay) ?? upstreamRetryAfter(body, headers))

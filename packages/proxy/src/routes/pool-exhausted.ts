@@ -16,12 +16,17 @@ function unavailable(snapshot: PoolSnapshot, now: number, stayOn: string | null)
 }
 
 /**
- * Every account this proxy may use is out of quota (or logged out): nothing will serve until a
- * reset, so a client should show the message now instead of retrying for half a minute.
+ * Every account this proxy may use is out of quota, logged out or paused by its operator: nothing will serve until a
+ * reset or someone acts, so a client should show the message now instead of retrying for half a minute.
  */
 export function poolExhausted(snapshot: PoolSnapshot, stayOn: string | null = null): boolean {
   const states = unavailable(snapshot, snapshot.at, stayOn);
-  return states?.every((a) => a.why === "needs-login" || a.why === "quota") ?? false;
+  return states?.every((a) => a.why === "needs-login" || a.why === "quota" || a.why === "paused") ?? false;
+}
+
+/** The pool's own 503 (local-answers.ts) when nothing comes back by itself: a client is told not to retry. */
+export function noRetryAnswer(status: number, snapshot: PoolSnapshot, stayOn: string | null = null): boolean {
+  return (status === 429 || status === 503) && poolExhausted(snapshot, stayOn);
 }
 
 /** Seconds until the earliest account the request may use comes back (its rest or its reset); null when unknown. */

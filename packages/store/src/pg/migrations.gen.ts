@@ -50,4 +50,11 @@ export const migrations: readonly { tag: string; statements: readonly string[] }
       'ALTER TABLE "gw_pool_control" ADD CONSTRAINT "gw_pool_control_pinned_gw_accounts_name_fk" FOREIGN KEY ("pinned") REFERENCES "public"."gw_accounts"("name") ON DELETE set null ON UPDATE no action;',
     ],
   },
+  {
+    tag: "0005_elite_violations",
+    statements: [
+      'ALTER TABLE "gw_accounts" ADD COLUMN "paused_at" bigint;',
+      'ALTER TABLE "gw_accounts" ADD COLUMN "paused_by" text;',
+    ],
+  },
 ];

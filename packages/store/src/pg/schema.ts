@@ -33,6 +33,9 @@ export const accounts = pgTable(
     expiresAt: ms("expires_at"),
     lastRefresh: ms("last_refresh").notNull().default(0),
     needsLogin: boolean("needs_login").notNull().default(false),
+    // Taken out of the pool by an admin (`prodex gateway account pause`, the team dashboard): when, and who.
+    pausedAt: ms("paused_at"),
+    pausedBy: text("paused_by"),
     createdAt: ms("created_at").notNull(),
     updatedAt: ms("updated_at").notNull(),
   },

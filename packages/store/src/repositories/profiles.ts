@@ -5,7 +5,9 @@ import { profiles } from "../schema.ts";
 export type ProfileRow = typeof profiles.$inferSelect;
 export type NewProfile = Pick<ProfileRow, "name" | "codexHome" | "kind"> &
   Partial<Pick<ProfileRow, "accountId" | "email" | "plan">>;
-export type ProfilePatch = Partial<Pick<ProfileRow, "accountId" | "email" | "plan" | "authState" | "codexHome">>;
+export type ProfilePatch = Partial<
+  Pick<ProfileRow, "accountId" | "email" | "plan" | "authState" | "codexHome" | "pausedAt" | "pausedBy">
+>;
 
 export class ProfilesRepo {
   // Read on the proxy's paths (pool reloads, binding lookups): prepared once.
@@ -59,6 +61,11 @@ export class ProfilesRepo {
       .where(eq(profiles.name, name))
       .returning()
       .get();
+  }
+
+  /** Takes a profile out of the pool (`by` whom, null: unknown) or puts it back (null); undefined: no such profile. */
+  setPaused(name: string, paused: { by: string | null; at: number } | null, now = Date.now()): ProfileRow | undefined {
+    return this.update(name, { pausedAt: paused?.at ?? null, pausedBy: paused?.by ?? null }, now);
   }
 
   markSelected(name: string, now = Date.now()): void {

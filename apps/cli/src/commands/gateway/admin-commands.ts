@@ -182,7 +182,7 @@ export function registerGatewayAdmin(gw: Command): void {
               a.email ?? "-",
               a.plan ?? "-",
               when(a.expiresAt),
-              a.needsLogin ? "needs login" : "ok",
+              a.needsLogin ? "needs login" : a.pausedAt !== null ? `paused by ${a.pausedBy ?? "?"}` : "ok",
             ]),
           ),
         );
@@ -198,6 +198,22 @@ export function registerGatewayAdmin(gw: Command): void {
         cli.io.out(`removed ${name} from the gateway pool`);
       }),
     );
+  for (const verb of ["pause", "resume"] as const)
+    account
+      .command(verb)
+      .argument("<name>")
+      .option(DB_FLAG, DB_HELP)
+      .description(
+        verb === "pause"
+          ? "take an account out of the pool on every instance: no new conversation goes to it (the ones it holds go on)"
+          : "put a paused account back in the pool",
+      )
+      .action((name: string, opts: DbOpts) =>
+        withCli({}, async (cli) => {
+          await withStore(cli, opts, (g, store) => g.pauseAccount(store, name, verb === "pause"));
+          cli.io.out(verb === "pause" ? `paused ${name} on every instance` : `resumed ${name} on every instance`);
+        }),
+      );
 }
 
 /** Reads `home`/auth.json and adds it sealed (shared by add and login). */

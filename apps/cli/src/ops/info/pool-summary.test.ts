@@ -91,9 +91,9 @@ describe("poolWindow", () => {
 });
 
 test("poolCounts and poolRunsOut", () => {
-  const states = ["ready", "quota", "needs-login", "ready", "resting"] as const;
+  const states = ["ready", "quota", "needs-login", "ready", "resting", "paused"] as const;
   const counts = poolCounts(states.map((state) => ({ account: { state } })));
-  expect(counts).toEqual({ profiles: 5, ready: 2, exhausted: 1, resting: 1, needsLogin: 1 });
+  expect(counts).toEqual({ profiles: 6, ready: 2, exhausted: 1, resting: 1, paused: 1, needsLogin: 1 });
   const base = {
     label: "5h" as const,
     profiles: 1,

@@ -80,7 +80,14 @@ export function poolWindow(profiles: PoolProfile[], label: Label, now: number): 
   };
 }
 
-export type PoolCounts = { profiles: number; ready: number; exhausted: number; resting: number; needsLogin: number };
+export type PoolCounts = {
+  profiles: number;
+  ready: number;
+  exhausted: number;
+  resting: number;
+  paused: number;
+  needsLogin: number;
+};
 
 /** The profiles by core's availability (the quota rows' account status): the same words as the table above. */
 export function poolCounts(rows: { account: Pick<AccountStatus, "state"> }[]): PoolCounts {
@@ -90,6 +97,7 @@ export function poolCounts(rows: { account: Pick<AccountStatus, "state"> }[]): P
     ready: by("ready"),
     exhausted: by("quota"),
     resting: by("resting"),
+    paused: by("paused"),
     needsLogin: by("needs-login"),
   };
 }

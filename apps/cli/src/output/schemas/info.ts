@@ -49,6 +49,8 @@ export const infoSchema = z.strictObject({
     exhausted: z.number().int().min(0),
     /** Resting after a failure (a rate limit, an overload), for the time its availability says. */
     resting: z.number().int().min(0),
+    /** Taken out of the pool by its operator (`prodex profile pause`). */
+    paused: z.number().int().min(0),
     needsLogin: z.number().int().min(0),
     windows: z.array(poolWindowSchema),
     /** The earlier of the windows' runsOutAt. */

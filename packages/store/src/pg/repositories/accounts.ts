@@ -47,6 +47,16 @@ export class AccountsRepo {
     return this.db.select().from(accounts).orderBy(asc(accounts.name));
   }
 
+  /** Takes an account out of the pool (by whom) or puts it back (null); false: no such account. */
+  async setPaused(name: string, paused: { by: string; at: number } | null): Promise<boolean> {
+    const rows = await this.db
+      .update(accounts)
+      .set({ pausedAt: paused?.at ?? null, pausedBy: paused?.by ?? null })
+      .where(eq(accounts.name, name))
+      .returning({ name: accounts.name });
+    return rows.length === 1;
+  }
+
   async get(name: string): Promise<AccountRow | undefined> {
     return (await this.db.select().from(accounts).where(eq(accounts.name, name)))[0];
   }
