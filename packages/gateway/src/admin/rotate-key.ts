@@ -5,11 +5,12 @@ import { GatewayError } from "../errors.ts";
 import { CURRENT_KEY, NEW_KEY, type SecretKey, loadSecretKey, loadSecretKeyRing } from "../secrets/secret-key.ts";
 import { TokenVault } from "../secrets/token-vault.ts";
 import { INSTANCE_LEASE_MS } from "../serve/instance-registry.ts";
-import { type Notice, notice } from "../serve/shared-cache.ts";
+import { type Notice, parseNotice } from "../serve/shared-cache.ts";
 import { audit, operator } from "./audit.ts";
 
 export type RotateOptions = {
-  who?: string /** How long live instances get to say which keys they hold. */;
+  who?: string;
+  /** How long live instances get to say which keys they hold. */
   askMs?: number;
 };
 type Held = Extract<Notice, { t: "secret-key-held" }>;
@@ -88,9 +89,9 @@ async function askInstances(store: GatewayStore, id: string, live: InstanceRow[]
     done = resolve;
   });
   const sub = await store.listen((payload) => {
-    const parsed = notice.safeParse(safeJson(payload));
-    if (!parsed.success || parsed.data.t !== "secret-key-held" || !wanted.has(parsed.data.instance)) return;
-    answers.set(parsed.data.instance, parsed.data);
+    const n = parseNotice(payload);
+    if (n?.t !== "secret-key-held" || !wanted.has(n.instance)) return;
+    answers.set(n.instance, n);
     if (answers.size === wanted.size) done();
   });
   try {
@@ -100,12 +101,4 @@ async function askInstances(store: GatewayStore, id: string, live: InstanceRow[]
     await sub.close();
   }
   return answers;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }

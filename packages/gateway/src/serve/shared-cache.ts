@@ -41,6 +41,15 @@ export const notice = z.discriminatedUnion("t", [
 ]);
 export type Notice = z.infer<typeof notice>;
 
+/** A payload on the gateway channel as a notice; null when it is not one (a newer prodex's, or not JSON). */
+export function parseNotice(payload: string): Notice | null {
+  try {
+    return notice.parse(JSON.parse(payload));
+  } catch {
+    return null;
+  }
+}
+
 export type CachedAccount = Omit<AccountRow, "tokenCipher"> & { tokenCipher: string };
 
 /**
@@ -109,13 +118,9 @@ export class SharedCache {
   }
 
   private receive(payload: string): void {
-    let parsed: Notice;
-    try {
-      parsed = notice.parse(JSON.parse(payload));
-    } catch {
-      return; // a notice from a newer prodex: ignored, the next reload brings its effect
-    }
-    if ("from" in parsed && parsed.from === this.instance) return;
+    const parsed = parseNotice(payload);
+    // A notice from a newer prodex is ignored: the next reload brings its effect.
+    if (!parsed || ("from" in parsed && parsed.from === this.instance)) return;
     this.apply(parsed);
   }
 
