@@ -23,6 +23,10 @@ export type CallerTotal = {
 /** An account's requests, failures and median time to first byte over a period (the team dashboard's counters). */
 export type AccountCounters = { account: string; requests: number; errors: number; medianTtfbMs: number | null };
 
+/** Rows that did not complete (an error status, or a stream that did not finish): core's isLedgerError, in SQL. */
+const failed = sql`${requestLedger.status} >= 400 or ${requestLedger.outcome} <> 'completed'`;
+const errorCount = sql<string>`count(*) filter (where ${failed})`;
+
 /** The team's usage ledger. Keyed by request id: a batch written twice (a retried flush) is stored once. */
 export class PgLedgerRepo {
   constructor(private readonly db: PgDb) {}
@@ -68,7 +72,7 @@ export class PgLedgerRepo {
       .select({
         group: t.caller,
         requests: sql<string>`count(*)`,
-        errors: sql<string>`count(*) filter (where ${t.status} >= 400 or ${t.outcome} <> 'completed')`,
+        errors: errorCount,
         inputTokens: sum(t.inputTokens),
         cachedTokens: sum(t.cachedTokens),
         outputTokens: sum(t.outputTokens),
@@ -100,7 +104,7 @@ export class PgLedgerRepo {
       .select({
         account: t.profile,
         requests: sql<string>`count(*)`,
-        errors: sql<string>`count(*) filter (where ${t.status} >= 400 or ${t.outcome} <> 'completed')`,
+        errors: errorCount,
         median: sql<string | null>`percentile_cont(0.5) within group (order by ${t.ttfbMs})`,
       })
       .from(t)
