@@ -63,10 +63,13 @@ export function limitsFromJson(value: unknown): Partial<KeyLimits> {
   throw new UsageError(`${unknown}: not a key limit`, `send any of ${LIMITS.join(", ")} (a number, or null)`);
 }
 
+/** A share in words: 0.4 → "40%" (at most two decimals). */
+export const sharePercent = (share: number): string => `${+(share * 100).toFixed(2)}%`;
+
 const word: Record<Limit, (n: number) => string> = {
   rpm: (n) => `${n} rpm`,
   tokensPerDay: (n) => `${n} tokens/day`,
-  maxShare: (n) => `max ${+(n * 100).toFixed(2)}% of the weekly room`,
+  maxShare: (n) => `max ${sharePercent(n)} of the weekly room`,
 };
 
 /** A key's limits in words ("30 rpm, max 40% of the weekly room", or "no limits"). */

@@ -1,11 +1,12 @@
 import { DependencyDownError } from "@prodex/core";
 import type { Health } from "./db-health.ts";
+import { isoSecond } from "./iso-second.ts";
 
 const HINT = "the operator should check PostgreSQL (/readyz says since when it is unreachable)";
 
 /** Pure: the one line a request that needs the database gets while it is down (what, since when, what to do). */
 export function dbUnavailableLine(what: string, health: Health, now: number): string {
-  const since = new Date(health.ok ? now : health.since).toISOString().replace(/\.\d+Z$/, "Z");
+  const since = isoSecond(health.ok ? now : health.since);
   return `prodex gateway: ${what}, and the database is unreachable since ${since}; retry when it is back`;
 }
 

@@ -2,11 +2,11 @@
 // `usage_limit_reached` 429 with the key's reset (so it shows it instead of retrying), Claude Code
 // Anthropic's `rate_limit_error` (with `x-should-retry: false` and retry-after), an OpenAI client
 // OpenAI's `rate_limit_exceeded`. Only this key is refused: the pool and the other keys go on.
-import type { LimitVerdict } from "./limit-check.ts";
+import { sharePercent } from "../admin/key-limits-input.ts";
+import { isoSecond } from "./iso-second.ts";
+import type { Refused } from "./limit-check.ts";
 
 export type ClientKind = "codex" | "claude" | "openai";
-
-type Refused = Extract<LimitVerdict, { ok: false }>;
 
 /** Which client a gateway path belongs to. */
 export function clientOfPath(path: string): ClientKind {
@@ -19,7 +19,7 @@ export function clientOfPath(path: string): ClientKind {
 function refusal(key: string, verdict: Refused, now: number): { seconds: number; message: string } {
   const seconds = Math.max(1, Math.ceil((verdict.resetAt - now) / 1000));
   const what = limitWords(verdict);
-  const message = `prodex gateway: key "${key}" has reached its limit of ${what}; it resets at ${new Date(verdict.resetAt).toISOString().replace(/\.\d+Z$/, "Z")}. Other keys are unaffected.`;
+  const message = `prodex gateway: key "${key}" has reached its limit of ${what}; it resets at ${isoSecond(verdict.resetAt)}. Other keys are unaffected.`;
   return { seconds, message };
 }
 
@@ -47,9 +47,9 @@ export function limitAnswer(client: ClientKind, key: string, verdict: Refused, n
 }
 
 /** The limit a refused key reached, in words. */
-export function limitWords(v: Extract<LimitVerdict, { ok: false }>): string {
+export function limitWords(v: Refused): string {
   if (v.limit !== "max-share") return v.limit === "rpm" ? `${v.max} requests per minute` : `${v.max} tokens per day`;
-  const room = `${+(v.max * 100).toFixed(2)}% of the pool's remaining weekly room`;
+  const room = `${sharePercent(v.max)} of the pool's remaining weekly room`;
   const points = `${v.used.toFixed(1)} of its ${v.allowance.toFixed(1)} points`;
   return `${room} (an estimated ${points} of the accounts' weekly windows)`;
 }

@@ -13,6 +13,9 @@ export type LimitVerdict =
   /** max: the share (0..1); used and allowance: points of the pool's weekly windows (share-check.ts). */
   | { ok: false; limit: "max-share"; max: number; used: number; allowance: number; resetAt: number };
 
+/** A refusal: which limit, and when the key may send again. */
+export type Refused = Extract<LimitVerdict, { ok: false }>;
+
 export const minuteStart = (now: number) => Math.floor(now / MINUTE_MS) * MINUTE_MS;
 export const dayStart = (now: number) => Math.floor(now / DAY_MS) * DAY_MS;
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { NewEvent } from "@prodex/core";
-import type { LimitVerdict } from "./limit-check.ts";
+import type { LimitVerdict, Refused } from "./limit-check.ts";
 import { LimitNotices, firstOfPeriod, limitEvent } from "./limit-events.ts";
 
 const T = Date.UTC(2026, 11, 7, 10, 15, 0);
@@ -12,7 +12,6 @@ const tpd: LimitVerdict = {
   used: 2_000_100,
   resetAt: T + 3_600_000,
 };
-type Refused = Extract<LimitVerdict, { ok: false }>;
 
 describe("firstOfPeriod", () => {
   const seen = new Set([`ci\0rpm\0${T}`]);

@@ -1,8 +1,7 @@
 import type { NewEvent } from "@prodex/core";
 import { limitWords } from "./limit-answer.ts";
-import type { LimitVerdict } from "./limit-check.ts";
-
-type Refused = Extract<LimitVerdict, { ok: false }>;
+import { isoSecond } from "./iso-second.ts";
+import type { LimitVerdict, Refused } from "./limit-check.ts";
 
 /** The limit period a refusal belongs to: the key, which limit, and when that limit resets. */
 const periodOf = (key: string, v: Refused) => `${key}\0${v.limit}\0${v.resetAt}`;
@@ -17,11 +16,10 @@ export function firstOfPeriod(seen: ReadonlySet<string>, key: string, v: Refused
 
 /** The timeline's line for a key refused for its own limit. */
 export function limitEvent(key: string, v: Refused): NewEvent {
-  const until = new Date(v.resetAt).toISOString().replace(/\.\d+Z$/, "Z");
   return {
     kind: "key.limited",
     level: "warn",
-    message: `key ${key} reached its limit of ${limitWords(v)}; refused until ${until}`,
+    message: `key ${key} reached its limit of ${limitWords(v)}; refused until ${isoSecond(v.resetAt)}`,
     data: { key, limit: v.limit, resetAt: v.resetAt },
   };
 }
