@@ -1,6 +1,6 @@
 // Who may call what on a gateway instance: every route it registers, classified once. A route the table does not
 // name is refused (404), so a route added later stays closed until someone decides who may call it; the role table
-// test (test/route-access.test.ts) fails for such a route, naming it.
+// test (test/key-roles.test.ts) fails for such a route, naming it.
 //
 // What each role sees: a `user` key sends its client's requests, reads its own usage and the pool's room in
 // aggregate (never an account's email, id, name or windows); a `viewer` key reads everything and changes nothing;
@@ -35,7 +35,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "GET /gateway/v1/feed": "read",
   "POST /gateway/v1/pool/control": "admin",
   "GET /metrics": "read",
-  // The pool's view (gwcodex's codex-account-routes.ts): what Codex reads before it sends.
+  // The pool's view (codex-account-routes.ts): what Codex reads before it sends.
   "GET /backend-api/wham/usage": "serve",
   "GET /backend-api/wham/accounts/check": "serve",
   // Everything else goes to the proxy: only the routes in CLIENT_ROUTES.

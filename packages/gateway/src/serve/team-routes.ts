@@ -13,8 +13,8 @@ export type TeamDeps = { snapshot: () => PoolSnapshot; timeline: TimelineFeed; u
 /**
  * The team dashboard's routes (`prodex dashboard --gateway URL`), in the shapes the local dashboard reads from a
  * proxy (core's pool-view.ts): the pool (`/pool`), its live feed with every instance's events and the usage per key
- * (`/feed`, SSE), and
- * the pool-wide pin / pause (`POST /pool/control`, admin only: the role check is adminRoutes').
+ * (`/feed`, SSE), and the pool-wide pin and rotation switch or an account's pause (`POST /pool/control`; who may
+ * call each: route-access.ts).
  */
 export function teamRoutes(app: Hono<GatewayEnv>, deps: TeamDeps): void {
   app.get("/pool", (c) => c.json(deps.snapshot()));
