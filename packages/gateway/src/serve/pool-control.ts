@@ -42,21 +42,18 @@ export class PoolControl {
    * An admin's pin / unpin / rotation switch / account pause or resume, by `who` (audited), for every instance. An
    * account's pause is its row's (`gw_accounts.paused_*`, admin/accounts.ts), not this pool-wide row's.
    */
-  async set(body: ControlBody, who: string): Promise<PoolSetting> {
+  async set(body: ControlBody, who: string): Promise<void> {
     if ("pause" in body || "resume" in body) {
       await pauseAccount(this.store, "pause" in body ? body.pause : body.resume, "pause" in body, who);
       // This instance applies it before answering (the answer's snapshot shows it); the others on the notification.
       await this.cache.reload();
-      const row = await this.store.poolControl.get();
-      return { pinned: row?.pinned ?? null, autoRotate: row?.autoRotate ?? true };
+      return;
     }
     if ("pin" in body && body.pin !== null && !this.cache.accounts.has(body.pin))
       throw new NotFoundError(`no pool account named "${body.pin}"`, "see them with: prodex gateway account list");
     const row = await this.store.poolControl.set("pin" in body ? { pinned: body.pin } : body, who);
-    const setting = { pinned: row.pinned, autoRotate: row.autoRotate };
-    await this.cache.publish({ t: "pool", ...setting });
+    await this.cache.publish({ t: "pool", pinned: row.pinned, autoRotate: row.autoRotate });
     if ("pin" in body) await audit(this.store, who, body.pin ? "pool.pinned" : "pool.unpinned", body.pin ?? "pool");
     else await audit(this.store, who, body.autoRotate ? "pool.resumed" : "pool.paused", "pool");
-    return setting;
   }
 }

@@ -146,8 +146,10 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
     mirror.syncAccounts();
     for (const b of await store.bindings.recent(Date.now() - BINDINGS_LOOKBACK_MS))
       mirror.applyBinding(b.kind, b.key, b.account, b.expiresAt);
+    // Until the proxy runs (then the stored pin and rotation switch are read again too, below).
     cache.onReloaded = () => mirror.syncAccounts();
     cache.onUsage = () => mirror.usageChanged();
+    let control: PoolControl | null = null;
     cache.on((n) => {
       if (n.t === "backoff" || n.t === "backoff-clear") mirror.syncBackoffs();
       else if (n.t === "bindings" && n.from !== instance)
@@ -159,7 +161,6 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       else if (n.t === "events") timeline.poke();
       else void secretKeys.receive(n);
     });
-    let control: PoolControl | null = null;
 
     // Every event the proxy writes goes to the shared timeline too (subscribed before it starts: none missed).
     local.events.subscribe((e) => mirror.observe(e));
