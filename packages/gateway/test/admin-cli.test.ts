@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { type MockBackend, createMockBackend } from "@prodex/mock";
-import { type PgCluster, pgBinDir, startPgCluster } from "@prodex/testkit/pg-cluster";
+import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
+import { pgDataDump } from "./gateway-world.ts";
 
 // `prodex gateway migrate | key | account | rotate-key` as subprocesses against a real PostgreSQL server.
 const CLI = resolve(import.meta.dir, "../../../apps/cli/src/main.ts");
@@ -59,14 +60,6 @@ async function world() {
   return { url, env, prodex, codexHome };
 }
 
-function pgDump(url: string): string {
-  const bin = pgBinDir();
-  const dump = Bun.spawnSync([join(bin ?? "", "pg_dump"), "--data-only", url], { stdout: "pipe", stderr: "pipe" });
-  if (!dump.success) throw new Error(dump.stderr.toString());
-  // pg_dump 15.14+ fences its output with a random \restrict token: not data.
-  return dump.stdout.toString().replace(/^\\(un)?restrict .*$/gm, "");
-}
-
 describe("prodex gateway admin commands", () => {
   test("migrate twice at once from two processes: both succeed, one applies; then a no-op", async () => {
     const w = await world();
@@ -116,7 +109,7 @@ describe("prodex gateway admin commands", () => {
     const list = JSON.parse((await w.prodex(["key", "list", "--json"])).stdout);
     expect(list.keys.map((k: { name: string }) => k.name)).toEqual(["alice"]);
     expect(JSON.stringify(list)).not.toContain(key);
-    expect(pgDump(w.url)).not.toContain(key);
+    expect(pgDataDump(w.url)).not.toContain(key);
     expect((await w.prodex(["key", "revoke", "alice"])).code).toBe(0);
     expect((await w.prodex(["key", "revoke", "alice"])).stderr).toContain('no live gateway key named "alice"');
     expect(JSON.parse((await w.prodex(["key", "list", "--json"])).stdout).keys[0].revokedAt).toBeNumber();
@@ -141,7 +134,7 @@ describe("prodex gateway admin commands", () => {
     const list = JSON.parse((await w.prodex(["account", "list", "--json"])).stdout);
     expect(list.accounts.map((a: { name: string }) => a.name)).toEqual(["a", "b"]);
     const tokens = mock.authFile("acct-a").tokens;
-    const dump = pgDump(w.url);
+    const dump = pgDataDump(w.url);
     for (const t of [tokens.access_token, tokens.refresh_token, tokens.id_token]) {
       expect(JSON.stringify(list)).not.toContain(t);
       expect(dump).not.toContain(t);
@@ -156,13 +149,13 @@ describe("prodex gateway admin commands", () => {
     const w = await world();
     await w.prodex(["migrate"]);
     await w.prodex(["account", "add", "a", "--copy-from", w.codexHome("acct-a")]);
-    const before = pgDump(w.url);
+    const before = pgDataDump(w.url);
     const wrong = await w.prodex(["account", "add", "b", "--copy-from", w.codexHome("acct-b")], {
       PRODEX_GATEWAY_SECRET_KEY: newKey(),
     });
     expect(wrong.code).toBe(4);
     expect(wrong.stderr).toContain("is not the one the database's tokens are sealed with");
-    expect(pgDump(w.url)).toBe(before);
+    expect(pgDataDump(w.url)).toBe(before);
     const short = await w.prodex(["account", "list"], { PRODEX_GATEWAY_SECRET_KEY: "c2hvcnQ=" });
     expect(short.code).toBe(0); // listing needs no key
     const badKey = await w.prodex(["account", "add", "b", "--copy-from", w.codexHome("acct-b")], {

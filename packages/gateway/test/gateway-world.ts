@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { type MockAccountInit, type MockBackend, createMockBackend } from "@prodex/mock";
 import { GatewayStore } from "@prodex/store/pg";
-import type { PgCluster } from "@prodex/testkit/pg-cluster";
+import { type PgCluster, pgBinDir } from "@prodex/testkit/pg-cluster";
 import { addAccount, createKey, parseSecretKey, startGateway, TokenVault, type GatewayHandle } from "../src/index.ts";
 
 /** A gateway world on one database of `pg`: the mock upstream, accounts added sealed, a user key, instances. */
@@ -98,6 +98,15 @@ export async function until(what: string, fn: () => boolean | Promise<boolean>, 
     await Bun.sleep(10);
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A database's rows as pg_dump prints them (what a test checks for tokens, or compares before and after). */
+export function pgDataDump(url: string): string {
+  const bin = join(pgBinDir() ?? "", "pg_dump");
+  const dump = Bun.spawnSync([bin, "--data-only", url], { stdout: "pipe", stderr: "pipe" });
+  if (!dump.success) throw new Error(dump.stderr.toString());
+  // pg_dump 15.14+ fences its output with a random \restrict token: not data.
+  return dump.stdout.toString().replace(/^\\(un)?restrict .*$/gm, "");
 }
 
 const CLI = join(import.meta.dir, "../../../apps/cli/src/main.ts");

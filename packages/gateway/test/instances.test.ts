@@ -4,7 +4,7 @@ import { pgBinDir } from "@prodex/testkit/pg-cluster";
 import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
 import { serveGateway } from "@prodex/testkit/gateway-serve";
 import { createKey, revokeKey } from "../src/index.ts";
-import { codexTurn, gatewayWorld, type GatewayWorld } from "./gateway-world.ts";
+import { codexTurn, gatewayWorld, pgDataDump, type GatewayWorld } from "./gateway-world.ts";
 
 // `prodex gateway serve` as real processes: refusing a schema that is behind or a wrong key, an instance
 // SIGKILLed while it holds an account's refresh lock, a key revoked mid-session.
@@ -35,11 +35,6 @@ async function refused(env: Record<string, string>): Promise<{ code: number; std
   return { code, stderr };
 }
 
-function dump(url: string): string {
-  const out = Bun.spawnSync([`${pgBinDir()}/pg_dump`, "--data-only", url], { stdout: "pipe" }).stdout.toString();
-  return out.replace(/^\\(un)?restrict .*$/gm, "");
-}
-
 describe("gateway instances", () => {
   test("serve refuses a schema that is behind, and a wrong secret key, in one line each and changes nothing", async () => {
     const w = await gatewayWorld(cluster(), [{ id: "acct-a" }]);
@@ -48,7 +43,7 @@ describe("gateway instances", () => {
       expect(wrong.code).toBe(4);
       expect(wrong.stderr).toContain("is not the one the database's tokens are sealed with");
       expect(wrong.stderr).not.toContain("    at ");
-      const before = dump(w.url);
+      const before = pgDataDump(w.url);
       const last = (await w.store.instances.live(60_000)).length;
       expect(last).toBe(0);
       // Migrated by a newer prodex (a migration this build does not know): refused, nothing changed.
@@ -67,7 +62,7 @@ describe("gateway instances", () => {
       expect(behind.stderr).toContain("has no gateway schema yet");
       expect(behind.stderr).toContain("prodex gateway migrate");
       const strip = (d: string) => d.replace(/COPY public\.gw_migrations[\s\S]*?\\\.\n/, "");
-      expect(strip(dump(w.url))).toBe(strip(before));
+      expect(strip(pgDataDump(w.url))).toBe(strip(before));
     } finally {
       await w.close();
     }

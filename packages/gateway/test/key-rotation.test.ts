@@ -3,10 +3,9 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pgBinDir } from "@prodex/testkit/pg-cluster";
 import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
 import { TokenVault, parseSecretKey } from "../src/index.ts";
-import { codexTurn, gatewayWorld, prodexCli, until } from "./gateway-world.ts";
+import { codexTurn, gatewayWorld, pgDataDump, prodexCli, until } from "./gateway-world.ts";
 
 // Secret-key rotation while two instances on one real PostgreSQL keep serving and refreshing: each instance reads
 // its own key file; rotate-key refuses while a live instance lacks the new key, then re-seals every row.
@@ -15,12 +14,6 @@ const CLI = join(import.meta.dir, "../../../apps/cli/src/main.ts");
 
 const newKey = () => randomBytes(32).toString("base64");
 const idOf = (key: string) => parseSecretKey(key, "test").id;
-
-function pgDump(url: string): string {
-  const dump = Bun.spawnSync([join(pgBinDir() ?? "", "pg_dump"), "--data-only", url], { stdout: "pipe" });
-  if (!dump.success) throw new Error(dump.stderr.toString());
-  return dump.stdout.toString();
-}
 
 describe("secret-key rotation without restarting instances", () => {
   test("refused while an instance lacks the new key; then rotated under load: both keep serving and refreshing, every row sealed by the new key, no token in pg_dump", async () => {
@@ -122,7 +115,7 @@ describe("secret-key rotation without restarting instances", () => {
       // The audit trail says who rotated; a dump of the database holds no token.
       const audit = (await w.store.events.since(0, 1_000)).filter((e) => e.kind === "audit");
       expect(audit.map((e) => e.message).join("\n")).toContain(`${idOf(old)} → ${idOf(next)}`);
-      const dump = pgDump(w.url);
+      const dump = pgDataDump(w.url);
       const tokens = ["acct-a", "acct-b"].flatMap((id) => {
         const t = w.mock.accounts().find((x) => x.id === id)?.tokens;
         return [...(t?.access ?? []), ...(t?.refresh ?? [])];
