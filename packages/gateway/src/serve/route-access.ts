@@ -69,12 +69,17 @@ export const CLIENT_ROUTES: readonly string[] = [
   "GET /openai/v1/models/:id",
 ];
 
-/** Does `METHOD pattern` (`:x` one segment, a trailing `*` the rest) match this request? */
-export function routeMatches(route: string, method: string, path: string): boolean {
-  const [m = "", pattern = ""] = route.split(" ");
-  if (m !== "ALL" && m !== method) return false;
-  const want = pattern.split("/");
-  const got = path.split("/");
+/** A route of the tables, split once: they are matched on every request. */
+type Pattern = { method: string; segments: string[] };
+
+function patternOf(route: string): Pattern {
+  const [method = "", path = ""] = route.split(" ");
+  return { method, segments: path.split("/") };
+}
+
+function matches(p: Pattern, method: string, got: readonly string[]): boolean {
+  if (p.method !== "ALL" && p.method !== method) return false;
+  const want = p.segments;
   for (let i = 0; i < want.length; i++) {
     const w = want[i] ?? "";
     if (w === "*") return i < got.length;
@@ -84,11 +89,20 @@ export function routeMatches(route: string, method: string, path: string): boole
   return got.length === want.length;
 }
 
+/** Does `METHOD pattern` (`:x` one segment, a trailing `*` the rest) match this request? */
+export function routeMatches(route: string, method: string, path: string): boolean {
+  return matches(patternOf(route), method, path.split("/"));
+}
+
+const TABLE = Object.entries(ROUTE_ACCESS).map(([route, access]) => ({ route, access, pattern: patternOf(route) }));
+const CLIENT_PATTERNS = CLIENT_ROUTES.map(patternOf);
+
 /** The access a request needs, or null: no route the gateway serves (the first route of the table that matches). */
 export function accessOf(method: string, path: string): Access | null {
-  for (const [route, access] of Object.entries(ROUTE_ACCESS)) {
-    if (!routeMatches(route, method, path)) continue;
-    if (route === "ALL /*" && !CLIENT_ROUTES.some((r) => routeMatches(r, method, path))) return null;
+  const got = path.split("/");
+  for (const { route, access, pattern } of TABLE) {
+    if (!matches(pattern, method, got)) continue;
+    if (route === "ALL /*" && !CLIENT_PATTERNS.some((p) => matches(p, method, got))) return null;
     return access;
   }
   return null;
