@@ -48,4 +48,5 @@ export { accountsCheckBody } from "./routes/chatgpt-local.ts";
 export { UpstreamSocket } from "./websocket/upstream-socket.ts";
 export { ClientPace } from "./websocket/client-pace.ts";
 export { clientHandshakeHeaders, relayableClose } from "./websocket/ws-headers.ts";
+export { clientResponseHeaders } from "./upstream/headers.ts";
 export { MAX_FRAME_BYTES, badFrameError, errorFrame, httpErrorFrame, parseClientFrame } from "./websocket/ws-frames.ts";

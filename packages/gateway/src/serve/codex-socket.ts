@@ -5,6 +5,7 @@ import {
   badFrameError,
   UpstreamSocket,
   clientHandshakeHeaders,
+  clientResponseHeaders,
   errorFrame,
   httpErrorFrame,
   parseClientFrame,
@@ -87,8 +88,7 @@ export class CodexSocketRelay {
       // The proxy refused (an upstream that takes no websockets, the pool out): Codex reads this answer and, for
       // a refusal, falls back to HTTPS.
       if (connected.status) {
-        const headers = new Headers(connected.headers ?? undefined);
-        for (const h of ["content-length", "transfer-encoding", "connection", "keep-alive"]) headers.delete(h);
+        const headers = clientResponseHeaders(connected.headers ?? new Headers());
         return new Response(connected.body, { status: connected.status, headers });
       }
       return socketError(
