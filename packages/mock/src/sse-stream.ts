@@ -24,7 +24,9 @@ export async function play(events: ServerEvent[], send: (e: ServerEvent) => void
   return true;
 }
 
-const DROP_FLUSH_MS = 20;
+// A reset makes the client's kernel drop what it received but had not yet read (measured: a reader 200 ms behind
+// sees no event at all), so a drop waits long enough for a reader on a loaded machine to take the events first.
+const DROP_FLUSH_MS = 150;
 
 /** A ReadableStream of SSE frames; a "drop" script errors the stream so the socket closes mid-body. */
 export function sseBody(script: Script, p: Player): ReadableStream<Uint8Array> {
@@ -64,7 +66,8 @@ export function sseBody(script: Script, p: Player): ReadableStream<Uint8Array> {
         end(false);
         return;
       }
-      if (i === script.events.length) await finish(ctl);
+      // A drop waits for the next pull: Bun has taken the last event by then, so the reset cannot overtake it.
+      if (i === script.events.length && script.end !== "drop") await finish(ctl);
     },
     cancel() {
       local.abort();
