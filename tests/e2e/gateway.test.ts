@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { type MockBackend, createMockBackend } from "@prodex/mock";
 import { CLI, type RunResult, failure, runToEnd } from "@prodex/testkit/cli-env";
 import { type Secret, fileSources, findLeaks } from "@prodex/testkit/leak-scan";
-import { gatewayServerEnv, laptopEnv } from "@prodex/testkit/gateway-serve";
+import { type ServedGateway, gatewayServerEnv, laptopEnv, serveGateway } from "@prodex/testkit/gateway-serve";
 import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
 import { tmuxRun } from "@prodex/testkit/tmux-session";
 
@@ -19,23 +19,15 @@ let pg: PgCluster;
 let mock: MockBackend;
 let dir: string;
 let server: Record<string, string>;
-const instances: { proc: ReturnType<typeof Bun.spawn>; url: string }[] = [];
+const instances: ServedGateway[] = [];
 
 function run(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<RunResult> {
   return runToEnd(["bun", CLI, ...args], { env, timeoutMs });
 }
 
-async function serve(): Promise<{ proc: ReturnType<typeof Bun.spawn>; url: string }> {
-  const proc = Bun.spawn(["bun", CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "--quiet"], {
-    env: server,
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const reader = proc.stdout.getReader();
-  const { value } = await reader.read();
-  reader.releaseLock();
-  const { url } = JSON.parse(new TextDecoder().decode(value)) as { url: string };
-  const handle = { proc, url };
+/** An instance of the gateway, killed after the file's tests. */
+async function serve(): Promise<ServedGateway> {
+  const handle = await serveGateway(server);
   instances.push(handle);
   return handle;
 }
