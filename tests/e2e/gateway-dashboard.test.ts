@@ -17,9 +17,9 @@ import { type Tmux, saveScreen, session, tmuxRun } from "@prodex/testkit/tmux-se
 // The team dashboard as an operator sees it: `prodex dashboard --gateway A` under tmux, attached to instance A of
 // two `prodex gateway serve` instances on one real PostgreSQL, the mock ChatGPT upstream behind them. A rotation
 // made by instance B shows on the screen within a second; a pause pressed on the dashboard holds instance B on its
-// account; an account paused from the keyboard gets no new conversation from B; a key revoked from the keyboard (after its confirmation) gets 401 on its next request. A viewer key
-// sees the same screen and is told why it cannot change anything; a user key, a wrong key or a gateway that does
-// not answer is one line and a non-zero exit.
+// account; an account paused from the keyboard gets no new conversation from B; a key revoked from the keyboard
+// (after its confirmation) gets 401 on its next request. A viewer key sees the same screen and is told why it cannot
+// change anything; a user key, a wrong key or a gateway that does not answer is one line and a non-zero exit.
 
 let pg: PgCluster;
 let mock: MockBackend;
