@@ -20,6 +20,7 @@ import { startPgCluster } from "@prodex/testkit/pg-cluster";
 import { timedSse } from "../harness/sse-client.ts";
 import { summarize } from "../harness/stats.ts";
 import { childrenByParent, cpuMsOf, machineBusyMs, treeCpuMsOf } from "../harness/cpu-time.ts";
+import { type PgPerRequest, pgActivity } from "./lib/pg-activity.ts";
 
 const { values } = parseArgs({
   options: { quick: { type: "boolean" }, "cpu-prof": { type: "string" }, concurrency: { type: "string" } },
@@ -177,40 +178,12 @@ try {
   for (let i = 0; i < plan.c1; i++) for (const name of names) c1[name]?.push((await one(name)).total);
   const c8: Record<string, number> = {};
   const cpu: Record<string, number[]> = {};
-  const dbPerRequest: Record<string, number> = {};
-  const rowsPerRequest: Record<string, string> = {};
-  const stats = new Bun.SQL(gw.PRODEX_DATABASE_URL, { max: 1 });
-  // Every notification on the gateway channel, by type (what each instance parses and reacts to).
-  const notices = new Map<string, number>();
-  const listener = new Bun.SQL(gw.PRODEX_DATABASE_URL, { max: 1 });
-  await listener.listen("prodex_gateway", (payload: string) => {
-    const t = String((JSON.parse(payload) as { t?: string }).t);
-    notices.set(t, (notices.get(t) ?? 0) + 1);
-  });
-  const noticesPerRequest: Record<string, string> = {};
-  const rowsWritten = async () =>
-    new Map(
-      (
-        (await stats`SELECT relname, n_tup_ins + n_tup_upd AS n FROM pg_stat_user_tables`) as {
-          relname: string;
-          n: string;
-        }[]
-      ).map((r) => [r.relname, Number(r.n)]),
-    );
-  const commits = async () =>
-    Number(
-      (
-        (await stats`SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`) as {
-          xact_commit: string;
-        }[]
-      )[0]?.xact_commit ?? 0,
-    );
+  const db: Record<string, PgPerRequest> = {};
+  const activity = await pgActivity(gw.PRODEX_DATABASE_URL, "prodex_gateway");
   for (const name of names) {
     let done = 0;
     const before = cpuNow();
-    const commits0 = await commits();
-    const rows0 = await rowsWritten();
-    notices.clear();
+    const mark = await activity.mark();
     const end = performance.now() + plan.c8Ms;
     await Promise.all(
       Array.from({ length: C }, async () => {
@@ -224,19 +197,10 @@ try {
     cpu[name] = cpuNow().map((ms, i) => (ms - (before[i] ?? 0)) / plan.c8Ms);
     // The last batch is written (write-behind, 50 ms) and PostgreSQL has published its statistics (≤ 1 s).
     await Bun.sleep(1_200);
-    // Committed transactions on the gateway's database (each write-behind batch, NOTIFY, heartbeat…), per request.
-    dbPerRequest[name] = ((await commits()) - commits0) / Math.max(1, done);
-    const rows1 = await rowsWritten();
-    noticesPerRequest[name] = [...notices].map(([t, k]) => `${t} ${(k / Math.max(1, done)).toFixed(2)}`).join(", ");
-    rowsPerRequest[name] = [...rows1]
-      .map(([t, n]) => [t, (n - (rows0.get(t) ?? 0)) / Math.max(1, done)] as const)
-      .filter(([, n]) => n >= 0.005)
-      .map(([t, n]) => `${t.replace(/^gw_/, "")} ${n.toFixed(2)}`)
-      .join(", ");
+    db[name] = await activity.since(mark, done);
   }
 
-  await stats.close();
-  await listener.close();
+  await activity.close();
   const fmt = (n: number) => n.toFixed(2);
   const s = Object.fromEntries(names.map((n) => [n, summarize(c1[n] ?? [])]));
   console.log(
@@ -248,7 +212,9 @@ try {
       `${n.padEnd(14)} ${fmt(s[n]?.p50 ?? 0).padStart(10)}  ${fmt(s[n]?.p99 ?? 0).padStart(10)}  ${(c8[n] ?? 0).toFixed(0).padStart(9)}`,
     );
   console.log(
-    `CPU during c=${C} in cores busy: ${measured.map(([n]) => n).join(" / ")}; the machine's ${navigator.hardwareConcurrency} cores (others: processes not in this bench); the serving processes' CPU per request; database commits per request`,
+    `CPU during c=${C} in cores busy: ${measured.map(([n]) => n).join(" / ")}; ` +
+      `the machine's ${navigator.hardwareConcurrency} cores (others: processes not in this bench); ` +
+      "the serving processes' CPU per request; database commits per request",
   );
   const servers: Record<string, string[]> = {
     "prodex serve": ["serve"],
@@ -264,12 +230,14 @@ try {
     const serving = measured.reduce((sum, [m], i) => sum + ((servers[n] ?? []).includes(m) ? (ours[i] ?? 0) : 0), 0);
     const perRequest = (serving * 1000) / Math.max(1, c8[n] ?? 0);
     console.log(
-      `${n.padEnd(14)} ${ours.map((c) => c.toFixed(2)).join(" / ")}; machine ${machine.toFixed(2)} (others ${others.toFixed(2)}); ${perRequest.toFixed(2)} ms per request; ${(dbPerRequest[n] ?? 0).toFixed(2)} db commits per request`,
+      `${n.padEnd(14)} ${ours.map((c) => c.toFixed(2)).join(" / ")}; ` +
+        `machine ${machine.toFixed(2)} (others ${others.toFixed(2)}); ${perRequest.toFixed(2)} ms per request; ` +
+        `${(db[n]?.commits ?? 0).toFixed(2)} db commits per request`,
     );
   }
   console.log("per request: rows written (inserted + updated) by table; notifications by type");
   for (const n of names)
-    console.log(`${n.padEnd(14)} ${rowsPerRequest[n] || "none"}; ${noticesPerRequest[n] || "no notifications"}`);
+    console.log(`${n.padEnd(14)} ${db[n]?.rows || "none"}; ${db[n]?.notices || "no notifications"}`);
   const added = (s["gateway ×1"]?.p50 ?? 0) - (s["prodex serve"]?.p50 ?? 0);
   const ratio = (c8["gateway ×1"] ?? 0) / (c8["prodex serve"] ?? 1);
   const scale = (c8["gateway ×2"] ?? 0) / (c8["gateway ×1"] ?? 1);
@@ -284,7 +252,8 @@ try {
     `${scale >= 1.6 ? "PASS" : "MISS"}  two instances give ${scale.toFixed(2)}× one instance's c=${C} throughput (target ≥ 1.6× when the mock is not the bottleneck; one 2-core machine runs mock, instances and client here)`,
   );
   console.log(
-    `      same-run control: two \`prodex serve\` processes (no database) give ${control.toFixed(2)}× one; what the machine allows two processes`,
+    `      same-run control: two \`prodex serve\` processes (no database) give ${control.toFixed(2)}× one; ` +
+      "what the machine allows two processes",
   );
 } finally {
   for (const c of children) c.kill("SIGTERM");

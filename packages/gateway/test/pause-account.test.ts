@@ -82,6 +82,13 @@ describe("gateway: pausing an account", () => {
 
       // The operator's command resumes on every instance.
       const env = { ...w.env, PRODEX_DATABASE_URL: w.url };
+      const list = await prodexCli(env, ["gateway", "account", "list"]);
+      expect(list.stdout).toMatch(new RegExp(`${owner}\\s.*paused by key ops`));
+      const listed = JSON.parse((await prodexCli(env, ["gateway", "account", "list", "--json"])).stdout) as {
+        accounts: { name: string; pausedBy: string | null; pausedAt: number | null }[];
+      };
+      expect(listed.accounts.find((x) => x.name === owner)).toMatchObject({ pausedBy: "key ops" });
+      expect(listed.accounts.find((x) => x.name === owner)?.pausedAt).toBeNumber();
       const cli = await prodexCli(env, ["gateway", "account", "resume", owner]);
       expect(cli.stderr).toBe("");
       expect(cli.stdout.trim()).toBe(`resumed ${owner} on every instance`);

@@ -48,11 +48,7 @@ export function storeFeed(ctx: Context, options: StoreFeedOptions = {}): PoolFee
   const usage = usageTracker(ctx.store.ledger);
   const readUsage = () => {
     const before = usage.current();
-    try {
-      usage.refresh(ctx.now());
-    } catch {
-      // a busy store: the next tick reads it
-    }
+    usage.refresh(ctx.now());
     const after = usage.current();
     if (after && after !== before) emit({ type: "usage", usage: after });
   };

@@ -60,7 +60,30 @@ export function isLedgerError(row: Pick<LedgerEntry, "status" | "outcome">): boo
   return row.status >= 400 || row.outcome !== "completed";
 }
 
-function emptyTotal(group: string): LedgerTotal {
+/** What a total reads of a ledger row, or of rows added up already (`requests` of them: the store's minute totals). */
+export type CountedEntry = Pick<
+  LedgerEntry,
+  "status" | "outcome" | "inputTokens" | "cachedTokens" | "outputTokens" | "reasoningTokens" | "rotations"
+> & { requests?: number };
+
+/** What one entry counts for in a total (the one place that says what an error and the total tokens are). */
+export function entryTotal(e: CountedEntry, group = ""): LedgerTotal {
+  const requests = e.requests ?? 1;
+  return {
+    group,
+    requests,
+    errors: isLedgerError(e) ? requests : 0,
+    inputTokens: e.inputTokens,
+    cachedTokens: e.cachedTokens,
+    outputTokens: e.outputTokens,
+    reasoningTokens: e.reasoningTokens,
+    totalTokens: e.inputTokens + e.outputTokens,
+    rotations: e.rotations,
+  };
+}
+
+/** A total of nothing, named `group`. */
+export function emptyTotal(group: string): LedgerTotal {
   return {
     group,
     requests: 0,
@@ -89,14 +112,7 @@ export function ledgerTotals(rows: readonly LedgerEntry[], by: LedgerBy | "all")
       t = emptyTotal(group);
       totals.set(group, t);
     }
-    t.requests++;
-    if (isLedgerError(row)) t.errors++;
-    t.inputTokens += row.inputTokens;
-    t.cachedTokens += row.cachedTokens;
-    t.outputTokens += row.outputTokens;
-    t.reasoningTokens += row.reasoningTokens;
-    t.totalTokens += row.inputTokens + row.outputTokens;
-    t.rotations += row.rotations;
+    addTotal(t, entryTotal(row));
   }
   const list = [...totals.values()];
   if (by === "day") return list.sort((a, b) => a.group.localeCompare(b.group));

@@ -8,9 +8,9 @@ import {
   type LedgerTotal,
   addTotal,
   byUse,
-  isLedgerError,
+  emptyTotal,
+  entryTotal,
   modelGroup,
-  sumTotals,
 } from "./ledger-totals.ts";
 import { USAGE_PERIODS, USAGE_PERIOD_MS, type UsagePeriod, type UsageSummary } from "./usage-summary.ts";
 
@@ -45,7 +45,7 @@ type Window = { period: UsagePeriod; first: number; sums: Sums };
 function addGroup(groups: Map<string, LedgerTotal>, name: string, x: LedgerTotal, sign: 1 | -1): void {
   let t = groups.get(name);
   if (!t) {
-    t = sumTotals([], name);
+    t = emptyTotal(name);
     groups.set(name, t);
   }
   addTotal(t, x, sign);
@@ -70,7 +70,7 @@ export class UsageWindows {
     this.windows = USAGE_PERIODS.map((period) => ({
       period,
       first: firstMinute(period, now),
-      sums: { total: sumTotals([]), profile: new Map(), model: new Map() },
+      sums: { total: emptyTotal("all"), profile: new Map(), model: new Map() },
     }));
   }
 
@@ -79,17 +79,7 @@ export class UsageWindows {
     const longest = this.windows.at(-1) as Window;
     if (t.minute < longest.first) return;
     const model = modelGroup(t.model);
-    const x: LedgerTotal = {
-      group: "",
-      requests: t.requests,
-      errors: isLedgerError(t) ? t.requests : 0,
-      inputTokens: t.inputTokens,
-      cachedTokens: t.cachedTokens,
-      outputTokens: t.outputTokens,
-      reasoningTokens: t.reasoningTokens,
-      totalTokens: t.inputTokens + t.outputTokens,
-      rotations: t.rotations,
-    };
+    const x = entryTotal(t);
     let cells = this.minutes.get(t.minute);
     if (!cells) {
       cells = new Map();

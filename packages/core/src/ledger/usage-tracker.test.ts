@@ -65,3 +65,30 @@ test("more new rows than one read takes are all counted", () => {
   expect(requests(tracker)).toEqual([2_500, 2_500, 2_500]);
   store.close();
 });
+
+test("a read the store breaks off keeps what it got: shown now, not lost when nothing new comes after", () => {
+  const store = tempStore();
+  let busyOnce = false;
+  const tracker = usageTracker({
+    minuteTotals: (since, hourlyBefore) => store.ledger.minuteTotals(since, hourlyBefore),
+    // The batch after a full one is refused once, as a busy store would.
+    after(lastRowid, limit) {
+      if (lastRowid > 0 && busyOnce) {
+        busyOnce = false;
+        throw new Error("database is locked");
+      }
+      return store.ledger.after(lastRowid, limit);
+    },
+  });
+  tracker.refresh(now);
+  store.transaction(() => {
+    for (let i = 0; i < 1_000; i++) store.ledger.record(row({ at: now - i }));
+  });
+  busyOnce = true;
+  expect(() => tracker.refresh(now)).not.toThrow();
+  expect(requests(tracker)).toEqual([1_000, 1_000, 1_000]);
+  store.ledger.record(row({}));
+  tracker.refresh(now);
+  expect(requests(tracker)).toEqual([1_001, 1_001, 1_001]);
+  store.close();
+});

@@ -11,7 +11,10 @@ export type LedgerReader = {
 };
 
 export type UsageTracker = {
-  /** Reads what was stored since the last refresh; throws what the store throws (busy: try again next tick). */
+  /**
+   * Reads what was stored since the last refresh. A store that cannot be read now (busy) keeps the summary as it
+   * was; what was not read yet is read on the next refresh.
+   */
   refresh(now: number): void;
   /** The summary as of the last refresh: a new object only when something in it changed; null before the first. */
   current(): UsageSummary | null;
@@ -25,30 +28,41 @@ export function usageTracker(ledger: LedgerReader): UsageTracker {
   let lastRowid = 0;
   let summary: UsageSummary | null = null;
   let shown = "";
+  /** Rows added since the summary was made: kept across a read the store broke off. */
+  let dirty = false;
+  const read = (now: number): void => {
+    if (!windows) {
+      // Older than a day and an hour, a row can only leave the 7 days: an hour's precision is enough there.
+      const past = ledger.minuteTotals(firstMinute("7d", now) * 60_000, now - HOURLY_BEFORE_MS);
+      const fresh = new UsageWindows(now);
+      for (const t of past.totals) fresh.add(t);
+      lastRowid = past.lastRowid;
+      windows = fresh;
+      dirty = true;
+      return;
+    }
+    for (;;) {
+      const rows = ledger.after(lastRowid, BATCH);
+      for (const row of rows) {
+        lastRowid = row.rowid;
+        windows.add(minuteTotalOf(row));
+        dirty = true;
+      }
+      if (rows.length < BATCH) return;
+    }
+  };
   return {
     refresh(now) {
-      let changed = false;
-      if (!windows) {
-        // Older than a day and an hour, a row can only leave the 7 days: an hour's precision is enough there.
-        const read = ledger.minuteTotals(firstMinute("7d", now) * 60_000, now - HOURLY_BEFORE_MS);
-        windows = new UsageWindows(now);
-        for (const t of read.totals) windows.add(t);
-        lastRowid = read.lastRowid;
-        changed = true;
-      } else {
-        for (;;) {
-          const rows = ledger.after(lastRowid, BATCH);
-          for (const row of rows) {
-            lastRowid = row.rowid;
-            windows.add(minuteTotalOf(row));
-            changed = true;
-          }
-          if (rows.length < BATCH) break;
-        }
+      try {
+        read(now);
+      } catch {
+        // a busy store: the next refresh reads on from where this one stopped
       }
+      if (!windows) return;
       // Periods slide with the clock: a minute later, the oldest minute may have left one.
-      if (windows.advance(now)) changed = true;
-      if (!changed) return;
+      if (windows.advance(now)) dirty = true;
+      if (!dirty) return;
+      dirty = false;
       const next = windows.summary(now);
       const text = JSON.stringify(next.periods);
       if (text === shown) return;

@@ -16,15 +16,15 @@ const MISS_TTL_MS = 30_000;
 const MEMORY_CAP = 50_000;
 const MEMORY_KEEP = 40_000;
 
+/** A binding just recorded (a gateway instance shares it with the others). */
+export type BoundListener = (kind: BindingKind, key: string, profile: string, at: number, expiresAt: number) => void;
+
 /**
  * Continuation bindings (key → profile) with an in-memory cache in front of the store. Writes
  * go to the context's batched writer (off the request path; the proxy's runs on a worker
  * thread); lookups fall back to the store so bindings made by another prodex process, or before
  * a restart, still count.
  */
-/** A binding just recorded (a gateway instance shares it with the others). */
-export type BoundListener = (kind: BindingKind, key: string, profile: string, at: number, expiresAt: number) => void;
-
 export class Bindings {
   private readonly memory = new Map<string, { profile: string | null; expiresAt: number }>();
   private readonly listeners = new Set<BoundListener>();

@@ -31,7 +31,9 @@ export function poolUnavailable(state: ProxyState, tried: Set<string>): LocalAns
     return json(429, {
       error: {
         type: "usage_limit_reached",
-        message: `Every account in the prodex pool has hit its usage limit (${details}). The earliest resets at ${when(earliest)}.`,
+        message:
+          `Every account in the prodex pool has hit its usage limit (${details}). ` +
+          `The earliest resets at ${when(earliest)}.`,
         resets_at: earliest === null ? undefined : Math.ceil(earliest / 1000),
         resets_in_seconds: earliest === null ? undefined : Math.max(0, Math.ceil((earliest - now) / 1000)),
       },
@@ -49,11 +51,12 @@ export function poolUnavailable(state: ProxyState, tried: Set<string>): LocalAns
       },
     });
   }
+  const triedText = tried.size && state.accountsInAnswers ? `; tried ${[...tried].join(", ")}` : "";
   return json(503, {
     error: {
       type: "server_error",
       code: "pool_unavailable",
-      message: `No account in the prodex pool can serve right now (${details || "no profiles"}${tried.size && state.accountsInAnswers ? `; tried ${[...tried].join(", ")}` : ""}).`,
+      message: `No account in the prodex pool can serve right now (${details || "no profiles"}${triedText}).`,
     },
   });
 }
@@ -70,13 +73,16 @@ export function dependencyDown(message: string): LocalAnswer {
 export function staleContinuation(state: ProxyState, owner: string, blocked: Unavailable): LocalAnswer {
   const row = state.pool.row(owner);
   const named = row?.email ? `${owner} (${row.email})` : owner;
-  const who = state.accountsInAnswers ? `account ${named}` : "an account of the pool";
+  const [who, it] = state.accountsInAnswers ? [`account ${named}`, owner] : ["an account of the pool", "it"];
   const until = blocked.until ? ` until ${when(blocked.until)}` : "";
   return json(409, {
     error: {
       type: "stale_continuation",
       code: "stale_continuation",
-      message: `This conversation's state belongs to ${who}, which cannot serve (${unavailableWhy(blocked)})${until}; it cannot continue on another account. Start a new conversation to continue on the pool, or wait for ${state.accountsInAnswers ? owner : "it"} to reset.`,
+      message:
+        `This conversation's state belongs to ${who}, which cannot serve (${unavailableWhy(blocked)})${until}; ` +
+        `it cannot continue on another account. Start a new conversation to continue on the pool, or wait for ${it} ` +
+        "to reset.",
     },
   });
 }

@@ -1,3 +1,4 @@
+import { seriesKey } from "./labeled-counter.ts";
 import type { Sample } from "./prometheus-text.ts";
 
 type Series = { labels: Record<string, string>; counts: number[]; sum: number; count: number };
@@ -12,7 +13,7 @@ export class Histogram {
   constructor(readonly bounds: readonly number[]) {}
 
   observe(labels: Record<string, string>, value: number): void {
-    const key = Object.values(labels).join("\u0000");
+    const key = seriesKey(labels);
     let s = this.series.get(key);
     if (!s) {
       s = { labels, counts: this.bounds.map(() => 0), sum: 0, count: 0 };

@@ -3,8 +3,7 @@
 // lookup and an add (O(1) on the request path); the gauges are read only when scraped. Labels are clients,
 // models, profile names (the user's own labels), route patterns and fixed words: never a token, secret, email,
 // path secret or prompt text.
-import { isLedgerError } from "@prodex/core";
-import type { PoolEvent } from "@prodex/core";
+import { type PoolEvent, isLedgerError, modelGroup } from "@prodex/core";
 import type { LedgerRow } from "@prodex/store";
 import { Histogram } from "./histogram.ts";
 import { LabeledCounter } from "./labeled-counter.ts";
@@ -56,7 +55,7 @@ export class ProxyMetrics {
 
   /** One usage-ledger row: a request that reached an account and whose answer ended. */
   served(row: LedgerRow): void {
-    const model = row.model ?? "-";
+    const model = modelGroup(row.model);
     const cm = { client: row.client, model };
     this.requests.add({ ...cm, outcome: row.outcome });
     if (isLedgerError(row)) this.errors.add(cm);

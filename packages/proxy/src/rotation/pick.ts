@@ -35,15 +35,16 @@ export function pick(input: PickInput): Picked {
   const byName = (name: string) => view.candidates.find((c) => c.name === name);
   if (owner) {
     const a = availability(byName(owner.profile), now);
+    // A rest after a failure, or its operator's pause, does not outrank ownership: the owner is tried anyway
+    // (a paused account takes no new conversation, but the ones it holds go on). A usage limit or a dead login does.
+    const ownerMayServe = a.ok || a.why === "resting" || a.why === "paused";
     if (!tried.has(owner.profile)) {
-      // A rest after a failure, or its operator's pause, does not outrank ownership: the owner is tried anyway
-      // (a paused account takes no new conversation, but the ones it holds go on). A usage limit or a dead login does.
-      if (a.ok || a.why === "resting" || a.why === "paused")
+      if (ownerMayServe)
         return { kind: "account", name: owner.profile, reason: `continues on its owner (${owner.via})` };
       if (stuck) return { kind: "stale", owner: owner.profile, why: a };
     } else if (stuck) {
       // The owner failed this request and nobody else may take it: only waiting for it can help.
-      if (a.ok || a.why === "resting" || a.why === "paused") {
+      if (ownerMayServe) {
         return {
           kind: "none",
           reason: `only ${owner.profile} holds this conversation`,

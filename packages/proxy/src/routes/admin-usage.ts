@@ -18,11 +18,7 @@ export function proxyUsage(state: ProxyState): UsageSummary | null {
   const now = Date.now();
   if (now - t.readAt >= USAGE_TICK_MS - 50) {
     t.readAt = now;
-    try {
-      t.tracker.refresh(state.ctx.now());
-    } catch {
-      // a busy store: the next tick reads it
-    }
+    t.tracker.refresh(state.ctx.now());
   }
   return t.tracker.current();
 }

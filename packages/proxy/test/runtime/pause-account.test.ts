@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { Context } from "@prodex/core";
 import { messagesBody, postMessages } from "../helpers/claude-client.ts";
+import { WsClient, codexWsHeaders, deltas, proxyWsUrl, responseOf } from "../helpers/ws-client.ts";
 import { type PoolFixture, postResponses, responsesBody, usePoolFixtures } from "../helpers/pool-fixture.ts";
 
 // A paused account through a real proxy and the mock upstream: no new conversation goes to it, the conversation it
@@ -50,6 +51,32 @@ describe("pausing an account", () => {
     expect((await control(f, { pause: "p2" })).status).toBe(200);
     expect((await turn(f, "again", "c3")).status).toBe(200);
     expect(served(f).at(-1)).toBe("acct-a");
+  });
+
+  test("over the websocket: a chained turn stays on its paused account (no 409), a new connection goes elsewhere", async () => {
+    const f = await openPool(EVEN);
+    const wsServed = () =>
+      f.mock
+        .requests({ path: "/backend-api/codex/responses" })
+        .filter((r) => r.transport === "ws")
+        .map((r) => `${r.accountId}:${r.status}`);
+    const first = await WsClient.open(proxyWsUrl(f), { ...f.proxy.codexHeaders, ...codexWsHeaders() });
+    const second = await WsClient.open(proxyWsUrl(f), { ...f.proxy.codexHeaders, ...codexWsHeaders() });
+    try {
+      first.create(responsesBody("hi"));
+      const turn = await first.turn();
+      expect(deltas(turn)).toBe("hi from mock");
+      expect((await control(f, { pause: "p1" })).status).toBe(200);
+      // previous_response_id cannot leave its owner: paused, the owner still serves it.
+      first.create({ ...responsesBody("more"), previous_response_id: responseOf(turn).id });
+      expect(deltas(await first.turn())).toBe("hi from mock");
+      second.create(responsesBody("new"));
+      expect(deltas(await second.turn())).toBe("hi from mock");
+      expect(wsServed()).toEqual(["acct-a:200", "acct-a:200", "acct-b:200"]);
+    } finally {
+      first.close();
+      second.close();
+    }
   });
 
   test("a pause survives a restart of the proxy (read from the store)", async () => {

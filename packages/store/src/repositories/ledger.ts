@@ -54,7 +54,8 @@ export class LedgerRepo {
       (tx) => {
         const last = tx.select({ id: sql<number | null>`max(rowid)` }).from(requestLedger).get()?.id ?? 0;
         const at = requestLedger.at;
-        const minute = sql<number>`case when ${at} >= ${hourlyBefore} then ${at} / 60000 else (${at} / 3600000) * 60 + 59 end`;
+        const hourEnd = sql`(${at} / 3600000) * 60 + 59`;
+        const minute = sql<number>`case when ${at} >= ${hourlyBefore} then ${at} / 60000 else ${hourEnd} end`;
         const totals = tx
           .select({
             minute,
