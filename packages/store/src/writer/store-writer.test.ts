@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Store } from "../store.ts";
 import { InlineSink, StoreWriter } from "./store-writer.ts";
 import { WorkerSink } from "./worker-sink.ts";
-import type { WriteOp } from "./write-ops.ts";
+import type { BatchResult, WriteOp } from "./write-ops.ts";
 
 const dirs: string[] = [];
 const opened: (Store | Database)[] = [];
@@ -97,6 +97,17 @@ describe("StoreWriter on this thread", () => {
     w.write(event("fourth"));
     now += 20;
     expect(w.backlog()).toEqual({ ops: 1, lagMs: 20 });
+  });
+
+  test("backlog: a batch in flight counts every op it holds until the sink is done with it", () => {
+    const sinkDone: ((result: BatchResult) => void)[] = [];
+    const w = new StoreWriter({ apply: (_ops, done) => void sinkDone.push(done), close: async () => {} });
+    for (const m of ["a", "b", "c"]) w.write(event(m));
+    w.flush();
+    w.write(event("d"));
+    expect(w.backlog().ops).toBe(4);
+    sinkDone[0]?.({ done: 3, dropped: 0, busy: false });
+    expect(w.backlog().ops).toBe(1);
   });
 
   test("an op that fails on its own (its profile is gone) is dropped, not its batch", () => {

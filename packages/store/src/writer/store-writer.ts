@@ -40,7 +40,8 @@ export type StoreWriterOptions = {
  */
 export class StoreWriter {
   private queue: WriteOp[] = [];
-  private inFlight = false;
+  /** The ops of the batch in flight (0: none in flight). */
+  private inFlight = 0;
   private refused = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private waiters: (() => void)[] = [];
@@ -77,7 +78,7 @@ export class StoreWriter {
 
   /** Ops queued or in flight. */
   pending(): number {
-    return this.queue.length + (this.inFlight ? 1 : 0);
+    return this.queue.length + this.inFlight;
   }
 
   /** What waits to be written (`/metrics`): ops queued or in flight, and how long the oldest has waited (ms). */
@@ -92,14 +93,14 @@ export class StoreWriter {
    */
   flush(): boolean {
     this.clearTimer();
-    if (this.inFlight) return true;
+    if (this.inFlight > 0) return true;
     if (this.queue.length === 0) {
       this.wake();
       return true;
     }
     const batch = this.queue;
     this.queue = [];
-    this.inFlight = true;
+    this.inFlight = batch.length;
     this.inFlightSince = this.queuedSince;
     this.queuedSince = null;
     this.sink.apply(batch, (result) => this.settle(batch, result));
@@ -108,7 +109,7 @@ export class StoreWriter {
 
   /** On shutdown, on this thread: a few tries, so a store busy for a moment still gets the last writes. */
   drain(tries = 3): void {
-    for (let i = 0; i < tries; i++) if (this.flush() && !this.inFlight) break;
+    for (let i = 0; i < tries; i++) if (this.flush() && this.inFlight === 0) break;
     this.clearTimer();
   }
 
@@ -116,8 +117,8 @@ export class StoreWriter {
   async settled(tries = 3): Promise<void> {
     for (let i = 0; i < tries; i++) {
       this.flush();
-      if (this.inFlight) await new Promise<void>((resolve) => this.waiters.push(resolve));
-      if (this.queue.length === 0 && !this.inFlight) return;
+      if (this.inFlight > 0) await new Promise<void>((resolve) => this.waiters.push(resolve));
+      if (this.queue.length === 0 && this.inFlight === 0) return;
     }
   }
 
@@ -131,7 +132,7 @@ export class StoreWriter {
   }
 
   private settle(batch: WriteOp[], result: BatchResult): void {
-    this.inFlight = false;
+    this.inFlight = 0;
     // A refused batch goes back to the head of the queue: its age is the queue's now.
     if (result.busy && result.done < batch.length) this.queuedSince = this.inFlightSince ?? this.queuedSince;
     this.inFlightSince = null;
