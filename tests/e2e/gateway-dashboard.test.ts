@@ -1,31 +1,17 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type MockBackend, createMockBackend } from "@prodex/mock";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { CLI, type RunResult, failure, runToEnd } from "@prodex/testkit/cli-env";
-import {
-  type ServedGateway,
-  codexTurn,
-  gatewayServerEnv,
-  laptopEnv,
-  serveGateway,
-} from "@prodex/testkit/gateway-serve";
-import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
+import { useGatewayE2e } from "@prodex/testkit/gateway-e2e";
+import { type ServedGateway, codexTurn, laptopEnv } from "@prodex/testkit/gateway-serve";
 import { type Tmux, saveScreen, session, tmuxRun } from "@prodex/testkit/tmux-session";
 
 // The team dashboard as an operator sees it: `prodex dashboard --gateway A` under tmux, attached to instance A of
 // two `prodex gateway serve` instances on one real PostgreSQL, the mock ChatGPT upstream behind them. A rotation
 // made by instance B shows on the screen within a second; a pause pressed on the dashboard holds instance B on its
-// account; an account paused from the keyboard gets no new conversation from B; a key revoked from the keyboard (after its confirmation) gets 401 on its next request. A viewer key
-// sees the same screen and is told why it cannot change anything; a user key, a wrong key or a gateway that does
-// not answer is one line and a non-zero exit.
+// account; an account paused from the keyboard gets no new conversation from B; a key revoked from the keyboard
+// (after its confirmation) gets 401 on its next request. A viewer key sees the same screen and is told why it cannot
+// change anything; a user key, a wrong key or a gateway that does not answer is one line and a non-zero exit.
 
-let pg: PgCluster;
-let mock: MockBackend;
-let dir: string;
-let server: Record<string, string>;
-const instances: ServedGateway[] = [];
+const gw = useGatewayE2e({ name: "team-dashboard", accounts: [{ id: "acct-a" }, { id: "acct-b" }, { id: "acct-c" }] });
 const keys: Record<string, string> = {};
 
 function run(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<RunResult> {
@@ -33,39 +19,24 @@ function run(args: string[], env: Record<string, string>, timeoutMs = 60_000): P
 }
 
 /** An operator's laptop (a home of its own, the gateway key in the env). */
-const operatorEnv = (name: string, key: string) => laptopEnv(dir, name, key);
+const operatorEnv = (name: string, key: string) => laptopEnv(gw.dir, name, key);
 
-const inference = () => mock.requests({ path: "/backend-api/codex/responses" });
+const inference = () => gw.mock.requests({ path: "/backend-api/codex/responses" });
 
 beforeAll(async () => {
-  pg = await startPgCluster();
-  mock = await createMockBackend({ accounts: [{ id: "acct-a" }, { id: "acct-b" }, { id: "acct-c" }] });
-  dir = mkdtempSync(join(tmpdir(), "prodex-e2e-team-dash-"));
-  server = await gatewayServerEnv({
-    dir,
-    databaseUrl: await pg.database("e2e_team_dashboard"),
-    mock,
-    accounts: ["acct-a", "acct-b", "acct-c"],
-  });
   for (const [name, role] of [
     ["lead", "admin"],
     ["watch", "viewer"],
     ["dev-1", "user"],
     ["dev-2", "user"],
   ]) {
-    const r = await run(["gateway", "key", "create", name as string, "--role", role as string, "--json"], server);
+    const r = await run(["gateway", "key", "create", name as string, "--role", role as string, "--json"], gw.server);
     expect(r.code, failure(r)).toBe(0);
     keys[name as string] = (JSON.parse(r.stdout) as { key: string }).key;
   }
-  instances.push(await serveGateway(server), await serveGateway(server));
+  await gw.serve();
+  await gw.serve();
 }, 120_000);
-
-afterAll(async () => {
-  for (const i of instances) i.proc.kill("SIGKILL");
-  await mock?.stop();
-  await pg?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
 
 /** Polls the screen every 20 ms: how long until it shows `pattern` (Infinity when not within `ms`). */
 async function timeUntil(t: Tmux, pattern: RegExp, ms: number): Promise<number> {
@@ -81,7 +52,7 @@ const key = (name: string) => keys[name] as string;
 
 describe("prodex dashboard --gateway", () => {
   test("a user key, a wrong key, an unreachable gateway: one line each, non-zero, no stack", async () => {
-    const [a] = instances as [ServedGateway];
+    const [a] = gw.instances as [ServedGateway];
     const closed = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
     const nowhere = `http://127.0.0.1:${closed.port}`;
     closed.stop(true);
@@ -106,7 +77,7 @@ describe("prodex dashboard --gateway", () => {
   }, 90_000);
 
   test("admin: B's rotation within a second, a pause B honours, an account paused, a revoke with confirmation", async () => {
-    const [a, b] = instances as [ServedGateway, ServedGateway];
+    const [a, b] = gw.instances as [ServedGateway, ServedGateway];
     // Some usage for the top keys, through B.
     expect((await codexTurn(b.url, key("dev-1"))).status).toBe(200);
     expect((await codexTurn(b.url, key("dev-2"))).status).toBe(200);
@@ -121,13 +92,13 @@ describe("prodex dashboard --gateway", () => {
         /instances · 2[\s\S]*top keys · last hour[\s\S]*dev-1[\s\S]*top keys · last day/,
         10_000,
       );
-      for (const i of instances) expect(screen).toMatch(new RegExp(`${i.instance}\\s+ready\\s+beat \\d+s ago`));
+      for (const i of gw.instances) expect(screen).toMatch(new RegExp(`${i.instance}\\s+ready\\s+beat \\d+s ago`));
       expect(screen).toMatch(/acct-a[\s\S]*acct-b[\s\S]*acct-c/);
       expect(screen).toContain("x revoke");
 
       // B's serving account runs out; B rotates; the dashboard on A shows it within a second.
       const served = inference().at(-1)?.accountId ?? "";
-      mock.exhaust(served, 3_600);
+      gw.mock.exhaust(served, 3_600);
       await Bun.sleep(500);
       expect((await codexTurn(b.url, key("dev-1"))).status).toBe(200);
       const to = inference().at(-1)?.accountId ?? "";
@@ -141,7 +112,7 @@ describe("prodex dashboard --gateway", () => {
       await t.waitFor(/key lead: pool\.paused pool/, 5_000);
       await t.waitFor(/paused/, 5_000);
       await Bun.sleep(300); // the notification reaches B
-      mock.exhaust(to, 3_600);
+      gw.mock.exhaust(to, 3_600);
       const before = inference().length;
       expect((await codexTurn(b.url, key("dev-1"))).status).not.toBe(200);
       expect(
@@ -206,7 +177,7 @@ describe("prodex dashboard --gateway", () => {
   }, 120_000);
 
   test("viewer: the same screen, read-only, told why a pin is not made; the instance dies: said, no hang", async () => {
-    const [a] = instances as [ServedGateway];
+    const [a] = gw.instances as [ServedGateway];
     const watch = operatorEnv("watch", key("watch"));
     const t = tmuxRun({ dir: watch.HOME as string, env: watch }, `bun ${CLI} dashboard --gateway ${a.url}`, {
       cols: 160,

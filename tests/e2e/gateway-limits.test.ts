@@ -1,34 +1,26 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type MockBackend, createMockBackend } from "@prodex/mock";
+import { describe, expect, test } from "bun:test";
 import { CLI, type RunResult, failure, runToEnd } from "@prodex/testkit/cli-env";
-import { type ServedGateway, gatewayServerEnv, laptopEnv, serveGateway } from "@prodex/testkit/gateway-serve";
-import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
+import { useGatewayE2e } from "@prodex/testkit/gateway-e2e";
+import { laptopEnv } from "@prodex/testkit/gateway-serve";
 
 // Per-key limits with the real clients: two `prodex gateway serve` instances on one real PostgreSQL, the mock
 // upstream, and the real Codex CLI and Claude Code on laptops holding only a gateway key. A key over its limit is
 // told so by its own client, at once (no retrying), on either instance; another key goes on.
 
-let pg: PgCluster;
-let mock: MockBackend;
-let dir: string;
-let server: Record<string, string>;
-const instances: ServedGateway[] = [];
+const gw = useGatewayE2e({ name: "gateway-limits", accounts: [{ id: "acct-a", costPercent: 10 }, { id: "acct-b" }] });
 
 function run(args: string[], env: Record<string, string>, timeoutMs = 90_000): Promise<RunResult> {
   return runToEnd(["bun", CLI, ...args], { env, timeoutMs });
 }
 
 async function key(name: string, flags: string[]): Promise<string> {
-  const r = await run(["gateway", "key", "create", name, ...flags, "--json"], server);
+  const r = await run(["gateway", "key", "create", name, ...flags, "--json"], gw.server);
   if (r.code !== 0) throw new Error(failure(r));
   return (JSON.parse(r.stdout) as { key: string }).key;
 }
 
 // TZ pinned: Codex prints the reset in local time.
-const laptop = (name: string, k: string) => ({ ...laptopEnv(dir, name, k), TZ: "UTC" });
+const laptop = (name: string, k: string) => ({ ...laptopEnv(gw.dir, name, k), TZ: "UTC" });
 const codex = (name: string, k: string, url: string) =>
   run(["exec", "--gateway", url, "--skip-git-repo-check", "say hi"], laptop(name, k));
 const claude = (name: string, k: string, url: string) =>
@@ -44,30 +36,10 @@ function codexDay(ms: number): string {
   return `${month} ${n}${suffix}, ${d.getUTCFullYear()}`;
 }
 
-beforeAll(async () => {
-  pg = await startPgCluster();
-  mock = await createMockBackend({ accounts: [{ id: "acct-a", costPercent: 10 }, { id: "acct-b" }] });
-  dir = mkdtempSync(join(tmpdir(), "prodex-e2e-gateway-limits-"));
-  server = await gatewayServerEnv({
-    dir,
-    databaseUrl: await pg.database("e2e_gateway_limits"),
-    mock,
-    accounts: ["acct-a", "acct-b"],
-  });
-}, 120_000);
-
-afterAll(async () => {
-  for (const i of instances) i.proc.kill("SIGKILL");
-  await mock?.stop();
-  await pg?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
 describe("per-key limits through the gateway, with the real clients", () => {
   test("--tokens-per-day and --max-share: Codex and Claude Code show the key's limit at once on either instance; another key goes on", async () => {
-    const a = await serveGateway(server);
-    const b = await serveGateway(server);
-    instances.push(a, b);
+    const a = await gw.serve();
+    const b = await gw.serve();
     const day = await key("ci-day", ["--tokens-per-day", "1"]);
     const hog = await key("ci-hog", ["--max-share", "0.001"]);
     const mia = await key("mia", []);
@@ -85,7 +57,7 @@ describe("per-key limits through the gateway, with the real clients", () => {
 
     // The key's own resets: the next UTC day for its tokens, its weekly window for its share (acct-a served it).
     const tomorrow = Math.floor(Date.now() / 86_400_000 + 1) * 86_400_000;
-    const weekly = (mock.accounts().find((x) => x.id === "acct-a")?.secondary?.resetAt ?? 0) * 1000;
+    const weekly = (gw.mock.accounts().find((x) => x.id === "acct-a")?.secondary?.resetAt ?? 0) * 1000;
     for (const [name, k, limit, resets] of [
       ["ci-day", day, "1 tokens per day", tomorrow],
       ["ci-hog", hog, "0.1% of the pool's remaining weekly room", weekly],

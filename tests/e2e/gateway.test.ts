@@ -1,12 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type MockBackend, createMockBackend } from "@prodex/mock";
 import { CLI, type RunResult, failure, runToEnd } from "@prodex/testkit/cli-env";
 import { type Secret, fileSources, findLeaks } from "@prodex/testkit/leak-scan";
-import { gatewayServerEnv, laptopEnv } from "@prodex/testkit/gateway-serve";
-import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
+import { useGatewayE2e } from "@prodex/testkit/gateway-e2e";
+import { laptopEnv } from "@prodex/testkit/gateway-serve";
 import { tmuxRun } from "@prodex/testkit/tmux-session";
 
 // The team gateway end to end: two `prodex gateway serve` instances on one real PostgreSQL, the mock ChatGPT
@@ -15,69 +13,30 @@ import { tmuxRun } from "@prodex/testkit/tmux-session";
 // exhaustion seen by both instances, a conversation continued through the other instance on its account, Codex's
 // own refresh answered by the gateway, a revoked key, a SIGKILLed instance.
 
-let pg: PgCluster;
-let mock: MockBackend;
-let dir: string;
-let server: Record<string, string>;
-const instances: { proc: ReturnType<typeof Bun.spawn>; url: string }[] = [];
+// Both logins about to expire: the first requests refresh them.
+const gw = useGatewayE2e({ name: "gateway", accounts: [{ id: "acct-a" }, { id: "acct-b" }], expiresInSeconds: 90 });
 
 function run(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<RunResult> {
   return runToEnd(["bun", CLI, ...args], { env, timeoutMs });
 }
 
-async function serve(): Promise<{ proc: ReturnType<typeof Bun.spawn>; url: string }> {
-  const proc = Bun.spawn(["bun", CLI, "gateway", "serve", "--listen", "127.0.0.1:0", "--json", "--quiet"], {
-    env: server,
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const reader = proc.stdout.getReader();
-  const { value } = await reader.read();
-  reader.releaseLock();
-  const { url } = JSON.parse(new TextDecoder().decode(value)) as { url: string };
-  const handle = { proc, url };
-  instances.push(handle);
-  return handle;
-}
-
-const laptop = (name: string, key: string) => laptopEnv(dir, name, key);
+const laptop = (name: string, key: string) => laptopEnv(gw.dir, name, key);
 
 const codex = (env: Record<string, string>, url: string) =>
   run(["exec", "--gateway", url, "--skip-git-repo-check", "say hi"], env);
 const claude = (env: Record<string, string>, url: string) =>
   run(["claude", "--gateway", url, "--", "-p", "say hi"], env);
-const inference = () => mock.requests({ path: "/backend-api/codex/responses" });
+const inference = () => gw.mock.requests({ path: "/backend-api/codex/responses" });
 /** The requests the mock answered over the websocket (Codex's frames, relayed by an instance's proxy). */
 const wsTurns = () => inference().filter((r) => r.transport === "ws" && r.status === 200);
 const codexAuthPath = (env: Record<string, string>) =>
   join(env.PRODEX_HOME ?? "", "gateway", "codex-home", "auth.json");
 
-beforeAll(async () => {
-  pg = await startPgCluster();
-  // Both logins about to expire: the first requests refresh them.
-  mock = await createMockBackend({ accounts: [{ id: "acct-a" }, { id: "acct-b" }] });
-  dir = mkdtempSync(join(tmpdir(), "prodex-e2e-gateway-"));
-  server = await gatewayServerEnv({
-    dir,
-    databaseUrl: await pg.database("e2e_gateway"),
-    mock,
-    accounts: ["acct-a", "acct-b"],
-    expiresInSeconds: 90,
-  });
-}, 120_000);
-
-afterAll(async () => {
-  for (const i of instances) i.proc.kill("SIGKILL");
-  await mock?.stop();
-  await pg?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
 /** Every token the pool's accounts hold or held (the logins added, what the mock considers live now), their emails. */
 function poolSecrets(): Secret[] {
-  const out: Secret[] = [{ label: "the gateway's secret key", value: server.PRODEX_GATEWAY_SECRET_KEY ?? "" }];
-  for (const a of mock.accounts()) {
-    const added = JSON.parse(readFileSync(join(dir, "logins", a.id, "auth.json"), "utf8")) as {
+  const out: Secret[] = [{ label: "the gateway's secret key", value: gw.server.PRODEX_GATEWAY_SECRET_KEY ?? "" }];
+  for (const a of gw.mock.accounts()) {
+    const added = JSON.parse(readFileSync(join(gw.dir, "logins", a.id, "auth.json"), "utf8")) as {
       tokens: Record<string, string>;
     };
     for (const [k, v] of Object.entries(added.tokens))
@@ -94,15 +53,15 @@ function laptopFiles(...laptops: Record<string, string>[]) {
 }
 
 async function key(name: string): Promise<string> {
-  const r = await run(["gateway", "key", "create", name, "--json"], server);
+  const r = await run(["gateway", "key", "create", name, "--json"], gw.server);
   expect(r.code, failure(r)).toBe(0);
   return (JSON.parse(r.stdout) as { key: string }).key;
 }
 
 describe("team gateway with the real Codex CLI and Claude Code", () => {
   test("two laptops, two instances, one pool: refresh once, rotation seen by both, a revoked key, a SIGKILLed instance", async () => {
-    const a = await serve();
-    const b = await serve();
+    const a = await gw.serve();
+    const b = await gw.serve();
     const alice = laptop("alice", await key("alice"));
     const bob = laptop("bob", await key("bob"));
 
@@ -112,11 +71,11 @@ describe("team gateway with the real Codex CLI and Claude Code", () => {
     expect(c1.stdout).toContain("hi from mock");
     expect(k1.code, failure(k1)).toBe(0);
     expect(k1.stdout).toContain("hi from mock");
-    expect(mock.refreshCalls("acct-a")).toBe(1);
+    expect(gw.mock.refreshCalls("acct-a")).toBe(1);
     // Codex spoke the websocket through the gateway, and its workspace discovery was answered there (a failed
     // accounts/check fails every turn), never upstream.
     expect(wsTurns().length).toBeGreaterThan(0);
-    expect(mock.requests({ path: "/backend-api/wham/accounts/check" })).toHaveLength(0);
+    expect(gw.mock.requests({ path: "/backend-api/wham/accounts/check" })).toHaveLength(0);
     // The laptops hold no ChatGPT token: Codex's login there is the placeholder holding the gateway key.
     const placeholder = JSON.parse(readFileSync(codexAuthPath(alice), "utf8")) as { tokens: Record<string, string> };
     expect(placeholder.tokens.access_token).toBe(alice.PRODEX_GATEWAY_KEY);
@@ -136,7 +95,7 @@ describe("team gateway with the real Codex CLI and Claude Code", () => {
     // it from that account's handshake (its windows in the 101) before a frame is spent, or from one refused frame.
     const served = wsTurns().at(-1)?.accountId ?? "";
     const mark = inference().length;
-    mock.exhaust(served, 3_600);
+    gw.mock.exhaust(served, 3_600);
     const c2 = await codex(alice, a.url);
     expect(c2.code, failure(c2)).toBe(0);
     expect(c2.stdout).toContain("hi from mock");
@@ -160,7 +119,7 @@ describe("team gateway with the real Codex CLI and Claude Code", () => {
       codexAuthPath(alice),
       login.replace(/"last_refresh": "[^"]*"/, '"last_refresh": "2026-01-01T00:00:00Z"'),
     );
-    const refreshesBefore = mock.refreshCalls("acct-a") + mock.refreshCalls("acct-b");
+    const refreshesBefore = gw.mock.refreshCalls("acct-a") + gw.mock.refreshCalls("acct-b");
     const r1 = await codex(alice, b.url);
     expect(r1.code, failure(r1)).toBe(0);
     const after = JSON.parse(readFileSync(codexAuthPath(alice), "utf8")) as {
@@ -170,7 +129,7 @@ describe("team gateway with the real Codex CLI and Claude Code", () => {
     expect(Date.parse(after.last_refresh)).toBeGreaterThan(Date.parse("2026-01-02T00:00:00Z"));
     expect(after.tokens.access_token).toBe(alice.PRODEX_GATEWAY_KEY);
     expect(after.tokens.refresh_token).toBe(alice.PRODEX_GATEWAY_KEY);
-    expect(mock.refreshCalls("acct-a") + mock.refreshCalls("acct-b")).toBe(refreshesBefore);
+    expect(gw.mock.refreshCalls("acct-a") + gw.mock.refreshCalls("acct-b")).toBe(refreshesBefore);
     // What Codex's status line reads, with the laptop's login as Codex sends it: the pool's view, no account in it.
     const usage = await fetch(`${b.url}/backend-api/wham/usage`, {
       headers: { authorization: `Bearer ${after.tokens.access_token}`, "chatgpt-account-id": "prodex-gateway" },
@@ -184,8 +143,8 @@ describe("team gateway with the real Codex CLI and Claude Code", () => {
 
     // The interactive Codex: its /status reads the gateway's answers (wham/usage, accounts/check), the pool's view
     // under the placeholder's name, never an account's; nothing of it reaches the upstream.
-    mkdirSync(join(dir, "alice-tmux"), { recursive: true });
-    const t = tmuxRun({ dir: join(dir, "alice-tmux"), env: alice }, `bun ${CLI} run --gateway ${a.url}`);
+    mkdirSync(join(gw.dir, "alice-tmux"), { recursive: true });
+    const t = tmuxRun({ dir: join(gw.dir, "alice-tmux"), env: alice }, `bun ${CLI} run --gateway ${a.url}`);
     try {
       await t.waitFor(/Ask Codex to do anything/, 60_000);
       // Codex fills its account and limits in as its own calls come back: ask again until the card has both.
@@ -206,10 +165,10 @@ describe("team gateway with the real Codex CLI and Claude Code", () => {
     } finally {
       t.kill();
     }
-    expect(mock.requests({ path: "/backend-api/wham/usage" })).toHaveLength(0);
+    expect(gw.mock.requests({ path: "/backend-api/wham/usage" })).toHaveLength(0);
 
     // Bob's key is revoked: his next launch is refused in one line; Alice goes on.
-    expect((await run(["gateway", "key", "revoke", "bob"], server)).code).toBe(0);
+    expect((await run(["gateway", "key", "revoke", "bob"], gw.server)).code).toBe(0);
     const before = inference().length;
     const k3 = await run(["claude", "--gateway", b.url, "--", "-p", "say hi"], bob, 30_000);
     expect(k3.code).not.toBe(0);

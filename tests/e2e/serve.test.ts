@@ -8,6 +8,7 @@ import OpenAI from "openai";
 import { type CliEnv, cliEnv, runToEnd } from "@prodex/testkit/cli-env";
 import { type Running, startProdex } from "@prodex/testkit/long-running";
 import { parsePromText, promSum } from "@prodex/testkit/prom-text";
+import { responsesBody } from "@prodex/testkit/responses-body";
 
 // `prodex serve`: the proxy alone, for scripts. Real processes, real signals, the mock upstream.
 
@@ -35,19 +36,6 @@ function allRuntimeLogs(dir: string): string {
     .filter((f) => f.endsWith(".log"))
     .map((f) => readFileSync(join(dir, f), "utf8"))
     .join("\n");
-}
-
-function responsesBody(text: string) {
-  return {
-    model: "gpt-5",
-    stream: true,
-    store: false,
-    instructions: "",
-    input: [{ type: "message", role: "user", content: [{ type: "input_text", text }] }],
-    tools: [],
-    include: [],
-    prompt_cache_key: crypto.randomUUID(),
-  };
 }
 
 describe("prodex serve", () => {

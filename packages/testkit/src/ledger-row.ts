@@ -5,7 +5,10 @@ export type TestLedgerRow = LedgerEntry & { requestId: string; instance: string 
 
 let next = 0;
 
-/** One completed request of alice on gpt-5 at `patch.at` (default 2026-12-07 10:00 UTC), a fresh request id each call. */
+/**
+ * One completed request of alice on gpt-5 at `patch.at` (default 2026-12-07 10:00 UTC), a fresh request id each
+ * call.
+ */
 export function ledgerRow(patch: Partial<TestLedgerRow> = {}): TestLedgerRow {
   return {
     requestId: `test-request-${next++}`,

@@ -69,7 +69,10 @@ function codexSpec(words: CodexWords, overrides: string[], env: Record<string, s
   return { cmd, env, overrides };
 }
 
-/** The gateway's endpoints for Codex: its Codex routes, its ChatGPT routes, and its answers to Codex's own login calls. */
+/**
+ * The gateway's endpoints for Codex: its Codex routes, its ChatGPT routes, and its answers to Codex's own login
+ * calls.
+ */
 export function gatewayEndpoints(url: string): ProxyEndpoints & { revokeUrl: string } {
   return {
     codexBaseUrl: `${url}/backend-api/codex`,

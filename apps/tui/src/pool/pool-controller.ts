@@ -1,4 +1,5 @@
 import type { PoolEvent, PoolSnapshot, UsagePeriod } from "@prodex/core/types";
+import { USAGE_PERIODS } from "@prodex/core/types";
 import { nextPeriod } from "../ui/usage-view.ts";
 import type { Key } from "../wrap/keys.ts";
 
@@ -37,9 +38,9 @@ const isClose = (key: Key, ch: string) =>
 function usageKey(view: PoolViewState, key: Key): { view: PoolViewState; action?: PoolAction } {
   const ch = key.name === "char" ? key.ch : "";
   if (ch === "t") return { view: { ...view, usage: false } };
-  if (ch === "1") return { view: { ...view, period: "1h" } };
-  if (ch === "2") return { view: { ...view, period: "24h" } };
-  if (ch === "3") return { view: { ...view, period: "7d" } };
+  // The digits the view numbers its periods with (usage-view.ts): 1 is the first of USAGE_PERIODS.
+  const numbered = /^[1-9]$/.test(ch) ? USAGE_PERIODS[Number(ch) - 1] : undefined;
+  if (numbered) return { view: { ...view, period: numbered } };
   if (key.name === "right" || key.name === "tab" || ch === "l")
     return { view: { ...view, period: nextPeriod(view.period) } };
   if (key.name === "left" || ch === "h") return { view: { ...view, period: nextPeriod(view.period, -1) } };

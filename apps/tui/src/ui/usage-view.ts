@@ -114,13 +114,13 @@ export function usageLines(props: UsageViewProps): Line[] {
   if (!props.summary) {
     out.push(rule(width, theme), [dim(" reading the usage ledger…")]);
   } else {
-    const rowsOf = (group: UsageGroup) => {
+    const tables = groups.map((group) => {
       const rows = totals?.by[group] ?? [];
       return group === "profile" && props.profiles ? withAccountWindows(rows, props.profiles, props.now) : rows;
-    };
+    });
     // A table needs its header, its rows, and (empty) one line to say so.
     const budget = usageBudget(
-      groups.map((group) => 1 + Math.max(1, rowsOf(group).length)),
+      tables.map((rows) => 1 + Math.max(1, rows.length)),
       room,
     );
     groups.forEach((group, i) => {
@@ -129,7 +129,7 @@ export function usageLines(props: UsageViewProps): Line[] {
       if (lines > 0)
         out.push(
           ...usageTableLines({
-            rows: rowsOf(group),
+            rows: tables[i] ?? [],
             label: GROUP_TITLE[group].column,
             theme,
             width,
