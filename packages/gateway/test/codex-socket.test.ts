@@ -5,7 +5,7 @@ import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
 import { responsesBody as body } from "@prodex/testkit/responses-body";
 import { WsClient, codexWsHeaders, deltas, responseOf } from "@prodex/testkit/ws-client";
 import { createKey } from "../src/index.ts";
-import { type GatewayWorld, gatewayWorld } from "./gateway-world.ts";
+import { type GatewayWorld, codexTurn, gatewayWorld } from "./gateway-world.ts";
 
 // Codex's Responses websocket and its own account calls through a gateway instance on a real PostgreSQL: the key
 // on the upgrade, the key's limits on the upgrade and per response.create, the relay to the instance's proxy
@@ -188,6 +188,85 @@ describe("Codex's websocket through the gateway", () => {
     expect(deltas(frames).length).toBe(50 * 48 * 1024);
     expect(frames.filter((f) => f.type === "response.output_text.delta")).toHaveLength(50);
   }, 60_000);
+
+  test("a Codex that stops reading holds the proxy back: the relay's buffer stays bounded and the proxy feels it", async () => {
+    const w = await world();
+    const g = await w.start();
+    const log = () => {
+      g.proxy.state.log.flush();
+      return Bun.file(g.proxy.runtimeLogPath).text();
+    };
+    // ≈4.8 MB of deltas, sent by the mock as fast as it can, while Codex reads nothing for 1.5 s.
+    const CHUNKS = 100;
+    const SIZE = 48 * 1024;
+    w.mock.setOptions({ stream: { chunks: CHUNKS, chunkSize: SIZE, chunkDelayMs: 0 } });
+    const slow = await open(g.url, w.key);
+    slow.ws.pause();
+    slow.create(body("say hi"));
+    let most = 0;
+    const until = Date.now() + 1_500;
+    while (Date.now() < until) {
+      most = Math.max(most, g.sockets.buffered());
+      await Bun.sleep(10);
+    }
+    console.log(
+      `Codex not reading: at most ${(most / 1e3).toFixed(0)} kB held in the relay (answer ${(CHUNKS * SIZE) / 1e6} MB)`,
+    );
+    // The relay stopped reading the proxy's socket: what was on its way (measured 0.05–0.45 MB), not the answer.
+    // Without the pause every frame the proxy sends lands in the relay's queue: measured 20.6 MB (the deltas and the
+    // closing frames that repeat the text).
+    expect(most).toBeLessThan(1_000_000);
+    // And the proxy felt it: its own client (the relay) was slow, so it stopped reading the upstream.
+    expect(await log()).toContain("ws client back-pressure: upstream reads paused until it drains");
+    slow.ws.resume();
+    const frames = await slow.turn(40_000);
+    expect(frames.at(-1)?.type).toBe("response.completed");
+    expect(frames.filter((f) => f.type === "response.output_text.delta")).toHaveLength(CHUNKS);
+    expect(deltas(frames).length).toBe(CHUNKS * SIZE);
+    expect(g.sockets.buffered()).toBe(0);
+  }, 60_000);
+
+  test("an upstream that refuses websockets (426): Codex's upgrade gets that answer, and its HTTPS fallback is served", async () => {
+    const w = await world();
+    // ChatGPT as a deployment that takes no websockets: upgrades refused, everything else the mock's.
+    const front = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch(req) {
+        if (req.headers.get("upgrade")?.toLowerCase() === "websocket")
+          return new Response("Upgrade Required", { status: 426, headers: { "content-type": "text/plain" } });
+        const u = new URL(req.url);
+        return fetch(`${w.mock.url}${u.pathname}${u.search}`, {
+          method: req.method,
+          headers: req.headers,
+          body: req.body,
+        });
+      },
+    });
+    try {
+      const g = await w.start({}, w.mock.baseUrl.replace(w.mock.url, `http://127.0.0.1:${front.port}`));
+      for (let i = 0; i < 2; i++) {
+        // What Codex reads as "no websockets here" (it then prints "Falling back from WebSockets to HTTPS
+        // transport"): the upstream's own status and body, not a 502 or a 101 that fails later.
+        const refused = await tryUpgrade(g.url, codexWsHeaders({ authorization: `Bearer ${w.key}` }));
+        expect(refused.ok).toBe(false);
+        if (refused.ok) continue;
+        expect(refused.status).toBe(426);
+        expect(refused.body).toBe("Upgrade Required");
+      }
+      // Not an account's fault: none is rested for it, and the next account was not tried in vain.
+      expect(g.proxy.state.pool.snapshot().profiles.every((p) => p.backoff === null)).toBe(true);
+      // Codex's fallback, the same turn over HTTPS with the same key: served by the pool.
+      const turn = await codexTurn(g.url, w.key);
+      expect(turn.status).toBe(200);
+      expect(turn.text).toContain("hi from mock");
+      expect(wsFrames(w)).toHaveLength(0);
+      // The open sockets the refusals left: none, on either side.
+      expect(g.sockets.buffered()).toBe(0);
+    } finally {
+      front.stop(true);
+    }
+  }, 30_000);
 
   test("an instance stopping tells Codex it is going away (1001)", async () => {
     const w = await world();

@@ -16,7 +16,8 @@ export type GatewayWorld = {
   key: string;
   instances: GatewayHandle[];
   /** An instance; `env` replaces entries of the world's environment (its own secret key file, say). */
-  start(env?: Record<string, string | undefined>): Promise<GatewayHandle>;
+  /** An instance; `upstreamBase` puts something between it and the mock (default: the mock). */
+  start(env?: Record<string, string | undefined>, upstreamBase?: string): Promise<GatewayHandle>;
   close(): Promise<void>;
 };
 
@@ -53,11 +54,11 @@ export async function gatewayWorld(
     env,
     key,
     instances,
-    async start(own = {}) {
+    async start(own = {}, upstreamBase = mock.baseUrl) {
       const g = await startGateway({
         databaseUrl: url,
         env: { ...env, ...own },
-        upstreamBase: mock.baseUrl,
+        upstreamBase,
         refreshUrl: mock.refreshUrl,
         version: "test",
       });

@@ -110,6 +110,13 @@ export class CodexSocketRelay {
     return new Response(null);
   }
 
+  /** Characters read off the proxy's sockets not yet sent on to Codex (bounded: a slow Codex pauses the reads). */
+  buffered(): number {
+    let n = 0;
+    for (const link of this.live) n += link.buffered;
+    return n;
+  }
+
   /** Instance shutdown: every client is told the server is going away (Codex reconnects elsewhere). */
   closeAll(): void {
     for (const link of [...this.live]) link.close(1001, "prodex gateway stopping");
@@ -136,6 +143,10 @@ class SocketLink {
     private readonly deps: SocketDeps,
     private readonly onEnd: () => void,
   ) {}
+
+  get buffered(): number {
+    return this.up.buffered;
+  }
 
   attach(ws: ServerWebSocket<RelayData>): void {
     this.client = ws;

@@ -60,6 +60,8 @@ export type GatewayHandle = {
   health: DbHealth;
   /** The instance's copy of the shared pool (tests read its reload counts). */
   cache: SharedCache;
+  /** Codex's websockets relayed to the proxy (tests read what a slow Codex leaves buffered). */
+  sockets: CodexSocketRelay;
   ready(): { ready: true } | { ready: false; reason: string };
   /** Every route the listener registers, as `METHOD path` (what route-access.ts must classify). */
   routes(): string[];
@@ -300,6 +302,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       queue,
       health,
       cache,
+      sockets,
       ready,
       routes: () => inspectRoutes(app).flatMap((r) => (r.isMiddleware ? [] : [`${r.method} ${r.path}`])),
       async reloadKeys() {

@@ -30,6 +30,8 @@ function toText(data: Buffer | ArrayBuffer | Buffer[]): string {
 export class UpstreamSocket {
   readonly id = ++ids;
   private queue: UpstreamMessage[] = [];
+  /** Characters of the frames queued and not yet pulled: what a slow client leaves held here. */
+  private queuedChars = 0;
   private wake: (() => void) | null = null;
   private end: Extract<UpstreamMessage, { kind: "closed" }> | null = null;
   private onEnd: ((code: number, reason: string) => void) | null = null;
@@ -131,6 +133,7 @@ export class UpstreamSocket {
   async next(timeoutMs: number, signal?: AbortSignal): Promise<UpstreamMessage | "timeout" | "aborted"> {
     for (;;) {
       const head = this.queue.shift();
+      if (head?.kind === "frame") this.queuedChars -= head.text.length;
       if (head) return head;
       if (this.end) return this.end;
       if (signal?.aborted) return "aborted";
@@ -149,6 +152,11 @@ export class UpstreamSocket {
       });
       if (woke !== "woke") return woke;
     }
+  }
+
+  /** Characters of frames read off the network and not yet pulled (bounded while `pause` works). */
+  get buffered(): number {
+    return this.queuedChars;
   }
 
   pause(): void {
@@ -178,6 +186,7 @@ export class UpstreamSocket {
   }
 
   private push(message: UpstreamMessage): void {
+    if (message.kind === "frame") this.queuedChars += message.text.length;
     if (message.kind === "frame" || this.queue.at(-1)?.kind !== "closed") this.queue.push(message);
     this.wake?.();
   }
