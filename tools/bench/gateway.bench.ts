@@ -27,7 +27,9 @@ const { values } = parseArgs({
   options: { quick: { type: "boolean" }, "cpu-prof": { type: "string" }, concurrency: { type: "string" } },
   strict: true,
 });
-const profile = values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${resolve(values["cpu-prof"])}`] : [];
+const profile = values["cpu-prof"]
+  ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${resolve(values["cpu-prof"])}`]
+  : [];
 const quick = values.quick === true;
 const plan = { warm: quick ? 20 : 100, c1: quick ? 60 : 600, c8Ms: quick ? 3_000 : 10_000 };
 /** The throughput phase's concurrent streams (the targets are stated at 8). */
