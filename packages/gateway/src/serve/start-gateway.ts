@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspectRoutes } from "hono/dev";
 import { Context, type TokenSource } from "@prodex/core";
-import { type ProxyHandle, extractAffinity, startProxy } from "@prodex/proxy";
+import { BODY_READ_MS, type ProxyHandle, extractAffinity, startProxy, withBodyDeadline } from "@prodex/proxy";
 import type { LedgerRow } from "@prodex/store";
 import { GatewayStore } from "@prodex/store/pg";
 import { asProdexError } from "../errors.ts";
@@ -48,6 +48,8 @@ export type GatewayOptions = {
   instanceLeaseMs?: number;
   /** Database connections for queries (default 10; one more is held for LISTEN). */
   poolSize?: number;
+  /** How long a client may take to send a request body (default 60 s, as the proxy's listener). */
+  bodyReadMs?: number;
 };
 
 export type GatewayHandle = {
@@ -271,7 +273,8 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       hostname: o.hostname ?? "127.0.0.1",
       port: o.port ?? 0,
       idleTimeout: 0,
-      fetch: (req) => app.fetch(req),
+      // A client's body has a deadline (idleTimeout 0 keeps streams open): a body sent a byte a second gets a 408.
+      fetch: (req) => app.fetch(withBodyDeadline(req, o.bodyReadMs ?? BODY_READ_MS)),
       websocket: sockets.handlers,
       tls: o.tls ? { cert: Bun.file(o.tls.cert), key: Bun.file(o.tls.key) } : undefined,
       error: () =>
