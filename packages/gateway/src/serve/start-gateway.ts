@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspectRoutes } from "hono/dev";
 import { Context, type TokenSource } from "@prodex/core";
-import { BODY_READ_MS, type ProxyHandle, extractAffinity, startProxy, withBodyDeadline } from "@prodex/proxy";
+import { type AffinityKeys, BODY_READ_MS, type ProxyHandle, startProxy, withBodyDeadline } from "@prodex/proxy";
 import type { LedgerRow } from "@prodex/store";
 import { GatewayStore } from "@prodex/store/pg";
 import { asProdexError } from "../errors.ts";
@@ -223,8 +223,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       const r = ready();
       return r.ready ? null : r.reason;
     });
-    const continuations = async (path: string, headers: Headers, json: unknown): Promise<Response | null> => {
-      const keys = extractAffinity(headers, json);
+    const continuations = async (path: string, keys: AffinityKeys): Promise<Response | null> => {
       const r = await resolveContinuation(
         keys,
         (kind, key) => proxy.state.bindings.lookup(kind, key),
