@@ -1,7 +1,9 @@
 /**
  * What keeping the dashboard's usage view live costs, on a real SQLite ledger of N rows over 7 days:
  * the tracker (core ledger/usage-tracker.ts: the past read once as minute totals, then rows by rowid) against
- * re-reading the whole 7 days and totalling it again, which a view without it would do on every tick.
+ * re-reading the whole 7 days and totalling it again, which a view without it would do on every tick; and its
+ * first read (in slices that let the loop go) against the same minute totals read in one query, each with the
+ * longest event-loop stall while it ran (a setImmediate probe: what a stream sharing the loop would wait).
  * Run: bun run bench:usage [rows…]   (default 10000 100000)
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -54,6 +56,28 @@ function rereadAll(store: Store, at: number): void {
 }
 
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** How long `work` took, and the longest the event loop was held while it ran. */
+async function withStallProbe(work: () => unknown): Promise<{ ms: number; stall: number }> {
+  let last = performance.now();
+  let stall = 0;
+  let on = true;
+  const probe = () => {
+    const t = performance.now();
+    stall = Math.max(stall, t - last);
+    last = t;
+    if (on) setImmediate(probe);
+  };
+  setImmediate(probe);
+  await turn();
+  const t0 = performance.now();
+  await work();
+  const ms = performance.now() - t0;
+  on = false;
+  await turn();
+  return { ms, stall };
+}
 
 for (const n of (process.argv.slice(2).length ? process.argv.slice(2) : ["10000", "100000"]).map(Number)) {
   const dir = mkdtempSync(join(tmpdir(), "prodex-usage-bench-"));
@@ -63,8 +87,28 @@ for (const n of (process.argv.slice(2).length ? process.argv.slice(2) : ["10000"
       for (let i = 0; i < n; i++) store.ledger.record(row(now - Math.floor((i / n) * WEEK)));
     });
     const reread = summarize(Array.from({ length: 5 }, () => time(() => rereadAll(store, now))[0]));
-    const tracker = usageTracker(store.ledger);
-    const [first] = time(() => tracker.refresh(now));
+    const hourlyBefore = now - 25 * 3_600_000;
+    // Five of each, alternated, medians: the longest stall of one run is noisy on a shared machine.
+    const oneQueryRuns: { ms: number; stall: number }[] = [];
+    const slicedRuns: { ms: number; stall: number }[] = [];
+    let tracker = usageTracker(store.ledger);
+    for (let i = 0; i < 5; i++) {
+      oneQueryRuns.push(await withStallProbe(() => store.ledger.minuteTotals(now - WEEK - 60_000, hourlyBefore)));
+      tracker = usageTracker(store.ledger);
+      const fresh = tracker;
+      slicedRuns.push(
+        await withStallProbe(() => {
+          fresh.refresh(now);
+          return fresh.ready();
+        }),
+      );
+    }
+    const median = (runs: { ms: number; stall: number }[]) => ({
+      ms: summarize(runs.map((r) => r.ms)).p50,
+      stall: summarize(runs.map((r) => r.stall)).p50,
+    });
+    const oneQuery = median(oneQueryRuns);
+    const first = median(slicedRuns);
     const idle = summarize(Array.from({ length: 50 }, (_, i) => time(() => tracker.refresh(now + i))[0]));
     const oneRow = summarize(
       Array.from({ length: 50 }, (_, i) => {
@@ -73,7 +117,9 @@ for (const n of (process.argv.slice(2).length ? process.argv.slice(2) : ["10000"
       }),
     );
     console.log(
-      `${n} rows: re-read all p50 ${fmt(reread.p50)} (max ${fmt(reread.max)}) | tracker: first read ${fmt(first)}, ` +
+      `${n} rows: re-read all p50 ${fmt(reread.p50)} (max ${fmt(reread.max)}) | first read in one query p50 ` +
+        `${fmt(oneQuery.ms)} (loop held ${fmt(oneQuery.stall)}) | tracker: first read in slices p50 ${fmt(first.ms)} ` +
+        `(longest stall p50 ${fmt(first.stall)}), ` +
         `a tick with nothing new p50 ${fmt(idle.p50)}, a tick with one new row p50 ${fmt(oneRow.p50)} ` +
         `(p99 ${fmt(oneRow.p99)})`,
     );

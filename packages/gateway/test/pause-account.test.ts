@@ -1,4 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { accountStatus } from "@prodex/core";
+import type { ProfileView } from "@prodex/core/types";
+import { parsePromText, promSum } from "@prodex/testkit/prom-text";
 import { usePgCluster } from "@prodex/testkit/use-pg-cluster";
 import { createKey } from "../src/index.ts";
 import { codexTurn, gatewayWorld, prodexCli, until } from "./gateway-world.ts";
@@ -22,6 +25,12 @@ describe("gateway: pausing an account", () => {
           headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
           body: JSON.stringify(body),
         });
+      // B's /metrics: the paused-accounts gauge, as `prodex serve` says it (the shared renderer).
+      const pausedGauge = async () => {
+        const res = await fetch(`${b.url}/metrics`, { headers: { authorization: `Bearer ${viewer.key}` } });
+        return promSum(parsePromText(await res.text()), "prodex_accounts_paused");
+      };
+      expect(await pausedGauge()).toBe(0);
 
       expect((await turn("c1")).status).toBe(200);
       const owner = served()[0] ?? "";
@@ -55,10 +64,15 @@ describe("gateway: pausing an account", () => {
       expect((await codexTurn(a.url, w.key, { prompt_cache_key: "c3" }, { session_id: "c3" })).status).toBe(200);
       expect(served()).toEqual([owner, owner, other, other]);
 
-      // The team dashboard's snapshot says who paused it.
+      // The team dashboard's snapshot says who paused it, and since when (the panel's words: core's account status).
       const pool = await fetch(`${b.url}/gateway/v1/pool`, { headers: { authorization: `Bearer ${viewer.key}` } });
-      const snap = (await pool.json()) as { profiles: { name: string; paused?: { by: string } | null }[] };
-      expect(snap.profiles.find((p) => p.name === owner)?.paused?.by).toBe("key ops");
+      const snap = (await pool.json()) as { profiles: ProfileView[] };
+      const view = snap.profiles.find((p) => p.name === owner);
+      expect(view?.paused?.by).toBe("key ops");
+      expect(view?.paused?.at).toBeNumber();
+      if (!view) throw new Error("no view of the paused account");
+      expect(accountStatus(view, (view.paused?.at ?? 0) + 125_000).note).toBe("paused 2m 5s ago by key ops");
+      expect(await pausedGauge()).toBe(1);
 
       // Stored on the account's row, audited with who did it; an instance started now reads it.
       expect((await w.store.accounts.get(owner))?.pausedBy).toBe("key ops");
@@ -72,6 +86,7 @@ describe("gateway: pausing an account", () => {
       expect(
         await until("B to see the second pause", () => !b.proxy.state.pool.availability(other).ok, 1_000),
       ).toBeLessThan(100);
+      expect(await pausedGauge()).toBe(2);
       const t1 = performance.now();
       const none = await codexTurn(b.url, w.key, { prompt_cache_key: "c4" }, { session_id: "c4" });
       expect(none.status).toBe(503);
@@ -94,6 +109,7 @@ describe("gateway: pausing an account", () => {
       expect(cli.stdout.trim()).toBe(`resumed ${owner} on every instance`);
       expect(cli.code).toBe(0);
       await until("B to see the resume", () => b.proxy.state.pool.availability(owner).ok, 2_000);
+      expect(await pausedGauge()).toBe(1);
       expect((await codexTurn(b.url, w.key, { prompt_cache_key: "c5" }, { session_id: "c5" })).status).toBe(200);
       expect(served().at(-1)).toBe(owner);
 

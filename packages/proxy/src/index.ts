@@ -36,6 +36,7 @@ export { type ClaudeOptions, DEFAULT_PING_MS } from "./routes/anthropic-routes.t
 export { connectFeed, type FeedEndpoints } from "./client/feed-client.ts";
 export { connectTeamFeed, type TeamFeedOptions } from "./client/team-feed-client.ts";
 export { checkGatewayKey } from "./client/gateway-key-check.ts";
+export { gatewayUsage } from "./client/gateway-usage-client.ts";
 export { CONTROL_SHAPE, type ControlBody, controlBody, type FeedSource, feedStream } from "./routes/admin.ts";
 export { findBrokerFeed, type BrokerFeed } from "./broker/broker-feed.ts";
 export { OPENAI_BASE_PATH, type OpenAIRouteOptions, openaiKeyGuard, openaiRoutes } from "./routes/openai-routes.ts";

@@ -88,7 +88,7 @@ test("prodex info's table draws the same cells as prodex quota", () => {
       plan: "plus",
       status: rows[i]?.status ?? "unknown",
       needsLogin: r.needsLogin,
-      availability: { state: "ready", label: "Ready", reason: null, until: null },
+      availability: { state: "ready", label: "Ready", reason: null, until: null, since: null },
       fiveHourRemainingPercent: null,
       weeklyRemainingPercent: null,
       fetchedAt: null,

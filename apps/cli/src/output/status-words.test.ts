@@ -42,6 +42,8 @@ type Case = {
     reason: string | null;
     until: number | null;
     left: string | null;
+    /** A pause has no end: since when it is paused, and the note saying it (ago, then by whom). */
+    since?: { at: number; note: string };
   };
 };
 
@@ -107,15 +109,42 @@ const cases: Case[] = [
     name: "benched",
     windows: [win(10, now + 3 * H)],
     paused: { by: "ann", at: now - 5 * M },
-    want: { state: "paused", label: "Paused", reason: "paused by ann", until: null, left: null },
+    want: {
+      state: "paused",
+      label: "Paused",
+      reason: "paused by ann",
+      until: null,
+      left: null,
+      since: { at: now - 5 * M, note: "paused 5m ago by ann" },
+    },
   },
   {
     // A rest does not hide the operator's decision: it is what the account says until it is resumed.
     name: "benched-busy",
     windows: [win(10, now + 3 * H)],
     backoff: { reason: "transient", until: now + 45 * S },
-    paused: { by: null, at: now - 5 * M },
-    want: { state: "paused", label: "Paused", reason: "paused", until: null, left: null },
+    paused: { by: null, at: now - 2 * H - 5 * M - 3 * S },
+    want: {
+      state: "paused",
+      label: "Paused",
+      reason: "paused",
+      until: null,
+      left: null,
+      since: { at: now - 2 * H - 5 * M - 3 * S, note: "paused 2h 5m ago" },
+    },
+  },
+  {
+    name: "benched-now",
+    windows: [win(10, now + 3 * H)],
+    paused: { by: "key lead", at: now - 500 },
+    want: {
+      state: "paused",
+      label: "Paused",
+      reason: "paused by key lead",
+      until: null,
+      left: null,
+      since: { at: now - 500, note: "paused just now by key lead" },
+    },
   },
   {
     // Spent, it could not serve even if resumed: the usage limit is what it says (and its owner cannot use it).
@@ -151,8 +180,8 @@ function result(c: Case): QuotaResult {
   };
 }
 
-/** "back in 2h 5m: usage limit reached": the time left, then availability's reason. */
-const note = (w: Case["want"]) => (w.left === null ? null : `back in ${w.left}: ${w.reason}`);
+/** "back in 2h 5m: usage limit reached": the time left, then availability's reason; a pause's since-when. */
+const note = (w: Case["want"]) => (w.left === null ? (w.since?.note ?? null) : `back in ${w.left}: ${w.reason}`);
 
 describe("one account state reads the same on every surface", () => {
   const theme = makeTheme({ color: false });
@@ -163,11 +192,12 @@ describe("one account state reads the same on every surface", () => {
 
     test(`${c.name}: core's status`, () => {
       const s = accountStatus(view, now);
-      expect({ state: s.state, label: s.label, reason: s.reason, until: s.until }).toEqual({
+      expect({ state: s.state, label: s.label, reason: s.reason, until: s.until, since: s.since }).toEqual({
         state: c.want.state,
         label: c.want.label,
         reason: c.want.reason,
         until: c.want.until,
+        since: c.want.since?.at ?? null,
       });
     });
 
@@ -197,6 +227,7 @@ describe("one account state reads the same on every surface", () => {
       const n = note(c.want);
       if (n && c.want.state !== "needs-login") expect(text).toContain(n);
       else expect(text).not.toContain("back in");
+      if (c.want.since === undefined) expect(text).not.toContain(" ago");
     });
 
     test(`${c.name}: prodex quota --json`, () => {
@@ -206,6 +237,7 @@ describe("one account state reads the same on every surface", () => {
         label: c.want.label,
         reason: c.want.reason,
         until: c.want.until === null ? null : iso(c.want.until),
+        since: c.want.since ? iso(c.want.since.at) : null,
       });
       expect(p?.needsLogin).toBe(c.want.state === "needs-login");
     });

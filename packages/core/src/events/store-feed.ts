@@ -1,5 +1,6 @@
 import type { Context } from "../context.ts";
 import { usageTracker } from "../ledger/usage-tracker.ts";
+import type { UsageSummary } from "../ledger/usage-summary.ts";
 import { loadProfileStates, toProfileView } from "../pool/pool-state.ts";
 import { currentName, setProfilePaused } from "../profiles/profile-service.ts";
 import { rowToEvent } from "./event-log.ts";
@@ -46,13 +47,17 @@ export function storeFeed(ctx: Context, options: StoreFeedOptions = {}): PoolFee
     for (const fn of [...listeners]) fn(message);
   };
   const usage = usageTracker(ctx.store.ledger);
+  let sent: UsageSummary | null = null;
   const readUsage = () => {
-    const before = usage.current();
     usage.refresh(ctx.now());
-    const after = usage.current();
-    if (after && after !== before) emit({ type: "usage", usage: after });
+    const next = usage.current();
+    if (!next || next === sent) return;
+    sent = next;
+    emit({ type: "usage", usage: next });
   };
   readUsage();
+  // The past is read between the loop's other work: shown as soon as it is in, not a tick later.
+  void usage.ready().then(readUsage);
   const poll = () => {
     readUsage();
     try {

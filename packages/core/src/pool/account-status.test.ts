@@ -61,7 +61,23 @@ test.each<[string, AccountStatusInput, Pick<AccountStatus, "state" | "label" | "
     p({ needsLogin: true, backoff: { reason: "quota", until: NOW + 60_000 } }),
     { state: "needs-login", label: "Needs login", tone: "red", note: "needs login" },
   ],
+  [
+    "paused: since when, then by whom",
+    p({ paused: { by: "key ann", at: NOW - 3 * 86_400_000 - 7_200_000 } }),
+    { state: "paused", label: "Paused", tone: "yellow", note: "paused 3d 2h ago by key ann" },
+  ],
+  [
+    "paused just now, nobody named",
+    p({ paused: { by: null, at: NOW - 1_000 } }),
+    { state: "paused", label: "Paused", tone: "yellow", note: "paused just now" },
+  ],
+  [
+    "paused and resting: the pause, since when",
+    p({ paused: { by: null, at: NOW - 90_000 }, backoff: { reason: "transient", until: NOW + 30_000 } }),
+    { state: "paused", label: "Paused", tone: "yellow", note: "paused 1m 30s ago" },
+  ],
 ])("%s", (_name, input, want) => {
   const s = accountStatus(input, NOW);
   expect({ state: s.state, label: s.label, tone: s.tone, note: s.note }).toEqual(want);
+  expect(s.since).toBe(input.paused && s.state === "paused" ? input.paused.at : null);
 });

@@ -1,6 +1,6 @@
 import type { QuotaStatus, UsageWindow } from "../quota/types.ts";
 import { quotaStatus } from "../quota/windows.ts";
-import { formatDuration } from "../text/durations.ts";
+import { formatAgo, formatDuration } from "../text/durations.ts";
 import { type Availability, type Paused, type Unavailable, unavailableWhy, viewAvailability } from "./availability.ts";
 
 // One account's status as every surface says it — the dashboard's panel and pool view, `prodex
@@ -55,7 +55,12 @@ export type AccountStatus = {
   reason: string | null;
   /** When it can serve again; null when it can now, or nobody knows. */
   until: number | null;
-  /** Time left first (narrow panels cut the tail): "back in 2h 5m: usage limit reached"; null when it can serve. */
+  /** Since when it has been paused; null when it is not. */
+  since: number | null;
+  /**
+   * Time first (narrow panels cut the tail): "back in 2h 5m: usage limit reached", "paused 5m 3s ago by key ann";
+   * null when it can serve.
+   */
   note: string | null;
   availability: Availability;
 };
@@ -82,11 +87,13 @@ export function accountStatus(p: AccountStatusInput, now: number): AccountStatus
       tone: QUOTA_TONE[quota],
       reason: null,
       until: null,
+      since: null,
       note: null,
       availability: a,
     };
   const reason = unavailableWhy(a);
   const until = a.until !== null && a.until > now ? a.until : null;
+  const since = a.why === "paused" ? a.at : null;
   return {
     state: a.why,
     quota,
@@ -94,7 +101,14 @@ export function accountStatus(p: AccountStatusInput, now: number): AccountStatus
     tone: UNAVAILABLE_TONE[a.why],
     reason,
     until,
-    note: until === null ? reason : `back in ${formatDuration(until - now)}: ${reason}`,
+    since,
+    note: noteOf(a, reason, until, now),
     availability: a,
   };
+}
+
+/** A pause has no end, so it says since when, then who (when someone said): "paused 5m 3s ago by key ann". */
+function noteOf(a: Unavailable, reason: string, until: number | null, now: number): string {
+  if (a.why === "paused") return `paused ${formatAgo(a.at, now)}${a.by ? ` by ${a.by}` : ""}`;
+  return until === null ? reason : `back in ${formatDuration(until - now)}: ${reason}`;
 }

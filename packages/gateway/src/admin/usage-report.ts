@@ -1,8 +1,8 @@
 // `prodex gateway usage` and `GET /gateway/v1/usage`: the team's usage ledger in totals, and who used each
 // account's windows (core's window-shares.ts says how that is estimated). One report for both, shaped by who asks.
 import {
-  type LedgerTotal,
-  type ShareWindow,
+  type GatewayBy,
+  type GatewayUsage,
   type WindowShares,
   UsageError,
   csvLines,
@@ -15,33 +15,12 @@ import {
 import type { StoredWindow } from "@prodex/store";
 import type { ApiKeyRole, GatewayStore } from "@prodex/store/pg";
 
-export const GATEWAY_GROUPS = ["key", "account", "model", "day", "client"] as const;
-export type GatewayBy = (typeof GATEWAY_GROUPS)[number];
+export { GATEWAY_GROUPS, type GatewayBy, type GatewayUsage, parseGatewayBy } from "@prodex/core";
 
 /** Who asks: an operator at the database (everything), or a gateway key (a `user` key sees only its own). */
 export type Asker = { role: ApiKeyRole; name: string } | "operator";
 
-export type GatewayUsage = {
-  schema: "prodex.gateway-usage/v1";
-  since: string;
-  by: GatewayBy;
-  /** A `user` key's report covers only its own requests. */
-  scope: "all" | "own";
-  groups: LedgerTotal[];
-  total: LedgerTotal;
-  /** Each account's 5-hour and weekly windows and each key's estimated share (admin, viewer and operators only). */
-  windows: WindowShares[] | null;
-  /** The pool's room in aggregate: the mean percent left per window over the accounts that report it. */
-  pool: Record<ShareWindow, number | null>;
-};
-
 const WEEK_MS = 7 * 86_400_000;
-
-export function parseGatewayBy(value: string): GatewayBy {
-  const by = GATEWAY_GROUPS.find((b) => b === value);
-  if (!by) throw new UsageError(`--by "${value}" is not a grouping`, `use one of ${GATEWAY_GROUPS.join(", ")}`);
-  return by;
-}
 
 export async function usageReport(
   store: GatewayStore,

@@ -3,7 +3,7 @@ import type { GatewayStore, KeyLimits } from "@prodex/store/pg";
 import { limitsOf } from "../admin/key-limits-input.ts";
 import type { DbHealth } from "./db-health.ts";
 import { type KeyUse, type LimitVerdict, checkLimits, dayStart, localAllowance, minuteStart } from "./limit-check.ts";
-import { ShareWatch } from "./share-watch.ts";
+import { type ShareAccount, ShareWatch } from "./share-watch.ts";
 
 /** What this instance counted for a key and has not yet added to the shared counters. */
 type Pending = { minuteStart: number; requests: number; dayStart: number; tokens: number };
@@ -31,8 +31,8 @@ export class KeyLimiter {
     private readonly store: GatewayStore,
     private readonly health: DbHealth,
     private readonly now: () => number = Date.now,
-    /** The pool's accounts that can serve (their room counts even before a reading of their windows). */
-    accounts: () => readonly string[] = () => [],
+    /** The pool's accounts (an open one's room counts even before a reading of its windows). */
+    accounts: () => readonly ShareAccount[] = () => [],
   ) {
     this.shares = new ShareWatch(store, accounts, now);
   }

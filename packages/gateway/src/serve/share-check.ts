@@ -3,7 +3,9 @@
 // Measured in points of the accounts' weekly windows (an account's window holds 100; a pool of three, 300).
 // A key's use K is its estimated part of every account's weekly window in the window's current period — core's
 // window-shares.ts, the same estimate `prodex gateway usage` shows (its share of the tokens the account served in
-// the period, times how full the window is). The room R is what the windows have left. The key may go on while
+// the period, times how full the window is), on every account, a paused one included: what it took there is still
+// taken. The room R is what the windows have left on the accounts that can take new work (takesNewWork: not paused,
+// not waiting for a login); a paused account's room is no room for anyone. The key may go on while
 //
 //     K < F × (R + K)
 //
@@ -27,13 +29,19 @@ export type WeeklyUse = {
   resetAt: number;
   /** Points of the window per token the account served in the period (null: no tokens to tell). */
   pointsPerToken: number | null;
+  /** Whether the account can take new work: only then does its room count. */
+  open: boolean;
 };
+
+/** An account whose room the rule divides: one that can take new work (not paused, not waiting for a login). */
+export const takesNewWork = (a: { pausedAt: number | null; needsLogin: boolean }): boolean =>
+  a.pausedAt === null && !a.needsLogin;
 
 /** Tokens an instance served since its last reading, on one account: the key's own and everyone's. */
 export type LocalTokens = { key: number; all: number };
 
-/** The weekly windows of `windowShares` as `key` sees them. */
-export function keyWeekly(windows: readonly WindowShares[], key: string): WeeklyUse[] {
+/** The weekly windows of `windowShares` as `key` sees them; `open`: the accounts that can take new work. */
+export function keyWeekly(windows: readonly WindowShares[], key: string, open: ReadonlySet<string>): WeeklyUse[] {
   return windows
     .filter((w) => w.window === "weekly")
     .map((w) => {
@@ -44,6 +52,7 @@ export function keyWeekly(windows: readonly WindowShares[], key: string): Weekly
         keyPercent: w.keys.find((k) => k.key === key)?.usedPercent ?? 0,
         resetAt: w.resetAt ?? w.periodStart + WEEK_MS,
         pointsPerToken: tokens > 0 ? w.usedPercent / tokens : null,
+        open: open.has(w.account),
       };
     });
 }
@@ -69,7 +78,7 @@ export function withLocal(weeks: readonly WeeklyUse[], local: ReadonlyMap<string
 
 const over = (maxShare: number, weeks: readonly WeeklyUse[]) => {
   const used = weeks.reduce((n, w) => n + w.keyPercent, 0);
-  const room = weeks.reduce((n, w) => n + Math.max(0, 100 - w.usedPercent), 0);
+  const room = weeks.reduce((n, w) => n + (w.open ? Math.max(0, 100 - w.usedPercent) : 0), 0);
   return { refused: used > 0 && used >= maxShare * (room + used), used, allowance: maxShare * (room + used) };
 };
 

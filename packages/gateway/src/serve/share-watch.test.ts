@@ -29,6 +29,7 @@ function source(db: { used: Record<string, number>; sums: LedgerSum[] }): ShareS
   };
 }
 
+const open = (name: string) => ({ name, open: true });
 const row = (at: number, caller: string, profile: string, tokens: number) => ({
   at,
   caller,
@@ -50,7 +51,7 @@ describe("--max-share between readings", () => {
     };
     const watch = new ShareWatch(
       source(db),
-      () => ["a", "b"],
+      () => [open("a"), open("b")],
       () => now,
     );
     await watch.read();
@@ -95,7 +96,7 @@ describe("--max-share between readings", () => {
     const db = { used: { a: 10 }, sums: [{ caller: "hog", profile: "a", requests: 10, tokens: 1000 }] };
     const watch = new ShareWatch(
       source(db),
-      () => ["a", "b"],
+      () => [open("a"), open("b")],
       () => T0,
     );
     await watch.read();
@@ -103,12 +104,38 @@ describe("--max-share between readings", () => {
     expect(watch.check("hog", 0.05).ok).toBe(false);
   });
 
+  test("a paused account: the key's use on it counts, its room does not, from the next reading on", async () => {
+    // The hog took 20 of b's 20 used points; a is untouched. Both open: K = 20 < 0.15 × (180 + 20) = 30.
+    const db = { used: { a: 0, b: 20 }, sums: [{ caller: "hog", profile: "b", requests: 2, tokens: 200 }] };
+    let pool = [open("a"), open("b")];
+    const watch = new ShareWatch(
+      source(db),
+      () => pool,
+      () => T0,
+    );
+    await watch.read();
+    expect(watch.check("hog", 0.15).ok).toBe(true);
+    // b is paused: its 80 points left are nobody's room, its 20 are still the hog's. 20 ≥ 0.15 × (100 + 20) = 18.
+    pool = [open("a"), { name: "b", open: false }];
+    await watch.read();
+    const v = watch.check("hog", 0.15);
+    if (v.ok || v.limit !== "max-share") throw new Error("expected a max-share refusal");
+    expect([v.used, v.allowance]).toEqual([20, expect.closeTo(18, 6)]);
+    // a paused instead: the hog's use is on b (open), the room b's 80: 20 ≥ 0.15 × 100 too; both open again: let in.
+    pool = [{ name: "a", open: false }, open("b")];
+    await watch.read();
+    expect(watch.check("hog", 0.15).ok).toBe(false);
+    pool = [open("a"), open("b")];
+    await watch.read();
+    expect(watch.check("hog", 0.15).ok).toBe(true);
+  });
+
   test("a long outage folds what was served, counting every token", async () => {
     let now = T0;
     const db = { used: { a: 10 }, sums: [{ caller: "hog", profile: "a", requests: 1, tokens: 100_000 }] };
     const watch = new ShareWatch(
       source(db),
-      () => ["a"],
+      () => [open("a")],
       () => now,
     );
     await watch.read();

@@ -11,6 +11,9 @@ import type { GatewayStore } from "@prodex/store/pg";
 import type { LimitVerdict } from "./limit-check.ts";
 import { type LocalTokens, checkShare, keyWeekly, withLocal } from "./share-check.ts";
 
+/** A pool account as a reading sees it: its name, and whether it can take new work (share-check.ts: takesNewWork). */
+export type ShareAccount = { name: string; open: boolean };
+
 /**
  * A served row reaches PostgreSQL behind its request (write-behind, ~100 ms batches): what this instance served
  * this long before a reading began may be missing from it, so it is still counted here (at worst twice, briefly).
@@ -45,10 +48,12 @@ type Served = { at: number; caller: string; account: string; tokens: number };
 export class ShareWatch {
   private windows: WindowShares[] = [];
   private served: Served[] = [];
+  private open: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly store: ShareSource,
-    private readonly accounts: () => readonly string[],
+    /** Every pool account: a key's use counts on each; the room only on those that can take new work. */
+    private readonly accounts: () => readonly ShareAccount[],
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -58,7 +63,8 @@ export class ShareWatch {
     const accounts: AccountWindows[] = [];
     const periods: { account: string; from: number }[] = [];
     const readings = new Map((await this.store.usage.all()).map((u) => [u.account, u.windows]));
-    for (const name of this.accounts()) {
+    const pool = this.accounts();
+    for (const { name } of pool) {
       const windows = readings.get(name);
       // An account not read yet (no answer from it so far) counts as an empty window: its room is the pool's too.
       const weekly = pickWindow((Array.isArray(windows) ? windows : []) as StoredWindow[], "weekly") ?? EMPTY_WEEK;
@@ -76,6 +82,7 @@ export class ShareWatch {
       requests: s.requests,
     }));
     this.windows = windowShares(entries, accounts, began);
+    this.open = new Set(pool.filter((a) => a.open).map((a) => a.name));
     this.served = this.served.filter((s) => s.at >= began - FLUSH_MARGIN_MS);
   }
 
@@ -106,6 +113,6 @@ export class ShareWatch {
       if (s.caller === key) t.key += s.tokens;
       local.set(s.account, t);
     }
-    return checkShare(maxShare, withLocal(keyWeekly(this.windows, key), local));
+    return checkShare(maxShare, withLocal(keyWeekly(this.windows, key, this.open), local));
   }
 }

@@ -28,6 +28,7 @@ import { KeyUsage } from "./key-usage.ts";
 import { PoolControl } from "./pool-control.ts";
 import { withPoolCounters } from "./pool-counters.ts";
 import { TimelineFeed } from "./timeline-feed.ts";
+import { takesNewWork } from "./share-check.ts";
 import { SharedCache } from "./shared-cache.ts";
 import { SharedTokens } from "./shared-tokens.ts";
 import { unavailableAnswer } from "./unavailable-answer.ts";
@@ -140,7 +141,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
     const mirror = new LocalMirror(local, cache, queue, instance, join(dir, "homes"));
     const keys = new KeyAuth(store, health);
     const limiter = new KeyLimiter(store, health, Date.now, () =>
-      [...cache.accounts.values()].filter((a) => !a.needsLogin).map((a) => a.name),
+      [...cache.accounts.values()].map((a) => ({ name: a.name, open: takesNewWork(a) })),
     );
     await limiter.reload();
     await cache.start();

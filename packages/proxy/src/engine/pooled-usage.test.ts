@@ -22,6 +22,7 @@ const state = (name: string, windows: UsageWindow[], availability: Availability 
   name,
   windows,
   availability,
+  paused: false,
 });
 const loggedOut: Availability = { ok: false, why: "needs-login", until: null };
 const resting = (until: number): Availability => ({ ok: false, why: "resting", kind: "transient", until });

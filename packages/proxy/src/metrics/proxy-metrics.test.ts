@@ -30,6 +30,7 @@ const gauges = (over: Partial<ScrapeGauges> = {}): ScrapeGauges => ({
   remaining: [],
   writer: { ops: 0, lagSeconds: 0, lost: 0 },
   backoffsActive: 0,
+  accountsPaused: 0,
   wsOpen: 0,
   rssBytes: 1024,
   uptimeSeconds: 9,
@@ -93,7 +94,7 @@ describe("ProxyMetrics", () => {
     m.streamClosed();
     m.streamClosed();
     m.streamClosed();
-    const f = scrape(m, gauges({ wsOpen: 3, backoffsActive: 1 }));
+    const f = scrape(m, gauges({ wsOpen: 3, backoffsActive: 1, accountsPaused: 2 }));
     expect(value(f, "prodex_backoffs_total", { profile: "work", kind: "quota" })).toBe(1);
     expect(value(f, "prodex_http_requests_total", { status: "200" })).toBe(2);
     expect(value(f, "prodex_http_requests_total", { status: "429" })).toBe(1);
@@ -101,6 +102,7 @@ describe("ProxyMetrics", () => {
     expect(value(f, "prodex_streams_open", { transport: "ws" })).toBe(3);
     expect(value(f, "prodex_sse_streams_total")).toBe(2);
     expect(value(f, "prodex_backoffs_active")).toBe(1);
+    expect(value(f, "prodex_accounts_paused")).toBe(2);
     expect(value(f, "prodex_unserved_total", { client: "claude", reason: "exhausted" })).toBe(2);
   });
 

@@ -20,6 +20,8 @@ export type ScrapeGauges = {
   /** The store writer: ops waiting, how long the oldest has waited, ops it had to drop so far. */
   writer: { ops: number; lagSeconds: number; lost: number };
   backoffsActive: number;
+  /** Accounts their operator paused (no new conversation goes to them). */
+  accountsPaused: number;
   wsOpen: number;
   rssBytes: number;
   uptimeSeconds: number;
@@ -154,6 +156,9 @@ export class ProxyMetrics {
       counter("prodex_backoffs_total", "Accounts rested, by profile and kind.", this.backoffs.samples()),
       gauge("prodex_backoffs_active", "Accounts resting now (backed off or out of quota until a reset).", [
         { value: g.backoffsActive },
+      ]),
+      gauge("prodex_accounts_paused", "Accounts paused by their operator now (no new conversation goes to them).", [
+        { value: g.accountsPaused },
       ]),
       counter(
         "prodex_http_requests_total",

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import type { UsageWindow } from "@prodex/core";
 import type { UsageState } from "../pool/pool-runtime.ts";
-import { remainingOf, restingOf } from "./scrape-gauges.ts";
+import { pausedOf, remainingOf, restingOf } from "./scrape-gauges.ts";
 
 const NOW = 1_000_000;
 const w = (label: UsageWindow["label"], usedPercent: number, over: Partial<UsageWindow> = {}): UsageWindow => ({
@@ -12,11 +12,12 @@ const w = (label: UsageWindow["label"], usedPercent: number, over: Partial<Usage
   limit: "codex",
   ...over,
 });
-const state = (name: string, windows: UsageWindow[], availability: UsageState["availability"] = { ok: true }) => ({
-  name,
-  windows,
-  availability,
-});
+const state = (
+  name: string,
+  windows: UsageWindow[],
+  availability: UsageState["availability"] = { ok: true },
+  paused = false,
+): UsageState => ({ name, windows, availability, paused });
 
 test.each([
   ["no windows yet: no series", [state("a", [])], []],
@@ -61,4 +62,22 @@ test("restingOf counts accounts out of quota or resting, not ones needing a logi
     state("d", [], { ok: false, why: "needs-login", until: null }),
   ];
   expect(restingOf(states)).toBe(2);
+});
+
+test.each([
+  ["none paused", [state("a", []), state("b", [])], 0],
+  [
+    "one paused (availability says so)",
+    [state("a", [], { ok: false, why: "paused", by: "ann", at: 1, until: null }, true)],
+    1,
+  ],
+  // Availability names the usage limit first; the gauge still counts the operator's pause.
+  ["paused and out of quota", [state("a", [], { ok: false, why: "quota", until: null }, true), state("b", [])], 1],
+  [
+    "paused and needing a login, and paused alone",
+    [state("a", [], { ok: false, why: "needs-login", until: null }, true), state("b", [], { ok: true }, true)],
+    2,
+  ],
+] as const)("pausedOf: %s", (_name, states, want) => {
+  expect(pausedOf(states as unknown as UsageState[])).toBe(want);
 });

@@ -23,6 +23,11 @@ export function restingOf(states: UsageState[]): number {
   return states.filter(({ availability: a }) => !a.ok && (a.why === "quota" || a.why === "resting")).length;
 }
 
+/** Pure: accounts their operator paused (exhausted or resting too, a pause is still a pause). */
+export function pausedOf(states: UsageState[]): number {
+  return states.filter((s) => s.paused).length;
+}
+
 /** What a scrape reads from the running proxy. */
 export function scrapeGauges(
   state: ProxyState,
@@ -35,6 +40,7 @@ export function scrapeGauges(
     remaining: remainingOf(states, now),
     writer: { ops: backlog.ops, lagSeconds: backlog.lagMs / 1000, lost: state.ctx.writes.lost },
     backoffsActive: restingOf(states),
+    accountsPaused: pausedOf(states),
     wsOpen: live.wsOpen,
     rssBytes: process.memoryUsage.rss(),
     uptimeSeconds: Math.round((now - live.startedAt) / 1000),

@@ -40,7 +40,8 @@ type Live = {
 };
 
 /** What the pooled usage view needs of a profile (see `PoolRuntime.usageStates`). */
-export type UsageState = { name: string; windows: UsageWindow[]; availability: Availability };
+/** One account as a scrape or the pooled usage reads it; `paused` is its operator's, whatever else it says. */
+export type UsageState = { name: string; windows: UsageWindow[]; availability: Availability; paused: boolean };
 
 export type PoolRuntimeOptions = {
   preferred: string | null;
@@ -295,7 +296,8 @@ export class PoolRuntime implements PoolPort {
   usageStates(now: number): UsageState[] {
     const out: UsageState[] = [];
     for (const p of this.live.values()) {
-      out.push({ name: p.row.name, windows: p.windows, availability: availability(candidate(p), now) });
+      const paused = p.row.pausedAt !== null;
+      out.push({ name: p.row.name, windows: p.windows, availability: availability(candidate(p), now), paused });
     }
     return out;
   }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { Context } from "@prodex/core";
+import { parsePromText, promSum } from "@prodex/testkit/prom-text";
 import { messagesBody, postMessages } from "../helpers/claude-client.ts";
 import { WsClient, codexWsHeaders, deltas, proxyWsUrl, responseOf } from "../helpers/ws-client.ts";
 import { type PoolFixture, postResponses, responsesBody, usePoolFixtures } from "../helpers/pool-fixture.ts";
@@ -18,6 +19,12 @@ async function control(f: PoolFixture, body: unknown): Promise<Response> {
   return fetch(f.proxy.controlUrl, { method: "POST", body: JSON.stringify(body) });
 }
 
+/** `/metrics`' paused-accounts gauge (a gateway instance says it the same way: gateway test/pause-account). */
+async function pausedGauge(f: PoolFixture): Promise<number> {
+  const res = await fetch(`${f.proxy.url}/metrics`, { headers: { authorization: `Bearer ${f.proxy.secret}` } });
+  return promSum(parsePromText(await res.text()), "prodex_accounts_paused");
+}
+
 async function turn(f: PoolFixture, text: string, key: string, extra: Record<string, string> = {}) {
   const res = await postResponses(f, responsesBody(text, { prompt_cache_key: key }), { "session-id": key, ...extra });
   const body = await res.text();
@@ -30,8 +37,10 @@ describe("pausing an account", () => {
     const first = await turn(f, "hi", "c1");
     expect(first.status).toBe(200);
     expect(served(f)).toEqual(["acct-a"]);
+    expect(await pausedGauge(f)).toBe(0);
 
     expect((await control(f, { pause: "p1" })).status).toBe(200);
+    expect(await pausedGauge(f)).toBe(1);
     // Stored, so a restart and every launch sharing the store see it.
     expect(f.ctx.store.profiles.get("p1")?.pausedAt).toBeNumber();
 
@@ -49,6 +58,7 @@ describe("pausing an account", () => {
     expect(f.ctx.store.profiles.get("p1")?.pausedAt).toBeNull();
     // Back in the pool: with the other one paused now, new work goes to it.
     expect((await control(f, { pause: "p2" })).status).toBe(200);
+    expect(await pausedGauge(f)).toBe(1);
     expect((await turn(f, "again", "c3")).status).toBe(200);
     expect(served(f).at(-1)).toBe("acct-a");
   });

@@ -1,4 +1,4 @@
-import { and, asc, getTableColumns, gt, gte, lte, sql } from "drizzle-orm";
+import { and, asc, getTableColumns, gt, gte, lt, lte, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
 import { requestLedger } from "../schema.ts";
 
@@ -51,33 +51,63 @@ export class LedgerRepo {
    */
   minuteTotals(since: number, hourlyBefore = since): { lastRowid: number; totals: LedgerMinuteTotal[] } {
     return this.db.transaction(
-      (tx) => {
-        const last = tx.select({ id: sql<number | null>`max(rowid)` }).from(requestLedger).get()?.id ?? 0;
-        const at = requestLedger.at;
-        const hourEnd = sql`(${at} / 3600000) * 60 + 59`;
-        const minute = sql<number>`case when ${at} >= ${hourlyBefore} then ${at} / 60000 else ${hourEnd} end`;
-        const totals = tx
-          .select({
-            minute,
-            profile: requestLedger.profile,
-            model: requestLedger.model,
-            status: requestLedger.status,
-            outcome: requestLedger.outcome,
-            requests: sql<number>`count(*)`,
-            inputTokens: sql<number>`sum(${requestLedger.inputTokens})`,
-            cachedTokens: sql<number>`sum(${requestLedger.cachedTokens})`,
-            outputTokens: sql<number>`sum(${requestLedger.outputTokens})`,
-            reasoningTokens: sql<number>`sum(${requestLedger.reasoningTokens})`,
-            rotations: sql<number>`sum(${requestLedger.rotations})`,
-          })
-          .from(requestLedger)
-          .where(and(gte(at, since), lte(rowid, last)))
-          .groupBy(sql`1`, requestLedger.profile, requestLedger.model, requestLedger.status, requestLedger.outcome)
-          .all();
-        return { lastRowid: last, totals };
+      () => {
+        const upToRowid = this.lastRowid();
+        return { lastRowid: upToRowid, totals: this.minuteTotalsIn({ from: since, hourlyBefore, upToRowid }) };
       },
       { behavior: "deferred" },
     );
+  }
+
+  /** The largest rowid stored (0 when none): a row stored later has a larger one (the ledger only grows). */
+  lastRowid(): number {
+    return this.db.select({ id: sql<number | null>`max(rowid)` }).from(requestLedger).get()?.id ?? 0;
+  }
+
+  /**
+   * The `at` of the row `rows` rows on from `from` in `at` order (an index walk, no row read): where a slice of
+   * about `rows` rows ends. Null when fewer are left.
+   */
+  atAfterRows(from: number, rows: number): number | null {
+    const at = requestLedger.at;
+    return (
+      this.db.select({ at }).from(requestLedger).where(gte(at, from)).orderBy(asc(at)).limit(1).offset(rows).get()
+        ?.at ?? null
+    );
+  }
+
+  /**
+   * `minuteTotals`' lines for one slice of the ledger: rows with `at` in [from, before) stored up to `upToRowid`.
+   * Lines of slices add up to the lines of the whole (a line is a sum).
+   */
+  minuteTotalsIn(slice: { from: number; before?: number; hourlyBefore: number; upToRowid: number }): LedgerMinuteTotal[] {
+    const at = requestLedger.at;
+    const hourEnd = sql`(${at} / 3600000) * 60 + 59`;
+    const minute = sql<number>`case when ${at} >= ${slice.hourlyBefore} then ${at} / 60000 else ${hourEnd} end`;
+    return this.db
+      .select({
+        minute,
+        profile: requestLedger.profile,
+        model: requestLedger.model,
+        status: requestLedger.status,
+        outcome: requestLedger.outcome,
+        requests: sql<number>`count(*)`,
+        inputTokens: sql<number>`sum(${requestLedger.inputTokens})`,
+        cachedTokens: sql<number>`sum(${requestLedger.cachedTokens})`,
+        outputTokens: sql<number>`sum(${requestLedger.outputTokens})`,
+        reasoningTokens: sql<number>`sum(${requestLedger.reasoningTokens})`,
+        rotations: sql<number>`sum(${requestLedger.rotations})`,
+      })
+      .from(requestLedger)
+      .where(
+        and(
+          gte(at, slice.from),
+          slice.before === undefined ? undefined : lt(at, slice.before),
+          lte(rowid, slice.upToRowid),
+        ),
+      )
+      .groupBy(sql`1`, requestLedger.profile, requestLedger.model, requestLedger.status, requestLedger.outcome)
+      .all();
   }
 
   /** Up to `limit` rows stored after `lastRowid`, in the order they were stored. */

@@ -12,4 +12,5 @@ export const availabilitySchema = z.strictObject({
   label: z.string(),
   reason: z.string().nullable(),
   until: isoTimeOrNull,
+  since: isoTimeOrNull,
 });
