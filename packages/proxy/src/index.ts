@@ -15,7 +15,7 @@ export * from "./rotation/commit-point.ts";
 export * from "./affinity/affinity-keys.ts";
 export { blobKey } from "./affinity/body-scan.ts";
 // The team gateway reads a request body once, the way the proxy does, to find its continuation keys.
-export { BodyError, readRequestBody, type RequestBody } from "./upstream/request-body.ts";
+export { BodyError, handOverBody, readRequestBody, type RequestBody } from "./upstream/request-body.ts";
 // …within the same deadline for its body as the proxy's listener (the in-process hand-over has none of its own).
 export { BODY_READ_MS, withBodyDeadline } from "./upstream/body-deadline.ts";
 export * from "./sse/index.ts";

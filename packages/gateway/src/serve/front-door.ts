@@ -5,6 +5,7 @@ import {
   type RequestBody,
   codexAffinity,
   extractAffinity,
+  handOverBody,
   readRequestBody,
 } from "@prodex/proxy";
 import type { ApiKeyRole } from "@prodex/store/pg";
@@ -107,28 +108,30 @@ export function frontDoor(deps: FrontDoorDeps): Hono<GatewayEnv> {
         ? codexAffinity(req.headers, body.text)
         : extractAffinity(req.headers, body.json());
     const early = await deps.continuations(path, keys);
-    return early ?? forward(req, deps.backend(), body.bytes, c.get("name"));
+    return early ?? forward(req, deps.backend(), body, c.get("name"));
   });
   return app;
 }
 
-/** A request handed to the in-process proxy (no second socket, no second copy of the stream). */
+/**
+ * A request handed to the in-process proxy: no second socket, no second copy of the stream, and a body read here
+ * is not read (decoded, parsed) again there.
+ */
 export async function forward(
   req: Request,
   backend: Backend,
-  bytes: Uint8Array | undefined,
+  body: RequestBody | undefined,
   caller: string,
 ): Promise<Response> {
   const to = backendRequest(req, backend, caller);
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  if (bytes) to.headers.set("content-length", String(bytes.byteLength));
-  return backend.fetch(
-    new Request(to.url, {
-      method: req.method,
-      headers: to.headers,
-      body: bytes ?? (hasBody ? req.body : undefined),
-      redirect: "manual",
-      signal: req.signal,
-    }),
-  );
+  if (body) to.headers.set("content-length", String(body.bytes.byteLength));
+  const out = new Request(to.url, {
+    method: req.method,
+    headers: to.headers,
+    body: body ? body.bytes : hasBody ? req.body : undefined,
+    redirect: "manual",
+    signal: req.signal,
+  });
+  return backend.fetch(body ? handOverBody(out, body) : out);
 }

@@ -55,7 +55,15 @@ describe("codexAffinity (the body scanned, not parsed)", () => {
   const cases: [string, unknown][] = [
     ["a turn with reasoning", body],
     ["a continuation", { previous_response_id: "resp_1", input: [] }],
-    ["a compaction", { input: [{ type: "compaction", encrypted_content: "blob" }, { type: "message", content: [] }] }],
+    [
+      "a compaction",
+      {
+        input: [
+          { type: "compaction", encrypted_content: "blob" },
+          { type: "message", content: [] },
+        ],
+      },
+    ],
     ["a key name inside a message", { input: [{ type: "message", content: 'say "previous_response_id": "x"' }] }],
     ["no body keys", { model: "gpt-5", input: [] }],
   ];
