@@ -74,7 +74,7 @@ test("slices: where N rows on from a time end, and a slice's lines add up to the
   const slice = (from: number, before?: number) =>
     store.ledger.minuteTotalsIn({ from, before, hourlyBefore: 0, upToRowid });
   const sum = (lines: { requests: number; inputTokens: number }[]) =>
-    lines.reduce((a, l) => [a[0] + l.requests, a[1] + l.inputTokens], [0, 0]);
+    lines.reduce<[number, number]>(([r, t], l) => [r + l.requests, t + l.inputTokens], [0, 0]);
   expect(sum(slice(T, T + 30_000))).toEqual([3, 0 + 1 + 2]);
   expect(sum(slice(T + 30_000))).toEqual([7, 3 + 4 + 5 + 6 + 7 + 8 + 9]);
   expect(sum(slice(T))).toEqual([10, 45]); // not the late row: after upToRowid
