@@ -5,7 +5,15 @@ import { randomBytes } from "node:crypto";
 import { type MockAccountInit, type MockBackend, createMockBackend } from "@prodex/mock";
 import { GatewayStore } from "@prodex/store/pg";
 import { type PgCluster, pgBinDir } from "@prodex/testkit/pg-cluster";
-import { addAccount, createKey, parseSecretKey, startGateway, TokenVault, type GatewayHandle } from "../src/index.ts";
+import {
+  addAccount,
+  createKey,
+  parseSecretKey,
+  startGateway,
+  TokenVault,
+  type GatewayHandle,
+  type GatewayOptions,
+} from "../src/index.ts";
 
 /** A gateway world on one database of `pg`: the mock upstream, accounts added sealed, a user key, instances. */
 export type GatewayWorld = {
@@ -16,7 +24,7 @@ export type GatewayWorld = {
   key: string;
   instances: GatewayHandle[];
   /** An instance; `env` replaces entries of the world's environment (its own secret key file, say). */
-  start(env?: Record<string, string | undefined>): Promise<GatewayHandle>;
+  start(env?: Record<string, string | undefined>, options?: Pick<GatewayOptions, "bodyReadMs">): Promise<GatewayHandle>;
   close(): Promise<void>;
 };
 
@@ -53,8 +61,9 @@ export async function gatewayWorld(
     env,
     key,
     instances,
-    async start(own = {}) {
+    async start(own = {}, options = {}) {
       const g = await startGateway({
+        ...options,
         databaseUrl: url,
         env: { ...env, ...own },
         upstreamBase: mock.baseUrl,

@@ -16,6 +16,8 @@ export * from "./affinity/affinity-keys.ts";
 export { blobKey } from "./affinity/body-scan.ts";
 // The team gateway reads a request body once, the way the proxy does, to find its continuation keys.
 export { BodyError, readRequestBody, type RequestBody } from "./upstream/request-body.ts";
+// …within the same deadline for its body as the proxy's listener (the in-process hand-over has none of its own).
+export { BODY_READ_MS, withBodyDeadline } from "./upstream/body-deadline.ts";
 export * from "./sse/index.ts";
 export { DEFAULT_MODELS, mapModel, type ModelConfig } from "./anthropic/model-map.ts";
 // What the measuring tools (tools/bench, tools/load) time from outside: translation, pooled usage, the runtime log.

@@ -1,5 +1,12 @@
 import { Hono } from "hono";
-import { BodyError, type RequestBody, readRequestBody } from "@prodex/proxy";
+import {
+  type AffinityKeys,
+  BodyError,
+  type RequestBody,
+  codexAffinity,
+  extractAffinity,
+  readRequestBody,
+} from "@prodex/proxy";
 import type { ApiKeyRole } from "@prodex/store/pg";
 import { type Backend, backendRequest } from "./backend-request.ts";
 import type { CodexSocketRelay } from "./codex-socket.ts";
@@ -12,8 +19,8 @@ export type GatewayEnv = { Variables: { role: ApiKeyRole; name: string } };
 
 export type { Backend } from "./backend-request.ts";
 
-/** Looks a request's continuation up before it goes on (null: go on; a Response: answer with it). */
-export type Continuations = (path: string, headers: Headers, json: unknown) => Promise<Response | null>;
+/** Looks a request's continuation up by its keys before it goes on (null: go on; a Response: answer with it). */
+export type Continuations = (path: string, keys: AffinityKeys) => Promise<Response | null>;
 
 export type FrontDoorDeps = {
   continuations: Continuations;
@@ -93,7 +100,13 @@ export function frontDoor(deps: FrontDoorDeps): Hono<GatewayEnv> {
         "invalid_request_error",
       );
     }
-    const early = await deps.continuations(new URL(req.url).pathname, req.headers, body.json());
+    const path = new URL(req.url).pathname;
+    // Codex's body read as the proxy's Codex routes read it (scanned, not parsed); the other clients' parsed.
+    const keys =
+      clientOfPath(path) === "codex"
+        ? codexAffinity(req.headers, body.text)
+        : extractAffinity(req.headers, body.json());
+    const early = await deps.continuations(path, keys);
     return early ?? forward(req, deps.backend(), body.bytes, c.get("name"));
   });
   return app;
