@@ -83,6 +83,14 @@ describe("prodex usage --gateway", () => {
       const viewerText = await as(viewer, []);
       expect(viewerText.stdout).toContain("who used each account's windows");
       expect(viewerText.stdout).toContain("acct-");
+      const shares = await as(viewer, ["--csv", "--windows"]);
+      expect(shares.stdout.split("\n")[0]).toBe(
+        "account,window,windowUsedPercent,resetAt,key,requests,tokens,share,keyUsedPercent",
+      );
+      expect(shares.stdout).toMatch(/\nacct-[ab],(5h|weekly),/);
+      const userShares = await as(erin, ["--csv", "--windows"]);
+      expect([userShares.code, userShares.stdout]).toEqual([1, ""]);
+      expect(userShares.stderr).toContain("a user key cannot see per-account windows");
 
       // The key `prodex gateway login` stored serves as well as the environment's.
       expect((await prodexCli({ ...laptopEnv, PRODEX_GATEWAY_KEY: erin }, ["gateway", "login", g.url])).code).toBe(0);

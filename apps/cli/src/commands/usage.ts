@@ -1,5 +1,13 @@
 import type { Command } from "commander";
-import { UsageError, ledgerGrandTotal, ledgerTotals, parseGatewayBy, parseSince, totalsCsv } from "@prodex/core";
+import {
+  UsageError,
+  ledgerGrandTotal,
+  ledgerTotals,
+  parseGatewayBy,
+  parseSince,
+  totalsCsv,
+  usageCsv,
+} from "@prodex/core";
 import { gatewayUsage } from "@prodex/proxy";
 import { type Cli, withCli } from "../cli-context.ts";
 import { gatewayTarget } from "../launch/gateway-target.ts";
@@ -9,7 +17,7 @@ import { usageText } from "../output/usage-output.ts";
 
 const BY = ["profile", "model", "day", "client", "key"] as const;
 type By = (typeof BY)[number];
-type UsageOptions = { by?: string; since: string; json?: boolean; csv?: boolean; gateway?: string };
+type UsageOptions = { by?: string; since: string; json?: boolean; csv?: boolean; windows?: boolean; gateway?: string };
 
 function byArg(value: string): By {
   const by = BY.find((b) => b === value);
@@ -29,13 +37,15 @@ export function registerUsage(program: Command): void {
     .option("--csv", "CSV: one row per group, a header first")
     .option(
       "--gateway <url>",
-      "your usage through the team gateway (key: PRODEX_GATEWAY_KEY or gateway login): a user key's own, an admin's or viewer's all",
+      "your usage through the team gateway (key: PRODEX_GATEWAY_KEY or gateway login); admin/viewer keys: all",
     )
+    .option("--windows", "with --gateway --csv (an admin or viewer key): who used each account's windows instead")
     .action((opts: UsageOptions) =>
       withCli({}, (cli) => {
         const { ctx, io } = cli;
         if (opts.json && opts.csv) throw new UsageError("--json and --csv cannot be used together", "pick one");
         if (opts.gateway) return gatewayUsageCommand(cli, opts, opts.gateway);
+        if (opts.windows) throw new UsageError("--windows needs --gateway URL --csv", "the windows are the gateway's");
         const by = byArg(opts.by ?? "profile");
         const since = parseSince(opts.since, ctx.now());
         const rows = ctx.store.ledger.since(since);
@@ -58,6 +68,6 @@ async function gatewayUsageCommand(cli: Cli, opts: UsageOptions, url: string): P
   const target = gatewayTarget(url, cli.io.env, cli.ctx.paths.prodexHome);
   const report = await gatewayUsage(target.url, target.key, { by, since });
   if (opts.json) cli.io.out(JSON.stringify(report));
-  else if (opts.csv) cli.io.out(totalsCsv(report.by, report.groups));
+  else if (opts.csv) cli.io.out(usageCsv(report, opts.windows === true));
   else cli.io.out(gatewayUsageText(report));
 }

@@ -65,7 +65,8 @@ describe("gatewayUsageText", () => {
         "dev  4         0       1,240  0       10      0          1,250  0",
         `(since ${since})`,
         "",
-        "who used each account's windows (a key's share of the tokens the account served since the window began, times how full it is):",
+        "who used each account's windows (a key's share of the tokens the account served since the window began, " +
+          "times how full it is):",
         "account  window  used   resets                key  tokens  share  ≈ used by key",
         "acct-a   weekly  40.0%  2026-12-10T09:00:00Z  dev  1,250   50.0%  20.0%",
       ],

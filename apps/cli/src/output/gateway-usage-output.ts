@@ -31,7 +31,8 @@ export function gatewayUsageText(report: GatewayUsage): string {
   if (rows.length > 0)
     lines.push(
       "",
-      "who used each account's windows (a key's share of the tokens the account served since the window began, times how full it is):",
+      "who used each account's windows (a key's share of the tokens the account served since the window began, " +
+        "times how full it is):",
       renderTable(["account", "window", "used", "resets", "key", "tokens", "share", "≈ used by key"], rows),
     );
   return lines.join("\n");

@@ -2,6 +2,7 @@
 // here so the gateway that makes it and a laptop that reads it over HTTP (`prodex usage --gateway`) share them.
 import { z } from "zod";
 import { UsageError } from "../errors.ts";
+import { csvLines, totalsCsv } from "./ledger-csv.ts";
 import type { LedgerTotal } from "./ledger-totals.ts";
 import { ledgerTotalSchema } from "./usage-summary.ts";
 import type { ShareWindow, WindowShares } from "./window-shares.ts";
@@ -62,3 +63,41 @@ export const gatewayUsageSchema: z.ZodType<GatewayUsage> = z.object({
     .nullable(),
   pool: z.object({ "5h": percent.nullable(), weekly: percent.nullable() }),
 });
+
+/** The shares as CSV: one line per (account, window, key). */
+export function sharesCsv(windows: readonly WindowShares[]): string {
+  const header = [
+    "account",
+    "window",
+    "windowUsedPercent",
+    "resetAt",
+    "key",
+    "requests",
+    "tokens",
+    "share",
+    "keyUsedPercent",
+  ];
+  const rows = windows.flatMap((w) =>
+    w.keys.map((k) => [
+      w.account,
+      w.window,
+      round(w.usedPercent),
+      w.resetAt === null ? null : new Date(w.resetAt).toISOString(),
+      k.key,
+      k.requests,
+      k.tokens,
+      round(k.share, 4),
+      round(k.usedPercent),
+    ]),
+  );
+  return csvLines(header, rows);
+}
+
+/** The report as the route and `--csv` give it: totals by group, or with `windows` the shares. */
+export function usageCsv(report: GatewayUsage, windows: boolean): string {
+  if (!windows) return totalsCsv(report.by, report.groups);
+  if (!report.windows) throw new UsageError("a user key cannot see per-account windows", "ask an admin or viewer key");
+  return sharesCsv(report.windows);
+}
+
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;

@@ -3,19 +3,16 @@
 import {
   type GatewayBy,
   type GatewayUsage,
-  type WindowShares,
   UsageError,
-  csvLines,
   ledgerGrandTotal,
   ledgerTotals,
   poolRoom,
-  totalsCsv,
   windowShares,
 } from "@prodex/core";
 import type { StoredWindow } from "@prodex/store";
 import type { ApiKeyRole, GatewayStore } from "@prodex/store/pg";
 
-export { GATEWAY_GROUPS, type GatewayBy, type GatewayUsage, parseGatewayBy } from "@prodex/core";
+export { GATEWAY_GROUPS, type GatewayBy, type GatewayUsage, parseGatewayBy, sharesCsv, usageCsv } from "@prodex/core";
 
 /** Who asks: an operator at the database (everything), or a gateway key (a `user` key sees only its own). */
 export type Asker = { role: ApiKeyRole; name: string } | "operator";
@@ -49,41 +46,3 @@ export async function usageReport(
     pool: poolRoom(accounts),
   };
 }
-
-/** The shares as CSV: one line per (account, window, key). */
-export function sharesCsv(windows: readonly WindowShares[]): string {
-  const header = [
-    "account",
-    "window",
-    "windowUsedPercent",
-    "resetAt",
-    "key",
-    "requests",
-    "tokens",
-    "share",
-    "keyUsedPercent",
-  ];
-  const rows = windows.flatMap((w) =>
-    w.keys.map((k) => [
-      w.account,
-      w.window,
-      round(w.usedPercent),
-      w.resetAt === null ? null : new Date(w.resetAt).toISOString(),
-      k.key,
-      k.requests,
-      k.tokens,
-      round(k.share, 4),
-      round(k.usedPercent),
-    ]),
-  );
-  return csvLines(header, rows);
-}
-
-/** The report as the route and `--csv` give it: totals by group, or with `windows` the shares. */
-export function usageCsv(report: GatewayUsage, windows: boolean): string {
-  if (!windows) return totalsCsv(report.by, report.groups);
-  if (!report.windows) throw new UsageError("a user key cannot see per-account windows", "ask an admin or viewer key");
-  return sharesCsv(report.windows);
-}
-
-const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
