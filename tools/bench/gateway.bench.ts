@@ -6,7 +6,8 @@
  *
  *   bun run bench:gateway [--quick] [--cpu-prof DIR]
  *
- * --cpu-prof DIR: the gateway instances write Bun's CPU profile (markdown) there when they stop.
+ * --cpu-prof DIR: `prodex serve` and the gateway instances write Bun's CPU profile (.cpuprofile and markdown) there
+ * when they stop.
  * --concurrency N: streams in the throughput phase (default 8; the targets are stated at 8).
  *
  * Prints a table and one PASS/MISS line per target; exits 0 (it is a report).
@@ -26,7 +27,9 @@ const { values } = parseArgs({
   options: { quick: { type: "boolean" }, "cpu-prof": { type: "string" }, concurrency: { type: "string" } },
   strict: true,
 });
-const profile = values["cpu-prof"] ? ["--cpu-prof-md", `--cpu-prof-dir=${resolve(values["cpu-prof"])}`] : [];
+const profile = values["cpu-prof"]
+  ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${resolve(values["cpu-prof"])}`]
+  : [];
 const quick = values.quick === true;
 const plan = { warm: quick ? 20 : 100, c1: quick ? 60 : 600, c8Ms: quick ? 3_000 : 10_000 };
 /** The throughput phase's concurrent streams (the targets are stated at 8). */
@@ -110,7 +113,7 @@ try {
     return (JSON.parse(r.stdout.toString()) as { key: string }).key;
   })();
 
-  const serveProc = spawn([CLI, "serve", "--json", "-q"], local);
+  const serveProc = spawn([CLI, "serve", "--json", "-q"], local, profile);
   type Served = { codex: { baseUrl: string }; secret: string };
   const serve = (await firstLine(serveProc, "prodex serve")) as Served;
   const serve2Proc = spawn([CLI, "serve", "--json", "-q"], local2);

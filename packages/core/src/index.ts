@@ -48,4 +48,5 @@ export * from "./ledger/window-shares.ts";
 export * from "./ledger/usage-summary.ts";
 export * from "./ledger/usage-buckets.ts";
 export * from "./ledger/usage-tracker.ts";
+export * from "./ledger/gateway-usage.ts";
 export { parseSince } from "./text/since.ts";

@@ -244,7 +244,10 @@ describe("Codex's websocket through the gateway", () => {
       },
     });
     try {
-      const g = await w.start({}, w.mock.baseUrl.replace(w.mock.url, `http://127.0.0.1:${front.port}`));
+      const g = await w.start(
+        {},
+        { upstreamBase: w.mock.baseUrl.replace(w.mock.url, `http://127.0.0.1:${front.port}`) },
+      );
       for (let i = 0; i < 2; i++) {
         // What Codex reads as "no websockets here" (it then prints "Falling back from WebSockets to HTTPS
         // transport"): the upstream's own status and body, not a 502 or a 101 that fails later.

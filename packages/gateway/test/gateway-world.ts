@@ -5,7 +5,15 @@ import { randomBytes } from "node:crypto";
 import { type MockAccountInit, type MockBackend, createMockBackend } from "@prodex/mock";
 import { GatewayStore } from "@prodex/store/pg";
 import { type PgCluster, pgBinDir } from "@prodex/testkit/pg-cluster";
-import { addAccount, createKey, parseSecretKey, startGateway, TokenVault, type GatewayHandle } from "../src/index.ts";
+import {
+  addAccount,
+  createKey,
+  parseSecretKey,
+  startGateway,
+  TokenVault,
+  type GatewayHandle,
+  type GatewayOptions,
+} from "../src/index.ts";
 
 /** A gateway world on one database of `pg`: the mock upstream, accounts added sealed, a user key, instances. */
 export type GatewayWorld = {
@@ -16,8 +24,11 @@ export type GatewayWorld = {
   key: string;
   instances: GatewayHandle[];
   /** An instance; `env` replaces entries of the world's environment (its own secret key file, say). */
-  /** An instance; `upstreamBase` puts something between it and the mock (default: the mock). */
-  start(env?: Record<string, string | undefined>, upstreamBase?: string): Promise<GatewayHandle>;
+  /** `upstreamBase` puts something between the instance and the mock (default: the mock). */
+  start(
+    env?: Record<string, string | undefined>,
+    options?: Partial<Pick<GatewayOptions, "bodyReadMs" | "upstreamBase">>,
+  ): Promise<GatewayHandle>;
   close(): Promise<void>;
 };
 
@@ -54,11 +65,12 @@ export async function gatewayWorld(
     env,
     key,
     instances,
-    async start(own = {}, upstreamBase = mock.baseUrl) {
+    async start(own = {}, options = {}) {
       const g = await startGateway({
+        ...options,
         databaseUrl: url,
         env: { ...env, ...own },
-        upstreamBase,
+        upstreamBase: options.upstreamBase ?? mock.baseUrl,
         refreshUrl: mock.refreshUrl,
         version: "test",
       });

@@ -102,4 +102,42 @@ describe("gateway serve", () => {
       await w.close();
     }
   }, 60_000);
+  test("a body sent a byte at a time gets a 408 at the instance's deadline, nothing upstream", async () => {
+    const w = await gatewayWorld(cluster(), [{ id: "acct-a" }]);
+    try {
+      const g = await w.start({}, { bodyReadMs: 1_000 });
+      const { port } = new URL(g.url);
+      const body = JSON.stringify({ model: "gpt-5", input: "x".repeat(100) });
+      let reply = "";
+      const answered = Promise.withResolvers<void>();
+      const socket = await Bun.connect({
+        hostname: "127.0.0.1",
+        port: Number(port),
+        socket: {
+          data: (_s, chunk) => {
+            reply += Buffer.from(chunk).toString();
+            if (reply.includes("\r\n\r\n")) answered.resolve();
+          },
+          close: () => answered.resolve(),
+          error: () => answered.resolve(),
+        },
+      });
+      const t0 = performance.now();
+      socket.write(
+        `POST /backend-api/codex/responses HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${w.key}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+      );
+      let i = 0;
+      const timer = setInterval(() => i < body.length && socket.write(body[i++] as string), 300);
+      await Promise.race([answered.promise, Bun.sleep(10_000)]);
+      clearInterval(timer);
+      socket.end();
+      expect(reply).toStartWith("HTTP/1.1 408");
+      expect(reply).toContain("request body not received within 1 s");
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(950);
+      expect(w.mock.requests({ path: "/backend-api/codex/responses" }).length).toBe(0);
+    } finally {
+      await w.close();
+    }
+  }, 30_000);
 });

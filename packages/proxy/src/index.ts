@@ -15,7 +15,9 @@ export * from "./rotation/commit-point.ts";
 export * from "./affinity/affinity-keys.ts";
 export { blobKey } from "./affinity/body-scan.ts";
 // The team gateway reads a request body once, the way the proxy does, to find its continuation keys.
-export { BodyError, readRequestBody, type RequestBody } from "./upstream/request-body.ts";
+export { BodyError, handOverBody, readRequestBody, type RequestBody } from "./upstream/request-body.ts";
+// …within the same deadline for its body as the proxy's listener (the in-process hand-over has none of its own).
+export { BODY_READ_MS, withBodyDeadline } from "./upstream/body-deadline.ts";
 export * from "./sse/index.ts";
 export { DEFAULT_MODELS, mapModel, type ModelConfig } from "./anthropic/model-map.ts";
 // What the measuring tools (tools/bench, tools/load) time from outside: translation, pooled usage, the runtime log.
@@ -34,6 +36,7 @@ export { type ClaudeOptions, DEFAULT_PING_MS } from "./routes/anthropic-routes.t
 export { connectFeed, type FeedEndpoints } from "./client/feed-client.ts";
 export { connectTeamFeed, type TeamFeedOptions } from "./client/team-feed-client.ts";
 export { checkGatewayKey } from "./client/gateway-key-check.ts";
+export { gatewayUsage } from "./client/gateway-usage-client.ts";
 export { CONTROL_SHAPE, type ControlBody, controlBody, type FeedSource, feedStream } from "./routes/admin.ts";
 export { findBrokerFeed, type BrokerFeed } from "./broker/broker-feed.ts";
 export { OPENAI_BASE_PATH, type OpenAIRouteOptions, openaiKeyGuard, openaiRoutes } from "./routes/openai-routes.ts";

@@ -143,7 +143,10 @@ export type ProxyHandle = LaunchEndpoints & {
   refreshQuota(): Promise<void>;
   /** What `GET /metrics` shows, as families (a team gateway adds its own and renders them together). */
   metrics(): MetricFamily[];
-  /** Serves one HTTP request in-process, as the listener would (a team gateway's front door: no loopback hop). */
+  /**
+   * Serves one HTTP request in-process, as the listener would (a team gateway's front door: no loopback hop), but
+   * without the listener's body deadline: the caller bounds its own client's body (withBodyDeadline) or holds it.
+   */
   fetch(req: Request): Promise<Response>;
   stop(options?: { drainMs?: number }): Promise<void>;
 };
@@ -228,14 +231,14 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   const idle = new IdleCollector({ inFlight: () => (server?.pendingRequests ?? 0) + ws.inFlight() });
   const serveOne = (req: Request): Response | Promise<Response> => {
     idle.touch();
-    return app.fetch(withBodyDeadline(req, options.bodyReadMs ?? BODY_READ_MS));
+    return app.fetch(req);
   };
   server = Bun.serve<WsData>({
     hostname: "127.0.0.1",
     port: options.port ?? 0,
     // Streams may sit quiet while a model thinks; the proxy never cuts them for idleness.
     idleTimeout: 0,
-    fetch: (req) => serveOne(req),
+    fetch: (req) => serveOne(withBodyDeadline(req, options.bodyReadMs ?? BODY_READ_MS)),
     websocket: {
       ...ws.handlers,
       message: (socket, message) => {

@@ -8,7 +8,7 @@ export type { EventRow, NewEventRow, EventQuery } from "./repositories/events.ts
 export type { BindingRow, BindingKind } from "./repositories/bindings.ts";
 export type { BackoffRow, BackoffReason } from "./repositories/backoffs.ts";
 export type { RuntimeRow } from "./repositories/runtimes.ts";
-export type { LedgerMinuteTotal, LedgerRow, LedgerRowWithId } from "./repositories/ledger.ts";
+export type { LedgerMinuteTotal, LedgerRow, LedgerRowWithId, LedgerSlice } from "./repositories/ledger.ts";
 export { InlineSink, type Sink, StoreWriter, type StoreWriterOptions } from "./writer/store-writer.ts";
 export { WorkerSink, type WorkerSinkOptions } from "./writer/worker-sink.ts";
 export type { WriteOp } from "./writer/write-ops.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { GatewayDbError, GatewayStore } from "@prodex/store/pg";
+import { GatewayDbError, GatewayStore, type PgLedgerRow } from "@prodex/store/pg";
 import { assertSchemaCurrent } from "../src/pg/migrate.ts";
 import { migrations } from "../src/pg/migrations.gen.ts";
 import { type PgCluster, startPgCluster } from "@prodex/testkit/pg-cluster";
@@ -111,6 +111,51 @@ describe("gateway store on PostgreSQL", () => {
     const rows = await s.events.since(0);
     expect(rows.map((r) => r.message)).toEqual(["m1", "m2", "m3"]);
     expect(rows[0]?.data).toEqual({ seq: 1 });
+  });
+
+  test("batches as one jsonb parameter: ledger rows round-trip (nulls, big numbers, quotes), stored once", async () => {
+    const s = await fresh();
+    const row = (id: string, over: Partial<PgLedgerRow> = {}): PgLedgerRow => ({
+      requestId: id,
+      at: 1_765_000_000_123,
+      caller: 'team "ops" \\ é',
+      profile: "p1",
+      client: "codex",
+      model: null,
+      inputTokens: 9_007_199_254_740,
+      cachedTokens: 0,
+      outputTokens: 7,
+      reasoningTokens: 3,
+      status: 200,
+      outcome: "completed",
+      rotations: 1,
+      ttfbMs: null,
+      durationMs: 12,
+      instance: "i1",
+      ...over,
+    });
+    const batch = [row("r1"), row("r2", { model: "gpt-5", ttfbMs: 4, status: 429, outcome: "error" })];
+    await s.ledger.insertMany(batch);
+    await s.ledger.insertMany([...batch, row("r3")]);
+    expect(await s.ledger.since(0)).toEqual([...batch, row("r3")]);
+  });
+
+  test("bindings batches insert, then update the account and times of a key already bound", async () => {
+    const s = await fresh();
+    const now = Date.now();
+    for (const name of ["a", "b"])
+      await s.accounts.add({ name, tokenCipher: "c", keyId: "k1", createdAt: now, updatedAt: now });
+    const bind = (key: string, account: string, at: number) => ({
+      kind: "response",
+      key,
+      account,
+      lastUsedAt: at,
+      expiresAt: at + 60_000,
+    });
+    await s.bindings.putMany([bind("x", "a", now), bind("y", "a", now)]);
+    await s.bindings.putMany([bind("x", "b", now + 5)]);
+    expect(await s.bindings.get("response", "x", now)).toEqual(bind("x", "b", now + 5));
+    expect(await s.bindings.get("response", "y", now)).toEqual(bind("y", "a", now));
   });
 
   test("a notification reaches another connection's listener", async () => {

@@ -2,3 +2,7 @@
 export function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
+
+/** Epoch ms to the second, for tables ("-" for none). */
+export const when = (ms: number | null): string =>
+  ms === null ? "-" : new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");

@@ -1,13 +1,13 @@
 // The usage view's first read: the ledger's last 7 days as minute totals, taken in slices of a bounded number of
 // rows with the event loop let go between them. One query over 100k rows held a broker's loop for 0.1–0.4 s,
 // which stalls every stream of every launch sharing it; a slice of SLICE_ROWS rows holds it for a few ms.
-import type { LedgerMinuteTotal } from "@prodex/store";
+import type { LedgerMinuteTotal, LedgerSlice } from "@prodex/store";
 
 /** The ledger reads a sliced past read needs (the store's ledger). */
 export type PastLedger = {
   lastRowid(): number;
   atAfterRows(from: number, rows: number): number | null;
-  minuteTotalsIn(slice: { from: number; before?: number; hourlyBefore: number; upToRowid: number }): LedgerMinuteTotal[];
+  minuteTotalsIn(slice: LedgerSlice): LedgerMinuteTotal[];
 };
 
 export const SLICE_ROWS = 1_000;

@@ -46,7 +46,7 @@ export const ledgerTotalShape = {
   rotations: count,
 };
 
-const ledgerTotalSchema = z.object(ledgerTotalShape);
+export const ledgerTotalSchema = z.object(ledgerTotalShape);
 
 const usageTotalSchema = ledgerTotalSchema.extend({
   windows: z.object({ "5h": z.number().nullable(), weekly: z.number().nullable() }).optional(),

@@ -1,47 +1,23 @@
 // `prodex gateway usage` and `GET /gateway/v1/usage`: the team's usage ledger in totals, and who used each
 // account's windows (core's window-shares.ts says how that is estimated). One report for both, shaped by who asks.
 import {
-  type LedgerTotal,
-  type ShareWindow,
-  type WindowShares,
+  type GatewayBy,
+  type GatewayUsage,
   UsageError,
-  csvLines,
   ledgerGrandTotal,
   ledgerTotals,
   poolRoom,
-  totalsCsv,
   windowShares,
 } from "@prodex/core";
 import type { StoredWindow } from "@prodex/store";
 import type { ApiKeyRole, GatewayStore } from "@prodex/store/pg";
 
-export const GATEWAY_GROUPS = ["key", "account", "model", "day", "client"] as const;
-export type GatewayBy = (typeof GATEWAY_GROUPS)[number];
+export { GATEWAY_GROUPS, type GatewayBy, type GatewayUsage, parseGatewayBy, sharesCsv, usageCsv } from "@prodex/core";
 
 /** Who asks: an operator at the database (everything), or a gateway key (a `user` key sees only its own). */
 export type Asker = { role: ApiKeyRole; name: string } | "operator";
 
-export type GatewayUsage = {
-  schema: "prodex.gateway-usage/v1";
-  since: string;
-  by: GatewayBy;
-  /** A `user` key's report covers only its own requests. */
-  scope: "all" | "own";
-  groups: LedgerTotal[];
-  total: LedgerTotal;
-  /** Each account's 5-hour and weekly windows and each key's estimated share (admin, viewer and operators only). */
-  windows: WindowShares[] | null;
-  /** The pool's room in aggregate: the mean percent left per window over the accounts that report it. */
-  pool: Record<ShareWindow, number | null>;
-};
-
 const WEEK_MS = 7 * 86_400_000;
-
-export function parseGatewayBy(value: string): GatewayBy {
-  const by = GATEWAY_GROUPS.find((b) => b === value);
-  if (!by) throw new UsageError(`--by "${value}" is not a grouping`, `use one of ${GATEWAY_GROUPS.join(", ")}`);
-  return by;
-}
 
 export async function usageReport(
   store: GatewayStore,
@@ -70,41 +46,3 @@ export async function usageReport(
     pool: poolRoom(accounts),
   };
 }
-
-/** The shares as CSV: one line per (account, window, key). */
-export function sharesCsv(windows: readonly WindowShares[]): string {
-  const header = [
-    "account",
-    "window",
-    "windowUsedPercent",
-    "resetAt",
-    "key",
-    "requests",
-    "tokens",
-    "share",
-    "keyUsedPercent",
-  ];
-  const rows = windows.flatMap((w) =>
-    w.keys.map((k) => [
-      w.account,
-      w.window,
-      round(w.usedPercent),
-      w.resetAt === null ? null : new Date(w.resetAt).toISOString(),
-      k.key,
-      k.requests,
-      k.tokens,
-      round(k.share, 4),
-      round(k.usedPercent),
-    ]),
-  );
-  return csvLines(header, rows);
-}
-
-/** The report as the route and `--csv` give it: totals by group, or with `windows` the shares. */
-export function usageCsv(report: GatewayUsage, windows: boolean): string {
-  if (!windows) return totalsCsv(report.by, report.groups);
-  if (!report.windows) throw new UsageError("a user key cannot see per-account windows", "ask an admin or viewer key");
-  return sharesCsv(report.windows);
-}
-
-const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;

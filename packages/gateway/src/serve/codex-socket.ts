@@ -7,6 +7,7 @@ import {
   clientHandshakeHeaders,
   clientResponseHeaders,
   errorFrame,
+  extractAffinity,
   httpErrorFrame,
   parseClientFrame,
   relayableClose,
@@ -73,7 +74,7 @@ export class CodexSocketRelay {
     const now = this.deps.now ?? Date.now;
     const verdict = await this.deps.limits(caller);
     if (!verdict.ok) return limitAnswer("codex", caller, verdict, now());
-    const early = await this.deps.continuations(new URL(req.url).pathname, req.headers, null);
+    const early = await this.deps.continuations(new URL(req.url).pathname, extractAffinity(req.headers, null));
     if (early) return early;
     const to = backendRequest(req, this.deps.backend(), caller);
     for (const h of ["upgrade", "connection", "content-length"]) to.headers.delete(h);
@@ -206,7 +207,7 @@ class SocketLink {
         await this.sendClient(errorFrame(429, error, { "retry-after": String(error.resets_in_seconds) }));
         return;
       }
-      const early = await this.deps.continuations(CODEX_PATH, this.upgradeHeaders, frame.body);
+      const early = await this.deps.continuations(CODEX_PATH, extractAffinity(this.upgradeHeaders, frame.body));
       if (early) {
         await this.sendClient(httpErrorFrame(early.status, early.headers, await early.text()));
         return;

@@ -1,5 +1,13 @@
 import { Hono } from "hono";
-import { BodyError, type RequestBody, readRequestBody } from "@prodex/proxy";
+import {
+  type AffinityKeys,
+  BodyError,
+  type RequestBody,
+  codexAffinity,
+  extractAffinity,
+  handOverBody,
+  readRequestBody,
+} from "@prodex/proxy";
 import type { ApiKeyRole } from "@prodex/store/pg";
 import { type Backend, backendRequest } from "./backend-request.ts";
 import type { CodexSocketRelay } from "./codex-socket.ts";
@@ -12,8 +20,8 @@ export type GatewayEnv = { Variables: { role: ApiKeyRole; name: string } };
 
 export type { Backend } from "./backend-request.ts";
 
-/** Looks a request's continuation up before it goes on (null: go on; a Response: answer with it). */
-export type Continuations = (path: string, headers: Headers, json: unknown) => Promise<Response | null>;
+/** Looks a request's continuation up by its keys before it goes on (null: go on; a Response: answer with it). */
+export type Continuations = (path: string, keys: AffinityKeys) => Promise<Response | null>;
 
 export type FrontDoorDeps = {
   continuations: Continuations;
@@ -93,29 +101,37 @@ export function frontDoor(deps: FrontDoorDeps): Hono<GatewayEnv> {
         "invalid_request_error",
       );
     }
-    const early = await deps.continuations(new URL(req.url).pathname, req.headers, body.json());
-    return early ?? forward(req, deps.backend(), body.bytes, c.get("name"));
+    const path = new URL(req.url).pathname;
+    // Codex's body read as the proxy's Codex routes read it (scanned, not parsed); the other clients' parsed.
+    const keys =
+      clientOfPath(path) === "codex"
+        ? codexAffinity(req.headers, body.text)
+        : extractAffinity(req.headers, body.json());
+    const early = await deps.continuations(path, keys);
+    return early ?? forward(req, deps.backend(), body, c.get("name"));
   });
   return app;
 }
 
-/** A request handed to the in-process proxy (no second socket, no second copy of the stream). */
+/**
+ * A request handed to the in-process proxy: no second socket, no second copy of the stream, and a body read here
+ * is not read (decoded, parsed) again there.
+ */
 export async function forward(
   req: Request,
   backend: Backend,
-  bytes: Uint8Array | undefined,
+  body: RequestBody | undefined,
   caller: string,
 ): Promise<Response> {
   const to = backendRequest(req, backend, caller);
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  if (bytes) to.headers.set("content-length", String(bytes.byteLength));
-  return backend.fetch(
-    new Request(to.url, {
-      method: req.method,
-      headers: to.headers,
-      body: bytes ?? (hasBody ? req.body : undefined),
-      redirect: "manual",
-      signal: req.signal,
-    }),
-  );
+  if (body) to.headers.set("content-length", String(body.bytes.byteLength));
+  const out = new Request(to.url, {
+    method: req.method,
+    headers: to.headers,
+    body: body ? body.bytes : hasBody ? req.body : undefined,
+    redirect: "manual",
+    signal: req.signal,
+  });
+  return backend.fetch(body ? handOverBody(out, body) : out);
 }

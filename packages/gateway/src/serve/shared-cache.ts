@@ -43,11 +43,25 @@ export type Notice = z.infer<typeof notice>;
 
 /** A payload on the gateway channel as a notice; null when it is not one (a newer prodex's, or not JSON). */
 export function parseNotice(payload: string): Notice | null {
+  return noticeOf(jsonOf(payload));
+}
+
+function jsonOf(payload: string): unknown {
   try {
-    return notice.parse(JSON.parse(payload));
+    return JSON.parse(payload);
   } catch {
     return null;
   }
+}
+
+function noticeOf(value: unknown): Notice | null {
+  const r = notice.safeParse(value);
+  return r.success ? r.data : null;
+}
+
+/** Who sent a notice (its `from`), read before it is checked. */
+function senderOf(value: unknown): unknown {
+  return typeof value === "object" && value !== null && "from" in value ? value.from : undefined;
 }
 
 export type CachedAccount = Omit<AccountRow, "tokenCipher"> & { tokenCipher: string };
@@ -118,10 +132,13 @@ export class SharedCache {
   }
 
   private receive(payload: string): void {
-    const parsed = parseNotice(payload);
+    const value = jsonOf(payload);
+    // This instance's own notices come back too: applied when published, they are dropped before being checked
+    // (each write-behind round's bindings notice, with its rows, cost more to check than anything else received).
+    if (senderOf(value) === this.instance) return;
+    const parsed = noticeOf(value);
     // A notice from a newer prodex is ignored: the next reload brings its effect.
-    if (!parsed || ("from" in parsed && parsed.from === this.instance)) return;
-    this.apply(parsed);
+    if (parsed) this.apply(parsed);
   }
 
   private apply(n: Notice): void {

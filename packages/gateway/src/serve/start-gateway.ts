@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspectRoutes } from "hono/dev";
 import { Context, type TokenSource } from "@prodex/core";
-import { type ProxyHandle, extractAffinity, startProxy } from "@prodex/proxy";
+import { type AffinityKeys, BODY_READ_MS, type ProxyHandle, startProxy, withBodyDeadline } from "@prodex/proxy";
 import type { LedgerRow } from "@prodex/store";
 import { GatewayStore } from "@prodex/store/pg";
 import { asProdexError } from "../errors.ts";
@@ -49,6 +49,8 @@ export type GatewayOptions = {
   instanceLeaseMs?: number;
   /** Database connections for queries (default 10; one more is held for LISTEN). */
   poolSize?: number;
+  /** How long a client may take to send a request body (default 60 s, as the proxy's listener). */
+  bodyReadMs?: number;
 };
 
 export type GatewayHandle = {
@@ -224,8 +226,7 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       const r = ready();
       return r.ready ? null : r.reason;
     });
-    const continuations = async (path: string, headers: Headers, json: unknown): Promise<Response | null> => {
-      const keys = extractAffinity(headers, json);
+    const continuations = async (path: string, keys: AffinityKeys): Promise<Response | null> => {
       const r = await resolveContinuation(
         keys,
         (kind, key) => proxy.state.bindings.lookup(kind, key),
@@ -274,7 +275,8 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayHandle> {
       hostname: o.hostname ?? "127.0.0.1",
       port: o.port ?? 0,
       idleTimeout: 0,
-      fetch: (req) => app.fetch(req),
+      // A client's body has a deadline (idleTimeout 0 keeps streams open): a body sent a byte a second gets a 408.
+      fetch: (req) => app.fetch(withBodyDeadline(req, o.bodyReadMs ?? BODY_READ_MS)),
       websocket: sockets.handlers,
       tls: o.tls ? { cert: Bun.file(o.tls.cert), key: Bun.file(o.tls.key) } : undefined,
       error: () =>

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { extractAffinity, foreignBlobs, mustStay, ownerOf, stripEncrypted } from "./affinity-keys.ts";
+import { codexAffinity, extractAffinity, foreignBlobs, mustStay, ownerOf, stripEncrypted } from "./affinity-keys.ts";
 import { blobKey } from "./body-scan.ts";
 
 const body = {
@@ -47,6 +47,32 @@ describe("extractAffinity", () => {
   });
   test("oversized header values are ignored", () => {
     expect(extractAffinity(new Headers({ "session-id": "x".repeat(600) }), {}).session).toBeNull();
+  });
+});
+
+describe("codexAffinity (the body scanned, not parsed)", () => {
+  const headers = new Headers({ "x-codex-turn-state": "ts-1", "session-id": "s-1" });
+  const cases: [string, unknown][] = [
+    ["a turn with reasoning", body],
+    ["a continuation", { previous_response_id: "resp_1", input: [] }],
+    [
+      "a compaction",
+      {
+        input: [
+          { type: "compaction", encrypted_content: "blob" },
+          { type: "message", content: [] },
+        ],
+      },
+    ],
+    ["a key name inside a message", { input: [{ type: "message", content: 'say "previous_response_id": "x"' }] }],
+    ["no body keys", { model: "gpt-5", input: [] }],
+  ];
+  for (const [label, parsed] of cases)
+    test(`${label}: the keys a parse finds`, () => {
+      expect(codexAffinity(headers, JSON.stringify(parsed, null, 1))).toEqual(extractAffinity(headers, parsed));
+    });
+  test("a body that is not text: the headers' keys alone", () => {
+    expect(codexAffinity(headers, null)).toEqual(extractAffinity(headers, null));
   });
 });
 

@@ -1,6 +1,6 @@
 // What in a request ties it to the account that served earlier work (pure).
 import { isRecord } from "@prodex/guards";
-import { type BodyScan, EMPTY_SCAN, blobKey } from "./body-scan.ts";
+import { type BodyScan, EMPTY_SCAN, blobKey, scanBody } from "./body-scan.ts";
 
 export type AffinityKeys = {
   previousResponseId: string | null;
@@ -66,6 +66,14 @@ export function affinityFromScan(headers: Headers, scan: BodyScan): AffinityKeys
     encryptedItems: scan.encrypted.length,
     compaction: scan.compaction.length > 0,
   };
+}
+
+/**
+ * A Codex request's keys from its body text, scanned rather than parsed: a long session's body is hundreds of KB and
+ * parsing one took ~5× the scan (the proxy's Codex routes and the team gateway's front door both read it this way).
+ */
+export function codexAffinity(headers: Headers, text: string | null): AffinityKeys {
+  return affinityFromScan(headers, text === null ? EMPTY_SCAN : scanBody(text));
 }
 
 export function extractAffinity(headers: Headers, body: unknown): AffinityKeys {

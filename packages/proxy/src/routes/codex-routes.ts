@@ -1,7 +1,7 @@
 import { windowsFromHeaders } from "@prodex/core";
 import type { Context as HonoContext } from "hono";
-import { type AffinityKeys, affinityFromScan, extractAffinity } from "../affinity/affinity-keys.ts";
-import { EMPTY_SCAN, blobKey, scanBody } from "../affinity/body-scan.ts";
+import { type AffinityKeys, codexAffinity, extractAffinity } from "../affinity/affinity-keys.ts";
+import { blobKey } from "../affinity/body-scan.ts";
 import type { StreamEvent } from "../stream/upstream-stream.ts";
 import { committedBody } from "../engine/committed-stream.ts";
 import { type Committed, type Outcome, forward } from "../engine/forward.ts";
@@ -64,7 +64,7 @@ export async function codexInference(
   const invalid = forwardedJsonError(body);
   if (invalid) return bodyErrorResponse(invalid);
   const headers = c.req.raw.headers;
-  const keys = affinityFromScan(headers, body.text === null ? EMPTY_SCAN : scanBody(body.text));
+  const keys = codexAffinity(headers, body.text);
   const outcome = await forward(state, {
     method: "POST",
     path,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { gzipSync } from "node:zlib";
-import { BodyError, forwardedJsonError, jsonBodyError, readRequestBody } from "./request-body.ts";
+import { BodyError, forwardedJsonError, handOverBody, jsonBodyError, readRequestBody } from "./request-body.ts";
 
 const LIMIT = 1024;
 
@@ -80,6 +80,25 @@ describe("readRequestBody limits", () => {
     );
     expect(body.text).toBe('{"a":1}');
     expect(body.json()).toEqual({ a: 1 });
+  });
+});
+
+describe("handOverBody (a body read in-process by the team gateway's front door)", () => {
+  test("the proxy's read is the front door's: the same text, and JSON parsed once", async () => {
+    const text = JSON.stringify({ model: "gpt-5", input: [{ type: "message" }] });
+    const first = await readRequestBody(req(text));
+    const parsed = first.json();
+    const handed = handOverBody(req(text), first);
+    const again = await readRequestBody(handed);
+    expect(again).toBe(first);
+    expect(again.json()).toBe(parsed);
+    expect(handed.bodyUsed).toBe(false);
+  });
+
+  test("over a route's own limit the request's bytes are read and refused as usual", async () => {
+    const big = new Uint8Array(LIMIT + 1).fill(0x20);
+    const handed = handOverBody(req(big), await readRequestBody(req(big)));
+    expect(await failure(handed)).toEqual({ status: 413, message: "request body exceeds the 1024-byte limit" });
   });
 });
 

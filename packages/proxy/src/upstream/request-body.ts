@@ -38,7 +38,22 @@ const DECODERS: Record<string, (bytes: Uint8Array, options: { maxOutputLength: n
   gzip: gunzipSync,
 };
 
+/** Bodies read already by an in-process caller, by the request it hands to the proxy (handOverBody). */
+const handedOver = new WeakMap<Request, RequestBody>();
+
+/**
+ * `req` goes to the proxy in-process with `body` read from it already (a team gateway's front door): the proxy's
+ * routes take that read — its text decoded and its JSON parsed once — rather than reading the same bytes again.
+ */
+export function handOverBody(req: Request, body: RequestBody): Request {
+  handedOver.set(req, body);
+  return req;
+}
+
 export async function readRequestBody(req: Request, maxBytes = MAX_BODY_BYTES): Promise<RequestBody> {
+  const held = handedOver.get(req);
+  // Over a route's own limit, the bytes still in `req` are read as usual, and refused as usual.
+  if (held && held.bytes.byteLength <= maxBytes) return held;
   const length = req.headers.get("content-length");
   const declared = Number(length ?? 0);
   if (declared > maxBytes)

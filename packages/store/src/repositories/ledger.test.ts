@@ -61,3 +61,22 @@ test("after: the rows stored after a rowid, in storing order, whatever their tim
   expect(store.ledger.after(0, 1).map((r) => r.requestId)).toEqual(["a"]);
   store.close();
 });
+
+test("slices: where N rows on from a time end, and a slice's lines add up to the whole's", () => {
+  const store = tempStore();
+  for (let i = 0; i < 10; i++) store.ledger.record(row({ requestId: `r${i}`, at: T + i * 10_000, inputTokens: i }));
+  const upToRowid = store.ledger.lastRowid();
+  expect(upToRowid).toBe(10);
+  store.ledger.record(row({ requestId: "late", at: T + 1 })); // stored after the read began
+  // Bounds count every row (the late one too: T, T+1, T+10s, T+20s, then T+30s); the slices leave it out.
+  expect(store.ledger.atAfterRows(T, 4)).toBe(T + 30_000);
+  expect(store.ledger.atAfterRows(T + 30_000, 7)).toBeNull();
+  const slice = (from: number, before?: number) =>
+    store.ledger.minuteTotalsIn({ from, before, hourlyBefore: 0, upToRowid });
+  const sum = (lines: { requests: number; inputTokens: number }[]) =>
+    lines.reduce<[number, number]>(([r, t], l) => [r + l.requests, t + l.inputTokens], [0, 0]);
+  expect(sum(slice(T, T + 30_000))).toEqual([3, 0 + 1 + 2]);
+  expect(sum(slice(T + 30_000))).toEqual([7, 3 + 4 + 5 + 6 + 7 + 8 + 9]);
+  expect(sum(slice(T))).toEqual([10, 45]); // not the late row: after upToRowid
+  store.close();
+});

@@ -22,6 +22,9 @@ export type LedgerMinuteTotal = {
   rotations: number;
 };
 
+/** Rows with `at` in [from, before) stored up to `upToRowid`; minutes before `hourlyBefore` added up per hour. */
+export type LedgerSlice = { from: number; before?: number; hourlyBefore: number; upToRowid: number };
+
 const rowid = sql<number>`rowid`;
 
 /** The usage ledger (one row per request that reached an account). */
@@ -80,7 +83,7 @@ export class LedgerRepo {
    * `minuteTotals`' lines for one slice of the ledger: rows with `at` in [from, before) stored up to `upToRowid`.
    * Lines of slices add up to the lines of the whole (a line is a sum).
    */
-  minuteTotalsIn(slice: { from: number; before?: number; hourlyBefore: number; upToRowid: number }): LedgerMinuteTotal[] {
+  minuteTotalsIn(slice: LedgerSlice): LedgerMinuteTotal[] {
     const at = requestLedger.at;
     const hourEnd = sql`(${at} / 3600000) * 60 + 59`;
     const minute = sql<number>`case when ${at} >= ${slice.hourlyBefore} then ${at} / 60000 else ${hourEnd} end`;

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import type { GatewayStore } from "@prodex/store/pg";
 import { UsageError, authPath, getProfile, loginHome } from "@prodex/core";
 import { type Cli, withCli } from "../../cli-context.ts";
+import { when } from "../../output/iso.ts";
 import { renderTable } from "../../output/table.ts";
 import { codexLogin } from "../login.ts";
 import { normalizeGatewayUrl, storeGatewayKey } from "../../launch/gateway-target.ts";
@@ -33,7 +34,7 @@ export async function withStore<T>(
 
 type LimitOpts = { rpm?: string; tokensPerDay?: string; maxShare?: string };
 
-export const when = (ms: number | null) => (ms === null ? "-" : new Date(ms).toISOString().replace(/\.\d+Z$/, "Z"));
+export { when };
 
 export function registerGatewayAdmin(gw: Command): void {
   gw.command("migrate")

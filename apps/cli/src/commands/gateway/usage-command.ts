@@ -1,13 +1,10 @@
 import type { Command } from "commander";
 import { UsageError, parseSince } from "@prodex/core";
 import { withCli } from "../../cli-context.ts";
-import { renderTable } from "../../output/table.ts";
-import { usageText } from "../../output/usage-output.ts";
-import { DB_FLAG, DB_HELP, gateway, when, withStore } from "./admin-commands.ts";
+import { gatewayUsageText } from "../../output/gateway-usage-output.ts";
+import { DB_FLAG, DB_HELP, gateway, withStore } from "./admin-commands.ts";
 
 type Opts = { by: string; since: string; json?: boolean; csv?: boolean; windows?: boolean; databaseUrl?: string };
-
-const pct = (n: number) => `${n.toFixed(1)}%`;
 
 /** `prodex gateway usage`: the team's ledger from the database (an operator's view: every key and account). */
 export function registerGatewayUsage(gw: Command): void {
@@ -33,27 +30,7 @@ export function registerGatewayUsage(gw: Command): void {
         );
         if (opts.json) return cli.io.out(JSON.stringify(report));
         if (opts.csv) return cli.io.out(g.usageCsv(report, opts.windows === true));
-        cli.io.out(usageText(by, report.groups, report.total, report.since));
-        const rows = (report.windows ?? []).flatMap((w) =>
-          w.keys.map((k) => [
-            w.account,
-            w.window,
-            pct(w.usedPercent),
-            when(w.resetAt),
-            k.key,
-            k.tokens.toLocaleString("en-US"),
-            pct(k.share * 100),
-            pct(k.usedPercent),
-          ]),
-        );
-        if (rows.length === 0) return;
-        cli.io.out("");
-        cli.io.out(
-          "who used each account's windows (a key's share of the tokens the account served since the window began, times how full it is):",
-        );
-        cli.io.out(
-          renderTable(["account", "window", "used", "resets", "key", "tokens", "share", "≈ used by key"], rows),
-        );
+        cli.io.out(gatewayUsageText(report));
       }),
     );
 }

@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, lte, or, sql } from "drizzle-orm";
 import type { PgDb } from "../connect.ts";
+import { insertJsonRows } from "../json-rows.ts";
 import { bindings } from "../schema.ts";
 
 export type PgBindingRow = typeof bindings.$inferSelect;
@@ -10,17 +11,14 @@ export class PgBindingsRepo {
 
   async putMany(rows: PgBindingRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.db
-      .insert(bindings)
-      .values(rows)
-      .onConflictDoUpdate({
-        target: [bindings.kind, bindings.key],
-        set: {
-          account: sql`excluded.account`,
-          lastUsedAt: sql`excluded.last_used_at`,
-          expiresAt: sql`excluded.expires_at`,
-        },
-      });
+    await this.db.execute(
+      insertJsonRows(
+        bindings,
+        rows,
+        sql`on conflict (kind, key) do update set account = excluded.account,
+          last_used_at = excluded.last_used_at, expires_at = excluded.expires_at`,
+      ),
+    );
   }
 
   async get(kind: string, key: string, now = Date.now()): Promise<PgBindingRow | undefined> {

@@ -1,5 +1,6 @@
-import { asc, desc, gt } from "drizzle-orm";
+import { asc, desc, gt, sql } from "drizzle-orm";
 import type { PgDb } from "../connect.ts";
+import { insertJsonRows } from "../json-rows.ts";
 import { events } from "../schema.ts";
 
 export type PgEventRow = typeof events.$inferSelect;
@@ -11,10 +12,7 @@ export class PgEventsRepo {
 
   async insertMany(rows: NewPgEvent[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.db
-      .insert(events)
-      .values(rows)
-      .onConflictDoNothing({ target: [events.instance, events.seq] });
+    await this.db.execute(insertJsonRows(events, rows, sql`on conflict (instance, seq) do nothing`));
   }
 
   /** Events after `id`, oldest first. */

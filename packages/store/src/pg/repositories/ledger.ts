@@ -1,5 +1,6 @@
 import { type AnyColumn, and, asc, eq, gte, or, sql } from "drizzle-orm";
 import type { PgDb } from "../connect.ts";
+import { insertJsonRows } from "../json-rows.ts";
 import { requestLedger } from "../schema.ts";
 
 export type PgLedgerRow = typeof requestLedger.$inferSelect;
@@ -33,7 +34,7 @@ export class PgLedgerRepo {
 
   async insertMany(rows: PgLedgerRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.db.insert(requestLedger).values(rows).onConflictDoNothing({ target: requestLedger.requestId });
+    await this.db.execute(insertJsonRows(requestLedger, rows, sql`on conflict (request_id) do nothing`));
   }
 
   /** Rows from `since` on (epoch ms), oldest first; only `caller`'s when given (what a user key may see). */
