@@ -23,8 +23,10 @@ export type GatewayWorld = {
   env: Record<string, string>;
   key: string;
   instances: GatewayHandle[];
-  /** An instance; `env` replaces entries of the world's environment (its own secret key file, say). */
-  /** `upstreamBase` puts something between the instance and the mock (default: the mock). */
+  /**
+   * An instance; `env` replaces entries of the world's environment (its own secret key file, say), `upstreamBase`
+   * puts something between the instance and the mock (default: the mock).
+   */
   start(
     env?: Record<string, string | undefined>,
     options?: Partial<Pick<GatewayOptions, "bodyReadMs" | "upstreamBase">>,
