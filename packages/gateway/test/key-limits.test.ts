@@ -275,4 +275,46 @@ describe("per-key limits", () => {
       await w.close();
     }
   }, 120_000);
+
+  test("--max-share and a paused account: the key's use there still counts, its room does not; resumed, the room is back", async () => {
+    // Each answer costs its account 1 point of its weekly window: two accounts, 200 points of room.
+    const w = await gatewayWorld(cluster(), [
+      { id: "acct-a", costPercent: 10 },
+      { id: "acct-b", costPercent: 10 },
+    ]);
+    try {
+      const hog = (await createKey(w.store, "hog", "user", { maxShare: 0.025 })).key;
+      const admin = (await createKey(w.store, "ops", "admin")).key;
+      const g = await w.start();
+      const control = (body: unknown) =>
+        fetch(`${g.url}/gateway/v1/pool/control`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      // A usage reading out, then a share reading in (each every second).
+      const settle = () => Bun.sleep(2_300);
+      // Four answers: K is 3 to 4 points (the upstream's reading trails its last answer by one), under
+      // 0.025 × 200 = 5 while both accounts can take work.
+      for (let i = 0; i < 4; i++) expect((await codexTurn(g.url, hog)).status).toBe(200);
+      await settle();
+      const served = w.mock.requests({ path: "/backend-api/codex/responses" }).map((r) => r.accountId);
+      // The account the hog used most is paused: what it took there still counts, but that account's room is no
+      // one's now: 0.025 × (R ≈ 97 + K) ≈ 2.5 < K.
+      const busiest = served.filter((a) => a === "acct-a").length >= 2 ? "acct-a" : "acct-b";
+      expect((await control({ pause: busiest })).status).toBe(200);
+      await settle();
+      const refused = await codexTurn(g.url, hog);
+      expect(refused.status).toBe(429);
+      expect(refused.text).toContain("of 2.5% of the pool's remaining weekly room");
+      // The other key is served (by the account still in the pool).
+      expect((await codexTurn(g.url, w.key)).status).toBe(200);
+      // Resumed: its room is back (K ≈ 4 < 0.025 × ≈ 199), and the key with it.
+      expect((await control({ resume: busiest })).status).toBe(200);
+      await settle();
+      expect((await codexTurn(g.url, hog)).status).toBe(200);
+    } finally {
+      await w.close();
+    }
+  }, 60_000);
 });
