@@ -207,7 +207,8 @@ try {
   const fmt = (n: number) => n.toFixed(2);
   const s = Object.fromEntries(names.map((n) => [n, summarize(c1[n] ?? [])]));
   console.log(
-    `bench:gateway — ${quick ? "quick" : "full"} run, ${plan.c1} c=1 requests per variant (interleaved), c=${C} for ${plan.c8Ms / 1000} s each; 4 mock accounts, PostgreSQL on loopback; shared machine`,
+    `bench:gateway — ${quick ? "quick" : "full"} run, ${plan.c1} c=1 requests per variant (interleaved), ` +
+      `c=${C} for ${plan.c8Ms / 1000} s each; 4 mock accounts, PostgreSQL on loopback; shared machine`,
   );
   console.log(`variant        c=1 p50 ms  c=1 p99 ms  c=${C} req/s`);
   for (const n of names)

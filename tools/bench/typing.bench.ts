@@ -326,7 +326,9 @@ async function eventToPanel(name: string, run: Run): Promise<string> {
   input.emit("data", Buffer.from("\x04"));
   await done;
   feed.close();
-  return `${name.padEnd(10)} p50 ${pct(lat, 50).toFixed(2)}  p99 ${pct(lat, 99).toFixed(2)}  max ${Math.max(...lat).toFixed(2)}${missed ? `  (${missed} not seen within 1 s)` : ""}`;
+  const late = missed ? `  (${missed} not seen within 1 s)` : "";
+  const max = Math.max(...lat).toFixed(2);
+  return `${name.padEnd(10)} p50 ${pct(lat, 50).toFixed(2)}  p99 ${pct(lat, 99).toFixed(2)}  max ${max}${late}`;
 }
 console.log("\n3. pool event → panel (100 events, ms)");
 console.log(`  ${await eventToPanel("ink", runWrapped)}`);

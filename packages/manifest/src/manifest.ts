@@ -171,7 +171,7 @@ export const manifest = {
       "tests/faults/faults-env.test.ts",
       "tests/security/redaction.test.ts",
     ].map((file) => ({
-      id: `parallel-${file.replace(/^.*\//, "").replace(/\.test\.ts$/, "")}-${file.split("/")[0] === "tests" ? file.split("/")[1] : "proxy"}`,
+      id: parallelCaseId(file),
       label: `${file} (runtime by content, parallel-safe)`,
       file,
       tags: ["runtime:parallel-safe" as const],
@@ -185,3 +185,10 @@ export const manifest = {
     },
   ],
 } satisfies ManifestInput;
+
+/** `tests/e2e/serve.test.ts` → `parallel-serve-e2e`; a package's file → `parallel-<name>-proxy`. */
+function parallelCaseId(file: string): string {
+  const name = file.replace(/^.*\//, "").replace(/\.test\.ts$/, "");
+  const [top, folder] = file.split("/");
+  return `parallel-${name}-${top === "tests" ? folder : "proxy"}`;
+}

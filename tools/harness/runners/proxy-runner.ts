@@ -48,7 +48,16 @@ const names = accounts.map((a, i) => {
 });
 const proxy = await startProxy({ ctx, upstreamBase: baseUrl, preferred: names[0] ?? null });
 process.stdout.write(
-  `${JSON.stringify({ url: proxy.url, codexBaseUrl: proxy.codexBaseUrl, codexHeaders: proxy.codexHeaders, openaiBaseUrl: proxy.openaiBaseUrl, secret: proxy.secret, stateUrl: proxy.stateUrl, eventsUrl: proxy.eventsUrl, runtimeLogPath: proxy.runtimeLogPath })}\n`,
+  `${JSON.stringify({
+    url: proxy.url,
+    codexBaseUrl: proxy.codexBaseUrl,
+    codexHeaders: proxy.codexHeaders,
+    openaiBaseUrl: proxy.openaiBaseUrl,
+    secret: proxy.secret,
+    stateUrl: proxy.stateUrl,
+    eventsUrl: proxy.eventsUrl,
+    runtimeLogPath: proxy.runtimeLogPath,
+  })}\n`,
 );
 
 let stopping = false;

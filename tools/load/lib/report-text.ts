@@ -54,13 +54,14 @@ export function reportLines(r: Report): string[] {
   );
   if (p.sequence.length > 0) {
     const seq = p.sequence.map((s) => `${s.profile} (${sec(s.at)})`);
-    out.push(
-      `serving    ${seq.length > 24 ? `${seq.slice(0, 12).join(" → ")} → … ${seq.length - 24} more … → ${seq.slice(-12).join(" → ")}` : seq.join(" → ")}`,
-    );
+    // A long run shows its first and last dozen hand-overs, not every one.
+    const shown = seq.length > 24 ? [...seq.slice(0, 12), `… ${seq.length - 24} more …`, ...seq.slice(-12)] : seq;
+    out.push(`serving    ${shown.join(" → ")}`);
   }
-  out.push(
-    `accounts   ${r.accounts.map((a) => `${a.profile} ${f(a.usedPercent, 0)}%${a.exhausted ? " exhausted" : ""} (${a.completed} done, ${a.limited} limited, ${a.errors} failed)`).join(" · ")}`,
-  );
+  const account = (a: (typeof r.accounts)[number]) =>
+    `${a.profile} ${f(a.usedPercent, 0)}%${a.exhausted ? " exhausted" : ""}` +
+    ` (${a.completed} done, ${a.limited} limited, ${a.errors} failed)`;
+  out.push(`accounts   ${r.accounts.map(account).join(" · ")}`);
   if (r.readinessLost.length > 0)
     out.push(`ran out    ${r.readinessLost.map((l) => `${l.profile} at ${sec(l.at)} (${l.why})`).join(" → ")}`);
   const mem = r.memory;
@@ -77,9 +78,11 @@ export function reportLines(r: Report): string[] {
   out.push(
     `memory     target RSS ${f(mem.beforeMb)} → peak ${f(mem.peakMb)} → ${f(mem.afterMb)} MiB${growth}${flight}`,
   );
-  out.push(
-    `mock       streams open after the run: ${r.mock.activeStreamsAfter}${r.mock.drainMs === null ? " (still open after 5 s)" : ` (all closed ${f(r.mock.drainMs, 0)} ms after the last client)`}`,
-  );
+  const drained =
+    r.mock.drainMs === null
+      ? " (still open after 5 s)"
+      : ` (all closed ${f(r.mock.drainMs, 0)} ms after the last client)`;
+  out.push(`mock       streams open after the run: ${r.mock.activeStreamsAfter}${drained}`);
   for (const e of m.topErrors) out.push(`error      ${e.count}× ${e.error}`);
   out.push("");
   for (const v of r.verdicts)

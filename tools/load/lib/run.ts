@@ -96,9 +96,9 @@ export async function runScenario(s: Scenario, o: LoadOptions, progress: (line: 
       }
       const beforeMb = await settle(t, rss);
       const logFrom = t.runtimeLogPath ? statSync(t.runtimeLogPath).size : 0;
-      progress(
-        `run: ${phases.map((p) => `${p.requests} @ c=${p.concurrency}`).join(" → ")} over ${o.transport}, at most ${size.durationSec} s${s.untilAllExhausted ? ", until no account can serve" : ""}`,
-      );
+      const steps = phases.map((p) => `${p.requests} @ c=${p.concurrency}`).join(" → ");
+      const until = s.untilAllExhausted ? ", until no account can serve" : "";
+      progress(`run: ${steps} over ${o.transport}, at most ${size.durationSec} s${until}`);
       const serving = t.stateUrl ? servingNow.safeParse(await (await fetch(t.stateUrl)).json()) : null;
       runStart = performance.now();
       const runEpoch = Date.now();

@@ -50,12 +50,24 @@ export function quotaTableLines(props: QuotaTableProps): Line[] {
   const restW = Math.max(0, width - (2 + nameW + STATUS_W + 2 * (winW + 1) + detailW));
   const header: Line = [
     seg(
-      `  ${padEndText("PROFILE", nameW)}${padEndText("STATUS", STATUS_W)}${padEndText(QUOTA_HEADERS.fiveHour, winW + 1)}${padEndText(QUOTA_HEADERS.weekly, winW + 1)}`,
+      [
+        "  ",
+        padEndText("PROFILE", nameW),
+        padEndText("STATUS", STATUS_W),
+        padEndText(QUOTA_HEADERS.fiveHour, winW + 1),
+        padEndText(QUOTA_HEADERS.weekly, winW + 1),
+      ].join(""),
       { bold: true },
     ),
     seg(
       props.detail
-        ? `${padEndText("PLAN", 6)}${padStartText("REQS", 6)}${padStartText("ERR", 5)}${padStartText("LAT", 8)}  ${restW > 5 ? "EMAIL / NOTE" : ""}`
+        ? [
+            padEndText("PLAN", 6),
+            padStartText("REQS", 6),
+            padStartText("ERR", 5),
+            padStartText("LAT", 8),
+            restW > 5 ? "  EMAIL / NOTE" : "  ",
+          ].join("")
         : "",
       { bold: true },
     ),

@@ -8,8 +8,8 @@
 import type { ApiKeyRole } from "@prodex/store/pg";
 
 /**
- * open: no key (probes; routes whose key is in the body); key: any key; serve: a key that sends requests (user,
- * admin); read: admin or viewer; admin: admin only.
+ * open: no key (probes; routes whose key is in the body); key: a key of whatever role;
+ * serve: a key that sends requests (user, admin); read: admin or viewer; admin: admin only.
  */
 export type Access = "open" | "key" | "serve" | "read" | "admin";
 

@@ -74,7 +74,7 @@ function parallelLanes(
   const unknown = wanted?.filter((l) => !ctx.manifest.shards.some((s) => s.label === l)) ?? [];
   if (unknown.length > 0)
     throw new UsageError(
-      `--runtime-shards: ${unknown.join(", ")} not in the manifest (known: ${ctx.manifest.shards.map((s) => s.label).join(", ") || "none"})`,
+      `--runtime-shards: ${unknown.join(", ")} not in the manifest (known: ${shardLabels(ctx.manifest)})`,
     );
   const shards = ctx.manifest.shards.filter((s) => !wanted || wanted.includes(s.label));
   const shardLanes = shards.map((s) => shardLane(input, s));
@@ -141,7 +141,7 @@ export async function runtimeShardCommand(argv: string[], print: Print): Promise
   );
   if (v.label && !v.filter && !known)
     throw new UsageError(
-      `test:runtime-shard: no shard labelled ${v.label} in the manifest (known: ${ctx.manifest.shards.map((s) => s.label).join(", ") || "none"})`,
+      `test:runtime-shard: no shard labelled ${v.label} in the manifest (known: ${shardLabels(ctx.manifest)})`,
     );
   const timeout = numberOption(v["timeout-minutes"], "timeout-minutes");
   const shard: Shard = known ?? {
@@ -220,4 +220,9 @@ export async function allCommand(argv: string[], print: Print): Promise<number> 
     { jobs, requireTests: true, prebuild: wantPrebuild(v.prebuild, process.env), artifactDirs },
     print,
   );
+}
+
+/** The manifest's runtime shard labels, for an error line. */
+function shardLabels(m: { shards: readonly { label: string }[] }): string {
+  return m.shards.map((s) => s.label).join(", ") || "none";
 }

@@ -47,10 +47,7 @@ function duplicates(m: Manifest): Problem[] {
     out.push({ code: "duplicate-id", message: `case id "${id}" is used more than once` });
   for (const l of repeated(m.cases.map((c) => c.label)))
     out.push({ code: "duplicate-label", message: `case label "${l}" is used more than once` });
-  const selectors = m.cases.map(
-    (c) =>
-      `${c.file ?? "*"} ${c.name !== undefined ? `name "${c.name}"` : c.filter !== undefined ? `filter /${c.filter}/` : "(whole file)"}`,
-  );
+  const selectors = m.cases.map((c) => `${c.file ?? "*"} ${selectorText(c)}`);
   for (const s of repeated(selectors))
     out.push({ code: "duplicate-name", message: `two cases select the same tests: ${s}` });
   for (const l of repeated(m.shards.map((s) => s.label)))
@@ -223,4 +220,10 @@ function envMutations(plans: readonly FilePlan[]): Problem[] {
     }
   }
   return out;
+}
+
+/** What a case selects within its file, in words: by exact name, by filter, or the whole file. */
+function selectorText(c: { name?: string; filter?: string }): string {
+  if (c.name !== undefined) return `name "${c.name}"`;
+  return c.filter !== undefined ? `filter /${c.filter}/` : "(whole file)";
 }

@@ -23,8 +23,16 @@ export function redactUrl(url: string): string {
   }
 }
 
-const CONNECTION =
-  /ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ERR_POSTGRES_CONNECTION_\w+|ERR_POSTGRES_SERVER_CLOSED\w*|ERR_POSTGRES_IDLE_TIMEOUT|Failed to connect|connection (closed|refused|terminated)|Connection closed|terminating connection|the database system is (starting|shutting) (up|down)/i;
+// Socket errors, Bun.SQL's connection codes, and the server's own words while it stops or starts.
+const CONNECTION = new RegExp(
+  [
+    "ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT",
+    "ERR_POSTGRES_CONNECTION_\\w+|ERR_POSTGRES_SERVER_CLOSED\\w*|ERR_POSTGRES_IDLE_TIMEOUT",
+    "Failed to connect|connection (closed|refused|terminated)|Connection closed|terminating connection",
+    "the database system is (starting|shutting) (up|down)",
+  ].join("|"),
+  "i",
+);
 
 /** True when the failure is the server being unreachable (down, restarting, network), not a bad statement. */
 export function isConnectionError(error: unknown): boolean {
