@@ -22,6 +22,7 @@ import { timedSse } from "../harness/sse-client.ts";
 import { summarize } from "../harness/stats.ts";
 import { childrenByParent, cpuMsOf, machineBusyMs, treeCpuMsOf } from "../harness/cpu-time.ts";
 import { type PgPerRequest, pgActivity } from "./lib/pg-activity.ts";
+import { passOrMiss } from "./lib/report.ts";
 
 const { values } = parseArgs({
   options: { quick: { type: "boolean" }, "cpu-prof": { type: "string" }, concurrency: { type: "string" } },
@@ -247,13 +248,15 @@ try {
   const scale = (c8["gateway ×2"] ?? 0) / (c8["gateway ×1"] ?? 1);
   const control = (c8["serve ×2"] ?? 0) / (c8["prodex serve"] ?? 1);
   console.log(
-    `${added <= 1 ? "PASS" : "MISS"}  one instance adds ${fmt(added)} ms p50 over prodex serve at c=1 (target ≤ 1 ms)`,
+    `${passOrMiss(added <= 1)}  one instance adds ${fmt(added)} ms p50 over prodex serve at c=1 (target ≤ 1 ms)`,
   );
   console.log(
-    `${ratio >= 0.8 ? "PASS" : "MISS"}  one instance's c=${C} throughput is ${(ratio * 100).toFixed(0)} % of prodex serve's (target ≥ 80 %)`,
+    `${passOrMiss(ratio >= 0.8)}  one instance's c=${C} throughput is ${(ratio * 100).toFixed(0)} % ` +
+      "of prodex serve's (target ≥ 80 %)",
   );
   console.log(
-    `${scale >= 1.6 ? "PASS" : "MISS"}  two instances give ${scale.toFixed(2)}× one instance's c=${C} throughput (target ≥ 1.6× when the mock is not the bottleneck; one 2-core machine runs mock, instances and client here)`,
+    `${passOrMiss(scale >= 1.6)}  two instances give ${scale.toFixed(2)}× one instance's c=${C} throughput ` +
+      "(target ≥ 1.6× when the mock is not the bottleneck; one 2-core machine runs mock, instances and client here)",
   );
   console.log(
     `      same-run control: two \`prodex serve\` processes (no database) give ${control.toFixed(2)}× one; ` +

@@ -72,7 +72,8 @@ export function findRow(
   return rows.find((r) => r.transport === transport && r.concurrency === concurrency && r.variant === variant);
 }
 
-function check(ok: boolean): Status {
+/** A target's word: met or missed. */
+export function passOrMiss(ok: boolean): Status {
   return ok ? "PASS" : "MISS";
 }
 
@@ -91,14 +92,14 @@ function transportVerdicts(rows: readonly Row[], t: Transport): Verdict[] {
       const floorP50 = Math.max(added(floor.ttfb, direct.ttfb).p50, added(floor.total, direct.total).p50);
       const ratio = floorP50 > 0 ? p50 / floorP50 : Number.POSITIVE_INFINITY;
       out.push({
-        status: check(ratio <= TARGETS.addedP50FloorRatio),
+        status: passOrMiss(ratio <= TARGETS.addedP50FloorRatio),
         what: `${label} added p50 @c=1 (worse of ttfb ${plus(ttfb.p50)} / total ${plus(total.p50)}; floor adds ${plus(floorP50)})`,
         figure: `${ms(p50)}, ${ratio.toFixed(1)}× the floor's`,
         target: `≤ ${TARGETS.addedP50FloorRatio}× the floor's`,
       });
     }
     out.push({
-      status: check(p99 <= TARGETS.addedP99Ms),
+      status: passOrMiss(p99 <= TARGETS.addedP99Ms),
       what: `${label} added p99 @c=1 (worse of ttfb ${plus(ttfb.p99)} / total ${plus(total.p99)})`,
       figure: ms(p99),
       target: `≤ ${TARGETS.addedP99Ms} ms`,
@@ -109,7 +110,7 @@ function transportVerdicts(rows: readonly Row[], t: Transport): Verdict[] {
   if (floor8?.rps && prodex8?.rps) {
     const share = prodex8.rps / floor8.rps;
     out.push({
-      status: check(share >= TARGETS.throughputShare),
+      status: passOrMiss(share >= TARGETS.throughputShare),
       what: `${label} throughput @c=8 (${prodex8.rps.toFixed(0)} vs floor ${floor8.rps.toFixed(0)} req/s)`,
       figure: `${(share * 100).toFixed(0)}% of floor`,
       target: `≥ ${TARGETS.throughputShare * 100}%`,
@@ -127,7 +128,7 @@ export function verdicts(r: Results): Verdict[] {
   if (r.memory) {
     const m = r.memory;
     out.push({
-      status: check(m.afterMb <= TARGETS.rssMb),
+      status: passOrMiss(m.afterMb <= TARGETS.rssMb),
       what: `prodex RSS after ${m.requests} streamed requests (before ${m.beforeMb.toFixed(1)} MB, peak ${m.peakMb.toFixed(1)} MB)`,
       figure: `${m.afterMb.toFixed(1)} MB`,
       target: `≤ ${TARGETS.rssMb} MB`,
@@ -141,7 +142,7 @@ export function verdicts(r: Results): Verdict[] {
     const worse = t.rotate.p99 >= t.keep.p99 ? "rotation" : "steady";
     const p99 = Math.max(t.keep.p99, t.rotate.p99);
     out.push({
-      status: check(p99 <= TARGETS.selectionP99Ms),
+      status: passOrMiss(p99 <= TARGETS.selectionP99Ms),
       what: `${name} p99, ${s.profiles} profiles (steady ${ms3(t.keep.p99)} / rotation ${ms3(t.rotate.p99)}; worse: ${worse})`,
       figure: `${p99.toFixed(3)} ms`,
       target: `≤ ${TARGETS.selectionP99Ms} ms`,
@@ -150,7 +151,7 @@ export function verdicts(r: Results): Verdict[] {
   const errors = r.rows.reduce((n, row) => n + row.errors, 0);
   const first = r.rows.find((row) => row.errors > 0);
   out.push({
-    status: check(errors === 0),
+    status: passOrMiss(errors === 0),
     what: "every measured request completed",
     figure: first ? `${errors} failed (${first.transport} ${first.variant}: ${first.firstError})` : "0 failed",
     target: "0 failed",
